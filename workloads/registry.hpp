@@ -1,0 +1,99 @@
+// workloads/registry.hpp — the workload registry: what a workload declares and how it is run.
+//
+// Guarantees:
+//  - Each workload self-registers from its own .cpp with a file-scope `static const bool` that calls
+//    register_workload(); names are unique (a duplicate aborts at start-up, a programming error).
+//  - A workload's run function for an implementation ("ccbench", "threads") executes ONE repetition
+//    with fully-resolved parameters, verifies its own result, and returns the elapsed time of the
+//    measured section. A wrong result throws WorkloadFailed — it is never returned as a number.
+//  - Parameter values arrive already validated against ParamSpec (type, range, choices) by the
+//    harness; run functions may still throw WorkloadFailed for combinations they cannot run.
+// Concurrency: the registry is filled during static initialisation (single-threaded) and read-only
+// afterwards. This header depends on nothing in the runtime: the harness and its tests use it alone.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ccb::workloads {
+
+// WorkloadFailed is thrown when a workload's self-check fails (wrong sum, lost message…).
+// The harness turns it into exit code 1.
+class WorkloadFailed : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// NotApplicable is thrown by an implementation that cannot run a point (e.g. 1M OS threads);
+// the harness reports the point as "not applicable" with the message as reason.
+class NotApplicable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class ParamType { Int, Choice };
+
+// ParamSpec describes one parameter. Int parameters accept min..max inclusive; Choice parameters
+// accept one of `choices`. `quick` and `full` are the values the presets sweep (each non-empty);
+// the default is quick.front().
+struct ParamSpec {
+  std::string name;
+  ParamType type = ParamType::Int;
+  std::string help;
+  int64_t min = 0;
+  int64_t max = 0;
+  std::vector<std::string> choices;  // Choice only
+  std::vector<std::string> quick;    // values swept by --preset quick
+  std::vector<std::string> full;     // values swept by --preset full
+};
+
+// Params: resolved parameter values by name (every declared parameter present).
+class Params {
+ public:
+  Params() = default;
+  explicit Params(std::map<std::string, std::string> v) : values_(std::move(v)) {}
+  // get_int() returns the value of an Int parameter; throws std::out_of_range if absent.
+  int64_t get_int(const std::string& name) const;
+  // get() returns the raw string value; throws std::out_of_range if absent.
+  const std::string& get(const std::string& name) const;
+  const std::map<std::string, std::string>& values() const { return values_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+// RunResult is one verified repetition.
+struct RunResult {
+  uint64_t ops = 0;          // operations done (the unit's count), > 0
+  double elapsed_ns = 0;     // wall time of the measured section
+  std::map<std::string, double> extra;  // optional extra metrics, e.g. "rss_per_task_bytes"
+};
+
+// RunFn runs one repetition of the workload with `procs` (runtime procs or GOMAXPROCS-like
+// parallelism) and returns the verified result. Throws WorkloadFailed / NotApplicable.
+using RunFn = std::function<RunResult(const Params& params, int procs)>;
+
+struct Workload {
+  std::string name;          // stable, lower-case; part of the results contract
+  std::string description;   // one line for `ccbench list`
+  std::string unit;          // what one op is: "round trip", "message", "item", "increment", ...
+  std::vector<ParamSpec> params;
+  std::vector<int> quick_procs{1, 2};
+  std::vector<int> full_procs{1, 2, 4, 8};
+  std::map<std::string, RunFn> impls;  // "ccbench" (required), "threads" (optional)
+};
+
+// register_workload() adds w to the registry and returns true (for static registration).
+bool register_workload(Workload w);
+
+// all_workloads() returns every registered workload sorted by name.
+const std::vector<Workload>& all_workloads();
+
+// find_workload() returns the workload named `name`, or nullptr.
+const Workload* find_workload(const std::string& name);
+
+}  // namespace ccb::workloads
