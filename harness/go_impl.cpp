@@ -1,0 +1,489 @@
+// harness/go_impl.cpp — see go_impl.hpp. Sections: process plumbing (spawn, poll, reap), the
+// build of ccbench-go, and GoPoint's conversation with one child.
+#include "harness/go_impl.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <system_error>
+#include <thread>
+
+extern char** environ;
+
+#ifndef CCB_SOURCE_DIR
+#error "CCB_SOURCE_DIR must be defined (harness/go_impl.cmake does it)"
+#endif
+#ifndef CCB_BINARY_DIR
+#error "CCB_BINARY_DIR must be defined (harness/go_impl.cmake does it)"
+#endif
+
+namespace ccb::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using ccb::workloads::RunResult;
+using ccb::workloads::WorkloadFailed;
+
+constexpr size_t kErrTailBytes = 4096;
+constexpr const char* kSetupHint =
+    "run scripts/setup (installs Debian's golang-go), or set CCB_GO_BINARY to a built ccbench-go";
+
+// ---- process plumbing -------------------------------------------------------------------------
+
+// child_env() returns this process's environment with `set` entries replaced or added and every
+// variable named in `unset` removed.
+std::vector<std::string> child_env(const std::vector<std::pair<std::string, std::string>>& set,
+                                   const std::vector<std::string>& unset) {
+  std::vector<std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string_view kv(*e);
+    std::string_view name = kv.substr(0, kv.find('='));
+    bool drop = false;
+    for (const auto& [k, v] : set) drop = drop || name == k;
+    for (const auto& k : unset) drop = drop || name == k;
+    if (!drop) env.emplace_back(kv);
+  }
+  for (const auto& [k, v] : set) env.push_back(k + "=" + v);
+  return env;
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (auto& s : v) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+// spawn() starts argv[0] with fds 0/1/2 taken from in/out/err (-1 = /dev/null), optionally in
+// `cwd`. Throws std::system_error when the program cannot be started.
+pid_t spawn(std::vector<std::string> argv, std::vector<std::string> env, const std::string& cwd,
+            int in, int out, int err) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  int targets[3] = {0, 1, 2}, sources[3] = {in, out, err};
+  for (int i = 0; i < 3; ++i) {
+    if (sources[i] < 0) {
+      posix_spawn_file_actions_addopen(&fa, targets[i], "/dev/null", i == 0 ? O_RDONLY : O_WRONLY, 0);
+    } else {
+      posix_spawn_file_actions_adddup2(&fa, sources[i], targets[i]);
+    }
+  }
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
+  auto args = c_strings(argv);
+  auto envp = c_strings(env);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) throw std::system_error(rc, std::generic_category(), "cannot start " + argv[0]);
+  return pid;
+}
+
+void close_fd(int& fd) noexcept {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+// read_into() reads what is available on fd into buf; returns false at EOF (or a read error).
+bool read_into(int fd, std::string& buf) {
+  char chunk[8192];
+  for (;;) {
+    ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n > 0) {
+      buf.append(chunk, static_cast<size_t>(n));
+      return true;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return false;
+  }
+}
+
+void keep_tail(std::string& s) {
+  if (s.size() > kErrTailBytes) s.erase(0, s.size() - kErrTailBytes);
+}
+
+std::string describe_status(int status) {
+  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) {
+    const char* name = ::strsignal(WTERMSIG(status));
+    return "killed by signal " + std::to_string(WTERMSIG(status)) + (name ? std::string(" (") + name + ")" : "");
+  }
+  return "wait status " + std::to_string(status);
+}
+
+// wait_child() reaps pid, giving it `grace` to exit before SIGKILL; returns the wait status.
+int wait_child(pid_t pid, rusage* ru, std::chrono::milliseconds grace) {
+  auto deadline = Clock::now() + grace;
+  int status = 0;
+  for (auto pause = std::chrono::microseconds(100);;) {
+    pid_t r = ::wait4(pid, &status, WNOHANG, ru);
+    if (r == pid) return status;
+    if (r < 0 && errno != EINTR) return status;
+    if (Clock::now() >= deadline) break;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(20000));
+  }
+  ::kill(pid, SIGKILL);
+  while (::wait4(pid, &status, 0, ru) < 0 && errno == EINTR) {
+  }
+  return status;
+}
+
+struct Captured {
+  int status = 0;
+  std::string out;
+};
+
+// run_capture() runs argv to completion and returns its exit status and stdout; its stderr goes
+// to the same pipe when merge_err, else to /dev/null.
+Captured run_capture(std::vector<std::string> argv, std::vector<std::string> env, const std::string& cwd,
+                     bool merge_err) {
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
+  pid_t pid = -1;
+  try {
+    pid = spawn(std::move(argv), std::move(env), cwd, -1, out[1], merge_err ? out[1] : -1);
+  } catch (...) {
+    close_fd(out[0]);
+    close_fd(out[1]);
+    throw;
+  }
+  close_fd(out[1]);
+  Captured c;
+  while (read_into(out[0], c.out)) {
+  }
+  close_fd(out[0]);
+  rusage ru{};
+  c.status = wait_child(pid, &ru, std::chrono::seconds(10));
+  return c;
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// field() returns the string member `key` of a parsed line, or "" (not an object, no such string).
+std::string field(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return "";
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::string tail(const std::string& s, size_t n = 2000) { return s.size() <= n ? s : "…" + s.substr(s.size() - n); }
+
+// ---- building ccbench-go ----------------------------------------------------------------------
+
+bool is_executable_file(const std::string& p) {
+  struct stat st{};
+  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
+}
+
+// go_env() is the environment of every go command: offline, caches in the build tree.
+std::vector<std::string> go_env() {
+  const std::string root = std::string(CCB_BINARY_DIR) + "/go";
+  return child_env({{"GOCACHE", root + "/cache"}, {"GOPATH", root + "/gopath"}, {"GOPROXY", "off"},
+                    {"GO111MODULE", "on"}, {"GOENV", "off"}, {"GOWORK", "off"}, {"CGO_ENABLED", "0"}},
+                   {"GOFLAGS", "GOTOOLCHAIN", "GOROOT"});
+}
+
+// newest_source() returns the newest mtime of go.mod and the non-test .go files in dir.
+fs::file_time_type newest_source(const fs::path& dir) {
+  auto newest = fs::last_write_time(dir / "go.mod");
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    bool go_file = name.size() > 3 && name.ends_with(".go") && !name.ends_with("_test.go");
+    if (go_file && e.is_regular_file()) newest = std::max(newest, e.last_write_time());
+  }
+  return newest;
+}
+
+std::string build_go_binary() {
+  const fs::path src = fs::path(CCB_SOURCE_DIR) / "workloads" / "go";
+  const fs::path bin = fs::path(CCB_BINARY_DIR) / "go" / "bin" / "ccbench-go";
+  std::error_code ec;
+  if (!fs::exists(src / "go.mod", ec)) throw GoUnavailable("Go sources not found: " + (src / "go.mod").string());
+  if (fs::exists(bin, ec) && fs::last_write_time(bin, ec) >= newest_source(src)) return bin.string();
+  auto go = find_go();
+  if (!go) {
+    throw GoUnavailable(std::string("the go command was not found (PATH, /usr/bin/go, /usr/lib/go-1.19/bin/go); ") +
+                        kSetupHint);
+  }
+  fs::create_directories(bin.parent_path(), ec);
+  if (ec) throw GoUnavailable("cannot create " + bin.parent_path().string() + ": " + ec.message());
+  const fs::path tmp = bin.string() + ".tmp." + std::to_string(::getpid());
+  Captured c;
+  try {
+    c = run_capture({*go, "build", "-buildvcs=false", "-o", tmp.string(), "."}, go_env(), src.string(), true);
+  } catch (const std::system_error& e) {
+    throw GoUnavailable(std::string("cannot run ") + *go + ": " + e.what() + "; " + kSetupHint);
+  }
+  if (c.status != 0 || !is_executable_file(tmp.string())) {
+    fs::remove(tmp, ec);
+    throw GoUnavailable("go build of " + src.string() + " failed (" + describe_status(c.status) +
+                        "): " + tail(trim(c.out)) + "\n" + kSetupHint);
+  }
+  fs::rename(tmp, bin, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw GoUnavailable("cannot install " + bin.string() + ": " + ec.message());
+  }
+  return bin.string();
+}
+
+}  // namespace
+
+std::optional<std::string> find_go() {
+  if (const char* path = std::getenv("PATH")) {
+    std::string_view rest(path);
+    for (;;) {
+      size_t colon = rest.find(':');
+      std::string dir(rest.substr(0, colon));
+      std::string candidate = (dir.empty() ? std::string(".") : dir) + "/go";
+      if (is_executable_file(candidate)) return candidate;
+      if (colon == std::string_view::npos) break;
+      rest.remove_prefix(colon + 1);
+    }
+  }
+  for (const char* p : {"/usr/bin/go", "/usr/lib/go-1.19/bin/go"}) {
+    if (is_executable_file(p)) return std::string(p);
+  }
+  return std::nullopt;
+}
+
+std::string go_binary() {
+  if (const char* p = std::getenv("CCB_GO_BINARY"); p != nullptr && *p != '\0') return p;
+  static std::mutex mu;
+  static std::optional<std::string> built;
+  static std::exception_ptr failure;
+  std::lock_guard<std::mutex> lock(mu);
+  if (built) return *built;
+  if (failure) std::rethrow_exception(failure);
+  try {
+    built = build_go_binary();
+  } catch (const GoUnavailable&) {
+    failure = std::current_exception();
+    throw;
+  } catch (const std::exception& e) {  // filesystem errors
+    failure = std::make_exception_ptr(GoUnavailable(std::string("cannot build ccbench-go: ") + e.what()));
+    std::rethrow_exception(failure);
+  }
+  return *built;
+}
+
+std::optional<std::string> go_version() {
+  static const std::optional<std::string> version = []() -> std::optional<std::string> {
+    auto go = find_go();
+    if (!go) return std::nullopt;
+    try {
+      Captured c = run_capture({*go, "version"}, go_env(), "", false);
+      if (c.status != 0 || trim(c.out).empty()) return std::nullopt;
+      return trim(c.out);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }();
+  return version;
+}
+
+std::string go_list(const std::string& binary) {
+  Captured c;
+  try {
+    c = run_capture({binary, "list"}, child_env({}, {}), "", false);
+  } catch (const std::system_error& e) {
+    throw GoProtocolError(e.what());
+  }
+  if (c.status != 0) {
+    throw GoProtocolError(binary + " list: " + describe_status(c.status) + ": " + tail(trim(c.out)));
+  }
+  return c.out;
+}
+
+// ---- GoPoint ----------------------------------------------------------------------------------
+
+GoPoint::GoPoint(const std::string& binary, const std::string& workload,
+                 const std::vector<std::pair<std::string, std::string>>& params, int procs, int warmup,
+                 std::chrono::milliseconds line_timeout)
+    : what_(workload + " procs=" + std::to_string(procs)), line_timeout_(line_timeout) {
+  std::vector<std::string> argv = {binary, "run", "--workload", workload, "--procs", std::to_string(procs),
+                                   "--warmup", std::to_string(warmup)};
+  for (const auto& [k, v] : params) {
+    argv.push_back("--param");
+    argv.push_back(k + "=" + v);
+  }
+  int sock[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
+  auto close_all = [&] {
+    for (int* fd : {&sock[0], &sock[1], &out[0], &out[1], &err[0], &err[1]}) close_fd(*fd);
+  };
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
+      ::pipe2(err, O_CLOEXEC) != 0) {
+    int e = errno;
+    close_all();
+    throw GoProtocolError(std::string("cannot make pipes for ccbench-go: ") + std::strerror(e));
+  }
+  try {
+    pid_ = spawn(std::move(argv), child_env({{"GOMAXPROCS", std::to_string(procs)}}, {}), "", sock[1], out[1],
+                 err[1]);
+  } catch (const std::system_error& e) {
+    close_all();
+    throw GoProtocolError(e.what());
+  }
+  close_fd(sock[1]), close_fd(out[1]), close_fd(err[1]);
+  in_fd_ = std::exchange(sock[0], -1), out_fd_ = std::exchange(out[0], -1), err_fd_ = std::exchange(err[0], -1);
+  try {
+    auto line = read_line();
+    if (!line || field(nlohmann::json::parse(*line, nullptr, false), "event") != "ready") {
+      fail_on(line, "{\"event\":\"ready\"}");
+    }
+  } catch (...) {
+    kill_and_reap();
+    close_fds();
+    throw;
+  }
+}
+
+GoPoint::~GoPoint() {
+  kill_and_reap();
+  close_fds();
+}
+
+std::string GoPoint::who() const { return "ccbench-go (" + what_ + ")"; }
+
+RunResult GoPoint::run_rep() {
+  if (pid_ < 0) throw GoProtocolError(who() + ": the child is not running");
+  static const char kRep[] = "rep\n";
+  // A failed send means the child is gone; the read below then reports how it ended.
+  (void)::send(in_fd_, kRep, sizeof kRep - 1, MSG_NOSIGNAL);
+  auto line = read_line();
+  if (!line) fail_on(line, "a sample");
+  auto j = nlohmann::json::parse(*line, nullptr, false);
+  if (field(j, "event") != "sample") fail_on(line, "a sample");
+  try {
+    RunResult r;
+    if (!j.at("ops").is_number_unsigned()) throw std::runtime_error("ops is not a count");
+    r.ops = j.at("ops").get<uint64_t>();
+    r.elapsed_ns = j.at("elapsed_ns").get<double>();
+    if (r.ops == 0 || r.elapsed_ns < 0 || !j.value("checked", false)) throw std::runtime_error("bad values");
+    if (auto extra = j.find("extra"); extra != j.end() && extra->is_object()) {
+      for (const auto& [k, v] : extra->items()) {
+        if (v.is_number()) r.extra[k] = v.get<double>();
+      }
+    }
+    return r;
+  } catch (const std::exception&) {
+    kill_and_reap();
+    throw GoProtocolError(who() + ": malformed sample line: " + *line);
+  }
+}
+
+ChildUsage GoPoint::finish() {
+  if (pid_ < 0) return usage_;
+  static const char kQuit[] = "quit\n";
+  (void)::send(in_fd_, kQuit, sizeof kQuit - 1, MSG_NOSIGNAL);
+  close_fd(in_fd_);
+  std::optional<std::string> extra_line;
+  try {
+    while (auto line = read_line()) {
+      if (!extra_line) extra_line = line;
+    }
+  } catch (...) {
+    close_fds();
+    throw;
+  }
+  reap();
+  close_fds();
+  if (!WIFEXITED(status_) || WEXITSTATUS(status_) != 0 || extra_line) {
+    throw GoProtocolError(who() + " did not quit cleanly (" + describe_status(status_) + ")" +
+                          (extra_line ? "; it said: " + *extra_line : "") +
+                          (err_tail_.empty() ? "" : "; stderr: " + tail(trim(err_tail_))));
+  }
+  return usage_;
+}
+
+std::optional<std::string> GoPoint::read_line() {
+  const auto deadline = Clock::now() + line_timeout_;
+  for (;;) {
+    if (size_t nl = out_buf_.find('\n'); nl != std::string::npos) {
+      std::string line = out_buf_.substr(0, nl);
+      out_buf_.erase(0, nl + 1);
+      return line;
+    }
+    if (out_fd_ < 0) {
+      if (out_buf_.empty()) return std::nullopt;
+      return std::exchange(out_buf_, std::string());
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) {
+      kill_and_reap();
+      throw GoProtocolError(who() + ": no reply within " + std::to_string(line_timeout_.count()) +
+                            " ms; the child was killed");
+    }
+    pollfd pf[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
+    int n = ::poll(pf, 2, static_cast<int>(std::min<long long>(left, 60000)));
+    if (n < 0 && errno != EINTR) throw GoProtocolError(who() + ": poll: " + std::strerror(errno));
+    if (n <= 0) continue;
+    if (pf[1].revents != 0) {
+      if (!read_into(err_fd_, err_tail_)) close_fd(err_fd_);
+      keep_tail(err_tail_);
+    }
+    if (pf[0].revents != 0 && !read_into(out_fd_, out_buf_)) close_fd(out_fd_);
+  }
+}
+
+void GoPoint::fail_on(const std::optional<std::string>& line, const std::string& waiting_for) {
+  auto j = line ? nlohmann::json::parse(*line, nullptr, false) : nlohmann::json();
+  const bool error_event = field(j, "event") == "error";
+  if (!error_event && line) {  // a line we do not understand: the child is not speaking the protocol
+    kill_and_reap();
+    throw GoProtocolError(who() + ": expected " + waiting_for + ", got: " + *line);
+  }
+  try {
+    while (read_line()) {  // let the child finish writing and exit
+    }
+  } catch (const GoProtocolError&) {
+  }
+  reap();
+  std::string err = err_tail_.empty() ? "" : "; stderr: " + tail(trim(err_tail_));
+  if (error_event) {
+    std::string message = field(j, "message");
+    if (message.empty()) message = "(the error event has no message)";
+    if (WIFEXITED(status_) && WEXITSTATUS(status_) == 1) throw WorkloadFailed(message);
+    throw GoProtocolError(who() + ": " + message + " (" + describe_status(status_) + ")");
+  }
+  throw GoProtocolError(who() + " exited (" + describe_status(status_) + ") while we waited for " + waiting_for + err);
+}
+
+void GoPoint::reap() {
+  if (pid_ < 0) return;
+  rusage ru{};
+  status_ = wait_child(pid_, &ru, std::chrono::seconds(10));
+  usage_ = ChildUsage{ru.ru_nvcsw, ru.ru_nivcsw, ru.ru_maxrss};
+  pid_ = -1;
+}
+
+void GoPoint::kill_and_reap() noexcept {
+  if (pid_ < 0) return;
+  ::kill(pid_, SIGKILL);
+  reap();
+}
+
+void GoPoint::close_fds() noexcept {
+  close_fd(in_fd_);
+  close_fd(out_fd_);
+  close_fd(err_fd_);
+}
+
+}  // namespace ccb::harness

@@ -1,0 +1,123 @@
+// harness/go_impl.hpp — the Go reference implementation seen from C++: finding `go`, building
+// workloads/go into the build tree, and driving one `ccbench-go run` child per point over the
+// line-oriented JSON protocol of workloads/CONTRACT.md ("The Go child-process protocol").
+//
+// Guarantees:
+//  - go_binary() builds at most once per process (thread-safe; a failure is remembered and
+//    rethrown), and only when the binary is missing or older than a non-test .go file or go.mod.
+//    The build is offline (GOPROXY=off, GOFLAGS/GOTOOLCHAIN cleared, GOENV=off, GOWORK=off),
+//    keeps GOCACHE and GOPATH inside the build tree, and replaces the binary atomically (build to
+//    a temporary name, then rename), so concurrent processes never run a half-written file.
+//  - Children are started with posix_spawn (no shell); their stdin is a socketpair written with
+//    MSG_NOSIGNAL, so a dead child can never SIGPIPE the harness. Every fd is close-on-exec.
+//  - Never hangs on a dead child: EOF on its stdout throws, with the tail of its stderr and its
+//    exit status. Reading one line waits at most `line_timeout`; on timeout the child is killed.
+//    A child's stderr is drained while waiting, so a large panic dump cannot block it.
+//  - Error mapping: an {"event":"error"} followed by exit 1 throws
+//    ccb::workloads::WorkloadFailed(message); every other failure (exit 2 = bad usage, bad JSON,
+//    unexpected event, crash, timeout) throws GoProtocolError.
+// Concurrency: free functions are thread-safe. A GoPoint is used by one thread at a time.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "workloads/registry.hpp"
+
+namespace ccb::harness {
+
+// GoUnavailable: `go` is missing or the build failed; the message says how to fix it
+// (scripts/setup installs golang-go) and carries the tail of the compiler's output.
+class GoUnavailable : public std::runtime_error {
+ public:
+  using runtime_error::runtime_error;
+};
+
+// GoProtocolError: the child misbehaved (crash, bad line, timeout) or reported bad usage (exit 2).
+class GoProtocolError : public std::runtime_error {
+ public:
+  using runtime_error::runtime_error;
+};
+
+// go_binary() builds ccbench-go if needed and returns its path (${CCB_BINARY_DIR}/go/bin/ccbench-go).
+// Sources come from ${CCB_SOURCE_DIR}/workloads/go. A non-empty env CCB_GO_BINARY is returned
+// as-is (no build).
+// Throws: GoUnavailable.
+std::string go_binary();
+
+// go_version() returns `go version` output (e.g. "go version go1.19.8 linux/amd64"), or
+// std::nullopt when go is not installed or does not answer. Computed once per process.
+std::optional<std::string> go_version();
+
+// find_go() returns the path of the go command: the first executable `go` on PATH, then
+// /usr/bin/go, then /usr/lib/go-1.19/bin/go; std::nullopt when there is none.
+std::optional<std::string> find_go();
+
+// go_list() runs `binary list` and returns its stdout (the list JSON document).
+// Throws: GoProtocolError when the child cannot start or exits non-zero.
+std::string go_list(const std::string& binary);
+
+// ChildUsage is the child's getrusage as reported by wait4 (whole life, warm-ups included).
+struct ChildUsage {
+  long voluntary_ctx = 0, involuntary_ctx = 0, max_rss_kb = 0;
+};
+
+// GoPoint is one running `ccbench-go run` child for one point (interactive protocol).
+class GoPoint {
+ public:
+  static constexpr std::chrono::milliseconds kDefaultLineTimeout = std::chrono::seconds(600);
+
+  // GoPoint() spawns `binary run --workload W --procs P --warmup N --param k=v…` with
+  // GOMAXPROCS=procs and waits for {"event":"ready"} (the warm-ups are done by then).
+  // Throws: WorkloadFailed (a warm-up failed its self-check), GoProtocolError.
+  GoPoint(const std::string& binary, const std::string& workload,
+          const std::vector<std::pair<std::string, std::string>>& params, int procs, int warmup,
+          std::chrono::milliseconds line_timeout = kDefaultLineTimeout);
+
+  // run_rep() sends "rep" and returns the verified sample (ops > 0, elapsed_ns >= 0).
+  // Throws: WorkloadFailed (self-check failed; the child has exited), GoProtocolError.
+  // After a throw the child is gone: finish() returns its usage, run_rep() throws again.
+  ccb::workloads::RunResult run_rep();
+
+  // finish() sends "quit", waits for the child to exit and returns its rusage.
+  // Throws: GoProtocolError when the child exits non-zero or says something after "quit".
+  ChildUsage finish();
+
+  // ~GoPoint() kills (SIGKILL) and reaps the child if finish() was not called.
+  ~GoPoint();
+
+  GoPoint(const GoPoint&) = delete;
+  GoPoint& operator=(const GoPoint&) = delete;
+
+ private:
+  // read_line() returns the next stdout line, or std::nullopt at EOF; kills and throws on timeout.
+  std::optional<std::string> read_line();
+  // fail_on() turns an unexpected end of the conversation into the right exception.
+  [[noreturn]] void fail_on(const std::optional<std::string>& line, const std::string& waiting_for);
+  // reap() waits (bounded, then SIGKILL) for the child and records its status and usage.
+  void reap();
+  void kill_and_reap() noexcept;
+  void close_fds() noexcept;
+  std::string who() const;
+
+  // Immutable after construction:
+  std::string what_;  // "pingpong procs=2" for messages
+  std::chrono::milliseconds line_timeout_;
+  // Child state:
+  pid_t pid_ = -1;      // -1 once reaped
+  int in_fd_ = -1;      // our end of the child's stdin socketpair
+  int out_fd_ = -1;     // child's stdout
+  int err_fd_ = -1;     // child's stderr; -1 after EOF
+  std::string out_buf_;   // stdout bytes not yet returned as lines
+  std::string err_tail_;  // last few KiB of stderr
+  int status_ = 0;        // wait status once reaped
+  ChildUsage usage_;      // usage once reaped
+};
+
+}  // namespace ccb::harness

@@ -1,0 +1,270 @@
+// tests/go/go_impl_test.cpp — the Go runner (harness/go_impl.hpp) end to end: it builds
+// ccbench-go, checks that `list` matches the contract (names, units, parameters and defaults
+// hard-coded here from workloads/CONTRACT.md), runs every workload at tiny sizes at procs 1 and 2,
+// and checks the error mapping — with the real child for bad usage, and with small fake children
+// (shell scripts) for failed checks, crashes, garbage, a flood of stderr and a child that hangs.
+// Tests that need go skip with a visible reason when go is not installed.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "harness/go_impl.hpp"
+
+namespace {
+
+using ccb::harness::ChildUsage;
+using ccb::harness::GoPoint;
+using ccb::harness::GoProtocolError;
+using ccb::workloads::WorkloadFailed;
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+bool have_go() {
+  const char* override_path = std::getenv("CCB_GO_BINARY");
+  return ccb::harness::go_version().has_value() || (override_path != nullptr && *override_path != '\0');
+}
+
+class GoImpl : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!have_go()) GTEST_SKIP() << "go is not installed (run scripts/setup to install golang-go)";
+    binary_ = ccb::harness::go_binary();
+  }
+  std::string binary_;
+};
+
+struct ContractParam {
+  std::string name;
+  nlohmann::json def;
+};
+struct ContractWorkload {
+  std::string unit;
+  std::vector<ContractParam> params;
+};
+
+// The contract (workloads/CONTRACT.md): parameter order and defaults (= first quick value).
+const std::map<std::string, ContractWorkload>& contract() {
+  static const std::map<std::string, ContractWorkload> c = {
+      {"pingpong", {"round trip", {{"cap", 0}, {"n", 200000}}}},
+      {"fanin", {"message", {{"producers", 4}, {"cap", 0}, {"n", 200000}}}},
+      {"fanout", {"message", {{"workers", 4}, {"cap", 0}, {"n", 200000}}}},
+      {"pipeline", {"item", {{"stages", 8}, {"cap", 0}, {"n", 50000}}}},
+      {"counter", {"increment", {{"mode", "mutex"}, {"tasks", 5}, {"k", 200000}}}},
+      {"select", {"message", {{"channels", 4}, {"consumers", 2}, {"cap", 0}, {"n", 200000}}}},
+      {"skynet", {"run", {{"size", 1000000}}}},
+      {"spawn", {"task", {{"n", 100000}}}},
+      {"timers", {"timer", {{"mode", "startstop"}, {"tasks", 4}, {"k", 20000}}}},
+      {"context", {"waiter", {{"n", 10000}}}},
+      {"ratelimit", {"allow call", {{"tasks", 4}, {"k", 200000}}}},
+  };
+  return c;
+}
+
+TEST_F(GoImpl, ListMatchesContract) {
+  auto doc = nlohmann::json::parse(ccb::harness::go_list(binary_));
+  std::map<std::string, nlohmann::json> listed;
+  for (const auto& w : doc.at("workloads")) listed[w.at("name").get<std::string>()] = w;
+  ASSERT_EQ(listed.size(), contract().size());
+  for (const auto& [name, want] : contract()) {
+    ASSERT_TRUE(listed.count(name)) << name << " missing from `ccbench-go list`";
+    const auto& w = listed[name];
+    EXPECT_EQ(w.at("unit"), want.unit) << name;
+    const auto& ps = w.at("params");
+    ASSERT_EQ(ps.size(), want.params.size()) << name;
+    for (size_t i = 0; i < ps.size(); ++i) {
+      EXPECT_EQ(ps[i].at("name"), want.params[i].name) << name;
+      EXPECT_EQ(ps[i].at("default"), want.params[i].def) << name << "." << want.params[i].name;
+    }
+  }
+}
+
+struct Tiny {
+  std::string workload;
+  Params params;
+};
+
+const std::vector<Tiny>& tiny_runs() {
+  static const std::vector<Tiny> runs = {
+      {"pingpong", {{"cap", "0"}, {"n", "200"}}},
+      {"fanin", {{"producers", "3"}, {"cap", "0"}, {"n", "300"}}},
+      {"fanout", {{"workers", "3"}, {"cap", "128"}, {"n", "300"}}},
+      {"pipeline", {{"stages", "3"}, {"cap", "0"}, {"n", "200"}}},
+      {"counter", {{"mode", "mutex"}, {"tasks", "2"}, {"k", "200"}}},
+      {"counter", {{"mode", "atomic"}, {"tasks", "2"}, {"k", "200"}}},
+      {"counter", {{"mode", "channel"}, {"tasks", "2"}, {"k", "200"}}},
+      {"counter", {{"mode", "rwmutex"}, {"tasks", "2"}, {"k", "200"}}},
+      {"select", {{"channels", "4"}, {"consumers", "2"}, {"cap", "0"}, {"n", "400"}}},
+      {"skynet", {{"size", "100"}}},
+      {"spawn", {{"n", "200"}}},
+      {"timers", {{"mode", "startstop"}, {"tasks", "2"}, {"k", "50"}}},
+      {"timers", {{"mode", "sleep"}, {"tasks", "2"}, {"k", "3"}}},
+      {"context", {{"n", "50"}}},
+      {"ratelimit", {{"tasks", "2"}, {"k", "500"}}},
+  };
+  return runs;
+}
+
+TEST_F(GoImpl, TinyRunsCoverEveryWorkload) {
+  for (const auto& [name, w] : contract()) {
+    bool found = false;
+    for (const auto& t : tiny_runs()) found = found || t.workload == name;
+    EXPECT_TRUE(found) << name;
+  }
+}
+
+TEST_F(GoImpl, EveryWorkloadRunsAtProcs1And2) {
+  for (int procs : {1, 2}) {
+    for (const auto& t : tiny_runs()) {
+      SCOPED_TRACE(t.workload + " " + t.params.front().second + " procs=" + std::to_string(procs));
+      GoPoint point(binary_, t.workload, t.params, procs, 1);
+      for (int rep = 0; rep < 2; ++rep) {
+        auto r = point.run_rep();
+        EXPECT_GT(r.ops, 0u);
+        EXPECT_GT(r.elapsed_ns, 0.0);
+        if (t.workload == "spawn") {
+          EXPECT_TRUE(r.extra.count("rss_per_task_bytes"));
+        }
+      }
+      ChildUsage u = point.finish();
+      EXPECT_GT(u.max_rss_kb, 0);
+    }
+  }
+}
+
+TEST_F(GoImpl, OpsFollowTheContract) {
+  GoPoint fanin(binary_, "fanin", {{"producers", "4"}, {"n", "1003"}}, 1, 0);
+  EXPECT_EQ(fanin.run_rep().ops, 1000u);  // per = n / producers
+  fanin.finish();
+  GoPoint skynet(binary_, "skynet", {{"size", "1000"}}, 2, 0);
+  EXPECT_EQ(skynet.run_rep().ops, 1u);
+}
+
+TEST_F(GoImpl, DestructorWithoutFinishDoesNotHang) {
+  auto start = std::chrono::steady_clock::now();
+  {
+    GoPoint point(binary_, "pingpong", {{"n", "100"}}, 1, 0);
+    point.run_rep();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+}
+
+TEST_F(GoImpl, BadUsageIsProtocolError) {
+  const std::vector<std::pair<std::string, Params>> bad = {
+      {"pingpong", {{"bogus", "1"}}},   // unknown parameter
+      {"pingpong", {{"cap", "2"}}},     // out of range
+      {"counter", {{"mode", "spin"}}},  // not a choice
+      {"nosuchworkload", {}},
+  };
+  for (const auto& [w, params] : bad) {
+    try {
+      GoPoint point(binary_, w, params, 1, 0);
+      ADD_FAILURE() << w << ": no exception";
+    } catch (const GoProtocolError& e) {
+      EXPECT_NE(std::string(e.what()).find("exit status 2"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("valid"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(GoImplPaths, EnvOverridesBinary) {
+  ::setenv("CCB_GO_BINARY", "/nonexistent/ccbench-go", 1);
+  EXPECT_EQ(ccb::harness::go_binary(), "/nonexistent/ccbench-go");
+  ::unsetenv("CCB_GO_BINARY");
+}
+
+TEST(GoImplPaths, MissingBinaryIsProtocolError) {
+  EXPECT_THROW(GoPoint("/nonexistent/ccbench-go", "pingpong", {}, 1, 0), GoProtocolError);
+}
+
+// ---- fake children: the failure paths, without go -----------------------------------------
+
+class FakeChild : public ::testing::Test {
+ protected:
+  // script() writes an executable /bin/sh script and returns its path.
+  std::string script(const std::string& name, const std::string& body) {
+    auto dir = std::filesystem::temp_directory_path() / ("ccb_go_fake_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    auto path = dir / name;
+    std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+    std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+    dirs_.push_back(dir);
+    return path.string();
+  }
+  void TearDown() override {
+    for (const auto& d : dirs_) std::filesystem::remove_all(d);
+  }
+  std::vector<std::filesystem::path> dirs_;
+};
+
+const char* kReady = "echo '{\"event\":\"ready\"}'\n";
+
+TEST_F(FakeChild, FailedCheckIsWorkloadFailed) {
+  auto bin = script("check", std::string(kReady) +
+                                 "read cmd\necho '{\"event\":\"error\",\"message\":\"fanin: sum 1, want 2\"}'\nexit 1");
+  GoPoint point(bin, "fanin", {}, 1, 0);
+  try {
+    point.run_rep();
+    ADD_FAILURE() << "no exception";
+  } catch (const WorkloadFailed& e) {
+    EXPECT_STREQ(e.what(), "fanin: sum 1, want 2");
+  }
+  EXPECT_THROW(point.run_rep(), GoProtocolError);  // the child is gone
+  EXPECT_NO_THROW(point.finish());                 // and its usage is still there
+}
+
+TEST_F(FakeChild, WarmupFailureIsWorkloadFailed) {
+  auto bin = script("warm", "echo '{\"event\":\"error\",\"message\":\"skynet: sum 3\"}'\nexit 1");
+  EXPECT_THROW(GoPoint(bin, "skynet", {}, 1, 1), WorkloadFailed);
+}
+
+TEST_F(FakeChild, CrashCarriesStatusAndStderr) {
+  auto bin = script("crash", std::string(kReady) + "read cmd\necho 'panic: boom' >&2\nexit 3");
+  GoPoint point(bin, "pingpong", {}, 1, 0);
+  try {
+    point.run_rep();
+    ADD_FAILURE() << "no exception";
+  } catch (const GoProtocolError& e) {
+    EXPECT_NE(std::string(e.what()).find("exit status 3"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("panic: boom"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(FakeChild, GarbageIsProtocolError) {
+  auto bin = script("garbage", "echo 'hello'\nexec sleep 60");
+  EXPECT_THROW(GoPoint(bin, "pingpong", {}, 1, 0), GoProtocolError);
+}
+
+TEST_F(FakeChild, StderrFloodDoesNotBlock) {
+  auto bin = script("flood", "head -c 1000000 /dev/zero | tr '\\0' x >&2\n" + std::string(kReady) +
+                                 "read cmd\necho '{\"event\":\"sample\",\"ops\":5,\"elapsed_ns\":10,"
+                                 "\"ns_per_op\":2,\"checked\":true,\"extra\":{\"a\":1.5}}'\nread cmd");
+  GoPoint point(bin, "pingpong", {}, 1, 0, std::chrono::seconds(30));
+  auto r = point.run_rep();
+  EXPECT_EQ(r.ops, 5u);
+  EXPECT_EQ(r.elapsed_ns, 10.0);
+  EXPECT_EQ(r.extra.at("a"), 1.5);
+  EXPECT_NO_THROW(point.finish());
+}
+
+TEST_F(FakeChild, HangTimesOut) {
+  auto bin = script("hang", std::string(kReady) + "exec sleep 60");
+  GoPoint point(bin, "pingpong", {}, 1, 0, std::chrono::milliseconds(300));
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(point.run_rep(), GoProtocolError);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST_F(FakeChild, UncleanQuitIsProtocolError) {
+  auto bin = script("unclean", std::string(kReady) + "read cmd\nexit 4");
+  GoPoint point(bin, "pingpong", {}, 1, 0);
+  EXPECT_THROW(point.finish(), GoProtocolError);
+}
+
+}  // namespace

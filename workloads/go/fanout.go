@@ -1,0 +1,52 @@
+// fanout.go — fanout: one producer sends 0..n-1 on one channel and closes it; workers goroutines
+// range over it; a WaitGroup joins them.
+//
+// Guarantees: the workers together receive exactly n values summing to n(n-1)/2, else a
+// *checkError. ops = n.
+package main
+
+import (
+	"sync"
+	"time"
+)
+
+func runFanout(p params) (result, error) {
+	workers, capacity, n := p.int("workers"), int(p.int("cap")), p.int("n")
+	ch := make(chan int64, capacity)
+	sums := make([]int64, workers)
+	counts := make([]int64, workers)
+	var wg sync.WaitGroup
+
+	start := time.Now()
+	wg.Add(int(workers))
+	for w := range sums {
+		go func(w int) {
+			defer wg.Done()
+			var s, c int64
+			for v := range ch {
+				s += v
+				c++
+			}
+			sums[w], counts[w] = s, c
+		}(w)
+	}
+	for i := int64(0); i < n; i++ {
+		ch <- i
+	}
+	close(ch)
+	wg.Wait()
+	elapsed := time.Since(start)
+
+	var sum, count int64
+	for w := range sums {
+		sum += sums[w]
+		count += counts[w]
+	}
+	if count != n {
+		return result{}, failf("fanout: workers received %d values, want %d", count, n)
+	}
+	if want := n * (n - 1) / 2; sum != want {
+		return result{}, failf("fanout: values sum to %d, want %d", sum, want)
+	}
+	return result{ops: n, elapsed: elapsed}, nil
+}

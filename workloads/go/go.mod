@@ -1,0 +1,3 @@
+module ccbench-go
+
+go 1.19

@@ -1,0 +1,44 @@
+// pingpong.go — pingpong: two goroutines bounce a number over two channels of capacity cap.
+//
+// Guarantees: every reply equals the value sent plus one and the replies sum to n(n+1)/2, else a
+// *checkError. ops = n round trips; the measured section includes starting the echo goroutine.
+package main
+
+import "time"
+
+func runPingpong(p params) (result, error) {
+	n, capacity := p.int("n"), int(p.int("cap"))
+	ping := make(chan int64, capacity)
+	pong := make(chan int64, capacity)
+
+	start := time.Now()
+	go func() {
+		for v := range ping {
+			pong <- v + 1
+		}
+		close(pong)
+	}()
+	var sum int64
+	bad, badReply := int64(-1), int64(0)
+	for i := int64(0); i < n; i++ {
+		ping <- i
+		r := <-pong
+		if r != i+1 {
+			bad, badReply = i, r
+			break
+		}
+		sum += r
+	}
+	close(ping)
+	for range pong { // wait until the echo goroutine has finished
+	}
+	elapsed := time.Since(start)
+
+	if bad >= 0 {
+		return result{}, failf("pingpong: sent %d, got reply %d, want %d", bad, badReply, bad+1)
+	}
+	if want := n * (n + 1) / 2; sum != want {
+		return result{}, failf("pingpong: replies sum to %d, want %d", sum, want)
+	}
+	return result{ops: n, elapsed: elapsed}, nil
+}
