@@ -1,0 +1,141 @@
+// reports/chart_runner.cpp — spawns the Python interpreter with the embedded charts.py on stdin and
+// collects its output (see chart_runner.hpp). stdin is one end of a socketpair rather than a pipe
+// so that writing after an early child exit fails with EPIPE (send + MSG_NOSIGNAL) instead of
+// raising SIGPIPE in the whole ccbench process.
+#include "reports/chart_runner.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+extern char** environ;
+
+namespace ccb::reports {
+namespace {
+
+constexpr int kExitNoMatplotlib = 3;  // charts.py's exit status when matplotlib cannot be imported
+
+std::string last_line(const std::string& text) {
+  std::size_t end = text.find_last_not_of("\r\n");
+  if (end == std::string::npos) return "";
+  std::size_t begin = text.find_last_of('\n', end);
+  return text.substr(begin == std::string::npos ? 0 : begin + 1, end - (begin == std::string::npos ? 0 : begin + 1) + 1);
+}
+
+void send_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // the child exited early; its exit status tells why
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+std::string read_all(int fd) {
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return out;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+// child_environment() is the current environment with MPLBACKEND forced to Agg.
+std::vector<std::string> child_environment() {
+  std::vector<std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    if (std::strncmp(*e, "MPLBACKEND=", 11) != 0) env.emplace_back(*e);
+  }
+  env.emplace_back("MPLBACKEND=Agg");
+  return env;
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (std::string& s : v) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+}  // namespace
+
+std::string python_interpreter() {
+  const char* env = std::getenv("CCB_REPORT_PYTHON");
+  return env != nullptr && *env != '\0' ? env : "/usr/bin/python3";
+}
+
+ChartRun run_charts(const std::vector<std::string>& results_files, const std::string& charts_dir,
+                    const std::string& compare_json) {
+  ChartRun run;
+  const std::string py = python_interpreter();
+  if (::access(py.c_str(), X_OK) != 0) {
+    run.notice = "charts not drawn: " + py + " not found (install python3-matplotlib); tables only";
+    return run;
+  }
+  std::vector<std::string> args{py, "-", "--out", charts_dir, "--results"};
+  args.insert(args.end(), results_files.begin(), results_files.end());
+  if (!compare_json.empty()) {
+    args.emplace_back("--compare");
+    args.push_back(compare_json);
+  }
+  std::vector<std::string> env = child_environment();
+  std::vector<char*> argv = c_strings(args), envp = c_strings(env);
+
+  int in[2], out[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) != 0) {
+    run.notice = std::string("charts not drawn: socketpair failed: ") + std::strerror(errno);
+    return run;
+  }
+  if (::pipe2(out, O_CLOEXEC) != 0) {
+    run.notice = std::string("charts not drawn: pipe failed: ") + std::strerror(errno);
+    ::close(in[0]);
+    ::close(in[1]);
+    return run;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in[1], 0);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 2);
+  pid_t pid = 0;
+  const int rc = ::posix_spawn(&pid, py.c_str(), &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(in[1]);
+  ::close(out[1]);
+  if (rc != 0) {
+    ::close(in[0]);
+    ::close(out[0]);
+    run.notice = "charts not drawn: cannot start " + py + ": " + std::strerror(rc);
+    return run;
+  }
+  send_all(in[0], charts_script());
+  ::shutdown(in[0], SHUT_WR);  // end of script: Python starts running it
+  run.log = read_all(out[0]);
+  ::close(in[0]);
+  ::close(out[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    run.drawn = true;
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == kExitNoMatplotlib) {
+    run.notice = "charts not drawn: matplotlib is not available to " + py + " (install python3-matplotlib); tables only";
+  } else if (WIFEXITED(status)) {
+    run.notice = "charts not drawn: charts.py failed with exit status " + std::to_string(WEXITSTATUS(status)) +
+                 ": " + last_line(run.log);
+  } else {
+    run.notice = "charts not drawn: charts.py was killed by signal " +
+                 std::to_string(WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  }
+  return run;
+}
+
+}  // namespace ccb::reports

@@ -1,0 +1,38 @@
+// reports/chart_runner.hpp — runs reports/charts.py under Debian's Python to draw the report charts.
+//
+// Guarantees:
+//  - The interpreter is /usr/bin/python3 (Debian's python3-matplotlib lives there; the `python3` on
+//    PATH may be another interpreter), unless the environment variable CCB_REPORT_PYTHON names
+//    another one (used by tests and by systems that keep matplotlib elsewhere).
+//  - The script is the copy of reports/charts.py embedded in the binary at build time and is fed
+//    on stdin, so the report works from any directory and needs no installed data files.
+//  - run_charts() never throws for a missing or failing interpreter: it returns drawn = false and a
+//    one-line `notice` for the report ("charts not drawn: …"); the script's output is in `log`.
+//  - On success the charts and charts/manifest.json are in `charts_dir` (see charts.py).
+// Blocks: until the child exits. Not thread-safe with respect to other fork/exec users of stdio.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ccb::reports {
+
+struct ChartRun {
+  bool drawn = false;
+  std::string notice;  // one line, set when drawn is false
+  std::string log;     // the script's stdout and stderr
+};
+
+// charts_script() is the embedded text of reports/charts.py.
+std::string_view charts_script();
+
+// python_interpreter() is CCB_REPORT_PYTHON when set and non-empty, else "/usr/bin/python3".
+std::string python_interpreter();
+
+// run_charts() draws charts for `results_files` (and the change chart when `compare_json` is not
+// empty) into `charts_dir`, which must exist.
+ChartRun run_charts(const std::vector<std::string>& results_files, const std::string& charts_dir,
+                    const std::string& compare_json);
+
+}  // namespace ccb::reports

@@ -1,0 +1,430 @@
+# reports/charts.py — draws the charts of `ccbench report` with matplotlib (Agg backend).
+#
+# Run by the report command as `/usr/bin/python3 - --out DIR --results FILE... [--compare FILE]`
+# (the ccbench binary embeds this script and feeds it on stdin); it can also be run by hand as
+# `/usr/bin/python3 reports/charts.py --out DIR --results results.json`.
+#
+# Guarantees:
+#  - Reads the results JSON files (reports/SCHEMA.md v1, already validated by ccbench) and, for a
+#    comparison, the `ccbench compare --format json` document; nothing is passed in but file names.
+#  - Writes every chart as DIR/<id>.png and DIR/<id>.svg, then DIR/manifest.json listing them in
+#    display order: {"charts": [{"id", "kind", "workload", "title", "caption", "png", "svg"}]},
+#    with png/svg paths relative to the report directory (the parent of DIR's name "charts").
+#  - Only "ok" points with samples are drawn; medians and min/max come from samples_ns.
+#  - SVG output is reproducible (fixed hash salt, no date) and embeds glyphs as paths (no fonts).
+#  - Exit status: 0 drawn; 3 matplotlib cannot be imported (message on stderr); 2 bad arguments.
+# Charts: per workload, ns/op vs procs (one subplot per parameter combination, one line per
+# implementation, min-max error bars); ccbench/go ratio per point (only when both ran); the
+# counter modes chart; the spawn chart (ns per task and rss_per_task_bytes); % change vs baseline.
+import argparse
+import json
+import math
+import os
+import sys
+
+try:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullLocator, ScalarFormatter
+except Exception as exc:  # ImportError, or a broken installation
+    print("matplotlib is not available: %s" % exc, file=sys.stderr)
+    sys.exit(3)
+
+IMPL_STYLE = {
+    "ccbench": {"color": "#6d28d9", "marker": "o"},
+    "go": {"color": "#00add8", "marker": "s"},
+    "threads": {"color": "#f59e0b", "marker": "^"},
+}
+VERDICT_COLOR = {"regressed": "#dc2626", "improved": "#16a34a", "unchanged": "#9ca3af", "noisy": "#f59e0b"}
+COUNTER_MODES = ["mutex", "atomic", "channel", "rwmutex"]
+MAX_SUBPLOTS = 12  # per figure; more parameter combinations continue in a second file
+
+plt.rcParams.update({
+    "svg.hashsalt": "ccbench", "svg.fonttype": "path", "font.size": 9.5,
+    "axes.titlesize": 10, "axes.titleweight": "bold", "axes.spines.top": False,
+    "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "legend.frameon": False,
+    "figure.dpi": 100, "savefig.dpi": 150,
+})
+
+
+def median(xs):
+    s = sorted(xs)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def load_records(files):
+    """One record per ok point with samples; `series` is impl, plus the file when names repeat."""
+    seen, records, skipped = {}, [], []
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            doc = json.load(fh)
+        label = os.path.splitext(os.path.basename(f))[0]
+        for b in doc["benchmarks"]:
+            seen[b["name"]] = seen.get(b["name"], 0) + 1
+            if b.get("status") != "ok" or not b.get("samples_ns"):
+                skipped.append({"workload": b["workload"], "impl": b["impl"], "status": b.get("status", "?")})
+                continue
+            s = b["samples_ns"]
+            records.append({
+                "name": b["name"], "workload": b["workload"], "impl": b["impl"], "procs": b["procs"],
+                "unit": b.get("unit", "op"), "params": list(b["params"].items()), "file": label,
+                "median": median(s), "min": min(s), "max": max(s), "extra": b.get("extra") or {},
+            })
+    repeated = any(n > 1 for n in seen.values())
+    labels = unique(r["file"] for r in records)
+    for r in records:
+        r["series"] = "%s (%s)" % (r["impl"], r["file"]) if repeated else r["impl"]
+        if repeated:  # the same point from several files: one line style / hatch per file
+            SERIES_FILE_INDEX[r["series"]] = labels.index(r["file"])
+    return records, skipped
+
+
+def skipped_note(skipped, workload):
+    """'not drawn: threads (not_applicable)' for points of `workload` that did not run."""
+    items = unique("%s (%s)" % (s["impl"], s["status"]) for s in skipped if s["workload"] == workload)
+    return "not drawn: " + ", ".join(items) if items else ""
+
+
+SERIES_FILE_INDEX = {}  # series label -> index of its file, when several files hold the same points
+LINESTYLES = ["-", "--", ":", "-."]
+HATCHES = [None, "//", "..", "xx"]
+
+
+def style(series):
+    impl = series.split(" ")[0]
+    st = dict(IMPL_STYLE.get(impl, {"color": "#374151", "marker": "D"}))
+    i = SERIES_FILE_INDEX.get(series, 0)
+    st["linestyle"], st["hatch"] = LINESTYLES[i % len(LINESTYLES)], HATCHES[i % len(HATCHES)]
+    return st
+
+
+def params_text(params, skip=()):
+    text = ", ".join("%s=%s" % (k, v) for k, v in params if k not in skip)
+    return text or "default parameters"
+
+
+def unique(seq):
+    out = []
+    for x in seq:
+        if x not in out:
+            out.append(x)
+    return out
+
+
+def sorted_series(names):
+    order = {"ccbench": 0, "go": 1, "threads": 2}
+    return sorted(names, key=lambda s: (order.get(s.split(" ")[0], 9), s))
+
+
+class Writer:
+    def __init__(self, outdir):
+        self.outdir, self.charts = outdir, []
+
+    def save(self, fig, chart_id, kind, title, caption, workload=None):
+        for ext in ("png", "svg"):
+            meta = {"Date": None} if ext == "svg" else {"Software": None}
+            fig.savefig(os.path.join(self.outdir, "%s.%s" % (chart_id, ext)), metadata=meta,
+                        bbox_inches="tight", facecolor="white")
+        plt.close(fig)
+        self.charts.append({"id": chart_id, "kind": kind, "workload": workload, "title": title,
+                            "caption": caption, "png": "charts/%s.png" % chart_id,
+                            "svg": "charts/%s.svg" % chart_id})
+
+
+def figure_legend(fig, axes, ncol_max=4):
+    """One legend for the figure, centred below the panels; returns the fraction of the figure's
+    height to keep free for it (for tight_layout's rect)."""
+    handles, labels = [], []
+    for ax in axes:
+        for h, l in zip(*ax.get_legend_handles_labels()):
+            if l not in labels:
+                handles.append(h)
+                labels.append(l)
+    if not handles:
+        return 0.02
+    ncol = min(len(labels), ncol_max)
+    fig.legend(handles, labels, loc="lower center", ncol=ncol, bbox_to_anchor=(0.5, 0.0))
+    rows = math.ceil(len(labels) / ncol)
+    return (0.15 + 0.25 * rows) / fig.get_size_inches()[1]
+
+
+def plain_log_ticks(axis, lo=None, hi=None):
+    """Log-axis ticks printed as plain numbers (0.5, 1, 2), not 5x10^-1: 1-2-5 steps, or finer
+    steps when [lo, hi] spans less than a decade."""
+    fine = lo is not None and hi is not None and hi / lo < 10
+    subs = (1.0, 1.25, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0) if fine else (1.0, 2.0, 5.0)
+    axis.set_major_locator(LogLocator(base=10, subs=subs))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: "%g" % v))
+    axis.set_minor_locator(NullLocator())
+
+
+def log_if_wide(ax, values, axis="y"):
+    positive = [v for v in values if v > 0]
+    if positive and max(positive) / min(positive) > 8:
+        (ax.set_yscale if axis == "y" else ax.set_xscale)("log")
+        plain_log_ticks(ax.yaxis if axis == "y" else ax.xaxis)
+
+
+def scaling_charts(records, skipped, w):
+    for wl in unique(r["workload"] for r in records):
+        recs = [r for r in records if r["workload"] == wl]
+        unit = recs[0]["unit"]
+        combos = unique(tuple(r["params"]) for r in recs)
+        pages = [combos[i:i + MAX_SUBPLOTS] for i in range(0, len(combos), MAX_SUBPLOTS)]
+        for page_no, page in enumerate(pages):
+            ncols = min(3, len(page))
+            nrows = math.ceil(len(page) / ncols)
+            fig, axes = plt.subplots(nrows, ncols, figsize=(4.4 * ncols + 0.6, 3.3 * nrows + 1.0), squeeze=False)
+            used = []
+            for ax, combo in zip(axes.flat, page):
+                pts = [r for r in recs if tuple(r["params"]) == combo]
+                procs = sorted(unique(r["procs"] for r in pts))
+                for series in sorted_series(unique(r["series"] for r in pts)):
+                    sp = sorted((r for r in pts if r["series"] == series), key=lambda r: r["procs"])
+                    y = [r["median"] for r in sp]
+                    err = [[r["median"] - r["min"] for r in sp], [r["max"] - r["median"] for r in sp]]
+                    st = style(series)
+                    ax.errorbar([r["procs"] for r in sp], y, yerr=err, label=series, color=st["color"],
+                                marker=st["marker"], markersize=5, linewidth=1.8, capsize=3, elinewidth=1,
+                                linestyle=st["linestyle"])
+                ax.set_xscale("log", base=2)
+                ax.xaxis.set_major_locator(FixedLocator(procs))
+                ax.xaxis.set_major_formatter(ScalarFormatter())
+                ax.xaxis.set_minor_locator(NullLocator())
+                if len(procs) == 1:
+                    ax.set_xlim(procs[0] / 1.5, procs[0] * 1.5)
+                log_if_wide(ax, [r["min"] for r in pts] + [r["max"] for r in pts])
+                if ax.get_yscale() != "log":
+                    ax.set_ylim(bottom=0)
+                ax.set_title(params_text(combo))
+                ax.set_xlabel("procs")
+                ax.set_ylabel("ns per %s" % unit)
+                used.append(ax)
+            for ax in list(axes.flat)[len(page):]:
+                ax.set_visible(False)
+            part = " (part %d of %d)" % (page_no + 1, len(pages)) if len(pages) > 1 else ""
+            title = "%s: median ns per %s vs procs%s" % (wl, unit, part)
+            fig.suptitle(title, fontsize=12, fontweight="bold")
+            note = skipped_note(skipped, wl)
+            if note:
+                fig.text(0.99, 0.01, note, ha="right", va="bottom", fontsize=8, color="#6b7280")
+            bottom = figure_legend(fig, used)
+            fig.tight_layout(rect=(0, bottom, 1, 0.97))
+            chart_id = "scaling_%s%s" % (wl, "_%d" % (page_no + 1) if len(pages) > 1 else "")
+            w.save(fig, chart_id, "scaling", title,
+                   "One panel per parameter combination; lines per implementation; error bars span the "
+                   "fastest and slowest repetition. Lower is better.", workload=wl)
+
+
+def point_key(r):
+    return (r["workload"], tuple(r["params"]), r["procs"], r["file"])
+
+
+def ratio_chart(records, w):
+    ccb = {point_key(r): r for r in records if r["impl"] == "ccbench"}
+    go = {point_key(r): r for r in records if r["impl"] == "go"}
+    keys = [k for k in ccb if k in go]
+    if not keys:
+        return
+    labels = ["%s  %s  procs=%d" % (k[0], params_text(k[1]), k[2]) for k in keys]
+    ratios = [ccb[k]["median"] / go[k]["median"] for k in keys if go[k]["median"] > 0]
+    labels = [l for l, k in zip(labels, keys) if go[k]["median"] > 0]
+    if not ratios:
+        return
+    fig, ax = plt.subplots(figsize=(10, 0.32 * len(ratios) + 1.6))
+    ys = list(range(len(ratios)))
+    colors = ["#16a34a" if r < 1 else "#dc2626" for r in ratios]
+    ax.barh(ys, [r - 1 for r in ratios], left=1, color=colors, height=0.6)
+    ax.set_xscale("log")
+    lo, hi = min(ratios + [1]), max(ratios + [1])
+    ax.set_xlim(lo / 1.6, hi * 1.6)
+    parity = ax.axvline(1.0, color="black", linewidth=1.2, label="1.0 = parity")
+    for y, r in zip(ys, ratios):
+        ax.text(r * (1.04 if r >= 1 else 1 / 1.04), y, "%.2f\u00d7" % r, va="center",
+                ha="left" if r >= 1 else "right", fontsize=8)
+    ax.set_yticks(ys)
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.set_ylim(len(ys) - 0.5, -0.5)  # first point on top, no empty margin
+    ax.grid(axis="y", visible=False)
+    plain_log_ticks(ax.xaxis, lo / 1.6, hi * 1.6)
+    ax.set_xlabel("ccbench median time / Go median time (log scale)")
+    title = "ccbench vs Go: time-per-op ratio per point (< 1: ccbench faster)"
+    ax.set_title(title, fontsize=12)
+    ax.legend(handles=[Patch(color="#16a34a", label="ccbench faster"), Patch(color="#dc2626", label="Go faster"),
+                       parity], loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.tight_layout()
+    w.save(fig, "ratio_ccbench_go", "ratio", title,
+           "Each bar is median ns/op of ccbench divided by Go's at the same point; bars start at 1.0.")
+
+
+def grouped_bars(ax, groups, series_names, value_of, label_fmt=None):
+    """Bars for each group (x) and series; value_of(group, series) -> record or None."""
+    width = 0.8 / max(1, len(series_names))
+    for i, s in enumerate(series_names):
+        xs, ys, lo, hi = [], [], [], []
+        for gi, g in enumerate(groups):
+            r = value_of(g, s)
+            if r is None:
+                continue
+            v = r if not isinstance(r, dict) else r["median"]
+            xs.append(gi - 0.4 + width * (i + 0.5))
+            ys.append(v)
+            if isinstance(r, dict):
+                lo.append(r["median"] - r["min"])
+                hi.append(r["max"] - r["median"])
+        if xs:
+            kw = {"yerr": [lo, hi], "capsize": 2, "error_kw": {"elinewidth": 0.8}} if lo else {}
+            st = style(s)
+            bars = ax.bar(xs, ys, width * 0.95, label=s, color=st["color"], hatch=st["hatch"],
+                          edgecolor="white" if st["hatch"] else None, **kw)
+            if label_fmt:
+                ax.bar_label(bars, labels=[label_fmt(v) for v in ys], fontsize=8, padding=2)
+    ax.set_xticks(range(len(groups)))
+    ax.grid(axis="x", visible=False)
+
+
+def counter_chart(records, w):
+    recs = [r for r in records if r["workload"] == "counter"]
+    if not recs:
+        return
+    panels = unique((tuple(p for p in r["params"] if p[0] != "mode"), r["procs"]) for r in recs)[:MAX_SUBPLOTS]
+    modes = [m for m in COUNTER_MODES if any(dict(r["params"]).get("mode") == m for r in recs)]
+    modes += unique(dict(r["params"]).get("mode") for r in recs if dict(r["params"]).get("mode") not in modes)
+    series = sorted_series(unique(r["series"] for r in recs))
+    ncols = min(2, len(panels))
+    nrows = math.ceil(len(panels) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6 * ncols, 3.6 * nrows + 1.0), squeeze=False)
+    for ax, (other, procs) in zip(axes.flat, panels):
+        def find(mode, s):
+            for r in recs:
+                if r["series"] == s and r["procs"] == procs and dict(r["params"]).get("mode") == mode and \
+                        tuple(p for p in r["params"] if p[0] != "mode") == other:
+                    return r
+            return None
+        grouped_bars(ax, modes, series, find)
+        ax.set_xticklabels(modes)
+        vals = [r["median"] for r in recs]
+        log_if_wide(ax, vals)
+        ax.set_title("%s, procs=%d" % (params_text(other), procs))
+        ax.set_ylabel("ns per increment")
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
+    title = "counter: mutex vs atomic vs channel vs rwmutex (median ns per increment)"
+    fig.suptitle(title, fontsize=12, fontweight="bold")
+    bottom = figure_legend(fig, list(axes.flat)[:len(panels)])
+    fig.tight_layout(rect=(0, bottom, 1, 0.96))
+    w.save(fig, "counter_modes", "counter", title,
+           "Cost of one shared-counter increment by synchronisation mode; error bars span min-max. Lower is better.",
+           workload="counter")
+
+
+def spawn_chart(records, skipped, w):
+    recs = [r for r in records if r["workload"] == "spawn"]
+    if not recs:
+        return
+    groups = unique((tuple(r["params"]), r["procs"]) for r in recs)
+    names = ["%s\nprocs=%d" % (params_text(g[0]), g[1]) for g in groups]
+    series = sorted_series(unique(r["series"] for r in recs))
+
+    def find(g, s):
+        for r in recs:
+            if r["series"] == s and (tuple(r["params"]), r["procs"]) == g:
+                return r
+        return None
+
+    def rss(g, s):
+        r = find(g, s)
+        v = r["extra"].get("rss_per_task_bytes") if r else None
+        return v if isinstance(v, (int, float)) else None
+
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.4))
+    grouped_bars(a1, groups, series, find)
+    a1.set_xticklabels(names, fontsize=8)
+    a1.set_ylabel("ns per task (spawn + park + wake + exit)")
+    a1.set_title("Time per task")
+    grouped_bars(a2, groups, series, rss, label_fmt=lambda v: "%.1f KiB" % (v / 1024))
+    a2.set_xticklabels(names, fontsize=8)
+    a2.set_ylabel("resident bytes per parked task")
+    a2.set_title("Memory per task (extra.rss_per_task_bytes)")
+    if not any(rss(g, s) is not None for g in groups for s in series):
+        a2.text(0.5, 0.5, "no rss_per_task_bytes recorded", ha="center", va="center", transform=a2.transAxes)
+    title = "spawn: cost of one task, by implementation"
+    fig.suptitle(title, fontsize=12, fontweight="bold")
+    note = skipped_note(skipped, "spawn")
+    if note:
+        fig.text(0.99, 0.01, note, ha="right", va="bottom", fontsize=8, color="#6b7280")
+    bottom = figure_legend(fig, [a1, a2])
+    fig.tight_layout(rect=(0, bottom, 1, 0.95))
+    w.save(fig, "spawn", "spawn", title,
+           "Left: median ns per task (min-max error bars). Right: resident memory per parked task. Lower is better.",
+           workload="spawn")
+
+
+def change_chart(compare_file, w):
+    with open(compare_file, encoding="utf-8") as fh:
+        doc = json.load(fh)
+    pts = [p for p in doc["points"] if p.get("change") is not None]
+    if not pts:
+        return
+    thr = doc["options"]["threshold"] * 100
+    ys = list(range(len(pts)))
+    vals = [p["change"] * 100 for p in pts]
+    colors = [VERDICT_COLOR.get(p["verdict"], "#9ca3af") for p in pts]
+    lo = [v - (p["ratio_ci"]["low"] - 1) * 100 if p.get("ratio_ci") else 0 for v, p in zip(vals, pts)]
+    hi = [(p["ratio_ci"]["high"] - 1) * 100 - v if p.get("ratio_ci") else 0 for v, p in zip(vals, pts)]
+    fig, ax = plt.subplots(figsize=(10, 0.3 * len(pts) + 1.8))
+    bars = ax.barh(ys, vals, color=colors, height=0.6,
+                   xerr=[[max(0, x) for x in lo], [max(0, x) for x in hi]], error_kw={"elinewidth": 0.8, "capsize": 2})
+    for b, p in zip(bars, pts):
+        if p["verdict"] == "noisy":
+            b.set_hatch("///")
+            b.set_edgecolor("#b45309")
+    ax.axvline(0, color="black", linewidth=1)
+    for x in (thr, -thr):
+        ax.axvline(x, color="#6b7280", linestyle="--", linewidth=1)
+    ax.set_yticks(ys)
+    ax.set_yticklabels([p["name"] for p in pts], fontsize=7.5)
+    for tick, p in zip(ax.get_yticklabels(), pts):
+        if p["verdict"] == "regressed":
+            tick.set_color(VERDICT_COLOR["regressed"])
+            tick.set_fontweight("bold")
+    ax.set_ylim(len(ys) - 0.5, -0.5)  # first point on top, no empty margin
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("change of median ns/op vs baseline (%%; positive = slower; dashed: \u00b1%.1f%% threshold)" % thr)
+    title = "Change vs baseline per point (regressions in red)"
+    ax.set_title(title, fontsize=12)
+    present = unique(p["verdict"] for p in pts)
+    ax.legend(handles=[Patch(facecolor=VERDICT_COLOR[v], label=v, hatch="///" if v == "noisy" else None)
+                       for v in ("regressed", "improved", "unchanged", "noisy") if v in present],
+              loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.tight_layout()
+    w.save(fig, "change_vs_baseline", "change", title,
+           "Bars: %% change of the median; whiskers: bootstrap interval of the ratio; colour: verdict.")
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="Draw ccbench report charts.")
+    ap.add_argument("--out", required=True, help="directory for PNG/SVG files and manifest.json")
+    ap.add_argument("--results", nargs="+", required=True, help="ccbench results JSON files")
+    ap.add_argument("--compare", help="`ccbench compare --format json` output, for the change chart")
+    args = ap.parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
+    records, skipped = load_records(args.results)
+    w = Writer(args.out)
+    scaling_charts(records, skipped, w)
+    ratio_chart(records, w)
+    counter_chart(records, w)
+    spawn_chart(records, skipped, w)
+    if args.compare:
+        change_chart(args.compare, w)
+    with open(os.path.join(args.out, "manifest.json"), "w", encoding="utf-8") as fh:
+        json.dump({"charts": w.charts, "matplotlib": matplotlib.__version__}, fh, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

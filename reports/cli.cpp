@@ -1,0 +1,190 @@
+// reports/cli.cpp — option definitions, help texts and option validation of `ccbench compare` and
+// `ccbench report` (contract in cli.hpp). Options that need custom syntax ("5%" or "0.05") are taken
+// as strings and validated here, so every usage error becomes exit code 2 with a message that lists
+// the accepted forms, whichever main() drives the parser.
+#include "reports/cli.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <optional>
+
+#include "reports/compare.hpp"
+#include "reports/compare_format.hpp"
+#include "reports/format_util.hpp"
+#include "reports/results_loader.hpp"
+
+namespace ccb::reports {
+
+struct Commands {
+  CLI::App* compare = nullptr;
+  CLI::App* report = nullptr;
+  // compare
+  std::string base_file, new_file;
+  std::string threshold = "5%", alpha = "0.05", max_cv = "10%", min_samples = "5";
+  std::string fail_on = "regressed", format = "table", out_file;
+  // report
+  std::vector<std::string> results;
+  std::string out_dir, baseline;
+};
+
+namespace {
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// parse_fraction() accepts "5%" (percent) or "0.05" (fraction); returns the fraction.
+double parse_fraction(const std::string& text, const char* option, double lo, double hi, bool lo_inclusive) {
+  std::string t = text;
+  const bool percent = !t.empty() && t.back() == '%';
+  if (percent) t.pop_back();
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(t, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (t.empty() || used != t.size() || !std::isfinite(v)) {
+    throw UsageError(std::string(option) + ": expected a percentage like 5% or a fraction like 0.05, got \"" + text + "\"");
+  }
+  if (percent) v /= 100;
+  if (!(v < hi) || v < lo || (!lo_inclusive && v == lo)) {
+    throw UsageError(std::string(option) + ": " + text + " is out of range: the fraction must be " +
+                     (lo_inclusive ? "at least " : "above ") + fmt::plain(lo) + " and below " + fmt::plain(hi) +
+                     (percent ? "" : " (write a percentage with %, e.g. 5%)"));
+  }
+  return v;
+}
+
+CompareOptions compare_options(const Commands& c, CompareFormat& format) {
+  CompareOptions o;
+  o.threshold = parse_fraction(c.threshold, "--threshold", 0, 1, true);
+  o.alpha = parse_fraction(c.alpha, "--alpha", 0, 1, false);
+  o.max_cv = parse_fraction(c.max_cv, "--max-cv", 0, 10, false);
+  std::size_t used = 0;
+  long n = 0;
+  try {
+    n = std::stol(c.min_samples, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != c.min_samples.size() || n < 2 || n > 1000000) {
+    throw UsageError("--min-samples: expected an integer from 2 to 1000000, got \"" + c.min_samples + "\"");
+  }
+  o.min_samples = static_cast<std::size_t>(n);
+  if (c.fail_on == "regressed") o.fail_on = FailOn::Regressed;
+  else if (c.fail_on == "geomean") o.fail_on = FailOn::Geomean;
+  else if (c.fail_on == "never") o.fail_on = FailOn::Never;
+  else throw UsageError("--fail-on: expected regressed, geomean or never, got \"" + c.fail_on + "\"");
+  if (c.format == "table") format = CompareFormat::Table;
+  else if (c.format == "markdown") format = CompareFormat::Markdown;
+  else if (c.format == "json") format = CompareFormat::Json;
+  else throw UsageError("--format: expected table, markdown or json, got \"" + c.format + "\"");
+  return o;
+}
+
+int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
+  try {
+    CompareFormat format = CompareFormat::Table;
+    const CompareOptions options = compare_options(c, format);
+    const Results base = load_results(c.base_file);
+    const Results next = load_results(c.new_file);
+    const Comparison cmp = compare_results(base, next, options);
+    const std::string text = format_comparison(cmp, format);
+    if (c.out_file.empty()) {
+      out << text;
+    } else {
+      std::ofstream f(c.out_file, std::ios::binary | std::ios::trunc);
+      f << text;
+      f.close();
+      if (!f) throw UsageError("--out: cannot write " + c.out_file);
+      for (const std::string& w : cmp.warnings) err << "warning: " << w << "\n";
+      out << summary_line(cmp) << "\n" << gate_line(cmp) << "\nwritten: " << c.out_file << "\n";
+    }
+    return cmp.gate_failed ? 1 : 0;
+  } catch (const InputError& e) {
+    err << "ccbench compare: " << e.what() << "\n";
+  } catch (const UsageError& e) {
+    err << "ccbench compare: " << e.what() << "\n";
+  }
+  return 2;
+}
+
+constexpr const char* kCompareFooter = R"(
+Statistics:
+  Points are matched by name; statistics are recomputed from samples_ns.
+  Each point gets a two-sided Mann-Whitney U test of base vs new samples (normal approximation with
+  tie and continuity corrections, as scipy.stats.mannwhitneyu, which Google Benchmark's compare.py
+  uses) and, with at least --min-samples samples on both sides, a seeded (deterministic) percentile
+  bootstrap confidence interval (level 1 - alpha, 2000 resamples) of the ratio of medians.
+  Multiple testing: the p-values of all non-noisy points are adjusted together with Holm-Bonferroni,
+  which bounds the chance of ANY false regression (family-wise error) at --alpha without assuming
+  independent points; it is never less powerful than plain Bonferroni.
+Verdicts:
+  noisy      fewer than --min-samples samples, or CV (stddev/mean) above --max-cv, in either file
+             (the output says which);
+  regressed  adjusted p < alpha and new/base median - 1 >= threshold;
+  improved   adjusted p < alpha and new/base median - 1 <= -threshold;
+  unchanged  otherwise.
+  The summary gives counts per verdict and the geometric mean of the ratios with a bootstrap CI.
+  Points present in only one file, or not "ok" in one of them, are listed. Differences in
+  host_name, cpu_model, num_cpus, build type or sanitizer produce a warning.
+Exit status: 0 gate passed, 1 gate failed, 2 bad input (unreadable or malformed file, wrong types,
+  NaN/Infinity, unknown schema version, no common points) or bad option.
+)";
+
+constexpr const char* kReportFooter = R"(
+Writes DIR/index.html (opens from disk: no network, no external scripts, styles or fonts) with the
+machine context, per-workload tables and charts, and DIR/charts/*.png + *.svg drawn by matplotlib
+(/usr/bin/python3, or $CCB_REPORT_PYTHON) from the embedded reports/charts.py. Without Python or
+matplotlib the page is still written with tables and a one-line notice. With --baseline, the
+comparison of the results against BASE.json (as `ccbench compare` with default options) is added,
+with a % change chart, and saved as DIR/compare.json. Prints the path of index.html.
+Exit status: 0 written, 2 bad input (as for compare) or unwritable DIR.
+)";
+
+}  // namespace
+
+std::shared_ptr<Commands> add_commands(CLI::App& app) {
+  auto cmds = std::make_shared<Commands>();
+  Commands& c = *cmds;
+  c.compare = app.add_subcommand("compare", "Compare two results files: regression verdicts and a CI gate");
+  c.compare->add_option("base", c.base_file, "Baseline results JSON")->required()->type_name("BASE.json");
+  c.compare->add_option("new", c.new_file, "New results JSON")->required()->type_name("NEW.json");
+  c.compare->add_option("--threshold", c.threshold, "Smallest change of the median that counts: 5% or 0.05")
+      ->capture_default_str()->type_name("PCT");
+  c.compare->add_option("--alpha", c.alpha, "Significance level after Holm-Bonferroni adjustment")
+      ->capture_default_str()->type_name("P");
+  c.compare->add_option("--min-samples", c.min_samples, "Fewer samples than this in either file -> noisy")
+      ->capture_default_str()->type_name("N");
+  c.compare->add_option("--max-cv", c.max_cv, "CV (stddev/mean) above this in either file -> noisy: 10% or 0.1")
+      ->capture_default_str()->type_name("PCT");
+  c.compare->add_option("--fail-on", c.fail_on,
+                        "Gate: regressed (exit 1 if any point regressed), geomean (exit 1 if the geomean ratio "
+                        "exceeds 1+threshold with its CI above 1), never")
+      ->capture_default_str()->type_name("regressed|geomean|never");
+  c.compare->add_option("--format", c.format, "Output format; markdown suits a CI job summary or PR comment")
+      ->capture_default_str()->type_name("table|markdown|json");
+  c.compare->add_option("--out", c.out_file, "Write the output to FILE (stdout then gets the summary line)")
+      ->type_name("FILE");
+  c.compare->footer(kCompareFooter);
+
+  c.report = app.add_subcommand("report", "Write a self-contained HTML report with charts");
+  c.report->add_option("results", c.results, "Results JSON files")->required()->type_name("RESULTS.json");
+  c.report->add_option("--out", c.out_dir, "Report directory (created if missing)")->required()->type_name("DIR");
+  c.report->add_option("--baseline", c.baseline, "Compare the results against this file")->type_name("BASE.json");
+  c.report->footer(kReportFooter);
+  return cmds;
+}
+
+int run_selected(Commands& cmds, std::ostream& out, std::ostream& err) {
+  if (cmds.compare != nullptr && cmds.compare->parsed()) return run_compare(cmds, out, err);
+  if (cmds.report != nullptr && cmds.report->parsed()) {
+    return write_report(cmds.results, cmds.out_dir, cmds.baseline, out, err);
+  }
+  return -1;
+}
+
+}  // namespace ccb::reports

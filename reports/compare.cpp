@@ -1,0 +1,238 @@
+// reports/compare.cpp — matching, per-point statistics, verdicts, Holm adjustment, geomean and the
+// gate of `ccbench compare`. The rules are stated in compare.hpp; this file follows them in phases:
+// (1) match names, (2) summarise each matched point and decide "noisy", (3) Mann-Whitney on every
+// point, Holm over the non-noisy family, (4) verdicts and intervals, (5) geomean, warnings, gate.
+#include "reports/compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "reports/format_util.hpp"
+#include "reports/results_loader.hpp"
+
+namespace ccb::reports {
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::Improved: return "improved";
+    case Verdict::Regressed: return "regressed";
+    case Verdict::Unchanged: return "unchanged";
+    case Verdict::Noisy: return "noisy";
+  }
+  return "unchanged";
+}
+
+const char* to_string(FailOn f) {
+  switch (f) {
+    case FailOn::Regressed: return "regressed";
+    case FailOn::Geomean: return "geomean";
+    case FailOn::Never: return "never";
+  }
+  return "regressed";
+}
+
+std::size_t Comparison::count(Verdict v) const {
+  return static_cast<std::size_t>(
+      std::count_if(points.begin(), points.end(), [v](const PointComparison& p) { return p.verdict == v; }));
+}
+
+namespace {
+
+struct Matched {
+  PointComparison result;
+  const Point* base = nullptr;
+  const Point* next = nullptr;
+};
+
+SampleStats summarise(const std::vector<double>& s) {
+  SampleStats st;
+  st.n = s.size();
+  if (s.empty()) return st;
+  st.median = stats::median(s);
+  st.min = *std::min_element(s.begin(), s.end());
+  st.max = *std::max_element(s.begin(), s.end());
+  st.cv = stats::cv(s);
+  return st;
+}
+
+// noisy_reason() is empty when the point may get a significance verdict, else why not.
+std::string noisy_reason(const SampleStats& b, const SampleStats& n, const CompareOptions& o) {
+  if (b.n < o.min_samples || n.n < o.min_samples) {
+    return "too few samples (base " + std::to_string(b.n) + ", new " + std::to_string(n.n) + "; need " +
+           std::to_string(o.min_samples) + ")";
+  }
+  std::string cv_reason;
+  auto check_cv = [&](const SampleStats& s, const char* side) {
+    if (s.cv && *s.cv > o.max_cv) {
+      cv_reason += std::string(cv_reason.empty() ? "" : ", ") + side + " " + fmt::pct(*s.cv);
+    }
+  };
+  check_cv(b, "base");
+  check_cv(n, "new");
+  if (!cv_reason.empty()) return "CV above " + fmt::pct(o.max_cv) + " (" + cv_reason + ")";
+  if (b.median <= 0 || n.median <= 0) return "median is 0 ns";
+  return {};
+}
+
+std::string not_ok_reason(const Point& p, const char* side) {
+  return std::string(side) + " status " + p.status + (p.error.empty() ? "" : ": " + p.error);
+}
+
+void add_context_warnings(const Results& base, const Results& next, std::vector<std::string>& out) {
+  const Context& b = base.context;
+  const Context& n = next.context;
+  auto diff = [&](const char* field, const std::string& bv, const std::string& nv) {
+    if (bv != nv) {
+      out.push_back(std::string("files differ in ") + field + ": \"" + bv + "\" (" + base.file + ") vs \"" + nv +
+                    "\" (" + next.file + "); differences may not be regressions");
+    }
+  };
+  diff("host_name", b.host_name, n.host_name);
+  diff("cpu_model", b.cpu_model, n.cpu_model);
+  diff("num_cpus", std::to_string(b.num_cpus), std::to_string(n.num_cpus));
+  diff("build_type", b.build_type, n.build_type);
+  diff("library_build_type", b.library_build_type, n.library_build_type);
+  diff("sanitizer", b.sanitizer, n.sanitizer);
+  for (const std::string& w : b.warnings) out.push_back(base.file + " recorded: " + w);
+  for (const std::string& w : n.warnings) out.push_back(next.file + " recorded: " + w);
+}
+
+// Phase 1: match by name, keeping base order; fill only_in_* and not_compared.
+std::vector<Matched> match(const Results& base, const Results& next, Comparison& c) {
+  std::map<std::string, const Point*> next_by_name;
+  for (const Point& p : next.benchmarks) next_by_name.emplace(p.name, &p);
+  std::map<std::string, bool> in_base;
+  std::vector<Matched> matched;
+  for (const Point& b : base.benchmarks) {
+    in_base[b.name] = true;
+    auto it = next_by_name.find(b.name);
+    if (it == next_by_name.end()) {
+      c.only_in_base.push_back(b.name);
+    } else if (!b.ok() || !it->second->ok()) {
+      c.not_compared.push_back({b.name, !b.ok() ? not_ok_reason(b, "base") : not_ok_reason(*it->second, "new")});
+    } else {
+      Matched m;
+      m.result.name = b.name;
+      m.base = &b;
+      m.next = it->second;
+      matched.push_back(std::move(m));
+    }
+  }
+  for (const Point& n : next.benchmarks) {
+    if (!in_base.count(n.name)) c.only_in_new.push_back(n.name);
+  }
+  return matched;
+}
+
+void decide_gate(Comparison& c) {
+  const CompareOptions& o = c.options;
+  const std::size_t regressed = c.count(Verdict::Regressed);
+  switch (o.fail_on) {
+    case FailOn::Never:
+      c.gate_failed = false;
+      c.gate_message = "gate disabled (--fail-on never)";
+      return;
+    case FailOn::Regressed:
+      c.gate_failed = regressed > 0;
+      c.gate_message = c.gate_failed ? std::to_string(regressed) + " point(s) regressed by at least " +
+                                           fmt::pct(o.threshold) + " with adjusted p < " + fmt::plain(o.alpha)
+                                     : "no point regressed by at least " + fmt::pct(o.threshold) +
+                                           " with adjusted p < " + fmt::plain(o.alpha);
+      return;
+    case FailOn::Geomean: {
+      const bool above = c.geomean && *c.geomean > 1 + o.threshold;
+      const bool ci_above = c.geomean_ci && c.geomean_ci->low > 1;
+      c.gate_failed = above && ci_above;
+      const std::string g = "geomean ratio " + (c.geomean ? fmt::fixed(*c.geomean, 3) : std::string("n/a"));
+      const std::string limit = fmt::fixed(1 + o.threshold, 3);
+      const std::string ci = c.geomean_ci ? " [" + fmt::fixed(c.geomean_ci->low, 3) + ", " +
+                                                fmt::fixed(c.geomean_ci->high, 3) + "]"
+                                          : std::string(" (no interval)");
+      if (!above) c.gate_message = g + " does not exceed " + limit;
+      else if (!ci_above) c.gate_message = g + " exceeds " + limit + " but its interval" + ci + " does not lie above 1";
+      else c.gate_message = g + " exceeds " + limit + " and its interval" + ci + " lies above 1";
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+Comparison compare_results(const Results& base, const Results& next, const CompareOptions& options) {
+  Comparison c;
+  c.base_file = base.file;
+  c.new_file = next.file;
+  c.options = options;
+  add_context_warnings(base, next, c.warnings);
+
+  std::vector<Matched> matched = match(base, next, c);
+  if (matched.empty()) {
+    throw InputError(next.file, "benchmarks",
+                     c.not_compared.empty() ? "no points in common with " + base.file
+                                            : "no point has status \"ok\" in both this file and " + base.file);
+  }
+
+  // Phase 2 and 3: summaries, noisy decisions, raw p-values; collect the Holm family.
+  std::vector<double> family_p;
+  std::vector<std::size_t> family_index;
+  double best_reachable_p = 1;
+  for (std::size_t i = 0; i < matched.size(); ++i) {
+    PointComparison& r = matched[i].result;
+    const auto& bs = matched[i].base->samples_ns;
+    const auto& ns = matched[i].next->samples_ns;
+    r.base = summarise(bs);
+    r.next = summarise(ns);
+    if (r.base.median > 0) r.ratio = r.next.median / r.base.median;
+    if (!bs.empty() && !ns.empty()) r.p_value = stats::mann_whitney_u(bs, ns).p;
+    r.reason = noisy_reason(r.base, r.next, options);
+    if (!r.reason.empty()) {
+      r.verdict = Verdict::Noisy;
+    } else {
+      family_p.push_back(*r.p_value);
+      family_index.push_back(i);
+      best_reachable_p = std::min(best_reachable_p, stats::mann_whitney_min_p(bs.size(), ns.size()));
+    }
+    if (bs.size() >= options.min_samples && ns.size() >= options.min_samples) {
+      r.ratio_ci = stats::bootstrap_ratio_ci(bs, ns, 1 - options.alpha, stats::seed_for(r.name));
+    }
+  }
+
+  // Phase 4: Holm–Bonferroni over the family, then verdicts (see compare.hpp for why Holm).
+  const std::vector<double> adjusted = stats::holm_bonferroni(family_p);
+  c.family_size = family_p.size();
+  for (std::size_t k = 0; k < family_index.size(); ++k) {
+    PointComparison& r = matched[family_index[k]].result;
+    r.p_adjusted = adjusted[k];
+    const bool significant = adjusted[k] < options.alpha;
+    const double change = *r.ratio - 1;
+    if (significant && change >= options.threshold) r.verdict = Verdict::Regressed;
+    else if (significant && change <= -options.threshold) r.verdict = Verdict::Improved;
+    else r.verdict = Verdict::Unchanged;
+  }
+  if (c.family_size > 0 && best_reachable_p * static_cast<double>(c.family_size) >= options.alpha) {
+    c.warnings.push_back("no point can reach significance: with " + std::to_string(c.family_size) +
+                         " points tested together (Holm) and these sample counts the smallest possible "
+                         "adjusted p is " + fmt::sig(best_reachable_p * static_cast<double>(c.family_size), 3) +
+                         " >= alpha " + fmt::plain(options.alpha) + "; run more repetitions");
+  }
+
+  // Phase 5: geomean over every point with positive medians, its interval, then the gate.
+  std::vector<double> ratios;
+  std::vector<stats::SamplePair> pairs;
+  for (Matched& m : matched) {
+    if (m.result.base.median > 0 && m.result.next.median > 0) {
+      ratios.push_back(*m.result.ratio);
+      pairs.emplace_back(m.base->samples_ns, m.next->samples_ns);
+    }
+    c.points.push_back(std::move(m.result));
+  }
+  if (!ratios.empty()) {
+    c.geomean = stats::geomean(ratios);
+    c.geomean_ci = stats::bootstrap_geomean_ci(pairs, 1 - options.alpha, stats::seed_for("ccbench/geomean"));
+  }
+  decide_gate(c);
+  return c;
+}
+
+}  // namespace ccb::reports

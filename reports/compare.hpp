@@ -1,0 +1,103 @@
+// reports/compare.hpp — regression verdicts between two results files (`ccbench compare`).
+//
+// What compare_results() guarantees:
+//  - Points are matched by name. Every point of either file ends up in exactly one list: `points`
+//    (status "ok" in both), `not_compared` (matched, but not "ok" in one file; the reason says which)
+//    or `only_in_base` / `only_in_new`. Nothing is dropped silently.
+//  - Statistics are recomputed from samples_ns (the file's own median/cv fields are not trusted).
+//  - Verdict of a point, in this order:
+//      noisy      fewer than min_samples samples in either file, or CV (stddev/mean) above max_cv in
+//                 either file, or a zero median; `reason` says which, with the numbers;
+//      regressed  Holm-adjusted Mann-Whitney p < alpha and (new/base - 1) >= threshold;
+//      improved   Holm-adjusted p < alpha and (new/base - 1) <= -threshold;
+//      unchanged  otherwise (not significant, or smaller than the threshold).
+//  - Multiple testing: the p-values of all non-noisy points form one family and are adjusted with
+//    Holm–Bonferroni, which controls the chance of ANY false "regressed" (the family-wise error
+//    rate) at alpha without assuming independent points. A CI gate fails a build on a single point,
+//    so FWER, not the false discovery rate, is the error to bound; Holm is uniformly more powerful
+//    than plain Bonferroni at the same guarantee. When the family is so large that no point can
+//    reach significance with these sample sizes, a warning says so.
+//  - ratio_ci: percentile bootstrap interval (confidence 1 - alpha, seeded by the point name) of the
+//    ratio of medians, when both files have at least min_samples samples.
+//  - geomean: geometric mean of the ratios of all `points` with positive medians (noisy included,
+//    as compare.py does), with a bootstrap interval that redraws every point's samples.
+//  - Warnings name every context difference between the files in host_name, cpu_model, num_cpus,
+//    build_type, library_build_type and sanitizer, and repeat each file's own context.warnings.
+//  - Gate: fail_on=regressed fails when any point is `regressed`; fail_on=geomean fails when
+//    geomean > 1 + threshold and its interval lies above 1; never does not fail.
+// Throws: InputError when no point is "ok" in both files (nothing to compare: exit 2).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reports/results.hpp"
+#include "reports/stats.hpp"
+
+namespace ccb::reports {
+
+enum class Verdict { Improved, Regressed, Unchanged, Noisy };
+enum class FailOn { Regressed, Geomean, Never };
+
+const char* to_string(Verdict v);
+const char* to_string(FailOn f);
+
+struct CompareOptions {
+  double threshold = 0.05;       // smallest relative change of the median that counts
+  double alpha = 0.05;           // significance level (family-wise, after Holm)
+  std::size_t min_samples = 5;   // fewer samples than this in either file -> noisy
+  double max_cv = 0.10;          // CV above this in either file -> noisy
+  FailOn fail_on = FailOn::Regressed;
+};
+
+// SampleStats summarises one side of a point, recomputed from samples_ns.
+struct SampleStats {
+  std::size_t n = 0;
+  double median = 0;
+  double min = 0;
+  double max = 0;
+  std::optional<double> cv;
+};
+
+struct PointComparison {
+  std::string name;
+  Verdict verdict = Verdict::Unchanged;
+  std::string reason;  // for noisy: which limit, with numbers; empty otherwise
+  SampleStats base;
+  SampleStats next;
+  std::optional<double> ratio;       // next.median / base.median; empty when base.median is 0
+  std::optional<double> p_value;     // raw two-sided Mann-Whitney p
+  std::optional<double> p_adjusted;  // Holm-adjusted; empty for noisy points (not in the family)
+  std::optional<stats::Interval> ratio_ci;
+};
+
+struct NotCompared {
+  std::string name;
+  std::string reason;
+};
+
+struct Comparison {
+  std::string base_file;
+  std::string new_file;
+  CompareOptions options;
+  std::vector<std::string> warnings;
+  std::vector<PointComparison> points;  // in base-file order
+  std::vector<std::string> only_in_base;
+  std::vector<std::string> only_in_new;
+  std::vector<NotCompared> not_compared;
+  std::size_t family_size = 0;  // number of p-values adjusted together
+  std::optional<double> geomean;
+  std::optional<stats::Interval> geomean_ci;
+  bool gate_failed = false;
+  std::string gate_message;  // one sentence: why the gate passed or failed
+
+  std::size_t count(Verdict v) const;
+};
+
+// compare_results() compares `next` against `base`. Requires: options validated by the caller
+// (0 <= threshold < 1, 0 < alpha < 1, min_samples >= 2, max_cv > 0). Throws: InputError.
+Comparison compare_results(const Results& base, const Results& next, const CompareOptions& options);
+
+}  // namespace ccb::reports

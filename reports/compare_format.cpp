@@ -1,0 +1,244 @@
+// reports/compare_format.cpp — the three renderings of a Comparison (see compare_format.hpp).
+#include "reports/compare_format.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "reports/format_util.hpp"
+
+namespace ccb::reports {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string confidence_label(const Comparison& c) {
+  return fmt::pct(1 - c.options.alpha, 0) + " CI";
+}
+
+std::string interval_text(const std::optional<stats::Interval>& ci) {
+  if (!ci) return "-";
+  return std::string("[") + fmt::fixed(ci->low, 3) + ", " + fmt::fixed(ci->high, 3) + "]";
+}
+
+std::string change_text(const PointComparison& p) {
+  return p.ratio ? fmt::pct(*p.ratio - 1, 1, true) : "-";
+}
+
+std::string p_text(const PointComparison& p) {
+  if (p.p_adjusted) return fmt::pvalue(*p.p_adjusted);
+  if (p.p_value) return std::string("(") + fmt::pvalue(*p.p_value) + ")";
+  return "-";
+}
+
+std::string verdict_text(const PointComparison& p) {
+  std::string v = to_string(p.verdict);
+  return p.reason.empty() ? v : v + ": " + p.reason;
+}
+
+std::string options_line(const Comparison& c) {
+  const CompareOptions& o = c.options;
+  return "threshold " + fmt::pct(o.threshold) + ", alpha " + fmt::plain(o.alpha) +
+         " (two-sided Mann-Whitney U, Holm-adjusted over " + std::to_string(c.family_size) +
+         " points), min samples " + std::to_string(o.min_samples) + ", max CV " + fmt::pct(o.max_cv);
+}
+
+// Rows are printed with every column padded to its widest cell; numeric columns right-aligned.
+std::string render_columns(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right) {
+  std::vector<std::size_t> width(rows.front().size(), 0);
+  auto display_width = [](const std::string& s) {
+    std::size_t w = 0;
+    for (unsigned char ch : s) w += (ch & 0xC0) != 0x80;  // count UTF-8 code points
+    return w;
+  };
+  for (const auto& r : rows) {
+    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], display_width(r[i]));
+  }
+  std::string out;
+  for (const auto& r : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      const std::string pad(width[i] - display_width(r[i]), ' ');
+      line += (i ? "  " : "") + (right[i] ? pad + r[i] : r[i] + (i + 1 < r.size() ? pad : ""));
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+const char* verdict_mark(Verdict v) {
+  switch (v) {
+    case Verdict::Regressed: return "\U0001F534";  // red circle
+    case Verdict::Improved: return "\U0001F7E2";   // green circle
+    case Verdict::Noisy: return "\U0001F7E1";      // yellow circle
+    case Verdict::Unchanged: return "\u26AA";      // white circle
+  }
+  return "";
+}
+
+std::string markdown_rows(const Comparison& c, const std::vector<const PointComparison*>& pts) {
+  std::string out = "| verdict | point | base | new | change | p (Holm) | " + confidence_label(c) +
+                    " of ratio |\n|---|---|---:|---:|---:|---:|---|\n";
+  for (const PointComparison* p : pts) {
+    out += std::string("| ") + verdict_mark(p->verdict) + " " + to_string(p->verdict) +
+           (p->reason.empty() ? "" : " (" + p->reason + ")") + " | `" + p->name + "` | " + fmt::ns(p->base.median) +
+           " | " + fmt::ns(p->next.median) + " | " + change_text(*p) + " | " + p_text(*p) + " | " +
+           interval_text(p->ratio_ci) + " |\n";
+  }
+  return out;
+}
+
+// markdown_list() folds a list into <details>; `code` wraps each item in backticks.
+std::string markdown_list(const std::string& title, const std::vector<std::string>& items, bool code = true) {
+  if (items.empty()) return "";
+  std::string out = "<details><summary>" + title + " (" + std::to_string(items.size()) + ")</summary>\n\n";
+  for (const std::string& s : items) out += code ? "- `" + s + "`\n" : "- " + s + "\n";
+  return out + "\n</details>\n\n";
+}
+
+Json optional_number(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
+
+Json side_json(const SampleStats& s) {
+  Json j;
+  j["samples"] = s.n;
+  j["median_ns"] = s.n ? Json(s.median) : Json(nullptr);
+  j["min_ns"] = s.n ? Json(s.min) : Json(nullptr);
+  j["max_ns"] = s.n ? Json(s.max) : Json(nullptr);
+  j["cv"] = optional_number(s.cv);
+  return j;
+}
+
+Json interval_json(const std::optional<stats::Interval>& ci) {
+  if (!ci) return nullptr;
+  return Json{{"low", ci->low}, {"high", ci->high}};
+}
+
+}  // namespace
+
+std::string summary_line(const Comparison& c) {
+  std::string s = std::to_string(c.points.size()) + " points compared: " +
+                  std::to_string(c.count(Verdict::Regressed)) + " regressed, " +
+                  std::to_string(c.count(Verdict::Improved)) + " improved, " +
+                  std::to_string(c.count(Verdict::Unchanged)) + " unchanged, " +
+                  std::to_string(c.count(Verdict::Noisy)) + " noisy";
+  if (c.geomean) {
+    s += "; geomean ratio " + fmt::fixed(*c.geomean, 3) + " (" + fmt::pct(*c.geomean - 1, 1, true);
+    if (c.geomean_ci) s += ", " + confidence_label(c) + " " + interval_text(c.geomean_ci);
+    s += ")";
+  }
+  if (!c.only_in_base.empty()) s += "; " + std::to_string(c.only_in_base.size()) + " only in " + c.base_file;
+  if (!c.only_in_new.empty()) s += "; " + std::to_string(c.only_in_new.size()) + " only in " + c.new_file;
+  if (!c.not_compared.empty()) s += "; " + std::to_string(c.not_compared.size()) + " not compared";
+  return s;
+}
+
+std::string gate_line(const Comparison& c) {
+  return std::string("gate (--fail-on ") + to_string(c.options.fail_on) +
+         "): " + (c.gate_failed ? "FAILED: " : "passed: ") + c.gate_message;
+}
+
+std::string format_table(const Comparison& c) {
+  std::string out = "ccbench compare: base " + c.base_file + " -> new " + c.new_file + "\n" + options_line(c) + "\n";
+  for (const std::string& w : c.warnings) out += "warning: " + w + "\n";
+  out += "\n";
+  std::vector<std::vector<std::string>> rows{
+      {"point", "base", "new", "change", "p(Holm)", confidence_label(c) + " of ratio", "verdict"}};
+  for (const PointComparison& p : c.points) {
+    rows.push_back({p.name, fmt::ns(p.base.median), fmt::ns(p.next.median), change_text(p), p_text(p),
+                    interval_text(p.ratio_ci), verdict_text(p)});
+  }
+  out += render_columns(rows, {false, true, true, true, true, false, false});
+  if (c.count(Verdict::Noisy) > 0) out += "(p in parentheses: raw p of a noisy point, not in the Holm family)\n";
+  auto list = [&](const std::string& title, const std::vector<std::string>& items) {
+    if (items.empty()) return;
+    out += "\n" + title + " (" + std::to_string(items.size()) + "):\n";
+    for (const std::string& s : items) out += "  " + s + "\n";
+  };
+  list("only in " + c.base_file, c.only_in_base);
+  list("only in " + c.new_file, c.only_in_new);
+  if (!c.not_compared.empty()) {
+    out += "\nnot compared (" + std::to_string(c.not_compared.size()) + "):\n";
+    for (const NotCompared& n : c.not_compared) out += "  " + n.name + ": " + n.reason + "\n";
+  }
+  out += "\nsummary: " + summary_line(c) + "\n" + gate_line(c) + "\n";
+  return out;
+}
+
+std::string format_markdown(const Comparison& c) {
+  std::string out = std::string("### ccbench compare: ") + (c.gate_failed ? "\u274C gate failed" : "\u2705 gate passed") +
+                    "\n\n**" + summary_line(c) + "**\n\n" + "Gate `--fail-on " + to_string(c.options.fail_on) +
+                    "`: " + (c.gate_failed ? "**failed**: " : "passed: ") + c.gate_message + ".\n\n";
+  if (!c.warnings.empty()) {
+    out += "> [!WARNING]\n";
+    for (const std::string& w : c.warnings) out += "> - " + w + "\n";
+    out += "\n";
+  }
+  std::vector<const PointComparison*> notable, unchanged;
+  for (const PointComparison& p : c.points) (p.verdict == Verdict::Unchanged ? unchanged : notable).push_back(&p);
+  auto rank = [](Verdict v) { return v == Verdict::Regressed ? 0 : v == Verdict::Improved ? 1 : 2; };
+  std::stable_sort(notable.begin(), notable.end(), [&](const PointComparison* a, const PointComparison* b) {
+    return rank(a->verdict) < rank(b->verdict);
+  });
+  if (!notable.empty()) out += markdown_rows(c, notable) + "\n";
+  if (!unchanged.empty()) {
+    out += "<details><summary>unchanged (" + std::to_string(unchanged.size()) + ")</summary>\n\n" +
+           markdown_rows(c, unchanged) + "\n</details>\n\n";
+  }
+  out += markdown_list("only in " + c.base_file, c.only_in_base);
+  out += markdown_list("only in " + c.new_file, c.only_in_new);
+  std::vector<std::string> nc;
+  for (const NotCompared& n : c.not_compared) nc.push_back("`" + n.name + "`: " + n.reason);
+  out += markdown_list("not compared", nc, false);
+  out += "<sub>Base `" + c.base_file + "`, new `" + c.new_file + "`; " + options_line(c) +
+         ". Change = new/base median ns/op - 1 (positive = slower).</sub>\n";
+  return out;
+}
+
+Json to_json(const Comparison& c) {
+  Json j;
+  j["tool"] = "ccbench compare";
+  j["base_file"] = c.base_file;
+  j["new_file"] = c.new_file;
+  const CompareOptions& o = c.options;
+  j["options"] = {{"threshold", o.threshold}, {"alpha", o.alpha}, {"min_samples", o.min_samples},
+                  {"max_cv", o.max_cv}, {"fail_on", to_string(o.fail_on)},
+                  {"test", "mann-whitney-u two-sided, normal approximation, tie and continuity corrected"},
+                  {"adjustment", "holm-bonferroni"}, {"family_size", c.family_size}};
+  j["warnings"] = c.warnings;
+  Json pts = Json::array();
+  for (const PointComparison& p : c.points) {
+    pts.push_back({{"name", p.name}, {"verdict", to_string(p.verdict)},
+                   {"reason", p.reason.empty() ? Json(nullptr) : Json(p.reason)}, {"base", side_json(p.base)},
+                   {"new", side_json(p.next)}, {"ratio", optional_number(p.ratio)},
+                   {"change", p.ratio ? Json(*p.ratio - 1) : Json(nullptr)}, {"p_value", optional_number(p.p_value)},
+                   {"p_adjusted", optional_number(p.p_adjusted)}, {"ratio_ci", interval_json(p.ratio_ci)}});
+  }
+  j["points"] = std::move(pts);
+  j["only_in_base"] = c.only_in_base;
+  j["only_in_new"] = c.only_in_new;
+  Json nc = Json::array();
+  for (const NotCompared& n : c.not_compared) nc.push_back({{"name", n.name}, {"reason", n.reason}});
+  j["not_compared"] = std::move(nc);
+  j["summary"] = {{"points", c.points.size()},
+                  {"regressed", c.count(Verdict::Regressed)},
+                  {"improved", c.count(Verdict::Improved)},
+                  {"unchanged", c.count(Verdict::Unchanged)},
+                  {"noisy", c.count(Verdict::Noisy)},
+                  {"geomean_ratio", optional_number(c.geomean)},
+                  {"geomean_ci", interval_json(c.geomean_ci)},
+                  {"line", summary_line(c)}};
+  j["gate"] = {{"fail_on", to_string(o.fail_on)}, {"failed", c.gate_failed}, {"message", c.gate_message}};
+  return j;
+}
+
+std::string format_json(const Comparison& c) { return to_json(c).dump(2) + "\n"; }
+
+std::string format_comparison(const Comparison& c, CompareFormat f) {
+  switch (f) {
+    case CompareFormat::Table: return format_table(c);
+    case CompareFormat::Markdown: return format_markdown(c);
+    case CompareFormat::Json: return format_json(c);
+  }
+  return format_table(c);
+}
+
+}  // namespace ccb::reports

@@ -1,0 +1,34 @@
+// reports/compare_format.hpp — renders a Comparison as a text table, GitHub markdown or JSON.
+//
+// Guarantees:
+//  - All three forms carry the same facts: every point with its verdict (and, for noisy, the
+//    reason), the only-in-one-file and not-compared lists, the warnings, the summary line and the
+//    gate outcome. Nothing is omitted for brevity; markdown folds unchanged points into <details>.
+//  - format_json() produces valid JSON through nlohmann only; a value that does not exist (no
+//    interval, no adjusted p for a noisy point) is null, never NaN or Inf.
+//  - Output is deterministic for a given Comparison.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "reports/compare.hpp"
+
+namespace ccb::reports {
+
+enum class CompareFormat { Table, Markdown, Json };
+
+// summary_line() is one line: counts per verdict, geomean with its interval, unmatched counts.
+std::string summary_line(const Comparison& c);
+// gate_line() is "gate (--fail-on X): passed|FAILED: <why>".
+std::string gate_line(const Comparison& c);
+
+std::string format_table(const Comparison& c);
+std::string format_markdown(const Comparison& c);
+nlohmann::ordered_json to_json(const Comparison& c);
+std::string format_json(const Comparison& c);  // to_json(c).dump(2) + "\n"
+
+std::string format_comparison(const Comparison& c, CompareFormat f);
+
+}  // namespace ccb::reports

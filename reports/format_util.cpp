@@ -1,0 +1,96 @@
+// reports/format_util.cpp — see format_util.hpp.
+#include "reports/format_util.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace ccb::reports::fmt {
+namespace {
+
+std::string printf_double(const char* format, int precision, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, precision, v);
+  return buf;
+}
+
+}  // namespace
+
+std::string fixed(double v, int decimals) {
+  if (!std::isfinite(v)) return "n/a";
+  return printf_double("%.*f", decimals, v);
+}
+
+std::string sig(double v, int digits) {
+  if (!std::isfinite(v)) return "n/a";
+  if (v == 0) return "0";
+  const int magnitude = static_cast<int>(std::floor(std::log10(std::fabs(v))));
+  if (magnitude >= 15) return printf_double("%.*e", digits - 1, v);
+  const int decimals = std::max(0, digits - 1 - magnitude);
+  return printf_double("%.*f", decimals, v);
+}
+
+std::string plain(double v) {
+  if (!std::isfinite(v)) return "n/a";
+  return printf_double("%.*g", 6, v);
+}
+
+std::string ns(double v) {
+  if (!std::isfinite(v)) return "n/a";
+  const double a = std::fabs(v);
+  if (a >= 1e9) return sig(v / 1e9) + " s";
+  if (a >= 1e6) return sig(v / 1e6) + " ms";
+  if (a >= 1e3) return sig(v / 1e3) + " \u00b5s";
+  return sig(v) + " ns";
+}
+
+std::string si(double v) {
+  if (!std::isfinite(v)) return "n/a";
+  const double a = std::fabs(v);
+  if (a >= 1e9) return sig(v / 1e9, 3) + " G";
+  if (a >= 1e6) return sig(v / 1e6, 3) + " M";
+  if (a >= 1e3) return sig(v / 1e3, 3) + " k";
+  return sig(v, 3);
+}
+
+std::string pct(double fraction, int decimals, bool sign) {
+  if (!std::isfinite(fraction)) return "n/a";
+  std::string s = fixed(fraction * 100, decimals);
+  if (s.size() > 1 && s[0] == '-' && s.find_first_not_of("0.", 1) == std::string::npos) s.erase(0, 1);  // no "-0.0%"
+  if (sign && s[0] != '-') s.insert(s.begin(), '+');
+  return s + "%";
+}
+
+std::string pvalue(double p) {
+  if (!std::isfinite(p)) return "n/a";
+  if (p < 0.0001) return "<0.0001";
+  return fixed(p, 4);
+}
+
+std::string count(long long v) {
+  std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return v < 0 ? "-" + out : out;
+}
+
+std::string html(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace ccb::reports::fmt

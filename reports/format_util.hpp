@@ -1,0 +1,31 @@
+// reports/format_util.hpp — number and text formatting shared by the compare output and the HTML
+// report. Guarantees: every function returns plain text for any finite input; a non-finite input
+// (which the loader never lets through) is rendered as "n/a", never "nan"/"inf".
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace ccb::reports::fmt {
+
+// fixed() renders v with `decimals` digits after the point ("1.200").
+std::string fixed(double v, int decimals);
+// sig() renders v with `digits` significant digits, without exponent below 1e15 ("152.3", "12345").
+std::string sig(double v, int digits = 4);
+// plain() renders v in the shortest "%g" form: 0.05 -> "0.05", 1 -> "1".
+std::string plain(double v);
+// ns() renders a duration in ns with a readable unit and 4 significant digits: "152.3 ns",
+// "12.35 µs", "4.210 ms", "1.234 s".
+std::string ns(double v);
+// si() renders a rate with an SI prefix and 3 significant digits: 4729658 -> "4.73 M".
+std::string si(double v);
+// pct() renders a fraction as a percentage: pct(0.2) = "20.0%"; with `sign`, "+20.0%" / "-3.1%".
+std::string pct(double fraction, int decimals = 1, bool sign = false);
+// pvalue() renders a p-value: "0.0123", "<0.0001".
+std::string pvalue(double p);
+// count() renders an integer with thin grouping: 1234567 -> "1,234,567".
+std::string count(long long v);
+// html() escapes &, <, >, " and ' for HTML text and attribute values.
+std::string html(std::string_view s);
+
+}  // namespace ccb::reports::fmt

@@ -1,0 +1,134 @@
+// reports/report.cpp — `ccbench report` / write_report(): load and validate every input, optionally
+// compare against the baseline, draw the charts, write index.html (contract in cli.hpp and
+// report_html.hpp). Order matters: all input is validated before anything is written, so bad input
+// (exit 2) leaves no half-written report behind.
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "reports/chart_runner.hpp"
+#include "reports/cli.hpp"
+#include "reports/compare.hpp"
+#include "reports/compare_format.hpp"
+#include "reports/report_html.hpp"
+#include "reports/results_loader.hpp"
+
+namespace ccb::reports {
+namespace {
+
+namespace fs = std::filesystem;
+
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << text;
+  f.close();
+  if (!f) throw OutputError("cannot write " + path.string());
+}
+
+// merged() is what a baseline is compared against: every point of the results files, the first
+// file holding a name winning (the page still shows all of them).
+Results merged(const std::vector<Results>& results) {
+  Results m;
+  m.file = results.size() == 1 ? results.front().file : "results";
+  m.context = results.front().context;
+  std::map<std::string, bool> seen;
+  for (const Results& r : results) {
+    for (const Point& p : r.benchmarks) {
+      if (seen.emplace(p.name, true).second) m.benchmarks.push_back(p);
+    }
+  }
+  return m;
+}
+
+// prepare_dirs() creates DIR and DIR/charts and removes charts of an earlier report there, so the
+// page can never show a stale chart.
+fs::path prepare_dirs(const std::string& out_dir) {
+  std::error_code ec;
+  const fs::path charts = fs::path(out_dir) / "charts";
+  fs::create_directories(charts, ec);
+  if (ec) throw OutputError("cannot create " + charts.string() + ": " + ec.message());
+  for (const auto& entry : fs::directory_iterator(charts, ec)) {
+    const std::string ext = entry.path().extension().string();
+    if (entry.is_regular_file() && (ext == ".png" || ext == ".svg" || entry.path().filename() == "manifest.json")) {
+      fs::remove(entry.path(), ec);
+    }
+  }
+  return charts;
+}
+
+// usable_charts() keeps the manifest entries whose files exist and are non-empty.
+std::vector<ChartInfo> usable_charts(const fs::path& out_dir, std::vector<ChartInfo> charts, std::string& notice) {
+  std::vector<ChartInfo> ok;
+  for (ChartInfo& c : charts) {
+    std::error_code ec;
+    const bool present = fs::file_size(out_dir / c.png, ec) > 0 && !ec && fs::file_size(out_dir / c.svg, ec) > 0 && !ec;
+    if (present) ok.push_back(std::move(c));
+    else notice = "some charts are missing: " + c.id + " was listed but not written";
+  }
+  return ok;
+}
+
+}  // namespace
+
+int write_report(const std::vector<std::string>& result_files, const std::string& out_dir,
+                 const std::string& baseline_file, std::ostream& out, std::ostream& err) {
+  if (result_files.empty()) {
+    err << "ccbench report: no results files given\n";
+    return 2;
+  }
+  if (out_dir.empty()) {
+    err << "ccbench report: --out DIR is required\n";
+    return 2;
+  }
+  ReportPage page;
+  std::optional<Results> base;
+  std::optional<Comparison> comparison;
+  try {
+    for (const std::string& f : result_files) page.results.push_back(load_results(f));
+    if (!baseline_file.empty()) {
+      base = load_results(baseline_file);
+      comparison = compare_results(*base, merged(page.results), CompareOptions{});
+      page.baseline = &*base;
+    }
+  } catch (const InputError& e) {
+    err << "ccbench report: " << e.what() << "\n";
+    return 2;
+  }
+  try {
+    const fs::path dir(out_dir);
+    const fs::path charts_dir = prepare_dirs(out_dir);
+    std::string compare_json;
+    if (comparison) {
+      compare_json = (dir / "compare.json").string();
+      write_file(compare_json, format_json(*comparison));
+      page.comparison = &*comparison;
+    }
+    const ChartRun run = run_charts(result_files, charts_dir.string(), compare_json);
+    if (run.drawn) {
+      page.charts = read_chart_manifest((charts_dir / "manifest.json").string(), page.notice);
+      page.charts = usable_charts(dir, std::move(page.charts), page.notice);
+    } else {
+      page.notice = run.notice;
+      if (!run.log.empty() && run.notice.find("matplotlib is not available") == std::string::npos) {
+        err << run.log << (run.log.back() == '\n' ? "" : "\n");
+      }
+    }
+    if (!page.notice.empty()) err << "ccbench report: " << page.notice << "\n";
+    const fs::path index = dir / "index.html";
+    write_file(index, render_index_html(page));
+    out << index.string() << "\n";
+    return 0;
+  } catch (const OutputError& e) {
+    err << "ccbench report: " << e.what() << "\n";
+  } catch (const fs::filesystem_error& e) {
+    err << "ccbench report: " << e.what() << "\n";
+  }
+  return 2;
+}
+
+}  // namespace ccb::reports

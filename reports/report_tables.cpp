@@ -1,0 +1,177 @@
+// reports/report_tables.cpp — HTML tables of the report: machine context, per-workload results and
+// the comparison verdicts (see report_tables.hpp).
+#include "reports/report_tables.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "reports/compare_format.hpp"
+#include "reports/format_util.hpp"
+#include "reports/stats.hpp"
+
+namespace ccb::reports::html {
+namespace {
+
+const char* kDash = "\u2013";
+
+std::string esc(const std::string& s) { return fmt::html(s); }
+
+std::string row(const std::string& key, const std::string& value_html) {
+  return "<tr><th>" + esc(key) + "</th><td>" + value_html + "</td></tr>\n";
+}
+
+std::string caches_text(const std::vector<Cache>& caches) {
+  std::string out;
+  for (const Cache& c : caches) {
+    std::string size = c.size >= (1 << 20) ? std::to_string(c.size >> 20) + " MiB" : std::to_string(c.size >> 10) + " KiB";
+    const std::string type = c.type == "Data" ? "d" : c.type == "Instruction" ? "i" : "";
+    if (!out.empty()) out += ", ";
+    out += std::string("L") + std::to_string(c.level) + type + " " + size;
+    if (c.num_sharing > 1) out += " (\u00d7" + std::to_string(c.num_sharing) + " sharing)";
+  }
+  return out.empty() ? kDash : out;
+}
+
+std::string params_text(const Point& p) {
+  std::string out;
+  for (const auto& [k, v] : p.params) out += (out.empty() ? "" : ", ") + k + "=" + v;
+  return out.empty() ? "defaults" : out;
+}
+
+// point_key() identifies a point without its implementation: workload/params/procs.
+std::string point_key(const Point& p) {
+  return p.workload + "|" + params_text(p) + "|" + std::to_string(p.procs);
+}
+
+std::string status_cell(const Point& p) {
+  if (p.ok()) return "<span class=\"badge ok\">ok</span>";
+  return "<span class=\"badge " + esc(p.status) + "\">" + esc(p.status) + "</span> " + esc(p.error);
+}
+
+std::string verdict_badge(Verdict v) {
+  const std::string s = to_string(v);
+  return "<span class=\"badge " + s + "\">" + s + "</span>";
+}
+
+}  // namespace
+
+std::string context_table(const Results& r) {
+  const Context& c = r.context;
+  std::string load;
+  for (const auto& l : c.load_avg) load += (load.empty() ? "" : " / ") + (l ? fmt::fixed(*l, 2) : kDash);
+  std::string t = "<table class=\"kv\">\n";
+  t += row("host", esc(c.host_name));
+  t += row("CPU", esc(c.cpu_model) + " \u00b7 " + std::to_string(c.num_cpus) + " CPUs" +
+                      (c.mhz_per_cpu ? " \u00b7 " + fmt::fixed(*c.mhz_per_cpu, 0) + " MHz" : ""));
+  t += row("caches", esc(caches_text(c.caches)));
+  t += row("load average (1/5/15 min)", load.empty() ? kDash : load);
+  t += row("kernel", esc(c.kernel));
+  t += row("CPU governor", c.cpu_governor ? esc(*c.cpu_governor) : "unknown");
+  t += row("build", esc(c.build_type) + " (library " + esc(c.library_build_type) + ")" +
+                        (c.sanitizer.empty() ? "" : ", sanitizer <b>" + esc(c.sanitizer) + "</b>"));
+  t += row("compiler", esc(c.compiler) + " <code>" + esc(c.compiler_flags) + "</code>");
+  t += row("Go", c.go_version ? esc(*c.go_version) : "not run");
+  t += row("ccbench", esc(c.ccbench_version) + " @ <code>" + esc(c.git_commit) + "</code>");
+  t += row("run", esc(c.date) + " \u00b7 preset " + (c.preset ? esc(*c.preset) : "none") + " \u00b7 " +
+                      std::to_string(c.repetitions) + " repetitions + " + std::to_string(c.warmup) + " warm-up");
+  t += row("command", "<code>" + esc(c.command_line) + "</code>");
+  t += "</table>\n";
+  if (!c.warnings.empty()) {
+    t += "<ul class=\"warnings\">\n";
+    for (const std::string& w : c.warnings) t += "<li>" + esc(w) + "</li>\n";
+    t += "</ul>\n";
+  }
+  return t;
+}
+
+std::string workload_table(const std::vector<Results>& results, const std::string& workload) {
+  // Go medians by (file, point key), for the ccbench/go column.
+  std::map<std::string, double> go_median;
+  for (std::size_t f = 0; f < results.size(); ++f) {
+    for (const Point& p : results[f].benchmarks) {
+      if (p.workload == workload && p.impl == "go" && p.ok() && !p.samples_ns.empty()) {
+        go_median[std::to_string(f) + "|" + point_key(p)] = stats::median(p.samples_ns);
+      }
+    }
+  }
+  const bool many_files = results.size() > 1;
+  std::string t = "<table class=\"data\">\n<thead><tr>" + std::string(many_files ? "<th>file</th>" : "") +
+                  "<th>parameters</th><th class=\"num\">procs</th><th>impl</th><th class=\"num\">median / op</th>"
+                  "<th class=\"num\">ops/s</th><th class=\"num\">CV</th><th class=\"num\">min \u2013 max</th>"
+                  "<th class=\"num\">samples</th><th class=\"num\">ccbench / go</th><th>status</th></tr></thead>\n<tbody>\n";
+  for (std::size_t f = 0; f < results.size(); ++f) {
+    for (const Point& p : results[f].benchmarks) {
+      if (p.workload != workload) continue;
+      std::string median = kDash, ops = kDash, cv = kDash, range = kDash, ratio = kDash;
+      if (!p.samples_ns.empty()) {
+        const double m = stats::median(p.samples_ns);
+        median = fmt::ns(m);
+        if (m > 0) ops = fmt::si(1e9 / m);
+        if (auto v = stats::cv(p.samples_ns)) cv = fmt::pct(*v);
+        double lo = p.samples_ns[0], hi = p.samples_ns[0];
+        for (double x : p.samples_ns) lo = std::min(lo, x), hi = std::max(hi, x);
+        range = fmt::ns(lo) + " \u2013 " + fmt::ns(hi);
+        auto it = go_median.find(std::to_string(f) + "|" + point_key(p));
+        if (p.impl == "ccbench" && p.ok() && it != go_median.end() && it->second > 0) {
+          const double r = m / it->second;
+          ratio = "<span class=\"" + std::string(r < 1 ? "better" : "worse") + "\">" + fmt::fixed(r, 2) + "\u00d7</span>";
+        }
+      }
+      t += "<tr class=\"impl-" + esc(p.impl) + "\">" + (many_files ? "<td>" + esc(results[f].file) + "</td>" : "") +
+           "<td>" + esc(params_text(p)) + "</td><td class=\"num\">" + std::to_string(p.procs) + "</td><td>" +
+           esc(p.impl) + "</td><td class=\"num\">" + median + "</td><td class=\"num\">" + ops +
+           "</td><td class=\"num\">" + cv + "</td><td class=\"num\">" + range + "</td><td class=\"num\">" +
+           std::to_string(p.samples_ns.size()) + "</td><td class=\"num\">" + ratio + "</td><td>" + status_cell(p) +
+           "</td></tr>\n";
+    }
+  }
+  return t + "</tbody></table>\n";
+}
+
+std::string comparison_summary(const Comparison& c) {
+  std::string t = "<p class=\"summary\">" + esc(summary_line(c)) + "</p>\n";
+  t += "<p class=\"gate " + std::string(c.gate_failed ? "failed" : "passed") + "\">Gate <code>--fail-on " +
+       to_string(c.options.fail_on) + "</code>: <b>" + (c.gate_failed ? "failed" : "passed") + "</b> \u2014 " +
+       esc(c.gate_message) + "</p>\n";
+  t += "<p class=\"method\">Base <code>" + esc(c.base_file) + "</code>. Two-sided Mann-Whitney U test per point, " +
+       "p-values Holm-adjusted over " + std::to_string(c.family_size) + " points; threshold " +
+       fmt::pct(c.options.threshold) + ", alpha " + fmt::plain(c.options.alpha) + ", min samples " +
+       std::to_string(c.options.min_samples) + ", max CV " + fmt::pct(c.options.max_cv) +
+       ". Change = new/base median \u2212 1 (positive = slower).</p>\n";
+  if (!c.warnings.empty()) {
+    t += "<ul class=\"warnings\">\n";
+    for (const std::string& w : c.warnings) t += "<li>" + esc(w) + "</li>\n";
+    t += "</ul>\n";
+  }
+  return t;
+}
+
+std::string comparison_table(const Comparison& c) {
+  std::string t = "<table class=\"data\">\n<thead><tr><th>point</th><th class=\"num\">base</th><th class=\"num\">new</th>"
+       "<th class=\"num\">change</th><th class=\"num\">p (Holm)</th><th class=\"num\">" +
+       fmt::pct(1 - c.options.alpha, 0) + " CI of ratio</th><th>verdict</th></tr></thead>\n<tbody>\n";
+  for (const PointComparison& p : c.points) {
+    const std::string ci = p.ratio_ci ? fmt::fixed(p.ratio_ci->low, 3) + " \u2013 " + fmt::fixed(p.ratio_ci->high, 3) : kDash;
+    const std::string pv = p.p_adjusted ? fmt::pvalue(*p.p_adjusted) : p.p_value ? "(" + fmt::pvalue(*p.p_value) + ")" : kDash;
+    t += "<tr class=\"v-" + std::string(to_string(p.verdict)) + "\"><td><code>" + esc(p.name) +
+         "</code></td><td class=\"num\">" + fmt::ns(p.base.median) + "</td><td class=\"num\">" + fmt::ns(p.next.median) +
+         "</td><td class=\"num\">" + (p.ratio ? fmt::pct(*p.ratio - 1, 1, true) : kDash) + "</td><td class=\"num\">" + pv +
+         "</td><td class=\"num\">" + ci + "</td><td>" + verdict_badge(p.verdict) +
+         (p.reason.empty() ? "" : " <small>" + esc(p.reason) + "</small>") + "</td></tr>\n";
+  }
+  t += "</tbody></table>\n";
+  auto list = [&](const std::string& title, const std::vector<std::string>& items) {
+    if (items.empty()) return;
+    t += "<details open><summary>" + esc(title) + " (" + std::to_string(items.size()) + ")</summary><ul>\n";
+    for (const std::string& s : items) t += "<li><code>" + esc(s) + "</code></li>\n";
+    t += "</ul></details>\n";
+  };
+  list("only in " + c.base_file, c.only_in_base);
+  list("only in " + c.new_file, c.only_in_new);
+  std::vector<std::string> nc;
+  for (const NotCompared& n : c.not_compared) nc.push_back(n.name + ": " + n.reason);
+  list("not compared", nc);
+  return t;
+}
+
+}  // namespace ccb::reports::html

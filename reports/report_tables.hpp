@@ -1,0 +1,26 @@
+// reports/report_tables.hpp — the HTML tables of the report page (internal to report_html.cpp).
+// Guarantees: each function returns an HTML fragment with every input string escaped; numbers are
+// formatted by format_util (never "nan"/"inf"); missing values render as an en dash.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "reports/compare.hpp"
+#include "reports/results.hpp"
+
+namespace ccb::reports::html {
+
+// context_table() is the machine and build context of one results file, plus its warnings.
+std::string context_table(const Results& r);
+
+// workload_table() lists every point of `workload` across all files: parameters, procs, impl,
+// median, throughput, CV, range, samples, the ccbench/go ratio where both ran, and status.
+std::string workload_table(const std::vector<Results>& results, const std::string& workload);
+
+// comparison_summary() is the summary line, gate outcome, method and warnings of a comparison.
+std::string comparison_summary(const Comparison& c);
+// comparison_table() is the per-point verdict table and the unmatched / not-compared lists.
+std::string comparison_table(const Comparison& c);
+
+}  // namespace ccb::reports::html

@@ -1,0 +1,89 @@
+// reports/results.hpp — the in-memory form of one ccbench results file (reports/SCHEMA.md, v1).
+//
+// Guarantees (established by results_loader.cpp, which is the only producer of these structs):
+//  - Every field listed as required in SCHEMA.md was present with the documented JSON type.
+//  - Every number is finite; a JSON `null` where SCHEMA.md allows a value that "cannot be computed"
+//    is an empty std::optional, never NaN.
+//  - Point names are unique within one Results; `index` is the entry's position in `benchmarks`.
+//  - `status` is one of "ok", "failed", "not_applicable"; `impl` is "ccbench", "go" or "threads";
+//    `samples_ns` holds non-negative numbers (it may be empty when status is not "ok").
+// Nothing here recomputes statistics: compare.cpp recomputes what it needs from `samples_ns`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ccb::reports {
+
+// Cache is one entry of context.caches (Google Benchmark's shape).
+struct Cache {
+  std::string type;
+  std::int64_t level = 0;
+  std::int64_t size = 0;
+  std::int64_t num_sharing = 0;
+};
+
+// Context is the machine and build context of a run (SCHEMA.md, `context`).
+struct Context {
+  std::int64_t schema_version = 0;
+  std::string ccbench_version;
+  std::string git_commit;
+  std::string date;
+  std::string host_name;
+  std::string executable;
+  std::string command_line;
+  std::int64_t num_cpus = 0;
+  std::optional<double> mhz_per_cpu;
+  std::string cpu_model;
+  std::vector<Cache> caches;
+  std::vector<std::optional<double>> load_avg;  // 1/5/15-minute load average
+  std::string kernel;
+  std::optional<std::string> cpu_governor;
+  std::string library_build_type;
+  std::string build_type;
+  std::string compiler;
+  std::string compiler_flags;
+  std::string sanitizer;  // "", "thread" or "address"
+  std::optional<std::string> go_version;
+  std::optional<std::string> preset;
+  std::int64_t repetitions = 0;
+  std::int64_t warmup = 0;
+  std::vector<std::string> warnings;
+};
+
+// Point is one entry of `benchmarks`: one (workload, params, procs, impl) measurement.
+struct Point {
+  std::size_t index = 0;  // position in the file's benchmarks array
+  std::string name;
+  std::string workload;
+  // Parameters in file order; numbers are rendered as JSON would print them ("200000", "0.5").
+  std::vector<std::pair<std::string, std::string>> params;
+  std::int64_t procs = 0;
+  std::string impl;
+  std::string unit;
+  std::string status;
+  std::string error;  // empty when status is "ok"
+  bool checked = false;
+  std::optional<std::int64_t> iterations;
+  std::int64_t repetitions = 0;
+  std::vector<double> samples_ns;
+  std::optional<double> median_ns, mean_ns, stddev_ns, min_ns, max_ns, cv;
+  std::optional<double> ops_per_sec, cpu_ns_per_op;
+  std::optional<std::int64_t> ctx_switches_voluntary, ctx_switches_involuntary, max_rss_kb;
+  std::vector<std::pair<std::string, std::optional<double>>> extra;
+  std::vector<std::string> notes;
+
+  bool ok() const { return status == "ok"; }
+};
+
+// Results is one loaded file. `file` is the path exactly as the user gave it (used in messages).
+struct Results {
+  std::string file;
+  Context context;
+  std::vector<Point> benchmarks;
+};
+
+}  // namespace ccb::reports

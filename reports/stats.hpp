@@ -1,0 +1,90 @@
+// reports/stats.hpp — the statistics behind `ccbench compare`: summary statistics, the Mann-Whitney U
+// test, seeded bootstrap confidence intervals, the geometric mean and Holm–Bonferroni adjustment.
+//
+// Guarantees:
+//  - Pure functions of their arguments; nothing returns NaN or Inf for inputs they accept. Inputs
+//    are finite (results_loader guarantees it); preconditions are listed per function and violated
+//    ones throw std::invalid_argument.
+//  - Bootstrap results are deterministic: the generator is std::mt19937_64 (its output sequence is
+//    fixed by the C++ standard) and indices are drawn with Lemire's unbiased method written here,
+//    not std::uniform_int_distribution (whose output differs between standard libraries). Same
+//    inputs + same seed = same interval on every platform.
+// Sources: Mann & Whitney (1947); normal approximation with tie and continuity corrections as in
+// scipy.stats.mannwhitneyu(method="asymptotic"), which Google Benchmark's compare.py calls;
+// Efron & Tibshirani, "An Introduction to the Bootstrap" (1993), percentile intervals;
+// Holm, "A simple sequentially rejective multiple test procedure" (1979).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ccb::reports::stats {
+
+// Number of bootstrap resamples per interval. Percentile intervals need on the order of 1000+
+// resamples for stable tails (Efron & Tibshirani); 2000 costs about 1 ms per point of 10 samples.
+inline constexpr int kBootstrapResamples = 2000;
+
+// median() of a non-empty sample (mean of the two middle values for even sizes).
+double median(std::span<const double> v);
+// mean() of a non-empty sample.
+double mean(std::span<const double> v);
+// stddev() is the sample standard deviation (n-1 denominator); 0 for fewer than two values.
+double stddev(std::span<const double> v);
+// cv() is stddev/mean; nullopt for fewer than two values or a zero mean.
+std::optional<double> cv(std::span<const double> v);
+
+// MannWhitney is the two-sided Mann-Whitney U test of "a and b come from the same distribution".
+struct MannWhitney {
+  double u = 0;  // U statistic of `a`: number of pairs (x in a, y in b) with x > y, ties count 1/2
+  double z = 0;  // |U - n1*n2/2| - 0.5, divided by the tie-corrected standard deviation
+  double p = 1;  // two-sided p-value from the normal approximation, in [0, 1]
+};
+// mann_whitney_u() ranks both samples together (ties get their average rank) and uses
+//   sigma = sqrt(n1*n2/12 * ((n+1) - sum(t^3 - t) / (n*(n-1))))   over tie groups of size t,
+//   z = (|U - n1*n2/2| - 0.5) / sigma,  p = erfc(z / sqrt(2)) clamped to [0, 1].
+// When every value is tied (sigma = 0) p is 1. Requires: both samples non-empty.
+MannWhitney mann_whitney_u(std::span<const double> a, std::span<const double> b);
+// mann_whitney_min_p() is the smallest p mann_whitney_u() can return for sample sizes n1, n2
+// (complete separation, no ties): what a point can reach at best before multiple-test adjustment.
+double mann_whitney_min_p(std::size_t n1, std::size_t n2);
+
+// Interval is a two-sided confidence interval.
+struct Interval {
+  double low = 0;
+  double high = 0;
+};
+
+// seed_for() derives a bootstrap seed from a point name (FNV-1a), so a point's interval does not
+// depend on which other points a file holds or their order.
+std::uint64_t seed_for(std::string_view name);
+
+// bootstrap_ratio_ci() is the percentile bootstrap interval, at `confidence` (e.g. 0.95), of
+// median(next)/median(base): each resample draws both samples with replacement independently.
+// Requires: both samples non-empty, 0 < confidence < 1. Resamples whose base median is 0 are
+// skipped; if all are, the result is nullopt.
+std::optional<Interval> bootstrap_ratio_ci(std::span<const double> base, std::span<const double> next,
+                                           double confidence, std::uint64_t seed,
+                                           int resamples = kBootstrapResamples);
+
+// geomean() of positive values: exp(mean(log(v))). Requires: v non-empty, every value > 0.
+double geomean(std::span<const double> v);
+
+// SamplePair is one point's (base, next) samples.
+using SamplePair = std::pair<std::span<const double>, std::span<const double>>;
+// bootstrap_geomean_ci() is the percentile interval of the geometric mean of per-point ratios of
+// medians. Each resample redraws every point's two samples (a within-point, "fixed set of points"
+// bootstrap: the points are what the suite defines, the noise is in the repetitions).
+// Requires: pairs non-empty, every sample non-empty with a positive median.
+std::optional<Interval> bootstrap_geomean_ci(const std::vector<SamplePair>& pairs, double confidence,
+                                             std::uint64_t seed, int resamples = kBootstrapResamples);
+
+// holm_bonferroni() returns Holm-adjusted p-values in the order given: with p sorted ascending,
+// adj(i) = max over j <= i of min(1, (m - j) * p(j)) for 0-based j. Rejecting adj < alpha controls
+// the family-wise error rate at alpha under any dependence between the tests.
+std::vector<double> holm_bonferroni(std::span<const double> p);
+
+}  // namespace ccb::reports::stats

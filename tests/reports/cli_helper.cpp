@@ -1,0 +1,73 @@
+// tests/reports/cli_helper.cpp — see cli_helper.hpp.
+#include "cli_helper.hpp"
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "reports/cli.hpp"
+
+namespace ccb::reports::test {
+
+CliResult run_cli(const std::vector<std::string>& args) {
+  CLI::App app{"ccbench"};
+  auto cmds = add_commands(app);
+  std::vector<std::string> argv_storage{"ccbench"};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<const char*> argv;
+  for (const std::string& a : argv_storage) argv.push_back(a.c_str());
+  CliResult r;
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::ParseError& e) {
+    r.code = 2;
+    r.err = e.what();
+    return r;
+  }
+  std::ostringstream out, err;
+  r.code = run_selected(*cmds, out, err);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+std::string data(const std::string& relative) { return std::string(CCB_REPORTS_TEST_DATA) + "/" + relative; }
+
+std::string scratch_dir(const std::string& name) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "ccb_reports_test" /
+                              (std::string(info->test_suite_name()) + "." + info->name() + "." + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int shell(const std::string& command, std::string& output) {
+  output.clear();
+  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+  if (p == nullptr) return -1;
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) output.append(buf, n);
+  const int status = ::pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool has_matplotlib() {
+  std::string out;
+  return shell("/usr/bin/python3 -c 'import matplotlib'", out) == 0;
+}
+
+}  // namespace ccb::reports::test

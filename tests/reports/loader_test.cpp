@@ -1,0 +1,159 @@
+// tests/reports/loader_test.cpp — the strict results loader: valid fixtures load completely; every
+// kind of bad input is rejected with the file name and the JSON path of the problem.
+#include "reports/results_loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_helper.hpp"
+
+namespace ccb::reports {
+namespace {
+
+using test::data;
+
+TEST(LoaderTest, LoadsEveryFieldOfTheFixture) {
+  const Results r = load_results(data("base.json"));
+  EXPECT_EQ(r.context.schema_version, 1);
+  EXPECT_EQ(r.context.host_name, "bench-a");
+  EXPECT_EQ(r.context.num_cpus, 2);
+  EXPECT_EQ(r.context.caches.size(), 4u);
+  EXPECT_FALSE(r.context.cpu_governor.has_value());
+  ASSERT_EQ(r.benchmarks.size(), 50u);
+  const Point& p = r.benchmarks[0];
+  EXPECT_EQ(p.name, "pingpong/cap=0/n=200000/procs:1/impl:ccbench");
+  ASSERT_EQ(p.params.size(), 2u);
+  EXPECT_EQ(p.params[0], (std::pair<std::string, std::string>{"cap", "0"}));  // file order kept
+  EXPECT_EQ(p.params[1].first, "n");
+  EXPECT_EQ(p.samples_ns.size(), 10u);
+  bool saw_not_applicable = false, saw_rss = false;
+  for (const Point& b : r.benchmarks) {
+    if (b.status == "not_applicable") {
+      saw_not_applicable = true;
+      EXPECT_TRUE(b.samples_ns.empty());
+      EXPECT_FALSE(b.median_ns.has_value());
+      EXPECT_FALSE(b.error.empty());
+    }
+    for (const auto& [k, v] : b.extra) saw_rss |= (k == "rss_per_task_bytes" && v.has_value());
+  }
+  EXPECT_TRUE(saw_not_applicable);
+  EXPECT_TRUE(saw_rss);
+}
+
+struct BadFile {
+  const char* name;     // test-name suffix
+  const char* file;
+  const char* path;     // expected JSON path (exact)
+  const char* message;  // expected part of the message
+};
+
+void PrintTo(const BadFile& b, std::ostream* os) { *os << b.file; }
+
+class BadFileTest : public ::testing::TestWithParam<BadFile> {};
+
+TEST_P(BadFileTest, RejectedWithFileAndPath) {
+  const BadFile& b = GetParam();
+  const std::string file = data(b.file);
+  try {
+    load_results(file);
+    FAIL() << b.file << " was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), file);
+    EXPECT_EQ(e.path(), b.path) << e.what();
+    EXPECT_NE(std::string(e.what()).find(b.message), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind(file + ": " + b.path + ": ", 0), 0u) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Fixtures, BadFileTest,
+    ::testing::Values(
+        BadFile{"Empty", "bad/empty.json", "<root>", "file is empty"},
+        BadFile{"Malformed", "bad/malformed.json", "benchmarks[1].workload", "invalid JSON: parse error at line"},
+        BadFile{"Truncated", "bad/truncated.json", "benchmarks[29].samples_ns[4]", "unexpected end of input"},
+        BadFile{"WrongType", "bad/wrong_type.json", "benchmarks[3].samples_ns[2]", "expected a number, got string"},
+        BadFile{"NaN", "bad/nan.json", "benchmarks[3].samples_ns[2]", "NaN and Infinity are not valid JSON"},
+        BadFile{"SchemaVersion2", "bad/schema_v2.json", "context.schema_version", "unsupported schema version 2"},
+        BadFile{"Missing", "does_not_exist.json", "<file>", "no such file"},
+        BadFile{"Directory", "bad", "<file>", "not a regular file"}),
+    [](const ::testing::TestParamInfo<BadFile>& info) { return std::string(info.param.name); });
+
+// mutate() loads base.json as JSON, applies `edit`, and returns the loader's error for it.
+template <class Edit>
+InputError error_after(Edit edit) {
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(test::read_text(data("base.json")));
+  edit(doc);
+  try {
+    parse_results(doc.dump(), "mut.json");
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "mutation was accepted";
+  return InputError("", "", "");
+}
+
+TEST(LoaderTest, RejectsWrongTypesAndValuesWithPaths) {
+  EXPECT_EQ(error_after([](auto& d) { d["benchmarks"][5]["procs"] = 1.5; }).path(), "benchmarks[5].procs");
+  EXPECT_EQ(error_after([](auto& d) { d["benchmarks"][5]["procs"] = 0; }).path(), "benchmarks[5].procs");
+  EXPECT_EQ(error_after([](auto& d) { d["benchmarks"][2]["status"] = "great"; }).path(), "benchmarks[2].status");
+  EXPECT_EQ(error_after([](auto& d) { d["benchmarks"][2].erase("samples_ns"); }).path(), "benchmarks[2].samples_ns");
+  EXPECT_EQ(error_after([](auto& d) { d["benchmarks"][2]["samples_ns"][0] = -1.0; }).path(),
+            "benchmarks[2].samples_ns[0]");
+  EXPECT_EQ(error_after([](auto& d) { d["benchmarks"][4]["name"] = d["benchmarks"][3]["name"]; }).path(),
+            "benchmarks[4].name");
+  EXPECT_EQ(error_after([](auto& d) { d["benchmarks"][1]["params"]["cap"] = true; }).path(),
+            "benchmarks[1].params.cap");
+  EXPECT_EQ(error_after([](auto& d) { d["context"]["num_cpus"] = "2"; }).path(), "context.num_cpus");
+  EXPECT_EQ(error_after([](auto& d) { d["context"].erase("schema_version"); }).path(), "context.schema_version");
+  EXPECT_EQ(error_after([](auto& d) { d["benchmarks"] = nlohmann::ordered_json::object(); }).path(), "benchmarks");
+  EXPECT_EQ(error_after([](auto& d) { d["benchmarks"][0]["extra"] = {{"x", "big"}}; }).path(),
+            "benchmarks[0].extra.x");
+}
+
+TEST(LoaderTest, AcceptsNullsSchemaAllows) {
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(test::read_text(data("base.json")));
+  for (const char* k : {"real_time", "cpu_time", "median_ns", "cv", "ops_per_sec", "max_rss_kb"}) {
+    doc["benchmarks"][0][k] = nullptr;
+  }
+  doc["benchmarks"][0]["family_index"] = 0;  // a field Google Benchmark writes: ignored
+  doc["context"]["cpu_governor"] = "performance";
+  const Results r = parse_results(doc.dump(), "nulls.json");
+  EXPECT_FALSE(r.benchmarks[0].median_ns.has_value());
+  EXPECT_EQ(*r.context.cpu_governor, "performance");
+}
+
+TEST(LoaderTest, RejectsSyntaxLevelProblems) {
+  auto path_of = [](const std::string& text) {
+    try {
+      parse_results(text, "t.json");
+    } catch (const InputError& e) {
+      return e.path() + " | " + e.what();
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(path_of(R"({"context": {"schema_version": 1e400}})").find("context.schema_version | "), std::string::npos);
+  EXPECT_NE(path_of(R"({"context": {"schema_version": 1e400}})").find("number overflow"),
+            std::string::npos);
+  EXPECT_NE(path_of(R"({"context": {}, "context": {}})").find("duplicate key \"context\""), std::string::npos);
+  EXPECT_NE(path_of(R"({"benchmarks": [Infinity]})").find("benchmarks[0] | "), std::string::npos);
+  EXPECT_NE(path_of("   \n").find("<root> | "), std::string::npos);
+  EXPECT_NE(path_of("[1, 2]").find("expected an object"), std::string::npos);
+}
+
+TEST(LoaderTest, RejectsArraysBeyondTheLimitWhileParsing) {
+  std::string huge = R"({"context": {"schema_version": 1}, "benchmarks": [{"samples_ns": [)";
+  huge.reserve(huge.size() + 2 * (kMaxArrayElements + 1) + 8);
+  for (std::size_t i = 0; i <= kMaxArrayElements; ++i) huge += i ? ",1" : "1";
+  huge += "]}]}";
+  try {
+    parse_results(huge, "huge.json");
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.path(), "benchmarks[0].samples_ns[1000000]");
+    EXPECT_NE(std::string(e.what()).find("more than 1000000 elements"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace ccb::reports

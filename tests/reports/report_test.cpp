@@ -1,0 +1,168 @@
+// tests/reports/report_test.cpp — `ccbench report`: the directory holds index.html and every chart it
+// references (PNG and SVG, non-empty); a missing Python or matplotlib still gives a page with a
+// notice and exit 0; bad input exits 2 and writes nothing; the page renders in headless Chromium.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+
+#include "cli_helper.hpp"
+
+namespace ccb::reports {
+namespace {
+
+namespace fs = std::filesystem;
+using test::data;
+using test::run_cli;
+
+// referenced_files() is every src="…" / href="…" of the page that is not an in-page anchor.
+std::set<std::string> referenced_files(const std::string& html) {
+  std::set<std::string> out;
+  static const std::regex ref(R"re((?:src|href)="([^"#][^"]*)")re");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), ref); it != std::sregex_iterator(); ++it) {
+    out.insert((*it)[1].str());
+  }
+  return out;
+}
+
+// ScopedEnv sets an environment variable for one test.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) { ::setenv(name, value.c_str(), 1); }
+  ~ScopedEnv() { ::unsetenv(name_); }
+
+ private:
+  const char* name_;
+};
+
+void expect_self_contained(const std::string& html) {
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos);
+}
+
+TEST(ReportTest, WritesIndexAndEveryReferencedChart) {
+  const std::string dir = test::scratch_dir("report");
+  const auto r = run_cli({"report", data("base.json"), "--out", dir});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, dir + "/index.html\n");
+  const std::string html = test::read_text(dir + "/index.html");
+  ASSERT_FALSE(html.empty());
+  expect_self_contained(html);
+  EXPECT_NE(html.find("bench-a"), std::string::npos);  // machine context
+  EXPECT_NE(html.find("AMD EPYC 7B13"), std::string::npos);
+  EXPECT_NE(html.find("id=\"wl-pingpong\""), std::string::npos);  // summary tables per workload
+  EXPECT_NE(html.find("not_applicable"), std::string::npos);
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: chart files not checked";
+  EXPECT_EQ(html.find("charts not drawn"), std::string::npos) << r.err;
+  const std::set<std::string> refs = referenced_files(html);
+  std::size_t png = 0, svg = 0;
+  for (const std::string& ref : refs) {
+    const fs::path p = fs::path(dir) / ref;
+    ASSERT_TRUE(fs::exists(p)) << ref;
+    EXPECT_GT(fs::file_size(p), 1000u) << ref;
+    png += p.extension() == ".png";
+    svg += p.extension() == ".svg";
+  }
+  // 5 scaling charts (pingpong, fanin, counter, spawn, skynet) + ratio + counter modes + spawn.
+  EXPECT_EQ(png, 8u);
+  EXPECT_EQ(svg, 8u);
+  for (const char* id : {"scaling_pingpong", "ratio_ccbench_go", "counter_modes", "spawn"}) {
+    EXPECT_TRUE(refs.count(std::string("charts/") + id + ".png")) << id;
+  }
+}
+
+TEST(ReportTest, BaselineAddsComparisonAndChangeChart) {
+  const std::string dir = test::scratch_dir("baseline");
+  const auto r = run_cli({"report", data("candidate.json"), "--out", dir, "--baseline", data("base.json")});
+  ASSERT_EQ(r.code, 0) << r.err;  // a failed gate does not fail the report
+  const std::string html = test::read_text(dir + "/index.html");
+  EXPECT_NE(html.find("Comparison with baseline"), std::string::npos);
+  EXPECT_NE(html.find("8 regressed, 6 improved"), std::string::npos);
+  EXPECT_NE(html.find("class=\"v-regressed\""), std::string::npos);
+  EXPECT_TRUE(fs::file_size(dir + "/compare.json") > 0);
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: change chart not checked";
+  EXPECT_TRUE(referenced_files(html).count("charts/change_vs_baseline.svg"));
+  EXPECT_GT(fs::file_size(dir + "/charts/change_vs_baseline.png"), 1000u);
+}
+
+TEST(ReportTest, MissingPythonStillWritesTablesWithANotice) {
+  ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");
+  const std::string dir = test::scratch_dir("nopython");
+  const auto r = run_cli({"report", data("base.json"), "--out", dir});
+  EXPECT_EQ(r.code, 0);
+  const std::string html = test::read_text(dir + "/index.html");
+  EXPECT_NE(html.find("charts not drawn: /nonexistent/python3 not found"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_NE(html.find("id=\"wl-counter\""), std::string::npos);
+}
+
+TEST(ReportTest, MissingMatplotlibStillWritesTablesWithANotice) {
+  const std::string dir = test::scratch_dir("nompl");
+  // An interpreter that hides matplotlib: charts.py then exits 3.
+  const std::string fake = dir + "/python-without-matplotlib";
+  std::ofstream(fake) << "#!/bin/sh\nshift\nexec /usr/bin/python3 -c 'import sys; sys.modules[\"matplotlib\"] = None; "
+                         "exec(compile(sys.stdin.read(), \"charts.py\", \"exec\"))' \"$@\"\n";
+  fs::permissions(fake, fs::perms::owner_all);
+  if (!fs::exists("/usr/bin/python3")) GTEST_SKIP() << "/usr/bin/python3 is absent";
+  ScopedEnv env("CCB_REPORT_PYTHON", fake);
+  const auto r = run_cli({"report", data("base.json"), "--out", dir + "/out"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  const std::string html = test::read_text(dir + "/out/index.html");
+  EXPECT_NE(html.find("charts not drawn: matplotlib is not available"), std::string::npos) << r.err;
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+}
+
+TEST(ReportTest, BadInputExitsTwoAndWritesNothing) {
+  const std::string dir = test::scratch_dir("bad") + "/out";
+  const auto r = run_cli({"report", data("base.json"), data("bad/wrong_type.json"), "--out", dir});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("wrong_type.json: benchmarks[3].samples_ns[2]: expected a number"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir));
+  const auto b = run_cli({"report", data("base.json"), "--out", dir, "--baseline", data("bad/schema_v2.json")});
+  EXPECT_EQ(b.code, 2);
+  EXPECT_NE(b.err.find("context.schema_version: unsupported schema version 2"), std::string::npos);
+  EXPECT_EQ(run_cli({"report", "--out", dir}).code, 2);  // no results files
+}
+
+TEST(ReportTest, RendersInHeadlessChromium) {
+  if (!fs::exists("/usr/bin/chromium")) {
+    GTEST_SKIP() << "/usr/bin/chromium is not installed (apt-get install -y chromium) — browser check skipped";
+  }
+  const std::string dir = test::scratch_dir("chromium");
+  const auto r = run_cli({"report", data("candidate.json"), "--out", dir + "/report", "--baseline", data("base.json")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string shot = dir + "/screenshot.png";
+  std::string log;
+  const int rc = test::shell(
+      "timeout 180 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
+      "--disable-component-update --no-first-run --disable-sync --user-data-dir=" + dir + "/profile "
+      "--enable-logging=stderr --v=0 --screenshot=" + shot + " --window-size=1200,900 file://" + dir +
+      "/report/index.html", log);
+  ASSERT_EQ(rc, 0) << log;
+  // Console errors, failed loads and CSP violations are logged by Chromium as CONSOLE lines.
+  EXPECT_EQ(log.find("Failed to load resource"), std::string::npos) << log;
+  EXPECT_EQ(log.find("Refused to"), std::string::npos) << log;
+  EXPECT_EQ(log.find(":ERROR:CONSOLE"), std::string::npos) << log;
+  ASSERT_TRUE(fs::exists(shot)) << log;
+  EXPECT_GT(fs::file_size(shot), 20000u);  // a blank 1200x900 PNG is a few kB
+  if (test::has_matplotlib()) {
+    std::string stats;
+    ASSERT_EQ(test::shell("/usr/bin/python3 -c 'import sys, matplotlib.image as m; a = m.imread(sys.argv[1]); "
+                          "print(a.shape[1], a.shape[0], float(a[..., :3].std()))' " + shot, stats), 0) << stats;
+    int w = 0, h = 0;
+    double stddev = 0;
+    std::istringstream(stats) >> w >> h >> stddev;
+    EXPECT_EQ(w, 1200);
+    EXPECT_EQ(h, 900);
+    EXPECT_GT(stddev, 0.05) << "screenshot looks blank: pixel stddev " << stddev;
+  }
+}
+
+}  // namespace
+}  // namespace ccb::reports
