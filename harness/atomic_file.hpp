@@ -1,0 +1,27 @@
+// harness/atomic_file.hpp — output files that are either complete or absent.
+// Guarantees: write_file_atomically() writes a temporary file in the target's directory, flushes
+// it to disk and renames it over the target, so a reader never sees a half-written file; on any
+// failure the temporary is removed and the target is untouched. check_writable() proves, before a
+// run starts, that the same write will be possible (it creates and removes a probe file).
+// Errors: IoError naming the option, the path and the system's reason.
+#pragma once
+
+#include <string>
+
+namespace ccb::harness {
+
+// check_writable() checks that `path` can be (re)placed by write_file_atomically(): its
+// directory exists and accepts new files, and `path` is not a directory. `what` names the option
+// in messages (e.g. "--out"). Throws IoError.
+void check_writable(const std::string& path, const std::string& what);
+
+// ensure_directory() creates `dir` (and parents) if needed and checks it accepts new files.
+// Throws IoError.
+void ensure_directory(const std::string& dir, const std::string& what);
+
+// write_file_atomically() replaces `path` with `content` (temp file + fsync + rename), with the
+// permissions a newly created file would get. Throws IoError.
+void write_file_atomically(const std::string& path, const std::string& content,
+                           const std::string& what);
+
+}  // namespace ccb::harness

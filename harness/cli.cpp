@@ -1,0 +1,77 @@
+// harness/cli.cpp — see cli.hpp.
+#include "harness/cli.hpp"
+
+#include "harness/build_info.hpp"
+
+namespace ccb::harness {
+
+namespace {
+
+constexpr const char* kRunFooter = R"(
+LIST syntax: comma-separated values and ranges; a range a..b doubles from a to b
+(1..8 = 1,2,4,8). Integers may be written 1000000 or 1e6.
+Examples:
+  ccbench run fanin --procs 1..4 --set cap=0,128 --set n=1e6
+  ccbench run --impl all --preset full --out results.json --report report/
+Exit codes: 0 ok, 1 a workload failed its self-check, 2 bad usage or input.)";
+
+template <class T>
+CLI::Option* single(CLI::App* app, const std::string& name, std::optional<T>& var, const std::string& help) {
+  return app->add_option_function<T>(name, [&var](const T& v) { var = v; }, help)
+      ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+}
+
+}  // namespace
+
+std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
+  auto app = std::make_unique<CLI::App>(
+      "ccbench — benchmarks of Go-style concurrency (tasks, channels, select, sync) against Go "
+      "and OS threads",
+      "ccbench");
+  app->set_version_flag("--version", version_line(), "Print the version and git commit, then exit");
+  app->require_subcommand(1);
+  app->footer("Run 'ccbench COMMAND --help' for a command's options.");
+
+  p.list_cmd = app->add_subcommand("list", "List the workloads with their parameters and sweeps");
+  p.list_cmd->add_option("--format", p.list.format, "Output format")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+
+  CLI::App* run = p.run_cmd = app->add_subcommand("run", "Run benchmarks and report ns/op");
+  RunOptions& o = p.run;
+  run->footer(kRunFooter);
+  run->add_option("workloads", o.workloads, "Workloads to run (default: all)");
+  single(run, "--filter", o.filter, "Keep only points whose name (without /impl:) matches REGEX (POSIX extended, as GB's --benchmark_filter)")
+      ->type_name("REGEX");
+  single(run, "--procs", o.procs, "Worker threads / GOMAXPROCS values, 1..1024 (default: the "
+                                  "workload's preset sweep)")->type_name("LIST");
+  run->add_option("--set", o.sets, "Sweep a parameter: NAME=LIST, e.g. cap=0,128 (repeatable)")
+      ->type_name("NAME=LIST")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  run->add_option("--preset", o.preset, "Sweep, repetitions and min-time preset (default quick)")
+      ->check(CLI::IsMember({"quick", "full"}))
+      ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+  single(run, "--impl", o.impl, "Implementations: ccbench, go, threads, or all (default ccbench)")
+      ->type_name("LIST");
+  single(run, "--repetitions", o.repetitions, "Measured repetitions per point, 1..1000 "
+                                              "(default: quick 5, full 10)")->type_name("N");
+  single(run, "--min-time", o.min_time, "Note points whose repetitions are shorter than this "
+                                        "(default: quick 0.05, full 0.5)")->type_name("SECONDS");
+  single(run, "--warmup", o.warmup, "Unreported warm-up repetitions per point, 0..100 (default 1)")
+      ->type_name("N");
+  single(run, "--out", o.out, "Write the results JSON (reports/SCHEMA.md) to FILE")
+      ->type_name("FILE");
+  run->add_option("--format", o.format, "Standard output format (default table)")
+      ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))
+      ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+  run->add_flag("--quiet", o.quiet, "Print only errors (and a --format json|csv|markdown document)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+  single(run, "--report", o.report, "After the run, write the HTML report into DIR (the results "
+                                    "JSON goes to --out, or DIR/results.json)")->type_name("DIR");
+
+  if (reports.add_commands) p.run_reports = reports.add_commands(*app);
+  return app;
+}
+
+}  // namespace ccb::harness

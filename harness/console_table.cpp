@@ -1,0 +1,169 @@
+// harness/console_table.cpp — see console_table.hpp.
+#include "harness/console_table.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "harness/stats.hpp"
+
+namespace ccb::harness {
+
+namespace {
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string status_cell(const Entry* e) {
+  if (e == nullptr) return "-";
+  if (e->status == EntryStatus::Failed) return "FAILED";
+  if (e->status == EntryStatus::NotApplicable) return "n/a";
+  return e->stats ? format_ns(e->stats->median) : "-";
+}
+
+const Entry* find_impl(const std::vector<Entry>& entries, const std::string& impl) {
+  for (const auto& e : entries)
+    if (e.impl == impl) return &e;
+  return nullptr;
+}
+
+// format_ratio() keeps two significant digits for small ratios ("0.0012x", not "0.00x").
+std::string format_ratio(double q) { return q >= 0.1 ? fmt("%.2fx", q) : fmt("%.2gx", q); }
+
+std::optional<double> ratio(const Entry* a, const Entry* b) {
+  if (!a || !b || !a->stats || !b->stats || !(b->stats->median > 0)) return std::nullopt;
+  return a->stats->median / b->stats->median;
+}
+
+}  // namespace
+
+std::string format_ns(double ns) {
+  if (ns < 10) return fmt("%.3f", ns);
+  if (ns < 100) return fmt("%.2f", ns);
+  if (ns < 1000) return fmt("%.1f", ns);
+  return fmt("%.0f", ns);
+}
+
+std::string format_rate(double r) {
+  if (r >= 1e9) return fmt("%.2fG", r / 1e9);
+  if (r >= 1e6) return fmt("%.2fM", r / 1e6);
+  if (r >= 1e3) return fmt("%.2fk", r / 1e3);
+  return fmt("%.1f", r);
+}
+
+std::string format_cv(const Entry& e) {
+  if (e.status != EntryStatus::Ok || !e.stats || !e.stats->cv) return "-";
+  return fmt("±%.1f%%", *e.stats->cv * 100);
+}
+
+TableLayout::TableLayout(const std::vector<Point>& points, const std::vector<std::string>& impls)
+    : impls_(impls) {
+  bool has_ccbench = std::find(impls.begin(), impls.end(), "ccbench") != impls.end();
+  for (const char* other : {"go", "threads"})
+    if (has_ccbench && impls.size() > 1 && std::find(impls.begin(), impls.end(), other) != impls.end())
+      ratio_of_.push_back(other);
+  ratios_.resize(ratio_of_.size());
+  std::vector<std::string> h = header();
+  widths_.assign(h.size(), 0);
+  for (size_t i = 0; i < h.size(); ++i) widths_[i] = h[i].size();
+  for (const auto& p : points) {
+    widths_[0] = std::max(widths_[0], p.workload->name.size());
+    widths_[1] = std::max(widths_[1], p.params_text().size());
+  }
+  for (size_t i = 2; i < widths_.size(); ++i) widths_[i] = std::max<size_t>(widths_[i], 8);
+}
+
+std::vector<std::string> TableLayout::header() const {
+  std::vector<std::string> h = {"workload", "params", "procs"};
+  if (single()) {
+    for (const char* c : {"impl", "ns/op", "±CV", "ops/s"}) h.push_back(c);
+    return h;
+  }
+  for (const auto& impl : impls_) {
+    h.push_back(impl + " ns/op");
+    h.push_back("±CV");
+  }
+  for (const auto& other : ratio_of_) h.push_back("ccbench/" + other);
+  return h;
+}
+
+std::vector<std::vector<std::string>> TableLayout::rows(const std::vector<Entry>& es) const {
+  std::vector<std::vector<std::string>> out;
+  if (es.empty()) return out;
+  const Entry& first = es.front();
+  std::vector<std::string> lead = {first.workload, first.params_text(), std::to_string(first.procs)};
+  if (single()) {
+    for (const auto& e : es) {
+      std::vector<std::string> r = lead;
+      r.push_back(e.impl);
+      r.push_back(status_cell(&e));
+      r.push_back(format_cv(e));
+      auto ops = e.ops_per_sec();
+      r.push_back(ops ? format_rate(*ops) : "-");
+      out.push_back(r);
+    }
+    return out;
+  }
+  std::vector<std::string> r = lead;
+  for (const auto& impl : impls_) {
+    const Entry* e = find_impl(es, impl);
+    r.push_back(status_cell(e));
+    r.push_back(e ? format_cv(*e) : "-");
+  }
+  for (size_t i = 0; i < ratio_of_.size(); ++i) {
+    auto q = ratio(find_impl(es, "ccbench"), find_impl(es, ratio_of_[i]));
+    r.push_back(q ? format_ratio(*q) : "-");
+    if (q) ratios_[i].push_back(*q);
+  }
+  out.push_back(r);
+  return out;
+}
+
+std::vector<std::string> TableLayout::footer() const {
+  if (ratio_of_.empty()) return {};
+  std::vector<std::string> r(header().size(), "");
+  r[0] = "geomean";
+  bool any = false;
+  for (size_t i = 0; i < ratio_of_.size(); ++i) {
+    auto g = geometric_mean(ratios_[i]);
+    r[r.size() - ratio_of_.size() + i] = g ? format_ratio(*g) : "-";
+    any |= g.has_value();
+  }
+  return any ? r : std::vector<std::string>{};
+}
+
+std::string TableLayout::legend() const {
+  if (ratio_of_.empty()) return "";
+  return "ratios: ccbench ns/op divided by the other implementation's; below 1.00x ccbench is faster";
+}
+
+void ConsoleTable::print_row(const std::vector<std::string>& cells) {
+  std::string line;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const size_t w = layout_.widths()[i];
+    // "±" is two bytes in UTF-8 but one column wide
+    size_t len = cells[i].size() - (cells[i].find("±") != std::string::npos ? 1 : 0);
+    std::string pad(w > len ? w - len : 0, ' ');
+    if (i) line += "  ";
+    line += layout_.right_aligned(i) ? pad + cells[i] : cells[i] + pad;
+  }
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  out_ << line << '\n' << std::flush;
+}
+
+void ConsoleTable::print_header() { print_row(layout_.header()); }
+
+void ConsoleTable::print_point(const std::vector<Entry>& es) {
+  for (const auto& r : layout_.rows(es)) print_row(r);
+}
+
+void ConsoleTable::print_footer() {
+  std::vector<std::string> f = layout_.footer();
+  if (!f.empty()) print_row(f);
+  if (!layout_.legend().empty()) out_ << layout_.legend() << '\n';
+}
+
+}  // namespace ccb::harness

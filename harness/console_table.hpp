@@ -1,0 +1,74 @@
+// harness/console_table.hpp — the results table, as printed live by `ccbench run` and, in the
+// same layout, as markdown.
+//
+// Layout: with one implementation, one row per entry: workload, params, procs, impl, ns/op
+// (median), ±CV, ops/s. With several, one row per point: workload, params, procs, then
+// "<impl> ns/op" and "±CV" for each implementation, then the ratios ccbench/go and
+// ccbench/threads (median ns/op of ccbench divided by the other's; < 1 means ccbench is faster);
+// the footer row holds the geometric mean of each ratio column over the points where both sides
+// succeeded. A failed entry shows FAILED, a not-applicable one n/a, a missing one "-".
+// Guarantees: column widths are fixed from the whole matrix before the first row, so the live
+// table lines up; rows are printed as soon as their point finishes.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "harness/matrix.hpp"
+#include "harness/results.hpp"
+
+namespace ccb::harness {
+
+class TableLayout {
+ public:
+  // TableLayout() sizes the columns for `points` run with `impls`.
+  TableLayout(const std::vector<Point>& points, const std::vector<std::string>& impls);
+
+  std::vector<std::string> header() const;
+  // rows() returns the rows of one point (its entries, in any order).
+  std::vector<std::vector<std::string>> rows(const std::vector<Entry>& point_entries) const;
+  // legend() explains the ratio columns ("" when there are none).
+  std::string legend() const;
+  // footer() returns the geometric-mean row of all rows produced so far (multi-impl only; empty
+  // otherwise or when no ratio could be computed).
+  std::vector<std::string> footer() const;
+  const std::vector<size_t>& widths() const { return widths_; }
+  // right_aligned() is true for numeric columns.
+  bool right_aligned(size_t column) const { return column >= 2 && !(single() && column == 3); }
+
+ private:
+  bool single() const { return impls_.size() == 1; }
+  std::vector<std::string> impls_;
+  std::vector<std::string> ratio_of_;  // "go", "threads": ratio columns ccbench/<impl>
+  std::vector<size_t> widths_;
+  mutable std::vector<std::vector<double>> ratios_;  // per ratio column, for the footer
+};
+
+// ConsoleTable prints a TableLayout live to `out`.
+class ConsoleTable {
+ public:
+  ConsoleTable(std::ostream& out, TableLayout layout) : out_(out), layout_(std::move(layout)) {}
+  void print_header();
+  void print_point(const std::vector<Entry>& point_entries);
+  void print_footer();
+
+ private:
+  void print_row(const std::vector<std::string>& cells);
+  std::ostream& out_;
+  TableLayout layout_;
+};
+
+// write_markdown() writes all entries as a markdown table in the TableLayout's layout.
+void write_markdown(std::ostream& out, const std::vector<Point>& points,
+                    const std::vector<std::string>& impls, const std::vector<Entry>& entries);
+
+// write_csv() writes one RFC 4180 row per entry (header first).
+void write_csv(std::ostream& out, const std::vector<Entry>& entries);
+
+// Number formatting shared by the table writers.
+std::string format_ns(double ns);         // 4 significant digits, no exponent
+std::string format_rate(double per_sec);  // 1.23k / 4.56M / 7.89G
+std::string format_cv(const Entry& e);    // "±1.2%" or "-"
+
+}  // namespace ccb::harness

@@ -1,0 +1,79 @@
+// harness/entry.cpp — see entry.hpp.
+#include "harness/entry.hpp"
+
+#include <algorithm>
+
+#include "harness/cli.hpp"
+#include "harness/errors.hpp"
+#include "harness/list_command.hpp"
+#include "harness/list_syntax.hpp"
+#include "harness/run_command.hpp"
+
+namespace ccb::harness {
+
+namespace {
+
+std::vector<std::string> command_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    names.push_back(sub->get_name());
+  return names;
+}
+
+// check_command() rejects an unknown first word with the list of commands (CLI11 would only say
+// "A subcommand is required").
+void check_command(const std::vector<std::string>& argv, const CLI::App& app) {
+  if (argv.size() < 2 || argv[1].empty() || argv[1][0] == '-') return;
+  const std::vector<std::string> names = command_names(app);
+  if (std::find(names.begin(), names.end(), argv[1]) == names.end())
+    throw UsageError("unknown command '" + argv[1] + "'; valid commands: " + join(names, ", "));
+}
+
+int dispatch(const std::vector<std::string>& argv, const Io& io, const Hooks& hooks) {
+  ParsedCli parsed;
+  std::unique_ptr<CLI::App> app = build_cli(parsed, hooks.reports);
+  if (argv.size() < 2) {
+    io.err << app->help() << "ccbench: a command is required; valid commands: "
+           << join(command_names(*app), ", ") << "\n";
+    return 2;
+  }
+  check_command(argv, *app);
+  std::vector<const char*> args;
+  for (const auto& a : argv) args.push_back(a.c_str());
+  try {
+    app->parse(static_cast<int>(args.size()), args.data());
+  } catch (const CLI::ParseError& e) {
+    // help and version are "errors" with exit code 0; print them as CLI11 does
+    return app->exit(e, io.out, io.err) == 0 ? 0 : 2;
+  }
+  if (parsed.list_cmd->parsed()) return list_command(parsed.list, io);
+  if (parsed.run_cmd->parsed()) return run_command(parsed.run, argv, io, hooks);
+  if (parsed.run_reports) {
+    int rc = parsed.run_reports(io.out, io.err);
+    if (rc >= 0) return rc;
+  }
+  io.err << app->help();
+  return 2;
+}
+
+}  // namespace
+
+int ccbench_main(const std::vector<std::string>& argv, const Io& io, const Hooks& hooks) {
+  try {
+    return dispatch(argv, io, hooks);
+  } catch (const UsageError& e) {
+    io.err << "ccbench: " << e.what() << "\n";
+    return 2;
+  } catch (const IoError& e) {
+    io.err << "ccbench: " << e.what() << "\n";
+    return 2;
+  } catch (const ccb::workloads::WorkloadFailed& e) {
+    io.err << "ccbench: workload failed: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    io.err << "ccbench: error: " << e.what() << "; no results were written\n";
+    return 1;
+  }
+}
+
+}  // namespace ccb::harness

@@ -1,0 +1,33 @@
+// harness/errors.hpp — the harness's typed errors. Each maps to one exit code, and only
+// ccbench_main() (entry.hpp) performs that mapping: UsageError and IoError -> 2,
+// ccb::workloads::WorkloadFailed -> 1 (after the run finishes), anything else -> 1.
+// Messages are complete sentences for the user and list the valid choices where there are any.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace ccb::harness {
+
+// UsageError: bad command line or bad input (unknown workload/parameter/value, bad list syntax,
+// duplicated option, unavailable implementation that was asked for explicitly). Exit code 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// IoError: an output file or directory cannot be created or written. Exit code 2.
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// ImplUnavailable: an implementation cannot run on this machine at all (e.g. Go is not
+// installed). Thrown by ImplBackend::check_available(); `ccbench run` turns it into a UsageError
+// when the implementation was named explicitly, or a one-line notice for `--impl all`.
+class ImplUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace ccb::harness

@@ -1,0 +1,136 @@
+// harness/go_backend.cpp — see go_backend.hpp.
+#include "harness/go_backend.hpp"
+
+#include <sys/resource.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+
+#include "harness/errors.hpp"
+#include "harness/go_impl.hpp"
+
+namespace ccb::harness {
+
+namespace {
+
+using ccb::workloads::WorkloadFailed;
+
+double children_cpu_ns() {
+  rusage ru{};
+  getrusage(RUSAGE_CHILDREN, &ru);
+  auto ns = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) * 1e9 + tv.tv_usec * 1e3; };
+  return ns(ru.ru_utime) + ns(ru.ru_stime);
+}
+
+class GoRunner : public ImplRunner {
+ public:
+  GoRunner(std::string binary, const Point& p) : binary_(std::move(binary)), point_(p) {}
+
+  void start(int warmup) override {
+    warmup_ = warmup;
+    cpu_before_ = children_cpu_ns();
+    try {
+      child_.emplace(binary_, point_.workload->name, point_.params, point_.procs, warmup);
+    } catch (const GoProtocolError& e) {
+      throw WorkloadFailed(std::string("go protocol error: ") + e.what());
+    } catch (const GoUnavailable& e) {
+      throw WorkloadFailed(std::string("go unavailable: ") + e.what());
+    }
+  }
+
+  RepOutcome run_rep() override {
+    RepOutcome out;
+    try {
+      out.result = child_->run_rep();
+    } catch (const GoProtocolError& e) {
+      throw WorkloadFailed(std::string("go protocol error: ") + e.what());
+    }
+    ops_ += static_cast<double>(out.result.ops);
+    ++reps_;
+    return out;
+  }
+
+  PointUsage finish() override {
+    PointUsage u;
+    if (!child_) return u;
+    try {
+      ChildUsage c = child_->finish();
+      u.ctx_voluntary = c.voluntary_ctx;
+      u.ctx_involuntary = c.involuntary_ctx;
+      u.max_rss_kb = c.max_rss_kb;
+    } catch (const std::exception& e) {
+      u.notes.push_back(std::string("go child usage unavailable: ") + e.what());
+    }
+    child_.reset();
+    if (reps_ > 0) {
+      u.cpu_ns_total = children_cpu_ns() - cpu_before_;
+      u.cpu_ops_total = ops_ / reps_ * (reps_ + warmup_);
+      u.notes.push_back("cpu_time is the Go child's CPU time over its whole life (start-up and " +
+                        std::to_string(warmup_) + " warm-up repetitions included) divided by its ops, "
+                        "not a per-repetition median");
+    }
+    return u;
+  }
+
+  bool cpu_is_this_process() const override { return false; }
+
+ private:
+  std::string binary_;
+  Point point_;
+  std::optional<GoPoint> child_;
+  int warmup_ = 0;
+  double cpu_before_ = 0;
+  double ops_ = 0;
+  int reps_ = 0;
+};
+
+class GoBackend : public ImplBackend {
+ public:
+  std::string name() const override { return "go"; }
+
+  void check_available() override {
+    if (binary_) return;
+    try {
+      binary_ = go_binary();
+    } catch (const GoUnavailable& e) {
+      throw ImplUnavailable(e.what());
+    }
+  }
+
+  bool supports(const ccb::workloads::Workload& w) override {
+    if (!listed_) listed_ = list_workloads();
+    return listed_->empty() || listed_->count(w.name) != 0;
+  }
+
+  std::unique_ptr<ImplRunner> make_runner(const Point& p) override {
+    check_available();
+    return std::make_unique<GoRunner>(*binary_, p);
+  }
+
+  std::optional<std::string> version() override { return go_version(); }
+
+ private:
+  // list_workloads() asks `ccbench-go list` (go_list); an empty set means "unknown": every
+  // workload is tried, and one the child lacks fails its points with the child's message.
+  std::set<std::string> list_workloads() {
+    std::set<std::string> names;
+    check_available();
+    try {
+      for (const auto& w : nlohmann::json::parse(go_list(*binary_)).at("workloads"))
+        names.insert(w.at("name").get<std::string>());
+    } catch (const std::exception&) {
+      names.clear();
+    }
+    return names;
+  }
+
+  std::optional<std::string> binary_;
+  std::optional<std::set<std::string>> listed_;
+};
+
+}  // namespace
+
+std::shared_ptr<ImplBackend> make_go_backend() { return std::make_shared<GoBackend>(); }
+
+}  // namespace ccb::harness

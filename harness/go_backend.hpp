@@ -1,0 +1,21 @@
+// harness/go_backend.hpp — the "go" implementation as an ImplBackend, over the Go runner of
+// harness/go_impl.hpp (GoPoint speaks the child-process protocol of workloads/CONTRACT.md).
+// Built into the ccbench executable only when the ccb_go_impl target exists; main.cpp installs it
+// in Hooks::go.
+// Guarantees: check_available() builds/finds ccbench-go once (go_binary()) and turns GoUnavailable
+// into ImplUnavailable (whose message names scripts/setup); supports() asks `ccbench-go list` once (go_list);
+// GoProtocolError and GoUnavailable during a point fail that point (WorkloadFailed), never the run.
+// Measurement limits: the child's CPU time is only known when it exits (getrusage
+// RUSAGE_CHILDREN), so cpu_time is its whole-life CPU time over its ops, warm-ups and start-up
+// included (noted in the entry); context switches and peak RSS are the child's (wait4).
+#pragma once
+
+#include <memory>
+
+#include "harness/impl_runner.hpp"
+
+namespace ccb::harness {
+
+std::shared_ptr<ImplBackend> make_go_backend();
+
+}  // namespace ccb::harness

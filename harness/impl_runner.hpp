@@ -1,0 +1,88 @@
+// harness/impl_runner.hpp — how one implementation (ccbench, threads, go) runs one point.
+//
+// An ImplBackend stands for one implementation; it says whether the implementation can run here
+// at all (check_available) and for which workloads (supports), and makes an ImplRunner per point.
+// An ImplRunner's life is: start(warmup) -> run_rep() x repetitions -> finish().
+//  - start() prepares the point (the Go backend starts its child process) and runs `warmup`
+//    repetitions whose results are discarded (their self-checks still count).
+//  - run_rep() runs ONE verified repetition and returns it; it is called from inside a Google
+//    Benchmark benchmark function (gbench_engine.hpp), interleaved with the point's other runners.
+//  - finish() ends the point and returns what is only known at the end (child-process usage).
+// Errors: start() and run_rep() throw ccb::workloads::WorkloadFailed for a failed self-check and
+// ccb::workloads::NotApplicable when the implementation cannot run the point; the runner does not
+// run further repetitions after either. finish() is called once after the point's repetitions,
+// also after such a throw, and must not throw. When the run aborts on any other exception the
+// runner is destroyed without finish(), so its destructor must release everything (Go: kill the
+// child).
+// Concurrency: everything runs on the harness's main thread, one point at a time.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/matrix.hpp"
+#include "workloads/registry.hpp"
+
+namespace ccb::harness {
+
+// RepOutcome: one repetition as an ImplRunner reports it.
+struct RepOutcome {
+  ccb::workloads::RunResult result;
+  // Context switches during this repetition, when the runner can tell (in-process: getrusage
+  // RUSAGE_SELF deltas). Runners that cannot report them per repetition leave them 0 and report
+  // totals from finish() instead.
+  long ctx_voluntary = 0;
+  long ctx_involuntary = 0;
+};
+
+// PointUsage: returned by ImplRunner::finish().
+struct PointUsage {
+  // When set, replace the per-repetition sums of RepOutcome (Go: the child's totals from wait4).
+  std::optional<long> ctx_voluntary;
+  std::optional<long> ctx_involuntary;
+  long max_rss_kb = 0;  // peak RSS of the measuring process (Go: the child)
+  // When set, the CPU time of the whole point in ns (all repetitions, warm-ups and start-up
+  // included) and the ops it covers; used when per-repetition CPU time is not measurable.
+  std::optional<double> cpu_ns_total;
+  std::optional<double> cpu_ops_total;
+  std::vector<std::string> notes;
+};
+
+class ImplRunner {
+ public:
+  virtual ~ImplRunner() = default;
+  virtual void start(int warmup) = 0;
+  virtual RepOutcome run_rep() = 0;
+  virtual PointUsage finish() = 0;
+  // cpu_is_this_process() is true when this process's CPU time during run_rep() is the
+  // implementation's CPU time (in-process implementations), false for a child process.
+  virtual bool cpu_is_this_process() const = 0;
+};
+
+class ImplBackend {
+ public:
+  virtual ~ImplBackend() = default;
+  // name() is the implementation's name: "ccbench", "threads" or "go".
+  virtual std::string name() const = 0;
+  // check_available() throws ImplUnavailable when the implementation cannot run on this machine;
+  // the message says how to fix it (e.g. names scripts/setup).
+  virtual void check_available() = 0;
+  // supports() is true when the implementation exists for workload `w`.
+  virtual bool supports(const ccb::workloads::Workload& w) = 0;
+  // make_runner() returns a fresh runner for point `p` (not started).
+  virtual std::unique_ptr<ImplRunner> make_runner(const Point& p) = 0;
+  // version() describes the implementation's toolchain when relevant (Go: `go version`).
+  virtual std::optional<std::string> version() { return std::nullopt; }
+};
+
+// make_in_process_backend() returns the backend for "ccbench" or "threads": the workload's
+// `impls` RunFn of that name, called in this process.
+std::shared_ptr<ImplBackend> make_in_process_backend(const std::string& impl);
+
+// Backends: the implementations a run may use, by name.
+using Backends = std::map<std::string, std::shared_ptr<ImplBackend>>;
+
+}  // namespace ccb::harness

@@ -1,0 +1,114 @@
+// harness/list_command.cpp — see list_command.hpp.
+#include "harness/list_command.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "harness/list_syntax.hpp"
+
+namespace ccb::harness {
+
+namespace {
+
+using ccb::workloads::ParamSpec;
+using ccb::workloads::ParamType;
+using ccb::workloads::Workload;
+using ojson = nlohmann::ordered_json;
+
+ojson value_json(const ParamSpec& spec, const std::string& v) {
+  if (spec.type == ParamType::Int)
+    if (auto n = parse_integer(v)) return *n;
+  return v;
+}
+
+ojson values_json(const ParamSpec& spec, const std::vector<std::string>& vs) {
+  ojson a = ojson::array();
+  for (const auto& v : vs) a.push_back(value_json(spec, v));
+  return a;
+}
+
+std::vector<std::string> impl_names(const Workload& w) {
+  std::vector<std::string> out;
+  for (const auto& [name, fn] : w.impls) out.push_back(name);
+  return out;
+}
+
+std::string ints_text(const std::vector<int>& v) {
+  std::vector<std::string> s;
+  for (int x : v) s.push_back(std::to_string(x));
+  return join(s, ",");
+}
+
+ojson workload_json(const Workload& w) {
+  ojson params = ojson::array();
+  for (const auto& p : w.params) {
+    ojson j;
+    j["name"] = p.name;
+    j["type"] = p.type == ParamType::Int ? "int" : "choice";
+    j["default"] = p.quick.empty() ? ojson(nullptr) : value_json(p, p.quick.front());
+    if (p.type == ParamType::Int) {
+      j["min"] = p.min;
+      j["max"] = p.max;
+    } else {
+      j["choices"] = p.choices;
+    }
+    j["quick"] = values_json(p, p.quick);
+    j["full"] = values_json(p, p.full);
+    j["help"] = p.help;
+    params.push_back(j);
+  }
+  ojson j;
+  j["name"] = w.name;
+  j["description"] = w.description;
+  j["unit"] = w.unit;
+  j["impls"] = impl_names(w);
+  j["params"] = params;
+  j["procs"] = {{"quick", w.quick_procs}, {"full", w.full_procs}};
+  return j;
+}
+
+void print_table(const Workload& w, std::ostream& out) {
+  out << w.name << " — " << w.description << "\n";
+  out << "  unit: " << w.unit << "; impls: " << join(impl_names(w), ", ")
+      << "; procs: quick " << ints_text(w.quick_procs) << ", full " << ints_text(w.full_procs) << "\n";
+  if (w.params.empty()) {
+    out << "  (no parameters)\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows = {{"param", "type", "default", "allowed", "quick", "full", "help"}};
+  for (const auto& p : w.params)
+    rows.push_back({p.name, p.type == ParamType::Int ? "int" : "choice",
+                    p.quick.empty() ? "-" : p.quick.front(), allowed_values(p), join(p.quick, ","),
+                    join(p.full, ","), p.help});
+  std::vector<size_t> width(rows.front().size(), 0);
+  for (const auto& r : rows)
+    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+  for (const auto& r : rows) {
+    std::string line = " ";
+    for (size_t i = 0; i < r.size(); ++i)
+      line += " " + r[i] + (i + 1 < r.size() ? std::string(width[i] - r[i].size(), ' ') : "");
+    out << line << "\n";
+  }
+}
+
+}  // namespace
+
+int list_command(const ListOptions& options, const Io& io) {
+  const auto& all = ccb::workloads::all_workloads();
+  if (options.format == "json") {
+    ojson doc;
+    doc["workloads"] = ojson::array();
+    for (const auto& w : all) doc["workloads"].push_back(workload_json(w));
+    io.out << doc.dump(2) << "\n";
+    return 0;
+  }
+  if (all.empty()) io.out << "(no workloads are registered in this build)\n";
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (i) io.out << "\n";
+    print_table(all[i], io.out);
+  }
+  return 0;
+}
+
+}  // namespace ccb::harness

@@ -1,0 +1,17 @@
+// harness/list_command.hpp — `ccbench list`: every registered workload with its description,
+// unit, implementations, parameters (name, type, default, allowed values, quick/full sweeps, help)
+// and procs sweeps, as a table or as JSON.
+// JSON shape: {"workloads":[{"name","description","unit","impls":[…],"params":[{"name","type":
+// "int"|"choice","default","min","max" | "choices","quick":[…],"full":[…],"help"}],
+// "procs":{"quick":[…],"full":[…]}}]}; integer values are JSON numbers.
+#pragma once
+
+#include "harness/cli.hpp"
+#include "harness/hooks.hpp"
+
+namespace ccb::harness {
+
+// list_command() prints the list and returns 0.
+int list_command(const ListOptions& options, const Io& io);
+
+}  // namespace ccb::harness

@@ -1,0 +1,165 @@
+// harness/machine_context.cpp — see machine_context.hpp.
+#include "harness/machine_context.hpp"
+
+#include <benchmark/benchmark.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+
+namespace ccb::harness {
+
+namespace {
+
+std::string trim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return s.substr(i);
+}
+
+std::optional<std::string> read_first_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) return std::nullopt;
+  return trim(line);
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  for (const char* key : {"model name", "Model", "Hardware", "cpu model"}) {
+    in.clear();
+    in.seekg(0);
+    while (std::getline(in, line)) {
+      size_t colon = line.find(':');
+      if (colon != std::string::npos && trim(line.substr(0, colon)) == key) return trim(line.substr(colon + 1));
+    }
+  }
+  return "unknown";
+}
+
+std::vector<CacheInfo> caches() {
+  std::vector<CacheInfo> out;
+  for (const auto& c : benchmark::CPUInfo::Get().caches)
+    out.push_back({c.type, c.level, static_cast<long>(c.size), c.num_sharing});
+  if (!out.empty()) return out;
+  const struct { const char* type; int level; int name; } kSysconf[] = {
+      {"Data", 1, _SC_LEVEL1_DCACHE_SIZE}, {"Instruction", 1, _SC_LEVEL1_ICACHE_SIZE},
+      {"Unified", 2, _SC_LEVEL2_CACHE_SIZE}, {"Unified", 3, _SC_LEVEL3_CACHE_SIZE}};
+  for (const auto& c : kSysconf) {
+    long size = sysconf(c.name);
+    if (size > 0) out.push_back({c.type, c.level, size, 0});
+  }
+  return out;
+}
+
+std::string executable_path() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "unknown";
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+bool is_debug(const std::string& build_type) {
+  std::string t;
+  for (char c : build_type) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return t == "debug";
+}
+
+}  // namespace
+
+std::string shell_quote(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                            "0123456789-_./=:,+@%") == std::string::npos)
+    return arg;
+  std::string out = "'";
+  for (char c : arg) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+std::string shell_join(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) {
+    if (!out.empty()) out += ' ';
+    out += shell_quote(a);
+  }
+  return out;
+}
+
+std::string iso8601_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+  long off = tm.tm_gmtoff;
+  char sign = off < 0 ? '-' : '+';
+  if (off < 0) off = -off;
+  char zone[32];
+  std::snprintf(zone, sizeof zone, "%c%02d:%02d", sign, static_cast<int>(off / 3600 % 100),
+                static_cast<int>(off % 3600 / 60));
+  return std::string(date) + zone;
+}
+
+MachineContext collect_machine_context(const std::vector<std::string>& argv) {
+  MachineContext m;
+  m.date = iso8601_now();
+  char host[256] = {};
+  m.host_name = gethostname(host, sizeof host - 1) == 0 ? host : "unknown";
+  m.executable = executable_path();
+  m.command_line = shell_join(argv);
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  m.num_cpus = cpus > 0 ? static_cast<int>(cpus) : benchmark::CPUInfo::Get().num_cpus;
+  m.mhz_per_cpu = benchmark::CPUInfo::Get().cycles_per_second / 1e6;
+  m.cpu_model = cpu_model();
+  m.caches = caches();
+  double load[3];
+  if (getloadavg(load, 3) == 3) {
+    m.load_avg = {load[0], load[1], load[2]};
+    m.load_avg_known = true;
+  }
+  utsname u{};
+  m.kernel = uname(&u) == 0 ? std::string(u.sysname) + " " + u.release : "unknown";
+  m.cpu_governor = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+  return m;
+}
+
+std::vector<std::string> environment_warnings(const MachineContext& m, const BuildInfo& b,
+                                              int max_procs) {
+  std::vector<std::string> w;
+  if (!m.load_avg_known) {
+    w.push_back("load average unreadable: cannot tell whether the machine is idle");
+  } else if (m.load_avg[0] > 0.2 * m.num_cpus) {
+    w.push_back("load average " + fmt("%.2f", m.load_avg[0]) + " at start exceeds 0.2 x " +
+                std::to_string(m.num_cpus) + " online CPUs (" + fmt("%.2f", 0.2 * m.num_cpus) +
+                "): other work will disturb the measurements");
+  }
+  if (m.cpu_governor && *m.cpu_governor != "performance")
+    w.push_back("CPU frequency governor is '" + *m.cpu_governor +
+                "', not 'performance': clock changes add noise");
+  if (is_debug(b.build_type))
+    w.push_back("debug build: timings are not representative; build with the release preset");
+  if (!b.sanitizer.empty())
+    w.push_back("sanitizer build (" + b.sanitizer + "): timings are not representative");
+  if (max_procs > m.num_cpus && m.num_cpus > 0)
+    w.push_back("procs up to " + std::to_string(max_procs) + " on " + std::to_string(m.num_cpus) +
+                " online CPUs: points with procs > " + std::to_string(m.num_cpus) +
+                " oversubscribe the machine");
+  return w;
+}
+
+}  // namespace ccb::harness

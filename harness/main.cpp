@@ -1,0 +1,43 @@
+// harness/main.cpp — the ccbench executable: wires the optional modules into Hooks and hands
+// argv to ccbench_main() (entry.hpp), which owns all exit codes.
+//  - CCB_HAVE_REPORTS (target ccb_reports exists): `compare`/`report` subcommands and --report,
+//    through reports/cli.hpp.
+//  - CCB_HAVE_GO_IMPL (target ccb_go_impl exists, from harness/go_impl.cmake): --impl go.
+#include <unistd.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "harness/entry.hpp"
+
+#ifdef CCB_HAVE_REPORTS
+#include <CLI/CLI.hpp>
+
+#include "reports/cli.hpp"
+#endif
+#ifdef CCB_HAVE_GO_IMPL
+#include "harness/go_backend.hpp"
+#endif
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  ccb::harness::Hooks hooks;
+#ifdef CCB_HAVE_REPORTS
+  hooks.reports.add_commands = [](CLI::App& app) -> ccb::harness::ReportsHooks::SelectedRunner {
+    auto commands = ccb::reports::add_commands(app);
+    return [commands](std::ostream& out, std::ostream& err) {
+      return ccb::reports::run_selected(*commands, out, err);
+    };
+  };
+  hooks.reports.write_report = [](const std::vector<std::string>& files, const std::string& dir,
+                                  std::ostream& out, std::ostream& err) {
+    return ccb::reports::write_report(files, dir, "", out, err);
+  };
+#endif
+#ifdef CCB_HAVE_GO_IMPL
+  hooks.go = ccb::harness::make_go_backend();
+#endif
+  ccb::harness::Io io{std::cout, std::cerr, isatty(STDERR_FILENO) == 1};
+  return ccb::harness::ccbench_main(args, io, hooks);
+}

@@ -1,0 +1,57 @@
+// harness/results.hpp — one results entry: a point run with one implementation, as the JSON,
+// table, CSV and markdown writers see it (reports/SCHEMA.md, `benchmarks[]`).
+// Invariants: status Ok <=> samples_ns non-empty and stats/cpu set; status != Ok => error is
+// non-empty and samples_ns is empty (numbers from a failed point are never reported).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/stats.hpp"
+
+namespace ccb::harness {
+
+enum class EntryStatus { Ok, Failed, NotApplicable };
+
+// status_name() returns "ok", "failed" or "not_applicable" (the JSON values).
+const char* status_name(EntryStatus s);
+
+struct EntryParam {
+  std::string name;
+  std::string value;   // canonical text
+  bool is_int = true;  // Int parameter (JSON number) or Choice (JSON string)
+};
+
+struct Entry {
+  std::string name;  // workload/param=value/…/procs:N/impl:I
+  std::string base_name;  // the same without /impl:I (groups a point's implementations)
+  std::string workload;
+  std::vector<EntryParam> params;
+  int procs = 1;
+  std::string impl;
+  std::string unit;
+
+  EntryStatus status = EntryStatus::Ok;
+  std::string error;
+  bool checked = false;
+
+  uint64_t iterations = 0;         // ops in one repetition
+  std::vector<double> samples_ns;  // ns per op of each measured repetition, in run order
+  std::optional<Summary> stats;    // of samples_ns
+  std::optional<double> cpu_ns_per_op;
+  long ctx_voluntary = 0;
+  long ctx_involuntary = 0;
+  long max_rss_kb = 0;
+  std::map<std::string, std::optional<double>> extra;  // median over repetitions
+  std::vector<std::string> notes;
+  bool below_min_time = false;  // its shortest repetition was under --min-time (also in notes)
+
+  // ops_per_sec() returns 1e9 / median ns per op, when there is a positive median.
+  std::optional<double> ops_per_sec() const;
+  std::string params_text() const;  // "param=value param=value"
+};
+
+}  // namespace ccb::harness

@@ -1,0 +1,208 @@
+// harness/run_command.cpp — see run_command.hpp.
+#include "harness/run_command.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "harness/atomic_file.hpp"
+#include "harness/build_info.hpp"
+#include "harness/console_table.hpp"
+#include "harness/errors.hpp"
+#include "harness/list_syntax.hpp"
+#include "harness/machine_context.hpp"
+#include "harness/matrix.hpp"
+#include "harness/progress.hpp"
+#include "harness/results_json.hpp"
+#include "harness/runner.hpp"
+
+namespace ccb::harness {
+
+namespace {
+
+struct Resolved {
+  Preset preset = Preset::Quick;
+  RunSettings settings;
+  std::vector<std::string> requested_impls;
+  bool impl_all = false;
+};
+
+Resolved resolve(const RunOptions& o) {
+  Resolved r;
+  r.preset = o.preset == "full" ? Preset::Full : Preset::Quick;
+  const bool full = r.preset == Preset::Full;
+  RunSettings& s = r.settings;
+  s.repetitions = o.repetitions ? static_cast<int>(parse_int_in_range(*o.repetitions, "--repetitions", 1, 1000))
+                                : (full ? 10 : 5);
+  s.warmup = o.warmup ? static_cast<int>(parse_int_in_range(*o.warmup, "--warmup", 0, 100)) : 1;
+  s.min_time_s = o.min_time ? parse_seconds(*o.min_time, "--min-time", 3600) : (full ? 0.5 : 0.05);
+  r.requested_impls = parse_impls(o.impl.value_or("ccbench"));
+  r.impl_all = o.impl && *o.impl == "all";
+  return r;
+}
+
+// choose_backends() keeps the requested implementations that can run here (see header, step 2).
+Backends choose_backends(Resolved& r, const Hooks& hooks, std::vector<std::string>& notices) {
+  Backends backends;
+  for (const auto& impl : r.requested_impls) {
+    std::shared_ptr<ImplBackend> b = impl == "go" ? hooks.go : make_in_process_backend(impl);
+    try {
+      if (!b)
+        throw ImplUnavailable("the Go implementation is not part of this ccbench build "
+                              "(harness/go_impl.cmake was absent at configure time); run "
+                              "scripts/setup, then reconfigure and rebuild");
+      b->check_available();
+    } catch (const ImplUnavailable& e) {
+      if (!r.impl_all) throw UsageError("--impl " + impl + ": " + e.what());
+      notices.push_back(impl + ": skipped — " + e.what());
+      continue;
+    }
+    backends[impl] = b;
+    r.settings.impls.push_back(impl);
+  }
+  return backends;
+}
+
+// Live: prints the table, the progress line and failures while the run goes on.
+class Live : public RunObserver {
+ public:
+  Live(const Io& io, bool table, bool quiet, const std::vector<Point>& points,
+       const std::vector<std::string>& impls, size_t total_units)
+      : io_(io),
+        progress_(io.err, io.err_is_tty && !quiet, points.size(), total_units),
+        table_(io.out, TableLayout(points, impls)),
+        show_table_(table),
+        quiet_(quiet) {
+    for (size_t i = 0; i < points.size(); ++i) index_[points[i].base_name] = i;
+  }
+  void begin() {
+    if (show_table_) table_.print_header();
+  }
+  void on_step(const Point& p, const std::string& impl, int units) override {
+    progress_.step(index_[p.base_name], p.name(impl), static_cast<size_t>(units));
+  }
+  void on_point_done(const Point&, const std::vector<Entry>& entries) override {
+    progress_.clear();
+    for (const auto& e : entries) {
+      if (e.status == EntryStatus::Failed)
+        io_.err << "ccbench: error: " << e.name << " failed: " << e.error << "\n";
+      else if (e.status == EntryStatus::NotApplicable && !quiet_)
+        io_.err << "ccbench: note: " << e.name << " not applicable: " << e.error << "\n";
+    }
+    if (show_table_ && !entries.empty()) table_.print_point(entries);
+  }
+  void end() {
+    progress_.clear();
+    if (show_table_) table_.print_footer();
+  }
+
+ private:
+  const Io& io_;
+  Progress progress_;
+  ConsoleTable table_;
+  bool show_table_;
+  bool quiet_;
+  std::map<std::string, size_t> index_;
+};
+
+int max_procs(const std::vector<Point>& points) {
+  int m = 0;
+  for (const auto& p : points) m = std::max(m, p.procs);
+  return m;
+}
+
+}  // namespace
+
+int run_command(const RunOptions& o, const std::vector<std::string>& argv, const Io& io,
+                const Hooks& hooks) {
+  // 1. settings and matrix
+  Resolved r = resolve(o);
+  MatrixRequest req{o.workloads, o.sets, o.procs, r.preset, o.filter};
+  const std::vector<Point> points = expand_matrix(req);
+
+  // 2. outputs (cheap, and before anything slow such as building the Go workloads)
+  if (o.out) check_writable(*o.out, "--out");
+  std::optional<std::string> report_input;
+  if (o.report) {
+    if (!hooks.reports.write_report)
+      throw UsageError("--report: this ccbench was built without the reports module (reports/)");
+    ensure_directory(*o.report, "--report");
+    report_input = o.out ? *o.out : (std::filesystem::path(*o.report) / "results.json").string();
+    if (!o.out) check_writable(*report_input, "--report");
+  }
+
+  // 3. implementations
+  std::vector<std::string> notices;
+  Backends backends = choose_backends(r, hooks, notices);
+  std::set<std::string> seen;
+  size_t total_units = 0;
+  for (const auto& p : points) {
+    const auto impls = impls_for(p, r.settings, backends);
+    total_units += impls.size() * static_cast<size_t>(r.settings.warmup + r.settings.repetitions);
+    if (!seen.insert(p.workload->name).second) continue;
+    for (const auto& impl : r.settings.impls)
+      if (std::find(impls.begin(), impls.end(), impl) == impls.end())
+        notices.push_back(impl + ": workload " + p.workload->name + " has no " + impl +
+                          " implementation; skipped");
+  }
+  if (total_units == 0 || r.settings.impls.empty())
+    throw UsageError("nothing to run: no selected workload has any of the implementations " +
+                     join(r.requested_impls, ", "));
+
+  // 4. context
+  RunInfo info;
+  info.machine = collect_machine_context(argv);
+  info.build = build_info();
+  info.preset = preset_name(r.preset);
+  info.repetitions = r.settings.repetitions;
+  info.warmup = r.settings.warmup;
+  info.warnings = environment_warnings(info.machine, info.build, max_procs(points));
+  if (backends.count("go")) info.go_version = backends.at("go")->version();
+  if (!o.quiet) {
+    for (const auto& n : notices) io.err << "ccbench: note: " << n << "\n";
+    for (const auto& w : info.warnings) io.err << "ccbench: warning: " << w << "\n";
+  }
+
+  // 5. run
+  const bool table = o.format == "table" && !o.quiet;
+  Live live(io, table, o.quiet, points, r.settings.impls, total_units);
+  live.begin();
+  const std::vector<Entry> entries = run_points(points, r.settings, backends, live);
+  live.end();
+
+  // 6. outputs
+  const std::string text = results_json_text(info, entries);
+  if (o.out) write_file_atomically(*o.out, text, "--out");
+  else if (report_input) write_file_atomically(*report_input, text, "--report");
+  if (o.format == "json") io.out << text;
+  else if (o.format == "csv") write_csv(io.out, entries);
+  else if (o.format == "markdown") write_markdown(io.out, points, r.settings.impls, entries);
+
+  size_t failed = 0, not_applicable = 0, short_reps = 0;
+  for (const auto& e : entries) {
+    failed += e.status == EntryStatus::Failed;
+    not_applicable += e.status == EntryStatus::NotApplicable;
+    short_reps += e.below_min_time;
+  }
+  if (table) {
+    io.out << "\n" << entries.size() << " results: " << entries.size() - failed - not_applicable
+           << " ok, " << failed << " failed, " << not_applicable << " not applicable";
+    if (o.out) io.out << "; written to " << *o.out;
+    io.out << "\n";
+  }
+  if (short_reps && !o.quiet)
+    io.err << "ccbench: note: " << short_reps << " of " << entries.size()
+           << " results had repetitions shorter than --min-time " << r.settings.min_time_s
+           << " s; their timings may be noisy (raise the size with --set; see the notes in the results)\n";
+  int rc = failed ? 1 : 0;
+  if (o.report) {
+    // the report writer's messages must not corrupt a json/csv/markdown document on stdout
+    std::ostream discard(nullptr);
+    std::ostream& report_out = o.quiet ? discard : o.format == "table" ? io.out : io.err;
+    int report_rc = hooks.reports.write_report({*report_input}, *o.report, report_out, io.err);
+    if (report_rc != 0 && rc == 0) rc = report_rc;
+  }
+  return rc;
+}
+
+}  // namespace ccb::harness

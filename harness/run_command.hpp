@@ -1,0 +1,32 @@
+// harness/run_command.hpp — `ccbench run`: resolves the options, expands the matrix, chooses
+// the implementations, checks every output is writable, runs the points, and writes the results.
+//
+// Order of work (all input is validated before the first benchmark starts):
+//  1. options -> RunSettings (preset defaults: quick 5 repetitions / 0.05 s, full 10 / 0.5 s;
+//     warm-up 1) and the matrix (matrix.hpp);
+//  2. --out FILE and --report DIR are probed for writability (IoError);
+//  3. implementations: each named one must be available (Go: installed and built), otherwise
+//     UsageError naming scripts/setup; with `--impl all` an unavailable one is skipped with a
+//     one-line notice; a workload lacking an implementation is skipped with a one-line notice;
+//  4. machine context and environment warnings (stderr and context.warnings);
+//  5. the run, with the live table on stdout (--format table) and a progress line on stderr
+//     (terminal only); each failed point is reported on stderr as it happens;
+//  6. results JSON written atomically to --out (and DIR/results.json for --report without
+//     --out), the --format document on stdout, then the HTML report via ReportsHooks.
+// Returns: 0, or 1 when any point failed its self-check (or the report writer's non-zero code).
+// Throws: UsageError, IoError; anything else aborts the run without writing a results file.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/cli.hpp"
+#include "harness/hooks.hpp"
+
+namespace ccb::harness {
+
+// run_command() runs `ccbench run`; `argv` is the full command line (recorded in the results).
+int run_command(const RunOptions& options, const std::vector<std::string>& argv, const Io& io,
+                const Hooks& hooks);
+
+}  // namespace ccb::harness

@@ -1,0 +1,82 @@
+// harness/text_formats.cpp — the markdown and CSV writers declared in console_table.hpp.
+// Markdown uses TableLayout's rows, so it matches the console table. CSV has one row per entry,
+// numbers with 6 significant digits and empty fields for absent values; the results JSON keeps
+// full precision.
+#include <cstdio>
+#include <map>
+
+#include "harness/console_table.hpp"
+
+namespace ccb::harness {
+
+namespace {
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string num(std::optional<double> v) {
+  if (!v) return "";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", *v);
+  return buf;
+}
+
+void md_row(std::ostream& out, const std::vector<std::string>& cells) {
+  out << '|';
+  for (const auto& c : cells) out << ' ' << c << " |";
+  out << '\n';
+}
+
+}  // namespace
+
+void write_markdown(std::ostream& out, const std::vector<Point>& points,
+                    const std::vector<std::string>& impls, const std::vector<Entry>& entries) {
+  TableLayout layout(points, impls);
+  const std::vector<std::string> header = layout.header();
+  md_row(out, header);
+  out << '|';
+  for (size_t i = 0; i < header.size(); ++i) out << (layout.right_aligned(i) ? "---:|" : "---|");
+  out << '\n';
+  // entries arrive grouped by point, in point order
+  for (size_t i = 0; i < entries.size();) {
+    size_t j = i;
+    while (j < entries.size() && entries[j].base_name == entries[i].base_name) ++j;
+    for (const auto& r : layout.rows({entries.begin() + static_cast<long>(i), entries.begin() + static_cast<long>(j)}))
+      md_row(out, r);
+    i = j;
+  }
+  std::vector<std::string> f = layout.footer();
+  if (!f.empty()) {
+    f[0] = "**geomean**";
+    md_row(out, f);
+  }
+  if (!layout.legend().empty()) out << '\n' << layout.legend() << '\n';
+}
+
+void write_csv(std::ostream& out, const std::vector<Entry>& entries) {
+  out << "name,workload,params,procs,impl,unit,status,iterations,repetitions,median_ns,mean_ns,"
+         "stddev_ns,min_ns,max_ns,cv,ops_per_sec,cpu_ns_per_op,ctx_switches_voluntary,"
+         "ctx_switches_involuntary,max_rss_kb,error\n";
+  for (const auto& e : entries) {
+    const auto& s = e.stats;
+    std::vector<std::string> f = {
+        e.name, e.workload, e.params_text(), std::to_string(e.procs), e.impl, e.unit,
+        status_name(e.status), std::to_string(e.iterations), std::to_string(e.samples_ns.size()),
+        num(s ? std::optional(s->median) : std::nullopt), num(s ? std::optional(s->mean) : std::nullopt),
+        num(s ? std::optional(s->stddev) : std::nullopt), num(s ? std::optional(s->min) : std::nullopt),
+        num(s ? std::optional(s->max) : std::nullopt), num(s ? s->cv : std::nullopt),
+        num(e.ops_per_sec()), num(e.cpu_ns_per_op), std::to_string(e.ctx_voluntary),
+        std::to_string(e.ctx_involuntary), std::to_string(e.max_rss_kb), e.error};
+    for (size_t i = 0; i < f.size(); ++i) out << (i ? "," : "") << csv_field(f[i]);
+    out << '\n';
+  }
+}
+
+}  // namespace ccb::harness

@@ -1,0 +1,154 @@
+// tests/harness/cli_test.cpp — the command line, in-process through ccbench_main(): help,
+// version, list, and every bad-input class -> exit 2 with a message listing the valid choices,
+// before any benchmark runs.
+#include <gtest/gtest.h>
+
+#include "fake_workloads.hpp"
+#include "harness/build_info.hpp"
+#include "test_support.hpp"
+
+namespace ccb::test {
+namespace {
+
+TEST(Cli, HelpListsCommands) {
+  CliRun r = run_cli({"--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("list"), std::string::npos);
+  EXPECT_NE(r.out.find("run"), std::string::npos);
+  EXPECT_NE(r.out.find("--version"), std::string::npos);
+}
+
+TEST(Cli, SubcommandHelp) {
+  CliRun r = run_cli({"run", "--help"});
+  EXPECT_EQ(r.code, 0);
+  for (const char* opt : {"--filter", "--procs", "--set", "--preset", "--impl", "--repetitions",
+                          "--min-time", "--warmup", "--out", "--format", "--quiet", "--report", "1..8"})
+    EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
+  EXPECT_EQ(run_cli({"list", "--help"}).code, 0);
+}
+
+TEST(Cli, VersionPrintsVersionAndCommit) {
+  CliRun r = run_cli({"--version"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("ccbench " + harness::build_info().version), std::string::npos);
+  EXPECT_NE(r.out.find("git " + harness::build_info().git_commit), std::string::npos);
+}
+
+TEST(Cli, NoCommandIsUsageError) {
+  CliRun r = run_cli({});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("valid commands: list, run"), std::string::npos) << r.err;
+}
+
+TEST(Cli, UnknownCommandListsCommands) {
+  CliRun r = run_cli({"bogus"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown command 'bogus'; valid commands: list, run"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ListTableShowsParameters) {
+  CliRun r = run_cli({"list"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("fake_sum — Sums"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1..1000000"), std::string::npos);
+  EXPECT_NE(r.out.find("ok|fail|na|crash|fail_second"), std::string::npos);
+  EXPECT_NE(r.out.find("procs: quick 1,2, full 1,2,4"), std::string::npos);
+}
+
+TEST(Cli, ListJson) {
+  CliRun r = run_cli({"list", "--format", "json"});
+  ASSERT_EQ(r.code, 0);
+  auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["workloads"].size(), 3u);
+  const auto& sum = doc["workloads"][2];
+  EXPECT_EQ(sum["name"], "fake_sum");
+  EXPECT_EQ(sum["unit"], "item");
+  EXPECT_EQ(sum["impls"], nlohmann::json({"ccbench", "threads"}));
+  EXPECT_EQ(sum["params"][0]["name"], "n");
+  EXPECT_EQ(sum["params"][0]["type"], "int");
+  EXPECT_EQ(sum["params"][0]["default"], 2000);
+  EXPECT_EQ(sum["params"][0]["max"], 1000000);
+  EXPECT_EQ(sum["params"][0]["full"], nlohmann::json({2000, 4000}));
+  EXPECT_EQ(sum["procs"]["full"], nlohmann::json({1, 2, 4}));
+  const auto& fail = doc["workloads"][1];
+  EXPECT_EQ(fail["params"][0]["type"], "choice");
+  EXPECT_EQ(fail["params"][0]["choices"][1], "fail");
+}
+
+struct BadInput {
+  const char* label;
+  std::vector<std::string> args;
+  const char* expected;  // a substring of stderr that names what is valid
+};
+
+class CliBadInput : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(CliBadInput, ExitsTwoListingValidChoicesWithoutRunning) {
+  const BadInput& c = GetParam();
+  CliRun r = run_cli(c.args);
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find(c.expected), std::string::npos) << "stderr: " << r.err;
+  EXPECT_TRUE(call_log().empty()) << "a benchmark ran before the input was rejected";
+}
+
+const BadInput kBadInputs[] = {
+    {"unknown_workload", {"run", "nope"}, "valid workloads: fake_extra, fake_fail, fake_sum"},
+    {"unknown_parameter", {"run", "fake_sum", "--set", "foo=1"}, "valid parameters: fake_sum: n, k"},
+    {"bad_choice", {"run", "fake_fail", "--set", "mode=maybe"}, "valid: ok, fail, na, crash, fail_second"},
+    {"n_negative", {"run", "fake_sum", "--set", "n=-1"}, "'-1' is out of range; valid: 1..1000000"},
+    {"n_huge", {"run", "fake_sum", "--set", "n=1e30"}, "out of range; valid: 1..1000000"},
+    {"n_power_syntax", {"run", "fake_sum", "--set", "n=10^30"}, "not an integer"},
+    {"n_non_numeric", {"run", "fake_sum", "--set", "n=abc"}, "'abc' is not an integer"},
+    {"set_without_equals", {"run", "fake_sum", "--set", "n"}, "expected NAME=LIST"},
+    {"set_twice", {"run", "fake_sum", "--set", "n=1", "--set", "n=2"}, "--set n is given twice"},
+    {"procs_zero", {"run", "fake_sum", "--procs", "0"}, "valid: 1..1024"},
+    {"procs_huge", {"run", "fake_sum", "--procs", "100000"}, "valid: 1..1024"},
+    {"procs_empty_item", {"run", "fake_sum", "--procs", "1,,2"}, "empty item"},
+    {"procs_bad_range", {"run", "fake_sum", "--procs", "1..6"}, "never reaches 6"},
+    {"procs_non_numeric", {"run", "fake_sum", "--procs", "two"}, "not an integer"},
+    {"duplicated_out", {"run", "--out", "a.json", "--out", "b.json"}, "--out"},
+    {"duplicated_quiet", {"run", "--quiet", "--quiet"}, "--quiet"},
+    {"duplicated_procs", {"run", "--procs", "1", "--procs", "2"}, "--procs"},
+    {"workload_twice", {"run", "fake_sum", "fake_sum"}, "named twice"},
+    {"bad_format", {"run", "--format", "xml"}, "{table,json,csv,markdown}"},
+    {"bad_list_format", {"list", "--format", "yaml"}, "{table,json}"},
+    {"bad_preset", {"run", "--preset", "medium"}, "{quick,full}"},
+    {"bad_impl", {"run", "--impl", "rust"}, "valid: ccbench, go, threads, all"},
+    {"repetitions_zero", {"run", "--repetitions", "0"}, "valid: 1..1000"},
+    {"warmup_negative", {"run", "--warmup", "-1"}, "valid: 0..100"},
+    {"min_time_text", {"run", "--min-time", "abc"}, "not a number of seconds"},
+    {"bad_filter", {"run", "--filter", "("}, "not a valid regular expression"},
+    {"filter_matches_nothing", {"run", "--filter", "zzz"}, "points are named like"},
+    {"out_missing_dir", {"run", "fake_sum", "--out", "/nonexistent-ccbench-dir/r.json"}, "does not exist"},
+    {"out_is_directory", {"run", "fake_sum", "--out", "/tmp"}, "is a directory"},
+    {"report_without_module", {"run", "fake_sum", "--report", "/tmp/ccbench-report-x"}, "without the reports module"},
+    {"go_not_built_in", {"run", "fake_sum", "--impl", "go"}, "scripts/setup"},
+    {"no_impl_for_selection", {"run", "fake_extra", "--impl", "threads"}, "nothing to run"},
+    {"unknown_option", {"run", "--bogus"}, "--bogus"},
+};
+
+INSTANTIATE_TEST_SUITE_P(All, CliBadInput, ::testing::ValuesIn(kBadInputs),
+                         [](const auto& info) { return std::string(info.param.label); });
+
+TEST(Cli, GoUnavailableNamedExplicitlyIsUsageError) {
+  harness::Hooks hooks;
+  hooks.go = std::make_shared<FakeGo>(false);
+  CliRun r = run_cli({"run", "fake_sum", "--impl", "ccbench,go"}, hooks);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--impl go: go is not installed; run scripts/setup"), std::string::npos) << r.err;
+  EXPECT_TRUE(call_log().empty());
+}
+
+TEST(Cli, GoUnavailableWithImplAllIsSkippedWithANotice) {
+  harness::Hooks hooks;
+  hooks.go = std::make_shared<FakeGo>(false);
+  CliRun r = run_cli({"run", "fake_sum", "--impl", "all", "--repetitions", "1", "--warmup", "0",
+                      "--min-time", "0"}, hooks);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("note: go: skipped — go is not installed; run scripts/setup"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("ccbench/threads"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("ccbench/go"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace ccb::test

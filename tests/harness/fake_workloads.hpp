@@ -1,0 +1,25 @@
+// tests/harness/fake_workloads.hpp — the test binary's own workloads (registered from
+// fake_workloads.cpp; the real workloads and the runtime are never linked into harness_tests):
+//   fake_sum    n 1..1000000 (2000 / 2000,4000), k 1..4 (1,2 / 1,2,4); impls ccbench, threads;
+//               sums 0..n*k-1 and checks it; ops = n*k.
+//   fake_fail   mode ok|fail|na|crash|fail_second (ok / ok), n 1..100 (10 / 10); impls ccbench
+//               (acts on mode) and threads (always ok). fail: WorkloadFailed; na: NotApplicable;
+//               crash: std::runtime_error (a harness-level surprise); fail_second: the 2nd call
+//               of the process fails.
+//   fake_extra  no parameters, procs 1; impl ccbench; extra metrics rss_per_task_bytes = 2800
+//               and weird = NaN.
+// Every call appends its implementation name to call_log(), so tests can check interleaving.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ccb::test {
+
+// call_log() is the list of implementation names called, in order (single-threaded use).
+std::vector<std::string>& call_log();
+
+// reset_fakes() clears the call log and per-process counters.
+void reset_fakes();
+
+}  // namespace ccb::test

@@ -1,0 +1,111 @@
+// tests/harness/output_test.cpp — number formatting, the table layout, CSV quoting and atomic
+// output files.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "harness/atomic_file.hpp"
+#include "harness/console_table.hpp"
+#include "harness/errors.hpp"
+#include "harness/machine_context.hpp"
+#include "harness/posix_regex.hpp"
+#include "harness/progress.hpp"
+#include "test_support.hpp"
+
+namespace ccb::harness {
+namespace {
+
+TEST(Output, NumberFormats) {
+  EXPECT_EQ(format_ns(0.2964), "0.296");
+  EXPECT_EQ(format_ns(12.345), "12.35");
+  EXPECT_EQ(format_ns(376.77), "376.8");
+  EXPECT_EQ(format_ns(123456.7), "123457");
+  EXPECT_EQ(format_rate(3.05e9), "3.05G");
+  EXPECT_EQ(format_rate(2.65e6), "2.65M");
+  EXPECT_EQ(format_rate(999), "999.0");
+  EXPECT_EQ(format_duration(45), "45s");
+  EXPECT_EQ(format_duration(187), "3m07s");
+  EXPECT_EQ(format_duration(7500), "2h05m");
+}
+
+Entry entry(const std::string& impl, std::optional<double> median, EntryStatus st = EntryStatus::Ok) {
+  Entry e;
+  e.workload = "w";
+  e.params = {{"n", "10", true}};
+  e.base_name = "w/n=10/procs:1";
+  e.name = e.base_name + "/impl:" + impl;
+  e.impl = impl;
+  e.status = st;
+  if (median) e.stats = Summary{*median, *median, 0, *median, *median, 0.01};
+  if (st != EntryStatus::Ok) e.error = "boom, \"quoted\"";
+  return e;
+}
+
+TEST(Output, MultiImplementationRowsAndGeomean) {
+  const std::vector<Point> points;  // widths from headers only
+  TableLayout layout(points, {"ccbench", "go", "threads"});
+  EXPECT_EQ(layout.header().back(), "ccbench/threads");
+  auto rows = layout.rows({entry("ccbench", 100), entry("go", 400), entry("threads", 50)});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][3], "100.0");
+  EXPECT_EQ(rows[0][4], "±1.0%");
+  EXPECT_EQ(rows[0][9], "0.25x");
+  EXPECT_EQ(rows[0][10], "2.00x");
+  layout.rows({entry("ccbench", 100), entry("go", 100), entry("threads", 0, EntryStatus::Failed)});
+  auto f = layout.footer();
+  EXPECT_EQ(f[0], "geomean");
+  EXPECT_EQ(f[9], "0.50x");   // sqrt(0.25 * 1)
+  EXPECT_EQ(f[10], "2.00x");  // the failed point has no ratio
+}
+
+TEST(Output, SingleImplementationRowsShowStatus) {
+  TableLayout layout({}, {"ccbench"});
+  auto rows = layout.rows({entry("ccbench", std::nullopt, EntryStatus::NotApplicable)});
+  EXPECT_EQ(rows[0][4], "n/a");
+  EXPECT_TRUE(layout.footer().empty());
+  EXPECT_EQ(layout.legend(), "");
+}
+
+TEST(Output, CsvQuotesFields) {
+  std::ostringstream out;
+  write_csv(out, {entry("ccbench", std::nullopt, EntryStatus::Failed)});
+  EXPECT_NE(out.str().find(",failed,0,0,,,,,,,,,0,0,0,\"boom, \"\"quoted\"\"\"\n"), std::string::npos) << out.str();
+}
+
+TEST(Output, ShellQuoting) {
+  EXPECT_EQ(shell_quote("--set=cap=0,128"), "--set=cap=0,128");
+  EXPECT_EQ(shell_quote("a b"), "'a b'");
+  EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
+  EXPECT_EQ(shell_quote(""), "''");
+}
+
+TEST(Output, Iso8601Date) {
+  const PosixRegex iso("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}$");
+  EXPECT_TRUE(iso.search(iso8601_now())) << iso8601_now();
+}
+
+TEST(AtomicFile, ReplacesContentAndLeavesNoTemporary) {
+  ccb::test::ScratchDir dir;
+  const std::string path = dir.file("out.json");
+  check_writable(path, "--out");
+  EXPECT_TRUE(dir.entries().empty());  // the probe file is gone
+  write_file_atomically(path, "one\n", "--out");
+  write_file_atomically(path, "two\n", "--out");
+  EXPECT_EQ(ccb::test::read_text(path), "two\n");
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"out.json"});
+}
+
+TEST(AtomicFile, ErrorsNameTheOptionAndPath) {
+  try {
+    write_file_atomically("/nonexistent-ccbench-dir/x.json", "x", "--out");
+    FAIL() << "no IoError";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("--out /nonexistent-ccbench-dir/x.json"), std::string::npos) << e.what();
+  }
+  ccb::test::ScratchDir dir;
+  ensure_directory(dir.file("a/b"), "--report");
+  EXPECT_THROW(check_writable(dir.file("a"), "--out"), IoError);  // a directory
+}
+
+}  // namespace
+}  // namespace ccb::harness

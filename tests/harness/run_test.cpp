@@ -1,0 +1,259 @@
+// tests/harness/run_test.cpp — `ccbench run` end to end, in-process with the fake workloads:
+// results JSON (valid against the schema), interleaving of implementations, failed self-checks
+// (exit 1, status "failed"), not-applicable points, aborted runs (no file written), output formats.
+#include <gtest/gtest.h>
+
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+
+#include "fake_workloads.hpp"
+#include "test_support.hpp"
+
+namespace ccb::test {
+namespace {
+
+using json = nlohmann::json;
+
+// Fast settings shared by most runs.
+std::vector<std::string> fast(std::vector<std::string> args) {
+  for (const char* a : {"--repetitions", "3", "--warmup", "0", "--min-time", "0"}) args.push_back(a);
+  return args;
+}
+
+const json* find_entry(const json& doc, const std::string& name) {
+  for (const auto& e : doc["benchmarks"])
+    if (e["name"] == name) return &e;
+  return nullptr;
+}
+
+TEST(Run, WritesValidResultsJson) {
+  ScratchDir dir;
+  CliRun r = run_cli(fast({"run", "fake_sum", "--out", dir.file("r.json")}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  json doc = read_json(dir.file("r.json"));
+  EXPECT_EQ(schema_errors(doc), "");
+  EXPECT_EQ(doc["context"]["schema_version"], 1);
+  EXPECT_EQ(doc["context"]["preset"], "quick");
+  EXPECT_EQ(doc["context"]["repetitions"], 3);
+  EXPECT_EQ(doc["context"]["warmup"], 0);
+  EXPECT_NE(doc["context"]["command_line"].get<std::string>().find("--out"), std::string::npos);
+  ASSERT_EQ(doc["benchmarks"].size(), 4u);
+  const json& e = doc["benchmarks"][0];
+  EXPECT_EQ(e["name"], "fake_sum/n=2000/k=1/procs:1/impl:ccbench");
+  EXPECT_EQ(e["run_name"], e["name"]);
+  EXPECT_EQ(e["status"], "ok");
+  EXPECT_EQ(e["checked"], true);
+  EXPECT_EQ(e["iterations"], 2000);
+  EXPECT_EQ(e["params"], json({{"n", 2000}, {"k", 1}}));
+  EXPECT_EQ(e["samples_ns"].size(), 3u);
+  EXPECT_EQ(e["real_time"], e["median_ns"]);
+  EXPECT_GT(e["median_ns"].get<double>(), 0);
+  EXPECT_LE(e["min_ns"].get<double>(), e["median_ns"].get<double>());
+  EXPECT_GE(e["max_ns"].get<double>(), e["median_ns"].get<double>());
+  EXPECT_NEAR(e["ops_per_sec"].get<double>(), 1e9 / e["median_ns"].get<double>(), 1e-6 * e["ops_per_sec"].get<double>());
+  EXPECT_TRUE(e["cpu_time"].is_number());
+  EXPECT_EQ(call_log().size(), 4u * 3u);
+  EXPECT_NE(r.out.find("fake_sum"), std::string::npos);
+  EXPECT_NE(r.out.find("4 results: 4 ok, 0 failed"), std::string::npos) << r.out;
+}
+
+TEST(Run, InterleavesImplementationsAndExcludesWarmups) {
+  harness::Hooks hooks;
+  hooks.go = std::make_shared<FakeGo>();
+  ScratchDir dir;
+  CliRun r = run_cli({"run", "fake_sum", "--filter", "k=1/procs:1", "--impl", "all", "--repetitions",
+                      "3", "--warmup", "1", "--min-time", "0", "--out", dir.file("r.json")}, hooks);
+  ASSERT_EQ(r.code, 0) << r.err;
+  // warm-ups (ccbench, threads; the fake go does its own) then c g t, c g t, c g t
+  EXPECT_EQ(call_log(), (std::vector<std::string>{"ccbench", "threads", "ccbench", "go", "threads", "ccbench",
+                                                  "go", "threads", "ccbench", "go", "threads"}));
+  json doc = read_json(dir.file("r.json"));
+  EXPECT_EQ(schema_errors(doc), "");
+  ASSERT_EQ(doc["benchmarks"].size(), 3u);
+  EXPECT_EQ(doc["benchmarks"][1]["impl"], "go");
+  EXPECT_EQ(doc["benchmarks"][1]["samples_ns"].size(), 3u);
+  EXPECT_DOUBLE_EQ(doc["benchmarks"][1]["median_ns"].get<double>(), 2.0);
+  EXPECT_EQ(doc["benchmarks"][1]["ctx_switches_voluntary"], 7);
+  EXPECT_EQ(doc["context"]["go_version"], "go version go1.19.8 linux/amd64 (fake)");
+  for (const char* col : {"ccbench ns/op", "go ns/op", "threads ns/op", "ccbench/go", "ccbench/threads", "geomean"})
+    EXPECT_NE(r.out.find(col), std::string::npos) << col << "\n" << r.out;
+}
+
+TEST(Run, FailedSelfCheckExitsOneAndIsReported) {
+  ScratchDir dir;
+  CliRun r = run_cli(fast({"run", "fake_fail", "fake_sum", "--set", "mode=ok,fail", "--procs", "1",
+                           "--impl", "ccbench,threads", "--out", dir.file("r.json")}));
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("fake_fail/mode=fail/n=10/procs:1/impl:ccbench failed: fake_fail: sum mismatch"),
+            std::string::npos) << r.err;
+  json doc = read_json(dir.file("r.json"));
+  EXPECT_EQ(schema_errors(doc), "");
+  const json* failed = find_entry(doc, "fake_fail/mode=fail/n=10/procs:1/impl:ccbench");
+  ASSERT_NE(failed, nullptr);
+  EXPECT_EQ((*failed)["status"], "failed");
+  EXPECT_EQ((*failed)["checked"], false);
+  EXPECT_NE((*failed)["error"].get<std::string>().find("sum mismatch"), std::string::npos);
+  EXPECT_TRUE((*failed)["samples_ns"].empty());
+  EXPECT_TRUE((*failed)["real_time"].is_null());
+  // the point's other implementation and the later workload still ran
+  EXPECT_EQ((*find_entry(doc, "fake_fail/mode=fail/n=10/procs:1/impl:threads"))["status"], "ok");
+  EXPECT_EQ((*find_entry(doc, "fake_sum/n=2000/k=2/procs:1/impl:ccbench"))["status"], "ok");
+  EXPECT_NE(r.out.find("FAILED"), std::string::npos) << r.out;
+}
+
+TEST(Run, FailureAfterSomeRepetitionsDiscardsTheirNumbers) {
+  ScratchDir dir;
+  CliRun r = run_cli(fast({"run", "fake_fail", "--set", "mode=fail_second", "--out", dir.file("r.json")}));
+  EXPECT_EQ(r.code, 1);
+  json doc = read_json(dir.file("r.json"));
+  EXPECT_EQ(schema_errors(doc), "");
+  const json& e = doc["benchmarks"][0];
+  EXPECT_EQ(e["status"], "failed");
+  EXPECT_TRUE(e["samples_ns"].empty());
+  EXPECT_NE(e["notes"].dump().find("at repetition 2 of 3"), std::string::npos) << e["notes"];
+  EXPECT_EQ(call_log().size(), 2u);  // no repetition after the failure
+}
+
+TEST(Run, NotApplicableIsReportedAndExitsZero) {
+  ScratchDir dir;
+  CliRun r = run_cli(fast({"run", "fake_fail", "--set", "mode=na", "--out", dir.file("r.json")}));
+  EXPECT_EQ(r.code, 0) << r.err;
+  json doc = read_json(dir.file("r.json"));
+  EXPECT_EQ(schema_errors(doc), "");
+  EXPECT_EQ(doc["benchmarks"][0]["status"], "not_applicable");
+  EXPECT_NE(doc["benchmarks"][0]["error"].get<std::string>().find("cannot start"), std::string::npos);
+  EXPECT_NE(r.out.find("n/a"), std::string::npos);
+}
+
+TEST(Run, AbortedRunLeavesNoFileBehind) {
+  ScratchDir dir;
+  const std::string out = dir.file("r.json");
+  { std::ofstream(out) << "previous results\n"; }
+  CliRun r = run_cli(fast({"run", "fake_sum", "fake_fail", "--set", "mode=crash", "--out", out}));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("unexpected internal error; no results were written"), std::string::npos) << r.err;
+  EXPECT_EQ(read_text(out), "previous results\n");
+  EXPECT_EQ(dir.entries(), (std::vector<std::string>{"r.json"}));  // no temporary left over
+}
+
+TEST(Run, ShortRepetitionsAreNoted) {
+  ScratchDir dir;
+  CliRun r = run_cli({"run", "fake_sum", "--filter", "k=1/procs:1", "--repetitions", "2", "--min-time", "10",
+                      "--out", dir.file("r.json")});
+  ASSERT_EQ(r.code, 0);
+  json doc = read_json(dir.file("r.json"));
+  EXPECT_NE(doc["benchmarks"][0]["notes"].dump().find("under --min-time 10 s"), std::string::npos);
+  EXPECT_EQ(doc["benchmarks"][0]["iterations"], 2000);  // n is never changed
+}
+
+TEST(Run, ExtraMetricsAndNonFiniteValuesBecomeNullWithANote) {
+  ScratchDir dir;
+  CliRun r = run_cli(fast({"run", "fake_extra", "--out", dir.file("r.json")}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  json doc = read_json(dir.file("r.json"));
+  EXPECT_EQ(schema_errors(doc), "");
+  const json& e = doc["benchmarks"][0];
+  EXPECT_EQ(e["extra"]["rss_per_task_bytes"], 2800.0);
+  EXPECT_TRUE(e["extra"]["weird"].is_null());
+  EXPECT_NE(e["notes"].dump().find("extra.weird is null"), std::string::npos);
+  EXPECT_EQ(read_text(dir.file("r.json")).find("NaN"), std::string::npos);
+}
+
+TEST(Run, JsonFormatOnStdoutMatchesTheFile) {
+  ScratchDir dir;
+  CliRun r = run_cli(fast({"run", "fake_sum", "--format", "json", "--out", dir.file("r.json")}));
+  ASSERT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, read_text(dir.file("r.json")));
+  EXPECT_EQ(schema_errors(json::parse(r.out)), "");
+}
+
+TEST(Run, CsvAndMarkdownFormats) {
+  CliRun csv = run_cli(fast({"run", "fake_sum", "--format", "csv", "--procs", "1"}));
+  ASSERT_EQ(csv.code, 0);
+  EXPECT_EQ(csv.out.rfind("name,workload,params,procs,impl,", 0), 0u) << csv.out;
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 3);
+  EXPECT_NE(csv.out.find("fake_sum/n=2000/k=2/procs:1/impl:ccbench,fake_sum,n=2000 k=2,1,ccbench,item,ok,4000,3,"),
+            std::string::npos) << csv.out;
+  CliRun md = run_cli(fast({"run", "fake_sum", "--format", "markdown", "--impl", "ccbench,threads"}));
+  ASSERT_EQ(md.code, 0);
+  EXPECT_NE(md.out.find("| workload | params | procs |"), std::string::npos) << md.out;
+  EXPECT_NE(md.out.find("|---|---|---:|"), std::string::npos) << md.out;
+  EXPECT_NE(md.out.find("**geomean**"), std::string::npos) << md.out;
+}
+
+TEST(Run, QuietPrintsNothingOnSuccessButStillReportsFailures) {
+  CliRun ok = run_cli(fast({"run", "fake_sum", "--quiet"}));
+  EXPECT_EQ(ok.code, 0);
+  EXPECT_EQ(ok.out, "");
+  EXPECT_EQ(ok.err, "");
+  CliRun bad = run_cli(fast({"run", "fake_fail", "--set", "mode=fail", "--quiet"}));
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_EQ(bad.out, "");
+  EXPECT_NE(bad.err.find("failed"), std::string::npos);
+}
+
+TEST(Run, ProgressLineOnlyWhenStderrIsATerminal) {
+  CliRun tty = run_cli(fast({"run", "fake_sum", "--procs", "1"}), {}, true);
+  EXPECT_NE(tty.err.find("ETA"), std::string::npos) << tty.err;
+  CliRun pipe = run_cli(fast({"run", "fake_sum", "--procs", "1"}));
+  EXPECT_EQ(pipe.err.find("ETA"), std::string::npos);
+}
+
+TEST(Run, ReportHookGetsTheResultsFile) {
+  ScratchDir dir;
+  std::vector<std::string> got_files;
+  std::string got_dir;
+  harness::Hooks hooks;
+  hooks.reports.write_report = [&](const std::vector<std::string>& files, const std::string& d,
+                                   std::ostream&, std::ostream&) {
+    got_files = files;
+    got_dir = d;
+    return 0;
+  };
+  const std::string report = dir.file("report");
+  CliRun r = run_cli(fast({"run", "fake_sum", "--report", report}), hooks);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(got_dir, report);
+  ASSERT_EQ(got_files, std::vector<std::string>{report + "/results.json"});
+  EXPECT_EQ(schema_errors(read_json(got_files[0])), "");
+  r = run_cli(fast({"run", "fake_sum", "--report", report, "--out", dir.file("r.json")}), hooks);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(got_files, std::vector<std::string>{dir.file("r.json")});
+}
+
+TEST(Run, ReportMessagesDoNotCorruptAJsonDocumentOnStdout) {
+  ScratchDir dir;
+  harness::Hooks hooks;
+  hooks.reports.write_report = [](const std::vector<std::string>&, const std::string& d, std::ostream& out,
+                                  std::ostream&) {
+    out << d << "/index.html\n";
+    return 0;
+  };
+  CliRun r = run_cli(fast({"run", "fake_sum", "--format", "json", "--report", dir.file("rep")}), hooks);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NO_THROW(json::parse(r.out));
+  EXPECT_NE(r.err.find("/index.html"), std::string::npos);
+  CliRun q = run_cli(fast({"run", "fake_sum", "--quiet", "--report", dir.file("rep")}), hooks);
+  EXPECT_EQ(q.out + q.err, "");
+}
+
+TEST(Run, ReportsSubcommandsAreDispatched) {
+  harness::Hooks hooks;
+  bool ran = false;
+  hooks.reports.add_commands = [&](CLI::App& app) -> harness::ReportsHooks::SelectedRunner {
+    CLI::App* compare = app.add_subcommand("compare", "Compare results");
+    return [compare, &ran](std::ostream&, std::ostream&) {
+      if (!compare->parsed()) return -1;
+      ran = true;
+      return 0;
+    };
+  };
+  EXPECT_EQ(run_cli({"compare"}, hooks).code, 0);
+  EXPECT_TRUE(ran);
+  CliRun bad = run_cli({"bogus"}, hooks);
+  EXPECT_NE(bad.err.find("valid commands: list, run, compare"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace ccb::test
