@@ -1,0 +1,315 @@
+// ccb/chan.hpp — Go channels: Chan<T>, and the directional views SendChan<T> / RecvChan<T>.
+// Mirrors Go 1.19 runtime/chan.go (chansend, chanrecv, closechan).
+//
+// Guarantees (pinned by tests/runtime/chan_test.cpp):
+//  - Unbuffered (cap 0): send blocks until a receiver takes the value, which is handed directly
+//    from the sender to the receiver (and vice versa).
+//  - Buffered: a FIFO ring of `cap` values; send blocks only when full, recv only when empty.
+//  - Waiters are FIFO per direction. close() wakes every waiter: receivers get std::nullopt
+//    (after the buffer drains), blocked senders throw SendOnClosedChannel.
+//  - A default-constructed Chan is nil: send/recv block forever (a deadlock if nothing else
+//    runs), close throws CloseOfNilChannel, and in select it is a never-ready case.
+//  - Chan is a cheap shared handle (an intrusive reference count), like Go's channel value.
+// Invariants (as chan.go): sendq and recvq are never both non-empty except when one select
+// waits on both directions of the same channel; count > 0 implies recvq empty; count < cap
+// implies sendq empty.
+// Concurrency: every field of ChanState is guarded by `lock` except `count` (atomic so len()
+// can read it unlocked) and the immutable `cap`. Operations that block park the task (never the
+// worker) and may resume on another worker thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "ccb/detail/task_api.hpp"
+#include "ccb/errors.hpp"
+
+namespace ccb {
+
+namespace detail {
+
+// ChanState<T>: the shared channel object (Go's hchan).
+template <class T>
+struct ChanState {
+  explicit ChanState(std::size_t c) : cap(c), buf(c > 0 ? std::allocator<T>().allocate(c) : nullptr) {}
+  ~ChanState() {
+    std::size_t n = count.load(std::memory_order_relaxed);
+    for (std::size_t i = 0; i < n; ++i) buf[(recvx + i) % cap].~T();
+    if (buf != nullptr) std::allocator<T>().deallocate(buf, cap);
+  }
+  void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
+  void release() noexcept {
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+
+  enum class Try { Done, WouldBlock, Closed };
+
+  // try_send_locked() delivers v to a waiting receiver or the buffer. Requires lock. On Done
+  // with a receiver, *wake is the task to ready after unlocking.
+  Try try_send_locked(T& v, Task** wake) {
+    if (closed) return Try::Closed;
+    if (Waiter* w = recvq.dequeue()) {
+      static_cast<std::optional<T>*>(w->elem)->emplace(std::move(v));
+      w->success = true;
+      *wake = w->task;
+      return Try::Done;
+    }
+    std::size_t n = count.load(std::memory_order_relaxed);
+    if (n < cap) {
+      ::new (&buf[sendx]) T(std::move(v));
+      if (++sendx == cap) sendx = 0;
+      count.store(n + 1, std::memory_order_relaxed);
+      return Try::Done;
+    }
+    return Try::WouldBlock;
+  }
+
+  // try_recv_locked() takes a value from a waiting sender or the buffer into out; on a closed
+  // and drained channel it leaves out empty and returns Done. Requires lock.
+  Try try_recv_locked(std::optional<T>& out, Task** wake) {
+    std::size_t n = count.load(std::memory_order_relaxed);
+    if (Waiter* w = sendq.dequeue()) {
+      T* sv = static_cast<T*>(w->elem);
+      if (cap == 0) {
+        out.emplace(std::move(*sv));
+      } else {
+        // Buffer is full: take its head, put the sender's value at its tail (same slot).
+        out.emplace(std::move(buf[recvx]));
+        buf[recvx].~T();
+        ::new (&buf[recvx]) T(std::move(*sv));
+        if (++recvx == cap) recvx = 0;
+        sendx = recvx;
+      }
+      w->success = true;
+      *wake = w->task;
+      return Try::Done;
+    }
+    if (n > 0) {
+      out.emplace(std::move(buf[recvx]));
+      buf[recvx].~T();
+      if (++recvx == cap) recvx = 0;
+      count.store(n - 1, std::memory_order_relaxed);
+      return Try::Done;
+    }
+    if (closed) return Try::Done;  // out stays empty: closed and drained
+    return Try::WouldBlock;
+  }
+
+  // Immutable after construction:
+  const std::size_t cap;
+  T* const buf;
+  // Guarded by lock:
+  SpinLock lock;
+  std::atomic<std::size_t> count{0};  // written under lock; read unlocked by len()
+  std::size_t sendx = 0, recvx = 0;
+  bool closed = false;
+  WaitQueue sendq, recvq;
+  // Reference count of handles:
+  std::atomic<uint32_t> refs{1};
+};
+
+
+}  // namespace detail
+
+template <class T> class SendChan;
+template <class T> class RecvChan;
+
+template <class T>
+class Chan {
+ public:
+  // Chan() is the nil channel.
+  Chan() noexcept = default;
+  // Chan(cap) makes a channel with a buffer of `cap` values (0 = unbuffered).
+  explicit Chan(std::size_t cap) : s_(new detail::ChanState<T>(cap)) {}
+  Chan(const Chan& o) noexcept : s_(o.s_) { if (s_) s_->retain(); }
+  Chan(Chan&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+  Chan& operator=(Chan o) noexcept { std::swap(s_, o.s_); return *this; }
+  ~Chan() { if (s_) s_->release(); }
+
+  // send() blocks until v is delivered. Throws SendOnClosedChannel (also when closed while
+  // blocked; v is then lost, as in Go). On a nil channel it blocks forever.
+  void send(T v);
+  // recv() blocks until a value arrives; std::nullopt when closed and drained (Go's comma-ok).
+  std::optional<T> recv();
+  // try_send() sends without blocking; returns false (v untouched) if it would block.
+  // Throws SendOnClosedChannel on a closed channel.
+  bool try_send(T& v);
+  bool try_send(T&& v) { return try_send(v); }
+  // try_recv() receives without blocking: {true, value} when a value was taken, {true, nullopt}
+  // when closed and drained, {false, nullopt} when it would block.
+  std::pair<bool, std::optional<T>> try_recv();
+  // close() closes the channel. Throws CloseOfNilChannel / CloseOfClosedChannel.
+  void close();
+  std::size_t len() const noexcept { return s_ ? s_->count.load(std::memory_order_relaxed) : 0; }
+  std::size_t cap() const noexcept { return s_ ? s_->cap : 0; }
+  bool is_nil() const noexcept { return s_ == nullptr; }
+  explicit operator bool() const noexcept { return s_ != nullptr; }
+  friend bool operator==(const Chan& a, const Chan& b) noexcept { return a.s_ == b.s_; }
+
+  // Range-for: `for (T v : ch)` receives until the channel is closed and drained.
+  class iterator {
+   public:
+    explicit iterator(Chan* c) : c_(c) { advance(); }
+    iterator() = default;
+    T& operator*() { return *v_; }
+    iterator& operator++() { advance(); return *this; }
+    bool operator!=(const iterator& o) const { return c_ != o.c_; }
+   private:
+    void advance() { if (c_) { v_ = c_->recv(); if (!v_) c_ = nullptr; } }
+    Chan* c_ = nullptr;
+    std::optional<T> v_;
+  };
+  iterator begin() { return iterator(this); }
+  iterator end() { return iterator(); }
+
+  detail::ChanState<T>* state() const noexcept { return s_; }
+
+ private:
+  detail::ChanState<T>* s_ = nullptr;
+};
+
+// SendChan<T>: a send-only view (Go's chan<- T). Converts implicitly from Chan<T>.
+template <class T>
+class SendChan {
+ public:
+  SendChan() = default;
+  SendChan(Chan<T> c) noexcept : c_(std::move(c)) {}  // NOLINT: implicit like Go's conversion
+  void send(T v) { c_.send(std::move(v)); }
+  bool try_send(T& v) { return c_.try_send(v); }
+  bool try_send(T&& v) { return c_.try_send(v); }
+  void close() { c_.close(); }
+  std::size_t len() const noexcept { return c_.len(); }
+  std::size_t cap() const noexcept { return c_.cap(); }
+  bool is_nil() const noexcept { return c_.is_nil(); }
+  const Chan<T>& chan() const noexcept { return c_; }
+ private:
+  Chan<T> c_;
+};
+
+// RecvChan<T>: a receive-only view (Go's <-chan T). Converts implicitly from Chan<T>.
+template <class T>
+class RecvChan {
+ public:
+  RecvChan() = default;
+  RecvChan(Chan<T> c) noexcept : c_(std::move(c)) {}  // NOLINT: implicit like Go's conversion
+  std::optional<T> recv() { return c_.recv(); }
+  std::pair<bool, std::optional<T>> try_recv() { return c_.try_recv(); }
+  std::size_t len() const noexcept { return c_.len(); }
+  std::size_t cap() const noexcept { return c_.cap(); }
+  bool is_nil() const noexcept { return c_.is_nil(); }
+  typename Chan<T>::iterator begin() { return c_.begin(); }
+  typename Chan<T>::iterator end() { return c_.end(); }
+  const Chan<T>& chan() const noexcept { return c_; }
+ private:
+  Chan<T> c_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Template definitions.
+
+template <class T>
+void Chan<T>::send(T v) {
+  if (s_ == nullptr) {
+    detail::park(nullptr, nullptr, detail::WaitReason::NilChanSend, nullptr);
+    return;
+  }
+  detail::Task* wake = nullptr;
+  s_->lock.lock();
+  auto r = s_->try_send_locked(v, &wake);
+  if (r == detail::ChanState<T>::Try::Done) {
+    s_->lock.unlock();
+    if (wake) detail::ready(wake);
+    return;
+  }
+  if (r == detail::ChanState<T>::Try::Closed) {
+    s_->lock.unlock();
+    throw SendOnClosedChannel();
+  }
+  detail::Waiter me;
+  me.task = detail::current_task();
+  if (me.task == nullptr) {
+    s_->lock.unlock();
+    throw NotInTask("chan send");
+  }
+  me.elem = &v;
+  s_->sendq.push_back(&me);
+  detail::park(&detail::SpinLock::unlock_fn, &s_->lock, detail::WaitReason::ChanSend, s_);
+  if (!me.success) throw SendOnClosedChannel();
+}
+
+template <class T>
+std::optional<T> Chan<T>::recv() {
+  std::optional<T> out;
+  if (s_ == nullptr) {
+    detail::park(nullptr, nullptr, detail::WaitReason::NilChanRecv, nullptr);
+    return out;
+  }
+  detail::Task* wake = nullptr;
+  s_->lock.lock();
+  if (s_->try_recv_locked(out, &wake) == detail::ChanState<T>::Try::Done) {
+    s_->lock.unlock();
+    if (wake) detail::ready(wake);
+    return out;
+  }
+  detail::Waiter me;
+  me.task = detail::current_task();
+  if (me.task == nullptr) {
+    s_->lock.unlock();
+    throw NotInTask("chan receive");
+  }
+  me.elem = &out;
+  s_->recvq.push_back(&me);
+  detail::park(&detail::SpinLock::unlock_fn, &s_->lock, detail::WaitReason::ChanRecv, s_);
+  return out;  // empty if woken by close
+}
+
+template <class T>
+bool Chan<T>::try_send(T& v) {
+  if (s_ == nullptr) return false;
+  detail::Task* wake = nullptr;
+  s_->lock.lock();
+  auto r = s_->try_send_locked(v, &wake);
+  s_->lock.unlock();
+  if (r == detail::ChanState<T>::Try::Closed) throw SendOnClosedChannel();
+  if (wake) detail::ready(wake);
+  return r == detail::ChanState<T>::Try::Done;
+}
+
+template <class T>
+std::pair<bool, std::optional<T>> Chan<T>::try_recv() {
+  std::pair<bool, std::optional<T>> res{false, std::nullopt};
+  if (s_ == nullptr) return res;
+  detail::Task* wake = nullptr;
+  s_->lock.lock();
+  res.first = s_->try_recv_locked(res.second, &wake) == detail::ChanState<T>::Try::Done;
+  s_->lock.unlock();
+  if (wake) detail::ready(wake);
+  return res;
+}
+
+template <class T>
+void Chan<T>::close() {
+  if (s_ == nullptr) throw CloseOfNilChannel();
+  s_->lock.lock();
+  if (s_->closed) {
+    s_->lock.unlock();
+    throw CloseOfClosedChannel();
+  }
+  s_->closed = true;
+  // Collect every waiter under the lock, ready them after it (Go: closechan's glist).
+  detail::WaitQueue woken;
+  while (detail::Waiter* w = s_->recvq.dequeue()) { w->success = false; woken.push_back(w); }
+  while (detail::Waiter* w = s_->sendq.dequeue()) { w->success = false; woken.push_back(w); }
+  s_->lock.unlock();
+  // `woken` links live on the waiters' stacks; read each link before readying its owner.
+  for (detail::Waiter* w = woken.front(); w != nullptr;) {
+    detail::Waiter* next = w->next;
+    detail::ready(w->task);
+    w = next;
+  }
+}
+
+}  // namespace ccb

@@ -1,0 +1,161 @@
+// ccb/detail/task_api.hpp — what the header-only primitives (Chan<T>, select) need from the
+// scheduler: spawning, parking and readying tasks, the wait-queue node (Go's sudog) and the
+// spin lock that guards channel state. Not API: use <ccb/runtime.hpp>.
+//
+// The park/ready protocol (mirrors Go's gopark/goready):
+//  - A task that must wait puts a Waiter for itself on a wait queue while holding the lock that
+//    guards that queue, then calls park(unlock, arg, …). park() saves the task's context, switches
+//    to another task and only THEN calls unlock(arg) on the new context. So whoever takes the
+//    waiter off the queue (under the same lock) can ready() the task without racing its switch.
+//  - ready(t) makes a parked task runnable exactly once. It may be called from any task.
+//  - A task resumed from park() may be on a different worker thread than before.
+// Concurrency: Waiter fields are guarded by the lock of the queue the waiter is on, except
+// SelectState::done, which is claimed by CAS so that only one channel wins a select.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <thread>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define CCB_CPU_RELAX() _mm_pause()
+#else
+#define CCB_CPU_RELAX() ((void)0)
+#endif
+
+namespace ccb::detail {
+
+struct Task;
+
+// WaitReason: what a parked task waits on, for the deadlock report and the stress task dump.
+enum class WaitReason : uint8_t {
+  None, ChanSend, ChanRecv, Select, SelectNoCases, NilChanSend, NilChanRecv, Mutex, RWMutexRead,
+  RWMutexWrite, WaitGroup, Cond, Sleep, Timer, Once, Sema
+};
+const char* wait_reason_name(WaitReason r) noexcept;
+
+// SpinLock: test-and-test-and-set lock for short critical sections (channel state, wait queues).
+// Spins with a CPU pause, then yields the thread so that a preempted holder can run (important
+// when workers outnumber cores). Never held across park() — park releases it on the next context.
+class SpinLock {
+ public:
+  void lock() noexcept {
+    if (!flag_.exchange(true, std::memory_order_acquire)) return;
+    lock_slow();
+  }
+  bool try_lock() noexcept {
+    return !flag_.load(std::memory_order_relaxed) && !flag_.exchange(true, std::memory_order_acquire);
+  }
+  void unlock() noexcept { flag_.store(false, std::memory_order_release); }
+  static void unlock_fn(void* self) noexcept { static_cast<SpinLock*>(self)->unlock(); }
+
+ private:
+  void lock_slow() noexcept {
+    for (unsigned spins = 0;; ++spins) {
+      while (flag_.load(std::memory_order_relaxed)) {
+        if (spins < 64) {
+          CCB_CPU_RELAX();
+          ++spins;
+        } else {
+          std::this_thread::yield();
+        }
+      }
+      if (!flag_.exchange(true, std::memory_order_acquire)) return;
+    }
+  }
+  std::atomic<bool> flag_{false};
+};
+
+struct Waiter;
+
+// SelectState: shared by the waiters of one blocked select. The first channel operation that
+// claims `done` (false -> true) completes the select and records its waiter in `fired`.
+struct SelectState {
+  std::atomic<bool> done{false};
+  Waiter* fired = nullptr;  // written by the claimer before ready(), read by the select task after
+};
+
+// Waiter: one task waiting in one queue (Go's sudog). Lives on the waiting task's stack.
+struct Waiter {
+  Task* task = nullptr;
+  void* elem = nullptr;        // send: T* value to take; recv: std::optional<T>* slot to fill
+  SelectState* sel = nullptr;  // non-null when part of a select
+  Waiter* next = nullptr;
+  Waiter* prev = nullptr;
+  int case_index = 0;          // select case this waiter belongs to
+  bool queued = false;         // on a queue now
+  bool success = false;        // true: the operation happened; false: woken by close
+  int64_t ticket = 0;          // free for the owner primitive (e.g. mutex wait start time)
+};
+
+// WaitQueue: intrusive FIFO of waiters. Guarded by the owner's lock.
+class WaitQueue {
+ public:
+  bool empty() const noexcept { return head_ == nullptr; }
+  void push_back(Waiter* w) noexcept {
+    w->next = nullptr;
+    w->prev = tail_;
+    if (tail_) tail_->next = w; else head_ = w;
+    tail_ = w;
+    w->queued = true;
+  }
+  void push_front(Waiter* w) noexcept {
+    w->prev = nullptr;
+    w->next = head_;
+    if (head_) head_->prev = w; else tail_ = w;
+    head_ = w;
+    w->queued = true;
+  }
+  // remove() unlinks w if it is still queued here (a select may already have been dequeued).
+  void remove(Waiter* w) noexcept {
+    if (!w->queued) return;
+    if (w->prev) w->prev->next = w->next; else head_ = w->next;
+    if (w->next) w->next->prev = w->prev; else tail_ = w->prev;
+    w->next = w->prev = nullptr;
+    w->queued = false;
+  }
+  Waiter* front() const noexcept { return head_; }
+  // dequeue() pops the first waiter that can still be woken: a select waiter is skipped (and
+  // dropped) when its select was already completed by another channel (Go: selectDone CAS).
+  Waiter* dequeue() noexcept {
+    while (Waiter* w = head_) {
+      remove(w);
+      if (w->sel != nullptr) {
+        bool expected = false;
+        if (!w->sel->done.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) continue;
+        w->sel->fired = w;
+      }
+      return w;
+    }
+    return nullptr;
+  }
+
+ private:
+  Waiter* head_ = nullptr;
+  Waiter* tail_ = nullptr;
+};
+
+// current_task() returns the running task, or nullptr outside tasks.
+Task* current_task() noexcept;
+
+// park() suspends the current task until ready() is called for it; see the protocol above.
+// `unlock(arg)` runs after the switch (may be null). Throws NotInTask outside a task.
+void park(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const void* obj);
+
+// ready() makes a parked task runnable (puts it in the current worker's runnext slot).
+void ready(Task* t) noexcept;
+
+// new_task() allocates a task with `size` bytes of `align`-aligned storage for its closure at the
+// top of its stack; *storage receives the address. Throws NotInTask outside a task.
+Task* new_task(std::size_t size, std::size_t align, void** storage);
+// spawn() makes a task created by new_task() runnable; it will run invoke(obj) then destroy(obj).
+void spawn(Task* t, void (*invoke)(void*), void (*destroy)(void*) noexcept, void* obj) noexcept;
+// discard_task() returns an unspawned task's stack (closure construction threw).
+void discard_task(Task* t) noexcept;
+
+// fast_rand() returns a per-worker pseudo-random number (select's random choice).
+uint32_t fast_rand() noexcept;
+
+}  // namespace ccb::detail

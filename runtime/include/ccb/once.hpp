@@ -1,0 +1,37 @@
+// ccb/once.hpp — ccb::Once, Go's sync.Once: call() runs f exactly once across all callers; every
+// caller returns only after that first f has returned (or thrown: as in Go, a panicking f counts
+// as done and the exception propagates to its caller only). Fast path: one acquire load.
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <utility>
+
+#include "ccb/mutex.hpp"
+
+namespace ccb {
+
+class Once {
+ public:
+  template <class F>
+  void call(F&& f) {
+    if (done_.load(std::memory_order_acquire)) return;
+    std::lock_guard<Mutex> g(m_);
+    if (done_.load(std::memory_order_relaxed)) return;
+    struct SetDone {
+      std::atomic<bool>& d;
+      ~SetDone() { d.store(true, std::memory_order_release); }
+    } set{done_};
+    std::forward<F>(f)();
+  }
+  // do_() is Go's spelling (`do` is a C++ keyword).
+  template <class F>
+  void do_(F&& f) { call(std::forward<F>(f)); }
+  bool done() const noexcept { return done_.load(std::memory_order_acquire); }
+
+ private:
+  std::atomic<bool> done_{false};
+  Mutex m_;
+};
+
+}  // namespace ccb

@@ -1,0 +1,85 @@
+// ccb/run.hpp — starting the runtime, spawning tasks, yielding.
+//
+// ccb::run(config, main) starts `config.procs` workers (the calling thread is worker 0), runs `main`
+// as the first task and returns when `main` returns. Tasks still alive then are abandoned, as when
+// Go's main returns: they are unwound (their destructors run, parks inside destructors are not
+// resumed) and counted in Stats::tasks_abandoned.
+// Errors surface from run(): an exception escaping any task ends the run (Go: a panic in any
+// goroutine ends the program) and the first one is rethrown by run(); when every task is blocked
+// and no timer is pending, run() throws ccb::Deadlock ("all tasks are asleep - deadlock!") listing
+// what each blocked task waits on. An invalid Config throws ccb::ConfigError before anything starts.
+// Scheduling is cooperative: a task runs until it blocks, yields or exits (Go before 1.14); a task
+// that loops without calling the runtime holds its worker. Tasks migrate between workers when
+// stolen, so a task must not keep a thread_local's address across a call that can block.
+// One ccb::run at a time per process; run() is not reentrant (calling it from a task throws Panic).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+#include "ccb/detail/task_api.hpp"
+
+namespace ccb {
+
+// Config: runtime parameters. Validated by run(); a bad value throws ConfigError naming the field.
+struct Config {
+  int procs = 0;                    // worker threads; 0 = hardware concurrency; 1..1024
+  std::size_t stack_size = 64 * 1024;  // bytes reserved per task stack (committed lazily); 16 KiB..64 MiB
+  bool detect_deadlock = true;      // throw Deadlock instead of hanging when all tasks are blocked
+};
+
+// Stats: counters of the last completed run() (or of the current one, while it runs).
+struct Stats {
+  uint64_t tasks_spawned = 0;     // including main
+  uint64_t tasks_abandoned = 0;   // alive when main returned
+  uint64_t steals = 0;            // tasks taken from another worker's run queue
+  uint64_t stacks_allocated = 0;  // fresh stacks mapped (the rest were reused)
+  int procs = 0;
+};
+
+// run() runs `main` as the first task of a fresh runtime and returns when it returns.
+// Throws: ConfigError, Deadlock, Panic (from run() inside a task), or the first exception a task threw.
+void run(const Config& config, std::function<void()> main);
+inline void run(std::function<void()> main) { run(Config{}, std::move(main)); }
+
+// stats() returns the counters of the current or last run.
+Stats stats();
+
+// go() spawns a task running f(args...). The callable and arguments are moved into the task.
+// Requires: called from a task (throws NotInTask otherwise).
+template <class F, class... Args>
+void go(F&& f, Args&&... args);
+
+// yield() lets other runnable tasks run; the caller stays runnable. Outside a task it is a no-op.
+void yield();
+
+// num_procs() returns the number of workers of the current run (0 outside run()).
+int num_procs();
+
+// ---------------------------------------------------------------------------------------------
+// Template definitions.
+
+template <class F, class... Args>
+void go(F&& f, Args&&... args) {
+  auto bound = [fn = std::forward<F>(f), ... a = std::forward<Args>(args)]() mutable {
+    std::invoke(std::move(fn), std::move(a)...);
+  };
+  using B = decltype(bound);
+  void* storage = nullptr;
+  detail::Task* t = detail::new_task(sizeof(B), alignof(B), &storage);
+  B* obj;
+  try {
+    obj = ::new (storage) B(std::move(bound));
+  } catch (...) {
+    detail::discard_task(t);
+    throw;
+  }
+  detail::spawn(t, [](void* p) { (*static_cast<B*>(p))(); },
+                [](void* p) noexcept { static_cast<B*>(p)->~B(); }, obj);
+}
+
+}  // namespace ccb

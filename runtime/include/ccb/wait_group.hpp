@@ -1,0 +1,37 @@
+// ccb/wait_group.hpp — ccb::WaitGroup, Go's sync.WaitGroup for tasks.
+//
+// Guarantees: wait() returns once the counter is zero (immediately if it is); every waiter is
+// woken when add()/done() bring it to zero. A change that would make the counter negative throws
+// NegativeWaitGroupCounter and leaves the counter unchanged.
+// Concurrency: count_ is atomic; waiters_ is guarded by lock_, and the transition to zero wakes
+// under lock_ so that a waiter checking the counter under lock_ cannot miss it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "ccb/detail/task_api.hpp"
+
+namespace ccb {
+
+class WaitGroup {
+ public:
+  WaitGroup() = default;
+  WaitGroup(const WaitGroup&) = delete;
+  WaitGroup& operator=(const WaitGroup&) = delete;
+
+  // add() adds delta (may be negative). Throws NegativeWaitGroupCounter.
+  void add(int64_t delta);
+  void done() { add(-1); }
+  // wait() blocks until the counter is zero. Throws NotInTask when it must block outside a task.
+  void wait();
+  int64_t count() const noexcept { return count_.load(std::memory_order_acquire); }
+
+ private:
+  void wake_all();
+  std::atomic<int64_t> count_{0};
+  detail::SpinLock lock_;
+  detail::WaitQueue waiters_;
+};
+
+}  // namespace ccb

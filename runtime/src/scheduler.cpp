@@ -1,0 +1,424 @@
+// runtime/src/scheduler.cpp — scheduling policy: what a worker runs next, stealing, idling,
+// deadlock detection, start and end of a run. See scheduler.hpp for the guarantees.
+#include "scheduler.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <sstream>
+
+#include "ccb/errors.hpp"
+#include "check.hpp"
+#include "fiber_switch.hpp"
+#include "overflow_handler.hpp"
+
+namespace ccb::detail {
+
+void set_this_worker(Worker* w) noexcept;
+void resume_for_unwind(Worker* w, Task* t) noexcept;
+
+namespace {
+// Stealing rounds over all victims before a worker gives up and sleeps. Go uses 4 (stealWork).
+constexpr int kStealRounds = 4;
+// Pause iterations before a thief takes a victim's runnext: the victim usually runs it within
+// ~100 ns (it readied it just before parking), and stealing it would turn a same-core hand-off
+// into a cross-core one. Go sleeps 3 us here (runqgrab); measured with pingpong procs=2.
+constexpr int kRunnextGraceSpins = 200;
+// Most tasks taken from the global queue at once (Go: globrunqget caps at half a runq).
+constexpr int kGlobalBatch = 64;
+
+std::atomic<Runtime*> g_running{nullptr};
+std::mutex g_stats_mu;
+Stats g_last_stats;
+
+void init_g0(Worker* w) {
+  w->g0.is_g0 = true;
+  w->g0.state.store(TaskState::Running, std::memory_order_relaxed);
+  w->current = &w->g0;
+#if defined(CCB_TSAN)
+  w->g0.tsan_fiber = __tsan_get_current_fiber();
+#endif
+}
+}  // namespace
+
+Runtime::Runtime(const Config& cfg) : cfg_(cfg), procs_(cfg.procs) {
+  std::random_device rd;
+  for (int i = 0; i < procs_; ++i) {
+    auto* w = new Worker();
+    w->rt = this;
+    w->id = i;
+    w->rng = (static_cast<uint64_t>(rd()) << 32 | rd()) | 1;
+    workers_.push_back(w);
+  }
+}
+
+Runtime::~Runtime() {
+  for (Worker* w : workers_) delete w;
+}
+
+// ---- Queues -------------------------------------------------------------------------------
+
+void Runtime::push_global(Task* t) noexcept {
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    t->next = nullptr;
+    if (global_tail_ != nullptr) global_tail_->next = t; else global_head_ = t;
+    global_tail_ = t;
+    global_size_.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (npidle_.load(std::memory_order_relaxed) > 0) wakep();
+}
+
+Task* Runtime::pop_global(Worker* w) noexcept {
+  Task* t = global_head_;
+  if (t == nullptr) return nullptr;
+  int64_t size = global_size_.load(std::memory_order_relaxed);
+  int64_t n = std::min<int64_t>(size / procs_ + 1, kGlobalBatch);
+  global_head_ = t->next;
+  --n;
+  int64_t taken = 1;
+  while (n-- > 0 && global_head_ != nullptr) {
+    Task* u = global_head_;
+    if (!w->runq.push(u)) break;
+    global_head_ = u->next;
+    ++taken;
+  }
+  if (global_head_ == nullptr) global_tail_ = nullptr;
+  global_size_.fetch_sub(taken, std::memory_order_relaxed);
+  return t;
+}
+
+void Runtime::ready(Worker* w, Task* t) noexcept {
+  t->state.store(TaskState::Runnable, std::memory_order_relaxed);
+  Task* old = w->runnext.exchange(t, std::memory_order_acq_rel);
+  if (old == nullptr) return;
+  // runnext was taken: there is now more runnable work than this worker can run next, so
+  // another worker may help. A lone readied task waits in runnext for this worker instead of
+  // waking a thread (a futex wake costs more than a whole ping-pong round trip).
+  if (!w->runq.push(old)) push_global(old);
+  if (npidle_.load(std::memory_order_relaxed) > 0 && nmspinning_.load(std::memory_order_relaxed) == 0)
+    wakep();
+}
+
+void Runtime::wake_worker(Worker* v) noexcept {
+  {
+    std::lock_guard<std::mutex> g(v->park_mu);
+    v->wake_flag = true;
+  }
+  v->park_cv.notify_one();
+}
+
+void Runtime::wakep() noexcept {
+  int expected = 0;
+  if (!nmspinning_.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) return;
+  Worker* v = nullptr;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (!idle_.empty()) {
+      v = idle_.back();
+      idle_.pop_back();
+      v->idle.store(false, std::memory_order_relaxed);
+      npidle_.fetch_sub(1, std::memory_order_relaxed);
+    }
+  }
+  if (v == nullptr) {
+    nmspinning_.fetch_sub(1, std::memory_order_acq_rel);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> g(v->park_mu);
+    v->spinning = true;  // handed over: v owns one unit of nmspinning_
+    v->wake_flag = true;
+  }
+  v->park_cv.notify_one();
+}
+
+void Runtime::timer_became_earliest() noexcept {
+  if (npidle_.load(std::memory_order_acquire) == 0) return;
+  for (Worker* v : workers_) {
+    if (v->idle.load(std::memory_order_relaxed)) {
+      wake_worker(v);
+      return;
+    }
+  }
+}
+
+// ---- Finding work -------------------------------------------------------------------------
+
+Task* Runtime::next_local(Worker* w) noexcept {
+  if (shutdown_.load(std::memory_order_relaxed)) return nullptr;
+  if (++w->tick % 61 == 0) {
+    // Fairness: timers, then the global queue, then the runq ahead of runnext.
+    if (timers.next_when() != TimerHeap::kNever) timers.run_due(now_ns());
+    if (global_size_.load(std::memory_order_relaxed) > 0) {
+      std::lock_guard<std::mutex> g(mu_);
+      if (Task* t = pop_global(w)) return t;
+    }
+    if (Task* t = w->runq.pop()) return t;
+  }
+  if (w->runnext.load(std::memory_order_relaxed) != nullptr) {
+    if (Task* t = w->runnext.exchange(nullptr, std::memory_order_acq_rel)) return t;
+  }
+  if (Task* t = w->runq.pop()) return t;
+  if (global_size_.load(std::memory_order_relaxed) > 0) {
+    std::lock_guard<std::mutex> g(mu_);
+    return pop_global(w);
+  }
+  return nullptr;
+}
+
+Task* Runtime::steal(Worker* w, bool steal_runnext) noexcept {
+  const uint32_t start = static_cast<uint32_t>(w->rng >> 33) % static_cast<uint32_t>(procs_);
+  w->rng ^= w->rng << 13; w->rng ^= w->rng >> 7; w->rng ^= w->rng << 17;
+  for (int k = 0; k < procs_; ++k) {
+    Worker* v = workers_[(start + static_cast<uint32_t>(k)) % static_cast<uint32_t>(procs_)];
+    if (v == w) continue;
+    uint32_t n = v->runq.grab_half(w->steal_buf);
+    if (n > 0) {
+      for (uint32_t i = 1; i < n; ++i) w->runq.push(w->steal_buf[i]);
+      w->steals += n;
+      return w->steal_buf[0];
+    }
+    if (steal_runnext) {
+      Task* t = v->runnext.load(std::memory_order_acquire);
+      if (t == nullptr) continue;
+      for (int i = 0; i < kRunnextGraceSpins && v->runnext.load(std::memory_order_relaxed) == t; ++i)
+        CCB_CPU_RELAX();
+      if (v->runnext.compare_exchange_strong(t, nullptr, std::memory_order_acq_rel)) {
+        ++w->steals;
+        return t;
+      }
+    }
+  }
+  return nullptr;
+}
+
+void Runtime::stop_spinning(Worker* w) noexcept {
+  if (!w->spinning) return;
+  w->spinning = false;
+  // The last spinner found work: if more is queued here, get another worker looking (Go:
+  // resetspinning).
+  if (nmspinning_.fetch_sub(1, std::memory_order_acq_rel) == 1 && !w->runq.empty()) wakep();
+}
+
+bool Runtime::any_local_work() const noexcept {
+  for (Worker* v : workers_)
+    if (!v->runq.empty() || v->runnext.load(std::memory_order_acquire) != nullptr) return true;
+  return global_size_.load(std::memory_order_acquire) > 0;
+}
+
+Task* Runtime::find_runnable(Worker* w) {
+  for (;;) {
+    if (shutdown_.load(std::memory_order_acquire)) return nullptr;
+    if (timers.next_when() <= now_ns()) timers.run_due(now_ns());
+    if (Task* t = next_local(w)) {
+      stop_spinning(w);
+      return t;
+    }
+    if (procs_ > 1) {
+      if (!w->spinning &&
+          2 * nmspinning_.load(std::memory_order_relaxed) < procs_ - npidle_.load(std::memory_order_relaxed)) {
+        w->spinning = true;
+        nmspinning_.fetch_add(1, std::memory_order_acq_rel);
+      }
+      if (w->spinning) {
+        for (int round = 0; round < kStealRounds; ++round) {
+          if (Task* t = steal(w, round == kStealRounds - 1)) {
+            stop_spinning(w);
+            return t;
+          }
+        }
+      }
+    }
+    go_idle(w);
+  }
+}
+
+void Runtime::go_idle(Worker* w) {
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (shutdown_.load(std::memory_order_relaxed) || global_head_ != nullptr) return;
+    w->idle.store(true, std::memory_order_relaxed);
+    idle_.push_back(w);
+    if (npidle_.fetch_add(1, std::memory_order_acq_rel) + 1 == procs_) check_deadlock_locked();
+  }
+  if (w->spinning) {
+    w->spinning = false;
+    nmspinning_.fetch_sub(1, std::memory_order_acq_rel);
+  }
+  // Re-check after advertising idleness: work pushed before we were visible must not be missed.
+  bool sleep = !any_local_work() && !shutdown_.load(std::memory_order_acquire) &&
+               timers.next_when() > now_ns();
+  if (sleep) {
+    std::unique_lock<std::mutex> lk(w->park_mu);
+    while (!w->wake_flag && !shutdown_.load(std::memory_order_acquire)) {
+      int64_t deadline = timers.next_when();
+      if (deadline == TimerHeap::kNever) {
+        w->park_cv.wait(lk);
+      } else {
+        int64_t wait = deadline - now_ns();
+        if (wait <= 0) break;
+        if (w->park_cv.wait_for(lk, std::chrono::nanoseconds(wait)) == std::cv_status::timeout) break;
+      }
+    }
+    w->wake_flag = false;
+  }
+  std::lock_guard<std::mutex> g(mu_);
+  if (w->idle.load(std::memory_order_relaxed)) {
+    w->idle.store(false, std::memory_order_relaxed);
+    idle_.erase(std::find(idle_.begin(), idle_.end(), w));
+    npidle_.fetch_sub(1, std::memory_order_acq_rel);
+  }
+}
+
+// ---- Deadlock and end of run ---------------------------------------------------------------
+
+void Runtime::check_deadlock_locked() {
+  if (!cfg_.detect_deadlock || finished_ || global_head_ != nullptr) return;
+  if (timers.next_when() != TimerHeap::kNever) return;
+  for (Worker* v : workers_)
+    if (!v->runq.empty() || v->runnext.load(std::memory_order_acquire) != nullptr) return;
+  if (live_tasks.load(std::memory_order_acquire) <= 0) return;
+  failure_ = std::make_exception_ptr(Deadlock("all tasks are asleep - deadlock!\n" + dump_blocked_tasks()));
+  finished_ = true;
+  shutdown_.store(true, std::memory_order_release);
+  for (Worker* v : workers_) wake_worker(v);
+}
+
+std::string Runtime::dump_blocked_tasks() {
+  std::ostringstream out;
+  int shown = 0, more = 0;
+  stack_pool().for_each_used([&](Stack* s) {
+    Task& t = s->task;
+    if (t.state.load(std::memory_order_acquire) != TaskState::Parked) return;
+    if (shown >= 64) {
+      ++more;
+      return;
+    }
+    ++shown;
+    out << "  task " << t.id << (t.id == 1 ? " (main)" : "") << ": " << wait_reason_name(t.wait_reason);
+    if (t.wait_obj != nullptr) out << " on " << t.wait_obj;
+    out << "\n";
+  });
+  if (more > 0) out << "  ... and " << more << " more blocked tasks\n";
+  return out.str();
+}
+
+void Runtime::finish(std::exception_ptr e) noexcept {
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (e != nullptr && failure_ == nullptr) failure_ = e;
+    if (finished_) return;
+    finished_ = true;
+    shutdown_.store(true, std::memory_order_release);
+  }
+  for (Worker* v : workers_) wake_worker(v);
+}
+
+void Runtime::unwind_abandoned() {
+  Worker* w = workers_[0];
+  if (live_tasks.load(std::memory_order_acquire) == 0) return;
+  std::vector<Task*> alive;
+  stack_pool().for_each_used([&](Stack* s) {
+    TaskState st = s->task.state.load(std::memory_order_acquire);
+    if (st == TaskState::Runnable || st == TaskState::Parked) alive.push_back(&s->task);
+  });
+  for (Task* t : alive) {
+    ++abandoned_;
+    if (!t->started) {
+      t->destroy(t->obj);
+#if defined(CCB_TSAN)
+      __tsan_destroy_fiber(t->tsan_fiber);
+#endif
+      t->state.store(TaskState::Free, std::memory_order_relaxed);
+      live_tasks.fetch_sub(1, std::memory_order_relaxed);
+      continue;
+    }
+    resume_for_unwind(w, t);  // returns when the task exits (or parks again inside a destructor)
+  }
+}
+
+void Runtime::worker_main(Worker* w) {
+  set_this_worker(w);
+  init_g0(w);
+  AltStack alt;
+  schedule_loop(w);
+  set_this_worker(nullptr);
+}
+
+void Runtime::schedule_loop(Worker* w) {
+  while (Task* t = find_runnable(w)) switch_to(w, t, nullptr);
+}
+
+void Runtime::run_main(std::function<void()> main) {
+  install_overflow_handler();
+  stack_pool().configure(cfg_.stack_size);
+  stack_pool().reset_allocated();
+  for (Worker* w : workers_) stack_pool().take_slab_rest(w->stacks);
+  Worker* w0 = workers_[0];
+  set_this_worker(w0);
+  init_g0(w0);
+  AltStack alt;
+  go([this, m = std::move(main)]() mutable {
+    m();
+    finish(nullptr);
+  });
+  for (int i = 1; i < procs_; ++i) {
+    Worker* w = workers_[static_cast<std::size_t>(i)];
+    w->thread = std::thread([this, w] { worker_main(w); });
+  }
+  schedule_loop(w0);
+  for (int i = 1; i < procs_; ++i) workers_[static_cast<std::size_t>(i)]->thread.join();
+  unwind_abandoned();
+  timers.clear();
+  {
+    std::lock_guard<std::mutex> g(g_stats_mu);
+    g_last_stats = Stats{};
+    for (Worker* w : workers_) {
+      g_last_stats.tasks_spawned += w->spawned;
+      g_last_stats.steals += w->steals;
+    }
+    g_last_stats.tasks_abandoned = abandoned_;
+    g_last_stats.stacks_allocated = stack_pool().stacks_allocated();
+    g_last_stats.procs = procs_;
+  }
+  for (Worker* w : workers_) stack_pool().give_back(w->stacks);
+  set_this_worker(nullptr);
+  if (failure_ != nullptr) std::rethrow_exception(failure_);
+}
+
+}  // namespace ccb::detail
+
+namespace ccb {
+
+void run(const Config& config, std::function<void()> main) {
+  if (detail::this_worker() != nullptr) throw Panic("ccb::run called from inside a task (run is not reentrant)");
+  Config cfg = config;
+  if (cfg.procs == 0) cfg.procs = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  if (cfg.procs < 1 || cfg.procs > 1024)
+    throw ConfigError("ccb::Config::procs must be 0 (all CPUs) or 1..1024, got " + std::to_string(config.procs));
+  if (cfg.stack_size < 16 * 1024 || cfg.stack_size > 64 * 1024 * 1024)
+    throw ConfigError("ccb::Config::stack_size must be 16 KiB..64 MiB, got " + std::to_string(cfg.stack_size));
+  if (!main) throw ConfigError("ccb::run: main is empty");
+  detail::Runtime rt(cfg);
+  detail::Runtime* expected = nullptr;
+  if (!detail::g_running.compare_exchange_strong(expected, &rt))
+    throw Panic("ccb::run: another run is in progress in this process");
+  struct Clear {
+    ~Clear() { detail::g_running.store(nullptr); }
+  } clear;
+  rt.run_main(std::move(main));
+}
+
+Stats stats() {
+  if (detail::Runtime* rt = detail::g_running.load()) {
+    Stats s;
+    s.procs = rt->procs();
+    for (int i = 0; i < rt->procs(); ++i) s.tasks_spawned += rt->worker(i).spawned;  // racy estimate
+    return s;
+  }
+  std::lock_guard<std::mutex> g(detail::g_stats_mu);
+  return detail::g_last_stats;
+}
+
+}  // namespace ccb

@@ -1,0 +1,141 @@
+// runtime/src/scheduler.hpp — the M:N scheduler (Go: runtime/proc.go).
+//
+// Glossary (Go's words): a task is a G; a worker is an M bound to its own P (one OS thread per
+// proc, never more); g0 is a worker's scheduler context running on the thread's own stack;
+// runq/runnext are the worker's local queues; the global queue is sched.runq.
+//
+// Guarantees:
+//  - Blocking parks the task, never the worker: a worker blocks (futex via condition variable)
+//    only when it has found no runnable task anywhere, after a bounded spin while stealing.
+//  - A task readied by a running task goes to that worker's runnext slot and runs next (the
+//    ping-pong fast path); the displaced runnext goes to the tail of the local runq.
+//  - Work stealing: an idle worker steals half of a random victim's runq (then its runnext).
+//  - Fairness: every 61st scheduling decision looks at the global queue and the timers first, and
+//    prefers the local runq over runnext, so ping-ponging pairs cannot starve other tasks.
+//  - An idle runtime uses no CPU: idle workers sleep until work arrives or the next timer is due.
+//  - Deadlock: when the last worker goes idle, no task is runnable and no timer is pending, the
+//    run ends with ccb::Deadlock and a dump of what every blocked task waits on.
+// Concurrency:
+//  - Worker fields marked "owner" are touched only by that worker's thread.
+//  - runq_ and runnext_ are shared with thieves (lock-free, see run_queue.hpp).
+//  - Runtime::mu_ guards the global queue, the idle list and the shutdown/panic state.
+//  - Lock order (runtime/src/lock_order.md): primitive locks (channels in address order) <
+//    TimerHeap::mu < Runtime::mu_ < Worker::park_mu. Primitives release their own lock before
+//    calling ready(), as Go readies after unlock.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ccb/run.hpp"
+#include "run_queue.hpp"
+#include "stack_pool.hpp"
+#include "task.hpp"
+#include "timers.hpp"
+
+namespace ccb::detail {
+
+class Runtime;
+
+// AfterSwitch: an action run on the new context right after a switch, with the task that left.
+using AfterSwitch = void (*)(struct Worker* w, Task* from);
+
+struct alignas(64) Worker {
+  Runtime* rt = nullptr;
+  int id = 0;
+  // Shared with thieves:
+  RunQueue runq;
+  alignas(64) std::atomic<Task*> runnext{nullptr};
+  // Owner only:
+  Task g0;
+  Task* current = nullptr;
+  AfterSwitch after = nullptr;      // pending action for the context being resumed
+  Task* switch_from = nullptr;
+  void (*park_unlock)(void*) noexcept = nullptr;
+  void* park_arg = nullptr;
+  uint32_t tick = 0;
+  uint64_t rng = 0;
+  bool spinning = false;
+  LocalStackCache stacks;
+  uint64_t spawned = 0;
+  uint64_t steals = 0;
+  Task* steal_buf[RunQueue::kSize / 2];
+  std::thread thread;
+  // Idle parking, guarded by park_mu:
+  std::mutex park_mu;
+  std::condition_variable park_cv;
+  bool wake_flag = false;
+  std::atomic<bool> idle{false};    // on the runtime's idle list (written under Runtime::mu_)
+};
+
+class Runtime {
+ public:
+  explicit Runtime(const Config& cfg);
+  ~Runtime();
+  void run_main(std::function<void()> main);  // returns when main returns or the run fails
+
+  // Scheduling entry points (see scheduler.cpp).
+  void ready(Worker* w, Task* t) noexcept;
+  void push_global(Task* t) noexcept;
+  void wakep() noexcept;
+  Task* find_runnable(Worker* w);
+  Task* next_local(Worker* w) noexcept;
+
+  // End of run.
+  void finish(std::exception_ptr e) noexcept;  // main returned (e == null) or a task failed
+  bool shutting_down() const noexcept { return shutdown_.load(std::memory_order_acquire); }
+
+  // timer_became_earliest() wakes an idle worker so it re-arms its sleep for the new deadline.
+  void timer_became_earliest() noexcept;
+  TimerHeap timers;
+
+  int procs() const { return procs_; }
+  uint64_t abandoned() const { return abandoned_; }
+  const Config& config() const { return cfg_; }
+  Worker& worker(int i) { return *workers_[static_cast<std::size_t>(i)]; }
+  std::atomic<uint64_t> next_task_id{1};
+  std::atomic<int64_t> live_tasks{0};
+
+ private:
+  friend struct SchedulerAccess;
+  void worker_main(Worker* w);
+  void schedule_loop(Worker* w);
+  Task* steal(Worker* w, bool steal_runnext) noexcept;
+  Task* pop_global(Worker* w) noexcept;  // requires mu_
+  bool any_local_work() const noexcept;
+  void go_idle(Worker* w);
+  void stop_spinning(Worker* w) noexcept;
+  static void wake_worker(Worker* v) noexcept;
+  void check_deadlock_locked();           // requires mu_, all workers idle
+  std::string dump_blocked_tasks();
+  void unwind_abandoned();
+
+  const Config cfg_;
+  const int procs_;
+  std::vector<Worker*> workers_;
+  alignas(64) std::atomic<int> npidle_{0};
+  std::atomic<int> nmspinning_{0};
+  std::atomic<bool> shutdown_{false};
+  std::atomic<int64_t> global_size_{0};
+  // Guarded by mu_:
+  std::mutex mu_;
+  Task* global_head_ = nullptr;
+  Task* global_tail_ = nullptr;
+  std::vector<Worker*> idle_;
+  std::exception_ptr failure_;
+  bool finished_ = false;
+  uint64_t abandoned_ = 0;
+};
+
+// this_worker() returns the calling thread's worker, or nullptr. Not inlined, so that a task
+// resumed on another thread re-reads the thread-local instead of reusing a cached address.
+Worker* this_worker() noexcept;
+Runtime* current_runtime() noexcept;
+
+}  // namespace ccb::detail

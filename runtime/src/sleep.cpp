@@ -1,0 +1,32 @@
+// runtime/src/sleep.cpp — ccb::sleep_for / sleep_until: a timer node on the task's own stack.
+#include "ccb/errors.hpp"
+#include "ccb/time.hpp"
+#include "scheduler.hpp"
+
+namespace ccb {
+
+namespace {
+struct SleepNode : detail::TimerNode {
+  detail::Task* task = nullptr;
+};
+void wake_sleeper(detail::TimerNode* n) noexcept { detail::ready(static_cast<SleepNode*>(n)->task); }
+}  // namespace
+
+void sleep_until(Clock::time_point t) {
+  sleep_for(t - Clock::now());
+}
+
+void sleep_for(std::chrono::nanoseconds d) {
+  if (d.count() <= 0) return;
+  detail::Runtime* rt = detail::current_runtime();
+  SleepNode n;
+  n.task = detail::current_task();
+  if (rt == nullptr || n.task == nullptr) throw NotInTask("ccb::sleep_for");
+  n.when = detail::now_ns() + d.count();
+  n.fire = &wake_sleeper;
+  rt->timers.mu.lock();
+  if (rt->timers.add_locked(&n)) rt->timer_became_earliest();
+  detail::park(&detail::SpinLock::unlock_fn, &rt->timers.mu, detail::WaitReason::Sleep, nullptr);
+}
+
+}  // namespace ccb

@@ -1,0 +1,105 @@
+// runtime/src/stack_pool.hpp — task stacks: mapped in slabs, recycled, released at the end of a run.
+//
+// Guarantees:
+//  - A stack is `stack_size` bytes of address space (rounded up to pages) reserved with
+//    MAP_NORESERVE, so untouched pages cost no memory. Its Stack/Task header is at the top.
+//  - Stack overflow never goes unnoticed. While the process stays under its mapping budget
+//    (vm.max_map_count: each guard page splits a mapping, costing 2 map entries per stack), the
+//    lowest page of every stack is a PROT_NONE guard page and an overflow faults at once; the
+//    SIGSEGV handler (overflow_handler.cpp) reports it. Beyond the budget (about 28k live stacks
+//    with Debian's default 65530) stacks are unguarded and carry a canary word at their lowest
+//    address, checked each time the task parks or exits; a smashed canary aborts with the same
+//    report. The budget is why 1M tasks remain possible.
+//  - alloc()/free() on a worker's own cache take no lock; a slab is mapped under the pool mutex.
+// Concurrency: `LocalStackCache` is owner-worker only. `StackPool` fields are guarded by mu_.
+// release_all() runs with no worker running (end of ccb::run).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "task.hpp"
+
+namespace ccb::detail {
+
+constexpr uint64_t kStackCanary = 0x5ccb5ccb5ccb5ccbULL;
+
+struct Stack {
+  char* lo = nullptr;          // lowest address (guard page or canary)
+  std::size_t size = 0;        // bytes of the whole stack including the guard page
+  bool guarded = false;
+  Stack* next_free = nullptr;  // pool/cache link
+  Task task;                   // the task that runs on this stack
+};
+
+class StackPool;
+
+// LocalStackCache: a worker's private free list and its current slab. Owner worker only.
+struct LocalStackCache {
+  Stack* free = nullptr;
+  std::size_t nfree = 0;
+  char* slab_next = nullptr;   // next unused stack in the worker's current slab
+  char* slab_end = nullptr;
+};
+
+class StackPool {
+ public:
+  // configure() sets the stack size for the next run. Stacks of the previous runs are kept for
+  // reuse when the size is unchanged (first-touch page faults dominate spawning otherwise: ~12 us
+  // a page measured on this project's VMs, see workloads/spawn); a new size releases them first.
+  void configure(std::size_t stack_size);
+  std::size_t stack_size() const { return stack_size_; }
+
+  // alloc() returns a stack whose Task header is reset to a Free task.
+  Stack* alloc(LocalStackCache& cache);
+  // free() returns a stack to the worker's cache (spilling half to the pool when full).
+  void free(LocalStackCache& cache, Stack* s) noexcept;
+
+  // for_each_used() visits every stack handed out since configure() (shutdown scan). Headers of
+  // never-used stacks read as zero (untouched anonymous pages) and are skipped.
+  template <class F>
+  void for_each_used(F&& f) {
+    std::lock_guard<std::mutex> g(mu_);
+    for (const Slab& sl : slabs_)
+      for (char* p = sl.base; p < sl.base + sl.count * stack_size_; p += stack_size_)
+        if (header(p)->lo == p) f(header(p));
+  }
+  // give_back() returns a worker's cached stacks and the rest of its slab to the pool (end of run).
+  void give_back(LocalStackCache& cache) noexcept;
+  // take_slab_rest() hands a worker a leftover slab range, if any (start of run).
+  void take_slab_rest(LocalStackCache& cache) noexcept;
+  // release_all() unmaps every slab; requires no task to be running and no stack in use.
+  void release_all() noexcept;
+  void reset_allocated() noexcept { allocated_.store(0, std::memory_order_relaxed); }
+
+  uint64_t stacks_allocated() const { return allocated_.load(std::memory_order_relaxed); }
+  std::size_t usable_bytes() const;  // bytes a task can use (guard, header excluded)
+
+  Stack* header(char* lo) const { return reinterpret_cast<Stack*>(lo + stack_size_ - sizeof(Stack)); }
+
+ private:
+  struct Slab {
+    char* base;
+    std::size_t count;
+  };
+  void new_slab(LocalStackCache& cache);
+  Stack* init_stack(char* lo);
+
+  std::mutex mu_;
+  std::size_t stack_size_ = 64 * 1024;
+  // Guarded by mu_:
+  std::vector<Slab> slabs_;
+  Stack* free_ = nullptr;
+  std::size_t nfree_ = 0;
+  std::vector<std::pair<char*, char*>> rests_;  // unused tails of slabs from earlier runs
+  std::atomic<std::size_t> guarded_{0};   // stacks given a guard page this run
+  std::atomic<std::size_t> guard_budget_{0};  // set by configure(); zeroed if mprotect fails
+  std::atomic<uint64_t> allocated_{0};
+};
+
+StackPool& stack_pool();
+
+}  // namespace ccb::detail

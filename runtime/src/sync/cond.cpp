@@ -1,0 +1,45 @@
+// runtime/src/sync/cond.cpp — see ccb/cond.hpp.
+#include "ccb/cond.hpp"
+
+#include "ccb/errors.hpp"
+
+namespace ccb {
+
+void Cond::wait() {
+  detail::Waiter me;
+  me.task = detail::current_task();
+  if (me.task == nullptr) throw NotInTask("sync.Cond.Wait");
+  lock_.lock();
+  waiters_.push_back(&me);
+  try {
+    m_.unlock();  // may throw UnlockOfUnlockedMutex: then we are not waiting
+  } catch (...) {
+    waiters_.remove(&me);
+    lock_.unlock();
+    throw;
+  }
+  detail::park(&detail::SpinLock::unlock_fn, &lock_, detail::WaitReason::Cond, this);
+  m_.lock();
+}
+
+void Cond::signal() {
+  lock_.lock();
+  detail::Waiter* w = waiters_.dequeue();
+  detail::Task* t = w != nullptr ? w->task : nullptr;
+  lock_.unlock();
+  if (t != nullptr) detail::ready(t);
+}
+
+void Cond::broadcast() {
+  lock_.lock();
+  detail::WaitQueue woken;
+  while (detail::Waiter* w = waiters_.dequeue()) woken.push_back(w);
+  lock_.unlock();
+  for (detail::Waiter* w = woken.front(); w != nullptr;) {
+    detail::Waiter* next = w->next;
+    detail::ready(w->task);
+    w = next;
+  }
+}
+
+}  // namespace ccb

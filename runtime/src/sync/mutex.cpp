@@ -1,0 +1,88 @@
+// runtime/src/sync/mutex.cpp — ccb::Mutex slow paths (see ccb/mutex.hpp).
+#include "ccb/mutex.hpp"
+
+#include "../timers.hpp"
+#include "ccb/errors.hpp"
+#include "ccb/run.hpp"
+
+namespace ccb {
+
+namespace {
+// Go's starvationThresholdNs (sync/mutex.go): 1 ms.
+constexpr int64_t kStarvationNs = 1000000;
+// Spins before queueing when other workers could release the lock soon (Go: active_spin = 4).
+constexpr int kActiveSpins = 4;
+}  // namespace
+
+void Mutex::lock_slow() {
+  if (num_procs() > 1) {
+    for (int i = 0; i < kActiveSpins; ++i) {
+      for (int k = 0; k < 30; ++k) CCB_CPU_RELAX();
+      uint32_t s = state_.load(std::memory_order_relaxed);
+      if (s == 0 && state_.compare_exchange_strong(s, kLocked, std::memory_order_acquire)) return;
+    }
+  }
+  detail::Waiter me;
+  me.task = detail::current_task();
+  int64_t start = 0;
+  bool requeue = false;
+  for (;;) {
+    qlock_.lock();
+    nwait_.fetch_add(1, std::memory_order_seq_cst);
+    uint32_t s = state_.load(std::memory_order_seq_cst);
+    while (!(s & (kLocked | kStarving))) {
+      if (state_.compare_exchange_weak(s, s | kLocked, std::memory_order_seq_cst)) {
+        nwait_.fetch_sub(1, std::memory_order_relaxed);
+        qlock_.unlock();
+        return;
+      }
+    }
+    if (me.task == nullptr) {
+      nwait_.fetch_sub(1, std::memory_order_relaxed);
+      qlock_.unlock();
+      throw NotInTask("sync.Mutex.Lock");
+    }
+    if (start == 0) start = detail::now_ns();
+    if (requeue && detail::now_ns() - start > kStarvationNs)
+      state_.fetch_or(kStarving, std::memory_order_relaxed);
+    me.success = false;
+    me.ticket = start;
+    if (requeue) waiters_.push_front(&me); else waiters_.push_back(&me);
+    detail::park(&detail::SpinLock::unlock_fn, &qlock_, detail::WaitReason::Mutex, this);
+    if (me.success) return;  // ownership handed over in starvation mode
+    requeue = true;
+  }
+}
+
+void Mutex::unlock() {
+  uint32_t s = state_.load(std::memory_order_relaxed);
+  for (;;) {
+    if (!(s & kLocked)) throw UnlockOfUnlockedMutex();
+    if (s & kStarving) return unlock_slow(true);
+    if (state_.compare_exchange_weak(s, s & ~kLocked, std::memory_order_seq_cst)) break;
+  }
+  if (nwait_.load(std::memory_order_seq_cst) != 0) unlock_slow(false);
+}
+
+void Mutex::unlock_slow(bool starving) {
+  qlock_.lock();
+  detail::Waiter* w = waiters_.dequeue();
+  if (w == nullptr) {
+    if (starving) state_.store(0, std::memory_order_seq_cst);
+    qlock_.unlock();
+    return;
+  }
+  nwait_.fetch_sub(1, std::memory_order_relaxed);
+  if (starving) {
+    // Hand off: the lock stays held and now belongs to w. Leave starvation mode when w is the
+    // last waiter or did not wait long (Go: the same exit conditions).
+    w->success = true;
+    if (waiters_.empty() || detail::now_ns() - w->ticket < kStarvationNs)
+      state_.fetch_and(~kStarving, std::memory_order_relaxed);
+  }
+  detail::Task* t = w->task;
+  qlock_.unlock();
+  detail::ready(t);
+}
+
+}  // namespace ccb

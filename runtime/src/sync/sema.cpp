@@ -1,0 +1,42 @@
+// runtime/src/sync/sema.cpp — see ccb/detail/sema.hpp.
+#include "ccb/detail/sema.hpp"
+
+#include "ccb/errors.hpp"
+
+namespace ccb::detail {
+
+void Sema::acquire(WaitReason reason) {
+  int64_t c = count_.load(std::memory_order_relaxed);
+  while (c > 0)
+    if (count_.compare_exchange_weak(c, c - 1, std::memory_order_acquire)) return;
+  Waiter me;
+  me.task = current_task();
+  lock_.lock();
+  c = count_.load(std::memory_order_relaxed);
+  if (c > 0) {
+    count_.store(c - 1, std::memory_order_relaxed);
+    lock_.unlock();
+    return;
+  }
+  if (me.task == nullptr) {
+    lock_.unlock();
+    throw NotInTask(wait_reason_name(reason));
+  }
+  waiters_.push_back(&me);
+  park(&SpinLock::unlock_fn, &lock_, reason, this);
+}
+
+void Sema::release() {
+  lock_.lock();
+  Waiter* w = waiters_.dequeue();
+  if (w == nullptr) {
+    count_.fetch_add(1, std::memory_order_release);
+    lock_.unlock();
+    return;
+  }
+  Task* t = w->task;
+  lock_.unlock();
+  ready(t);
+}
+
+}  // namespace ccb::detail

@@ -1,0 +1,47 @@
+// runtime/src/sync/wait_group.cpp — see ccb/wait_group.hpp.
+#include "ccb/wait_group.hpp"
+
+#include "ccb/errors.hpp"
+
+namespace ccb {
+
+void WaitGroup::add(int64_t delta) {
+  int64_t c = count_.load(std::memory_order_relaxed);
+  int64_t n;
+  do {
+    n = c + delta;
+    if (n < 0) throw NegativeWaitGroupCounter();
+  } while (!count_.compare_exchange_weak(c, n, std::memory_order_acq_rel));
+  if (n == 0 && delta != 0) wake_all();
+}
+
+void WaitGroup::wake_all() {
+  lock_.lock();
+  detail::WaitQueue woken;
+  while (detail::Waiter* w = waiters_.dequeue()) woken.push_back(w);
+  lock_.unlock();
+  for (detail::Waiter* w = woken.front(); w != nullptr;) {
+    detail::Waiter* next = w->next;
+    detail::ready(w->task);
+    w = next;
+  }
+}
+
+void WaitGroup::wait() {
+  if (count_.load(std::memory_order_acquire) == 0) return;
+  detail::Waiter me;
+  me.task = detail::current_task();
+  lock_.lock();
+  if (count_.load(std::memory_order_acquire) == 0) {
+    lock_.unlock();
+    return;
+  }
+  if (me.task == nullptr) {
+    lock_.unlock();
+    throw NotInTask("sync.WaitGroup.Wait");
+  }
+  waiters_.push_back(&me);
+  detail::park(&detail::SpinLock::unlock_fn, &lock_, detail::WaitReason::WaitGroup, this);
+}
+
+}  // namespace ccb

@@ -1,0 +1,223 @@
+// runtime/src/task_ops.cpp — the task-level operations of task_api.hpp: spawn, park, ready,
+// yield, task entry and exit. The scheduling policy (what runs next, stealing, idling) is in
+// scheduler.cpp; the context switch itself in fiber_switch.hpp.
+#include <cstring>
+
+#include "ccb/errors.hpp"
+#include "ccb/run.hpp"
+#include "check.hpp"
+#include "fiber_switch.hpp"
+#include "overflow_handler.hpp"
+
+namespace ccb::detail {
+
+namespace {
+
+thread_local Worker* tl_worker = nullptr;
+
+// TaskUnwind is thrown out of park() in an abandoned task at shutdown, so its destructors run.
+struct TaskUnwind {};
+
+void check_canary(Task* t) noexcept {
+  Stack* s = t->stack;
+  if (s != nullptr && !s->guarded && *reinterpret_cast<const uint64_t*>(s->lo) != kStackCanary)
+    report_stack_overflow(s->size);
+}
+
+void after_park(Worker* w, Task* from) noexcept {
+  check_canary(from);
+  if (auto unlock = w->park_unlock) {
+    w->park_unlock = nullptr;
+    unlock(w->park_arg);
+  }
+}
+
+void after_yield(Worker* w, Task* from) noexcept {
+  from->state.store(TaskState::Runnable, std::memory_order_relaxed);
+  if (w->rt->shutting_down()) return;  // left runnable: unwound at shutdown
+  if (!w->runq.push(from)) w->rt->push_global(from);
+}
+
+void after_exit(Worker* w, Task* from) noexcept {
+  check_canary(from);
+#if defined(CCB_TSAN)
+  __tsan_destroy_fiber(from->tsan_fiber);
+  from->tsan_fiber = nullptr;
+#endif
+  from->state.store(TaskState::Free, std::memory_order_release);
+  w->rt->live_tasks.fetch_sub(1, std::memory_order_relaxed);
+  stack_pool().free(w->stacks, from->stack);
+}
+
+[[noreturn]] void task_exit(Worker* w) noexcept {
+  Task* next = w->rt->next_local(w);
+  switch_to(w, next != nullptr ? next : &w->g0, after_exit);
+  __builtin_unreachable();
+}
+
+void task_entry(bctx::transfer_t t) noexcept {
+  on_resumed(t);
+  Worker* w = this_worker();
+  Task* self = w->current;
+  self->started = true;
+  try {
+    self->invoke(self->obj);
+  } catch (const TaskUnwind&) {
+    // abandoned at shutdown: unwound on purpose
+  } catch (...) {
+    if (!self->unwinding) w->rt->finish(std::current_exception());
+  }
+  self->destroy(self->obj);
+  task_exit(this_worker());
+}
+
+}  // namespace
+
+__attribute__((noinline)) Worker* this_worker() noexcept {
+  asm volatile("" ::: "memory");
+  return tl_worker;
+}
+__attribute__((noinline)) void set_this_worker(Worker* w) noexcept { tl_worker = w; }
+
+Runtime* current_runtime() noexcept {
+  Worker* w = this_worker();
+  return w != nullptr ? w->rt : nullptr;
+}
+
+Task* current_task() noexcept {
+  Worker* w = this_worker();
+  if (w == nullptr || w->current == nullptr || w->current->is_g0) return nullptr;
+  return w->current;
+}
+
+const char* wait_reason_name(WaitReason r) noexcept {
+  switch (r) {
+    case WaitReason::None: return "running";
+    case WaitReason::ChanSend: return "chan send";
+    case WaitReason::ChanRecv: return "chan receive";
+    case WaitReason::Select: return "select";
+    case WaitReason::SelectNoCases: return "select (no cases)";
+    case WaitReason::NilChanSend: return "chan send (nil chan)";
+    case WaitReason::NilChanRecv: return "chan receive (nil chan)";
+    case WaitReason::Mutex: return "sync.Mutex.Lock";
+    case WaitReason::RWMutexRead: return "sync.RWMutex.RLock";
+    case WaitReason::RWMutexWrite: return "sync.RWMutex.Lock";
+    case WaitReason::WaitGroup: return "sync.WaitGroup.Wait";
+    case WaitReason::Cond: return "sync.Cond.Wait";
+    case WaitReason::Sleep: return "sleep";
+    case WaitReason::Timer: return "timer";
+    case WaitReason::Once: return "sync.Once.Do";
+    case WaitReason::Sema: return "semacquire";
+  }
+  return "unknown";
+}
+
+void park(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const void* obj) {
+  Worker* w = this_worker();
+  if (w == nullptr || w->current == nullptr || w->current->is_g0) {
+    if (unlock != nullptr) unlock(arg);
+    throw NotInTask(wait_reason_name(reason));
+  }
+  Task* self = w->current;
+  self->wait_reason = reason;
+  self->wait_obj = obj;
+  self->state.store(TaskState::Parked, std::memory_order_relaxed);
+  w->park_unlock = unlock;
+  w->park_arg = arg;
+  Task* next = self->unwinding ? nullptr : w->rt->next_local(w);
+  switch_to(w, next != nullptr ? next : &w->g0, after_park);
+  self->wait_reason = WaitReason::None;
+  if (self->unwinding) throw TaskUnwind{};
+}
+
+void ready(Task* t) noexcept {
+  Worker* w = this_worker();
+  CCB_CHECK(w != nullptr, "ready() called outside the runtime");
+  w->rt->ready(w, t);
+}
+
+Task* new_task(std::size_t size, std::size_t align, void** storage) {
+  Worker* w = this_worker();
+  if (w == nullptr) throw NotInTask("ccb::go");
+  Stack* s = stack_pool().alloc(w->stacks);
+  Task* t = &s->task;
+  char* top = reinterpret_cast<char*>(s);
+  std::size_t limit = stack_pool().usable_bytes() / 4;
+  if (size > limit) {
+    stack_pool().free(w->stacks, s);
+    throw std::length_error("ccb::go: the task's closure (" + std::to_string(size) +
+                            " bytes) exceeds a quarter of the task stack; capture large data by "
+                            "pointer or raise ccb::Config::stack_size");
+  }
+  char* p = top - size;
+  p -= reinterpret_cast<uintptr_t>(p) % (align < 16 ? 16 : align);
+  *storage = p;
+  t->state.store(TaskState::Created, std::memory_order_relaxed);
+  t->started = false;
+  t->unwinding = false;
+  t->wait_reason = WaitReason::None;
+  t->next = nullptr;
+  t->ctx = bctx::make_fcontext(p, static_cast<std::size_t>(p - s->lo), task_entry);
+  return t;
+}
+
+void spawn(Task* t, void (*invoke)(void*), void (*destroy)(void*) noexcept, void* obj) noexcept {
+  Worker* w = this_worker();
+  t->invoke = invoke;
+  t->destroy = destroy;
+  t->obj = obj;
+  t->id = w->rt->next_task_id.fetch_add(1, std::memory_order_relaxed);
+#if defined(CCB_TSAN)
+  t->tsan_fiber = __tsan_create_fiber(0);
+#endif
+  ++w->spawned;
+  w->rt->live_tasks.fetch_add(1, std::memory_order_relaxed);
+  w->rt->ready(w, t);
+}
+
+void discard_task(Task* t) noexcept {
+  Worker* w = this_worker();
+  t->state.store(TaskState::Free, std::memory_order_relaxed);
+  stack_pool().free(w->stacks, t->stack);
+}
+
+uint32_t fast_rand() noexcept {
+  Worker* w = this_worker();
+  uint64_t x = w != nullptr ? w->rng : 88172645463325252ULL;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  if (w != nullptr) w->rng = x;
+  return static_cast<uint32_t>(x >> 32);
+}
+
+// Entry for worker 0's main task and for shutdown-time unwinding (scheduler.cpp).
+void resume_for_unwind(Worker* w, Task* t) noexcept {
+  t->unwinding = true;
+  switch_to(w, t, nullptr);
+}
+
+}  // namespace ccb::detail
+
+namespace ccb {
+
+void yield() {
+  detail::Worker* w = detail::this_worker();
+  if (w == nullptr || w->current == nullptr || w->current->is_g0) return;
+  detail::Task* self = w->current;
+  if (self->unwinding) return;
+  detail::Task* next = w->rt->next_local(w);
+  if (next == nullptr) {
+    // Nothing else local: stay on this task unless the runtime is stopping.
+    if (!w->rt->shutting_down()) return;
+    next = &w->g0;
+  }
+  detail::switch_to(w, next, detail::after_yield);
+}
+
+int num_procs() {
+  detail::Runtime* rt = detail::current_runtime();
+  return rt != nullptr ? rt->procs() : 0;
+}
+
+}  // namespace ccb

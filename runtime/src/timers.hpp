@@ -1,0 +1,54 @@
+// runtime/src/timers.hpp — the runtime's timer heap (Go: runtime/time.go, one heap per run).
+//
+// Guarantees: a pending timer fires once, at or after its deadline, on some worker; fire()
+// runs without the heap lock (it may ready tasks). Idle workers sleep until the earliest deadline
+// (no polling thread); a timer that becomes the earliest wakes an idle worker so it re-arms.
+// Concurrency: heap_ and every TimerNode::index are guarded by mu. next_ mirrors the earliest
+// deadline for lock-free "anything due?" checks on the scheduling path.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "ccb/detail/task_api.hpp"
+
+namespace ccb::detail {
+
+// now_ns() returns CLOCK_MONOTONIC in nanoseconds.
+int64_t now_ns() noexcept;
+
+struct TimerNode {
+  int64_t when = 0;
+  void (*fire)(TimerNode*) noexcept = nullptr;
+  int32_t index = -1;  // position in the heap, -1 when not pending (guarded by TimerHeap::mu)
+};
+
+class TimerHeap {
+ public:
+  static constexpr int64_t kNever = INT64_MAX;
+  SpinLock mu;
+
+  // add_locked() schedules n; returns true if it became the earliest. Requires mu.
+  bool add_locked(TimerNode* n);
+  // remove_locked() unschedules n; returns true if it was pending. Requires mu.
+  bool remove_locked(TimerNode* n);
+  // run_due() fires every timer whose deadline is <= now; returns how many fired.
+  int run_due(int64_t now);
+  // clear() drops every pending timer (end of run).
+  void clear();
+
+  int64_t next_when() const noexcept { return next_.load(std::memory_order_acquire); }
+  bool empty_locked() const noexcept { return heap_.empty(); }
+
+ private:
+  void up(std::size_t i);
+  void down(std::size_t i);
+  void set(std::size_t i, TimerNode* n) { heap_[i] = n; n->index = static_cast<int32_t>(i); }
+  void update_next() { next_.store(heap_.empty() ? kNever : heap_[0]->when, std::memory_order_release); }
+
+  std::vector<TimerNode*> heap_;  // 4-ary min-heap on `when`
+  std::atomic<int64_t> next_{kNever};
+};
+
+}  // namespace ccb::detail
