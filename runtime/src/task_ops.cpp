@@ -90,6 +90,11 @@ Task* current_task() noexcept {
   return w->current;
 }
 
+bool current_task_unwinding() noexcept {
+  Task* t = current_task();
+  return t != nullptr && t->unwinding;
+}
+
 const char* wait_reason_name(WaitReason r) noexcept {
   switch (r) {
     case WaitReason::None: return "running";

@@ -29,22 +29,35 @@ void Mutex::lock_slow() {
   for (;;) {
     qlock_.lock();
     nwait_.fetch_add(1, std::memory_order_seq_cst);
+    if (start == 0) start = detail::now_ns();
+    const bool starve = requeue && detail::now_ns() - start > kStarvationNs;
     uint32_t s = state_.load(std::memory_order_seq_cst);
-    while (!(s & (kLocked | kStarving))) {
-      if (state_.compare_exchange_weak(s, s | kLocked, std::memory_order_seq_cst)) {
-        nwait_.fetch_sub(1, std::memory_order_relaxed);
-        qlock_.unlock();
-        return;
+    bool acquired = false;
+    for (;;) {
+      if (!(s & (kLocked | kStarving))) {
+        if (state_.compare_exchange_weak(s, s | kLocked, std::memory_order_seq_cst)) {
+          acquired = true;
+          break;
+        }
+        continue;
       }
+      // Starvation mode is entered only while the mutex is held, so "starving" implies
+      // "locked" and an unlock in starvation mode always has an owner to hand over from.
+      if (starve && (s & kLocked) && !(s & kStarving) &&
+          !state_.compare_exchange_weak(s, s | kStarving, std::memory_order_seq_cst))
+        continue;
+      break;
+    }
+    if (acquired) {
+      nwait_.fetch_sub(1, std::memory_order_relaxed);
+      qlock_.unlock();
+      return;
     }
     if (me.task == nullptr) {
       nwait_.fetch_sub(1, std::memory_order_relaxed);
       qlock_.unlock();
       throw NotInTask("sync.Mutex.Lock");
     }
-    if (start == 0) start = detail::now_ns();
-    if (requeue && detail::now_ns() - start > kStarvationNs)
-      state_.fetch_or(kStarving, std::memory_order_relaxed);
     me.success = false;
     me.ticket = start;
     if (requeue) waiters_.push_front(&me); else waiters_.push_back(&me);
@@ -57,7 +70,12 @@ void Mutex::lock_slow() {
 void Mutex::unlock() {
   uint32_t s = state_.load(std::memory_order_relaxed);
   for (;;) {
-    if (!(s & kLocked)) throw UnlockOfUnlockedMutex();
+    if (!(s & kLocked)) {
+      // An abandoned task being unwound at shutdown may release a lock its interrupted
+      // Cond::wait never re-acquired; that is not the caller's misuse.
+      if (detail::current_task_unwinding()) return;
+      throw UnlockOfUnlockedMutex();
+    }
     if (s & kStarving) return unlock_slow(true);
     if (state_.compare_exchange_weak(s, s & ~kLocked, std::memory_order_seq_cst)) break;
   }

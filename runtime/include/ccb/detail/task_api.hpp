@@ -139,6 +139,8 @@ class WaitQueue {
 
 // current_task() returns the running task, or nullptr outside tasks.
 Task* current_task() noexcept;
+// current_task_unwinding() is true while an abandoned task is being unwound at shutdown.
+bool current_task_unwinding() noexcept;
 
 // park() suspends the current task until ready() is called for it; see the protocol above.
 // `unlock(arg)` runs after the switch (may be null). Throws NotInTask outside a task.

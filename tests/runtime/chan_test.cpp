@@ -1,0 +1,170 @@
+// tests/runtime/chan_test.cpp — channel semantics (Go's chan.go), at procs 1, 2 and 8.
+#include <atomic>
+#include <vector>
+
+#include "procs_fixture.hpp"
+
+using ChanTest = Procs;
+CCB_INSTANTIATE_PROCS(ChanTest);
+
+TEST_P(ChanTest, UnbufferedSendBlocksUntilReceive) {
+  run([] {
+    ccb::Chan<int> ch(0);
+    std::atomic<bool> sent{false};
+    ccb::WaitGroup wg;
+    wg.add(1);
+    ccb::go([&] {
+      ch.send(7);
+      sent = true;
+      wg.done();
+    });
+    // The sender cannot complete before a receive exists: let it run as long as it wants.
+    for (int i = 0; i < 100; ++i) ccb::yield();
+    ccb::sleep_for(std::chrono::milliseconds(2));
+    EXPECT_FALSE(sent.load());
+    EXPECT_EQ(ch.recv(), 7);
+    wg.wait();
+    EXPECT_TRUE(sent.load());
+  });
+}
+
+TEST_P(ChanTest, BufferedIsFifoAndBlocksWhenFull) {
+  run([] {
+    ccb::Chan<int> ch(3);
+    EXPECT_EQ(ch.cap(), 3u);
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(ch.try_send(i));
+    EXPECT_FALSE(ch.try_send(99));
+    EXPECT_EQ(ch.len(), 3u);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(ch.recv(), i);
+    auto [ok, v] = ch.try_recv();
+    EXPECT_FALSE(ok);
+    EXPECT_FALSE(v.has_value());
+  });
+}
+
+TEST_P(ChanTest, PerProducerFifoWithManyProducers) {
+  for (int cap : {0, 16}) {
+    run([cap] {
+      constexpr int kProducers = 8, kPer = 5000;
+      ccb::Chan<std::pair<int, int>> ch(static_cast<std::size_t>(cap));
+      ccb::WaitGroup wg;
+      for (int p = 0; p < kProducers; ++p) {
+        wg.add(1);
+        ccb::go([&, p] {
+          for (int i = 0; i < kPer; ++i) ch.send({p, i});
+          wg.done();
+        });
+      }
+      ccb::go([&] {
+        wg.wait();
+        ch.close();
+      });
+      std::vector<int> next(kProducers, 0);
+      long total = 0;
+      for (auto [p, i] : ch) {
+        ASSERT_EQ(i, next[p]) << "producer " << p << " out of order";
+        ++next[p];
+        ++total;
+      }
+      EXPECT_EQ(total, long{kProducers} * kPer);
+    });
+  }
+}
+
+TEST_P(ChanTest, CloseWakesAllReceiversAndFailsBlockedSenders) {
+  run([] {
+    ccb::Chan<int> rx(0), tx(0);
+    std::atomic<int> got_closed{0}, send_failed{0};
+    ccb::WaitGroup wg;
+    for (int i = 0; i < 10; ++i) {
+      wg.add(2);
+      ccb::go([&] {
+        if (!rx.recv()) ++got_closed;
+        wg.done();
+      });
+      ccb::go([&] {
+        try {
+          tx.send(1);
+        } catch (const ccb::SendOnClosedChannel&) {
+          ++send_failed;
+        }
+        wg.done();
+      });
+    }
+    ccb::sleep_for(std::chrono::milliseconds(5));
+    rx.close();
+    tx.close();
+    wg.wait();
+    EXPECT_EQ(got_closed.load(), 10);
+    EXPECT_EQ(send_failed.load(), 10);
+  });
+}
+
+TEST_P(ChanTest, ClosedBufferedChannelDrainsThenReportsClosed) {
+  run([] {
+    ccb::Chan<std::string> ch(4);
+    ch.send("a");
+    ch.send("b");
+    ch.close();
+    EXPECT_EQ(ch.recv(), "a");
+    EXPECT_EQ(ch.recv(), "b");
+    EXPECT_EQ(ch.recv(), std::nullopt);
+    auto [ok, v] = ch.try_recv();
+    EXPECT_TRUE(ok);
+    EXPECT_FALSE(v.has_value());
+  });
+}
+
+TEST_P(ChanTest, MisuseThrowsGoPanics) {
+  run([] {
+    ccb::Chan<int> ch(1);
+    ch.close();
+    try {
+      ch.send(1);
+      ADD_FAILURE() << "send on closed channel did not throw";
+    } catch (const ccb::SendOnClosedChannel& e) {
+      EXPECT_STREQ(e.what(), "send on closed channel");
+    }
+    EXPECT_THROW(ch.try_send(1), ccb::SendOnClosedChannel);
+    try {
+      ch.close();
+      ADD_FAILURE() << "close of closed channel did not throw";
+    } catch (const ccb::CloseOfClosedChannel& e) {
+      EXPECT_STREQ(e.what(), "close of closed channel");
+    }
+    ccb::Chan<int> nil;
+    EXPECT_TRUE(nil.is_nil());
+    try {
+      nil.close();
+      ADD_FAILURE() << "close of nil channel did not throw";
+    } catch (const ccb::CloseOfNilChannel& e) {
+      EXPECT_STREQ(e.what(), "close of nil channel");
+    }
+    EXPECT_FALSE(nil.try_send(1));
+    EXPECT_FALSE(nil.try_recv().first);
+  });
+}
+
+TEST_P(ChanTest, DirectionalViewsAndMoveOnlyValues) {
+  run([] {
+    ccb::Chan<std::unique_ptr<int>> ch(0);
+    ccb::SendChan<std::unique_ptr<int>> out = ch;
+    ccb::RecvChan<std::unique_ptr<int>> in = ch;
+    ccb::go([out]() mutable {
+      for (int i = 0; i < 100; ++i) out.send(std::make_unique<int>(i));
+      out.close();
+    });
+    int expect = 0;
+    for (auto& p : in) EXPECT_EQ(*p, expect++);
+    EXPECT_EQ(expect, 100);
+  });
+}
+
+TEST(ChanOutsideTask, BlockingOpOutsideRunThrowsNotInTask) {
+  ccb::Chan<int> ch(0);
+  EXPECT_THROW(ch.send(1), ccb::NotInTask);
+  EXPECT_THROW(ch.recv(), ccb::NotInTask);
+  ccb::Chan<int> buf(1);
+  EXPECT_TRUE(buf.try_send(1));  // non-blocking ops work anywhere
+  EXPECT_EQ(buf.try_recv().second, 1);
+}

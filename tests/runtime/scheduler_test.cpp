@@ -1,0 +1,158 @@
+// tests/runtime/scheduler_test.cpp — run/go/yield, errors from tasks, deadlock detection, stack
+// overflow, Config validation.
+#include <atomic>
+#include <thread>
+
+#include "procs_fixture.hpp"
+
+using SchedulerTest = Procs;
+CCB_INSTANTIATE_PROCS(SchedulerTest);
+
+TEST_P(SchedulerTest, RunReturnsWhenMainReturnsAndAbandonsTheRest) {
+  run([] {
+    ccb::Chan<int> never(0);
+    for (int i = 0; i < 10; ++i) ccb::go([never]() mutable { never.recv(); });
+    ccb::yield();
+  });
+  EXPECT_EQ(ccb::stats().tasks_abandoned, 10u);
+}
+
+TEST_P(SchedulerTest, AbandonedTasksAreUnwound) {
+  static std::atomic<int> destroyed{0};
+  destroyed = 0;
+  struct Guard {
+    ~Guard() { ++destroyed; }
+  };
+  run([] {
+    ccb::Chan<int> never(0);
+    for (int i = 0; i < 5; ++i)
+      ccb::go([never]() mutable {
+        Guard g;
+        never.recv();
+      });
+    ccb::sleep_for(std::chrono::milliseconds(2));
+  });
+  EXPECT_EQ(destroyed.load(), 5);
+}
+
+TEST_P(SchedulerTest, ExceptionInTaskEndsRunAndIsRethrown) {
+  EXPECT_THROW(run([] {
+                 ccb::go([] { throw std::runtime_error("boom"); });
+                 ccb::Chan<int>(0).recv();
+               }),
+               std::runtime_error);
+}
+
+TEST_P(SchedulerTest, TwoTaskDeadlockIsReported) {
+  auto t0 = std::chrono::steady_clock::now();
+  try {
+    run([] {
+      ccb::Chan<int> a(0), b(0);
+      ccb::go([&] {
+        a.recv();
+        b.send(1);
+      });
+      b.recv();
+      a.send(1);
+    });
+    FAIL() << "no deadlock reported";
+  } catch (const ccb::Deadlock& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("all tasks are asleep - deadlock!"), std::string::npos);
+    EXPECT_NE(msg.find("(main): chan receive"), std::string::npos) << msg;
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
+}
+
+TEST_P(SchedulerTest, PendingTimerIsNotADeadlock) {
+  run([] {
+    ccb::Chan<int> ch(0);
+    ccb::go([&] {
+      ccb::sleep_for(std::chrono::milliseconds(20));
+      ch.send(1);
+    });
+    EXPECT_EQ(ch.recv(), 1);
+  });
+}
+
+TEST_P(SchedulerTest, YieldLetsOthersRun) {
+  run([] {
+    std::atomic<int> turns{0};
+    ccb::WaitGroup wg;
+    for (int t = 0; t < 4; ++t) {
+      wg.add(1);
+      ccb::go([&] {
+        for (int i = 0; i < 1000; ++i) {
+          ++turns;
+          ccb::yield();
+        }
+        wg.done();
+      });
+    }
+    wg.wait();
+    EXPECT_EQ(turns.load(), 4000);
+  });
+}
+
+TEST_P(SchedulerTest, SkynetSmall) {
+  run([] {
+    std::function<void(ccb::Chan<long>, long, long)> sky = [&](ccb::Chan<long> c, long num, long size) {
+      if (size == 1) return c.send(num);
+      ccb::Chan<long> rc(0);
+      for (long i = 0; i < 10; ++i) ccb::go(sky, rc, num + i * (size / 10), size / 10);
+      long sum = 0;
+      for (int i = 0; i < 10; ++i) sum += *rc.recv();
+      c.send(sum);
+    };
+    ccb::Chan<long> c(0);
+    ccb::go(sky, c, 0L, 100000L);
+    EXPECT_EQ(c.recv(), 100000L * 99999 / 2);
+  });
+}
+
+TEST(Config, InvalidValuesThrowConfigError) {
+  ccb::Config c;
+  c.procs = -1;
+  EXPECT_THROW(ccb::run(c, [] {}), ccb::ConfigError);
+  c.procs = 100000;
+  try {
+    ccb::run(c, [] {});
+    FAIL();
+  } catch (const ccb::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("procs"), std::string::npos);
+  }
+  c.procs = 1;
+  c.stack_size = 1024;
+  EXPECT_THROW(ccb::run(c, [] {}), ccb::ConfigError);
+}
+
+TEST(Config, RunInsideTaskThrows) {
+  ccb::Config c;
+  c.procs = 1;
+  ccb::run(c, [] { EXPECT_THROW(ccb::run([] {}), ccb::Panic); });
+}
+
+TEST(Config, GoOutsideRunThrowsNotInTask) { EXPECT_THROW(ccb::go([] {}), ccb::NotInTask); }
+
+namespace {
+int recurse(int depth) {
+  volatile char buf[512];
+  buf[0] = static_cast<char>(depth);
+  return depth > 1000000 ? buf[0] : recurse(depth + 1) + buf[0];
+}
+}  // namespace
+
+TEST(StackOverflowDeathTest, ReportedWithStackSize) {
+#if defined(CCB_ASAN)
+  GTEST_SKIP() << "AddressSanitizer reports stack overflows itself";
+#endif
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        ccb::Config c;
+        c.procs = 1;
+        c.stack_size = 64 * 1024;
+        ccb::run(c, [] { ccb::go([] { recurse(0); }); ccb::yield(); });
+      },
+      "task stack overflow \\(stack size 65536 bytes\\); raise ccb::Config::stack_size");
+}

@@ -1,0 +1,233 @@
+// tests/runtime/sync_test.cpp — Mutex, RWMutex, WaitGroup, Once, Cond (Go's sync), procs 1/2/8.
+#include <atomic>
+#include <mutex>
+#include <shared_mutex>
+
+#include "procs_fixture.hpp"
+
+using SyncTest = Procs;
+CCB_INSTANTIATE_PROCS(SyncTest);
+
+TEST_P(SyncTest, MutexCounterExactUnderContention) {
+  run([] {
+    ccb::Mutex mu;
+    long counter = 0;
+    std::atomic<int> inside{0};
+    ccb::WaitGroup wg;
+    constexpr int kTasks = 16, kIters = 5000;
+    for (int t = 0; t < kTasks; ++t) {
+      wg.add(1);
+      ccb::go([&] {
+        for (int i = 0; i < kIters; ++i) {
+          std::lock_guard<ccb::Mutex> g(mu);
+          EXPECT_EQ(inside.fetch_add(1), 0);
+          ++counter;
+          if (i % 64 == 0) ccb::yield();  // hold the lock across a reschedule
+          inside.fetch_sub(1);
+        }
+        wg.done();
+      });
+    }
+    wg.wait();
+    EXPECT_EQ(counter, long{kTasks} * kIters);
+  });
+}
+
+TEST_P(SyncTest, MutexNoWaiterStarves) {
+  // A hog re-locks immediately; a second task must still get the mutex (starvation mode).
+  run([] {
+    ccb::Mutex mu;
+    std::atomic<bool> stop{false};
+    std::atomic<long> hog_rounds{0};
+    ccb::WaitGroup wg;
+    wg.add(1);
+    ccb::go([&] {
+      while (!stop) {
+        mu.lock();
+        ccb::sleep_for(std::chrono::microseconds(100));
+        mu.unlock();
+        ++hog_rounds;
+      }
+      wg.done();
+    });
+    ccb::sleep_for(std::chrono::milliseconds(1));
+    for (int i = 0; i < 5; ++i) {
+      mu.lock();
+      mu.unlock();
+    }
+    stop = true;
+    wg.wait();
+    SUCCEED() << hog_rounds.load();
+  });
+}
+
+TEST_P(SyncTest, MutexMisuse) {
+  run([] {
+    ccb::Mutex mu;
+    try {
+      mu.unlock();
+      ADD_FAILURE();
+    } catch (const ccb::UnlockOfUnlockedMutex& e) {
+      EXPECT_STREQ(e.what(), "sync: unlock of unlocked mutex");
+    }
+    EXPECT_TRUE(mu.try_lock());
+    EXPECT_FALSE(mu.try_lock());
+    mu.unlock();
+    ccb::RWMutex rw;
+    EXPECT_THROW(rw.unlock(), ccb::UnlockOfUnlockedMutex);
+    EXPECT_THROW(rw.unlock_shared(), ccb::UnlockOfUnlockedMutex);
+    rw.lock();  // still usable after the misuse
+    rw.unlock();
+  });
+}
+
+TEST_P(SyncTest, RWMutexReadersShareWritersExclude) {
+  run([] {
+    ccb::RWMutex rw;
+    long value = 0;
+    std::atomic<int> readers{0}, writers{0};
+    ccb::WaitGroup wg;
+    for (int t = 0; t < 8; ++t) {
+      wg.add(1);
+      ccb::go([&, t] {
+        for (int i = 0; i < 2000; ++i) {
+          if ((i + t) % 10 == 0) {
+            std::lock_guard<ccb::RWMutex> g(rw);
+            EXPECT_EQ(writers.fetch_add(1), 0);
+            EXPECT_EQ(readers.load(), 0);
+            ++value;
+            writers.fetch_sub(1);
+          } else {
+            std::shared_lock<ccb::RWMutex> g(rw);
+            readers.fetch_add(1);
+            EXPECT_EQ(writers.load(), 0);
+            if (i % 50 == 0) ccb::yield();
+            readers.fetch_sub(1);
+          }
+        }
+        wg.done();
+      });
+    }
+    wg.wait();
+    EXPECT_EQ(value, 8 * 200);
+  });
+}
+
+TEST_P(SyncTest, WaitGroupJoins100kTasks) {
+  run([] {
+    ccb::WaitGroup wg;
+    std::atomic<long> n{0};
+    for (int i = 0; i < 100000; ++i) {
+      wg.add(1);
+      ccb::go([&] {
+        n.fetch_add(1, std::memory_order_relaxed);
+        wg.done();
+      });
+    }
+    wg.wait();
+    EXPECT_EQ(n.load(), 100000);
+  });
+  EXPECT_EQ(ccb::stats().tasks_abandoned, 0u);
+  EXPECT_EQ(ccb::stats().tasks_spawned, 100001u);
+}
+
+TEST_P(SyncTest, WaitGroupNegativeCounterThrowsAndKeepsCount) {
+  run([] {
+    ccb::WaitGroup wg;
+    wg.add(1);
+    try {
+      wg.add(-2);
+      ADD_FAILURE();
+    } catch (const ccb::NegativeWaitGroupCounter& e) {
+      EXPECT_STREQ(e.what(), "sync: negative WaitGroup counter");
+    }
+    EXPECT_EQ(wg.count(), 1);
+    wg.done();
+    wg.wait();
+  });
+}
+
+TEST_P(SyncTest, OnceRunsExactlyOnce) {
+  run([] {
+    ccb::Once once;
+    std::atomic<int> calls{0}, after{0};
+    ccb::WaitGroup wg;
+    for (int i = 0; i < 50; ++i) {
+      wg.add(1);
+      ccb::go([&] {
+        once.call([&] {
+          ccb::sleep_for(std::chrono::milliseconds(1));
+          ++calls;
+        });
+        EXPECT_EQ(calls.load(), 1);  // nobody returns before f finished
+        ++after;
+        wg.done();
+      });
+    }
+    wg.wait();
+    EXPECT_EQ(calls.load(), 1);
+    EXPECT_EQ(after.load(), 50);
+  });
+}
+
+TEST_P(SyncTest, CondSignalWakesOneWaiter) {
+  run([] {
+    ccb::Mutex mu;
+    ccb::Cond cond(mu);
+    int woke = 0;
+    bool waiting = false, go = false;
+    ccb::go([&] {
+      std::unique_lock<ccb::Mutex> g(mu);
+      waiting = true;
+      while (!go) cond.wait();
+      ++woke;
+    });
+    for (;;) {
+      std::unique_lock<ccb::Mutex> g(mu);
+      if (waiting) {
+        go = true;
+        cond.signal();
+        break;
+      }
+      g.unlock();
+      ccb::yield();
+      ccb::sleep_for(std::chrono::microseconds(50));
+    }
+    for (;;) {
+      std::unique_lock<ccb::Mutex> g(mu);
+      if (woke == 1) break;
+      g.unlock();
+      ccb::sleep_for(std::chrono::microseconds(50));
+    }
+    cond.signal();  // no waiter: a no-op
+  });
+}
+
+TEST_P(SyncTest, CondSignalAndBroadcast) {
+  run([] {
+    ccb::Mutex mu;
+    ccb::Cond cond(mu);
+    int ready = 0, woke = 0;
+    bool go = false;
+    ccb::WaitGroup wg;
+    for (int i = 0; i < 10; ++i) {
+      wg.add(1);
+      ccb::go([&] {
+        std::unique_lock<ccb::Mutex> g(mu);
+        ++ready;
+        cond.broadcast();  // wake the main task (signal could wake a sibling instead)
+        while (!go) cond.wait();
+        ++woke;
+        wg.done();
+      });
+    }
+    {
+      std::unique_lock<ccb::Mutex> g(mu);
+      while (ready < 10) cond.wait();
+      go = true;
+      cond.broadcast();
+    }
+    wg.wait();
+    EXPECT_EQ(woke, 10);
+  });
+}
