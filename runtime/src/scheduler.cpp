@@ -118,6 +118,7 @@ void Runtime::wakep() noexcept {
       v = idle_.back();
       idle_.pop_back();
       v->idle.store(false, std::memory_order_relaxed);
+      v->spinning = true;  // handed over under mu_: v reads it after leaving go_idle (under mu_)
       npidle_.fetch_sub(1, std::memory_order_relaxed);
     }
   }
@@ -127,7 +128,6 @@ void Runtime::wakep() noexcept {
   }
   {
     std::lock_guard<std::mutex> g(v->park_mu);
-    v->spinning = true;  // handed over: v owns one unit of nmspinning_
     v->wake_flag = true;
   }
   v->park_cv.notify_one();
@@ -235,16 +235,18 @@ Task* Runtime::find_runnable(Worker* w) {
 }
 
 void Runtime::go_idle(Worker* w) {
+  // Stop spinning before becoming visible as idle: from then on wakep() may hand this worker a
+  // new spinning unit (it writes w->spinning under park_mu).
+  if (w->spinning) {
+    w->spinning = false;
+    nmspinning_.fetch_sub(1, std::memory_order_acq_rel);
+  }
   {
     std::lock_guard<std::mutex> g(mu_);
     if (shutdown_.load(std::memory_order_relaxed) || global_head_ != nullptr) return;
     w->idle.store(true, std::memory_order_relaxed);
     idle_.push_back(w);
     if (npidle_.fetch_add(1, std::memory_order_acq_rel) + 1 == procs_) check_deadlock_locked();
-  }
-  if (w->spinning) {
-    w->spinning = false;
-    nmspinning_.fetch_sub(1, std::memory_order_acq_rel);
   }
   // Re-check after advertising idleness: work pushed before we were visible must not be missed.
   bool sleep = !any_local_work() && !shutdown_.load(std::memory_order_acquire) &&

@@ -105,8 +105,9 @@ TEST_P(SchedulerTest, SkynetSmall) {
       c.send(sum);
     };
     ccb::Chan<long> c(0);
-    ccb::go(sky, c, 0L, 100000L);
-    EXPECT_EQ(c.recv(), 100000L * 99999 / 2);
+    const long size = kManyTasks >= 100000 ? 100000 : 1000;
+    ccb::go(sky, c, 0L, size);
+    EXPECT_EQ(c.recv(), size * (size - 1) / 2);
   });
 }
 

@@ -117,7 +117,7 @@ TEST_P(SyncTest, WaitGroupJoins100kTasks) {
   run([] {
     ccb::WaitGroup wg;
     std::atomic<long> n{0};
-    for (int i = 0; i < 100000; ++i) {
+    for (int i = 0; i < kManyTasks; ++i) {
       wg.add(1);
       ccb::go([&] {
         n.fetch_add(1, std::memory_order_relaxed);
@@ -125,10 +125,10 @@ TEST_P(SyncTest, WaitGroupJoins100kTasks) {
       });
     }
     wg.wait();
-    EXPECT_EQ(n.load(), 100000);
+    EXPECT_EQ(n.load(), kManyTasks);
   });
   EXPECT_EQ(ccb::stats().tasks_abandoned, 0u);
-  EXPECT_EQ(ccb::stats().tasks_spawned, 100001u);
+  EXPECT_EQ(ccb::stats().tasks_spawned, static_cast<uint64_t>(kManyTasks) + 1);
 }
 
 TEST_P(SyncTest, WaitGroupNegativeCounterThrowsAndKeepsCount) {

@@ -1,0 +1,171 @@
+// tests/runtime/context_test.cpp — ccb context (Go: context/context_test.go): background,
+// cancellation through large trees, deadlines, values, unlinking of finished children.
+#include <gtest/gtest.h>
+
+#include <ccb/runtime.hpp>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "procs_fixture.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+class ContextTest : public Procs {};
+INSTANTIATE_TEST_SUITE_P(, ContextTest, ::testing::Values(1, 2),
+                         [](const ::testing::TestParamInfo<int>& i) { return "procs" + std::to_string(i.param); });
+
+bool is_closed(const ccb::Context& c) {
+  auto [ready, v] = c.done().try_recv();
+  return ready && !v.has_value();
+}
+
+TEST(Context, BackgroundIsNeverCancelled) {
+  ccb::Context bg = ccb::background();
+  EXPECT_TRUE(bg.done().is_nil());
+  EXPECT_EQ(bg.err(), ccb::ContextError::None);
+  EXPECT_FALSE(bg.deadline().has_value());
+  EXPECT_FALSE(bg.value(std::string("k")).has_value());
+  EXPECT_EQ(bg.num_children(), 0u);
+  ccb::run([bg] {
+    int i = ccb::select(ccb::recv_case(bg.done()), ccb::default_case());
+    EXPECT_EQ(i, 1);
+  });
+}
+
+TEST_P(ContextTest, CancelClosesDoneOnceAndIsIdempotent) {
+  run([] {
+    auto [ctx, cancel] = ccb::with_cancel(ccb::background());
+    EXPECT_FALSE(ctx.done().is_nil());
+    EXPECT_EQ(ctx.err(), ccb::ContextError::None);
+    ccb::WaitGroup wg;
+    wg.add(3);
+    for (int i = 0; i < 3; ++i)
+      ccb::go([&wg, c = ctx] {
+        EXPECT_FALSE(c.done().chan().recv().has_value());
+        wg.done();
+      });
+    ccb::go(cancel);
+    cancel();
+    cancel();
+    wg.wait();
+    EXPECT_EQ(ctx.err(), ccb::ContextError::Canceled);
+    EXPECT_STREQ(ccb::message(ctx.err()), "context canceled");
+    EXPECT_TRUE(is_closed(ctx));
+  });
+}
+
+TEST_P(ContextTest, CancellationReachesTenThousandDescendants) {
+  run([] {
+    auto [root, cancel] = ccb::with_cancel(ccb::background());
+    std::vector<ccb::Context> level{root}, all;
+    std::vector<ccb::CancelFunc> cancels;
+    for (int depth = 0; depth < 4; ++depth) {  // 10 + 100 + 1000 + 10000 descendants
+      std::vector<ccb::Context> next;
+      for (auto& p : level)
+        for (int k = 0; k < 10; ++k) {
+          ccb::Context parent = (k % 3 == 0) ? ccb::with_value(p, std::string("d"), depth) : p;
+          auto [c, cf] = ccb::with_cancel(parent);
+          next.push_back(c);
+          cancels.push_back(cf);
+        }
+      all.insert(all.end(), next.begin(), next.end());
+      level = std::move(next);
+    }
+    ASSERT_EQ(all.size(), 11110u);
+    EXPECT_EQ(root.num_children(), 10u);
+    ccb::WaitGroup wg;
+    wg.add(100);
+    for (int i = 0; i < 100; ++i)
+      ccb::go([&wg, c = all[all.size() - 1 - i * 7]] {
+        c.done().chan().recv();
+        wg.done();
+      });
+    cancel();
+    wg.wait();
+    int open = 0;
+    for (auto& c : all) open += (is_closed(c) && c.err() == ccb::ContextError::Canceled) ? 0 : 1;
+    EXPECT_EQ(open, 0);
+    EXPECT_EQ(root.num_children(), 0u);
+  });
+}
+
+TEST(Context, ValuesWalkUpTheChainNearestFirst) {
+  static const int kTag = 0;
+  ccb::Context a = ccb::with_value(ccb::background(), std::string("user"), std::string("ann"));
+  ccb::Context b = ccb::with_value(a, &kTag, 42);
+  auto [c, cancel] = ccb::with_cancel(b);
+  ccb::Context d = ccb::with_value(c, std::string("user"), std::string("bob"));
+  EXPECT_EQ(std::any_cast<std::string>(d.value(std::string("user"))), "bob");
+  EXPECT_EQ(std::any_cast<std::string>(c.value(std::string("user"))), "ann");
+  EXPECT_EQ(std::any_cast<int>(d.value(&kTag)), 42);
+  EXPECT_FALSE(d.value(std::string("missing")).has_value());
+  static const int kOther = 0;
+  EXPECT_FALSE(d.value(&kOther).has_value());
+  cancel();
+  EXPECT_EQ(d.err(), ccb::ContextError::Canceled);  // value nodes report their ancestor's state
+  EXPECT_TRUE(is_closed(d));
+}
+
+TEST_P(ContextTest, FinishedChildrenAreUnlinkedFromTheParent) {
+  run([] {
+    auto [parent, cancel] = ccb::with_cancel(ccb::background());
+    for (int i = 0; i < 100000; ++i) {
+      auto [c, cf] = ccb::with_cancel(parent);
+      if (i % 2) cf();  // cancelled: unlinked at once; otherwise unlinked when destroyed
+    }
+    EXPECT_EQ(parent.num_children(), 0u);
+    auto [c1, f1] = ccb::with_cancel(parent);
+    auto [c2, f2] = ccb::with_timeout(ccb::with_value(parent, std::string("k"), 1), 1h);
+    EXPECT_EQ(parent.num_children(), 2u);
+    f2();
+    EXPECT_EQ(parent.num_children(), 1u);
+    cancel();
+    EXPECT_EQ(c1.err(), ccb::ContextError::Canceled);
+    EXPECT_EQ(c2.err(), ccb::ContextError::Canceled);
+  });
+}
+
+TEST_P(ContextTest, TimeoutCancelsWithDeadlineExceeded) {
+  run([] {
+    auto t0 = ccb::Clock::now();
+    auto [ctx, cancel] = ccb::with_timeout(ccb::background(), 20ms);
+    auto [child, cc] = ccb::with_cancel(ctx);
+    ASSERT_TRUE(ctx.deadline().has_value());
+    EXPECT_EQ(child.deadline(), ctx.deadline());
+    EXPECT_FALSE(child.done().chan().recv().has_value());
+    EXPECT_GE(ccb::Clock::now() - t0, 20ms);
+    EXPECT_EQ(ctx.err(), ccb::ContextError::DeadlineExceeded);
+    EXPECT_EQ(child.err(), ccb::ContextError::DeadlineExceeded);
+    EXPECT_STREQ(ccb::message(ctx.err()), "context deadline exceeded");
+    cancel();  // no effect after the deadline: the first cause wins
+    EXPECT_EQ(ctx.err(), ccb::ContextError::DeadlineExceeded);
+  });
+}
+
+TEST_P(ContextTest, DeadlineRules) {
+  run([] {
+    auto [past, c1] = ccb::with_deadline(ccb::background(), ccb::Clock::now() - 1s);
+    EXPECT_EQ(past.err(), ccb::ContextError::DeadlineExceeded);
+    EXPECT_TRUE(is_closed(past));
+    auto [outer, c2] = ccb::with_timeout(ccb::background(), 1h);
+    auto [inner, c3] = ccb::with_timeout(outer, 2h);  // the parent's earlier deadline is kept
+    EXPECT_EQ(inner.deadline(), outer.deadline());
+    auto [early, c4] = ccb::with_timeout(ccb::background(), 10ms);
+    c4();  // cancelled before the deadline: its timer is stopped, the cause stays Canceled
+    ccb::sleep_for(30ms);
+    EXPECT_EQ(early.err(), ccb::ContextError::Canceled);
+    c3();
+    auto [late, c5] = ccb::with_cancel(inner);  // child of a cancelled parent starts cancelled
+    EXPECT_EQ(late.err(), ccb::ContextError::Canceled);
+    EXPECT_TRUE(is_closed(late));
+  });
+}
+
+TEST(Context, TimeoutOutsideATaskThrowsNotInTask) {
+  EXPECT_THROW(ccb::with_timeout(ccb::background(), 1s), ccb::NotInTask);
+}
+
+}  // namespace

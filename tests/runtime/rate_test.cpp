@@ -1,0 +1,169 @@
+// tests/runtime/rate_test.cpp — ccb::rate (Go: golang.org/x/time/rate rate_test.go): token bucket
+// refill, reservations, wait with cancellation, fixed vs sliding windows at a boundary.
+#include <gtest/gtest.h>
+
+#include <ccb/runtime.hpp>
+#include <chrono>
+#include <string>
+
+#include "procs_fixture.hpp"
+
+using namespace std::chrono_literals;
+using ccb::rate::Limiter;
+using ccb::rate::WaitStatus;
+
+namespace {
+
+class RateTest : public Procs {};
+INSTANTIATE_TEST_SUITE_P(, RateTest, ::testing::Values(1, 2),
+                         [](const ::testing::TestParamInfo<int>& i) { return "procs" + std::to_string(i.param); });
+
+TEST(Rate, AllowAdmitsBurstThenRefillsAtTheRate) {
+  Limiter lim(10, 5);
+  auto t0 = ccb::Clock::now();
+  int n = 0;
+  for (int i = 0; i < 10; ++i) n += lim.allow_n_at(t0, 1);
+  EXPECT_EQ(n, 5);
+  EXPECT_FALSE(lim.allow_n_at(t0 + 50ms, 1));
+  EXPECT_TRUE(lim.allow_n_at(t0 + 100ms, 1));
+  EXPECT_FALSE(lim.allow_n_at(t0 + 100ms, 1));
+  EXPECT_FALSE(lim.allow_n_at(t0 + 10s, 6));  // more than burst: never
+  EXPECT_TRUE(lim.allow_n_at(t0 + 10s, 5));   // refill is capped at burst
+  EXPECT_FALSE(lim.allow_n_at(t0 + 10s, 1));
+}
+
+// Real time: count admissions against the elapsed time this test measures itself.
+TEST_P(RateTest, RefillRateHoldsWithinFivePercentOverHalfASecond) {
+  run([] {
+    constexpr double kRate = 2000;
+    constexpr int kBurst = 200;  // absorbs scheduling gaps up to 100 ms without losing tokens
+    auto t0 = ccb::Clock::now();
+    Limiter lim(kRate, kBurst);
+    long admitted = 0;
+    ccb::Clock::time_point t1;
+    do {
+      while (lim.allow()) ++admitted;
+      ccb::sleep_for(1ms);
+      t1 = ccb::Clock::now();
+    } while (t1 - t0 < 600ms);
+    while (lim.allow()) ++admitted;
+    double elapsed = std::chrono::duration<double>(ccb::Clock::now() - t0).count();
+    double expected = kBurst + kRate * elapsed;
+    EXPECT_LE(admitted, expected + 1);
+    EXPECT_GE(admitted, 0.95 * expected) << "elapsed " << elapsed;
+  });
+}
+
+TEST(Rate, ReservationsQueueAndCancelGivesTokensBack) {
+  Limiter lim(10, 1);
+  auto t0 = ccb::Clock::now();
+  auto r1 = lim.reserve_at(t0, 1);
+  ASSERT_TRUE(r1.ok());
+  EXPECT_EQ(r1.delay_from(t0), 0ns);
+  auto r2 = lim.reserve_at(t0, 1);
+  EXPECT_EQ(r2.delay_from(t0), 100ms);
+  EXPECT_NEAR(lim.tokens_at(t0), -1.0, 1e-9);
+  r2.cancel_at(t0);
+  EXPECT_NEAR(lim.tokens_at(t0), 0.0, 1e-9);
+  EXPECT_FALSE(lim.reserve_at(t0, 2).ok());
+}
+
+TEST_P(RateTest, WaitParksUntilATokenIsDue) {
+  run([] {
+    Limiter lim(50, 1);
+    EXPECT_EQ(lim.wait(ccb::background()), WaitStatus::Ok);  // full bucket: at once
+    auto t0 = ccb::Clock::now();
+    EXPECT_EQ(lim.wait(ccb::background()), WaitStatus::Ok);
+    EXPECT_GE(ccb::Clock::now() - t0, 15ms);
+    EXPECT_EQ(lim.wait(ccb::background(), 2), WaitStatus::ExceedsBurst);
+  });
+}
+
+TEST_P(RateTest, WaitRespectsCancellation) {
+  run([] {
+    Limiter lim(1, 1);
+    ASSERT_TRUE(lim.allow());
+    auto [ctx, cancel] = ccb::with_cancel(ccb::background());
+    ccb::go([cancel = cancel] {
+      ccb::sleep_for(20ms);
+      cancel();
+    });
+    auto t0 = ccb::Clock::now();
+    EXPECT_EQ(lim.wait(ctx), WaitStatus::Canceled);
+    EXPECT_LT(ccb::Clock::now() - t0, 500ms);
+    EXPECT_GT(lim.tokens_at(ccb::Clock::now()), -0.5);  // the reservation was cancelled
+    EXPECT_EQ(lim.wait(ctx), WaitStatus::Canceled);     // already done: no wait
+    auto [short_ctx, c2] = ccb::with_timeout(ccb::background(), 30ms);
+    EXPECT_EQ(lim.wait(short_ctx), WaitStatus::WouldExceedDeadline);
+    EXPECT_STREQ(ccb::rate::message(WaitStatus::WouldExceedDeadline),
+                 "rate: Wait(n) would exceed context deadline");
+  });
+}
+
+TEST_P(RateTest, ConcurrentAllowNeverOverAdmits) {
+  run([] {
+    Limiter lim(1, 1000);
+    auto t0 = ccb::Clock::now();
+    std::atomic<int> admitted{0};
+    ccb::WaitGroup wg;
+    wg.add(4);
+    for (int k = 0; k < 4; ++k)
+      ccb::go([&] {
+        for (int i = 0; i < 500; ++i) {
+          admitted += lim.allow_n_at(t0, 1);
+          if (i % 50 == 0) ccb::yield();
+        }
+        wg.done();
+      });
+    wg.wait();
+    EXPECT_EQ(admitted.load(), 1000);
+  });
+}
+
+TEST(Rate, FixedWindowDoubleBurstsAtABoundarySlidingWindowDoesNot) {
+  auto o = ccb::Clock::now();
+  ccb::rate::FixedWindow fixed(10, 1s, o);
+  ccb::rate::SlidingWindow sliding(10, 1s, o);
+  int f = 0, s = 0;
+  for (int i = 0; i < 10; ++i) {
+    f += fixed.allow_at(o + 990ms);
+    s += sliding.allow_at(o + 990ms);
+  }
+  EXPECT_EQ(f, 10);
+  EXPECT_EQ(s, 10);
+  f = s = 0;
+  for (int i = 0; i < 10; ++i) {
+    f += fixed.allow_at(o + 1010ms);
+    s += sliding.allow_at(o + 1010ms);
+  }
+  EXPECT_EQ(f, 10);  // 20 admissions within 20 ms: the fixed window's double burst
+  EXPECT_LE(s, 1);   // 10 * 0.99 + 1 >= 10
+  s = 0;
+  for (int i = 0; i < 10; ++i) s += sliding.allow_at(o + 1900ms);
+  EXPECT_GE(s, 7);   // the previous window's weight has decayed to 0.1
+  EXPECT_LE(s, 8);
+}
+
+TEST(Rate, BadParametersThrowInvalidArgument) {
+  EXPECT_THROW(Limiter(0, 1), ccb::InvalidArgument);
+  EXPECT_THROW(Limiter(-1, 1), ccb::InvalidArgument);
+  EXPECT_THROW(Limiter(1, 0), ccb::InvalidArgument);
+  try {
+    Limiter lim(1, -3);
+    ADD_FAILURE() << "no throw";
+  } catch (const ccb::InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("burst must be > 0"), std::string::npos) << e.what();
+  }
+  Limiter lim(1, 1);
+  EXPECT_THROW(lim.set_limit(0), ccb::InvalidArgument);
+  EXPECT_THROW(lim.set_burst(0), ccb::InvalidArgument);
+  EXPECT_THROW(ccb::rate::FixedWindow(0, 1s), ccb::InvalidArgument);
+  EXPECT_THROW(ccb::rate::FixedWindow(1, 0s), ccb::InvalidArgument);
+  EXPECT_THROW(ccb::rate::SlidingWindow(1, -1s), ccb::InvalidArgument);
+  lim.set_burst(3);
+  lim.set_limit(5);
+  EXPECT_EQ(lim.burst(), 3);
+  EXPECT_EQ(lim.limit(), 5);
+}
+
+}  // namespace

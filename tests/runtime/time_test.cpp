@@ -1,0 +1,178 @@
+// tests/runtime/time_test.cpp — ccb::sleep_for, after, Timer, after_func (Go: time/sleep_test.go,
+// Go 1.23 stop/reset semantics). Runs at procs {1, 2}; timing bounds are generous (noisy 2 cores).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <ccb/runtime.hpp>
+#include <chrono>
+#include <vector>
+
+#include "procs_fixture.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+class TimerTest : public Procs {};
+INSTANTIATE_TEST_SUITE_P(, TimerTest, ::testing::Values(1, 2),
+                         [](const ::testing::TestParamInfo<int>& i) { return "procs" + std::to_string(i.param); });
+
+bool nothing_buffered(const ccb::Timer& t) { return !t.c().chan().try_recv().first; }
+
+TEST_P(TimerTest, SleepReturnsNoEarlierThanItsDuration) {
+  run([] {
+    auto t0 = ccb::Clock::now();
+    ccb::sleep_for(10ms);
+    auto el = ccb::Clock::now() - t0;
+    EXPECT_GE(el, 10ms);
+    EXPECT_LT(el, 1s);
+  });
+}
+
+TEST_P(TimerTest, HundredThousandTimersFireExactlyOnce) {
+  run([] {
+    constexpr int kN = 100000;
+    std::vector<ccb::Timer> timers;
+    timers.reserve(kN);
+    for (int i = 0; i < kN; ++i) timers.emplace_back(std::chrono::microseconds(i % 20000));
+    for (auto& t : timers) ASSERT_TRUE(t.c().chan().recv().has_value());
+    ccb::sleep_for(5ms);
+    int extra = 0;
+    for (auto& t : timers) extra += t.c().chan().try_recv().first ? 1 : 0;
+    EXPECT_EQ(extra, 0);
+  });
+}
+
+TEST_P(TimerTest, ZeroAndNegativeDurationsFireAtOnce) {
+  run([] {
+    auto t0 = ccb::Clock::now();
+    EXPECT_TRUE(ccb::after(0ns).recv().has_value());
+    EXPECT_TRUE(ccb::after(-5ms).recv().has_value());
+    ccb::Timer t(-1s);
+    EXPECT_TRUE(t.c().recv().has_value());
+    EXPECT_LT(ccb::Clock::now() - t0, 1s);
+  });
+}
+
+TEST_P(TimerTest, StopPendingReturnsTrueAndNothingArrives) {
+  run([] {
+    ccb::Timer t(30ms);
+    EXPECT_TRUE(t.stop());
+    EXPECT_FALSE(t.stop());
+    ccb::sleep_for(50ms);
+    EXPECT_TRUE(nothing_buffered(t));
+  });
+}
+
+TEST_P(TimerTest, StopDrainsAFiredButUnreceivedValue) {
+  run([] {
+    ccb::Timer t(0ns);
+    ccb::sleep_for(10ms);          // fired: the value sits in the buffer
+    EXPECT_TRUE(t.stop());         // Go 1.23: not yet received, so stop "stopped" it
+    EXPECT_TRUE(nothing_buffered(t));
+    EXPECT_FALSE(t.stop());
+  });
+}
+
+TEST_P(TimerTest, StopAfterReceiveReturnsFalse) {
+  run([] {
+    ccb::Timer t(1ms);
+    EXPECT_TRUE(t.c().recv().has_value());
+    EXPECT_FALSE(t.stop());
+  });
+}
+
+TEST_P(TimerTest, ResetReportsActivityAndNeverDeliversStaleValues) {
+  run([] {
+    ccb::Timer t(0ns);
+    ccb::sleep_for(10ms);
+    auto t0 = ccb::Clock::now();
+    EXPECT_TRUE(t.reset(30ms));    // had fired but not been received
+    EXPECT_TRUE(nothing_buffered(t));
+    auto v = t.c().recv();
+    ASSERT_TRUE(v.has_value());
+    EXPECT_GE(*v - t0, 30ms);
+    EXPECT_FALSE(t.reset(1h));     // expired and received: not active
+    EXPECT_TRUE(t.reset(1ms));     // pending: active
+    EXPECT_TRUE(t.c().recv().has_value());
+  });
+}
+
+// A fire racing stop/reset on another worker must deliver nothing after they return.
+TEST_P(TimerTest, StopAndResetRacingTheFireLeaveNoStaleValue) {
+  run([] {
+    int stale = 0;
+    for (int i = 0; i < 3000; ++i) {
+      ccb::Timer t(std::chrono::microseconds(i % 3));
+      if (i % 2) ccb::yield();
+      if (i % 4 < 2) t.stop(); else t.reset(1h);
+      stale += nothing_buffered(t) ? 0 : 1;
+    }
+    EXPECT_EQ(stale, 0);
+  });
+}
+
+// Regression: run_due() calls fire() after dropping the heap lock; destroying the handle then
+// must not free the timer under the firing worker (TSan/ASan pin this).
+TEST_P(TimerTest, DestroyingTimersWhileTheyFireIsSafe) {
+  run([] {
+    for (int i = 0; i < 5000; ++i) {
+      ccb::Timer t(0ns);
+      if (i % 3 == 0) ccb::yield();
+    }
+    for (int i = 0; i < 2000; ++i) {
+      ccb::Timer a = ccb::after_func(0ns, [] {});
+      ccb::Timer b(0ns);
+      a = std::move(b);  // move-assign stops and releases the old timer
+      if (i % 2) ccb::yield();
+    }
+  });
+}
+
+TEST_P(TimerTest, AfterFuncRunsInATaskAndCanBeStopped) {
+  run([] {
+    ccb::Chan<int> ch(1);
+    ccb::Timer f = ccb::after_func(5ms, [ch]() mutable { ch.send(7); });
+    EXPECT_TRUE(f.c().is_nil());
+    EXPECT_EQ(ch.recv(), 7);
+    EXPECT_FALSE(f.stop());        // already ran
+    std::atomic<int> runs{0};
+    ccb::Timer g = ccb::after_func(20ms, [&runs] { runs++; });
+    EXPECT_TRUE(g.stop());
+    ccb::sleep_for(40ms);
+    EXPECT_EQ(runs.load(), 0);
+    EXPECT_FALSE(g.reset(1ms));    // Go: reset re-arms the function
+    ccb::sleep_for(30ms);
+    EXPECT_EQ(runs.load(), 1);
+  });
+}
+
+TEST_P(TimerTest, SelectWithAfterIsATimeout) {
+  run([] {
+    ccb::Chan<int> never(0);
+    auto t0 = ccb::Clock::now();
+    int i = ccb::select(ccb::recv_case(never), ccb::recv_case(ccb::after(20ms)));
+    EXPECT_EQ(i, 1);
+    EXPECT_GE(ccb::Clock::now() - t0, 20ms);
+    ccb::Chan<int> soon(0);
+    ccb::go([soon]() mutable { soon.send(1); });
+    int got = 0;
+    i = ccb::select(ccb::recv_case(soon, [&](std::optional<int> v) { got = *v; }),
+                    ccb::recv_case(ccb::after(10s)));
+    EXPECT_EQ(i, 0);
+    EXPECT_EQ(got, 1);
+  });
+}
+
+TEST(TimerMisuse, CreatingTimersOutsideATaskThrowsNotInTask) {
+  EXPECT_THROW(ccb::Timer(1ms), ccb::NotInTask);
+  EXPECT_THROW(ccb::after(1ms), ccb::NotInTask);
+  EXPECT_THROW(ccb::after_func(1ms, [] {}), ccb::NotInTask);
+  EXPECT_THROW(ccb::Ticker(1ms), ccb::NotInTask);
+  ccb::Timer inert;
+  EXPECT_FALSE(inert.stop());
+  EXPECT_FALSE(inert.reset(1ms));
+  EXPECT_TRUE(inert.c().is_nil());
+}
+
+}  // namespace
