@@ -93,12 +93,12 @@ var workloads = []workload{
 		intParam("channels", 2, 64, 4), intParam("consumers", 1, 64, 2),
 		intParam("cap", 0, 1000000, 0), intParam("n", 1, billion, 200000)}},
 	{name: "skynet", unit: "run", run: runSkynet, params: []paramSpec{
-		{name: "size", min: 10, max: 10000000, pow10: true, def: "1000000"}}},
+		{name: "size", min: 10, max: 10000000, pow10: true, def: "100000"}}},
 	{name: "spawn", unit: "task", run: runSpawn, params: []paramSpec{
 		intParam("n", 1, 10000000, 100000)}},
 	{name: "timers", unit: "timer", run: runTimers, params: []paramSpec{
 		choiceParam("mode", "startstop", "sleep"),
-		intParam("tasks", 1, 4096, 4), intParam("k", 1, billion, 20000)}},
+		intParam("tasks", 1, 4096, 4), intParam("k", 1, billion, 200)}},
 	{name: "context", unit: "waiter", run: runContext, params: []paramSpec{
 		intParam("n", 1, 1000000, 10000)}},
 	{name: "ratelimit", unit: "allow call", run: runRatelimit, params: []paramSpec{

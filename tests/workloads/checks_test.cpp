@@ -1,0 +1,74 @@
+// tests/workloads/checks_test.cpp — the self-checks (workloads/threads/checks.hpp) accept the
+// exact contract result and reject each kind of wrong one with WorkloadFailed and a message that
+// names the workload and the wanted value. The workloads call these same functions.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+
+#include "workloads/threads/checks.hpp"
+
+namespace ccb::workloads::checks {
+namespace {
+
+void expect_fail(const std::function<void()>& f, const std::string& part) {
+  try {
+    f();
+    ADD_FAILURE() << "no WorkloadFailed; expected a message containing: " << part;
+  } catch (const WorkloadFailed& e) {
+    EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+  }
+}
+
+TEST(WorkloadChecks, Pingpong) {
+  EXPECT_NO_THROW(check_pingpong(10, -1, 0, 55));
+  expect_fail([] { check_pingpong(10, 3, 7, 55); }, "pingpong: sent 3, got reply 7, want 4");
+  expect_fail([] { check_pingpong(10, -1, 0, 54); }, "pingpong: replies sum to 54, want 55");
+}
+
+TEST(WorkloadChecks, Fanin) {
+  EXPECT_NO_THROW(check_fanin(10, 10, 0, 45));
+  expect_fail([] { check_fanin(10, 9, 0, 45); }, "fanin: received 9 values, want 10");
+  expect_fail([] { check_fanin(10, 10, 2, 45); }, "fanin: 2 values arrived out of");
+  expect_fail([] { check_fanin(10, 10, 0, 44); }, "fanin: values sum to 44, want 45");
+}
+
+TEST(WorkloadChecks, Fanout) {
+  EXPECT_NO_THROW(check_fanout(10, 10, 45));
+  expect_fail([] { check_fanout(10, 11, 45); }, "fanout: workers received 11 values, want 10");
+  expect_fail([] { check_fanout(10, 10, 46); }, "fanout: values sum to 46, want 45");
+}
+
+TEST(WorkloadChecks, Pipeline) {
+  EXPECT_NO_THROW(check_pipeline(10, 8, 10, -1, 0));
+  expect_fail([] { check_pipeline(10, 8, 10, 2, 9); }, "pipeline: item 2 is 9, want 10");
+  expect_fail([] { check_pipeline(10, 8, 9, -1, 0); }, "pipeline: sink received 9 items, want 10");
+}
+
+TEST(WorkloadChecks, Counter) {
+  EXPECT_NO_THROW(check_counter("mutex", 5, 7, 35));
+  EXPECT_NO_THROW(check_counter("rwmutex", 5, 11, 10));  // ceil(11/10) = 2 writes per task
+  expect_fail([] { check_counter("atomic", 5, 7, 34); }, "counter (atomic): final count 34, want 35");
+  expect_fail([] { check_counter("rwmutex", 5, 11, 55); }, "want 10");
+}
+
+TEST(WorkloadChecks, Select) {
+  EXPECT_NO_THROW(check_select(8, 8, 28));
+  expect_fail([] { check_select(8, 7, 28); }, "select: consumers received 7 values, want 8");
+  expect_fail([] { check_select(8, 8, 27); }, "select: values sum to 27, want 28");
+}
+
+TEST(WorkloadChecks, Skynet) {
+  EXPECT_NO_THROW(check_skynet(1000000, 499999500000));
+  expect_fail([] { check_skynet(1000000, 499999500001); }, "want 499999500000");
+}
+
+TEST(WorkloadChecks, Spawn) {
+  EXPECT_NO_THROW(check_spawn(100, 100));
+  expect_fail([] { check_spawn(100, 99); }, "spawn: 99 of 100 tasks ran");
+}
+
+TEST(WorkloadChecks, ResidentBytesIsReadable) { EXPECT_GT(resident_bytes(), 0); }
+
+}  // namespace
+}  // namespace ccb::workloads::checks

@@ -1,0 +1,89 @@
+// tests/workloads/run_test.cpp — every C++ workload's every impl ("ccbench", "threads") runs one
+// repetition at tiny sizes, at procs 1 and 2, covering every cap/mode value of the contract; the
+// run passes its own self-check (no WorkloadFailed) and returns ops > 0 and elapsed > 0 with the
+// contract's op count. Also: the threads impl reports NotApplicable (never crashes) for sizes it
+// cannot start, and spawn reports rss_per_task_bytes.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "workloads/registry.hpp"
+
+namespace ccb::workloads {
+namespace {
+
+struct Case {
+  std::string workload;
+  std::map<std::string, std::string> params;
+  uint64_t ops;  // the contract's op count for these params
+};
+
+std::vector<Case> cases() {
+  std::vector<Case> c;
+  for (const char* cap : {"0", "1"}) c.push_back({"pingpong", {{"cap", cap}, {"n", "300"}}, 300});
+  for (const char* cap : {"0", "128"}) {
+    c.push_back({"fanin", {{"producers", "4"}, {"cap", cap}, {"n", "402"}}, 400});  // per = 100
+    c.push_back({"fanout", {{"workers", "4"}, {"cap", cap}, {"n", "401"}}, 401});
+    c.push_back({"pipeline", {{"stages", "8"}, {"cap", cap}, {"n", "200"}}, 200});
+  }
+  for (const char* mode : {"mutex", "atomic", "channel", "rwmutex"})
+    c.push_back({"counter", {{"mode", mode}, {"tasks", "5"}, {"k", "301"}}, 1505});
+  for (const char* cap : {"0", "64"}) {
+    c.push_back({"select", {{"channels", "4"}, {"consumers", "2"}, {"cap", cap}, {"n", "402"}}, 400});
+    c.push_back({"select", {{"channels", "5"}, {"consumers", "3"}, {"cap", cap}, {"n", "500"}}, 500});
+  }
+  c.push_back({"skynet", {{"size", "1000"}}, 1});
+  c.push_back({"spawn", {{"n", "500"}}, 500});
+  return c;
+}
+
+Params one(const std::string& name, const std::string& value) {
+  return Params(std::map<std::string, std::string>{{name, value}});
+}
+
+class RunAll : public ::testing::TestWithParam<int> {};
+
+TEST_P(RunAll, EveryImplPassesItsSelfCheckAtTinySizes) {
+  const int procs = GetParam();
+  for (const Case& c : cases()) {
+    const Workload* w = find_workload(c.workload);
+    ASSERT_NE(w, nullptr) << c.workload;
+    for (const char* impl : {"ccbench", "threads"}) {
+      SCOPED_TRACE(c.workload + " impl " + impl + " procs " + std::to_string(procs) + " " +
+                   c.params.begin()->first + "=" + c.params.begin()->second);
+      ASSERT_EQ(w->impls.count(impl), 1u);
+      RunResult r;
+      ASSERT_NO_THROW(r = w->impls.at(impl)(Params(c.params), procs));
+      EXPECT_EQ(r.ops, c.ops);
+      EXPECT_GT(r.elapsed_ns, 0);
+      if (c.workload == "spawn") {
+        ASSERT_EQ(r.extra.count("rss_per_task_bytes"), 1u);
+      } else {
+        EXPECT_TRUE(r.extra.empty());
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Procs, RunAll, ::testing::Values(1, 2));
+
+TEST(RunThreads, TooManyThreadsIsNotApplicable) {
+  const auto& sky = find_workload("skynet")->impls.at("threads");
+  EXPECT_THROW(sky(one("size", "1000000"), 2), NotApplicable);
+  const auto& spawn = find_workload("spawn")->impls.at("threads");
+  EXPECT_THROW(spawn(one("n", "100000"), 2), NotApplicable);
+}
+
+TEST(RunCcbench, SkynetAtTenThousand) {
+  const auto r = find_workload("skynet")->impls.at("ccbench")(one("size", "10000"), 2);
+  EXPECT_EQ(r.ops, 1u);
+}
+
+TEST(RunCcbench, SkynetRejectsASizeThatIsNotAPowerOfTen) {
+  EXPECT_THROW(find_workload("skynet")->impls.at("ccbench")(one("size", "20"), 1), WorkloadFailed);
+}
+
+}  // namespace
+}  // namespace ccb::workloads

@@ -1,0 +1,155 @@
+// workloads/counter.cpp — counter (CONTRACT.md): `tasks` tasks each do `k` operations on one
+// shared counter; mirrors workloads/go/counter.go. Modes: mutex (lock; c++; unlock), atomic
+// (relaxed fetch_add), channel (send 1 on a channel of capacity 128 to an owner task, not counted
+// in `tasks`, that adds what it receives), rwmutex (op j is a write when j % 10 == 0, else a read;
+// each task keeps the sum of what it read so the reads are not optimised away).
+// Impls: "ccbench" (ccb::Mutex / std::atomic / ccb::Chan / ccb::RWMutex, WaitGroup join) and
+// "threads" (std::mutex / std::atomic / ThreadChan / std::shared_mutex, one std::thread per task).
+// ops = tasks*k. Check (checks::check_counter): c = tasks*k (rwmutex: tasks*ceil(k/10)).
+#include <ccb/runtime.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <shared_mutex>
+#include <vector>
+
+#include "workloads/registry.hpp"
+#include "workloads/threads/checks.hpp"
+#include "workloads/threads/thread_chan.hpp"
+#include "workloads/threads/thread_util.hpp"
+
+namespace ccb::workloads {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// body() is one task's k operations for `mode` on the lock type L (ccb or std).
+// `seen` receives the rwmutex reader's sum.
+template <class Lock, class RWLock, class Send>
+void body(const std::string& mode, int64_t k, Lock& mu, RWLock& rw, std::atomic<int64_t>& a,
+          int64_t& c, int64_t& seen, Send&& send) {
+  if (mode == "mutex") {
+    for (int64_t j = 0; j < k; ++j) {
+      mu.lock();
+      ++c;
+      mu.unlock();
+    }
+  } else if (mode == "atomic") {
+    for (int64_t j = 0; j < k; ++j) a.fetch_add(1, std::memory_order_relaxed);
+  } else if (mode == "channel") {
+    for (int64_t j = 0; j < k; ++j) send();
+  } else {
+    int64_t s = 0;
+    for (int64_t j = 0; j < k; ++j) {
+      if (j % 10 == 0) {
+        rw.lock();
+        ++c;
+        rw.unlock();
+      } else {
+        rw.lock_shared();
+        s += c;
+        rw.unlock_shared();
+      }
+    }
+    seen = s;
+  }
+}
+
+RunResult run_ccbench(const Params& p, int procs) {
+  const std::string mode = p.get("mode");
+  const int64_t tasks = p.get_int("tasks"), k = p.get_int("k");
+  int64_t c = 0;
+  std::atomic<int64_t> a{0};
+  std::vector<int64_t> seen(static_cast<std::size_t>(tasks));
+  double elapsed = 0;
+  ccb::run(ccb::Config{.procs = procs}, [&] {
+    ccb::Mutex mu;
+    ccb::RWMutex rw;
+    ccb::WaitGroup wg;
+    ccb::Chan<int64_t> ch(128), total(0);
+    const auto t0 = Clock::now();
+    if (mode == "channel") {
+      ccb::go([ch, total]() mutable {
+        int64_t sum = 0;
+        for (int64_t v : ch) sum += v;
+        total.send(sum);
+      });
+    }
+    wg.add(tasks);
+    for (auto& s : seen) {
+      ccb::go([&, ch]() mutable {
+        body(mode, k, mu, rw, a, c, s, [&] { ch.send(1); });
+        wg.done();
+      });
+    }
+    wg.wait();
+    if (mode == "channel") {
+      ch.close();
+      c = total.recv().value_or(-1);
+    }
+    elapsed = checks::elapsed_ns_since(t0);
+  });
+  if (mode == "atomic") c = a.load();
+  checks::check_counter(mode, tasks, k, c);
+  return RunResult{static_cast<uint64_t>(tasks * k), elapsed, {}};
+}
+
+RunResult run_threads(const Params& p, int procs) {
+  const std::string mode = p.get("mode");
+  const int64_t tasks = p.get_int("tasks"), k = p.get_int("k");
+  threads::require_threads("counter", tasks + 1);
+  threads::AffinityScope affinity(procs);
+  int64_t c = 0;
+  std::atomic<int64_t> a{0};
+  std::vector<int64_t> seen(static_cast<std::size_t>(tasks));
+  std::mutex mu;
+  std::shared_mutex rw;
+  threads::ThreadChan<int64_t> ch(128);
+  int64_t owned = 0;  // the owner's sum; read after the owner is joined
+  const auto t0 = Clock::now();
+  threads::ThreadGroup owner, g;
+  if (mode == "channel" && !owner.try_spawn([&] {
+        while (auto v = ch.recv()) owned += *v;
+      }))
+    owner.throw_not_applicable("counter");
+  g.reserve(seen.size());
+  for (auto& s : seen) {
+    if (!g.try_spawn([&] { body(mode, k, mu, rw, a, c, s, [&] { ch.send(1); }); })) {
+      g.join();
+      ch.close();
+      owner.join();
+      g.throw_not_applicable("counter");
+    }
+  }
+  g.join();
+  if (mode == "channel") {
+    ch.close();
+    owner.join();
+    c = owned;
+  }
+  const double elapsed = checks::elapsed_ns_since(t0);
+  if (mode == "atomic") c = a.load();
+  checks::check_counter(mode, tasks, k, c);
+  return RunResult{static_cast<uint64_t>(tasks * k), elapsed, {}};
+}
+
+const bool registered = register_workload(Workload{
+    .name = "counter",
+    .description = "tasks increment one shared counter (mutex, atomic, channel owner, rwmutex)",
+    .unit = "increment",
+    .params = {
+        ParamSpec{.name = "mode", .type = ParamType::Choice,
+                  .help = "mutex | atomic | channel (owner task, cap 128) | rwmutex (10% writes)",
+                  .min = 0, .max = 0, .choices = {"mutex", "atomic", "channel", "rwmutex"},
+                  .quick = {"mutex", "atomic", "channel", "rwmutex"},
+                  .full = {"mutex", "atomic", "channel", "rwmutex"}},
+        ParamSpec{.name = "tasks", .help = "tasks incrementing", .min = 1, .max = 4096,
+                  .choices = {}, .quick = {"5"}, .full = {"5", "8"}},
+        ParamSpec{.name = "k", .help = "operations per task", .min = 1, .max = 1000000000,
+                  .choices = {}, .quick = {"200000"}, .full = {"1000000"}},
+    },
+    .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
+});
+
+}  // namespace
+}  // namespace ccb::workloads

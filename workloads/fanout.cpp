@@ -1,0 +1,113 @@
+// workloads/fanout.cpp — fanout (CONTRACT.md): one producer (the run's main task / the calling
+// thread) sends 0..n-1 on one channel of capacity `cap` and closes it; `workers` tasks range over
+// it, each summing and counting what it got into its own slot; a WaitGroup (threads: join) joins
+// them before the slots are read. Mirrors workloads/go/fanout.go.
+// Impls: "ccbench" and "threads" (std::thread per worker, ThreadChan). ops = n.
+// Check (checks::check_fanout): total count = n, total sum = n(n-1)/2; else WorkloadFailed.
+#include <ccb/runtime.hpp>
+
+#include <vector>
+
+#include "workloads/registry.hpp"
+#include "workloads/threads/checks.hpp"
+#include "workloads/threads/thread_chan.hpp"
+#include "workloads/threads/thread_util.hpp"
+
+namespace ccb::workloads {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Slot {
+  int64_t sum = 0, count = 0;
+};
+
+void totals(const std::vector<Slot>& slots, int64_t& sum, int64_t& count) {
+  for (const Slot& s : slots) {
+    sum += s.sum;
+    count += s.count;
+  }
+}
+
+RunResult run_ccbench(const Params& p, int procs) {
+  const int64_t workers = p.get_int("workers"), n = p.get_int("n");
+  const auto cap = static_cast<std::size_t>(p.get_int("cap"));
+  std::vector<Slot> slots(static_cast<std::size_t>(workers));
+  double elapsed = 0;
+  ccb::run(ccb::Config{.procs = procs}, [&] {
+    ccb::Chan<int64_t> ch(cap);
+    ccb::WaitGroup wg;
+    const auto t0 = Clock::now();
+    wg.add(workers);
+    for (auto& slot : slots) {
+      ccb::go([ch, &wg, &slot]() mutable {
+        Slot mine;
+        for (int64_t v : ch) {
+          mine.sum += v;
+          ++mine.count;
+        }
+        slot = mine;
+        wg.done();
+      });
+    }
+    for (int64_t i = 0; i < n; ++i) ch.send(i);
+    ch.close();
+    wg.wait();
+    elapsed = checks::elapsed_ns_since(t0);
+  });
+  int64_t sum = 0, count = 0;
+  totals(slots, sum, count);
+  checks::check_fanout(n, count, sum);
+  return RunResult{static_cast<uint64_t>(n), elapsed, {}};
+}
+
+RunResult run_threads(const Params& p, int procs) {
+  const int64_t workers = p.get_int("workers"), n = p.get_int("n");
+  const auto cap = static_cast<std::size_t>(p.get_int("cap"));
+  threads::require_threads("fanout", workers);
+  threads::AffinityScope affinity(procs);
+  threads::ThreadChan<int64_t> ch(cap);
+  std::vector<Slot> slots(static_cast<std::size_t>(workers));
+  const auto t0 = Clock::now();
+  threads::ThreadGroup g;
+  g.reserve(slots.size());
+  for (auto& slot : slots) {
+    if (!g.try_spawn([&ch, &slot] {
+          Slot mine;
+          while (auto v = ch.recv()) {
+            mine.sum += *v;
+            ++mine.count;
+          }
+          slot = mine;
+        })) {
+      ch.close();  // the workers already started see the close and return
+      g.throw_not_applicable("fanout");
+    }
+  }
+  for (int64_t i = 0; i < n; ++i) ch.send(i);
+  ch.close();
+  g.join();
+  const double elapsed = checks::elapsed_ns_since(t0);
+  int64_t sum = 0, count = 0;
+  totals(slots, sum, count);
+  checks::check_fanout(n, count, sum);
+  return RunResult{static_cast<uint64_t>(n), elapsed, {}};
+}
+
+const bool registered = register_workload(Workload{
+    .name = "fanout",
+    .description = "one producer, workers range over one shared channel",
+    .unit = "message",
+    .params = {
+        ParamSpec{.name = "workers", .help = "worker tasks", .min = 1, .max = 4096,
+                  .choices = {}, .quick = {"4", "16"}, .full = {"4", "16"}},
+        ParamSpec{.name = "cap", .help = "channel capacity (0 = unbuffered)", .min = 0,
+                  .max = 1000000, .choices = {}, .quick = {"0", "128"}, .full = {"0", "128"}},
+        ParamSpec{.name = "n", .help = "messages", .min = 1, .max = 1000000000, .choices = {},
+                  .quick = {"200000"}, .full = {"2000000"}},
+    },
+    .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
+});
+
+}  // namespace
+}  // namespace ccb::workloads

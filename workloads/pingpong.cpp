@@ -1,0 +1,98 @@
+// workloads/pingpong.cpp — pingpong (CONTRACT.md): task A sends i = 0..n-1 on `ping`, task B
+// replies v+1 on `pong` (both of capacity `cap`); mirrors workloads/go/pingpong.go.
+// Impls: "ccbench" (ccb::Chan, A is the run's main task, B is spawned) and "threads" (B is a
+// std::thread, ThreadChan channels, AffinityScope for procs). The measured section includes
+// starting B and waiting for it to finish. Check: every reply equals i+1 and the replies sum to
+// n(n+1)/2 (checks::check_pingpong), else WorkloadFailed.
+#include <ccb/runtime.hpp>
+
+#include "workloads/registry.hpp"
+#include "workloads/threads/checks.hpp"
+#include "workloads/threads/thread_chan.hpp"
+#include "workloads/threads/thread_util.hpp"
+
+namespace ccb::workloads {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Outcome of the ping loop, checked after the tasks are joined.
+struct Tally {
+  int64_t sum = 0, bad = -1, bad_reply = 0;
+};
+
+// ping_loop() is task A's loop over any channel type with send/recv.
+template <class Ping, class Pong>
+void ping_loop(int64_t n, Ping& ping, Pong& pong, Tally& t) {
+  for (int64_t i = 0; i < n; ++i) {
+    ping.send(i);
+    const int64_t r = pong.recv().value_or(-1);
+    if (r != i + 1) {
+      t.bad = i;
+      t.bad_reply = r;
+      break;
+    }
+    t.sum += r;
+  }
+}
+
+RunResult run_ccbench(const Params& p, int procs) {
+  const int64_t n = p.get_int("n");
+  const auto cap = static_cast<std::size_t>(p.get_int("cap"));
+  Tally t;
+  double elapsed = 0;
+  ccb::run(ccb::Config{.procs = procs}, [&] {
+    ccb::Chan<int64_t> ping(cap), pong(cap);
+    const auto t0 = Clock::now();
+    ccb::go([ping, pong]() mutable {
+      for (int64_t v : ping) pong.send(v + 1);
+      pong.close();
+    });
+    ping_loop(n, ping, pong, t);
+    ping.close();
+    for ([[maybe_unused]] int64_t v : pong) {  // wait until the echo task has finished
+    }
+    elapsed = checks::elapsed_ns_since(t0);
+  });
+  checks::check_pingpong(n, t.bad, t.bad_reply, t.sum);
+  return RunResult{static_cast<uint64_t>(n), elapsed, {}};
+}
+
+RunResult run_threads(const Params& p, int procs) {
+  const int64_t n = p.get_int("n");
+  const auto cap = static_cast<std::size_t>(p.get_int("cap"));
+  threads::AffinityScope affinity(procs);
+  threads::ThreadChan<int64_t> ping(cap), pong(cap);
+  Tally t;
+  const auto t0 = Clock::now();
+  threads::ThreadGroup g;
+  if (!g.try_spawn([&] {
+        while (auto v = ping.recv()) pong.send(*v + 1);
+        pong.close();
+      }))
+    g.throw_not_applicable("pingpong");
+  ping_loop(n, ping, pong, t);
+  ping.close();
+  while (pong.recv()) {
+  }
+  g.join();
+  const double elapsed = checks::elapsed_ns_since(t0);
+  checks::check_pingpong(n, t.bad, t.bad_reply, t.sum);
+  return RunResult{static_cast<uint64_t>(n), elapsed, {}};
+}
+
+const bool registered = register_workload(Workload{
+    .name = "pingpong",
+    .description = "two tasks bounce a number over two channels; ns per round trip",
+    .unit = "round trip",
+    .params = {
+        ParamSpec{.name = "cap", .help = "capacity of both channels (0 = unbuffered)",
+                  .min = 0, .max = 1, .choices = {}, .quick = {"0", "1"}, .full = {"0", "1"}},
+        ParamSpec{.name = "n", .help = "round trips", .min = 1, .max = 1000000000, .choices = {},
+                  .quick = {"200000"}, .full = {"2000000"}},
+    },
+    .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
+});
+
+}  // namespace
+}  // namespace ccb::workloads

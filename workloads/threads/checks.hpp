@@ -1,0 +1,89 @@
+// workloads/threads/checks.hpp — the self-checks of CONTRACT.md as small pure functions, shared
+// by the `ccbench` and `threads` implementations of each workload and called directly by
+// tests/workloads (which feed them wrong results to prove that a failure is detected).
+// It sits in threads/ because the top level of workloads/ holds only workload .cpp files.
+//
+// Guarantees: each check_*() returns normally iff the observed result is exactly what the
+// contract demands; otherwise it throws WorkloadFailed whose message names the workload, the
+// observed value and the wanted value. Helpers: elapsed_ns_since() (steady_clock) and
+// resident_bytes() (/proc/self/statm resident pages × page size; -1 when unreadable).
+#pragma once
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "workloads/registry.hpp"
+
+namespace ccb::workloads::checks {
+
+inline void fail(const std::string& msg) { throw WorkloadFailed(msg); }
+inline std::string s(int64_t v) { return std::to_string(v); }
+
+// pingpong: bad_index is the first round trip whose reply was wrong (-1: none).
+inline void check_pingpong(int64_t n, int64_t bad_index, int64_t bad_reply, int64_t sum) {
+  if (bad_index >= 0)
+    fail("pingpong: sent " + s(bad_index) + ", got reply " + s(bad_reply) + ", want " +
+         s(bad_index + 1));
+  if (sum != n * (n + 1) / 2) fail("pingpong: replies sum to " + s(sum) + ", want " + s(n * (n + 1) / 2));
+}
+
+// fanin: disorder counts values that did not increase within their producer's sequence.
+inline void check_fanin(int64_t ops, int64_t count, int64_t disorder, int64_t sum) {
+  if (count != ops) fail("fanin: received " + s(count) + " values, want " + s(ops));
+  if (disorder != 0) fail("fanin: " + s(disorder) + " values arrived out of their producer's order");
+  if (sum != ops * (ops - 1) / 2) fail("fanin: values sum to " + s(sum) + ", want " + s(ops * (ops - 1) / 2));
+}
+
+inline void check_fanout(int64_t n, int64_t count, int64_t sum) {
+  if (count != n) fail("fanout: workers received " + s(count) + " values, want " + s(n));
+  if (sum != n * (n - 1) / 2) fail("fanout: values sum to " + s(sum) + ", want " + s(n * (n - 1) / 2));
+}
+
+// pipeline: bad_index is the first item that was not index+stages (-1: none).
+inline void check_pipeline(int64_t n, int64_t stages, int64_t got, int64_t bad_index, int64_t bad_value) {
+  if (bad_index >= 0)
+    fail("pipeline: item " + s(bad_index) + " is " + s(bad_value) + ", want " + s(bad_index + stages));
+  if (got != n) fail("pipeline: sink received " + s(got) + " items, want " + s(n));
+}
+
+// counter: want is tasks*k, or tasks*ceil(k/10) for the read-mostly rwmutex mode.
+inline void check_counter(const std::string& mode, int64_t tasks, int64_t k, int64_t got) {
+  const int64_t want = mode == "rwmutex" ? tasks * ((k + 9) / 10) : tasks * k;
+  if (got != want) fail("counter (" + mode + "): final count " + s(got) + ", want " + s(want));
+}
+
+inline void check_select(int64_t ops, int64_t count, int64_t sum) {
+  if (count != ops) fail("select: consumers received " + s(count) + " values, want " + s(ops));
+  if (sum != ops * (ops - 1) / 2) fail("select: values sum to " + s(sum) + ", want " + s(ops * (ops - 1) / 2));
+}
+
+inline void check_skynet(int64_t size, int64_t sum) {
+  if (sum != size * (size - 1) / 2) fail("skynet: sum " + s(sum) + ", want " + s(size * (size - 1) / 2));
+}
+
+inline void check_spawn(int64_t n, int64_t got) {
+  if (got != n) fail("spawn: " + s(got) + " of " + s(n) + " tasks ran");
+}
+
+// elapsed_ns_since() is the steady_clock time from t0 to now, in ns.
+inline double elapsed_ns_since(std::chrono::steady_clock::time_point t0) {
+  return static_cast<double>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
+}
+
+// resident_bytes() reads the resident set size from /proc/self/statm; -1 if it cannot.
+inline int64_t resident_bytes() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return -1;
+  long long size = 0, resident = 0;
+  const int got = std::fscanf(f, "%lld %lld", &size, &resident);
+  std::fclose(f);
+  if (got != 2) return -1;
+  return static_cast<int64_t>(resident) * static_cast<int64_t>(sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace ccb::workloads::checks

@@ -1,0 +1,106 @@
+// workloads/threads/thread_util.hpp — what every `threads` implementation shares: the `procs`
+// limit (AffinityScope), a group of std::threads joined on scope exit (ThreadGroup), and the size
+// limit above which a point is "not applicable" (kMaxThreads).
+//
+// procs: the threads implementation runs one std::thread per task, so there are as many threads
+// as tasks; the kernel schedules them. To make `procs` mean what it means for ccbench and Go (how
+// many CPUs run the work at once), AffinityScope restricts the calling thread's CPU mask to the
+// first `procs` CPUs it is allowed on, before any worker thread is created; threads inherit the
+// mask, so every thread of the repetition runs on those CPUs. The old mask is restored when the
+// scope ends. When procs exceeds the CPUs allowed, all allowed CPUs are used (the same
+// oversubscription Go has with GOMAXPROCS > cores). If sched_setaffinity fails the mask is left as
+// it was (procs is then recorded but not enforced).
+// ThreadGroup: spawn() starts a std::thread; a failure to create one (std::system_error, e.g.
+// EAGAIN) is rethrown as NotApplicable — the caller must first unblock the threads already running
+// (close their channels), which is why spawn() reports failure through try_spawn() too.
+#pragma once
+
+#include <sched.h>
+
+#include <string>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "workloads/registry.hpp"
+
+namespace ccb::workloads::threads {
+
+// kMaxThreads: the most threads one repetition attempts; above it a point is NotApplicable.
+// 20000 threads × (8 MiB reserved, ~16 KiB touched) fit the 24 GiB dev VM and its 32768 pids.
+inline constexpr int64_t kMaxThreads = 20000;
+
+class AffinityScope {
+ public:
+  explicit AffinityScope(int procs) {
+    if (sched_getaffinity(0, sizeof(old_), &old_) != 0) return;
+    cpu_set_t want;
+    CPU_ZERO(&want);
+    int taken = 0;
+    for (int c = 0; c < CPU_SETSIZE && taken < procs; ++c)
+      if (CPU_ISSET(c, &old_)) {
+        CPU_SET(c, &want);
+        ++taken;
+      }
+    restore_ = taken > 0 && sched_setaffinity(0, sizeof(want), &want) == 0;
+  }
+  ~AffinityScope() {
+    if (restore_) sched_setaffinity(0, sizeof(old_), &old_);
+  }
+  AffinityScope(const AffinityScope&) = delete;
+  AffinityScope& operator=(const AffinityScope&) = delete;
+
+ private:
+  cpu_set_t old_{};
+  bool restore_ = false;
+};
+
+class ThreadGroup {
+ public:
+  ThreadGroup() = default;
+  ThreadGroup(const ThreadGroup&) = delete;
+  ThreadGroup& operator=(const ThreadGroup&) = delete;
+  ~ThreadGroup() { join(); }
+
+  void reserve(std::size_t n) { threads_.reserve(n); }
+
+  // try_spawn() starts f on a new thread; false (and error() set) if the OS refused.
+  template <class F>
+  bool try_spawn(F&& f) {
+    try {
+      threads_.emplace_back(std::forward<F>(f));
+      return true;
+    } catch (const std::system_error& e) {
+      error_ = e.what();
+      return false;
+    }
+  }
+  void join() {
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
+    threads_.clear();
+  }
+  // throw_not_applicable() joins, then throws NotApplicable naming the thread-creation error.
+  [[noreturn]] void throw_not_applicable(const std::string& what) {
+    const std::size_t started = threads_.size();
+    join();
+    throw NotApplicable(what + ": could not start an OS thread (" + error_ + ") after " +
+                        std::to_string(started) + " threads");
+  }
+  std::size_t size() const { return threads_.size(); }
+
+ private:
+  std::vector<std::thread> threads_;
+  std::string error_;
+};
+
+// require_threads() throws NotApplicable when a point needs more than kMaxThreads threads.
+inline void require_threads(const std::string& workload, int64_t needed) {
+  if (needed > kMaxThreads)
+    throw NotApplicable(workload + " (threads): needs " + std::to_string(needed) +
+                        " OS threads, more than the " + std::to_string(kMaxThreads) +
+                        " this implementation attempts (one thread per task)");
+}
+
+}  // namespace ccb::workloads::threads
