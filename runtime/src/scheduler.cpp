@@ -69,6 +69,30 @@ void Runtime::push_global(Task* t) noexcept {
   if (npidle_.load(std::memory_order_relaxed) > 0) wakep();
 }
 
+void Runtime::spill(Worker* w, Task* t) noexcept {
+  // Go's runqputslow: move half of the full local queue plus t to the global queue under one
+  // lock, so a spawning task does not take the global lock once per task.
+  uint32_t n = w->runq.grab_half(w->steal_buf);
+  Task* head = nullptr;
+  Task* tail = nullptr;
+  for (uint32_t i = 0; i < n; ++i) {
+    Task* u = w->steal_buf[i];
+    u->next = nullptr;
+    if (tail != nullptr) tail->next = u; else head = u;
+    tail = u;
+  }
+  t->next = nullptr;
+  if (tail != nullptr) tail->next = t; else head = t;
+  tail = t;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (global_tail_ != nullptr) global_tail_->next = head; else global_head_ = head;
+    global_tail_ = tail;
+    global_size_.fetch_add(n + 1, std::memory_order_relaxed);
+  }
+  if (npidle_.load(std::memory_order_relaxed) > 0) wakep();
+}
+
 Task* Runtime::pop_global(Worker* w) noexcept {
   Task* t = global_head_;
   if (t == nullptr) return nullptr;
@@ -95,7 +119,7 @@ void Runtime::ready(Worker* w, Task* t) noexcept {
   // runnext was taken: there is now more runnable work than this worker can run next, so
   // another worker may help. A lone readied task waits in runnext for this worker instead of
   // waking a thread (a futex wake costs more than a whole ping-pong round trip).
-  if (!w->runq.push(old)) push_global(old);
+  if (!w->runq.push(old)) spill(w, old);
   if (npidle_.load(std::memory_order_relaxed) > 0 && nmspinning_.load(std::memory_order_relaxed) == 0)
     wakep();
 }
@@ -145,11 +169,11 @@ void Runtime::timer_became_earliest() noexcept {
 
 // ---- Finding work -------------------------------------------------------------------------
 
-Task* Runtime::next_local(Worker* w) noexcept {
+Task* Runtime::next_local(Worker* w, bool run_timers) noexcept {
   if (shutdown_.load(std::memory_order_relaxed)) return nullptr;
   if (++w->tick % 61 == 0) {
     // Fairness: timers, then the global queue, then the runq ahead of runnext.
-    if (timers.next_when() != TimerHeap::kNever) timers.run_due(now_ns());
+    if (run_timers && timers.next_when() != TimerHeap::kNever) timers.run_due(now_ns());
     if (global_size_.load(std::memory_order_relaxed) > 0) {
       std::lock_guard<std::mutex> g(mu_);
       if (Task* t = pop_global(w)) return t;

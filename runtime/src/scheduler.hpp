@@ -83,9 +83,13 @@ class Runtime {
   // Scheduling entry points (see scheduler.cpp).
   void ready(Worker* w, Task* t) noexcept;
   void push_global(Task* t) noexcept;
+  void spill(Worker* w, Task* t) noexcept;  // owner: local runq full
   void wakep() noexcept;
   Task* find_runnable(Worker* w);
-  Task* next_local(Worker* w) noexcept;
+  // next_local(w, run_timers): run_timers = false from park(), which still holds the parking
+  // primitive's lock (released only after the switch): a timer fired there could need that
+  // lock (the task's own timer channel, or TimerHeap::mu held by sleep_for) and self-deadlock.
+  Task* next_local(Worker* w, bool run_timers = true) noexcept;
 
   // End of run.
   void finish(std::exception_ptr e) noexcept;  // main returned (e == null) or a task failed

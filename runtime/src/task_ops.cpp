@@ -35,7 +35,7 @@ void after_park(Worker* w, Task* from) noexcept {
 void after_yield(Worker* w, Task* from) noexcept {
   from->state.store(TaskState::Runnable, std::memory_order_relaxed);
   if (w->rt->shutting_down()) return;  // left runnable: unwound at shutdown
-  if (!w->runq.push(from)) w->rt->push_global(from);
+  if (!w->runq.push(from)) w->rt->spill(w, from);
 }
 
 void after_exit(Worker* w, Task* from) noexcept {
@@ -129,7 +129,7 @@ void park(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const vo
   self->state.store(TaskState::Parked, std::memory_order_relaxed);
   w->park_unlock = unlock;
   w->park_arg = arg;
-  Task* next = self->unwinding ? nullptr : w->rt->next_local(w);
+  Task* next = self->unwinding ? nullptr : w->rt->next_local(w, /*run_timers=*/false);
   switch_to(w, next != nullptr ? next : &w->g0, after_park);
   self->wait_reason = WaitReason::None;
   if (self->unwinding) throw TaskUnwind{};

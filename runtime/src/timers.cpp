@@ -83,10 +83,13 @@ int TimerHeap::run_due(int64_t now) {
 
 void TimerHeap::clear() {
   mu.lock();
-  for (TimerNode* n : heap_) n->index = -1;
-  heap_.clear();
+  std::vector<TimerNode*> dropped;
+  dropped.swap(heap_);
+  for (TimerNode* n : dropped) n->index = -1;
   update_next();
   mu.unlock();
+  for (TimerNode* n : dropped)
+    if (n->drop != nullptr) n->drop(n);
 }
 
 }  // namespace ccb::detail

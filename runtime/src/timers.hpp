@@ -22,6 +22,9 @@ struct TimerNode {
   int64_t when = 0;
   void (*fire)(TimerNode*) noexcept = nullptr;
   int32_t index = -1;  // position in the heap, -1 when not pending (guarded by TimerHeap::mu)
+  // drop, when set, is called by clear() (without the heap lock) for a node still pending at the
+  // end of a run, so that reference-counted timers (ccb::Timer) release what the heap held.
+  void (*drop)(TimerNode*) noexcept = nullptr;
 };
 
 class TimerHeap {
@@ -35,7 +38,7 @@ class TimerHeap {
   bool remove_locked(TimerNode* n);
   // run_due() fires every timer whose deadline is <= now; returns how many fired.
   int run_due(int64_t now);
-  // clear() drops every pending timer (end of run).
+  // clear() drops every pending timer (end of run), calling each node's drop hook after unlocking.
   void clear();
 
   int64_t next_when() const noexcept { return next_.load(std::memory_order_acquire); }

@@ -1,0 +1,207 @@
+// runtime/src/context.cpp — see ccb/context.hpp (Go: context/context.go, cancelCtx/timerCtx/valueCtx).
+//
+// CtxNode is one link of the chain. Value nodes and the deadline are immutable. A cancellable
+// node ("cancel node") owns a done channel and, guarded by mu:
+//  - err: None until cancelled (also mirrored in the atomic err_fast for lock-free reads);
+//  - children: cancellable descendants whose nearest cancellable ancestor is this node, held
+//    weakly (keyed by address) so that a child's destruction frees it; a child erases itself on
+//    cancel and in its destructor (Go: removeChild), so the map only holds live, uncancelled ones;
+//  - timer: the deadline timer, stopped when the node is cancelled.
+// A child holds its parent strongly. cancel() walks the subtree with an explicit work list, taking
+// one node lock at a time, and closes done / stops timers outside the lock.
+#include "ccb/context.hpp"
+
+#include <atomic>
+#include <unordered_map>
+#include <vector>
+
+#include "ccb/detail/task_api.hpp"
+
+namespace ccb {
+namespace detail {
+
+struct CtxNode {
+  // Immutable after construction:
+  std::shared_ptr<CtxNode> parent;
+  CtxNode* cancel_parent = nullptr;        // nearest cancellable ancestor (kept alive via parent)
+  bool cancellable = false;
+  std::optional<Clock::time_point> deadline;
+  bool has_value = false;
+  ContextKey key;
+  std::any value;
+  Chan<Unit> done;                         // cancellable nodes only; closed once, by the canceller
+  // Guarded by mu:
+  SpinLock mu;
+  ContextError err = ContextError::None;
+  std::unordered_map<CtxNode*, std::weak_ptr<CtxNode>> children;
+  Timer timer;
+  std::atomic<ContextError> err_fast{ContextError::None};
+
+  ~CtxNode();
+};
+
+namespace {
+
+// unlink() removes child from its cancellable parent's children (Go: removeChild).
+void unlink(CtxNode* child) {
+  CtxNode* p = child->cancel_parent;
+  if (p == nullptr) return;
+  p->mu.lock();
+  p->children.erase(child);
+  p->mu.unlock();
+}
+
+// cancel() cancels root and its subtree with err; later calls are no-ops.
+void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
+  std::vector<std::shared_ptr<CtxNode>> work{root};
+  bool first = true;
+  while (!work.empty()) {
+    std::shared_ptr<CtxNode> n = std::move(work.back());
+    work.pop_back();
+    n->mu.lock();
+    if (n->err != ContextError::None) {
+      n->mu.unlock();
+      if (first) return;  // already cancelled: idempotent
+      continue;
+    }
+    n->err = err;
+    n->err_fast.store(err, std::memory_order_release);
+    auto children = std::move(n->children);
+    n->children.clear();
+    Timer timer = std::move(n->timer);
+    n->mu.unlock();
+    n->done.close();
+    timer.stop();
+    for (auto& [ptr, weak] : children)
+      if (auto c = weak.lock()) work.push_back(std::move(c));
+    if (first) unlink(n.get());  // descendants were already dropped by their parents' maps
+    first = false;
+  }
+}
+
+// link() attaches a new cancellable node to its nearest cancellable ancestor, or cancels it at
+// once when that ancestor is already cancelled (Go: propagateCancel).
+void link(const std::shared_ptr<CtxNode>& n) {
+  CtxNode* p = n->cancel_parent;
+  if (p == nullptr) return;
+  p->mu.lock();
+  ContextError perr = p->err;
+  if (perr == ContextError::None) p->children.emplace(n.get(), n);
+  p->mu.unlock();
+  if (perr != ContextError::None) cancel(n, perr);
+}
+
+CtxNode* nearest_cancel(const std::shared_ptr<CtxNode>& n) {
+  for (CtxNode* p = n.get(); p != nullptr; p = p->parent.get())
+    if (p->cancellable) return p;
+  return nullptr;
+}
+
+std::shared_ptr<CtxNode> new_cancel_node(const Context& parent) {
+  auto n = std::make_shared<CtxNode>();
+  n->parent = parent.node();
+  n->cancel_parent = nearest_cancel(n->parent);
+  n->cancellable = true;
+  n->deadline = parent.deadline();
+  n->done = Chan<Unit>(0);
+  return n;
+}
+
+CancelFunc cancel_func(const std::shared_ptr<CtxNode>& n) {
+  return [n] { cancel(n, ContextError::Canceled); };
+}
+
+}  // namespace
+
+CtxNode::~CtxNode() {
+  // A node is destroyed only when no handle, child or cancel function refers to it, so its
+  // children map is empty of live entries; a never-cancelled node must leave its parent's map.
+  if (cancellable && err_fast.load(std::memory_order_acquire) == ContextError::None) unlink(this);
+}
+
+}  // namespace detail
+
+const char* message(ContextError e) noexcept {
+  switch (e) {
+    case ContextError::None: return "";
+    case ContextError::Canceled: return "context canceled";
+    case ContextError::DeadlineExceeded: return "context deadline exceeded";
+  }
+  return "";
+}
+
+RecvChan<Unit> Context::done() const {
+  if (detail::CtxNode* c = n_ ? detail::nearest_cancel(n_) : nullptr) return c->done;
+  return RecvChan<Unit>();
+}
+
+ContextError Context::err() const {
+  detail::CtxNode* c = n_ ? detail::nearest_cancel(n_) : nullptr;
+  return c ? c->err_fast.load(std::memory_order_acquire) : ContextError::None;
+}
+
+std::optional<Clock::time_point> Context::deadline() const {
+  return n_ ? n_->deadline : std::nullopt;
+}
+
+std::any Context::value(const ContextKey& key) const {
+  for (detail::CtxNode* p = n_.get(); p != nullptr; p = p->parent.get())
+    if (p->has_value && p->key == key) return p->value;
+  return {};
+}
+
+std::size_t Context::num_children() const {
+  detail::CtxNode* c = n_ ? detail::nearest_cancel(n_) : nullptr;
+  if (c == nullptr) return 0;
+  c->mu.lock();
+  std::size_t k = c->children.size();
+  c->mu.unlock();
+  return k;
+}
+
+Context background() { return Context(); }
+
+WithCancel with_cancel(const Context& parent) {
+  auto n = detail::new_cancel_node(parent);
+  detail::link(n);
+  return {Context(n), detail::cancel_func(n)};
+}
+
+WithCancel with_deadline(const Context& parent, Clock::time_point d) {
+  if (auto pd = parent.deadline(); pd && *pd <= d) return with_cancel(parent);  // Go: parent's is sooner
+  auto n = detail::new_cancel_node(parent);
+  n->deadline = d;
+  detail::link(n);
+  auto left = d - Clock::now();
+  if (left <= Clock::duration::zero()) {
+    detail::cancel(n, ContextError::DeadlineExceeded);
+    return {Context(n), detail::cancel_func(n)};
+  }
+  std::weak_ptr<detail::CtxNode> weak = n;
+  Timer t = detail::make_callback_timer(left, [weak] {
+    if (auto c = weak.lock()) detail::cancel(c, ContextError::DeadlineExceeded);
+  });
+  n->mu.lock();
+  bool cancelled = n->err != ContextError::None;
+  if (!cancelled) n->timer = std::move(t);
+  n->mu.unlock();
+  if (cancelled) t.stop();  // cancelled by the parent meanwhile
+  return {Context(n), detail::cancel_func(n)};
+}
+
+WithCancel with_timeout(const Context& parent, std::chrono::nanoseconds timeout) {
+  return with_deadline(parent, Clock::now() + std::chrono::duration_cast<Clock::duration>(timeout));
+}
+
+Context with_value(const Context& parent, ContextKey key, std::any value) {
+  auto n = std::make_shared<detail::CtxNode>();
+  n->parent = parent.node();
+  n->cancel_parent = nullptr;
+  n->deadline = parent.deadline();
+  n->has_value = true;
+  n->key = std::move(key);
+  n->value = std::move(value);
+  return Context(n);
+}
+
+}  // namespace ccb

@@ -1,0 +1,256 @@
+// runtime/src/timer.cpp — ccb::Timer, Ticker, after, after_func (Go: time/sleep.go, time/tick.go
+// and the Go 1.23 runtime/time.go stop/reset semantics). See ccb/time.hpp for the guarantees.
+//
+// TimerShared is one heap node plus the state that decides what a fire delivers.
+// Invariants (under TimerShared::mu):
+//  - armed: the current arming has neither fired nor been stopped.
+//  - stale: fires already popped off the heap (or still in it, when the runtime could not be
+//    reached) that belong to an invalidated arming; each such fire delivers nothing and
+//    decrements it. A fire is the result of a pop, and fires of one node serialize on mu, so the
+//    one fire that delivers for the current arming always runs after its deadline.
+// Reference count: one per handle (Timer/Ticker) and one per heap insertion; a fire consumes its
+// insertion's reference at the end (a ticker transfers it to the re-insertion), a successful
+// remove_locked() or the end-of-run drop hook releases it. So run_due() calling fire(n) after
+// dropping the heap lock can never touch a freed node, whoever destroys the handle meanwhile.
+// Rejected: waiting in the handle's destructor for an in-flight fire — the destructor cannot tell
+// "popped, about to fire" from "already fired" without changing run_due().
+// Lock order: TimerShared::mu < ChanState::lock < TimerHeap::mu (each is taken inside the one before).
+#include <atomic>
+#include <string>
+
+#include "ccb/run.hpp"
+#include "ccb/time.hpp"
+#include "scheduler.hpp"
+
+namespace ccb::detail {
+
+struct TimerShared : TimerNode {
+  enum class Kind { Chan, Func, Callback };
+  TimerShared(Runtime* r, Kind k) : rt(r), kind(k) {}
+
+  void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
+  void release() noexcept {
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+
+  // Immutable after construction:
+  Runtime* const rt;
+  const Kind kind;
+  Chan<Clock::time_point> ch;  // Kind::Chan only (capacity 1)
+  std::function<void()> fn;    // Kind::Func / Kind::Callback
+  std::atomic<uint32_t> refs{0};
+  // Guarded by mu:
+  SpinLock mu;
+  int64_t period = 0;  // > 0 for a ticker
+  bool armed = false;
+  uint32_t stale = 0;
+};
+
+struct TimerAccess {
+  static Timer make(TimerShared* s) {
+    Timer t;
+    t.s_ = s;
+    t.ch_ = s->ch;
+    return t;
+  }
+  static TimerShared* shared(const Timer& t) { return t.s_; }
+  static Timer& timer(Ticker& k) { return k.t_; }
+};
+
+namespace {
+
+void fire_timer(TimerNode* n) noexcept;
+
+void drop_timer(TimerNode* n) noexcept { static_cast<TimerShared*>(n)->release(); }
+
+// arm_locked() inserts s into the heap to fire at `when`. Requires s->mu.
+void arm_locked(TimerShared* s, int64_t when) {
+  s->retain();
+  s->armed = true;
+  TimerHeap& h = s->rt->timers;
+  h.mu.lock();
+  s->when = when;
+  bool earliest = h.add_locked(s);
+  h.mu.unlock();
+  if (earliest) s->rt->timer_became_earliest();
+}
+
+// disarm_locked() invalidates the current arming and drains a buffered value; returns whether
+// that prevented a delivery (Go 1.23 stop's "pending"). Requires s->mu.
+bool disarm_locked(TimerShared* s) {
+  bool active = s->armed;
+  if (s->armed) {
+    s->armed = false;
+    bool removed = false;
+    if (current_runtime() == s->rt) {
+      s->rt->timers.mu.lock();
+      removed = s->rt->timers.remove_locked(s);
+      s->rt->timers.mu.unlock();
+    }
+    if (removed) s->release();  // the heap's reference; the caller's handle keeps s alive
+    else ++s->stale;            // a fire is in flight (or the heap is out of reach)
+  }
+  if (s->kind == TimerShared::Kind::Chan) {
+    auto [got, v] = s->ch.try_recv();
+    if (got && v) active = true;
+  }
+  return active;
+}
+
+void fire_timer(TimerNode* n) noexcept {
+  auto* s = static_cast<TimerShared*>(n);
+  s->mu.lock();
+  if (s->stale > 0) {
+    --s->stale;
+    s->mu.unlock();
+    s->release();
+    return;
+  }
+  switch (s->kind) {
+    case TimerShared::Kind::Chan: {
+      Clock::time_point v = Clock::now();
+      s->ch.try_send(v);  // capacity 1: a full buffer drops the value (ticker semantics)
+      if (s->period > 0) {
+        // Next tick on the period grid after now (Go: t.when += t.period * (1 + -delta/t.period)).
+        int64_t now = now_ns();
+        int64_t when = s->when + s->period * (1 + (now - s->when) / s->period);
+        TimerHeap& h = s->rt->timers;
+        h.mu.lock();
+        s->when = when;
+        bool earliest = h.add_locked(s);  // keeps this fire's reference
+        h.mu.unlock();
+        s->mu.unlock();
+        if (earliest) s->rt->timer_became_earliest();
+        return;
+      }
+      s->armed = false;
+      s->mu.unlock();
+      break;
+    }
+    case TimerShared::Kind::Func:
+      s->armed = false;
+      s->mu.unlock();
+      go(s->fn);
+      break;
+    case TimerShared::Kind::Callback:
+      s->armed = false;
+      s->mu.unlock();
+      s->fn();
+      break;
+  }
+  s->release();
+}
+
+TimerShared* new_shared(const char* op, TimerShared::Kind kind) {
+  Runtime* rt = current_runtime();
+  if (rt == nullptr || current_task() == nullptr) throw NotInTask(op);
+  auto* s = new TimerShared(rt, kind);
+  s->fire = &fire_timer;
+  s->drop = &drop_timer;
+  if (kind == TimerShared::Kind::Chan) s->ch = Chan<Clock::time_point>(1);
+  return s;
+}
+
+int64_t deadline_after(std::chrono::nanoseconds d) {
+  return now_ns() + (d.count() > 0 ? d.count() : 0);
+}
+
+// start() arms a fresh shared timer owned by one handle.
+Timer start(TimerShared* s, std::chrono::nanoseconds d) {
+  s->retain();  // the handle's reference
+  Timer t = TimerAccess::make(s);
+  s->mu.lock();
+  arm_locked(s, deadline_after(d));
+  s->mu.unlock();
+  return t;
+}
+
+}  // namespace
+
+Timer make_callback_timer(std::chrono::nanoseconds d, std::function<void()> f) {
+  TimerShared* s = new_shared("ccb::with_deadline", TimerShared::Kind::Callback);
+  s->fn = std::move(f);
+  return start(s, d);
+}
+
+}  // namespace ccb::detail
+
+namespace ccb {
+
+using detail::TimerShared;
+
+Timer::Timer(std::chrono::nanoseconds d) {
+  *this = detail::start(detail::new_shared("ccb::Timer", TimerShared::Kind::Chan), d);
+}
+
+Timer::Timer(Timer&& o) noexcept : s_(std::exchange(o.s_, nullptr)), ch_(std::move(o.ch_)) {}
+
+Timer& Timer::operator=(Timer&& o) noexcept {
+  if (this != &o) {
+    if (s_ != nullptr) {
+      stop();
+      s_->release();
+    }
+    s_ = std::exchange(o.s_, nullptr);
+    ch_ = std::move(o.ch_);
+  }
+  return *this;
+}
+
+Timer::~Timer() {
+  if (s_ == nullptr) return;
+  stop();
+  s_->release();
+}
+
+bool Timer::stop() {
+  if (s_ == nullptr) return false;
+  s_->mu.lock();
+  bool active = detail::disarm_locked(s_);
+  s_->mu.unlock();
+  return active;
+}
+
+bool Timer::reset(std::chrono::nanoseconds d) {
+  if (s_ == nullptr) return false;
+  s_->mu.lock();
+  bool active = detail::disarm_locked(s_);
+  detail::arm_locked(s_, detail::deadline_after(d));
+  s_->mu.unlock();
+  return active;
+}
+
+Ticker::Ticker(std::chrono::nanoseconds period) {
+  if (period.count() <= 0) throw InvalidArgument("non-positive interval for NewTicker");
+  TimerShared* s = detail::new_shared("ccb::Ticker", TimerShared::Kind::Chan);
+  s->period = period.count();
+  t_ = detail::start(s, period);
+}
+
+void Ticker::reset(std::chrono::nanoseconds period) {
+  if (period.count() <= 0) throw InvalidArgument("non-positive interval for Ticker.Reset");
+  TimerShared* s = detail::TimerAccess::shared(t_);
+  if (s == nullptr) throw InvalidArgument("Ticker.Reset called on uninitialized Ticker");
+  s->mu.lock();
+  detail::disarm_locked(s);
+  s->period = period.count();
+  detail::arm_locked(s, detail::deadline_after(period));
+  s->mu.unlock();
+}
+
+RecvChan<Clock::time_point> after(std::chrono::nanoseconds d) {
+  TimerShared* s = detail::new_shared("ccb::after", TimerShared::Kind::Chan);
+  RecvChan<Clock::time_point> c = s->ch;
+  s->mu.lock();
+  detail::arm_locked(s, detail::deadline_after(d));  // the heap's reference is the only one
+  s->mu.unlock();
+  return c;
+}
+
+Timer after_func(std::chrono::nanoseconds d, std::function<void()> f) {
+  TimerShared* s = detail::new_shared("ccb::after_func", TimerShared::Kind::Func);
+  s->fn = std::move(f);
+  return detail::start(s, d);
+}
+
+}  // namespace ccb
