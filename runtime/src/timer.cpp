@@ -119,8 +119,9 @@ void fire_timer(TimerNode* n) noexcept {
         s->when = when;
         bool earliest = h.add_locked(s);  // keeps this fire's reference
         h.mu.unlock();
+        Runtime* rt = s->rt;  // s may be freed once mu is released: the heap holds the reference
         s->mu.unlock();
-        if (earliest) s->rt->timer_became_earliest();
+        if (earliest) rt->timer_became_earliest();
         return;
       }
       s->armed = false;

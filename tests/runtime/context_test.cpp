@@ -44,7 +44,7 @@ TEST_P(ContextTest, CancelClosesDoneOnceAndIsIdempotent) {
     wg.add(3);
     for (int i = 0; i < 3; ++i)
       ccb::go([&wg, c = ctx] {
-        EXPECT_FALSE(c.done().chan().recv().has_value());
+        EXPECT_FALSE(c.done().recv().has_value());
         wg.done();
       });
     ccb::go(cancel);
@@ -80,7 +80,7 @@ TEST_P(ContextTest, CancellationReachesTenThousandDescendants) {
     wg.add(100);
     for (int i = 0; i < 100; ++i)
       ccb::go([&wg, c = all[all.size() - 1 - i * 7]] {
-        c.done().chan().recv();
+        c.done().recv();
         wg.done();
       });
     cancel();
@@ -135,7 +135,7 @@ TEST_P(ContextTest, TimeoutCancelsWithDeadlineExceeded) {
     auto [child, cc] = ccb::with_cancel(ctx);
     ASSERT_TRUE(ctx.deadline().has_value());
     EXPECT_EQ(child.deadline(), ctx.deadline());
-    EXPECT_FALSE(child.done().chan().recv().has_value());
+    EXPECT_FALSE(child.done().recv().has_value());
     EXPECT_GE(ccb::Clock::now() - t0, 20ms);
     EXPECT_EQ(ctx.err(), ccb::ContextError::DeadlineExceeded);
     EXPECT_EQ(child.err(), ccb::ContextError::DeadlineExceeded);

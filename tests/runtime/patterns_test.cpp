@@ -98,7 +98,7 @@ TEST_P(PatternsTest, ErrGroupFirstErrorCancelsTheGroup) {
     });
     for (int i = 0; i < 3; ++i)
       g.go([ctx] {
-        ctx.done().chan().recv();  // blocks until the first error cancels the group
+        ctx.done().recv();  // blocks until the first error cancels the group
         return ccb::Error();
       });
     ccb::Error e = g.wait();

@@ -17,7 +17,7 @@ class TimerTest : public Procs {};
 INSTANTIATE_TEST_SUITE_P(, TimerTest, ::testing::Values(1, 2),
                          [](const ::testing::TestParamInfo<int>& i) { return "procs" + std::to_string(i.param); });
 
-bool nothing_buffered(const ccb::Timer& t) { return !t.c().chan().try_recv().first; }
+bool nothing_buffered(const ccb::Timer& t) { return !t.c().try_recv().first; }
 
 TEST_P(TimerTest, SleepReturnsNoEarlierThanItsDuration) {
   run([] {
@@ -35,10 +35,10 @@ TEST_P(TimerTest, HundredThousandTimersFireExactlyOnce) {
     std::vector<ccb::Timer> timers;
     timers.reserve(kN);
     for (int i = 0; i < kN; ++i) timers.emplace_back(std::chrono::microseconds(i % 20000));
-    for (auto& t : timers) ASSERT_TRUE(t.c().chan().recv().has_value());
+    for (auto& t : timers) ASSERT_TRUE(t.c().recv().has_value());
     ccb::sleep_for(5ms);
     int extra = 0;
-    for (auto& t : timers) extra += t.c().chan().try_recv().first ? 1 : 0;
+    for (auto& t : timers) extra += t.c().try_recv().first ? 1 : 0;
     EXPECT_EQ(extra, 0);
   });
 }

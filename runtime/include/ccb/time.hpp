@@ -1,15 +1,112 @@
-// ccb/time.hpp — time for tasks: sleeping parks the task (not the worker) on the runtime's timer
-// heap; idle workers sleep until the next deadline, so only sleeping tasks use ~0% CPU.
-// Durations <= 0 return at once (Go's time.Sleep). Throws NotInTask outside a task.
+// ccb/time.hpp — time for tasks (Go: time/sleep.go, time/tick.go, runtime/time.go).
+//
+// sleep_for/sleep_until park the task (not the worker) on the runtime's timer heap; idle workers
+// sleep until the next deadline, so only sleeping tasks use ~0% CPU. Durations <= 0 return at
+// once (Go's time.Sleep). Throws NotInTask outside a task.
+//
+// Timers and tickers follow Go 1.23's semantics (tests/runtime/time_test.cpp, ticker_test.cpp):
+//  - after(d) / Timer(d): the channel (capacity 1) receives Clock::now() once, at or after d.
+//    d <= 0 fires at once, as in Go.
+//  - Timer::stop() returns true if it prevented a delivery: the timer was pending, its fire was
+//    in flight, or a delivered value was still buffered (stop drains it). reset(d) returns the same
+//    "was active" answer and re-arms. After stop() or reset() returns, no value from before the
+//    call is ever received: they drain the buffer under the timer's lock, and a fire racing them
+//    finds its arming invalidated under that same lock and delivers nothing.
+//  - Ticker(period): delivers Clock::now() every period; a slow receiver loses ticks (capacity 1,
+//    non-blocking send) and the next tick is rescheduled on the period grid after now, as in Go.
+//    stop() and reset(period) drain a buffered tick.
+//  - after_func(d, f): runs f in a new task (Go: in its own goroutine) after d; the returned
+//    Timer's c() is nil, stop() returns true iff f has not been started and never will be.
+//  - Destroying a Timer/Ticker stops it. The shared timer state is reference-counted (one
+//    reference per handle, one per pending heap entry), so destroying a handle while the worker
+//    fires it is safe. Moved-from and default-constructed handles are inert.
+// Errors: creating a timer outside a task throws NotInTask. A Ticker period <= 0 throws
+// InvalidArgument ("non-positive interval for NewTicker" / "... for Ticker.Reset", Go's text).
+// Concurrency: a timer's generation/arming state is guarded by its own spin lock, taken before
+// TimerHeap::mu and before the channel's lock (lock_order.md: primitive locks < TimerHeap::mu).
+// stop/reset/destroy may be called from any task or thread; a call outside the running runtime
+// only invalidates the timer (the heap entry then fires harmlessly or is dropped at end of run).
 #pragma once
 
 #include <chrono>
+#include <functional>
+
+#include "ccb/chan.hpp"
+#include "ccb/errors.hpp"
 
 namespace ccb {
 
 using Clock = std::chrono::steady_clock;
 
+// InvalidArgument: a Go panic on a bad argument (non-positive ticker period, rate, burst, window).
+// The message names the call and the value, or is Go's text where Go has one.
+class InvalidArgument : public Panic {
+ public:
+  using Panic::Panic;
+};
+
 void sleep_for(std::chrono::nanoseconds d);
 void sleep_until(Clock::time_point t);
+
+namespace detail {
+struct TimerShared;
+struct TimerAccess;
+}
+
+// Timer: Go's *time.Timer. A move-only handle; see the guarantees above.
+class Timer {
+ public:
+  Timer() noexcept = default;  // inert: stop() and reset() return false and do nothing
+  // Timer(d) starts a timer that delivers on c() after d. Throws NotInTask outside a task.
+  explicit Timer(std::chrono::nanoseconds d);
+  Timer(Timer&& o) noexcept;
+  Timer& operator=(Timer&& o) noexcept;
+  Timer(const Timer&) = delete;
+  Timer& operator=(const Timer&) = delete;
+  ~Timer();
+
+  // stop() prevents the timer from firing; true if that prevented a delivery (see above).
+  bool stop();
+  // reset() re-arms the timer to fire after d; returns whether it had been active.
+  bool reset(std::chrono::nanoseconds d);
+  // c() is the receive channel (nil for after_func timers and inert handles).
+  RecvChan<Clock::time_point> c() const { return ch_; }
+
+ private:
+  friend struct detail::TimerAccess;
+  detail::TimerShared* s_ = nullptr;
+  Chan<Clock::time_point> ch_;
+};
+
+// Ticker: Go's *time.Ticker. Throws InvalidArgument for period <= 0, NotInTask outside a task.
+class Ticker {
+ public:
+  explicit Ticker(std::chrono::nanoseconds period);
+  Ticker(Ticker&&) noexcept = default;
+  Ticker& operator=(Ticker&&) noexcept = default;
+
+  // stop() turns the ticker off and drops a buffered tick; no tick is received after it returns.
+  void stop() { t_.stop(); }
+  // reset() stops the ticker and restarts it with a new period (first tick after `period`).
+  void reset(std::chrono::nanoseconds period);
+  RecvChan<Clock::time_point> c() const { return t_.c(); }
+
+ private:
+  friend struct detail::TimerAccess;
+  Timer t_;
+};
+
+// after() returns a channel that receives the time once after d (Go: time.After). The timer is
+// owned by the heap until it fires. Throws NotInTask outside a task.
+RecvChan<Clock::time_point> after(std::chrono::nanoseconds d);
+
+// after_func() runs f in a new task after d; the Timer can stop it. Throws NotInTask.
+Timer after_func(std::chrono::nanoseconds d, std::function<void()> f);
+
+namespace detail {
+// make_callback_timer() runs f on the firing worker itself (no task), without any lock held; f
+// must not block. Used by context deadlines, whose cancellation only closes channels.
+Timer make_callback_timer(std::chrono::nanoseconds d, std::function<void()> f);
+}  // namespace detail
 
 }  // namespace ccb

@@ -1,0 +1,101 @@
+// ccb/context.hpp — Go's context package (context/context.go): cancellation, deadlines and
+// request-scoped values for trees of tasks.
+//
+//   auto [ctx, cancel] = ccb::with_timeout(ccb::background(), 50ms);
+//   ccb::select(ccb::recv_case(work), ccb::recv_case(ctx.done()));
+//   cancel();
+//
+// Guarantees (tests/runtime/context_test.cpp):
+//  - background() is never cancelled: done() is the nil channel (a select case on it never
+//    fires), err() is ContextError::None, no deadline, no values.
+//  - with_cancel/with_timeout/with_deadline derive a cancellable child. Cancelling a context
+//    (its cancel function, its deadline, or an ancestor's cancellation) sets err() once, closes
+//    done() (from the cancelling task or timer) and cancels every descendant, iteratively, so deep
+//    trees do not grow the stack. A child of an already cancelled parent starts cancelled.
+//  - Cancel functions are idempotent and safe to call from any task or thread; the first cause
+//    wins (Canceled or DeadlineExceeded). A cancelled context is unlinked from its parent and a
+//    destroyed one unlinks itself, so a long-lived parent keeps no reference to finished
+//    children (num_children() is the test hook). The timer of a cancelled context is stopped.
+//  - with_deadline(parent, t) keeps the parent's deadline when it is earlier (Go); a deadline in
+//    the past cancels at once with DeadlineExceeded. The deadline timer fires on a worker and
+//    cancels there, without a task.
+//  - with_value(parent, key, value) adds one key/value; value(key) walks up the chain and returns
+//    the nearest match, or an empty std::any. Keys are ContextKey: a `const void*` tag (address of
+//    a static, collision-free like Go's unexported key types) or a std::string. Values are
+//    std::any, copied into the node, immutable afterwards.
+//  - Context is a cheap shared handle (std::shared_ptr). A child holds its parent; a parent
+//    holds its children only weakly, so dropping every handle of a subtree frees it.
+// Errors: with_timeout/with_deadline outside a task throw NotInTask (they create a timer).
+// Concurrency: per cancellable node, a spin lock guards err, the children map and the timer;
+// it is never held while closing done, stopping the timer or touching another node. Lock order:
+// a node's lock < its children's locks is never needed (one node lock at a time).
+#pragma once
+
+#include <any>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "ccb/chan.hpp"
+#include "ccb/time.hpp"
+
+namespace ccb {
+
+// ContextError: Go's ctx.Err(): nil, context.Canceled, context.DeadlineExceeded.
+enum class ContextError { None, Canceled, DeadlineExceeded };
+// message() returns Go's text: "" / "context canceled" / "context deadline exceeded".
+const char* message(ContextError e) noexcept;
+
+// ContextKey: a tag address or a string; compared by value.
+using ContextKey = std::variant<const void*, std::string>;
+
+// Unit: the element type of done channels (Go's struct{}); they are only ever closed.
+struct Unit {};
+
+namespace detail {
+struct CtxNode;
+}
+
+class Context {
+ public:
+  // Context() is background().
+  Context() = default;
+
+  // done() is closed when the context is cancelled; nil for background (and value-only chains
+  // over it).
+  RecvChan<Unit> done() const;
+  // err() is None until done() is closed, then why.
+  ContextError err() const;
+  // deadline() is the time the context will be cancelled by itself, if any.
+  std::optional<Clock::time_point> deadline() const;
+  // value() returns the nearest ancestor's (or own) value for key, or an empty std::any.
+  std::any value(const ContextKey& key) const;
+  // num_children() is a test hook: cancellable children currently linked to this context.
+  std::size_t num_children() const;
+
+  explicit Context(std::shared_ptr<detail::CtxNode> n) : n_(std::move(n)) {}
+  const std::shared_ptr<detail::CtxNode>& node() const noexcept { return n_; }
+
+ private:
+  std::shared_ptr<detail::CtxNode> n_;  // null = background
+};
+
+// CancelFunc: cancels its context with ContextError::Canceled. Idempotent, thread-safe.
+using CancelFunc = std::function<void()>;
+
+struct WithCancel {
+  Context ctx;
+  CancelFunc cancel;
+};
+
+Context background();
+WithCancel with_cancel(const Context& parent);
+WithCancel with_deadline(const Context& parent, Clock::time_point deadline);
+WithCancel with_timeout(const Context& parent, std::chrono::nanoseconds timeout);
+Context with_value(const Context& parent, ContextKey key, std::any value);
+
+}  // namespace ccb
