@@ -58,9 +58,9 @@ const std::map<std::string, ContractWorkload>& contract() {
       {"pipeline", {"item", {{"stages", 8}, {"cap", 0}, {"n", 50000}}}},
       {"counter", {"increment", {{"mode", "mutex"}, {"tasks", 5}, {"k", 200000}}}},
       {"select", {"message", {{"channels", 4}, {"consumers", 2}, {"cap", 0}, {"n", 200000}}}},
-      {"skynet", {"run", {{"size", 1000000}}}},
+      {"skynet", {"run", {{"size", 100000}}}},
       {"spawn", {"task", {{"n", 100000}}}},
-      {"timers", {"timer", {{"mode", "startstop"}, {"tasks", 4}, {"k", 20000}}}},
+      {"timers", {"timer", {{"mode", "startstop"}, {"tasks", 4}, {"k", 200}}}},
       {"context", {"waiter", {{"n", 10000}}}},
       {"ratelimit", {"allow call", {{"tasks", 4}, {"k", 200000}}}},
   };
