@@ -68,6 +68,26 @@ TEST(WorkloadChecks, Spawn) {
   expect_fail([] { check_spawn(100, 99); }, "spawn: 99 of 100 tasks ran");
 }
 
+TEST(WorkloadChecks, Timers) {
+  EXPECT_NO_THROW(check_timers("startstop", 4, 10, 40, 0));
+  expect_fail([] { check_timers("sleep", 4, 10, 39, 0); }, "timers (sleep): 39 operations ran, want 40");
+  expect_fail([] { check_timers("startstop", 4, 10, 40, 2); }, "2 of 40 stop calls reported an inactive timer");
+  expect_fail([] { check_timers("sleep", 4, 10, 40, 1); }, "1 of 40 sleeps returned earlier than 20us");
+}
+
+TEST(WorkloadChecks, Context) {
+  EXPECT_NO_THROW(check_context(10, 10, 0));
+  expect_fail([] { check_context(10, 9, 0); }, "context: 9 of 10 waiters observed the cancellation");
+  expect_fail([] { check_context(10, 10, 1); }, "context: 1 of 10 children have err()");
+}
+
+TEST(WorkloadChecks, Ratelimit) {
+  EXPECT_NO_THROW(check_ratelimit(1000, 1e8, 1000, 0));
+  EXPECT_NO_THROW(check_ratelimit(1101, 1e8, 1000, 1000));  // 1000 + 100 + 1
+  expect_fail([] { check_ratelimit(0, 1e8, 1000, 1000); }, "ratelimit: 0 calls allowed, want 1..1101");
+  expect_fail([] { check_ratelimit(1102, 1e8, 1000, 1000); }, "ratelimit: 1102 calls allowed");
+}
+
 TEST(WorkloadChecks, ResidentBytesIsReadable) { EXPECT_GT(resident_bytes(), 0); }
 
 }  // namespace

@@ -36,6 +36,10 @@ std::vector<Case> cases() {
   }
   c.push_back({"skynet", {{"size", "1000"}}, 1});
   c.push_back({"spawn", {{"n", "500"}}, 500});
+  for (const char* mode : {"startstop", "sleep"})
+    c.push_back({"timers", {{"mode", mode}, {"tasks", "4"}, {"k", "25"}}, 100});
+  c.push_back({"context", {{"n", "300"}}, 300});
+  c.push_back({"ratelimit", {{"tasks", "4"}, {"k", "2000"}}, 8000});
   return c;
 }
 
@@ -74,6 +78,8 @@ TEST(RunThreads, TooManyThreadsIsNotApplicable) {
   EXPECT_THROW(sky(one("size", "1000000"), 2), NotApplicable);
   const auto& spawn = find_workload("spawn")->impls.at("threads");
   EXPECT_THROW(spawn(one("n", "100000"), 2), NotApplicable);
+  const auto& context = find_workload("context")->impls.at("threads");
+  EXPECT_THROW(context(one("n", "100000"), 2), NotApplicable);
 }
 
 TEST(RunCcbench, SkynetAtTenThousand) {

@@ -69,6 +69,31 @@ inline void check_spawn(int64_t n, int64_t got) {
   if (got != n) fail("spawn: " + s(got) + " of " + s(n) + " tasks ran");
 }
 
+// timers: ops is the count of timer operations that ran, bad the count that failed their check
+// (startstop: stop() reported an inactive timer; sleep: returned earlier than 20 µs).
+inline void check_timers(const std::string& mode, int64_t tasks, int64_t k, int64_t ops, int64_t bad) {
+  if (ops != tasks * k) fail("timers (" + mode + "): " + s(ops) + " operations ran, want " + s(tasks * k));
+  if (bad != 0)
+    fail("timers (" + mode + "): " + s(bad) + " of " + s(ops) +
+         (mode == "sleep" ? " sleeps returned earlier than 20us" : " stop calls reported an inactive timer"));
+}
+
+// context: observed counts waiters that saw done; wrong counts children whose err() was not
+// "context canceled".
+inline void check_context(int64_t n, int64_t observed, int64_t wrong) {
+  if (observed != n) fail("context: " + s(observed) + " of " + s(n) + " waiters observed the cancellation");
+  if (wrong != 0)
+    fail("context: " + s(wrong) + " of " + s(n) + " children have err() other than \"context canceled\"");
+}
+
+// ratelimit: 0 < allowed <= burst + rate * elapsed_seconds + 1.
+inline void check_ratelimit(int64_t allowed, double rate, int64_t burst, double elapsed_ns) {
+  const double limit = static_cast<double>(burst) + rate * elapsed_ns / 1e9 + 1;
+  if (allowed <= 0 || static_cast<double>(allowed) > limit)
+    fail("ratelimit: " + s(allowed) + " calls allowed, want 1.." + s(static_cast<int64_t>(limit)) +
+         " (burst " + s(burst) + " + rate x elapsed + 1)");
+}
+
 // elapsed_ns_since() is the steady_clock time from t0 to now, in ns.
 inline double elapsed_ns_since(std::chrono::steady_clock::time_point t0) {
   return static_cast<double>(

@@ -1,0 +1,177 @@
+// workloads/context.cpp — context (CONTRACT.md): a root cancellable context; n tasks each derive
+// a child (with_cancel of the root), count themselves in on a WaitGroup and wait on the child's
+// done; when all n are in, the root is cancelled and a second WaitGroup counts the waiters out.
+// Mirrors workloads/go/context.go. ops = n. The measured section runs from cancel() to the last
+// waiter having observed it; starting the waiters is set-up.
+// Check (checks::check_context): all n observed the cancellation and every child's err() is
+// "context canceled".
+// Impls:
+//  - "ccbench": ccb::with_cancel / ctx.done().recv() / ctx.err(), ccb::WaitGroup in and out.
+//  - "threads": one std::thread per waiter (n > kMaxThreads is NotApplicable) and ThreadCtx
+//    below, the OS-thread equivalent of Go's cancelCtx tree: each node is a cancellation flag
+//    with its own std::mutex and std::condition_variable (the done channel); a parent holds its
+//    live children; cancel() sets the flag once, wakes the node's waiters and then cancels the
+//    children it took out of the parent, iteratively; a child of a cancelled parent starts
+//    cancelled, and a child's own cancel unlinks it from its parent. std::latch in and out.
+#include <ccb/runtime.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <latch>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "workloads/registry.hpp"
+#include "workloads/threads/checks.hpp"
+#include "workloads/threads/thread_util.hpp"
+
+namespace ccb::workloads {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// ThreadCtx: a cancellable context node for OS threads (see the file comment). Thread-safe; a
+// node's m_ guards its flag and children, and at most one node lock is held at a time.
+class ThreadCtx : public std::enable_shared_from_this<ThreadCtx> {
+ public:
+  // with_cancel() derives a child of parent (null: a root). A cancelled parent gives a cancelled
+  // child.
+  static std::shared_ptr<ThreadCtx> with_cancel(const std::shared_ptr<ThreadCtx>& parent) {
+    auto c = std::make_shared<ThreadCtx>();
+    c->parent_ = parent;
+    if (parent) {
+      std::unique_lock<std::mutex> lock(parent->m_);
+      if (parent->cancelled_) {
+        lock.unlock();
+        c->cancel();
+      } else {
+        parent->children_.emplace(c.get(), c);
+      }
+    }
+    return c;
+  }
+
+  // cancel() cancels this node and its descendants (idempotent) and unlinks it from its parent.
+  void cancel() {
+    std::vector<std::shared_ptr<ThreadCtx>> todo{shared_from_this()};
+    while (!todo.empty()) {
+      auto n = std::move(todo.back());
+      todo.pop_back();
+      std::unordered_map<ThreadCtx*, std::shared_ptr<ThreadCtx>> kids;
+      {
+        std::lock_guard<std::mutex> lock(n->m_);
+        if (n->cancelled_) continue;
+        n->cancelled_ = true;
+        kids.swap(n->children_);
+      }
+      n->cv_.notify_all();
+      for (auto& [ptr, kid] : kids) todo.push_back(std::move(kid));
+    }
+    if (parent_) {
+      std::lock_guard<std::mutex> lock(parent_->m_);
+      parent_->children_.erase(this);
+    }
+  }
+
+  // wait() blocks until the node is cancelled (Go: <-ctx.Done()).
+  void wait() {
+    std::unique_lock<std::mutex> lock(m_);
+    cv_.wait(lock, [this] { return cancelled_; });
+  }
+
+  // err() is "" until cancelled, then "context canceled" (the only cause this tree has).
+  std::string err() {
+    std::lock_guard<std::mutex> lock(m_);
+    return cancelled_ ? "context canceled" : "";
+  }
+
+ private:
+  std::shared_ptr<ThreadCtx> parent_;  // immutable after with_cancel()
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool cancelled_ = false;                                              // guarded by m_
+  std::unordered_map<ThreadCtx*, std::shared_ptr<ThreadCtx>> children_;  // guarded by m_
+};
+
+RunResult run_ccbench(const Params& p, int procs) {
+  const int64_t n = p.get_int("n");
+  std::atomic<int64_t> observed{0}, wrong{0};
+  double elapsed = 0;
+  ccb::run(ccb::Config{.procs = procs}, [&] {
+    auto [root, cancel] = ccb::with_cancel(ccb::background());
+    ccb::WaitGroup in, out;
+    in.add(n);
+    out.add(n);
+    for (int64_t i = 0; i < n; ++i) {
+      ccb::go([&in, &out, &observed, &wrong, root = root] {
+        auto [ctx, stop] = ccb::with_cancel(root);
+        in.done();
+        (void)ctx.done().recv();
+        observed.fetch_add(1, std::memory_order_relaxed);
+        if (std::string(ccb::message(ctx.err())) != "context canceled")
+          wrong.fetch_add(1, std::memory_order_relaxed);
+        stop();
+        out.done();
+      });
+    }
+    in.wait();
+    const auto t0 = Clock::now();
+    cancel();
+    out.wait();
+    elapsed = checks::elapsed_ns_since(t0);
+  });
+  checks::check_context(n, observed.load(), wrong.load());
+  return RunResult{static_cast<uint64_t>(n), elapsed, {}};
+}
+
+RunResult run_threads(const Params& p, int procs) {
+  const int64_t n = p.get_int("n");
+  threads::require_threads("context", n);
+  threads::AffinityScope affinity(procs);
+  auto root = ThreadCtx::with_cancel(nullptr);
+  std::latch in(n), out(n);
+  std::atomic<int64_t> observed{0}, wrong{0};
+  threads::ThreadGroup g;
+  g.reserve(static_cast<std::size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    if (!g.try_spawn([&] {
+          auto ctx = ThreadCtx::with_cancel(root);
+          in.count_down();
+          ctx->wait();
+          observed.fetch_add(1, std::memory_order_relaxed);
+          if (ctx->err() != "context canceled") wrong.fetch_add(1, std::memory_order_relaxed);
+          ctx->cancel();
+          out.count_down();
+        })) {
+      root->cancel();  // releases the waiters already started
+      g.throw_not_applicable("context");
+    }
+  }
+  in.wait();
+  const auto t0 = Clock::now();
+  root->cancel();
+  out.wait();
+  const double elapsed = checks::elapsed_ns_since(t0);
+  g.join();
+  checks::check_context(n, observed.load(), wrong.load());
+  return RunResult{static_cast<uint64_t>(n), elapsed, {}};
+}
+
+const bool registered = register_workload(Workload{
+    .name = "context",
+    .description = "n tasks wait on children of one context, then the root is cancelled; ns per waiter",
+    .unit = "waiter",
+    .params = {
+        ParamSpec{.name = "n", .help = "waiting tasks (threads: at most 20000)", .min = 1,
+                  .max = 1000000, .choices = {}, .quick = {"10000"}, .full = {"100000"}},
+    },
+    .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
+});
+
+}  // namespace
+}  // namespace ccb::workloads

@@ -1,0 +1,126 @@
+// workloads/ratelimit.cpp — ratelimit (CONTRACT.md): `tasks` tasks each call allow() `k` times
+// on one shared token bucket (rate 1e8 tokens/s, burst 1000) and count the calls that returned
+// true. Mirrors workloads/go/ratelimit.go. ops = tasks*k. The bucket is made inside the measured
+// section (which also includes spawning and joining the tasks), so it cannot have refilled before.
+// Check (checks::check_ratelimit): 0 < allowed <= burst + rate*elapsed_seconds + 1.
+// Impls:
+//  - "ccbench": ccb::rate::Limiter(1e8, 1000).allow(), WaitGroup join.
+//  - "threads": one std::thread per task (tasks > kMaxThreads is NotApplicable) and MutexBucket
+//    below, the same hand-written bucket as the Go version's tokenBucket: it reads the clock
+//    before taking its std::mutex, refills elapsed*rate tokens capped at burst (a clock reading
+//    older than the last refill refills nothing), and spends one token if at least one is there.
+#include <ccb/runtime.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "workloads/registry.hpp"
+#include "workloads/threads/checks.hpp"
+#include "workloads/threads/thread_util.hpp"
+
+namespace ccb::workloads {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kRate = 1e8;   // tokens per second
+constexpr int kBurst = 1000;
+
+// MutexBucket: a std::mutex token bucket that starts full. Thread-safe; tokens_ and last_ are
+// guarded by m_.
+class MutexBucket {
+ public:
+  MutexBucket(double rate, double burst)
+      : rate_(rate), burst_(burst), tokens_(burst), last_(Clock::now()) {}
+  bool allow() {
+    const auto now = Clock::now();
+    std::lock_guard<std::mutex> lock(m_);
+    if (now > last_) {
+      tokens_ += std::chrono::duration<double>(now - last_).count() * rate_;
+      if (tokens_ > burst_) tokens_ = burst_;
+      last_ = now;
+    }
+    if (tokens_ >= 1) {
+      tokens_ -= 1;
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  const double rate_, burst_;
+  std::mutex m_;
+  double tokens_;
+  Clock::time_point last_;
+};
+
+// body() is one task's k allow() calls; returns how many were allowed.
+template <class Bucket>
+int64_t body(int64_t k, Bucket& b) {
+  int64_t a = 0;
+  for (int64_t j = 0; j < k; ++j)
+    if (b.allow()) ++a;
+  return a;
+}
+
+RunResult finish(int64_t tasks, int64_t k, const std::vector<int64_t>& allowed, double elapsed) {
+  int64_t total = 0;
+  for (int64_t a : allowed) total += a;
+  checks::check_ratelimit(total, kRate, kBurst, elapsed);
+  return RunResult{static_cast<uint64_t>(tasks * k), elapsed, {}};
+}
+
+RunResult run_ccbench(const Params& p, int procs) {
+  const int64_t tasks = p.get_int("tasks"), k = p.get_int("k");
+  std::vector<int64_t> allowed(static_cast<std::size_t>(tasks));
+  double elapsed = 0;
+  ccb::run(ccb::Config{.procs = procs}, [&] {
+    ccb::WaitGroup wg;
+    const auto t0 = Clock::now();
+    ccb::rate::Limiter lim(kRate, kBurst);
+    wg.add(tasks);
+    for (auto& a : allowed) {
+      ccb::go([&] {
+        a = body(k, lim);
+        wg.done();
+      });
+    }
+    wg.wait();
+    elapsed = checks::elapsed_ns_since(t0);
+  });
+  return finish(tasks, k, allowed, elapsed);
+}
+
+RunResult run_threads(const Params& p, int procs) {
+  const int64_t tasks = p.get_int("tasks"), k = p.get_int("k");
+  threads::require_threads("ratelimit", tasks);
+  threads::AffinityScope affinity(procs);
+  std::vector<int64_t> allowed(static_cast<std::size_t>(tasks));
+  const auto t0 = Clock::now();
+  MutexBucket bucket(kRate, kBurst);
+  threads::ThreadGroup g;
+  g.reserve(allowed.size());
+  for (auto& a : allowed) {
+    if (!g.try_spawn([&] { a = body(k, bucket); })) g.throw_not_applicable("ratelimit");
+  }
+  g.join();
+  const double elapsed = checks::elapsed_ns_since(t0);
+  return finish(tasks, k, allowed, elapsed);
+}
+
+const bool registered = register_workload(Workload{
+    .name = "ratelimit",
+    .description = "tasks call allow() on one token bucket (1e8/s, burst 1000); ns per allow call",
+    .unit = "allow call",
+    .params = {
+        ParamSpec{.name = "tasks", .help = "tasks calling allow()", .min = 1, .max = 4096,
+                  .choices = {}, .quick = {"4"}, .full = {"4", "8"}},
+        ParamSpec{.name = "k", .help = "allow() calls per task", .min = 1, .max = 1000000000,
+                  .choices = {}, .quick = {"200000"}, .full = {"1000000"}},
+    },
+    .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
+});
+
+}  // namespace
+}  // namespace ccb::workloads
