@@ -300,16 +300,12 @@ void Chan<T>::close() {
   }
   s_->closed = true;
   // Collect every waiter under the lock, ready them after it (Go: closechan's glist).
-  detail::WaitQueue woken;
-  while (detail::Waiter* w = s_->recvq.dequeue()) { w->success = false; woken.push_back(w); }
-  while (detail::Waiter* w = s_->sendq.dequeue()) { w->success = false; woken.push_back(w); }
+  // Receivers and senders both get success = false (a Waiter's default).
+  detail::WaitQueue woken = detail::take_all(s_->recvq);
+  detail::WaitQueue senders = detail::take_all(s_->sendq);
   s_->lock.unlock();
-  // `woken` links live on the waiters' stacks; read each link before readying its owner.
-  for (detail::Waiter* w = woken.front(); w != nullptr;) {
-    detail::Waiter* next = w->next;
-    detail::ready(w->task);
-    w = next;
-  }
+  detail::ready_all(woken);
+  detail::ready_all(senders);
 }
 
 }  // namespace ccb

@@ -32,14 +32,9 @@ void Cond::signal() {
 
 void Cond::broadcast() {
   lock_.lock();
-  detail::WaitQueue woken;
-  while (detail::Waiter* w = waiters_.dequeue()) woken.push_back(w);
+  detail::WaitQueue woken = detail::take_all(waiters_);
   lock_.unlock();
-  for (detail::Waiter* w = woken.front(); w != nullptr;) {
-    detail::Waiter* next = w->next;
-    detail::ready(w->task);
-    w = next;
-  }
+  detail::ready_all(woken);
 }
 
 }  // namespace ccb

@@ -17,14 +17,9 @@ void WaitGroup::add(int64_t delta) {
 
 void WaitGroup::wake_all() {
   lock_.lock();
-  detail::WaitQueue woken;
-  while (detail::Waiter* w = waiters_.dequeue()) woken.push_back(w);
+  detail::WaitQueue woken = detail::take_all(waiters_);
   lock_.unlock();
-  for (detail::Waiter* w = woken.front(); w != nullptr;) {
-    detail::Waiter* next = w->next;
-    detail::ready(w->task);
-    w = next;
-  }
+  detail::ready_all(woken);
 }
 
 void WaitGroup::wait() {

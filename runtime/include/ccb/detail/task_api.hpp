@@ -149,6 +149,23 @@ void park(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const vo
 // ready() makes a parked task runnable (puts it in the current worker's runnext slot).
 void ready(Task* t) noexcept;
 
+// take_all() moves every wakeable waiter of q into a new queue (call under q's lock).
+inline WaitQueue take_all(WaitQueue& q) noexcept {
+  WaitQueue woken;
+  while (Waiter* w = q.dequeue()) woken.push_back(w);
+  return woken;
+}
+
+// ready_all() readies every waiter of a queue detached by take_all() (call after unlocking).
+// Each waiter lives on its task's stack, so its link is read before its task is readied.
+inline void ready_all(WaitQueue& woken) noexcept {
+  for (Waiter* w = woken.front(); w != nullptr;) {
+    Waiter* next = w->next;
+    ready(w->task);
+    w = next;
+  }
+}
+
 // new_task() allocates a task with `size` bytes of `align`-aligned storage for its closure at the
 // top of its stack; *storage receives the address. Throws NotInTask outside a task.
 Task* new_task(std::size_t size, std::size_t align, void** storage);
