@@ -37,16 +37,8 @@ func runFanout(p params) (result, error) {
 	wg.Wait()
 	elapsed := time.Since(start)
 
-	var sum, count int64
-	for w := range sums {
-		sum += sums[w]
-		count += counts[w]
-	}
-	if count != n {
-		return result{}, failf("fanout: workers received %d values, want %d", count, n)
-	}
-	if want := n * (n - 1) / 2; sum != want {
-		return result{}, failf("fanout: values sum to %d, want %d", sum, want)
+	if err := checkTotals("fanout", "workers", sums, counts, n); err != nil {
+		return result{}, err
 	}
 	return result{ops: n, elapsed: elapsed}, nil
 }

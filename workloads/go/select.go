@@ -45,16 +45,8 @@ func runSelect(p params) (result, error) {
 	wg.Wait()
 	elapsed := time.Since(start)
 
-	var sum, count int64
-	for w := range sums {
-		sum += sums[w]
-		count += counts[w]
-	}
-	if count != ops {
-		return result{}, failf("select: consumers received %d values, want %d", count, ops)
-	}
-	if want := ops * (ops - 1) / 2; sum != want {
-		return result{}, failf("select: values sum to %d, want %d", sum, want)
+	if err := checkTotals("select", "consumers", sums, counts, ops); err != nil {
+		return result{}, err
 	}
 	return result{ops: ops, elapsed: elapsed}, nil
 }
