@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "ccb/errors.hpp"
+#include "chaos.hpp"
 #include "check.hpp"
 #include "fiber_switch.hpp"
 #include "overflow_handler.hpp"
@@ -171,6 +172,7 @@ void Runtime::timer_became_earliest() noexcept {
 
 Task* Runtime::next_local(Worker* w, bool run_timers) noexcept {
   if (shutdown_.load(std::memory_order_relaxed)) return nullptr;
+  if (CCB_CHAOS_STEAL() && procs_ > 1 && w->runq.empty()) if (Task* t = steal(w, false)) return t;
   if (++w->tick % 61 == 0) {
     // Fairness: timers, then the global queue, then the runq ahead of runnext.
     if (run_timers && timers.next_when() != TimerHeap::kNever) timers.run_due(now_ns());
@@ -364,7 +366,14 @@ void Runtime::unwind_abandoned() {
   }
 }
 
+// start_hook() calls Config::on_worker_start for worker `w` (see run.hpp); noexcept: a throwing
+// hook terminates.
+static void start_hook(const Config& cfg, const Worker* w) noexcept {
+  if (cfg.on_worker_start) cfg.on_worker_start(w->id);
+}
+
 void Runtime::worker_main(Worker* w) {
+  start_hook(cfg_, w);
   set_this_worker(w);
   init_g0(w);
   AltStack alt;
@@ -382,6 +391,7 @@ void Runtime::run_main(std::function<void()> main) {
   stack_pool().reset_allocated();
   for (Worker* w : workers_) stack_pool().take_slab_rest(w->stacks);
   Worker* w0 = workers_[0];
+  start_hook(cfg_, w0);
   set_this_worker(w0);
   init_g0(w0);
   AltStack alt;
@@ -433,7 +443,23 @@ void run(const Config& config, std::function<void()> main) {
   struct Clear {
     ~Clear() { detail::g_running.store(nullptr); }
   } clear;
+  detail::chaos::begin_run();
   rt.run_main(std::move(main));
+}
+
+namespace {
+std::mutex g_worker_start_mu;
+std::function<void(int)> g_worker_start;  // guarded by g_worker_start_mu
+}  // namespace
+
+void set_default_worker_start(std::function<void(int worker_index)> hook) {
+  std::lock_guard<std::mutex> g(g_worker_start_mu);
+  g_worker_start = std::move(hook);
+}
+
+std::function<void(int worker_index)> default_worker_start() {
+  std::lock_guard<std::mutex> g(g_worker_start_mu);
+  return g_worker_start;
 }
 
 Stats stats() {

@@ -117,7 +117,7 @@ class Runtime {
   void stop_spinning(Worker* w) noexcept;
   static void wake_worker(Worker* v) noexcept;
   void check_deadlock_locked();           // requires mu_, all workers idle
-  std::string dump_blocked_tasks();
+  static std::string dump_blocked_tasks();  // reads only the stack pool: any thread (ccb/debug.hpp)
   void unwind_abandoned();
 
   const Config cfg_;

@@ -30,6 +30,7 @@ void unlock_set(void* arg) noexcept {
 }  // namespace
 
 int select_core(SelectCaseDesc* cases, int n, bool has_default) {
+  CCB_CHAOS_POINT(Select);
   constexpr int kInline = 16;
   int poll_inline[kInline];
   SpinLock* locks_inline[kInline];

@@ -17,6 +17,7 @@ void sleep_until(Clock::time_point t) {
 }
 
 void sleep_for(std::chrono::nanoseconds d) {
+  CCB_CHAOS_POINT(Sleep);
   if (d.count() <= 0) return;
   detail::Runtime* rt = detail::current_runtime();
   SleepNode n;
@@ -26,7 +27,16 @@ void sleep_for(std::chrono::nanoseconds d) {
   n.fire = &wake_sleeper;
   rt->timers.mu.lock();
   if (rt->timers.add_locked(&n)) rt->timer_became_earliest();
-  detail::park(&detail::SpinLock::unlock_fn, &rt->timers.mu, detail::WaitReason::Sleep, nullptr);
+  try {
+    detail::park(&detail::SpinLock::unlock_fn, &rt->timers.mu, detail::WaitReason::Sleep, nullptr);
+  } catch (...) {
+    // Unwound at shutdown while asleep: the node (on this stack) must leave the heap before the
+    // stack is reused, or the end-of-run clear() would read a dead node.
+    rt->timers.mu.lock();
+    rt->timers.remove_locked(&n);
+    rt->timers.mu.unlock();
+    throw;
+  }
 }
 
 }  // namespace ccb

@@ -106,6 +106,7 @@ Stack* StackPool::alloc(LocalStackCache& cache) {
   if (cache.slab_next == cache.slab_end) new_slab(cache);
   char* lo = cache.slab_next;
   cache.slab_next += stack_size_;
+  std::lock_guard<std::mutex> g(mu_);  // for_each_used() may read this header from another thread
   return init_stack(lo);
 }
 

@@ -218,6 +218,7 @@ void yield() {
     next = &w->g0;
   }
   detail::switch_to(w, next, detail::after_yield);
+  if (self->unwinding) throw detail::TaskUnwind{};  // abandoned while yielded: unwind, as park() does
 }
 
 int num_procs() {

@@ -181,6 +181,7 @@ namespace ccb {
 using detail::TimerShared;
 
 Timer::Timer(std::chrono::nanoseconds d) {
+  CCB_CHAOS_POINT(Timer);
   *this = detail::start(detail::new_shared("ccb::Timer", TimerShared::Kind::Chan), d);
 }
 
@@ -214,6 +215,7 @@ bool Timer::stop() {
 
 bool Timer::reset(std::chrono::nanoseconds d) {
   if (s_ == nullptr) return false;
+  CCB_CHAOS_POINT(Timer);
   s_->mu.lock();
   bool active = detail::disarm_locked(s_);
   detail::arm_locked(s_, detail::deadline_after(d));
@@ -240,6 +242,7 @@ void Ticker::reset(std::chrono::nanoseconds period) {
 }
 
 RecvChan<Clock::time_point> after(std::chrono::nanoseconds d) {
+  CCB_CHAOS_POINT(Timer);
   TimerShared* s = detail::new_shared("ccb::after", TimerShared::Kind::Chan);
   RecvChan<Clock::time_point> c = s->ch;
   s->mu.lock();

@@ -212,6 +212,7 @@ class RecvChan {
 
 template <class T>
 void Chan<T>::send(T v) {
+  CCB_CHAOS_POINT(ChanSend);
   if (s_ == nullptr) {
     detail::park(nullptr, nullptr, detail::WaitReason::NilChanSend, nullptr);
     return;
@@ -242,6 +243,7 @@ void Chan<T>::send(T v) {
 
 template <class T>
 std::optional<T> Chan<T>::recv() {
+  CCB_CHAOS_POINT(ChanRecv);
   std::optional<T> out;
   if (s_ == nullptr) {
     detail::park(nullptr, nullptr, detail::WaitReason::NilChanRecv, nullptr);
@@ -292,6 +294,7 @@ std::pair<bool, std::optional<T>> Chan<T>::try_recv() {
 
 template <class T>
 void Chan<T>::close() {
+  CCB_CHAOS_POINT(ChanClose);
   if (s_ == nullptr) throw CloseOfNilChannel();
   s_->lock.lock();
   if (s_->closed) {

@@ -27,6 +27,7 @@ class Mutex {
 
   // lock() blocks until the mutex is acquired. Throws NotInTask when it must block outside a task.
   void lock() {
+    CCB_CHAOS_POINT(MutexLock);
     uint32_t expected = 0;
     if (state_.compare_exchange_strong(expected, kLocked, std::memory_order_acquire)) return;
     lock_slow();

@@ -25,11 +25,22 @@
 
 namespace ccb {
 
+// set_default_worker_start() sets the hook every Config made afterwards starts with (e.g. a
+// benchmark harness pinning worker threads to CPUs); default_worker_start() returns it (empty by
+// default). Thread-safe (a mutex guards the process-wide hook).
+void set_default_worker_start(std::function<void(int worker_index)> hook);
+std::function<void(int worker_index)> default_worker_start();
+
 // Config: runtime parameters. Validated by run(); a bad value throws ConfigError naming the field.
 struct Config {
   int procs = 0;                    // worker threads; 0 = hardware concurrency; 1..1024
   std::size_t stack_size = 64 * 1024;  // bytes reserved per task stack (committed lazily); 16 KiB..64 MiB
   bool detect_deadlock = true;      // throw Deadlock instead of hanging when all tasks are blocked
+  // Called once on each worker thread as it starts, before it runs any task (worker 0 is the thread
+  // calling run(), called there before the other workers start). Empty = nothing is called. The
+  // default is the process-wide hook of set_default_worker_start() at the time the Config is made.
+  // It must not call into the runtime and must not throw (a throwing hook calls std::terminate).
+  std::function<void(int worker_index)> on_worker_start = default_worker_start();
 };
 
 // Stats: counters of the last completed run() (or of the current one, while it runs).

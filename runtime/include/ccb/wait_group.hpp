@@ -24,11 +24,13 @@ class WaitGroup {
   void add(int64_t delta);
   void done() { add(-1); }
   // wait() blocks until the counter is zero. Throws NotInTask when it must block outside a task.
+  // Once it returns, no add()/done() call is still using the object: it may be destroyed.
   void wait();
+  // count() is a snapshot; 0 does not mean the last done() has returned (call wait() before
+  // destroying the WaitGroup).
   int64_t count() const noexcept { return count_.load(std::memory_order_acquire); }
 
  private:
-  void wake_all();
   std::atomic<int64_t> count_{0};
   detail::SpinLock lock_;
   detail::WaitQueue waiters_;

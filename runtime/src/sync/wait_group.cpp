@@ -7,23 +7,32 @@ namespace ccb {
 
 void WaitGroup::add(int64_t delta) {
   int64_t c = count_.load(std::memory_order_relaxed);
+  for (;;) {
+    const int64_t n = c + delta;
+    if (n < 0) throw NegativeWaitGroupCounter();
+    if (n == 0 && delta != 0) break;  // releases waiters: done under lock_ (below)
+    if (count_.compare_exchange_weak(c, n, std::memory_order_acq_rel)) return;
+  }
+  // The change to zero happens under lock_, and wait() returns only after taking lock_, so a
+  // waiter that destroys the WaitGroup once wait() returns cannot race this call's last access
+  // (the unlock): found by `ccbench stress` under TSan (a WaitGroup reused on the same stack slot).
+  lock_.lock();
+  c = count_.load(std::memory_order_relaxed);
   int64_t n;
   do {
     n = c + delta;
-    if (n < 0) throw NegativeWaitGroupCounter();
+    if (n < 0) {
+      lock_.unlock();
+      throw NegativeWaitGroupCounter();
+    }
   } while (!count_.compare_exchange_weak(c, n, std::memory_order_acq_rel));
-  if (n == 0 && delta != 0) wake_all();
-}
-
-void WaitGroup::wake_all() {
-  lock_.lock();
-  detail::WaitQueue woken = detail::take_all(waiters_);
+  detail::WaitQueue woken;
+  if (n == 0) woken = detail::take_all(waiters_);
   lock_.unlock();
   detail::ready_all(woken);
 }
 
 void WaitGroup::wait() {
-  if (count_.load(std::memory_order_acquire) == 0) return;
   detail::Waiter me;
   me.task = detail::current_task();
   lock_.lock();

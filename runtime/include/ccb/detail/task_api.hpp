@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <thread>
 
+#include "ccb/detail/chaos_point.hpp"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define CCB_CPU_RELAX() _mm_pause()

@@ -1,0 +1,192 @@
+// tests/runtime/chaos_test.cpp — fault injection (ccb/debug.hpp set_chaos, CCB_CHAOS): injected
+// yields and steal attempts really happen (counters), representative semantics still hold with
+// chaos on (channel FIFO per producer, no loss or duplication, select totals, mutex exclusion,
+// WaitGroup, timer stop/reset, context cancellation), chaos off injects nothing, and malformed
+// CCB_CHAOS / CCB_CHAOS_SEED values throw ConfigError before the run starts.
+#include <ccb/debug.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <map>
+#include <vector>
+
+#include "procs_fixture.hpp"
+
+namespace {
+
+class ChaosOn : public Procs {
+ protected:
+  void SetUp() override { ccb::debug::set_chaos(true, 12345); }
+  void TearDown() override { ccb::debug::clear_chaos(); }
+};
+
+}  // namespace
+
+using ChaosTest = ChaosOn;
+CCB_INSTANTIATE_PROCS(ChaosTest);
+
+TEST_P(ChaosTest, YieldsAndStealsAreInjected) {
+  run([] {
+    ccb::Chan<int> ch(0);
+    ccb::go([&] {
+      for (int i = 0; i < 2000; ++i) ch.send(i);
+      ch.close();
+    });
+    int expect = 0;
+    for (int v : ch) EXPECT_EQ(v, expect++);
+    EXPECT_EQ(expect, 2000);
+  });
+  ccb::debug::ChaosState s = ccb::debug::chaos_state();
+  EXPECT_TRUE(s.enabled);
+  EXPECT_EQ(s.seed, 12345u);
+  EXPECT_GE(s.points, 4000u);  // every send and receive is a point
+  // 1 in 4 points yields: far more than 100 of 4000 unless injection is broken.
+  EXPECT_GT(s.yields, 100u);
+  EXPECT_GT(s.steals, 0u);
+}
+
+TEST_P(ChaosTest, ManyProducersKeepPerProducerOrderWithoutLossOrDuplication) {
+  run([] {
+    constexpr int kProducers = 8, kEach = 500;
+    ccb::Chan<std::pair<int, int>> ch(4);
+    ccb::WaitGroup wg;
+    wg.add(kProducers);
+    for (int p = 0; p < kProducers; ++p)
+      ccb::go([&, p] {
+        for (int i = 0; i < kEach; ++i) ch.send({p, i});
+        wg.done();
+      });
+    ccb::go([&] {
+      wg.wait();
+      ch.close();
+    });
+    std::vector<int> next(kProducers, 0);
+    int total = 0;
+    for (auto [p, i] : ch) {
+      EXPECT_EQ(i, next[static_cast<std::size_t>(p)]) << "producer " << p;
+      next[static_cast<std::size_t>(p)] = i + 1;
+      ++total;
+    }
+    EXPECT_EQ(total, kProducers * kEach);
+  });
+  EXPECT_GT(ccb::debug::chaos_state().yields, 0u);
+}
+
+TEST_P(ChaosTest, SelectConservesTotals) {
+  run([] {
+    ccb::Chan<int> a(1), b(0);
+    constexpr int kEach = 400;
+    ccb::go([&] { for (int i = 0; i < kEach; ++i) a.send(1); });
+    ccb::go([&] { for (int i = 0; i < kEach; ++i) b.send(2); });
+    int got = 0, sum = 0, defaults = 0;
+    while (got < 2 * kEach) {
+      ccb::select(ccb::recv_case(a, [&](std::optional<int> v) { ++got; sum += *v; }),
+                  ccb::recv_case(b, [&](std::optional<int> v) { ++got; sum += *v; }),
+                  ccb::default_case([&] { ++defaults; ccb::yield(); }));
+    }
+    EXPECT_EQ(sum, 3 * kEach);
+  });
+}
+
+TEST_P(ChaosTest, MutexExcludesAndWaitGroupCounts) {
+  run([] {
+    ccb::Mutex mu;
+    int inside = 0, counter = 0, overlaps = 0;
+    ccb::WaitGroup wg;
+    constexpr int kTasks = 16, kIters = 200;
+    wg.add(kTasks);
+    for (int t = 0; t < kTasks; ++t)
+      ccb::go([&] {
+        for (int i = 0; i < kIters; ++i) {
+          std::lock_guard<ccb::Mutex> g(mu);
+          if (++inside != 1) ++overlaps;
+          ccb::yield();  // widen the critical section
+          ++counter;
+          --inside;
+        }
+        wg.done();
+      });
+    wg.wait();
+    EXPECT_EQ(overlaps, 0);
+    EXPECT_EQ(counter, kTasks * kIters);
+  });
+}
+
+TEST_P(ChaosTest, TimerStopResetAndContextCancel) {
+  run([] {
+    int fired = 0;
+    for (int i = 0; i < 20; ++i) {
+      ccb::Timer t(std::chrono::microseconds(50));
+      if (i % 2 == 0) {
+        t.stop();
+        t.reset(std::chrono::microseconds(10));
+      }
+      auto v = t.c().recv();
+      EXPECT_TRUE(v.has_value());
+      ++fired;
+      EXPECT_FALSE(t.stop());  // already delivered and received
+    }
+    EXPECT_EQ(fired, 20);
+    auto [ctx, cancel] = ccb::with_cancel(ccb::background());
+    std::atomic<int> exited{0};
+    ccb::WaitGroup wg;
+    wg.add(10);
+    for (int i = 0; i < 10; ++i)
+      ccb::go([&, c = ctx] {
+        c.done().recv();
+        exited.fetch_add(1);
+        wg.done();
+      });
+    ccb::sleep_for(std::chrono::microseconds(100));
+    cancel();
+    wg.wait();
+    EXPECT_EQ(exited.load(), 10);
+  });
+}
+
+TEST(ChaosControl, OffInjectsNothing) {
+  ccb::debug::set_chaos(false);
+  ccb::Config c;
+  c.procs = 2;
+  ccb::run(c, [] {
+    ccb::Chan<int> ch(0);
+    ccb::go([&] { for (int i = 0; i < 100; ++i) ch.send(i); });
+    for (int i = 0; i < 100; ++i) EXPECT_EQ(ch.recv(), i);
+  });
+  ccb::debug::ChaosState s = ccb::debug::chaos_state();
+  EXPECT_FALSE(s.enabled);
+  EXPECT_EQ(s.points, 0u);
+  EXPECT_EQ(s.yields, 0u);
+  EXPECT_EQ(s.steals, 0u);
+  ccb::debug::clear_chaos();
+}
+
+TEST(ChaosControl, EnvironmentTurnsItOnAndBadValuesThrow) {
+  ccb::debug::clear_chaos();
+  ccb::Config c;
+  c.procs = 1;
+  auto body = [] {
+    ccb::Chan<int> ch(1);
+    for (int i = 0; i < 200; ++i) {
+      ch.send(i);
+      EXPECT_EQ(ch.recv(), i);
+    }
+  };
+  setenv("CCB_CHAOS", "1", 1);
+  setenv("CCB_CHAOS_SEED", "99", 1);
+  ccb::run(c, body);
+  EXPECT_TRUE(ccb::debug::chaos_state().enabled);
+  EXPECT_EQ(ccb::debug::chaos_state().seed, 99u);
+  EXPECT_GT(ccb::debug::chaos_state().yields, 0u);
+  setenv("CCB_CHAOS_SEED", "-5", 1);
+  EXPECT_THROW(ccb::run(c, body), ccb::ConfigError);
+  setenv("CCB_CHAOS_SEED", "99999999999999999999999", 1);
+  EXPECT_THROW(ccb::run(c, body), ccb::ConfigError);
+  unsetenv("CCB_CHAOS_SEED");
+  setenv("CCB_CHAOS", "yes", 1);
+  EXPECT_THROW(ccb::run(c, body), ccb::ConfigError);
+  setenv("CCB_CHAOS", "0", 1);
+  ccb::run(c, body);
+  EXPECT_FALSE(ccb::debug::chaos_state().enabled);
+  unsetenv("CCB_CHAOS");
+}
