@@ -185,6 +185,26 @@ std::string field(const nlohmann::json& j, const char* key) {
 
 std::string tail(const std::string& s, size_t n = 2000) { return s.size() <= n ? s : "…" + s.substr(s.size() - n); }
 
+// parse_latency() reads a sample line's optional "latency" member —
+// {"buckets":[[index,count],…],"max":N,"sample_every":K,"overhead_pct":X}, the bucket layout of
+// workloads/latency_histogram.hpp — into r.latency and r.extra["latency_sample_every"/
+// "latency_overhead_pct"]. Throws (std::exception) on a malformed member; the caller reports it.
+void parse_latency(const nlohmann::json& lat, RunResult& r) {
+  if (!lat.is_object()) throw std::runtime_error("latency is not an object");
+  ccb::workloads::LatencyHistogram h;
+  for (const auto& b : lat.at("buckets")) {
+    if (!b.is_array() || b.size() != 2 || !b[0].is_number_unsigned() || !b[1].is_number_unsigned())
+      throw std::runtime_error("latency bucket is not [index,count]");
+    const auto index = b[0].get<uint64_t>();
+    if (index > UINT32_MAX) throw std::runtime_error("latency bucket index out of range");
+    h.add_bucket(static_cast<uint32_t>(index), b[1].get<uint64_t>());
+  }
+  if (h.count() > 0) h.set_max(lat.at("max").get<uint64_t>());
+  r.extra["latency_sample_every"] = lat.at("sample_every").get<double>();
+  r.extra["latency_overhead_pct"] = lat.at("overhead_pct").get<double>();
+  r.latency = std::move(h);
+}
+
 // ---- building ccbench-go ----------------------------------------------------------------------
 
 bool is_executable_file(const std::string& p) {
@@ -382,6 +402,7 @@ RunResult GoPoint::run_rep() {
         if (v.is_number()) r.extra[k] = v.get<double>();
       }
     }
+    if (auto lat = j.find("latency"); lat != j.end()) parse_latency(*lat, r);
     return r;
   } catch (const std::exception&) {
     kill_and_reap();

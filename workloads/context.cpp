@@ -5,6 +5,10 @@
 // waiter having observed it; starting the waiters is set-up.
 // Check (checks::check_context): all n observed the cancellation and every child's err() is
 // "context canceled".
+// Latency: per waiter, from cancel() being called to that waiter having observed it. Waiter i with
+// i % latency::kEveryContext == 0 reads the clock once after observing and stores now − cancel_at
+// in its own slot of a preallocated vector (cancel_at is written before cancel(), which
+// happens-before every observation); the slots become RunResult::latency after the join.
 // Impls:
 //  - "ccbench": ccb::with_cancel / ctx.done().recv() / ctx.err(), ccb::WaitGroup in and out.
 //  - "threads": one std::thread per waiter (n > kMaxThreads is NotApplicable) and ThreadCtx
@@ -28,6 +32,7 @@
 
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
+#include "workloads/threads/latency_sampling.hpp"
 #include "workloads/threads/thread_util.hpp"
 
 namespace ccb::workloads {
@@ -98,9 +103,29 @@ class ThreadCtx : public std::enable_shared_from_this<ThreadCtx> {
   std::unordered_map<ThreadCtx*, std::shared_ptr<ThreadCtx>> children_;  // guarded by m_
 };
 
+// WaiterLatency: the sampled waiters' cancel-to-observed times (see the file comment).
+struct WaiterLatency {
+  explicit WaiterLatency(int64_t n)
+      : slots(static_cast<std::size_t>((n + latency::kEveryContext - 1) / latency::kEveryContext), 0) {}
+  static bool sampled(int64_t i) { return i % latency::kEveryContext == 0; }
+  void observed(int64_t i) {
+    slots[static_cast<std::size_t>(i / latency::kEveryContext)] = latency::now_ns() - cancel_at;
+  }
+  RunResult result(int64_t n, double elapsed) const {
+    RunResult r{static_cast<uint64_t>(n), elapsed, {}, {}};
+    LatencyHistogram h;
+    for (uint64_t v : slots) h.record(v);
+    latency::attach(r, std::move(h), latency::kEveryContext);
+    return r;
+  }
+  uint64_t cancel_at = 0;       // written by the canceller before cancel()
+  std::vector<uint64_t> slots;  // slot i/K written only by waiter i
+};
+
 RunResult run_ccbench(const Params& p, int procs) {
   const int64_t n = p.get_int("n");
   std::atomic<int64_t> observed{0}, wrong{0};
+  WaiterLatency lat(n);
   double elapsed = 0;
   ccb::run(ccb::Config{.procs = procs}, [&] {
     auto [root, cancel] = ccb::with_cancel(ccb::background());
@@ -108,10 +133,11 @@ RunResult run_ccbench(const Params& p, int procs) {
     in.add(n);
     out.add(n);
     for (int64_t i = 0; i < n; ++i) {
-      ccb::go([&in, &out, &observed, &wrong, root = root] {
+      ccb::go([&in, &out, &observed, &wrong, &lat, i, root = root] {
         auto [ctx, stop] = ccb::with_cancel(root);
         in.done();
         (void)ctx.done().recv();
+        if (WaiterLatency::sampled(i)) lat.observed(i);
         observed.fetch_add(1, std::memory_order_relaxed);
         if (std::string(ccb::message(ctx.err())) != "context canceled")
           wrong.fetch_add(1, std::memory_order_relaxed);
@@ -121,12 +147,13 @@ RunResult run_ccbench(const Params& p, int procs) {
     }
     in.wait();
     const auto t0 = Clock::now();
+    lat.cancel_at = latency::now_ns();
     cancel();
     out.wait();
     elapsed = checks::elapsed_ns_since(t0);
   });
   checks::check_context(n, observed.load(), wrong.load());
-  return RunResult{static_cast<uint64_t>(n), elapsed, {}};
+  return lat.result(n, elapsed);
 }
 
 RunResult run_threads(const Params& p, int procs) {
@@ -136,13 +163,15 @@ RunResult run_threads(const Params& p, int procs) {
   auto root = ThreadCtx::with_cancel(nullptr);
   std::latch in(n), out(n);
   std::atomic<int64_t> observed{0}, wrong{0};
+  WaiterLatency lat(n);
   threads::ThreadGroup g;
   g.reserve(static_cast<std::size_t>(n));
   for (int64_t i = 0; i < n; ++i) {
-    if (!g.try_spawn([&] {
+    if (!g.try_spawn([&, i] {
           auto ctx = ThreadCtx::with_cancel(root);
           in.count_down();
           ctx->wait();
+          if (WaiterLatency::sampled(i)) lat.observed(i);
           observed.fetch_add(1, std::memory_order_relaxed);
           if (ctx->err() != "context canceled") wrong.fetch_add(1, std::memory_order_relaxed);
           ctx->cancel();
@@ -154,12 +183,13 @@ RunResult run_threads(const Params& p, int procs) {
   }
   in.wait();
   const auto t0 = Clock::now();
+  lat.cancel_at = latency::now_ns();
   root->cancel();
   out.wait();
   const double elapsed = checks::elapsed_ns_since(t0);
   g.join();
   checks::check_context(n, observed.load(), wrong.load());
-  return RunResult{static_cast<uint64_t>(n), elapsed, {}};
+  return lat.result(n, elapsed);
 }
 
 const bool registered = register_workload(Workload{
@@ -168,7 +198,7 @@ const bool registered = register_workload(Workload{
     .unit = "waiter",
     .params = {
         ParamSpec{.name = "n", .help = "waiting tasks (threads: at most 20000)", .min = 1,
-                  .max = 1000000, .choices = {}, .quick = {"10000"}, .full = {"100000"}},
+                  .max = 1000000, .choices = {}, .quick = {"40000"}, .full = {"400000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

@@ -6,6 +6,7 @@
 // Impls: "ccbench" (ccb::Mutex / std::atomic / ccb::Chan / ccb::RWMutex, WaitGroup join) and
 // "threads" (std::mutex / std::atomic / ThreadChan / std::shared_mutex, one std::thread per task).
 // ops = tasks*k. Check (checks::check_counter): c = tasks*k (rwmutex: tasks*ceil(k/10)).
+// threads: k is capped at threads::kCapCounterK per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
 #include <atomic>
@@ -96,7 +97,7 @@ RunResult run_ccbench(const Params& p, int procs) {
 
 RunResult run_threads(const Params& p, int procs) {
   const std::string mode = p.get("mode");
-  const int64_t tasks = p.get_int("tasks"), k = p.get_int("k");
+  const int64_t tasks = p.get_int("tasks"), k = threads::capped(p.get_int("k"), threads::kCapCounterK);
   threads::require_threads("counter", tasks + 1);
   threads::AffinityScope affinity(procs);
   int64_t c = 0;
@@ -146,7 +147,7 @@ const bool registered = register_workload(Workload{
         ParamSpec{.name = "tasks", .help = "tasks incrementing", .min = 1, .max = 4096,
                   .choices = {}, .quick = {"5"}, .full = {"5", "8"}},
         ParamSpec{.name = "k", .help = "operations per task", .min = 1, .max = 1000000000,
-                  .choices = {}, .quick = {"200000"}, .full = {"1000000"}},
+                  .choices = {}, .quick = {"2000000"}, .full = {"20000000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

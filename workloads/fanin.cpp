@@ -5,8 +5,10 @@
 // Impls: "ccbench" and "threads" (std::thread per producer + the closer, ThreadChan).
 // Check (checks::check_fanin): count = ops = per*producers, sum = ops(ops-1)/2, and each
 // producer's values arrive in increasing order; else WorkloadFailed.
+// threads: n is capped at threads::kCapChannel per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <vector>
 
@@ -68,7 +70,8 @@ RunResult run_ccbench(const Params& p, int procs) {
 }
 
 RunResult run_threads(const Params& p, int procs) {
-  const int64_t producers = p.get_int("producers"), n = p.get_int("n");
+  const int64_t producers = p.get_int("producers");
+  const int64_t n = std::max(producers, threads::capped(p.get_int("n"), threads::kCapChannel));
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   const int64_t per = n / producers, ops = per * producers;
   if (per == 0) throw WorkloadFailed("fanin: n must be at least producers");
@@ -109,7 +112,7 @@ const bool registered = register_workload(Workload{
         ParamSpec{.name = "cap", .help = "channel capacity (0 = unbuffered)", .min = 0,
                   .max = 1000000, .choices = {}, .quick = {"0", "128"}, .full = {"0", "128"}},
         ParamSpec{.name = "n", .help = "messages in total (n/producers each)", .min = 1,
-                  .max = 1000000000, .choices = {}, .quick = {"200000"}, .full = {"2000000"}},
+                  .max = 1000000000, .choices = {}, .quick = {"3000000"}, .full = {"30000000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

@@ -4,6 +4,7 @@
 // them before the slots are read. Mirrors workloads/go/fanout.go.
 // Impls: "ccbench" and "threads" (std::thread per worker, ThreadChan). ops = n.
 // Check (checks::check_fanout): total count = n, total sum = n(n-1)/2; else WorkloadFailed.
+// threads: n is capped at threads::kCapChannel per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
 #include <vector>
@@ -62,7 +63,8 @@ RunResult run_ccbench(const Params& p, int procs) {
 }
 
 RunResult run_threads(const Params& p, int procs) {
-  const int64_t workers = p.get_int("workers"), n = p.get_int("n");
+  const int64_t workers = p.get_int("workers");
+  const int64_t n = threads::capped(p.get_int("n"), threads::kCapChannel);
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   threads::require_threads("fanout", workers);
   threads::AffinityScope affinity(procs);
@@ -104,7 +106,7 @@ const bool registered = register_workload(Workload{
         ParamSpec{.name = "cap", .help = "channel capacity (0 = unbuffered)", .min = 0,
                   .max = 1000000, .choices = {}, .quick = {"0", "128"}, .full = {"0", "128"}},
         ParamSpec{.name = "n", .help = "messages", .min = 1, .max = 1000000000, .choices = {},
-                  .quick = {"200000"}, .full = {"2000000"}},
+                  .quick = {"3000000"}, .full = {"30000000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

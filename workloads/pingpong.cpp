@@ -4,10 +4,14 @@
 // std::thread, ThreadChan channels, AffinityScope for procs). The measured section includes
 // starting B and waiting for it to finish. Check: every reply equals i+1 and the replies sum to
 // n(n+1)/2 (checks::check_pingpong), else WorkloadFailed.
+// Latency: task A times one round trip (send + receive of the reply) in every
+// latency::kEveryPingpong into RunResult::latency (threads/latency_sampling.hpp).
+// threads: n is capped at threads::kCapPingpong per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
+#include "workloads/threads/latency_sampling.hpp"
 #include "workloads/threads/thread_chan.hpp"
 #include "workloads/threads/thread_util.hpp"
 
@@ -22,11 +26,15 @@ struct Tally {
 };
 
 // ping_loop() is task A's loop over any channel type with send/recv.
+// It times one round trip in every kEveryPingpong into `lat`.
 template <class Ping, class Pong>
-void ping_loop(int64_t n, Ping& ping, Pong& pong, Tally& t) {
+void ping_loop(int64_t n, Ping& ping, Pong& pong, Tally& t, latency::Sampler& lat) {
   for (int64_t i = 0; i < n; ++i) {
+    const bool timed = lat.due();
+    const uint64_t s = timed ? latency::now_ns() : 0;
     ping.send(i);
     const int64_t r = pong.recv().value_or(-1);
+    if (timed) lat.record(latency::now_ns() - s);
     if (r != i + 1) {
       t.bad = i;
       t.bad_reply = r;
@@ -40,6 +48,7 @@ RunResult run_ccbench(const Params& p, int procs) {
   const int64_t n = p.get_int("n");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   Tally t;
+  latency::Sampler lat(latency::kEveryPingpong);
   double elapsed = 0;
   ccb::run(ccb::Config{.procs = procs}, [&] {
     ccb::Chan<int64_t> ping(cap), pong(cap);
@@ -48,22 +57,25 @@ RunResult run_ccbench(const Params& p, int procs) {
       for (int64_t v : ping) pong.send(v + 1);
       pong.close();
     });
-    ping_loop(n, ping, pong, t);
+    ping_loop(n, ping, pong, t, lat);
     ping.close();
     for ([[maybe_unused]] int64_t v : pong) {  // wait until the echo task has finished
     }
     elapsed = checks::elapsed_ns_since(t0);
   });
   checks::check_pingpong(n, t.bad, t.bad_reply, t.sum);
-  return RunResult{static_cast<uint64_t>(n), elapsed, {}};
+  RunResult r{static_cast<uint64_t>(n), elapsed, {}, {}};
+  latency::attach(r, std::move(lat.histogram()), latency::kEveryPingpong);
+  return r;
 }
 
 RunResult run_threads(const Params& p, int procs) {
-  const int64_t n = p.get_int("n");
+  const int64_t n = threads::capped(p.get_int("n"), threads::kCapPingpong);
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   threads::AffinityScope affinity(procs);
   threads::ThreadChan<int64_t> ping(cap), pong(cap);
   Tally t;
+  latency::Sampler lat(latency::kEveryPingpong);
   const auto t0 = Clock::now();
   threads::ThreadGroup g;
   if (!g.try_spawn([&] {
@@ -71,14 +83,16 @@ RunResult run_threads(const Params& p, int procs) {
         pong.close();
       }))
     g.throw_not_applicable("pingpong");
-  ping_loop(n, ping, pong, t);
+  ping_loop(n, ping, pong, t, lat);
   ping.close();
   while (pong.recv()) {
   }
   g.join();
   const double elapsed = checks::elapsed_ns_since(t0);
   checks::check_pingpong(n, t.bad, t.bad_reply, t.sum);
-  return RunResult{static_cast<uint64_t>(n), elapsed, {}};
+  RunResult r{static_cast<uint64_t>(n), elapsed, {}, {}};
+  latency::attach(r, std::move(lat.histogram()), latency::kEveryPingpong);
+  return r;
 }
 
 const bool registered = register_workload(Workload{
@@ -89,7 +103,7 @@ const bool registered = register_workload(Workload{
         ParamSpec{.name = "cap", .help = "capacity of both channels (0 = unbuffered)",
                   .min = 0, .max = 1, .choices = {}, .quick = {"0", "1"}, .full = {"0", "1"}},
         ParamSpec{.name = "n", .help = "round trips", .min = 1, .max = 1000000000, .choices = {},
-                  .quick = {"200000"}, .full = {"2000000"}},
+                  .quick = {"800000"}, .full = {"8000000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

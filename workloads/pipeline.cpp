@@ -5,6 +5,7 @@
 // source and stages is measured. Impls: "ccbench" and "threads" (std::thread per stage and for
 // the source, ThreadChan). ops = n.
 // Check (checks::check_pipeline): exactly n items, item i equals i + stages, in order.
+// threads: n is capped at threads::kCapPipeline per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
 #include <memory>
@@ -59,7 +60,8 @@ RunResult run_ccbench(const Params& p, int procs) {
 }
 
 RunResult run_threads(const Params& p, int procs) {
-  const int64_t stages = p.get_int("stages"), n = p.get_int("n");
+  const int64_t stages = p.get_int("stages");
+  const int64_t n = threads::capped(p.get_int("n"), threads::kCapPipeline);
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   threads::require_threads("pipeline", stages + 1);
   threads::AffinityScope affinity(procs);
@@ -103,7 +105,7 @@ const bool registered = register_workload(Workload{
         ParamSpec{.name = "cap", .help = "capacity of every link (0 = unbuffered)", .min = 0,
                   .max = 1000000, .choices = {}, .quick = {"0", "128"}, .full = {"0", "128"}},
         ParamSpec{.name = "n", .help = "items", .min = 1, .max = 1000000000, .choices = {},
-                  .quick = {"50000"}, .full = {"500000"}},
+                  .quick = {"300000"}, .full = {"3000000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

@@ -15,9 +15,12 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "latency_histogram.hpp"
 
 namespace ccb::workloads {
 
@@ -71,6 +74,10 @@ struct RunResult {
   uint64_t ops = 0;          // operations done (the unit's count), > 0
   double elapsed_ns = 0;     // wall time of the measured section
   std::map<std::string, double> extra;  // optional extra metrics, e.g. "rss_per_task_bytes"
+  // Per-operation latency of latency-shaped workloads (pingpong, select, context, timers), sampled
+  // one op in every extra["latency_sample_every"]; extra["latency_overhead_pct"] is the measured
+  // cost of recording as % of the elapsed time. Empty for other workloads.
+  std::optional<LatencyHistogram> latency{};
 };
 
 // RunFn runs one repetition of the workload with `procs` (runtime procs or GOMAXPROCS-like

@@ -7,8 +7,13 @@
 // Impls: "ccbench" and "threads" (std::thread per producer and consumer; thread_select polls the
 // ThreadChans and sleeps on a shared condition variable, see threads/thread_chan.hpp).
 // ops = per*channels. Check (checks::check_select): count = ops, sum = ops(ops-1)/2.
+// Latency: each consumer times one select call in every latency::kEverySelect (from entering the
+// select to having the message or the close; it includes waiting for a producer) into its own
+// Sampler; the consumers' histograms are merged into RunResult::latency.
+// threads: n is capped at threads::kCapChannel per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <utility>
@@ -16,6 +21,7 @@
 
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
+#include "workloads/threads/latency_sampling.hpp"
 #include "workloads/threads/thread_chan.hpp"
 #include "workloads/threads/thread_util.hpp"
 
@@ -30,17 +36,21 @@ struct Slot {
 
 // select_loop<N>() receives from chs (size <= N) until each is seen closed.
 template <std::size_t N, std::size_t... I>
-Slot select_loop_impl(const std::vector<ccb::Chan<int64_t>>& chs, std::index_sequence<I...>) {
+Slot select_loop_impl(const std::vector<ccb::Chan<int64_t>>& chs, latency::Sampler& lat,
+                      std::index_sequence<I...>) {
   std::array<ccb::Chan<int64_t>, N> c;
   for (std::size_t i = 0; i < chs.size(); ++i) c[i] = chs[i];
   Slot out;
   for (std::size_t open = chs.size(); open > 0;) {
     std::optional<int64_t> v;
     std::size_t which = 0;
+    const bool timed = lat.due();
+    const uint64_t s = timed ? latency::now_ns() : 0;
     ccb::select(ccb::recv_case(c[I], [&](std::optional<int64_t> x) {
       v = x;
       which = I;
     })...);
+    if (timed) lat.record(latency::now_ns() - s);
     if (v) {
       out.sum += *v;
       ++out.count;
@@ -53,28 +63,41 @@ Slot select_loop_impl(const std::vector<ccb::Chan<int64_t>>& chs, std::index_seq
 }
 
 template <std::size_t N>
-Slot select_loop(const std::vector<ccb::Chan<int64_t>>& chs) {
-  return select_loop_impl<N>(chs, std::make_index_sequence<N>{});
+Slot select_loop(const std::vector<ccb::Chan<int64_t>>& chs, latency::Sampler& lat) {
+  return select_loop_impl<N>(chs, lat, std::make_index_sequence<N>{});
 }
 
-Slot select_any(const std::vector<ccb::Chan<int64_t>>& chs) {
+Slot select_any(const std::vector<ccb::Chan<int64_t>>& chs, latency::Sampler& lat) {
   const std::size_t n = chs.size();
-  if (n <= 2) return select_loop<2>(chs);
-  if (n <= 4) return select_loop<4>(chs);
-  if (n <= 8) return select_loop<8>(chs);
-  if (n <= 16) return select_loop<16>(chs);
-  if (n <= 32) return select_loop<32>(chs);
-  return select_loop<64>(chs);
+  if (n <= 2) return select_loop<2>(chs, lat);
+  if (n <= 4) return select_loop<4>(chs, lat);
+  if (n <= 8) return select_loop<8>(chs, lat);
+  if (n <= 16) return select_loop<16>(chs, lat);
+  if (n <= 32) return select_loop<32>(chs, lat);
+  return select_loop<64>(chs, lat);
 }
 
-RunResult finish(const std::vector<Slot>& slots, int64_t ops, double elapsed) {
+// samplers() makes one latency Sampler per consumer (before the measured section).
+std::vector<latency::Sampler> samplers(int64_t consumers) {
+  std::vector<latency::Sampler> v;
+  v.reserve(static_cast<std::size_t>(consumers));
+  for (int64_t i = 0; i < consumers; ++i) v.emplace_back(latency::kEverySelect);
+  return v;
+}
+
+RunResult finish(const std::vector<Slot>& slots, std::vector<latency::Sampler>& lats, int64_t ops,
+                 double elapsed) {
   int64_t sum = 0, count = 0;
   for (const Slot& s : slots) {
     sum += s.sum;
     count += s.count;
   }
   checks::check_select(ops, count, sum);
-  return RunResult{static_cast<uint64_t>(ops), elapsed, {}};
+  RunResult r{static_cast<uint64_t>(ops), elapsed, {}, {}};
+  LatencyHistogram all;
+  for (auto& l : lats) all.merge(l.histogram());
+  latency::attach(r, std::move(all), latency::kEverySelect);
+  return r;
 }
 
 RunResult run_ccbench(const Params& p, int procs) {
@@ -82,6 +105,7 @@ RunResult run_ccbench(const Params& p, int procs) {
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   const int64_t per = p.get_int("n") / channels, ops = per * channels;
   std::vector<Slot> slots(static_cast<std::size_t>(consumers));
+  auto lats = samplers(consumers);
   double elapsed = 0;
   ccb::run(ccb::Config{.procs = procs}, [&] {
     std::vector<ccb::Chan<int64_t>> chs;
@@ -95,40 +119,45 @@ RunResult run_ccbench(const Params& p, int procs) {
       }, chs[static_cast<std::size_t>(c)], c * per);
     }
     wg.add(consumers);
-    for (auto& slot : slots) {
-      ccb::go([&] {
-        slot = select_any(chs);
+    for (std::size_t w = 0; w < slots.size(); ++w) {
+      ccb::go([&, w] {
+        slots[w] = select_any(chs, lats[w]);
         wg.done();
       });
     }
     wg.wait();
     elapsed = checks::elapsed_ns_since(t0);
   });
-  return finish(slots, ops, elapsed);
+  return finish(slots, lats, ops, elapsed);
 }
 
 RunResult run_threads(const Params& p, int procs) {
   const int64_t channels = p.get_int("channels"), consumers = p.get_int("consumers");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
-  const int64_t per = p.get_int("n") / channels, ops = per * channels;
+  const int64_t n = std::max(channels, threads::capped(p.get_int("n"), threads::kCapChannel));
+  const int64_t per = n / channels, ops = per * channels;
   threads::require_threads("select", channels + consumers);
   threads::AffinityScope affinity(procs);
   threads::SelectSignal sig;
   std::vector<std::unique_ptr<threads::ThreadChan<int64_t>>> chs;
   for (int64_t c = 0; c < channels; ++c) chs.push_back(std::make_unique<threads::ThreadChan<int64_t>>(cap, &sig));
   std::vector<Slot> slots(static_cast<std::size_t>(consumers));
+  auto lats = samplers(consumers);
   const auto t0 = Clock::now();
   threads::ThreadGroup g;
   g.reserve(static_cast<std::size_t>(channels + consumers));
   // Consumers first: if a producer then cannot start, closing the rest lets them finish.
-  for (auto& slot : slots) {
-    if (!g.try_spawn([&] {
+  for (std::size_t w = 0; w < slots.size(); ++w) {
+    if (!g.try_spawn([&, w] {
           std::vector<threads::ThreadChan<int64_t>*> open;
           for (auto& ch : chs) open.push_back(ch.get());
           std::size_t rotor = 0;
           Slot mine;
           for (std::size_t left = open.size(); left > 0;) {
+            const bool timed = lats[w].due();
+            const uint64_t s = timed ? latency::now_ns() : 0;
             auto [i, v] = threads::thread_select(open, sig, rotor);
+            if (timed) lats[w].record(latency::now_ns() - s);
             if (v) {
               mine.sum += *v;
               ++mine.count;
@@ -137,7 +166,7 @@ RunResult run_threads(const Params& p, int procs) {
               --left;
             }
           }
-          slot = mine;
+          slots[w] = mine;
         })) {
       for (auto& ch : chs) ch->close();
       g.throw_not_applicable("select");
@@ -155,7 +184,7 @@ RunResult run_threads(const Params& p, int procs) {
   }
   g.join();
   const double elapsed = checks::elapsed_ns_since(t0);
-  return finish(slots, ops, elapsed);
+  return finish(slots, lats, ops, elapsed);
 }
 
 const bool registered = register_workload(Workload{
@@ -170,7 +199,7 @@ const bool registered = register_workload(Workload{
         ParamSpec{.name = "cap", .help = "capacity of every channel (0 = unbuffered)", .min = 0,
                   .max = 1000000, .choices = {}, .quick = {"0", "64"}, .full = {"0", "64"}},
         ParamSpec{.name = "n", .help = "messages in total (n/channels per producer)", .min = 1,
-                  .max = 1000000000, .choices = {}, .quick = {"200000"}, .full = {"2000000"}},
+                  .max = 1000000000, .choices = {}, .quick = {"600000"}, .full = {"6000000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

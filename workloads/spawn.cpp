@@ -12,17 +12,38 @@
 // stacks pooled across runs (and Go keeps freed stacks resident), so a baseline read before a later
 // repetition would already hold the previous repetition's stacks and the difference would be ~0;
 // releasing them first would add first-touch page faults (~12 µs per page on the dev VM) to every
-// spawn. Consequence: memory left resident by workloads run earlier in the same process (e.g.
-// skynet's pooled stacks) before spawn's first run is not counted, so the value can read low.
+// spawn. To keep stacks pooled by workloads run earlier in the same process (e.g. skynet's) from
+// being reused without RSS growth, ccbench's first call empties the runtime's stack pool first (a
+// run with another stack size unmaps the pooled slabs, runtime/src/stack_pool.cpp configure()).
+// Remaining caveat: a spawn point with a smaller n that runs after one with a larger n reuses the
+// larger pool and reads high (the quick and full sweeps run n in increasing order, but --shuffle
+// may reorder points); capacity=1's max_tasks_rss_bytes / max_tasks_1gib is the clean figure.
 // When /proc/self/statm is unreadable the metric is left out.
+//
+// The rest of the seeds' table (threads/spawn_extras.hpp), attached to every repetition:
+//  - switch_ns: measured once per process and impl, in-process, at the start of the first call;
+//    ccbench: two tasks alternating over two unbuffered ccb::Chans in a ccb::run with procs 1.
+//  - with parameter capacity=1 only: max_tasks_1gib, max_tasks_limit, max_tasks_rss_bytes,
+//    measured once per process, impl and procs at the start of the first call of such a point
+//    (before its measured section), in a fork()ed child. Touching 1 GiB costs ~15–20 s of page
+//    faults on the dev VM, which is why the quick preset leaves it out. ccbench: batches of tasks
+//    parked on one ccb::Chan receive in a ccb::run with the point's procs until RSS grew by
+//    1 GiB. The child first empties the runtime's stack pool inherited from the parent (a run
+//    with another stack size unmaps the pooled slabs, see runtime/src/stack_pool.cpp
+//    configure()), since reusing already-resident stacks would add no RSS and inflate the count.
+//    The fork leaves the parent's pages copy-on-write, so this first call runs slower: with the
+//    harness's warm-up it is the warm-up.
 #include <ccb/runtime.hpp>
 
 #include <atomic>
 #include <latch>
+#include <map>
+#include <optional>
 #include <mutex>
 
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
+#include "workloads/threads/spawn_extras.hpp"
 #include "workloads/threads/thread_chan.hpp"
 #include "workloads/threads/thread_util.hpp"
 
@@ -42,6 +63,48 @@ struct Baseline {
 };
 Baseline ccbench_baseline, threads_baseline;
 
+// SeedsCache: the seeds' table per procs, measured once per process and impl (file comment).
+// by_procs_ is guarded by m_ (repetitions of one impl do not overlap; the lock makes that moot).
+class SeedsCache {
+ public:
+  template <class F>
+  spawn_extras::Seeds get(int procs, const std::string& what, F measure) {
+    std::lock_guard<std::mutex> lock(m_);
+    auto it = by_procs_.find(procs);
+    if (it == by_procs_.end())
+      it = by_procs_.emplace(procs, spawn_extras::measure_in_child(what, measure)).first;
+    return it->second;
+  }
+
+ private:
+  std::mutex m_;
+  std::map<int, spawn_extras::Seeds> by_procs_;
+};
+SeedsCache ccbench_seeds, threads_seeds;
+
+// SwitchCache: switch_ns measured once per process and impl.
+struct SwitchCache {
+  std::once_flag once;
+  double ns = 0;
+  template <class F>
+  double get(F measure) {
+    std::call_once(once, [&] { ns = measure(); });
+    return ns;
+  }
+};
+SwitchCache ccbench_switch, threads_switch;
+
+// empty_stack_pool() makes the runtime unmap its pooled task stacks: a run with another stack size
+// releases every slab (runtime/src/stack_pool.cpp configure()), and the next default-size run
+// releases that run's one slab again.
+void empty_stack_pool() { ccb::run(ccb::Config{.procs = 1, .stack_size = ccb::Config{}.stack_size / 2}, [] {}); }
+
+// extras() adds the seeds' table to r (see the file comment).
+void extras(RunResult& r, double switch_ns, const spawn_extras::Seeds* capacity) {
+  r.extra["switch_ns"] = switch_ns;
+  if (capacity != nullptr) spawn_extras::put(r, *capacity);
+}
+
 RunResult result(int64_t n, int64_t got, double elapsed, int64_t before, int64_t peak) {
   checks::check_spawn(n, got);
   RunResult r{static_cast<uint64_t>(n), elapsed, {}};
@@ -52,6 +115,15 @@ RunResult result(int64_t n, int64_t got, double elapsed, int64_t before, int64_t
 
 RunResult run_ccbench(const Params& p, int procs) {
   const int64_t n = p.get_int("n");
+  const double sw = ccbench_switch.get(spawn_extras::switch_ns_ccbench);
+  static std::once_flag fresh_pool;
+  std::call_once(fresh_pool, empty_stack_pool);
+  std::optional<spawn_extras::Seeds> cap;
+  if (p.get_int("capacity") == 1)
+    cap = ccbench_seeds.get(procs, "spawn (ccbench capacity)", [procs] {
+      empty_stack_pool();
+      return spawn_extras::Seeds{spawn_extras::capacity_ccbench(procs, spawn_extras::kCapacityRssBytes)};
+    });
   std::atomic<int64_t> count{0};
   int64_t before = -1, peak = -1;
   double elapsed = 0;
@@ -78,12 +150,20 @@ RunResult run_ccbench(const Params& p, int procs) {
     out.wait();
     elapsed = spawned + checks::elapsed_ns_since(t1);
   });
-  return result(n, count.load(), elapsed, before, peak);
+  RunResult r = result(n, count.load(), elapsed, before, peak);
+  extras(r, sw, cap ? &*cap : nullptr);
+  return r;
 }
 
 RunResult run_threads(const Params& p, int procs) {
   const int64_t n = p.get_int("n");
   threads::require_threads("spawn", n);
+  const double sw = threads_switch.get(spawn_extras::switch_ns_threads);
+  std::optional<spawn_extras::Seeds> cap;
+  if (p.get_int("capacity") == 1)
+    cap = threads_seeds.get(procs, "spawn (threads capacity)", [procs] {
+      return spawn_extras::Seeds{spawn_extras::capacity_threads(procs, spawn_extras::kCapacityRssBytes)};
+    });
   threads::AffinityScope affinity(procs);
   const int64_t before = threads_baseline.get();
   threads::ThreadChan<char> start(0);
@@ -109,16 +189,24 @@ RunResult run_threads(const Params& p, int procs) {
   start.close();
   g.join();  // the second WaitGroup: every thread has added its 1 and exited
   const double elapsed = spawned + checks::elapsed_ns_since(t1);
-  return result(n, count.load(), elapsed, before, peak);
+  RunResult r = result(n, count.load(), elapsed, before, peak);
+  extras(r, sw, cap ? &*cap : nullptr);
+  return r;
 }
 
 const bool registered = register_workload(Workload{
     .name = "spawn",
-    .description = "spawn n tasks parked on one channel, then release them; RSS per task",
+    .description = "spawn n tasks parked on one channel, then release them; RSS per task, switch "
+                   "cost, tasks in 1 GiB (capacity=1)",
     .unit = "task",
     .params = {
         ParamSpec{.name = "n", .help = "tasks (threads: at most 20000)", .min = 1,
-                  .max = 10000000, .choices = {}, .quick = {"100000"}, .full = {"1000000"}},
+                  .max = 10000000, .choices = {}, .quick = {"10000", "50000"},
+                  .full = {"10000", "1000000"}},
+        ParamSpec{.name = "capacity",
+                  .help = "1 = also measure the largest task count reached in 1 GiB (max_tasks_1gib; "
+                          "~20 s once per impl and procs)",
+                  .min = 0, .max = 1, .choices = {}, .quick = {"0"}, .full = {"0", "1"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

@@ -3,6 +3,9 @@
 // report the timer was active) and sleep (sleep 20 µs; must not return earlier than 20 µs after
 // it was called). ops = tasks*k. The measured section includes spawning the tasks and joining them.
 // Check (checks::check_timers): exactly tasks*k operations ran and none failed its check.
+// Latency: each task times one timer op in every K (startstop: latency::kEveryStartStop, the
+// create+stop pair; sleep: latency::kEverySleep = every sleep, from the call to the return, the
+// same clock reads the check uses) into its own Sampler; merged into RunResult::latency.
 // Impls:
 //  - "ccbench": ccb::Timer(1h).stop() / ccb::sleep_for(20µs), WaitGroup join.
 //  - "threads": one std::thread per task (tasks > kMaxThreads is NotApplicable).
@@ -26,6 +29,7 @@
 
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
+#include "workloads/threads/latency_sampling.hpp"
 #include "workloads/threads/thread_util.hpp"
 
 namespace ccb::workloads {
@@ -65,14 +69,24 @@ class ThreadTimers {
 };
 
 // body() is one task's k operations; Sleep sleeps kTimerSleep, StartStop returns stop()'s answer.
+// Every op that lat.due() selects is timed into lat.
 template <class StartStop, class Sleep>
-Tally body(bool sleep, int64_t k, StartStop&& start_stop, Sleep&& do_sleep) {
+Tally body(bool sleep, int64_t k, latency::Sampler& lat, StartStop&& start_stop, Sleep&& do_sleep) {
   Tally t;
   for (int64_t j = 0; j < k; ++j) {
     if (sleep) {
+      const bool timed = lat.due();
       const auto s = Clock::now();
       do_sleep();
-      if (Clock::now() - s < kTimerSleep) ++t.bad;
+      const auto took = Clock::now() - s;
+      if (took < kTimerSleep) ++t.bad;
+      if (timed)
+        lat.record(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count()));
+    } else if (lat.due()) {
+      const uint64_t s = latency::now_ns();
+      const bool ok = start_stop();
+      lat.record(latency::now_ns() - s);
+      if (!ok) ++t.bad;
     } else if (!start_stop()) {
       ++t.bad;
     }
@@ -81,15 +95,29 @@ Tally body(bool sleep, int64_t k, StartStop&& start_stop, Sleep&& do_sleep) {
   return t;
 }
 
+uint32_t sample_every(bool sleep) { return sleep ? latency::kEverySleep : latency::kEveryStartStop; }
+
+// samplers() makes one latency Sampler per task (before the measured section).
+std::vector<latency::Sampler> samplers(int64_t tasks, bool sleep) {
+  std::vector<latency::Sampler> v;
+  v.reserve(static_cast<std::size_t>(tasks));
+  for (int64_t i = 0; i < tasks; ++i) v.emplace_back(sample_every(sleep));
+  return v;
+}
+
 RunResult finish(const std::string& mode, int64_t tasks, int64_t k, const std::vector<Tally>& tally,
-                 double elapsed) {
+                 std::vector<latency::Sampler>& lats, double elapsed) {
   int64_t ops = 0, bad = 0;
   for (const Tally& t : tally) {
     ops += t.done;
     bad += t.bad;
   }
   checks::check_timers(mode, tasks, k, ops, bad);
-  return RunResult{static_cast<uint64_t>(ops), elapsed, {}};
+  RunResult r{static_cast<uint64_t>(ops), elapsed, {}, {}};
+  LatencyHistogram all;
+  for (auto& l : lats) all.merge(l.histogram());
+  latency::attach(r, std::move(all), sample_every(mode == "sleep"));
+  return r;
 }
 
 RunResult run_ccbench(const Params& p, int procs) {
@@ -97,15 +125,16 @@ RunResult run_ccbench(const Params& p, int procs) {
   const int64_t tasks = p.get_int("tasks"), k = p.get_int("k");
   const bool sleep = mode == "sleep";
   std::vector<Tally> tally(static_cast<std::size_t>(tasks));
+  auto lats = samplers(tasks, sleep);
   double elapsed = 0;
   ccb::run(ccb::Config{.procs = procs}, [&] {
     ccb::WaitGroup wg;
     const auto t0 = Clock::now();
     wg.add(tasks);
-    for (auto& t : tally) {
-      ccb::go([&] {
-        t = body(
-            sleep, k, [] { return ccb::Timer(kTimerLong).stop(); },
+    for (std::size_t i = 0; i < tally.size(); ++i) {
+      ccb::go([&, i] {
+        tally[i] = body(
+            sleep, k, lats[i], [] { return ccb::Timer(kTimerLong).stop(); },
             [] { ccb::sleep_for(kTimerSleep); });
         wg.done();
       });
@@ -113,7 +142,7 @@ RunResult run_ccbench(const Params& p, int procs) {
     wg.wait();
     elapsed = checks::elapsed_ns_since(t0);
   });
-  return finish(mode, tasks, k, tally, elapsed);
+  return finish(mode, tasks, k, tally, lats, elapsed);
 }
 
 RunResult run_threads(const Params& p, int procs) {
@@ -123,21 +152,22 @@ RunResult run_threads(const Params& p, int procs) {
   threads::require_threads("timers", tasks);
   threads::AffinityScope affinity(procs);
   std::vector<Tally> tally(static_cast<std::size_t>(tasks));
+  auto lats = samplers(tasks, sleep);
   ThreadTimers timers;
   const auto t0 = Clock::now();
   threads::ThreadGroup g;
   g.reserve(tally.size());
-  for (auto& t : tally) {
-    if (!g.try_spawn([&] {
-          t = body(
-              sleep, k, [&] { return timers.stop(timers.start(kTimerLong)); },
+  for (std::size_t i = 0; i < tally.size(); ++i) {
+    if (!g.try_spawn([&, i] {
+          tally[i] = body(
+              sleep, k, lats[i], [&] { return timers.stop(timers.start(kTimerLong)); },
               [] { std::this_thread::sleep_for(kTimerSleep); });
         }))
       g.throw_not_applicable("timers");
   }
   g.join();
   const double elapsed = checks::elapsed_ns_since(t0);
-  return finish(mode, tasks, k, tally, elapsed);
+  return finish(mode, tasks, k, tally, lats, elapsed);
 }
 
 const bool registered = register_workload(Workload{
@@ -152,7 +182,7 @@ const bool registered = register_workload(Workload{
         ParamSpec{.name = "tasks", .help = "tasks doing timer operations", .min = 1, .max = 4096,
                   .choices = {}, .quick = {"4"}, .full = {"4"}},
         ParamSpec{.name = "k", .help = "timer operations per task", .min = 1, .max = 1000000000,
-                  .choices = {}, .quick = {"200"}, .full = {"2000"}},
+                  .choices = {}, .quick = {"1000"}, .full = {"10000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

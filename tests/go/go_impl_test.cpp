@@ -52,17 +52,17 @@ struct ContractWorkload {
 // The contract (workloads/CONTRACT.md): parameter order and defaults (= first quick value).
 const std::map<std::string, ContractWorkload>& contract() {
   static const std::map<std::string, ContractWorkload> c = {
-      {"pingpong", {"round trip", {{"cap", 0}, {"n", 200000}}}},
-      {"fanin", {"message", {{"producers", 4}, {"cap", 0}, {"n", 200000}}}},
-      {"fanout", {"message", {{"workers", 4}, {"cap", 0}, {"n", 200000}}}},
-      {"pipeline", {"item", {{"stages", 8}, {"cap", 0}, {"n", 50000}}}},
-      {"counter", {"increment", {{"mode", "mutex"}, {"tasks", 5}, {"k", 200000}}}},
-      {"select", {"message", {{"channels", 4}, {"consumers", 2}, {"cap", 0}, {"n", 200000}}}},
+      {"pingpong", {"round trip", {{"cap", 0}, {"n", 800000}}}},
+      {"fanin", {"message", {{"producers", 4}, {"cap", 0}, {"n", 3000000}}}},
+      {"fanout", {"message", {{"workers", 4}, {"cap", 0}, {"n", 3000000}}}},
+      {"pipeline", {"item", {{"stages", 8}, {"cap", 0}, {"n", 300000}}}},
+      {"counter", {"increment", {{"mode", "mutex"}, {"tasks", 5}, {"k", 2000000}}}},
+      {"select", {"message", {{"channels", 4}, {"consumers", 2}, {"cap", 0}, {"n", 600000}}}},
       {"skynet", {"run", {{"size", 100000}}}},
-      {"spawn", {"task", {{"n", 100000}}}},
-      {"timers", {"timer", {{"mode", "startstop"}, {"tasks", 4}, {"k", 200}}}},
-      {"context", {"waiter", {{"n", 10000}}}},
-      {"ratelimit", {"allow call", {{"tasks", 4}, {"k", 200000}}}},
+      {"spawn", {"task", {{"n", 10000}, {"capacity", 0}}}},
+      {"timers", {"timer", {{"mode", "startstop"}, {"tasks", 4}, {"k", 1000}}}},
+      {"context", {"waiter", {{"n", 40000}}}},
+      {"ratelimit", {"allow call", {{"tasks", 4}, {"k", 400000}}}},
   };
   return c;
 }
@@ -102,7 +102,7 @@ const std::vector<Tiny>& tiny_runs() {
       {"counter", {{"mode", "rwmutex"}, {"tasks", "2"}, {"k", "200"}}},
       {"select", {{"channels", "4"}, {"consumers", "2"}, {"cap", "0"}, {"n", "400"}}},
       {"skynet", {{"size", "100"}}},
-      {"spawn", {{"n", "200"}}},
+      {"spawn", {{"n", "200"}, {"capacity", "0"}}},
       {"timers", {{"mode", "startstop"}, {"tasks", "2"}, {"k", "50"}}},
       {"timers", {{"mode", "sleep"}, {"tasks", "2"}, {"k", "3"}}},
       {"context", {{"n", "50"}}},
@@ -130,6 +130,16 @@ TEST_F(GoImpl, EveryWorkloadRunsAtProcs1And2) {
         EXPECT_GT(r.elapsed_ns, 0.0);
         if (t.workload == "spawn") {
           EXPECT_TRUE(r.extra.count("rss_per_task_bytes"));
+          EXPECT_GT(r.extra.count("switch_ns") ? r.extra.at("switch_ns") : 0.0, 0.0);
+        }
+        if (t.workload == "pingpong" || t.workload == "select" || t.workload == "context" ||
+            t.workload == "timers") {  // latency-shaped: the child's histogram is parsed
+          ASSERT_TRUE(r.latency.has_value());
+          EXPECT_GT(r.latency->count(), 0u);
+          EXPECT_GT(r.extra.at("latency_sample_every"), 0.0);
+          EXPECT_TRUE(r.extra.count("latency_overhead_pct"));
+        } else {
+          EXPECT_FALSE(r.latency.has_value());
         }
       }
       ChildUsage u = point.finish();
@@ -217,6 +227,38 @@ TEST_F(FakeChild, FailedCheckIsWorkloadFailed) {
   }
   EXPECT_THROW(point.run_rep(), GoProtocolError);  // the child is gone
   EXPECT_NO_THROW(point.finish());                 // and its usage is still there
+}
+
+TEST_F(FakeChild, LatencyMemberIsParsed) {
+  // buckets 100 (values 144..147) ×3 and 200 (values 1280..1311) ×1; max 1300 lies in bucket 200
+  auto bin = script("lat", std::string(kReady) + "read cmd\n" +
+                               R"(echo '{"event":"sample","ops":64,"elapsed_ns":6400,"ns_per_op":100,)"
+                               R"("checked":true,"latency":{"buckets":[[100,3],[200,1]],"max":1300,)"
+                               R"("sample_every":16,"overhead_pct":1.5}}')" + "\nread cmd");
+  GoPoint point(bin, "pingpong", {}, 1, 0);
+  const auto r = point.run_rep();
+  ASSERT_TRUE(r.latency.has_value());
+  EXPECT_EQ(r.latency->count(), 4u);
+  EXPECT_EQ(r.latency->max(), 1300u);
+  EXPECT_EQ(r.latency->percentile(50), ccb::workloads::LatencyHistogram::bucket_upper(100));
+  EXPECT_EQ(r.latency->nonzero_buckets(), (std::vector<std::pair<uint32_t, uint64_t>>{{100, 3}, {200, 1}}));
+  EXPECT_EQ(r.extra.at("latency_sample_every"), 16);
+  EXPECT_EQ(r.extra.at("latency_overhead_pct"), 1.5);
+}
+
+TEST_F(FakeChild, MalformedLatencyIsProtocolError) {
+  // a bucket index out of range; a max outside the top bucket; a bucket that is not a pair;
+  // sample_every and overhead_pct missing
+  for (const char* lat : {R"({"buckets":[[5000,1]],"max":1,"sample_every":1,"overhead_pct":0})",
+                          R"({"buckets":[[100,1]],"max":99999,"sample_every":1,"overhead_pct":0})",
+                          R"({"buckets":[[1]],"max":1,"sample_every":1,"overhead_pct":0})",
+                          R"({"buckets":[[1,1]],"max":1})"}) {
+    auto bin = script("badlat", std::string(kReady) + "read cmd\n" +
+                                    R"(echo '{"event":"sample","ops":1,"elapsed_ns":1,"checked":true,"latency":)" +
+                                    lat + "}'\nread cmd");
+    GoPoint point(bin, "pingpong", {}, 1, 0);
+    EXPECT_THROW(point.run_rep(), GoProtocolError) << lat;
+  }
 }
 
 TEST_F(FakeChild, WarmupFailureIsWorkloadFailed) {

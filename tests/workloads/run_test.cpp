@@ -2,7 +2,8 @@
 // repetition at tiny sizes, at procs 1 and 2, covering every cap/mode value of the contract; the
 // run passes its own self-check (no WorkloadFailed) and returns ops > 0 and elapsed > 0 with the
 // contract's op count. Also: the threads impl reports NotApplicable (never crashes) for sizes it
-// cannot start, and spawn reports rss_per_task_bytes.
+// cannot start and caps the hand-off-bound workloads' sizes; spawn reports rss_per_task_bytes and switch_ns; the latency-shaped workloads
+// (pingpong, select, context, timers) report a latency histogram, the others none.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -35,7 +36,7 @@ std::vector<Case> cases() {
     c.push_back({"select", {{"channels", "5"}, {"consumers", "3"}, {"cap", cap}, {"n", "500"}}, 500});
   }
   c.push_back({"skynet", {{"size", "1000"}}, 1});
-  c.push_back({"spawn", {{"n", "500"}}, 500});
+  c.push_back({"spawn", {{"n", "500"}, {"capacity", "0"}}, 500});
   for (const char* mode : {"startstop", "sleep"})
     c.push_back({"timers", {{"mode", mode}, {"tasks", "4"}, {"k", "25"}}, 100});
   c.push_back({"context", {{"n", "300"}}, 300});
@@ -62,10 +63,21 @@ TEST_P(RunAll, EveryImplPassesItsSelfCheckAtTinySizes) {
       ASSERT_NO_THROW(r = w->impls.at(impl)(Params(c.params), procs));
       EXPECT_EQ(r.ops, c.ops);
       EXPECT_GT(r.elapsed_ns, 0);
+      const bool latency_shaped = c.workload == "pingpong" || c.workload == "select" ||
+                                  c.workload == "context" || c.workload == "timers";
       if (c.workload == "spawn") {
         ASSERT_EQ(r.extra.count("rss_per_task_bytes"), 1u);
+        ASSERT_EQ(r.extra.count("switch_ns"), 1u);
+        EXPECT_GT(r.extra.at("switch_ns"), 0);
+        EXPECT_EQ(r.extra.count("max_tasks_1gib"), 0u);  // capacity=0
+      } else if (latency_shaped) {
+        ASSERT_TRUE(r.latency.has_value());
+        EXPECT_GT(r.latency->count(), 0u);
+        EXPECT_EQ(r.extra.count("latency_sample_every"), 1u);
+        EXPECT_EQ(r.extra.count("latency_overhead_pct"), 1u);
       } else {
         EXPECT_TRUE(r.extra.empty());
+        EXPECT_FALSE(r.latency.has_value());
       }
     }
   }
@@ -77,9 +89,23 @@ TEST(RunThreads, TooManyThreadsIsNotApplicable) {
   const auto& sky = find_workload("skynet")->impls.at("threads");
   EXPECT_THROW(sky(one("size", "1000000"), 2), NotApplicable);
   const auto& spawn = find_workload("spawn")->impls.at("threads");
-  EXPECT_THROW(spawn(one("n", "100000"), 2), NotApplicable);
+  EXPECT_THROW(spawn(Params({{"n", "100000"}, {"capacity", "0"}}), 2), NotApplicable);
   const auto& context = find_workload("context")->impls.at("threads");
   EXPECT_THROW(context(one("n", "100000"), 2), NotApplicable);
+}
+
+TEST(RunThreads, HandOffBoundWorkloadsAreCapped) {
+  // the documented caps of threads/thread_util.hpp: ops are what ran, never the requested size
+  const auto run = [](const char* w, std::map<std::string, std::string> p) {
+    return find_workload(w)->impls.at("threads")(Params(std::move(p)), 2).ops;
+  };
+  EXPECT_EQ(run("pingpong", {{"cap", "1"}, {"n", "20001"}}), 20000u);
+  EXPECT_EQ(run("fanin", {{"producers", "4"}, {"cap", "128"}, {"n", "30000"}}), 20000u);
+  EXPECT_EQ(run("fanout", {{"workers", "4"}, {"cap", "128"}, {"n", "30000"}}), 20000u);
+  EXPECT_EQ(run("select", {{"channels", "4"}, {"consumers", "2"}, {"cap", "64"}, {"n", "30000"}}), 20000u);
+  EXPECT_EQ(run("pipeline", {{"stages", "2"}, {"cap", "128"}, {"n", "3000"}}), 2000u);
+  EXPECT_EQ(run("counter", {{"mode", "atomic"}, {"tasks", "2"}, {"k", "30000"}}), 40000u);
+  EXPECT_EQ(run("pingpong", {{"cap", "1"}, {"n", "300"}}), 300u);  // below the cap: as asked
 }
 
 TEST(RunCcbench, SkynetAtTenThousand) {

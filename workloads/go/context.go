@@ -5,6 +5,9 @@
 // Guarantees: all n waiters observed the cancellation and every child's Err() is
 // "context canceled", else a *checkError. ops = n. The measured section runs from cancel() to
 // the last waiter having observed it; starting the waiters is set-up.
+// Latency: per waiter, from cancel() being called to that waiter having observed it; waiter i
+// with i % everyContext == 0 reads the clock once and stores time.Since(cancelAt) in its own slot
+// (cancelAt is written before cancel(), which happens-before every observation).
 package main
 
 import (
@@ -20,24 +23,30 @@ func runContext(p params) (result, error) {
 	defer cancel()
 	var in, out sync.WaitGroup
 	var observed, wrong atomic.Int64
+	var cancelAt time.Time
+	slots := make([]uint64, (n+everyContext-1)/everyContext)
 	in.Add(int(n))
 	out.Add(int(n))
 	for i := int64(0); i < n; i++ {
-		go func() {
+		go func(i int64) {
 			ctx, stop := context.WithCancel(root)
 			defer stop()
 			in.Done()
 			<-ctx.Done()
+			if i%everyContext == 0 {
+				slots[i/everyContext] = durNs(time.Since(cancelAt))
+			}
 			observed.Add(1)
 			if err := ctx.Err(); err == nil || err.Error() != "context canceled" {
 				wrong.Add(1)
 			}
 			out.Done()
-		}()
+		}(i)
 	}
 	in.Wait()
 
 	start := time.Now()
+	cancelAt = time.Now()
 	cancel()
 	out.Wait()
 	elapsed := time.Since(start)
@@ -48,5 +57,9 @@ func runContext(p params) (result, error) {
 	if w := wrong.Load(); w != 0 {
 		return result{}, failf("context: %d of %d children have Err() other than \"context canceled\"", w, n)
 	}
-	return result{ops: n, elapsed: elapsed}, nil
+	var h histogram
+	for _, v := range slots {
+		h.record(v)
+	}
+	return result{ops: n, elapsed: elapsed, latency: latencyOf(&h, everyContext, elapsed)}, nil
 }

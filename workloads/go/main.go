@@ -49,6 +49,8 @@ func runMain(args []string, stdin io.Reader, stdout io.Writer) int {
 			return out.fail(err)
 		}
 		return serve(cfg, stdin, out)
+	case "capacity": // internal: spawn's capacity measurement in a fresh process (spawn_extras.go)
+		return capacityCommand(args[1:], out)
 	default:
 		return out.fail(usagef("unknown command %q; valid commands: list, run", args[0]))
 	}
@@ -142,6 +144,7 @@ type sampleLine struct {
 	NsPerOp   float64            `json:"ns_per_op"`
 	Checked   bool               `json:"checked"`
 	Extra     map[string]float64 `json:"extra,omitempty"`
+	Latency   *latencyLine       `json:"latency,omitempty"`
 }
 
 func (e *emitter) event(name string) { e.line(eventLine{Event: name}) }
@@ -149,7 +152,7 @@ func (e *emitter) event(name string) { e.line(eventLine{Event: name}) }
 func (e *emitter) sample(r result) {
 	ns := r.elapsed.Nanoseconds()
 	e.line(sampleLine{Event: "sample", Ops: r.ops, ElapsedNs: ns,
-		NsPerOp: float64(ns) / float64(r.ops), Checked: true, Extra: r.extra})
+		NsPerOp: float64(ns) / float64(r.ops), Checked: true, Extra: r.extra, Latency: r.latency})
 }
 
 // fail prints err as an error event and returns its exit code: 2 for usage, 1 otherwise.

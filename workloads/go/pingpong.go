@@ -2,6 +2,7 @@
 //
 // Guarantees: every reply equals the value sent plus one and the replies sum to n(n+1)/2, else a
 // *checkError. ops = n round trips; the measured section includes starting the echo goroutine.
+// Latency: one round trip (send + receive of the reply) in every everyPingpong is timed.
 package main
 
 import "time"
@@ -20,9 +21,18 @@ func runPingpong(p params) (result, error) {
 	}()
 	var sum int64
 	bad, badReply := int64(-1), int64(0)
+	lat := newSampler(everyPingpong)
 	for i := int64(0); i < n; i++ {
-		ping <- i
-		r := <-pong
+		var r int64
+		if lat.due() {
+			s := time.Now()
+			ping <- i
+			r = <-pong
+			lat.hist.record(durNs(time.Since(s)))
+		} else {
+			ping <- i
+			r = <-pong
+		}
 		if r != i+1 {
 			bad, badReply = i, r
 			break
@@ -40,5 +50,5 @@ func runPingpong(p params) (result, error) {
 	if want := n * (n + 1) / 2; sum != want {
 		return result{}, failf("pingpong: replies sum to %d, want %d", sum, want)
 	}
-	return result{ops: n, elapsed: elapsed}, nil
+	return result{ops: n, elapsed: elapsed, latency: latencyOf(&lat.hist, everyPingpong, elapsed)}, nil
 }

@@ -56,7 +56,7 @@ func TestList(t *testing.T) {
 	want := map[string]string{
 		"pingpong": "cap,n", "fanin": "producers,cap,n", "fanout": "workers,cap,n",
 		"pipeline": "stages,cap,n", "counter": "mode,tasks,k", "select": "channels,consumers,cap,n",
-		"skynet": "size", "spawn": "n", "timers": "mode,tasks,k", "context": "n", "ratelimit": "tasks,k",
+		"skynet": "size", "spawn": "n,capacity", "timers": "mode,tasks,k", "context": "n", "ratelimit": "tasks,k",
 	}
 	if len(doc.Workloads) != len(want) {
 		t.Fatalf("list has %d workloads, want %d", len(doc.Workloads), len(want))
@@ -73,8 +73,8 @@ func TestList(t *testing.T) {
 			t.Errorf("%s: params %q unit %q, want params %q", w.Name, got, w.Unit, want[w.Name])
 		}
 	}
-	if d := doc.Workloads[0].Params[1].Default; d != float64(200000) {
-		t.Errorf("pingpong n default %v, want the number 200000", d)
+	if d := doc.Workloads[0].Params[1].Default; d != float64(800000) {
+		t.Errorf("pingpong n default %v, want the number 800000", d)
 	}
 	if d := doc.Workloads[4].Params[0].Default; d != "mutex" {
 		t.Errorf("counter mode default %v, want the string mutex", d)

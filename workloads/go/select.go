@@ -2,6 +2,9 @@
 // and close it; consumers goroutines each loop on a select over the channels they have not yet
 // seen closed, setting a closed channel to nil (Go's idiom) until all are closed.
 //
+// Latency: each consumer times one select statement in every everySelect (from entering it to
+// having the message or the close; it includes waiting for a producer), merged over consumers.
+//
 // Guarantees: the consumers together receive exactly ops = per*channels values summing to
 // ops(ops-1)/2, else a *checkError. The select statements are static (see select_cases.go), as a
 // Go programmer writes them; reflect.Select is not used because it would not be Go's fast path.
@@ -24,6 +27,10 @@ func runSelect(p params) (result, error) {
 	receive := selectLoop(len(chs))
 	sums := make([]int64, consumers)
 	counts := make([]int64, consumers)
+	lats := make([]*sampler, consumers)
+	for w := range lats {
+		lats[w] = newSampler(everySelect)
+	}
 	var wg sync.WaitGroup
 
 	start := time.Now()
@@ -39,7 +46,7 @@ func runSelect(p params) (result, error) {
 	for w := range sums {
 		go func(w int) {
 			defer wg.Done()
-			sums[w], counts[w] = receive(chs)
+			sums[w], counts[w] = receive(chs, lats[w])
 		}(w)
 	}
 	wg.Wait()
@@ -48,12 +55,16 @@ func runSelect(p params) (result, error) {
 	if err := checkTotals("select", "consumers", sums, counts, ops); err != nil {
 		return result{}, err
 	}
-	return result{ops: ops, elapsed: elapsed}, nil
+	var h histogram
+	for _, l := range lats {
+		h.merge(&l.hist)
+	}
+	return result{ops: ops, elapsed: elapsed, latency: latencyOf(&h, everySelect, elapsed)}, nil
 }
 
 // selectLoop returns the receive loop with the fewest select cases that holds n channels; the
 // unused cases hold nil channels, which a select never chooses.
-func selectLoop(n int) func([]chan int64) (sum, count int64) {
+func selectLoop(n int) func([]chan int64, *sampler) (sum, count int64) {
 	switch {
 	case n <= 2:
 		return select2

@@ -4,21 +4,32 @@
 // that fits and the unused cases hold nil channels, which a select never chooses.
 //
 // Guarantees: each loop receives from the channels given until it has seen every one closed
-// (setting a closed channel to nil, Go's idiom) and returns the sum and count of what it got.
+// (setting a closed channel to nil, Go's idiom) and returns the sum and count of what it got;
+// it times one select statement in every lat's period into lat.
 // Requires len(chs) <= the loop's size. Every case body is identical apart from its index.
 package main
 
-func select2(chs []chan int64) (sum, count int64) {
+import "time"
+
+func select2(chs []chan int64, lat *sampler) (sum, count int64) {
 	var c [2]chan int64
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
 		var ok bool
 		var i int
+		timed := lat.due()
+		var s time.Time
+		if timed {
+			s = time.Now()
+		}
 		select {
 		case v, ok = <-c[0]:
 			i = 0
 		case v, ok = <-c[1]:
 			i = 1
+		}
+		if timed {
+			lat.hist.record(durNs(time.Since(s)))
 		}
 		if ok {
 			sum += v
@@ -31,12 +42,17 @@ func select2(chs []chan int64) (sum, count int64) {
 	return sum, count
 }
 
-func select4(chs []chan int64) (sum, count int64) {
+func select4(chs []chan int64, lat *sampler) (sum, count int64) {
 	var c [4]chan int64
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
 		var ok bool
 		var i int
+		timed := lat.due()
+		var s time.Time
+		if timed {
+			s = time.Now()
+		}
 		select {
 		case v, ok = <-c[0]:
 			i = 0
@@ -47,6 +63,9 @@ func select4(chs []chan int64) (sum, count int64) {
 		case v, ok = <-c[3]:
 			i = 3
 		}
+		if timed {
+			lat.hist.record(durNs(time.Since(s)))
+		}
 		if ok {
 			sum += v
 			count++
@@ -58,12 +77,17 @@ func select4(chs []chan int64) (sum, count int64) {
 	return sum, count
 }
 
-func select8(chs []chan int64) (sum, count int64) {
+func select8(chs []chan int64, lat *sampler) (sum, count int64) {
 	var c [8]chan int64
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
 		var ok bool
 		var i int
+		timed := lat.due()
+		var s time.Time
+		if timed {
+			s = time.Now()
+		}
 		select {
 		case v, ok = <-c[0]:
 			i = 0
@@ -82,6 +106,9 @@ func select8(chs []chan int64) (sum, count int64) {
 		case v, ok = <-c[7]:
 			i = 7
 		}
+		if timed {
+			lat.hist.record(durNs(time.Since(s)))
+		}
 		if ok {
 			sum += v
 			count++
@@ -93,12 +120,17 @@ func select8(chs []chan int64) (sum, count int64) {
 	return sum, count
 }
 
-func select16(chs []chan int64) (sum, count int64) {
+func select16(chs []chan int64, lat *sampler) (sum, count int64) {
 	var c [16]chan int64
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
 		var ok bool
 		var i int
+		timed := lat.due()
+		var s time.Time
+		if timed {
+			s = time.Now()
+		}
 		select {
 		case v, ok = <-c[0]:
 			i = 0
@@ -133,6 +165,9 @@ func select16(chs []chan int64) (sum, count int64) {
 		case v, ok = <-c[15]:
 			i = 15
 		}
+		if timed {
+			lat.hist.record(durNs(time.Since(s)))
+		}
 		if ok {
 			sum += v
 			count++
@@ -144,12 +179,17 @@ func select16(chs []chan int64) (sum, count int64) {
 	return sum, count
 }
 
-func select32(chs []chan int64) (sum, count int64) {
+func select32(chs []chan int64, lat *sampler) (sum, count int64) {
 	var c [32]chan int64
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
 		var ok bool
 		var i int
+		timed := lat.due()
+		var s time.Time
+		if timed {
+			s = time.Now()
+		}
 		select {
 		case v, ok = <-c[0]:
 			i = 0
@@ -216,6 +256,9 @@ func select32(chs []chan int64) (sum, count int64) {
 		case v, ok = <-c[31]:
 			i = 31
 		}
+		if timed {
+			lat.hist.record(durNs(time.Since(s)))
+		}
 		if ok {
 			sum += v
 			count++
@@ -227,12 +270,17 @@ func select32(chs []chan int64) (sum, count int64) {
 	return sum, count
 }
 
-func select64(chs []chan int64) (sum, count int64) {
+func select64(chs []chan int64, lat *sampler) (sum, count int64) {
 	var c [64]chan int64
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
 		var ok bool
 		var i int
+		timed := lat.due()
+		var s time.Time
+		if timed {
+			s = time.Now()
+		}
 		select {
 		case v, ok = <-c[0]:
 			i = 0
@@ -362,6 +410,9 @@ func select64(chs []chan int64) (sum, count int64) {
 			i = 62
 		case v, ok = <-c[63]:
 			i = 63
+		}
+		if timed {
+			lat.hist.record(durNs(time.Since(s)))
 		}
 		if ok {
 			sum += v

@@ -12,7 +12,9 @@
 // would be near zero. Returning that memory first (debug.FreeOSMemory) was rejected: the page
 // faults it causes made each spawn ~10× slower than a steady-state Go program (measured on
 // the 2-core dev VM: 6.2 µs vs 0.63 µs per goroutine to spawn). When /proc/self/statm cannot
-// be read the metric is left out.
+// be read the metric is left out. switch_ns (always) and, with capacity=1, max_tasks_1gib,
+// max_tasks_limit and max_tasks_rss_bytes are measured as spawn_extras.go says, outside the
+// measured section.
 package main
 
 import (
@@ -33,6 +35,15 @@ var spawnBaseline struct {
 
 func runSpawn(p params) (result, error) {
 	n := p.int("n")
+	sw := switchNs()
+	var capacity *capacityResult
+	if p.int("capacity") == 1 {
+		c, err := capacityInChild()
+		if err != nil {
+			return result{}, err
+		}
+		capacity = &c
+	}
 	spawnBaseline.once.Do(func() { spawnBaseline.rss, spawnBaseline.err = residentBytes() })
 	before, errBefore := spawnBaseline.rss, spawnBaseline.err
 	start := make(chan struct{})
@@ -61,9 +72,12 @@ func runSpawn(p params) (result, error) {
 	if got := count.Load(); got != n {
 		return result{}, failf("spawn: %d of %d goroutines ran", got, n)
 	}
-	r := result{ops: n, elapsed: elapsed}
+	r := result{ops: n, elapsed: elapsed, extra: map[string]float64{"switch_ns": sw}}
 	if errBefore == nil && errPeak == nil {
-		r.extra = map[string]float64{"rss_per_task_bytes": float64(peak-before) / float64(n)}
+		r.extra["rss_per_task_bytes"] = float64(peak-before) / float64(n)
+	}
+	if capacity != nil {
+		capacityExtra(r.extra, *capacity)
 	}
 	return r, nil
 }

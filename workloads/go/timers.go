@@ -4,6 +4,8 @@
 //
 // Guarantees: exactly tasks*k operations ran and every one passed its check, else a *checkError.
 // ops = tasks*k.
+// Latency: each goroutine times one op in every K (startstop: everyStartStop, the NewTimer+Stop
+// pair; sleep: everySleep = every sleep, the same clock reads the check uses).
 package main
 
 import (
@@ -20,6 +22,14 @@ func runTimers(p params) (result, error) {
 	}
 	done := make([]int64, tasks)
 	bad := make([]int64, tasks)
+	every := uint64(everyStartStop)
+	if mode == "sleep" {
+		every = everySleep
+	}
+	lats := make([]*sampler, tasks)
+	for t := range lats {
+		lats[t] = newSampler(every)
+	}
 	var wg sync.WaitGroup
 
 	start := time.Now()
@@ -28,16 +38,31 @@ func runTimers(p params) (result, error) {
 		go func(t int) {
 			defer wg.Done()
 			var d, b int64
+			lat := lats[t]
 			for j := int64(0); j < k; j++ {
 				if mode == "startstop" {
-					if !time.NewTimer(time.Hour).Stop() {
+					timed := lat.due()
+					var s time.Time
+					if timed {
+						s = time.Now()
+					}
+					ok := time.NewTimer(time.Hour).Stop()
+					if timed {
+						lat.hist.record(durNs(time.Since(s)))
+					}
+					if !ok {
 						b++
 					}
 				} else {
+					timed := lat.due()
 					s := time.Now()
 					time.Sleep(timerSleep)
-					if time.Since(s) < timerSleep {
+					took := time.Since(s)
+					if took < timerSleep {
 						b++
+					}
+					if timed {
+						lat.hist.record(durNs(took))
 					}
 				}
 				d++
@@ -63,5 +88,9 @@ func runTimers(p params) (result, error) {
 		}
 		return result{}, failf("timers (%s): %d of %d %s", mode, failed, ops, what)
 	}
-	return result{ops: ops, elapsed: elapsed}, nil
+	var h histogram
+	for _, l := range lats {
+		h.merge(&l.hist)
+	}
+	return result{ops: ops, elapsed: elapsed, latency: latencyOf(&h, every, elapsed)}, nil
 }

@@ -116,7 +116,11 @@ func TestSelectLoopSizes(t *testing.T) {
 			chs[i] <- 1
 			close(chs[i])
 		}
-		sum, count := selectLoop(n)(chs)
+		lat := newSampler(1)
+		sum, count := selectLoop(n)(chs, lat)
+		if lat.hist.count != uint64(n+n) { // every select is timed: n values and n closes
+			t.Errorf("selectLoop(%d): %d selects timed, want %d", n, lat.hist.count, 2*n)
+		}
 		if sum != int64(n) || count != int64(n) {
 			t.Errorf("selectLoop(%d) (size %d): sum %d count %d, want %d", n, want, sum, count, n)
 		}

@@ -1,6 +1,6 @@
 // workloads/threads/thread_util.hpp — what every `threads` implementation shares: the `procs`
 // limit (AffinityScope), a group of std::threads joined on scope exit (ThreadGroup), and the size
-// limit above which a point is "not applicable" (kMaxThreads).
+// limit above which a point is "not applicable" (kMaxThreads), and the work cap (capped()).
 //
 // procs: the threads implementation runs one std::thread per task, so there are as many threads
 // as tasks; the kernel schedules them. To make `procs` mean what it means for ccbench and Go (how
@@ -94,6 +94,17 @@ class ThreadGroup {
   std::vector<std::thread> threads_;
   std::string error_;
 };
+
+// Work cap: an OS-thread hand-off (futex wake + context switch) costs 5–200 µs on the 2-core dev VM,
+// 10–1000× a ccbench one, so at the sizes that make a ccbench repetition last ≥ 50 ms a threads
+// repetition of a hand-off-bound workload would last minutes. Those workloads' threads impls run
+// at most the documented count per repetition (CONTRACT.md, "threads: capped sizes"): capped()
+// returns min(requested, cap). ops is what actually ran, so ns/op stays comparable.
+inline constexpr int64_t kCapPingpong = 20000;   // round trips (~17 µs each here)
+inline constexpr int64_t kCapChannel = 20000;    // fanin/fanout/select messages (~10–20 µs, cap 0)
+inline constexpr int64_t kCapPipeline = 2000;    // pipeline items (8 hops of ~25 µs each, cap 0)
+inline constexpr int64_t kCapCounterK = 20000;   // counter k per task (channel mode ~5.5 µs/op)
+inline int64_t capped(int64_t requested, int64_t cap) { return requested < cap ? requested : cap; }
 
 // require_threads() throws NotApplicable when a point needs more than kMaxThreads threads.
 inline void require_threads(const std::string& workload, int64_t needed) {

@@ -1,0 +1,183 @@
+// spawn_extras.go — the seeds' table measured by spawn besides creation cost and RSS per task,
+// the Go twin of workloads/threads/spawn_extras.hpp (same methods, constants and limit codes):
+//
+//   - switch_ns: two goroutines alternate strictly over two unbuffered channels with GOMAXPROCS
+//     set to 1 for the measurement (then restored), switchRounds round trips = 2 × switchRounds
+//     switches; switch_ns = elapsed / switches. Measured once per process, before the first
+//     repetition's measured section.
+//   - with parameter capacity=1: max_tasks_1gib, max_tasks_limit, max_tasks_rss_bytes. Goroutines
+//     are started in batches of capacityBatch that each park on one shared channel; after each
+//     batch has parked, RSS (/proc/self/statm) is compared with the RSS before; it stops when the
+//     growth reaches 1 GiB (limit code 0) or capacityMaxTasks goroutines (code 1); then all are
+//     released and the count that ran is verified. It runs once per process in a fresh child
+//     process (this executable with the internal command `capacity --procs P`), because the Go
+//     runtime keeps freed stacks and heap resident: measured in-process, the 1 GiB would stay and
+//     distort the following repetitions' rss_per_task_bytes.
+//
+// Concurrency: measureSwitch and measureCapacity run on the calling goroutine and wait for every
+// goroutine they start; the once-per-process results are guarded by sync.Once.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const (
+	switchRounds      = 10000
+	capacityBatch     = 1024
+	capacityRssBytes  = int64(1) << 30
+	capacityMaxTasks  = 10000000
+	limitRss1GiB      = 0
+	limitTaskCap      = 1
+	capacityChildTime = 300 * time.Second
+)
+
+// capacityResult is the capacity measurement (and the child's output line).
+type capacityResult struct {
+	Event    string `json:"event"`
+	Tasks    int64  `json:"tasks"`
+	Limit    int    `json:"limit"`
+	RssBytes int64  `json:"rss_bytes"`
+}
+
+var switchOnce struct {
+	once sync.Once
+	ns   float64
+}
+
+// switchNs returns the per-process switch cost (see the file comment).
+func switchNs() float64 {
+	switchOnce.once.Do(func() { switchOnce.ns = measureSwitch() })
+	return switchOnce.ns
+}
+
+func measureSwitch() float64 {
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	a, b := make(chan int64), make(chan int64)
+	start := time.Now()
+	go func() {
+		for v := range a {
+			b <- v
+		}
+		close(b)
+	}()
+	for r := int64(0); r < switchRounds; r++ {
+		a <- r
+		<-b
+	}
+	close(a)
+	for range b {
+	}
+	return float64(time.Since(start).Nanoseconds()) / float64(2*switchRounds)
+}
+
+// measureCapacity parks goroutines in batches until RSS grew by rssBudget bytes or maxTasks ran.
+func measureCapacity(rssBudget, maxTasks int64) (capacityResult, error) {
+	before, err := residentBytes()
+	if err != nil {
+		return capacityResult{}, err
+	}
+	release := make(chan struct{})
+	var out sync.WaitGroup
+	var ran atomic.Int64
+	c := capacityResult{Event: "capacity"}
+	for {
+		if c.Tasks >= maxTasks {
+			c.Limit = limitTaskCap
+			break
+		}
+		var in sync.WaitGroup
+		in.Add(capacityBatch)
+		out.Add(capacityBatch)
+		for i := 0; i < capacityBatch; i++ {
+			go func() {
+				in.Done()
+				<-release
+				ran.Add(1)
+				out.Done()
+			}()
+		}
+		in.Wait()
+		c.Tasks += capacityBatch
+		rss, err := residentBytes()
+		if err != nil {
+			close(release)
+			out.Wait()
+			return capacityResult{}, err
+		}
+		c.RssBytes = rss - before
+		if c.RssBytes >= rssBudget {
+			c.Limit = limitRss1GiB
+			break
+		}
+	}
+	close(release)
+	out.Wait()
+	if got := ran.Load(); got != c.Tasks {
+		return capacityResult{}, failf("spawn (capacity): %d of %d goroutines ran after the release", got, c.Tasks)
+	}
+	return c, nil
+}
+
+// capacityCommand is the internal `capacity --procs P` command: one JSON line, exit 0 or 1.
+func capacityCommand(args []string, out *emitter) int {
+	if len(args) != 2 || args[0] != "--procs" {
+		return out.fail(usagef("capacity: usage: capacity --procs P"))
+	}
+	procs, err := strconv.Atoi(args[1])
+	if err != nil || procs < 1 || procs > 1024 {
+		return out.fail(usagef("capacity: --procs %q out of range; valid: 1..1024", args[1]))
+	}
+	runtime.GOMAXPROCS(procs)
+	c, err := measureCapacity(capacityRssBytes, capacityMaxTasks)
+	if err != nil {
+		return out.fail(err)
+	}
+	out.line(c)
+	return 0
+}
+
+var capacityOnce struct {
+	once sync.Once
+	c    capacityResult
+	err  error
+}
+
+// capacityInChild runs the capacity command in a fresh child once per process.
+func capacityInChild() (capacityResult, error) {
+	capacityOnce.once.Do(func() {
+		capacityOnce.c, capacityOnce.err = runCapacityChild(runtime.GOMAXPROCS(0))
+	})
+	return capacityOnce.c, capacityOnce.err
+}
+
+func runCapacityChild(procs int) (capacityResult, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return capacityResult{}, failf("spawn (capacity): cannot find this executable: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), capacityChildTime)
+	defer cancel()
+	b, err := exec.CommandContext(ctx, self, "capacity", "--procs", strconv.Itoa(procs)).Output()
+	var c capacityResult
+	if jerr := json.Unmarshal(b, &c); jerr != nil || c.Event != "capacity" {
+		return capacityResult{}, failf("spawn (capacity): the measuring child failed (%v): %s", err, b)
+	}
+	return c, nil
+}
+
+// capacityExtra adds the capacity metrics to extra.
+func capacityExtra(extra map[string]float64, c capacityResult) {
+	extra["max_tasks_1gib"] = float64(c.Tasks)
+	extra["max_tasks_limit"] = float64(c.Limit)
+	extra["max_tasks_rss_bytes"] = float64(c.RssBytes)
+}
