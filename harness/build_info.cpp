@@ -18,14 +18,26 @@
 #define CCB_COMPILER_FLAGS ""
 #endif
 #ifndef CCB_SANITIZER_NAME
+#if defined(CCB_TSAN)
+#define CCB_SANITIZER_NAME "thread"
+#elif defined(CCB_ASAN)
+#define CCB_SANITIZER_NAME "address"
+#else
 #define CCB_SANITIZER_NAME ""
+#endif
+#endif
+#ifdef NDEBUG
+#define CCB_NDEBUG_DEFINED true
+#else
+#define CCB_NDEBUG_DEFINED false
 #endif
 
 namespace ccb::harness {
 
 const BuildInfo& build_info() {
   static const BuildInfo info{CCB_VERSION,  CCB_GIT_COMMIT,     CCB_BUILD_TYPE,
-                              CCB_COMPILER, CCB_COMPILER_FLAGS, CCB_SANITIZER_NAME};
+                              CCB_COMPILER, CCB_COMPILER_FLAGS, CCB_SANITIZER_NAME,
+                              CCB_NDEBUG_DEFINED};
   return info;
 }
 

@@ -13,7 +13,8 @@ struct BuildInfo {
   std::string build_type;      // CMake build type, e.g. "Release"
   std::string compiler;        // e.g. "GNU 12.2.0"
   std::string compiler_flags;  // CMAKE_CXX_FLAGS, the per-config flags and the project's options
-  std::string sanitizer;       // "", "thread" or "address"
+  std::string sanitizer;       // "", "thread" or "address" (CCB_SANITIZER, or CCB_TSAN/CCB_ASAN)
+  bool ndebug = true;          // NDEBUG was defined when the harness was compiled
 };
 
 // build_info() returns this build's facts (constant for the life of the process).

@@ -13,6 +13,17 @@ LIST syntax: comma-separated values and ranges; a range a..b doubles from a to b
 Examples:
   ccbench run fanin --procs 1..4 --set cap=0,128 --set n=1e6
   ccbench run --impl all --preset full --out results.json --report report/
+Measurement controls:
+  --pin (default on) pins ccbench runtime worker i to allowed CPU i mod N and starts the Go child
+  on the CPUs of workers 0..procs-1; OS threads of the threads implementation are not pinned.
+  A refused pin prints one warning and the run goes on unpinned. --shuffle (default on when more
+  than one implementation runs, off otherwise) runs the repetitions of windows of 8 points and of
+  every implementation in a seeded random order; the seed is printed and recorded (--seed N
+  repeats an order). Environment warnings (load, governor, debug/sanitizer build, too few
+  repetitions for `compare`) go to stderr unless --quiet and always into context.environment_warnings.
+Test hook: CCB_INJECT_DELAY_NS=N (optional CCB_INJECT_WORKLOAD=name) makes the ccbench
+  implementation busy-wait N ns per op inside each repetition; the run warns loudly (even with
+  --quiet) and records it in context.injection. Never active unless set.
 Exit codes: 0 ok, 1 a workload failed its self-check, 2 bad usage or input.)";
 
 template <class T>
@@ -69,6 +80,20 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   single(run, "--report", o.report, "After the run, write the HTML report into DIR (the results "
                                     "JSON goes to --out, or DIR/results.json)")->type_name("DIR");
+
+  run->add_option("--pin", o.pin, "Pin runtime workers (and the Go child) to CPUs: on or off (default on)")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->expected(0, 1)
+      ->default_str("on")
+      ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+  single(run, "--shuffle", o.shuffle, "Shuffle repetitions of points and implementations in a seeded "
+                                      "order: on or off (default on with several implementations)")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->expected(0, 1)
+      ->default_str("on")
+      ->type_name("on|off");
+  single(run, "--seed", o.seed, "Shuffle seed, 0..2^64-1 (default: random, printed and recorded)")
+      ->type_name("N");
 
   if (reports.add_commands) p.run_reports = reports.add_commands(*app);
   return app;

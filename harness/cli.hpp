@@ -35,6 +35,9 @@ struct RunOptions {
   std::string format = "table";  // table | json | csv | markdown
   bool quiet = false;
   std::optional<std::string> report;
+  std::string pin = "on";                // on | off  (--pin alone = on)
+  std::optional<std::string> shuffle;    // on | off; default: on with more than one implementation
+  std::optional<std::string> seed;       // shuffle seed; default drawn from std::random_device
 };
 
 // ParsedCli: the variables the app fills in.

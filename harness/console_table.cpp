@@ -167,3 +167,83 @@ void ConsoleTable::print_footer() {
 }
 
 }  // namespace ccb::harness
+
+namespace ccb::harness {
+
+std::vector<std::vector<std::string>> latency_rows(const std::vector<Entry>& entries) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : entries) {
+    if (!e.latency || e.status != EntryStatus::Ok) continue;
+    if (rows.empty())
+      rows.push_back({"workload", "params", "procs", "impl", "p50", "p90", "p99", "p99.9", "max", "overhead"});
+    const LatencySummary& l = *e.latency;
+    auto ns = [](uint64_t v) { return format_ns(static_cast<double>(v)); };
+    rows.push_back({e.workload, e.params_text(), std::to_string(e.procs), e.impl, ns(l.p50), ns(l.p90), ns(l.p99),
+                    ns(l.p99_9), ns(l.max), l.overhead_pct ? fmt("%.1f%%", *l.overhead_pct) : "-"});
+  }
+  return rows;
+}
+
+void write_latency_table(std::ostream& out, const std::vector<Entry>& entries) {
+  const auto rows = latency_rows(entries);
+  if (rows.empty()) return;
+  std::vector<size_t> w(rows.front().size(), 0);
+  for (const auto& r : rows)
+    for (size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
+  out << "\nlatency per operation, ns (sampled ops of the measured repetitions; overhead = cost of recording):\n";
+  for (const auto& r : rows) {
+    std::string line;
+    for (size_t i = 0; i < r.size(); ++i) {
+      std::string pad(w[i] - r[i].size(), ' ');
+      if (i) line += "  ";
+      line += (i == 2 || i >= 4) ? pad + r[i] : r[i] + pad;
+    }
+    out << line << '\n';
+  }
+}
+
+// ---- spawn's seeds' table (extras of the spawn workload; workloads/CONTRACT.md) ----------------
+
+std::vector<std::vector<std::string>> spawn_table_rows(const std::vector<Entry>& entries) {
+  static const char* const kLimit[] = {"1 GiB RSS", "task cap", "pid_max", "threads-max",
+                                       "RLIMIT_NPROC", "max_map_count", "create failed"};
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : entries) {
+    if (e.workload != "spawn" || e.status != EntryStatus::Ok) continue;
+    auto x = [&](const char* k) -> std::optional<double> {
+      auto it = e.extra.find(k);
+      return it == e.extra.end() ? std::nullopt : it->second;
+    };
+    if (rows.empty())
+      rows.push_back({"workload", "params", "procs", "impl", "create ns", "switch ns", "RSS/task B",
+                      "tasks in 1 GiB", "stopped by"});
+    auto num = [](std::optional<double> v, const char* f) { return v ? fmt(f, *v) : std::string("-"); };
+    const auto lim = x("max_tasks_limit");
+    const int li = lim ? static_cast<int>(*lim) : -1;
+    rows.push_back({e.workload, e.params_text(), std::to_string(e.procs), e.impl,
+                    e.stats ? format_ns(e.stats->median) : "-", num(x("switch_ns"), "%.0f"),
+                    num(x("rss_per_task_bytes"), "%.0f"), num(x("max_tasks_1gib"), "%.0f"),
+                    li >= 0 && li < 7 ? kLimit[li] : "-"});
+  }
+  return rows;
+}
+
+void write_spawn_table(std::ostream& out, const std::vector<Entry>& entries) {
+  const auto rows = spawn_table_rows(entries);
+  if (rows.empty()) return;
+  std::vector<size_t> w(rows.front().size(), 0);
+  for (const auto& r : rows)
+    for (size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
+  out << "\nspawn, the seeds' table (medians; tasks in 1 GiB only with capacity=1):\n";
+  for (const auto& r : rows) {
+    std::string line;
+    for (size_t i = 0; i < r.size(); ++i) {
+      std::string pad(w[i] - r[i].size(), ' ');
+      if (i) line += "  ";
+      line += (i == 2 || (i >= 4 && i < 8)) ? pad + r[i] : r[i] + pad;
+    }
+    out << line << '\n';
+  }
+}
+
+}  // namespace ccb::harness

@@ -9,6 +9,10 @@
 // succeeded. A failed entry shows FAILED, a not-applicable one n/a, a missing one "-".
 // Guarantees: column widths are fixed from the whole matrix before the first row, so the live
 // table lines up; rows are printed as soon as their point finishes.
+// Latency (latency-shaped workloads): a second table after the main one, one row per entry that
+// has a latency summary: workload, params, procs, impl, p50, p90, p99, p99.9, max (ns, sampled
+// operations) and the recording overhead; at most ~90 columns for the quick preset's params.
+// Spawn (the seeds' table): a third table of the spawn entries' extras (write_spawn_table).
 #pragma once
 
 #include <ostream>
@@ -63,7 +67,20 @@ class ConsoleTable {
 void write_markdown(std::ostream& out, const std::vector<Point>& points,
                     const std::vector<std::string>& impls, const std::vector<Entry>& entries);
 
-// write_csv() writes one RFC 4180 row per entry (header first).
+// latency_rows() returns the latency table (header first), or nothing when no entry has latency.
+std::vector<std::vector<std::string>> latency_rows(const std::vector<Entry>& entries);
+
+// write_latency_table() prints latency_rows() aligned (nothing when there are none).
+void write_latency_table(std::ostream& out, const std::vector<Entry>& entries);
+
+// spawn_table_rows() / write_spawn_table(): spawn's seeds' table — creation ns/task (median),
+// switch_ns, rss_per_task_bytes, max_tasks_1gib and why it stopped (the extras of CONTRACT.md's
+// "spawn: the seeds' table"), one row per ok spawn entry; "-" where an extra is absent.
+std::vector<std::vector<std::string>> spawn_table_rows(const std::vector<Entry>& entries);
+void write_spawn_table(std::ostream& out, const std::vector<Entry>& entries);
+
+// write_csv() writes one RFC 4180 row per entry (header first), with latency and outlier columns
+// (empty when absent).
 void write_csv(std::ostream& out, const std::vector<Entry>& entries);
 
 // Number formatting shared by the table writers.

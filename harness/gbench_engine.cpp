@@ -82,10 +82,12 @@ RepRecord to_record(const benchmark::BenchmarkReporter::Run& run) {
 }
 
 // benchmark_body() is the GB benchmark function of one (point, implementation).
-void benchmark_body(benchmark::State& st, ImplRunner* runner, std::exception_ptr* pending) {
+void benchmark_body(benchmark::State& st, ImplRunner* runner, std::exception_ptr* pending,
+                    std::optional<ccb::workloads::LatencyHistogram>* latency) {
   for (auto _ : st) {
     try {
       RepOutcome r = runner->run_rep();
+      *latency = std::move(r.result.latency);
       st.SetIterationTime(r.result.elapsed_ns * 1e-9);
       st.counters["ops"] = static_cast<double>(r.result.ops);
       st.counters["ctx_voluntary"] = static_cast<double>(r.ctx_voluntary);
@@ -118,34 +120,39 @@ std::string gbench_filter_for(const std::string& name) {
   return re + "/iterations:";
 }
 
-GbenchEngine::GbenchEngine() : pending_(std::make_shared<std::exception_ptr>()) {
+GbenchEngine::GbenchEngine()
+    : pending_(std::make_shared<std::exception_ptr>()),
+      latency_(std::make_shared<std::optional<ccb::workloads::LatencyHistogram>>()) {
   init_gbench_flags();
 }
 
-GbenchEngine::~GbenchEngine() { end_point(); }
+GbenchEngine::~GbenchEngine() { clear(); }
 
 void GbenchEngine::begin_point(const Point& p,
                                const std::vector<std::pair<std::string, ImplRunner*>>& runners) {
-  end_point();
-  for (const auto& [impl, runner] : runners) {
-    const std::string name = p.name(impl);
-    std::exception_ptr* pending = pending_.get();
-    benchmark::RegisterBenchmark(name.c_str(),
-                                 [runner = runner, pending](benchmark::State& st) {
-                                   benchmark_body(st, runner, pending);
-                                 })
-        ->UseManualTime()
-        ->Iterations(1)
-        ->Repetitions(1)
-        ->MeasureProcessCPUTime()
-        ->Unit(benchmark::kNanosecond);
-    filters_[impl] = gbench_filter_for(name);
-  }
+  clear();
+  for (const auto& [impl, runner] : runners) add(impl, p.name(impl), runner);
 }
 
-RepRecord GbenchEngine::run_rep(const std::string& impl) {
-  auto it = filters_.find(impl);
-  if (it == filters_.end()) throw std::logic_error("gbench engine: " + impl + " is not registered");
+void GbenchEngine::add(const std::string& key, const std::string& name, ImplRunner* runner) {
+  std::exception_ptr* pending = pending_.get();
+  std::optional<ccb::workloads::LatencyHistogram>* latency = latency_.get();
+  benchmark::RegisterBenchmark(name.c_str(),
+                               [runner, pending, latency](benchmark::State& st) {
+                                 benchmark_body(st, runner, pending, latency);
+                               })
+      ->UseManualTime()
+      ->Iterations(1)
+      ->Repetitions(1)
+      ->MeasureProcessCPUTime()
+      ->Unit(benchmark::kNanosecond);
+  filters_[key] = gbench_filter_for(name);
+}
+
+RepRecord GbenchEngine::run_rep(const std::string& key) {
+  auto it = filters_.find(key);
+  if (it == filters_.end()) throw std::logic_error("gbench engine: " + key + " is not registered");
+  latency_->reset();
   CollectingReporter reporter;
   std::ostringstream gb_messages;
   reporter.SetOutputStream(&gb_messages);
@@ -160,10 +167,13 @@ RepRecord GbenchEngine::run_rep(const std::string& impl) {
   if (matched != 1 || reporter.runs().size() != 1)
     throw std::logic_error("gbench engine: filter '" + it->second + "' ran " + std::to_string(matched) +
                            " benchmarks (expected 1): " + gb_messages.str());
-  return to_record(reporter.runs().front());
+  RepRecord rec = to_record(reporter.runs().front());
+  if (rec.status == RepRecord::Status::Ok) rec.latency = std::move(*latency_);
+  latency_->reset();
+  return rec;
 }
 
-void GbenchEngine::end_point() {
+void GbenchEngine::clear() {
   if (!filters_.empty()) benchmark::ClearRegisteredBenchmarks();
   filters_.clear();
 }

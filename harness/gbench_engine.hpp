@@ -8,8 +8,12 @@
 // of one implementation through benchmark::RunSpecifiedBenchmarks(reporter, spec) with a filter
 // that matches only that benchmark, so the caller can interleave implementations
 // (A B C A B C …) and drift hits all of them equally; GB's own repetition loop would run A A A
-// B B B. Only the current point's benchmarks are registered (begin_point clears the previous
-// ones), which keeps each RunSpecifiedBenchmarks call O(number of implementations).
+// B B B. Only the current point's (or shuffle window's, see runner.hpp) benchmarks are registered
+// (begin_point / clear drop the previous ones), which keeps each RunSpecifiedBenchmarks call
+// O(registered benchmarks). add() registers one benchmark under a caller-chosen key, so the runner
+// can keep several points registered at once and run their repetitions in any order.
+// A repetition's latency histogram (RunResult::latency) cannot travel through GB's counters; the
+// benchmark function moves it into a slot the engine owns and run_rep() returns it in RepRecord.
 // Results come back through a BenchmarkReporter that only collects GB's Run records (it never
 // measures); counters carry ops, context switches and the workload's extra metrics.
 // GB flags are set once, explicitly, so BENCHMARK_* environment variables cannot change the run.
@@ -22,6 +26,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +47,7 @@ struct RepRecord {
   long ctx_voluntary = 0;
   long ctx_involuntary = 0;
   std::map<std::string, double> extra;
+  std::optional<ccb::workloads::LatencyHistogram> latency;  // the repetition's, when it recorded one
 };
 
 class GbenchEngine {
@@ -53,19 +59,28 @@ class GbenchEngine {
 
   // begin_point() registers `runners` (implementation name -> started runner) for point `p`.
   // Requires: the runners outlive end_point().
+  // (It is clear() followed by add(impl, p.name(impl), runner) for each runner.)
   void begin_point(const Point& p, const std::vector<std::pair<std::string, ImplRunner*>>& runners);
 
-  // run_rep() runs one repetition of implementation `impl` of the current point.
-  // Throws: whatever non-workload exception the runner threw; std::logic_error if GB did not run
-  // exactly one benchmark.
-  RepRecord run_rep(const std::string& impl);
+  // add() registers `runner` as GB benchmark `gb_name` under `key` (a key used twice replaces the
+  // filter; names must be unique among the registered benchmarks).
+  void add(const std::string& key, const std::string& gb_name, ImplRunner* runner);
 
-  // end_point() unregisters the point's benchmarks.
-  void end_point();
+  // run_rep() runs one repetition of the benchmark registered under `key` (an implementation name
+  // after begin_point()).
+  // Throws: whatever non-workload exception the runner threw; std::logic_error if GB did not run
+  // exactly one benchmark or the key is unknown.
+  RepRecord run_rep(const std::string& key);
+
+  // end_point() / clear() unregister every benchmark.
+  void end_point() { clear(); }
+  void clear();
 
  private:
-  std::map<std::string, std::string> filters_;  // impl -> exact-name GB filter
+  std::map<std::string, std::string> filters_;  // key -> exact-name GB filter
   std::shared_ptr<std::exception_ptr> pending_;  // set by a benchmark function, rethrown after GB
+  // set by a benchmark function, moved into the RepRecord by run_rep()
+  std::shared_ptr<std::optional<ccb::workloads::LatencyHistogram>> latency_;
 };
 
 // gbench_filter_for() returns the GB filter (POSIX ERE) that matches only the benchmark

@@ -25,12 +25,15 @@ double children_cpu_ns() {
 
 class GoRunner : public ImplRunner {
  public:
-  GoRunner(std::string binary, const Point& p) : binary_(std::move(binary)), point_(p) {}
+  GoRunner(std::string binary, const Point& p, std::optional<std::vector<int>> cpus)
+      : binary_(std::move(binary)), point_(p), cpus_(std::move(cpus)) {}
 
   void start(int warmup) override {
     warmup_ = warmup;
     cpu_before_ = children_cpu_ns();
     try {
+      // The child inherits this thread's affinity at spawn; the guard restores it afterwards.
+      ScopedAffinity affinity(cpus_);
       child_.emplace(binary_, point_.workload->name, point_.params, point_.procs, warmup);
     } catch (const GoProtocolError& e) {
       throw WorkloadFailed(std::string("go protocol error: ") + e.what());
@@ -78,6 +81,7 @@ class GoRunner : public ImplRunner {
  private:
   std::string binary_;
   Point point_;
+  std::optional<std::vector<int>> cpus_;  // the child's CPUs when pinning, else inherited as is
   std::optional<GoPoint> child_;
   int warmup_ = 0;
   double cpu_before_ = 0;
@@ -105,8 +109,11 @@ class GoBackend : public ImplBackend {
 
   std::unique_ptr<ImplRunner> make_runner(const Point& p) override {
     check_available();
-    return std::make_unique<GoRunner>(*binary_, p);
+    std::optional<std::vector<int>> cpus;
+    if (controls_.pinner) cpus = controls_.pinner->cpus_for_procs(p.procs);
+    return std::make_unique<GoRunner>(*binary_, p, std::move(cpus));
   }
+  void set_controls(const MeasureControls& controls) override { controls_ = controls; }
 
   std::optional<std::string> version() override { return go_version(); }
 
@@ -127,6 +134,7 @@ class GoBackend : public ImplBackend {
 
   std::optional<std::string> binary_;
   std::optional<std::set<std::string>> listed_;
+  MeasureControls controls_;
 };
 
 }  // namespace

@@ -8,6 +8,8 @@
 // Measurement limits: the child's CPU time is only known when it exits (getrusage
 // RUSAGE_CHILDREN), so cpu_time is its whole-life CPU time over its ops, warm-ups and start-up
 // included (noted in the entry); context switches and peak RSS are the child's (wait4).
+// Pinning (pinning.hpp): with a Pinner the child is spawned with the affinity of the CPUs the
+// ccbench workers of the same procs use, inherited from the main thread during the spawn.
 #pragma once
 
 #include <memory>

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -40,6 +41,13 @@ struct ReportsHooks {
 struct Hooks {
   ReportsHooks reports;
   std::shared_ptr<ImplBackend> go;  // the "go" implementation, or null when not built in
+  // install_worker_start sets the runtime's process-wide worker-start hook
+  // (ccb::set_default_worker_start; main.cpp, which links the runtime); an empty hook argument
+  // uninstalls it. Empty here = the runtime is not linked: --pin then pins nothing in-process.
+  std::function<void(std::function<void(int worker_index)>)> install_worker_start;
+  // Test seam: the CPU list --pin uses instead of sched_getaffinity's (e.g. a CPU that does not
+  // exist, to exercise the refused-pin path). Not reachable from the command line.
+  std::optional<std::vector<int>> pin_cpus;
 };
 
 }  // namespace ccb::harness

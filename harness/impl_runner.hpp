@@ -24,9 +24,25 @@
 #include <vector>
 
 #include "harness/matrix.hpp"
+#include "harness/pinning.hpp"
 #include "workloads/registry.hpp"
 
 namespace ccb::harness {
+
+// InjectDelay: the CCB_INJECT_DELAY_NS test hook (run_command.hpp). The in-process "ccbench"
+// backend busy-waits ns_per_op x ops after each measured repetition (warm-ups too) and adds the
+// measured spin time to the repetition's elapsed_ns, so the reported ns/op rises by ns_per_op
+// (+ the clock-read overhead of the spin loop, ~20 ns per repetition). Only for `workload` when set.
+struct InjectDelay {
+  double ns_per_op = 0;
+  std::optional<std::string> workload;
+};
+
+// MeasureControls: run-wide measurement settings a backend applies to the runners it makes.
+struct MeasureControls {
+  std::shared_ptr<Pinner> pinner;     // null: no pinning (pinning.hpp says what each backend pins)
+  std::optional<InjectDelay> inject;  // null: no injected delay (never set by default)
+};
 
 // RepOutcome: one repetition as an ImplRunner reports it.
 struct RepOutcome {
@@ -76,6 +92,9 @@ class ImplBackend {
   virtual std::unique_ptr<ImplRunner> make_runner(const Point& p) = 0;
   // version() describes the implementation's toolchain when relevant (Go: `go version`).
   virtual std::optional<std::string> version() { return std::nullopt; }
+  // set_controls() applies run-wide measurement settings to the runners made afterwards; backends
+  // that support neither pinning nor injection ignore it (the default).
+  virtual void set_controls(const MeasureControls& controls) { (void)controls; }
 };
 
 // make_in_process_backend() returns the backend for "ccbench" or "threads": the workload's

@@ -2,7 +2,14 @@
 // process ("ccbench", "threads"): each repetition calls the workload's RunFn and brackets it with
 // getrusage(RUSAGE_SELF) to count context switches. CPU time is measured by Google Benchmark
 // (MeasureProcessCPUTime) around the same call, so this file does not measure it.
+// Measurement controls (impl_runner.hpp): with a Pinner, the "ccbench" runner saves the main
+// thread's affinity before each call and restores it after (the runtime's worker-start hook pins
+// worker 0, which is this thread); "threads" is never pinned. With an InjectDelay (test hook), the
+// "ccbench" runner spins ns_per_op x ops after the call and adds the spin's measured duration to
+// elapsed_ns (warm-ups spin too, so they stay representative).
 #include <sys/resource.h>
+
+#include <chrono>
 
 #include "harness/impl_runner.hpp"
 
@@ -19,19 +26,34 @@ struct Rusage {
   }
 };
 
+// spin_ns() busy-waits about `ns` and returns the measured duration in ns.
+double spin_ns(double ns) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const auto until = start + std::chrono::nanoseconds(static_cast<int64_t>(ns));
+  auto now = start;
+  while (now < until) now = Clock::now();
+  return static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - start).count());
+}
+
 class InProcessRunner : public ImplRunner {
  public:
-  InProcessRunner(ccb::workloads::RunFn fn, ccb::workloads::Params params, int procs)
-      : fn_(std::move(fn)), params_(std::move(params)), procs_(procs) {}
+  InProcessRunner(ccb::workloads::RunFn fn, ccb::workloads::Params params, int procs, bool restore_affinity,
+                  double inject_ns_per_op)
+      : fn_(std::move(fn)),
+        params_(std::move(params)),
+        procs_(procs),
+        restore_affinity_(restore_affinity),
+        inject_ns_per_op_(inject_ns_per_op) {}
 
   void start(int warmup) override {
-    for (int i = 0; i < warmup; ++i) (void)fn_(params_, procs_);
+    for (int i = 0; i < warmup; ++i) (void)call();
   }
 
   RepOutcome run_rep() override {
     const Rusage before = Rusage::self();
     RepOutcome out;
-    out.result = fn_(params_, procs_);
+    out.result = call();
     const Rusage after = Rusage::self();
     out.ctx_voluntary = after.nvcsw - before.nvcsw;
     out.ctx_involuntary = after.nivcsw - before.nivcsw;
@@ -47,10 +69,24 @@ class InProcessRunner : public ImplRunner {
   bool cpu_is_this_process() const override { return true; }
 
  private:
+  ccb::workloads::RunResult call() {
+    ccb::workloads::RunResult r;
+    if (restore_affinity_) {
+      ScopedAffinity restore;
+      r = fn_(params_, procs_);
+    } else {
+      r = fn_(params_, procs_);
+    }
+    if (inject_ns_per_op_ > 0) r.elapsed_ns += spin_ns(inject_ns_per_op_ * static_cast<double>(r.ops));
+    return r;
+  }
+
   // Immutable after construction:
   ccb::workloads::RunFn fn_;
   ccb::workloads::Params params_;
   int procs_;
+  bool restore_affinity_;
+  double inject_ns_per_op_;
 };
 
 class InProcessBackend : public ImplBackend {
@@ -60,11 +96,18 @@ class InProcessBackend : public ImplBackend {
   void check_available() override {}
   bool supports(const ccb::workloads::Workload& w) override { return w.impls.count(impl_) != 0; }
   std::unique_ptr<ImplRunner> make_runner(const Point& p) override {
-    return std::make_unique<InProcessRunner>(p.workload->impls.at(impl_), p.to_params(), p.procs);
+    const bool ccbench = impl_ == "ccbench";
+    double inject = 0;
+    if (ccbench && controls_.inject && (!controls_.inject->workload || *controls_.inject->workload == p.workload->name))
+      inject = controls_.inject->ns_per_op;
+    return std::make_unique<InProcessRunner>(p.workload->impls.at(impl_), p.to_params(), p.procs,
+                                             ccbench && controls_.pinner != nullptr, inject);
   }
+  void set_controls(const MeasureControls& controls) override { controls_ = controls; }
 
  private:
   std::string impl_;
+  MeasureControls controls_;
 };
 
 }  // namespace

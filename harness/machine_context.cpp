@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
+#include <map>
 
 namespace ccb::harness {
 
@@ -135,30 +137,57 @@ MachineContext collect_machine_context(const std::vector<std::string>& argv) {
   utsname u{};
   m.kernel = uname(&u) == 0 ? std::string(u.sysname) + " " + u.release : "unknown";
   m.cpu_governor = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+  std::error_code ec;
+  std::map<std::string, std::string> govs;  // sorted by cpu name
+  for (const auto& d : std::filesystem::directory_iterator("/sys/devices/system/cpu", ec)) {
+    const std::string name = d.path().filename().string();
+    if (name.size() < 4 || name.rfind("cpu", 0) != 0 || !std::isdigit(static_cast<unsigned char>(name[3]))) continue;
+    if (auto g = read_first_line(d.path().string() + "/cpufreq/scaling_governor")) govs[name] = *g;
+  }
+  m.governors.assign(govs.begin(), govs.end());
   return m;
 }
 
-std::vector<std::string> environment_warnings(const MachineContext& m, const BuildInfo& b,
-                                              int max_procs) {
-  std::vector<std::string> w;
+std::vector<EnvWarning> environment_warnings(const MachineContext& m, const BuildInfo& b, int max_procs,
+                                             int repetitions, int gate_min_samples) {
+  std::vector<EnvWarning> w;
   if (!m.load_avg_known) {
-    w.push_back("load average unreadable: cannot tell whether the machine is idle");
+    w.push_back({"load_unknown", "load average unreadable: cannot tell whether the machine is idle"});
   } else if (m.load_avg[0] > 0.2 * m.num_cpus) {
-    w.push_back("load average " + fmt("%.2f", m.load_avg[0]) + " at start exceeds 0.2 x " +
-                std::to_string(m.num_cpus) + " online CPUs (" + fmt("%.2f", 0.2 * m.num_cpus) +
-                "): other work will disturb the measurements");
+    w.push_back({"load_high", "load average " + fmt("%.2f", m.load_avg[0]) + " at start exceeds 0.2 x " +
+                                  std::to_string(m.num_cpus) + " online CPUs (" + fmt("%.2f", 0.2 * m.num_cpus) +
+                                  "): other work will disturb the measurements"});
   }
-  if (m.cpu_governor && *m.cpu_governor != "performance")
-    w.push_back("CPU frequency governor is '" + *m.cpu_governor +
-                "', not 'performance': clock changes add noise");
+  std::string not_perf;
+  std::string first_gov;
+  for (const auto& [cpu, gov] : m.governors) {
+    if (gov == "performance") continue;
+    if (first_gov.empty()) first_gov = gov;
+    not_perf += (not_perf.empty() ? "" : ",") + cpu;
+  }
+  if (m.governors.empty() && m.cpu_governor && *m.cpu_governor != "performance") {
+    first_gov = *m.cpu_governor;
+    not_perf = "cpu0";
+  }
+  if (!not_perf.empty())
+    w.push_back({"governor", "CPU frequency governor is '" + first_gov + "', not 'performance' (" + not_perf +
+                                 "): clock changes add noise"});
   if (is_debug(b.build_type))
-    w.push_back("debug build: timings are not representative; build with the release preset");
+    w.push_back({"debug_build", "debug build: timings are not representative; build with the release preset"});
+  if (!b.ndebug)
+    w.push_back({"no_ndebug", "built without NDEBUG (build type '" + b.build_type +
+                                  "'): assertions are on and timings are not representative"});
   if (!b.sanitizer.empty())
-    w.push_back("sanitizer build (" + b.sanitizer + "): timings are not representative");
+    w.push_back({"sanitizer", "sanitizer build (" + b.sanitizer + "): timings are not representative"});
   if (max_procs > m.num_cpus && m.num_cpus > 0)
-    w.push_back("procs up to " + std::to_string(max_procs) + " on " + std::to_string(m.num_cpus) +
-                " online CPUs: points with procs > " + std::to_string(m.num_cpus) +
-                " oversubscribe the machine");
+    w.push_back({"oversubscribed", "procs up to " + std::to_string(max_procs) + " on " + std::to_string(m.num_cpus) +
+                                       " online CPUs: points with procs > " + std::to_string(m.num_cpus) +
+                                       " oversubscribe the machine"});
+  if (repetitions < gate_min_samples)
+    w.push_back({"few_repetitions", std::to_string(repetitions) + " repetitions per point, fewer than the " +
+                                        std::to_string(gate_min_samples) +
+                                        " samples `ccbench compare` needs (--min-samples): comparing this file "
+                                        "alone gives only 'noisy' verdicts; merge runs or raise --repetitions"});
   return w;
 }
 

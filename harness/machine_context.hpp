@@ -4,6 +4,8 @@
 // value becomes "unknown" / empty / nullopt (cpu_governor) and, where it matters, a warning.
 // CPU count, MHz and caches come from Google Benchmark's CPUInfo (its field names), with
 // sysconf() as the cache fallback when sysfs has no cache directory (containers, VMs).
+// Environment warnings carry a stable code (EnvWarning) so that tools can filter them; the codes
+// are listed in reports/SCHEMA.md (`context.environment_warnings`).
 #pragma once
 
 #include <array>
@@ -34,17 +36,31 @@ struct MachineContext {
   std::array<double, 3> load_avg{0, 0, 0};
   bool load_avg_known = false;
   std::string kernel;        // `uname -sr`
-  std::optional<std::string> cpu_governor;
+  std::optional<std::string> cpu_governor;  // cpu0's scaling governor, when readable
+  // Every readable /sys/devices/system/cpu/cpu*/cpufreq/scaling_governor: (cpu name, governor).
+  std::vector<std::pair<std::string, std::string>> governors;
+};
+
+// EnvWarning: one environment warning, e.g. {"load_high", "load average 1.20 at start …"}.
+struct EnvWarning {
+  std::string code;
+  std::string message;
 };
 
 // collect_machine_context() reads the machine's facts now; `argv` is the full command line.
 MachineContext collect_machine_context(const std::vector<std::string>& argv);
 
-// environment_warnings() returns the warnings for `m` and `b`: load average above 0.2 x CPUs,
-// governor readable and not "performance", debug or sanitizer build, unreadable load average,
-// and more procs than online CPUs (`max_procs` is the largest procs value the run will use).
-std::vector<std::string> environment_warnings(const MachineContext& m, const BuildInfo& b,
-                                              int max_procs);
+// environment_warnings() returns the warnings for `m` and `b`, with their codes:
+//   load_unknown   load average unreadable;
+//   load_high      1-minute load average at start above 0.2 x online CPUs;
+//   governor       a readable CPU frequency governor is not "performance" (all CPUs are checked);
+//   debug_build    CMake build type Debug;  no_ndebug  NDEBUG was not defined (assertions on);
+//   sanitizer      built with a sanitizer (CCB_TSAN / CCB_ASAN);
+//   oversubscribed more procs than online CPUs (`max_procs` is the largest procs of the run);
+//   few_repetitions fewer repetitions than `gate_min_samples` (compare --min-samples default): such
+//                  a file alone cannot get a significance verdict from `ccbench compare`.
+std::vector<EnvWarning> environment_warnings(const MachineContext& m, const BuildInfo& b, int max_procs,
+                                             int repetitions, int gate_min_samples);
 
 // shell_quote() quotes `arg` for a POSIX shell when needed; shell_join() quotes and joins argv.
 std::string shell_quote(const std::string& arg);

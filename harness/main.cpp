@@ -3,13 +3,17 @@
 //  - CCB_HAVE_REPORTS (target ccb_reports exists): `compare`/`report` subcommands and --report,
 //    through reports/cli.hpp.
 //  - CCB_HAVE_GO_IMPL (target ccb_go_impl exists, from harness/go_impl.cmake): --impl go.
+//  - `ccbench stress` (harness/stress, always built in), chained into the reports hook.
+//  - the runtime's worker-start hook (ccb::set_default_worker_start), used by --pin.
 #include <unistd.h>
 
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "ccb/run.hpp"
 #include "harness/entry.hpp"
+#include "harness/stress/stress_command.hpp"
 
 #ifdef CCB_HAVE_REPORTS
 #include <CLI/CLI.hpp>
@@ -38,6 +42,8 @@ int main(int argc, char** argv) {
 #ifdef CCB_HAVE_GO_IMPL
   hooks.go = ccb::harness::make_go_backend();
 #endif
+  hooks.reports.add_commands = ccb::stress::with_stress_command(std::move(hooks.reports.add_commands));
+  hooks.install_worker_start = [](std::function<void(int)> hook) { ccb::set_default_worker_start(std::move(hook)); };
   ccb::harness::Io io{std::cout, std::cerr, isatty(STDERR_FILENO) == 1};
   return ccb::harness::ccbench_main(args, io, hooks);
 }

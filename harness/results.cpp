@@ -27,3 +27,20 @@ std::string Entry::params_text() const {
 }
 
 }  // namespace ccb::harness
+
+namespace ccb::harness {
+
+LatencySummary summarize_latency(const ccb::workloads::LatencyHistogram& h) {
+  LatencySummary s;
+  s.count = h.count();
+  s.mean = h.mean();
+  s.min = h.min();
+  s.p50 = h.percentile(50);
+  s.p90 = h.percentile(90);
+  s.p99 = h.percentile(99);
+  s.p99_9 = h.percentile(99.9);
+  s.max = h.max();
+  return s;
+}
+
+}  // namespace ccb::harness

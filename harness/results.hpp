@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/stats.hpp"
+#include "workloads/latency_histogram.hpp"
 
 namespace ccb::harness {
 
@@ -24,6 +25,21 @@ struct EntryParam {
   std::string value;   // canonical text
   bool is_int = true;  // Int parameter (JSON number) or Choice (JSON string)
 };
+
+// LatencySummary: the per-operation latency of a point, from the merged histograms of its
+// measured repetitions (warm-ups excluded). Percentiles are LatencyHistogram::percentile(): the
+// upper bound of the bucket holding the rank ceil(p% x count) sample (at most 3.2% above it).
+struct LatencySummary {
+  uint64_t count = 0;  // recorded (sampled) operations, all repetitions
+  double mean = 0;
+  uint64_t min = 0, p50 = 0, p90 = 0, p99 = 0, p99_9 = 0, max = 0;
+  std::optional<double> sample_every;  // median over repetitions of extra.latency_sample_every
+  std::optional<double> overhead_pct;  // median over repetitions of extra.latency_overhead_pct
+  int repetitions = 0;                 // repetitions that contributed a histogram
+};
+
+// summarize_latency() computes a LatencySummary of `h` (count 0 gives all-zero percentiles).
+LatencySummary summarize_latency(const ccb::workloads::LatencyHistogram& h);
 
 struct Entry {
   std::string name;  // workload/param=value/…/procs:N/impl:I
@@ -45,6 +61,8 @@ struct Entry {
   long ctx_voluntary = 0;
   long ctx_involuntary = 0;
   long max_rss_kb = 0;
+  std::optional<Outliers> outliers;  // Tukey classification of samples_ns (never removed)
+  std::optional<LatencySummary> latency;  // latency-shaped workloads only
   std::map<std::string, std::optional<double>> extra;  // median over repetitions
   std::vector<std::string> notes;
   bool below_min_time = false;  // its shortest repetition was under --min-time (also in notes)

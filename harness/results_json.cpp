@@ -11,15 +11,23 @@ using ojson = nlohmann::ordered_json;
 
 // number() returns `v` as a JSON number, or null with a note naming `field` when it is absent or
 // not finite.
-ojson number(std::optional<double> v, const char* field, std::vector<std::string>& notes,
+ojson number(std::optional<double> v, const std::string& field, std::vector<std::string>& notes,
              bool note_absent) {
   if (v && std::isfinite(*v)) return *v;
-  if (v) notes.push_back(std::string(field) + " is null: the value was not finite");
-  else if (note_absent) notes.push_back(std::string(field) + " is null: not computed");
+  if (v) notes.push_back(field + " is null: the value was not finite");
+  else if (note_absent) notes.push_back(field + " is null: not computed");
+  return nullptr;
+}
+
+// finite_or_null() returns `v`, or null plus a "not_finite" warning naming `field`.
+ojson finite_or_null(double v, const std::string& field, std::vector<EnvWarning>& warnings) {
+  if (std::isfinite(v)) return v;
+  warnings.push_back({"not_finite", std::string("context.") + field + " is null: the value was not finite"});
   return nullptr;
 }
 
 ojson context_json(const RunInfo& info) {
+  std::vector<EnvWarning> warnings = info.warnings;
   const MachineContext& m = info.machine;
   const BuildInfo& b = info.build;
   ojson caches = ojson::array();
@@ -34,10 +42,13 @@ ojson context_json(const RunInfo& info) {
   c["executable"] = m.executable;
   c["command_line"] = m.command_line;
   c["num_cpus"] = m.num_cpus;
-  c["mhz_per_cpu"] = std::isfinite(m.mhz_per_cpu) ? m.mhz_per_cpu : 0.0;
+  c["mhz_per_cpu"] = finite_or_null(m.mhz_per_cpu, "mhz_per_cpu", warnings);
   c["cpu_model"] = m.cpu_model;
   c["caches"] = caches;
-  c["load_avg"] = {m.load_avg[0], m.load_avg[1], m.load_avg[2]};
+  c["load_avg"] = ojson::array();
+  for (int i = 0; i < 3; ++i)
+    c["load_avg"].push_back(finite_or_null(m.load_avg[static_cast<size_t>(i)],
+                                           "load_avg[" + std::to_string(i) + "]", warnings));
   c["kernel"] = m.kernel;
   c["cpu_governor"] = m.cpu_governor ? ojson(*m.cpu_governor) : ojson(nullptr);
   c["library_build_type"] = b.build_type == "Debug" ? "debug" : "release";
@@ -49,14 +60,47 @@ ojson context_json(const RunInfo& info) {
   c["preset"] = info.preset ? ojson(*info.preset) : ojson(nullptr);
   c["repetitions"] = info.repetitions;
   c["warmup"] = info.warmup;
-  c["warnings"] = info.warnings;
+  ojson pin;
+  pin["requested"] = info.pin.requested;
+  pin["effective"] = info.pin.effective;
+  pin["cpus"] = info.pin.cpus;
+  pin["impls"] = ojson::object();
+  for (const auto& [impl, what] : info.pin.impls) pin["impls"][impl] = what;
+  pin["failures"] = info.pin.failures;
+  c["pin"] = pin;
+  c["shuffle"] = {{"enabled", info.shuffle.enabled}, {"seed", info.shuffle.seed}, {"window", info.shuffle.window}};
+  if (info.inject) {
+    ojson inj;
+    inj["delay_ns_per_op"] = finite_or_null(info.inject->ns_per_op, "injection.delay_ns_per_op", warnings);
+    inj["workload"] = info.inject->workload ? ojson(*info.inject->workload) : ojson(nullptr);
+    inj["impl"] = "ccbench";
+    c["injection"] = inj;
+  } else {
+    c["injection"] = nullptr;
+  }
+  ojson texts = ojson::array(), coded = ojson::array();
+  for (const auto& w : warnings) {
+    texts.push_back(w.message);
+    coded.push_back({{"code", w.code}, {"message", w.message}});
+  }
+  c["warnings"] = texts;
+  c["environment_warnings"] = coded;
   return c;
 }
 
 ojson entry_json(const Entry& e) {
   std::vector<std::string> notes = e.notes;
-  const bool ok = e.status == EntryStatus::Ok;
   const std::optional<Summary>& s = e.stats;
+  // An ok entry must carry numbers (schema): one whose statistics are not finite is written as
+  // failed, with the reason, rather than as ok with nulls.
+  const bool finite_stats = s && std::isfinite(s->median) && std::isfinite(s->mean) && std::isfinite(s->stddev) &&
+                            std::isfinite(s->min) && std::isfinite(s->max);
+  const bool ok = e.status == EntryStatus::Ok && finite_stats;
+  const EntryStatus status = e.status == EntryStatus::Ok && !finite_stats ? EntryStatus::Failed : e.status;
+  const std::string error = e.status == EntryStatus::Ok && !finite_stats
+                                ? "the statistics of this point are not finite (a repetition reported a "
+                                  "non-finite time)"
+                                : e.error;
   auto stat = [&](double Summary::*field) -> std::optional<double> {
     return s ? std::optional<double>((*s).*field) : std::nullopt;
   };
@@ -66,14 +110,17 @@ ojson entry_json(const Entry& e) {
     else params[p.name] = p.value;
   }
   ojson samples = ojson::array();
-  for (double x : e.samples_ns) samples.push_back(std::isfinite(x) ? ojson(x) : ojson(nullptr));
+  for (size_t i = 0; i < e.samples_ns.size(); ++i) {
+    if (std::isfinite(e.samples_ns[i])) samples.push_back(e.samples_ns[i]);
+    else notes.push_back("samples_ns: repetition " + std::to_string(i + 1) + " left out: its value was not finite");
+  }
 
   ojson j;
   j["name"] = e.name;
   j["run_name"] = e.name;
   j["run_type"] = "iteration";
   j["iterations"] = e.iterations;
-  j["repetitions"] = e.samples_ns.size();
+  j["repetitions"] = samples.size();
   j["real_time"] = number(stat(&Summary::median), "real_time", notes, ok);
   j["cpu_time"] = number(e.cpu_ns_per_op, "cpu_time", notes, ok);
   j["time_unit"] = "ns";
@@ -82,8 +129,8 @@ ojson entry_json(const Entry& e) {
   j["procs"] = e.procs;
   j["impl"] = e.impl;
   j["unit"] = e.unit;
-  j["status"] = status_name(e.status);
-  if (!ok) j["error"] = e.error;
+  j["status"] = status_name(status);
+  if (!ok) j["error"] = error;
   j["checked"] = ok && e.checked;
   j["samples_ns"] = samples;
   std::vector<std::string> quiet;  // the fields below repeat real_time's reason; note once
@@ -94,13 +141,41 @@ ojson entry_json(const Entry& e) {
   j["max_ns"] = number(stat(&Summary::max), "max_ns", notes, false);
   j["cv"] = s ? number(s->cv, "cv", notes, false) : ojson(nullptr);
   if (s && !s->cv) notes.push_back("cv is null: one sample, or a mean of 0");
-  j["ops_per_sec"] = number(e.ops_per_sec(), "ops_per_sec", quiet, false);
+  j["ops_per_sec"] = number(ok ? e.ops_per_sec() : std::nullopt, "ops_per_sec", quiet, false);
   j["cpu_ns_per_op"] = number(e.cpu_ns_per_op, "cpu_ns_per_op", quiet, false);
   j["ctx_switches_voluntary"] = e.ctx_voluntary;
   j["ctx_switches_involuntary"] = e.ctx_involuntary;
   j["max_rss_kb"] = e.max_rss_kb;
+  if (e.outliers) {
+    const Outliers& o = *e.outliers;
+    ojson out;
+    out["method"] = "tukey";
+    out["q1_ns"] = number(o.q1, "outliers.q1_ns", notes, false);
+    out["q3_ns"] = number(o.q3, "outliers.q3_ns", notes, false);
+    out["low_mild"] = o.low_mild;
+    out["low_extreme"] = o.low_extreme;
+    out["high_mild"] = o.high_mild;
+    out["high_extreme"] = o.high_extreme;
+    j["outliers"] = out;
+  }
+  if (e.latency) {
+    const LatencySummary& l = *e.latency;
+    ojson lat;
+    lat["count"] = l.count;
+    lat["mean_ns"] = number(l.mean, "latency.mean_ns", notes, false);
+    lat["min_ns"] = l.min;
+    lat["p50_ns"] = l.p50;
+    lat["p90_ns"] = l.p90;
+    lat["p99_ns"] = l.p99;
+    lat["p99_9_ns"] = l.p99_9;
+    lat["max_ns"] = l.max;
+    lat["sample_every"] = number(l.sample_every, "latency.sample_every", notes, false);
+    lat["overhead_pct"] = number(l.overhead_pct, "latency.overhead_pct", notes, false);
+    lat["repetitions"] = l.repetitions;
+    j["latency"] = lat;
+  }
   ojson extra = ojson::object();
-  for (const auto& [k, v] : e.extra) extra[k] = number(v, ("extra." + k).c_str(), quiet, false);
+  for (const auto& [k, v] : e.extra) extra[k] = number(v, ("extra." + k).c_str(), notes, false);
   j["extra"] = extra;
   j["notes"] = notes;
   return j;

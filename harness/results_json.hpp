@@ -1,23 +1,43 @@
 // harness/results_json.hpp — the results JSON of reports/SCHEMA.md (schema_version 1): Google
 // Benchmark's layout (`context`, `benchmarks`) plus ccbench's fields.
 // Guarantees: built with nlohmann::ordered_json only (fields in SCHEMA.md order); never NaN or
-// Infinity — a value that cannot be computed is null and the entry's `notes` says why; every file
-// written validates against reports/results.schema.json (tests/harness/schema_test.cpp).
+// Infinity — a value that cannot be computed is null and the entry's `notes` (for context values:
+// an environment warning with code "not_finite") says why; a non-finite sample is left out of
+// samples_ns with a note naming its repetition; every file written validates against
+// reports/results.schema.json (tests/harness/schema_test.cpp, nan_inf_test.cpp).
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/build_info.hpp"
+#include "harness/impl_runner.hpp"
 #include "harness/machine_context.hpp"
 #include "harness/results.hpp"
 
 namespace ccb::harness {
 
 inline constexpr int kSchemaVersion = 1;
+
+// PinInfo: context.pin — what --pin asked for and what was done.
+struct PinInfo {
+  bool requested = false;
+  bool effective = false;             // pinning was applied (requested and not refused)
+  std::vector<int> cpus;              // CPUs workers are pinned to, in worker order modulo size
+  std::map<std::string, std::string> impls;  // per implementation: what was pinned
+  long failures = 0;                  // worker pins refused during the run
+};
+
+// ShuffleInfo: context.shuffle — the repetition order (runner.hpp).
+struct ShuffleInfo {
+  bool enabled = false;
+  uint64_t seed = 0;
+  int window = 1;
+};
 
 // RunInfo: everything in `context` besides the machine itself.
 struct RunInfo {
@@ -27,7 +47,10 @@ struct RunInfo {
   std::optional<std::string> preset;      // "quick" / "full"
   int repetitions = 0;
   int warmup = 0;
-  std::vector<std::string> warnings;
+  std::vector<EnvWarning> warnings;       // context.warnings (messages) and environment_warnings
+  PinInfo pin;
+  ShuffleInfo shuffle;
+  std::optional<InjectDelay> inject;      // CCB_INJECT_DELAY_NS was active
 };
 
 // results_to_json() returns the whole results document.

@@ -2,7 +2,10 @@
 #include "harness/run_command.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <random>
 #include <set>
 
 #include "harness/atomic_file.hpp"
@@ -25,7 +28,42 @@ struct Resolved {
   RunSettings settings;
   std::vector<std::string> requested_impls;
   bool impl_all = false;
+  bool pin = true;
+  std::optional<bool> shuffle;  // unset: decided once the implementations are known
 };
+
+// parse_seed() accepts a decimal 0..2^64-1.
+uint64_t parse_seed(const std::string& text) {
+  if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos)
+    throw UsageError("--seed: expected an integer from 0 to 18446744073709551615, got '" + text + "'");
+  unsigned long long v = 0;
+  for (char c : text) {
+    const unsigned d = static_cast<unsigned>(c - '0');
+    if (v > (~0ULL - d) / 10)
+      throw UsageError("--seed: " + text + " is larger than 18446744073709551615");
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+// inject_from_env() reads the CCB_INJECT_DELAY_NS test hook (see run_command.hpp).
+std::optional<InjectDelay> inject_from_env() {
+  const char* delay = std::getenv("CCB_INJECT_DELAY_NS");
+  if (delay == nullptr || *delay == '\0') return std::nullopt;
+  char* end = nullptr;
+  const double ns = std::strtod(delay, &end);
+  if (end == delay || *end != '\0' || !std::isfinite(ns) || ns < 0 || ns > 1e9)
+    throw UsageError(std::string("CCB_INJECT_DELAY_NS: expected a number of ns per op from 0 to 1e9, got '") +
+                     delay + "'");
+  InjectDelay d;
+  d.ns_per_op = ns;
+  if (const char* w = std::getenv("CCB_INJECT_WORKLOAD"); w != nullptr && *w != '\0') {
+    if (ccb::workloads::find_workload(w) == nullptr)
+      throw UsageError(std::string("CCB_INJECT_WORKLOAD: unknown workload '") + w + "' (see `ccbench list`)");
+    d.workload = w;
+  }
+  return d;
+}
 
 Resolved resolve(const RunOptions& o) {
   Resolved r;
@@ -38,6 +76,10 @@ Resolved resolve(const RunOptions& o) {
   s.min_time_s = o.min_time ? parse_seconds(*o.min_time, "--min-time", 3600) : (full ? 0.5 : 0.05);
   r.requested_impls = parse_impls(o.impl.value_or("ccbench"));
   r.impl_all = o.impl && *o.impl == "all";
+  r.pin = o.pin != "off";
+  if (o.shuffle) r.shuffle = *o.shuffle != "off";
+  s.seed = o.seed ? parse_seed(*o.seed) : (static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
+  s.window = kShuffleWindow;
   return r;
 }
 
@@ -105,6 +147,26 @@ class Live : public RunObserver {
   std::map<std::string, size_t> index_;
 };
 
+// WorkerStartHook installs the pinning hook in the runtime for the life of the run (and removes
+// it afterwards, so a later in-process run is not pinned by accident).
+class WorkerStartHook {
+ public:
+  WorkerStartHook(const Hooks& hooks, std::shared_ptr<Pinner> pinner) : hooks_(hooks) {
+    if (!pinner || !hooks_.install_worker_start) return;
+    installed_ = true;
+    hooks_.install_worker_start([pinner](int worker) { pinner->pin_worker(worker); });
+  }
+  ~WorkerStartHook() {
+    if (installed_) hooks_.install_worker_start(nullptr);
+  }
+  WorkerStartHook(const WorkerStartHook&) = delete;
+  WorkerStartHook& operator=(const WorkerStartHook&) = delete;
+
+ private:
+  const Hooks& hooks_;
+  bool installed_ = false;
+};
+
 int max_procs(const std::vector<Point>& points) {
   int m = 0;
   for (const auto& p : points) m = std::max(m, p.procs);
@@ -149,18 +211,58 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     throw UsageError("nothing to run: no selected workload has any of the implementations " +
                      join(r.requested_impls, ", "));
 
-  // 4. context
+  // 4. context and measurement controls
   RunInfo info;
   info.machine = collect_machine_context(argv);
   info.build = build_info();
   info.preset = preset_name(r.preset);
   info.repetitions = r.settings.repetitions;
   info.warmup = r.settings.warmup;
-  info.warnings = environment_warnings(info.machine, info.build, max_procs(points));
+  info.warnings = environment_warnings(info.machine, info.build, max_procs(points), r.settings.repetitions,
+                                       kGateMinSamples);
   if (backends.count("go")) info.go_version = backends.at("go")->version();
+  r.settings.shuffle = r.shuffle.value_or(r.settings.impls.size() > 1);
+  info.shuffle = {r.settings.shuffle, r.settings.seed, r.settings.shuffle ? r.settings.window : 1};
+  MeasureControls controls;
+  controls.inject = inject_from_env();
+  info.inject = controls.inject;
+  info.pin.requested = r.pin;
+  std::shared_ptr<Pinner> pinner;
+  if (r.pin) {
+    pinner = std::make_shared<Pinner>(hooks.pin_cpus ? *hooks.pin_cpus : allowed_cpus());
+    const std::string refused = pinner->probe();
+    if (!refused.empty()) {
+      info.warnings.push_back({"pin_refused", "--pin: pinning refused (" + refused + "); the run continues unpinned"});
+      pinner.reset();
+    }
+  }
+  WorkerStartHook worker_hook(hooks, pinner);
+  if (pinner) {
+    info.pin.effective = true;
+    info.pin.cpus = pinner->cpus();
+    controls.pinner = pinner;
+  }
+  for (const auto& impl : r.settings.impls) {
+    if (!pinner) info.pin.impls[impl] = "not pinned";
+    else if (impl == "ccbench")
+      info.pin.impls[impl] = hooks.install_worker_start ? "runtime worker i pinned to cpus[i mod n] (pthread_setaffinity_np)"
+                                                        : "not pinned (this build has no runtime worker-start hook)";
+    else if (impl == "go") info.pin.impls[impl] = "child process affinity = cpus of workers 0..procs-1, set at spawn";
+    else info.pin.impls[impl] = "not pinned: OS threads are placed by the kernel";
+  }
+  for (auto& [name, b] : backends) b->set_controls(controls);
+  if (info.inject) {
+    // loud on purpose, even with --quiet: these numbers are deliberately wrong
+    io.err << "ccbench: WARNING: CCB_INJECT_DELAY_NS is set: the ccbench implementation"
+           << (info.inject->workload ? " of workload " + *info.inject->workload : std::string())
+           << " busy-waits " << info.inject->ns_per_op << " ns per op (test hook); these results are NOT real\n";
+  }
   if (!o.quiet) {
     for (const auto& n : notices) io.err << "ccbench: note: " << n << "\n";
-    for (const auto& w : info.warnings) io.err << "ccbench: warning: " << w << "\n";
+    for (const auto& w : info.warnings) io.err << "ccbench: warning: " << w.message << "\n";
+    if (r.settings.shuffle)
+      io.err << "ccbench: note: shuffled order, seed " << r.settings.seed << " (repeat it with --seed "
+             << r.settings.seed << ")\n";
   }
 
   // 5. run
@@ -169,6 +271,14 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   live.begin();
   const std::vector<Entry> entries = run_points(points, r.settings, backends, live);
   live.end();
+  if (pinner) {
+    info.pin.failures = pinner->failures();
+    if (info.pin.failures > 0) {
+      info.warnings.push_back({"pin_failed", std::to_string(info.pin.failures) +
+                                                 " worker pin(s) were refused during the run; those workers ran unpinned"});
+      if (!o.quiet) io.err << "ccbench: warning: " << info.warnings.back().message << "\n";
+    }
+  }
 
   // 6. outputs
   const std::string text = results_json_text(info, entries);
@@ -184,11 +294,14 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     not_applicable += e.status == EntryStatus::NotApplicable;
     short_reps += e.below_min_time;
   }
+  if (table) write_latency_table(io.out, entries);
+  if (table) write_spawn_table(io.out, entries);
   if (table) {
     io.out << "\n" << entries.size() << " results: " << entries.size() - failed - not_applicable
            << " ok, " << failed << " failed, " << not_applicable << " not applicable";
     if (o.out) io.out << "; written to " << *o.out;
     io.out << "\n";
+    if (r.settings.shuffle) io.out << "shuffle seed " << r.settings.seed << "\n";
   }
   if (short_reps && !o.quiet)
     io.err << "ccbench: note: " << short_reps << " of " << entries.size()

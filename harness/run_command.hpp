@@ -8,7 +8,14 @@
 //  3. implementations: each named one must be available (Go: installed and built), otherwise
 //     UsageError naming scripts/setup; with `--impl all` an unavailable one is skipped with a
 //     one-line notice; a workload lacking an implementation is skipped with a one-line notice;
-//  4. machine context and environment warnings (stderr and context.warnings);
+//  4. machine context, environment warnings (stderr unless --quiet; always in context.warnings
+//     and context.environment_warnings) and the measurement controls: --pin (pinning.hpp; the
+//     probe's refusal is a warning, never an error), --shuffle/--seed (runner.hpp; default on
+//     when more than one implementation runs, off for a single one — a single-implementation
+//     run keeps each point's repetitions together unless --shuffle is given), and the test hook
+//     CCB_INJECT_DELAY_NS (+ CCB_INJECT_WORKLOAD): documented in `ccbench run --help`, never
+//     active unless set; warned about on stderr even with --quiet, recorded in context.injection;
+//     a malformed value or unknown workload is a UsageError;
 //  5. the run, with the live table on stdout (--format table) and a progress line on stderr
 //     (terminal only); each failed point is reported on stderr as it happens;
 //  6. results JSON written atomically to --out (and DIR/results.json for --report without
@@ -20,10 +27,16 @@
 #include <string>
 #include <vector>
 
+#include "harness/runner.hpp"
+
 #include "harness/cli.hpp"
 #include "harness/hooks.hpp"
 
 namespace ccb::harness {
+
+// kGateMinSamples: `ccbench compare --min-samples`'s default (reports/compare.hpp); a run with
+// fewer repetitions gets the few_repetitions environment warning.
+inline constexpr int kGateMinSamples = 5;
 
 // run_command() runs `ccbench run`; `argv` is the full command line (recorded in the results).
 int run_command(const RunOptions& options, const std::vector<std::string>& argv, const Io& io,

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <memory>
 
 #include "harness/gbench_engine.hpp"
@@ -55,6 +56,32 @@ void mark(Slot& s, EntryStatus status, const std::string& error, const std::stri
   s.entry.notes.push_back((status == EntryStatus::Failed ? "failed " : "not applicable ") + when);
 }
 
+// summarise_latency() merges the repetitions' latency histograms into e.latency.
+void summarise_latency(const Slot& s, Entry& e) {
+  std::optional<ccb::workloads::LatencyHistogram> merged;
+  int with = 0;
+  std::vector<double> every, overhead;
+  for (const auto& r : s.reps) {
+    if (!r.latency) continue;
+    ++with;
+    if (!merged) merged.emplace();
+    merged->merge(*r.latency);
+    if (auto it = r.extra.find("latency_sample_every"); it != r.extra.end() && std::isfinite(it->second))
+      every.push_back(it->second);
+    if (auto it = r.extra.find("latency_overhead_pct"); it != r.extra.end() && std::isfinite(it->second))
+      overhead.push_back(it->second);
+  }
+  if (!merged) return;
+  LatencySummary l = summarize_latency(*merged);
+  l.repetitions = with;
+  l.sample_every = median(every);
+  l.overhead_pct = median(overhead);
+  e.latency = l;
+  if (with != static_cast<int>(s.reps.size()))
+    e.notes.push_back("latency from " + std::to_string(with) + " of " + std::to_string(s.reps.size()) +
+                      " repetitions (the others reported no histogram)");
+}
+
 // summarise() fills the numbers of an entry whose repetitions all passed.
 void summarise(Slot& s, const PointUsage& usage, const RunSettings& settings) {
   Entry& e = s.entry;
@@ -80,6 +107,8 @@ void summarise(Slot& s, const PointUsage& usage, const RunSettings& settings) {
     for (const auto& [k, v] : r.extra) extra[k].push_back(v);
   }
   e.stats = summarize(e.samples_ns);
+  e.outliers = tukey_outliers(e.samples_ns);
+  summarise_latency(s, e);
   if (s.runner->cpu_is_this_process()) {
     e.cpu_ns_per_op = median(cpu);
   } else if (usage.cpu_ns_total && usage.cpu_ops_total && *usage.cpu_ops_total > 0) {
@@ -112,61 +141,123 @@ std::vector<std::string> impls_for(const Point& p, const RunSettings& settings, 
   return out;
 }
 
+uint64_t ShuffleRng::below(uint64_t n) {
+  unsigned __int128 m = static_cast<unsigned __int128>(gen_()) * n;
+  auto low = static_cast<uint64_t>(m);
+  if (low < n) {
+    const uint64_t threshold = (0 - n) % n;
+    while (low < threshold) {
+      m = static_cast<unsigned __int128>(gen_()) * n;
+      low = static_cast<uint64_t>(m);
+    }
+  }
+  return static_cast<uint64_t>(m >> 64);
+}
+
+std::vector<size_t> shuffled_order(const std::vector<int>& reps, ShuffleRng& rng) {
+  std::vector<size_t> order;
+  for (size_t i = 0; i < reps.size(); ++i)
+    for (int r = 0; r < reps[i]; ++r) order.push_back(i);
+  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+  return order;
+}
+
+namespace {
+
+void start_slots(const Point& p, std::vector<Slot>& slots, const RunSettings& settings, Backends& backends,
+                 RunObserver& observer) {
+  for (const auto& impl : impls_for(p, settings, backends)) {
+    Slot s;
+    s.impl = impl;
+    s.runner = backends.at(impl)->make_runner(p);
+    s.entry = make_entry(p, impl);
+    slots.push_back(std::move(s));
+  }
+  for (Slot& s : slots) {
+    try {
+      s.runner->start(settings.warmup);
+      s.active = true;
+    } catch (const WorkloadFailed& e) {
+      mark(s, EntryStatus::Failed, e.what(), "during start-up or warm-up");
+    } catch (const NotApplicable& e) {
+      mark(s, EntryStatus::NotApplicable, e.what(), "during start-up or warm-up");
+    }
+    // a slot that did not start skips its repetitions: count them as done for the progress line
+    observer.on_step(p, s.impl, settings.warmup + (s.active ? 0 : settings.repetitions));
+  }
+}
+
+// run_one() runs the next repetition of `s` (whose engine key is `key`).
+void run_one(GbenchEngine& engine, const Point& p, Slot& s, const std::string& key, const RunSettings& settings,
+             RunObserver& observer) {
+  RepRecord r = engine.run_rep(key);
+  const int rep = static_cast<int>(s.reps.size());
+  const std::string when =
+      "at repetition " + std::to_string(rep + 1) + " of " + std::to_string(settings.repetitions);
+  int skipped = 0;
+  if (r.status == RepRecord::Status::Ok) {
+    s.reps.push_back(std::move(r));
+  } else {
+    mark(s, r.status == RepRecord::Status::Failed ? EntryStatus::Failed : EntryStatus::NotApplicable, r.error,
+         when);
+    skipped = settings.repetitions - rep - 1;
+  }
+  observer.on_step(p, s.impl, 1 + skipped);
+}
+
+std::vector<Entry> finish_slots(const Point& p, std::vector<Slot>& slots, const RunSettings& settings,
+                                RunObserver& observer) {
+  std::vector<Entry> entries;
+  for (Slot& s : slots) {
+    summarise(s, s.runner->finish(), settings);
+    if (s.entry.status != EntryStatus::Ok) s.entry.samples_ns.clear();
+    entries.push_back(std::move(s.entry));
+  }
+  observer.on_point_done(p, entries);
+  return entries;
+}
+
+}  // namespace
+
 std::vector<Entry> run_points(const std::vector<Point>& points, const RunSettings& settings,
                               Backends& backends, RunObserver& observer) {
   GbenchEngine engine;
   std::vector<Entry> all;
-  for (const Point& p : points) {
-    std::vector<Slot> slots;
-    for (const auto& impl : impls_for(p, settings, backends)) {
-      Slot s;
-      s.impl = impl;
-      s.runner = backends.at(impl)->make_runner(p);
-      s.entry = make_entry(p, impl);
-      slots.push_back(std::move(s));
-    }
-    for (Slot& s : slots) {
-      try {
-        s.runner->start(settings.warmup);
-        s.active = true;
-      } catch (const WorkloadFailed& e) {
-        mark(s, EntryStatus::Failed, e.what(), "during start-up or warm-up");
-      } catch (const NotApplicable& e) {
-        mark(s, EntryStatus::NotApplicable, e.what(), "during start-up or warm-up");
+  ShuffleRng rng(settings.seed);
+  const size_t window = settings.shuffle ? static_cast<size_t>(std::max(settings.window, 1)) : 1;
+  for (size_t first = 0; first < points.size(); first += window) {
+    const size_t last = std::min(points.size(), first + window);
+    std::vector<std::vector<Slot>> slots(last - first);
+    for (size_t i = first; i < last; ++i) start_slots(points[i], slots[i - first], settings, backends, observer);
+    // flat list of (point, slot) with the engine key "<point index>/<impl>"
+    std::vector<std::pair<size_t, size_t>> flat;
+    engine.clear();
+    for (size_t k = 0; k < slots.size(); ++k)
+      for (size_t j = 0; j < slots[k].size(); ++j) {
+        Slot& s = slots[k][j];
+        flat.emplace_back(k, j);
+        if (s.active) engine.add(std::to_string(k) + "/" + s.impl, points[first + k].name(s.impl), s.runner.get());
       }
-      // a slot that did not start skips its repetitions: count them as done for the progress line
-      observer.on_step(p, s.impl, settings.warmup + (s.active ? 0 : settings.repetitions));
-    }
-    std::vector<std::pair<std::string, ImplRunner*>> registered;
-    for (Slot& s : slots)
-      if (s.active) registered.emplace_back(s.impl, s.runner.get());
-    engine.begin_point(p, registered);
-    for (int rep = 0; rep < settings.repetitions; ++rep) {
-      for (Slot& s : slots) {
-        if (!s.active) continue;
-        RepRecord r = engine.run_rep(s.impl);
-        const std::string when = "at repetition " + std::to_string(rep + 1) + " of " +
-                                 std::to_string(settings.repetitions);
-        int skipped = 0;
-        if (r.status == RepRecord::Status::Ok) {
-          s.reps.push_back(std::move(r));
-        } else {
-          mark(s, r.status == RepRecord::Status::Failed ? EntryStatus::Failed : EntryStatus::NotApplicable,
-               r.error, when);
-          skipped = settings.repetitions - rep - 1;
+    auto key = [&](size_t k, const Slot& s) { return std::to_string(k) + "/" + s.impl; };
+    if (settings.shuffle) {
+      std::vector<int> reps(flat.size(), settings.repetitions);
+      for (size_t f : shuffled_order(reps, rng)) {
+        auto [k, j] = flat[f];
+        Slot& s = slots[k][j];
+        if (s.active) run_one(engine, points[first + k], s, key(k, s), settings, observer);
+      }
+    } else {
+      for (int rep = 0; rep < settings.repetitions; ++rep)
+        for (auto [k, j] : flat) {
+          Slot& s = slots[k][j];
+          if (s.active) run_one(engine, points[first + k], s, key(k, s), settings, observer);
         }
-        observer.on_step(p, s.impl, 1 + skipped);
-      }
     }
-    engine.end_point();
-    std::vector<Entry> entries;
-    for (Slot& s : slots) {
-      summarise(s, s.runner->finish(), settings);
-      if (s.entry.status != EntryStatus::Ok) s.entry.samples_ns.clear();
-      entries.push_back(std::move(s.entry));
+    engine.clear();
+    for (size_t k = 0; k < slots.size(); ++k) {
+      std::vector<Entry> entries = finish_slots(points[first + k], slots[k], settings, observer);
+      all.insert(all.end(), std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
     }
-    observer.on_point_done(p, entries);
-    all.insert(all.end(), entries.begin(), entries.end());
   }
   return all;
 }

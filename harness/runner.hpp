@@ -1,18 +1,36 @@
 // harness/runner.hpp — runs benchmark points and turns their repetitions into results entries.
 //
-// Per point: every requested implementation the workload has gets an ImplRunner; all are started
-// (warm-ups run there), then repetition r of every implementation runs before repetition r+1 of
-// any (A B C A B C …, through GbenchEngine), then all are finished and summarised.
-// Guarantees:
+// Two orders (RunSettings::shuffle):
+//  - sequential (--shuffle=off): per point, every requested implementation the workload has gets
+//    an ImplRunner; all are started (warm-ups run there), then repetition r of every implementation
+//    runs before repetition r+1 of any (A B C A B C …, through GbenchEngine), then all are finished.
+//  - shuffled (--shuffle=on): points are taken in windows of RunSettings::window consecutive points
+//    (default kShuffleWindow = 8; the last window may be shorter). All runners of a window are
+//    started in point order (warm-ups run there; a Go child per (point, go) stays alive for the
+//    window), then every (point, implementation) repetition of the window runs in one seeded random
+//    order — a Fisher–Yates shuffle of the multiset {slot x repetitions}, drawn from std::mt19937_64
+//    seeded with RunSettings::seed and advanced window after window (shuffled_order()), so slow
+//    drift spreads over the window's points and implementations instead of biasing one. Then the
+//    window's runners are finished. Same seed, points and implementations -> same order.
+//    W = 8 bounds the live Go children (one per point and window) and keeps every repetition of a
+//    point within ~W points' time of each other.
+// Guarantees (both orders):
 //  - a WorkloadFailed or NotApplicable ends that implementation's point (status "failed" /
-//    "not_applicable", error = the message, no numbers); the other implementations and points go on;
-//  - warm-up repetitions are never in samples_ns;
+//    "not_applicable", error = the message, no numbers); its remaining repetitions are skipped;
+//    the other implementations and points go on;
+//  - warm-up repetitions are never in samples_ns, nor in the merged latency histogram;
+//  - samples_ns is in run order; outliers (Tukey, stats.hpp) are counted, never removed;
+//  - latency: the histograms of a point's measured repetitions are merged (LatencyHistogram::merge)
+//    into Entry::latency; a point where only some repetitions reported one gets a note;
 //  - a repetition shorter than RunSettings::min_time_s adds a note to its entry (n is never changed);
 //  - entries come in point order, implementations in RunSettings::impls order; an implementation
-//    the workload lacks produces no entry (the caller announces the skip).
+//    the workload lacks produces no entry (the caller announces the skip); on_point_done() is
+//    called in point order once the point's window is done.
 // Errors: any other exception (e.g. a harness bug) propagates and aborts the run.
 #pragma once
 
+#include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -27,7 +45,29 @@ struct RunSettings {
   int repetitions = 5;
   int warmup = 1;
   double min_time_s = 0.05;
+  bool shuffle = false;  // see the header comment
+  uint64_t seed = 0;     // shuffle seed
+  int window = 8;        // points per shuffle window (>= 1)
 };
+
+inline constexpr int kShuffleWindow = 8;
+
+// ShuffleRng: the seeded generator of shuffled_order(), advanced across windows.
+class ShuffleRng {
+ public:
+  explicit ShuffleRng(uint64_t seed) : gen_(seed) {}
+  // below() returns a uniform draw in [0, n) (Lemire's unbiased method over mt19937_64, whose
+  // output the C++ standard fixes, so the sequence is the same with every standard library).
+  // Requires n > 0.
+  uint64_t below(uint64_t n);
+
+ private:
+  std::mt19937_64 gen_;
+};
+
+// shuffled_order() returns slot indices: slot i appears reps[i] times, in the order drawn by a
+// Fisher–Yates shuffle with `rng`.
+std::vector<size_t> shuffled_order(const std::vector<int>& reps, ShuffleRng& rng);
 
 // RunObserver: progress callbacks, all on the calling thread.
 class RunObserver {

@@ -31,6 +31,30 @@ std::optional<Summary> summarize(const std::vector<double>& samples) {
   return s;
 }
 
+std::optional<double> quantile(std::vector<double> v, double p) {
+  if (v.empty()) return std::nullopt;
+  std::sort(v.begin(), v.end());
+  const double pos = std::clamp(p, 0.0, 1.0) * static_cast<double>(v.size() - 1);
+  const auto i = static_cast<size_t>(std::floor(pos));
+  if (i + 1 >= v.size()) return v.back();
+  return v[i] + (pos - static_cast<double>(i)) * (v[i + 1] - v[i]);
+}
+
+std::optional<Outliers> tukey_outliers(const std::vector<double>& samples) {
+  if (samples.empty()) return std::nullopt;
+  Outliers o;
+  o.q1 = *quantile(samples, 0.25);
+  o.q3 = *quantile(samples, 0.75);
+  const double iqr = o.q3 - o.q1;
+  for (double x : samples) {
+    if (x < o.q1 - kTukeyExtreme * iqr) ++o.low_extreme;
+    else if (x < o.q1 - kTukeyMild * iqr) ++o.low_mild;
+    else if (x > o.q3 + kTukeyExtreme * iqr) ++o.high_extreme;
+    else if (x > o.q3 + kTukeyMild * iqr) ++o.high_mild;
+  }
+  return o;
+}
+
 std::optional<double> geometric_mean(const std::vector<double>& v) {
   double log_sum = 0;
   size_t n = 0;

@@ -58,12 +58,21 @@ void write_markdown(std::ostream& out, const std::vector<Point>& points,
     md_row(out, f);
   }
   if (!layout.legend().empty()) out << '\n' << layout.legend() << '\n';
+  const auto lat = latency_rows(entries);
+  if (!lat.empty()) {
+    out << "\nLatency per operation, ns (sampled):\n\n";
+    md_row(out, lat.front());
+    out << "|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n";
+    for (size_t i = 1; i < lat.size(); ++i) md_row(out, lat[i]);
+  }
 }
 
 void write_csv(std::ostream& out, const std::vector<Entry>& entries) {
   out << "name,workload,params,procs,impl,unit,status,iterations,repetitions,median_ns,mean_ns,"
          "stddev_ns,min_ns,max_ns,cv,ops_per_sec,cpu_ns_per_op,ctx_switches_voluntary,"
-         "ctx_switches_involuntary,max_rss_kb,error\n";
+         "ctx_switches_involuntary,max_rss_kb,outliers_low_mild,outliers_low_extreme,outliers_high_mild,"
+         "outliers_high_extreme,latency_count,latency_p50_ns,latency_p90_ns,latency_p99_ns,latency_p99_9_ns,"
+         "latency_max_ns,latency_overhead_pct,error\n";
   for (const auto& e : entries) {
     const auto& s = e.stats;
     std::vector<std::string> f = {
@@ -73,7 +82,16 @@ void write_csv(std::ostream& out, const std::vector<Entry>& entries) {
         num(s ? std::optional(s->stddev) : std::nullopt), num(s ? std::optional(s->min) : std::nullopt),
         num(s ? std::optional(s->max) : std::nullopt), num(s ? s->cv : std::nullopt),
         num(e.ops_per_sec()), num(e.cpu_ns_per_op), std::to_string(e.ctx_voluntary),
-        std::to_string(e.ctx_involuntary), std::to_string(e.max_rss_kb), e.error};
+        std::to_string(e.ctx_involuntary), std::to_string(e.max_rss_kb)};
+    const auto& o = e.outliers;
+    for (int Outliers::*m : {&Outliers::low_mild, &Outliers::low_extreme, &Outliers::high_mild, &Outliers::high_extreme})
+      f.push_back(o ? std::to_string((*o).*m) : "");
+    const auto& l = e.latency;
+    for (uint64_t LatencySummary::*m : {&LatencySummary::count, &LatencySummary::p50, &LatencySummary::p90,
+                                        &LatencySummary::p99, &LatencySummary::p99_9, &LatencySummary::max})
+      f.push_back(l ? std::to_string((*l).*m) : "");
+    f.push_back(l ? num(l->overhead_pct) : "");
+    f.push_back(e.error);
     for (size_t i = 0; i < f.size(); ++i) out << (i ? "," : "") << csv_field(f[i]);
     out << '\n';
   }

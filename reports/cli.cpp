@@ -4,13 +4,19 @@
 // the accepted forms, whichever main() drives the parser.
 #include "reports/cli.hpp"
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 
+#include "reports/atomic_write.hpp"
 #include "reports/compare.hpp"
 #include "reports/compare_format.hpp"
 #include "reports/format_util.hpp"
+#include "reports/gate_quality.hpp"
 #include "reports/results_loader.hpp"
 
 namespace ccb::reports {
@@ -22,6 +28,11 @@ struct Commands {
   std::string base_file, new_file;
   std::string threshold = "5%", alpha = "0.05", max_cv = "10%", min_samples = "5";
   std::string fail_on = "regressed", format = "table", out_file;
+  std::string confirm = "0", base_run, new_run, noise_floor_file;
+  // calibrate
+  CLI::App* calibrate = nullptr;
+  std::string pairs = "3", calib_out = "noise-floor.json", calib_run;
+  std::vector<std::string> calib_files;
   // report
   std::vector<std::string> results;
   std::string out_dir, baseline;
@@ -82,24 +93,72 @@ CompareOptions compare_options(const Commands& c, CompareFormat& format) {
   else if (c.format == "markdown") format = CompareFormat::Markdown;
   else if (c.format == "json") format = CompareFormat::Json;
   else throw UsageError("--format: expected table, markdown or json, got \"" + c.format + "\"");
+  if (!c.noise_floor_file.empty()) o.noise_floor = load_noise_floor(c.noise_floor_file);
   return o;
+}
+
+// parse_count() parses an integer lo..hi for `option`.
+int parse_count(const std::string& text, const char* option, int lo, int hi) {
+  std::size_t used = 0;
+  long n = 0;
+  try {
+    n = std::stol(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || n < lo || n > hi)
+    throw UsageError(std::string(option) + ": expected an integer from " + std::to_string(lo) + " to " +
+                     std::to_string(hi) + ", got \"" + text + "\"");
+  return static_cast<int>(n);
+}
+
+// ScratchDir: a private temporary directory, removed with its contents.
+struct ScratchDir {
+  std::string path;
+  ScratchDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "ccbench-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) throw UsageError("cannot create a temporary directory in " + tmpl);
+    path = tmpl;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+std::string self_exe() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("ccbench") : p.string();
 }
 
 int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
   try {
     CompareFormat format = CompareFormat::Table;
     const CompareOptions options = compare_options(c, format);
+    const int confirm = parse_count(c.confirm, "--confirm", 0, 100);
+    if (confirm > 0 && (c.base_run.empty() || c.new_run.empty()))
+      throw UsageError("--confirm needs --base-run CMD and --new-run CMD (the `ccbench run …` command of each side)");
     const Results base = load_results(c.base_file);
     const Results next = load_results(c.new_file);
-    const Comparison cmp = compare_results(base, next, options);
+    std::optional<ScratchDir> scratch;
+    if (confirm > 0) scratch.emplace();
+    const Remeasure remeasure = [&](bool base_side, const std::vector<std::string>& names, int round) {
+      const std::string file = scratch->path + "/" + (base_side ? "base-" : "new-") + std::to_string(round) + ".json";
+      return run_and_load(base_side ? c.base_run : c.new_run, point_filter(names), file);
+    };
+    Comparison cmp;
+    try {
+      cmp = confirm_regressions(base, next, options, confirm, remeasure);
+    } catch (const std::runtime_error& e) {
+      if (dynamic_cast<const InputError*>(&e) != nullptr) throw;
+      throw UsageError(std::string("--confirm: ") + e.what());
+    }
     const std::string text = format_comparison(cmp, format);
     if (c.out_file.empty()) {
       out << text;
     } else {
-      std::ofstream f(c.out_file, std::ios::binary | std::ios::trunc);
-      f << text;
-      f.close();
-      if (!f) throw UsageError("--out: cannot write " + c.out_file);
+      if (!write_atomically(c.out_file, text)) throw UsageError("--out: cannot write " + c.out_file);
       for (const std::string& w : cmp.warnings) err << "warning: " << w << "\n";
       out << summary_line(cmp) << "\n" << gate_line(cmp) << "\nwritten: " << c.out_file << "\n";
     }
@@ -108,6 +167,40 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
     err << "ccbench compare: " << e.what() << "\n";
   } catch (const UsageError& e) {
     err << "ccbench compare: " << e.what() << "\n";
+  }
+  return 2;
+}
+
+int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
+  try {
+    std::vector<std::pair<Results, Results>> pairs;
+    if (!c.calib_files.empty()) {
+      if (c.calib_files.size() % 2 != 0 || c.calib_files.size() < 2)
+        throw UsageError("calibrate: give an even number of results files (A1 B1 A2 B2 …), got " +
+                         std::to_string(c.calib_files.size()));
+      for (std::size_t i = 0; i < c.calib_files.size(); i += 2)
+        pairs.emplace_back(load_results(c.calib_files[i]), load_results(c.calib_files[i + 1]));
+    } else {
+      const int k = parse_count(c.pairs, "--pairs", 1, 100);
+      const std::string cmd = c.calib_run.empty() ? shell_quote(self_exe()) + " run --preset quick" : c.calib_run;
+      ScratchDir scratch;
+      for (int i = 1; i <= k; ++i) {
+        err << "ccbench calibrate: pair " << i << "/" << k << ": " << cmd << "\n";
+        Results a = run_and_load(cmd, "", scratch.path + "/a" + std::to_string(i) + ".json");
+        Results b = run_and_load(cmd, "", scratch.path + "/b" + std::to_string(i) + ".json");
+        pairs.emplace_back(std::move(a), std::move(b));
+      }
+    }
+    const NoiseFloor nf = calibrate(pairs);
+    if (!write_atomically(c.calib_out, noise_floor_json(nf))) throw UsageError("--out: cannot write " + c.calib_out);
+    out << noise_floor_table(nf) << "written: " << c.calib_out << "\n";
+    return 0;
+  } catch (const InputError& e) {
+    err << "ccbench calibrate: " << e.what() << "\n";
+  } catch (const UsageError& e) {
+    err << "ccbench calibrate: " << e.what() << "\n";
+  } catch (const std::runtime_error& e) {
+    err << "ccbench calibrate: " << e.what() << "\n";
   }
   return 2;
 }
@@ -130,7 +223,14 @@ Verdicts:
   unchanged  otherwise.
   The summary gives counts per verdict and the geometric mean of the ratios with a bootstrap CI.
   Points present in only one file, or not "ok" in one of them, are listed. Differences in
-  host_name, cpu_model, num_cpus, build type or sanitizer produce a warning.
+  host_name, cpu_model, num_cpus, build type or sanitizer produce a warning. Every sample is used:
+  Tukey outlier counts in the files are informational and nothing is trimmed.
+Gate quality:
+  --confirm N --base-run CMD --new-run CMD: points flagged regressed are re-measured N more rounds
+  (CMD is each side's `ccbench run …` command; compare appends --filter (those points), --out and
+  --quiet), base and new interleaved; the samples are merged and the verdicts recomputed; the
+  output shows the first and the confirmed verdict. --noise-floor FILE (from `ccbench calibrate`):
+  a point counts as regressed/improved only if its change also exceeds its own A/A noise floor.
 Exit status: 0 gate passed, 1 gate failed, 2 bad input (unreadable or malformed file, wrong types,
   NaN/Infinity, unknown schema version, no common points) or bad option.
 )";
@@ -169,7 +269,30 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
       ->capture_default_str()->type_name("table|markdown|json");
   c.compare->add_option("--out", c.out_file, "Write the output to FILE (stdout then gets the summary line)")
       ->type_name("FILE");
+  c.compare->add_option("--confirm", c.confirm, "Re-measure regressed points N more rounds before the verdict stands")
+      ->capture_default_str()->type_name("N");
+  c.compare->add_option("--base-run", c.base_run, "With --confirm: the base side's `ccbench run …` command")
+      ->type_name("CMD");
+  c.compare->add_option("--new-run", c.new_run, "With --confirm: the new side's `ccbench run …` command")
+      ->type_name("CMD");
+  c.compare->add_option("--noise-floor", c.noise_floor_file, "Noise-floor file from `ccbench calibrate`")
+      ->type_name("FILE");
   c.compare->footer(kCompareFooter);
+
+  c.calibrate = app.add_subcommand("calibrate", "A/A calibration: the noise floor per point and a suggested threshold");
+  c.calibrate->add_option("files", c.calib_files, "Existing A/A results files, in pairs (A1 B1 A2 B2 …); "
+                          "without them, CMD is run 2 x --pairs times")->type_name("RESULTS.json");
+  c.calibrate->add_option("--pairs", c.pairs, "A/A pairs to run")->capture_default_str()->type_name("K");
+  c.calibrate->add_option("--run", c.calib_run, "The `ccbench run …` command to repeat (default: this ccbench "
+                          "with --preset quick); --out and --quiet are appended")->type_name("CMD");
+  c.calibrate->add_option("--out", c.calib_out, "Noise-floor JSON to write (for compare --noise-floor)")
+      ->capture_default_str()->type_name("FILE");
+  c.calibrate->footer(R"(
+Runs the same build against itself (two independent runs per pair), compares each pair, and
+records per point the largest |change| of the median seen (its noise floor). Suggests a
+--threshold: the largest noise floor, rounded up to a whole percent (at least 1%).
+Exit status: 0 written, 2 bad input or a failed run.
+)");
 
   c.report = app.add_subcommand("report", "Write a self-contained HTML report with charts");
   c.report->add_option("results", c.results, "Results JSON files")->required()->type_name("RESULTS.json");
@@ -181,6 +304,7 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
 
 int run_selected(Commands& cmds, std::ostream& out, std::ostream& err) {
   if (cmds.compare != nullptr && cmds.compare->parsed()) return run_compare(cmds, out, err);
+  if (cmds.calibrate != nullptr && cmds.calibrate->parsed()) return run_calibrate(cmds, out, err);
   if (cmds.report != nullptr && cmds.report->parsed()) {
     return write_report(cmds.results, cmds.out_dir, cmds.baseline, out, err);
   }

@@ -1,4 +1,5 @@
 // reports/cli.hpp — the `compare` and `report` subcommands of ccbench, for the harness's main().
+// (also `calibrate`: A/A noise floor, reports/gate_quality.hpp)
 //
 // Guarantees:
 //  - add_commands() only registers options; nothing runs and nothing is read until run_selected().

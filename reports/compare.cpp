@@ -94,6 +94,8 @@ void add_context_warnings(const Results& base, const Results& next, std::vector<
   diff("build_type", b.build_type, n.build_type);
   diff("library_build_type", b.library_build_type, n.library_build_type);
   diff("sanitizer", b.sanitizer, n.sanitizer);
+  if (b.injection) out.push_back(base.file + " was measured with the CCB_INJECT_DELAY_NS test hook active");
+  if (n.injection) out.push_back(next.file + " was measured with the CCB_INJECT_DELAY_NS test hook active");
   for (const std::string& w : b.warnings) out.push_back(base.file + " recorded: " + w);
   for (const std::string& w : n.warnings) out.push_back(next.file + " recorded: " + w);
 }
@@ -206,8 +208,10 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
     r.p_adjusted = adjusted[k];
     const bool significant = adjusted[k] < options.alpha;
     const double change = *r.ratio - 1;
-    if (significant && change >= options.threshold) r.verdict = Verdict::Regressed;
-    else if (significant && change <= -options.threshold) r.verdict = Verdict::Improved;
+    if (auto it = options.noise_floor.find(r.name); it != options.noise_floor.end()) r.noise_floor = it->second;
+    const bool above_noise = !r.noise_floor || std::fabs(change) > *r.noise_floor;
+    if (significant && above_noise && change >= options.threshold) r.verdict = Verdict::Regressed;
+    else if (significant && above_noise && change <= -options.threshold) r.verdict = Verdict::Improved;
     else r.verdict = Verdict::Unchanged;
   }
   if (c.family_size > 0 && best_reachable_p * static_cast<double>(c.family_size) >= options.alpha) {

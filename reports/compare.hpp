@@ -23,12 +23,18 @@
 //    as compare.py does), with a bootstrap interval that redraws every point's samples.
 //  - Warnings name every context difference between the files in host_name, cpu_model, num_cpus,
 //    build_type, library_build_type and sanitizer, and repeat each file's own context.warnings.
+//  - Noise floor (optional, from `ccbench calibrate`, noise_floor.hpp): a point listed there is
+//    `regressed` / `improved` only when |change| also exceeds its own measured A/A noise floor;
+//    points not listed use the threshold alone.
+//  - Outliers: every sample is used (the Tukey counts of the results file are informational);
+//    nothing is trimmed before the test, the medians or the intervals.
 //  - Gate: fail_on=regressed fails when any point is `regressed`; fail_on=geomean fails when
 //    geomean > 1 + threshold and its interval lies above 1; never does not fail.
 // Throws: InputError when no point is "ok" in both files (nothing to compare: exit 2).
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +56,7 @@ struct CompareOptions {
   std::size_t min_samples = 5;   // fewer samples than this in either file -> noisy
   double max_cv = 0.10;          // CV above this in either file -> noisy
   FailOn fail_on = FailOn::Regressed;
+  std::map<std::string, double> noise_floor;  // point name -> largest A/A |change| (empty: none)
 };
 
 // SampleStats summarises one side of a point, recomputed from samples_ns.
@@ -71,6 +78,8 @@ struct PointComparison {
   std::optional<double> p_value;     // raw two-sided Mann-Whitney p
   std::optional<double> p_adjusted;  // Holm-adjusted; empty for noisy points (not in the family)
   std::optional<stats::Interval> ratio_ci;
+  std::optional<double> noise_floor;      // from CompareOptions::noise_floor, when listed
+  std::optional<Verdict> first_verdict;   // set by confirm_regressions() on re-measured points
 };
 
 struct NotCompared {
@@ -92,6 +101,7 @@ struct Comparison {
   std::optional<stats::Interval> geomean_ci;
   bool gate_failed = false;
   std::string gate_message;  // one sentence: why the gate passed or failed
+  int confirm_rounds = 0;    // re-measurement rounds run by confirm_regressions()
 
   std::size_t count(Verdict v) const;
 };

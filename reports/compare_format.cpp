@@ -32,6 +32,8 @@ std::string p_text(const PointComparison& p) {
 
 std::string verdict_text(const PointComparison& p) {
   std::string v = to_string(p.verdict);
+  if (p.first_verdict) v += std::string(" (first verdict: ") + to_string(*p.first_verdict) + ")";
+  if (p.noise_floor) v += " [noise floor " + fmt::pct(*p.noise_floor) + "]";
   return p.reason.empty() ? v : v + ": " + p.reason;
 }
 
@@ -39,7 +41,9 @@ std::string options_line(const Comparison& c) {
   const CompareOptions& o = c.options;
   return "threshold " + fmt::pct(o.threshold) + ", alpha " + fmt::plain(o.alpha) +
          " (two-sided Mann-Whitney U, Holm-adjusted over " + std::to_string(c.family_size) +
-         " points), min samples " + std::to_string(o.min_samples) + ", max CV " + fmt::pct(o.max_cv);
+         " points), min samples " + std::to_string(o.min_samples) + ", max CV " + fmt::pct(o.max_cv) +
+         (o.noise_floor.empty() ? "" : ", noise floor of " + std::to_string(o.noise_floor.size()) + " points") +
+         (c.confirm_rounds ? ", " + std::to_string(c.confirm_rounds) + " confirmation round(s)" : "");
 }
 
 // Rows are printed with every column padded to its widest cell; numeric columns right-aligned.
@@ -80,6 +84,7 @@ std::string markdown_rows(const Comparison& c, const std::vector<const PointComp
                     " of ratio |\n|---|---|---:|---:|---:|---:|---|\n";
   for (const PointComparison* p : pts) {
     out += std::string("| ") + verdict_mark(p->verdict) + " " + to_string(p->verdict) +
+           (p->first_verdict ? std::string(" (first: ") + to_string(*p->first_verdict) + ")" : "") +
            (p->reason.empty() ? "" : " (" + p->reason + ")") + " | `" + p->name + "` | " + fmt::ns(p->base.median) +
            " | " + fmt::ns(p->next.median) + " | " + change_text(*p) + " | " + p_text(*p) + " | " +
            interval_text(p->ratio_ci) + " |\n";
@@ -202,7 +207,8 @@ Json to_json(const Comparison& c) {
   j["options"] = {{"threshold", o.threshold}, {"alpha", o.alpha}, {"min_samples", o.min_samples},
                   {"max_cv", o.max_cv}, {"fail_on", to_string(o.fail_on)},
                   {"test", "mann-whitney-u two-sided, normal approximation, tie and continuity corrected"},
-                  {"adjustment", "holm-bonferroni"}, {"family_size", c.family_size}};
+                  {"adjustment", "holm-bonferroni"}, {"family_size", c.family_size},
+                  {"noise_floor_points", o.noise_floor.size()}, {"confirm_rounds", c.confirm_rounds}};
   j["warnings"] = c.warnings;
   Json pts = Json::array();
   for (const PointComparison& p : c.points) {
@@ -210,7 +216,9 @@ Json to_json(const Comparison& c) {
                    {"reason", p.reason.empty() ? Json(nullptr) : Json(p.reason)}, {"base", side_json(p.base)},
                    {"new", side_json(p.next)}, {"ratio", optional_number(p.ratio)},
                    {"change", p.ratio ? Json(*p.ratio - 1) : Json(nullptr)}, {"p_value", optional_number(p.p_value)},
-                   {"p_adjusted", optional_number(p.p_adjusted)}, {"ratio_ci", interval_json(p.ratio_ci)}});
+                   {"p_adjusted", optional_number(p.p_adjusted)}, {"ratio_ci", interval_json(p.ratio_ci)},
+                   {"noise_floor", optional_number(p.noise_floor)},
+                   {"first_verdict", p.first_verdict ? Json(to_string(*p.first_verdict)) : Json(nullptr)}});
   }
   j["points"] = std::move(pts);
   j["only_in_base"] = c.only_in_base;

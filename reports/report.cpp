@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 
+#include "reports/atomic_write.hpp"
 #include "reports/chart_runner.hpp"
 #include "reports/cli.hpp"
 #include "reports/compare.hpp"
@@ -24,10 +25,7 @@ class OutputError : public std::runtime_error {
 };
 
 void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f << text;
-  f.close();
-  if (!f) throw OutputError("cannot write " + path.string());
+  if (!write_atomically(path.string(), text)) throw OutputError("cannot write " + path.string());  // temp + rename
 }
 
 // merged() is what a baseline is compared against: every point of the results files, the first

@@ -75,6 +75,9 @@ std::string context_table(const Results& r) {
   t += row("run", esc(c.date) + " \u00b7 preset " + (c.preset ? esc(*c.preset) : "none") + " \u00b7 " +
                       std::to_string(c.repetitions) + " repetitions + " + std::to_string(c.warmup) + " warm-up");
   t += row("command", "<code>" + esc(c.command_line) + "</code>");
+  if (c.pin_effective) t += row("CPU pinning", *c.pin_effective ? "on" : "off (not requested or refused)");
+  if (c.shuffle_seed) t += row("order", "shuffled, seed <code>" + std::to_string(*c.shuffle_seed) + "</code>");
+  if (c.injection) t += row("test hook", "<b>CCB_INJECT_DELAY_NS was active: these numbers are deliberately slowed</b>");
   t += "</table>\n";
   if (!c.warnings.empty()) {
     t += "<ul class=\"warnings\">\n";
@@ -126,6 +129,32 @@ std::string workload_table(const std::vector<Results>& results, const std::strin
     }
   }
   return t + "</tbody></table>\n";
+}
+
+std::string latency_table(const std::vector<Results>& results, const std::string& workload) {
+  const bool many_files = results.size() > 1;
+  std::string rows;
+  for (std::size_t f = 0; f < results.size(); ++f) {
+    for (const Point& p : results[f].benchmarks) {
+      if (p.workload != workload || !p.latency || !p.ok()) continue;
+      const Point::Latency& l = *p.latency;
+      auto ns = [](std::int64_t v) { return fmt::ns(static_cast<double>(v)); };
+      rows += "<tr class=\"impl-" + esc(p.impl) + "\">" + (many_files ? "<td>" + esc(results[f].file) + "</td>" : "") +
+              "<td>" + esc(params_text(p)) + "</td><td class=\"num\">" + std::to_string(p.procs) + "</td><td>" +
+              esc(p.impl) + "</td><td class=\"num\">" + ns(l.p50) + "</td><td class=\"num\">" + ns(l.p90) +
+              "</td><td class=\"num\">" + ns(l.p99) + "</td><td class=\"num\">" + ns(l.p99_9) +
+              "</td><td class=\"num\">" + ns(l.max) + "</td><td class=\"num\">" + std::to_string(l.count) +
+              "</td><td class=\"num\">" + (l.overhead_pct ? fmt::fixed(*l.overhead_pct, 1) + "%" : kDash) +
+              "</td></tr>\n";
+    }
+  }
+  if (rows.empty()) return "";
+  return "<h3>Latency per operation (sampled)</h3>\n<table class=\"data\">\n<thead><tr>" +
+         std::string(many_files ? "<th>file</th>" : "") +
+         "<th>parameters</th><th class=\"num\">procs</th><th>impl</th><th class=\"num\">p50</th>"
+         "<th class=\"num\">p90</th><th class=\"num\">p99</th><th class=\"num\">p99.9</th><th class=\"num\">max</th>"
+         "<th class=\"num\">sampled ops</th><th class=\"num\">recording overhead</th></tr></thead>\n<tbody>\n" +
+         rows + "</tbody></table>\n";
 }
 
 std::string comparison_summary(const Comparison& c) {

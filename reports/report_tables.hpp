@@ -18,6 +18,9 @@ std::string context_table(const Results& r);
 // median, throughput, CV, range, samples, the ccbench/go ratio where both ran, and status.
 std::string workload_table(const std::vector<Results>& results, const std::string& workload);
 
+// latency_table() lists the latency percentiles of `workload`'s points that have them ("" when none).
+std::string latency_table(const std::vector<Results>& results, const std::string& workload);
+
 // comparison_summary() is the summary line, gate outcome, method and warnings of a comparison.
 std::string comparison_summary(const Comparison& c);
 // comparison_table() is the per-point verdict table and the unmatched / not-compared lists.

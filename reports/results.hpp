@@ -52,6 +52,11 @@ struct Context {
   std::int64_t repetitions = 0;
   std::int64_t warmup = 0;
   std::vector<std::string> warnings;
+  // Optional (absent in files written before them):
+  std::vector<std::pair<std::string, std::string>> environment_warnings;  // (code, message)
+  std::optional<bool> pin_effective;        // context.pin.effective
+  std::optional<std::uint64_t> shuffle_seed;  // context.shuffle.seed when shuffle was enabled
+  bool injection = false;                   // context.injection was an object (test hook active)
 };
 
 // Point is one entry of `benchmarks`: one (workload, params, procs, impl) measurement.
@@ -75,6 +80,16 @@ struct Point {
   std::optional<std::int64_t> ctx_switches_voluntary, ctx_switches_involuntary, max_rss_kb;
   std::vector<std::pair<std::string, std::optional<double>>> extra;
   std::vector<std::string> notes;
+  // Optional `outliers` (Tukey counts) and `latency` (per-operation percentiles, ns).
+  struct Outliers {
+    std::int64_t low_mild = 0, low_extreme = 0, high_mild = 0, high_extreme = 0;
+  };
+  std::optional<Outliers> outliers;
+  struct Latency {
+    std::int64_t count = 0, p50 = 0, p90 = 0, p99 = 0, p99_9 = 0, max = 0;
+    std::optional<double> mean, sample_every, overhead_pct;
+  };
+  std::optional<Latency> latency;
 
   bool ok() const { return status == "ok"; }
 };

@@ -170,6 +170,29 @@ Context read_context(const Reader& r, const Json& root) {
   ctx.repetitions = r.int_field(c, "repetitions", p);
   ctx.warmup = r.int_field(c, "warmup", p);
   ctx.warnings = r.strings(c, "warnings", p);
+  if (auto it = c.find("environment_warnings"); it != c.end()) {
+    const std::string ep = "context.environment_warnings";
+    const Json& arr = r.array(*it, ep);
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      const std::string wp = ep + "[" + std::to_string(i) + "]";
+      const Json& w = r.object(arr[i], wp);
+      ctx.environment_warnings.emplace_back(r.str(w, "code", wp), r.str(w, "message", wp));
+    }
+  }
+  if (auto it = c.find("pin"); it != c.end())
+    ctx.pin_effective = r.boolean(r.field(r.object(*it, "context.pin"), "effective", "context.pin"), "context.pin.effective");
+  if (auto it = c.find("shuffle"); it != c.end()) {
+    const Json& sh = r.object(*it, "context.shuffle");
+    if (r.boolean(r.field(sh, "enabled", "context.shuffle"), "context.shuffle.enabled")) {
+      const Json& seed = r.field(sh, "seed", "context.shuffle");
+      if (!seed.is_number_unsigned()) r.fail("context.shuffle.seed", "expected an integer from 0 to 2^64-1");
+      ctx.shuffle_seed = seed.get<std::uint64_t>();
+    }
+  }
+  if (auto it = c.find("injection"); it != c.end() && !it->is_null()) {
+    r.object(*it, "context.injection");
+    ctx.injection = true;
+  }
   return ctx;
 }
 
@@ -207,6 +230,31 @@ void read_optional_parts(const Reader& r, const Json& b, const std::string& p, P
     }
   }
   if (b.contains("notes")) pt.notes = r.strings(b, "notes", p);
+  if (auto it = b.find("outliers"); it != b.end()) {
+    const std::string op = join(p, "outliers");
+    const Json& o = r.object(*it, op);
+    Point::Outliers out;
+    out.low_mild = r.int_field(o, "low_mild", op);
+    out.low_extreme = r.int_field(o, "low_extreme", op);
+    out.high_mild = r.int_field(o, "high_mild", op);
+    out.high_extreme = r.int_field(o, "high_extreme", op);
+    pt.outliers = out;
+  }
+  if (auto it = b.find("latency"); it != b.end()) {
+    const std::string lp = join(p, "latency");
+    const Json& l = r.object(*it, lp);
+    Point::Latency lat;
+    lat.count = r.int_field(l, "count", lp);
+    lat.p50 = r.int_field(l, "p50_ns", lp);
+    lat.p90 = r.int_field(l, "p90_ns", lp);
+    lat.p99 = r.int_field(l, "p99_ns", lp);
+    lat.p99_9 = r.int_field(l, "p99_9_ns", lp);
+    lat.max = r.int_field(l, "max_ns", lp);
+    lat.mean = r.num_or_null(l, "mean_ns", lp);
+    lat.sample_every = r.num_or_null(l, "sample_every", lp);
+    lat.overhead_pct = r.num_or_null(l, "overhead_pct", lp);
+    pt.latency = lat;
+  }
 }
 
 Point read_point(const Reader& r, const Json& b, std::size_t index) {

@@ -4,7 +4,10 @@
 Used by scripts/perf-gate, which runs base and candidate alternately in rounds: the rounds of one
 side are merged into one file whose `samples_ns` holds every round's samples (in run order), with
 the statistics recomputed from them. The context is the first file's. Points must have the same
-names in every file; a point that failed in any round is kept as failed. Standard library only.
+names in every file; a point that failed in any round is kept as failed. Tukey outlier counts are
+recomputed over the merged samples (same quantile rule as harness/stats.hpp); a `latency` object
+is the first file's (histograms are not in the results file), and a note says so. Standard
+library only.
 Exit: 0 ok, 2 bad input.
 """
 import json
@@ -18,6 +21,30 @@ def fail(msg):
     sys.exit(2)
 
 
+def quantile(v, p):
+    v = sorted(v)
+    pos = p * (len(v) - 1)
+    i = int(math.floor(pos))
+    return v[-1] if i + 1 >= len(v) else v[i] + (pos - i) * (v[i + 1] - v[i])
+
+
+def tukey(s):
+    q1, q3 = quantile(s, 0.25), quantile(s, 0.75)
+    iqr = q3 - q1
+    o = {"method": "tukey", "q1_ns": q1, "q3_ns": q3, "low_mild": 0, "low_extreme": 0,
+         "high_mild": 0, "high_extreme": 0}
+    for x in s:
+        if x < q1 - 3 * iqr:
+            o["low_extreme"] += 1
+        elif x < q1 - 1.5 * iqr:
+            o["low_mild"] += 1
+        elif x > q3 + 3 * iqr:
+            o["high_extreme"] += 1
+        elif x > q3 + 1.5 * iqr:
+            o["high_mild"] += 1
+    return o
+
+
 def restat(b):
     s = b["samples_ns"]
     if b.get("status") != "ok" or not s:
@@ -28,6 +55,10 @@ def restat(b):
     b.update(median_ns=med, mean_ns=mean, stddev_ns=sd, min_ns=min(s), max_ns=max(s),
              cv=(sd / mean if len(s) > 1 and mean > 0 else None), real_time=med,
              ops_per_sec=(1e9 / med if med > 0 else None), repetitions=len(s))
+    if "outliers" in b:
+        b["outliers"] = tukey(s)
+    if "latency" in b:
+        b.setdefault("notes", []).append("merged file: latency is the first round's only")
 
 
 def main(argv):

@@ -59,8 +59,8 @@ TEST(Cli, ListJson) {
   CliRun r = run_cli({"list", "--format", "json"});
   ASSERT_EQ(r.code, 0);
   auto doc = nlohmann::json::parse(r.out);
-  ASSERT_EQ(doc["workloads"].size(), 3u);
-  const auto& sum = doc["workloads"][2];
+  ASSERT_EQ(doc["workloads"].size(), 4u);
+  const auto& sum = doc["workloads"][3];
   EXPECT_EQ(sum["name"], "fake_sum");
   EXPECT_EQ(sum["unit"], "item");
   EXPECT_EQ(sum["impls"], nlohmann::json({"ccbench", "threads"}));
@@ -92,7 +92,7 @@ TEST_P(CliBadInput, ExitsTwoListingValidChoicesWithoutRunning) {
 }
 
 const BadInput kBadInputs[] = {
-    {"unknown_workload", {"run", "nope"}, "valid workloads: fake_extra, fake_fail, fake_sum"},
+    {"unknown_workload", {"run", "nope"}, "valid workloads: fake_extra, fake_fail, fake_latency, fake_sum"},
     {"unknown_parameter", {"run", "fake_sum", "--set", "foo=1"}, "valid parameters: fake_sum: n, k"},
     {"bad_choice", {"run", "fake_fail", "--set", "mode=maybe"}, "valid: ok, fail, na, crash, fail_second"},
     {"n_negative", {"run", "fake_sum", "--set", "n=-1"}, "'-1' is out of range; valid: 1..1000000"},

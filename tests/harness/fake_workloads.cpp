@@ -100,9 +100,28 @@ Workload fake_extra() {
   return w;
 }
 
+Workload fake_latency() {
+  Workload w;
+  w.name = "fake_latency";
+  w.description = "Records latencies 1..1000 ns into a histogram";
+  w.unit = "op";
+  w.quick_procs = {1};
+  w.full_procs = {1};
+  w.impls = {{"ccbench", [](const Params&, int) {
+                call_log().push_back("ccbench");
+                RunResult r = timed_sum(1000);
+                r.latency.emplace();
+                for (uint64_t v = 1; v <= 1000; ++v) r.latency->record(v);
+                r.extra = {{"latency_sample_every", 4.0}, {"latency_overhead_pct", 1.5}};
+                return r;
+              }}};
+  return w;
+}
+
 [[maybe_unused]] const bool kRegistered = ccb::workloads::register_workload(fake_sum()) &&
                                           ccb::workloads::register_workload(fake_fail()) &&
-                                          ccb::workloads::register_workload(fake_extra());
+                                          ccb::workloads::register_workload(fake_extra()) &&
+                                          ccb::workloads::register_workload(fake_latency());
 
 }  // namespace
 

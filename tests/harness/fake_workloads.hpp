@@ -8,6 +8,8 @@
 //               of the process fails.
 //   fake_extra  no parameters, procs 1; impl ccbench; extra metrics rss_per_task_bytes = 2800
 //               and weird = NaN.
+//   fake_latency no parameters, procs 1; impl ccbench; every repetition records the latencies
+//               1..1000 ns (one each) and reports latency_sample_every = 4, latency_overhead_pct = 1.5.
 // Every call appends its implementation name to call_log(), so tests can check interleaving.
 #pragma once
 

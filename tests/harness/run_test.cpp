@@ -63,7 +63,7 @@ TEST(Run, InterleavesImplementationsAndExcludesWarmups) {
   hooks.go = std::make_shared<FakeGo>();
   ScratchDir dir;
   CliRun r = run_cli({"run", "fake_sum", "--filter", "k=1/procs:1", "--impl", "all", "--repetitions",
-                      "3", "--warmup", "1", "--min-time", "0", "--out", dir.file("r.json")}, hooks);
+                      "3", "--warmup", "1", "--min-time", "0", "--shuffle=off", "--out", dir.file("r.json")}, hooks);
   ASSERT_EQ(r.code, 0) << r.err;
   // warm-ups (ccbench, threads; the fake go does its own) then c g t, c g t, c g t
   EXPECT_EQ(call_log(), (std::vector<std::string>{"ccbench", "threads", "ccbench", "go", "threads", "ccbench",

@@ -1,0 +1,121 @@
+// harness/stress/cancel.cpp — the `cancel` scenario. Each round builds a random context tree
+// (with_cancel / with_timeout children of random nodes), starts tasks that loop on selects over
+// their node's done() channel and short timers, cancels random subtrees and then the root while
+// they are mid-operation; meanwhile after_func timers and channel Timers are stopped and reset
+// while they may be firing. Invariants:
+//  - every task observes cancellation (done() closed, err() set) and exits: the round's tasks
+//    all finish within 10 s of the root's cancel, or the round fails;
+//  - a cancelled node's err() is Canceled or DeadlineExceeded, never None;
+//  - an after_func timer runs its function at most once per arming: never more often than it was
+//    armed, and, once quiet, exactly (armings - stops/resets that reported preventing a run);
+//  - a channel Timer reset at time t never delivers a value stamped before t.
+#include "harness/stress/scenario.hpp"
+
+namespace ccb::stress {
+
+namespace {
+
+using std::chrono::microseconds;
+
+void cancel_tasks_round(ScenarioContext& ctx, Rng& rng, ccb::WaitGroup& wg) {
+  auto root = ccb::with_cancel(ccb::background());
+  std::vector<ccb::WithCancel> nodes{root};
+  const std::size_t n = 2 + rng.below(12);
+  for (std::size_t i = 0; i < n; ++i) {
+    const ccb::Context& parent = nodes[rng.below(nodes.size())].ctx;
+    nodes.push_back(rng.chance(3) ? ccb::with_timeout(parent, microseconds(rng.below(5000)))
+                                  : ccb::with_cancel(parent));
+  }
+  const int tasks = std::max(2, ctx.tasks / 2);
+  wg.add(tasks);
+  for (int t = 0; t < tasks; ++t) {
+    ccb::go([&ctx, &wg, c = nodes[rng.below(nodes.size())].ctx, s = rng.next()] {
+      Rng r(s);
+      bool done = false;
+      while (!done) {
+        ccb::select(ccb::recv_case(c.done(), [&] { done = true; }),
+                    ccb::recv_case(ccb::after(microseconds(10 + r.below(400)))));
+        ctx.op();
+      }
+      ctx.check(c.err() != ccb::ContextError::None,
+                [] { return std::string("cancel: done() closed but err() is None"); });
+      wg.done();
+    });
+  }
+  // Cancel random subtrees, then the root, while the tasks run.
+  ccb::sleep_for(microseconds(rng.below(2000)));
+  for (std::size_t k = rng.below(nodes.size()); k > 0; --k) nodes[rng.below(nodes.size())].cancel();
+  ccb::sleep_for(microseconds(rng.below(2000)));
+  root.cancel();
+}
+
+struct FuncTimer {
+  ccb::Timer timer;
+  std::shared_ptr<std::atomic<int>> ran = std::make_shared<std::atomic<int>>(0);
+  int armings = 1;
+  int prevented = 0;
+};
+
+void timers_round(ScenarioContext& ctx, Rng& rng) {
+  std::vector<FuncTimer> timers(4 + rng.below(12));
+  for (FuncTimer& f : timers)
+    f.timer = ccb::after_func(microseconds(rng.below(2000)), [ran = f.ran] { ran->fetch_add(1); });
+  // Stop and reset them at random moments, racing their firing.
+  for (int step = 0; step < 20; ++step) {
+    FuncTimer& f = timers[rng.below(timers.size())];
+    if (rng.chance(2)) {
+      if (f.timer.stop()) ++f.prevented;
+    } else {
+      if (f.timer.reset(microseconds(rng.below(1500)))) ++f.prevented;
+      ++f.armings;
+    }
+    ctx.check(f.ran->load() <= f.armings, [&] {
+      return "cancel: after_func ran " + std::to_string(f.ran->load()) + " times for " + std::to_string(f.armings) + " armings";
+    });
+    ccb::sleep_for(microseconds(rng.below(300)));
+    ctx.op();
+  }
+  // Quiet: every arming not prevented must run exactly once.
+  const auto give_up = ccb::Clock::now() + std::chrono::seconds(10);
+  for (FuncTimer& f : timers) {
+    const int expect = f.armings - f.prevented;
+    while (f.ran->load() < expect && ccb::Clock::now() < give_up) {
+      ccb::sleep_for(microseconds(200));
+      ctx.op();
+    }
+    ctx.check(f.ran->load() == expect, [&] {
+      return "cancel: after_func ran " + std::to_string(f.ran->load()) + " times; expected " + std::to_string(expect) +
+             " (" + std::to_string(f.armings) + " armings, " + std::to_string(f.prevented) + " prevented)";
+    });
+  }
+  // A channel Timer reset at t never delivers a value from before t.
+  ccb::Timer t(microseconds(rng.below(500)));
+  ccb::sleep_for(microseconds(rng.below(600)));
+  const ccb::Clock::time_point reset_at = ccb::Clock::now();
+  t.reset(microseconds(rng.below(300)));
+  auto v = t.c().recv();
+  ctx.check(v.has_value() && *v >= reset_at,
+            [] { return std::string("cancel: a Timer delivered a value stamped before its reset"); });
+  ctx.op();
+}
+
+}  // namespace
+
+void run_cancel(ScenarioContext& ctx) {
+  Rng rng(ctx.seed);
+  while (ctx.running()) {
+    ccb::WaitGroup wg;
+    cancel_tasks_round(ctx, rng, wg);
+    const auto limit = ccb::Clock::now() + std::chrono::seconds(10);
+    while (wg.count() > 0 && ccb::Clock::now() < limit && !ctx.failed()) ccb::sleep_for(microseconds(200));
+    if (ctx.failed()) ctx.halt();
+    if (!ctx.check(wg.count() == 0, [&] {
+          return "cancel: " + std::to_string(wg.count()) + " tasks still running 10 s after their root context was cancelled";
+        }))
+      ctx.halt();
+    wg.wait();  // the last done() may still be inside wg
+    timers_round(ctx, rng);
+  }
+}
+
+}  // namespace ccb::stress

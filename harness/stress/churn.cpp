@@ -1,0 +1,99 @@
+// harness/stress/churn.cpp — the `churn` scenario. Spawner tasks create batches of short-lived
+// tasks continuously (millions over a minute); each child does a little work (nothing, a yield,
+// or a send/receive pair on a shared buffered channel) and exits. Every ~100 ms the spawners
+// pause at a checkpoint. Invariants:
+//  - every child ran exactly once (per-batch counters exact);
+//  - at each checkpoint the task count returns to the baseline: ccb::debug::live_tasks() when the
+//    scenario is alone in its run, else (inside `mixed`) the scenario's own count of children
+//    still alive (constructed minus destroyed closures);
+//  - resident memory stays bounded: after a warm-up (the stack pool reaches the batches' peak
+//    concurrency) RSS never exceeds the warm RSS by more than 128 MiB.
+#include <ccb/debug.hpp>
+
+#include "harness/stress/rss.hpp"
+#include "harness/stress/scenario.hpp"
+
+namespace ccb::stress {
+
+namespace {
+
+constexpr uint64_t kRssSlackKib = 128 * 1024;
+
+// Alive: counts a child's closure from construction to destruction (its lifetime as a task).
+struct Alive {
+  std::atomic<int64_t>* n;
+  explicit Alive(std::atomic<int64_t>* c) : n(c) { n->fetch_add(1); }
+  Alive(const Alive& o) : n(o.n) { n->fetch_add(1); }
+  Alive(Alive&& o) noexcept : n(o.n) { n->fetch_add(1); }
+  ~Alive() { n->fetch_sub(1); }
+};
+
+void spawner(ScenarioContext& ctx, std::atomic<bool>& pause, std::atomic<int64_t>& alive, ccb::Chan<int>& ch,
+             int batch, uint64_t seed) {
+  Rng rng(seed);
+  while (ctx.running() && !pause.load()) {
+    std::atomic<int> ran{0};
+    ccb::WaitGroup wg;
+    wg.add(batch);
+    for (int i = 0; i < batch; ++i) {
+      const uint64_t kind = rng.below(8);
+      ccb::go([&ran, &wg, &ch, kind, a = Alive(&alive)] {
+        if (kind == 0) ccb::yield();
+        if (kind == 1 && ch.try_send(1)) ch.try_recv();
+        ran.fetch_add(1);
+        wg.done();
+      });
+    }
+    wg.wait();
+    ctx.check(ran.load() == batch, [&] {
+      return "churn: a batch of " + std::to_string(batch) + " tasks ran " + std::to_string(ran.load()) + " times";
+    });
+    ctx.op(static_cast<uint64_t>(batch));
+  }
+}
+
+}  // namespace
+
+void run_churn(ScenarioContext& ctx) {
+  Rng rng(ctx.seed);
+  const int spawners = std::max(1, std::min(8, ctx.tasks / 8));
+  const int batch = std::max(8, ctx.tasks * 4);
+  std::atomic<int64_t> alive{0};
+  ccb::Chan<int> ch(16);
+  const uint64_t baseline = ccb::debug::live_tasks();
+  uint64_t warm_rss = 0;
+  for (int epoch = 0; ctx.running(); ++epoch) {
+    std::atomic<bool> pause{false};
+    ccb::WaitGroup wg;
+    wg.add(spawners);
+    for (int s = 0; s < spawners; ++s)
+      ccb::go([&, seed = rng.next()] {
+        spawner(ctx, pause, alive, ch, batch, seed);
+        wg.done();
+      });
+    ccb::sleep_for(std::chrono::milliseconds(50 + rng.below(100)));
+    pause = true;
+    ctx.join(wg);
+    // Children signal their WaitGroup just before exiting: wait for the exits to complete.
+    const auto give_up = ccb::Clock::now() + std::chrono::seconds(10);
+    auto count = [&]() -> int64_t {
+      return ctx.exclusive ? static_cast<int64_t>(ccb::debug::live_tasks()) - static_cast<int64_t>(baseline)
+                           : alive.load();
+    };
+    while (count() != 0 && ccb::Clock::now() < give_up) ccb::yield();
+    if (!ctx.check(count() == 0, [&] {
+          return "churn: " + std::to_string(count()) + " tasks above the baseline of " + std::to_string(baseline) +
+                 " still alive 10 s after their batch finished";
+        }))
+      ctx.halt();
+    const uint64_t rss = rss_kib();
+    if (epoch == 3) warm_rss = rss;
+    if (warm_rss > 0)
+      ctx.check(rss <= warm_rss + kRssSlackKib, [&] {
+        return "churn: RSS grew from " + std::to_string(warm_rss) + " KiB (warm) to " + std::to_string(rss) +
+               " KiB (bound: +" + std::to_string(kRssSlackKib) + " KiB)";
+      });
+  }
+}
+
+}  // namespace ccb::stress

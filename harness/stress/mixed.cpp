@@ -1,0 +1,59 @@
+// harness/stress/mixed.cpp — the `mixed` scenario: channels, select, sync, cancel and churn at
+// once in one run, each with its own seed and a fifth of --tasks (at least 2), all reporting into
+// the same context (progress, checks, first failure). Invariants: each part's own, plus, at the
+// end, the run's task count returns to the baseline taken before the parts started
+// (ccb::debug::live_tasks()).
+#include <ccb/debug.hpp>
+
+#include "harness/stress/scenario.hpp"
+
+namespace ccb::stress {
+
+void run_mixed(ScenarioContext& ctx) {
+  const uint64_t baseline = ccb::debug::live_tasks();
+  const ScenarioFn parts[] = {&run_channels, &run_select, &run_sync, &run_cancel, &run_churn};
+  const int share = std::max(2, ctx.tasks / 5);
+  // Each part runs against its own context (own seed and size) whose results are forwarded here.
+  std::vector<std::unique_ptr<ScenarioContext>> subs;
+  ccb::WaitGroup wg;
+  uint64_t i = 0;
+  for (ScenarioFn part : parts) {
+    subs.push_back(std::make_unique<ScenarioContext>(Rng::mix(ctx.seed + ++i), share, ctx.hook, false));
+    wg.add(1);
+    ccb::go([&wg, part, sub = subs.back().get()] {
+      part(*sub);
+      wg.done();
+    });
+  }
+  uint64_t seen_progress = 0, seen_checks = 0;
+  auto forward = [&] {
+    uint64_t p = 0, c = 0;
+    for (auto& s : subs) {
+      p += s->progress();
+      c += s->checks();
+    }
+    ctx.op(p - seen_progress);
+    ctx.passed(c - seen_checks);
+    seen_progress = p;
+    seen_checks = c;
+    for (auto& s : subs)
+      if (s->failed()) ctx.fail(s->failure() + "\n(task dump when it was detected)\n" + s->failure_dump());
+  };
+  while (wg.count() > 0) {
+    if (!ctx.running())
+      for (auto& s : subs) s->request_stop();
+    ccb::sleep_for(std::chrono::milliseconds(1));
+    forward();
+    if (ctx.failed()) ctx.halt();
+  }
+  wg.wait();  // the last done() may still be inside wg
+  forward();
+  const auto give_up = ccb::Clock::now() + std::chrono::seconds(10);
+  while (ccb::debug::live_tasks() != baseline && ccb::Clock::now() < give_up) ccb::yield();
+  ctx.check(ccb::debug::live_tasks() == baseline, [&] {
+    return "mixed: " + std::to_string(ccb::debug::live_tasks()) + " tasks alive 10 s after every part ended; baseline " +
+           std::to_string(baseline);
+  });
+}
+
+}  // namespace ccb::stress

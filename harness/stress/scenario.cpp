@@ -1,0 +1,59 @@
+// harness/stress/scenario.cpp — ScenarioContext and the scenario table (see scenario.hpp).
+#include "harness/stress/scenario.hpp"
+
+#include <ccb/debug.hpp>
+
+namespace ccb::stress {
+
+void ScenarioContext::fail(const std::string& message) {
+  {
+    std::lock_guard<std::mutex> g(failure_mu_);
+    if (failure_.empty()) {
+      failure_ = message;
+      dump_ = ccb::debug::dump_tasks();
+    }
+  }
+  failed_.store(true, std::memory_order_release);
+  request_stop();
+}
+
+void ScenarioContext::join(ccb::WaitGroup& wg) {
+  while (wg.count() > 0) {
+    if (failed()) halt();
+    ccb::sleep_for(std::chrono::microseconds(200));
+  }
+  wg.wait();  // the last done() may still be inside wg: wait() returns once it has left
+}
+
+void ScenarioContext::halt() {
+  for (;;) ccb::Chan<int>().recv();  // a nil channel: blocks until the run ends and unwinds us
+}
+
+std::string ScenarioContext::failure() const {
+  std::lock_guard<std::mutex> g(failure_mu_);
+  return failure_;
+}
+
+std::string ScenarioContext::failure_dump() const {
+  std::lock_guard<std::mutex> g(failure_mu_);
+  return dump_;
+}
+
+const std::vector<ScenarioInfo>& scenarios() {
+  static const std::vector<ScenarioInfo> list = {
+      {"channels", "buffered/unbuffered channels, many producers and consumers, owner closes racing "
+                   "sends: no message lost or duplicated, per-producer order kept", &run_channels},
+      {"select", "selects over random channel subsets with sends, receives, defaults and timeouts: "
+                 "totals conserved, payloads intact", &run_select},
+      {"sync", "Mutex, RWMutex, WaitGroup, Once and Cond under contention: exclusion, exactly-once, "
+               "exact counters", &run_sync},
+      {"cancel", "context trees cancelled mid-operation, after_func/Timer stop and reset racing "
+                 "their firing: every task exits, no timer fires twice", &run_cancel},
+      {"churn", "tasks spawned and exiting continuously: live tasks return to the baseline, RSS stays "
+                "bounded", &run_churn},
+      {"mixed", "all of the above at once in one run", &run_mixed},
+  };
+  return list;
+}
+
+}  // namespace ccb::stress

@@ -1,0 +1,142 @@
+// harness/stress/select.cpp — the `select` scenario. Each round, 2..6 never-closed channels with
+// capacities 0, 1 or 4 and --tasks tasks that loop over selects on random channel pairs: send +
+// receive + default, send + receive + timeout (ccb::after), receive + receive + timeout, or a
+// blocking receive/send pair raced against a timeout. Every payload carries a checksum.
+// Invariants:
+//  - continuously: every received payload's checksum matches (no torn or invented values);
+//  - end of round: after draining the buffers, values sent == values received + drained, as a
+//    count and as a sum (totals conserved: nothing lost, nothing duplicated).
+#include "harness/stress/scenario.hpp"
+
+namespace ccb::stress {
+
+namespace {
+
+struct Payload {
+  uint64_t v = 0;
+  uint64_t check = 0;
+  static Payload of(uint64_t v) { return {v, v * 0x9E3779B97F4A7C15ULL ^ 0xC0FFEEULL}; }
+  bool ok() const { return check == (v * 0x9E3779B97F4A7C15ULL ^ 0xC0FFEEULL); }
+};
+
+struct Totals {
+  std::atomic<uint64_t> sent_n{0}, sent_sum{0}, recv_n{0}, recv_sum{0};
+};
+
+void select_task(ScenarioContext& ctx, std::vector<ccb::Chan<Payload>>& chans, Totals& totals, uint64_t seed) {
+  Rng rng(seed);
+  uint64_t sent_n = 0, sent_sum = 0, recv_n = 0, recv_sum = 0;
+  auto on_recv = [&](std::optional<Payload> p) {
+    ctx.check(p.has_value() && p->ok(), [&] {
+      return std::string("select: received a payload with a bad checksum (value ") +
+             (p ? std::to_string(p->v) : std::string("none")) + ")";
+    });
+    if (p) {
+      ++recv_n;
+      recv_sum += p->v;
+    }
+  };
+  while (ctx.running()) {
+    ccb::Chan<Payload>& a = chans[rng.below(chans.size())];
+    ccb::Chan<Payload>& b = chans[rng.below(chans.size())];
+    const uint64_t v = rng.next() >> 20;
+    auto on_sent = [&] {
+      ++sent_n;
+      sent_sum += v;
+    };
+    const auto timeout = std::chrono::microseconds(20 + rng.below(300));
+    switch (rng.below(4)) {
+      case 0:
+        ccb::select(ccb::send_case(a, Payload::of(v), on_sent), ccb::recv_case(b, on_recv),
+                    ccb::default_case([] {}));
+        break;
+      case 1:
+        ccb::select(ccb::send_case(a, Payload::of(v), on_sent), ccb::recv_case(b, on_recv),
+                    ccb::recv_case(ccb::after(timeout)));
+        break;
+      case 2:
+        ccb::select(ccb::recv_case(a, on_recv), ccb::recv_case(b, on_recv), ccb::recv_case(ccb::after(timeout)));
+        break;
+      default:
+        if (rng.chance(2)) {
+          if (a.try_send(Payload::of(v))) on_sent();
+        } else {
+          auto [got, p] = b.try_recv();
+          if (got) on_recv(p);
+        }
+        ccb::yield();
+        break;
+    }
+    ctx.op();
+  }
+  totals.sent_n += sent_n;
+  totals.sent_sum += sent_sum;
+  totals.recv_n += recv_n;
+  totals.recv_sum += recv_sum;
+}
+
+}  // namespace
+
+void run_select(ScenarioContext& ctx) {
+  Rng rng(ctx.seed);
+  // Rounds of ~50 ms so that the conservation check runs often.
+  while (ctx.running()) {
+    static constexpr std::size_t kCaps[] = {0, 1, 4};
+    std::vector<ccb::Chan<Payload>> chans;
+    const std::size_t n = 2 + rng.below(5);
+    for (std::size_t i = 0; i < n; ++i) chans.emplace_back(kCaps[rng.below(3)]);
+    Totals totals;
+    ScenarioContext* outer = &ctx;
+    auto round_stop = std::make_shared<ScenarioContext>(ctx.seed, ctx.tasks, ctx.hook, ctx.exclusive);
+    ccb::WaitGroup wg;
+    const int tasks = std::max(2, ctx.tasks);
+    wg.add(tasks);
+    // Tasks run against a round context whose stop follows the outer one or the round's end;
+    // progress and checks are forwarded to the outer context.
+    for (int t = 0; t < tasks; ++t)
+      ccb::go([&, s = rng.next()] {
+        select_task(*round_stop, chans, totals, s);
+        wg.done();
+      });
+    const auto round_end = ccb::Clock::now() + std::chrono::milliseconds(20 + rng.below(60));
+    uint64_t seen_progress = 0, seen_checks = 0;
+    while (ccb::Clock::now() < round_end && outer->running() && round_stop->running()) {
+      ccb::sleep_for(std::chrono::milliseconds(1));
+      outer->op(round_stop->progress() - seen_progress);
+      outer->passed(round_stop->checks() - seen_checks);
+      seen_progress = round_stop->progress();
+      seen_checks = round_stop->checks();
+    }
+    round_stop->request_stop();
+    while (wg.count() > 0) {
+      ccb::sleep_for(std::chrono::microseconds(200));
+      outer->op(round_stop->progress() - seen_progress);
+      seen_progress = round_stop->progress();
+    }
+    wg.wait();  // the last done() may still be inside wg
+    outer->passed(round_stop->checks() - seen_checks);
+    if (round_stop->failed()) {
+      outer->fail(round_stop->failure());
+      return;
+    }
+    uint64_t drained_n = 0, drained_sum = 0;
+    for (auto& c : chans) {
+      for (;;) {
+        auto [got, p] = c.try_recv();
+        if (!got || !p) break;
+        ++drained_n;
+        drained_sum += p->v;
+      }
+    }
+    ctx.check(totals.sent_n.load() == totals.recv_n.load() + drained_n &&
+                  totals.sent_sum.load() == totals.recv_sum.load() + drained_sum,
+              [&] {
+                return "select: totals not conserved: sent " + std::to_string(totals.sent_n.load()) +
+                       " values (sum " + std::to_string(totals.sent_sum.load()) + "), received " +
+                       std::to_string(totals.recv_n.load()) + " + drained " + std::to_string(drained_n) +
+                       " (sum " + std::to_string(totals.recv_sum.load()) + " + " + std::to_string(drained_sum) + ")";
+              });
+  }
+}
+
+}  // namespace ccb::stress

@@ -1,0 +1,205 @@
+// harness/stress/stress_command.cpp — see stress_command.hpp.
+#include "harness/stress/stress_command.hpp"
+
+#include <ccb/debug.hpp>
+#include <ccb/runtime.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "harness/errors.hpp"
+#include "harness/list_syntax.hpp"
+#include "harness/stress/options.hpp"
+#include "harness/stress/rss.hpp"
+#include "harness/stress/scenario.hpp"
+#include "harness/stress/summary.hpp"
+#include "harness/stress/watchdog.hpp"
+
+namespace ccb::stress {
+
+namespace {
+
+constexpr const char* kFooter = R"(
+Each scenario runs for --duration at EACH procs value: 6 scenarios x 3 procs x 30 s = 9 minutes
+by default. Every scenario checks its invariants while it runs and at the end (see README).
+Exit codes: 0 all passed, 1 an invariant violation, runtime error or watchdog stall (the seed,
+the command to reproduce it and the task dump are printed), 2 bad usage.)";
+
+TestHook read_hook() {
+  const char* e = std::getenv("CCB_STRESS_TEST_HOOK");
+  if (e == nullptr || *e == '\0') return TestHook::None;
+  const std::string v(e);
+  if (v == "violate") return TestHook::Violate;
+  if (v == "stall") return TestHook::Stall;
+  throw harness::UsageError("CCB_STRESS_TEST_HOOK: unknown value '" + v + "'; valid: violate, stall");
+}
+
+const char* hook_name(TestHook h) { return h == TestHook::Violate ? "violate" : "stall"; }
+
+// program() is the path this process was started as (argv[0]), for the reproduce command.
+std::string program() {
+  std::ifstream f("/proc/self/cmdline", std::ios::binary);
+  std::string arg0;
+  std::getline(f, arg0, '\0');
+  return arg0.empty() ? "ccbench" : arg0;
+}
+
+std::string repro_command(const StressSettings& s, TestHook hook, const std::string& scenario, int procs) {
+  std::ostringstream c;
+  if (hook != TestHook::None) c << "CCB_STRESS_TEST_HOOK=" << hook_name(hook) << " ";
+  if (const char* e = std::getenv("CCB_CHAOS"); e != nullptr && *e != '\0' && !s.chaos) c << "CCB_CHAOS=" << e << " ";
+  c << program() << " stress " << scenario << " --procs " << procs << " --seed " << s.seed << " --duration "
+    << s.duration_text << " --tasks " << s.tasks;
+  if (s.stall_limit_text != kDefaultStallLimit) c << " --stall-limit " << s.stall_limit_text;
+  if (s.chaos) c << " --chaos";
+  return c.str();
+}
+
+uint64_t run_seed(uint64_t seed, const std::string& scenario, int procs) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a of the name
+  for (char ch : scenario) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
+  return Rng::mix(seed ^ Rng::mix(h) ^ (static_cast<uint64_t>(procs) << 48));
+}
+
+// stall_body(): the `stall` test hook — tasks blocked on a Mutex and a channel, no progress.
+void stall_body(ScenarioContext& ctx) {
+  (void)ctx;
+  ccb::Mutex mu;
+  mu.lock();
+  for (int i = 0; i < 3; ++i) ccb::go([&mu] { mu.lock(); });
+  ccb::Chan<int> never(0);
+  never.recv();
+}
+
+void print_failure(std::ostream& err, const RunResult& r, const std::string& failure, const std::string& footer,
+                   const std::string& dump) {
+  err << "\nccbench stress: FAILED: scenario " << r.scenario << " (procs " << r.procs << "): " << failure << "\n"
+      << footer;
+  if (!dump.empty()) err << "what every task was doing when the violation was detected:\n" << dump;
+  err.flush();
+}
+
+RunResult run_one(const StressSettings& s, TestHook hook, const ScenarioInfo& info, int procs, std::ostream& err) {
+  RunResult r;
+  r.scenario = info.name;
+  r.procs = procs;
+  r.seed = run_seed(s.seed, info.name, procs);
+  const std::string repro = repro_command(s, hook, info.name, procs);
+  std::ostringstream footer;
+  footer << "seed: " << s.seed << " (this run's derived seed " << r.seed << ")\n"
+         << "reproduce: " << repro << "\n";
+  ScenarioContext ctx(r.seed, s.tasks, hook, true);
+  if (s.chaos) ccb::debug::set_chaos(true, r.seed);
+  else ccb::debug::clear_chaos();  // CCB_CHAOS in the environment still applies
+  reset_peak_rss();
+  r.rss_start_kib = rss_kib();
+  const auto t0 = ccb::Clock::now();
+  std::string error;
+  {
+    Watchdog dog(ctx, s.stall_limit, "scenario " + r.scenario + " (procs " + std::to_string(procs) + ")",
+                 footer.str(), err);
+    ccb::Config cfg;
+    cfg.procs = procs;
+    try {
+      ccb::run(cfg, [&] {
+        const auto deadline = ccb::Clock::now() + s.duration;
+        std::atomic<bool> done{false};
+        ccb::go([&] {
+          if (hook == TestHook::Stall) stall_body(ctx); else info.fn(ctx);
+          done = true;
+        });
+        while (!done.load() && !ctx.failed()) {
+          ccb::sleep_for(std::chrono::milliseconds(1));
+          if (ccb::Clock::now() >= deadline) ctx.request_stop();
+        }
+        // Report a violation now, before the run's end abandons (unwinds) the remaining tasks.
+        if (ctx.failed()) print_failure(err, r, ctx.failure(), footer.str(), ctx.failure_dump());
+      });
+    } catch (const std::exception& e) {
+      error = std::string("ccb::run threw: ") + e.what();
+    }
+  }
+  r.seconds = std::chrono::duration<double>(ccb::Clock::now() - t0).count();
+  r.rss_end_kib = rss_kib();
+  r.peak_rss_kib = peak_rss_kib();
+  r.ops = ctx.progress();
+  r.checks = ctx.checks();
+  r.chaos_yields = ccb::debug::chaos_state().yields;
+  if (ctx.failed() || !error.empty()) {
+    r.passed = false;
+    r.failure = ctx.failed() ? ctx.failure() : error;
+    if (!ctx.failed()) print_failure(err, r, r.failure, footer.str(), "");
+  }
+  return r;
+}
+
+std::string chaos_text(bool flag) {
+  if (flag) return "on (--chaos)";
+  const char* e = std::getenv("CCB_CHAOS");
+  if (e != nullptr && std::string(e) == "1") return "on (CCB_CHAOS=1)";
+  return "off";
+}
+
+int run_stress(const StressOptions& o, std::ostream& out, std::ostream& err) {
+  const TestHook hook = read_hook();
+  const StressSettings s = validate(o);
+  if (hook != TestHook::None)
+    err << "ccbench stress: WARNING: test hook CCB_STRESS_TEST_HOOK=" << hook_name(hook)
+        << " is active: this run fails on purpose\n";
+  out << "ccbench stress: seed " << s.seed << " (repeat with --seed " << s.seed << "); " << s.duration_text
+      << " per scenario per procs value; procs " << harness::join([&] {
+           std::vector<std::string> v;
+           for (int p : s.procs) v.push_back(std::to_string(p));
+           return v;
+         }(), ",")
+      << "; tasks " << s.tasks << "; chaos " << chaos_text(s.chaos) << "\n";
+  print_header(out);
+  std::vector<RunResult> results;
+  for (const std::string& name : s.scenarios) {
+    const ScenarioInfo& info =
+        *std::find_if(scenarios().begin(), scenarios().end(), [&](const ScenarioInfo& i) { return name == i.name; });
+    for (int p : s.procs) {
+      results.push_back(run_one(s, hook, info, p, err));
+      print_result_line(out, results.back());
+      if (!results.back().passed) {
+        if (s.out) write_json(s, results);
+        return 1;
+      }
+    }
+  }
+  if (s.out) write_json(s, results);
+  out << "ccbench stress: all " << results.size() << " runs passed (seed " << s.seed << ")\n";
+  return 0;
+}
+
+}  // namespace
+
+harness::ReportsHooks::SelectedRunner add_stress_command(CLI::App& app) {
+  auto opts = std::make_shared<StressOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "stress", "Stress-test the runtime: scenarios with invariants, a stall watchdog, fault injection");
+  cmd->footer(kFooter);
+  add_options(cmd, *opts);
+  return [opts, cmd](std::ostream& out, std::ostream& err) -> int {
+    if (!cmd->parsed()) return -1;
+    return run_stress(*opts, out, err);
+  };
+}
+
+AddCommands with_stress_command(AddCommands inner) {
+  return [inner = std::move(inner)](CLI::App& app) -> harness::ReportsHooks::SelectedRunner {
+    harness::ReportsHooks::SelectedRunner others = inner ? inner(app) : nullptr;
+    harness::ReportsHooks::SelectedRunner stress = add_stress_command(app);
+    return [others, stress](std::ostream& out, std::ostream& err) {
+      const int rc = stress(out, err);
+      if (rc >= 0 || !others) return rc;
+      return others(out, err);
+    };
+  };
+}
+
+}  // namespace ccb::stress

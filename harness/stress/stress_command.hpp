@@ -1,0 +1,37 @@
+// harness/stress/stress_command.hpp — `ccbench stress`: runs each scenario (scenario.hpp) at each
+// procs value for --duration, under a stall watchdog (watchdog.hpp), and prints a summary per
+// run (summary.hpp).
+//
+// Behaviour:
+//  - The seed is always printed first. Each run uses its own seed derived from --seed, the
+//    scenario's name and the procs value, so `--seed N SCENARIO --procs P` repeats exactly that
+//    run's random choices (as far as thread scheduling allows).
+//  - --chaos (or CCB_CHAOS=1) runs the runtime in fault-injection mode, seeded with the run's seed.
+//  - An invariant violation or an exception out of ccb::run (e.g. ccb::Deadlock) stops the
+//    command: it prints the failure, the seed, the exact command to reproduce it and the task dump
+//    taken when the violation was detected, writes --out (with "passed": false) and exits 1.
+//    A stall (no progress for --stall-limit) prints the same from the watchdog and exits 1 at once.
+//  - Exit codes: 0 every run passed; 1 an invariant, runtime error or watchdog failure; 2 bad usage.
+//  - Test hook CCB_STRESS_TEST_HOOK (never active unless set; announced on stderr when it is):
+//    "violate" makes the channels scenario (also inside mixed) lose one message; "stall" replaces
+//    the scenario by tasks that block forever (the watchdog must fire). Other values: exit 2.
+#pragma once
+
+#include <functional>
+
+#include "harness/hooks.hpp"
+
+namespace ccb::stress {
+
+using AddCommands = std::function<harness::ReportsHooks::SelectedRunner(CLI::App&)>;
+
+// add_stress_command() adds `stress` to app; the returned runner runs it when it was selected and
+// returns its exit code, or -1 when another command was selected. Throws harness::UsageError /
+// IoError for bad options (ccbench_main maps them to exit 2).
+harness::ReportsHooks::SelectedRunner add_stress_command(CLI::App& app);
+
+// with_stress_command() extends an add_commands hook (possibly empty) so that it also adds
+// `stress`; main.cpp plugs it into Hooks::reports.add_commands.
+AddCommands with_stress_command(AddCommands inner);
+
+}  // namespace ccb::stress

@@ -1,0 +1,71 @@
+// harness/stress/summary.cpp — see summary.hpp.
+#include "harness/stress/summary.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+#include "harness/atomic_file.hpp"
+
+namespace ccb::stress {
+
+namespace {
+std::string mib(uint64_t kib) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(kib) / 1024.0);
+  return buf;
+}
+}  // namespace
+
+void print_header(std::ostream& out) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%-9s %5s %8s %13s %12s %13s %10s %10s %10s  %s\n", "scenario", "procs",
+                "seconds", "ops", "ops/s", "checks", "rss0_MiB", "rss1_MiB", "peak_MiB", "result");
+  out << buf;
+}
+
+void print_result_line(std::ostream& out, const RunResult& r) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%-9s %5d %8.2f %13llu %12.0f %13llu %10s %10s %10s  %s\n", r.scenario.c_str(),
+                r.procs, r.seconds, static_cast<unsigned long long>(r.ops), r.ops_per_second(),
+                static_cast<unsigned long long>(r.checks), mib(r.rss_start_kib).c_str(), mib(r.rss_end_kib).c_str(),
+                mib(r.peak_rss_kib).c_str(), r.passed ? "passed" : "FAILED");
+  out << buf;
+  out.flush();
+}
+
+void write_json(const StressSettings& s, const std::vector<RunResult>& results) {
+  nlohmann::json doc;
+  doc["format"] = "ccbench-stress";
+  doc["version"] = 1;
+  doc["seed"] = s.seed;
+  doc["duration_seconds"] = std::chrono::duration<double>(s.duration).count();
+  doc["tasks"] = s.tasks;
+  doc["chaos"] = s.chaos;
+  doc["procs"] = s.procs;
+  bool passed = true;
+  nlohmann::json runs = nlohmann::json::array();
+  for (const RunResult& r : results) {
+    nlohmann::json j;
+    j["scenario"] = r.scenario;
+    j["procs"] = r.procs;
+    j["seed"] = r.seed;
+    j["seconds"] = r.seconds;
+    j["ops"] = r.ops;
+    j["ops_per_second"] = r.ops_per_second();
+    j["checks_passed"] = r.checks;
+    j["rss_start_kib"] = r.rss_start_kib;
+    j["rss_end_kib"] = r.rss_end_kib;
+    j["peak_rss_kib"] = r.peak_rss_kib;
+    j["chaos_yields"] = r.chaos_yields;
+    j["passed"] = r.passed;
+    if (!r.passed) j["failure"] = r.failure;
+    passed = passed && r.passed;
+    runs.push_back(std::move(j));
+  }
+  doc["passed"] = passed;
+  doc["runs"] = std::move(runs);
+  harness::write_file_atomically(*s.out, doc.dump(2) + "\n", "--out");
+}
+
+}  // namespace ccb::stress

@@ -1,0 +1,44 @@
+// harness/stress/summary.hpp — the results of `ccbench stress`: one RunResult per scenario and
+// procs value, printed as a table and optionally written as JSON.
+//
+// JSON document (format "ccbench-stress", version 1):
+//   {"format": "ccbench-stress", "version": 1, "seed": N, "duration_seconds": x,
+//    "tasks": N, "chaos": bool, "procs": [..], "passed": bool,
+//    "runs": [{"scenario", "procs", "seed", "seconds", "ops", "ops_per_second",
+//              "checks_passed", "rss_start_kib", "rss_end_kib", "peak_rss_kib",
+//              "chaos_yields", "passed", "failure" (string, absent when passed)}]}
+// Guarantees: write_json() replaces the file atomically (harness/atomic_file.hpp: complete or
+// absent; IoError otherwise). Numbers are finite (ops_per_second is 0 for a zero-length run).
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "harness/stress/options.hpp"
+
+namespace ccb::stress {
+
+struct RunResult {
+  std::string scenario;
+  int procs = 0;
+  uint64_t seed = 0;
+  double seconds = 0;
+  uint64_t ops = 0;
+  uint64_t checks = 0;
+  uint64_t rss_start_kib = 0, rss_end_kib = 0, peak_rss_kib = 0;
+  uint64_t chaos_yields = 0;
+  bool passed = true;
+  std::string failure;
+  double ops_per_second() const { return seconds > 0 ? static_cast<double>(ops) / seconds : 0; }
+};
+
+// print_result_line() prints one run as a line of the summary table (print_header() first).
+void print_header(std::ostream& out);
+void print_result_line(std::ostream& out, const RunResult& r);
+
+// write_json() writes every result (see above) to settings.out. Throws harness::IoError.
+void write_json(const StressSettings& settings, const std::vector<RunResult>& results);
+
+}  // namespace ccb::stress
