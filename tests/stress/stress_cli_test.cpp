@@ -1,0 +1,141 @@
+// tests/stress/stress_cli_test.cpp — `ccbench stress` as a child process: each scenario passes
+// ~1 s at procs 1 and 2 (chaos off and on), a deliberately broken invariant (CCB_STRESS_TEST_HOOK=
+// violate) and a deliberately stalled scenario (=stall) exit 1 printing the seed, the reproduce
+// command and the task dump, the JSON summary is complete, and bad flags exit 2 with a message.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string output;  // stdout and stderr
+};
+
+// run() runs `env ccbench stress args` through /bin/sh and captures its output.
+Result run(const std::string& args, const std::string& env = "") {
+  const std::string cmd = env + " " CCBENCH_EXE " stress " + args + " 2>&1";
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+bool has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
+
+class Scenario : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(Scenario, PassesAShortRunAtProcs1And2) {
+  const std::string name = GetParam();
+  Result r = run(name + " --duration 1s --procs 1,2 --seed 7 --tasks 16");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(has(r.output, "seed 7")) << r.output;
+  EXPECT_TRUE(has(r.output, "all 2 runs passed")) << r.output;
+}
+
+TEST_P(Scenario, PassesWithChaos) {
+  const std::string name = GetParam();
+  Result r = run(name + " --duration 500ms --procs 2 --seed 8 --tasks 16 --chaos");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(has(r.output, "chaos on (--chaos)")) << r.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(, Scenario,
+                         ::testing::Values("channels", "select", "sync", "cancel", "churn", "mixed"));
+
+TEST(StressHooks, BrokenInvariantExits1WithSeedAndReproduceCommand) {
+  Result r = run("channels --duration 5s --procs 2 --seed 11", "CCB_STRESS_TEST_HOOK=violate");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_TRUE(has(r.output, "FAILED: scenario channels (procs 2)")) << r.output;
+  EXPECT_TRUE(has(r.output, "was sent (send returned) but never received (lost)")) << r.output;
+  EXPECT_TRUE(has(r.output, "seed: 11")) << r.output;
+  EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=violate ")) << r.output;
+  EXPECT_TRUE(has(r.output, "stress channels --procs 2 --seed 11 --duration 5s")) << r.output;
+  EXPECT_TRUE(has(r.output, "live tasks: ")) << r.output;
+}
+
+TEST(StressHooks, WatchdogFiresOnAStallWithTheTaskDump) {
+  Result r = run("sync --duration 30s --procs 2 --seed 12 --stall-limit 1s", "CCB_STRESS_TEST_HOOK=stall");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_TRUE(has(r.output, "WATCHDOG: scenario sync (procs 2) made no progress")) << r.output;
+  EXPECT_TRUE(has(r.output, "sync.Mutex.Lock on ")) << r.output;
+  EXPECT_TRUE(has(r.output, "chan receive on ")) << r.output;
+  EXPECT_TRUE(has(r.output, "seed: 12")) << r.output;
+  EXPECT_TRUE(has(r.output, "--stall-limit 1s")) << r.output;
+}
+
+TEST(StressJson, OutIsWrittenWithEveryRun) {
+  const std::string path = ::testing::TempDir() + "/stress_out.json";
+  std::remove(path.c_str());
+  Result r = run("sync churn --duration 300ms --procs 1,2 --seed 9 --tasks 8 --out " + path);
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::ifstream f(path);
+  nlohmann::json j = nlohmann::json::parse(f);
+  EXPECT_EQ(j["format"], "ccbench-stress");
+  EXPECT_EQ(j["seed"], 9u);
+  EXPECT_EQ(j["passed"], true);
+  ASSERT_EQ(j["runs"].size(), 4u);
+  for (const auto& run : j["runs"]) {
+    EXPECT_GT(run["ops"].get<uint64_t>(), 0u) << run.dump();
+    EXPECT_GT(run["checks_passed"].get<uint64_t>(), 0u) << run.dump();
+    EXPECT_GT(run["rss_end_kib"].get<uint64_t>(), 0u) << run.dump();
+  }
+}
+
+struct BadFlag {
+  const char* args;
+  const char* env;
+  const char* message;
+};
+
+class StressBadFlags : public ::testing::TestWithParam<BadFlag> {};
+
+TEST_P(StressBadFlags, Exit2WithAClearMessage) {
+  const BadFlag& b = GetParam();
+  Result r = run(b.args, b.env);
+  EXPECT_EQ(r.code, 2) << b.args << "\n" << r.output;
+  EXPECT_TRUE(has(r.output, b.message)) << b.args << "\n" << r.output;
+  EXPECT_FALSE(has(r.output, "scenario  procs")) << "a run started: " << r.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    , StressBadFlags,
+    ::testing::Values(
+        BadFlag{"nosuch", "", "unknown scenario 'nosuch'; valid scenarios: channels, select"},
+        BadFlag{"sync sync", "", "scenario 'sync' is given twice"},
+        BadFlag{"--duration abc", "", "--duration: 'abc' is not a duration"},
+        BadFlag{"--duration 0", "", "--duration: '0' is not a duration"},
+        BadFlag{"--duration -1s", "", "--duration"},
+        BadFlag{"--duration 5h", "", "--duration: '5h' is not a duration"},
+        BadFlag{"--duration 1e30", "", "--duration: '1e30' is not a duration"},
+        BadFlag{"--duration 100000", "", "at most 24h"},
+        BadFlag{"--duration 1s --duration 2s", "", "--duration"},
+        BadFlag{"--procs 0", "", "--procs"},
+        BadFlag{"--procs 100000", "", "--procs"},
+        BadFlag{"--procs 1,,2", "", "--procs"},
+        BadFlag{"--procs x", "", "--procs"},
+        BadFlag{"--tasks -1", "", "--tasks"},
+        BadFlag{"--tasks 0", "", "--tasks"},
+        BadFlag{"--tasks 1e30", "", "--tasks"},
+        BadFlag{"--seed -5", "", "--seed: expected an integer from 0 to 18446744073709551615"},
+        BadFlag{"--seed 99999999999999999999999", "", "--seed"},
+        BadFlag{"--stall-limit never", "", "--stall-limit"},
+        BadFlag{"--chaos --chaos", "", "--chaos"},
+        BadFlag{"--out /nonexistent-dir/x.json", "", "--out"},
+        BadFlag{"--bogus", "", "--bogus"},
+        BadFlag{"", "CCB_STRESS_TEST_HOOK=sometimes", "CCB_STRESS_TEST_HOOK: unknown value 'sometimes'"}),
+    [](const ::testing::TestParamInfo<BadFlag>& i) { return "case" + std::to_string(i.index); });
+
+}  // namespace
