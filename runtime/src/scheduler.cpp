@@ -58,12 +58,28 @@ Runtime::~Runtime() {
 
 // ---- Queues -------------------------------------------------------------------------------
 
+void Runtime::gq_push(Task* t) {
+  if (gq_count_ == gq_.size()) {
+    std::vector<Task*> bigger(gq_.empty() ? 1024 : 2 * gq_.size());
+    for (std::size_t i = 0; i < gq_count_; ++i) bigger[i] = gq_[(gq_head_ + i) & (gq_.size() - 1)];
+    gq_.swap(bigger);
+    gq_head_ = 0;
+  }
+  gq_[(gq_head_ + gq_count_) & (gq_.size() - 1)] = t;
+  ++gq_count_;
+}
+
+Task* Runtime::gq_pop() noexcept {
+  Task* t = gq_[gq_head_];
+  gq_head_ = (gq_head_ + 1) & (gq_.size() - 1);
+  --gq_count_;
+  return t;
+}
+
 void Runtime::push_global(Task* t) noexcept {
   {
     std::lock_guard<std::mutex> g(mu_);
-    t->next = nullptr;
-    if (global_tail_ != nullptr) global_tail_->next = t; else global_head_ = t;
-    global_tail_ = t;
+    gq_push(t);
     global_size_.fetch_add(1, std::memory_order_relaxed);
   }
   if (npidle_.load(std::memory_order_relaxed) > 0) wakep();
@@ -73,41 +89,25 @@ void Runtime::spill(Worker* w, Task* t) noexcept {
   // Go's runqputslow: move half of the full local queue plus t to the global queue under one
   // lock, so a spawning task does not take the global lock once per task.
   uint32_t n = w->runq.grab_half(w->steal_buf);
-  Task* head = nullptr;
-  Task* tail = nullptr;
-  for (uint32_t i = 0; i < n; ++i) {
-    Task* u = w->steal_buf[i];
-    u->next = nullptr;
-    if (tail != nullptr) tail->next = u; else head = u;
-    tail = u;
-  }
-  t->next = nullptr;
-  if (tail != nullptr) tail->next = t; else head = t;
-  tail = t;
   {
     std::lock_guard<std::mutex> g(mu_);
-    if (global_tail_ != nullptr) global_tail_->next = head; else global_head_ = head;
-    global_tail_ = tail;
+    for (uint32_t i = 0; i < n; ++i) gq_push(w->steal_buf[i]);
+    gq_push(t);
     global_size_.fetch_add(n + 1, std::memory_order_relaxed);
   }
   if (npidle_.load(std::memory_order_relaxed) > 0) wakep();
 }
 
 Task* Runtime::pop_global(Worker* w) noexcept {
-  Task* t = global_head_;
-  if (t == nullptr) return nullptr;
-  int64_t size = global_size_.load(std::memory_order_relaxed);
-  int64_t n = std::min<int64_t>(size / procs_ + 1, kGlobalBatch);
-  global_head_ = t->next;
-  --n;
+  if (gq_count_ == 0) return nullptr;
+  int64_t n = std::min<int64_t>(static_cast<int64_t>(gq_count_) / procs_ + 1, kGlobalBatch);
+  Task* t = gq_pop();
   int64_t taken = 1;
-  while (n-- > 0 && global_head_ != nullptr) {
-    Task* u = global_head_;
-    if (!w->runq.push(u)) break;
-    global_head_ = u->next;
+  while (--n > 0 && gq_count_ > 0) {
+    if (!w->runq.push(gq_[gq_head_])) break;
+    gq_pop();
     ++taken;
   }
-  if (global_head_ == nullptr) global_tail_ = nullptr;
   global_size_.fetch_sub(taken, std::memory_order_relaxed);
   return t;
 }
@@ -267,7 +267,7 @@ void Runtime::go_idle(Worker* w) {
   }
   {
     std::lock_guard<std::mutex> g(mu_);
-    if (shutdown_.load(std::memory_order_relaxed) || global_head_ != nullptr) return;
+    if (shutdown_.load(std::memory_order_relaxed) || gq_count_ != 0) return;
     w->idle.store(true, std::memory_order_relaxed);
     idle_.push_back(w);
     if (npidle_.fetch_add(1, std::memory_order_acq_rel) + 1 == procs_) check_deadlock_locked();
@@ -300,7 +300,7 @@ void Runtime::go_idle(Worker* w) {
 // ---- Deadlock and end of run ---------------------------------------------------------------
 
 void Runtime::check_deadlock_locked() {
-  if (!cfg_.detect_deadlock || finished_ || global_head_ != nullptr) return;
+  if (!cfg_.detect_deadlock || finished_ || gq_count_ != 0) return;
   if (timers.next_when() != TimerHeap::kNever) return;
   for (Worker* v : workers_)
     if (!v->runq.empty() || v->runnext.load(std::memory_order_acquire) != nullptr) return;

@@ -129,8 +129,14 @@ class Runtime {
   std::atomic<int64_t> global_size_{0};
   // Guarded by mu_:
   std::mutex mu_;
-  Task* global_head_ = nullptr;
-  Task* global_tail_ = nullptr;
+  // The global queue: a growable ring of task pointers (never a list threaded through the tasks:
+  // each Task lives at the top of its own stack, so walking links would touch one page per task —
+  // 43% of skynet size=100000 procs=1 went to that pointer chase in pop_global).
+  std::vector<Task*> gq_;      // capacity a power of two
+  std::size_t gq_head_ = 0;    // index of the oldest task
+  std::size_t gq_count_ = 0;
+  void gq_push(Task* t);       // requires mu_
+  Task* gq_pop() noexcept;     // requires mu_ and gq_count_ > 0
   std::vector<Worker*> idle_;
   std::exception_ptr failure_;
   bool finished_ = false;

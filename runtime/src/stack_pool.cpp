@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -18,8 +19,9 @@ namespace {
 // stack by stack made spawning dominated by mmap syscalls; 64 keeps a slab at 4 MiB of address
 // space for 64 KiB stacks.
 constexpr std::size_t kSlabStacks = 64;
-// A worker keeps at most this many free stacks before spilling half to the shared pool.
-constexpr std::size_t kLocalCacheMax = 256;
+// A worker keeps at most LocalStackCache::kMax free stacks; beyond that the older half goes to
+// the shared pool, and an empty cache takes back up to half of kMax at once.
+constexpr std::size_t kBatch = LocalStackCache::kMax / 2;
 
 std::size_t page_size() {
   static const std::size_t p = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
@@ -80,27 +82,16 @@ void StackPool::new_slab(LocalStackCache& cache) {
 }
 
 Stack* StackPool::alloc(LocalStackCache& cache) {
-  if (Stack* s = cache.free) {
-    cache.free = s->next_free;
-    --cache.nfree;
-    return s;
-  }
+  if (cache.nfree > 0) return cache.free[--cache.nfree];
   {
     std::lock_guard<std::mutex> g(mu_);
-    if (free_ != nullptr) {
-      // Take up to half a local cache's worth at once.
-      Stack* s = free_;
-      free_ = s->next_free;
-      --nfree_;
-      for (std::size_t i = 0; i < kLocalCacheMax / 2 && free_ != nullptr; ++i) {
-        Stack* t = free_;
-        free_ = t->next_free;
-        --nfree_;
-        t->next_free = cache.free;
-        cache.free = t;
-        ++cache.nfree;
-      }
-      return s;
+    if (!free_.empty()) {
+      // Take up to half a local cache's worth at once: the newest, so the hottest, last.
+      std::size_t n = std::min(kBatch, free_.size());
+      std::copy(free_.end() - static_cast<std::ptrdiff_t>(n), free_.end(), cache.free);
+      free_.resize(free_.size() - n);
+      cache.nfree = n - 1;
+      return cache.free[n - 1];
     }
   }
   if (cache.slab_next == cache.slab_end) new_slab(cache);
@@ -110,30 +101,22 @@ Stack* StackPool::alloc(LocalStackCache& cache) {
 }
 
 void StackPool::free(LocalStackCache& cache, Stack* s) noexcept {
-  s->next_free = cache.free;
-  cache.free = s;
-  if (++cache.nfree <= kLocalCacheMax) return;
-  std::lock_guard<std::mutex> g(mu_);
-  while (cache.nfree > kLocalCacheMax / 2) {
-    Stack* t = cache.free;
-    cache.free = t->next_free;
-    --cache.nfree;
-    t->next_free = free_;
-    free_ = t;
-    ++nfree_;
+  if (cache.nfree == LocalStackCache::kMax) {
+    // Full: the older half goes to the pool, the newer half moves down.
+    std::lock_guard<std::mutex> g(mu_);
+    free_.insert(free_.end(), cache.free, cache.free + kBatch);
+    std::copy(cache.free + kBatch, cache.free + LocalStackCache::kMax, cache.free);
+    cache.nfree = LocalStackCache::kMax - kBatch;
   }
+  cache.free[cache.nfree++] = s;
 }
 
 void StackPool::give_back(LocalStackCache& cache) noexcept {
   std::lock_guard<std::mutex> g(mu_);
-  while (Stack* t = cache.free) {
-    cache.free = t->next_free;
-    t->next_free = free_;
-    free_ = t;
-    ++nfree_;
-  }
+  free_.insert(free_.end(), cache.free, cache.free + cache.nfree);
+  cache.nfree = 0;
   if (cache.slab_next != cache.slab_end) rests_.emplace_back(cache.slab_next, cache.slab_end);
-  cache = LocalStackCache{};
+  cache.slab_next = cache.slab_end = nullptr;
 }
 
 void StackPool::take_slab_rest(LocalStackCache& cache) noexcept {
@@ -149,8 +132,7 @@ void StackPool::release_all() noexcept {
   for (const Slab& sl : slabs_) munmap(sl.base, sl.count * stack_size_);
   slabs_.clear();
   rests_.clear();
-  free_ = nullptr;
-  nfree_ = 0;
+  free_.clear();
   guarded_ = 0;
   allocated_ = 0;
 }

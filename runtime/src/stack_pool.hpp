@@ -11,6 +11,9 @@
 //    address, checked each time the task parks or exits; a smashed canary aborts with the same
 //    report. The budget is why 1M tasks remain possible.
 //  - alloc()/free() on a worker's own cache take no lock; a slab is mapped under the pool mutex.
+//  - Free stacks are kept as arrays of pointers, never as lists linked through the stacks: each
+//    Stack header sits on its own page, so following links would touch one cold page per stack
+//    (the pointer chase cost ~7% of skynet size=1000000 procs=1).
 // Concurrency: `LocalStackCache` is owner-worker only. `StackPool` fields are guarded by mu_.
 // release_all() runs with no worker running (end of ccb::run).
 #pragma once
@@ -31,7 +34,6 @@ struct Stack {
   char* lo = nullptr;          // lowest address (guard page or canary)
   std::size_t size = 0;        // bytes of the whole stack including the guard page
   bool guarded = false;
-  Stack* next_free = nullptr;  // pool/cache link
   Task task;                   // the task that runs on this stack
 };
 
@@ -39,7 +41,8 @@ class StackPool;
 
 // LocalStackCache: a worker's private free list and its current slab. Owner worker only.
 struct LocalStackCache {
-  Stack* free = nullptr;
+  static constexpr std::size_t kMax = 256;  // free stacks kept before half go back to the pool
+  Stack* free[kMax];                         // free[0..nfree): oldest first, newest (hottest) last
   std::size_t nfree = 0;
   char* slab_next = nullptr;   // next unused stack in the worker's current slab
   char* slab_end = nullptr;
@@ -92,8 +95,7 @@ class StackPool {
   std::size_t stack_size_ = 64 * 1024;
   // Guarded by mu_:
   std::vector<Slab> slabs_;
-  Stack* free_ = nullptr;
-  std::size_t nfree_ = 0;
+  std::vector<Stack*> free_;
   std::vector<std::pair<char*, char*>> rests_;  // unused tails of slabs from earlier runs
   std::atomic<std::size_t> guarded_{0};   // stacks given a guard page this run
   std::atomic<std::size_t> guard_budget_{0};  // set by configure(); zeroed if mprotect fails

@@ -6,7 +6,7 @@
 // Concurrency: `ctx` is written only by the switch that suspends the task and read by the switch
 // that resumes it; the park/ready protocol (task_api.hpp) orders the two. `state` is atomic
 // because the deadlock/abandon scan reads it from another thread when all workers are idle.
-// `next` is owned by whichever run queue holds the task. Other fields belong to the task itself.
+// Run queues hold task pointers only (no links inside the task). Other fields belong to the task.
 #pragma once
 
 #include <boost/context/detail/fcontext.hpp>
@@ -34,7 +34,6 @@ struct Stack;
 
 struct Task {
   bctx::fcontext_t ctx = nullptr;      // saved context while suspended
-  Task* next = nullptr;                // run queue link (global queue)
   std::atomic<TaskState> state{TaskState::Free};
   bool started = false;                // has run at least once
   bool unwinding = false;              // resumed only to be unwound at shutdown

@@ -161,7 +161,6 @@ Task* new_task(std::size_t size, std::size_t align, void** storage) {
   t->started = false;
   t->unwinding = false;
   t->wait_reason = WaitReason::None;
-  t->next = nullptr;
   t->ctx = bctx::make_fcontext(p, static_cast<std::size_t>(p - s->lo), task_entry);
   return t;
 }
