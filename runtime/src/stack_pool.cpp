@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <new>
 
 #include "check.hpp"
@@ -50,6 +51,11 @@ void StackPool::configure(std::size_t stack_size) {
   std::lock_guard<std::mutex> g(mu_);
   stack_size_ = size;
   if (guard_budget_ == 0) guard_budget_ = read_guard_budget();
+  // Hand the kept stacks out in address order again (alloc() takes from the back): after a run
+  // the free stacks are in whatever order tasks exited, and reusing them scattered cost spawn
+  // n=100000 procs=1 ~1.1 -> ~2.4 us per task over 60 runs (page-table and prefetcher locality).
+  // Sorting pointers touches no stack.
+  std::sort(free_.begin(), free_.end(), std::greater<Stack*>());
 }
 
 std::size_t StackPool::usable_bytes() const { return stack_size_ - page_size() - sizeof(Stack); }
