@@ -48,12 +48,28 @@ Runtime::Runtime(const Config& cfg) : cfg_(cfg), procs_(cfg.procs) {
     w->rt = this;
     w->id = i;
     w->rng = (static_cast<uint64_t>(rd()) << 32 | rd()) | 1;
+    w->solo = procs_ == 1;
     workers_.push_back(w);
   }
 }
 
 Runtime::~Runtime() {
   for (Worker* w : workers_) delete w;
+}
+
+int64_t Runtime::live_tasks() const noexcept {
+  int64_t n = 0;
+  for (const Worker* w : workers_) n += w->live.load(std::memory_order_acquire);
+  return n;
+}
+
+uint64_t Runtime::new_task_id(Worker* w) noexcept {
+  // Batches of 64, as Go's per-P goidcache (16): one shared atomic add per 64 spawns.
+  if (w->id_next == w->id_end) {
+    w->id_next = next_task_id.fetch_add(64, std::memory_order_relaxed);
+    w->id_end = w->id_next + 64;
+  }
+  return w->id_next++;
 }
 
 // ---- Queues -------------------------------------------------------------------------------
@@ -114,7 +130,13 @@ Task* Runtime::pop_global(Worker* w) noexcept {
 
 void Runtime::ready(Worker* w, Task* t) noexcept {
   t->state.store(TaskState::Runnable, std::memory_order_relaxed);
-  Task* old = w->runnext.exchange(t, std::memory_order_acq_rel);
+  Task* old;
+  if (w->solo) {  // no thief: a plain load and store instead of a locked exchange
+    old = w->runnext.load(std::memory_order_relaxed);
+    w->runnext.store(t, std::memory_order_relaxed);
+  } else {
+    old = w->runnext.exchange(t, std::memory_order_acq_rel);
+  }
   if (old == nullptr) return;
   // runnext was taken: there is now more runnable work than this worker can run next, so
   // another worker may help. A lone readied task waits in runnext for this worker instead of
@@ -180,10 +202,14 @@ Task* Runtime::next_local(Worker* w, bool run_timers) noexcept {
     }
     if (Task* t = w->runq.pop()) return t;
   }
-  if (w->runnext.load(std::memory_order_relaxed) != nullptr) {
-    if (Task* t = w->runnext.exchange(nullptr, std::memory_order_acq_rel)) return t;
+  if (Task* t = w->runnext.load(std::memory_order_relaxed)) {
+    if (w->solo) {
+      w->runnext.store(nullptr, std::memory_order_relaxed);
+      return t;
+    }
+    if ((t = w->runnext.exchange(nullptr, std::memory_order_acq_rel))) return t;
   }
-  if (Task* t = w->runq.pop()) return t;
+  if (Task* t = w->solo ? w->runq.pop_solo() : w->runq.pop()) return t;
   if (global_size_.load(std::memory_order_relaxed) > 0) {
     std::lock_guard<std::mutex> g(mu_);
     return pop_global(w);
@@ -304,7 +330,7 @@ void Runtime::check_deadlock_locked() {
   if (timers.next_when() != TimerHeap::kNever) return;
   for (Worker* v : workers_)
     if (!v->runq.empty() || v->runnext.load(std::memory_order_acquire) != nullptr) return;
-  if (live_tasks.load(std::memory_order_acquire) <= 0) return;
+  if (live_tasks() <= 0) return;
   failure_ = std::make_exception_ptr(Deadlock("all tasks are asleep - deadlock!\n" + dump_blocked_tasks()));
   finished_ = true;
   shutdown_.store(true, std::memory_order_release);
@@ -343,7 +369,7 @@ void Runtime::finish(std::exception_ptr e) noexcept {
 
 void Runtime::unwind_abandoned() {
   Worker* w = workers_[0];
-  if (live_tasks.load(std::memory_order_acquire) == 0) return;
+  if (live_tasks() == 0) return;
   std::vector<Task*> alive;
   stack_pool().for_each_used([&](Stack* s) {
     TaskState st = s->task.state.load(std::memory_order_acquire);
@@ -357,7 +383,7 @@ void Runtime::unwind_abandoned() {
       __tsan_destroy_fiber(t->tsan_fiber);
 #endif
       t->state.store(TaskState::Free, std::memory_order_relaxed);
-      live_tasks.fetch_sub(1, std::memory_order_relaxed);
+      task_exited(w);
       continue;
     }
     resume_for_unwind(w, t);  // returns when the task exits (or parks again inside a destructor)
