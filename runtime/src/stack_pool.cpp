@@ -58,9 +58,11 @@ void StackPool::configure(std::size_t stack_size) {
   std::sort(free_.begin(), free_.end(), std::greater<Stack*>());
 }
 
-std::size_t StackPool::usable_bytes() const { return stack_size_ - page_size() - sizeof(Stack); }
+std::size_t StackPool::usable_bytes() const {
+  return stack_size_ - page_size() - sizeof(Stack) - kCanaryLine;
+}
 
-Stack* StackPool::init_stack(char* lo) {
+Stack* StackPool::init_stack(char* lo, bool neighbour_below) {
   Stack* s = ::new (header(lo)) Stack();
   s->lo = lo;
   s->size = stack_size_;
@@ -71,7 +73,11 @@ Stack* StackPool::init_stack(char* lo) {
     guard_budget_ = 0;
     s->guarded = false;
   }
-  if (!s->guarded) *reinterpret_cast<uint64_t*>(lo) = kStackCanary;
+  if (!s->guarded) {
+    // Just below lo: the last word of the lower neighbour's canary line (see stack_pool.hpp).
+    s->canary = neighbour_below ? reinterpret_cast<uint64_t*>(lo) - 1 : reinterpret_cast<uint64_t*>(lo);
+    *s->canary = kStackCanary;
+  }
   s->task.stack = s;
   return s;
 }
@@ -83,7 +89,7 @@ void StackPool::new_slab(LocalStackCache& cache) {
   if (p == MAP_FAILED) throw std::bad_alloc();
   std::lock_guard<std::mutex> g(mu_);
   slabs_.push_back(Slab{static_cast<char*>(p), kSlabStacks});
-  cache.slab_next = static_cast<char*>(p);
+  cache.slab_next = cache.range_begin = static_cast<char*>(p);
   cache.slab_end = cache.slab_next + bytes;
 }
 
@@ -103,7 +109,9 @@ Stack* StackPool::alloc(LocalStackCache& cache) {
   if (cache.slab_next == cache.slab_end) new_slab(cache);
   char* lo = cache.slab_next;
   cache.slab_next += stack_size_;
-  return init_stack(lo);
+  // The stack below lo in this range was initialized before (ranges are handed out in order).
+  const bool neighbour_below = lo != cache.range_begin;
+  return init_stack(lo, neighbour_below);
 }
 
 void StackPool::free(LocalStackCache& cache, Stack* s) noexcept {
@@ -122,13 +130,13 @@ void StackPool::give_back(LocalStackCache& cache) noexcept {
   free_.insert(free_.end(), cache.free, cache.free + cache.nfree);
   cache.nfree = 0;
   if (cache.slab_next != cache.slab_end) rests_.emplace_back(cache.slab_next, cache.slab_end);
-  cache.slab_next = cache.slab_end = nullptr;
+  cache.slab_next = cache.slab_end = cache.range_begin = nullptr;
 }
 
 void StackPool::take_slab_rest(LocalStackCache& cache) noexcept {
   std::lock_guard<std::mutex> g(mu_);
   if (rests_.empty()) return;
-  cache.slab_next = rests_.back().first;
+  cache.slab_next = cache.range_begin = rests_.back().first;
   cache.slab_end = rests_.back().second;
   rests_.pop_back();
 }

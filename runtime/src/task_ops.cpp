@@ -20,7 +20,7 @@ struct TaskUnwind {};
 
 void check_canary(Task* t) noexcept {
   Stack* s = t->stack;
-  if (s != nullptr && !s->guarded && *reinterpret_cast<const uint64_t*>(s->lo) != kStackCanary)
+  if (s != nullptr && s->canary != nullptr && *s->canary != kStackCanary)
     report_stack_overflow(s->size);
 }
 
