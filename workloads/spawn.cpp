@@ -13,8 +13,8 @@
 // repetition would already hold the previous repetition's stacks and the difference would be ~0;
 // releasing them first would add first-touch page faults (~12 µs per page on the dev VM) to every
 // spawn. To keep stacks pooled by workloads run earlier in the same process (e.g. skynet's) from
-// being reused without RSS growth, ccbench's first call empties the runtime's stack pool first (a
-// run with another stack size unmaps the pooled slabs, runtime/src/stack_pool.cpp configure()).
+// being reused without RSS growth, ccbench's first call empties the runtime's stack pool first
+// (ccb::release_stacks).
 // Remaining caveat: a spawn point with a smaller n that runs after one with a larger n reuses the
 // larger pool and reads high (the quick and full sweeps run n in increasing order, but --shuffle
 // may reorder points); capacity=1's max_tasks_rss_bytes / max_tasks_1gib is the clean figure.
@@ -28,9 +28,9 @@
 //    (before its measured section), in a fork()ed child. Touching 1 GiB costs ~15–20 s of page
 //    faults on the dev VM, which is why the quick preset leaves it out. ccbench: batches of tasks
 //    parked on one ccb::Chan receive in a ccb::run with the point's procs until RSS grew by
-//    1 GiB. The child first empties the runtime's stack pool inherited from the parent (a run
-//    with another stack size unmaps the pooled slabs, see runtime/src/stack_pool.cpp
-//    configure()), since reusing already-resident stacks would add no RSS and inflate the count.
+//    1 GiB. The child first empties the runtime's stack pool inherited from the parent
+//    (ccb::release_stacks), since reusing already-resident stacks would add no RSS and inflate
+//    the count.
 //    The fork leaves the parent's pages copy-on-write, so this first call runs slower: with the
 //    harness's warm-up it is the warm-up.
 #include <ccb/runtime.hpp>
@@ -94,10 +94,8 @@ struct SwitchCache {
 };
 SwitchCache ccbench_switch, threads_switch;
 
-// empty_stack_pool() makes the runtime unmap its pooled task stacks: a run with another stack size
-// releases every slab (runtime/src/stack_pool.cpp configure()), and the next default-size run
-// releases that run's one slab again.
-void empty_stack_pool() { ccb::run(ccb::Config{.procs = 1, .stack_size = ccb::Config{}.stack_size / 2}, [] {}); }
+// empty_stack_pool() makes the runtime unmap its pooled task stacks (ccb::release_stacks).
+void empty_stack_pool() { ccb::release_stacks(); }
 
 // extras() adds the seeds' table to r (see the file comment).
 void extras(RunResult& r, double switch_ns, const spawn_extras::Seeds* capacity) {

@@ -4,15 +4,18 @@
 // node ("cancel node") owns a done channel and, guarded by mu:
 //  - err: None until cancelled (also mirrored in the atomic err_fast for lock-free reads);
 //  - children: cancellable descendants whose nearest cancellable ancestor is this node, held
-//    weakly (keyed by address) so that a child's destruction frees it; a child erases itself on
-//    cancel and in its destructor (Go: removeChild), so the map only holds live, uncancelled ones;
+//    weakly so that a child's destruction frees it; a child erases itself on cancel and in its
+//    destructor (Go: removeChild), so the list only holds live, uncancelled ones. The list is a
+//    vector with swap-removal, each child knowing its slot (`slot`, guarded by the parent's mu):
+//    a hash map of 10000 children made cancel() walk and free 10000 heap nodes (context n=10000
+//    procs=1: ~10% of the time in malloc/free and map iteration);
 //  - timer: the deadline timer, stopped when the node is cancelled.
 // A child holds its parent strongly. cancel() walks the subtree with an explicit work list, taking
 // one node lock at a time, and closes done / stops timers outside the lock.
 #include "ccb/context.hpp"
 
 #include <atomic>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ccb/detail/task_api.hpp"
@@ -33,7 +36,8 @@ struct CtxNode {
   // Guarded by mu:
   SpinLock mu;
   ContextError err = ContextError::None;
-  std::unordered_map<CtxNode*, std::weak_ptr<CtxNode>> children;
+  std::vector<std::pair<CtxNode*, std::weak_ptr<CtxNode>>> children;
+  std::size_t slot = 0;  // index in cancel_parent->children; guarded by cancel_parent->mu
   Timer timer;
   std::atomic<ContextError> err_fast{ContextError::None};
 
@@ -47,7 +51,15 @@ void unlink(CtxNode* child) {
   CtxNode* p = child->cancel_parent;
   if (p == nullptr) return;
   p->mu.lock();
-  p->children.erase(child);
+  auto& v = p->children;
+  // After p was cancelled its list is gone (moved out); the slot then no longer names child.
+  if (child->slot < v.size() && v[child->slot].first == child) {
+    if (child->slot + 1 != v.size()) {
+      v[child->slot] = std::move(v.back());
+      v[child->slot].first->slot = child->slot;  // alive: it unlinks itself under p->mu first
+    }
+    v.pop_back();
+  }
   p->mu.unlock();
 }
 
@@ -86,7 +98,10 @@ void link(const std::shared_ptr<CtxNode>& n) {
   if (p == nullptr) return;
   p->mu.lock();
   ContextError perr = p->err;
-  if (perr == ContextError::None) p->children.emplace(n.get(), n);
+  if (perr == ContextError::None) {
+    n->slot = p->children.size();
+    p->children.emplace_back(n.get(), n);
+  }
   p->mu.unlock();
   if (perr != ContextError::None) cancel(n, perr);
 }

@@ -49,7 +49,7 @@ std::string dump_tasks() {
 
 uint64_t live_tasks() {
   if (detail::Runtime* rt = detail::current_runtime()) {
-    int64_t n = rt->live_tasks.load(std::memory_order_acquire);
+    int64_t n = rt->live_tasks();
     return n > 0 ? static_cast<uint64_t>(n) : 0;
   }
   return detail::census().live();

@@ -37,11 +37,26 @@ class RunQueue {
       uint32_t tl = tail_.load(std::memory_order_relaxed);
       if (h == tl) return nullptr;
       Task* t = slots_[h % kSize].load(std::memory_order_relaxed);
-      if (head_.compare_exchange_weak(h, h + 1, std::memory_order_acq_rel, std::memory_order_acquire))
+      if (head_.compare_exchange_weak(h, h + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
+        // Start fetching the next task's header (it sits on its own, usually cold, stack page):
+        // the switch to it reads its saved context. A prefetch is not an access, so a thief
+        // taking that task meanwhile is harmless. Measured with skynet size=100000 procs=1.
+        if (tl - h > 1) __builtin_prefetch(slots_[(h + 1) % kSize].load(std::memory_order_relaxed), 0, 3);
         return t;
+      }
     }
   }
 
+  // pop_solo() is pop() for a runtime with one worker, where no thief exists: no locked CAS.
+  Task* pop_solo() noexcept {
+    uint32_t h = head_.load(std::memory_order_relaxed);
+    uint32_t tl = tail_.load(std::memory_order_relaxed);
+    if (h == tl) return nullptr;
+    Task* t = slots_[h % kSize].load(std::memory_order_relaxed);
+    head_.store(h + 1, std::memory_order_relaxed);
+    if (tl - h > 1) __builtin_prefetch(slots_[(h + 1) % kSize].load(std::memory_order_relaxed), 0, 3);
+    return t;
+  }
   // grab_half() moves up to half of this queue's tasks into out[] (capacity kSize/2) and returns
   // how many. Any thread.
   uint32_t grab_half(Task** out) noexcept {

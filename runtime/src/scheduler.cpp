@@ -49,6 +49,7 @@ Runtime::Runtime(const Config& cfg) : cfg_(cfg), procs_(cfg.procs) {
     w->rt = this;
     w->id = i;
     w->rng = (static_cast<uint64_t>(rd()) << 32 | rd()) | 1;
+    w->solo = procs_ == 1;
     workers_.push_back(w);
   }
 }
@@ -57,14 +58,45 @@ Runtime::~Runtime() {
   for (Worker* w : workers_) delete w;
 }
 
+int64_t Runtime::live_tasks() const noexcept {
+  int64_t n = 0;
+  for (const Worker* w : workers_) n += w->live.load(std::memory_order_acquire);
+  return n;
+}
+
+uint64_t Runtime::new_task_id(Worker* w) noexcept {
+  // Batches of 64, as Go's per-P goidcache (16): one shared atomic add per 64 spawns.
+  if (w->id_next == w->id_end) {
+    w->id_next = next_task_id.fetch_add(64, std::memory_order_relaxed);
+    w->id_end = w->id_next + 64;
+  }
+  return w->id_next++;
+}
+
 // ---- Queues -------------------------------------------------------------------------------
+
+void Runtime::gq_push(Task* t) {
+  if (gq_count_ == gq_.size()) {
+    std::vector<Task*> bigger(gq_.empty() ? 1024 : 2 * gq_.size());
+    for (std::size_t i = 0; i < gq_count_; ++i) bigger[i] = gq_[(gq_head_ + i) & (gq_.size() - 1)];
+    gq_.swap(bigger);
+    gq_head_ = 0;
+  }
+  gq_[(gq_head_ + gq_count_) & (gq_.size() - 1)] = t;
+  ++gq_count_;
+}
+
+Task* Runtime::gq_pop() noexcept {
+  Task* t = gq_[gq_head_];
+  gq_head_ = (gq_head_ + 1) & (gq_.size() - 1);
+  --gq_count_;
+  return t;
+}
 
 void Runtime::push_global(Task* t) noexcept {
   {
     std::lock_guard<std::mutex> g(mu_);
-    t->next = nullptr;
-    if (global_tail_ != nullptr) global_tail_->next = t; else global_head_ = t;
-    global_tail_ = t;
+    gq_push(t);
     global_size_.fetch_add(1, std::memory_order_relaxed);
   }
   if (npidle_.load(std::memory_order_relaxed) > 0) wakep();
@@ -74,48 +106,38 @@ void Runtime::spill(Worker* w, Task* t) noexcept {
   // Go's runqputslow: move half of the full local queue plus t to the global queue under one
   // lock, so a spawning task does not take the global lock once per task.
   uint32_t n = w->runq.grab_half(w->steal_buf);
-  Task* head = nullptr;
-  Task* tail = nullptr;
-  for (uint32_t i = 0; i < n; ++i) {
-    Task* u = w->steal_buf[i];
-    u->next = nullptr;
-    if (tail != nullptr) tail->next = u; else head = u;
-    tail = u;
-  }
-  t->next = nullptr;
-  if (tail != nullptr) tail->next = t; else head = t;
-  tail = t;
   {
     std::lock_guard<std::mutex> g(mu_);
-    if (global_tail_ != nullptr) global_tail_->next = head; else global_head_ = head;
-    global_tail_ = tail;
+    for (uint32_t i = 0; i < n; ++i) gq_push(w->steal_buf[i]);
+    gq_push(t);
     global_size_.fetch_add(n + 1, std::memory_order_relaxed);
   }
   if (npidle_.load(std::memory_order_relaxed) > 0) wakep();
 }
 
 Task* Runtime::pop_global(Worker* w) noexcept {
-  Task* t = global_head_;
-  if (t == nullptr) return nullptr;
-  int64_t size = global_size_.load(std::memory_order_relaxed);
-  int64_t n = std::min<int64_t>(size / procs_ + 1, kGlobalBatch);
-  global_head_ = t->next;
-  --n;
+  if (gq_count_ == 0) return nullptr;
+  int64_t n = std::min<int64_t>(static_cast<int64_t>(gq_count_) / procs_ + 1, kGlobalBatch);
+  Task* t = gq_pop();
   int64_t taken = 1;
-  while (n-- > 0 && global_head_ != nullptr) {
-    Task* u = global_head_;
-    if (!w->runq.push(u)) break;
-    global_head_ = u->next;
+  while (--n > 0 && gq_count_ > 0) {
+    if (!w->runq.push(gq_[gq_head_])) break;
+    gq_pop();
     ++taken;
   }
-  if (global_head_ == nullptr) global_tail_ = nullptr;
   global_size_.fetch_sub(taken, std::memory_order_relaxed);
   return t;
 }
 
 void Runtime::ready(Worker* w, Task* t) noexcept {
   t->state.store(TaskState::Runnable, std::memory_order_relaxed);
-  Task* old = w->runnext.exchange(t, std::memory_order_acq_rel);
+  Task* old;
+  if (w->solo) {  // no thief: a plain load and store instead of a locked exchange
+    old = w->runnext.load(std::memory_order_relaxed);
+    w->runnext.store(t, std::memory_order_relaxed);
+  } else {
+    old = w->runnext.exchange(t, std::memory_order_acq_rel);
+  }
   if (old == nullptr) return;
   // runnext was taken: there is now more runnable work than this worker can run next, so
   // another worker may help. A lone readied task waits in runnext for this worker instead of
@@ -182,10 +204,14 @@ Task* Runtime::next_local(Worker* w, bool run_timers) noexcept {
     }
     if (Task* t = w->runq.pop()) return t;
   }
-  if (w->runnext.load(std::memory_order_relaxed) != nullptr) {
-    if (Task* t = w->runnext.exchange(nullptr, std::memory_order_acq_rel)) return t;
+  if (Task* t = w->runnext.load(std::memory_order_relaxed)) {
+    if (w->solo) {
+      w->runnext.store(nullptr, std::memory_order_relaxed);
+      return t;
+    }
+    if ((t = w->runnext.exchange(nullptr, std::memory_order_acq_rel))) return t;
   }
-  if (Task* t = w->runq.pop()) return t;
+  if (Task* t = w->solo ? w->runq.pop_solo() : w->runq.pop()) return t;
   if (global_size_.load(std::memory_order_relaxed) > 0) {
     std::lock_guard<std::mutex> g(mu_);
     return pop_global(w);
@@ -269,7 +295,7 @@ void Runtime::go_idle(Worker* w) {
   }
   {
     std::lock_guard<std::mutex> g(mu_);
-    if (shutdown_.load(std::memory_order_relaxed) || global_head_ != nullptr) return;
+    if (shutdown_.load(std::memory_order_relaxed) || gq_count_ != 0) return;
     w->idle.store(true, std::memory_order_relaxed);
     idle_.push_back(w);
     if (npidle_.fetch_add(1, std::memory_order_acq_rel) + 1 == procs_) check_deadlock_locked();
@@ -302,11 +328,11 @@ void Runtime::go_idle(Worker* w) {
 // ---- Deadlock and end of run ---------------------------------------------------------------
 
 void Runtime::check_deadlock_locked() {
-  if (!cfg_.detect_deadlock || finished_ || global_head_ != nullptr) return;
+  if (!cfg_.detect_deadlock || finished_ || gq_count_ != 0) return;
   if (timers.next_when() != TimerHeap::kNever) return;
   for (Worker* v : workers_)
     if (!v->runq.empty() || v->runnext.load(std::memory_order_acquire) != nullptr) return;
-  if (live_tasks.load(std::memory_order_acquire) <= 0) return;
+  if (live_tasks() <= 0) return;
   failure_ = std::make_exception_ptr(Deadlock("all tasks are asleep - deadlock!\n" + dump_blocked_tasks()));
   finished_ = true;
   shutdown_.store(true, std::memory_order_release);
@@ -345,7 +371,7 @@ void Runtime::finish(std::exception_ptr e) noexcept {
 
 void Runtime::unwind_abandoned() {
   Worker* w = workers_[0];
-  if (live_tasks.load(std::memory_order_acquire) == 0) return;
+  if (live_tasks() == 0) return;
   std::vector<Task*> alive;
   stack_pool().for_each_used([&](Stack* s) {
     TaskState st = s->task.state.load(std::memory_order_acquire);
@@ -359,7 +385,7 @@ void Runtime::unwind_abandoned() {
       __tsan_destroy_fiber(t->tsan_fiber);
 #endif
       t->state.store(TaskState::Free, std::memory_order_relaxed);
-      live_tasks.fetch_sub(1, std::memory_order_relaxed);
+      task_exited(w);
       continue;
     }
     resume_for_unwind(w, t);  // returns when the task exits (or parks again inside a destructor)
@@ -460,6 +486,12 @@ void set_default_worker_start(std::function<void(int worker_index)> hook) {
 std::function<void(int worker_index)> default_worker_start() {
   std::lock_guard<std::mutex> g(g_worker_start_mu);
   return g_worker_start;
+}
+
+void release_stacks() {
+  if (detail::g_running.load() != nullptr)
+    throw Panic("ccb::release_stacks: a run is in progress (call it between runs)");
+  detail::stack_pool().release_all();
 }
 
 Stats stats() {

@@ -1,7 +1,11 @@
 // runtime/src/select.cpp — the select core (Go 1.19 runtime/select.go: selectgo), over
 // type-erased cases (ccb/select.hpp). Structured in Go's passes:
 //   pass 0: a random poll order and a lock order by channel address (duplicates locked once);
-//   pass 1: look for a case that can proceed now (poll order), else default;
+//   fast path (not in Go): try each case in poll order holding only its own channel's lock; the
+//     first that proceeds is chosen (the same choice pass 1 would make). Measured with select
+//     channels=4 cap=64 procs=1: locking all four channels per message was ~26% of the time;
+//   pass 1: with all locks held, look for a case that can proceed now (poll order), else default
+//     (so "none ready" and the default case are decided on one atomic snapshot, as in Go);
 //   pass 2: enqueue a waiter on every channel and park (locks released after the switch);
 //   pass 3: after wake-up, withdraw the waiters that did not fire.
 #include <algorithm>
@@ -34,27 +38,34 @@ int select_core(SelectCaseDesc* cases, int n, bool has_default) {
   constexpr int kInline = 16;
   int poll_inline[kInline];
   SpinLock* locks_inline[kInline];
-  Waiter waiters_inline[kInline];
+  // Waiters are constructed only when the select blocks (pass 2): zeroing 16 of them on every
+  // call was ~10% of select channels=4 cap=64 procs=1.
+  alignas(Waiter) unsigned char waiters_raw[kInline * sizeof(Waiter)];
   std::unique_ptr<int[]> poll_heap;
   std::unique_ptr<SpinLock*[]> locks_heap;
-  std::unique_ptr<Waiter[]> waiters_heap;
+  std::unique_ptr<unsigned char[]> waiters_heap;
   int* poll = poll_inline;
   SpinLock** locks = locks_inline;
-  Waiter* waiters = waiters_inline;
+  unsigned char* waiters_mem = waiters_raw;
   if (n > kInline) {
     poll_heap.reset(new int[static_cast<std::size_t>(n)]);
     locks_heap.reset(new SpinLock*[static_cast<std::size_t>(n)]);
-    waiters_heap.reset(new Waiter[static_cast<std::size_t>(n)]);
+    // operator new[] aligns to __STDCPP_DEFAULT_NEW_ALIGNMENT__ >= alignof(Waiter).
+    static_assert(alignof(Waiter) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+    waiters_heap.reset(new unsigned char[static_cast<std::size_t>(n) * sizeof(Waiter)]);
     poll = poll_heap.get();
     locks = locks_heap.get();
-    waiters = waiters_heap.get();
+    waiters_mem = waiters_heap.get();
   }
+  Waiter* waiters = reinterpret_cast<Waiter*>(waiters_mem);
 
-  // Pass 0: poll order (Fisher–Yates over non-nil cases) and lock order.
+  // Pass 0: poll order (Fisher–Yates over non-nil cases) from one draw of the worker's generator.
+  uint64_t rnd = (static_cast<uint64_t>(fast_rand()) << 1) | 1;
   int np = 0;
   for (int i = 0; i < n; ++i) {
     if (cases[i].state == nullptr) continue;
-    int j = static_cast<int>(fast_rand() % static_cast<uint32_t>(np + 1));
+    rnd ^= rnd << 13; rnd ^= rnd >> 7; rnd ^= rnd << 17;
+    int j = static_cast<int>((rnd >> 32) % static_cast<uint32_t>(np + 1));
     poll[np] = poll[j];
     poll[j] = i;
     ++np;
@@ -64,9 +75,24 @@ int select_core(SelectCaseDesc* cases, int n, bool has_default) {
     park(nullptr, nullptr, WaitReason::SelectNoCases, nullptr);  // forever
     return -1;
   }
+
+  // Fast path: one channel lock at a time.
+  for (int k = 0; k < np; ++k) {
+    SelectCaseDesc& c = cases[poll[k]];
+    Task* wake = nullptr;
+    c.lock->lock();
+    int r = c.try_op(c.state, c.elem, &wake);
+    c.lock->unlock();
+    if (r == 0) continue;
+    if (r == 2) throw SendOnClosedChannel();
+    if (wake != nullptr) ready(wake);
+    return poll[k];
+  }
+
   int nl = 0;
   for (int k = 0; k < np; ++k) locks[nl++] = cases[poll[k]].lock;
-  std::sort(locks, locks + nl);
+  for (int i = 1; i < nl; ++i)  // insertion sort: n is small
+    for (int j = i; j > 0 && locks[j] < locks[j - 1]; --j) std::swap(locks[j], locks[j - 1]);
   nl = static_cast<int>(std::unique(locks, locks + nl) - locks);
   for (int i = 0; i < nl; ++i) locks[i]->lock();
 
@@ -95,7 +121,7 @@ int select_core(SelectCaseDesc* cases, int n, bool has_default) {
   SelectState st;
   for (int k = 0; k < np; ++k) {
     int i = poll[k];
-    Waiter& w = waiters[i];
+    Waiter& w = *::new (&waiters[i]) Waiter();
     w.task = self;
     w.elem = cases[i].elem;
     w.sel = &st;

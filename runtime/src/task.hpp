@@ -6,9 +6,9 @@
 // Concurrency: `ctx` is written only by the switch that suspends the task and read by the switch
 // that resumes it; the park/ready protocol (task_api.hpp) orders the two. `state` is atomic
 // because the deadlock/abandon scan reads it from another thread when all workers are idle.
-// `next` is owned by whichever run queue holds the task. `id`, `wait_reason` and `wait_obj` are
-// relaxed atomics so ccb::debug::dump_tasks() can read them from any thread while the run goes
-// on. Other fields belong to the task itself.
+// Run queues hold task pointers only (no links inside the task). `id`, `wait_reason` and
+// `wait_obj` are relaxed atomics so ccb::debug::dump_tasks() can read them from any thread while
+// the run goes on. Other fields belong to the task itself.
 #pragma once
 
 #include <boost/context/detail/fcontext.hpp>
@@ -49,7 +49,6 @@ class RelaxedAtomic {
 
 struct Task {
   bctx::fcontext_t ctx = nullptr;      // saved context while suspended
-  Task* next = nullptr;                // run queue link (global queue)
   std::atomic<TaskState> state{TaskState::Free};
   bool started = false;                // has run at least once
   bool unwinding = false;              // resumed only to be unwound at shutdown

@@ -20,7 +20,7 @@ struct TaskUnwind {};
 
 void check_canary(Task* t) noexcept {
   Stack* s = t->stack;
-  if (s != nullptr && !s->guarded && *reinterpret_cast<const uint64_t*>(s->lo) != kStackCanary)
+  if (s != nullptr && s->canary != nullptr && *s->canary != kStackCanary)
     report_stack_overflow(s->size);
 }
 
@@ -45,7 +45,7 @@ void after_exit(Worker* w, Task* from) noexcept {
   from->tsan_fiber = nullptr;
 #endif
   from->state.store(TaskState::Free, std::memory_order_release);
-  w->rt->live_tasks.fetch_sub(1, std::memory_order_relaxed);
+  Runtime::task_exited(w);
   stack_pool().free(w->stacks, from->stack);
 }
 
@@ -161,7 +161,6 @@ Task* new_task(std::size_t size, std::size_t align, void** storage) {
   t->started = false;
   t->unwinding = false;
   t->wait_reason = WaitReason::None;
-  t->next = nullptr;
   t->ctx = bctx::make_fcontext(p, static_cast<std::size_t>(p - s->lo), task_entry);
   return t;
 }
@@ -171,12 +170,12 @@ void spawn(Task* t, void (*invoke)(void*), void (*destroy)(void*) noexcept, void
   t->invoke = invoke;
   t->destroy = destroy;
   t->obj = obj;
-  t->id = w->rt->next_task_id.fetch_add(1, std::memory_order_relaxed);
+  t->id = w->rt->new_task_id(w);
 #if defined(CCB_TSAN)
   t->tsan_fiber = __tsan_create_fiber(0);
 #endif
   ++w->spawned;
-  w->rt->live_tasks.fetch_add(1, std::memory_order_relaxed);
+  Runtime::task_spawned(w);
   w->rt->ready(w, t);
 }
 

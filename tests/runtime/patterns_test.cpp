@@ -92,8 +92,10 @@ TEST_P(PatternsTest, ErrGroupFirstErrorCancelsTheGroup) {
       ccb::sleep_for(5ms);
       return ccb::Error("boom");
     });
-    g.go([] {
-      ccb::sleep_for(10ms);
+    g.go([ctx] {
+      // A second error, surely after the first (a 5 ms vs 10 ms race of two sleeps is decided
+      // by a loaded machine's scheduling, not by ErrGroup).
+      ctx.done().recv();
       return ccb::Error("late");
     });
     for (int i = 0; i < 3; ++i)

@@ -71,6 +71,13 @@ void yield();
 // num_procs() returns the number of workers of the current run (0 outside run()).
 int num_procs();
 
+// release_stacks() unmaps every task stack the runtime keeps pooled between runs (stacks are kept
+// so that the next run maps and first-touches nothing; each guarded stack also holds two of the
+// process's vm.max_map_count mappings). Call it between runs to give that memory and those
+// mappings back, e.g. before starting many OS threads or measuring memory per task.
+// Throws Panic while a run is in progress.
+void release_stacks();
+
 // ---------------------------------------------------------------------------------------------
 // Template definitions.
 

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# tests/scripts/impl_ratio_test.sh SOURCE_DIR — checks scripts/impl_ratio.py (the perf CI gate)
+# and scripts/perf_doc.py on synthetic results whose ratios are known: the geomean, the exit codes
+# (0 within --max, 1 above, 2 bad input) and the targets section of the generated document.
+set -uo pipefail
+src=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() {  # check DESCRIPTION EXPECTED_RC ACTUAL_RC
+  if [ "$2" != "$3" ]; then echo "FAIL: $1: exit $3, expected $2"; fail=1; else echo "ok: $1"; fi
+}
+entry() {  # entry NAME IMPL MEDIAN STATUS
+  printf '{"name":"%s/impl:%s","impl":"%s","workload":"%s","median_ns":%s,"status":"%s","extra":{}}' \
+    "$1" "$2" "$2" "${1%%/*}" "$3" "$4"
+}
+# Ratios 0.5 and 2.0 -> geomean exactly 1.0; a failed go entry and a lone threads entry are ignored.
+cat >"$tmp/r.json" <<JSON
+{"context":{"date":"d"},"benchmarks":[
+$(entry a/n=1/procs:1 ccbench 50 ok), $(entry a/n=1/procs:1 go 100 ok),
+$(entry b/n=1/procs:1 ccbench 200 ok), $(entry b/n=1/procs:1 go 100 ok),
+$(entry c/n=1/procs:1 ccbench 10 ok), $(entry c/n=1/procs:1 go 1 failed),
+$(entry d/n=1/procs:1 threads 10 ok)]}
+JSON
+py=/usr/bin/python3
+out=$($py "$src/scripts/impl_ratio.py" "$tmp/r.json" --max 1.0); rc=$?
+check "geomean 1.0 is within --max 1.0" 0 $rc
+echo "$out" | grep -q "over 2 points: geomean 1.000x" || { echo "FAIL: geomean line: $out"; fail=1; }
+echo "$out" | grep -q "slower than go: 1" || { echo "FAIL: slower count: $out"; fail=1; }
+$py "$src/scripts/impl_ratio.py" "$tmp/r.json" --max 0.99 >/dev/null 2>&1; check "geomean 1.0 above --max 0.99" 1 $?
+$py "$src/scripts/impl_ratio.py" "$tmp/r.json" --against threads >/dev/null 2>&1; check "no ccbench/threads pair" 2 $?
+$py "$src/scripts/impl_ratio.py" "$tmp/missing.json" >/dev/null 2>&1; check "missing file" 2 $?
+echo '{"benchmarks": [' >"$tmp/trunc.json"
+$py "$src/scripts/impl_ratio.py" "$tmp/trunc.json" >/dev/null 2>&1; check "truncated JSON" 2 $?
+$py "$src/scripts/impl_ratio.py" "$tmp/r.json" --max -1 >/dev/null 2>&1; check "negative --max" 2 $?
+# perf_doc: the targets section reflects the synthetic ratios.
+echo "| table |" >"$tmp/t.md"; echo "## a" >"$tmp/n.md"
+doc=$($py "$src/scripts/perf_doc.py" "$tmp/r.json" "$tmp/t.md" "$tmp/n.md"); rc=$?
+check "perf_doc renders" 0 $rc
+echo "$doc" | grep -q "every point ccbench <= Go: NOT met (1 of 2 points)" || { echo "FAIL: perf_doc targets: $doc"; fail=1; }
+echo "$doc" | grep -q "geometric mean ccbench/go <= 0.6: NOT met (1.000x)" || { echo "FAIL: perf_doc geomean"; fail=1; }
+$py "$src/scripts/perf_doc.py" "$tmp/trunc.json" "$tmp/t.md" "$tmp/n.md" >/dev/null 2>&1; check "perf_doc bad input" 2 $?
+exit $fail
