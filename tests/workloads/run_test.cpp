@@ -117,5 +117,19 @@ TEST(RunCcbench, SkynetRejectsASizeThatIsNotAPowerOfTen) {
   EXPECT_THROW(find_workload("skynet")->impls.at("ccbench")(one("size", "20"), 1), WorkloadFailed);
 }
 
+// A spawn point that runs after a larger one must not report the larger pool's stacks as free
+// memory: each (n, procs) point measures its RSS per task once, from an empty stack pool.
+TEST(Spawn, RssPerTaskDoesNotDependOnTheLargerPointBefore) {
+  const auto& spawn = find_workload("spawn")->impls.at("ccbench");
+  spawn(Params({{"n", "20000"}, {"capacity", "0"}}), 1);
+  RunResult first = spawn(Params({{"n", "2000"}, {"capacity", "0"}}), 1);  // measures
+  RunResult again = spawn(Params({{"n", "2000"}, {"capacity", "0"}}), 1);  // reuses the figure
+  ASSERT_TRUE(first.extra.count("rss_per_task_bytes"));
+  const double bytes = first.extra.at("rss_per_task_bytes");
+  EXPECT_GT(bytes, 1024.0);       // a parked task holds at least part of a stack page
+  EXPECT_LT(bytes, 4.0 * 4096.0);  // not the whole earlier pool (that read ~21 KB at n=10000)
+  EXPECT_EQ(again.extra.at("rss_per_task_bytes"), bytes);
+}
+
 }  // namespace
 }  // namespace ccb::workloads
