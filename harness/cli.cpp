@@ -66,9 +66,10 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
   single(run, "--impl", o.impl, "Implementations: ccbench, go, threads, or all (default ccbench)")
       ->type_name("LIST");
   single(run, "--repetitions", o.repetitions, "Measured repetitions per point, 1..1000 "
-                                              "(default: quick 5, full 10)")->type_name("N");
-  single(run, "--min-time", o.min_time, "Note points whose repetitions are shorter than this "
-                                        "(default: quick 0.05, full 0.5)")->type_name("SECONDS");
+                                              "(default 10)")->type_name("N");
+  single(run, "--min-time", o.min_time, "Least measured time of one repetition: a shorter "
+                                        "workload run is repeated within it, R times, R fixed by the first "
+                                        "repetition and recorded (default: quick 0.05, full 0.5; 0: one run)")->type_name("SECONDS");
   single(run, "--warmup", o.warmup, "Unreported warm-up repetitions per point, 0..100 (default 1)")
       ->type_name("N");
   single(run, "--out", o.out, "Write the results JSON (reports/SCHEMA.md) to FILE")

@@ -54,7 +54,8 @@ struct Entry {
   std::string error;
   bool checked = false;
 
-  uint64_t iterations = 0;         // ops in one repetition
+  uint64_t iterations = 0;         // ops in one repetition (all its runs)
+  int runs_per_repetition = 0;     // workload runs per repetition (runner.hpp); 0 when none ran
   std::vector<double> samples_ns;  // ns per op of each measured repetition, in run order
   std::optional<Summary> stats;    // of samples_ns
   std::optional<double> cpu_ns_per_op;
@@ -65,7 +66,7 @@ struct Entry {
   std::optional<LatencySummary> latency;  // latency-shaped workloads only
   std::map<std::string, std::optional<double>> extra;  // median over repetitions
   std::vector<std::string> notes;
-  bool below_min_time = false;  // its shortest repetition was under --min-time (also in notes)
+  bool below_min_time = false;  // a repetition stayed under --min-time (runner.hpp says when; also in notes)
 
   // ops_per_sec() returns 1e9 / median ns per op, when there is a positive median.
   std::optional<double> ops_per_sec() const;

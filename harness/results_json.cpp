@@ -60,6 +60,7 @@ ojson context_json(const RunInfo& info) {
   c["preset"] = info.preset ? ojson(*info.preset) : ojson(nullptr);
   c["repetitions"] = info.repetitions;
   c["warmup"] = info.warmup;
+  c["min_time_s"] = info.min_time_s;
   ojson pin;
   pin["requested"] = info.pin.requested;
   pin["effective"] = info.pin.effective;
@@ -121,6 +122,7 @@ ojson entry_json(const Entry& e) {
   j["run_type"] = "iteration";
   j["iterations"] = e.iterations;
   j["repetitions"] = samples.size();
+  if (ok && e.runs_per_repetition > 0) j["runs_per_repetition"] = e.runs_per_repetition;
   j["real_time"] = number(stat(&Summary::median), "real_time", notes, ok);
   j["cpu_time"] = number(e.cpu_ns_per_op, "cpu_time", notes, ok);
   j["time_unit"] = "ns";

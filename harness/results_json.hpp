@@ -46,6 +46,7 @@ struct RunInfo {
   std::optional<std::string> go_version;  // when the Go implementation ran
   std::optional<std::string> preset;      // "quick" / "full"
   int repetitions = 0;
+  double min_time_s = 0;  // --min-time: the least measured time of one repetition (runner.hpp)
   int warmup = 0;
   std::vector<EnvWarning> warnings;       // context.warnings (messages) and environment_warnings
   PinInfo pin;

@@ -71,7 +71,7 @@ Resolved resolve(const RunOptions& o) {
   const bool full = r.preset == Preset::Full;
   RunSettings& s = r.settings;
   s.repetitions = o.repetitions ? static_cast<int>(parse_int_in_range(*o.repetitions, "--repetitions", 1, 1000))
-                                : (full ? 10 : 5);
+                                : 10;
   s.warmup = o.warmup ? static_cast<int>(parse_int_in_range(*o.warmup, "--warmup", 0, 100)) : 1;
   s.min_time_s = o.min_time ? parse_seconds(*o.min_time, "--min-time", 3600) : (full ? 0.5 : 0.05);
   r.requested_impls = parse_impls(o.impl.value_or("ccbench"));
@@ -217,6 +217,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   info.build = build_info();
   info.preset = preset_name(r.preset);
   info.repetitions = r.settings.repetitions;
+  info.min_time_s = r.settings.min_time_s;
   info.warmup = r.settings.warmup;
   info.warnings = environment_warnings(info.machine, info.build, max_procs(points), r.settings.repetitions,
                                        kGateMinSamples);

@@ -24,6 +24,7 @@ struct Slot {
   bool active = false;  // started and not failed
   Entry entry;
   std::vector<RepRecord> reps;  // successful repetitions, in run order
+  int runs_per_rep = 0;         // workload runs per repetition; 0 until the first repetition sized it
 };
 
 std::string fmt_seconds(double s) {
@@ -106,6 +107,7 @@ void summarise(Slot& s, const PointUsage& usage, const RunSettings& settings) {
     ops_vary |= r.ops != s.reps.front().ops;
     for (const auto& [k, v] : r.extra) extra[k].push_back(v);
   }
+  e.runs_per_repetition = s.runs_per_rep;
   e.stats = summarize(e.samples_ns);
   e.outliers = tukey_outliers(e.samples_ns);
   summarise_latency(s, e);
@@ -124,10 +126,12 @@ void summarise(Slot& s, const PointUsage& usage, const RunSettings& settings) {
     if (!e.extra[k]) e.notes.push_back("extra." + k + " is null: the workload reported no finite value");
   }
   if (ops_vary) e.notes.push_back("ops per repetition varied; iterations is the first repetition's");
-  e.below_min_time = shortest < settings.min_time_s * 1e9;
+  const double min_ns = settings.min_time_s * 1e9;
+  e.below_min_time = shortest < min_ns && (s.runs_per_rep >= kMaxRunsPerRep || shortest < 0.5 * min_ns);
   if (e.below_min_time)
     e.notes.push_back("shortest repetition took " + fmt_seconds(shortest * 1e-9) + ", under --min-time " +
-                      fmt_seconds(settings.min_time_s) + ": timings may be noisy; raise the size with --set");
+                      fmt_seconds(settings.min_time_s) + " even with " + std::to_string(s.runs_per_rep) +
+                      " runs per repetition: timings may be noisy; raise the size with --set");
 }
 
 }  // namespace
@@ -187,10 +191,41 @@ void start_slots(const Point& p, std::vector<Slot>& slots, const RunSettings& se
   }
 }
 
+// add_run() adds run `r` to repetition `acc`: ops, times and context switches add up, latency
+// histograms merge, and `extra` keeps the values of the repetition's first run.
+void add_run(RepRecord& acc, RepRecord&& r) {
+  acc.ops += r.ops;
+  acc.elapsed_ns += r.elapsed_ns;
+  acc.cpu_ns += r.cpu_ns;
+  acc.ctx_voluntary += r.ctx_voluntary;
+  acc.ctx_involuntary += r.ctx_involuntary;
+  if (acc.latency && r.latency) acc.latency->merge(*r.latency);
+}
+
+// run_repetition() runs one repetition of `s` (engine key `key`): s.runs_per_rep runs of the
+// workload, or — the slot's first repetition — as many runs as it takes for their measured time
+// to reach min_time_s (at most kMaxRunsPerRep), a count then fixed for its later repetitions.
+// A failed or not-applicable run ends the repetition and is returned as it is.
+RepRecord run_repetition(GbenchEngine& engine, Slot& s, const std::string& key, const RunSettings& settings) {
+  const bool sizing = s.runs_per_rep == 0;
+  const double target_ns = settings.min_time_s * 1e9;
+  RepRecord acc;
+  int runs = 0;
+  for (;;) {
+    RepRecord r = engine.run_rep(key);
+    if (r.status != RepRecord::Status::Ok) return r;
+    if (runs++ == 0) acc = std::move(r);
+    else add_run(acc, std::move(r));
+    if (sizing ? acc.elapsed_ns >= target_ns || runs >= kMaxRunsPerRep : runs >= s.runs_per_rep) break;
+  }
+  if (sizing) s.runs_per_rep = runs;
+  return acc;
+}
+
 // run_one() runs the next repetition of `s` (whose engine key is `key`).
 void run_one(GbenchEngine& engine, const Point& p, Slot& s, const std::string& key, const RunSettings& settings,
              RunObserver& observer) {
-  RepRecord r = engine.run_rep(key);
+  RepRecord r = run_repetition(engine, s, key, settings);
   const int rep = static_cast<int>(s.reps.size());
   const std::string when =
       "at repetition " + std::to_string(rep + 1) + " of " + std::to_string(settings.repetitions);

@@ -22,7 +22,15 @@
 //  - samples_ns is in run order; outliers (Tukey, stats.hpp) are counted, never removed;
 //  - latency: the histograms of a point's measured repetitions are merged (LatencyHistogram::merge)
 //    into Entry::latency; a point where only some repetitions reported one gets a note;
-//  - a repetition shorter than RunSettings::min_time_s adds a note to its entry (n is never changed);
+//  - repetition length: one repetition is R runs of the workload (ImplRunner::run_rep() R times;
+//    ops, elapsed and CPU time summed, latency merged, `extra` from its first run), so that short
+//    points are measured over at least RunSettings::min_time_s without changing their size (n is
+//    never changed, so names stay stable). R is fixed per (point, implementation) by its first
+//    measured repetition, which runs until its measured time reaches min_time_s (R <= kMaxRunsPerRep),
+//    and recorded as Entry::runs_per_repetition. --min-time 0 gives R = 1 (one run per repetition);
+//  - a note is added to an entry whose shortest repetition stayed under min_time_s because R hit
+//    its cap, or lasted under half of it (R was chosen by a much slower first repetition); a later
+//    repetition a little under min_time_s is normal (R is fixed) and gets no note;
 //  - entries come in point order, implementations in RunSettings::impls order; an implementation
 //    the workload lacks produces no entry (the caller announces the skip); on_point_done() is
 //    called in point order once the point's window is done.
@@ -51,6 +59,10 @@ struct RunSettings {
 };
 
 inline constexpr int kShuffleWindow = 8;
+// kMaxRunsPerRep bounds R (see the header comment): 1000 runs of timers startstop (~0.6 ms each,
+// the shortest default point) is 12x the quick preset's 50 ms, and a tiny test size cannot spin
+// for long.
+inline constexpr int kMaxRunsPerRep = 1000;
 
 // ShuffleRng: the seeded generator of shuffled_order(), advanced across windows.
 class ShuffleRng {

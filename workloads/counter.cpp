@@ -147,7 +147,7 @@ const bool registered = register_workload(Workload{
         ParamSpec{.name = "tasks", .help = "tasks incrementing", .min = 1, .max = 4096,
                   .choices = {}, .quick = {"5"}, .full = {"5", "8"}},
         ParamSpec{.name = "k", .help = "operations per task", .min = 1, .max = 1000000000,
-                  .choices = {}, .quick = {"2000000"}, .full = {"20000000"}},
+                  .choices = {}, .quick = {"1000000"}, .full = {"1000000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

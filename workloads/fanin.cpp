@@ -112,7 +112,7 @@ const bool registered = register_workload(Workload{
         ParamSpec{.name = "cap", .help = "channel capacity (0 = unbuffered)", .min = 0,
                   .max = 1000000, .choices = {}, .quick = {"0", "128"}, .full = {"0", "128"}},
         ParamSpec{.name = "n", .help = "messages in total (n/producers each)", .min = 1,
-                  .max = 1000000000, .choices = {}, .quick = {"3000000"}, .full = {"30000000"}},
+                  .max = 1000000000, .choices = {}, .quick = {"400000"}, .full = {"400000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

@@ -103,7 +103,7 @@ const bool registered = register_workload(Workload{
         ParamSpec{.name = "cap", .help = "capacity of both channels (0 = unbuffered)",
                   .min = 0, .max = 1, .choices = {}, .quick = {"0", "1"}, .full = {"0", "1"}},
         ParamSpec{.name = "n", .help = "round trips", .min = 1, .max = 1000000000, .choices = {},
-                  .quick = {"800000"}, .full = {"8000000"}},
+                  .quick = {"800000"}, .full = {"800000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

@@ -105,7 +105,7 @@ const bool registered = register_workload(Workload{
         ParamSpec{.name = "cap", .help = "capacity of every link (0 = unbuffered)", .min = 0,
                   .max = 1000000, .choices = {}, .quick = {"0", "128"}, .full = {"0", "128"}},
         ParamSpec{.name = "n", .help = "items", .min = 1, .max = 1000000000, .choices = {},
-                  .quick = {"300000"}, .full = {"3000000"}},
+                  .quick = {"30000"}, .full = {"30000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

@@ -117,7 +117,7 @@ const bool registered = register_workload(Workload{
         ParamSpec{.name = "tasks", .help = "tasks calling allow()", .min = 1, .max = 4096,
                   .choices = {}, .quick = {"4"}, .full = {"4", "8"}},
         ParamSpec{.name = "k", .help = "allow() calls per task", .min = 1, .max = 1000000000,
-                  .choices = {}, .quick = {"400000"}, .full = {"4000000"}},
+                  .choices = {}, .quick = {"200000"}, .full = {"200000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

@@ -199,7 +199,7 @@ const bool registered = register_workload(Workload{
         ParamSpec{.name = "cap", .help = "capacity of every channel (0 = unbuffered)", .min = 0,
                   .max = 1000000, .choices = {}, .quick = {"0", "64"}, .full = {"0", "64"}},
         ParamSpec{.name = "n", .help = "messages in total (n/channels per producer)", .min = 1,
-                  .max = 1000000000, .choices = {}, .quick = {"600000"}, .full = {"6000000"}},
+                  .max = 1000000000, .choices = {}, .quick = {"120000"}, .full = {"120000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

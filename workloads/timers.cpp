@@ -182,7 +182,7 @@ const bool registered = register_workload(Workload{
         ParamSpec{.name = "tasks", .help = "tasks doing timer operations", .min = 1, .max = 4096,
                   .choices = {}, .quick = {"4"}, .full = {"4"}},
         ParamSpec{.name = "k", .help = "timer operations per task", .min = 1, .max = 1000000000,
-                  .choices = {}, .quick = {"1000"}, .full = {"10000"}},
+                  .choices = {}, .quick = {"250"}, .full = {"250"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
 });

@@ -53,16 +53,16 @@ struct ContractWorkload {
 const std::map<std::string, ContractWorkload>& contract() {
   static const std::map<std::string, ContractWorkload> c = {
       {"pingpong", {"round trip", {{"cap", 0}, {"n", 800000}}}},
-      {"fanin", {"message", {{"producers", 4}, {"cap", 0}, {"n", 3000000}}}},
-      {"fanout", {"message", {{"workers", 4}, {"cap", 0}, {"n", 3000000}}}},
-      {"pipeline", {"item", {{"stages", 8}, {"cap", 0}, {"n", 300000}}}},
-      {"counter", {"increment", {{"mode", "mutex"}, {"tasks", 5}, {"k", 2000000}}}},
-      {"select", {"message", {{"channels", 4}, {"consumers", 2}, {"cap", 0}, {"n", 600000}}}},
+      {"fanin", {"message", {{"producers", 4}, {"cap", 0}, {"n", 400000}}}},
+      {"fanout", {"message", {{"workers", 4}, {"cap", 0}, {"n", 400000}}}},
+      {"pipeline", {"item", {{"stages", 8}, {"cap", 0}, {"n", 30000}}}},
+      {"counter", {"increment", {{"mode", "mutex"}, {"tasks", 5}, {"k", 1000000}}}},
+      {"select", {"message", {{"channels", 4}, {"consumers", 2}, {"cap", 0}, {"n", 120000}}}},
       {"skynet", {"run", {{"size", 100000}}}},
       {"spawn", {"task", {{"n", 10000}, {"capacity", 0}}}},
-      {"timers", {"timer", {{"mode", "startstop"}, {"tasks", 4}, {"k", 1000}}}},
+      {"timers", {"timer", {{"mode", "startstop"}, {"tasks", 4}, {"k", 250}}}},
       {"context", {"waiter", {{"n", 40000}}}},
-      {"ratelimit", {"allow call", {{"tasks", 4}, {"k", 400000}}}},
+      {"ratelimit", {"allow call", {{"tasks", 4}, {"k", 200000}}}},
   };
   return c;
 }

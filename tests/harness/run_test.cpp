@@ -143,8 +143,44 @@ TEST(Run, ShortRepetitionsAreNoted) {
                       "--out", dir.file("r.json")});
   ASSERT_EQ(r.code, 0);
   json doc = read_json(dir.file("r.json"));
-  EXPECT_NE(doc["benchmarks"][0]["notes"].dump().find("under --min-time 10 s"), std::string::npos);
-  EXPECT_EQ(doc["benchmarks"][0]["iterations"], 2000);  // n is never changed
+  const json& e = doc["benchmarks"][0];
+  EXPECT_NE(e["notes"].dump().find("under --min-time 10 s even with 1000 runs per repetition"), std::string::npos)
+      << e["notes"].dump();
+  EXPECT_EQ(e["name"], "fake_sum/n=2000/k=1/procs:1/impl:ccbench");  // n is never changed
+  EXPECT_EQ(e["runs_per_repetition"], 1000);                         // capped at kMaxRunsPerRep
+  EXPECT_EQ(e["iterations"], 2000 * 1000);
+}
+
+// A run shorter than --min-time is repeated within a repetition; R is fixed by the first one.
+TEST(Run, ShortRunsAreRepeatedUntilTheRepetitionLastsMinTime) {
+  ScratchDir dir;
+  call_log().clear();
+  CliRun r = run_cli({"run", "fake_sum", "--set", "n=200000", "--filter", "k=1/procs:1", "--repetitions", "3",
+                      "--warmup", "1", "--min-time", "0.02", "--out", dir.file("r.json")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json doc = read_json(dir.file("r.json"));
+  EXPECT_EQ(schema_errors(doc), "");
+  EXPECT_EQ(doc["context"]["min_time_s"], 0.02);
+  const json& e = doc["benchmarks"][0];
+  const int runs = e["runs_per_repetition"];
+  ASSERT_GE(runs, 1);
+  EXPECT_EQ(e["iterations"], 200000 * runs);
+  EXPECT_EQ(call_log().size(), 1u + 3u * static_cast<size_t>(runs));  // one warm-up run, then R per repetition
+  // the first repetition (the one that chose R) lasted min-time: ns/op x ops (later ones may be faster)
+  if (runs < 1000) EXPECT_GE(e["samples_ns"][0].get<double>() * 200000 * runs, 0.02e9 * 0.999) << e.dump();
+  if (runs > 1) EXPECT_LT(e["samples_ns"][0].get<double>() * 200000 * (runs - 1), 0.02e9) << e.dump();
+  EXPECT_EQ(e["notes"].dump().find("under --min-time"), std::string::npos) << e["notes"].dump();
+}
+
+TEST(Run, MinTimeZeroRunsTheWorkloadOncePerRepetition) {
+  ScratchDir dir;
+  call_log().clear();
+  CliRun r = run_cli(fast({"run", "fake_sum", "--filter", "k=1/procs:1", "--out", dir.file("r.json")}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  json doc = read_json(dir.file("r.json"));
+  EXPECT_EQ(doc["benchmarks"][0]["runs_per_repetition"], 1);
+  EXPECT_EQ(doc["benchmarks"][0]["iterations"], 2000);
+  EXPECT_EQ(call_log().size(), 3u);
 }
 
 TEST(Run, ExtraMetricsAndNonFiniteValuesBecomeNullWithANote) {

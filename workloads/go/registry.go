@@ -82,28 +82,28 @@ var workloads = []workload{
 	{name: "pingpong", unit: "round trip", run: runPingpong, params: []paramSpec{
 		intParam("cap", 0, 1, 0), intParam("n", 1, billion, 800000)}},
 	{name: "fanin", unit: "message", run: runFanin, check: atLeast("n", "producers"), params: []paramSpec{
-		intParam("producers", 1, 4096, 4), intParam("cap", 0, 1000000, 0), intParam("n", 1, billion, 3000000)}},
+		intParam("producers", 1, 4096, 4), intParam("cap", 0, 1000000, 0), intParam("n", 1, billion, 400000)}},
 	{name: "fanout", unit: "message", run: runFanout, params: []paramSpec{
-		intParam("workers", 1, 4096, 4), intParam("cap", 0, 1000000, 0), intParam("n", 1, billion, 3000000)}},
+		intParam("workers", 1, 4096, 4), intParam("cap", 0, 1000000, 0), intParam("n", 1, billion, 400000)}},
 	{name: "pipeline", unit: "item", run: runPipeline, params: []paramSpec{
-		intParam("stages", 1, 1024, 8), intParam("cap", 0, 1000000, 0), intParam("n", 1, billion, 300000)}},
+		intParam("stages", 1, 1024, 8), intParam("cap", 0, 1000000, 0), intParam("n", 1, billion, 30000)}},
 	{name: "counter", unit: "increment", run: runCounter, params: []paramSpec{
 		choiceParam("mode", "mutex", "atomic", "channel", "rwmutex"),
-		intParam("tasks", 1, 4096, 5), intParam("k", 1, billion, 2000000)}},
+		intParam("tasks", 1, 4096, 5), intParam("k", 1, billion, 1000000)}},
 	{name: "select", unit: "message", run: runSelect, check: atLeast("n", "channels"), params: []paramSpec{
 		intParam("channels", 2, 64, 4), intParam("consumers", 1, 64, 2),
-		intParam("cap", 0, 1000000, 0), intParam("n", 1, billion, 600000)}},
+		intParam("cap", 0, 1000000, 0), intParam("n", 1, billion, 120000)}},
 	{name: "skynet", unit: "run", run: runSkynet, params: []paramSpec{
 		{name: "size", min: 10, max: 10000000, pow10: true, def: "100000"}}},
 	{name: "spawn", unit: "task", run: runSpawn, params: []paramSpec{
 		intParam("n", 1, 10000000, 10000), intParam("capacity", 0, 1, 0)}},
 	{name: "timers", unit: "timer", run: runTimers, params: []paramSpec{
 		choiceParam("mode", "startstop", "sleep"),
-		intParam("tasks", 1, 4096, 4), intParam("k", 1, billion, 1000)}},
+		intParam("tasks", 1, 4096, 4), intParam("k", 1, billion, 250)}},
 	{name: "context", unit: "waiter", run: runContext, params: []paramSpec{
 		intParam("n", 1, 1000000, 40000)}},
 	{name: "ratelimit", unit: "allow call", run: runRatelimit, params: []paramSpec{
-		intParam("tasks", 1, 4096, 4), intParam("k", 1, billion, 400000)}},
+		intParam("tasks", 1, 4096, 4), intParam("k", 1, billion, 200000)}},
 }
 
 // findWorkload returns the workload named name, or nil.
