@@ -204,11 +204,12 @@ void add_run(RepRecord& acc, RepRecord&& r) {
 
 // run_repetition() runs one repetition of `s` (engine key `key`): s.runs_per_rep runs of the
 // workload, or — the slot's first repetition — as many runs as it takes for their measured time
-// to reach min_time_s (at most kMaxRunsPerRep), a count then fixed for its later repetitions.
+// to reach kSizingMargin x min_time_s (at most kMaxRunsPerRep), a count then fixed for its later
+// repetitions.
 // A failed or not-applicable run ends the repetition and is returned as it is.
 RepRecord run_repetition(GbenchEngine& engine, Slot& s, const std::string& key, const RunSettings& settings) {
   const bool sizing = s.runs_per_rep == 0;
-  const double target_ns = settings.min_time_s * 1e9;
+  const double target_ns = kSizingMargin * settings.min_time_s * 1e9;
   RepRecord acc;
   int runs = 0;
   for (;;) {

@@ -26,7 +26,8 @@
 //    ops, elapsed and CPU time summed, latency merged, `extra` from its first run), so that short
 //    points are measured over at least RunSettings::min_time_s without changing their size (n is
 //    never changed, so names stay stable). R is fixed per (point, implementation) by its first
-//    measured repetition, which runs until its measured time reaches min_time_s (R <= kMaxRunsPerRep),
+//    measured repetition, which runs until its measured time reaches kSizingMargin x min_time_s
+//    (R <= kMaxRunsPerRep),
 //    and recorded as Entry::runs_per_repetition. --min-time 0 gives R = 1 (one run per repetition);
 //  - a note is added to an entry whose shortest repetition stayed under min_time_s because R hit
 //    its cap, or lasted under half of it (R was chosen by a much slower first repetition); a later
@@ -63,6 +64,10 @@ inline constexpr int kShuffleWindow = 8;
 // the shortest default point) is 12x the quick preset's 50 ms, and a tiny test size cannot spin
 // for long.
 inline constexpr int kMaxRunsPerRep = 1000;
+// kSizingMargin: the first repetition sizes R to 1.2 x min_time_s, so that later repetitions, which
+// may be faster, still last min_time_s (quick run, skynet procs 2: first repetition 53 ms with R=1,
+// later ones 46 ms without the margin).
+inline constexpr double kSizingMargin = 1.2;
 
 // ShuffleRng: the seeded generator of shuffled_order(), advanced across windows.
 class ShuffleRng {
