@@ -17,7 +17,7 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string quoted(std::string_view s) {
+std::string in_quotes(std::string_view s) {
   std::string out(1, '\'');
   return out.append(s).append(1, '\'');
 }
@@ -35,14 +35,14 @@ bool integer_syntax(std::string_view s) {
 std::vector<int64_t> expand_range(std::string_view item, int64_t a, int64_t b,
                                   const std::string& what) {
   if (a < 1 || b < a)
-    throw UsageError(what + ": range " + quoted(item) +
+    throw UsageError(what + ": range " + in_quotes(item) +
                      " must run upwards from a value >= 1 (e.g. 1..8 = 1,2,4,8)");
   std::vector<int64_t> out;
   for (int64_t v = a;; v *= 2) {
     out.push_back(v);
     if (v == b) return out;
     if (v > b / 2)
-      throw UsageError(what + ": range " + quoted(item) + " expands by doubling (" +
+      throw UsageError(what + ": range " + in_quotes(item) + " expands by doubling (" +
                        std::to_string(a) + "," + std::to_string(a * 2) + ",...), which never reaches " +
                        std::to_string(b) + "; end it at " + std::to_string(v) +
                        " or list the values with commas");
@@ -119,11 +119,11 @@ int64_t parse_int_in_range(std::string_view text, const std::string& what, int64
   std::optional<int64_t> v = parse_integer(text);
   if (!v) {
     if (integer_syntax(text))  // well-formed but beyond 64 bits
-      throw UsageError(what + ": " + quoted(text) + " is out of range; valid: " + range);
-    throw UsageError(what + ": " + quoted(text) + " is not an integer (write e.g. 1000000 or 1e6); valid: " + range);
+      throw UsageError(what + ": " + in_quotes(text) + " is out of range; valid: " + range);
+    throw UsageError(what + ": " + in_quotes(text) + " is not an integer (write e.g. 1000000 or 1e6); valid: " + range);
   }
   if (*v < min || *v > max)
-    throw UsageError(what + ": " + quoted(text) + " is out of range; valid: " + range);
+    throw UsageError(what + ": " + in_quotes(text) + " is out of range; valid: " + range);
   return *v;
 }
 
@@ -142,7 +142,7 @@ double parse_seconds(std::string_view text, const std::string& what, double max)
   if (!ok || used != s.size() || !std::isfinite(v) || v < 0 || v > max) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%g", max);
-    throw UsageError(what + ": " + quoted(text) + " is not a number of seconds in 0.." + buf);
+    throw UsageError(what + ": " + in_quotes(text) + " is not a number of seconds in 0.." + buf);
   }
   return v;
 }
@@ -154,7 +154,7 @@ std::vector<int64_t> parse_int_list(std::string_view text, const std::string& wh
   std::vector<int64_t> out;
   for (const std::string& item : split(text, ',')) {
     if (item.empty())
-      throw UsageError(what + ": empty item in " + quoted(text) + "; write e.g. 1,2,4 or 1..8");
+      throw UsageError(what + ": empty item in " + in_quotes(text) + "; write e.g. 1,2,4 or 1..8");
     if (size_t dots = item.find(".."); dots != std::string::npos) {
       int64_t a = parse_int_in_range(std::string_view(item).substr(0, dots), what, min, max);
       int64_t b = parse_int_in_range(std::string_view(item).substr(dots + 2), what, min, max);
@@ -185,7 +185,7 @@ std::vector<std::string> parse_param_values(const ccb::workloads::ParamSpec& spe
     throw UsageError(what + ": empty list; valid: " + join(spec.choices, ", "));
   for (const std::string& item : split(text, ',')) {
     if (std::find(spec.choices.begin(), spec.choices.end(), item) == spec.choices.end())
-      throw UsageError(what + ": " + quoted(item) + " is not a valid choice; valid: " +
+      throw UsageError(what + ": " + in_quotes(item) + " is not a valid choice; valid: " +
                        join(spec.choices, ", "));
     out.push_back(item);
   }

@@ -74,7 +74,7 @@ TEST_P(DebugTest, DumpsWhileTasksChurn) {
       }
     });
     ccb::Chan<int> ch(2);
-    for (int round = 0; round < 200 || dumps.load() < 5; ++round) {
+    for (int round = 0; round < 200 / kTsanDivisor || dumps.load() < 5; ++round) {
       ccb::WaitGroup wg;
       wg.add(20);
       for (int i = 0; i < 20; ++i)

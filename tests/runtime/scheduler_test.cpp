@@ -105,7 +105,7 @@ TEST_P(SchedulerTest, SkynetSmall) {
       c.send(sum);
     };
     ccb::Chan<long> c(0);
-    const long size = kManyTasks >= 100000 ? 100000 : 1000;
+    const long size = kManyTasks >= 100000 ? 100000 : 100;
     ccb::go(sky, c, 0L, size);
     EXPECT_EQ(c.recv(), size * (size - 1) / 2);
   });

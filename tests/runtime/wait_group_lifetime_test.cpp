@@ -12,7 +12,7 @@ CCB_INSTANTIATE_PROCS(WaitGroupLifetime);
 
 TEST_P(WaitGroupLifetime, DestroyingRightAfterWaitIsSafe) {
   run([] {
-    for (int round = 0; round < 3000; ++round) {
+    for (int round = 0; round < 3000 / kTsanDivisor; ++round) {
       auto* wg = new ccb::WaitGroup;
       wg->add(2);
       ccb::go([wg] { wg->done(); });

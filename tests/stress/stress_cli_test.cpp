@@ -19,9 +19,10 @@ struct Result {
   std::string output;  // stdout and stderr
 };
 
-// run() runs `env ccbench stress args` through /bin/sh and captures its output.
-Result run(const std::string& args, const std::string& env = "") {
-  const std::string cmd = env + " " CCBENCH_EXE " stress " + args + " 2>&1";
+// run() runs `env EXE stress args` through /bin/sh (EXE: ccbench, or ccbench-stress, the same
+// command alone) and captures its output.
+Result run(const std::string& args, const std::string& env = "", const char* exe = CCBENCH_EXE) {
+  const std::string cmd = env + " " + exe + " stress " + args + " 2>&1";
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
@@ -92,6 +93,18 @@ TEST(StressJson, OutIsWrittenWithEveryRun) {
     EXPECT_GT(run["checks_passed"].get<uint64_t>(), 0u) << run.dump();
     EXPECT_GT(run["rss_end_kib"].get<uint64_t>(), 0u) << run.dump();
   }
+}
+
+// ccbench-stress (the sanitizer stages' driver) is `ccbench stress` alone: same output and codes.
+TEST(StressAlone, CcbenchStressRunsAScenarioAndRejectsBadFlags) {
+  Result ok = run("channels --duration 300ms --procs 2 --seed 5", "", CCBENCH_STRESS_EXE);
+  EXPECT_EQ(ok.code, 0) << ok.output;
+  EXPECT_TRUE(has(ok.output, "ccbench stress: all 1 runs passed (seed 5)")) << ok.output;
+  Result bad = run("nosuch", "", CCBENCH_STRESS_EXE);
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_TRUE(has(bad.output, "unknown scenario 'nosuch'")) << bad.output;
+  Result hook = run("channels --duration 2s --procs 1 --seed 3", "CCB_STRESS_TEST_HOOK=violate", CCBENCH_STRESS_EXE);
+  EXPECT_EQ(hook.code, 1) << hook.output;
 }
 
 struct BadFlag {
