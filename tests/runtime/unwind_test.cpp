@@ -48,12 +48,18 @@ TEST_P(UnwindTest, TasksAbandonedInSleepLeaveNoDeadTimerNode) {
       scribbled.fetch_add(buf[100] == 0xAB ? 1 : 0);
     }
   };
+  static std::atomic<int> started{0};
+  started = 0;
   run([] {
     for (int i = 0; i < 8; ++i)
       ccb::go([] {
         Scribble s;
+        started.fetch_add(1);
         ccb::sleep_for(std::chrono::seconds(30));
       });
+    // Wait until every task has started (a fixed 2 ms was too short for procs 8 under ASan on a
+    // busy 2-core CI machine: 1 of 8 had run), then give the last ones time to enter sleep_for.
+    while (started.load() < 8) ccb::sleep_for(std::chrono::milliseconds(1));
     ccb::sleep_for(std::chrono::milliseconds(2));
   });
   EXPECT_EQ(scribbled.load(), 8);
