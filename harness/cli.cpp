@@ -66,7 +66,7 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
   single(run, "--impl", o.impl, "Implementations: ccbench, go, threads, or all (default ccbench)")
       ->type_name("LIST");
   single(run, "--repetitions", o.repetitions, "Measured repetitions per point, 1..1000 "
-                                              "(default: quick 8, full 10)")->type_name("N");
+                                              "(default: quick 7, full 10)")->type_name("N");
   single(run, "--min-time", o.min_time, "Least measured time of one repetition: a shorter "
                                         "workload run is repeated within it, R times, R fixed by the first "
                                         "repetition and recorded (default: quick 0.05, full 0.5; 0: one run)")->type_name("SECONDS");

@@ -71,7 +71,7 @@ Resolved resolve(const RunOptions& o) {
   const bool full = r.preset == Preset::Full;
   RunSettings& s = r.settings;
   s.repetitions = o.repetitions ? static_cast<int>(parse_int_in_range(*o.repetitions, "--repetitions", 1, 1000))
-                                : (full ? 10 : 8);
+                                : (full ? 10 : 7);
   s.warmup = o.warmup ? static_cast<int>(parse_int_in_range(*o.warmup, "--warmup", 0, 100)) : 1;
   s.min_time_s = o.min_time ? parse_seconds(*o.min_time, "--min-time", 3600) : (full ? 0.5 : 0.05);
   r.requested_impls = parse_impls(o.impl.value_or("ccbench"));

@@ -2,7 +2,7 @@
 // the implementations, checks every output is writable, runs the points, and writes the results.
 //
 // Order of work (all input is validated before the first benchmark starts):
-//  1. options -> RunSettings (preset defaults: quick 8 repetitions / min-time 0.05 s, full 10 / 0.5 s;
+//  1. options -> RunSettings (preset defaults: quick 7 repetitions / min-time 0.05 s, full 10 / 0.5 s;
 //     warm-up 1) and the matrix (matrix.hpp);
 //  2. --out FILE and --report DIR are probed for writability (IoError);
 //  3. implementations: each named one must be available (Go: installed and built), otherwise
