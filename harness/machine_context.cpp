@@ -2,6 +2,7 @@
 #include "harness/machine_context.hpp"
 
 #include <benchmark/benchmark.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -124,6 +125,12 @@ MachineContext collect_machine_context(const std::vector<std::string>& argv) {
   m.host_name = gethostname(host, sizeof host - 1) == 0 ? host : "unknown";
   m.executable = executable_path();
   m.command_line = shell_join(argv);
+  m.argv = argv;
+  struct stat st{};
+  if (::stat("/proc/self/exe", &st) == 0) {
+    m.executable_size = static_cast<long long>(st.st_size);
+    m.executable_mtime_ns = static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+  }
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   m.num_cpus = cpus > 0 ? static_cast<int>(cpus) : benchmark::CPUInfo::Get().num_cpus;
   m.mhz_per_cpu = benchmark::CPUInfo::Get().cycles_per_second / 1e6;

@@ -29,6 +29,10 @@ struct MachineContext {
   std::string host_name;
   std::string executable;    // /proc/self/exe
   std::string command_line;  // shell-quoted argv
+  std::vector<std::string> argv;  // argv as given (compare --confirm re-runs it: reports/gate_quality.hpp)
+  // The executable's size and modification time (ns) at start: compare re-runs a recorded command
+  // only while the file there is still this build. Empty when stat() failed.
+  std::optional<long long> executable_size, executable_mtime_ns;
   int num_cpus = 0;          // online CPUs
   double mhz_per_cpu = 0;
   std::string cpu_model;

@@ -41,6 +41,9 @@ ojson context_json(const RunInfo& info) {
   c["host_name"] = m.host_name;
   c["executable"] = m.executable;
   c["command_line"] = m.command_line;
+  c["invocation"] = {{"argv", m.argv},
+                     {"executable_size", m.executable_size ? ojson(*m.executable_size) : ojson(nullptr)},
+                     {"executable_mtime_ns", m.executable_mtime_ns ? ojson(*m.executable_mtime_ns) : ojson(nullptr)}};
   c["num_cpus"] = m.num_cpus;
   c["mhz_per_cpu"] = finite_or_null(m.mhz_per_cpu, "mhz_per_cpu", warnings);
   c["cpu_model"] = m.cpu_model;

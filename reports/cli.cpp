@@ -28,7 +28,7 @@ struct Commands {
   std::string base_file, new_file;
   std::string threshold = "5%", alpha = "0.05", max_cv = "10%", min_samples = "5";
   std::string fail_on = "regressed", format = "table", out_file;
-  std::string confirm = "0", base_run, new_run, noise_floor_file;
+  std::string confirm = "auto", base_run, new_run, noise_floor_file;
   // calibrate
   CLI::App* calibrate = nullptr;
   std::string pairs = "3", calib_out = "noise-floor.json", calib_run;
@@ -39,6 +39,10 @@ struct Commands {
 };
 
 namespace {
+
+// Confirmation rounds of `compare --confirm auto` (see gate_quality.hpp: all of k rounds agree by
+// chance with probability 2^-k).
+constexpr int kAutoConfirmRounds = 3;
 
 class UsageError : public std::runtime_error {
  public:
@@ -136,16 +140,30 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
   try {
     CompareFormat format = CompareFormat::Table;
     const CompareOptions options = compare_options(c, format);
-    const int confirm = parse_count(c.confirm, "--confirm", 0, 100);
-    if (confirm > 0 && (c.base_run.empty() || c.new_run.empty()))
-      throw UsageError("--confirm needs --base-run CMD and --new-run CMD (the `ccbench run …` command of each side)");
     const Results base = load_results(c.base_file);
     const Results next = load_results(c.new_file);
+    // --confirm: "auto" (default) confirms with kAutoConfirmRounds rounds when both sides' commands
+    // are known (given, or re-derived from the files: rerun_command()); N > 0 requires them.
+    const bool automatic = c.confirm == "auto";
+    int confirm = automatic ? kAutoConfirmRounds : parse_count(c.confirm, "--confirm", 0, 100);
+    std::string base_cmd = c.base_run, new_cmd = c.new_run, why_not;
+    if (confirm > 0) {
+      if (base_cmd.empty()) base_cmd = rerun_command(base, why_not).value_or("");
+      if (new_cmd.empty() && why_not.empty()) new_cmd = rerun_command(next, why_not).value_or("");
+      if (base_cmd.empty() || new_cmd.empty()) {
+        if (!automatic)
+          throw UsageError("--confirm: " + why_not + "; pass --base-run CMD and --new-run CMD (the `ccbench run …` command of each side)");
+        confirm = 0;
+      }
+    }
     std::optional<ScratchDir> scratch;
     if (confirm > 0) scratch.emplace();
+    int calls = 0;
     const Remeasure remeasure = [&](bool base_side, const std::vector<std::string>& names, int round) {
-      const std::string file = scratch->path + "/" + (base_side ? "base-" : "new-") + std::to_string(round) + ".json";
-      return run_and_load(base_side ? c.base_run : c.new_run, point_filter(names), file);
+      const std::string file = scratch->path + "/" + std::to_string(++calls) + (base_side ? "-base" : "-new") + ".json";
+      err << "ccbench compare: confirming " << names.front() << ": round " << round << "/" << confirm << ", "
+          << (base_side ? "base" : "new") << "\n";
+      return run_and_load(base_side ? base_cmd : new_cmd, point_filter(names), file);
     };
     Comparison cmp;
     try {
@@ -154,6 +172,10 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
       if (dynamic_cast<const InputError*>(&e) != nullptr) throw;
       throw UsageError(std::string("--confirm: ") + e.what());
     }
+    if (automatic && confirm == 0 && cmp.count(Verdict::Regressed) > 0)
+      cmp.warnings.push_back("regressed verdicts are not confirmed (" + why_not +
+                             "): two single runs on a shared machine differ by more than their repetitions "
+                             "show; pass --base-run CMD and --new-run CMD to re-measure them");
     const std::string text = format_comparison(cmp, format);
     if (c.out_file.empty()) {
       out << text;
@@ -226,10 +248,18 @@ Verdicts:
   host_name, cpu_model, num_cpus, build type or sanitizer produce a warning. Every sample is used:
   Tukey outlier counts in the files are informational and nothing is trimmed.
 Gate quality:
-  --confirm N --base-run CMD --new-run CMD: points flagged regressed are re-measured N more rounds
-  (CMD is each side's `ccbench run …` command; compare appends --filter (those points), --out and
-  --quiet), base and new interleaved; the samples are merged and the verdicts recomputed; the
-  output shows the first and the confirmed verdict. --noise-floor FILE (from `ccbench calibrate`):
+  Repetitions of one run are not independent of the state of a shared machine, which can shift a
+  whole run by 10-50%; the verdicts above only screen. --confirm (default auto) re-measures each
+  point flagged regressed, or at least threshold slower though not significant or noisy, in N
+  rounds (default 3); a round is one run of the base build and one of
+  the new build, of that point alone, back to back (order alternating), giving one ratio of
+  medians. The point stays regressed only if every round's ratio is above 1 and their geomean is
+  at least 1 + threshold; otherwise a first "regressed" becomes unchanged ("not confirmed"). The output shows the first
+  verdict and the round ratios. The commands are re-derived from each file (its recorded binary
+  and arguments, and the CCB_INJECT_* hook if it was active) when the file was measured on this
+  host by a binary that is still there unchanged; otherwise pass --base-run CMD and --new-run CMD
+  (compare appends --filter, --out and --quiet), or the verdicts stay unconfirmed with a warning
+  (auto) or compare exits 2 (--confirm N). --confirm 0 turns it off. --noise-floor FILE (from `ccbench calibrate`):
   a point counts as regressed/improved only if its change also exceeds its own A/A noise floor.
 Exit status: 0 gate passed, 1 gate failed, 2 bad input (unreadable or malformed file, wrong types,
   NaN/Infinity, unknown schema version, no common points) or bad option.
@@ -269,8 +299,9 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
       ->capture_default_str()->type_name("table|markdown|json");
   c.compare->add_option("--out", c.out_file, "Write the output to FILE (stdout then gets the summary line)")
       ->type_name("FILE");
-  c.compare->add_option("--confirm", c.confirm, "Re-measure regressed points N more rounds before the verdict stands")
-      ->capture_default_str()->type_name("N");
+  c.compare->add_option("--confirm", c.confirm, "Re-measure each regressed point in N rounds (a base run and a new "
+                        "run back to back) before the verdict stands; auto: 3 when the commands are known, 0: off")
+      ->capture_default_str()->type_name("N|auto");
   c.compare->add_option("--base-run", c.base_run, "With --confirm: the base side's `ccbench run …` command")
       ->type_name("CMD");
   c.compare->add_option("--new-run", c.new_run, "With --confirm: the new side's `ccbench run …` command")

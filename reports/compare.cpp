@@ -127,6 +127,8 @@ std::vector<Matched> match(const Results& base, const Results& next, Comparison&
   return matched;
 }
 
+}  // namespace
+
 void decide_gate(Comparison& c) {
   const CompareOptions& o = c.options;
   const std::size_t regressed = c.count(Verdict::Regressed);
@@ -158,8 +160,6 @@ void decide_gate(Comparison& c) {
     }
   }
 }
-
-}  // namespace
 
 Comparison compare_results(const Results& base, const Results& next, const CompareOptions& options) {
   Comparison c;

@@ -80,6 +80,10 @@ struct PointComparison {
   std::optional<stats::Interval> ratio_ci;
   std::optional<double> noise_floor;      // from CompareOptions::noise_floor, when listed
   std::optional<Verdict> first_verdict;   // set by confirm_regressions() on re-measured points
+  // Set by confirm_regressions() on re-measured points: new/base ratio of medians of each
+  // confirmation round (a base run and a new run back to back), and their geometric mean.
+  std::vector<double> confirm_ratios;
+  std::optional<double> confirmed_ratio;
 };
 
 struct NotCompared {
@@ -109,5 +113,9 @@ struct Comparison {
 // compare_results() compares `next` against `base`. Requires: options validated by the caller
 // (0 <= threshold < 1, 0 < alpha < 1, min_samples >= 2, max_cv > 0). Throws: InputError.
 Comparison compare_results(const Results& base, const Results& next, const CompareOptions& options);
+
+// decide_gate() sets gate_failed and gate_message from the verdicts, geomean and options (the
+// "Gate" rule above); confirm_regressions() calls it again after changing verdicts.
+void decide_gate(Comparison& c);
 
 }  // namespace ccb::reports

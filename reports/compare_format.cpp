@@ -30,9 +30,17 @@ std::string p_text(const PointComparison& p) {
   return "-";
 }
 
+// rounds_text() lists the confirmation rounds' changes: "; rounds +2.1% -0.4% +1.0%".
+std::string rounds_text(const PointComparison& p) {
+  if (p.confirm_ratios.empty()) return "";
+  std::string out = "; rounds";
+  for (double r : p.confirm_ratios) out += " " + fmt::pct(r - 1, 1, true);
+  return out;
+}
+
 std::string verdict_text(const PointComparison& p) {
   std::string v = to_string(p.verdict);
-  if (p.first_verdict) v += std::string(" (first verdict: ") + to_string(*p.first_verdict) + ")";
+  if (p.first_verdict) v += std::string(" (first verdict: ") + to_string(*p.first_verdict) + rounds_text(p) + ")";
   if (p.noise_floor) v += " [noise floor " + fmt::pct(*p.noise_floor) + "]";
   return p.reason.empty() ? v : v + ": " + p.reason;
 }
@@ -84,7 +92,7 @@ std::string markdown_rows(const Comparison& c, const std::vector<const PointComp
                     " of ratio |\n|---|---|---:|---:|---:|---:|---|\n";
   for (const PointComparison* p : pts) {
     out += std::string("| ") + verdict_mark(p->verdict) + " " + to_string(p->verdict) +
-           (p->first_verdict ? std::string(" (first: ") + to_string(*p->first_verdict) + ")" : "") +
+           (p->first_verdict ? std::string(" (first: ") + to_string(*p->first_verdict) + rounds_text(*p) + ")" : "") +
            (p->reason.empty() ? "" : " (" + p->reason + ")") + " | `" + p->name + "` | " + fmt::ns(p->base.median) +
            " | " + fmt::ns(p->next.median) + " | " + change_text(*p) + " | " + p_text(*p) + " | " +
            interval_text(p->ratio_ci) + " |\n";
@@ -218,7 +226,8 @@ Json to_json(const Comparison& c) {
                    {"change", p.ratio ? Json(*p.ratio - 1) : Json(nullptr)}, {"p_value", optional_number(p.p_value)},
                    {"p_adjusted", optional_number(p.p_adjusted)}, {"ratio_ci", interval_json(p.ratio_ci)},
                    {"noise_floor", optional_number(p.noise_floor)},
-                   {"first_verdict", p.first_verdict ? Json(to_string(*p.first_verdict)) : Json(nullptr)}});
+                   {"first_verdict", p.first_verdict ? Json(to_string(*p.first_verdict)) : Json(nullptr)},
+                   {"confirm_ratios", p.confirm_ratios}, {"confirmed_ratio", optional_number(p.confirmed_ratio)}});
   }
   j["points"] = std::move(pts);
   j["only_in_base"] = c.only_in_base;

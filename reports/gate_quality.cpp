@@ -1,9 +1,12 @@
 // reports/gate_quality.cpp — see gate_quality.hpp.
 #include "reports/gate_quality.hpp"
 
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -48,35 +51,134 @@ std::vector<std::string> append_samples(Results& into, const Results& more, cons
   return warnings;
 }
 
+namespace {
+
+// round_median() is the median of point `name` in `more`, or empty with a warning.
+std::optional<double> round_median(const Results& more, const std::string& name, std::vector<std::string>& warnings) {
+  auto it = std::find_if(more.benchmarks.begin(), more.benchmarks.end(), [&](const Point& p) { return p.name == name; });
+  if (it == more.benchmarks.end()) {
+    warnings.push_back(more.file + ": re-measurement did not produce " + name);
+    return std::nullopt;
+  }
+  if (!it->ok() || it->samples_ns.empty()) {
+    warnings.push_back(more.file + ": re-measurement of " + name + " has status " + it->status +
+                       (it->error.empty() ? "" : ": " + it->error));
+    return std::nullopt;
+  }
+  return stats::median(it->samples_ns);
+}
+
+}  // namespace
+
 Comparison confirm_regressions(const Results& base, const Results& next, const CompareOptions& options, int rounds,
                                const Remeasure& remeasure) {
-  Comparison first = compare_results(base, next, options);
-  std::vector<std::string> flagged;
-  for (const PointComparison& p : first.points)
-    if (p.verdict == Verdict::Regressed) flagged.push_back(p.name);
-  if (flagged.empty() || rounds <= 0) return first;
-  Results b = base, n = next;
-  std::vector<std::string> warnings;
-  for (int round = 1; round <= rounds; ++round) {
-    for (bool base_side : {true, false}) {
-      Results more = remeasure(base_side, flagged, round);
-      auto w = append_samples(base_side ? b : n, more, flagged);
-      warnings.insert(warnings.end(), w.begin(), w.end());
+  Comparison c = compare_results(base, next, options);
+  // Candidates: every point flagged regressed, and every point whose change alone reaches the
+  // threshold (and its noise floor) though the first test did not call it significant or called
+  // it noisy: that test's p-value rests on repetitions of single runs.
+  auto candidate = [&](const PointComparison& p) {
+    if (p.verdict == Verdict::Regressed) return true;
+    if (p.verdict == Verdict::Improved || !p.ratio) return false;
+    const double change = *p.ratio - 1;
+    return change >= options.threshold && (!p.noise_floor || change > *p.noise_floor);
+  };
+  if (rounds <= 0 || std::none_of(c.points.begin(), c.points.end(), candidate)) return c;
+  std::size_t flagged = 0, still = 0;
+  const std::size_t first_regressed = c.count(Verdict::Regressed);
+  for (PointComparison& p : c.points) {
+    if (!candidate(p)) continue;
+    ++flagged;
+    p.first_verdict = p.verdict;
+    for (int round = 1; round <= rounds; ++round) {
+      std::optional<double> med[2];  // [0] base, [1] new
+      for (int k = 0; k < 2; ++k) {
+        const bool base_side = (k == 0) == (round % 2 == 1);
+        med[base_side ? 0 : 1] = round_median(remeasure(base_side, {p.name}, round), p.name, c.warnings);
+      }
+      if (med[0] && med[1] && *med[0] > 0) p.confirm_ratios.push_back(*med[1] / *med[0]);
+    }
+    if (p.confirm_ratios.size() < static_cast<std::size_t>(std::min(2, rounds))) {
+      c.warnings.push_back(p.name + ": only " + std::to_string(p.confirm_ratios.size()) + " of " +
+                           std::to_string(rounds) + " confirmation round(s) measured; the first verdict stands");
+      if (p.verdict == Verdict::Regressed) ++still;
+      continue;
+    }
+    const double g = stats::geomean(p.confirm_ratios);
+    p.confirmed_ratio = g;
+    const bool all_slower = std::all_of(p.confirm_ratios.begin(), p.confirm_ratios.end(), [](double r) { return r > 1; });
+    const bool above = g - 1 >= options.threshold && (!p.noise_floor || g - 1 > *p.noise_floor);
+    if (all_slower && above) {
+      ++still;
+      p.verdict = Verdict::Regressed;
+      p.reason.clear();
+    } else {
+      if (p.verdict == Verdict::Regressed) p.verdict = Verdict::Unchanged;
+      p.reason = (p.reason.empty() ? "" : p.reason + "; ") + "not confirmed: " +
+                 (!all_slower ? "a confirmation round measured new no slower than base"
+                              : "the confirmation rounds' geomean change " + fmt::pct(g - 1, 1, true) +
+                                    " is below the threshold" + (p.noise_floor ? " or noise floor" : ""));
     }
   }
-  Comparison confirmed = compare_results(b, n, options);
-  confirmed.base_file = base.file;
-  confirmed.new_file = next.file;
-  confirmed.confirm_rounds = rounds;
-  for (PointComparison& p : confirmed.points) {
-    if (std::find(flagged.begin(), flagged.end(), p.name) != flagged.end()) p.first_verdict = Verdict::Regressed;
+  c.confirm_rounds = rounds;
+  c.warnings.push_back(std::to_string(flagged) + " point(s) at least " + fmt::pct(options.threshold) +
+                       " slower (" + std::to_string(first_regressed) + " flagged regressed) were re-measured in " +
+                       std::to_string(rounds) + " round(s) of a base run and a new run back to back; " +
+                       std::to_string(still) + " regressed after confirmation");
+  decide_gate(c);
+  return c;
+}
+
+std::optional<std::string> rerun_command(const Results& r, std::string& why_not) {
+  const Context& ctx = r.context;
+  if (!ctx.invocation_known || ctx.argv.size() < 2) {
+    why_not = r.file + " does not record the command that produced it (context.invocation)";
+    return std::nullopt;
   }
-  confirmed.warnings.insert(confirmed.warnings.end(), warnings.begin(), warnings.end());
-  const std::size_t still = confirmed.count(Verdict::Regressed);
-  confirmed.warnings.push_back(std::to_string(flagged.size()) + " point(s) flagged regressed were re-measured " +
-                               std::to_string(rounds) + " more round(s), base and new interleaved; " +
-                               std::to_string(still) + " regressed after confirmation");
-  return confirmed;
+  if (ctx.argv[1] != "run") {
+    why_not = r.file + " was not written by `ccbench run`";
+    return std::nullopt;
+  }
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || ctx.host_name != host) {
+    why_not = r.file + " was measured on host \"" + ctx.host_name + "\", not this one";
+    return std::nullopt;
+  }
+  struct stat st{};
+  if (::stat(ctx.executable.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    why_not = r.file + ": its binary " + ctx.executable + " is gone";
+    return std::nullopt;
+  }
+  const std::int64_t mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+  if (!ctx.executable_size || !ctx.executable_mtime_ns || *ctx.executable_size != st.st_size ||
+      *ctx.executable_mtime_ns != mtime) {
+    why_not = r.file + ": its binary " + ctx.executable + " has changed since the run (rebuilt?)";
+    return std::nullopt;
+  }
+  std::string cmd = "env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_WORKLOAD";
+  if (ctx.injection) {
+    if (!ctx.injection_delay_ns) {
+      why_not = r.file + ": its CCB_INJECT_DELAY_NS value is not recorded";
+      return std::nullopt;
+    }
+    char buf[64];
+    const auto res = std::to_chars(buf, buf + sizeof buf, *ctx.injection_delay_ns);
+    cmd += " CCB_INJECT_DELAY_NS=" + std::string(buf, res.ptr);
+    if (ctx.injection_workload) cmd += " CCB_INJECT_WORKLOAD=" + shell_quote(*ctx.injection_workload);
+  }
+  cmd += " " + shell_quote(ctx.executable) + " run";
+  static const std::set<std::string> kWithValue = {"--out", "--report", "--format", "--filter"};
+  for (std::size_t i = 2; i < ctx.argv.size(); ++i) {
+    const std::string& a = ctx.argv[i];
+    if (a == "--quiet") continue;
+    if (kWithValue.count(a)) {
+      ++i;
+      continue;
+    }
+    const auto eq = a.find('=');
+    if (eq != std::string::npos && kWithValue.count(a.substr(0, eq))) continue;
+    cmd += " " + shell_quote(a);
+  }
+  return cmd;
 }
 
 NoiseFloor calibrate(const std::vector<std::pair<Results, Results>>& pairs) {
@@ -118,7 +220,7 @@ std::string noise_floor_table(const NoiseFloor& nf) {
     out += name + std::string(w - name.size() + 2, ' ') + fmt::pct(v.first) + "\n";
   std::size_t total = 0;
   for (std::size_t r : nf.regressed_with_defaults) total += r;
-  out += "regressed verdicts with the default options: " + std::to_string(total) + " over " +
+  out += "regressed verdicts of single-run compares (default options, before confirmation): " + std::to_string(total) + " over " +
          std::to_string(nf.pairs) + " A/A compare(s)\n";
   out += "suggested --threshold: " + fmt::pct(nf.suggested_threshold) +
          " (the largest noise floor, rounded up); or pass this file to compare --noise-floor\n";

@@ -2,13 +2,24 @@
 // (`compare --confirm N`), A/A calibration (`ccbench calibrate`) and noise-floor files
 // (`compare --noise-floor FILE`).
 //
-// confirm_regressions(): the first comparison is compare_results(base, next). When it has points
-// `regressed`, those points are re-measured `rounds` times through `remeasure`, base and candidate
-// interleaved (base round 1, new round 1, base round 2, …); each round's samples of a point are
-// appended to that side's samples (all samples are kept), and the verdicts are recomputed over the
-// merged files with the same options (the Holm family is the same set of points). Every re-measured
-// point carries first_verdict; the gate uses the confirmed verdicts. A point a round did not
-// return, or returned with a status other than "ok", adds a warning and no samples.
+// confirm_regressions(): the first comparison is compare_results(base, next), a screening step.
+// Repetitions inside one run are not independent samples of what another run measures: on a shared
+// machine the state of the host (a busy sibling core, another tenant) lasts seconds to minutes, so
+// a whole run can sit 10-50% away from the next one while its repetitions agree within 3% (measured
+// on this project's 2-core VM; docs/performance-notes.md). A verdict from two single runs therefore
+// only says where to look. Every point the first comparison flags `regressed`, and every point
+// whose change alone reaches the threshold (and noise floor) though that test found it not
+// significant or noisy, is re-measured `rounds` times; a round is one base run and one new run of that point alone, back to back
+// (base first in odd rounds, new first in even rounds, so neither side always runs second), and
+// yields one ratio: median(new run) / median(base run). The run, not the repetition, is the unit:
+// the point is `regressed` only when EVERY round's ratio is above 1 and the geometric mean of
+// the ratios is at least 1 + threshold (and above the point's noise floor, when one is given);
+// otherwise a first `regressed` becomes `unchanged` and other verdicts stay, the reason saying
+// "not confirmed". With no real change and symmetric noise, all of k rounds point
+// the same way with probability 2^-k (1/8 for the default 3), and the geomean must clear the
+// threshold as well. A point whose re-measurement produced fewer than min(2, rounds) usable rounds
+// keeps its first verdict, with a warning. Statistics other than the verdict (medians, p-values,
+// intervals, geomean) stay those of the first comparison; the gate is decided again.
 //
 // Calibration: each A/A pair is two independent runs of the same build. For every point compared
 // (status ok in both), its noise floor is the largest |median(b)/median(a) - 1| over the pairs;
@@ -22,6 +33,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +50,15 @@ using Remeasure = std::function<Results(bool base_side, const std::vector<std::s
 // confirm_regressions() — see the header comment. Requires: rounds >= 0.
 Comparison confirm_regressions(const Results& base, const Results& next, const CompareOptions& options,
                                int rounds, const Remeasure& remeasure);
+
+// rerun_command() is the `ccbench run` command that re-measures points of `r` as they were
+// measured: the recorded executable and context.invocation.argv without --out, --report, --format,
+// --quiet and --filter (run_and_load() sets those), and the CCB_INJECT_* test hook set as recorded
+// (unset when it was not active). Empty, with `why_not` saying why, when the file has no invocation,
+// was measured on another host, or the binary at `executable` is missing or no longer the one that
+// ran (size or modification time differ): re-running a rebuilt binary as "base" would compare the
+// new code with itself.
+std::optional<std::string> rerun_command(const Results& r, std::string& why_not);
 
 // append_samples() appends `more`'s samples of `names` to the same points of `into`; returns a
 // warning per name that `more` lacked or had not "ok".

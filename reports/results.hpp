@@ -57,6 +57,12 @@ struct Context {
   std::optional<bool> pin_effective;        // context.pin.effective
   std::optional<std::uint64_t> shuffle_seed;  // context.shuffle.seed when shuffle was enabled
   bool injection = false;                   // context.injection was an object (test hook active)
+  std::optional<double> injection_delay_ns;       // context.injection.delay_ns_per_op
+  std::optional<std::string> injection_workload;  // context.injection.workload
+  // context.invocation (compare --confirm re-runs it): argv, and the binary's size and mtime.
+  bool invocation_known = false;
+  std::vector<std::string> argv;
+  std::optional<std::int64_t> executable_size, executable_mtime_ns;
 };
 
 // Point is one entry of `benchmarks`: one (workload, params, procs, impl) measurement.

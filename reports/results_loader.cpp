@@ -143,6 +143,14 @@ Context read_context(const Reader& r, const Json& root) {
   ctx.host_name = r.str(c, "host_name", p);
   ctx.executable = r.str(c, "executable", p);
   ctx.command_line = r.str(c, "command_line", p);
+  if (auto it = c.find("invocation"); it != c.end()) {
+    const std::string ip = "context.invocation";
+    const Json& inv = r.object(*it, ip);
+    ctx.argv = r.strings(inv, "argv", ip);
+    ctx.executable_size = r.int_or_null(inv, "executable_size", ip);
+    ctx.executable_mtime_ns = r.int_or_null(inv, "executable_mtime_ns", ip);
+    ctx.invocation_known = true;
+  }
   ctx.num_cpus = r.int_field(c, "num_cpus", p);
   ctx.mhz_per_cpu = r.num_or_null(c, "mhz_per_cpu", p);
   ctx.cpu_model = r.str(c, "cpu_model", p);
@@ -190,8 +198,10 @@ Context read_context(const Reader& r, const Json& root) {
     }
   }
   if (auto it = c.find("injection"); it != c.end() && !it->is_null()) {
-    r.object(*it, "context.injection");
+    const Json& inj = r.object(*it, "context.injection");
     ctx.injection = true;
+    ctx.injection_delay_ns = r.num_or_null(inj, "delay_ns_per_op", "context.injection");
+    ctx.injection_workload = r.str_or_null(inj, "workload", "context.injection");
   }
   return ctx;
 }

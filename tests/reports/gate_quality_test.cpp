@@ -1,9 +1,16 @@
 // tests/reports/gate_quality_test.cpp — issue #9, gate side: the --confirm path with a synthetic
-// flaky input (first regressed, confirmed not; and a real regression that stays), the noise floor
+// flaky input (first regressed, confirmed not; and a real regression that stays), the round rule
+// (every round slower and the geomean past the threshold), commands re-derived from a file's
+// recorded invocation (and refused for a rebuilt binary or another host), `compare` confirming by
+// default through a stand-in binary, the noise floor
 // (a change inside a point's A/A noise is not a regression), calibration on known pairs, the
 // noise-floor file round trip, the --filter regex of re-measured points, and the CLI's usage errors.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -54,16 +61,21 @@ TEST(Confirm, FlakyFirstVerdictIsNotConfirmed) {
   const Comparison first = compare_results(base, next, CompareOptions{});
   ASSERT_EQ(first.points[0].verdict, Verdict::Regressed);
   const Comparison c = confirm_regressions(base, next, CompareOptions{}, 2, flaky_gone);
-  EXPECT_EQ(calls, (std::vector<std::string>{"base1", "new1", "base2", "new2"}));  // interleaved
+  // back to back, the side that runs first alternating from round to round
+  EXPECT_EQ(calls, (std::vector<std::string>{"base1", "new1", "new2", "base2"}));
   EXPECT_EQ(c.confirm_rounds, 2);
   ASSERT_EQ(c.points.size(), 2u);
-  EXPECT_NE(c.points[0].verdict, Verdict::Regressed);
+  EXPECT_EQ(c.points[0].verdict, Verdict::Unchanged);
+  EXPECT_NE(c.points[0].reason.find("not confirmed"), std::string::npos) << c.points[0].reason;
   ASSERT_TRUE(c.points[0].first_verdict);
   EXPECT_EQ(*c.points[0].first_verdict, Verdict::Regressed);
+  EXPECT_EQ(c.points[0].confirm_ratios, (std::vector<double>{1.0, 1.0}));
   EXPECT_FALSE(c.points[1].first_verdict);  // not re-measured
-  EXPECT_EQ(c.points[0].base.n, 50u);       // 10 + 2 rounds x 20: every sample kept
+  EXPECT_EQ(c.points[0].base.n, 10u);       // the first comparison's statistics are kept
+  EXPECT_NEAR(*c.points[0].ratio, 1.2, 0.01);
   EXPECT_FALSE(c.gate_failed);
-  EXPECT_NE(format_comparison(c, CompareFormat::Table).find("first verdict: regressed"), std::string::npos);
+  EXPECT_NE(format_comparison(c, CompareFormat::Table).find("first verdict: regressed; rounds +0.0% +0.0%"),
+            std::string::npos) << format_comparison(c, CompareFormat::Table);
   EXPECT_NE(format_comparison(c, CompareFormat::Json).find("\"first_verdict\": \"regressed\""), std::string::npos);
 }
 
@@ -84,6 +96,149 @@ TEST(Confirm, RealRegressionStaysAndNoRegressionRunsNothing) {
   const Comparison same = confirm_regressions(base, base, CompareOptions{}, 3, counting);
   EXPECT_EQ(calls, 0);
   EXPECT_EQ(same.confirm_rounds, 0);
+}
+
+// rounds() is a Remeasure whose round r measures kA at base[r-1] (base side) or next[r-1].
+Remeasure rounds(std::vector<double> base, std::vector<double> next) {
+  return [base, next](bool base_side, const std::vector<std::string>&, int round) {
+    const double v = (base_side ? base : next).at(static_cast<std::size_t>(round - 1));
+    return make("x.json", {{kA, around(v, 7)}});
+  };
+}
+
+TEST(Confirm, EveryRoundMustBeSlowerAndTheGeomeanPastTheThreshold) {
+  const Results base = make("base.json", {{kA, around(100, 10)}});
+  const Results next = make("new.json", {{kA, around(120, 10)}});
+  // one round in three measured new faster: a shift of the machine, not of the code
+  Comparison c = confirm_regressions(base, next, CompareOptions{}, 3, rounds({100, 100, 100}, {120, 99, 125}));
+  EXPECT_EQ(c.points[0].verdict, Verdict::Unchanged);
+  EXPECT_NE(c.points[0].reason.find("no slower"), std::string::npos) << c.points[0].reason;
+  EXPECT_FALSE(c.gate_failed);
+  // every round slower, but by 2-3%: below the 5% threshold
+  c = confirm_regressions(base, next, CompareOptions{}, 3, rounds({100, 100, 100}, {102, 103, 102}));
+  EXPECT_EQ(c.points[0].verdict, Verdict::Unchanged);
+  EXPECT_NE(c.points[0].reason.find("below the threshold"), std::string::npos) << c.points[0].reason;
+  ASSERT_TRUE(c.points[0].confirmed_ratio);
+  EXPECT_NEAR(*c.points[0].confirmed_ratio, std::cbrt(1.02 * 1.03 * 1.02), 1e-3);
+  // every round slower by ~10%, though the machine itself moved between rounds: confirmed
+  c = confirm_regressions(base, next, CompareOptions{}, 3, rounds({100, 150, 95}, {111, 163, 104}));
+  EXPECT_EQ(c.points[0].verdict, Verdict::Regressed);
+  EXPECT_TRUE(c.gate_failed);
+  // a noise floor above the confirmed change clears it
+  CompareOptions o;
+  o.noise_floor[kA] = 0.25;
+  c = confirm_regressions(base, next, o, 3, rounds({100, 100, 100}, {111, 112, 110}));
+  EXPECT_NE(c.points[0].verdict, Verdict::Regressed);
+}
+
+TEST(Confirm, ASlowerPointTheFirstTestCouldNotJudgeIsConfirmedToo) {
+  // 3 samples per side: too few for the first test (noisy), though 20% slower
+  const Results base = make("base.json", {{kA, around(100, 3)}, {kB, around(100, 3)}});
+  const Results next = make("new.json", {{kA, around(120, 3)}, {kB, around(102, 3)}});
+  ASSERT_EQ(compare_results(base, next, CompareOptions{}).points[0].verdict, Verdict::Noisy);
+  std::vector<std::string> seen;
+  const Remeasure slow = [&](bool base_side, const std::vector<std::string>& names, int) {
+    seen.push_back(names.at(0));
+    return make("x.json", {{kA, around(base_side ? 100 : 115, 7)}});
+  };
+  const Comparison c = confirm_regressions(base, next, CompareOptions{}, 2, slow);
+  EXPECT_EQ(c.points[0].verdict, Verdict::Regressed);
+  ASSERT_TRUE(c.points[0].first_verdict);
+  EXPECT_EQ(*c.points[0].first_verdict, Verdict::Noisy);
+  EXPECT_EQ(seen, (std::vector<std::string>(4, kA)));  // kB changed by 2% only: not re-measured
+  EXPECT_EQ(c.points[1].verdict, Verdict::Noisy);
+  EXPECT_TRUE(c.gate_failed);
+}
+
+TEST(Confirm, TooFewUsableRoundsKeepTheFirstVerdict) {
+  const Results base = make("base.json", {{kA, around(100, 10)}});
+  const Results next = make("new.json", {{kA, around(120, 10)}});
+  const Remeasure lost = [](bool base_side, const std::vector<std::string>&, int round) {
+    if (!base_side && round == 2) return make("lost.json", {});
+    return make("x.json", {{kA, around(100, 7)}});
+  };
+  const Comparison c = confirm_regressions(base, next, CompareOptions{}, 2, lost);
+  EXPECT_EQ(c.points[0].verdict, Verdict::Regressed);
+  EXPECT_EQ(c.points[0].confirm_ratios.size(), 1u);
+  bool warned = false;
+  for (const std::string& w : c.warnings) warned |= w.find("first verdict stands") != std::string::npos;
+  EXPECT_TRUE(warned);
+}
+
+// with_invocation() gives `r` a recorded invocation of `exe` on this host, as `ccbench run` writes it.
+void with_invocation(Results& r, const std::string& exe, std::vector<std::string> argv) {
+  char host[256] = {};
+  ASSERT_EQ(::gethostname(host, sizeof host - 1), 0);
+  struct stat st{};
+  ASSERT_EQ(::stat(exe.c_str(), &st), 0) << exe;
+  r.context.host_name = host;
+  r.context.executable = exe;
+  r.context.invocation_known = true;
+  r.context.argv = std::move(argv);
+  r.context.executable_size = st.st_size;
+  r.context.executable_mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+}
+
+TEST(Confirm, RerunCommandIsTheRecordedRunWithoutOutputOptions) {
+  const std::string dir = test::scratch_dir("rerun");
+  const std::string exe = dir + "/ccbench";
+  { std::ofstream(exe) << "#!/bin/sh\n"; }
+  Results r = make("r.json", {});
+  std::string why;
+  EXPECT_FALSE(rerun_command(r, why));
+  EXPECT_NE(why.find("does not record"), std::string::npos) << why;
+  with_invocation(r, exe, {"build/ccbench", "run", "pingpong", "--procs", "1,2", "--out", "a.json", "--quiet",
+                           "--report=rep", "--filter", "x", "--format", "json", "--set", "cap=0"});
+  why.clear();
+  auto cmd = rerun_command(r, why);
+  ASSERT_TRUE(cmd) << why;
+  EXPECT_EQ(*cmd, "env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_WORKLOAD '" + exe +
+                      "' run 'pingpong' '--procs' '1,2' '--set' 'cap=0'");
+  r.context.injection = true;
+  r.context.injection_delay_ns = 11.1;
+  r.context.injection_workload = "pingpong";
+  cmd = rerun_command(r, why);
+  ASSERT_TRUE(cmd) << why;
+  EXPECT_EQ(cmd->rfind("env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_WORKLOAD CCB_INJECT_DELAY_NS=11.1 "
+                       "CCB_INJECT_WORKLOAD='pingpong' '", 0), 0u) << *cmd;
+  Results other = r;
+  other.context.host_name = "elsewhere";
+  EXPECT_FALSE(rerun_command(other, why));
+  EXPECT_NE(why.find("elsewhere"), std::string::npos) << why;
+  Results rebuilt = r;
+  *rebuilt.context.executable_mtime_ns += 1;
+  EXPECT_FALSE(rerun_command(rebuilt, why));
+  EXPECT_NE(why.find("changed"), std::string::npos) << why;
+  Results gone = r;
+  gone.context.executable = dir + "/missing";
+  EXPECT_FALSE(rerun_command(gone, why));
+}
+
+TEST(Confirm, CompareConfirmsByDefaultWithTheRecordedCommands) {
+  // A stand-in `ccbench` that answers every re-measurement with the same 100 ns: the +20% of the
+  // files was the machine, and the default compare must say so and pass the gate.
+  const std::string dir = test::scratch_dir("auto-confirm");
+  const std::string exe = dir + "/ccbench";
+  const std::string same = dir + "/same.json";
+  {
+    std::ofstream f(exe);
+    f << "#!/bin/sh\nwhile [ $# -gt 0 ]; do [ \"$1\" = --out ] && cp '" << same << "' \"$2\"; shift; done\n";
+  }
+  ASSERT_EQ(::chmod(exe.c_str(), 0755), 0);
+  std::string out;
+  // The fixtures have no invocation: without commands the default compare warns and fails the gate.
+  auto r = test::run_cli({"compare", test::data("base.json"), test::data("slower20.json")});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.out.find("not confirmed"), std::string::npos) << r.out;
+  // With commands, the same files pass: every flagged point measured equal in its rounds.
+  ASSERT_EQ(test::shell("cp '" + test::data("base.json") + "' '" + same + "'", out), 0) << out;
+  r = test::run_cli({"compare", test::data("base.json"), test::data("slower20.json"), "--base-run", exe + " run",
+                     "--new-run", exe + " run"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("first verdict: regressed; rounds +0.0% +0.0% +0.0%"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("confirming"), std::string::npos) << r.err;
+  r = test::run_cli({"compare", test::data("base.json"), test::data("slower20.json"), "--confirm", "0"});
+  EXPECT_EQ(r.code, 1);
 }
 
 TEST(Confirm, MissingOrFailedRemeasurementWarnsAndAddsNothing) {
