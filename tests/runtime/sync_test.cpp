@@ -3,6 +3,7 @@
 #include <mutex>
 #include <shared_mutex>
 
+#include "ccb/detail/sema.hpp"
 #include "procs_fixture.hpp"
 
 using SyncTest = Procs;
@@ -110,6 +111,36 @@ TEST_P(SyncTest, RWMutexReadersShareWritersExclude) {
     }
     wg.wait();
     EXPECT_EQ(value, 8 * 200);
+  });
+}
+
+// Sema's invariant, hammered: no acquire without a release before it. Four tasks pass one token
+// around, so acquires race through both the lock-free fast path and the locked slow path. The
+// locked path once took a token with a load and a store, racing the fast path's CAS: one release
+// then let two tasks in (this test failed 2 of 9 runs at procs 2/8), and RWMutex readers slipped
+// past a pending writer until the writer waited forever (`ccbench run counter --set mode=rwmutex
+// --procs 2`: 5 deadlocks in 20 runs; 0 in 40 after the fix).
+TEST_P(SyncTest, SemaNeverHandsOneTokenToTwoAcquirers) {
+  run([] {
+    ccb::detail::Sema sem;
+    std::atomic<long> released{1}, acquired{0}, bad{0};
+    sem.release();
+    constexpr int kTasks = 4, kRounds = 400000 / kTsanDivisor;
+    ccb::WaitGroup wg;
+    wg.add(kTasks);
+    for (int t = 0; t < kTasks; ++t) {
+      ccb::go([&] {
+        for (int i = 0; i < kRounds; ++i) {
+          sem.acquire(ccb::detail::WaitReason::RWMutexRead);
+          if (acquired.fetch_add(1) + 1 > released.load()) bad.fetch_add(1);
+          released.fetch_add(1);
+          sem.release();
+        }
+        wg.done();
+      });
+    }
+    wg.wait();
+    EXPECT_EQ(bad.load(), 0);
   });
 }
 

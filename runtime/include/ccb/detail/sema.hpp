@@ -1,6 +1,7 @@
 // ccb/detail/sema.hpp — a counting semaphore for tasks (Go: runtime/sema.go semacquire /
 // semrelease), used by RWMutex. FIFO wake-up. count_ is atomic for the uncontended acquire;
-// waiters_ and every increment happen under lock_.
+// waiters_ and every increment happen under lock_; every decrement is a CAS (the lock-free fast
+// path and the locked slow path may race for the same token).
 #pragma once
 
 #include <atomic>
