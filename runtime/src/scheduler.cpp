@@ -173,6 +173,7 @@ void Runtime::wakep() noexcept {
     nmspinning_.fetch_sub(1, std::memory_order_acq_rel);
     return;
   }
+  wakeups_.fetch_add(1, std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> g(v->park_mu);
     v->wake_flag = true;
@@ -304,6 +305,7 @@ void Runtime::go_idle(Worker* w) {
   bool sleep = !any_local_work() && !shutdown_.load(std::memory_order_acquire) &&
                timers.next_when() > now_ns();
   if (sleep) {
+    ++w->parks;
     std::unique_lock<std::mutex> lk(w->park_mu);
     while (!w->wake_flag && !shutdown_.load(std::memory_order_acquire)) {
       int64_t deadline = timers.next_when();
@@ -439,8 +441,10 @@ void Runtime::run_main(std::function<void()> main) {
     for (Worker* w : workers_) {
       g_last_stats.tasks_spawned += w->spawned;
       g_last_stats.steals += w->steals;
+      g_last_stats.parks += w->parks;
     }
     g_last_stats.tasks_abandoned = abandoned_;
+    g_last_stats.wakeups = wakeups_.load(std::memory_order_relaxed);
     g_last_stats.stacks_allocated = stack_pool().stacks_allocated();
     g_last_stats.procs = procs_;
   }

@@ -65,6 +65,7 @@ struct alignas(64) Worker {
   LocalStackCache stacks;
   uint64_t spawned = 0;
   uint64_t steals = 0;
+  uint64_t parks = 0;               // times this worker went to sleep idle (Stats::parks)
   bool solo = false;                // the only worker: no thief can touch runq/runnext
   uint64_t id_next = 0, id_end = 0; // task ids reserved from Runtime::next_task_id
   // Tasks spawned here minus tasks that exited here (may go negative: tasks migrate). Written by
@@ -137,6 +138,7 @@ class Runtime {
   std::vector<Worker*> workers_;
   alignas(64) std::atomic<int> npidle_{0};
   std::atomic<int> nmspinning_{0};
+  std::atomic<uint64_t> wakeups_{0};  // idle workers woken by wakep() (Stats::wakeups)
   std::atomic<bool> shutdown_{false};
   std::atomic<int64_t> global_size_{0};
   // Guarded by mu_:

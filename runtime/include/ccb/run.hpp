@@ -49,6 +49,8 @@ struct Stats {
   uint64_t tasks_abandoned = 0;   // alive when main returned
   uint64_t steals = 0;            // tasks taken from another worker's run queue
   uint64_t stacks_allocated = 0;  // fresh stacks mapped (the rest were reused)
+  uint64_t parks = 0;             // times an idle worker went to sleep (futex wait)
+  uint64_t wakeups = 0;           // times a sleeping worker was woken to look for work
   int procs = 0;
 };
 
