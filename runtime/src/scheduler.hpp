@@ -9,7 +9,9 @@
 //    only when it has found no runnable task anywhere, after a bounded spin while stealing.
 //  - A task readied by a running task goes to that worker's runnext slot and runs next (the
 //    ping-pong fast path); the displaced runnext goes to the tail of the local runq.
-//  - Work stealing: an idle worker steals half of a random victim's runq (then its runnext).
+//  - Work stealing: an idle worker steals half of a random victim's runq (then its runnext),
+//    except a queue shorter than 8 on a victim that keeps switching tasks: that one stays where
+//    its tasks' data is, and the idle worker sleeps until woken (see kLocalQueue).
 //  - Fairness: every 61st scheduling decision looks at the global queue and the timers first, and
 //    prefers the local runq over runnext, so ping-ponging pairs cannot starve other tasks.
 //  - An idle runtime uses no CPU: idle workers sleep until work arrives or the next timer is due.
@@ -60,6 +62,8 @@ struct alignas(64) Worker {
   void (*park_unlock)(void*) noexcept = nullptr;
   void* park_arg = nullptr;
   uint32_t tick = 0;
+  // tick, published for thieves (relaxed): a victim whose tick moves is switching tasks itself.
+  std::atomic<uint32_t> progress{0};
   uint64_t rng = 0;
   bool spinning = false;
   LocalStackCache stacks;
@@ -125,7 +129,7 @@ class Runtime {
   void schedule_loop(Worker* w);
   Task* steal(Worker* w, bool steal_runnext) noexcept;
   Task* pop_global(Worker* w) noexcept;  // requires mu_
-  bool any_local_work() const noexcept;
+  bool any_local_work(const Worker* self) const noexcept;
   void go_idle(Worker* w);
   void stop_spinning(Worker* w) noexcept;
   static void wake_worker(Worker* v) noexcept;
