@@ -35,6 +35,12 @@ constexpr int kRunnextGraceSpins = 200;
 // or 50 pauses were worse on counter channel and fanin (a sweep of 4/8 x 50/200 at procs 2,8).
 constexpr uint32_t kLocalQueue = 8;
 constexpr int kStealGraceSpins = 200;
+// While another worker is busy, an idle worker sleeps at most this long before it looks again
+// (Go's sysmon plays this role for a P stuck in one goroutine): the bound on how long one
+// long-running task can hold up a task queued behind it while a worker idles
+// (SchedulerTest.IdleWorkerTakesATaskStuckBehindALongTask). ~2000 wake-ups a second of an
+// otherwise idle worker, only while another worker runs.
+constexpr int64_t kIdleRecheckNs = 500000;
 // Most tasks taken from the global queue at once (Go: globrunqget caps at half a runq).
 constexpr int kGlobalBatch = 64;
 
@@ -284,9 +290,8 @@ bool Runtime::any_local_work(const Worker* self) const noexcept {
     const uint32_t q = v->runq.size();
     // A short queue of a worker that is awake is left to it (see steal()); it is work for an
     // idle thief only when it grows or its owner is going idle.
-    const bool owner_idle = v->idle.load(std::memory_order_acquire);
-    if (q >= kLocalQueue || ((q > 0 || v->runnext.load(std::memory_order_acquire) != nullptr) && owner_idle))
-      return true;
+    const bool queued = q > 0 || v->runnext.load(std::memory_order_acquire) != nullptr;
+    if (q >= kLocalQueue || (queued && v->idle.load(std::memory_order_acquire))) return true;
   }
   return global_size_.load(std::memory_order_acquire) > 0;
 }
@@ -337,9 +342,14 @@ void Runtime::go_idle(Worker* w) {
                timers.next_when() > now_ns();
   if (sleep) {
     ++w->parks;
+    // While another worker is busy, sleep at most kIdleRecheckNs: a task readied or left behind
+    // a long-running task on that worker (no wake-up is sent for a lone runnext) is then taken
+    // here (steal() sees the victim make no progress). With every worker idle, sleep until woken.
+    const bool others_busy = npidle_.load(std::memory_order_acquire) < procs_;
+    const int64_t recheck = others_busy ? now_ns() + kIdleRecheckNs : TimerHeap::kNever;
     std::unique_lock<std::mutex> lk(w->park_mu);
     while (!w->wake_flag && !shutdown_.load(std::memory_order_acquire)) {
-      int64_t deadline = timers.next_when();
+      int64_t deadline = std::min(timers.next_when(), recheck);
       if (deadline == TimerHeap::kNever) {
         w->park_cv.wait(lk);
       } else {

@@ -11,10 +11,13 @@
 //    ping-pong fast path); the displaced runnext goes to the tail of the local runq.
 //  - Work stealing: an idle worker steals half of a random victim's runq (then its runnext),
 //    except a queue shorter than 8 on a victim that keeps switching tasks: that one stays where
-//    its tasks' data is, and the idle worker sleeps until woken (see kLocalQueue).
+//    its tasks' data is, and the idle worker sleeps until woken or, while another worker is
+//    busy, for at most 500 us before it looks again (kLocalQueue, kIdleRecheckNs). A task left
+//    behind a long-running task on a busy worker is therefore taken by an idle one.
 //  - Fairness: every 61st scheduling decision looks at the global queue and the timers first, and
 //    prefers the local runq over runnext, so ping-ponging pairs cannot starve other tasks.
-//  - An idle runtime uses no CPU: idle workers sleep until work arrives or the next timer is due.
+//  - An idle runtime uses no CPU: idle workers sleep until work arrives or the next timer is due
+//    (while another worker is busy, an idle one looks again every 500 us).
 //  - Deadlock: when the last worker goes idle, no task is runnable and no timer is pending, the
 //    run ends with ccb::Deadlock and a dump of what every blocked task waits on.
 // Concurrency:
@@ -129,6 +132,8 @@ class Runtime {
   void schedule_loop(Worker* w);
   Task* steal(Worker* w, bool steal_runnext) noexcept;
   Task* pop_global(Worker* w) noexcept;  // requires mu_
+  // any_local_work(): work an idle worker `self` should take now (a short queue of a busy worker
+  // is not: see kLocalQueue).
   bool any_local_work(const Worker* self) const noexcept;
   void go_idle(Worker* w);
   void stop_spinning(Worker* w) noexcept;

@@ -1,6 +1,7 @@
 // tests/runtime/scheduler_test.cpp — run/go/yield, errors from tasks, deadlock detection, stack
 // overflow, Config validation.
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "procs_fixture.hpp"
@@ -91,6 +92,39 @@ TEST_P(SchedulerTest, YieldLetsOthersRun) {
     }
     wg.wait();
     EXPECT_EQ(turns.load(), 4000);
+  });
+}
+
+// A task readied behind a task that never yields must still run while another worker idles:
+// no wake-up is sent for a lone runnext, so once the other worker is asleep only its bounded sleep
+// (kIdleRecheckNs) and steal() (the victim makes no progress) get the task there.
+TEST_P(SchedulerTest, IdleWorkerTakesATaskStuckBehindALongTask) {
+  if (GetParam() < 2) GTEST_SKIP() << "needs a second worker";
+  run([] {
+    using Clock = std::chrono::steady_clock;
+    std::atomic<bool> ran{false};
+    ccb::Chan<int> ch(0);
+    ccb::WaitGroup wg;
+    wg.add(2);
+    ccb::go([&, ch]() mutable {  // B: parks on the channel until A readies it
+      ch.recv();
+      ran.store(true);
+      wg.done();
+    });
+    ccb::go([&, ch]() mutable {  // A: never yields
+      const auto t0 = Clock::now();
+      while (Clock::now() - t0 < std::chrono::milliseconds(20)) {
+      }  // long enough for the other workers to go to sleep
+      ch.send(1);  // B goes to this worker's runnext: no wake-up
+      while (!ran.load()) {
+        if (Clock::now() - t0 > std::chrono::seconds(10)) {
+          ADD_FAILURE() << "the readied task did not run within 10 s while a worker was idle";
+          break;
+        }
+      }
+      wg.done();
+    });
+    wg.wait();
   });
 }
 
