@@ -40,9 +40,9 @@ struct Commands {
 
 namespace {
 
-// Confirmation rounds of `compare --confirm auto` (see gate_quality.hpp: all of k rounds agree by
-// chance with probability 2^-k).
-constexpr int kAutoConfirmRounds = 3;
+// Rounds of `compare --confirm auto` (see gate_quality.hpp: here a round of the same build against
+// itself reaches +5% with probability 0.24, so 6 rounds all do with probability ~0.0002).
+constexpr int kAutoConfirmRounds = 6;
 
 class UsageError : public std::runtime_error {
  public:
@@ -250,11 +250,11 @@ Verdicts:
 Gate quality:
   Repetitions of one run are not independent of the state of a shared machine, which can shift a
   whole run by 10-50%; the verdicts above only screen. --confirm (default auto) re-measures each
-  point flagged regressed, or at least threshold slower though not significant or noisy, in N
-  rounds (default 3); a round is one run of the base build and one of
-  the new build, of that point alone, back to back (order alternating), giving one ratio of
-  medians. The point stays regressed only if every round's ratio is above 1 and their geomean is
-  at least 1 + threshold; otherwise a first "regressed" becomes unchanged ("not confirmed"). The output shows the first
+  point flagged regressed, or at least threshold slower though not significant or noisy, in up
+  to N rounds (auto: 6); a round is one run of the base build and one of the new build, of that
+  point alone, back to back (order alternating), giving one ratio of medians. The point is
+  regressed only if all N rounds are at least 1 + threshold; the first round that is not ends it
+  and a first "regressed" becomes unchanged ("not confirmed"). The output shows the first
   verdict and the round ratios. The commands are re-derived from each file (its recorded binary
   and arguments, and the CCB_INJECT_* hook if it was active) when the file was measured on this
   host by a binary that is still there unchanged; otherwise pass --base-run CMD and --new-run CMD
@@ -300,7 +300,7 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
   c.compare->add_option("--out", c.out_file, "Write the output to FILE (stdout then gets the summary line)")
       ->type_name("FILE");
   c.compare->add_option("--confirm", c.confirm, "Re-measure each regressed point in N rounds (a base run and a new "
-                        "run back to back) before the verdict stands; auto: 3 when the commands are known, 0: off")
+                        "run back to back) before the verdict stands; auto: 6 when the commands are known, 0: off")
       ->capture_default_str()->type_name("N|auto");
   c.compare->add_option("--base-run", c.base_run, "With --confirm: the base side's `ccbench run …` command")
       ->type_name("CMD");

@@ -89,39 +89,39 @@ Comparison confirm_regressions(const Results& base, const Results& next, const C
     if (!candidate(p)) continue;
     ++flagged;
     p.first_verdict = p.verdict;
-    for (int round = 1; round <= rounds; ++round) {
+    // Sequential: stop at the first round that does not show the slowdown (see the header).
+    const double floor = std::max(options.threshold, p.noise_floor.value_or(0.0));
+    auto passes = [&](double r) { return r - 1 >= floor && (!p.noise_floor || r - 1 > *p.noise_floor); };
+    bool failed = false;
+    for (int round = 1; round <= rounds && !failed; ++round) {
       std::optional<double> med[2];  // [0] base, [1] new
       for (int k = 0; k < 2; ++k) {
         const bool base_side = (k == 0) == (round % 2 == 1);
         med[base_side ? 0 : 1] = round_median(remeasure(base_side, {p.name}, round), p.name, c.warnings);
       }
-      if (med[0] && med[1] && *med[0] > 0) p.confirm_ratios.push_back(*med[1] / *med[0]);
+      if (!med[0] || !med[1] || *med[0] <= 0) continue;
+      p.confirm_ratios.push_back(*med[1] / *med[0]);
+      failed = !passes(p.confirm_ratios.back());
     }
-    if (p.confirm_ratios.size() < static_cast<std::size_t>(std::min(2, rounds))) {
+    if (!p.confirm_ratios.empty()) p.confirmed_ratio = stats::geomean(p.confirm_ratios);
+    if (failed) {
+      if (p.verdict == Verdict::Regressed) p.verdict = Verdict::Unchanged;
+      p.reason = (p.reason.empty() ? "" : p.reason + "; ") + "not confirmed: confirmation round " +
+                 std::to_string(p.confirm_ratios.size()) + " measured " + fmt::pct(p.confirm_ratios.back() - 1, 1, true) +
+                 ", less than the " + (p.noise_floor && *p.noise_floor > options.threshold ? "noise floor" : "threshold");
+    } else if (p.confirm_ratios.size() < static_cast<std::size_t>(rounds)) {
       c.warnings.push_back(p.name + ": only " + std::to_string(p.confirm_ratios.size()) + " of " +
                            std::to_string(rounds) + " confirmation round(s) measured; the first verdict stands");
       if (p.verdict == Verdict::Regressed) ++still;
-      continue;
-    }
-    const double g = stats::geomean(p.confirm_ratios);
-    p.confirmed_ratio = g;
-    const bool all_slower = std::all_of(p.confirm_ratios.begin(), p.confirm_ratios.end(), [](double r) { return r > 1; });
-    const bool above = g - 1 >= options.threshold && (!p.noise_floor || g - 1 > *p.noise_floor);
-    if (all_slower && above) {
+    } else {
       ++still;
       p.verdict = Verdict::Regressed;
       p.reason.clear();
-    } else {
-      if (p.verdict == Verdict::Regressed) p.verdict = Verdict::Unchanged;
-      p.reason = (p.reason.empty() ? "" : p.reason + "; ") + "not confirmed: " +
-                 (!all_slower ? "a confirmation round measured new no slower than base"
-                              : "the confirmation rounds' geomean change " + fmt::pct(g - 1, 1, true) +
-                                    " is below the threshold" + (p.noise_floor ? " or noise floor" : ""));
     }
   }
   c.confirm_rounds = rounds;
   c.warnings.push_back(std::to_string(flagged) + " point(s) at least " + fmt::pct(options.threshold) +
-                       " slower (" + std::to_string(first_regressed) + " flagged regressed) were re-measured in " +
+                       " slower (" + std::to_string(first_regressed) + " flagged regressed) were re-measured in up to " +
                        std::to_string(rounds) + " round(s) of a base run and a new run back to back; " +
                        std::to_string(still) + " regressed after confirmation");
   decide_gate(c);
