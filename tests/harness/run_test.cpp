@@ -1,6 +1,8 @@
 // tests/harness/run_test.cpp — `ccbench run` end to end, in-process with the fake workloads:
 // results JSON (valid against the schema), interleaving of implementations, failed self-checks
 // (exit 1, status "failed"), not-applicable points, aborted runs (no file written), output formats.
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include <CLI/CLI.hpp>
@@ -38,6 +40,16 @@ TEST(Run, WritesValidResultsJson) {
   EXPECT_EQ(doc["context"]["repetitions"], 3);
   EXPECT_EQ(doc["context"]["warmup"], 0);
   EXPECT_NE(doc["context"]["command_line"].get<std::string>().find("--out"), std::string::npos);
+  // the invocation `compare --confirm` re-runs: argv as given, and the binary's size and mtime
+  const json& inv = doc["context"]["invocation"];
+  ASSERT_TRUE(inv["argv"].is_array());
+  EXPECT_EQ(inv["argv"][1], "run");
+  EXPECT_EQ(inv["argv"][2], "fake_sum");
+  struct stat st{};
+  ASSERT_EQ(::stat(doc["context"]["executable"].get<std::string>().c_str(), &st), 0);
+  EXPECT_EQ(inv["executable_size"].get<long long>(), static_cast<long long>(st.st_size));
+  EXPECT_EQ(inv["executable_mtime_ns"].get<long long>(),
+            static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec);
   ASSERT_EQ(doc["benchmarks"].size(), 4u);
   const json& e = doc["benchmarks"][0];
   EXPECT_EQ(e["name"], "fake_sum/n=2000/k=1/procs:1/impl:ccbench");

@@ -128,6 +128,24 @@ TEST_P(SchedulerTest, IdleWorkerTakesATaskStuckBehindALongTask) {
   });
 }
 
+// Stats::parks counts idle sleeps and Stats::wakeups the sleepers woken by wakep(): a run whose
+// main task sleeps parks every worker; at procs >= 2 a burst of spawns after that wakes one.
+TEST_P(SchedulerTest, StatsCountParksAndWakeups) {
+  run([] {
+    for (int burst = 0; burst < 50; ++burst) {
+      ccb::sleep_for(std::chrono::milliseconds(1));  // every worker goes idle and sleeps
+      ccb::WaitGroup wg;
+      wg.add(8);
+      for (int i = 0; i < 8; ++i) ccb::go([&] { wg.done(); });  // displaced runnext: wakep()
+      wg.wait();
+    }
+  });
+  const ccb::Stats s = ccb::stats();
+  EXPECT_GT(s.parks, 0u);
+  if (GetParam() > 1) EXPECT_GT(s.wakeups, 0u);
+  else EXPECT_EQ(s.wakeups, 0u);
+}
+
 TEST_P(SchedulerTest, SkynetSmall) {
   run([] {
     std::function<void(ccb::Chan<long>, long, long)> sky = [&](ccb::Chan<long> c, long num, long size) {
