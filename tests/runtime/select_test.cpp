@@ -104,7 +104,10 @@ TEST_P(SelectTest, SelectSendAgainstSelectRecv) {
   run([] {
     ccb::Chan<int> ch(0), quit(0);
     constexpr int kN = 20000;
-    ccb::go([&] {
+    // The task holds its own handles (Chan is shared like a Go channel value): after main's last
+    // select it may still be unlinking its waiters from both channels while main's handles are
+    // already gone (ThreadSanitizer reported the use after free when it captured them by reference).
+    ccb::go([ch, quit]() mutable {
       for (int i = 0; i < kN; ++i) ccb::select(ccb::send_case(ch, i), ccb::recv_case(quit));
     });
     long sum = 0;

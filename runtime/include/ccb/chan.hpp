@@ -9,7 +9,9 @@
 //    (after the buffer drains), blocked senders throw SendOnClosedChannel.
 //  - A default-constructed Chan is nil: send/recv block forever (a deadlock if nothing else
 //    runs), close throws CloseOfNilChannel, and in select it is a never-ready case.
-//  - Chan is a cheap shared handle (an intrusive reference count), like Go's channel value.
+//  - Chan is a cheap shared handle (an intrusive reference count), like Go's channel value. A
+//    task that uses a channel must hold a handle (capture it by value): a select woken by its
+//    partner still touches every channel of the select after the partner has gone on.
 // Invariants (as chan.go): sendq and recvq are never both non-empty except when one select
 // waits on both directions of the same channel; count > 0 implies recvq empty; count < cap
 // implies sendq empty.
