@@ -29,46 +29,47 @@ std::string base_name(const std::string& name) {
   return pos == std::string::npos ? name : name.substr(0, pos);
 }
 
+// remeasured_point() is point `name` of a re-measurement `more` when it is there with status "ok";
+// otherwise nullptr, and a warning saying which.
+const Point* remeasured_point(const Results& more, const std::string& name, std::vector<std::string>& warnings) {
+  auto it = std::find_if(more.benchmarks.begin(), more.benchmarks.end(), [&](const Point& p) { return p.name == name; });
+  if (it == more.benchmarks.end()) {
+    warnings.push_back(more.file + ": re-measurement did not produce " + name);
+    return nullptr;
+  }
+  if (!it->ok()) {
+    warnings.push_back(more.file + ": re-measurement of " + name + " has status " + it->status +
+                       (it->error.empty() ? "" : ": " + it->error));
+    return nullptr;
+  }
+  return &*it;
+}
+
+// round_median() is the median of point `name` in `more`, or empty with a warning.
+std::optional<double> round_median(const Results& more, const std::string& name, std::vector<std::string>& warnings) {
+  const Point* p = remeasured_point(more, name, warnings);
+  if (p == nullptr) return std::nullopt;
+  if (p->samples_ns.empty()) {
+    warnings.push_back(more.file + ": re-measurement of " + name + " has no samples");
+    return std::nullopt;
+  }
+  return stats::median(p->samples_ns);
+}
+
 }  // namespace
 
 std::vector<std::string> append_samples(Results& into, const Results& more, const std::vector<std::string>& names) {
   std::vector<std::string> warnings;
   for (const std::string& name : names) {
-    auto src = std::find_if(more.benchmarks.begin(), more.benchmarks.end(), [&](const Point& p) { return p.name == name; });
     auto dst = std::find_if(into.benchmarks.begin(), into.benchmarks.end(), [&](const Point& p) { return p.name == name; });
     if (dst == into.benchmarks.end()) continue;
-    if (src == more.benchmarks.end()) {
-      warnings.push_back(more.file + ": re-measurement did not produce " + name);
-      continue;
-    }
-    if (!src->ok()) {
-      warnings.push_back(more.file + ": re-measurement of " + name + " has status " + src->status + ": " + src->error);
-      continue;
-    }
+    const Point* src = remeasured_point(more, name, warnings);
+    if (src == nullptr) continue;
     dst->samples_ns.insert(dst->samples_ns.end(), src->samples_ns.begin(), src->samples_ns.end());
     dst->repetitions = static_cast<std::int64_t>(dst->samples_ns.size());
   }
   return warnings;
 }
-
-namespace {
-
-// round_median() is the median of point `name` in `more`, or empty with a warning.
-std::optional<double> round_median(const Results& more, const std::string& name, std::vector<std::string>& warnings) {
-  auto it = std::find_if(more.benchmarks.begin(), more.benchmarks.end(), [&](const Point& p) { return p.name == name; });
-  if (it == more.benchmarks.end()) {
-    warnings.push_back(more.file + ": re-measurement did not produce " + name);
-    return std::nullopt;
-  }
-  if (!it->ok() || it->samples_ns.empty()) {
-    warnings.push_back(more.file + ": re-measurement of " + name + " has status " + it->status +
-                       (it->error.empty() ? "" : ": " + it->error));
-    return std::nullopt;
-  }
-  return stats::median(it->samples_ns);
-}
-
-}  // namespace
 
 Comparison confirm_regressions(const Results& base, const Results& next, const CompareOptions& options, int rounds,
                                const Remeasure& remeasure) {

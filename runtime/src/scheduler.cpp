@@ -212,9 +212,9 @@ void Runtime::timer_became_earliest() noexcept {
 Task* Runtime::next_local(Worker* w, bool run_timers) noexcept {
   if (shutdown_.load(std::memory_order_relaxed)) return nullptr;
   if (CCB_CHAOS_STEAL() && procs_ > 1 && w->runq.empty()) if (Task* t = steal(w, false)) return t;
-  ++w->tick;
-  if (!w->solo) w->progress.store(w->tick, std::memory_order_relaxed);
-  if (w->tick % 61 == 0) {
+  const uint32_t tick = w->tick.load(std::memory_order_relaxed) + 1;
+  w->tick.store(tick, std::memory_order_relaxed);
+  if (tick % 61 == 0) {
     // Fairness: timers, then the global queue, then the runq ahead of runnext.
     if (run_timers && timers.next_when() != TimerHeap::kNever) timers.run_due(now_ns());
     if (global_size_.load(std::memory_order_relaxed) > 0) {
@@ -248,9 +248,9 @@ Task* Runtime::steal(Worker* w, bool steal_runnext) noexcept {
       // A short queue on a victim that keeps switching tasks: it will run them within
       // microseconds, with their data in its cache; stealing them makes every later channel
       // or lock operation between them and the victim's tasks a cross-core one.
-      const uint32_t seen = v->progress.load(std::memory_order_relaxed);
+      const uint32_t seen = v->tick.load(std::memory_order_relaxed);
       int i = 0;
-      while (i < kStealGraceSpins && v->progress.load(std::memory_order_relaxed) == seen) {
+      while (i < kStealGraceSpins && v->tick.load(std::memory_order_relaxed) == seen) {
         CCB_CPU_RELAX();
         ++i;
       }

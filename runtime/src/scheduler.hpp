@@ -64,9 +64,9 @@ struct alignas(64) Worker {
   Task* switch_from = nullptr;
   void (*park_unlock)(void*) noexcept = nullptr;
   void* park_arg = nullptr;
-  uint32_t tick = 0;
-  // tick, published for thieves (relaxed): a victim whose tick moves is switching tasks itself.
-  std::atomic<uint32_t> progress{0};
+  // Schedules so far. Written by the owner only (relaxed load and store, no read-modify-write);
+  // thieves read it: a victim whose tick moves is switching tasks itself (steal()).
+  std::atomic<uint32_t> tick{0};
   uint64_t rng = 0;
   bool spinning = false;
   LocalStackCache stacks;
