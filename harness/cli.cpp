@@ -21,9 +21,10 @@ Measurement controls:
   every implementation in a seeded random order; the seed is printed and recorded (--seed N
   repeats an order). Environment warnings (load, governor, debug/sanitizer build, too few
   repetitions for `compare`) go to stderr unless --quiet and always into context.environment_warnings.
-Test hook: CCB_INJECT_DELAY_NS=N (optional CCB_INJECT_WORKLOAD=name) makes the ccbench
-  implementation busy-wait N ns per op inside each repetition; the run warns loudly (even with
-  --quiet) and records it in context.injection. Never active unless set.
+Test hooks: CCB_INJECT_DELAY_NS=N makes the ccbench implementation busy-wait N ns per op inside
+  each repetition; CCB_INJECT_SLOWDOWN=P (10% or 0.1) makes it busy-wait P x its own run time, a
+  slowdown of P on every point; CCB_INJECT_WORKLOAD=name limits either to one workload. The run
+  warns loudly (even with --quiet) and records it in context.injection. Never active unless set.
 Exit codes: 0 ok, 1 a workload failed its self-check, 2 bad usage or input.)";
 
 template <class T>

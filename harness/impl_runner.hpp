@@ -29,12 +29,14 @@
 
 namespace ccb::harness {
 
-// InjectDelay: the CCB_INJECT_DELAY_NS test hook (run_command.hpp). The in-process "ccbench"
-// backend busy-waits ns_per_op x ops after each measured repetition (warm-ups too) and adds the
-// measured spin time to the repetition's elapsed_ns, so the reported ns/op rises by ns_per_op
-// (+ the clock-read overhead of the spin loop, ~20 ns per repetition). Only for `workload` when set.
+// InjectDelay: the CCB_INJECT_DELAY_NS / CCB_INJECT_SLOWDOWN test hooks (run_command.hpp). The
+// in-process "ccbench" backend busy-waits ns_per_op x ops + slowdown x (the workload's own elapsed
+// time) after each run of the workload (warm-ups too) and adds the measured spin time to the run's
+// elapsed_ns, so the reported ns/op rises by ns_per_op, or by the fraction `slowdown` of itself
+// (+ the clock-read overhead of the spin loop, ~20 ns per run). Only for `workload` when set.
 struct InjectDelay {
-  double ns_per_op = 0;
+  double ns_per_op = 0;  // CCB_INJECT_DELAY_NS
+  double slowdown = 0;   // CCB_INJECT_SLOWDOWN as a fraction: 0.1 = 10% slower
   std::optional<std::string> workload;
 };
 

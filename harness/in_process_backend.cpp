@@ -39,12 +39,12 @@ double spin_ns(double ns) {
 class InProcessRunner : public ImplRunner {
  public:
   InProcessRunner(ccb::workloads::RunFn fn, ccb::workloads::Params params, int procs, bool restore_affinity,
-                  double inject_ns_per_op)
+                  InjectDelay inject)
       : fn_(std::move(fn)),
         params_(std::move(params)),
         procs_(procs),
         restore_affinity_(restore_affinity),
-        inject_ns_per_op_(inject_ns_per_op) {}
+        inject_(inject) {}
 
   void start(int warmup) override {
     for (int i = 0; i < warmup; ++i) (void)call();
@@ -77,7 +77,8 @@ class InProcessRunner : public ImplRunner {
     } else {
       r = fn_(params_, procs_);
     }
-    if (inject_ns_per_op_ > 0) r.elapsed_ns += spin_ns(inject_ns_per_op_ * static_cast<double>(r.ops));
+    const double spin = inject_.ns_per_op * static_cast<double>(r.ops) + inject_.slowdown * r.elapsed_ns;
+    if (spin > 0) r.elapsed_ns += spin_ns(spin);
     return r;
   }
 
@@ -86,7 +87,7 @@ class InProcessRunner : public ImplRunner {
   ccb::workloads::Params params_;
   int procs_;
   bool restore_affinity_;
-  double inject_ns_per_op_;
+  InjectDelay inject_;  // all zero unless the test hook is active for this point
 };
 
 class InProcessBackend : public ImplBackend {
@@ -97,9 +98,9 @@ class InProcessBackend : public ImplBackend {
   bool supports(const ccb::workloads::Workload& w) override { return w.impls.count(impl_) != 0; }
   std::unique_ptr<ImplRunner> make_runner(const Point& p) override {
     const bool ccbench = impl_ == "ccbench";
-    double inject = 0;
+    InjectDelay inject;
     if (ccbench && controls_.inject && (!controls_.inject->workload || *controls_.inject->workload == p.workload->name))
-      inject = controls_.inject->ns_per_op;
+      inject = *controls_.inject;
     return std::make_unique<InProcessRunner>(p.workload->impls.at(impl_), p.to_params(), p.procs,
                                              ccbench && controls_.pinner != nullptr, inject);
   }

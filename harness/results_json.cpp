@@ -76,6 +76,7 @@ ojson context_json(const RunInfo& info) {
   if (info.inject) {
     ojson inj;
     inj["delay_ns_per_op"] = finite_or_null(info.inject->ns_per_op, "injection.delay_ns_per_op", warnings);
+    inj["slowdown"] = finite_or_null(info.inject->slowdown, "injection.slowdown", warnings);
     inj["workload"] = info.inject->workload ? ojson(*info.inject->workload) : ojson(nullptr);
     inj["impl"] = "ccbench";
     c["injection"] = inj;

@@ -46,17 +46,36 @@ uint64_t parse_seed(const std::string& text) {
   return v;
 }
 
-// inject_from_env() reads the CCB_INJECT_DELAY_NS test hook (see run_command.hpp).
+// inject_from_env() reads the CCB_INJECT_DELAY_NS / CCB_INJECT_SLOWDOWN test hooks (see
+// run_command.hpp); setting both is a UsageError (one deliberate change at a time).
 std::optional<InjectDelay> inject_from_env() {
   const char* delay = std::getenv("CCB_INJECT_DELAY_NS");
-  if (delay == nullptr || *delay == '\0') return std::nullopt;
-  char* end = nullptr;
-  const double ns = std::strtod(delay, &end);
-  if (end == delay || *end != '\0' || !std::isfinite(ns) || ns < 0 || ns > 1e9)
-    throw UsageError(std::string("CCB_INJECT_DELAY_NS: expected a number of ns per op from 0 to 1e9, got '") +
-                     delay + "'");
+  const char* slow = std::getenv("CCB_INJECT_SLOWDOWN");
+  const bool has_delay = delay != nullptr && *delay != '\0';
+  const bool has_slow = slow != nullptr && *slow != '\0';
+  if (!has_delay && !has_slow) return std::nullopt;
+  if (has_delay && has_slow) throw UsageError("CCB_INJECT_DELAY_NS and CCB_INJECT_SLOWDOWN are both set: use one");
   InjectDelay d;
-  d.ns_per_op = ns;
+  if (has_delay) {
+    char* end = nullptr;
+    const double ns = std::strtod(delay, &end);
+    if (end == delay || *end != '\0' || !std::isfinite(ns) || ns < 0 || ns > 1e9)
+      throw UsageError(std::string("CCB_INJECT_DELAY_NS: expected a number of ns per op from 0 to 1e9, got '") +
+                       delay + "'");
+    d.ns_per_op = ns;
+  } else {
+    // "10%" or "0.1"; 0..1000%
+    std::string text(slow);
+    const bool pct = !text.empty() && text.back() == '%';
+    if (pct) text.pop_back();
+    char* end = nullptr;
+    double v = std::strtod(text.c_str(), &end);
+    if (pct) v /= 100;
+    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v) || v < 0 || v > 10)
+      throw UsageError(std::string("CCB_INJECT_SLOWDOWN: expected a slowdown such as 10% or 0.1, 0 to 1000%, got '") +
+                       slow + "'");
+    d.slowdown = v;
+  }
   if (const char* w = std::getenv("CCB_INJECT_WORKLOAD"); w != nullptr && *w != '\0') {
     if (ccb::workloads::find_workload(w) == nullptr)
       throw UsageError(std::string("CCB_INJECT_WORKLOAD: unknown workload '") + w + "' (see `ccbench list`)");
@@ -254,9 +273,14 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   for (auto& [name, b] : backends) b->set_controls(controls);
   if (info.inject) {
     // loud on purpose, even with --quiet: these numbers are deliberately wrong
-    io.err << "ccbench: WARNING: CCB_INJECT_DELAY_NS is set: the ccbench implementation"
-           << (info.inject->workload ? " of workload " + *info.inject->workload : std::string())
-           << " busy-waits " << info.inject->ns_per_op << " ns per op (test hook); these results are NOT real\n";
+    io.err << "ccbench: WARNING: " << (info.inject->slowdown > 0 ? "CCB_INJECT_SLOWDOWN" : "CCB_INJECT_DELAY_NS")
+           << " is set: the ccbench implementation"
+           << (info.inject->workload ? " of workload " + *info.inject->workload : std::string()) << " busy-waits ";
+    if (info.inject->slowdown > 0)
+      io.err << info.inject->slowdown * 100 << "% of its own run time";
+    else
+      io.err << info.inject->ns_per_op << " ns per op";
+    io.err << " (test hook); these results are NOT real\n";
   }
   if (!o.quiet) {
     for (const auto& n : notices) io.err << "ccbench: note: " << n << "\n";

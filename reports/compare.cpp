@@ -94,8 +94,8 @@ void add_context_warnings(const Results& base, const Results& next, std::vector<
   diff("build_type", b.build_type, n.build_type);
   diff("library_build_type", b.library_build_type, n.library_build_type);
   diff("sanitizer", b.sanitizer, n.sanitizer);
-  if (b.injection) out.push_back(base.file + " was measured with the CCB_INJECT_DELAY_NS test hook active");
-  if (n.injection) out.push_back(next.file + " was measured with the CCB_INJECT_DELAY_NS test hook active");
+  if (b.injection) out.push_back(base.file + " was measured with a CCB_INJECT_* test hook active (deliberately slowed)");
+  if (n.injection) out.push_back(next.file + " was measured with a CCB_INJECT_* test hook active (deliberately slowed)");
   for (const std::string& w : b.warnings) out.push_back(base.file + " recorded: " + w);
   for (const std::string& w : n.warnings) out.push_back(next.file + " recorded: " + w);
 }

@@ -155,15 +155,16 @@ std::optional<std::string> rerun_command(const Results& r, std::string& why_not)
     why_not = r.file + ": its binary " + ctx.executable + " has changed since the run (rebuilt?)";
     return std::nullopt;
   }
-  std::string cmd = "env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_WORKLOAD";
+  std::string cmd = "env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_SLOWDOWN -u CCB_INJECT_WORKLOAD";
   if (ctx.injection) {
-    if (!ctx.injection_delay_ns) {
+    const bool slow = ctx.injection_slowdown && *ctx.injection_slowdown > 0;
+    if (!slow && !ctx.injection_delay_ns) {
       why_not = r.file + ": its CCB_INJECT_DELAY_NS value is not recorded";
       return std::nullopt;
     }
     char buf[64];
-    const auto res = std::to_chars(buf, buf + sizeof buf, *ctx.injection_delay_ns);
-    cmd += " CCB_INJECT_DELAY_NS=" + std::string(buf, res.ptr);
+    const auto res = std::to_chars(buf, buf + sizeof buf, slow ? *ctx.injection_slowdown : *ctx.injection_delay_ns);
+    cmd += (slow ? " CCB_INJECT_SLOWDOWN=" : " CCB_INJECT_DELAY_NS=") + std::string(buf, res.ptr);
     if (ctx.injection_workload) cmd += " CCB_INJECT_WORKLOAD=" + shell_quote(*ctx.injection_workload);
   }
   cmd += " " + shell_quote(ctx.executable) + " run";

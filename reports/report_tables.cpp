@@ -77,7 +77,7 @@ std::string context_table(const Results& r) {
   t += row("command", "<code>" + esc(c.command_line) + "</code>");
   if (c.pin_effective) t += row("CPU pinning", *c.pin_effective ? "on" : "off (not requested or refused)");
   if (c.shuffle_seed) t += row("order", "shuffled, seed <code>" + std::to_string(*c.shuffle_seed) + "</code>");
-  if (c.injection) t += row("test hook", "<b>CCB_INJECT_DELAY_NS was active: these numbers are deliberately slowed</b>");
+  if (c.injection) t += row("test hook", "<b>a CCB_INJECT_* test hook was active: these numbers are deliberately slowed</b>");
   t += "</table>\n";
   if (!c.warnings.empty()) {
     t += "<ul class=\"warnings\">\n";

@@ -58,6 +58,7 @@ struct Context {
   std::optional<std::uint64_t> shuffle_seed;  // context.shuffle.seed when shuffle was enabled
   bool injection = false;                   // context.injection was an object (test hook active)
   std::optional<double> injection_delay_ns;       // context.injection.delay_ns_per_op
+  std::optional<double> injection_slowdown;       // context.injection.slowdown (absent in older files)
   std::optional<std::string> injection_workload;  // context.injection.workload
   // context.invocation (compare --confirm re-runs it): argv, and the binary's size and mtime.
   bool invocation_known = false;

@@ -202,6 +202,7 @@ Context read_context(const Reader& r, const Json& root) {
     ctx.injection = true;
     ctx.injection_delay_ns = r.num_or_null(inj, "delay_ns_per_op", "context.injection");
     ctx.injection_workload = r.str_or_null(inj, "workload", "context.injection");
+    if (inj.contains("slowdown")) ctx.injection_slowdown = r.num_or_null(inj, "slowdown", "context.injection");
   }
   return ctx;
 }

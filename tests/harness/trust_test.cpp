@@ -276,6 +276,43 @@ TEST(InjectDelay, AddsBusyWaitPerOpAndIsRecordedAndWarned) {
   EXPECT_NE(b.err.find("CCB_INJECT_DELAY_NS"), std::string::npos);
 }
 
+TEST(InjectSlowdown, SlowsEveryRunByTheFractionAndIsRecordedAndWarned) {
+  ScratchDir dir;
+  const std::vector<std::string> args = {"run", "fake_sum", "--filter", "k=1/procs:1", "--repetitions", "5",
+                                         "--warmup", "1", "--min-time", "0.02", "--quiet"};
+  auto with_out = [&](const std::string& f) {
+    auto a = args;
+    a.push_back("--out");
+    a.push_back(dir.file(f));
+    return a;
+  };
+  // The fake loop's own time varies between runs of a shared machine; a 100% slowdown (2x)
+  // stands well clear of that, and the busy-wait is measured, never estimated.
+  CliRun plain = run_cli(with_out("plain.json"));
+  ASSERT_EQ(plain.code, 0) << plain.err;
+  json p = read_json(dir.file("plain.json"));
+  ScopedEnv slow("CCB_INJECT_SLOWDOWN", "100%");
+  CliRun r = run_cli(with_out("slow.json"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("CCB_INJECT_SLOWDOWN is set"), std::string::npos) << r.err;  // even with --quiet
+  json s = read_json(dir.file("slow.json"));
+  EXPECT_EQ(schema_errors(s), "");
+  EXPECT_EQ(s["context"]["injection"]["slowdown"], 1.0);
+  EXPECT_TRUE(s["context"]["injection"]["workload"].is_null());
+  EXPECT_GT(s["benchmarks"][0]["median_ns"].get<double>(), 1.4 * p["benchmarks"][0]["median_ns"].get<double>());
+  for (const char* bad : {"ten", "-5%", "2000%", "%"}) {
+    ScopedEnv b("CCB_INJECT_SLOWDOWN", bad);
+    CliRun e = run_cli({"run", "fake_sum", "--repetitions", "2"});
+    EXPECT_EQ(e.code, 2) << bad;
+    EXPECT_NE(e.err.find("CCB_INJECT_SLOWDOWN"), std::string::npos) << e.err;
+  }
+  ScopedEnv again("CCB_INJECT_SLOWDOWN", "10%");  // ScopedEnv unsets on exit: set it again
+  ScopedEnv both("CCB_INJECT_DELAY_NS", "5");
+  CliRun e = run_cli({"run", "fake_sum", "--repetitions", "2"});
+  EXPECT_EQ(e.code, 2);
+  EXPECT_NE(e.err.find("both set"), std::string::npos) << e.err;
+}
+
 TEST(NonFinite, NeverEmittedAndTheFileStaysValid) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
@@ -288,7 +325,7 @@ TEST(NonFinite, NeverEmittedAndTheFileStaysValid) {
     info.build = build_info();
     info.preset = "quick";
     info.repetitions = 3;
-    info.inject = InjectDelay{bad, std::nullopt};
+    info.inject = InjectDelay{bad, bad, std::nullopt};
     Entry e;
     e.name = "fake_sum/n=1/k=1/procs:1/impl:ccbench";
     e.base_name = "fake_sum/n=1/k=1/procs:1";
