@@ -74,14 +74,15 @@ std::vector<std::string> append_samples(Results& into, const Results& more, cons
 Comparison confirm_regressions(const Results& base, const Results& next, const CompareOptions& options, int rounds,
                                const Remeasure& remeasure) {
   Comparison c = compare_results(base, next, options);
-  // Candidates: every point flagged regressed, and every point whose change alone reaches the
-  // threshold (and its noise floor) though the first test did not call it significant or called
-  // it noisy: that test's p-value rests on repetitions of single runs.
+  // Candidates: every point flagged regressed, and every point whose change alone reaches
+  // kScreenFraction of the bar (threshold, or its noise floor if higher) though the first test did
+  // not call it significant or called it noisy: that test's p-value rests on repetitions of single
+  // runs, and one pair of runs can hide half of a real slowdown (see the header).
   auto candidate = [&](const PointComparison& p) {
     if (p.verdict == Verdict::Regressed) return true;
     if (p.verdict == Verdict::Improved || !p.ratio) return false;
-    const double change = *p.ratio - 1;
-    return change >= options.threshold && (!p.noise_floor || change > *p.noise_floor);
+    const double bar = std::max(options.threshold, p.noise_floor.value_or(0.0));
+    return *p.ratio - 1 >= kScreenFraction * bar;
   };
   if (rounds <= 0 || std::none_of(c.points.begin(), c.points.end(), candidate)) return c;
   std::size_t flagged = 0, still = 0;
@@ -121,7 +122,7 @@ Comparison confirm_regressions(const Results& base, const Results& next, const C
     }
   }
   c.confirm_rounds = rounds;
-  c.warnings.push_back(std::to_string(flagged) + " point(s) at least " + fmt::pct(options.threshold) +
+  c.warnings.push_back(std::to_string(flagged) + " point(s) at least " + fmt::pct(kScreenFraction * options.threshold) +
                        " slower (" + std::to_string(first_regressed) + " flagged regressed) were re-measured in up to " +
                        std::to_string(rounds) + " round(s) of a base run and a new run back to back; " +
                        std::to_string(still) + " regressed after confirmation");

@@ -1,6 +1,7 @@
 // tests/reports/gate_quality_test.cpp — issue #9, gate side: the --confirm path with a synthetic
 // flaky input (first regressed, confirmed not; and a real regression that stays), the round rule
-// (every round at least the threshold slower, stopping at the first that is not), commands re-derived from a file's
+// (every round at least the threshold slower, stopping at the first that is not), the screen (half
+// the threshold is enough to be re-measured), commands re-derived from a file's
 // recorded invocation (and refused for a rebuilt binary or another host), `compare` confirming by
 // default through a stand-in binary, the noise floor
 // (a change inside a point's A/A noise is not a regression), calibration on known pairs, the
@@ -156,6 +157,29 @@ TEST(Confirm, ASlowerPointTheFirstTestCouldNotJudgeIsConfirmedToo) {
   EXPECT_EQ(seen, (std::vector<std::string>(4, kA)));  // kB changed by 2% only: not re-measured
   EXPECT_EQ(c.points[1].verdict, Verdict::Noisy);
   EXPECT_TRUE(c.gate_failed);
+}
+
+TEST(Confirm, HalfTheThresholdSlowerIsEnoughToBeReMeasured) {
+  // one pair of runs read +3.5% for a point really 10% slower; +2% is not looked at again
+  const Results base = make("base.json", {{kA, around(100, 7)}, {kB, around(100, 7)}});
+  const Results next = make("new.json", {{kA, around(103.5, 7)}, {kB, around(102, 7)}});
+  ASSERT_EQ(compare_results(base, next, CompareOptions{}).points[0].verdict, Verdict::Unchanged);
+  std::vector<std::string> seen;
+  const Remeasure slow = [&](bool base_side, const std::vector<std::string>& names, int) {
+    seen.push_back(names.at(0));
+    return make("x.json", {{kA, around(base_side ? 100 : 110, 7)}});
+  };
+  Comparison c = confirm_regressions(base, next, CompareOptions{}, 2, slow);
+  EXPECT_EQ(seen, (std::vector<std::string>(4, kA)));
+  EXPECT_EQ(c.points[0].verdict, Verdict::Regressed);
+  EXPECT_FALSE(c.points[1].first_verdict);
+  // a noise floor of 10% raises the screen to 5%: +3.5% is then inside the noise
+  CompareOptions o;
+  o.noise_floor[kA] = 0.10;
+  seen.clear();
+  c = confirm_regressions(base, next, o, 2, slow);
+  EXPECT_TRUE(seen.empty());
+  EXPECT_FALSE(c.points[0].first_verdict);
 }
 
 TEST(Confirm, TooFewUsableRoundsKeepTheFirstVerdict) {
