@@ -25,16 +25,28 @@ constexpr int kStealRounds = 4;
 // ~100 ns (it readied it just before parking), and stealing it would turn a same-core hand-off
 // into a cross-core one. Go sleeps 3 us here (runqgrab); measured with pingpong procs=2.
 constexpr int kRunnextGraceSpins = 200;
-// Locality: a thief leaves a victim's queue shorter than kLocalQueue alone while the victim keeps
-// switching tasks (its tick moves within kStealGraceSpins pauses), and an idle worker sleeps
-// rather than spin on such queues (any_local_work). Measured with `ccbench run --preset quick
-// --procs 2 --impl ccbench,go` (ratio to Go before -> after): counter channel 1.96 -> 0.37,
-// counter rwmutex 5.11 -> 0.76, fanin producers=4 cap=128 1.78 -> 0.36, fanout workers=4
-// cap=128 1.10 -> 0.39; geomean over the 25 procs-2 points 0.692 -> 0.518 (procs 4,8: 0.551 ->
-// 0.502). Cost: pipeline cap=128 1.4-1.7x slower than before (still 0.6-0.8x Go). Queue limit 4
-// or 50 pauses were worse on counter channel and fanin (a sweep of 4/8 x 50/200 at procs 2,8).
+// Locality: a thief leaves a victim's queue alone when the victim will soon have run all of it,
+// and an idle worker sleeps rather than spin on such a queue (any_local_work): see drains_soon().
+// A queue shorter than kLocalQueue is left alone while the victim switches tasks (its tick moves)
+// within kStealGraceSpins pauses (session 4). Measured with `ccbench run --preset quick --procs 2
+// --impl ccbench,go` (ratio to Go before -> after): counter channel 1.96 -> 0.37, counter
+// rwmutex 5.11 -> 0.76, fanin producers=4 cap=128 1.78 -> 0.36, fanout workers=4 cap=128 1.10 ->
+// 0.39; geomean over the 25 procs-2 points 0.692 -> 0.518 (procs 4,8: 0.551 -> 0.502). Cost:
+// pipeline cap=128 1.4-1.7x slower than before (still 0.6-0.8x Go). Queue limit 4 or 50 pauses
+// were worse on counter channel and fanin (a sweep of 4/8 x 50/200 at procs 2,8).
+// A longer queue of q tasks is left alone while the victim switches q times, its whole queue's
+// worth, within kDrainSpins pauses (~10 us here; a pause is ~24 ns on this EPYC VM). Before
+// (session 5), queues of 8 or more were always stolen: fanin producers=16 cap=128 and fanout
+// workers=16 cap=128, whose 16 tasks run ~20 ns each after the consumer's (producer's) ~1-2 us
+// burst, ran at 1.1-1.65x Go at procs 2-8, every steal making the channel's lock cross cores.
+// Scratch driver, median ns per message, before -> after: fanin procs 2 81.8 -> 22.1, procs 4
+// 67.6 -> 22.4; fanout procs 2 47.3 -> 21.6, procs 4 57.2 -> 24.1. 16 tasks that each compute
+// ~1 us between yields still spread over 2 workers (497 ns per task-round at procs 2, 988 at
+// procs 1). Budgets of 200 pauses (fanin procs 4: 29.8) and "q switches within 1600/q pauses"
+// (the first switch: 16 x 1 us tasks then stayed on one worker) were worse.
 constexpr uint32_t kLocalQueue = 8;
-constexpr int kStealGraceSpins = 200;
+constexpr uint32_t kStealGraceSpins = 200;
+constexpr uint32_t kDrainSpins = 400;
 // While another worker is busy, an idle worker sleeps at most this long before it looks again
 // (Go's sysmon plays this role for a P stuck in one goroutine): the bound on how long one
 // long-running task can hold up a task queued behind it while a worker idles
@@ -244,18 +256,10 @@ Task* Runtime::steal(Worker* w, bool steal_runnext) noexcept {
   for (int k = 0; k < procs_; ++k) {
     Worker* v = workers_[(start + static_cast<uint32_t>(k)) % static_cast<uint32_t>(procs_)];
     if (v == w) continue;
-    if (const uint32_t q = v->runq.size(); q > 0 && q < kLocalQueue) {
-      // A short queue on a victim that keeps switching tasks: it will run them within
-      // microseconds, with their data in its cache; stealing them makes every later channel
-      // or lock operation between them and the victim's tasks a cross-core one.
-      const uint32_t seen = v->tick.load(std::memory_order_relaxed);
-      int i = 0;
-      while (i < kStealGraceSpins && v->tick.load(std::memory_order_relaxed) == seen) {
-        CCB_CPU_RELAX();
-        ++i;
-      }
-      if (i < kStealGraceSpins) continue;
-    }
+    // A queue its owner will run through within microseconds, with their data in its cache:
+    // stealing it makes every later channel or lock operation between those tasks and the
+    // victim's a cross-core one.
+    if (const uint32_t q = v->runq.size(); q > 0 && drains_soon(v, q)) continue;
     uint32_t n = v->runq.grab_half(w->steal_buf);
     if (n > 0) {
       for (uint32_t i = 1; i < n; ++i) w->runq.push(w->steal_buf[i]);
@@ -284,14 +288,28 @@ void Runtime::stop_spinning(Worker* w) noexcept {
   if (nmspinning_.fetch_sub(1, std::memory_order_acq_rel) == 1 && !w->runq.empty()) wakep();
 }
 
+bool Runtime::drains_soon(const Worker* v, uint32_t q) noexcept {
+  // A short queue: one switch within kStealGraceSpins. A longer one: q switches, its whole
+  // queue's worth, within kDrainSpins.
+  const uint32_t need = q < kLocalQueue ? 1 : q;
+  const uint32_t budget = q < kLocalQueue ? kStealGraceSpins : kDrainSpins;
+  const uint32_t seen = v->tick.load(std::memory_order_relaxed);
+  for (uint32_t i = 0; i < budget; ++i) {
+    if (v->tick.load(std::memory_order_relaxed) - seen >= need) return true;  // wraps correctly
+    CCB_CPU_RELAX();
+  }
+  return false;
+}
+
 bool Runtime::any_local_work(const Worker* self) const noexcept {
   for (Worker* v : workers_) {
     if (v == self) continue;
     const uint32_t q = v->runq.size();
-    // A short queue of a worker that is awake is left to it (see steal()); it is work for an
-    // idle thief only when it grows or its owner is going idle.
+    // A queue of a worker that is awake and about to run through it is left to it (see
+    // steal()); it is work for an idle thief when its owner stalls or is going idle.
     const bool queued = q > 0 || v->runnext.load(std::memory_order_acquire) != nullptr;
-    if (q >= kLocalQueue || (queued && v->idle.load(std::memory_order_acquire))) return true;
+    if (queued && v->idle.load(std::memory_order_acquire)) return true;
+    if (q > 0 && !drains_soon(v, q)) return true;
   }
   return global_size_.load(std::memory_order_acquire) > 0;
 }

@@ -10,10 +10,12 @@
 //  - A task readied by a running task goes to that worker's runnext slot and runs next (the
 //    ping-pong fast path); the displaced runnext goes to the tail of the local runq.
 //  - Work stealing: an idle worker steals half of a random victim's runq (then its runnext),
-//    except a queue shorter than 8 on a victim that keeps switching tasks: that one stays where
-//    its tasks' data is, and the idle worker sleeps until woken or, while another worker is
-//    busy, for at most 500 us before it looks again (kLocalQueue, kIdleRecheckNs). A task left
-//    behind a long-running task on a busy worker is therefore taken by an idle one.
+//    except a queue its owner will soon have run through: shorter than 8 and its owner switches
+//    tasks (its tick moves) within 200 pauses, or longer and its owner switches as many times as
+//    the queue is long within 400 pauses. That queue stays where its tasks' data is, and the
+//    idle worker sleeps until woken or, while another worker is busy, for at most 500 us
+//    before it looks again (drains_soon, kIdleRecheckNs). A task left behind a
+//    long-running task on a busy worker is therefore taken by an idle one.
 //  - Fairness: every 61st scheduling decision looks at the global queue and the timers first, and
 //    prefers the local runq over runnext, so ping-ponging pairs cannot starve other tasks.
 //  - An idle runtime uses no CPU: idle workers sleep until work arrives or the next timer is due
@@ -132,9 +134,13 @@ class Runtime {
   void schedule_loop(Worker* w);
   Task* steal(Worker* w, bool steal_runnext) noexcept;
   Task* pop_global(Worker* w) noexcept;  // requires mu_
-  // any_local_work(): work an idle worker `self` should take now (a short queue of a busy worker
-  // is not: see kLocalQueue).
+  // any_local_work(): work an idle worker `self` should take now (a queue its busy owner is
+  // about to run through is not: see drains_soon()).
   bool any_local_work(const Worker* self) const noexcept;
+  // drains_soon(): victim v, with q > 0 tasks queued, is about to have run them: it switches
+  // tasks within 200 pauses (q < 8), or q times within 400 pauses (scheduler.cpp, kDrainSpins).
+  // Spins while it watches v's tick.
+  static bool drains_soon(const Worker* v, uint32_t q) noexcept;
   void go_idle(Worker* w);
   void stop_spinning(Worker* w) noexcept;
   static void wake_worker(Worker* v) noexcept;
