@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <CLI/CLI.hpp>
 
 #include <fstream>
@@ -180,8 +182,15 @@ TEST(Run, ShortRunsAreRepeatedUntilTheRepetitionLastsMinTime) {
   EXPECT_EQ(call_log().size(), 1u + 3u * static_cast<size_t>(runs));  // one warm-up run, then R per repetition
   // the first repetition (the one that chose R) lasted min-time: ns/op x ops (later ones may be faster)
   const double first_ns = e["samples_ns"][0].get<double>() * 200000;  // one run's mean time in rep 1
-  if (runs < 1000) EXPECT_GE(first_ns * runs, 1.2 * 0.02e9 * 0.999) << e.dump();  // kSizingMargin
-  EXPECT_EQ(e["notes"].dump().find("under --min-time"), std::string::npos) << e["notes"].dump();
+  if (runs < 1000) {
+    EXPECT_GE(first_ns * runs, 1.2 * 0.02e9 * 0.999) << e.dump();  // kSizingMargin
+  }
+  // A later repetition under half of --min-time (possible only when the machine slowed the first
+  // one down 2.4x: seen once in a ctest -j2 run) is noted; otherwise there is no note.
+  double shortest = first_ns * runs;
+  for (const auto& v : e["samples_ns"]) shortest = std::min(shortest, v.get<double>() * 200000 * runs);
+  const bool noted = e["notes"].dump().find("under --min-time") != std::string::npos;
+  EXPECT_EQ(noted, shortest < 0.5 * 0.02e9) << shortest << " " << e["notes"].dump();
 }
 
 TEST(Run, MinTimeZeroRunsTheWorkloadOncePerRepetition) {
