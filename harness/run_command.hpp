@@ -13,8 +13,9 @@
 //     probe's refusal is a warning, never an error), --shuffle/--seed (runner.hpp; default on
 //     when more than one implementation runs, off for a single one — a single-implementation
 //     run keeps each point's repetitions together unless --shuffle is given), and the test hook
-//     CCB_INJECT_DELAY_NS or CCB_INJECT_SLOWDOWN (+ CCB_INJECT_WORKLOAD): documented in `ccbench run --help`, never
-//     active unless set; warned about on stderr even with --quiet, recorded in context.injection;
+//     CCB_INJECT_DELAY_NS or CCB_INJECT_SLOWDOWN (+ CCB_INJECT_WORKLOAD): documented in
+//     `ccbench run --help`, never active unless set; warned about on stderr even with --quiet,
+//     recorded in context.injection;
 //     a malformed value or unknown workload is a UsageError;
 //  5. the run, with the live table on stdout (--format table) and a progress line on stderr
 //     (terminal only); each failed point is reported on stderr as it happens;

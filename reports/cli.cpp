@@ -251,8 +251,9 @@ Gate quality:
   Repetitions of one run are not independent of the state of a shared machine, which can shift a
   whole run by 10-50%; the verdicts above only screen. --confirm (default auto) re-measures each
   point flagged regressed, or at least half the threshold slower (one pair of runs can hide
-  half a real slowdown) though not called regressed, in up to N rounds (auto: 6); a round is one run of the base build and one of the new build, of that
-  point alone, back to back (order alternating), giving one ratio of medians. The point is
+  half a real slowdown) though not called regressed, in up to N rounds (auto: 6); a round is
+  one run of the base build and one of the new build, of that point alone, back to back (order
+  alternating), giving one ratio of medians. The point is
   regressed only if all N rounds are at least 1 + threshold; the first round that is not ends it
   and a first "regressed" becomes unchanged ("not confirmed"). The output shows the first
   verdict and the round ratios. The commands are re-derived from each file (its recorded binary

@@ -15,9 +15,9 @@
 // +4.9% in the first pair of runs and were never re-measured with the screen at the full
 // threshold (66 of 80 confirmed); with half, 73 of 80, and 20 A/A compares of the same runs still
 // gave 0 `regressed` (307 points re-measured, 343 rounds). The round rule below is what keeps
-// false alarms out. a round is one base run and one
-// new run of that point alone, back to back (base first in odd rounds, new first in even rounds,
-// so neither side always runs second), and yields one ratio: median(new run) / median(base run).
+// false alarms out. A round is one base run and one new run of that point alone, back to back
+// (base first in odd rounds, new first in even rounds, so neither side always runs second), and
+// yields one ratio: median(new run) / median(base run).
 // The run, not the repetition, is the unit: the point is `regressed` only when EVERY one of the
 // `rounds` rounds has a ratio of at least 1 + threshold (and above the point's noise floor, when
 // one is given). The rounds are sequential: the first round that falls short ends the point's
