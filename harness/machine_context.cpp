@@ -118,6 +118,18 @@ std::string iso8601_now() {
   return std::string(date) + zone;
 }
 
+namespace {
+// mem_total_bytes() reads MemTotal (kB) from /proc/meminfo.
+std::optional<long long> mem_total_bytes() {
+  std::ifstream f("/proc/meminfo");
+  std::string key, unit;
+  long long kb = 0;
+  while (f >> key >> kb >> unit)
+    if (key == "MemTotal:") return kb * 1024;
+  return std::nullopt;
+}
+}  // namespace
+
 MachineContext collect_machine_context(const std::vector<std::string>& argv) {
   MachineContext m;
   m.date = iso8601_now();
@@ -133,6 +145,7 @@ MachineContext collect_machine_context(const std::vector<std::string>& argv) {
   }
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   m.num_cpus = cpus > 0 ? static_cast<int>(cpus) : benchmark::CPUInfo::Get().num_cpus;
+  m.memory_bytes = mem_total_bytes();
   m.mhz_per_cpu = benchmark::CPUInfo::Get().cycles_per_second / 1e6;
   m.cpu_model = cpu_model();
   m.caches = caches();

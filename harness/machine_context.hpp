@@ -34,6 +34,7 @@ struct MachineContext {
   // only while the file there is still this build. Empty when stat() failed.
   std::optional<long long> executable_size, executable_mtime_ns;
   int num_cpus = 0;          // online CPUs
+  std::optional<long long> memory_bytes;  // MemTotal of /proc/meminfo; nullopt when unreadable
   double mhz_per_cpu = 0;
   std::string cpu_model;
   std::vector<CacheInfo> caches;

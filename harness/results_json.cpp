@@ -45,6 +45,7 @@ ojson context_json(const RunInfo& info) {
                      {"executable_size", m.executable_size ? ojson(*m.executable_size) : ojson(nullptr)},
                      {"executable_mtime_ns", m.executable_mtime_ns ? ojson(*m.executable_mtime_ns) : ojson(nullptr)}};
   c["num_cpus"] = m.num_cpus;
+  c["memory_bytes"] = m.memory_bytes ? ojson(*m.memory_bytes) : ojson(nullptr);
   c["mhz_per_cpu"] = finite_or_null(m.mhz_per_cpu, "mhz_per_cpu", warnings);
   c["cpu_model"] = m.cpu_model;
   c["caches"] = caches;
@@ -72,7 +73,8 @@ ojson context_json(const RunInfo& info) {
   for (const auto& [impl, what] : info.pin.impls) pin["impls"][impl] = what;
   pin["failures"] = info.pin.failures;
   c["pin"] = pin;
-  c["shuffle"] = {{"enabled", info.shuffle.enabled}, {"seed", info.shuffle.seed}, {"window", info.shuffle.window}};
+  c["shuffle"] = {{"enabled", info.shuffle.enabled}, {"seed", info.shuffle.seed}, {"window", info.shuffle.window},
+                  {"window_memory_bytes", info.shuffle.window_memory_bytes}};
   if (info.inject) {
     ojson inj;
     inj["delay_ns_per_op"] = finite_or_null(info.inject->ns_per_op, "injection.delay_ns_per_op", warnings);

@@ -37,6 +37,7 @@ struct ShuffleInfo {
   bool enabled = false;
   uint64_t seed = 0;
   int window = 1;
+  double window_memory_bytes = 0;  // budget for the resident hints of a window (runner.hpp); 0: none
 };
 
 // RunInfo: everything in `context` besides the machine itself.

@@ -242,7 +242,12 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
                                        kGateMinSamples);
   if (backends.count("go")) info.go_version = backends.at("go")->version();
   r.settings.shuffle = r.shuffle.value_or(r.settings.impls.size() > 1);
-  info.shuffle = {r.settings.shuffle, r.settings.seed, r.settings.shuffle ? r.settings.window : 1};
+  // A shuffle window's live processes (Go children) may hold at most a quarter of the RAM by the
+  // workloads' resident hints (runner.hpp).
+  if (r.settings.shuffle && info.machine.memory_bytes)
+    r.settings.window_memory_bytes = static_cast<double>(*info.machine.memory_bytes) / 4;
+  info.shuffle = {r.settings.shuffle, r.settings.seed, r.settings.shuffle ? r.settings.window : 1,
+                  r.settings.window_memory_bytes};
   MeasureControls controls;
   controls.inject = inject_from_env();
   info.inject = controls.inject;

@@ -255,14 +255,27 @@ std::vector<Entry> finish_slots(const Point& p, std::vector<Slot>& slots, const 
 
 }  // namespace
 
+size_t window_end(const std::vector<Point>& points, size_t first, const RunSettings& settings) {
+  const size_t window = settings.shuffle ? static_cast<size_t>(std::max(settings.window, 1)) : 1;
+  const size_t limit = std::min(points.size(), first + window);
+  double held = 0;
+  size_t last = first;
+  for (; last < limit; ++last) {
+    const auto* w = points[last].workload;
+    const double hint = w != nullptr && w->resident_hint ? w->resident_hint(points[last].to_params()) : 0;
+    if (last > first && settings.window_memory_bytes > 0 && held + hint > settings.window_memory_bytes) break;
+    held += hint;
+  }
+  return std::max(last, std::min(first + 1, points.size()));
+}
+
 std::vector<Entry> run_points(const std::vector<Point>& points, const RunSettings& settings,
                               Backends& backends, RunObserver& observer) {
   GbenchEngine engine;
   std::vector<Entry> all;
   ShuffleRng rng(settings.seed);
-  const size_t window = settings.shuffle ? static_cast<size_t>(std::max(settings.window, 1)) : 1;
-  for (size_t first = 0; first < points.size(); first += window) {
-    const size_t last = std::min(points.size(), first + window);
+  for (size_t first = 0, last = 0; first < points.size(); first = last) {
+    last = window_end(points, first, settings);
     std::vector<std::vector<Slot>> slots(last - first);
     for (size_t i = first; i < last; ++i) start_slots(points[i], slots[i - first], settings, backends, observer);
     // flat list of (point, slot) with the engine key "<point index>/<impl>"

@@ -13,7 +13,12 @@
 //    drift spreads over the window's points and implementations instead of biasing one. Then the
 //    window's runners are finished. Same seed, points and implementations -> same order.
 //    W = 8 bounds the live Go children (one per point and window) and keeps every repetition of a
-//    point within ~W points' time of each other.
+//    point within ~W points' time of each other. A window also ends before a point whose
+//    Workload::resident_hint would take the window's summed hints over
+//    RunSettings::window_memory_bytes (window_end(); a point over the budget alone is a window of
+//    its own): a full run's eight spawn n=1000000 points held 8 Go children of 2.6 GB each and
+//    the kernel's OOM killer ended the run. The cut depends only on the points and the budget, so
+//    the same seed, points, implementations and budget give the same order.
 // Guarantees (both orders):
 //  - a WorkloadFailed or NotApplicable ends that implementation's point (status "failed" /
 //    "not_applicable", error = the message, no numbers); its remaining repetitions are skipped;
@@ -57,6 +62,7 @@ struct RunSettings {
   bool shuffle = false;  // see the header comment
   uint64_t seed = 0;     // shuffle seed
   int window = 8;        // points per shuffle window (>= 1)
+  double window_memory_bytes = 0;  // budget for a window's summed resident hints; 0 = none
 };
 
 inline constexpr int kShuffleWindow = 8;
@@ -68,6 +74,11 @@ inline constexpr int kMaxRunsPerRep = 1000;
 // may be faster, still last min_time_s (quick run, skynet procs 2: first repetition 53 ms with R=1,
 // later ones 46 ms without the margin).
 inline constexpr double kSizingMargin = 1.2;
+
+// window_end() returns one past the last point of the shuffle window that starts at `first`
+// (see the header comment): at most settings.window points (1 when shuffle is off), and no more
+// than fit in settings.window_memory_bytes by their resident hints, but always at least one.
+size_t window_end(const std::vector<Point>& points, size_t first, const RunSettings& settings);
 
 // ShuffleRng: the seeded generator of shuffled_order(), advanced across windows.
 class ShuffleRng {

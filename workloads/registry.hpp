@@ -92,6 +92,11 @@ struct Workload {
   std::vector<int> quick_procs{1, 2};
   std::vector<int> full_procs{1, 2, 4, 8};
   std::map<std::string, RunFn> impls;  // "ccbench" (required), "threads" (optional)
+  // resident_hint, when set, estimates the bytes a process may still hold after running a point
+  // (a Go child keeps its goroutine stacks and heap until it exits: 2.7 GB after spawn n=1000000).
+  // The harness keeps the summed hints of a shuffle window's points under a memory budget
+  // (harness/runner.hpp), so that the window's live Go children fit in RAM. Unset: negligible.
+  std::function<double(const Params& params)> resident_hint{};
 };
 
 // register_workload() adds w to the registry and returns true (for static registration).

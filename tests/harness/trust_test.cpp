@@ -78,6 +78,45 @@ TEST(Shuffle, SameSeedSameOrderEveryCountKept) {
   EXPECT_NE(oa, sequential);
 }
 
+// A window of the shuffled order ends before a point whose resident hint would take the window over
+// its memory budget; a point over the budget alone still runs, as a window of one.
+TEST(Shuffle, WindowsKeepTheirPointsResidentHintsUnderTheMemoryBudget) {
+  ccb::workloads::Workload w;
+  w.name = "hinted";
+  w.resident_hint = [](const ccb::workloads::Params& p) { return static_cast<double>(p.get_int("n")); };
+  auto point = [&](int n) {
+    Point p;
+    p.workload = &w;
+    p.params = {{"n", std::to_string(n)}};
+    return p;
+  };
+  const std::vector<Point> points = {point(3), point(3), point(3), point(10), point(1), point(1), point(1)};
+  RunSettings s;
+  s.shuffle = true;
+  s.window = 8;
+  auto windows = [&] {
+    std::vector<size_t> ends;
+    for (size_t first = 0; first < points.size(); first = ends.back()) ends.push_back(window_end(points, first, s));
+    return ends;
+  };
+  s.window_memory_bytes = 6;
+  EXPECT_EQ(windows(), (std::vector<size_t>{2, 3, 4, 7}));  // 3+3 | 3 | 10 alone | 1+1+1
+  s.window_memory_bytes = 0;  // no budget: only the point count bounds a window
+  EXPECT_EQ(windows(), (std::vector<size_t>{7}));
+  s.window = 3;
+  EXPECT_EQ(windows(), (std::vector<size_t>{3, 6, 7}));
+  s.shuffle = false;  // sequential: one point at a time
+  EXPECT_EQ(windows(), (std::vector<size_t>{1, 2, 3, 4, 5, 6, 7}));
+  // workloads without a hint cost nothing
+  ccb::workloads::Workload plain;
+  std::vector<Point> unhinted(5, point(100));
+  for (auto& p : unhinted) p.workload = &plain;
+  s.shuffle = true;
+  s.window = 8;
+  s.window_memory_bytes = 6;
+  EXPECT_EQ(window_end(unhinted, 0, s), 5u);
+}
+
 TEST(Shuffle, RunOrderIsDeterminedBySeedAndRecorded) {
   harness::Hooks hooks;
   hooks.go = std::make_shared<FakeGo>();
@@ -102,6 +141,8 @@ TEST(Shuffle, RunOrderIsDeterminedBySeedAndRecorded) {
   EXPECT_EQ(d1["context"]["shuffle"]["enabled"], true);
   EXPECT_EQ(d1["context"]["shuffle"]["seed"], 7u);
   EXPECT_EQ(d1["context"]["shuffle"]["window"], kShuffleWindow);
+  EXPECT_GT(d1["context"]["shuffle"]["window_memory_bytes"].get<double>(), 0);  // a quarter of the RAM
+  EXPECT_GT(d1["context"]["memory_bytes"].get<long long>(), 0);
   for (const auto& e : d1["benchmarks"]) EXPECT_EQ(e["samples_ns"].size(), 4u) << e["name"];
   // entries stay in point order, implementations in --impl order
   EXPECT_EQ(d1["benchmarks"][0]["name"], "fake_sum/n=2000/k=1/procs:1/impl:ccbench");
