@@ -209,14 +209,21 @@ void Runtime::wakep() noexcept {
   v->park_cv.notify_one();
 }
 
-void Runtime::timer_became_earliest() noexcept {
+void Runtime::timer_became_earliest(int64_t when) noexcept {
   if (npidle_.load(std::memory_order_acquire) == 0) return;
+  // A worker whose timed sleep ends by `when` re-reads the heap then: no wake-up (a futex call
+  // and a thread switch) is needed. This is what an idle worker usually does while another one
+  // is busy (kIdleRecheckNs), and it made a timer start cost a wake-up each time the heap was
+  // empty before it (timers mode=startstop, procs 2-8: see the commit that added it).
+  // sleeps_until is published (seq_cst) after the sleeper read the heap's earliest; `when` was
+  // published before this load: either the sleeper saw this timer or this sees its deadline.
+  Worker* idle = nullptr;
   for (Worker* v : workers_) {
-    if (v->idle.load(std::memory_order_relaxed)) {
-      wake_worker(v);
-      return;
-    }
+    if (!v->idle.load(std::memory_order_relaxed)) continue;
+    if (v->sleeps_until.load(std::memory_order_seq_cst) <= when) return;
+    if (idle == nullptr) idle = v;
   }
+  if (idle != nullptr) wake_worker(idle);
 }
 
 // ---- Finding work -------------------------------------------------------------------------
@@ -368,6 +375,7 @@ void Runtime::go_idle(Worker* w) {
     std::unique_lock<std::mutex> lk(w->park_mu);
     while (!w->wake_flag && !shutdown_.load(std::memory_order_acquire)) {
       int64_t deadline = std::min(timers.next_when(), recheck);
+      w->sleeps_until.store(deadline, std::memory_order_seq_cst);
       if (deadline == TimerHeap::kNever) {
         w->park_cv.wait(lk);
       } else {
@@ -377,6 +385,7 @@ void Runtime::go_idle(Worker* w) {
       }
     }
     w->wake_flag = false;
+    w->sleeps_until.store(TimerHeap::kNever, std::memory_order_relaxed);
   }
   std::lock_guard<std::mutex> g(mu_);
   if (w->idle.load(std::memory_order_relaxed)) {

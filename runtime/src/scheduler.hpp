@@ -89,6 +89,9 @@ struct alignas(64) Worker {
   std::condition_variable park_cv;
   bool wake_flag = false;
   std::atomic<bool> idle{false};    // on the runtime's idle list (written under Runtime::mu_)
+  // The time this worker's idle sleep ends by itself (its timed wait's deadline), kNever when it
+  // is not in a timed wait. Written by the owner only; read by timer_became_earliest().
+  std::atomic<int64_t> sleeps_until{INT64_MAX};
 };
 
 class Runtime {
@@ -112,8 +115,10 @@ class Runtime {
   void finish(std::exception_ptr e) noexcept;  // main returned (e == null) or a task failed
   bool shutting_down() const noexcept { return shutdown_.load(std::memory_order_acquire); }
 
-  // timer_became_earliest() wakes an idle worker so it re-arms its sleep for the new deadline.
-  void timer_became_earliest() noexcept;
+  // timer_became_earliest(when) wakes an idle worker so it re-arms its sleep for the new earliest
+  // deadline `when` — unless one already sleeps with a deadline at or before `when`: that one
+  // wakes in time and re-arms for the heap's earliest then.
+  void timer_became_earliest(int64_t when) noexcept;
   TimerHeap timers;
 
   int procs() const { return procs_; }

@@ -26,7 +26,7 @@ void sleep_for(std::chrono::nanoseconds d) {
   n.when = detail::now_ns() + d.count();
   n.fire = &wake_sleeper;
   rt->timers.mu.lock();
-  if (rt->timers.add_locked(&n)) rt->timer_became_earliest();
+  if (rt->timers.add_locked(&n)) rt->timer_became_earliest(n.when);
   try {
     detail::park(&detail::SpinLock::unlock_fn, &rt->timers.mu, detail::WaitReason::Sleep, nullptr);
   } catch (...) {

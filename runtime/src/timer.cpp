@@ -72,7 +72,7 @@ void arm_locked(TimerShared* s, int64_t when) {
   s->when = when;
   bool earliest = h.add_locked(s);
   h.mu.unlock();
-  if (earliest) s->rt->timer_became_earliest();
+  if (earliest) s->rt->timer_became_earliest(when);
 }
 
 // disarm_locked() invalidates the current arming and drains a buffered value; returns whether
@@ -121,7 +121,7 @@ void fire_timer(TimerNode* n) noexcept {
         h.mu.unlock();
         Runtime* rt = s->rt;  // s may be freed once mu is released: the heap holds the reference
         s->mu.unlock();
-        if (earliest) rt->timer_became_earliest();
+        if (earliest) rt->timer_became_earliest(when);
         return;
       }
       s->armed = false;
