@@ -226,6 +226,24 @@ void Runtime::timer_became_earliest(int64_t when) noexcept {
   if (idle != nullptr) wake_worker(idle);
 }
 
+TimerHeap& Runtime::local_timers() noexcept {
+  Worker* w = this_worker();
+  return w != nullptr && w->rt == this ? w->timers : workers_[0]->timers;
+}
+
+int64_t Runtime::next_timer() const noexcept {
+  int64_t when = TimerHeap::kNever;
+  for (const Worker* v : workers_) when = std::min(when, v->timers.next_when());
+  return when;
+}
+
+int Runtime::run_due_timers(int64_t now) noexcept {
+  int fired = 0;
+  for (Worker* v : workers_)
+    if (v->timers.next_when() <= now) fired += v->timers.run_due(now);
+  return fired;
+}
+
 // ---- Finding work -------------------------------------------------------------------------
 
 Task* Runtime::next_local(Worker* w, bool run_timers) noexcept {
@@ -235,7 +253,7 @@ Task* Runtime::next_local(Worker* w, bool run_timers) noexcept {
   w->tick.store(tick, std::memory_order_relaxed);
   if (tick % 61 == 0) {
     // Fairness: timers, then the global queue, then the runq ahead of runnext.
-    if (run_timers && timers.next_when() != TimerHeap::kNever) timers.run_due(now_ns());
+    if (run_timers && next_timer() != TimerHeap::kNever) run_due_timers(now_ns());
     if (global_size_.load(std::memory_order_relaxed) > 0) {
       std::lock_guard<std::mutex> g(mu_);
       if (Task* t = pop_global(w)) return t;
@@ -324,7 +342,7 @@ bool Runtime::any_local_work(const Worker* self) const noexcept {
 Task* Runtime::find_runnable(Worker* w) {
   for (;;) {
     if (shutdown_.load(std::memory_order_acquire)) return nullptr;
-    if (timers.next_when() <= now_ns()) timers.run_due(now_ns());
+    if (const int64_t due = next_timer(); due != TimerHeap::kNever && due <= now_ns()) run_due_timers(now_ns());
     if (Task* t = next_local(w)) {
       stop_spinning(w);
       return t;
@@ -364,7 +382,7 @@ void Runtime::go_idle(Worker* w) {
   }
   // Re-check after advertising idleness: work pushed before we were visible must not be missed.
   bool sleep = !any_local_work(w) && !shutdown_.load(std::memory_order_acquire) &&
-               timers.next_when() > now_ns();
+               next_timer() > now_ns();
   if (sleep) {
     ++w->parks;
     // While another worker is busy, sleep at most kIdleRecheckNs: a task readied or left behind
@@ -374,7 +392,7 @@ void Runtime::go_idle(Worker* w) {
     const int64_t recheck = others_busy ? now_ns() + kIdleRecheckNs : TimerHeap::kNever;
     std::unique_lock<std::mutex> lk(w->park_mu);
     while (!w->wake_flag && !shutdown_.load(std::memory_order_acquire)) {
-      int64_t deadline = std::min(timers.next_when(), recheck);
+      int64_t deadline = std::min(next_timer(), recheck);
       w->sleeps_until.store(deadline, std::memory_order_seq_cst);
       if (deadline == TimerHeap::kNever) {
         w->park_cv.wait(lk);
@@ -399,7 +417,7 @@ void Runtime::go_idle(Worker* w) {
 
 void Runtime::check_deadlock_locked() {
   if (!cfg_.detect_deadlock || finished_ || gq_count_ != 0) return;
-  if (timers.next_when() != TimerHeap::kNever) return;
+  if (next_timer() != TimerHeap::kNever) return;
   for (Worker* v : workers_)
     if (!v->runq.empty() || v->runnext.load(std::memory_order_acquire) != nullptr) return;
   if (live_tasks() <= 0) return;
@@ -502,7 +520,7 @@ void Runtime::run_main(std::function<void()> main) {
   schedule_loop(w0);
   for (int i = 1; i < procs_; ++i) workers_[static_cast<std::size_t>(i)]->thread.join();
   unwind_abandoned();
-  timers.clear();
+  for (Worker* v : workers_) v->timers.clear();
   {
     std::lock_guard<std::mutex> g(g_stats_mu);
     g_last_stats = Stats{};

@@ -82,6 +82,8 @@ struct alignas(64) Worker {
   // Measured with skynet procs=2: one shared counter updated by every spawn and exit made the
   // workers fight over its cache line.
   std::atomic<int64_t> live{0};
+  // Timers armed by tasks running here; any worker may run its due ones (timers.hpp).
+  alignas(64) TimerHeap timers;
   Task* steal_buf[RunQueue::kSize / 2];
   std::thread thread;
   // Idle parking, guarded by park_mu:
@@ -119,7 +121,13 @@ class Runtime {
   // deadline `when` — unless one already sleeps with a deadline at or before `when`: that one
   // wakes in time and re-arms for the heap's earliest then.
   void timer_became_earliest(int64_t when) noexcept;
-  TimerHeap timers;
+  // local_timers() is the calling worker's heap (worker 0's for a thread outside the run): where a
+  // timer armed now goes.
+  TimerHeap& local_timers() noexcept;
+  // next_timer() is the earliest deadline over every worker's heap (TimerHeap::kNever if none).
+  int64_t next_timer() const noexcept;
+  // run_due_timers() fires the due timers of every heap; returns how many fired.
+  int run_due_timers(int64_t now) noexcept;
 
   int procs() const { return procs_; }
   uint64_t abandoned() const { return abandoned_; }

@@ -25,16 +25,17 @@ void sleep_for(std::chrono::nanoseconds d) {
   if (rt == nullptr || n.task == nullptr) throw NotInTask("ccb::sleep_for");
   n.when = detail::now_ns() + d.count();
   n.fire = &wake_sleeper;
-  rt->timers.mu.lock();
-  if (rt->timers.add_locked(&n)) rt->timer_became_earliest(n.when);
+  detail::TimerHeap& h = rt->local_timers();
+  h.mu.lock();
+  if (h.add_locked(&n)) rt->timer_became_earliest(n.when);
   try {
-    detail::park(&detail::SpinLock::unlock_fn, &rt->timers.mu, detail::WaitReason::Sleep, nullptr);
+    detail::park(&detail::SpinLock::unlock_fn, &h.mu, detail::WaitReason::Sleep, nullptr);
   } catch (...) {
     // Unwound at shutdown while asleep: the node (on this stack) must leave the heap before the
     // stack is reused, or the end-of-run clear() would read a dead node.
-    rt->timers.mu.lock();
-    rt->timers.remove_locked(&n);
-    rt->timers.mu.unlock();
+    h.mu.lock();
+    h.remove_locked(&n);
+    h.mu.unlock();
     throw;
   }
 }

@@ -67,7 +67,7 @@ void drop_timer(TimerNode* n) noexcept { static_cast<TimerShared*>(n)->release()
 void arm_locked(TimerShared* s, int64_t when) {
   s->retain();
   s->armed = true;
-  TimerHeap& h = s->rt->timers;
+  TimerHeap& h = s->rt->local_timers();
   h.mu.lock();
   s->when = when;
   bool earliest = h.add_locked(s);
@@ -82,10 +82,12 @@ bool disarm_locked(TimerShared* s) {
   if (s->armed) {
     s->armed = false;
     bool removed = false;
-    if (current_runtime() == s->rt) {
-      s->rt->timers.mu.lock();
-      removed = s->rt->timers.remove_locked(s);
-      s->rt->timers.mu.unlock();
+    // The heap it went into (local_timers() of the worker that armed it), if still pending.
+    TimerHeap* h = current_runtime() == s->rt ? s->heap.load(std::memory_order_relaxed) : nullptr;
+    if (h != nullptr) {
+      h->mu.lock();
+      removed = h->remove_locked(s);
+      h->mu.unlock();
     }
     if (removed) s->release();  // the heap's reference; the caller's handle keeps s alive
     else ++s->stale;            // a fire is in flight (or the heap is out of reach)
@@ -114,7 +116,7 @@ void fire_timer(TimerNode* n) noexcept {
         // Next tick on the period grid after now (Go: t.when += t.period * (1 + -delta/t.period)).
         int64_t now = now_ns();
         int64_t when = s->when + s->period * (1 + (now - s->when) / s->period);
-        TimerHeap& h = s->rt->timers;
+        TimerHeap& h = s->rt->local_timers();
         h.mu.lock();
         s->when = when;
         bool earliest = h.add_locked(s);  // keeps this fire's reference

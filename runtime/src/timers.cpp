@@ -40,6 +40,7 @@ void TimerHeap::down(std::size_t i) {
 }
 
 bool TimerHeap::add_locked(TimerNode* n) {
+  n->heap.store(this, std::memory_order_relaxed);
   heap_.push_back(n);
   set(heap_.size() - 1, n);
   up(heap_.size() - 1);
@@ -48,11 +49,12 @@ bool TimerHeap::add_locked(TimerNode* n) {
 }
 
 bool TimerHeap::remove_locked(TimerNode* n) {
-  if (n->index < 0) return false;
+  if (n->index < 0 || n->heap.load(std::memory_order_relaxed) != this) return false;
   std::size_t i = static_cast<std::size_t>(n->index);
   TimerNode* last = heap_.back();
   heap_.pop_back();
   n->index = -1;
+  n->heap.store(nullptr, std::memory_order_relaxed);
   if (last != n) {
     set(i, last);
     up(i);
@@ -86,7 +88,10 @@ void TimerHeap::clear() {
   mu.lock();
   std::vector<TimerNode*> dropped;
   dropped.swap(heap_);
-  for (TimerNode* n : dropped) n->index = -1;
+  for (TimerNode* n : dropped) {
+    n->index = -1;
+    n->heap.store(nullptr, std::memory_order_relaxed);
+  }
   update_next();
   mu.unlock();
   for (TimerNode* n : dropped)

@@ -1,10 +1,14 @@
-// runtime/src/timers.hpp — the runtime's timer heap (Go: runtime/time.go, one heap per run).
+// runtime/src/timers.hpp — a timer heap; every worker has one (Go: runtime/time.go, one heap per P).
 //
 // Guarantees: a pending timer fires once, at or after its deadline, on some worker; fire()
-// runs without the heap lock (it may ready tasks). Idle workers sleep until the earliest deadline
-// (no polling thread); a timer that becomes the earliest wakes an idle worker so it re-arms.
+// runs without the heap lock (it may ready tasks). A timer goes into the heap of the worker that
+// arms it, so timers of tasks on different workers do not share a lock (timers mode=startstop
+// procs 2: one heap for the run made 4 tasks on 2 workers slower than on 1). Any worker runs any
+// heap's due timers (Runtime::run_due_timers); idle workers sleep until the earliest deadline of
+// all heaps (no polling thread); a timer that becomes a heap's earliest may wake an idle worker.
 // Concurrency: heap_ and every TimerNode::index are guarded by mu. next_ mirrors the earliest
-// deadline for lock-free "anything due?" checks on the scheduling path.
+// deadline for lock-free "anything due?" checks on the scheduling path. TimerNode::heap tells the
+// node's owner (ccb::Timer's TimerShared::mu holder, or the sleeping task) which lock to take.
 #pragma once
 
 #include <atomic>
@@ -25,6 +29,10 @@ struct TimerNode {
   // drop, when set, is called by clear() (without the heap lock) for a node still pending at the
   // end of a run, so that reference-counted timers (ccb::Timer) release what the heap held.
   void (*drop)(TimerNode*) noexcept = nullptr;
+  // The heap it is in while pending, else nullptr. Written under that heap's mu; read without it
+  // by the node's owner to find the lock (a pop by run_due() may race with that read: the owner
+  // then finds index -1 under the lock, or nullptr, both meaning "not pending").
+  std::atomic<class TimerHeap*> heap{nullptr};
 };
 
 class TimerHeap {
