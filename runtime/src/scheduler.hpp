@@ -13,13 +13,13 @@
 //    except a queue its owner will soon have run through: shorter than 8 and its owner switches
 //    tasks (its tick moves) within 200 pauses, or longer and its owner switches as many times as
 //    the queue is long within 400 pauses. That queue stays where its tasks' data is, and the
-//    idle worker sleeps until woken or, while another worker is busy, for at most 500 us
+//    idle worker sleeps until woken or, while another worker is busy, for at most 500 us per idle worker
 //    before it looks again (drains_soon, kIdleRecheckNs). A task left behind a
 //    long-running task on a busy worker is therefore taken by an idle one.
 //  - Fairness: every 61st scheduling decision looks at the global queue and the timers first, and
 //    prefers the local runq over runnext, so ping-ponging pairs cannot starve other tasks.
 //  - An idle runtime uses no CPU: idle workers sleep until work arrives or the next timer is due
-//    (while another worker is busy, an idle one looks again every 500 us).
+//    (while another worker is busy, the idle ones look again ~2000 times a second in all).
 //  - Deadlock: when the last worker goes idle, no task is runnable and no timer is pending, the
 //    run ends with ccb::Deadlock and a dump of what every blocked task waits on.
 // Concurrency:
