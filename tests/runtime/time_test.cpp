@@ -164,6 +164,25 @@ TEST_P(TimerTest, SelectWithAfterIsATimeout) {
   });
 }
 
+// Timers go into the heap of the worker that arms them (one heap per worker). A timer whose
+// worker is then held by a task that never yields must still fire on time: idle workers sleep
+// until the earliest deadline of every heap and run any heap's due timers.
+TEST(TimerHeaps, ATimerArmedOnABusyWorkerIsFiredByAnotherWorker) {
+  ccb::run(ccb::Config{.procs = 2}, [] {
+    std::atomic<bool> got{false};
+    ccb::Timer t(5ms);  // in this worker's heap
+    ccb::go([&got, c = t.c()]() mutable {
+      if (c.recv()) got.store(true);
+    });
+    const auto t0 = ccb::Clock::now();
+    while (!got.load() && ccb::Clock::now() - t0 < 10s) {
+      // never yields: this worker runs neither its timers nor the receiver
+    }
+    EXPECT_TRUE(got.load());
+    EXPECT_LT(ccb::Clock::now() - t0, 5s);
+  });
+}
+
 TEST(TimerMisuse, CreatingTimersOutsideATaskThrowsNotInTask) {
   EXPECT_THROW(ccb::Timer(1ms), ccb::NotInTask);
   EXPECT_THROW(ccb::after(1ms), ccb::NotInTask);

@@ -1,6 +1,6 @@
 // ccb/time.hpp — time for tasks (Go: time/sleep.go, time/tick.go, runtime/time.go).
 //
-// sleep_for/sleep_until park the task (not the worker) on the runtime's timer heap; idle workers
+// sleep_for/sleep_until park the task (not the worker) on its worker's timer heap; idle workers
 // sleep until the next deadline, so only sleeping tasks use ~0% CPU. Durations <= 0 return at
 // once (Go's time.Sleep). Throws NotInTask outside a task.
 //
