@@ -266,7 +266,7 @@ size_t window_end(const std::vector<Point>& points, size_t first, const RunSetti
     if (last > first && settings.window_memory_bytes > 0 && held + hint > settings.window_memory_bytes) break;
     held += hint;
   }
-  return std::max(last, std::min(first + 1, points.size()));
+  return last;  // > first whenever first < points.size(): the first point always fits
 }
 
 std::vector<Entry> run_points(const std::vector<Point>& points, const RunSettings& settings,
