@@ -195,7 +195,7 @@ uint32_t fast_rand() noexcept {
   return static_cast<uint32_t>(x >> 32);
 }
 
-// Entry for worker 0's main task and for shutdown-time unwinding (scheduler.cpp).
+// Entry for worker 0's main task and for shutdown-time unwinding (run_lifecycle.cpp).
 void resume_for_unwind(Worker* w, Task* t) noexcept {
   t->unwinding = true;
   switch_to(w, t, nullptr);

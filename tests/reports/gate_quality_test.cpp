@@ -111,6 +111,15 @@ Remeasure rounds(std::vector<double> base, std::vector<double> next) {
   };
 }
 
+// steady() is a Remeasure that measures kA at base_ns (base side) or new_ns in every round and
+// records the first name it was asked for in `seen`.
+Remeasure steady(double base_ns, double new_ns, std::vector<std::string>& seen) {
+  return [base_ns, new_ns, &seen](bool base_side, const std::vector<std::string>& names, int) {
+    seen.push_back(names.at(0));
+    return make("x.json", {{kA, around(base_side ? base_ns : new_ns, 7)}});
+  };
+}
+
 TEST(Confirm, EveryRoundMustBeSlowerByTheThreshold) {
   const Results base = make("base.json", {{kA, around(100, 10)}});
   const Results next = make("new.json", {{kA, around(120, 10)}});
@@ -146,10 +155,7 @@ TEST(Confirm, ASlowerPointTheFirstTestCouldNotJudgeIsConfirmedToo) {
   const Results next = make("new.json", {{kA, around(120, 3)}, {kB, around(102, 3)}});
   ASSERT_EQ(compare_results(base, next, CompareOptions{}).points[0].verdict, Verdict::Noisy);
   std::vector<std::string> seen;
-  const Remeasure slow = [&](bool base_side, const std::vector<std::string>& names, int) {
-    seen.push_back(names.at(0));
-    return make("x.json", {{kA, around(base_side ? 100 : 115, 7)}});
-  };
+  const Remeasure slow = steady(100, 115, seen);
   const Comparison c = confirm_regressions(base, next, CompareOptions{}, 2, slow);
   EXPECT_EQ(c.points[0].verdict, Verdict::Regressed);
   ASSERT_TRUE(c.points[0].first_verdict);
@@ -165,10 +171,7 @@ TEST(Confirm, HalfTheThresholdSlowerIsEnoughToBeReMeasured) {
   const Results next = make("new.json", {{kA, around(103.5, 7)}, {kB, around(102, 7)}});
   ASSERT_EQ(compare_results(base, next, CompareOptions{}).points[0].verdict, Verdict::Unchanged);
   std::vector<std::string> seen;
-  const Remeasure slow = [&](bool base_side, const std::vector<std::string>& names, int) {
-    seen.push_back(names.at(0));
-    return make("x.json", {{kA, around(base_side ? 100 : 110, 7)}});
-  };
+  const Remeasure slow = steady(100, 110, seen);
   Comparison c = confirm_regressions(base, next, CompareOptions{}, 2, slow);
   EXPECT_EQ(seen, (std::vector<std::string>(4, kA)));
   EXPECT_EQ(c.points[0].verdict, Verdict::Regressed);

@@ -1,0 +1,218 @@
+// runtime/src/run_lifecycle.cpp — a run's start and end (Go: runtime/proc.go's schedinit, mstart
+// and checkdead): ccb::run, worker threads, the deadlock check and its report, unwinding tasks
+// abandoned when main returns, ccb::stats and the worker-start hook. See scheduler.hpp for the
+// guarantees; the scheduling policy itself is in scheduler.cpp.
+// Concurrency: g_running is the one run in progress (CAS in run()); g_last_stats is guarded by
+// g_stats_mu; g_worker_start by g_worker_start_mu.
+#include <sstream>
+
+#include "ccb/errors.hpp"
+#include "chaos.hpp"
+#include "fiber_switch.hpp"
+#include "overflow_handler.hpp"
+#include "scheduler.hpp"
+
+namespace ccb::detail {
+
+void set_this_worker(Worker* w) noexcept;
+void resume_for_unwind(Worker* w, Task* t) noexcept;
+
+namespace {
+std::atomic<Runtime*> g_running{nullptr};
+std::mutex g_stats_mu;
+Stats g_last_stats;
+
+void init_g0(Worker* w) {
+  w->g0.is_g0 = true;
+  w->g0.state.store(TaskState::Running, std::memory_order_relaxed);
+  w->current = &w->g0;
+#if defined(CCB_TSAN)
+  w->g0.tsan_fiber = __tsan_get_current_fiber();
+#endif
+}
+}  // namespace
+
+// ---- Deadlock and end of run ---------------------------------------------------------------
+
+void Runtime::check_deadlock_locked() {
+  if (!cfg_.detect_deadlock || finished_ || gq_count_ != 0) return;
+  if (next_timer() != TimerHeap::kNever) return;
+  for (Worker* v : workers_)
+    if (!v->runq.empty() || v->runnext.load(std::memory_order_acquire) != nullptr) return;
+  if (live_tasks() <= 0) return;
+  failure_ = std::make_exception_ptr(Deadlock("all tasks are asleep - deadlock!\n" + dump_blocked_tasks()));
+  finished_ = true;
+  shutdown_.store(true, std::memory_order_release);
+  for (Worker* v : workers_) wake_worker(v);
+}
+
+std::string Runtime::dump_blocked_tasks() {
+  std::ostringstream out;
+  int shown = 0, more = 0;
+  stack_pool().for_each_used([&](Stack* s) {
+    Task& t = s->task;
+    if (t.state.load(std::memory_order_acquire) != TaskState::Parked) return;
+    if (shown >= 64) {
+      ++more;
+      return;
+    }
+    ++shown;
+    out << "  task " << t.id << (t.id == 1 ? " (main)" : "") << ": " << wait_reason_name(t.wait_reason);
+    if (t.wait_obj != nullptr) out << " on " << t.wait_obj;
+    out << "\n";
+  });
+  if (more > 0) out << "  ... and " << more << " more blocked tasks\n";
+  return out.str();
+}
+
+void Runtime::finish(std::exception_ptr e) noexcept {
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (e != nullptr && failure_ == nullptr) failure_ = e;
+    if (finished_) return;
+    finished_ = true;
+    shutdown_.store(true, std::memory_order_release);
+  }
+  for (Worker* v : workers_) wake_worker(v);
+}
+
+void Runtime::unwind_abandoned() {
+  Worker* w = workers_[0];
+  if (live_tasks() == 0) return;
+  std::vector<Task*> alive;
+  stack_pool().for_each_used([&](Stack* s) {
+    TaskState st = s->task.state.load(std::memory_order_acquire);
+    if (st == TaskState::Runnable || st == TaskState::Parked) alive.push_back(&s->task);
+  });
+  for (Task* t : alive) {
+    ++abandoned_;
+    if (!t->started) {
+      t->destroy(t->obj);
+#if defined(CCB_TSAN)
+      __tsan_destroy_fiber(t->tsan_fiber);
+#endif
+      t->state.store(TaskState::Free, std::memory_order_relaxed);
+      task_exited(w);
+      continue;
+    }
+    resume_for_unwind(w, t);  // returns when the task exits (or parks again inside a destructor)
+  }
+}
+
+// start_hook() calls Config::on_worker_start for worker `w` (see run.hpp); noexcept: a throwing
+// hook terminates.
+static void start_hook(const Config& cfg, const Worker* w) noexcept {
+  if (cfg.on_worker_start) cfg.on_worker_start(w->id);
+}
+
+void Runtime::worker_main(Worker* w) {
+  start_hook(cfg_, w);
+  set_this_worker(w);
+  init_g0(w);
+  AltStack alt;
+  schedule_loop(w);
+  set_this_worker(nullptr);
+}
+
+void Runtime::schedule_loop(Worker* w) {
+  while (Task* t = find_runnable(w)) switch_to(w, t, nullptr);
+}
+
+void Runtime::run_main(std::function<void()> main) {
+  install_overflow_handler();
+  stack_pool().configure(cfg_.stack_size);
+  stack_pool().reset_allocated();
+  for (Worker* w : workers_) stack_pool().take_slab_rest(w->stacks);
+  Worker* w0 = workers_[0];
+  start_hook(cfg_, w0);
+  set_this_worker(w0);
+  init_g0(w0);
+  AltStack alt;
+  go([this, m = std::move(main)]() mutable {
+    m();
+    finish(nullptr);
+  });
+  for (int i = 1; i < procs_; ++i) {
+    Worker* w = workers_[static_cast<std::size_t>(i)];
+    w->thread = std::thread([this, w] { worker_main(w); });
+  }
+  schedule_loop(w0);
+  for (int i = 1; i < procs_; ++i) workers_[static_cast<std::size_t>(i)]->thread.join();
+  unwind_abandoned();
+  for (Worker* v : workers_) v->timers.clear();
+  {
+    std::lock_guard<std::mutex> g(g_stats_mu);
+    g_last_stats = Stats{};
+    for (Worker* w : workers_) {
+      g_last_stats.tasks_spawned += w->spawned;
+      g_last_stats.steals += w->steals;
+      g_last_stats.parks += w->parks;
+    }
+    g_last_stats.tasks_abandoned = abandoned_;
+    g_last_stats.wakeups = wakeups_.load(std::memory_order_relaxed);
+    g_last_stats.stacks_allocated = stack_pool().stacks_allocated();
+    g_last_stats.procs = procs_;
+  }
+  for (Worker* w : workers_) stack_pool().give_back(w->stacks);
+  set_this_worker(nullptr);
+  if (failure_ != nullptr) std::rethrow_exception(failure_);
+}
+
+}  // namespace ccb::detail
+
+namespace ccb {
+
+void run(const Config& config, std::function<void()> main) {
+  if (detail::this_worker() != nullptr) throw Panic("ccb::run called from inside a task (run is not reentrant)");
+  Config cfg = config;
+  if (cfg.procs == 0) cfg.procs = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  if (cfg.procs < 1 || cfg.procs > 1024)
+    throw ConfigError("ccb::Config::procs must be 0 (all CPUs) or 1..1024, got " + std::to_string(config.procs));
+  if (cfg.stack_size < 16 * 1024 || cfg.stack_size > 64 * 1024 * 1024)
+    throw ConfigError("ccb::Config::stack_size must be 16 KiB..64 MiB, got " + std::to_string(cfg.stack_size));
+  if (!main) throw ConfigError("ccb::run: main is empty");
+  detail::Runtime rt(cfg);
+  detail::Runtime* expected = nullptr;
+  if (!detail::g_running.compare_exchange_strong(expected, &rt))
+    throw Panic("ccb::run: another run is in progress in this process");
+  struct Clear {
+    ~Clear() { detail::g_running.store(nullptr); }
+  } clear;
+  detail::chaos::begin_run();
+  rt.run_main(std::move(main));
+}
+
+namespace {
+std::mutex g_worker_start_mu;
+std::function<void(int)> g_worker_start;  // guarded by g_worker_start_mu
+}  // namespace
+
+void set_default_worker_start(std::function<void(int worker_index)> hook) {
+  std::lock_guard<std::mutex> g(g_worker_start_mu);
+  g_worker_start = std::move(hook);
+}
+
+std::function<void(int worker_index)> default_worker_start() {
+  std::lock_guard<std::mutex> g(g_worker_start_mu);
+  return g_worker_start;
+}
+
+void release_stacks() {
+  if (detail::g_running.load() != nullptr)
+    throw Panic("ccb::release_stacks: a run is in progress (call it between runs)");
+  detail::stack_pool().release_all();
+}
+
+Stats stats() {
+  if (detail::Runtime* rt = detail::g_running.load()) {
+    Stats s;
+    s.procs = rt->procs();
+    for (int i = 0; i < rt->procs(); ++i) s.tasks_spawned += rt->worker(i).spawned;  // racy estimate
+    return s;
+  }
+  std::lock_guard<std::mutex> g(detail::g_stats_mu);
+  return detail::g_last_stats;
+}
+
+}  // namespace ccb
+
