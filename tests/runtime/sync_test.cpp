@@ -9,56 +9,110 @@
 using SyncTest = Procs;
 CCB_INSTANTIATE_PROCS(SyncTest);
 
+namespace {
+
+// Both wake policies of ccb::Mutex (see Mutex::WakeOne) must exclude and must not starve.
+void counter_exact_under_contention(ccb::Mutex& mu) {
+  long counter = 0;
+  std::atomic<int> inside{0};
+  ccb::WaitGroup wg;
+  constexpr int kTasks = 16, kIters = 5000;
+  for (int t = 0; t < kTasks; ++t) {
+    wg.add(1);
+    ccb::go([&] {
+      for (int i = 0; i < kIters; ++i) {
+        std::lock_guard<ccb::Mutex> g(mu);
+        EXPECT_EQ(inside.fetch_add(1), 0);
+        ++counter;
+        if (i % 64 == 0) ccb::yield();  // hold the lock across a reschedule
+        inside.fetch_sub(1);
+      }
+      wg.done();
+    });
+  }
+  wg.wait();
+  EXPECT_EQ(counter, long{kTasks} * kIters);
+}
+
+// A hog re-locks immediately; a second task must still get the mutex (starvation mode).
+void no_waiter_starves(ccb::Mutex& mu) {
+  std::atomic<bool> stop{false};
+  std::atomic<long> hog_rounds{0};
+  ccb::WaitGroup wg;
+  wg.add(1);
+  ccb::go([&] {
+    while (!stop) {
+      mu.lock();
+      ccb::sleep_for(std::chrono::microseconds(100));
+      mu.unlock();
+      ++hog_rounds;
+    }
+    wg.done();
+  });
+  ccb::sleep_for(std::chrono::milliseconds(1));
+  for (int i = 0; i < 5; ++i) {
+    mu.lock();
+    mu.unlock();
+  }
+  stop = true;
+  wg.wait();
+  SUCCEED() << hog_rounds.load();
+}
+
+}  // namespace
+
 TEST_P(SyncTest, MutexCounterExactUnderContention) {
   run([] {
     ccb::Mutex mu;
-    long counter = 0;
-    std::atomic<int> inside{0};
-    ccb::WaitGroup wg;
-    constexpr int kTasks = 16, kIters = 5000;
-    for (int t = 0; t < kTasks; ++t) {
-      wg.add(1);
-      ccb::go([&] {
-        for (int i = 0; i < kIters; ++i) {
-          std::lock_guard<ccb::Mutex> g(mu);
-          EXPECT_EQ(inside.fetch_add(1), 0);
-          ++counter;
-          if (i % 64 == 0) ccb::yield();  // hold the lock across a reschedule
-          inside.fetch_sub(1);
-        }
-        wg.done();
-      });
-    }
-    wg.wait();
-    EXPECT_EQ(counter, long{kTasks} * kIters);
+    counter_exact_under_contention(mu);
+  });
+}
+
+TEST_P(SyncTest, MutexWakeOneCounterExactUnderContention) {
+  run([] {
+    ccb::Mutex mu{ccb::Mutex::WakeOne{}};
+    counter_exact_under_contention(mu);
   });
 }
 
 TEST_P(SyncTest, MutexNoWaiterStarves) {
-  // A hog re-locks immediately; a second task must still get the mutex (starvation mode).
   run([] {
     ccb::Mutex mu;
-    std::atomic<bool> stop{false};
-    std::atomic<long> hog_rounds{0};
+    no_waiter_starves(mu);
+  });
+}
+
+TEST_P(SyncTest, MutexWakeOneNoWaiterStarves) {
+  run([] {
+    ccb::Mutex mu{ccb::Mutex::WakeOne{}};
+    no_waiter_starves(mu);
+  });
+}
+
+TEST(MutexWakeOne, AFreeMutexWithAWokenWaiterPendingIsTakenByLockAndTryLock) {
+  // procs 1: the woken waiter cannot run until this task parks, so the mutex is free with only
+  // its woken mark set; lock()'s and try_lock()'s fast paths must not mistake that for "held".
+  ccb::run(ccb::Config{.procs = 1}, [] {
+    ccb::Mutex mu{ccb::Mutex::WakeOne{}};
+    int order = 0, waiter_got = 0;
+    mu.lock();
     ccb::WaitGroup wg;
     wg.add(1);
     ccb::go([&] {
-      while (!stop) {
-        mu.lock();
-        ccb::sleep_for(std::chrono::microseconds(100));
-        mu.unlock();
-        ++hog_rounds;
-      }
+      mu.lock();  // parks: held
+      waiter_got = ++order;
+      mu.unlock();
       wg.done();
     });
-    ccb::sleep_for(std::chrono::milliseconds(1));
-    for (int i = 0; i < 5; ++i) {
-      mu.lock();
-      mu.unlock();
-    }
-    stop = true;
+    ccb::yield();  // let the waiter queue
+    mu.unlock();   // wakes it (runnable, not yet run)
+    EXPECT_TRUE(mu.try_lock());
+    mu.unlock();   // the waiter is woken already: no second wake-up is needed
+    mu.lock();
+    mu.unlock();
+    EXPECT_EQ(waiter_got, 0);
     wg.wait();
-    SUCCEED() << hog_rounds.load();
+    EXPECT_EQ(waiter_got, 1);
   });
 }
 

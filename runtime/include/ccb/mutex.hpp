@@ -7,8 +7,8 @@
 // (Go's "Mutex fairness"); it returns to normal mode when the queue empties or the head waited
 // less than 1 ms. unlock() of an unlocked mutex throws UnlockOfUnlockedMutex (Go: fatal error).
 // Usable with std::lock_guard / std::unique_lock. Not owner-tracked: like Go, any task may unlock.
-// Concurrency: state_ (locked/starving bits) is atomic; the starving bit changes only under
-// qlock_; waiters_ is guarded by qlock_; nwait_ counts tasks in the slow path (Dekker pair with
+// Concurrency: state_ (locked/starving/woken bits) is atomic; the starving and woken bits change
+// only under qlock_; at most one woken waiter competes at a time (Go's mutexWoken); waiters_ is guarded by qlock_; nwait_ counts tasks in the slow path (Dekker pair with
 // the unlocking CAS, both seq_cst, so an unlock never misses a waiter about to park).
 #pragma once
 
@@ -19,9 +19,21 @@
 
 namespace ccb {
 
-class Mutex {
+// alignas(64): a Mutex owns its cache line. Without it, counter mode=mutex tasks=8 ran 36-39
+// ns/op at procs 2 and 4 in one build and 12-13 in another (a neighbour on the line); aligned,
+// that build gave 12.2-13.2 (`ccbench run counter --set mode=mutex --set tasks=8 --procs 2,4`).
+class alignas(64) Mutex {
  public:
   Mutex() = default;
+  // Wake policy: a contended unlock() readies one waiter. By default it does so on every such
+  // unlock. WakeOne is Go's mutexWoken rule: no wake-up while the mutex is re-taken or a woken
+  // waiter has yet to run, so one waiter at a time competes. Semantics are the same; only which
+  // tasks sit runnable differs. Measured (scratch driver, procs 2, ns per op; docs/performance-notes.md):
+  // counter mode=mutex tasks=8 wake-every 12.6-22 / wake-one 30-44 (each woken waiter is stolen
+  // by the idle worker and contends from there); counter mode=rwmutex tasks=8, whose writers
+  // queue on this mutex, wake-every 20.7-22.7 / wake-one 13.2-14.1. RWMutex uses WakeOne.
+  struct WakeOne {};
+  explicit Mutex(WakeOne) noexcept : wake_one_(true) {}
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;
 
@@ -30,12 +42,14 @@ class Mutex {
     CCB_CHAOS_POINT(MutexLock);
     uint32_t expected = 0;
     if (state_.compare_exchange_strong(expected, kLocked, std::memory_order_acquire)) return;
-    lock_slow();
+    lock_slow(expected);
   }
   // try_lock() acquires without blocking; false if held (or in starvation mode).
   bool try_lock() noexcept {
-    uint32_t expected = 0;
-    return state_.compare_exchange_strong(expected, kLocked, std::memory_order_acquire);
+    uint32_t s = state_.load(std::memory_order_relaxed);
+    while (!(s & (kLocked | kStarving)))
+      if (state_.compare_exchange_weak(s, s | kLocked, std::memory_order_acquire)) return true;
+    return false;
   }
   // unlock() releases. Throws UnlockOfUnlockedMutex.
   void unlock();
@@ -43,13 +57,15 @@ class Mutex {
  private:
   static constexpr uint32_t kLocked = 1;
   static constexpr uint32_t kStarving = 2;
-  void lock_slow();
+  static constexpr uint32_t kWoken = 4;  // a woken waiter is on its way to compete (Go: mutexWoken)
+  void lock_slow(uint32_t seen);
   void unlock_slow(bool starving);
 
   std::atomic<uint32_t> state_{0};
   std::atomic<uint32_t> nwait_{0};
   detail::SpinLock qlock_;
   detail::WaitQueue waiters_;  // guarded by qlock_
+  const bool wake_one_ = false;
 };
 
 }  // namespace ccb

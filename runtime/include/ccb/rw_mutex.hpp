@@ -46,7 +46,7 @@ class RWMutex {
   static constexpr int32_t kMaxReaders = 1 << 30;
   void runlock_slow(int32_t r);
 
-  Mutex w_;
+  Mutex w_{Mutex::WakeOne{}};  // writers wake one at a time (see Mutex::WakeOne)
   detail::Sema writer_sem_;
   detail::Sema reader_sem_;
   std::atomic<int32_t> reader_count_{0};

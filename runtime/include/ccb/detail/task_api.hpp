@@ -89,6 +89,7 @@ struct Waiter {
   int case_index = 0;          // select case this waiter belongs to
   bool queued = false;         // on a queue now
   bool success = false;        // true: the operation happened; false: woken by close
+  bool woken = false;          // Mutex: woken in normal mode, owns the mutex's kWoken bit
   int64_t ticket = 0;          // free for the owner primitive (e.g. mutex wait start time)
 };
 
