@@ -37,6 +37,10 @@ constexpr int kRunnextGraceSpins = 200;
 // ~1 us between yields still spread over 2 workers (497 ns per task-round at procs 2, 988 at
 // procs 1). Budgets of 200 pauses (fanin procs 4: 29.8) and "q switches within 1600/q pauses"
 // (the first switch: 16 x 1 us tasks then stayed on one worker) were worse.
+// After a futile wake-up (see Runtime::wake_backoff_until_), ready() sends no wake-up for
+// kWakeBackoffNs, doubled per futile wake-up in a row up to kWakeBackoffNs << kWakeBackoffMaxShift.
+constexpr int64_t kWakeBackoffNs = 10000;
+constexpr int kWakeBackoffMaxShift = 4;
 constexpr uint32_t kLocalQueue = 8;
 constexpr uint32_t kStealGraceSpins = 200;
 constexpr uint32_t kDrainSpins = 400;
@@ -155,8 +159,11 @@ void Runtime::ready(Worker* w, Task* t) noexcept {
   // another worker may help. A lone readied task waits in runnext for this worker instead of
   // waking a thread (a futex wake costs more than a whole ping-pong round trip).
   if (!w->runq.push(old)) spill(w, old);
-  if (npidle_.load(std::memory_order_relaxed) > 0 && nmspinning_.load(std::memory_order_relaxed) == 0)
+  if (npidle_.load(std::memory_order_relaxed) > 0 && nmspinning_.load(std::memory_order_relaxed) == 0) {
+    const int64_t backoff = wake_backoff_until_.load(std::memory_order_relaxed);
+    if (backoff != 0 && now_ns() < backoff) return;
     wakep();
+  }
 }
 
 void Runtime::wake_worker(Worker* v) noexcept {
@@ -178,6 +185,7 @@ void Runtime::wakep() noexcept {
       idle_.pop_back();
       v->idle.store(false, std::memory_order_relaxed);
       v->spinning = true;  // handed over under mu_: v reads it after leaving go_idle (under mu_)
+      v->woken = true;
       npidle_.fetch_sub(1, std::memory_order_relaxed);
     }
   }
@@ -329,6 +337,7 @@ Task* Runtime::find_runnable(Worker* w) {
     if (const int64_t due = next_timer(); due != TimerHeap::kNever && due <= now_ns()) run_due_timers(now_ns());
     if (Task* t = next_local(w)) {
       stop_spinning(w);
+      wake_paid_off(w);
       return t;
     }
     if (procs_ > 1) {
@@ -341,6 +350,7 @@ Task* Runtime::find_runnable(Worker* w) {
         for (int round = 0; round < kStealRounds; ++round) {
           if (Task* t = steal(w, round == kStealRounds - 1)) {
             stop_spinning(w);
+            wake_paid_off(w);
             return t;
           }
         }
@@ -350,7 +360,25 @@ Task* Runtime::find_runnable(Worker* w) {
   }
 }
 
+void Runtime::wake_paid_off(Worker* w) noexcept {
+  if (!w->woken) return;
+  w->woken = false;
+  if (futile_streak_.load(std::memory_order_relaxed) != 0) {
+    futile_streak_.store(0, std::memory_order_relaxed);
+    wake_backoff_until_.store(0, std::memory_order_relaxed);
+  }
+}
+
+void Runtime::wake_was_futile(Worker* w) noexcept {
+  if (!w->woken) return;
+  w->woken = false;
+  const int streak = std::min(futile_streak_.load(std::memory_order_relaxed) + 1, kWakeBackoffMaxShift + 1);
+  futile_streak_.store(streak, std::memory_order_relaxed);
+  wake_backoff_until_.store(now_ns() + (kWakeBackoffNs << (streak - 1)), std::memory_order_relaxed);
+}
+
 void Runtime::go_idle(Worker* w) {
+  wake_was_futile(w);
   // Stop spinning before becoming visible as idle: from then on wakep() may hand this worker a
   // new spinning unit (it writes w->spinning under park_mu).
   if (w->spinning) {

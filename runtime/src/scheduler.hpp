@@ -71,6 +71,7 @@ struct alignas(64) Worker {
   std::atomic<uint32_t> tick{0};
   uint64_t rng = 0;
   bool spinning = false;
+  bool woken = false;    // handed a spinning unit by wakep() and has not run a task since (mu_)
   LocalStackCache stacks;
   uint64_t spawned = 0;
   uint64_t steals = 0;
@@ -156,6 +157,8 @@ class Runtime {
   static bool drains_soon(const Worker* v, uint32_t q) noexcept;
   void go_idle(Worker* w);
   void stop_spinning(Worker* w) noexcept;
+  void wake_paid_off(Worker* w) noexcept;    // w ran a task: reset the futile-wake back-off
+  void wake_was_futile(Worker* w) noexcept;  // w goes idle again: extend it
   static void wake_worker(Worker* v) noexcept;
   void check_deadlock_locked();           // requires mu_, all workers idle
   static std::string dump_blocked_tasks();  // reads only the stack pool: any thread (ccb/debug.hpp)
@@ -167,6 +170,11 @@ class Runtime {
   alignas(64) std::atomic<int> npidle_{0};
   std::atomic<int> nmspinning_{0};
   std::atomic<uint64_t> wakeups_{0};  // idle workers woken by wakep() (Stats::wakeups)
+  // Futile wake-ups: a worker woken by ready()'s wakep() that went back to sleep without running
+  // a task. After one, ready() sends none until wake_backoff_until_ (doubling per futile wake-up
+  // in a row, futile_streak_); a woken worker that runs a task resets both (scheduler.cpp).
+  std::atomic<int64_t> wake_backoff_until_{0};
+  std::atomic<int> futile_streak_{0};
   std::atomic<bool> shutdown_{false};
   std::atomic<int64_t> global_size_{0};
   // Guarded by mu_:
