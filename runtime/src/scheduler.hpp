@@ -154,7 +154,7 @@ class Runtime {
   // drains_soon(): victim v, with q > 0 tasks queued, is about to have run them: it switches
   // tasks within 200 pauses (q < 8), or q times within 400 pauses (scheduler.cpp, kDrainSpins).
   // Spins while it watches v's tick.
-  static bool drains_soon(const Worker* v, uint32_t q) noexcept;
+  bool drains_soon(const Worker* v, uint32_t q) const noexcept;
   void go_idle(Worker* w);
   void stop_spinning(Worker* w) noexcept;
   void wake_paid_off(Worker* w) noexcept;    // w ran a task: reset the futile-wake back-off
@@ -166,6 +166,7 @@ class Runtime {
 
   const Config cfg_;
   const int procs_;
+  const bool oversubscribed_;  // more workers than CPUs this process may use
   std::vector<Worker*> workers_;
   alignas(64) std::atomic<int> npidle_{0};
   std::atomic<int> nmspinning_{0};
