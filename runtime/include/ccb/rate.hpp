@@ -63,7 +63,9 @@ class Reservation {
   double limit_ = 0;  // the limit when reserved (Go: a reservation made under a stale limit is kept)
 };
 
-class Limiter {
+// alignas(64): a Limiter owns its cache line(s) (see ccb::Mutex): ratelimit tasks=4 procs 2,
+// 5 alternated runs, medians 50.6-56.7 ns and one 138.8 unaligned, 39.3-49.6 aligned.
+class alignas(64) Limiter {
  public:
   // Limiter() throws InvalidArgument unless rate_per_sec > 0 and burst > 0.
   Limiter(double rate_per_sec, int burst);
