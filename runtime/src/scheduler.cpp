@@ -63,15 +63,15 @@ constexpr int64_t kIdleRecheckNs = 500000;
 // Most tasks taken from the global queue at once (Go: globrunqget caps at half a runq).
 constexpr int kGlobalBatch = 64;
 
-}  // namespace
-
-namespace {
+// allowed_cpu_count() is how many CPUs this process may run on (huge if unreadable: never
+// oversubscribed then).
 int allowed_cpu_count() noexcept {
   cpu_set_t s;
   CPU_ZERO(&s);
   if (sched_getaffinity(0, sizeof s, &s) != 0) return 1 << 20;
   return CPU_COUNT(&s);
 }
+
 }  // namespace
 
 Runtime::Runtime(const Config& cfg)
@@ -330,7 +330,10 @@ bool Runtime::drains_soon(const Worker* v, uint32_t q) const noexcept {
   const uint32_t seen = v->tick.load(std::memory_order_relaxed);
   for (uint32_t i = 0; i < budget; ++i) {
     if (v->tick.load(std::memory_order_relaxed) - seen >= need) return true;  // wraps correctly
-    if (oversubscribed_ && i % kOversubscribedYieldEvery == kOversubscribedYieldEvery - 1) sched_yield(); else CCB_CPU_RELAX();
+    if (oversubscribed_ && i % kOversubscribedYieldEvery == kOversubscribedYieldEvery - 1)
+      sched_yield();  // let a victim that shares this CPU run
+    else
+      CCB_CPU_RELAX();
   }
   return false;
 }
