@@ -22,8 +22,8 @@ struct Census {
 
 Census census() {
   Census c;
-  stack_pool().for_each_used([&](Stack* s) {
-    switch (s->task.state.load(std::memory_order_acquire)) {
+  for_each_task([&](Task& t) {
+    switch (t.state.load(std::memory_order_acquire)) {
       case TaskState::Runnable: ++c.runnable; break;
       case TaskState::Running: ++c.running; break;
       case TaskState::Parked: ++c.parked; break;

@@ -9,6 +9,9 @@
 // bounds come from its Stack; a worker's g0 runs on the thread's stack, whose bounds ASan reports
 // the first time g0 switches away (kept in thread-locals: g0 never leaves its thread). A task's
 // first switch-in clears the stale shadow poison a previous task left on a recycled stack.
+// A task still in its Task slot (ctx null, see task.hpp) moves onto a stack from the switching
+// worker's cache here, just before its first switch-in; if no stack can be mapped the run fails
+// with std::bad_alloc and the worker's scheduler context (g0) is resumed instead.
 // Owner: only the worker's own thread calls these, for its current context.
 #pragma once
 
@@ -56,7 +59,22 @@ inline void on_resumed(bctx::transfer_t t, void* asan_fake = nullptr) noexcept {
   }
 }
 
+// start_on_stack() moves `slot`, a task that has never run, onto a stack: header and closure go
+// to the stack's header, the slot is freed, and the task there is returned; null when no stack
+// could be mapped. stack_unavailable() then fails the run with std::bad_alloc (task_ops.cpp).
+Task* start_on_stack(Worker* w, Task* slot) noexcept;
+void stack_unavailable(Worker* w, Task* slot) noexcept;
+
 inline void switch_to(Worker* w, Task* next, AfterSwitch after) noexcept {
+  if (next->ctx == nullptr) [[unlikely]] {
+    if (Task* t = start_on_stack(w, next)) {
+      next = t;
+    } else {
+      stack_unavailable(w, next);
+      if (w->current->is_g0) return;  // the scheduler loop sees the run finishing
+      next = &w->g0;
+    }
+  }
   w->after = after;
   w->switch_from = w->current;
   w->current = next;

@@ -49,8 +49,7 @@ void Runtime::check_deadlock_locked() {
 std::string Runtime::dump_blocked_tasks() {
   std::ostringstream out;
   int shown = 0, more = 0;
-  stack_pool().for_each_used([&](Stack* s) {
-    Task& t = s->task;
+  for_each_task([&](Task& t) {
     if (t.state.load(std::memory_order_acquire) != TaskState::Parked) return;
     if (shown >= 64) {
       ++more;
@@ -80,9 +79,9 @@ void Runtime::unwind_abandoned() {
   Worker* w = workers_[0];
   if (live_tasks() == 0) return;
   std::vector<Task*> alive;
-  stack_pool().for_each_used([&](Stack* s) {
-    TaskState st = s->task.state.load(std::memory_order_acquire);
-    if (st == TaskState::Runnable || st == TaskState::Parked) alive.push_back(&s->task);
+  for_each_task([&](Task& t) {
+    TaskState st = t.state.load(std::memory_order_acquire);
+    if (st == TaskState::Runnable || st == TaskState::Parked) alive.push_back(&t);
   });
   for (Task* t : alive) {
     ++abandoned_;
@@ -91,8 +90,8 @@ void Runtime::unwind_abandoned() {
 #if defined(CCB_TSAN)
       __tsan_destroy_fiber(t->tsan_fiber);
 #endif
-      t->state.store(TaskState::Free, std::memory_order_relaxed);
       task_exited(w);
+      discard_task(t);  // its slot, or its stack, back to worker 0's caches
       continue;
     }
     resume_for_unwind(w, t);  // returns when the task exits (or parks again inside a destructor)
@@ -153,7 +152,10 @@ void Runtime::run_main(std::function<void()> main) {
     g_last_stats.stacks_allocated = stack_pool().stacks_allocated();
     g_last_stats.procs = procs_;
   }
-  for (Worker* w : workers_) stack_pool().give_back(w->stacks);
+  for (Worker* w : workers_) {
+    stack_pool().give_back(w->stacks);
+    task_pool().give_back(w->tasks);
+  }
   set_this_worker(nullptr);
   if (failure_ != nullptr) std::rethrow_exception(failure_);
 }
@@ -201,6 +203,7 @@ void release_stacks() {
   if (detail::g_running.load() != nullptr)
     throw Panic("ccb::release_stacks: a run is in progress (call it between runs)");
   detail::stack_pool().release_all();
+  detail::task_pool().release_all();
 }
 
 Stats stats() {

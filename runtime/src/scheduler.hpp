@@ -44,6 +44,7 @@
 #include "run_queue.hpp"
 #include "stack_pool.hpp"
 #include "task.hpp"
+#include "task_pool.hpp"
 #include "timers.hpp"
 
 namespace ccb::detail {
@@ -95,7 +96,17 @@ struct alignas(64) Worker {
   // The time this worker's idle sleep ends by itself (its timed wait's deadline), kNever when it
   // is not in a timed wait. Written by the owner only; read by timer_became_earliest().
   std::atomic<int64_t> sleeps_until{INT64_MAX};
+  LocalTaskCache tasks;
 };
+
+// for_each_task() visits every task header in use: on a stack (started, or spawned with a large
+// closure) or in a Task slot (spawned, not started). A task that starts during the scan may be
+// seen twice or not at all; callers that need an exact answer run it with no worker running.
+template <class F>
+void for_each_task(F&& f) {
+  stack_pool().for_each_used([&](Stack* s) { f(s->task); });
+  task_pool().for_each_live([&](Task& t) { f(t); });
+}
 
 class Runtime {
  public:

@@ -2,7 +2,9 @@
 //
 // Guarantees:
 //  - A stack is `stack_size` bytes of address space (rounded up to pages) reserved with
-//    MAP_NORESERVE, so untouched pages cost no memory. Its Stack/Task header is at the top.
+//    MAP_NORESERVE, so untouched pages cost no memory. Its Stack/Task header is at the top: a task
+//    lives there from its first switch-in (or from its spawn, when its closure is too large for a
+//    Task slot) until it exits; before that it waits in a Task slot (task.hpp, task_pool.hpp).
 //  - Stack overflow never goes unnoticed. While the process stays under its mapping budget
 //    (vm.max_map_count: each guard page splits a mapping, costing 2 map entries per stack), the
 //    lowest page of every stack is a PROT_NONE guard page and an overflow faults at once; the
@@ -66,7 +68,8 @@ class StackPool {
   void configure(std::size_t stack_size);
   std::size_t stack_size() const { return stack_size_; }
 
-  // alloc() returns a stack whose Task header is reset to a Free task.
+  // alloc() returns a stack whose Task header is a Free task; throws std::bad_alloc when no slab
+  // can be mapped.
   Stack* alloc(LocalStackCache& cache);
   // free() returns a stack to the worker's cache (spilling half to the pool when full).
   void free(LocalStackCache& cache, Stack* s) noexcept;

@@ -73,9 +73,9 @@ void yield();
 // num_procs() returns the number of workers of the current run (0 outside run()).
 int num_procs();
 
-// release_stacks() unmaps every task stack the runtime keeps pooled between runs (stacks are kept
-// so that the next run maps and first-touches nothing; each guarded stack also holds two of the
-// process's vm.max_map_count mappings). Call it between runs to give that memory and those
+// release_stacks() unmaps every task stack the runtime keeps pooled between runs and frees its
+// pooled 128-byte task slots (both are kept so that the next run maps and first-touches nothing;
+// each guarded stack also holds two of the process's vm.max_map_count mappings). Call it between runs to give that memory and those
 // mappings back, e.g. before starting many OS threads or measuring memory per task.
 // Throws Panic while a run is in progress.
 void release_stacks();
@@ -89,8 +89,15 @@ void go(F&& f, Args&&... args) {
     std::invoke(std::move(fn), std::move(a)...);
   };
   using B = decltype(bound);
+  void (*relocate)(void*, void*) noexcept = nullptr;
+  if constexpr (std::is_nothrow_move_constructible_v<B>)
+    relocate = [](void* from, void* to) noexcept {
+      B* f = static_cast<B*>(from);
+      ::new (to) B(std::move(*f));
+      f->~B();
+    };
   void* storage = nullptr;
-  detail::Task* t = detail::new_task(sizeof(B), alignof(B), &storage);
+  detail::Task* t = detail::new_task(sizeof(B), alignof(B), relocate, &storage);
   B* obj;
   try {
     obj = ::new (storage) B(std::move(bound));

@@ -169,12 +169,15 @@ inline void ready_all(WaitQueue& woken) noexcept {
   }
 }
 
-// new_task() allocates a task with `size` bytes of `align`-aligned storage for its closure at the
-// top of its stack; *storage receives the address. Throws NotInTask outside a task.
-Task* new_task(std::size_t size, std::size_t align, void** storage);
+// new_task() allocates a task with `size` bytes of `align`-aligned storage for its closure;
+// *storage receives the address. With a non-null `relocate` (move-construct the closure at `to`
+// and destroy it at `from`, without throwing) a small closure may be stored in a Task slot and
+// moved onto the task's stack when it first runs; otherwise it is built at the top of a stack
+// taken now. Throws NotInTask outside a task, std::bad_alloc, std::length_error.
+Task* new_task(std::size_t size, std::size_t align, void (*relocate)(void*, void*) noexcept, void** storage);
 // spawn() makes a task created by new_task() runnable; it will run invoke(obj) then destroy(obj).
 void spawn(Task* t, void (*invoke)(void*), void (*destroy)(void*) noexcept, void* obj) noexcept;
-// discard_task() returns an unspawned task's stack (closure construction threw).
+// discard_task() returns an unspawned task's slot or stack (closure construction threw).
 void discard_task(Task* t) noexcept;
 
 // fast_rand() returns a per-worker pseudo-random number (select's random choice).

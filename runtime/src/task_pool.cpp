@@ -1,0 +1,78 @@
+// runtime/src/task_pool.cpp — see task_pool.hpp.
+#include "task_pool.hpp"
+
+#include <algorithm>
+#include <new>
+
+namespace ccb::detail {
+
+namespace {
+// An empty cache refills with half a cache's worth from the pool; a full one spills its older half.
+constexpr std::size_t kBatch = LocalTaskCache::kMax / 2;
+}  // namespace
+
+TaskPool& task_pool() {
+  // Never destroyed: a run may still be unwinding on another thread at exit, and the slabs stay
+  // reachable for LeakSanitizer (they are pooled for the next run, as stacks are).
+  static TaskPool* p = new TaskPool;
+  return *p;
+}
+
+void TaskPool::new_slab(LocalTaskCache& cache) {
+  // 64-byte aligned, so that each 128-byte slot is exactly two cache lines. Constructed Free
+  // before any other thread can see the slab.
+  void* mem = ::operator new(kSlabSlots * sizeof(Task), std::align_val_t{64});
+  Task* slab = static_cast<Task*>(mem);
+  for (std::size_t i = 0; i < kSlabSlots; ++i) ::new (&slab[i]) Task();
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    slabs_.push_back(slab);
+  }
+  // alloc() takes from the back: hand the slab out lowest address first.
+  for (std::size_t i = 0; i < kSlabSlots; ++i) cache.free[i] = &slab[kSlabSlots - 1 - i];
+  cache.nfree = kSlabSlots;
+}
+
+Task* TaskPool::alloc(LocalTaskCache& cache) {
+  if (cache.nfree == 0) {
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      if (!free_.empty()) {
+        const std::size_t n = std::min(kBatch, free_.size());
+        std::copy(free_.end() - static_cast<std::ptrdiff_t>(n), free_.end(), cache.free);
+        free_.resize(free_.size() - n);
+        cache.nfree = n;
+      }
+    }
+    if (cache.nfree == 0) new_slab(cache);
+  }
+  return cache.free[--cache.nfree];
+}
+
+void TaskPool::free(LocalTaskCache& cache, Task* t) noexcept {
+  if (cache.nfree == LocalTaskCache::kMax) {
+    std::lock_guard<std::mutex> g(mu_);
+    free_.insert(free_.end(), cache.free, cache.free + kBatch);
+    std::copy(cache.free + kBatch, cache.free + LocalTaskCache::kMax, cache.free);
+    cache.nfree = LocalTaskCache::kMax - kBatch;
+  }
+  cache.free[cache.nfree++] = t;
+}
+
+void TaskPool::give_back(LocalTaskCache& cache) noexcept {
+  std::lock_guard<std::mutex> g(mu_);
+  free_.insert(free_.end(), cache.free, cache.free + cache.nfree);
+  cache.nfree = 0;
+}
+
+void TaskPool::release_all() noexcept {
+  std::lock_guard<std::mutex> g(mu_);
+  for (Task* slab : slabs_) {
+    for (std::size_t i = 0; i < kSlabSlots; ++i) slab[i].~Task();
+    ::operator delete(slab, std::align_val_t{64});
+  }
+  slabs_.clear();
+  free_.clear();
+}
+
+}  // namespace ccb::detail
