@@ -62,7 +62,9 @@ inline void run(std::function<void()> main) { run(Config{}, std::move(main)); }
 // stats() returns the counters of the current or last run.
 Stats stats();
 
-// go() spawns a task running f(args...). The callable and arguments are moved into the task.
+// go() spawns a task running f(args...). The callable and arguments are moved into the task; a
+// closure of up to 48 bytes whose move cannot throw is moved once more when the task first runs
+// (from its queue slot onto its stack, see runtime/src/task.hpp).
 // Requires: called from a task (throws NotInTask otherwise).
 template <class F, class... Args>
 void go(F&& f, Args&&... args);
