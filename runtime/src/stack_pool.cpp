@@ -20,9 +20,6 @@ namespace {
 // stack by stack made spawning dominated by mmap syscalls; 64 keeps a slab at 4 MiB of address
 // space for 64 KiB stacks.
 constexpr std::size_t kSlabStacks = 64;
-// A worker keeps at most LocalStackCache::kMax free stacks; beyond that the older half goes to
-// the shared pool, and an empty cache takes back up to half of kMax at once.
-constexpr std::size_t kBatch = LocalStackCache::kMax / 2;
 
 std::size_t page_size() {
   static const std::size_t p = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
@@ -98,18 +95,7 @@ void StackPool::new_slab(LocalStackCache& cache) {
 }
 
 Stack* StackPool::alloc(LocalStackCache& cache) {
-  if (cache.nfree > 0) return cache.free[--cache.nfree];
-  {
-    std::lock_guard<std::mutex> g(mu_);
-    if (!free_.empty()) {
-      // Take up to half a local cache's worth at once: the newest, so the hottest, last.
-      std::size_t n = std::min(kBatch, free_.size());
-      std::copy(free_.end() - static_cast<std::ptrdiff_t>(n), free_.end(), cache.free);
-      free_.resize(free_.size() - n);
-      cache.nfree = n - 1;
-      return cache.free[n - 1];
-    }
-  }
+  if (cache.nfree > 0 || cache.refill(free_, mu_)) return cache.take();
   if (cache.slab_next == cache.slab_end) new_slab(cache);
   char* lo = cache.slab_next;
   cache.slab_next += stack_size_;
@@ -119,21 +105,11 @@ Stack* StackPool::alloc(LocalStackCache& cache) {
   return init_stack(lo, neighbour_below);
 }
 
-void StackPool::free(LocalStackCache& cache, Stack* s) noexcept {
-  if (cache.nfree == LocalStackCache::kMax) {
-    // Full: the older half goes to the pool, the newer half moves down.
-    std::lock_guard<std::mutex> g(mu_);
-    free_.insert(free_.end(), cache.free, cache.free + kBatch);
-    std::copy(cache.free + kBatch, cache.free + LocalStackCache::kMax, cache.free);
-    cache.nfree = LocalStackCache::kMax - kBatch;
-  }
-  cache.free[cache.nfree++] = s;
-}
+void StackPool::free(LocalStackCache& cache, Stack* s) noexcept { cache.put(s, free_, mu_); }
 
 void StackPool::give_back(LocalStackCache& cache) noexcept {
   std::lock_guard<std::mutex> g(mu_);
-  free_.insert(free_.end(), cache.free, cache.free + cache.nfree);
-  cache.nfree = 0;
+  cache.drain(free_);
   if (cache.slab_next != cache.slab_end) rests_.emplace_back(cache.slab_next, cache.slab_end);
   cache.slab_next = cache.slab_end = cache.range_begin = nullptr;
 }

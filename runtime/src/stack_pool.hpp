@@ -20,9 +20,7 @@
 //    this project's VMs. The first stack of a slab range has no initialized neighbour below and
 //    keeps its canary at its own lowest address.
 //  - alloc()/free() on a worker's own cache take no lock; a slab is mapped under the pool mutex.
-//  - Free stacks are kept as arrays of pointers, never as lists linked through the stacks: each
-//    Stack header sits on its own page, so following links would touch one cold page per stack
-//    (the pointer chase cost ~7% of skynet size=1000000 procs=1).
+//  - Free stacks are kept as arrays of pointers (free_cache.hpp), never linked through the stacks.
 // Concurrency: `LocalStackCache` is owner-worker only. `StackPool` fields are guarded by mu_.
 // release_all() runs with no worker running (end of ccb::run).
 #pragma once
@@ -33,6 +31,7 @@
 #include <mutex>
 #include <vector>
 
+#include "free_cache.hpp"
 #include "task.hpp"
 
 namespace ccb::detail {
@@ -50,11 +49,8 @@ struct Stack {
 
 class StackPool;
 
-// LocalStackCache: a worker's private free list and its current slab. Owner worker only.
-struct LocalStackCache {
-  static constexpr std::size_t kMax = 256;  // free stacks kept before half go back to the pool
-  Stack* free[kMax];                         // free[0..nfree): oldest first, newest (hottest) last
-  std::size_t nfree = 0;
+// LocalStackCache: a worker's private free stacks and its current slab. Owner worker only.
+struct LocalStackCache : FreeCache<Stack> {
   char* slab_next = nullptr;   // next unused stack in the worker's current slab
   char* slab_end = nullptr;
   char* range_begin = nullptr; // first stack of the current range (no initialized neighbour below)

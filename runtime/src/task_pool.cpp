@@ -6,11 +6,6 @@
 
 namespace ccb::detail {
 
-namespace {
-// An empty cache refills with half a cache's worth from the pool; a full one spills its older half.
-constexpr std::size_t kBatch = LocalTaskCache::kMax / 2;
-}  // namespace
-
 TaskPool& task_pool() {
   // Never destroyed: a run may still be unwinding on another thread at exit, and the slabs stay
   // reachable for LeakSanitizer (they are pooled for the next run, as stacks are).
@@ -34,35 +29,15 @@ void TaskPool::new_slab(LocalTaskCache& cache) {
 }
 
 Task* TaskPool::alloc(LocalTaskCache& cache) {
-  if (cache.nfree == 0) {
-    {
-      std::lock_guard<std::mutex> g(mu_);
-      if (!free_.empty()) {
-        const std::size_t n = std::min(kBatch, free_.size());
-        std::copy(free_.end() - static_cast<std::ptrdiff_t>(n), free_.end(), cache.free);
-        free_.resize(free_.size() - n);
-        cache.nfree = n;
-      }
-    }
-    if (cache.nfree == 0) new_slab(cache);
-  }
-  return cache.free[--cache.nfree];
+  if (cache.nfree == 0 && !cache.refill(free_, mu_)) new_slab(cache);
+  return cache.take();
 }
 
-void TaskPool::free(LocalTaskCache& cache, Task* t) noexcept {
-  if (cache.nfree == LocalTaskCache::kMax) {
-    std::lock_guard<std::mutex> g(mu_);
-    free_.insert(free_.end(), cache.free, cache.free + kBatch);
-    std::copy(cache.free + kBatch, cache.free + LocalTaskCache::kMax, cache.free);
-    cache.nfree = LocalTaskCache::kMax - kBatch;
-  }
-  cache.free[cache.nfree++] = t;
-}
+void TaskPool::free(LocalTaskCache& cache, Task* t) noexcept { cache.put(t, free_, mu_); }
 
 void TaskPool::give_back(LocalTaskCache& cache) noexcept {
   std::lock_guard<std::mutex> g(mu_);
-  free_.insert(free_.end(), cache.free, cache.free + cache.nfree);
-  cache.nfree = 0;
+  cache.drain(free_);
 }
 
 void TaskPool::release_all() noexcept {

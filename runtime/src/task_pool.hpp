@@ -17,16 +17,13 @@
 #include <mutex>
 #include <vector>
 
+#include "free_cache.hpp"
 #include "task.hpp"
 
 namespace ccb::detail {
 
 // LocalTaskCache: a worker's private free slots. Owner worker only.
-struct LocalTaskCache {
-  static constexpr std::size_t kMax = 256;  // free slots kept before half go back to the pool
-  Task* free[kMax];                          // free[0..nfree): the newest (hottest) last
-  std::size_t nfree = 0;
-};
+using LocalTaskCache = FreeCache<Task>;
 
 class TaskPool {
  public:

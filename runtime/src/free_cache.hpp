@@ -1,0 +1,54 @@
+// runtime/src/free_cache.hpp — a worker's private array of free objects (stacks, task slots) and
+// its exchanges with a pool shared by all workers.
+//
+// Guarantees: take()/put() on a non-empty, non-full cache take no lock. refill() and put() on a
+// full cache move kBatch pointers between the cache and the pool's vector under the pool's mutex;
+// the most recently freed, so the hottest, are handed out first. Nothing is linked through the
+// objects themselves: each sits on its own cold page or line, and following links would touch it
+// (the pointer chase cost ~7% of skynet size=1000000 procs=1).
+// Concurrency: a FreeCache belongs to one worker; `pool` is guarded by `mu`.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <mutex>
+#include <vector>
+
+namespace ccb::detail {
+
+template <class T>
+struct FreeCache {
+  static constexpr std::size_t kMax = 256;        // kept before half go back to the pool
+  static constexpr std::size_t kBatch = kMax / 2;  // moved per refill or spill
+  T* free[kMax];                                   // free[0..nfree): oldest first, newest last
+  std::size_t nfree = 0;
+
+  T* take() noexcept { return free[--nfree]; }  // requires nfree > 0
+  // refill() fills an empty cache with up to kBatch objects from `pool`; false if it is empty.
+  bool refill(std::vector<T*>& pool, std::mutex& mu) {
+    std::lock_guard<std::mutex> g(mu);
+    if (pool.empty()) return false;
+    const std::size_t n = std::min(kBatch, pool.size());
+    std::copy(pool.end() - static_cast<std::ptrdiff_t>(n), pool.end(), free);
+    pool.resize(pool.size() - n);
+    nfree = n;
+    return true;
+  }
+  // put() adds t; a full cache first moves its older half to `pool`.
+  void put(T* t, std::vector<T*>& pool, std::mutex& mu) noexcept {
+    if (nfree == kMax) {
+      std::lock_guard<std::mutex> g(mu);
+      pool.insert(pool.end(), free, free + kBatch);
+      std::copy(free + kBatch, free + kMax, free);
+      nfree = kMax - kBatch;
+    }
+    free[nfree++] = t;
+  }
+  // drain() moves everything to `pool`; the caller holds its mutex.
+  void drain(std::vector<T*>& pool) noexcept {
+    pool.insert(pool.end(), free, free + nfree);
+    nfree = 0;
+  }
+};
+
+}  // namespace ccb::detail
