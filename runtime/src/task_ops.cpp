@@ -19,6 +19,14 @@ thread_local Worker* tl_worker = nullptr;
 constexpr int kPrefetchHeaderLines = static_cast<int>((sizeof(Stack) + 63) / 64);
 constexpr int kPrefetchFrameLines = 16;
 
+// reset_for_start() clears what a recycled header (slot or stack) keeps from its last task.
+void reset_for_start(Task* t) noexcept {
+  t->started = false;
+  t->unwinding = false;
+  t->wait_reason = WaitReason::None;
+  t->wait_obj = nullptr;
+}
+
 // TaskUnwind is thrown out of park() in an abandoned task at shutdown, so its destructors run.
 struct TaskUnwind {};
 
@@ -151,10 +159,7 @@ Task* new_task(std::size_t size, std::size_t align, void (*relocate)(void*, void
   if (relocate != nullptr && size <= kInlineClosure && align <= alignof(std::max_align_t)) {
     // The usual case: the task waits in a slot and moves onto a stack when it first runs.
     Task* t = task_pool().alloc(w->tasks);
-    t->started = false;
-    t->unwinding = false;
-    t->wait_reason = WaitReason::None;
-    t->wait_obj = nullptr;
+    reset_for_start(t);
     t->ctx = nullptr;
     t->stack = nullptr;
     t->relocate = relocate;
@@ -180,10 +185,7 @@ Task* new_task(std::size_t size, std::size_t align, void (*relocate)(void*, void
   __asan_unpoison_memory_region(p, size);
 #endif
   *storage = p;
-  t->started = false;
-  t->unwinding = false;
-  t->wait_reason = WaitReason::None;
-  t->wait_obj = nullptr;
+  reset_for_start(t);
   t->relocate = nullptr;
   t->ctx = bctx::make_fcontext(p, static_cast<std::size_t>(p - s->lo), task_entry);
   t->state.store(TaskState::Created, std::memory_order_relaxed);
@@ -211,10 +213,7 @@ Task* start_on_stack(Worker* w, Task* slot) noexcept {
   }
   prefetch_next_stack(w->stacks);
   Task* t = &s->task;
-  t->started = false;
-  t->unwinding = false;
-  t->wait_reason = WaitReason::None;
-  t->wait_obj = nullptr;
+  reset_for_start(t);
   t->id = static_cast<uint64_t>(slot->id);
   t->invoke = slot->invoke;
   t->destroy = slot->destroy;

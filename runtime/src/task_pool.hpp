@@ -8,7 +8,7 @@
 //  - for_each_live() visits every slot whose state is not Free, from any thread: slabs are fully
 //    constructed before they are published under mu_, and the fields it reads are atomics.
 //  - alloc()/free() on a worker's own cache take no lock; the shared pool and the slab list are
-//    guarded by mu_. Free slots are arrays of pointers (as in StackPool): nothing is linked
+//    guarded by mu_. Free slots are arrays of pointers (free_cache.hpp): nothing is linked
 //    through the slots themselves.
 // Concurrency: `LocalTaskCache` is owner-worker only. release_all() requires no run in progress.
 #pragma once
