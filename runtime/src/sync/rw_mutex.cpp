@@ -1,44 +1,217 @@
-// runtime/src/sync/rw_mutex.cpp — ccb::RWMutex slow paths (Go 1.19 sync/rwmutex.go's algorithm).
+// runtime/src/sync/rw_mutex.cpp — ccb::RWMutex slow paths, slot ids and the membarrier set-up
+// (see ccb/rw_mutex.hpp).
+//
+// Ordering argument. The reader count is R = shared_ + sum(slots_). A writer sets kWriter (an
+// atomic RMW, seq_cst) and then reads shared_ first and the slots after it (seq_cst loads).
+//  - Entering: a reader adds 1 to its counter (seq_cst RMW) and then loads state_ (seq_cst). By the
+//    single total order of seq_cst operations, either the reader sees kWriter and backs out, or the
+//    writer's reads see its 1. So every reader that stays in is counted by every later scan.
+//  - A reader that took its lock on slot A and releases it on slot B (it moved to another worker)
+//    made A's increment happen-before B's decrement; a scan that sees the decrement (reading B
+//    before A) then also sees the increment, and a scan that reads A first sees the increment
+//    (entered before kWriter). So while kWriter is set each reader adds 0 or 1 to a scan, never
+//    -1, and R == 0 proves that no reader is in; R < 0 proves an RUnlock without an RLock.
+//  - A queued reader's hand-off (release_writer: shared_ += q) is moved to its slot by adding to
+//    the slot before subtracting from shared_, so a scan reading shared_ first never misses it.
+//  - Leaving with a plain store (g_rw_plain_unlock): the store and the following load of state_
+//    can pass each other in the CPU, so a reader may miss kWriter while the writer still reads
+//    its old count. Harmless while the writer spins (it re-reads); before the writer parks it
+//    sets waiting_ and calls membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED), which puts a full
+//    barrier into every thread of the process: a reader whose load of state_ came before that
+//    barrier had its store visible to the writer's next scan, one whose load came after sees
+//    kWriter and, in reader_left(), takes waiting_ with an RMW and posts writer_sem_. After the
+//    first barrier every leaving reader sees kWriter, and the RMW on waiting_ orders its store
+//    before the writer's next exchange of waiting_, so later rounds need no barrier.
+//    Without membarrier the reader's store is an exchange (a full barrier) instead.
 #include "ccb/rw_mutex.hpp"
 
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "ccb/errors.hpp"
+#include "ccb/run.hpp"
 
 namespace ccb {
 
-void RWMutex::runlock_slow(int32_t r) {
-  if (r + 1 == 0 || r + 1 == -kMaxReaders) {
-    reader_count_.fetch_add(1, std::memory_order_relaxed);  // undo: leave the mutex as it was
-    throw UnlockOfUnlockedMutex("sync: RUnlock of unlocked RWMutex");
+namespace detail {
+namespace {
+
+bool register_membarrier() noexcept {
+  const long cmds = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+  if (cmds < 0 || !(cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED)) return false;
+  return syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
+}
+
+void membarrier_all() noexcept { syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0); }
+
+// g_slots_used: bit i set while a live thread owns slot id i.
+std::atomic<uint32_t> g_slots_used{0};
+static_assert(kRWSlots <= 32);
+
+// SlotRelease frees this thread's slot id at thread exit. The counts stay in every RWMutex's slot
+// and the next owner goes on from them (the bit's release/acquire orders the two threads).
+struct SlotRelease {
+  int id = -1;
+  ~SlotRelease() {
+    if (id >= 0) g_slots_used.fetch_and(~(1u << id), std::memory_order_release);
   }
-  // A writer is pending: the last departing reader lets it in.
-  if (reader_wait_.fetch_sub(1, std::memory_order_acq_rel) - 1 == 0) writer_sem_.release();
+};
+thread_local SlotRelease tl_slot_release;
+
+}  // namespace
+
+bool g_rw_plain_unlock = register_membarrier();
+
+int claim_rw_slot() noexcept {
+  uint32_t used = g_slots_used.load(std::memory_order_relaxed);
+  int id = -1;
+  for (;;) {
+    const uint32_t free = ~used & ((1u << kRWSlots) - 1);
+    if (free == 0) break;
+    const int i = __builtin_ctz(free);
+    if (g_slots_used.compare_exchange_weak(used, used | (1u << i), std::memory_order_acquire)) {
+      id = i;
+      tl_slot_release.id = i;
+      break;
+    }
+  }
+  tl_rw_slot = id;
+  return id;
+}
+
+void set_rw_plain_unlock_for_tests(bool on) noexcept { g_rw_plain_unlock = on && register_membarrier(); }
+
+}  // namespace detail
+
+namespace {
+// Before it parks (a membarrier(2), ~1-12 us here), a writer that finds readers in yields
+// kWriterYields times, re-reading the counts each time: readers that a writer's unlock let in
+// hold the lock until they have run, often on the waiting writer's own worker. Measured with
+// counter mode=rwmutex tasks=8 (docs/performance-notes.md): spinning only, 5500 parks per 3
+// repetitions and 14.3 / 12.4 ns/op at procs 2 / 4; with 4 yields 48 parks, 10.9 / 11.0.
+// Spinning before the yields (20 rounds of 4 pauses) measured the same on counter (10.8-11.7 ns,
+// procs 2-8, 3 alternations) and lower on `ccbench stress sync` (ops/s at procs 2 / 8, 3 runs:
+// 330-352K / 336-369K with the spin, 373-390K / 394-419K without), so there is none.
+constexpr int kWriterYields = 4;
+}  // namespace
+
+int64_t RWMutex::readers() const noexcept {
+  int64_t r = shared_.load(std::memory_order_seq_cst);  // first: see the ordering argument
+  for (const auto& s : slots_) r += s.load(std::memory_order_seq_cst);
+  return r;
+}
+
+void RWMutex::reader_left() {
+  // An RMW even when it finds false: it orders this reader's count before the writer's next
+  // exchange of waiting_ (see the ordering argument).
+  if (waiting_.exchange(false, std::memory_order_seq_cst)) writer_sem_.release();
+}
+
+void RWMutex::back_out(std::atomic<int64_t>& n) {
+  n.fetch_sub(1, std::memory_order_seq_cst);
+  reader_left();
+}
+
+void RWMutex::lock_shared_slow() {
+  for (;;) {
+    uint64_t s = state_.load(std::memory_order_seq_cst);
+    while (s & kWriter) {
+      if (detail::current_task() == nullptr) throw NotInTask(detail::wait_reason_name(detail::WaitReason::RWMutexRead));
+      if (state_.compare_exchange_weak(s, s + kQueued, std::memory_order_seq_cst)) {
+        reader_sem_.acquire(detail::WaitReason::RWMutexRead);
+        // The writer's unlock counted this read lock in shared_: move it to this thread's slot.
+        const int id = detail::rw_slot_id();
+        if (id >= 0) {
+          slots_[id].fetch_add(1, std::memory_order_seq_cst);
+          shared_.fetch_sub(1, std::memory_order_seq_cst);
+        }
+        return;
+      }
+    }
+    if (try_enter()) return;
+  }
+}
+
+void RWMutex::runlock_remote() {
+  // This thread's slot holds no read lock: the lock was taken on another thread (the task moved)
+  // or not at all. shared_ may go negative; the sum over all counters may not.
+  const int64_t r = shared_.fetch_sub(1, std::memory_order_seq_cst) - 1;
+  if (state_.load(std::memory_order_seq_cst) & kWriter) reader_left();
+  if (r >= 0 || readers() >= 0) return;
+  // The sum looked negative, but a scan without kWriter can see a moving reader's decrement and
+  // miss its increment. Prove it: with kWriter set the scan is exact. If a writer holds w_, its
+  // lock() scans instead.
+  if (!w_.try_lock()) return;
+  state_.fetch_or(kWriter, std::memory_order_seq_cst);
+  const bool misuse = readers() < 0;
+  if (misuse) shared_.fetch_add(1, std::memory_order_seq_cst);  // undo: leave the mutex as it was
+  release_writer();
+  w_.unlock();
+  if (misuse) throw UnlockOfUnlockedMutex("sync: RUnlock of unlocked RWMutex");
+}
+
+void RWMutex::release_writer() noexcept {
+  const uint64_t q = state_.exchange(0, std::memory_order_seq_cst) / kQueued;
+  if (q == 0) return;
+  shared_.fetch_add(static_cast<int64_t>(q), std::memory_order_seq_cst);  // their read locks
+  for (uint64_t i = 0; i < q; ++i) reader_sem_.release();
+}
+
+void RWMutex::wait_for_readers() {
+  int64_t r = readers();
+  if (r > 0 && detail::current_task() == nullptr) {
+    release_writer();
+    w_.unlock();
+    throw NotInTask(detail::wait_reason_name(detail::WaitReason::RWMutexWrite));
+  }
+  for (int i = 0; i < kWriterYields && r > 0; ++i) {
+    ccb::yield();
+    r = readers();
+  }
+  bool barrier = !detail::g_rw_plain_unlock;  // true: no barrier needed (or already done)
+  for (;;) {
+    if (r == 0) return;
+    if (r < 0) {
+      release_writer();
+      w_.unlock();
+      throw UnlockOfUnlockedMutex("sync: RUnlock of unlocked RWMutex");
+    }
+    waiting_.exchange(true, std::memory_order_seq_cst);
+    if (!barrier) {
+      detail::membarrier_all();
+      barrier = true;
+    }
+    r = readers();
+    if (r <= 0) {
+      // Withdraw; a reader that already took waiting_ has posted (or will post) the semaphore.
+      if (!waiting_.exchange(false, std::memory_order_seq_cst)) writer_sem_.acquire(detail::WaitReason::RWMutexWrite);
+      continue;
+    }
+    writer_sem_.acquire(detail::WaitReason::RWMutexWrite);  // a leaving reader took waiting_
+    r = readers();
+  }
 }
 
 void RWMutex::lock() {
   w_.lock();
-  // Announce the pending writer, then wait for the active readers to leave.
-  int32_t r = reader_count_.fetch_sub(kMaxReaders, std::memory_order_acq_rel);
-  if (r != 0 && reader_wait_.fetch_add(r, std::memory_order_acq_rel) + r != 0)
-    writer_sem_.acquire(detail::WaitReason::RWMutexWrite);
+  state_.fetch_or(kWriter, std::memory_order_seq_cst);
+  wait_for_readers();
 }
 
 bool RWMutex::try_lock() {
   if (!w_.try_lock()) return false;
-  int32_t zero = 0;
-  if (!reader_count_.compare_exchange_strong(zero, -kMaxReaders, std::memory_order_acquire)) {
-    w_.unlock();
-    return false;
-  }
-  return true;
+  state_.fetch_or(kWriter, std::memory_order_seq_cst);
+  if (readers() == 0) return true;
+  release_writer();  // readers that met our kWriter meanwhile get their locks
+  w_.unlock();
+  return false;
 }
 
 void RWMutex::unlock() {
-  int32_t r = reader_count_.fetch_add(kMaxReaders, std::memory_order_release) + kMaxReaders;
-  if (r >= kMaxReaders) {
-    reader_count_.fetch_sub(kMaxReaders, std::memory_order_relaxed);  // undo
+  if (!(state_.load(std::memory_order_seq_cst) & kWriter))
     throw UnlockOfUnlockedMutex("sync: Unlock of unlocked RWMutex");
-  }
-  for (int32_t i = 0; i < r; ++i) reader_sem_.release();  // readers that queued behind us
+  release_writer();
   w_.unlock();
 }
 

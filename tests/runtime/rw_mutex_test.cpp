@@ -1,0 +1,339 @@
+// tests/runtime/rw_mutex_test.cpp — ccb::RWMutex (ccb/rw_mutex.hpp): exclusion, Go's writer
+// preference and reader hand-off, read locks released on another worker or by another task,
+// more threads than reader slots, misuse, use outside tasks. Every test runs at procs 1, 2, 8 and
+// 12 (more workers than the 8 reader slots), with unlock_shared()'s plain store (membarrier) and
+// with its exchange (the path used where membarrier(2) is unavailable).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <ccb/debug.hpp>
+#include <ccb/runtime.hpp>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "procs_fixture.hpp"
+
+namespace {
+
+class RWMutexTest : public ::testing::TestWithParam<std::tuple<int, bool>> {
+ protected:
+  void SetUp() override { ccb::detail::set_rw_plain_unlock_for_tests(std::get<1>(GetParam())); }
+  void TearDown() override { ccb::detail::set_rw_plain_unlock_for_tests(true); }
+  void run(std::function<void()> f) {
+    ccb::Config c;
+    c.procs = std::get<0>(GetParam());
+    ccb::run(c, std::move(f));
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(, RWMutexTest, ::testing::Combine(::testing::Values(1, 2, 8, 12), ::testing::Bool()),
+                         [](const ::testing::TestParamInfo<std::tuple<int, bool>>& i) {
+                           return "procs" + std::to_string(std::get<0>(i.param)) +
+                                  (std::get<1>(i.param) ? "_plain" : "_fenced");
+                         });
+
+// blocked() counts the tasks parked with `what` in their dump line (ccb::debug::dump_tasks).
+int blocked(const std::string& what) {
+  const std::string d = ccb::debug::dump_tasks();
+  int n = 0;
+  for (size_t p = d.find(what); p != std::string::npos; p = d.find(what, p + 1)) ++n;
+  return n;
+}
+void wait_until_blocked(const std::string& what, int n) {
+  while (blocked(what) < n) ccb::yield();
+}
+
+}  // namespace
+
+// Readers share, writers exclude, with read locks held across reschedules (the task may come
+// back on another worker and release the lock from another thread's slot).
+TEST_P(RWMutexTest, ReadersShareWritersExcludeAcrossReschedules) {
+  run([] {
+    ccb::RWMutex rw;
+    long value = 0;
+    std::atomic<int> readers{0}, writers{0}, max_readers{0};
+    ccb::WaitGroup wg;
+    constexpr int kTasks = 16, kIters = 4000 / kTsanDivisor;
+    for (int t = 0; t < kTasks; ++t) {
+      wg.add(1);
+      ccb::go([&, t] {
+        long seen = 0;
+        for (int i = 0; i < kIters; ++i) {
+          if ((i + t) % 10 == 0) {
+            std::lock_guard<ccb::RWMutex> g(rw);
+            EXPECT_EQ(writers.fetch_add(1), 0);
+            EXPECT_EQ(readers.load(), 0);
+            ++value;
+            if (i % 7 == 0) ccb::yield();
+            writers.fetch_sub(1);
+          } else {
+            std::shared_lock<ccb::RWMutex> g(rw);
+            const int r = readers.fetch_add(1) + 1;
+            int m = max_readers.load();
+            while (r > m && !max_readers.compare_exchange_weak(m, r)) {
+            }
+            EXPECT_EQ(writers.load(), 0);
+            seen += value;
+            if (i % 5 == 0) ccb::yield();
+            readers.fetch_sub(1);
+          }
+        }
+        EXPECT_GE(seen, 0);
+        wg.done();
+      });
+    }
+    wg.wait();
+    EXPECT_EQ(value, long{kTasks} * (kIters / 10));
+    EXPECT_GT(max_readers.load(), 1);  // readers did share
+    rw.lock();  // the counts are back to zero: a writer gets in at once
+    rw.unlock();
+  });
+}
+
+// Go: "a locked RWMutex is not associated with a particular goroutine": one task read-locks,
+// another releases, on whatever worker it runs.
+TEST_P(RWMutexTest, AnotherTaskReleasesTheReadLock) {
+  run([] {
+    ccb::RWMutex rw;
+    ccb::Chan<int> handed(16);
+    ccb::WaitGroup wg;
+    constexpr int kRounds = 2000 / kTsanDivisor;
+    wg.add(2);
+    ccb::go([&] {
+      for (int i = 0; i < kRounds; ++i) {
+        rw.lock_shared();
+        handed.send(i);
+      }
+      handed.close();
+      wg.done();
+    });
+    ccb::go([&] {
+      for (int v : handed) {
+        (void)v;
+        rw.unlock_shared();
+      }
+      wg.done();
+    });
+    wg.wait();
+    EXPECT_TRUE(rw.try_lock());  // every read lock was released
+    rw.unlock();
+  });
+}
+
+// Writer preference: once a writer waits, a new reader waits behind it.
+TEST_P(RWMutexTest, NewReaderWaitsBehindAPendingWriter) {
+  run([] {
+    ccb::RWMutex rw;
+    std::vector<std::string> order;
+    ccb::Mutex order_mu;
+    auto log = [&](const char* s) {
+      std::lock_guard<ccb::Mutex> g(order_mu);
+      order.emplace_back(s);
+    };
+    ccb::WaitGroup wg;
+    rw.lock_shared();
+    wg.add(2);
+    ccb::go([&] {
+      rw.lock();
+      log("writer");
+      rw.unlock();
+      wg.done();
+    });
+    wait_until_blocked("sync.RWMutex.Lock", 1);
+    EXPECT_FALSE(rw.try_lock_shared());  // the pending writer keeps new readers out
+    ccb::go([&] {
+      rw.lock_shared();
+      log("reader");
+      rw.unlock_shared();
+      wg.done();
+    });
+    wait_until_blocked("sync.RWMutex.RLock", 1);
+    rw.unlock_shared();
+    wg.wait();
+    EXPECT_EQ(order, (std::vector<std::string>{"writer", "reader"}));
+  });
+}
+
+// Go: the readers that queued behind a writer get in when it unlocks, before the next writer.
+TEST_P(RWMutexTest, QueuedReadersGetInBeforeTheNextWriter) {
+  run([] {
+    ccb::RWMutex rw;
+    std::vector<std::string> order;
+    ccb::Mutex order_mu;
+    auto log = [&](const std::string& s) {
+      std::lock_guard<ccb::Mutex> g(order_mu);
+      order.push_back(s);
+    };
+    ccb::WaitGroup wg, readers_in;
+    ccb::Chan<int> release_readers(0);
+    rw.lock();
+    constexpr int kReaders = 3;
+    wg.add(kReaders + 1);
+    readers_in.add(kReaders);
+    for (int r = 0; r < kReaders; ++r) {
+      ccb::go([&] {
+        rw.lock_shared();
+        log("reader");
+        readers_in.done();
+        release_readers.recv();  // hold the read lock until the test says so
+        rw.unlock_shared();
+        wg.done();
+      });
+    }
+    wait_until_blocked("sync.RWMutex.RLock", kReaders);
+    ccb::go([&] {
+      rw.lock();  // queues on the writers' mutex behind us
+      log("writer2");
+      rw.unlock();
+      wg.done();
+    });
+    wait_until_blocked("sync.Mutex.Lock", 1);
+    rw.unlock();
+    readers_in.wait();  // all three readers got in while writer2 waited
+    EXPECT_FALSE(rw.try_lock());
+    release_readers.close();
+    wg.wait();
+    EXPECT_EQ(order, (std::vector<std::string>{"reader", "reader", "reader", "writer2"}));
+  });
+}
+
+TEST_P(RWMutexTest, TryLockAndTryLockShared) {
+  run([] {
+    ccb::RWMutex rw;
+    EXPECT_TRUE(rw.try_lock_shared());
+    EXPECT_TRUE(rw.try_lock_shared());
+    EXPECT_FALSE(rw.try_lock());
+    rw.unlock_shared();
+    EXPECT_FALSE(rw.try_lock());
+    rw.unlock_shared();
+    EXPECT_TRUE(rw.try_lock());
+    EXPECT_FALSE(rw.try_lock_shared());
+    EXPECT_FALSE(rw.try_lock());
+    rw.unlock();
+    // A read lock taken in another task, on whatever worker, also keeps try_lock out.
+    ccb::Chan<int> held(0), done(0);
+    ccb::go([&] {
+      rw.lock_shared();
+      held.send(1);
+      done.recv();
+      rw.unlock_shared();
+      held.send(2);
+    });
+    held.recv();
+    EXPECT_FALSE(rw.try_lock());
+    done.send(1);
+    held.recv();
+    EXPECT_TRUE(rw.try_lock());
+    rw.unlock();
+  });
+}
+
+TEST_P(RWMutexTest, MisuseThrowsWithGosTextsAndLeavesTheMutexUsable) {
+  run([] {
+    ccb::RWMutex rw;
+    try {
+      rw.unlock_shared();
+      ADD_FAILURE() << "RUnlock of an unread mutex did not throw";
+    } catch (const ccb::UnlockOfUnlockedMutex& e) {
+      EXPECT_STREQ(e.what(), "sync: RUnlock of unlocked RWMutex");
+    }
+    try {
+      rw.unlock();
+      ADD_FAILURE() << "Unlock of an unlocked mutex did not throw";
+    } catch (const ccb::UnlockOfUnlockedMutex& e) {
+      EXPECT_STREQ(e.what(), "sync: Unlock of unlocked RWMutex");
+    }
+    rw.lock_shared();
+    rw.unlock_shared();
+    EXPECT_THROW(rw.unlock_shared(), ccb::UnlockOfUnlockedMutex);  // one RUnlock too many
+    // Still usable, and the failed RUnlocks left no count behind.
+    rw.lock();
+    rw.unlock();
+    rw.lock_shared();
+    EXPECT_FALSE(rw.try_lock());
+    rw.unlock_shared();
+    EXPECT_TRUE(rw.try_lock());
+    rw.unlock();
+  });
+}
+
+// Many tasks release read locks taken on other workers: never a false misuse report.
+TEST_P(RWMutexTest, MovedReadersAreNeverReportedAsMisuse) {
+  run([] {
+    ccb::RWMutex rw;
+    std::atomic<long> errors{0};
+    ccb::WaitGroup wg;
+    constexpr int kTasks = 12, kIters = 3000 / kTsanDivisor;
+    for (int t = 0; t < kTasks; ++t) {
+      wg.add(1);
+      ccb::go([&, t] {
+        for (int i = 0; i < kIters; ++i) {
+          try {
+            if (t == 0 && i % 50 == 0) {
+              rw.lock();
+              rw.unlock();
+            } else {
+              rw.lock_shared();
+              ccb::yield();
+              rw.unlock_shared();
+            }
+          } catch (const ccb::UnlockOfUnlockedMutex&) {
+            errors.fetch_add(1);
+          }
+        }
+        wg.done();
+      });
+    }
+    wg.wait();
+    EXPECT_EQ(errors.load(), 0);
+    EXPECT_TRUE(rw.try_lock());
+    rw.unlock();
+  });
+}
+
+// Outside a task: the fast paths work; a lock() that would have to wait throws NotInTask and
+// leaves the mutex as it was.
+TEST(RWMutexOutsideTasks, FastPathsWorkAndWaitingThrowsNotInTask) {
+  ccb::RWMutex rw;
+  rw.lock_shared();
+  rw.lock_shared();
+  rw.unlock_shared();
+  EXPECT_THROW(rw.lock(), ccb::NotInTask);
+  EXPECT_FALSE(rw.try_lock());
+  rw.unlock_shared();
+  rw.lock();
+  EXPECT_THROW(rw.lock_shared(), ccb::NotInTask);
+  rw.unlock();
+  EXPECT_TRUE(rw.try_lock_shared());
+  rw.unlock_shared();
+}
+
+// Reader slot ids are returned when a thread exits, and threads beyond the slots count in the
+// shared counter: plain threads, each taking and releasing read locks, in waves.
+TEST(RWMutexOutsideTasks, SlotIdsAreReusedAndExtraThreadsShareACounter) {
+  ccb::RWMutex rw;
+  for (int wave = 0; wave < 3; ++wave) {
+    constexpr int kThreads = ccb::detail::kRWSlots + 4;
+    std::vector<std::thread> threads;
+    std::atomic<int> with_slot{0}, ready{0};
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&] {
+        rw.lock_shared();
+        if (ccb::detail::rw_slot_id() >= 0) with_slot.fetch_add(1);
+        ready.fetch_add(1);
+        while (ready.load() < kThreads) std::this_thread::yield();  // all alive at once
+        rw.unlock_shared();
+      });
+    }
+    for (auto& th : threads) th.join();
+    // The test's own thread may hold one id; the others are free again after every wave.
+    EXPECT_GE(with_slot.load(), ccb::detail::kRWSlots - 1) << "wave " << wave;
+    EXPECT_LE(with_slot.load(), ccb::detail::kRWSlots) << "wave " << wave;
+    EXPECT_TRUE(rw.try_lock()) << "wave " << wave;
+    rw.unlock();
+  }
+}
