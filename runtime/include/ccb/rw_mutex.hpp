@@ -17,7 +17,7 @@
 // store is an exchange). A writer sets kWriter in state_ and waits until the sum of all slots and
 // shared_ is zero.
 // Concurrency: slots_[i] is written only by the thread that owns slot id i (ids are process-wide,
-// detail::rw_slot_id()); threads without an id (more than kSlots threads) count in shared_, which
+// detail::rw_slot_id()); threads without an id (more than kRWSlots threads) count in shared_, which
 // also holds the read locks a writer's unlock hands to the readers that queued behind it. state_
 // = kWriter | (queued readers << 1); kWriter is set and cleared only by the holder of w_.
 // waiting_ is true while the writer is parked (or about to park) on writer_sem_.
