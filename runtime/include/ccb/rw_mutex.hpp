@@ -47,8 +47,9 @@ inline int rw_slot_id() noexcept {
 // g_rw_plain_unlock: membarrier(2) is registered, so unlock_shared() may use a plain store.
 extern bool g_rw_plain_unlock;
 // Tests only, while no RWMutex is in use: off forces the exchange in unlock_shared(); on uses the
-// plain store when membarrier(2) can be registered.
-void set_rw_plain_unlock_for_tests(bool on) noexcept;
+// plain store when membarrier(2) can be registered. refuse_barrier makes the writer's membarrier
+// call fail (the writer then polls instead of parking).
+void set_rw_plain_unlock_for_tests(bool on, bool refuse_barrier = false) noexcept;
 }  // namespace detail
 
 class RWMutex {

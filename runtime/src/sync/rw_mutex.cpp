@@ -43,7 +43,11 @@ bool register_membarrier() noexcept {
   return syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
 }
 
-void membarrier_all() noexcept { syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0); }
+bool g_refuse_membarrier = false;  // tests: membarrier_all() fails as if the kernel refused it
+
+bool membarrier_all() noexcept {
+  return !g_refuse_membarrier && syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0;
+}
 
 // g_slots_used: bit i set while a live thread owns slot id i.
 std::atomic<uint32_t> g_slots_used{0};
@@ -80,7 +84,10 @@ int claim_rw_slot() noexcept {
   return id;
 }
 
-void set_rw_plain_unlock_for_tests(bool on) noexcept { g_rw_plain_unlock = on && register_membarrier(); }
+void set_rw_plain_unlock_for_tests(bool on, bool refuse_barrier) noexcept {
+  g_rw_plain_unlock = on && register_membarrier();
+  g_refuse_membarrier = refuse_barrier;
+}
 
 }  // namespace detail
 
@@ -177,11 +184,17 @@ void RWMutex::wait_for_readers() {
       w_.unlock();
       throw UnlockOfUnlockedMutex("sync: RUnlock of unlocked RWMutex");
     }
-    waiting_.exchange(true, std::memory_order_seq_cst);
-    if (!barrier) {
-      detail::membarrier_all();
-      barrier = true;
+    if (!barrier && !detail::membarrier_all()) {
+      // Registered at start-up but refused now: without the barrier a parked writer could miss
+      // a leaving reader's wake-up, so it polls instead (yielding between reads) and never parks.
+      do {
+        ccb::yield();
+        r = readers();
+      } while (r > 0);
+      continue;
     }
+    barrier = true;
+    waiting_.exchange(true, std::memory_order_seq_cst);
     r = readers();
     if (r <= 0) {
       // Withdraw; a reader that already took waiting_ has posted (or will post) the semaphore.
