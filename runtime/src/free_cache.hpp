@@ -25,12 +25,14 @@ struct FreeCache {
 
   T* take() noexcept { return free[--nfree]; }  // requires nfree > 0
   // refill() fills an empty cache with up to kBatch objects from `pool`; false if it is empty.
-  bool refill(std::vector<T*>& pool, std::mutex& mu) {
+  // `low_water`, if given, is lowered to the pool's new size (guarded by `mu` too).
+  bool refill(std::vector<T*>& pool, std::mutex& mu, std::size_t* low_water = nullptr) {
     std::lock_guard<std::mutex> g(mu);
     if (pool.empty()) return false;
     const std::size_t n = std::min(kBatch, pool.size());
     std::copy(pool.end() - static_cast<std::ptrdiff_t>(n), pool.end(), free);
     pool.resize(pool.size() - n);
+    if (low_water != nullptr) *low_water = std::min(*low_water, pool.size());
     nfree = n;
     return true;
   }

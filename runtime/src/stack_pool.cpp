@@ -55,8 +55,16 @@ void StackPool::configure(std::size_t stack_size) {
   // Hand the kept stacks out in address order again (alloc() takes from the back): after a run
   // the free stacks are in whatever order tasks exited, and reusing them scattered cost spawn
   // n=100000 procs=1 ~1.1 -> ~2.4 us per task over 60 runs (page-table and prefetcher locality).
-  // Sorting pointers touches no stack.
-  std::sort(free_.begin(), free_.end(), std::greater<Stack*>());
+  // Sorting pointers touches no stack. Only the part a run touched is sorted: the stacks below
+  // the pool's low-water mark are still in order, and a run of a few tasks returns the few
+  // stacks it took from the back. Sorting all of a pool of 1M stacks (left by spawn n=1000000)
+  // before every run made the short runs that followed it slow: timers mode=startstop procs 1/2
+  // 160-180 -> 680-750 ns per op in the same process (docs/performance-notes.md).
+  const auto mid = free_.begin() + static_cast<std::ptrdiff_t>(std::min(sorted_, free_.size()));
+  std::sort(mid, free_.end(), std::greater<Stack*>());
+  if (mid != free_.begin() && mid != free_.end() && *(mid - 1) < *mid)
+    std::inplace_merge(free_.begin(), mid, free_.end(), std::greater<Stack*>());
+  sorted_ = free_.size();
 }
 
 std::size_t StackPool::usable_bytes() const {
@@ -95,7 +103,7 @@ void StackPool::new_slab(LocalStackCache& cache) {
 }
 
 Stack* StackPool::alloc(LocalStackCache& cache) {
-  if (cache.nfree > 0 || cache.refill(free_, mu_)) return cache.take();
+  if (cache.nfree > 0 || cache.refill(free_, mu_, &sorted_)) return cache.take();
   if (cache.slab_next == cache.slab_end) new_slab(cache);
   char* lo = cache.slab_next;
   cache.slab_next += stack_size_;
@@ -128,6 +136,7 @@ void StackPool::release_all() noexcept {
   slabs_.clear();
   rests_.clear();
   free_.clear();
+  sorted_ = 0;
   guarded_ = 0;
   allocated_ = 0;
 }

@@ -107,6 +107,7 @@ class StackPool {
   // Guarded by mu_:
   std::vector<Slab> slabs_;
   std::vector<Stack*> free_;
+  std::size_t sorted_ = 0;  // free_[0, sorted_) is in address order and untouched since configure()
   std::vector<std::pair<char*, char*>> rests_;  // unused tails of slabs from earlier runs
   std::atomic<std::size_t> guarded_{0};   // stacks given a guard page this run
   std::atomic<std::size_t> guard_budget_{0};  // set by configure(); zeroed if mprotect fails
