@@ -358,3 +358,33 @@ TEST(RWMutexOutsideTasks, SlotIdsAreReusedAndExtraThreadsShareACounter) {
     rw.unlock();
   }
 }
+
+// A read lock taken in a thread_local's destructor after the thread's slot id was returned
+// counts in the shared counter, not in a slot another thread may own by then.
+namespace {
+ccb::RWMutex g_exit_rw;
+std::atomic<int> g_exit_slot{-3};
+struct ReadsAtExit {
+  bool armed = false;
+  ~ReadsAtExit() {
+    if (!armed) return;
+    g_exit_rw.lock_shared();
+    g_exit_slot = ccb::detail::rw_slot_id();
+    g_exit_rw.unlock_shared();
+  }
+};
+thread_local ReadsAtExit tl_reads_at_exit;
+}  // namespace
+
+TEST(RWMutexOutsideTasks, ReadLockInAThreadExitDestructorUsesTheSharedCounter) {
+  std::thread t([] {
+    tl_reads_at_exit.armed = true;  // constructed first, so destroyed after the slot id is freed
+    g_exit_rw.lock_shared();        // claims a slot id
+    EXPECT_GE(ccb::detail::rw_slot_id(), 0);
+    g_exit_rw.unlock_shared();
+  });
+  t.join();
+  EXPECT_EQ(g_exit_slot.load(), -1);
+  EXPECT_TRUE(g_exit_rw.try_lock());
+  g_exit_rw.unlock();
+}

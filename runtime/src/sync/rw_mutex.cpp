@@ -54,11 +54,14 @@ std::atomic<uint32_t> g_slots_used{0};
 static_assert(kRWSlots <= 32);
 
 // SlotRelease frees this thread's slot id at thread exit. The counts stay in every RWMutex's slot
-// and the next owner goes on from them (the bit's release/acquire orders the two threads).
+// and the next owner goes on from them (the bit's release/acquire orders the two threads). A read
+// lock taken later in this thread's exit (another thread_local's destructor) counts in shared_.
 struct SlotRelease {
   int id = -1;
   ~SlotRelease() {
-    if (id >= 0) g_slots_used.fetch_and(~(1u << id), std::memory_order_release);
+    if (id < 0) return;
+    tl_rw_slot = -1;
+    g_slots_used.fetch_and(~(1u << id), std::memory_order_release);
   }
 };
 thread_local SlotRelease tl_slot_release;
