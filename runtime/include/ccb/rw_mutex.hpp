@@ -104,7 +104,7 @@ class RWMutex {
   void reader_left();
   int64_t readers() const noexcept;
   void wait_for_readers();
-  void release_writer() noexcept;  // clears kWriter, hands read locks to queued readers
+  void release_writer();  // clears kWriter, hands read locks to queued readers, unlocks w_
 
   alignas(64) std::atomic<uint64_t> state_{0};
   std::atomic<bool> waiting_{false};

@@ -157,22 +157,22 @@ void RWMutex::runlock_remote() {
   const bool misuse = readers() < 0;
   if (misuse) shared_.fetch_add(1, std::memory_order_seq_cst);  // undo: leave the mutex as it was
   release_writer();
-  w_.unlock();
   if (misuse) throw UnlockOfUnlockedMutex("sync: RUnlock of unlocked RWMutex");
 }
 
-void RWMutex::release_writer() noexcept {
+void RWMutex::release_writer() {
   const uint64_t q = state_.exchange(0, std::memory_order_seq_cst) / kQueued;
-  if (q == 0) return;
-  shared_.fetch_add(static_cast<int64_t>(q), std::memory_order_seq_cst);  // their read locks
-  for (uint64_t i = 0; i < q; ++i) reader_sem_.release();
+  if (q > 0) {
+    shared_.fetch_add(static_cast<int64_t>(q), std::memory_order_seq_cst);  // their read locks
+    for (uint64_t i = 0; i < q; ++i) reader_sem_.release();
+  }
+  w_.unlock();
 }
 
 void RWMutex::wait_for_readers() {
   int64_t r = readers();
   if (r > 0 && detail::current_task() == nullptr) {
     release_writer();
-    w_.unlock();
     throw NotInTask(detail::wait_reason_name(detail::WaitReason::RWMutexWrite));
   }
   for (int i = 0; i < kWriterYields && r > 0; ++i) {
@@ -184,7 +184,6 @@ void RWMutex::wait_for_readers() {
     if (r == 0) return;
     if (r < 0) {
       release_writer();
-      w_.unlock();
       throw UnlockOfUnlockedMutex("sync: RUnlock of unlocked RWMutex");
     }
     if (!barrier && !detail::membarrier_all()) {
@@ -220,7 +219,6 @@ bool RWMutex::try_lock() {
   state_.fetch_or(kWriter, std::memory_order_seq_cst);
   if (readers() == 0) return true;
   release_writer();  // readers that met our kWriter meanwhile get their locks
-  w_.unlock();
   return false;
 }
 
@@ -228,7 +226,6 @@ void RWMutex::unlock() {
   if (!(state_.load(std::memory_order_seq_cst) & kWriter))
     throw UnlockOfUnlockedMutex("sync: Unlock of unlocked RWMutex");
   release_writer();
-  w_.unlock();
 }
 
 }  // namespace ccb
