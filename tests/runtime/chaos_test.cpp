@@ -20,8 +20,6 @@ class ChaosOn : public Procs {
   void TearDown() override { ccb::debug::clear_chaos(); }
 };
 
-}  // namespace
-
 using ChaosTest = ChaosOn;
 CCB_INSTANTIATE_PROCS(ChaosTest);
 
@@ -190,3 +188,5 @@ TEST(ChaosControl, EnvironmentTurnsItOnAndBadValuesThrow) {
   EXPECT_FALSE(ccb::debug::chaos_state().enabled);
   unsetenv("CCB_CHAOS");
 }
+
+}  // namespace

@@ -65,8 +65,6 @@ void wait_until_blocked(const std::string& what, int n) {
   while (blocked(what) < n) ccb::yield();
 }
 
-}  // namespace
-
 // Readers share, writers exclude, with read locks held across reschedules (the task may come
 // back on another worker and release the lock from another thread's slot).
 TEST_P(RWMutexTest, ReadersShareWritersExcludeAcrossReschedules) {
@@ -361,7 +359,6 @@ TEST(RWMutexOutsideTasks, SlotIdsAreReusedAndExtraThreadsShareACounter) {
 
 // A read lock taken in a thread_local's destructor after the thread's slot id was returned
 // counts in the shared counter, not in a slot another thread may own by then.
-namespace {
 ccb::RWMutex g_exit_rw;
 std::atomic<int> g_exit_slot{-3};
 struct ReadsAtExit {
@@ -374,7 +371,6 @@ struct ReadsAtExit {
   }
 };
 thread_local ReadsAtExit tl_reads_at_exit;
-}  // namespace
 
 TEST(RWMutexOutsideTasks, ReadLockInAThreadExitDestructorUsesTheSharedCounter) {
   std::thread t([] {
@@ -388,3 +384,5 @@ TEST(RWMutexOutsideTasks, ReadLockInAThreadExitDestructorUsesTheSharedCounter) {
   EXPECT_TRUE(g_exit_rw.try_lock());
   g_exit_rw.unlock();
 }
+
+}  // namespace
