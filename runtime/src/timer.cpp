@@ -83,7 +83,10 @@ bool disarm_locked(TimerShared* s) {
     s->armed = false;
     bool removed = false;
     // The heap it went into (local_timers() of the worker that armed it), if still pending.
-    TimerHeap* h = current_runtime() == s->rt ? s->heap.load(std::memory_order_relaxed) : nullptr;
+    // Acquire: nullptr here can mean run_due() popped s and has not fired it yet; this thread
+    // then writes s->when and s->index (arm_locked(), under another heap's lock), which must
+    // happen after run_due()'s reads of them (TSan, `ccbench stress cancel --chaos --procs 2`).
+    TimerHeap* h = current_runtime() == s->rt ? s->heap.load(std::memory_order_acquire) : nullptr;
     if (h != nullptr) {
       h->mu.lock();
       removed = h->remove_locked(s);

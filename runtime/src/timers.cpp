@@ -54,7 +54,9 @@ bool TimerHeap::remove_locked(TimerNode* n) {
   TimerNode* last = heap_.back();
   heap_.pop_back();
   n->index = -1;
-  n->heap.store(nullptr, std::memory_order_relaxed);
+  // Release: an owner that then reads nullptr without this lock (disarm_locked() in timer.cpp)
+  // must see this pop, and the reads of n that preceded it, happen before its own writes to n.
+  n->heap.store(nullptr, std::memory_order_release);
   if (last != n) {
     set(i, last);
     up(i);
@@ -90,7 +92,7 @@ void TimerHeap::clear() {
   dropped.swap(heap_);
   for (TimerNode* n : dropped) {
     n->index = -1;
-    n->heap.store(nullptr, std::memory_order_relaxed);
+    n->heap.store(nullptr, std::memory_order_release);  // as in remove_locked()
   }
   update_next();
   mu.unlock();

@@ -31,7 +31,10 @@ struct TimerNode {
   void (*drop)(TimerNode*) noexcept = nullptr;
   // The heap it is in while pending, else nullptr. Written under that heap's mu; read without it
   // by the node's owner to find the lock (a pop by run_due() may race with that read: the owner
-  // then finds index -1 under the lock, or nullptr, both meaning "not pending").
+  // then finds index -1 under the lock, or nullptr, both meaning "not pending"). nullptr is
+  // stored with release and read with acquire: an owner that finds it may re-arm the node into
+  // another heap, under that heap's lock, and its writes of when and index must come after the
+  // popping worker's reads of them.
   std::atomic<class TimerHeap*> heap{nullptr};
 };
 

@@ -183,6 +183,39 @@ TEST(TimerHeaps, ATimerArmedOnABusyWorkerIsFiredByAnotherWorker) {
   });
 }
 
+// Regression (TSan, found by `ccbench stress cancel --chaos --procs 2`): a worker pops a due timer
+// from its heap and, before it fires it, a task on the other worker resets that timer into its
+// own heap. The reset finds the node in no heap, so it takes no heap lock that orders it after
+// the pop; the popping worker's reads of the node (its deadline, its index) must still happen
+// before the reset's writes (TimerNode::heap is stored with release, read with acquire). Two
+// tasks keep resetting the same timers to deadlines that are due at once, so timers keep moving
+// between the two workers' heaps while either worker pops them. Afterwards every timer stops
+// with nothing left buffered.
+TEST(TimerHeaps, ResettingATimerAnotherWorkerJustPoppedIsOrdered) {
+  ccb::run(ccb::Config{.procs = 2}, [] {
+    constexpr int kTimers = 16, kRounds = 20000;
+    std::vector<ccb::Timer> timers;
+    timers.reserve(kTimers);
+    for (int i = 0; i < kTimers; ++i) timers.emplace_back(0ns);
+    ccb::WaitGroup wg;
+    wg.add(2);
+    for (int w = 0; w < 2; ++w) {
+      ccb::go([&timers, &wg, w] {
+        for (int i = 0; i < kRounds; ++i) {
+          timers[static_cast<std::size_t>((i + w * kTimers / 2) % kTimers)].reset(0ns);
+          if (i % 8 == w) ccb::yield();  // a pass through the scheduler: run_due() on some heap
+        }
+        wg.done();
+      });
+    }
+    wg.wait();
+    for (auto& t : timers) {
+      t.stop();
+      EXPECT_TRUE(nothing_buffered(t));
+    }
+  });
+}
+
 TEST(TimerMisuse, CreatingTimersOutsideATaskThrowsNotInTask) {
   EXPECT_THROW(ccb::Timer(1ms), ccb::NotInTask);
   EXPECT_THROW(ccb::after(1ms), ccb::NotInTask);
