@@ -51,23 +51,14 @@ class alignas(64) Mutex {
       if (state_.compare_exchange_weak(s, s | kLocked, std::memory_order_acquire)) return true;
     return false;
   }
-  // unlock() releases. Throws UnlockOfUnlockedMutex. Inline fast path (Go inlines Unlock's
-  // atomic add): held with no other state bit, and no task in the slow path.
-  void unlock() {
-    uint32_t s = state_.load(std::memory_order_relaxed);
-    if (s == kLocked && state_.compare_exchange_strong(s, 0, std::memory_order_seq_cst)) [[likely]] {
-      if (nwait_.load(std::memory_order_seq_cst) != 0) unlock_slow(false);
-      return;
-    }
-    unlock_contended(s);
-  }
+  // unlock() releases. Throws UnlockOfUnlockedMutex.
+  void unlock();
 
  private:
   static constexpr uint32_t kLocked = 1;
   static constexpr uint32_t kStarving = 2;
   static constexpr uint32_t kWoken = 4;  // a woken waiter is on its way to compete (Go: mutexWoken)
   void lock_slow(uint32_t seen);
-  void unlock_contended(uint32_t seen);  // unlock() when the state was not exactly kLocked
   void unlock_slow(bool starving);
 
   std::atomic<uint32_t> state_{0};

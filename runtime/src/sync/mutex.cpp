@@ -78,8 +78,8 @@ void Mutex::lock_slow(uint32_t s) {
   }
 }
 
-void Mutex::unlock_contended(uint32_t s) {
-  // `s` is the state the fast path's CAS saw: not exactly kLocked.
+void Mutex::unlock() {
+  uint32_t s = state_.load(std::memory_order_relaxed);
   for (;;) {
     if (!(s & kLocked)) {
       // An abandoned task being unwound at shutdown may release a lock its interrupted
