@@ -83,9 +83,8 @@ bool disarm_locked(TimerShared* s) {
     s->armed = false;
     bool removed = false;
     // The heap it went into (local_timers() of the worker that armed it), if still pending.
-    // Acquire: nullptr here can mean run_due() popped s and has not fired it yet; this thread
-    // then writes s->when and s->index (arm_locked(), under another heap's lock), which must
-    // happen after run_due()'s reads of them (TSan, `ccbench stress cancel --chaos --procs 2`).
+    // Acquire, pairing with remove_locked()'s release (TimerNode::heap in timers.hpp): nullptr
+    // can mean run_due() popped s and has not fired it yet, and arm_locked() may then write s.
     TimerHeap* h = current_runtime() == s->rt ? s->heap.load(std::memory_order_acquire) : nullptr;
     if (h != nullptr) {
       h->mu.lock();

@@ -54,8 +54,7 @@ bool TimerHeap::remove_locked(TimerNode* n) {
   TimerNode* last = heap_.back();
   heap_.pop_back();
   n->index = -1;
-  // Release: an owner that then reads nullptr without this lock (disarm_locked() in timer.cpp)
-  // must see this pop, and the reads of n that preceded it, happen before its own writes to n.
+  // Release: see TimerNode::heap (an owner reading nullptr may re-arm n into another heap).
   n->heap.store(nullptr, std::memory_order_release);
   if (last != n) {
     set(i, last);
