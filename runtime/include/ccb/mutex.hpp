@@ -7,9 +7,11 @@
 // (Go's "Mutex fairness"); it returns to normal mode when the queue empties or the head waited
 // less than 1 ms. unlock() of an unlocked mutex throws UnlockOfUnlockedMutex (Go: fatal error).
 // Usable with std::lock_guard / std::unique_lock. Not owner-tracked: like Go, any task may unlock.
-// Concurrency: state_ (locked/starving/woken bits) is atomic; the starving and woken bits change
-// only under qlock_; at most one woken waiter competes at a time (Go's mutexWoken); waiters_ is guarded by qlock_; nwait_ counts tasks in the slow path (Dekker pair with
-// the unlocking CAS, both seq_cst, so an unlock never misses a waiter about to park).
+// Concurrency: state_ (locked/starving/woken/waiters bits) is atomic; the starving, woken and
+// waiters bits change only under qlock_; at most one woken waiter competes at a time (Go's
+// mutexWoken); waiters_ is guarded by qlock_, and kWaiters is set exactly while it is non-empty.
+// A task queues only after a CAS that both sees the mutex held and sets kWaiters, so an unlock
+// (one CAS on the same word) either frees the mutex before that CAS or sees kWaiters and wakes.
 #pragma once
 
 #include <atomic>
@@ -58,11 +60,11 @@ class alignas(64) Mutex {
   static constexpr uint32_t kLocked = 1;
   static constexpr uint32_t kStarving = 2;
   static constexpr uint32_t kWoken = 4;  // a woken waiter is on its way to compete (Go: mutexWoken)
+  static constexpr uint32_t kWaiters = 8;  // waiters_ is non-empty
   void lock_slow(uint32_t seen);
   void unlock_slow(bool starving);
 
   std::atomic<uint32_t> state_{0};
-  std::atomic<uint32_t> nwait_{0};
   detail::SpinLock qlock_;
   detail::WaitQueue waiters_;  // guarded by qlock_
   const bool wake_one_ = false;

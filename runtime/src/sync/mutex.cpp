@@ -34,9 +34,11 @@ void Mutex::lock_slow(uint32_t s) {
   int64_t start = 0;
   bool requeue = false;
   bool woken = false;  // unlock() woke us and set kWoken: we clear it, acquiring or requeueing
+  // A task that will queue sets kWaiters in the same CAS that sees the mutex held, so an unlock
+  // either comes first (and this loop sees the mutex free) or finds kWaiters and wakes a waiter.
+  const uint32_t queue_bit = me.task != nullptr ? kWaiters : 0;
   for (;;) {
     qlock_.lock();
-    nwait_.fetch_add(1, std::memory_order_seq_cst);
     if (start == 0) start = detail::now_ns();
     const bool starve = requeue && detail::now_ns() - start > kStarvationNs;
     uint32_t s = state_.load(std::memory_order_seq_cst);
@@ -52,18 +54,16 @@ void Mutex::lock_slow(uint32_t s) {
       }
       // Starvation mode is entered only while the mutex is held, so "starving" implies
       // "locked" and an unlock in starvation mode always has an owner to hand over from.
-      uint32_t want = woken ? s & ~kWoken : s;
+      uint32_t want = (woken ? s & ~kWoken : s) | queue_bit;
       if (starve && (s & kLocked) && !(s & kStarving)) want |= kStarving;
       if (want != s && !state_.compare_exchange_weak(s, want, std::memory_order_seq_cst)) continue;
       break;
     }
     if (acquired) {
-      nwait_.fetch_sub(1, std::memory_order_relaxed);
       qlock_.unlock();
       return;
     }
     if (me.task == nullptr) {
-      nwait_.fetch_sub(1, std::memory_order_relaxed);
       qlock_.unlock();
       throw NotInTask("sync.Mutex.Lock");
     }
@@ -79,7 +79,9 @@ void Mutex::lock_slow(uint32_t s) {
 }
 
 void Mutex::unlock() {
-  uint32_t s = state_.load(std::memory_order_relaxed);
+  // Guess the usual state (held, nothing else set) instead of loading it first: the load would
+  // sit between the lock's and this locked instruction on the uncontended path.
+  uint32_t s = kLocked;
   for (;;) {
     if (!(s & kLocked)) {
       // An abandoned task being unwound at shutdown may release a lock its interrupted
@@ -90,7 +92,7 @@ void Mutex::unlock() {
     if (s & kStarving) return unlock_slow(true);
     if (state_.compare_exchange_weak(s, s & ~kLocked, std::memory_order_seq_cst)) break;
   }
-  if (nwait_.load(std::memory_order_seq_cst) != 0) unlock_slow(false);
+  if (s & kWaiters) unlock_slow(false);
 }
 
 void Mutex::unlock_slow(bool starving) {
@@ -115,16 +117,16 @@ void Mutex::unlock_slow(bool starving) {
     qlock_.unlock();
     return;
   }
-  nwait_.fetch_sub(1, std::memory_order_relaxed);
+  uint32_t clear = waiters_.empty() ? kWaiters : 0;  // kWaiters mirrors !waiters_.empty()
   if (starving) {
     // Hand off: the lock stays held and now belongs to w. Leave starvation mode when w is the
     // last waiter or did not wait long (Go: the same exit conditions).
     w->success = true;
-    if (waiters_.empty() || detail::now_ns() - w->ticket < kStarvationNs)
-      state_.fetch_and(~kStarving, std::memory_order_relaxed);
-  }
-  else
+    if (waiters_.empty() || detail::now_ns() - w->ticket < kStarvationNs) clear |= kStarving;
+  } else {
     w->woken = wake_one_;
+  }
+  if (clear != 0) state_.fetch_and(~clear, std::memory_order_seq_cst);
   detail::Task* t = w->task;
   qlock_.unlock();
   detail::ready(t);
