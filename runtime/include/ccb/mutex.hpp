@@ -54,7 +54,11 @@ class alignas(64) Mutex {
     return false;
   }
   // unlock() releases. Throws UnlockOfUnlockedMutex.
-  void unlock();
+  void unlock() {
+    uint32_t s = kLocked;  // held, no waiters: one CAS, as Go's Unlock is one atomic add
+    if (state_.compare_exchange_strong(s, 0, std::memory_order_seq_cst)) [[likely]] return;
+    unlock_seen(s);
+  }
 
  private:
   static constexpr uint32_t kLocked = 1;
@@ -62,6 +66,7 @@ class alignas(64) Mutex {
   static constexpr uint32_t kWoken = 4;  // a woken waiter is on its way to compete (Go: mutexWoken)
   static constexpr uint32_t kWaiters = 8;  // waiters_ is non-empty
   void lock_slow(uint32_t seen);
+  void unlock_seen(uint32_t seen);  // unlock() when state_ was not exactly kLocked
   void unlock_slow(bool starving);
 
   std::atomic<uint32_t> state_{0};

@@ -19,12 +19,13 @@ void Mutex::lock_slow(uint32_t s) {
   // is taken at once; a held one is retried only after a pause of 30 pauses, as before kWoken
   // existed (a build with that earlier loop measured the same: counter mode=mutex tasks=8 procs
   // 2/4, 13.3-21.6 ns/op both ways).
-  const int spins = num_procs() > 1 ? kActiveSpins : 0;
+  int spins = -1;  // computed when first needed: a free mutex with kWaiters or kWoken is common
   for (int i = 0;;) {
     if (!(s & (kLocked | kStarving))) {
       if (state_.compare_exchange_weak(s, s | kLocked, std::memory_order_acquire)) return;
       continue;
     }
+    if (spins < 0) spins = num_procs() > 1 ? kActiveSpins : 0;
     if ((s & kStarving) || i++ >= spins) break;
     for (int k = 0; k < 30; ++k) CCB_CPU_RELAX();
     s = state_.load(std::memory_order_relaxed);
@@ -78,10 +79,7 @@ void Mutex::lock_slow(uint32_t s) {
   }
 }
 
-void Mutex::unlock() {
-  // Guess the usual state (held, nothing else set) instead of loading it first: the load would
-  // sit between the lock's and this locked instruction on the uncontended path.
-  uint32_t s = kLocked;
+void Mutex::unlock_seen(uint32_t s) {
   for (;;) {
     if (!(s & kLocked)) {
       // An abandoned task being unwound at shutdown may release a lock its interrupted
@@ -96,6 +94,11 @@ void Mutex::unlock() {
 }
 
 void Mutex::unlock_slow(bool starving) {
+  // WakeOne: the no-wake-up conditions below, first without qlock_ (Go's unlockSlow reads them
+  // lock-free too): either one makes another task responsible for the next wake-up, and a writer
+  // whose woken waiter has not run yet would otherwise take qlock_ on every unlock.
+  if (!starving && wake_one_ && (state_.load(std::memory_order_seq_cst) & (kLocked | kWoken | kStarving)))
+    return;
   qlock_.lock();
   if (!starving && wake_one_) {
     // Go's mutexWoken rule: no wake-up while the mutex is already re-taken (its owner's unlock
