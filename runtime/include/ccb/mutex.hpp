@@ -42,9 +42,12 @@ class alignas(64) Mutex {
   // lock() blocks until the mutex is acquired. Throws NotInTask when it must block outside a task.
   void lock() {
     CCB_CHAOS_POINT(MutexLock);
-    uint32_t expected = 0;
-    if (state_.compare_exchange_strong(expected, kLocked, std::memory_order_acquire)) return;
-    lock_slow(expected);
+    // One `lock bts`: it takes a free mutex whatever other bits are set (a woken or queued
+    // waiter: normal mode lets a newcomer barge, as Go's slow path does) and changes nothing
+    // when the mutex is held; kStarving implies kLocked, so it never barges in starvation mode.
+    // Only the bit is tested, so GCC emits `lock bts` (using the whole old value, a CAS loop).
+    if (!(state_.fetch_or(kLocked, std::memory_order_acquire) & kLocked)) [[likely]] return;
+    lock_slow(kLocked);
   }
   // try_lock() acquires without blocking; false if held (or in starvation mode).
   bool try_lock() noexcept {
