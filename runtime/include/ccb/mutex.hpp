@@ -47,7 +47,7 @@ class alignas(64) Mutex {
     // when the mutex is held; kStarving implies kLocked, so it never barges in starvation mode.
     // Only the bit is tested, so GCC emits `lock bts` (using the whole old value, a CAS loop).
     if (!(state_.fetch_or(kLocked, std::memory_order_acquire) & kLocked)) [[likely]] return;
-    lock_slow(kLocked);
+    lock_slow();
   }
   // try_lock() acquires without blocking; false if held (or in starvation mode).
   bool try_lock() noexcept {
@@ -68,7 +68,7 @@ class alignas(64) Mutex {
   static constexpr uint32_t kStarving = 2;
   static constexpr uint32_t kWoken = 4;  // a woken waiter is on its way to compete (Go: mutexWoken)
   static constexpr uint32_t kWaiters = 8;  // waiters_ is non-empty
-  void lock_slow(uint32_t seen);
+  void lock_slow();  // lock() when the mutex was held
   void unlock_seen(uint32_t seen);  // unlock() when state_ was not exactly kLocked
   void unlock_slow(bool starving);
 

