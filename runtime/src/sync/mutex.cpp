@@ -94,11 +94,11 @@ void Mutex::unlock_seen(uint32_t s) {
 }
 
 void Mutex::unlock_slow(bool starving) {
-  // WakeOne: the no-wake-up conditions below, first without qlock_ (Go's unlockSlow reads them
-  // lock-free too): either one makes another task responsible for the next wake-up, and a writer
-  // whose woken waiter has not run yet would otherwise take qlock_ on every unlock.
-  if (!starving && wake_one_ && (state_.load(std::memory_order_seq_cst) & (kLocked | kWoken | kStarving)))
-    return;
+  // WakeOne's no-wake-up states: another task is responsible for the next wake-up (see below).
+  constexpr uint32_t kOtherWakes = kLocked | kWoken | kStarving;
+  // Checked first without qlock_, as Go's unlockSlow does: a writer whose woken waiter has not
+  // run yet would otherwise take qlock_ on every unlock.
+  if (!starving && wake_one_ && (state_.load(std::memory_order_seq_cst) & kOtherWakes)) return;
   qlock_.lock();
   if (!starving && wake_one_) {
     // Go's mutexWoken rule: no wake-up while the mutex is already re-taken (its owner's unlock
@@ -107,7 +107,7 @@ void Mutex::unlock_slow(bool starving) {
     // lock does not ready a task on every unlock for it to lose the race and park again.
     uint32_t s = state_.load(std::memory_order_seq_cst);
     for (;;) {
-      if (s & (kLocked | kWoken | kStarving) || waiters_.empty()) {
+      if ((s & kOtherWakes) || waiters_.empty()) {
         qlock_.unlock();  // kStarving implies kLocked: its owner hands off
         return;
       }
