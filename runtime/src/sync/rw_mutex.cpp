@@ -1,13 +1,15 @@
 // runtime/src/sync/rw_mutex.cpp — ccb::RWMutex slow paths, slot ids and the membarrier set-up
 // (see ccb/rw_mutex.hpp).
 //
-// Ordering argument. The reader count is R = shared_ + sum(slots_). A writer sets kWriter (an
-// atomic RMW, seq_cst) and then reads shared_ first and the slots after it (seq_cst loads).
+// Ordering argument. The reader count is R = shared_ + sum(slot.in - slot.out). A writer sets
+// kWriter (an atomic RMW, seq_cst) and then reads shared_ first and the slots after it (seq_cst
+// loads), each slot's `out` before its `in`: every release counted in `out` comes after (same
+// thread) the increment of `in` that made it allowed, so a slot never reads below its true count.
 //  - Entering: a reader adds 1 to its counter (seq_cst RMW) and then loads state_ (seq_cst). By the
 //    single total order of seq_cst operations, either the reader sees kWriter and backs out, or the
 //    writer's reads see its 1. So every reader that stays in is counted by every later scan.
 //  - A reader that took its lock on slot A and releases it on slot B (it moved to another worker)
-//    made A's increment happen-before B's decrement; a scan that sees the decrement (reading B
+//    made A's increment happen-before B's release (out += 1); a scan that sees the release (reading B
 //    before A) then also sees the increment, and a scan that reads A first sees the increment
 //    (entered before kWriter). So while kWriter is set each reader adds 0 or 1 to a scan, never
 //    -1, and R == 0 proves that no reader is in; R < 0 proves an RUnlock without an RLock.
@@ -108,7 +110,10 @@ constexpr int kWriterYields = 4;
 
 int64_t RWMutex::readers() const noexcept {
   int64_t r = shared_.load(std::memory_order_seq_cst);  // first: see the ordering argument
-  for (const auto& s : slots_) r += s.load(std::memory_order_seq_cst);
+  for (const Slot& s : slots_) {
+    const int64_t out = s.out.load(std::memory_order_seq_cst);  // before `in`: see the argument
+    r += s.in.load(std::memory_order_seq_cst) - out;
+  }
   return r;
 }
 
@@ -133,7 +138,7 @@ void RWMutex::lock_shared_slow() {
         // The writer's unlock counted this read lock in shared_: move it to this thread's slot.
         const int id = detail::rw_slot_id();
         if (id >= 0) {
-          slots_[id].fetch_add(1, std::memory_order_seq_cst);
+          slots_[id].in.fetch_add(1, std::memory_order_seq_cst);
           shared_.fetch_sub(1, std::memory_order_seq_cst);
         }
         return;
