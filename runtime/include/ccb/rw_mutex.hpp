@@ -67,7 +67,8 @@ class RWMutex {
     if (id >= 0) {
       Slot& sl = slots_[id];
       const int64_t out = sl.out.load(std::memory_order_relaxed);
-      if (sl.in.load(std::memory_order_relaxed) - out > 0) {  // this slot counts a read lock: release one
+      // This thread's slot counts a read lock: release one there.
+      if (sl.in.load(std::memory_order_relaxed) - out > 0) {
         if (detail::g_rw_plain_unlock) sl.out.store(out + 1, std::memory_order_release);
         else sl.out.exchange(out + 1, std::memory_order_seq_cst);
         // The compiler must keep the store before the load (rw_mutex.cpp: the CPU may not).

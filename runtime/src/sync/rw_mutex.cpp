@@ -9,8 +9,8 @@
 //    single total order of seq_cst operations, either the reader sees kWriter and backs out, or the
 //    writer's reads see its 1. So every reader that stays in is counted by every later scan.
 //  - A reader that took its lock on slot A and releases it on slot B (it moved to another worker)
-//    made A's increment happen-before B's release (out += 1); a scan that sees the release (reading B
-//    before A) then also sees the increment, and a scan that reads A first sees the increment
+//    made A's increment happen-before B's release (out += 1); a scan that sees the release
+//    (reading B before A) then also sees the increment, and a scan that reads A first sees it
 //    (entered before kWriter). So while kWriter is set each reader adds 0 or 1 to a scan, never
 //    -1, and R == 0 proves that no reader is in; R < 0 proves an RUnlock without an RLock.
 //  - A queued reader's hand-off (release_writer: shared_ += q) is moved to its slot by adding to
