@@ -119,9 +119,10 @@ class RWMutex {
   // both made every read lock's locked add wait for the previous unlock's plain store to the same
   // address: a single-thread loop of lock_shared/unlock_shared took 5.0-5.1 ns per pair on this
   // machine that way and 2.7-3.3 ns with `out` beside `in` (scratch loop, 3 rounds).
-  // Slots share lines (four per line): padding each slot to its own line measured the same
-  // (counter mode=rwmutex tasks=8 procs 1-8, two alternations: 8.7-13.8 ns/op either way).
-  struct alignas(16) Slot {
+  // Slots share lines (four per line). With one-word slots, a line per slot measured the same
+  // (counter mode=rwmutex tasks=8 procs 1-8, two alternations: 8.7-13.8 ns/op either way) and
+  // later 1.00-1.06x slower (docs/performance-notes.md); not re-measured with in/out slots.
+  struct Slot {
     std::atomic<int64_t> in{0};   // read locks taken on this slot (and hand-offs moved to it)
     std::atomic<int64_t> out{0};  // read locks released on this slot
   };
