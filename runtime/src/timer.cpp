@@ -8,6 +8,9 @@
 //    reached) that belong to an invalidated arming; each such fire delivers nothing and
 //    decrements it. A fire is the result of a pop, and fires of one node serialize on mu, so the
 //    one fire that delivers for the current arming always runs after its deadline.
+//  - delivered: a fire has put a value into ch since disarm_locked() last drained it. Only a
+//    fire (under mu) adds to ch, so with it false the buffer is empty and stop/reset skip the
+//    channel's lock (timers mode=startstop: see the commit that added it).
 // Reference count: one per handle (Timer/Ticker) and one per heap insertion; a fire consumes its
 // insertion's reference at the end (a ticker transfers it to the re-insertion), a successful
 // remove_locked() or the end-of-run drop hook releases it. So run_due() calling fire(n) after
@@ -43,6 +46,7 @@ struct TimerShared : TimerNode {
   SpinLock mu;
   int64_t period = 0;  // > 0 for a ticker
   bool armed = false;
+  bool delivered = false;
   uint32_t stale = 0;
 };
 
@@ -50,7 +54,6 @@ struct TimerAccess {
   static Timer make(TimerShared* s) {
     Timer t;
     t.s_ = s;
-    t.ch_ = s->ch;
     return t;
   }
   static TimerShared* shared(const Timer& t) { return t.s_; }
@@ -94,7 +97,8 @@ bool disarm_locked(TimerShared* s) {
     if (removed) s->release();  // the heap's reference; the caller's handle keeps s alive
     else ++s->stale;            // a fire is in flight (or the heap is out of reach)
   }
-  if (s->kind == TimerShared::Kind::Chan) {
+  if (s->delivered) {
+    s->delivered = false;
     auto [got, v] = s->ch.try_recv();
     if (got && v) active = true;
   }
@@ -114,6 +118,7 @@ void fire_timer(TimerNode* n) noexcept {
     case TimerShared::Kind::Chan: {
       Clock::time_point v = Clock::now();
       s->ch.try_send(v);  // capacity 1: a full buffer drops the value (ticker semantics)
+      s->delivered = true;  // a value is buffered now (this one or an earlier tick's)
       if (s->period > 0) {
         // Next tick on the period grid after now (Go: t.when += t.period * (1 + -delta/t.period)).
         int64_t now = now_ns();
@@ -162,7 +167,7 @@ int64_t deadline_after(std::chrono::nanoseconds d) {
 
 // start() arms a fresh shared timer owned by one handle.
 Timer start(TimerShared* s, std::chrono::nanoseconds d) {
-  s->retain();  // the handle's reference
+  s->refs.store(1, std::memory_order_relaxed);  // the handle's reference (s is not shared yet)
   Timer t = TimerAccess::make(s);
   s->mu.lock();
   arm_locked(s, deadline_after(d));
@@ -189,7 +194,7 @@ Timer::Timer(std::chrono::nanoseconds d) {
   *this = detail::start(detail::new_shared("ccb::Timer", TimerShared::Kind::Chan), d);
 }
 
-Timer::Timer(Timer&& o) noexcept : s_(std::exchange(o.s_, nullptr)), ch_(std::move(o.ch_)) {}
+Timer::Timer(Timer&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
 
 Timer& Timer::operator=(Timer&& o) noexcept {
   if (this != &o) {
@@ -198,15 +203,28 @@ Timer& Timer::operator=(Timer&& o) noexcept {
       s_->release();
     }
     s_ = std::exchange(o.s_, nullptr);
-    ch_ = std::move(o.ch_);
   }
   return *this;
 }
 
 Timer::~Timer() {
   if (s_ == nullptr) return;
+  // The handle's reference alone: no heap entry (an arming holds one) and no fire in flight (it
+  // holds its insertion's), so the timer is not armed and nothing else can reach s_. Acquire
+  // pairs with the release of whoever dropped the other references, so their writes under mu
+  // (delivered, armed) are visible here without taking it. Skips the lock and the locked
+  // decrement of the stop-then-destroy path (timers mode=startstop).
+  if (s_->refs.load(std::memory_order_acquire) == 1) {
+    if (s_->delivered) (void)s_->ch.try_recv();  // as stop() would: drain a buffered value
+    delete s_;
+    return;
+  }
   stop();
   s_->release();
+}
+
+RecvChan<Clock::time_point> Timer::c() const {
+  return s_ != nullptr ? RecvChan<Clock::time_point>(s_->ch) : RecvChan<Clock::time_point>();
 }
 
 bool Timer::stop() {

@@ -74,6 +74,34 @@ TEST_P(TimerTest, StopDrainsAFiredButUnreceivedValue) {
   });
 }
 
+TEST_P(TimerTest, DestroyingAFiredTimerDrainsItsValueLikeStop) {
+  run([] {
+    ccb::RecvChan<ccb::Clock::time_point> c;
+    {
+      ccb::Timer t(0ns);
+      c = t.c();
+      ccb::sleep_for(10ms);  // fired: the value sits in the buffer, the heap holds no reference
+      EXPECT_EQ(c.len(), 1u);
+    }                        // destroying the timer stops it, and stop drains
+    EXPECT_EQ(c.len(), 0u);
+    EXPECT_FALSE(c.try_recv().first);
+  });
+}
+
+TEST_P(TimerTest, CIsTheSameChannelAndNilWhenMovedFromOrAfterFunc) {
+  run([] {
+    ccb::Timer t(1h);
+    EXPECT_TRUE(t.c().chan() == t.c().chan());
+    EXPECT_FALSE(t.c().is_nil());
+    ccb::Timer u = std::move(t);
+    EXPECT_TRUE(t.c().is_nil());  // NOLINT(bugprone-use-after-move): moved-from handles are inert
+    EXPECT_FALSE(u.c().is_nil());
+    EXPECT_TRUE(u.stop());
+    EXPECT_TRUE(ccb::after_func(1h, [] {}).c().is_nil());
+    EXPECT_TRUE(ccb::Timer().c().is_nil());
+  });
+}
+
 TEST_P(TimerTest, StopAfterReceiveReturnsFalse) {
   run([] {
     ccb::Timer t(1ms);

@@ -70,12 +70,11 @@ class Timer {
   // reset() re-arms the timer to fire after d; returns whether it had been active.
   bool reset(std::chrono::nanoseconds d);
   // c() is the receive channel (nil for after_func timers and inert handles).
-  RecvChan<Clock::time_point> c() const { return ch_; }
+  RecvChan<Clock::time_point> c() const;
 
  private:
   friend struct detail::TimerAccess;
   detail::TimerShared* s_ = nullptr;
-  Chan<Clock::time_point> ch_;
 };
 
 // Ticker: Go's *time.Ticker. Throws InvalidArgument for period <= 0, NotInTask outside a task.
