@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <optional>
 #include <utility>
 
@@ -34,17 +35,25 @@ namespace ccb {
 namespace detail {
 
 // ChanState<T>: the shared channel object (Go's hchan).
+// make() allocates the state and its buffer in one block, as Go's makechan does for pointer-free
+// elements (one malloc/free pair less per buffered channel: timers mode=startstop makes one
+// capacity-1 channel per timer; see the commit that added it). Throws std::bad_alloc.
 template <class T>
 struct ChanState {
-  explicit ChanState(std::size_t c) : cap(c), buf(c > 0 ? std::allocator<T>().allocate(c) : nullptr) {}
-  ~ChanState() {
-    std::size_t n = count.load(std::memory_order_relaxed);
-    for (std::size_t i = 0; i < n; ++i) buf[(recvx + i) % cap].~T();
-    if (buf != nullptr) std::allocator<T>().deallocate(buf, cap);
+  static ChanState* make(std::size_t c) {
+    if (c > (SIZE_MAX - buf_offset()) / sizeof(T)) throw std::bad_alloc();
+    void* mem = ::operator new(buf_offset() + c * sizeof(T), std::align_val_t{align()});
+    T* b = c > 0 ? reinterpret_cast<T*>(static_cast<char*>(mem) + buf_offset()) : nullptr;
+    return ::new (mem) ChanState(c, b);
   }
+  ChanState(const ChanState&) = delete;
+  ChanState& operator=(const ChanState&) = delete;
   void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
   void release() noexcept {
-    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      this->~ChanState();
+      ::operator delete(static_cast<void*>(this), std::align_val_t{align()});
+    }
   }
 
   enum class Try { Done, WouldBlock, Closed };
@@ -111,6 +120,19 @@ struct ChanState {
   WaitQueue sendq, recvq;
   // Reference count of handles:
   std::atomic<uint32_t> refs{1};
+
+ private:
+  static constexpr std::size_t align() noexcept {
+    return alignof(ChanState) > alignof(T) ? alignof(ChanState) : alignof(T);
+  }
+  static constexpr std::size_t buf_offset() noexcept {  // the buffer starts after the state
+    return (sizeof(ChanState) + alignof(T) - 1) / alignof(T) * alignof(T);
+  }
+  ChanState(std::size_t c, T* b) noexcept : cap(c), buf(b) {}
+  ~ChanState() {
+    std::size_t n = count.load(std::memory_order_relaxed);
+    for (std::size_t i = 0; i < n; ++i) buf[(recvx + i) % cap].~T();
+  }
 };
 
 
@@ -125,7 +147,7 @@ class Chan {
   // Chan() is the nil channel.
   Chan() noexcept = default;
   // Chan(cap) makes a channel with a buffer of `cap` values (0 = unbuffered).
-  explicit Chan(std::size_t cap) : s_(new detail::ChanState<T>(cap)) {}
+  explicit Chan(std::size_t cap) : s_(detail::ChanState<T>::make(cap)) {}
   Chan(const Chan& o) noexcept : s_(o.s_) { if (s_) s_->retain(); }
   Chan(Chan&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
   Chan& operator=(Chan o) noexcept { std::swap(s_, o.s_); return *this; }
