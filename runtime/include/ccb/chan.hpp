@@ -42,7 +42,10 @@ template <class T>
 struct ChanState {
   static ChanState* make(std::size_t c) {
     if (c > (SIZE_MAX - buf_offset()) / sizeof(T)) throw std::bad_alloc();
-    void* mem = ::operator new(buf_offset() + c * sizeof(T), std::align_val_t{align()});
+    const std::size_t bytes = buf_offset() + c * sizeof(T);
+    void* mem;
+    if constexpr (over_aligned()) mem = ::operator new(bytes, std::align_val_t{align()});
+    else mem = ::operator new(bytes);
     T* b = c > 0 ? reinterpret_cast<T*>(static_cast<char*>(mem) + buf_offset()) : nullptr;
     return ::new (mem) ChanState(c, b);
   }
@@ -51,8 +54,10 @@ struct ChanState {
   void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
   void release() noexcept {
     if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      void* mem = static_cast<void*>(this);
       this->~ChanState();
-      ::operator delete(static_cast<void*>(this), std::align_val_t{align()});
+      if constexpr (over_aligned()) ::operator delete(mem, std::align_val_t{align()});
+      else ::operator delete(mem);
     }
   }
 
@@ -124,6 +129,9 @@ struct ChanState {
  private:
   static constexpr std::size_t align() noexcept {
     return alignof(ChanState) > alignof(T) ? alignof(ChanState) : alignof(T);
+  }
+  static constexpr bool over_aligned() noexcept {
+    return align() > __STDCPP_DEFAULT_NEW_ALIGNMENT__;
   }
   static constexpr std::size_t buf_offset() noexcept {  // the buffer starts after the state
     return (sizeof(ChanState) + alignof(T) - 1) / alignof(T) * alignof(T);
