@@ -78,6 +78,15 @@ void arm_locked(TimerShared* s, int64_t when) {
   if (earliest) s->rt->timer_became_earliest(when);
 }
 
+// drain_locked() takes a value a fire left in the channel, if any; true if it took one. Requires
+// s->mu (or the only reference to s).
+bool drain_locked(TimerShared* s) {
+  if (!s->delivered) return false;
+  s->delivered = false;
+  auto [got, v] = s->ch.try_recv();
+  return got && v;
+}
+
 // disarm_locked() invalidates the current arming and drains a buffered value; returns whether
 // that prevented a delivery (Go 1.23 stop's "pending"). Requires s->mu.
 bool disarm_locked(TimerShared* s) {
@@ -97,12 +106,25 @@ bool disarm_locked(TimerShared* s) {
     if (removed) s->release();  // the heap's reference; the caller's handle keeps s alive
     else ++s->stale;            // a fire is in flight (or the heap is out of reach)
   }
-  if (s->delivered) {
-    s->delivered = false;
-    auto [got, v] = s->ch.try_recv();
-    if (got && v) active = true;
-  }
+  if (drain_locked(s)) active = true;
   return active;
+}
+
+// release_handle() drops a handle's reference to s, stopping the timer first. When the handle
+// holds the only reference there is no heap entry (an arming holds one) and no fire in flight (it
+// holds its insertion's), so the timer is not armed and nothing else can reach s: it is drained
+// and freed without its lock or a locked decrement (timers mode=startstop). The acquire pairs with
+// the release of whoever dropped the other references, so their writes under mu are visible.
+void release_handle(TimerShared* s) noexcept {
+  if (s->refs.load(std::memory_order_acquire) == 1) {
+    drain_locked(s);
+    delete s;
+    return;
+  }
+  s->mu.lock();
+  disarm_locked(s);
+  s->mu.unlock();
+  s->release();
 }
 
 void fire_timer(TimerNode* n) noexcept {
@@ -198,29 +220,14 @@ Timer::Timer(Timer&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
 
 Timer& Timer::operator=(Timer&& o) noexcept {
   if (this != &o) {
-    if (s_ != nullptr) {
-      stop();
-      s_->release();
-    }
+    if (s_ != nullptr) detail::release_handle(s_);
     s_ = std::exchange(o.s_, nullptr);
   }
   return *this;
 }
 
 Timer::~Timer() {
-  if (s_ == nullptr) return;
-  // The handle's reference alone: no heap entry (an arming holds one) and no fire in flight (it
-  // holds its insertion's), so the timer is not armed and nothing else can reach s_. Acquire
-  // pairs with the release of whoever dropped the other references, so their writes under mu
-  // (delivered, armed) are visible here without taking it. Skips the lock and the locked
-  // decrement of the stop-then-destroy path (timers mode=startstop).
-  if (s_->refs.load(std::memory_order_acquire) == 1) {
-    if (s_->delivered) (void)s_->ch.try_recv();  // as stop() would: drain a buffered value
-    delete s_;
-    return;
-  }
-  stop();
-  s_->release();
+  if (s_ != nullptr) detail::release_handle(s_);
 }
 
 RecvChan<Clock::time_point> Timer::c() const {
