@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <ccb/runtime.hpp>
+#include <atomic>
 #include <chrono>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "procs_fixture.hpp"
 
@@ -118,6 +121,70 @@ TEST_P(RateTest, ConcurrentAllowNeverOverAdmits) {
     wg.wait();
     EXPECT_EQ(admitted.load(), 1000);
   });
+}
+
+// allow() commits without a lock; reserve/cancel take the bucket as a lock. At one fixed time
+// (no refill) every token is either admitted or still in the bucket once all reservations are
+// cancelled: allowed + tokens == burst exactly, from plain threads racing on two cores.
+TEST(Rate, ConcurrentAllowAndReserveCancelConserveTokens) {
+  constexpr int kBurst = 1000;
+  Limiter lim(1, kBurst);
+  const auto t0 = ccb::Clock::now();
+  std::atomic<int> admitted{0};
+  std::vector<std::thread> th;
+  for (int k = 0; k < 3; ++k)
+    th.emplace_back([&] {
+      for (int i = 0; i < 600; ++i) admitted += lim.allow_n_at(t0, 1);
+    });
+  th.emplace_back([&] {
+    for (int i = 0; i < 2000; ++i) {
+      auto r = lim.reserve_at(t0, 1);
+      EXPECT_TRUE(r.ok());
+      r.cancel_at(t0);  // the latest reservation: all of it comes back
+    }
+  });
+  for (auto& t : th) t.join();
+  EXPECT_LE(admitted.load(), kBurst);
+  EXPECT_NEAR(lim.tokens_at(t0), kBurst - admitted.load(), 1e-9);
+}
+
+// A lowered burst holds against allow() calls racing with set_burst: one that read the old burst
+// cannot commit (the setter moved the bucket on), so the stored tokens never exceed the new cap.
+// tokens_at(epoch) reads the stored value without advancing it.
+TEST(Rate, LoweredBurstHoldsAgainstConcurrentAllow) {
+  Limiter lim(1e9, 1000);  // refills a token per ns: every allow() refills to the cap
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> th;
+  for (int k = 0; k < 2; ++k)
+    th.emplace_back([&] {
+      while (!stop.load(std::memory_order_relaxed)) lim.allow();
+    });
+  int over = 0;
+  for (int i = 0; i < 2000 / kTsanDivisor; ++i) {
+    lim.set_burst(10);
+    over += lim.tokens_at(ccb::Clock::time_point{}) > 10;
+    lim.set_limit(i % 2 ? 1e9 : 2e9);
+    lim.set_burst(1000);
+  }
+  stop.store(true);
+  for (auto& t : th) t.join();
+  EXPECT_EQ(over, 0);
+  EXPECT_EQ(lim.burst(), 1000);
+}
+
+// A setter whose time is not after the bucket's clock still moves that clock 1 ns on, refilling
+// nothing for it (rate.hpp); the tokens stay as they were.
+TEST(Rate, SettersKeepTheTokens) {
+  Limiter lim(10, 5);
+  const auto t0 = ccb::Clock::now() + 1h;  // ahead of the setters' Clock::now()
+  EXPECT_TRUE(lim.allow_n_at(t0, 3));
+  lim.set_limit(20);
+  lim.set_burst(4);
+  EXPECT_EQ(lim.tokens_at(t0), 2.0);
+  EXPECT_EQ(lim.tokens_at(t0 + 2ns), 2.0);  // the two setters moved the clock to t0 + 2 ns
+  EXPECT_GT(lim.tokens_at(t0 + 3ns), 2.0);
+  EXPECT_NEAR(lim.tokens_at(t0 + 50ms), 3.0, 1e-6);  // 2 + 20/s * (50 ms - the setters' 2 ns)
+  EXPECT_NEAR(lim.tokens_at(t0 + 1s), 4.0, 1e-9);    // capped at the new burst
 }
 
 TEST(Rate, FixedWindowDoubleBurstsAtABoundarySlidingWindowDoesNot) {

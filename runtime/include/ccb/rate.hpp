@@ -13,7 +13,10 @@
 //    with the context's error (the reservation is then cancelled). It fails at once, taking no
 //    tokens, when n > burst (ExceedsBurst) or when the context's deadline is before the time to
 //    act (WouldExceedDeadline, Go: "rate: Wait(n=…) would exceed context deadline").
-//  - set_limit/set_burst advance the bucket to now, then change the parameters.
+//  - set_limit/set_burst advance the bucket to now, then change the parameters. When now is not
+//    after the bucket's clock, they move that clock 1 ns forward without refilling (at most
+//    rate × 1 ns tokens are lost): a parameter change always changes the bucket, so an allow()
+//    that read the old parameters cannot commit (see the concurrency note).
 //  - The *_at(t, …) overloads take the caller's notion of now (deterministic tests); times are
 //    expected not to go backwards (an earlier t is treated as the last one seen).
 // FixedWindow(limit, window): at most `limit` admissions per window [origin + k·window, …). Two
@@ -22,14 +25,24 @@
 // prev_count·(1 − elapsed/window) + cur_count < limit, which caps any window-long span at about
 // `limit` with O(1) state (a sliding log would be exact at O(limit) memory; rejected for that).
 // Errors: rate, burst, limit or window <= 0 throws InvalidArgument naming the call and value.
-// Concurrency: every object is thread-safe; its state is guarded by a detail::SpinLock held only
-// for O(1) arithmetic (never across a park), so it is safe from tasks and plain threads alike.
+// Concurrency: every object is thread-safe and safe from tasks and plain threads alike (no lock is
+// held across a park). Limiter: the bucket {tokens, last} is one detail::AtomicPair; allow() and
+// allow_n() read it and the parameters, compute, and commit with one 16-byte compare-and-swap
+// (lock-free on x86-64; no lock to hand between cores). Every other member (reserve, cancel,
+// set_limit, set_burst) takes the bucket itself as a lock (a marker value that allow() waits out)
+// and changes rate_, burst_ and last_event_ only while holding it. A parameter change strictly
+// advances `last` and nothing moves it back, so an allow() whose compare-and-swap finds the pair
+// it read (even a torn read) has read the parameters stored with that pair: no ABA on the
+// parameters. tokens_at() computes from a validated snapshot without changing it. The windows guard their counters with a
+// detail::SpinLock held for O(1) arithmetic.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 
 #include "ccb/context.hpp"
+#include "ccb/detail/atomic_pair.hpp"
 #include "ccb/detail/task_api.hpp"
 #include "ccb/time.hpp"
 
@@ -65,6 +78,8 @@ class Reservation {
 
 // alignas(64): a Limiter owns its cache line(s) (see ccb::Mutex): ratelimit tasks=4 procs 2,
 // 5 alternated runs, medians 50.6-56.7 ns and one 138.8 unaligned, 39.3-49.6 aligned.
+// The bucket's pair is the first member, so it shares its line only with the parameters that
+// allow() reads with it.
 class alignas(64) Limiter {
  public:
   // Limiter() throws InvalidArgument unless rate_per_sec > 0 and burst > 0.
@@ -88,15 +103,25 @@ class alignas(64) Limiter {
 
  private:
   friend class Reservation;
-  void advance_locked(Clock::time_point now);  // requires mu_
+  // Bucket: the value held in bucket_. last is the Clock time (ns) tokens was last advanced to.
+  struct Bucket {
+    double tokens;
+    int64_t last;
+  };
+  static detail::Pair64 pack(Bucket b) noexcept;
+  static Bucket unpack(detail::Pair64 p) noexcept;
+  static bool is_locked(detail::Pair64 p) noexcept;
+  // advanced() is b advanced to now (no change when now <= b.last): refill capped at burst.
+  static Bucket advanced(Bucket b, int64_t now, double rate, int burst) noexcept;
+  Bucket lock_bucket() noexcept;                       // waits for, then takes, the bucket lock
+  void unlock_bucket(Bucket b) noexcept;               // stores b, releasing the lock
+  detail::Pair64 wait_unlocked(detail::Pair64 guess) noexcept;  // a guess that is not the marker
 
-  mutable detail::SpinLock mu_;
-  // Guarded by mu_:
-  double rate_;
-  int burst_;
-  double tokens_;
-  Clock::time_point last_;        // time tokens_ was last advanced to
-  Clock::time_point last_event_;  // latest time to act of any reservation
+  detail::AtomicPair bucket_;  // Bucket, or the lock marker while a non-allow member holds it
+  // Written only while holding the bucket lock; allow() reads them after reading the pair.
+  std::atomic<double> rate_;
+  std::atomic<int> burst_;
+  Clock::time_point last_event_;  // guarded by the bucket lock: latest time to act of any reservation
 };
 
 class FixedWindow {
