@@ -83,7 +83,7 @@ def main() -> int:
             got = pick(prefix, procs)
             if got:
                 worst = max(v for _, v in got)
-                out.append(f"- {label}: {'met' if worst <= limit else 'NOT met'} (worst {worst:.2f}x over {len(got)} point(s))")
+                out.append(f"- {label}: {'met' if worst <= limit else 'NOT met'} (worst {worst:.3f}x over {len(got)} point(s))")
         mem = [(e["impl"], e.get("extra", {}).get("rss_per_task_bytes")) for e in entries
                if e.get("workload") == "spawn" and e.get("status") == "ok"]
         by = {}
