@@ -6,7 +6,6 @@
 #include <cmath>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "ccb/select.hpp"
 
@@ -116,15 +115,7 @@ Limiter::Bucket Limiter::advanced(Bucket b, int64_t now, double rate, int burst)
 }
 
 detail::Pair64 Limiter::wait_unlocked(detail::Pair64 guess) noexcept {
-  // Same policy as detail::SpinLock: pause, then yield so that a preempted holder can run.
-  for (unsigned spins = 0; is_locked(guess); guess = bucket_.load_guess()) {
-    if (spins < 64) {
-      CCB_CPU_RELAX();
-      ++spins;
-    } else {
-      std::this_thread::yield();
-    }
-  }
+  for (unsigned spins = 0; is_locked(guess); guess = bucket_.load_guess()) detail::spin_wait(spins);
   return guess;
 }
 

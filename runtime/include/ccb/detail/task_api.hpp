@@ -38,6 +38,17 @@ enum class WaitReason : uint8_t {
 };
 const char* wait_reason_name(WaitReason r) noexcept;
 
+// spin_wait() is one step of the runtime's busy-wait: a CPU pause for the first 64 steps of a
+// wait, then a thread yield, so that a preempted holder can run when workers outnumber cores.
+inline void spin_wait(unsigned& spins) noexcept {
+  if (spins < 64) {
+    CCB_CPU_RELAX();
+    ++spins;
+  } else {
+    std::this_thread::yield();
+  }
+}
+
 // SpinLock: test-and-test-and-set lock for short critical sections (channel state, wait queues).
 // Spins with a CPU pause, then yields the thread so that a preempted holder can run (important
 // when workers outnumber cores). Never held across park() — park releases it on the next context.
@@ -56,14 +67,7 @@ class SpinLock {
  private:
   void lock_slow() noexcept {
     for (unsigned spins = 0;; ++spins) {
-      while (flag_.load(std::memory_order_relaxed)) {
-        if (spins < 64) {
-          CCB_CPU_RELAX();
-          ++spins;
-        } else {
-          std::this_thread::yield();
-        }
-      }
+      while (flag_.load(std::memory_order_relaxed)) spin_wait(spins);
       if (!flag_.exchange(true, std::memory_order_acquire)) return;
     }
   }
