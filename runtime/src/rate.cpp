@@ -17,7 +17,9 @@ using Ns = std::chrono::nanoseconds;
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
-int64_t ns(Clock::time_point t) { return std::chrono::duration_cast<Ns>(t.time_since_epoch()).count(); }
+int64_t ns(Clock::time_point t) {
+  return std::chrono::duration_cast<Ns>(t.time_since_epoch()).count();
+}
 
 Clock::time_point from_ns(int64_t v) {
   return Clock::time_point(std::chrono::duration_cast<Clock::duration>(Ns(v)));
@@ -156,7 +158,8 @@ bool Limiter::allow_n_at(Clock::time_point now, int n) {
     Bucket b = advanced(unpack(cur), t, rate, burst);
     const bool ok = n <= burst && b.tokens >= n;
     if (ok) b.tokens -= n;
-    // Also on refusal: it validates the guess (which may be torn) and keeps the advance.
+    // Also on refusal: the swap checks that the pair is still the one the parameters were read
+    // with (after waiting out a setter `cur` is a plain read, possibly torn) and keeps the advance.
     if (bucket_.compare_exchange(cur, pack(b))) return ok;
   }
 }

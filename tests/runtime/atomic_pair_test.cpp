@@ -73,7 +73,8 @@ TEST_P(AtomicPairTest, ContendedUpdatesAreNeitherTornNorLost) {
   stop.store(true);
   reader.join();
   EXPECT_EQ(bad.load(), 0);
-  EXPECT_EQ(p.load(), (Pair64{uint64_t(kThreads) * kPerThread, uint64_t(kThreads) * kPerThread + kGap}));
+  const uint64_t total = uint64_t(kThreads) * kPerThread;
+  EXPECT_EQ(p.load(), (Pair64{total, total + kGap}));
 }
 
 }  // namespace

@@ -33,8 +33,8 @@
 // and changes rate_, burst_ and last_event_ only while holding it. A parameter change strictly
 // advances `last` and nothing moves it back, so an allow() whose compare-and-swap finds the pair
 // it read (even a torn read) has read the parameters stored with that pair: no ABA on the
-// parameters. tokens_at() computes from a validated snapshot without changing it. The windows guard their counters with a
-// detail::SpinLock held for O(1) arithmetic.
+// parameters. tokens_at() computes from a validated snapshot without changing it. The windows
+// guard their counters with a detail::SpinLock held for O(1) arithmetic.
 #pragma once
 
 #include <atomic>
@@ -121,7 +121,8 @@ class alignas(64) Limiter {
   // Written only while holding the bucket lock; allow() reads them after reading the pair.
   std::atomic<double> rate_;
   std::atomic<int> burst_;
-  Clock::time_point last_event_;  // guarded by the bucket lock: latest time to act of any reservation
+  // Guarded by the bucket lock: the latest time to act of any reservation.
+  Clock::time_point last_event_;
 };
 
 class FixedWindow {

@@ -46,7 +46,8 @@ class AtomicPair {
   Pair64 load_guess() const noexcept {
 #ifdef CCB_ATOMIC_PAIR_CX16
     if (lock_free_)
-      return Pair64{__atomic_load_n(&v_.lo, __ATOMIC_ACQUIRE), __atomic_load_n(&v_.hi, __ATOMIC_ACQUIRE)};
+      return Pair64{__atomic_load_n(&v_.lo, __ATOMIC_ACQUIRE),
+                    __atomic_load_n(&v_.hi, __ATOMIC_ACQUIRE)};
 #endif
     std::lock_guard<SpinLock> g(mu_);
     return v_;
