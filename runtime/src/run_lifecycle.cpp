@@ -114,7 +114,7 @@ void Runtime::worker_main(Worker* w) {
 }
 
 void Runtime::schedule_loop(Worker* w) {
-  while (Task* t = find_runnable(w)) switch_to(w, t, nullptr);
+  while (Task* t = find_runnable(w)) switch_to<true>(w, t, nullptr);
 }
 
 void Runtime::run_main(std::function<void()> main) {

@@ -142,7 +142,7 @@ void park(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const vo
   w->park_unlock = unlock;
   w->park_arg = arg;
   Task* next = self->unwinding ? nullptr : w->rt->next_local(w, /*run_timers=*/false);
-  switch_to(w, next != nullptr ? next : &w->g0, after_park);
+  switch_to<true>(w, next != nullptr ? next : &w->g0, after_park);
   self->wait_reason = WaitReason::None;
   if (self->unwinding) throw TaskUnwind{};
 }
