@@ -1,6 +1,7 @@
 // tests/runtime/scheduler_test.cpp — run/go/yield, errors from tasks, deadlock detection, stack
 // overflow, Config validation.
 #include <atomic>
+#include <cfenv>
 #include <chrono>
 #include <thread>
 
@@ -144,6 +145,52 @@ TEST_P(SchedulerTest, StatsCountParksAndWakeups) {
   EXPECT_GT(s.parks, 0u);
   if (GetParam() > 1) EXPECT_GT(s.wakeups, 0u);
   else EXPECT_EQ(s.wakeups, 0u);
+}
+
+// A task's registers and floating-point control state are its own across every kind of switch
+// (park() and the scheduler loop use fiber_switch.hpp's jump_balanced(), yield() and exit the
+// plain jump_fcontext call): two tasks with different rounding modes hand a value back and forth,
+// keep six running sums live across each park and yield, and check mode, a division's rounding
+// and the sums; the main task's own mode is untouched.
+TEST_P(SchedulerTest, TaskRegistersAndRoundingModeSurviveSwitches) {
+  constexpr int kRounds = 2000;
+  std::atomic<int> bad{0};
+  std::atomic<int64_t> sums[2] = {0, 0};
+  run([&] {
+    ccb::Chan<int> ab(0), ba(0);
+    ccb::WaitGroup wg;
+    wg.add(2);
+    auto body = [&](int me, int mode, ccb::Chan<int> in, ccb::Chan<int> out) {
+      std::fesetround(mode);
+      volatile double one = 1.0, three = 3.0;
+      const double third = one / three;  // rounded in this task's mode
+      int64_t s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0;
+      for (int i = 0; i < kRounds; ++i) {
+        if (me == 0) {
+          out.send(i);
+          if (in.recv().value_or(-1) != i) ++bad;
+        } else {
+          if (in.recv().value_or(-1) != i) ++bad;
+          out.send(i);
+        }
+        if (i % 7 == me) ccb::yield();
+        s1 += i; s2 += 2 * i; s3 += 3 * i; s4 ^= i; s5 += i % 5; s6 += me;
+        if (std::fegetround() != mode || one / three != third) ++bad;
+      }
+      sums[me] = s1 + s2 + s3 + s4 + s5 + s6;
+      std::fesetround(FE_TONEAREST);
+      wg.done();
+    };
+    ccb::go(body, 0, FE_UPWARD, ba, ab);
+    ccb::go(body, 1, FE_DOWNWARD, ab, ba);
+    wg.wait();
+    if (std::fegetround() != FE_TONEAREST) ++bad;
+  });
+  int64_t s1 = 0, s4 = 0, s5 = 0;
+  for (int i = 0; i < kRounds; ++i) { s1 += i; s4 ^= i; s5 += i % 5; }
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_EQ(sums[0].load(), 6 * s1 + s4 + s5);
+  EXPECT_EQ(sums[1].load(), 6 * s1 + s4 + s5 + kRounds);
 }
 
 TEST_P(SchedulerTest, SkynetSmall) {
