@@ -77,14 +77,16 @@ void stack_unavailable(Worker* w, Task* slot) noexcept;
 // nothing; the resumed task's return out of park() pops the suspended task's entry for its call
 // to park() — the same call site when both wait in the same kind of operation — and predicts,
 // and so does the next one when both tasks run the same code (a pipeline's stages).
-// Same code layout, a variant calling jump_fcontext directly vs this: pingpong cap=0 procs=1
-// 91.7 -> 78.7 ns per round trip, pipeline stages=8 cap=0 procs=1 428.8 -> 328.9 ns per item.
+// pingpong cap=0 procs=1 89.5 -> 79.0 ns per round trip, pipeline stages=8 cap=0 procs=1
+// 423.0 -> 324.8 ns per item (alternated runs against the plain call; see the commit).
 // The push writes below %rsp: only compiled where the red zone is off (kBalancedJump).
-// Every caller-saved register is clobbered, as by a call.
+// Every caller-saved register is clobbered, as by a call. Internal linkage (static): a file
+// compiled without CCB_NO_RED_ZONE gets the plain call, and no copy of either definition can
+// stand in for the other at link time.
 #if defined(__x86_64__) && defined(__linux__) && !defined(__AVX512F__) && \
     defined(CCB_NO_RED_ZONE) && !defined(CCB_TSAN) && !defined(CCB_ASAN)
-inline constexpr bool kBalancedJump = true;
-inline bctx::transfer_t jump_balanced(bctx::fcontext_t to) noexcept {
+static constexpr bool kBalancedJump = true;
+static inline bctx::transfer_t jump_balanced(bctx::fcontext_t to) noexcept {
   register void* rdi asm("rdi") = to;
   register void* rsi asm("rsi") = nullptr;  // jump_fcontext's `data`
   void* fctx;
@@ -103,8 +105,8 @@ inline bctx::transfer_t jump_balanced(bctx::fcontext_t to) noexcept {
   return bctx::transfer_t{static_cast<bctx::fcontext_t>(fctx), data};
 }
 #else
-inline constexpr bool kBalancedJump = false;
-inline bctx::transfer_t jump_balanced(bctx::fcontext_t to) noexcept {
+static constexpr bool kBalancedJump = false;
+static inline bctx::transfer_t jump_balanced(bctx::fcontext_t to) noexcept {
   return bctx::jump_fcontext(to, nullptr);
 }
 #endif
