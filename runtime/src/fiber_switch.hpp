@@ -79,13 +79,13 @@ void stack_unavailable(Worker* w, Task* slot) noexcept;
 // and so does the next one when both tasks run the same code (a pipeline's stages).
 // pingpong cap=0 procs=1 89.5 -> 79.0 ns per round trip, pipeline stages=8 cap=0 procs=1
 // 423.0 -> 324.8 ns per item (alternated runs against the plain call; see the commit).
-// The push writes below %rsp: only compiled where the red zone is off (kBalancedJump).
+// The push writes below %rsp: only compiled where the red zone is off (CCB_NO_RED_ZONE); elsewhere
+// jump_balanced() is the plain call.
 // Every caller-saved register is clobbered, as by a call. Internal linkage (static): a file
 // compiled without CCB_NO_RED_ZONE gets the plain call, and no copy of either definition can
 // stand in for the other at link time.
 #if defined(__x86_64__) && defined(__linux__) && !defined(__AVX512F__) && \
     defined(CCB_NO_RED_ZONE) && !defined(CCB_TSAN) && !defined(CCB_ASAN)
-static constexpr bool kBalancedJump = true;
 static inline bctx::transfer_t jump_balanced(bctx::fcontext_t to) noexcept {
   register void* rdi asm("rdi") = to;
   register void* rsi asm("rsi") = nullptr;  // jump_fcontext's `data`
@@ -105,7 +105,6 @@ static inline bctx::transfer_t jump_balanced(bctx::fcontext_t to) noexcept {
   return bctx::transfer_t{static_cast<bctx::fcontext_t>(fctx), data};
 }
 #else
-static constexpr bool kBalancedJump = false;
 static inline bctx::transfer_t jump_balanced(bctx::fcontext_t to) noexcept {
   return bctx::jump_fcontext(to, nullptr);
 }
@@ -144,8 +143,7 @@ inline void switch_to(Worker* w, Task* next, AfterSwitch after) noexcept {
   bctx::transfer_t t = bctx::jump_fcontext(next->ctx, nullptr);
   on_resumed(t, fake);
 #else
-  bctx::transfer_t t =
-      Balanced && kBalancedJump ? jump_balanced(next->ctx) : bctx::jump_fcontext(next->ctx, nullptr);
+  bctx::transfer_t t = Balanced ? jump_balanced(next->ctx) : bctx::jump_fcontext(next->ctx, nullptr);
   on_resumed(t);
 #endif
 }
