@@ -285,6 +285,7 @@ Task* Runtime::next_local(Worker* w, bool run_timers) noexcept {
 }
 
 Task* Runtime::steal(Worker* w, bool steal_runnext) noexcept {
+  const bool backed_off = Runtime::backed_off(w);
   const uint32_t start = static_cast<uint32_t>(w->rng >> 33) % static_cast<uint32_t>(procs_);
   w->rng ^= w->rng << 13; w->rng ^= w->rng >> 7; w->rng ^= w->rng << 17;
   for (int k = 0; k < procs_; ++k) {
@@ -293,7 +294,7 @@ Task* Runtime::steal(Worker* w, bool steal_runnext) noexcept {
     // A queue its owner will run through within microseconds, with their data in its cache:
     // stealing it makes every later channel or lock operation between those tasks and the
     // victim's a cross-core one.
-    if (const uint32_t q = v->runq.size(); q > 0 && drains_soon(v, q)) continue;
+    if (const uint32_t q = v->runq.size(); q > 0 && drains_soon(v, q, backed_off)) continue;
     uint32_t n = v->runq.grab_half(w->steal_buf);
     if (n > 0) {
       for (uint32_t i = 1; i < n; ++i) w->runq.push(w->steal_buf[i]);
@@ -322,10 +323,14 @@ void Runtime::stop_spinning(Worker* w) noexcept {
   if (nmspinning_.fetch_sub(1, std::memory_order_acq_rel) == 1 && !w->runq.empty()) wakep();
 }
 
-bool Runtime::drains_soon(const Worker* v, uint32_t q) const noexcept {
+bool Runtime::backed_off(const Worker* w) noexcept {
+  return w->steal_backoff.until() != 0 && w->steal_backoff.backed_off(now_ns());
+}
+
+bool Runtime::drains_soon(const Worker* v, uint32_t q, bool backed_off) const noexcept {
   // A short queue: one switch within kStealGraceSpins. A longer one: q switches, its whole
-  // queue's worth, within kDrainSpins.
-  const uint32_t need = q < kLocalQueue ? 1 : q;
+  // queue's worth, within kDrainSpins (a thief backed off: one switch).
+  const uint32_t need = q < kLocalQueue || backed_off ? 1 : q;
   const uint32_t budget = q < kLocalQueue ? kStealGraceSpins : kDrainSpins;
   const uint32_t seen = v->tick.load(std::memory_order_relaxed);
   for (uint32_t i = 0; i < budget; ++i) {
@@ -339,6 +344,7 @@ bool Runtime::drains_soon(const Worker* v, uint32_t q) const noexcept {
 }
 
 bool Runtime::any_local_work(const Worker* self) const noexcept {
+  const bool backed_off = Runtime::backed_off(self);
   for (Worker* v : workers_) {
     if (v == self) continue;
     const uint32_t q = v->runq.size();
@@ -346,7 +352,7 @@ bool Runtime::any_local_work(const Worker* self) const noexcept {
     // steal()); it is work for an idle thief when its owner stalls or is going idle.
     const bool queued = q > 0 || v->runnext.load(std::memory_order_acquire) != nullptr;
     if (queued && v->idle.load(std::memory_order_acquire)) return true;
-    if (q > 0 && !drains_soon(v, q)) return true;
+    if (q > 0 && !drains_soon(v, q, backed_off)) return true;
   }
   return global_size_.load(std::memory_order_acquire) > 0;
 }
@@ -360,6 +366,7 @@ Task* Runtime::find_runnable(Worker* w) {
       wake_paid_off(w);
       return t;
     }
+    if (w->steal_backoff.pending()) w->steal_backoff.judge(now_ns(), tl_lock_contention);
     if (procs_ > 1) {
       if (!w->spinning &&
           2 * nmspinning_.load(std::memory_order_relaxed) < procs_ - npidle_.load(std::memory_order_relaxed)) {
@@ -369,6 +376,7 @@ Task* Runtime::find_runnable(Worker* w) {
       if (w->spinning) {
         for (int round = 0; round < kStealRounds; ++round) {
           if (Task* t = steal(w, round == kStealRounds - 1)) {
+            w->steal_backoff.stole(now_ns(), tl_lock_contention);
             stop_spinning(w);
             wake_paid_off(w);
             return t;

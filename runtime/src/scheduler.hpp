@@ -12,7 +12,9 @@
 //  - Work stealing: an idle worker steals half of a random victim's runq (then its runnext),
 //    except a queue its owner will soon have run through: shorter than 8 and its owner switches
 //    tasks (its tick moves) within 200 pauses, or longer and its owner switches as many times as
-//    the queue is long within 400 pauses. That queue stays where its tasks' data is, and the
+//    the queue is long within 400 pauses. After steals whose tasks kept meeting the victim's on
+//    a held lock, a thief backs off for 100 us to 1.6 ms, during which one switch within 400
+//    pauses is enough at any queue length (steal_backoff.hpp). That queue stays where its tasks' data is, and the
 //    idle worker sleeps until woken or, while another worker is busy, for at most 500 us per idle worker
 //    before it looks again (drains_soon, kIdleRecheckNs). A task left behind a
 //    long-running task on a busy worker is therefore taken by an idle one.
@@ -43,6 +45,7 @@
 #include "ccb/run.hpp"
 #include "run_queue.hpp"
 #include "stack_pool.hpp"
+#include "steal_backoff.hpp"
 #include "task.hpp"
 #include "task_pool.hpp"
 #include "timers.hpp"
@@ -97,6 +100,7 @@ struct alignas(64) Worker {
   // is not in a timed wait. Written by the owner only; read by timer_became_earliest().
   std::atomic<int64_t> sleeps_until{INT64_MAX};
   LocalTaskCache tasks;
+  StealBackoff steal_backoff;       // owner only (steal_backoff.hpp)
 };
 
 // for_each_task() visits every task header in use: on a stack (started, or spawned with a large
@@ -162,10 +166,13 @@ class Runtime {
   // any_local_work(): work an idle worker `self` should take now (a queue its busy owner is
   // about to run through is not: see drains_soon()).
   bool any_local_work(const Worker* self) const noexcept;
+  // backed_off(w): w is in its contended-steal back-off (steal_backoff.hpp).
+  static bool backed_off(const Worker* w) noexcept;
   // drains_soon(): victim v, with q > 0 tasks queued, is about to have run them: it switches
-  // tasks within 200 pauses (q < 8), or q times within 400 pauses (scheduler.cpp, kDrainSpins).
+  // tasks within 200 pauses (q < 8), or q times within 400 pauses (scheduler.cpp, kDrainSpins);
+  // for a thief in its contended-steal back-off (`backed_off`), once within 400 pauses at any q.
   // Spins while it watches v's tick.
-  bool drains_soon(const Worker* v, uint32_t q) const noexcept;
+  bool drains_soon(const Worker* v, uint32_t q, bool backed_off) const noexcept;
   void go_idle(Worker* w);
   void stop_spinning(Worker* w) noexcept;
   void wake_paid_off(Worker* w) noexcept;    // w ran a task: reset the futile-wake back-off

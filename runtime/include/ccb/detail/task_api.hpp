@@ -49,6 +49,12 @@ inline void spin_wait(unsigned& spins) noexcept {
   }
 }
 
+// tl_lock_contention counts this thread's contended SpinLock acquisitions (the slow path). A
+// worker compares it before and after running tasks it stole: when they kept finding locks held
+// by the victim's tasks, the steal moved work that fights over the same data to a second core
+// (runtime/src/steal_backoff.hpp).
+inline thread_local uint32_t tl_lock_contention = 0;
+
 // SpinLock: test-and-test-and-set lock for short critical sections (channel state, wait queues).
 // Spins with a CPU pause, then yields the thread so that a preempted holder can run (important
 // when workers outnumber cores). Never held across park() — park releases it on the next context.
@@ -65,7 +71,9 @@ class SpinLock {
   static void unlock_fn(void* self) noexcept { static_cast<SpinLock*>(self)->unlock(); }
 
  private:
-  void lock_slow() noexcept {
+  // Out of line: the callers' fast paths stay one exchange and a branch.
+  [[gnu::noinline]] void lock_slow() noexcept {
+    ++tl_lock_contention;
     for (unsigned spins = 0;; ++spins) {
       while (flag_.load(std::memory_order_relaxed)) spin_wait(spins);
       if (!flag_.exchange(true, std::memory_order_acquire)) return;
