@@ -12,12 +12,13 @@
 //  - Work stealing: an idle worker steals half of a random victim's runq (then its runnext),
 //    except a queue its owner will soon have run through: shorter than 8 and its owner switches
 //    tasks (its tick moves) within 200 pauses, or longer and its owner switches as many times as
-//    the queue is long within 400 pauses. After steals whose tasks kept meeting the victim's on
-//    a held lock, a thief backs off for 100 us to 1.6 ms, during which one switch within 400
-//    pauses is enough at any queue length (steal_backoff.hpp). That queue stays where its tasks' data is, and the
+//    the queue is long within 400 pauses. That queue stays where its tasks' data is, and the
 //    idle worker sleeps until woken or, while another worker is busy, for at most 500 us per idle worker
 //    before it looks again (drains_soon, kIdleRecheckNs). A task left behind a
 //    long-running task on a busy worker is therefore taken by an idle one.
+//  - Contended steals: a thief whose stolen tasks kept meeting the victim's on a held lock backs
+//    off for 100 us to 1.6 ms; meanwhile one switch within 400 pauses keeps a victim's queue of
+//    any length from it (steal_backoff.hpp). A victim stuck in one task is still robbed.
 //  - Fairness: every 61st scheduling decision looks at the global queue and the timers first, and
 //    prefers the local runq over runnext, so ping-ponging pairs cannot starve other tasks.
 //  - An idle runtime uses no CPU: idle workers sleep until work arrives or the next timer is due
