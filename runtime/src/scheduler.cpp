@@ -72,6 +72,12 @@ int allowed_cpu_count() noexcept {
   return CPU_COUNT(&s);
 }
 
+// in_steal_backoff(w): w is in its contended-steal back-off (steal_backoff.hpp); reads the clock
+// only while one is set.
+bool in_steal_backoff(const Worker* w) noexcept {
+  return w->steal_backoff.until() != 0 && w->steal_backoff.backed_off(now_ns());
+}
+
 }  // namespace
 
 Runtime::Runtime(const Config& cfg)
@@ -285,7 +291,7 @@ Task* Runtime::next_local(Worker* w, bool run_timers) noexcept {
 }
 
 Task* Runtime::steal(Worker* w, bool steal_runnext) noexcept {
-  const bool backed_off = Runtime::backed_off(w);
+  const bool backed_off = in_steal_backoff(w);
   const uint32_t start = static_cast<uint32_t>(w->rng >> 33) % static_cast<uint32_t>(procs_);
   w->rng ^= w->rng << 13; w->rng ^= w->rng >> 7; w->rng ^= w->rng << 17;
   for (int k = 0; k < procs_; ++k) {
@@ -323,10 +329,6 @@ void Runtime::stop_spinning(Worker* w) noexcept {
   if (nmspinning_.fetch_sub(1, std::memory_order_acq_rel) == 1 && !w->runq.empty()) wakep();
 }
 
-bool Runtime::backed_off(const Worker* w) noexcept {
-  return w->steal_backoff.until() != 0 && w->steal_backoff.backed_off(now_ns());
-}
-
 bool Runtime::drains_soon(const Worker* v, uint32_t q, bool backed_off) const noexcept {
   // A short queue: one switch within kStealGraceSpins. A longer one: q switches, its whole
   // queue's worth, within kDrainSpins (a thief backed off: one switch).
@@ -344,7 +346,7 @@ bool Runtime::drains_soon(const Worker* v, uint32_t q, bool backed_off) const no
 }
 
 bool Runtime::any_local_work(const Worker* self) const noexcept {
-  const bool backed_off = Runtime::backed_off(self);
+  const bool backed_off = in_steal_backoff(self);
   for (Worker* v : workers_) {
     if (v == self) continue;
     const uint32_t q = v->runq.size();

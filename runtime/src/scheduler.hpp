@@ -167,8 +167,6 @@ class Runtime {
   // any_local_work(): work an idle worker `self` should take now (a queue its busy owner is
   // about to run through is not: see drains_soon()).
   bool any_local_work(const Worker* self) const noexcept;
-  // backed_off(w): w is in its contended-steal back-off (steal_backoff.hpp).
-  static bool backed_off(const Worker* w) noexcept;
   // drains_soon(): victim v, with q > 0 tasks queued, is about to have run them: it switches
   // tasks within 200 pauses (q < 8), or q times within 400 pauses (scheduler.cpp, kDrainSpins);
   // for a thief in its contended-steal back-off (`backed_off`), once within 400 pauses at any q.
