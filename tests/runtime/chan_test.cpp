@@ -1,5 +1,9 @@
 // tests/runtime/chan_test.cpp — channel semantics (Go's chan.go), at procs 1, 2 and 8.
 #include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "procs_fixture.hpp"
@@ -167,4 +171,66 @@ TEST(ChanOutsideTask, BlockingOpOutsideRunThrowsNotInTask) {
   ccb::Chan<int> buf(1);
   EXPECT_TRUE(buf.try_send(1));  // non-blocking ops work anywhere
   EXPECT_EQ(buf.try_recv().second, 1);
+}
+
+// detail::engaged() (chan.hpp) builds small optionals from their bytes; it must agree with
+// std::optional's own constructor for every kind of small trivially copyable value, and values of
+// those types must come through buffered (recv's fast path) and unbuffered channels intact.
+struct Small3 { char a, b, c; bool operator==(const Small3&) const = default; };
+struct Pair12 { int32_t x; int64_t y; bool operator==(const Pair12&) const = default; };
+
+template <class T>
+void expect_engaged_matches(T v) {
+  const std::optional<T> built = ccb::detail::engaged(T(v));
+  ASSERT_TRUE(built.has_value());
+  EXPECT_TRUE(*built == v);
+  EXPECT_TRUE(built == std::optional<T>(v));
+}
+
+TEST(ChanEngaged, MatchesOptionalsConstructor) {
+  static_assert(ccb::detail::EngagedRep<long>::ok && ccb::detail::EngagedRep<int>::ok &&
+                ccb::detail::EngagedRep<char>::ok && ccb::detail::EngagedRep<double>::ok &&
+                ccb::detail::EngagedRep<int*>::ok && ccb::detail::EngagedRep<Pair12>::ok);
+  static_assert(!ccb::detail::EngagedRep<std::string>::ok);
+  int x = 0;
+  expect_engaged_matches<char>('q');
+  expect_engaged_matches<int16_t>(-3);
+  expect_engaged_matches<int>(-123456);
+  expect_engaged_matches<long>(0x7eadbeefcafef00dL);
+  expect_engaged_matches<double>(-2.5);
+  expect_engaged_matches<int*>(&x);
+  expect_engaged_matches<Small3>({'a', 'b', 'c'});
+  expect_engaged_matches<Pair12>({-7, 1LL << 40});
+  expect_engaged_matches<std::string>("not small");
+}
+
+template <class T>
+void expect_round_trip(std::size_t cap, T v) {
+  ccb::Chan<T> ch(cap);
+  ccb::go([ch, v]() mutable {
+    for (int i = 0; i < 300; ++i) ch.send(v);
+    ch.close();
+  });
+  int n = 0;
+  for (;;) {
+    std::optional<T> got = ch.recv();
+    if (!got) break;
+    EXPECT_TRUE(*got == v);
+    ++n;
+  }
+  EXPECT_EQ(n, 300);
+}
+
+TEST_P(ChanTest, SmallValuesSurviveBufferedAndUnbufferedChannels) {
+  run([] {
+    for (std::size_t cap : {0, 1, 64}) {
+      expect_round_trip<char>(cap, 'z');
+      expect_round_trip<int>(cap, -42);
+      expect_round_trip<long>(cap, -0x123456789abL);
+      expect_round_trip<double>(cap, 3.25);
+      expect_round_trip<Small3>(cap, {'x', 'y', 'z'});
+      expect_round_trip<Pair12>(cap, {9, -(1LL << 50)});
+      expect_round_trip<std::string>(cap, std::string(40, 's'));
+    }
+  });
 }

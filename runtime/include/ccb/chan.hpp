@@ -20,11 +20,13 @@
 // worker) and may resume on another worker thread.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <new>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "ccb/detail/task_api.hpp"
@@ -33,6 +35,39 @@
 namespace ccb {
 
 namespace detail {
+
+// engaged(v) returns std::optional<T>(v). For a small trivially copyable T it builds the optional's
+// bytes as {v, flag word = 1} (libstdc++'s layout: the value, then the engaged bool; checked by
+// tests/runtime/chan_test.cpp): GCC 12 builds optional<T>(v) in a stack slot with a 1-byte store of
+// the flag and then reads that slot back 8 bytes at a time into the return registers, a read the
+// CPU cannot forward from the pending 1-byte store, so it stalls until the store reaches the cache.
+// That stall was most of a buffered receive's time (Chan<long>::recv; see the commit).
+template <std::size_t N> struct UIntOfSize {};
+template <> struct UIntOfSize<1> { using type = uint8_t; };
+template <> struct UIntOfSize<2> { using type = uint16_t; };
+template <> struct UIntOfSize<4> { using type = uint32_t; };
+template <> struct UIntOfSize<8> { using type = uint64_t; };
+template <class T, class = void>
+struct EngagedRep {
+  static constexpr bool ok = false;
+};
+template <class T>
+struct EngagedRep<T, std::void_t<typename UIntOfSize<sizeof(std::optional<T>) - sizeof(T)>::type>> {
+  struct Rep {
+    T v;
+    typename UIntOfSize<sizeof(std::optional<T>) - sizeof(T)>::type flag;
+  };
+  static constexpr bool ok = std::is_trivially_copyable_v<T> &&
+                             std::is_trivially_copyable_v<std::optional<T>> &&
+                             sizeof(Rep) == sizeof(std::optional<T>) &&
+                             alignof(Rep) == alignof(std::optional<T>);
+};
+template <class T>
+std::optional<T> engaged(T&& v) {
+  using U = std::remove_cvref_t<T>;
+  if constexpr (EngagedRep<U>::ok) return std::bit_cast<std::optional<U>>(typename EngagedRep<U>::Rep{v, 1});
+  else return std::optional<U>(std::forward<T>(v));
+}
 
 // ChanState<T>: the shared channel object (Go's hchan).
 // make() allocates the state and its buffer in one block, as Go's makechan does for pointer-free
@@ -73,14 +108,27 @@ struct ChanState {
       *wake = w->task;
       return Try::Done;
     }
-    std::size_t n = count.load(std::memory_order_relaxed);
-    if (n < cap) {
-      ::new (&buf[sendx]) T(std::move(v));
-      if (++sendx == cap) sendx = 0;
-      count.store(n + 1, std::memory_order_relaxed);
+    if (count.load(std::memory_order_relaxed) < cap) {
+      push_locked(std::move(v));
       return Try::Done;
     }
     return Try::WouldBlock;
+  }
+
+  // push_locked() appends v to the buffer. Requires lock and count < cap.
+  void push_locked(T&& v) {
+    ::new (&buf[sendx]) T(std::move(v));
+    if (++sendx == cap) sendx = 0;
+    count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+
+  // pop_locked() takes the buffer's head. Requires lock and count > 0.
+  T pop_locked() {
+    T v(std::move(buf[recvx]));
+    buf[recvx].~T();
+    if (++recvx == cap) recvx = 0;
+    count.store(count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    return v;
   }
 
   // try_recv_locked() takes a value from a waiting sender or the buffer into out; on a closed
@@ -104,10 +152,7 @@ struct ChanState {
       return Try::Done;
     }
     if (n > 0) {
-      out.emplace(std::move(buf[recvx]));
-      buf[recvx].~T();
-      if (++recvx == cap) recvx = 0;
-      count.store(n - 1, std::memory_order_relaxed);
+      out.emplace(pop_locked());
       return Try::Done;
     }
     if (closed) return Try::Done;  // out stays empty: closed and drained
@@ -200,6 +245,12 @@ class Chan {
   detail::ChanState<T>* state() const noexcept { return s_; }
 
  private:
+  // send_slow() is send() past its fast path: a nil channel (no lock held), or a non-nil one
+  // whose lock the caller holds and that is closed, full or has a receiver waiting. Out of line.
+  [[gnu::noinline]] void send_slow(T& v);
+  // recv_slow() is recv() past its fast path: a nil channel (no lock held), or a non-nil one
+  // whose lock the caller holds and whose buffer is empty or has a blocked sender. Out of line.
+  [[gnu::noinline]] std::optional<T> recv_slow();
   detail::ChanState<T>* s_ = nullptr;
 };
 
@@ -245,12 +296,25 @@ class RecvChan {
 template <class T>
 void Chan<T>::send(T v) {
   CCB_CHAOS_POINT(ChanSend);
+  if (s_ != nullptr) [[likely]] {
+    s_->lock.lock();
+    if (s_->recvq.empty() && s_->count.load(std::memory_order_relaxed) < s_->cap && !s_->closed) {
+      // The common buffered case, with v still in registers (send_slow() takes its address).
+      s_->push_locked(std::move(v));
+      s_->lock.unlock();
+      return;
+    }
+  }
+  send_slow(v);
+}
+
+template <class T>
+void Chan<T>::send_slow(T& v) {
   if (s_ == nullptr) {
     detail::park(nullptr, nullptr, detail::WaitReason::NilChanSend, nullptr);
     return;
   }
   detail::Task* wake = nullptr;
-  s_->lock.lock();
   auto r = s_->try_send_locked(v, &wake);
   if (r == detail::ChanState<T>::Try::Done) {
     s_->lock.unlock();
@@ -276,16 +340,30 @@ void Chan<T>::send(T v) {
 template <class T>
 std::optional<T> Chan<T>::recv() {
   CCB_CHAOS_POINT(ChanRecv);
+  if (s_ != nullptr) [[likely]] {
+    s_->lock.lock();
+    if (s_->sendq.empty() && s_->count.load(std::memory_order_relaxed) > 0) {
+      // The common buffered case: no waiter to wake, the value goes straight to the result.
+      T v = s_->pop_locked();
+      s_->lock.unlock();
+      return detail::engaged(std::move(v));
+    }
+  }
+  return recv_slow();
+}
+
+template <class T>
+std::optional<T> Chan<T>::recv_slow() {
   std::optional<T> out;
   if (s_ == nullptr) {
     detail::park(nullptr, nullptr, detail::WaitReason::NilChanRecv, nullptr);
     return out;
   }
   detail::Task* wake = nullptr;
-  s_->lock.lock();
   if (s_->try_recv_locked(out, &wake) == detail::ChanState<T>::Try::Done) {
     s_->lock.unlock();
     if (wake) detail::ready(wake);
+    if (out) return detail::engaged(std::move(*out));
     return out;
   }
   detail::Waiter me;
