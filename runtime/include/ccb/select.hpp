@@ -31,15 +31,17 @@ namespace ccb {
 
 namespace detail {
 
-// SelectCaseDesc: one case with its channel operations type-erased for the select core.
+// SelectCaseDesc: one case with its channel operations type-erased for the select core. No
+// default member initializers: select() leaves its array uninitialized and each case's
+// describe() writes every field (zeroing the array first cost a `rep stos` per select).
 struct SelectCaseDesc {
-  void* state = nullptr;  // ChanState<T>*, null for a nil channel
-  SpinLock* lock = nullptr;
-  bool is_send = false;
-  void* elem = nullptr;   // send: T*; recv: std::optional<T>*
+  void* state;  // ChanState<T>*, null for a nil channel
+  SpinLock* lock;
+  bool is_send;
+  void* elem;   // send: T*; recv: std::optional<T>*
   // try_op: 0 would block, 1 done, 2 send on closed. Requires the lock.
-  int (*try_op)(void* state, void* elem, Task** wake) = nullptr;
-  WaitQueue& (*queue)(void* state, bool is_send) = nullptr;
+  int (*try_op)(void* state, void* elem, Task** wake);
+  WaitQueue& (*queue)(void* state, bool is_send);
 };
 
 // select_core() runs selectgo over n cases. Returns the chosen case index, or -1 for default
