@@ -50,7 +50,8 @@ std::string Runtime::dump_blocked_tasks() {
   std::ostringstream out;
   int shown = 0, more = 0;
   for_each_task([&](Task& t) {
-    if (t.state.load(std::memory_order_acquire) != TaskState::Parked) return;
+    // A task parked inside a destructor while a past run unwound it is not this run's.
+    if (t.state.load(std::memory_order_acquire) != TaskState::Parked || t.unwinding) return;
     if (shown >= 64) {
       ++more;
       return;
@@ -78,23 +79,28 @@ void Runtime::finish(std::exception_ptr e) noexcept {
 void Runtime::unwind_abandoned() {
   Worker* w = workers_[0];
   if (live_tasks() == 0) return;
-  std::vector<Task*> alive;
-  for_each_task([&](Task& t) {
-    TaskState st = t.state.load(std::memory_order_acquire);
-    if (st == TaskState::Runnable || st == TaskState::Parked) alive.push_back(&t);
-  });
-  for (Task* t : alive) {
-    ++abandoned_;
-    if (!t->started) {
-      t->destroy(t->obj);
+  // A destructor run by the unwinding may spawn tasks (never started: the next pass discards
+  // them) or park; a task parked inside a destructor is not resumed, now or by a later run (it
+  // keeps `unwinding` set; its stack stays mapped and debug::live_tasks() counts it).
+  for (std::vector<Task*> alive;; alive.clear()) {
+    for_each_task([&](Task& t) {
+      TaskState st = t.state.load(std::memory_order_acquire);
+      if ((st == TaskState::Runnable || st == TaskState::Parked) && !t.unwinding) alive.push_back(&t);
+    });
+    if (alive.empty()) return;
+    for (Task* t : alive) {
+      ++abandoned_;
+      if (!t->started) {
+        t->destroy(t->obj);
 #if defined(CCB_TSAN)
-      __tsan_destroy_fiber(t->tsan_fiber);
+        __tsan_destroy_fiber(t->tsan_fiber);
 #endif
-      task_exited(w);
-      discard_task(t);  // its slot, or its stack, back to worker 0's caches
-      continue;
+        task_exited(w);
+        discard_task(t);  // its slot, or its stack, back to worker 0's caches
+        continue;
+      }
+      resume_for_unwind(w, t);  // returns when the task exits (or parks again inside a destructor)
     }
-    resume_for_unwind(w, t);  // returns when the task exits (or parks again inside a destructor)
   }
 }
 

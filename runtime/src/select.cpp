@@ -130,7 +130,20 @@ int select_core(SelectCaseDesc* cases, int n, bool has_default) {
     cases[i].queue(cases[i].state, cases[i].is_send).push_back(&w);
   }
   LockSet ls{locks, nl};
-  park(&unlock_set, &ls, WaitReason::Select, nullptr);
+  try {
+    park(&unlock_set, &ls, WaitReason::Select, nullptr);
+  } catch (...) {
+    // Unwound at the end of the run: the waiters live on this stack and must leave every queue
+    // still holding one (a channel destroyed first has unlinked its own; see WaitQueue).
+    for (int k = 0; k < np; ++k) {
+      const SelectCaseDesc& c = cases[poll[k]];
+      if (!waiters[poll[k]].queued) continue;
+      c.lock->lock();
+      c.queue(c.state, c.is_send).remove(&waiters[poll[k]]);
+      c.lock->unlock();
+    }
+    throw;
+  }
 
   // Pass 3: withdraw the waiters that did not fire.
   for (int i = 0; i < nl; ++i) locks[i]->lock();

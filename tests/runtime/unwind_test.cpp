@@ -65,3 +65,76 @@ TEST_P(UnwindTest, TasksAbandonedInSleepLeaveNoDeadTimerNode) {
   EXPECT_EQ(scribbled.load(), 8);
   EXPECT_EQ(ccb::stats().tasks_abandoned, 8u);
 }
+
+// Regression: a task abandoned while parked on a channel, select, Mutex, Cond or WaitGroup left
+// its Waiter (on its stack) in the object's queue, so the next operation that woke a waiter --
+// a destructor's close() during the unwinding, or a send in the next run -- readied a task whose
+// stack was gone (a crash found by the runtime audit of session 18).
+TEST_P(UnwindTest, WaitersOfAbandonedTasksLeaveTheirQueues) {
+  ccb::Chan<int> unbuffered(0), full(1), a(0), b(0);
+  ccb::Mutex mu;
+  ccb::Mutex cmu;
+  ccb::Cond cond(cmu);
+  ccb::WaitGroup wg;
+  std::atomic<int> parked{0};
+  run([&] {
+    ASSERT_TRUE(full.try_send(0));
+    wg.add(1);
+    mu.lock();
+    ccb::go([&] { parked++; unbuffered.recv(); });
+    ccb::go([&] { parked++; full.send(1); });
+    ccb::go([&] { parked++; ccb::select(ccb::recv_case(a), ccb::recv_case(b)); });
+    ccb::go([&] { parked++; mu.lock(); });
+    ccb::go([&] { cmu.lock(); parked++; cond.wait(); });
+    ccb::go([&] { parked++; wg.wait(); });
+    while (parked.load() < 6) ccb::yield();
+    for (int i = 0; i < 100; ++i) ccb::yield();  // let each reach its park
+  });
+  EXPECT_EQ(ccb::stats().tasks_abandoned, 6u);
+  run([&] {
+    EXPECT_FALSE(unbuffered.try_send(1));  // no receiver waits any more
+    EXPECT_EQ(full.recv(), 0);              // no sender waits to refill the buffer
+    EXPECT_FALSE(full.try_recv().first);
+    EXPECT_FALSE(a.try_send(1));
+    EXPECT_FALSE(b.try_send(1));
+    mu.unlock();
+    EXPECT_TRUE(mu.try_lock());
+    mu.unlock();
+    cond.broadcast();
+    wg.done();
+    unbuffered.close();
+    a.close();
+  });
+  EXPECT_EQ(ccb::stats().tasks_abandoned, 0u);
+}
+
+// Regression: a task that parked inside a destructor while it was unwound stayed parked, and the
+// next run's unwinding resumed it, throwing out of that (noexcept) destructor: terminate. A task
+// spawned by such a destructor leaked into the next run's count.
+TEST_P(UnwindTest, TasksParkedOrSpawnedByDestructorsStayInTheirRun) {
+  static ccb::Chan<int> never_received(0);
+  struct ParksWhenDestroyed {
+    ~ParksWhenDestroyed() { never_received.send(1); }
+  };
+  struct SpawnsWhenDestroyed {
+    ~SpawnsWhenDestroyed() { ccb::go([] {}); }
+  };
+  std::atomic<int> started{0};
+  run([&] {
+    ccb::Chan<int> block(0);
+    ccb::go([&started, block]() mutable {
+      ParksWhenDestroyed p;
+      started++;
+      block.recv();
+    });
+    ccb::go([&started, block]() mutable {
+      SpawnsWhenDestroyed s;
+      started++;
+      block.recv();
+    });
+    while (started.load() < 2) ccb::yield();
+  });
+  EXPECT_EQ(ccb::stats().tasks_abandoned, 3u);  // the two tasks and the one spawned while unwinding
+  run([] {});
+  EXPECT_EQ(ccb::stats().tasks_abandoned, 0u);
+}

@@ -27,7 +27,7 @@ class Cond {
  private:
   Mutex& m_;
   detail::SpinLock lock_;
-  detail::WaitQueue waiters_;
+  detail::OwnedWaitQueue waiters_;
 };
 
 }  // namespace ccb

@@ -74,7 +74,7 @@ class alignas(64) Mutex {
 
   std::atomic<uint32_t> state_{0};
   detail::SpinLock qlock_;
-  detail::WaitQueue waiters_;  // guarded by qlock_
+  detail::OwnedWaitQueue waiters_;  // guarded by qlock_
   const bool wake_one_ = false;
 };
 

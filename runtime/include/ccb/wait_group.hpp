@@ -33,7 +33,7 @@ class WaitGroup {
  private:
   std::atomic<int64_t> count_{0};
   detail::SpinLock lock_;
-  detail::WaitQueue waiters_;
+  detail::OwnedWaitQueue waiters_;
 };
 
 }  // namespace ccb

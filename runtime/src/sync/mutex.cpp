@@ -72,7 +72,19 @@ void Mutex::lock_slow() {
     me.woken = false;
     me.ticket = start;
     if (requeue) waiters_.push_front(&me); else waiters_.push_back(&me);
-    detail::park(&detail::SpinLock::unlock_fn, &qlock_, detail::WaitReason::Mutex, this);
+    try {
+      detail::park(&detail::SpinLock::unlock_fn, &qlock_, detail::WaitReason::Mutex, this);
+    } catch (...) {
+      // Unwound at the end of the run: `me` lives on this stack and must leave the queue (and
+      // kWaiters, which mirrors a non-empty queue, with it), unless the mutex was destroyed first
+      // and unlinked it (see WaitQueue::detach_all).
+      if (!me.queued) throw;
+      qlock_.lock();
+      waiters_.remove(&me);
+      if (waiters_.empty()) state_.fetch_and(~kWaiters, std::memory_order_seq_cst);
+      qlock_.unlock();
+      throw;
+    }
     if (me.success) return;  // ownership handed over in starvation mode
     woken = me.woken;
     requeue = true;

@@ -19,7 +19,7 @@ class Sema {
  private:
   std::atomic<int64_t> count_{0};
   SpinLock lock_;
-  WaitQueue waiters_;
+  OwnedWaitQueue waiters_;
 };
 
 }  // namespace ccb::detail

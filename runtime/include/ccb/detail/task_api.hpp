@@ -132,6 +132,12 @@ class WaitQueue {
     w->queued = false;
   }
   Waiter* front() const noexcept { return head_; }
+  // detach_all() unlinks every waiter (queued becomes false). The owner's destructor calls it:
+  // only the waiters of tasks abandoned at the end of a run can still be queued then, and each
+  // of them tests `queued` as it is unwound, so it does not reach back into a destroyed owner.
+  void detach_all() noexcept {
+    while (head_ != nullptr) remove(head_);
+  }
   // dequeue() pops the first waiter that can still be woken: a select waiter is skipped (and
   // dropped) when its select was already completed by another channel (Go: selectDone CAS).
   Waiter* dequeue() noexcept {
@@ -150,6 +156,16 @@ class WaitQueue {
  private:
   Waiter* head_ = nullptr;
   Waiter* tail_ = nullptr;
+};
+
+// OwnedWaitQueue: the wait queue a primitive owns (a channel's, a Mutex's...). Its destructor
+// unlinks whatever waiters are left (detach_all).
+class OwnedWaitQueue : public WaitQueue {
+ public:
+  OwnedWaitQueue() = default;
+  OwnedWaitQueue(const OwnedWaitQueue&) = delete;
+  OwnedWaitQueue& operator=(const OwnedWaitQueue&) = delete;
+  ~OwnedWaitQueue() { detach_all(); }
 };
 
 // current_task() returns the running task, or nullptr outside tasks.
