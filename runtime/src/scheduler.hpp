@@ -25,6 +25,13 @@
 //    (while another worker is busy, the idle ones look again ~2000 times a second in all).
 //  - Deadlock: when the last worker goes idle, no task is runnable and no timer is pending, the
 //    run ends with ccb::Deadlock and a dump of what every blocked task waits on.
+//  - A task readied by a thread that is no worker (task_ops.cpp ready_from_outside) goes on the
+//    global queue under mu_ and wakes an idle worker (push_global); the deadlock check runs under
+//    mu_ and sees it queued. What it cannot see is a plain thread that WILL ready a task later:
+//    events from outside the run count only once they arrive (a pending timer counts while it is
+//    pending; a thread is no timer). A run whose tasks all wait on plain threads therefore ends
+//    with Deadlock unless Config::detect_deadlock is false, as Go's checkdead stands down only
+//    when C threads may call in (cgo's extra M).
 // Concurrency:
 //  - Worker fields marked "owner" are touched only by that worker's thread.
 //  - runq_ and runnext_ are shared with thieves (lock-free, see run_queue.hpp).

@@ -39,13 +39,20 @@ namespace ccb::detail {
 constexpr uint64_t kStackCanary = 0x5ccb5ccb5ccb5ccbULL;
 constexpr std::size_t kCanaryLine = 64;  // top of each stack region: the canary of the stack above
 
+class Runtime;
+
 struct Stack {
+  // The run of the task on this stack, set by the worker that binds the stack to a task (new_task,
+  // start_on_stack): ready() from a thread outside the run finds the global queue through it. First
+  // in the header so that `task` keeps its offset from the stack top (header lines unchanged).
+  Runtime* rt = nullptr;
   char* lo = nullptr;          // lowest address (guard page or canary)
   std::size_t size = 0;        // bytes of the whole stack including the guard page
   bool guarded = false;
   uint64_t* canary = nullptr;  // unguarded stacks only: kStackCanary until an overflow smashes it
   Task task;                   // the task that runs on this stack
 };
+static_assert(sizeof(Stack) - offsetof(Stack, task) == 128, "the Task header ends the stack header");
 
 class StackPool;
 

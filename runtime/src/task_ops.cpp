@@ -147,9 +147,23 @@ void park(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const vo
   if (self->unwinding) throw TaskUnwind{};
 }
 
+// ready_from_outside() readies t from a thread that is not a worker (a std::thread cancelling a
+// context, closing or sending on a channel). No runnext to use: t goes on its run's global queue
+// under Runtime::mu_ and an idle worker is woken (push_global: the same hand-off as a spill, so a
+// worker going idle meanwhile finds it in go_idle's re-check under mu_). A parked task is always
+// on a stack, whose header names its run. Only one run exists at a time (ccb::run), so a worker
+// thread of another run cannot call ready(). The run must still be in progress: readying a task
+// of a run that has ended (a close from a thread after ccb::run returned, with a task of that run
+// still queued on the channel) is a use after free, as any use of that run's objects.
+[[gnu::cold, gnu::noinline]] void ready_from_outside(Task* t) noexcept {
+  CCB_CHECK(t->stack != nullptr && t->stack->rt != nullptr, "ready() of a task that is not parked");
+  t->state.store(TaskState::Runnable, std::memory_order_relaxed);
+  t->stack->rt->push_global(t);
+}
+
 void ready(Task* t) noexcept {
   Worker* w = this_worker();
-  CCB_CHECK(w != nullptr, "ready() called outside the runtime");
+  if (__builtin_expect(w == nullptr, 0)) return ready_from_outside(t);
   w->rt->ready(w, t);
 }
 
@@ -169,6 +183,7 @@ Task* new_task(std::size_t size, std::size_t align, void (*relocate)(void*, void
   }
   // A larger (or throwing-move) closure is built at the top of a stack taken now.
   Stack* s = stack_pool().alloc(w->stacks);
+  s->rt = w->rt;
   Task* t = &s->task;
   const std::size_t limit = stack_pool().usable_bytes() / 4;
   if (size > limit) {
@@ -212,6 +227,7 @@ Task* start_on_stack(Worker* w, Task* slot) noexcept {
     return nullptr;
   }
   prefetch_next_stack(w->stacks);
+  s->rt = w->rt;
   Task* t = &s->task;
   reset_for_start(t);
   t->id = static_cast<uint64_t>(slot->id);

@@ -5,6 +5,7 @@
 #include <ccb/runtime.hpp>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "procs_fixture.hpp"
@@ -161,6 +162,42 @@ TEST_P(ContextTest, DeadlineRules) {
     auto [late, c5] = ccb::with_cancel(inner);  // child of a cancelled parent starts cancelled
     EXPECT_EQ(late.err(), ccb::ContextError::Canceled);
     EXPECT_TRUE(is_closed(late));
+  });
+}
+
+// context.hpp: cancel functions are safe to call from any thread. A task parked on done() is woken
+// by a cancel from a std::thread (readied from outside the run, task_api.hpp), whether it parked
+// before or after the cancel. detect_deadlock = false: the check cannot see the thread (run.hpp).
+TEST_P(ContextTest, CancelFromAPlainThreadWakesTheWaitingTask) {
+  ccb::Config c;
+  c.procs = GetParam();
+  c.detect_deadlock = false;
+  ccb::run(c, [] {
+    for (int i = 0; i < 200; ++i) {
+      auto [ctx, cancel] = ccb::with_cancel(ccb::background());
+      std::thread th([cancel = cancel, i] {
+        std::this_thread::sleep_for(std::chrono::microseconds(i % 20 * 10));
+        cancel();
+      });
+      EXPECT_FALSE(ctx.done().recv().has_value());
+      EXPECT_EQ(ctx.err(), ccb::ContextError::Canceled);
+      th.join();
+    }
+  });
+}
+
+// With the deadlock check on, a pending timer keeps the run alive while main waits for the thread.
+TEST_P(ContextTest, CancelFromAPlainThreadWithAPendingTimer) {
+  run([] {
+    ccb::go([] { ccb::sleep_for(1h); });
+    auto [ctx, cancel] = ccb::with_cancel(ccb::background());
+    std::thread th([cancel = cancel] {
+      std::this_thread::sleep_for(5ms);
+      cancel();
+    });
+    ctx.done().recv();
+    EXPECT_EQ(ctx.err(), ccb::ContextError::Canceled);
+    th.join();
   });
 }
 

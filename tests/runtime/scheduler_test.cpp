@@ -77,6 +77,29 @@ TEST_P(SchedulerTest, PendingTimerIsNotADeadlock) {
   });
 }
 
+// A plain thread (no worker) may ready a parked task: close and send from a std::thread wake a
+// receiver, whether it parked before or after the thread acts, while every worker may be idle.
+// The deadlock check cannot see the thread (scheduler.hpp), hence detect_deadlock = false.
+TEST_P(SchedulerTest, PlainThreadReadiesParkedTasks) {
+  ccb::Config c;
+  c.procs = GetParam();
+  c.detect_deadlock = false;
+  ccb::run(c, [] {
+    for (int i = 0; i < 200; ++i) {
+      ccb::Chan<int> closed(0), sent(0);
+      std::thread th([closed, sent, i]() mutable {
+        std::this_thread::sleep_for(std::chrono::microseconds(i % 20 * 10));
+        closed.close();
+        int v = i;
+        while (!sent.try_send(v)) std::this_thread::yield();  // a plain thread cannot park in send
+      });
+      EXPECT_FALSE(closed.recv().has_value());
+      EXPECT_EQ(sent.recv(), i);
+      th.join();
+    }
+  });
+}
+
 TEST_P(SchedulerTest, YieldLetsOthersRun) {
   run([] {
     std::atomic<int> turns{0};

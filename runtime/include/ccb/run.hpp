@@ -35,7 +35,10 @@ std::function<void(int worker_index)> default_worker_start();
 struct Config {
   int procs = 0;                    // worker threads; 0 = hardware concurrency; 1..1024
   std::size_t stack_size = 64 * 1024;  // bytes reserved per task stack (committed lazily); 16 KiB..64 MiB
-  bool detect_deadlock = true;      // throw Deadlock instead of hanging when all tasks are blocked
+  // Throw Deadlock instead of hanging when all tasks are blocked and no timer is pending. The check
+  // cannot see plain threads: a run whose tasks wait for a std::thread to close a channel or cancel
+  // a context (allowed: see ccb/context.hpp) must set it to false, or keep a timer pending.
+  bool detect_deadlock = true;
   // Called once on each worker thread as it starts, before it runs any task (worker 0 is the thread
   // calling run(), called there before the other workers start). Empty = nothing is called. The
   // default is the process-wide hook of set_default_worker_start() at the time the Config is made.

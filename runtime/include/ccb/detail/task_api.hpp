@@ -7,7 +7,9 @@
 //    guards that queue, then calls park(unlock, arg, …). park() saves the task's context, switches
 //    to another task and only THEN calls unlock(arg) on the new context. So whoever takes the
 //    waiter off the queue (under the same lock) can ready() the task without racing its switch.
-//  - ready(t) makes a parked task runnable exactly once. It may be called from any task.
+//  - ready(t) makes a parked task runnable exactly once. It may be called from any task, and from
+//    a thread outside the run (a std::thread closing a channel or cancelling a context) while the
+//    task's run is in progress.
 //  - A task resumed from park() may be on a different worker thread than before.
 // Concurrency: Waiter fields are guarded by the lock of the queue the waiter is on, except
 // SelectState::done, which is claimed by CAS so that only one channel wins a select.
@@ -177,7 +179,8 @@ bool current_task_unwinding() noexcept;
 // `unlock(arg)` runs after the switch (may be null). Throws NotInTask outside a task.
 void park(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const void* obj);
 
-// ready() makes a parked task runnable (puts it in the current worker's runnext slot).
+// ready() makes a parked task runnable: on a worker, it goes in that worker's runnext slot; from a
+// thread that is no worker, on its run's global queue, and an idle worker is woken for it.
 void ready(Task* t) noexcept;
 
 // take_all() moves every wakeable waiter of q into a new queue (call under q's lock).
