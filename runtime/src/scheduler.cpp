@@ -78,7 +78,18 @@ bool in_steal_backoff(const Worker* w) noexcept {
   return w->steal_backoff.until() != 0 && w->steal_backoff.backed_off(now_ns());
 }
 
+// Every Runtime object alive now (usually one: ccb::run allows one run at a time, but a second
+// run() constructs its Runtime before it finds the first in progress). Guarded by g_alive_mu.
+std::mutex g_alive_mu;
+std::vector<const Runtime*> g_alive;
+
 }  // namespace
+
+std::unique_lock<std::mutex> Runtime::lock_if_alive(const Runtime* rt) {
+  std::unique_lock<std::mutex> lk(g_alive_mu);
+  if (std::find(g_alive.begin(), g_alive.end(), rt) == g_alive.end()) lk.unlock();
+  return lk;
+}
 
 Runtime::Runtime(const Config& cfg)
     : cfg_(cfg), procs_(cfg.procs), oversubscribed_(cfg.procs > allowed_cpu_count()) {
@@ -91,9 +102,15 @@ Runtime::Runtime(const Config& cfg)
     w->solo = procs_ == 1;
     workers_.push_back(w);
   }
+  std::lock_guard<std::mutex> g(g_alive_mu);
+  g_alive.push_back(this);
 }
 
 Runtime::~Runtime() {
+  {
+    std::lock_guard<std::mutex> g(g_alive_mu);
+    g_alive.erase(std::find(g_alive.begin(), g_alive.end(), this));
+  }
   for (Worker* w : workers_) delete w;
 }
 

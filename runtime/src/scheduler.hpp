@@ -153,6 +153,14 @@ class Runtime {
   // run_due_timers() fires the due timers of every heap; returns how many fired.
   int run_due_timers(int64_t now) noexcept;
 
+  // lock_if_alive(rt) is for a thread that may not be one of rt's workers and holds a pointer to
+  // a Runtime that may have been destroyed (a ccb::Timer used from a plain thread or after its
+  // run): the returned lock owns the registry mutex when rt is still alive (constructed, not yet
+  // destroyed), and rt cannot be destroyed while it is held; it owns nothing otherwise. rt is only
+  // compared, never read, before that. Lock order: between the timer/context state locks and
+  // TimerHeap::mu (lock_order.md); nothing else is taken under it except what arming a timer takes.
+  static std::unique_lock<std::mutex> lock_if_alive(const Runtime* rt);
+
   int procs() const { return procs_; }
   uint64_t abandoned() const { return abandoned_; }
   const Config& config() const { return cfg_; }

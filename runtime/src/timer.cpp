@@ -17,7 +17,9 @@
 // dropping the heap lock can never touch a freed node, whoever destroys the handle meanwhile.
 // Rejected: waiting in the handle's destructor for an in-flight fire — the destructor cannot tell
 // "popped, about to fire" from "already fired" without changing run_due().
-// Lock order: TimerShared::mu < ChanState::lock < TimerHeap::mu (each is taken inside the one before).
+// Lock order: TimerShared::mu < ChanState::lock < TimerHeap::mu (each is taken inside the one before);
+// from a thread outside the run, the runtime registry mutex (Runtime::lock_if_alive) between
+// TimerShared::mu and TimerHeap::mu.
 #include <atomic>
 #include <string>
 
@@ -66,8 +68,9 @@ void fire_timer(TimerNode* n) noexcept;
 
 void drop_timer(TimerNode* n) noexcept { static_cast<TimerShared*>(n)->release(); }
 
-// arm_locked() inserts s into the heap to fire at `when`. Requires s->mu.
-void arm_locked(TimerShared* s, int64_t when) {
+// insert_locked() puts s in its runtime's heap for the caller (local_timers(): worker 0's for a
+// thread outside the run) to fire at `when`. Requires s->mu, and s->rt alive.
+void insert_locked(TimerShared* s, int64_t when) {
   s->retain();
   s->armed = true;
   TimerHeap& h = s->rt->local_timers();
@@ -76,6 +79,17 @@ void arm_locked(TimerShared* s, int64_t when) {
   bool earliest = h.add_locked(s);
   h.mu.unlock();
   if (earliest) s->rt->timer_became_earliest(when);
+}
+
+// arm_locked() arms s to fire at `when`. Requires s->mu and s not pending (disarm_locked() first).
+// From a task of s's run, directly. From any other thread (a plain thread, or after the run) s->rt
+// may be gone: it arms only while the runtime is alive and not ending, holding it alive meanwhile
+// (Runtime::lock_if_alive); otherwise the timer stays disarmed (time.hpp: "a call outside the
+// running runtime only invalidates the timer").
+void arm_locked(TimerShared* s, int64_t when) {
+  if (current_runtime() == s->rt) return insert_locked(s, when);
+  auto alive = Runtime::lock_if_alive(s->rt);
+  if (alive.owns_lock() && !s->rt->shutting_down()) insert_locked(s, when);
 }
 
 // drain_locked() takes a value a fire left in the channel, if any; true if it took one. Requires
@@ -97,14 +111,25 @@ bool disarm_locked(TimerShared* s) {
     // The heap it went into (local_timers() of the worker that armed it), if still pending.
     // Acquire, pairing with remove_locked()'s release (TimerNode::heap in timers.hpp): nullptr
     // can mean run_due() popped s and has not fired it yet, and arm_locked() may then write s.
-    TimerHeap* h = current_runtime() == s->rt ? s->heap.load(std::memory_order_acquire) : nullptr;
-    if (h != nullptr) {
+    // A thread outside the run reads it only while the runtime (its heaps) cannot be destroyed;
+    // a runtime already gone cleared its heaps (TimerHeap::clear() leaves heap null) or never
+    // ran. Removing the node from whatever thread keeps it out of the heap when reset() re-arms
+    // it: a stale entry left queued there was inserted twice and corrupted the heap.
+    auto remove = [s] {
+      TimerHeap* h = s->heap.load(std::memory_order_acquire);
+      if (h == nullptr) return false;
       h->mu.lock();
-      removed = h->remove_locked(s);
+      bool r = h->remove_locked(s);
       h->mu.unlock();
+      return r;
+    };
+    if (current_runtime() == s->rt) {
+      removed = remove();
+    } else if (auto alive = Runtime::lock_if_alive(s->rt); alive.owns_lock()) {
+      removed = remove();
     }
     if (removed) s->release();  // the heap's reference; the caller's handle keeps s alive
-    else ++s->stale;            // a fire is in flight (or the heap is out of reach)
+    else ++s->stale;            // a fire is in flight (or the run is over: nothing will fire)
   }
   if (drain_locked(s)) active = true;
   return active;

@@ -4,6 +4,8 @@
 
 #include <ctime>
 
+#include "check.hpp"
+
 namespace ccb::detail {
 
 int64_t now_ns() noexcept {
@@ -40,6 +42,9 @@ void TimerHeap::down(std::size_t i) {
 }
 
 bool TimerHeap::add_locked(TimerNode* n) {
+  // A node queued twice would corrupt the heap (two slots, one index): its owner must remove it
+  // (or see it popped) before re-arming it.
+  CCB_CHECK(n->index < 0, "timer armed while already pending");
   n->heap.store(this, std::memory_order_relaxed);
   heap_.push_back(n);
   set(heap_.size() - 1, n);

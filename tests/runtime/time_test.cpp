@@ -5,6 +5,7 @@
 #include <atomic>
 #include <ccb/runtime.hpp>
 #include <chrono>
+#include <thread>
 #include <vector>
 
 #include "procs_fixture.hpp"
@@ -241,6 +242,57 @@ TEST(TimerHeaps, ResettingATimerAnotherWorkerJustPoppedIsOrdered) {
       t.stop();
       EXPECT_TRUE(nothing_buffered(t));
     }
+  });
+}
+
+// time.hpp: stop/reset may be called from any thread. A plain thread's stop removes the pending
+// entry and its reset re-arms it (on worker 0's heap); before, the entry stayed queued and reset
+// inserted it a second time, corrupting the heap (crash in later timer operations).
+TEST_P(TimerTest, StopAndResetFromAPlainThread) {
+  run([] {
+    for (int i = 0; i < 20; ++i) {
+      ccb::Timer t(1h);
+      bool stopped = false;
+      std::thread([&] { stopped = t.stop(); }).join();
+      EXPECT_TRUE(stopped);
+      EXPECT_FALSE(t.reset(5ms));  // stopped: not active
+      EXPECT_TRUE(t.c().recv().has_value());
+      ccb::Timer u(1h);
+      bool active = false;
+      std::thread([&] { active = u.reset(5ms); }).join();
+      EXPECT_TRUE(active);
+      EXPECT_TRUE(u.c().recv().has_value());
+      EXPECT_FALSE(u.stop());  // fired and received: nothing pending, no second delivery
+      for (int k = 0; k < 5; ++k) ccb::Timer(std::chrono::milliseconds(k)).c().recv();  // heap intact
+    }
+    ccb::Timer w(1h);  // a plain thread's reset wakes a worker for the new earliest deadline
+    std::thread([&] { w.reset(10ms); }).join();
+    auto t0 = ccb::Clock::now();
+    w.c().recv();
+    EXPECT_LT(ccb::Clock::now() - t0, 1s);
+  });
+}
+
+// time.hpp: "a call outside the running runtime only invalidates the timer". After the run has
+// ended (its Runtime destroyed), stop and reset must not touch it: reset arms nothing.
+TEST(TimerMisuse, StopAndResetAfterTheRunOnlyInvalidate) {
+  ccb::Timer t, u;
+  ccb::run(ccb::Config{.procs = 2}, [&] {
+    t = ccb::Timer(1h);
+    u = ccb::Timer(1h);
+  });
+  {
+    volatile char scribble[65536];  // overwrite the stack where the Runtime lived
+    for (auto& c : scribble) c = static_cast<char>(0xAB);
+  }
+  EXPECT_TRUE(t.reset(1ms));  // it never fired nor was stopped: active, as stop() reports
+  EXPECT_FALSE(t.stop());     // the reset armed nothing
+  EXPECT_TRUE(u.stop());
+  EXPECT_FALSE(u.reset(1ms));
+  ccb::run(ccb::Config{.procs = 1}, [&] {
+    EXPECT_FALSE(u.stop());  // nothing was armed into this run either
+    ccb::Timer v(1ms);
+    v.c().recv();
   });
 }
 
