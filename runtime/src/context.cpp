@@ -187,7 +187,10 @@ WithCancel with_deadline(const Context& parent, Clock::time_point d) {
   auto n = detail::new_cancel_node(parent);
   n->deadline = d;
   detail::link(n);
-  auto left = d - Clock::now();
+  // Compared before subtracting: d - now overflows for d near time_point::min(). A deadline near
+  // time_point::max() gives a timer clamped to TimerHeap::kLatest, which never fires.
+  const Clock::time_point now = Clock::now();
+  auto left = d > now ? d - now : Clock::duration::zero();
   if (left <= Clock::duration::zero()) {
     detail::cancel(n, ContextError::DeadlineExceeded);
     return {Context(n), detail::cancel_func(n)};
@@ -205,7 +208,13 @@ WithCancel with_deadline(const Context& parent, Clock::time_point d) {
 }
 
 WithCancel with_timeout(const Context& parent, std::chrono::nanoseconds timeout) {
-  return with_deadline(parent, Clock::now() + std::chrono::duration_cast<Clock::duration>(timeout));
+  // now + timeout saturated to the clock's range: a timeout near nanoseconds::max() is a deadline
+  // that never comes (Go's Time.Add cannot overflow there either), not one wrapped into the past.
+  const Clock::rep now = Clock::now().time_since_epoch().count();
+  const Clock::rep dt = std::chrono::duration_cast<Clock::duration>(timeout).count();
+  Clock::rep at;
+  if (__builtin_add_overflow(now, dt, &at)) at = dt > 0 ? Clock::duration::max().count() : Clock::duration::min().count();
+  return with_deadline(parent, Clock::time_point(Clock::duration(at)));
 }
 
 Context with_value(const Context& parent, ContextKey key, std::any value) {

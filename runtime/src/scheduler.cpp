@@ -60,6 +60,8 @@ constexpr uint32_t kDrainSpins = 400;
 // busy ones (scratch driver, pipeline stages=8 cap=128 procs 8: 4480/3820 context switches and
 // 219/195 ns per item; with 8x longer sleeps 2090/1818 and 184/180 ns).
 constexpr int64_t kIdleRecheckNs = 500000;
+// Longest single timed wait of an idle worker (go_idle); a later deadline is waited for in steps.
+constexpr int64_t kMaxIdleWaitNs = int64_t{3600} * 1000000000;
 // Most tasks taken from the global queue at once (Go: globrunqget caps at half a runq).
 constexpr int kGlobalBatch = 64;
 
@@ -460,7 +462,14 @@ void Runtime::go_idle(Worker* w) {
       } else {
         int64_t wait = deadline - now_ns();
         if (wait <= 0) break;
-        if (w->park_cv.wait_for(lk, std::chrono::nanoseconds(wait)) == std::cv_status::timeout) break;
+        // Capped: wait_for adds the wait to steady_clock::now(), which overflows for a timer
+        // clamped near TimerHeap::kLatest and times out at once (the worker would spin). A capped
+        // wait that times out just waits again.
+        const bool capped = wait > kMaxIdleWaitNs;
+        if (w->park_cv.wait_for(lk, std::chrono::nanoseconds(capped ? kMaxIdleWaitNs : wait)) ==
+                std::cv_status::timeout &&
+            !capped)
+          break;
       }
     }
     w->wake_flag = false;

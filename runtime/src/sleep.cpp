@@ -13,7 +13,10 @@ void wake_sleeper(detail::TimerNode* n) noexcept { detail::ready(static_cast<Sle
 }  // namespace
 
 void sleep_until(Clock::time_point t) {
-  sleep_for(t - Clock::now());
+  // Compared before subtracting: t - now overflows for t near time_point::min() (a far past would
+  // wrap into a far future).
+  const Clock::time_point now = Clock::now();
+  sleep_for(t > now ? t - now : Clock::duration::zero());
 }
 
 void sleep_for(std::chrono::nanoseconds d) {
@@ -23,7 +26,7 @@ void sleep_for(std::chrono::nanoseconds d) {
   SleepNode n;
   n.task = detail::current_task();
   if (rt == nullptr || n.task == nullptr) throw NotInTask("ccb::sleep_for");
-  n.when = detail::now_ns() + d.count();
+  n.when = detail::TimerHeap::deadline(detail::now_ns(), d.count());  // sleep_for(max): never wakes
   n.fire = &wake_sleeper;
   detail::TimerHeap& h = rt->local_timers();
   h.mu.lock();

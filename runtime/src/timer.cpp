@@ -209,7 +209,7 @@ TimerShared* new_shared(const char* op, TimerShared::Kind kind) {
 }
 
 int64_t deadline_after(std::chrono::nanoseconds d) {
-  return now_ns() + (d.count() > 0 ? d.count() : 0);
+  return TimerHeap::deadline(now_ns(), d.count() > 0 ? d.count() : 0);  // saturates (kLatest)
 }
 
 // start() arms a fresh shared timer owned by one handle.

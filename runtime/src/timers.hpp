@@ -41,6 +41,17 @@ struct TimerNode {
 class TimerHeap {
  public:
   static constexpr int64_t kNever = INT64_MAX;
+  // kLatest: the latest deadline a timer can have. A deadline past it (a duration near INT64_MAX
+  // ns after now) is clamped to it, as Go clamps an overflowing `when` to MaxInt64, instead of
+  // wrapping into the past and firing at once. One below kNever, which means "no timer" in next_
+  // and Worker::sleeps_until: such a timer is still pending for the deadlock check (Go's checkdead
+  // counts any timer too), and it is 292 years of uptime away.
+  static constexpr int64_t kLatest = kNever - 1;
+  // deadline(now, d) is now + d for d >= 0, saturated at kLatest.
+  static int64_t deadline(int64_t now, int64_t d) noexcept {
+    int64_t when;
+    return __builtin_add_overflow(now, d, &when) || when > kLatest ? kLatest : when;
+  }
   SpinLock mu;
 
   // add_locked() schedules n; returns true if it became the earliest. Requires mu.

@@ -201,6 +201,28 @@ TEST_P(ContextTest, CancelFromAPlainThreadWithAPendingTimer) {
   });
 }
 
+// A timeout near nanoseconds::max() (or a deadline at time_point::max()) never expires; the deadline
+// saturates instead of wrapping into the past. A deadline at time_point::min() expires at once.
+TEST_P(ContextTest, HugeTimeoutsNeverExpire) {
+  run([] {
+    auto [a, ca] = ccb::with_timeout(ccb::background(), std::chrono::nanoseconds::max());
+    auto [b, cb] = ccb::with_deadline(ccb::background(), ccb::Clock::time_point::max());
+    auto [c, cc] = ccb::with_timeout(ccb::background(), std::chrono::hours(24 * 365 * 200));
+    ASSERT_TRUE(a.deadline().has_value());
+    EXPECT_GT(*a.deadline(), ccb::Clock::now() + std::chrono::hours(24 * 365 * 200));
+    ccb::sleep_for(20ms);
+    EXPECT_EQ(a.err(), ccb::ContextError::None);
+    EXPECT_EQ(b.err(), ccb::ContextError::None);
+    EXPECT_EQ(c.err(), ccb::ContextError::None);
+    auto [past, cp] = ccb::with_deadline(ccb::background(), ccb::Clock::time_point::min());
+    EXPECT_EQ(past.err(), ccb::ContextError::DeadlineExceeded);
+    auto [neg, cn] = ccb::with_timeout(ccb::background(), std::chrono::nanoseconds::min());
+    EXPECT_EQ(neg.err(), ccb::ContextError::DeadlineExceeded);
+    ca();
+    EXPECT_EQ(a.err(), ccb::ContextError::Canceled);
+  });
+}
+
 TEST(Context, TimeoutOutsideATaskThrowsNotInTask) {
   EXPECT_THROW(ccb::with_timeout(ccb::background(), 1s), ccb::NotInTask);
 }

@@ -296,6 +296,37 @@ TEST(TimerMisuse, StopAndResetAfterTheRunOnlyInvalidate) {
   });
 }
 
+// Durations near nanoseconds::max() saturate (Go clamps an overflowing deadline to MaxInt64):
+// the timer never fires and the sleep never returns, instead of overflowing into the past. Such
+// a timer still counts as pending (no Deadlock while only it remains), and idle workers wait for
+// it without spinning.
+TEST_P(TimerTest, HugeDurationsSaturateInsteadOfFiringAtOnce) {
+  run([] {
+    ccb::Timer max(std::chrono::nanoseconds::max());
+    auto after_max = ccb::after(std::chrono::nanoseconds::max());
+    ccb::Ticker ticker(std::chrono::nanoseconds::max());
+    std::atomic<bool> woke{false};
+    ccb::go([&woke] {
+      ccb::sleep_for(std::chrono::nanoseconds::max());
+      woke = true;
+    });
+    ccb::go([&woke] {
+      ccb::sleep_until(ccb::Clock::time_point::max());
+      woke = true;
+    });
+    ccb::sleep_until(ccb::Clock::time_point::min());  // the far past: returns at once
+    int fired = ccb::select(ccb::recv_case(max.c()), ccb::recv_case(after_max),
+                            ccb::recv_case(ticker.c()), ccb::recv_case(ccb::after(30ms)));
+    EXPECT_EQ(fired, 3);
+    EXPECT_FALSE(woke.load());
+    EXPECT_TRUE(max.stop());  // still pending
+    EXPECT_FALSE(max.reset(std::chrono::nanoseconds::max()));
+    ccb::sleep_for(5ms);
+    EXPECT_FALSE(max.c().try_recv().first);
+    EXPECT_TRUE(max.stop());  // pending again after the reset
+  });
+}
+
 TEST(TimerMisuse, CreatingTimersOutsideATaskThrowsNotInTask) {
   EXPECT_THROW(ccb::Timer(1ms), ccb::NotInTask);
   EXPECT_THROW(ccb::after(1ms), ccb::NotInTask);

@@ -2,7 +2,9 @@
 //
 // sleep_for/sleep_until park the task (not the worker) on its worker's timer heap; idle workers
 // sleep until the next deadline, so only sleeping tasks use ~0% CPU. Durations <= 0 return at
-// once (Go's time.Sleep). Throws NotInTask outside a task.
+// once (Go's time.Sleep). Throws NotInTask outside a task. A deadline past what the clock can hold
+// (a duration near nanoseconds::max(), sleep_until(time_point::max())) saturates and never comes,
+// as Go clamps an overflowing deadline, for sleeps, timers, tickers and context deadlines alike.
 //
 // Timers and tickers follow Go 1.23's semantics (tests/runtime/time_test.cpp, ticker_test.cpp):
 //  - after(d) / Timer(d): the channel (capacity 1) receives Clock::now() once, at or after d.
