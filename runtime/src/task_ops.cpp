@@ -2,6 +2,8 @@
 // yield, task entry and exit. The scheduling policy (what runs next, stealing, idling) is in
 // scheduler.cpp; the context switch itself in fiber_switch.hpp.
 #include <cstring>
+#include <functional>
+#include <thread>
 
 #include "ccb/errors.hpp"
 #include "ccb/run.hpp"
@@ -274,14 +276,34 @@ void discard_task(Task* t) noexcept {
   else task_pool().free(w->tasks, t);
 }
 
-uint32_t fast_rand() noexcept {
-  Worker* w = this_worker();
-  uint64_t x = w != nullptr ? w->rng : 88172645463325252ULL;
+// tl_rand: fast_rand()'s state on a thread that is no worker (select from a plain thread), seeded
+// on first use from the thread's id and the clock so that threads, and runs of the program,
+// differ. A fixed seed that never advanced made every such select pick the same case.
+thread_local uint64_t tl_rand = 0;
+
+inline uint64_t xorshift(uint64_t x) noexcept {
   x ^= x << 13;
   x ^= x >> 7;
   x ^= x << 17;
-  if (w != nullptr) w->rng = x;
+  return x;
+}
+
+[[gnu::cold, gnu::noinline]] uint32_t thread_rand() noexcept {
+  uint64_t x = tl_rand;
+  if (x == 0) {
+    x = std::hash<std::thread::id>{}(std::this_thread::get_id()) ^
+        static_cast<uint64_t>(now_ns()) * 0x9e3779b97f4a7c15ULL;
+    if (x == 0) x = 88172645463325252ULL;  // xorshift's state must not be 0
+  }
+  tl_rand = x = xorshift(x);
   return static_cast<uint32_t>(x >> 32);
+}
+
+uint32_t fast_rand() noexcept {
+  Worker* w = this_worker();
+  if (w == nullptr) return thread_rand();
+  w->rng = xorshift(w->rng);
+  return static_cast<uint32_t>(w->rng >> 32);
 }
 
 // Entry for worker 0's main task and for shutdown-time unwinding (run_lifecycle.cpp).

@@ -1,5 +1,6 @@
 // tests/runtime/select_test.cpp — select semantics (Go's select.go), at procs 1, 2 and 8.
 #include <atomic>
+#include <thread>
 
 #include "procs_fixture.hpp"
 
@@ -115,4 +116,24 @@ TEST_P(SelectTest, SelectSendAgainstSelectRecv) {
       ccb::select(ccb::recv_case(ch, [&](std::optional<int> v) { sum += *v; }), ccb::recv_case(quit));
     EXPECT_EQ(sum, long{kN} * (kN - 1) / 2);
   });
+}
+
+// Outside a task (no worker), select still chooses at random among ready cases: fast_rand() keeps
+// a per-thread state, seeded per thread; it used a fixed seed that never advanced (always case 0).
+TEST(SelectOutsideATask, ChoosesAtRandomAmongReadyCases) {
+  auto pick = [] {
+    ccb::Chan<int> a(1), b(1);
+    int hits[2] = {0, 0};
+    for (int i = 0; i < 1000; ++i) {
+      if (a.len() == 0) a.try_send(0);
+      if (b.len() == 0) b.try_send(1);
+      int k = ccb::select(ccb::recv_case(a), ccb::recv_case(b), ccb::default_case());
+      ASSERT_LT(k, 2);
+      ++hits[k];
+    }
+    EXPECT_GE(hits[0], 100) << hits[0] << " vs " << hits[1];
+    EXPECT_GE(hits[1], 100) << hits[0] << " vs " << hits[1];
+  };
+  pick();
+  std::thread(pick).join();  // another plain thread, its own state
 }

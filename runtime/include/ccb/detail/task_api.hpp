@@ -211,7 +211,8 @@ void spawn(Task* t, void (*invoke)(void*), void (*destroy)(void*) noexcept, void
 // discard_task() returns an unspawned task's slot or stack (closure construction threw).
 void discard_task(Task* t) noexcept;
 
-// fast_rand() returns a per-worker pseudo-random number (select's random choice).
+// fast_rand() returns a per-worker pseudo-random number (select's random choice); on a thread that
+// is no worker, from a per-thread state seeded from the thread id and the clock.
 uint32_t fast_rand() noexcept;
 
 }  // namespace ccb::detail
