@@ -280,6 +280,44 @@ TEST_P(RWMutexTest, MisuseThrowsWithGosTextsAndLeavesTheMutexUsable) {
   });
 }
 
+// Go: RUnlock with no read lock held is fatal even while write-locked. It throws at once (it was
+// accepted silently, leaving a count of -1 that later let a writer in beside a reader) and leaves
+// the mutex as it was: the writer keeps it, readers and writers then exclude each other.
+TEST_P(RWMutexTest, RUnlockWhileWriteLockedThrowsAndChangesNothing) {
+  run([] {
+    ccb::RWMutex rw;
+    rw.lock();
+    EXPECT_THROW(rw.unlock_shared(), ccb::UnlockOfUnlockedMutex);
+    EXPECT_FALSE(rw.try_lock_shared());  // still write-locked
+    ccb::go([&rw] { EXPECT_THROW(rw.unlock_shared(), ccb::UnlockOfUnlockedMutex); });  // another task
+    ccb::yield();
+    ccb::sleep_for(std::chrono::milliseconds(1));
+    rw.unlock();
+    rw.lock_shared();
+    EXPECT_FALSE(rw.try_lock());  // a reader holds it
+    rw.unlock_shared();
+    EXPECT_TRUE(rw.try_lock());
+    EXPECT_THROW(rw.unlock_shared(), ccb::UnlockOfUnlockedMutex);  // write-locked by try_lock
+    rw.unlock();
+    // A writer waiting for a read lock that another task releases: a legitimate RUnlock while a
+    // writer is pending is never reported; one more after it is.
+    rw.lock_shared();
+    ccb::WaitGroup wg;
+    wg.add(1);
+    ccb::go([&rw, &wg] {
+      rw.lock();
+      rw.unlock();
+      wg.done();
+    });
+    ccb::sleep_for(std::chrono::milliseconds(2));  // the writer is pending
+    ccb::go([&rw] { rw.unlock_shared(); });  // a legitimate RUnlock from another task
+    wg.wait();
+    EXPECT_THROW(rw.unlock_shared(), ccb::UnlockOfUnlockedMutex);
+    EXPECT_TRUE(rw.try_lock());
+    rw.unlock();
+  });
+}
+
 // Many tasks release read locks taken on other workers: never a false misuse report.
 TEST_P(RWMutexTest, MovedReadersAreNeverReportedAsMisuse) {
   run([] {

@@ -8,6 +8,9 @@
 // mutex throws UnlockOfUnlockedMutex ("sync: Unlock of unlocked RWMutex"); RUnlock of an unread
 // one throws UnlockOfUnlockedMutex ("sync: RUnlock of unlocked RWMutex") when the RUnlock can
 // prove it (exactly, never on a correct program), else the next lock() that counts the readers.
+// While a writer holds or waits for the lock, an RUnlock with no read lock held anywhere (Go's
+// fatal case, e.g. RUnlock while write-locked) is always proven: it throws at once and leaves the
+// mutex as it was. (An RUnlock of a read lock another task holds cannot be told apart, as in Go.)
 //
 // Why not Go's single reader count: a read lock there is two atomic read-modify-writes on one
 // shared word (lock xadd in and out), ~12 ns on this machine even without contention. Here a
@@ -73,7 +76,7 @@ class RWMutex {
         else sl.out.exchange(out + 1, std::memory_order_seq_cst);
         // The compiler must keep the store before the load (rw_mutex.cpp: the CPU may not).
         std::atomic_signal_fence(std::memory_order_seq_cst);
-        if (state_.load(std::memory_order_seq_cst) & kWriter) [[unlikely]] reader_left();
+        if (state_.load(std::memory_order_seq_cst) & kWriter) [[unlikely]] slot_left(sl.out, out);
         return;
       }
     }
@@ -104,12 +107,20 @@ class RWMutex {
   void lock_shared_slow();
   void runlock_remote();
   void reader_left();
+  void slot_left(std::atomic<int64_t>& slot_out, int64_t out);  // reader_left(), checking misuse
+  bool writer_proves_below(int64_t limit) const noexcept;
   int64_t readers() const noexcept;
   void wait_for_readers();
   void release_writer();  // clears kWriter, hands read locks to queued readers, unlocks w_
 
   alignas(64) std::atomic<uint64_t> state_{0};
   std::atomic<bool> waiting_{false};
+  // Odd while a writer that went through lock() or a successful try_lock() holds w_ (made odd after
+  // it set kWriter, even again before kWriter is cleared; written by the holder of w_ only). The
+  // same odd value before and after a reader count proves kWriter was set throughout, so the
+  // count was exact: how unlock_shared() proves "no read lock held" while a writer holds the lock
+  // (Go: fatal "sync: RUnlock of unlocked RWMutex") without costing the reader fast path anything.
+  std::atomic<uint64_t> wgen_{0};
   alignas(64) std::atomic<int64_t> shared_{0};
   detail::Sema writer_sem_;
   detail::Sema reader_sem_;

@@ -123,6 +123,28 @@ void RWMutex::reader_left() {
   if (waiting_.exchange(false, std::memory_order_seq_cst)) writer_sem_.release();
 }
 
+bool RWMutex::writer_proves_below(int64_t limit) const noexcept {
+  // See wgen_: an odd value unchanged across the count means kWriter stayed set, so the count is
+  // exact (ordering argument); without such a writer this proves nothing (returns false).
+  const uint64_t g = wgen_.load(std::memory_order_seq_cst);
+  if (!(g & 1)) return false;
+  const int64_t r = readers();
+  return r < limit && wgen_.load(std::memory_order_seq_cst) == g;
+}
+
+void RWMutex::slot_left(std::atomic<int64_t>& slot_out, int64_t out) {
+  // This thread's slot counted a read lock, but the slots of a reader that moved between threads
+  // stay apart (one +1, one -1), so that alone proves nothing: with a writer in, the exact count
+  // does. Below 0 after this release: no read lock was held. Undo (only this thread writes `out`)
+  // and report it. A pending writer may see the count at -1 meanwhile and report it too.
+  if (writer_proves_below(0)) {
+    slot_out.store(out, std::memory_order_seq_cst);
+    reader_left();
+    throw UnlockOfUnlockedMutex("sync: RUnlock of unlocked RWMutex");
+  }
+  reader_left();
+}
+
 void RWMutex::back_out(std::atomic<int64_t>& n) {
   n.fetch_sub(1, std::memory_order_seq_cst);
   reader_left();
@@ -150,7 +172,10 @@ void RWMutex::lock_shared_slow() {
 
 void RWMutex::runlock_remote() {
   // This thread's slot holds no read lock: the lock was taken on another thread (the task moved)
-  // or not at all. shared_ may go negative; the sum over all counters may not.
+  // or not at all. With a writer in, the exact count proves which before anything changes: a held
+  // read lock counts 1 in it, so 0 means none (RUnlock while write-locked: p4/p5 in the commit).
+  if (writer_proves_below(1)) throw UnlockOfUnlockedMutex("sync: RUnlock of unlocked RWMutex");
+  // shared_ may go negative; the sum over all counters may not.
   const int64_t r = shared_.fetch_sub(1, std::memory_order_seq_cst) - 1;
   if (state_.load(std::memory_order_seq_cst) & kWriter) reader_left();
   if (r >= 0 || readers() >= 0) return;
@@ -166,6 +191,8 @@ void RWMutex::runlock_remote() {
 }
 
 void RWMutex::release_writer() {
+  const uint64_t g = wgen_.load(std::memory_order_relaxed);  // only the holder of w_ writes it
+  if (g & 1) wgen_.store(g + 1, std::memory_order_seq_cst);  // even before kWriter is cleared
   const uint64_t q = state_.exchange(0, std::memory_order_seq_cst) / kQueued;
   if (q > 0) {
     shared_.fetch_add(static_cast<int64_t>(q), std::memory_order_seq_cst);  // their read locks
@@ -216,13 +243,17 @@ void RWMutex::wait_for_readers() {
 void RWMutex::lock() {
   w_.lock();
   state_.fetch_or(kWriter, std::memory_order_seq_cst);
+  wgen_.store(wgen_.load(std::memory_order_relaxed) + 1, std::memory_order_seq_cst);  // odd: after kWriter
   wait_for_readers();
 }
 
 bool RWMutex::try_lock() {
   if (!w_.try_lock()) return false;
   state_.fetch_or(kWriter, std::memory_order_seq_cst);
-  if (readers() == 0) return true;
+  if (readers() == 0) {
+    wgen_.store(wgen_.load(std::memory_order_relaxed) + 1, std::memory_order_seq_cst);  // see lock()
+    return true;
+  }
   release_writer();  // readers that met our kWriter meanwhile get their locks
   return false;
 }
