@@ -1,7 +1,9 @@
 // harness/atomic_file.hpp — output files that are either complete or absent.
 // Guarantees: write_file_atomically() writes a temporary file in the target's directory, flushes
 // it to disk and renames it over the target, so a reader never sees a half-written file; on any
-// failure the temporary is removed and the target is untouched. check_writable() proves, before a
+// failure the temporary is removed and the target is untouched. A symlink is written through (its
+// target is replaced, the link stays); an existing FIFO or device (/dev/null, /dev/stdout) is
+// written in place, never replaced (common/output_file.hpp). check_writable() proves, before a
 // run starts, that the same write will be possible (it creates and removes a probe file).
 // Errors: IoError naming the option, the path and the system's reason.
 #pragma once
@@ -19,8 +21,9 @@ void check_writable(const std::string& path, const std::string& what);
 // Throws IoError.
 void ensure_directory(const std::string& dir, const std::string& what);
 
-// write_file_atomically() replaces `path` with `content` (temp file + fsync + rename), with the
-// permissions a newly created file would get. Throws IoError.
+// write_file_atomically() replaces `path` (or a symlink's target) with `content` (temp file +
+// fsync + rename), with the permissions a newly created file would get; writes a FIFO or device in
+// place. Throws IoError.
 void write_file_atomically(const std::string& path, const std::string& content,
                            const std::string& what);
 

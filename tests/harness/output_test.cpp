@@ -2,6 +2,12 @@
 // output files.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <sstream>
 
 #include "harness/atomic_file.hpp"
@@ -105,6 +111,53 @@ TEST(AtomicFile, ErrorsNameTheOptionAndPath) {
   ccb::test::ScratchDir dir;
   ensure_directory(dir.file("a/b"), "--report");
   EXPECT_THROW(check_writable(dir.file("a"), "--out"), IoError);  // a directory
+}
+
+// Regression: --out replaced a symlink with a regular file (temp + rename over the link).
+TEST(AtomicFile, WritesThroughSymlinksAndKeepsThem) {
+  ccb::test::ScratchDir dir;
+  namespace fs = std::filesystem;
+  fs::create_directory(dir.file("real"));
+  fs::create_symlink("real/target.json", dir.file("link.json"));  // dangling: target created
+  check_writable(dir.file("link.json"), "--out");
+  write_file_atomically(dir.file("link.json"), "one\n", "--out");
+  EXPECT_TRUE(fs::is_symlink(dir.file("link.json")));
+  EXPECT_EQ(ccb::test::read_text(dir.file("real/target.json")), "one\n");
+  write_file_atomically(dir.file("link.json"), "two\n", "--out");  // existing target replaced
+  EXPECT_TRUE(fs::is_symlink(dir.file("link.json")));
+  EXPECT_EQ(ccb::test::read_text(dir.file("real/target.json")), "two\n");
+  EXPECT_EQ(dir.entries(), (std::vector<std::string>{"link.json", "real"}));
+}
+
+// Regression: --out replaced a FIFO (and /dev/null) with a regular file instead of writing to it.
+TEST(AtomicFile, WritesFifoInPlace) {
+  ccb::test::ScratchDir dir;
+  const std::string fifo = dir.file("pipe");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const int rd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // a reader, so open(O_WRONLY) won't block
+  ASSERT_GE(rd, 0);
+  check_writable(fifo, "--out");
+  write_file_atomically(fifo, "hello\n", "--out");
+  char buf[16] = {};
+  EXPECT_EQ(::read(rd, buf, sizeof buf), 6);
+  EXPECT_STREQ(buf, "hello\n");
+  ::close(rd);
+  struct stat st {};
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"pipe"});
+}
+
+TEST(AtomicFile, WritesCharacterDeviceInPlace) {
+  ccb::test::ScratchDir dir;
+  const std::string dev = dir.file("null");  // a private null device, not /dev/null
+  if (::mknod(dev.c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0) GTEST_SKIP() << "mknod needs root";
+  check_writable(dev, "--out");
+  write_file_atomically(dev, "discarded\n", "--out");
+  struct stat st {};
+  ASSERT_EQ(::lstat(dev.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"null"});
 }
 
 }  // namespace

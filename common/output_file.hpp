@@ -1,0 +1,29 @@
+// common/output_file.hpp — where and how an output file (`--out`, `--report`, report pages) is
+// written; shared by the harness and the reports module, so it depends on nothing but POSIX.
+// Guarantees:
+//  - A regular file (or a path that does not exist yet) is either complete or absent:
+//    write_output() writes a temporary file next to it, flushes it to disk and renames it over the
+//    path; on failure the temporary is removed and the old file is untouched.
+//  - A symbolic link is followed, never replaced: the file written atomically is the link's
+//    final target (created if the link dangles), and the link itself stays as it was.
+//  - An existing file that is not a regular file (FIFO, character device such as /dev/null, a
+//    terminal, /dev/stdout) is never replaced: it is opened and written in place. So are paths
+//    under /dev/ and /proc/, which name open descriptors rather than files.
+//  - output_problem() says, before any work, whether write_output() can succeed, with the reason.
+// Errors are returned as one-line reasons ("" = fine); callers prefix the option and the path.
+#pragma once
+
+#include <string>
+
+namespace ccb::common {
+
+// output_problem() returns "" if `path` can be written by write_output(), else the reason
+// ("directory 'nodir' does not exist", "is a directory; give a file name", ...). It may create
+// and remove a probe file next to the file to be replaced; it never opens a FIFO or device.
+std::string output_problem(const std::string& path);
+
+// write_output() writes `text` to `path` as the header describes. New files get the permissions
+// a newly created file would get (0666 & ~umask). Returns "" or the reason it failed.
+std::string write_output(const std::string& path, const std::string& text);
+
+}  // namespace ccb::common
