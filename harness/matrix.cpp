@@ -102,6 +102,13 @@ void cross_product(const Workload& w, const std::vector<std::vector<std::string>
   }
 }
 
+// check_combination() asks the point's workload whether it can run these values together.
+void check_combination(const Point& p) {
+  if (!p.workload->check_params) return;
+  const std::string problem = p.workload->check_params(p.to_params());
+  if (!problem.empty()) throw UsageError("point " + p.base_name + ": " + problem);
+}
+
 }  // namespace
 
 ccb::workloads::Params Point::to_params() const {
@@ -168,13 +175,13 @@ std::vector<Point> expand_matrix(const MatrixRequest& req) {
     cross_product(*w, values, procs, all);
   }
 
-  if (!filter) return all;
   std::vector<Point> kept;
   for (auto& p : all)
-    if (filter->search(p.base_name)) kept.push_back(std::move(p));
-  if (kept.empty())
+    if (!filter || filter->search(p.base_name)) kept.push_back(std::move(p));
+  if (filter && kept.empty())
     throw UsageError("--filter '" + *req.filter + "' matches no point; points are named like " +
                      (all.empty() ? std::string("workload/param=value/procs:N") : all.front().base_name));
+  for (const Point& p : kept) check_combination(p);
   return kept;
 }
 

@@ -12,7 +12,8 @@
 //    --procs take the workload's quick_procs / full_procs;
 //  - every bad input throws UsageError naming the valid choices: unknown workload, a workload named
 //    twice, --set of a parameter no selected workload has, a value outside a workload's ParamSpec,
-//    --set of one parameter twice, procs outside 1..1024, a bad --filter, an empty result.
+//    --set of one parameter twice, procs outside 1..1024, a bad --filter, an empty result, and a
+//    selected point whose combination of values its workload rejects (Workload::check_params).
 #pragma once
 
 #include <optional>

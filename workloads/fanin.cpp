@@ -40,6 +40,13 @@ struct Consumer {
   int64_t count = 0, sum = 0, disorder = 0;
 };
 
+// n_problem() is the registry's check_params: every producer sends n/producers >= 1 messages.
+std::string n_problem(const Params& p) {
+  const int64_t producers = p.get_int("producers"), n = p.get_int("n");
+  if (n >= producers) return {};
+  return "n=" + std::to_string(n) + " must be at least producers=" + std::to_string(producers);
+}
+
 RunResult run_ccbench(const Params& p, int procs) {
   const int64_t producers = p.get_int("producers"), n = p.get_int("n");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
@@ -115,6 +122,7 @@ const bool registered = register_workload(Workload{
                   .max = 1000000000, .choices = {}, .quick = {"400000"}, .full = {"400000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
+    .check_params = n_problem,
 });
 
 }  // namespace

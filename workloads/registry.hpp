@@ -7,7 +7,9 @@
 //    with fully-resolved parameters, verifies its own result, and returns the elapsed time of the
 //    measured section. A wrong result throws WorkloadFailed — it is never returned as a number.
 //  - Parameter values arrive already validated against ParamSpec (type, range, choices) by the
-//    harness; run functions may still throw WorkloadFailed for combinations they cannot run.
+//    harness, and each point's combination of values against Workload::check_params, before any
+//    point runs: a combination the workload cannot run (n < producers) is the user's bad input,
+//    never a self-check failure. Run functions keep their own checks as a last line of defence.
 // Concurrency: the registry is filled during static initialisation (single-threaded) and read-only
 // afterwards. This header depends on nothing in the runtime: the harness and its tests use it alone.
 #pragma once
@@ -97,6 +99,11 @@ struct Workload {
   // The harness keeps the summed hints of a shuffle window's points under a memory budget
   // (harness/runner.hpp), so that the window's live Go children fit in RAM. Unset: negligible.
   std::function<double(const Params& params)> resident_hint{};
+  // check_params, when set, rejects a combination of parameter values (each already within its
+  // ParamSpec) that the workload cannot run: it returns the reason, one line naming the values
+  // ("n=3 must be at least producers=16"), or "" if the point can run. The harness calls it for
+  // every selected point at matrix expansion, before anything runs, and exits 2 naming the point.
+  std::function<std::string(const Params& params)> check_params{};
 };
 
 // register_workload() adds w to the registry and returns true (for static registration).

@@ -100,6 +100,14 @@ RunResult finish(const std::vector<Slot>& slots, std::vector<latency::Sampler>& 
   return r;
 }
 
+// n_problem() is the registry's check_params: every producer sends n/channels >= 1 values
+// (else ops = 0, which the contract forbids).
+std::string n_problem(const Params& p) {
+  const int64_t channels = p.get_int("channels"), n = p.get_int("n");
+  if (n >= channels) return {};
+  return "n=" + std::to_string(n) + " must be at least channels=" + std::to_string(channels);
+}
+
 RunResult run_ccbench(const Params& p, int procs) {
   const int64_t channels = p.get_int("channels"), consumers = p.get_int("consumers");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
@@ -202,6 +210,7 @@ const bool registered = register_workload(Workload{
                   .max = 1000000000, .choices = {}, .quick = {"120000"}, .full = {"120000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
+    .check_params = n_problem,
 });
 
 }  // namespace

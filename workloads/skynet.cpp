@@ -39,6 +39,13 @@ bool is_power_of_ten(int64_t v) {
   return v == 1;
 }
 
+// size_problem() is the registry's check_params: "" or why `size` cannot run.
+std::string size_problem(const Params& p) {
+  const int64_t size = p.get_int("size");
+  if (is_power_of_ten(size) && size >= 10) return {};
+  return "size=" + std::to_string(size) + " is not a power of 10 (10, 100, ... 10000000)";
+}
+
 void require_size(int64_t size) {
   if (!is_power_of_ten(size) || size < 10)
     throw WorkloadFailed("skynet: size " + std::to_string(size) + " is not a power of 10 >= 10");
@@ -114,6 +121,7 @@ const bool registered = register_workload(Workload{
                   .full = {"1000000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
+    .check_params = size_problem,
 });
 
 }  // namespace

@@ -101,6 +101,9 @@ const BadInput kBadInputs[] = {
     {"n_non_numeric", {"run", "fake_sum", "--set", "n=abc"}, "'abc' is not an integer"},
     {"set_without_equals", {"run", "fake_sum", "--set", "n"}, "expected NAME=LIST"},
     {"set_twice", {"run", "fake_sum", "--set", "n=1", "--set", "n=2"}, "--set n is given twice"},
+    // Regression: a combination the workload cannot run failed the run (exit 1) as a self-check.
+    {"combination_rejected", {"run", "fake_sum", "--set", "n=1e6", "--set", "k=4"},
+     "point fake_sum/n=1000000/k=4/procs:1: n*k=4000000 must be at most 2000000"},
     {"procs_zero", {"run", "fake_sum", "--procs", "0"}, "valid: 1..1024"},
     {"procs_huge", {"run", "fake_sum", "--procs", "100000"}, "valid: 1..1024"},
     {"procs_empty_item", {"run", "fake_sum", "--procs", "1,,2"}, "empty item"},

@@ -64,6 +64,10 @@ Workload fake_sum() {
   w.quick_procs = {1, 2};
   w.full_procs = {1, 2, 4};
   w.impls = {{"ccbench", sum_impl("ccbench")}, {"threads", sum_impl("threads")}};
+  w.check_params = [](const Params& p) {
+    const int64_t nk = p.get_int("n") * p.get_int("k");
+    return nk <= 2000000 ? std::string() : "n*k=" + std::to_string(nk) + " must be at most 2000000";
+  };
   return w;
 }
 

@@ -93,6 +93,22 @@ TEST(Matrix, BadRequestsThrowUsageError) {
   bad({{"fake_sum"}, {}, {}, Preset::Quick, std::string("no-such-point")});
 }
 
+// Regression: combinations a workload cannot run (skynet size=12345, fanin n < producers) were
+// found only when the point ran, and reported as workload failures (exit 1).
+TEST(Matrix, CombinationsAreCheckedForSelectedPointsOnly) {
+  MatrixRequest req;
+  req.workloads = {"fake_sum"};
+  req.sets = {"n=1e6", "k=1,4"};
+  try {
+    expand_matrix(req);
+    FAIL() << "no UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()), "point fake_sum/n=1000000/k=4/procs:1: n*k=4000000 must be at most 2000000");
+  }
+  req.filter = "k=1/";
+  EXPECT_EQ(expand_matrix(req).size(), 2u);  // the rejected points are not selected
+}
+
 TEST(Matrix, SetOfAParameterOnlySomeWorkloadsHaveIsAllowed) {
   MatrixRequest req;
   req.workloads = {"fake_sum", "fake_extra"};

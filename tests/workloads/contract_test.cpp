@@ -3,6 +3,7 @@
 // here from the contract so that a drift on either side fails.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,24 @@ const std::vector<W>& expected() {
                                    {"k", 1, 1000000000, {}, {"200000"}, {"200000"}}}},
   };
   return w;
+}
+
+// problem() runs a workload's check_params on `values` ("" = accepted).
+std::string problem(const std::string& workload, std::map<std::string, std::string> values) {
+  const Workload* w = find_workload(workload);
+  if (w == nullptr || !w->check_params) return "(no check_params)";
+  return w->check_params(Params(std::move(values)));
+}
+
+// Regression: these combinations ran and failed as self-checks (exit 1) instead of bad input.
+TEST(WorkloadContract, CombinationsTheWorkloadCannotRunAreRejectedUpFront) {
+  EXPECT_EQ(problem("skynet", {{"size", "12345"}}), "size=12345 is not a power of 10 (10, 100, ... 10000000)");
+  EXPECT_EQ(problem("skynet", {{"size", "1000"}}), "");
+  EXPECT_EQ(problem("fanin", {{"producers", "16"}, {"cap", "0"}, {"n", "3"}}), "n=3 must be at least producers=16");
+  EXPECT_EQ(problem("fanin", {{"producers", "16"}, {"cap", "0"}, {"n", "16"}}), "");
+  EXPECT_EQ(problem("select", {{"channels", "64"}, {"consumers", "2"}, {"cap", "0"}, {"n", "7"}}),
+            "n=7 must be at least channels=64");
+  EXPECT_EQ(problem("select", {{"channels", "4"}, {"consumers", "2"}, {"cap", "0"}, {"n", "4"}}), "");
 }
 
 TEST(WorkloadContract, EveryCppWorkloadIsRegisteredAsTheContractSays) {
