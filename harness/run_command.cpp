@@ -10,6 +10,7 @@
 
 #include "harness/atomic_file.hpp"
 #include "harness/build_info.hpp"
+#include "harness/chaos_env.hpp"
 #include "harness/console_table.hpp"
 #include "harness/errors.hpp"
 #include "harness/list_syntax.hpp"
@@ -200,6 +201,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   Resolved r = resolve(o);
   MatrixRequest req{o.workloads, o.sets, o.procs, r.preset, o.filter};
   const std::vector<Point> points = expand_matrix(req);
+  check_chaos_env();
 
   // 2. outputs (cheap, and before anything slow such as building the Go workloads)
   if (o.out) check_writable(*o.out, "--out");

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "harness/atomic_file.hpp"
+#include "harness/chaos_env.hpp"
 #include "harness/errors.hpp"
 #include "harness/list_syntax.hpp"
 #include "harness/stress/scenario.hpp"
@@ -113,6 +114,7 @@ StressSettings validate(const StressOptions& o) {
     s.seed = (static_cast<uint64_t>(rd()) << 32) ^ rd();
   }
   s.chaos = o.chaos;
+  harness::check_chaos_env();
   if (o.out) {
     if (o.out->empty()) throw UsageError("--out: empty file name");
     harness::check_writable(*o.out, "--out");

@@ -3,6 +3,9 @@
 // before any benchmark runs.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <tuple>
+
 #include "fake_workloads.hpp"
 #include "harness/build_info.hpp"
 #include "test_support.hpp"
@@ -140,6 +143,22 @@ TEST(Cli, GoUnavailableNamedExplicitlyIsUsageError) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--impl go: go is not installed; run scripts/setup"), std::string::npos) << r.err;
   EXPECT_TRUE(call_log().empty());
+}
+
+// Regression: a bad CCB_CHAOS made the runtime throw ccb::ConfigError mid-run (exit 1, "error:
+// ...; no results were written") instead of rejecting the input up front (exit 2).
+TEST(Cli, BadChaosEnvironmentIsUsageErrorBeforeRunning) {
+  for (const auto& [name, value, message] :
+       {std::tuple<const char*, const char*, const char*>{"CCB_CHAOS", "banana", "CCB_CHAOS must be 1 (on) or 0 (off), got 'banana'"},
+        {"CCB_CHAOS_SEED", "-3", "CCB_CHAOS_SEED must be an integer 0..18446744073709551615, got '-3'"},
+        {"CCB_CHAOS_SEED", "99999999999999999999", "CCB_CHAOS_SEED must be an integer"}}) {
+    setenv(name, value, 1);
+    CliRun r = run_cli({"run", "fake_sum", "--repetitions", "1", "--warmup", "0", "--min-time", "0"});
+    unsetenv(name);
+    EXPECT_EQ(r.code, 2) << name << "=" << value << ": " << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_TRUE(call_log().empty()) << "a benchmark ran before the input was rejected";
+  }
 }
 
 TEST(Cli, GoUnavailableWithImplAllIsSkippedWithANotice) {

@@ -148,7 +148,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlag{"--chaos --chaos", "", "--chaos"},
         BadFlag{"--out /nonexistent-dir/x.json", "", "--out"},
         BadFlag{"--bogus", "", "--bogus"},
-        BadFlag{"", "CCB_STRESS_TEST_HOOK=sometimes", "CCB_STRESS_TEST_HOOK: unknown value 'sometimes'"}),
+        BadFlag{"", "CCB_STRESS_TEST_HOOK=sometimes", "CCB_STRESS_TEST_HOOK: unknown value 'sometimes'"},
+        // Regression: a bad chaos variable failed the first scenario (exit 1) instead of exit 2.
+        BadFlag{"channels --duration 100ms", "CCB_CHAOS=banana", "CCB_CHAOS must be 1 (on) or 0 (off), got 'banana'"},
+        BadFlag{"channels --duration 100ms", "CCB_CHAOS_SEED=x", "CCB_CHAOS_SEED must be an integer"}),
     [](const ::testing::TestParamInfo<BadFlag>& i) { return "case" + std::to_string(i.index); });
 
 }  // namespace
