@@ -36,6 +36,8 @@ struct Commands {
   // report
   std::vector<std::string> results;
   std::string out_dir, baseline;
+  // Options whose empty value would read as "not given" (checked by reject_empty()).
+  std::vector<CLI::Option*> compare_nonempty, calibrate_nonempty;
 };
 
 namespace {
@@ -116,6 +118,26 @@ int parse_count(const std::string& text, const char* option, int lo, int hi) {
   return static_cast<int>(n);
 }
 
+// reject_empty() rejects an option given with an empty value (`--out ""`), which would otherwise
+// silently mean "not given" (stdout, the default command).
+void reject_empty(const std::vector<CLI::Option*>& options) {
+  for (const CLI::Option* o : options)
+    if (o->count() > 0 && o->as<std::string>().empty())
+      throw UsageError(o->get_name() + ": empty value; give a " + o->get_type_name() + " or leave the option out");
+}
+
+// check_output() proves before any work that `path` (option `--out`) can be written, and that it
+// is none of the input files (which the write would replace). Throws UsageError with the reason.
+void check_output(const std::string& path, const std::vector<std::string>& inputs) {
+  const std::string problem = output_problem(path);
+  if (!problem.empty()) throw UsageError("--out " + path + ": " + problem);
+  for (const std::string& in : inputs) {
+    std::error_code ec;
+    if (std::filesystem::equivalent(path, in, ec) && !ec)
+      throw UsageError("--out " + path + ": is also an input file (" + in + "); give another name");
+  }
+}
+
 // ScratchDir: a private temporary directory, removed with its contents.
 struct ScratchDir {
   std::string path;
@@ -139,7 +161,9 @@ std::string self_exe() {
 int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
   try {
     CompareFormat format = CompareFormat::Table;
+    reject_empty(c.compare_nonempty);
     const CompareOptions options = compare_options(c, format);
+    if (!c.out_file.empty()) check_output(c.out_file, {c.base_file, c.new_file});
     const Results base = load_results(c.base_file);
     const Results next = load_results(c.new_file);
     // --confirm: "auto" (default) confirms with kAutoConfirmRounds rounds when both sides' commands
@@ -180,7 +204,8 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
     if (c.out_file.empty()) {
       out << text;
     } else {
-      if (!write_atomically(c.out_file, text)) throw UsageError("--out: cannot write " + c.out_file);
+      if (!write_atomically(c.out_file, text))
+        throw UsageError("--out " + c.out_file + ": " + output_problem(c.out_file));
       for (const std::string& w : cmp.warnings) err << "warning: " << w << "\n";
       out << summary_line(cmp) << "\n" << gate_line(cmp) << "\nwritten: " << c.out_file << "\n";
     }
@@ -195,6 +220,8 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
 
 int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
   try {
+    reject_empty(c.calibrate_nonempty);
+    check_output(c.calib_out, c.calib_files);
     std::vector<std::pair<Results, Results>> pairs;
     if (!c.calib_files.empty()) {
       if (c.calib_files.size() % 2 != 0 || c.calib_files.size() < 2)
@@ -214,7 +241,8 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
       }
     }
     const NoiseFloor nf = calibrate(pairs);
-    if (!write_atomically(c.calib_out, noise_floor_json(nf))) throw UsageError("--out: cannot write " + c.calib_out);
+    if (!write_atomically(c.calib_out, noise_floor_json(nf)))
+      throw UsageError("--out " + c.calib_out + ": " + output_problem(c.calib_out));
     out << noise_floor_table(nf) << "written: " << c.calib_out << "\n";
     return 0;
   } catch (const InputError& e) {
@@ -298,27 +326,33 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
       ->capture_default_str()->type_name("regressed|geomean|never");
   c.compare->add_option("--format", c.format, "Output format; markdown suits a CI job summary or PR comment")
       ->capture_default_str()->type_name("table|markdown|json");
-  c.compare->add_option("--out", c.out_file, "Write the output to FILE (stdout then gets the summary line)")
-      ->type_name("FILE");
+  c.compare_nonempty.push_back(
+      c.compare->add_option("--out", c.out_file, "Write the output to FILE (stdout then gets the summary line)")
+          ->type_name("FILE"));
   c.compare->add_option("--confirm", c.confirm, "Re-measure each regressed point in N rounds (a base run and a new "
                         "run back to back) before the verdict stands; auto: 6 when the commands are known, 0: off")
       ->capture_default_str()->type_name("N|auto");
-  c.compare->add_option("--base-run", c.base_run, "With --confirm: the base side's `ccbench run …` command")
-      ->type_name("CMD");
-  c.compare->add_option("--new-run", c.new_run, "With --confirm: the new side's `ccbench run …` command")
-      ->type_name("CMD");
-  c.compare->add_option("--noise-floor", c.noise_floor_file, "Noise-floor file from `ccbench calibrate`")
-      ->type_name("FILE");
+  c.compare_nonempty.push_back(
+      c.compare->add_option("--base-run", c.base_run, "With --confirm: the base side's `ccbench run …` command")
+          ->type_name("CMD"));
+  c.compare_nonempty.push_back(
+      c.compare->add_option("--new-run", c.new_run, "With --confirm: the new side's `ccbench run …` command")
+          ->type_name("CMD"));
+  c.compare_nonempty.push_back(
+      c.compare->add_option("--noise-floor", c.noise_floor_file, "Noise-floor file from `ccbench calibrate`")
+          ->type_name("FILE"));
   c.compare->footer(kCompareFooter);
 
   c.calibrate = app.add_subcommand("calibrate", "A/A calibration: the noise floor per point and a suggested threshold");
   c.calibrate->add_option("files", c.calib_files, "Existing A/A results files, in pairs (A1 B1 A2 B2 …); "
                           "without them, CMD is run 2 x --pairs times")->type_name("RESULTS.json");
   c.calibrate->add_option("--pairs", c.pairs, "A/A pairs to run")->capture_default_str()->type_name("K");
-  c.calibrate->add_option("--run", c.calib_run, "The `ccbench run …` command to repeat (default: this ccbench "
-                          "with --preset quick); --out and --quiet are appended")->type_name("CMD");
-  c.calibrate->add_option("--out", c.calib_out, "Noise-floor JSON to write (for compare --noise-floor)")
-      ->capture_default_str()->type_name("FILE");
+  c.calibrate_nonempty.push_back(
+      c.calibrate->add_option("--run", c.calib_run, "The `ccbench run …` command to repeat (default: this ccbench "
+                              "with --preset quick); --out and --quiet are appended")->type_name("CMD"));
+  c.calibrate_nonempty.push_back(
+      c.calibrate->add_option("--out", c.calib_out, "Noise-floor JSON to write (for compare --noise-floor)")
+          ->capture_default_str()->type_name("FILE"));
   c.calibrate->footer(R"(
 Runs the same build against itself (two independent runs per pair), compares each pair, and
 records per point the largest |change| of the median seen (its noise floor). Suggests a

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+
 #include "cli_helper.hpp"
 #include "reports/compare.hpp"
 #include "reports/results_loader.hpp"
@@ -195,6 +197,37 @@ TEST(CompareTest, OutFileGetsTheReportStdoutTheSummary) {
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("48 points compared"), std::string::npos) << r.out;
   EXPECT_NE(test::read_text(dir + "/summary.md").find("### ccbench compare"), std::string::npos);
+}
+
+// Regression: compare and calibrate found an unwritable --out only after all the work (a whole
+// calibration), said "cannot write" without a reason, replaced an input file given as --out, and
+// took an explicitly empty --out / --run as "not given".
+TEST(CompareTest, OutIsCheckedUpFrontWithTheReason) {
+  const std::string b = data("base.json"), s = data("slower20.json");
+  const auto missing = run_cli({"compare", b, s, "--out", "/nonexistent-ccbench-dir/x.md"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_EQ(missing.err, "ccbench compare: --out /nonexistent-ccbench-dir/x.md: directory "
+                         "'/nonexistent-ccbench-dir' does not exist\n");
+  const std::string dir = test::scratch_dir("out-input");
+  const std::string copy = dir + "/base.json";
+  ASSERT_EQ(std::system(("cp " + b + " " + copy).c_str()), 0);
+  const auto same = run_cli({"compare", copy, s, "--out", copy});
+  EXPECT_EQ(same.code, 2);
+  EXPECT_NE(same.err.find("--out " + copy + ": is also an input file"), std::string::npos) << same.err;
+  EXPECT_EQ(test::read_text(copy), test::read_text(b));  // untouched
+  const auto empty = run_cli({"compare", b, s, "--out", ""});
+  EXPECT_EQ(empty.code, 2);
+  EXPECT_NE(empty.err.find("--out: empty value"), std::string::npos) << empty.err;
+  EXPECT_TRUE(empty.out.empty());
+
+  const auto calib = run_cli({"calibrate", "--pairs", "1", "--run", "echo should-not-run", "--out",
+                              "/nonexistent-ccbench-dir/nf.json"});
+  EXPECT_EQ(calib.code, 2);
+  EXPECT_EQ(calib.err, "ccbench calibrate: --out /nonexistent-ccbench-dir/nf.json: directory "
+                       "'/nonexistent-ccbench-dir' does not exist\n");  // and no "pair 1/1" line
+  const auto no_run = run_cli({"calibrate", "--pairs", "1", "--run", "", "--out", dir + "/nf.json"});
+  EXPECT_EQ(no_run.code, 2);
+  EXPECT_NE(no_run.err.find("--run: empty value"), std::string::npos) << no_run.err;
 }
 
 }  // namespace
