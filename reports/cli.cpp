@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "reports/atomic_write.hpp"
+#include "reports/child_run.hpp"
 #include "reports/compare.hpp"
 #include "reports/compare_format.hpp"
 #include "reports/format_util.hpp"
@@ -180,6 +181,7 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
         confirm = 0;
       }
     }
+    InterruptScope interrupts;  // before the scratch dir: a signal re-raised at its end finds it gone
     std::optional<ScratchDir> scratch;
     if (confirm > 0) scratch.emplace();
     int calls = 0;
@@ -214,6 +216,9 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
     err << "ccbench compare: " << e.what() << "\n";
   } catch (const UsageError& e) {
     err << "ccbench compare: " << e.what() << "\n";
+  } catch (const Interrupted& e) {
+    err << "ccbench compare: " << e.what() << "; confirmation runs stopped\n";
+    return e.exit_code();
   }
   return 2;
 }
@@ -232,6 +237,7 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
     } else {
       const int k = parse_count(c.pairs, "--pairs", 1, 100);
       const std::string cmd = c.calib_run.empty() ? shell_quote(self_exe()) + " run --preset quick" : c.calib_run;
+      InterruptScope interrupts;  // before the scratch dir: a signal re-raised at its end finds it gone
       ScratchDir scratch;
       for (int i = 1; i <= k; ++i) {
         err << "ccbench calibrate: pair " << i << "/" << k << ": " << cmd << "\n";
@@ -251,6 +257,9 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
     err << "ccbench calibrate: " << e.what() << "\n";
   } catch (const std::runtime_error& e) {
     err << "ccbench calibrate: " << e.what() << "\n";
+  } catch (const Interrupted& e) {
+    err << "ccbench calibrate: " << e.what() << "; runs stopped\n";
+    return e.exit_code();
   }
   return 2;
 }
@@ -287,11 +296,13 @@ Gate quality:
   verdict and the round ratios. The commands are re-derived from each file (its recorded binary
   and arguments, and the CCB_INJECT_* hook if it was active) when the file was measured on this
   host by a binary that is still there unchanged; otherwise pass --base-run CMD and --new-run CMD
-  (compare appends --filter, --out and --quiet), or the verdicts stay unconfirmed with a warning
-  (auto) or compare exits 2 (--confirm N). --confirm 0 turns it off. --noise-floor FILE (from `ccbench calibrate`):
-  a point counts as regressed/improved only if its change also exceeds its own A/A noise floor.
+  (compare replaces any --filter, --out and --quiet in them with its own), or the verdicts stay
+  unconfirmed with a warning (auto) or compare exits 2 (--confirm N). --confirm 0 turns it off.
+  --noise-floor FILE (from `ccbench calibrate`): a point counts as regressed/improved only if its
+  change also exceeds its own A/A noise floor.
 Exit status: 0 gate passed, 1 gate failed, 2 bad input (unreadable or malformed file, wrong types,
-  NaN/Infinity, unknown schema version, no common points) or bad option.
+  NaN/Infinity, unknown schema version, no common points) or bad option, 130/143 interrupted by
+  SIGINT/SIGTERM (a confirmation run in progress is stopped too).
 )";
 
 constexpr const char* kReportFooter = R"(
@@ -357,7 +368,7 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
 Runs the same build against itself (two independent runs per pair), compares each pair, and
 records per point the largest |change| of the median seen (its noise floor). Suggests a
 --threshold: the largest noise floor, rounded up to a whole percent (at least 1%).
-Exit status: 0 written, 2 bad input or a failed run.
+Exit status: 0 written, 2 bad input or a failed run, 130/143 interrupted by SIGINT/SIGTERM.
 )");
 
   c.report = app.add_subcommand("report", "Write a self-contained HTML report with charts");

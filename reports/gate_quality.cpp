@@ -16,6 +16,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "reports/child_run.hpp"
 #include "reports/format_util.hpp"
 #include "reports/json_path_parser.hpp"
 #include "reports/results_loader.hpp"
@@ -275,13 +276,12 @@ std::string shell_quote(const std::string& s) {
 }
 
 Results run_and_load(const std::string& command, const std::string& filter, const std::string& out_file) {
-  std::string cmd = command;
+  std::string cmd = strip_run_options(command);  // the user's --filter/--out/--quiet would clash
   if (!filter.empty()) cmd += " --filter " + shell_quote(filter);
   cmd += " --out " + shell_quote(out_file) + " --quiet";
   std::error_code ec;
   std::filesystem::remove(out_file, ec);
-  const int status = std::system(cmd.c_str());
-  const int code = status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  const int code = run_shell(cmd);  // throws Interrupted
   if (code != 0 && !(code == 1 && std::filesystem::exists(out_file, ec)))
     throw std::runtime_error("command failed (exit " + std::to_string(code) + "): " + cmd);
   return load_results(out_file);

@@ -102,9 +102,12 @@ std::string point_filter(const std::vector<std::string>& names);
 // shell_quote() quotes one word for /bin/sh.
 std::string shell_quote(const std::string& s);
 
-// run_command_line() runs `command + " --filter F --out FILE --quiet"` through /bin/sh (when
-// `filter` is empty, no --filter) and loads FILE. Throws std::runtime_error when the command exits
-// non-zero (exit 1 still loads the file: a failed point is reported there), InputError.
+// run_and_load() runs `command + " --filter F --out FILE --quiet"` through /bin/sh (when `filter`
+// is empty, no --filter), after removing any --filter, --out, --report, --format and --quiet the
+// command already had (strip_run_options(), child_run.hpp), and loads FILE. The child runs in its
+// own process group and is stopped with compare (run_shell()). Throws std::runtime_error when the
+// command exits non-zero (exit 1 still loads the file: a failed point is reported there),
+// Interrupted (SIGINT/SIGTERM/SIGHUP, to compare or to the child), InputError.
 Results run_and_load(const std::string& command, const std::string& filter, const std::string& out_file);
 
 }  // namespace ccb::reports

@@ -1,0 +1,57 @@
+// reports/child_run.hpp — the `ccbench run` children of compare's confirmation and calibrate: their
+// command line, and running them so that an interrupted compare leaves nothing behind.
+//
+// Guarantees:
+//  - strip_run_options() removes the options the caller sets itself (--filter, --out, --report,
+//    --format, each with its value, as `--opt V` or `--opt=V`, and --quiet) from a shell command
+//    line given by the user (--base-run, --new-run, --run), leaving every other character of the
+//    text as it was (quotes, operators, environment prefixes). Words are split as /bin/sh splits
+//    them ('…', "…", backslash, $'…'), so a quoted "--out" is a value, not an option.
+//  - run_shell() runs `/bin/sh -c command` in its own process group and returns its exit code. While
+//    it runs, SIGINT, SIGTERM and SIGHUP sent to this process are forwarded to that group (so Ctrl-C
+//    or `kill` of compare stops the child instead of orphaning it), and run_shell() then throws
+//    Interrupted. A child that is itself ended by one of those signals (or exits 128+sig for one,
+//    as a shell does) also throws Interrupted, so compare ends as interrupted, not as bad input.
+//  - InterruptScope, held for a whole command, also catches those signals between children: the
+//    next run_shell() throws Interrupted at once, and if none comes, the scope's destructor
+//    re-raises the signal after the objects declared after it (the scratch directory) are gone.
+// Exit convention: Interrupted::exit_code() is 128 + the signal number (130 SIGINT, 143 SIGTERM),
+// what a shell reports for a process that signal ended.
+#pragma once
+
+#include <exception>
+#include <string>
+
+namespace ccb::reports {
+
+// Interrupted: the run was stopped by SIGINT, SIGTERM or SIGHUP. Not a std::runtime_error, so that
+// the handlers that turn run failures into usage errors (exit 2) let it through.
+class Interrupted : public std::exception {
+ public:
+  explicit Interrupted(int signal);
+  int signal() const { return signal_; }
+  int exit_code() const { return 128 + signal_; }
+  const char* what() const noexcept override { return what_.c_str(); }
+
+ private:
+  int signal_;
+  std::string what_;
+};
+
+// InterruptScope installs the forwarding handlers for its lifetime (nesting is fine).
+class InterruptScope {
+ public:
+  InterruptScope();
+  ~InterruptScope();
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+};
+
+// strip_run_options() — see the header comment.
+std::string strip_run_options(const std::string& command);
+
+// run_shell() — see the header comment. Returns the child's exit code (0..255); throws Interrupted,
+// or std::runtime_error if the child cannot be started.
+int run_shell(const std::string& command);
+
+}  // namespace ccb::reports

@@ -1,0 +1,84 @@
+// tests/reports/child_run_test.cpp — compare's confirmation children (reports/child_run.hpp): the
+// user's run command loses the options compare sets itself, and a signal stops compare's child
+// and ends compare as interrupted (128 + signal), not as bad input.
+#include "reports/child_run.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "cli_helper.hpp"
+
+namespace ccb::reports {
+namespace {
+
+// Regression: --base-run/--new-run with their own --filter (or --out/--quiet) got compare's
+// appended as well, and `ccbench run` rejected the repeated option: confirmation failed (exit 2).
+TEST(ChildRun, StripRunOptionsRemovesWhatCompareSetsAndKeepsTheRestVerbatim) {
+  EXPECT_EQ(strip_run_options("build/ccbench run pingpong --filter 'cap=0' --repetitions 3"),
+            "build/ccbench run pingpong --repetitions 3");
+  EXPECT_EQ(strip_run_options("ccbench run --out=x.json --quiet --format json --report dir -r 5"),
+            "ccbench run -r 5");
+  // perf-gate's printf %q words, an env prefix and a quoted value that only looks like an option
+  EXPECT_EQ(strip_run_options("CCB_X=1 /tmp/a\\ b/ccbench run --filter fanin/producers=16/cap=128 --set "
+                              "'n=1' --repetitions 5"),
+            "CCB_X=1 /tmp/a\\ b/ccbench run --set 'n=1' --repetitions 5");
+  EXPECT_EQ(strip_run_options("ccbench run --set \"--out\"x"), "ccbench run --set \"--out\"x");
+  EXPECT_EQ(strip_run_options("cd /tmp && ccbench run --quiet; true"), "cd /tmp && ccbench run; true");
+}
+
+// Regression: a child ended by SIGTERM made compare exit 2 ("command failed (exit 143)").
+TEST(ChildRun, CompareEndsAsInterruptedWhenItsChildIsKilled) {
+  const std::string b = test::data("base.json"), s = test::data("slower20.json");
+  const auto r = test::run_cli({"compare", b, s, "--confirm", "1", "--base-run", "kill -TERM $$; true",
+                                "--new-run", "kill -TERM $$; true"});
+  EXPECT_EQ(r.code, 143) << r.err;
+  EXPECT_NE(r.err.find("ccbench compare: interrupted by SIGTERM"), std::string::npos) << r.err;
+}
+
+// dead() is true for a zombie (killed, not yet reaped by whatever adopted it).
+bool dead(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string pid_text, comm, state;
+  stat >> pid_text >> comm >> state;
+  return !stat || state == "Z";
+}
+
+// Regression: SIGTERM to compare left its confirmation child running as an orphan.
+TEST(ChildRun, SignalToTheParentStopsTheChildsProcessGroup) {
+  const std::string dir = test::scratch_dir("child-run");
+  const std::string pidfile = dir + "/pid";
+  std::thread killer([&] {
+    for (int i = 0; i < 500 && !std::ifstream(pidfile).good(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ::kill(::getpid(), SIGTERM);
+  });
+  int code = -1;
+  try {
+    run_shell("sleep 30 & echo $! > '" + pidfile + "'; wait");
+  } catch (const Interrupted& e) {
+    code = e.exit_code();
+  }
+  killer.join();
+  EXPECT_EQ(code, 143);
+  pid_t sleeper = 0;
+  std::ifstream(pidfile) >> sleeper;
+  ASSERT_GT(sleeper, 0);
+  bool gone = false;  // the orphaned sleep is reaped by init; allow it a moment
+  for (int i = 0; i < 200 && !gone; ++i) {
+    gone = ::kill(sleeper, 0) != 0 || dead(sleeper);
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(gone) << "sleep " << sleeper << " outlived run_shell()";
+  if (!gone) ::kill(sleeper, SIGKILL);
+}
+
+}  // namespace
+}  // namespace ccb::reports
