@@ -5,7 +5,12 @@
 //  - CCB_HAVE_GO_IMPL (target ccb_go_impl exists, from harness/go_impl.cmake): --impl go.
 //  - `ccbench stress` (harness/stress, always built in), chained into the reports hook.
 //  - the runtime's worker-start hook (ccb::set_default_worker_start), used by --pin.
+// SIGPIPE is ignored: when stdout is a pipe whose reader has gone (`ccbench run --out r.json |
+// head -1`), writes to it fail (std::cout stops printing) instead of killing ccbench before it
+// writes its --out file.
 #include <unistd.h>
+
+#include <csignal>
 
 #include <iostream>
 #include <string>
@@ -25,6 +30,7 @@
 #endif
 
 int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv, argv + argc);
   ccb::harness::Hooks hooks;
 #ifdef CCB_HAVE_REPORTS
