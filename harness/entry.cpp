@@ -46,7 +46,7 @@ int dispatch(const std::vector<std::string>& argv, const Io& io, const Hooks& ho
     // help and version are "errors" with exit code 0; print them as CLI11 does
     return app->exit(e, io.out, io.err) == 0 ? 0 : 2;
   }
-  if (parsed.list_cmd->parsed()) return list_command(parsed.list, io);
+  if (parsed.list_cmd->parsed()) return list_command(parsed.list, io, hooks);
   if (parsed.run_cmd->parsed()) return run_command(parsed.run, argv, io, hooks);
   if (parsed.run_reports) {
     int rc = parsed.run_reports(io.out, io.err);

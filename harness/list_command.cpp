@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "harness/errors.hpp"
+#include "harness/impl_runner.hpp"
 #include "harness/list_syntax.hpp"
 
 namespace ccb::harness {
@@ -28,10 +30,27 @@ ojson values_json(const ParamSpec& spec, const std::vector<std::string>& vs) {
   return a;
 }
 
-std::vector<std::string> impl_names(const Workload& w) {
+// impl_names() lists w's in-process implementations and "go" when `go` supports it, in the
+// order of --impl all (ccbench, go, threads).
+std::vector<std::string> impl_names(const Workload& w, ImplBackend* go) {
   std::vector<std::string> out;
   for (const auto& [name, fn] : w.impls) out.push_back(name);
+  if (go != nullptr && go->supports(w))
+    out.insert(std::find(out.begin(), out.end(), "ccbench") == out.end() ? out.begin() : out.begin() + 1, "go");
   return out;
+}
+
+// go_backend() is hooks.go if the Go implementation can run here (as `run --impl go` decides:
+// check_available(), which builds it if needed), else nullptr with the reason on `err`.
+ImplBackend* go_backend(const Hooks& hooks, std::ostream& err) {
+  if (!hooks.go) return nullptr;
+  try {
+    hooks.go->check_available();
+    return hooks.go.get();
+  } catch (const ImplUnavailable& e) {
+    err << "ccbench: note: go is not listed: " << e.what() << "\n";
+    return nullptr;
+  }
 }
 
 std::string ints_text(const std::vector<int>& v) {
@@ -40,7 +59,7 @@ std::string ints_text(const std::vector<int>& v) {
   return join(s, ",");
 }
 
-ojson workload_json(const Workload& w) {
+ojson workload_json(const Workload& w, ImplBackend* go) {
   ojson params = ojson::array();
   for (const auto& p : w.params) {
     ojson j;
@@ -62,15 +81,15 @@ ojson workload_json(const Workload& w) {
   j["name"] = w.name;
   j["description"] = w.description;
   j["unit"] = w.unit;
-  j["impls"] = impl_names(w);
+  j["impls"] = impl_names(w, go);
   j["params"] = params;
   j["procs"] = {{"quick", w.quick_procs}, {"full", w.full_procs}};
   return j;
 }
 
-void print_table(const Workload& w, std::ostream& out) {
+void print_table(const Workload& w, ImplBackend* go, std::ostream& out) {
   out << w.name << " — " << w.description << "\n";
-  out << "  unit: " << w.unit << "; impls: " << join(impl_names(w), ", ")
+  out << "  unit: " << w.unit << "; impls: " << join(impl_names(w, go), ", ")
       << "; procs: quick " << ints_text(w.quick_procs) << ", full " << ints_text(w.full_procs) << "\n";
   if (w.params.empty()) {
     out << "  (no parameters)\n";
@@ -94,19 +113,20 @@ void print_table(const Workload& w, std::ostream& out) {
 
 }  // namespace
 
-int list_command(const ListOptions& options, const Io& io) {
+int list_command(const ListOptions& options, const Io& io, const Hooks& hooks) {
   const auto& all = ccb::workloads::all_workloads();
+  ImplBackend* go = go_backend(hooks, io.err);
   if (options.format == "json") {
     ojson doc;
     doc["workloads"] = ojson::array();
-    for (const auto& w : all) doc["workloads"].push_back(workload_json(w));
+    for (const auto& w : all) doc["workloads"].push_back(workload_json(w, go));
     io.out << doc.dump(2) << "\n";
     return 0;
   }
   if (all.empty()) io.out << "(no workloads are registered in this build)\n";
   for (size_t i = 0; i < all.size(); ++i) {
     if (i) io.out << "\n";
-    print_table(all[i], io.out);
+    print_table(all[i], go, io.out);
   }
   return 0;
 }

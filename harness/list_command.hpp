@@ -11,7 +11,8 @@
 
 namespace ccb::harness {
 
-// list_command() prints the list and returns 0.
-int list_command(const ListOptions& options, const Io& io);
+// list_command() prints the list and returns 0. `impls` includes "go" for the workloads the Go
+// backend (hooks.go, when built in and available here) supports.
+int list_command(const ListOptions& options, const Io& io, const Hooks& hooks);
 
 }  // namespace ccb::harness

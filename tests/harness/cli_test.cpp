@@ -3,7 +3,9 @@
 // before any benchmark runs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <set>
 #include <tuple>
 
 #include "fake_workloads.hpp"
@@ -159,6 +161,25 @@ TEST(Cli, BadChaosEnvironmentIsUsageErrorBeforeRunning) {
     EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
     EXPECT_TRUE(call_log().empty()) << "a benchmark ran before the input was rejected";
   }
+}
+
+// Regression: `ccbench list` never listed the Go implementation, though `run --impl go` ran it.
+TEST(Cli, ListNamesGoForTheWorkloadsItSupports) {
+  harness::Hooks hooks;
+  hooks.go = std::make_shared<FakeGo>(true, std::set<std::string>{"fake_sum"});
+  CliRun r = run_cli({"list", "--format", "json"}, hooks);
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const auto& w : nlohmann::json::parse(r.out)["workloads"]) {
+    if (w["name"] == "fake_sum") EXPECT_EQ(w["impls"], nlohmann::json({"ccbench", "go", "threads"}));
+    else EXPECT_EQ(std::find(w["impls"].begin(), w["impls"].end(), "go"), w["impls"].end()) << w["name"];
+  }
+  CliRun table = run_cli({"list"}, hooks);
+  EXPECT_NE(table.out.find("impls: ccbench, go, threads"), std::string::npos) << table.out;
+  hooks.go = std::make_shared<FakeGo>(false);
+  CliRun without = run_cli({"list"}, hooks);
+  EXPECT_EQ(without.code, 0);
+  EXPECT_EQ(without.out.find(", go"), std::string::npos);
+  EXPECT_NE(without.err.find("go is not listed"), std::string::npos) << without.err;
 }
 
 TEST(Cli, GoUnavailableWithImplAllIsSkippedWithANotice) {
