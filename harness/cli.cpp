@@ -27,6 +27,20 @@ Test hooks: CCB_INJECT_DELAY_NS=N makes the ccbench implementation busy-wait N n
   warns loudly (even with --quiet) and records it in context.injection. Never active unless set.
 Exit codes: 0 ok, 1 a workload failed its self-check, 2 bad usage or input.)";
 
+}  // namespace
+
+std::vector<std::string> bare_switches_on(const std::vector<std::string>& argv) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    const bool next_is_value = i + 1 < argv.size() && (argv[i + 1] == "on" || argv[i + 1] == "off");
+    out.push_back((a == "--pin" || a == "--shuffle") && !next_is_value ? a + "=on" : a);
+  }
+  return out;
+}
+
+namespace {
+
 template <class T>
 CLI::Option* single(CLI::App* app, const std::string& name, std::optional<T>& var, const std::string& help) {
   return app->add_option_function<T>(name, [&var](const T& v) { var = v; }, help)
@@ -83,17 +97,18 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
   single(run, "--report", o.report, "After the run, write the HTML report into DIR (the results "
                                     "JSON goes to --out, or DIR/results.json)")->type_name("DIR");
 
-  run->add_option("--pin", o.pin, "Pin runtime workers (and the Go child) to CPUs: on or off (default on)")
-      ->check(CLI::IsMember({"on", "off"}))
+  // --pin/--shuffle take an optional value; a bare one never swallows the next word
+  // (bare_switches_on(), applied before parsing), so their help shows no default value.
+  run->add_option("--pin", o.pin, "Pin runtime workers (and the Go child) to CPUs (default on)")
+      ->check(CLI::Validator(CLI::IsMember({"on", "off"})).description(""))
       ->expected(0, 1)
-      ->default_str("on")
+      ->type_name("[=on|off]")
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   single(run, "--shuffle", o.shuffle, "Shuffle repetitions of points and implementations in a seeded "
-                                      "order: on or off (default on with several implementations)")
-      ->check(CLI::IsMember({"on", "off"}))
+                                      "order (default on with several implementations, off with one)")
+      ->check(CLI::Validator(CLI::IsMember({"on", "off"})).description(""))
       ->expected(0, 1)
-      ->default_str("on")
-      ->type_name("on|off");
+      ->type_name("[=on|off]");
   single(run, "--seed", o.seed, "Shuffle seed, 0..2^64-1 (default: random, printed and recorded)")
       ->type_name("N");
 

@@ -49,6 +49,11 @@ struct ParsedCli {
   CLI::App* run_cmd = nullptr;
 };
 
+// bare_switches_on() rewrites a bare `--pin` or `--shuffle` (not followed by on/off) to `--pin=on`
+// / `--shuffle=on`, so that CLI11 (expected(0, 1)) does not take the next word, a workload name,
+// as its value: `ccbench run --shuffle pingpong` runs pingpong shuffled.
+std::vector<std::string> bare_switches_on(const std::vector<std::string>& argv);
+
 // build_cli() returns the app bound to `parsed`. Requires: `parsed` outlives the app.
 std::unique_ptr<CLI::App> build_cli(ParsedCli& parsed, const ReportsHooks& reports);
 

@@ -38,8 +38,9 @@ int dispatch(const std::vector<std::string>& argv, const Io& io, const Hooks& ho
     return 2;
   }
   check_command(argv, *app);
+  const std::vector<std::string> words = bare_switches_on(argv);
   std::vector<const char*> args;
-  for (const auto& a : argv) args.push_back(a.c_str());
+  for (const auto& a : words) args.push_back(a.c_str());
   try {
     app->parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::ParseError& e) {

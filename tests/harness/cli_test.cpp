@@ -182,6 +182,25 @@ TEST(Cli, ListNamesGoForTheWorkloadsItSupports) {
   EXPECT_NE(without.err.find("go is not listed"), std::string::npos) << without.err;
 }
 
+// Regression: a bare --shuffle or --pin took the next word as its value (`run --shuffle fake_sum`
+// exited 2: "fake_sum not in {on,off}"), and run --help showed `--shuffle on|off:{on,off}=on`
+// though the default with one implementation is off.
+TEST(Cli, BareShuffleAndPinDoNotSwallowTheWorkload) {
+  ScratchDir dir;
+  CliRun r = run_cli({"run", "--shuffle", "fake_sum", "--pin", "--set", "k=1", "--procs", "1", "--repetitions",
+                      "1", "--warmup", "0", "--min-time", "0", "--quiet", "--out", dir.file("r.json")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto doc = read_json(dir.file("r.json"));
+  EXPECT_EQ(doc["context"]["shuffle"]["enabled"], true);
+  CliRun off = run_cli({"run", "fake_sum", "--shuffle", "off", "--pin", "off", "--set", "k=1", "--procs", "1",
+                        "--repetitions", "1", "--warmup", "0", "--min-time", "0", "--quiet", "--out", dir.file("o.json")});
+  ASSERT_EQ(off.code, 0) << off.err;
+  EXPECT_EQ(read_json(dir.file("o.json"))["context"]["shuffle"]["enabled"], false);
+  const std::string help = run_cli({"run", "--help"}).out;
+  EXPECT_NE(help.find("--shuffle [=on|off]"), std::string::npos) << help;
+  EXPECT_EQ(help.find("{on,off}=on"), std::string::npos) << help;
+}
+
 TEST(Cli, GoUnavailableWithImplAllIsSkippedWithANotice) {
   harness::Hooks hooks;
   hooks.go = std::make_shared<FakeGo>(false);

@@ -80,8 +80,8 @@ INSTANTIATE_TEST_SUITE_P(
         Hostile{{kR, kW, "--min-time", "1e30", "--out", "OUT"}, "--min-time"},
         Hostile{{kR, kW, "--seed", "-1", "--out", "OUT"}, "--seed"},
         Hostile{{kR, kW, "--seed", "99999999999999999999999", "--out", "OUT"}, "--seed"},
-        Hostile{{kR, kW, "--shuffle", "maybe", "--out", "OUT"}, "--shuffle"},
-        Hostile{{kR, kW, "--pin", "sometimes", "--out", "OUT"}, "--pin"},
+        Hostile{{kR, kW, "--shuffle=maybe", "--out", "OUT"}, "--shuffle"},
+        Hostile{{kR, kW, "--pin=sometimes", "--out", "OUT"}, "--pin"},
         // duplicated single-value flags
         Hostile{{kR, kW, "--out", "OUT", "--out", "OUT"}, "--out"},
         Hostile{{kR, kW, "--quiet", "--quiet", "--out", "OUT"}, "--quiet"},
