@@ -39,13 +39,21 @@ uint64_t parse_seed(const std::string& text) {
   return v;
 }
 
+// with_unit() writes a valid duration given in plain seconds ("0.2") with its unit ("0.2s"), for
+// messages and the reproduce command.
+std::string with_unit(const std::string& duration) {
+  return !duration.empty() && (std::isdigit(static_cast<unsigned char>(duration.back())) || duration.back() == '.')
+             ? duration + "s"
+             : duration;
+}
+
 }  // namespace
 
 void add_options(CLI::App* cmd, StressOptions& o) {
   cmd->add_option("scenarios", o.scenarios, "Scenarios to run (default: all): " + scenario_names());
   single(cmd, "--duration", o.duration,
          std::string("How long each scenario runs at EACH procs value (default ") + kDefaultDuration +
-             "): 500ms, 30s, 2m or plain seconds")->type_name("DURATION");
+             "): 500ms, 30s, 2m, 1h or plain seconds")->type_name("DURATION");
   single(cmd, "--seed", o.seed, "Seed, 0..2^64-1 (default: random; always printed)")->type_name("N");
   single(cmd, "--procs", o.procs,
          std::string("Worker threads, LIST syntax as in `run`, 1..1024 (default ") + kDefaultProcs + ")")
@@ -61,8 +69,8 @@ void add_options(CLI::App* cmd, StressOptions& o) {
 }
 
 std::chrono::nanoseconds parse_duration(const std::string& text, const std::string& what) {
-  const std::string bad = what + ": '" + text + "' is not a duration; write e.g. 500ms, 30s, 2m or 10 (seconds), "
-                          "more than 0 and at most 24h";
+  const std::string bad = what + ": '" + text + "' is not a duration; write e.g. 500ms, 30s, 2m, 1h or 10 "
+                          "(seconds), more than 0 and at most 24h";
   std::size_t digits_end = 0;
   while (digits_end < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits_end])) || text[digits_end] == '.'))
     ++digits_end;
@@ -74,6 +82,7 @@ std::chrono::nanoseconds parse_duration(const std::string& text, const std::stri
   if (unit.empty() || unit == "s") scale = 1;
   else if (unit == "ms") scale = 1e-3;
   else if (unit == "m") scale = 60;
+  else if (unit == "h") scale = 3600;
   else throw UsageError(bad);
   double v = 0;
   try {
@@ -101,8 +110,10 @@ StressSettings validate(const StressOptions& o) {
     for (const ScenarioInfo& i : scenarios()) s.scenarios.push_back(i.name);
   s.duration_text = o.duration.value_or(kDefaultDuration);
   s.duration = parse_duration(s.duration_text, "--duration");
+  s.duration_text = with_unit(s.duration_text);
   s.stall_limit_text = o.stall_limit.value_or(kDefaultStallLimit);
   s.stall_limit = parse_duration(s.stall_limit_text, "--stall-limit");
+  s.stall_limit_text = with_unit(s.stall_limit_text);
   for (int64_t p : harness::parse_int_list(o.procs.value_or(kDefaultProcs), "--procs", 1, 1024))
     s.procs.push_back(static_cast<int>(p));
   s.tasks = o.tasks ? static_cast<int>(harness::parse_int_in_range(*o.tasks, "--tasks", 1, 100000)) : kDefaultTasks;

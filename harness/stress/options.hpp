@@ -30,7 +30,7 @@ struct StressOptions {
 struct StressSettings {
   std::vector<std::string> scenarios;  // in run order (the table's order), no duplicates
   std::chrono::nanoseconds duration{};  // per scenario per procs value
-  std::string duration_text;            // as given (for the reproduce command)
+  std::string duration_text;            // as given, with "s" added to plain seconds (messages, reproduce command)
   uint64_t seed = 0;
   bool seed_given = false;
   std::vector<int> procs;
@@ -49,7 +49,8 @@ constexpr int kDefaultTasks = 64;
 // add_options() adds the subcommand's options bound to `o`. Requires: `o` outlives `cmd`.
 void add_options(CLI::App* cmd, StressOptions& o);
 
-// parse_duration() parses "500ms", "30s", "2m", "1.5s" or plain seconds ("10") for option `what`.
+// parse_duration() parses "500ms", "30s", "2m", "1h", "1.5s" or plain seconds ("10") for option
+// `what`; more than 0 and at most 24h.
 // Throws UsageError.
 std::chrono::nanoseconds parse_duration(const std::string& text, const std::string& what);
 

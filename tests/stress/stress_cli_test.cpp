@@ -95,6 +95,17 @@ TEST(StressJson, OutIsWrittenWithEveryRun) {
   }
 }
 
+// Regression: plain seconds were echoed without a unit ("0.2 per scenario"), and the error said
+// "at most 24h" while rejecting the h suffix.
+TEST(StressDuration, PrintsUnitsAndAcceptsHours) {
+  Result plain = run("channels --duration 0.3 --procs 1 --seed 4");
+  EXPECT_EQ(plain.code, 0) << plain.output;
+  EXPECT_TRUE(has(plain.output, "; 0.3s per scenario per procs value")) << plain.output;
+  Result hours = run("channels --duration 0.0001h --procs 1 --seed 4");
+  EXPECT_EQ(hours.code, 0) << hours.output;
+  EXPECT_TRUE(has(hours.output, "; 0.0001h per scenario per procs value")) << hours.output;
+}
+
 // ccbench-stress (the sanitizer stages' driver) is `ccbench stress` alone: same output and codes.
 TEST(StressAlone, CcbenchStressRunsAScenarioAndRejectsBadFlags) {
   Result ok = run("channels --duration 300ms --procs 2 --seed 5", "", CCBENCH_STRESS_EXE);
@@ -131,7 +142,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlag{"--duration abc", "", "--duration: 'abc' is not a duration"},
         BadFlag{"--duration 0", "", "--duration: '0' is not a duration"},
         BadFlag{"--duration -1s", "", "--duration"},
-        BadFlag{"--duration 5h", "", "--duration: '5h' is not a duration"},
+        BadFlag{"--duration 25h", "", "--duration: '25h' is not a duration"},
+        BadFlag{"--duration 5d", "", "--duration: '5d' is not a duration"},
         BadFlag{"--duration 1e30", "", "--duration: '1e30' is not a duration"},
         BadFlag{"--duration 100000", "", "at most 24h"},
         BadFlag{"--duration 1s --duration 2s", "", "--duration"},
