@@ -190,6 +190,13 @@ harness::ReportsHooks::SelectedRunner add_stress_command(CLI::App& app) {
   };
 }
 
+std::function<int(std::ostream&, std::ostream&)> add_stress_options(CLI::App& app) {
+  auto opts = std::make_shared<StressOptions>();
+  app.footer(kFooter);
+  add_options(&app, *opts);
+  return [opts](std::ostream& out, std::ostream& err) { return run_stress(*opts, out, err); };
+}
+
 AddCommands with_stress_command(AddCommands inner) {
   return [inner = std::move(inner)](CLI::App& app) -> harness::ReportsHooks::SelectedRunner {
     harness::ReportsHooks::SelectedRunner others = inner ? inner(app) : nullptr;

@@ -30,6 +30,11 @@ using AddCommands = std::function<harness::ReportsHooks::SelectedRunner(CLI::App
 // IoError for bad options (ccbench_main maps them to exit 2).
 harness::ReportsHooks::SelectedRunner add_stress_command(CLI::App& app);
 
+// add_stress_options() makes `app` itself the stress command (the ccbench-stress executable:
+// `ccbench-stress [SCENARIO...] [options]`): the same options, footer and exit codes; the
+// returned function runs it after app.parse(). Throws as add_stress_command().
+std::function<int(std::ostream&, std::ostream&)> add_stress_options(CLI::App& app);
+
 // with_stress_command() extends an add_commands hook (possibly empty) so that it also adds
 // `stress`; main.cpp plugs it into Hooks::reports.add_commands.
 AddCommands with_stress_command(AddCommands inner);

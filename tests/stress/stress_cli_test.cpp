@@ -34,6 +34,19 @@ Result run(const std::string& args, const std::string& env = "", const char* exe
   return r;
 }
 
+// run_exe() runs `EXE args` (no `stress` word) and captures its output.
+Result run_exe(const char* exe, const std::string& args) {
+  Result r;
+  FILE* p = popen((std::string(exe) + " " + args + " 2>&1").c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
 bool has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
 
 class Scenario : public ::testing::TestWithParam<const char*> {};
@@ -116,6 +129,20 @@ TEST(StressAlone, CcbenchStressRunsAScenarioAndRejectsBadFlags) {
   EXPECT_TRUE(has(bad.output, "unknown scenario 'nosuch'")) << bad.output;
   Result hook = run("channels --duration 2s --procs 1 --seed 3", "CCB_STRESS_TEST_HOOK=violate", CCBENCH_STRESS_EXE);
   EXPECT_EQ(hook.code, 1) << hook.output;
+}
+
+// Regression: README documents `ccbench-stress` as `ccbench stress` alone with the same options,
+// but it required the `stress` word (`ccbench-stress channels` exited 2) and had no --version.
+TEST(StressAlone, TakesScenariosAndOptionsDirectlyAndHasVersion) {
+  Result ok = run_exe(CCBENCH_STRESS_EXE, "channels --duration 300ms --procs 1 --seed 6");
+  EXPECT_EQ(ok.code, 0) << ok.output;
+  EXPECT_TRUE(has(ok.output, "ccbench stress: all 1 runs passed (seed 6)")) << ok.output;
+  Result bad = run_exe(CCBENCH_STRESS_EXE, "nosuch");
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_TRUE(has(bad.output, "unknown scenario 'nosuch'")) << bad.output;
+  Result version = run_exe(CCBENCH_STRESS_EXE, "--version");
+  EXPECT_EQ(version.code, 0) << version.output;
+  EXPECT_TRUE(has(version.output, "ccbench-stress 0.")) << version.output;
 }
 
 struct BadFlag {
