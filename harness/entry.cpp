@@ -45,7 +45,10 @@ int dispatch(const std::vector<std::string>& argv, const Io& io, const Hooks& ho
     app->parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::ParseError& e) {
     // help and version are "errors" with exit code 0; print them as CLI11 does
-    return app->exit(e, io.out, io.err) == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app->exit(e, io.out, io.err);
+    const bool command = argv.size() > 1 && !argv[1].empty() && argv[1][0] != '-';
+    io.err << "ccbench: " << e.what() << "; see 'ccbench " << (command ? argv[1] + " " : "") << "--help'\n";
+    return 2;
   }
   if (parsed.list_cmd->parsed()) return list_command(parsed.list, io, hooks);
   if (parsed.run_cmd->parsed()) return run_command(parsed.run, argv, io, hooks);

@@ -100,7 +100,12 @@ CompareOptions compare_options(const Commands& c, CompareFormat& format) {
   else if (c.format == "markdown") format = CompareFormat::Markdown;
   else if (c.format == "json") format = CompareFormat::Json;
   else throw UsageError("--format: expected table, markdown or json, got \"" + c.format + "\"");
-  if (!c.noise_floor_file.empty()) o.noise_floor = load_noise_floor(c.noise_floor_file);
+  if (!c.noise_floor_file.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::exists(c.noise_floor_file, ec))
+      throw UsageError("--noise-floor " + c.noise_floor_file + ": no such file (`ccbench calibrate` writes one)");
+    o.noise_floor = load_noise_floor(c.noise_floor_file);
+  }
   return o;
 }
 
@@ -230,7 +235,7 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
     std::vector<std::pair<Results, Results>> pairs;
     if (!c.calib_files.empty()) {
       if (c.calib_files.size() % 2 != 0 || c.calib_files.size() < 2)
-        throw UsageError("calibrate: give an even number of results files (A1 B1 A2 B2 …), got " +
+        throw UsageError("give an even number of results files (A1 B1 A2 B2 …), got " +
                          std::to_string(c.calib_files.size()));
       for (std::size_t i = 0; i < c.calib_files.size(); i += 2)
         pairs.emplace_back(load_results(c.calib_files[i]), load_results(c.calib_files[i + 1]));

@@ -201,6 +201,13 @@ TEST(Cli, BareShuffleAndPinDoNotSwallowTheWorkload) {
   EXPECT_EQ(help.find("{on,off}=on"), std::string::npos) << help;
 }
 
+// Regression: CLI11's own errors were printed without the "ccbench:" prefix, on two lines.
+TEST(Cli, ParseErrorsAreOneLineWithThePrefix) {
+  CliRun r = run_cli({"run", "--bogus"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "ccbench: The following argument was not expected: --bogus; see 'ccbench run --help'\n");
+}
+
 TEST(Cli, GoUnavailableWithImplAllIsSkippedWithANotice) {
   harness::Hooks hooks;
   hooks.go = std::make_shared<FakeGo>(false);

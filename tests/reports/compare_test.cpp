@@ -230,5 +230,18 @@ TEST(CompareTest, OutIsCheckedUpFrontWithTheReason) {
   EXPECT_NE(no_run.err.find("--run: empty value"), std::string::npos) << no_run.err;
 }
 
+// Regression: "ccbench calibrate: calibrate: give an even number…" (doubled prefix), and a missing
+// --noise-floor file was reported as "nf.json: <file>: cannot open…" without naming the option.
+TEST(CompareTest, MessagesNameTheOptionOnce) {
+  const auto odd = run_cli({"calibrate", data("base.json")});
+  EXPECT_EQ(odd.code, 2);
+  EXPECT_EQ(odd.err.rfind("ccbench calibrate: give an even number of results files", 0), 0u) << odd.err;
+  const auto nf = run_cli({"compare", data("base.json"), data("rerun.json"), "--noise-floor",
+                           "/nonexistent-ccbench-dir/nf.json"});
+  EXPECT_EQ(nf.code, 2);
+  EXPECT_EQ(nf.err, "ccbench compare: --noise-floor /nonexistent-ccbench-dir/nf.json: no such file "
+                    "(`ccbench calibrate` writes one)\n");
+}
+
 }  // namespace
 }  // namespace ccb::reports
