@@ -24,9 +24,13 @@ struct Target {
   std::string error;
 };
 
+// names_descriptor() is true for the paths that name an open descriptor rather than a file
+// (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/...): replacing what they resolve to would not
+// reach the descriptor. A regular file elsewhere under /dev (/dev/shm) is an ordinary file.
 bool names_descriptor(const std::string& path) {
   const std::string abs = fs::absolute(fs::path(path)).lexically_normal().string();
-  return abs.rfind("/dev/", 0) == 0 || abs.rfind("/proc/", 0) == 0;
+  return abs == "/dev/stdout" || abs == "/dev/stderr" || abs.rfind("/dev/fd/", 0) == 0 ||
+         abs.rfind("/proc/", 0) == 0;
 }
 
 // follow_dangling() follows a chain of symlinks whose end does not exist; returns the end.

@@ -7,8 +7,9 @@
 //  - A symbolic link is followed, never replaced: the file written atomically is the link's
 //    final target (created if the link dangles), and the link itself stays as it was.
 //  - An existing file that is not a regular file (FIFO, character device such as /dev/null, a
-//    terminal, /dev/stdout) is never replaced: it is opened and written in place. So are paths
-//    under /dev/ and /proc/, which name open descriptors rather than files.
+//    terminal, /dev/stdout) is never replaced: it is opened and written in place. So are
+//    /dev/stdout, /dev/stderr, /dev/fd/N and paths under /proc/, which name open descriptors
+//    (when stdout is redirected to a file, `--out /dev/stdout` writes into that open file).
 //  - output_problem() says, before any work, whether write_output() can succeed, with the reason.
 // Errors are returned as one-line reasons ("" = fine); callers prefix the option and the path.
 #pragma once
