@@ -108,6 +108,7 @@ InterruptScope::InterruptScope() {
   g_reported = false;
   struct sigaction sa {};
   sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESTART;  // other reads and writes in the scope go on; the handler records it
   sigemptyset(&sa.sa_mask);
   for (int i = 0; i < kNumSignals; ++i) {
     // A signal the caller ignores (nohup, a background job of a script) stays ignored.
