@@ -243,7 +243,8 @@ void RWMutex::wait_for_readers() {
 void RWMutex::lock() {
   w_.lock();
   state_.fetch_or(kWriter, std::memory_order_seq_cst);
-  wgen_.store(wgen_.load(std::memory_order_relaxed) + 1, std::memory_order_seq_cst);  // odd: after kWriter
+  // odd after kWriter; release suffices: an acquire load that reads it odd sees kWriter set
+  wgen_.store(wgen_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
   wait_for_readers();
 }
 
@@ -251,7 +252,7 @@ bool RWMutex::try_lock() {
   if (!w_.try_lock()) return false;
   state_.fetch_or(kWriter, std::memory_order_seq_cst);
   if (readers() == 0) {
-    wgen_.store(wgen_.load(std::memory_order_relaxed) + 1, std::memory_order_seq_cst);  // see lock()
+    wgen_.store(wgen_.load(std::memory_order_relaxed) + 1, std::memory_order_release);  // see lock()
     return true;
   }
   release_writer();  // readers that met our kWriter meanwhile get their locks
