@@ -50,8 +50,7 @@ std::string Runtime::dump_blocked_tasks() {
   std::ostringstream out;
   int shown = 0, more = 0;
   for_each_task([&](Task& t) {
-    // A task parked inside a destructor while a past run unwound it is not this run's.
-    if (t.state.load(std::memory_order_acquire) != TaskState::Parked || t.unwinding) return;
+    if (t.state.load(std::memory_order_acquire) != TaskState::Parked) return;
     if (shown >= 64) {
       ++more;
       return;
@@ -81,11 +80,11 @@ void Runtime::unwind_abandoned() {
   if (live_tasks() == 0) return;
   // A destructor run by the unwinding may spawn tasks (never started: the next pass discards
   // them) or park; a task parked inside a destructor is not resumed, now or by a later run (it
-  // keeps `unwinding` set; its stack stays mapped and debug::live_tasks() counts it).
+  // becomes Dead; its stack stays mapped and debug::live_tasks() counts it).
   for (std::vector<Task*> alive;; alive.clear()) {
     for_each_task([&](Task& t) {
       TaskState st = t.state.load(std::memory_order_acquire);
-      if ((st == TaskState::Runnable || st == TaskState::Parked) && !t.unwinding) alive.push_back(&t);
+      if (st == TaskState::Runnable || st == TaskState::Parked) alive.push_back(&t);
     });
     if (alive.empty()) return;
     for (Task* t : alive) {
@@ -100,6 +99,9 @@ void Runtime::unwind_abandoned() {
         continue;
       }
       resume_for_unwind(w, t);  // returns when the task exits (or parks again inside a destructor)
+      // Parked inside a destructor: never resumed, by this run or a later one (see above).
+      if (t->state.load(std::memory_order_relaxed) == TaskState::Parked)
+        t->state.store(TaskState::Dead, std::memory_order_relaxed);
     }
   }
 }

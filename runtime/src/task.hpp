@@ -36,7 +36,7 @@ enum class TaskState : uint8_t {
   Runnable,  // spawned or readied, not running (never started if !started)
   Running,
   Parked,
-  Dead,
+  Dead,      // parked inside a destructor while unwound at the end of its run: never resumed
 };
 
 struct Stack;
