@@ -251,17 +251,6 @@ class Chan {
   // recv_slow() is recv() past its fast path: a nil channel (no lock held), or a non-nil one
   // whose lock the caller holds and whose buffer is empty or has a blocked sender. Out of line.
   [[gnu::noinline]] std::optional<T> recv_slow();
-  // withdraw() takes a parked waiter off its queue when park() throws (the task is unwound at
-  // the end of the run): its Waiter lives on the stack being unwound, and a later send, receive
-  // or close on this channel (a destructor's close(), or the next run) must not reach it. If the
-  // channel was destroyed first (unwinding runs on one thread, after the workers stopped), its
-  // destructor unlinked the waiter and `st` is not touched.
-  static void withdraw(detail::ChanState<T>* st, detail::WaitQueue& q, detail::Waiter& me) noexcept {
-    if (!me.queued) return;
-    st->lock.lock();
-    q.remove(&me);
-    st->lock.unlock();
-  }
   detail::ChanState<T>* s_ = nullptr;
 };
 
@@ -345,12 +334,7 @@ void Chan<T>::send_slow(T& v) {
   me.elem = &v;
   detail::ChanState<T>* st = s_;  // the handle may be gone by the time an unwind reaches here
   st->sendq.push_back(&me);
-  try {
-    detail::park(&detail::SpinLock::unlock_fn, &st->lock, detail::WaitReason::ChanSend, st);
-  } catch (...) {
-    withdraw(st, st->sendq, me);
-    throw;
-  }
+  detail::park_queued(st->lock, st->sendq, me, detail::WaitReason::ChanSend, st);
   if (!me.success) throw SendOnClosedChannel();
 }
 
@@ -392,12 +376,7 @@ std::optional<T> Chan<T>::recv_slow() {
   me.elem = &out;
   detail::ChanState<T>* st = s_;  // the handle may be gone by the time an unwind reaches here
   st->recvq.push_back(&me);
-  try {
-    detail::park(&detail::SpinLock::unlock_fn, &st->lock, detail::WaitReason::ChanRecv, st);
-  } catch (...) {
-    withdraw(st, st->recvq, me);
-    throw;
-  }
+  detail::park_queued(st->lock, st->recvq, me, detail::WaitReason::ChanRecv, st);
   return out;  // empty if woken by close
 }
 

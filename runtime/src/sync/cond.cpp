@@ -18,17 +18,7 @@ void Cond::wait() {
     lock_.unlock();
     throw;
   }
-  try {
-    detail::park(&detail::SpinLock::unlock_fn, &lock_, detail::WaitReason::Cond, this);
-  } catch (...) {
-    // Unwound at the end of the run: `me` lives on this stack and must leave the queue, unless
-    // the owner was destroyed first and unlinked it (see WaitQueue::detach_all).
-    if (!me.queued) throw;
-    lock_.lock();
-    waiters_.remove(&me);
-    lock_.unlock();
-    throw;
-  }
+  detail::park_queued(lock_, waiters_, me, detail::WaitReason::Cond, this);
   m_.lock();
 }
 

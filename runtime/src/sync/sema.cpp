@@ -28,17 +28,7 @@ void Sema::acquire(WaitReason reason) {
     throw NotInTask(wait_reason_name(reason));
   }
   waiters_.push_back(&me);
-  try {
-    park(&SpinLock::unlock_fn, &lock_, reason, this);
-  } catch (...) {
-    // Unwound at the end of the run: `me` lives on this stack and must leave the queue, unless
-    // the owner was destroyed first and unlinked it (see WaitQueue::detach_all).
-    if (!me.queued) throw;
-    lock_.lock();
-    waiters_.remove(&me);
-    lock_.unlock();
-    throw;
-  }
+  park_queued(lock_, waiters_, me, reason, this);
 }
 
 void Sema::release() {

@@ -179,6 +179,23 @@ bool current_task_unwinding() noexcept;
 // `unlock(arg)` runs after the switch (may be null). Throws NotInTask outside a task.
 void park(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const void* obj);
 
+// park_queued() parks the current task, queued as `me` on q under `lock` (which the caller holds
+// and park releases). If the task is unwound instead of woken (abandoned at the end of the run,
+// park throws), `me` -- on the stack being unwound -- leaves q before the exception goes on,
+// unless q's owner was destroyed first and unlinked it (OwnedWaitQueue).
+inline void park_queued(SpinLock& lock, WaitQueue& q, Waiter& me, WaitReason reason, const void* obj) {
+  try {
+    park(&SpinLock::unlock_fn, &lock, reason, obj);
+  } catch (...) {
+    if (me.queued) {
+      lock.lock();
+      q.remove(&me);
+      lock.unlock();
+    }
+    throw;
+  }
+}
+
 // ready() makes a parked task runnable: on a worker, it goes in that worker's runnext slot; from a
 // thread that is no worker, on its run's global queue, and an idle worker is woken for it.
 void ready(Task* t) noexcept;
