@@ -19,12 +19,10 @@ struct Result {
   std::string output;  // stdout and stderr
 };
 
-// run() runs `env EXE stress args` through /bin/sh (EXE: ccbench, or ccbench-stress, the same
-// command alone) and captures its output.
-Result run(const std::string& args, const std::string& env = "", const char* exe = CCBENCH_EXE) {
-  const std::string cmd = env + " " + exe + " stress " + args + " 2>&1";
+// run_exe() runs `EXE args` (no `stress` word) and captures its output.
+Result run_exe(const std::string& exe, const std::string& args) {
   Result r;
-  FILE* p = popen(cmd.c_str(), "r");
+  FILE* p = popen((exe + " " + args + " 2>&1").c_str(), "r");
   if (p == nullptr) return r;
   char buf[4096];
   std::size_t n;
@@ -34,17 +32,10 @@ Result run(const std::string& args, const std::string& env = "", const char* exe
   return r;
 }
 
-// run_exe() runs `EXE args` (no `stress` word) and captures its output.
-Result run_exe(const char* exe, const std::string& args) {
-  Result r;
-  FILE* p = popen((std::string(exe) + " " + args + " 2>&1").c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
+// run() runs `env EXE stress args` through /bin/sh (EXE: ccbench, or ccbench-stress, the same
+// command alone) and captures its output.
+Result run(const std::string& args, const std::string& env = "", const char* exe = CCBENCH_EXE) {
+  return run_exe(env + " " + exe, "stress " + args);
 }
 
 bool has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
