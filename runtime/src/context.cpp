@@ -159,6 +159,15 @@ std::optional<Clock::time_point> Context::deadline() const {
   return n_ ? n_->deadline : std::nullopt;
 }
 
+ContextKey::ContextKey(const char* s) {
+  if (s == nullptr) throw InvalidArgument("ccb::ContextKey: null string key (Go: nil key)");
+  k_ = std::string(s);
+}
+
+ContextKey::ContextKey(const void* tag, int) : k_(tag) {
+  if (tag == nullptr) throw InvalidArgument("ccb::ContextKey: null tag key (Go: nil key)");
+}
+
 std::any Context::value(const ContextKey& key) const {
   for (detail::CtxNode* p = n_.get(); p != nullptr; p = p->parent.get())
     if (p->has_value && p->key == key) return p->value;

@@ -93,6 +93,28 @@ TEST_P(ContextTest, CancellationReachesTenThousandDescendants) {
   });
 }
 
+TEST(Context, StringLiteralKeysAreStringsComparedByContent) {
+  // A literal used to convert to the `const void*` alternative (a standard conversion beats
+  // std::string's constructor), so a std::string lookup missed it.
+  ccb::Context a = ccb::with_value(ccb::background(), "user", std::string("ann"));
+  EXPECT_EQ(std::any_cast<std::string>(a.value(std::string("user"))), "ann");
+  const char buf[] = {'u', 's', 'e', 'r', '\0'};  // same text at another address
+  EXPECT_EQ(std::any_cast<std::string>(a.value(static_cast<const char*>(buf))), "ann");
+  EXPECT_EQ(std::any_cast<std::string>(a.value(std::string_view("user"))), "ann");
+  EXPECT_TRUE(ccb::ContextKey("user").is_string());
+  static const int kTag = 0;
+  EXPECT_FALSE(ccb::ContextKey(&kTag).is_string());
+  EXPECT_NE(ccb::ContextKey(&kTag), ccb::ContextKey(std::string("user")));
+}
+
+TEST(Context, NullKeysThrowInvalidArgument) {
+  const char* no_text = nullptr;
+  const int* no_tag = nullptr;
+  EXPECT_THROW(ccb::with_value(ccb::background(), no_text, 1), ccb::InvalidArgument);
+  EXPECT_THROW(ccb::with_value(ccb::background(), no_tag, 1), ccb::InvalidArgument);
+  EXPECT_FALSE(ccb::background().value(ccb::ContextKey()).has_value());
+}
+
 TEST(Context, ValuesWalkUpTheChainNearestFirst) {
   static const int kTag = 0;
   ccb::Context a = ccb::with_value(ccb::background(), std::string("user"), std::string("ann"));

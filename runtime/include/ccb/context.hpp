@@ -21,12 +21,14 @@
 //    the past cancels at once with DeadlineExceeded. The deadline timer fires on a worker and
 //    cancels there, without a task.
 //  - with_value(parent, key, value) adds one key/value; value(key) walks up the chain and returns
-//    the nearest match, or an empty std::any. Keys are ContextKey: a `const void*` tag (address of
-//    a static, collision-free like Go's unexported key types) or a std::string. Values are
-//    std::any, copied into the node, immutable afterwards.
+//    the nearest match, or an empty std::any. Keys are ContextKey: a tag address (of a static,
+//    collision-free like Go's unexported key types) or a string (char pointers and literals are
+//    strings, compared by content). Values are std::any, copied into the node, immutable
+//    afterwards.
 //  - Context is a cheap shared handle (std::shared_ptr). A child holds its parent; a parent
 //    holds its children only weakly, so dropping every handle of a subtree frees it.
-// Errors: with_timeout/with_deadline outside a task throw NotInTask (they create a timer).
+// Errors: with_timeout/with_deadline outside a task throw NotInTask (they create a timer); a null
+// ContextKey (null tag or C string) throws InvalidArgument.
 // Concurrency: per cancellable node, a spin lock guards err, the children map and the timer;
 // it is never held while closing done, stopping the timer or touching another node. Lock order:
 // a node's lock < its children's locks is never needed (one node lock at a time).
@@ -39,6 +41,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <variant>
 
 #include "ccb/chan.hpp"
@@ -51,8 +55,29 @@ enum class ContextError { None, Canceled, DeadlineExceeded };
 // message() returns Go's text: "" / "context canceled" / "context deadline exceeded".
 const char* message(ContextError e) noexcept;
 
-// ContextKey: a tag address or a string; compared by value.
-using ContextKey = std::variant<const void*, std::string>;
+// ContextKey: a tag address (`&some_static` of any non-char type; compared by address) or a string
+// (compared by content). Any char pointer, a string literal included, is a string key:
+// with_value(ctx, "user", v) is found by value(std::string("user")). A null tag or null C string
+// throws InvalidArgument (Go's WithValue panics on a nil key).
+class ContextKey {
+ public:
+  ContextKey() = default;  // the null tag: never stored by with_value, so it matches nothing
+  ContextKey(const char* s);  // NOLINT(google-explicit-constructor): keys convert implicitly
+  ContextKey(std::string s) noexcept : k_(std::move(s)) {}  // NOLINT(google-explicit-constructor)
+  ContextKey(std::string_view s) : k_(std::string(s)) {}     // NOLINT(google-explicit-constructor)
+  template <class T>
+    requires(!std::is_same_v<std::remove_cv_t<T>, char>)
+  ContextKey(const T* tag) : ContextKey(static_cast<const void*>(tag), 0) {}  // NOLINT
+  ContextKey(std::nullptr_t) = delete;
+
+  bool is_string() const noexcept { return k_.index() == 1; }
+  bool is_null() const noexcept { return k_.index() == 0 && std::get<0>(k_) == nullptr; }
+  friend bool operator==(const ContextKey&, const ContextKey&) = default;
+
+ private:
+  ContextKey(const void* tag, int);
+  std::variant<const void*, std::string> k_;
+};
 
 // Unit: the element type of done channels (Go's struct{}); they are only ever closed.
 struct Unit {};
