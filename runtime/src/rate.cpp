@@ -25,9 +25,21 @@ Clock::time_point from_ns(int64_t v) {
   return Clock::time_point(std::chrono::duration_cast<Clock::duration>(Ns(v)));
 }
 
+// from_tokens() is the time `tokens` take to refill at `rate`, saturated at Clock::duration::max()
+// (a tiny rate would overflow the conversion); 0 at an infinite rate.
 Clock::duration from_tokens(double tokens, double rate) {
-  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(tokens / rate));
+  const std::chrono::duration<double, Clock::period> d = std::chrono::duration<double>(tokens / rate);
+  if (!(d.count() < static_cast<double>(Clock::duration::max().count()))) return Clock::duration::max();
+  return std::chrono::duration_cast<Clock::duration>(d);
 }
+
+// after() is t + d, saturated at time_point::max() (d >= 0).
+Clock::time_point after(Clock::time_point t, Clock::duration d) {
+  return d > Clock::time_point::max() - t ? Clock::time_point::max() : t + d;
+}
+
+// unlimited(): Go's rate.Inf, "allows all events, even if burst is zero": no token accounting.
+bool unlimited(double rate) { return std::isinf(rate); }
 
 void check_positive(double v, const char* what) {
   if (!(v > 0)) throw InvalidArgument(std::string(what) + " must be > 0, got " + std::to_string(v));
@@ -56,7 +68,8 @@ const char* message(WaitStatus s) noexcept {
 // Reservation
 
 std::chrono::nanoseconds Reservation::delay_from(Clock::time_point now) const {
-  if (!ok_ || act_ <= now) return Ns::zero();
+  if (!ok_) return Ns::max();  // Go: InfDuration
+  if (act_ <= now) return Ns::zero();
   return std::chrono::duration_cast<Ns>(act_ - now);
 }
 
@@ -156,8 +169,9 @@ bool Limiter::allow_n_at(Clock::time_point now, int n) {
     const double rate = rate_.load(std::memory_order_relaxed);
     const int burst = burst_.load(std::memory_order_relaxed);
     Bucket b = advanced(unpack(cur), t, rate, burst);
-    const bool ok = n <= burst && b.tokens >= n;
-    if (ok) b.tokens -= n;
+    const bool inf = unlimited(rate);
+    const bool ok = inf || (n <= burst && b.tokens >= n);
+    if (ok && !inf) b.tokens -= n;
     // Also on refusal: the swap checks that the pair is still the one the parameters were read
     // with (after waiting out a setter `cur` is a plain read, possibly torn) and keeps the advance.
     if (bucket_.compare_exchange(cur, pack(b))) return ok;
@@ -171,13 +185,16 @@ Reservation Limiter::reserve_at(Clock::time_point now, int n) {
   const double rate = rate_.load(std::memory_order_relaxed);
   const int burst = burst_.load(std::memory_order_relaxed);
   r.limit_ = rate;
-  if (n <= burst) {
+  if (unlimited(rate)) {  // Go's reserveN: ok at once, nothing taken, so nothing to cancel
+    r.ok_ = true;
+    r.act_ = now;
+  } else if (n <= burst) {
     b = advanced(b, ns(now), rate, burst);
     if (now < from_ns(b.last)) now = from_ns(b.last);
     b.tokens -= n;
     r.ok_ = true;
     r.tokens_ = n;
-    r.act_ = b.tokens < 0 ? now + from_tokens(-b.tokens, rate) : now;
+    r.act_ = b.tokens < 0 ? after(now, from_tokens(-b.tokens, rate)) : now;
     if (r.act_ > last_event_) last_event_ = r.act_;
   }
   unlock_bucket(b);
@@ -185,7 +202,7 @@ Reservation Limiter::reserve_at(Clock::time_point now, int n) {
 }
 
 WaitStatus Limiter::wait(const Context& ctx, int n) {
-  if (n > burst()) return WaitStatus::ExceedsBurst;
+  if (n > burst() && !unlimited(limit())) return WaitStatus::ExceedsBurst;
   if (ContextError e = ctx.err(); e != ContextError::None)
     return e == ContextError::Canceled ? WaitStatus::Canceled : WaitStatus::DeadlineExceeded;
   Clock::time_point now = Clock::now();

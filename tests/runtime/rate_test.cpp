@@ -5,6 +5,7 @@
 #include <ccb/runtime.hpp>
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -69,6 +70,42 @@ TEST(Rate, ReservationsQueueAndCancelGivesTokensBack) {
   r2.cancel_at(t0);
   EXPECT_NEAR(lim.tokens_at(t0), 0.0, 1e-9);
   EXPECT_FALSE(lim.reserve_at(t0, 2).ok());
+}
+
+TEST(Rate, RefusedReservationNeverComesDueAndTinyRatesSaturate) {
+  Limiter lim(10, 2);
+  auto t0 = ccb::Clock::now();
+  auto r = lim.reserve_at(t0, 3);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.delay_from(t0), std::chrono::nanoseconds::max());  // Go: InfDuration, not "act now"
+  // 1e-300 tokens per second: the debt takes longer than the clock's range to repay.
+  Limiter slow(1e-300, 1);
+  ASSERT_TRUE(slow.reserve_at(t0, 1).ok());
+  auto late = slow.reserve_at(t0, 1);
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(late.time_to_act(), ccb::Clock::time_point::max());
+  EXPECT_GT(late.delay_from(t0), std::chrono::hours(24 * 365 * 100));
+  late.cancel_at(t0);
+  EXPECT_NEAR(slow.tokens_at(t0), 0.0, 1e-9);
+}
+
+TEST_P(RateTest, InfiniteRateAdmitsEveryEventWhateverTheBurst) {
+  run([] {
+    const double inf = std::numeric_limits<double>::infinity();
+    Limiter lim(inf, 1);
+    auto t0 = ccb::Clock::now();
+    for (int i = 0; i < 1000; ++i) ASSERT_TRUE(lim.allow_n_at(t0, 1)) << i;  // same instant: no refill needed
+    EXPECT_TRUE(lim.allow_n_at(t0, 50));  // Go's AllowN under Inf ignores burst
+    auto r = lim.reserve_at(t0, 50);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.delay_from(t0), 0ns);
+    r.cancel_at(t0);
+    EXPECT_EQ(lim.wait(ccb::background(), 50), ccb::rate::WaitStatus::Ok);
+    EXPECT_EQ(lim.tokens_at(t0), 1.0);
+    lim.set_limit(10);  // back to a finite rate: the burst binds again
+    EXPECT_FALSE(lim.allow_n(2));
+    EXPECT_EQ(lim.wait(ccb::background(), 2), ccb::rate::WaitStatus::ExceedsBurst);
+  });
 }
 
 TEST_P(RateTest, WaitParksUntilATokenIsDue) {
@@ -215,6 +252,7 @@ TEST(Rate, BadParametersThrowInvalidArgument) {
   EXPECT_THROW(Limiter(0, 1), ccb::InvalidArgument);
   EXPECT_THROW(Limiter(-1, 1), ccb::InvalidArgument);
   EXPECT_THROW(Limiter(1, 0), ccb::InvalidArgument);
+  EXPECT_THROW(Limiter(std::numeric_limits<double>::quiet_NaN(), 1), ccb::InvalidArgument);
   try {
     Limiter lim(1, -3);
     ADD_FAILURE() << "no throw";

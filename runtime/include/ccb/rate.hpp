@@ -5,10 +5,14 @@
 //  - The bucket starts full (burst tokens) and refills at `rate` tokens per second, up to burst.
 //    Refill is lazy: each call advances the bucket to now on Clock (steady, monotonic); there is
 //    no background task.
-//  - allow()/allow_n(n) take tokens only if all n are there now. n > burst is never allowed.
+//  - allow()/allow_n(n) take tokens only if all n are there now. n > burst is never allowed,
+//    except at an infinite rate (Go's rate.Inf: +infinity as rate_per_sec), which admits every
+//    allow, reserve and wait at once, whatever n, and takes no tokens.
 //  - reserve(n) always takes the tokens, possibly going into debt, and returns a Reservation
 //    telling how long to wait before acting; Reservation::cancel() gives back the tokens that no
-//    later reservation has come to depend on (Go's CancelAt). n > burst gives !ok().
+//    later reservation has come to depend on (Go's CancelAt). n > burst gives !ok(), whose
+//    delay() is nanoseconds::max() (Go's InfDuration). A time to act beyond the clock's range
+//    (a tiny rate) saturates at time_point::max().
 //  - wait(ctx, n) reserves and parks the task until the reservation's time, or returns early
 //    with the context's error (the reservation is then cancelled). It fails at once, taking no
 //    tokens, when n > burst (ExceedsBurst) or when the context's deadline is before the time to
@@ -59,7 +63,8 @@ class Limiter;
 class Reservation {
  public:
   bool ok() const noexcept { return ok_; }
-  // delay() is how long to wait from now before acting (zero when due or when !ok()).
+  // delay() is how long to wait from now before acting: zero when due, nanoseconds::max() when
+  // !ok() (never: Go's InfDuration).
   std::chrono::nanoseconds delay() const { return delay_from(Clock::now()); }
   std::chrono::nanoseconds delay_from(Clock::time_point now) const;
   Clock::time_point time_to_act() const noexcept { return act_; }
