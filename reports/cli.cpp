@@ -286,7 +286,9 @@ Verdicts:
   improved   adjusted p < alpha and new/base median - 1 <= -threshold;
   unchanged  otherwise.
   The summary gives counts per verdict and the geometric mean of the ratios with a bootstrap CI.
-  Points present in only one file, or not "ok" in one of them, are listed. Differences in
+  A point "ok" in BASE whose status is "failed" in NEW (it fails its self-check now) is listed as
+  newly failing and fails the gate (see Exit status). Points present in only one file, failing in
+  both or only in BASE, or "not_applicable" in either, are listed as not compared. Differences in
   host_name, cpu_model, num_cpus, build type or sanitizer produce a warning. Every sample is used:
   Tukey outlier counts in the files are informational and nothing is trimmed.
 Gate quality:
@@ -305,9 +307,11 @@ Gate quality:
   unconfirmed with a warning (auto) or compare exits 2 (--confirm N). --confirm 0 turns it off.
   --noise-floor FILE (from `ccbench calibrate`): a point counts as regressed/improved only if its
   change also exceeds its own A/A noise floor.
-Exit status: 0 gate passed, 1 gate failed, 2 bad input (unreadable or malformed file, wrong types,
-  NaN/Infinity, unknown schema version, no common points) or bad option, 130/143 interrupted by
-  SIGINT/SIGTERM (a confirmation run in progress is stopped too).
+Exit status: 0 gate passed, 1 gate failed: a point regressed (--fail-on regressed) or the geomean
+  did (--fail-on geomean), or, with either, a point is newly failing ("ok" in BASE, "failed" in
+  NEW; --fail-on never reports it but exits 0), 2 bad input (unreadable or malformed file, wrong
+  types, NaN/Infinity, unknown schema version, no common points) or bad option, 130/143 interrupted
+  by SIGINT/SIGTERM (a confirmation run in progress is stopped too).
 )";
 
 constexpr const char* kReportFooter = R"(
@@ -338,7 +342,8 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
       ->capture_default_str()->type_name("PCT");
   c.compare->add_option("--fail-on", c.fail_on,
                         "Gate: regressed (exit 1 if any point regressed), geomean (exit 1 if the geomean ratio "
-                        "exceeds 1+threshold with its CI above 1), never")
+                        "exceeds 1+threshold with its CI above 1), never; regressed and geomean also exit 1 "
+                        "when a point ok in BASE failed in NEW")
       ->capture_default_str()->type_name("regressed|geomean|never");
   c.compare->add_option("--format", c.format, "Output format; markdown suits a CI job summary or PR comment")
       ->capture_default_str()->type_name("table|markdown|json");

@@ -100,7 +100,7 @@ void add_context_warnings(const Results& base, const Results& next, std::vector<
   for (const std::string& w : n.warnings) out.push_back(next.file + " recorded: " + w);
 }
 
-// Phase 1: match by name, keeping base order; fill only_in_* and not_compared.
+// Phase 1: match by name, keeping base order; fill only_in_*, newly_failing and not_compared.
 std::vector<Matched> match(const Results& base, const Results& next, Comparison& c) {
   std::map<std::string, const Point*> next_by_name;
   for (const Point& p : next.benchmarks) next_by_name.emplace(p.name, &p);
@@ -111,6 +111,8 @@ std::vector<Matched> match(const Results& base, const Results& next, Comparison&
     auto it = next_by_name.find(b.name);
     if (it == next_by_name.end()) {
       c.only_in_base.push_back(b.name);
+    } else if (b.ok() && it->second->status == "failed") {
+      c.newly_failing.push_back({b.name, not_ok_reason(*it->second, "new")});
     } else if (!b.ok() || !it->second->ok()) {
       c.not_compared.push_back({b.name, !b.ok() ? not_ok_reason(b, "base") : not_ok_reason(*it->second, "new")});
     } else {
@@ -127,35 +129,49 @@ std::vector<Matched> match(const Results& base, const Results& next, Comparison&
   return matched;
 }
 
+// newly_failing_text() is "N point(s) newly failing (status "ok" in base, "failed" in new): a, b,
+// c and K more", or empty when there is none.
+std::string newly_failing_text(const Comparison& c) {
+  if (c.newly_failing.empty()) return {};
+  constexpr std::size_t kNamed = 3;
+  std::string s = std::to_string(c.newly_failing.size()) +
+                  " point(s) newly failing (status \"ok\" in base, \"failed\" in new): ";
+  for (std::size_t i = 0; i < c.newly_failing.size() && i < kNamed; ++i) s += (i ? ", " : "") + c.newly_failing[i].name;
+  if (c.newly_failing.size() > kNamed) s += " and " + std::to_string(c.newly_failing.size() - kNamed) + " more";
+  return s;
+}
+
 }  // namespace
 
 void decide_gate(Comparison& c) {
   const CompareOptions& o = c.options;
   const std::size_t regressed = c.count(Verdict::Regressed);
+  const std::string failing = newly_failing_text(c);
+  const std::string failing_prefix = failing.empty() ? "" : failing + "; ";
   switch (o.fail_on) {
     case FailOn::Never:
       c.gate_failed = false;
-      c.gate_message = "gate disabled (--fail-on never)";
+      c.gate_message = "gate disabled (--fail-on never)" + (failing.empty() ? "" : "; " + failing);
       return;
     case FailOn::Regressed:
-      c.gate_failed = regressed > 0;
-      c.gate_message = c.gate_failed ? std::to_string(regressed) + " point(s) regressed by at least " +
-                                           fmt::pct(o.threshold) + " with adjusted p < " + fmt::plain(o.alpha)
-                                     : "no point regressed by at least " + fmt::pct(o.threshold) +
-                                           " with adjusted p < " + fmt::plain(o.alpha);
+      c.gate_failed = regressed > 0 || !failing.empty();
+      c.gate_message = failing_prefix + (regressed > 0 ? std::to_string(regressed) + " point(s) regressed by at least " +
+                                                             fmt::pct(o.threshold) + " with adjusted p < " + fmt::plain(o.alpha)
+                                                       : "no point regressed by at least " + fmt::pct(o.threshold) +
+                                                             " with adjusted p < " + fmt::plain(o.alpha));
       return;
     case FailOn::Geomean: {
       const bool above = c.geomean && *c.geomean > 1 + o.threshold;
       const bool ci_above = c.geomean_ci && c.geomean_ci->low > 1;
-      c.gate_failed = above && ci_above;
+      c.gate_failed = (above && ci_above) || !failing.empty();
       const std::string g = "geomean ratio " + (c.geomean ? fmt::fixed(*c.geomean, 3) : std::string("n/a"));
       const std::string limit = fmt::fixed(1 + o.threshold, 3);
       const std::string ci = c.geomean_ci ? " [" + fmt::fixed(c.geomean_ci->low, 3) + ", " +
                                                 fmt::fixed(c.geomean_ci->high, 3) + "]"
                                           : std::string(" (no interval)");
-      if (!above) c.gate_message = g + " does not exceed " + limit;
-      else if (!ci_above) c.gate_message = g + " exceeds " + limit + " but its interval" + ci + " does not lie above 1";
-      else c.gate_message = g + " exceeds " + limit + " and its interval" + ci + " lies above 1";
+      if (!above) c.gate_message = failing_prefix + g + " does not exceed " + limit;
+      else if (!ci_above) c.gate_message = failing_prefix + g + " exceeds " + limit + " but its interval" + ci + " does not lie above 1";
+      else c.gate_message = failing_prefix + g + " exceeds " + limit + " and its interval" + ci + " lies above 1";
       return;
     }
   }
@@ -169,7 +185,7 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
   add_context_warnings(base, next, c.warnings);
 
   std::vector<Matched> matched = match(base, next, c);
-  if (matched.empty()) {
+  if (matched.empty() && c.newly_failing.empty()) {
     throw InputError(next.file, "benchmarks",
                      c.not_compared.empty() ? "no points in common with " + base.file
                                             : "no point has status \"ok\" in both this file and " + base.file);

@@ -2,8 +2,10 @@
 //
 // What compare_results() guarantees:
 //  - Points are matched by name. Every point of either file ends up in exactly one list: `points`
-//    (status "ok" in both), `not_compared` (matched, but not "ok" in one file; the reason says which)
-//    or `only_in_base` / `only_in_new`. Nothing is dropped silently.
+//    (status "ok" in both), `newly_failing` (status "ok" in base and "failed" in new: it passed its
+//    self-check before and fails it now), `not_compared` (matched, but not "ok" in one file
+//    otherwise: failed in both, failed only in base, or "not_applicable" on either side; the reason
+//    says which) or `only_in_base` / `only_in_new`. Nothing is dropped silently.
 //  - Statistics are recomputed from samples_ns (the file's own median/cv fields are not trusted).
 //  - Verdict of a point, in this order:
 //      noisy      fewer than min_samples samples in either file, or CV (stddev/mean) above max_cv in
@@ -29,8 +31,11 @@
 //  - Outliers: every sample is used (the Tukey counts of the results file are informational);
 //    nothing is trimmed before the test, the medians or the intervals.
 //  - Gate: fail_on=regressed fails when any point is `regressed`; fail_on=geomean fails when
-//    geomean > 1 + threshold and its interval lies above 1; never does not fail.
-// Throws: InputError when no point is "ok" in both files (nothing to compare: exit 2).
+//    geomean > 1 + threshold and its interval lies above 1; both also fail when `newly_failing` is
+//    not empty (a point that worked and now fails is the worst regression); never does not fail.
+//    A "not_applicable" point (the machine refused it, e.g. too many OS threads) is not a failure.
+// Throws: InputError when no point is "ok" in both files and none is newly failing (nothing to
+// compare: exit 2).
 #pragma once
 
 #include <cstddef>
@@ -99,6 +104,7 @@ struct Comparison {
   std::vector<PointComparison> points;  // in base-file order
   std::vector<std::string> only_in_base;
   std::vector<std::string> only_in_new;
+  std::vector<NotCompared> newly_failing;  // "ok" in base, "failed" in new (base-file order)
   std::vector<NotCompared> not_compared;
   std::size_t family_size = 0;  // number of p-values adjusted together
   std::optional<double> geomean;
@@ -114,7 +120,7 @@ struct Comparison {
 // (0 <= threshold < 1, 0 < alpha < 1, min_samples >= 2, max_cv > 0). Throws: InputError.
 Comparison compare_results(const Results& base, const Results& next, const CompareOptions& options);
 
-// decide_gate() sets gate_failed and gate_message from the verdicts, geomean and options (the
+// decide_gate() sets gate_failed and gate_message from the verdicts, geomean, newly_failing and options (the
 // "Gate" rule above); confirm_regressions() calls it again after changing verdicts.
 void decide_gate(Comparison& c);
 

@@ -133,6 +133,7 @@ std::string summary_line(const Comparison& c) {
                   std::to_string(c.count(Verdict::Improved)) + " improved, " +
                   std::to_string(c.count(Verdict::Unchanged)) + " unchanged, " +
                   std::to_string(c.count(Verdict::Noisy)) + " noisy";
+  if (!c.newly_failing.empty()) s += "; " + std::to_string(c.newly_failing.size()) + " newly failing";
   if (c.geomean) {
     s += "; geomean ratio " + fmt::fixed(*c.geomean, 3) + " (" + fmt::pct(*c.geomean - 1, 1, true);
     if (c.geomean_ci) s += ", " + confidence_label(c) + " " + interval_text(c.geomean_ci);
@@ -166,6 +167,11 @@ std::string format_table(const Comparison& c) {
     out += "\n" + title + " (" + std::to_string(items.size()) + "):\n";
     for (const std::string& s : items) out += "  " + s + "\n";
   };
+  if (!c.newly_failing.empty()) {
+    out += "\nnewly failing: status \"ok\" in base, \"failed\" in new (" + std::to_string(c.newly_failing.size()) +
+           "):\n";
+    for (const NotCompared& n : c.newly_failing) out += "  " + n.name + ": " + n.reason + "\n";
+  }
   list("only in " + c.base_file, c.only_in_base);
   list("only in " + c.new_file, c.only_in_new);
   if (!c.not_compared.empty()) {
@@ -180,6 +186,12 @@ std::string format_markdown(const Comparison& c) {
   std::string out = std::string("### ccbench compare: ") + (c.gate_failed ? "\u274C gate failed" : "\u2705 gate passed") +
                     "\n\n**" + summary_line(c) + "**\n\n" + "Gate `--fail-on " + to_string(c.options.fail_on) +
                     "`: " + (c.gate_failed ? "**failed**: " : "passed: ") + c.gate_message + ".\n\n";
+  if (!c.newly_failing.empty()) {
+    out += "#### \U0001F534 Newly failing (" + std::to_string(c.newly_failing.size()) +
+           "): status \"ok\" in base, \"failed\" in new\n\n";
+    for (const NotCompared& n : c.newly_failing) out += "- `" + n.name + "`: " + n.reason + "\n";
+    out += "\n";
+  }
   if (!c.warnings.empty()) {
     out += "> [!WARNING]\n";
     for (const std::string& w : c.warnings) out += "> - " + w + "\n";
@@ -230,6 +242,9 @@ Json to_json(const Comparison& c) {
                    {"confirm_ratios", p.confirm_ratios}, {"confirmed_ratio", optional_number(p.confirmed_ratio)}});
   }
   j["points"] = std::move(pts);
+  Json nf = Json::array();
+  for (const NotCompared& n : c.newly_failing) nf.push_back({{"name", n.name}, {"reason", n.reason}});
+  j["newly_failing"] = std::move(nf);
   j["only_in_base"] = c.only_in_base;
   j["only_in_new"] = c.only_in_new;
   Json nc = Json::array();
@@ -240,6 +255,7 @@ Json to_json(const Comparison& c) {
                   {"improved", c.count(Verdict::Improved)},
                   {"unchanged", c.count(Verdict::Unchanged)},
                   {"noisy", c.count(Verdict::Noisy)},
+                  {"newly_failing", c.newly_failing.size()},
                   {"geomean_ratio", optional_number(c.geomean)},
                   {"geomean_ci", interval_json(c.geomean_ci)},
                   {"line", summary_line(c)}};

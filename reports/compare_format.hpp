@@ -2,8 +2,9 @@
 //
 // Guarantees:
 //  - All three forms carry the same facts: every point with its verdict (and, for noisy, the
-//    reason), the only-in-one-file and not-compared lists, the warnings, the summary line and the
-//    gate outcome. Nothing is omitted for brevity; markdown folds unchanged points into <details>.
+//    reason), the newly-failing, only-in-one-file and not-compared lists, the warnings, the summary
+//    line and the gate outcome. Nothing is omitted for brevity; markdown folds unchanged points and
+//    the unmatched lists into <details>, never the newly failing points.
 //  - format_json() produces valid JSON through nlohmann only; a value that does not exist (no
 //    interval, no adjusted p for a noisy point) is null, never NaN or Inf.
 //  - Output is deterministic for a given Comparison.
@@ -19,7 +20,8 @@ namespace ccb::reports {
 
 enum class CompareFormat { Table, Markdown, Json };
 
-// summary_line() is one line: counts per verdict, geomean with its interval, unmatched counts.
+// summary_line() is one line: counts per verdict, newly failing count, geomean with its interval,
+// unmatched counts.
 std::string summary_line(const Comparison& c);
 // gate_line() is "gate (--fail-on X): passed|FAILED: <why>".
 std::string gate_line(const Comparison& c);

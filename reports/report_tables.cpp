@@ -195,6 +195,9 @@ std::string comparison_table(const Comparison& c) {
     for (const std::string& s : items) t += "<li><code>" + esc(s) + "</code></li>\n";
     t += "</ul></details>\n";
   };
+  std::vector<std::string> failing;
+  for (const NotCompared& n : c.newly_failing) failing.push_back(n.name + ": " + n.reason);
+  list("newly failing: status \"ok\" in base, \"failed\" in new", failing);
   list("only in " + c.base_file, c.only_in_base);
   list("only in " + c.new_file, c.only_in_new);
   std::vector<std::string> nc;

@@ -80,6 +80,23 @@ TEST(Confirm, FlakyFirstVerdictIsNotConfirmed) {
   EXPECT_NE(format_comparison(c, CompareFormat::Json).find("\"first_verdict\": \"regressed\""), std::string::npos);
 }
 
+TEST(Confirm, NewlyFailingPointStillFailsTheGateAfterConfirmation) {
+  Results base = make("base.json", {{kA, around(100, 10)}, {kB, around(200, 10)}});
+  Results next = make("new.json", {{kA, around(120, 10)}, {kB, around(200, 10)}});  // A looks +20%
+  next.benchmarks[1].status = "failed";  // B passed its self-check in base and fails it now
+  next.benchmarks[1].error = "self-check failed";
+  const Remeasure flaky_gone = [&](bool base_side, const std::vector<std::string>&, int) {
+    return make(base_side ? "b.json" : "n.json", {{kA, around(100, 20)}});
+  };
+  const Comparison c = confirm_regressions(base, next, CompareOptions{}, 2, flaky_gone);
+  ASSERT_EQ(c.points.size(), 1u);
+  EXPECT_EQ(c.points[0].verdict, Verdict::Unchanged);  // the regression was not confirmed ...
+  ASSERT_EQ(c.newly_failing.size(), 1u);
+  EXPECT_EQ(c.newly_failing[0].name, kB);
+  EXPECT_TRUE(c.gate_failed);  // ... but the newly failing point keeps the gate failed
+  EXPECT_NE(c.gate_message.find("1 point(s) newly failing"), std::string::npos) << c.gate_message;
+}
+
 TEST(Confirm, RealRegressionStaysAndNoRegressionRunsNothing) {
   const Results base = make("base.json", {{kA, around(100, 10)}});
   const Results next = make("new.json", {{kA, around(120, 10)}});

@@ -1,6 +1,6 @@
 // tests/reports/report_test.cpp — `ccbench report`: the directory holds index.html and every chart it
 // references (PNG and SVG, non-empty); a missing Python or matplotlib still gives a page with a
-// notice and exit 0; bad input exits 2 and writes nothing; the page renders in headless Chromium.
+// notice and exit 0; a baseline comparison lists newly failing points; bad input exits 2 and writes nothing; the page renders in headless Chromium.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -8,6 +8,8 @@
 #include <fstream>
 #include <regex>
 #include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "cli_helper.hpp"
 
@@ -89,6 +91,31 @@ TEST(ReportTest, BaselineAddsComparisonAndChangeChart) {
   if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: change chart not checked";
   EXPECT_TRUE(referenced_files(html).count("charts/change_vs_baseline.svg"));
   EXPECT_GT(fs::file_size(dir + "/charts/change_vs_baseline.png"), 1000u);
+}
+
+TEST(ReportTest, BaselineListsNewlyFailingPointsAndTheFailedGate) {
+  ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");  // tables only: charts are not the point here
+  const std::string dir = test::scratch_dir("newly");
+  const std::string name = "pingpong/cap=0/n=200000/procs:1/impl:ccbench";
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("candidate.json")));
+  for (auto& b : j["benchmarks"]) {
+    if (b["name"] != name) continue;
+    b["status"] = "failed";
+    b["checked"] = false;
+    b["error"] = "self-check failed: lost a message";
+  }
+  std::ofstream(dir + "/new.json") << j.dump();
+  const auto r = run_cli({"report", dir + "/new.json", "--out", dir + "/report", "--baseline", data("base.json")});
+  ASSERT_EQ(r.code, 0) << r.err;  // a failed gate does not fail the report
+  const std::string html = test::read_text(dir + "/report/index.html");
+  EXPECT_NE(html.find("newly failing: status &quot;ok&quot; in base, &quot;failed&quot; in new (1)"), std::string::npos);
+  EXPECT_NE(html.find("<code>" + name + ": new status failed: self-check failed: lost a message</code>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<b>failed</b> \u2014 1 point(s) newly failing"), std::string::npos);
+  const nlohmann::json c = nlohmann::json::parse(test::read_text(dir + "/report/compare.json"));
+  ASSERT_EQ(c["newly_failing"].size(), 1u);
+  EXPECT_EQ(c["newly_failing"][0]["name"], name);
+  EXPECT_EQ(c["gate"]["failed"], true);
 }
 
 TEST(ReportTest, MissingPythonStillWritesTablesWithANotice) {
