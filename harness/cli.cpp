@@ -21,10 +21,16 @@ Measurement controls:
   every implementation in a seeded random order; the seed is printed and recorded (--seed N
   repeats an order). Environment warnings (load, governor, debug/sanitizer build, too few
   repetitions for `compare`) go to stderr unless --quiet and always into context.environment_warnings.
+Progress (stderr): on a terminal, one line redrawn in place (point, implementation, ETA); when
+  stderr is not a terminal (a log file, CI), or with --progress lines, a plain line such as
+  "ccbench run: 12/40 points done, 3m05s elapsed, ETA ~1m10s" at most every 10 s, so a run shorter
+  than 10 s prints none. --progress never or --quiet: no progress.
 Test hooks: CCB_INJECT_DELAY_NS=N makes the ccbench implementation busy-wait N ns per op inside
   each repetition; CCB_INJECT_SLOWDOWN=P (10% or 0.1) makes it busy-wait P x its own run time, a
   slowdown of P on every point; CCB_INJECT_WORKLOAD=name limits either to one workload. The run
   warns loudly (even with --quiet) and records it in context.injection. Never active unless set.
+  CCB_PROGRESS_INTERVAL=SECONDS (0 to 3600) replaces the 10 s of the plain progress lines (0: one
+  at every repetition).
 Exit codes: 0 ok, 1 a workload failed its self-check, 2 bad usage or input.)";
 
 }  // namespace
@@ -93,6 +99,11 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
       ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   run->add_flag("--quiet", o.quiet, "Print only errors (and a --format json|csv|markdown document)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+  run->add_option("--progress", o.progress, "Progress on stderr: auto (default; a line redrawn in place on a "
+                                            "terminal, else a plain line every 10 s), lines (plain lines every "
+                                            "10 s), never; --quiet implies never")
+      ->check(CLI::IsMember({"auto", "lines", "never"}))
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   single(run, "--report", o.report, "After the run, write the HTML report into DIR (the results "
                                     "JSON goes to --out, or DIR/results.json)")->type_name("DIR");

@@ -34,6 +34,7 @@ struct RunOptions {
   std::optional<std::string> out;
   std::string format = "table";  // table | json | csv | markdown
   bool quiet = false;
+  std::string progress = "auto";  // auto | lines | never (progress.hpp)
   std::optional<std::string> report;
   std::string pin = "on";                // on | off  (--pin alone = on)
   std::optional<std::string> shuffle;    // on | off; default: on with more than one implementation

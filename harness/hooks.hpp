@@ -19,7 +19,8 @@ namespace ccb::harness {
 
 class ImplBackend;
 
-// Io: the streams a command writes to; err_is_tty enables the progress line.
+// Io: the streams a command writes to; err_is_tty selects the in-place progress line (`run
+// --progress auto`) over plain heartbeat lines.
 struct Io {
   std::ostream& out;
   std::ostream& err;

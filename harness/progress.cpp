@@ -14,33 +14,54 @@ std::string format_duration(double s) {
   return buf;
 }
 
-Progress::Progress(std::ostream& err, bool enabled, size_t total_points, size_t total_units)
+ProgressMode progress_mode(const std::string& option, bool err_is_tty, bool quiet) {
+  if (quiet || option == "never") return ProgressMode::Off;
+  if (option == "lines") return ProgressMode::Lines;
+  return err_is_tty ? ProgressMode::InPlace : ProgressMode::Lines;
+}
+
+Progress::Progress(std::ostream& err, ProgressMode mode, size_t total_points, size_t total_units,
+                   double interval_s, Clock clock)
     : err_(err),
-      enabled_(enabled),
+      mode_(mode),
       total_points_(total_points),
       total_units_(total_units),
-      start_(std::chrono::steady_clock::now()) {}
+      interval_(interval_s),
+      clock_(std::move(clock)),
+      start_(clock_()),
+      last_heartbeat_(start_) {}
+
+std::string Progress::eta_text(double elapsed) const {
+  if (done_units_ == 0 || done_units_ > total_units_) return "ETA --";
+  const double left =
+      elapsed / static_cast<double>(done_units_) * static_cast<double>(total_units_ - done_units_);
+  return "ETA ~" + format_duration(left);
+}
 
 void Progress::step(size_t point_index, const std::string& what, size_t units) {
   done_units_ += units;
-  if (!enabled_) return;
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  std::string eta = "ETA --";
-  if (done_units_ > 0 && done_units_ <= total_units_) {
-    const double left = elapsed / static_cast<double>(done_units_) *
-                        static_cast<double>(total_units_ - done_units_);
-    eta = "ETA ~" + format_duration(left);
+  if (mode_ == ProgressMode::Off) return;
+  const auto now = clock_();
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  if (mode_ == ProgressMode::Lines) {
+    if (now - last_heartbeat_ < interval_) return;
+    last_heartbeat_ = now;
+    err_ << "ccbench run: " << done_points_ << "/" << total_points_ << " points done, "
+         << format_duration(elapsed) << " elapsed, " << eta_text(elapsed) << "\n"
+         << std::flush;
+    return;
   }
   const int width = static_cast<int>(std::to_string(total_points_).size());
   char head[64];
   std::snprintf(head, sizeof head, "[%*zu/%zu] ", width, point_index + 1, total_points_);
-  err_ << "\r\033[K" << head << what << " · " << eta << std::flush;
+  err_ << "\r\033[K" << head << what << " · " << eta_text(elapsed) << std::flush;
   shown_ = true;
 }
 
+void Progress::point_done() { ++done_points_; }
+
 void Progress::clear() {
-  if (!enabled_ || !shown_) return;
+  if (mode_ != ProgressMode::InPlace || !shown_) return;
   err_ << "\r\033[K" << std::flush;
   shown_ = false;
 }

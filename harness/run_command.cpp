@@ -85,6 +85,14 @@ std::optional<InjectDelay> inject_from_env() {
   return d;
 }
 
+// progress_interval_from_env() is the heartbeat interval of the plain progress lines: the test
+// hook CCB_PROGRESS_INTERVAL=SECONDS (0..3600, e.g. 0 or 0.5) when set, else kHeartbeatSeconds.
+double progress_interval_from_env() {
+  const char* v = std::getenv("CCB_PROGRESS_INTERVAL");
+  if (v == nullptr || *v == '\0') return kHeartbeatSeconds;
+  return parse_seconds(v, "CCB_PROGRESS_INTERVAL", 3600);
+}
+
 Resolved resolve(const RunOptions& o) {
   Resolved r;
   r.preset = o.preset == "full" ? Preset::Full : Preset::Quick;
@@ -128,10 +136,10 @@ Backends choose_backends(Resolved& r, const Hooks& hooks, std::vector<std::strin
 // Live: prints the table, the progress line and failures while the run goes on.
 class Live : public RunObserver {
  public:
-  Live(const Io& io, bool table, bool quiet, const std::vector<Point>& points,
-       const std::vector<std::string>& impls, size_t total_units)
+  Live(const Io& io, bool table, bool quiet, ProgressMode progress, double progress_interval_s,
+       const std::vector<Point>& points, const std::vector<std::string>& impls, size_t total_units)
       : io_(io),
-        progress_(io.err, io.err_is_tty && !quiet, points.size(), total_units),
+        progress_(io.err, progress, points.size(), total_units, progress_interval_s),
         table_(io.out, TableLayout(points, impls)),
         show_table_(table),
         quiet_(quiet) {
@@ -144,6 +152,7 @@ class Live : public RunObserver {
     progress_.step(index_[p.base_name], p.name(impl), static_cast<size_t>(units));
   }
   void on_point_done(const Point&, const std::vector<Entry>& entries) override {
+    progress_.point_done();
     progress_.clear();
     for (const auto& e : entries) {
       if (e.status == EntryStatus::Failed)
@@ -202,6 +211,8 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   MatrixRequest req{o.workloads, o.sets, o.procs, r.preset, o.filter};
   const std::vector<Point> points = expand_matrix(req);
   check_chaos_env();
+  const ProgressMode progress = progress_mode(o.progress, io.err_is_tty, o.quiet);
+  const double progress_interval_s = progress_interval_from_env();
 
   // 2. outputs (cheap, and before anything slow such as building the Go workloads)
   if (o.out) check_writable(*o.out, "--out");
@@ -299,7 +310,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
 
   // 5. run
   const bool table = o.format == "table" && !o.quiet;
-  Live live(io, table, o.quiet, points, r.settings.impls, total_units);
+  Live live(io, table, o.quiet, progress, progress_interval_s, points, r.settings.impls, total_units);
   live.begin();
   const std::vector<Entry> entries = run_points(points, r.settings, backends, live);
   live.end();

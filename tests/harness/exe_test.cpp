@@ -1,11 +1,15 @@
 // tests/harness/exe_test.cpp — the built ccbench executable as a child process, for what only the
-// real main() decides (signal dispositions). CCBENCH_EXE is its path.
+// real main() decides (signal dispositions, whether stderr is a terminal for the progress display). CCBENCH_EXE is its path.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -35,6 +39,47 @@ TEST(Executable, ClosedStdoutPipeDoesNotKillTheRunBeforeItsOutFile) {
   EXPECT_FALSE(WIFSIGNALED(status)) << "killed by signal " << WTERMSIG(status);
   EXPECT_TRUE(std::filesystem::exists(out));
   std::filesystem::remove_all(dir);
+}
+
+// run_with_stderr_file() runs a tiny pingpong with stderr redirected to a file (not a terminal), with
+// CCB_PROGRESS_INTERVAL set to `interval` (unset when null); returns that stderr.
+std::string run_with_stderr_file(const char* interval) {
+  std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
+  if (::mkdtemp(dir.data()) == nullptr) return "mkdtemp failed";
+  const std::string err_file = dir + "/stderr.log";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int out_fd = ::open((err_file + ".out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0 || out_fd < 0) ::_exit(126);
+    ::dup2(fd, STDERR_FILENO);
+    ::dup2(out_fd, STDOUT_FILENO);
+    if (interval != nullptr) ::setenv("CCB_PROGRESS_INTERVAL", interval, 1);
+    else ::unsetenv("CCB_PROGRESS_INTERVAL");
+    ::execl(CCBENCH_EXE, CCBENCH_EXE, "run", "pingpong", "--set", "n=1000", "--set", "cap=0", "--procs", "1",
+            "--repetitions", "2", "--warmup", "0", "--min-time", "0", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::ifstream in(err_file);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::filesystem::remove_all(dir);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return "exit status " + std::to_string(status) + ": " + text.str();
+  return text.str();
+}
+
+// Only main() decides whether stderr is a terminal: to a log file, progress is plain heartbeat
+// lines (here every step: CCB_PROGRESS_INTERVAL=0), and none in a run shorter than the default 10 s.
+TEST(Executable, StderrToAFileGetsPlainHeartbeatLinesNotTheInPlaceLine) {
+  const std::string every = run_with_stderr_file("0");
+  EXPECT_NE(every.find("ccbench run: 0/1 points done, "), std::string::npos) << every;
+  EXPECT_EQ(every.find_first_of("\r\033"), std::string::npos) << every;
+  const std::string by_default = run_with_stderr_file(nullptr);
+  EXPECT_EQ(by_default.find("ccbench run: "), std::string::npos) << by_default;
+  EXPECT_EQ(by_default.find("exit status"), std::string::npos) << by_default;
+  EXPECT_EQ(by_default.find_first_of("\r\033"), std::string::npos) << by_default;
 }
 
 }  // namespace

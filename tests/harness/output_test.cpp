@@ -1,5 +1,5 @@
-// tests/harness/output_test.cpp — number formatting, the table layout, CSV quoting and atomic
-// output files.
+// tests/harness/output_test.cpp — number formatting, the progress display (in place, heartbeat lines
+// on a fake clock), the table layout, CSV quoting and atomic output files.
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -7,6 +7,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <sstream>
 
@@ -32,6 +33,72 @@ TEST(Output, NumberFormats) {
   EXPECT_EQ(format_duration(45), "45s");
   EXPECT_EQ(format_duration(187), "3m07s");
   EXPECT_EQ(format_duration(7500), "2h05m");
+}
+
+// FakeClock: a steady_clock the test moves by hand (Progress takes it as its clock).
+struct FakeClock {
+  std::chrono::steady_clock::time_point now{};
+  void advance(double seconds) {
+    now += std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+  }
+  Progress::Clock clock() {
+    return [this] { return now; };
+  }
+};
+
+TEST(Output, ProgressModeFollowsTheOptionTheTerminalAndQuiet) {
+  EXPECT_EQ(progress_mode("auto", true, false), ProgressMode::InPlace);
+  EXPECT_EQ(progress_mode("auto", false, false), ProgressMode::Lines);
+  EXPECT_EQ(progress_mode("lines", true, false), ProgressMode::Lines);
+  EXPECT_EQ(progress_mode("lines", false, false), ProgressMode::Lines);
+  EXPECT_EQ(progress_mode("never", true, false), ProgressMode::Off);
+  for (const char* o : {"auto", "lines", "never"}) {
+    EXPECT_EQ(progress_mode(o, true, true), ProgressMode::Off) << o;
+    EXPECT_EQ(progress_mode(o, false, true), ProgressMode::Off) << o;
+  }
+}
+
+TEST(Output, ProgressHeartbeatLinesAtMostOncePerInterval) {
+  FakeClock t;
+  std::ostringstream err;
+  Progress p(err, ProgressMode::Lines, 4, 40, 10, t.clock());
+  for (int i = 0; i < 9; ++i) {  // 9 s of repetitions: shorter than the interval, nothing printed
+    t.advance(1);
+    p.step(0, "w/n=1/procs:1 ccbench", 1);
+  }
+  p.point_done();
+  p.clear();
+  EXPECT_EQ(err.str(), "");
+  t.advance(1);  // 10 s: the first heartbeat
+  p.step(1, "w/n=2/procs:1 ccbench", 1);
+  EXPECT_EQ(err.str(), "ccbench run: 1/4 points done, 10s elapsed, ETA ~30s\n");
+  t.advance(9.5);  // 19.5 s: not yet 10 s since the last one
+  p.step(1, "w/n=2/procs:1 ccbench", 9);
+  p.point_done();
+  EXPECT_EQ(err.str(), "ccbench run: 1/4 points done, 10s elapsed, ETA ~30s\n");
+  t.advance(165.5);  // 185 s, 20 of 40 repetitions done
+  p.step(2, "w/n=3/procs:1 ccbench", 1);
+  EXPECT_EQ(err.str(), "ccbench run: 1/4 points done, 10s elapsed, ETA ~30s\n"
+                       "ccbench run: 2/4 points done, 3m05s elapsed, ETA ~3m05s\n");
+  p.clear();  // no in-place line to erase: nothing written
+  EXPECT_EQ(err.str().find_first_of("\r\033"), std::string::npos);
+}
+
+TEST(Output, ProgressInPlaceRedrawsEveryStepAndClears) {
+  FakeClock t;
+  std::ostringstream err;
+  Progress p(err, ProgressMode::InPlace, 12, 24, 10, t.clock());
+  t.advance(2);
+  p.step(2, "w/n=3/procs:1 ccbench", 2);
+  EXPECT_EQ(err.str(), "\r\033[K[ 3/12] w/n=3/procs:1 ccbench \u00B7 ETA ~22s");
+  p.clear();
+  EXPECT_EQ(err.str(), "\r\033[K[ 3/12] w/n=3/procs:1 ccbench \u00B7 ETA ~22s\r\033[K");
+  std::ostringstream off;
+  Progress none(off, ProgressMode::Off, 12, 24, 0, t.clock());
+  t.advance(100);
+  none.step(0, "w", 1);
+  none.clear();
+  EXPECT_EQ(off.str(), "");
 }
 
 Entry entry(const std::string& impl, std::optional<double> median, EntryStatus st = EntryStatus::Ok) {
