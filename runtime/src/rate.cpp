@@ -151,17 +151,15 @@ void Limiter::unlock_bucket(Bucket b) noexcept {
 
 bool Limiter::allow_n_at(Clock::time_point now, int n) {
   const int64_t t = ns(now);
-  // The first read is a compare-and-swap with a made-up expected value ({0, 0}; if the pair
-  // happens to be that, it stores it unchanged): either way `cur` is the current pair, read
-  // consistently, and the cache line is now exclusive here, so the swap after the arithmetic
-  // rarely loses it to the other core in between (a plain load takes the line shared and the
-  // swap must upgrade it). Scratch driver, 4 tasks calling allow() at procs 2, 8 runs each:
-  // plain load + division 46-59 ns per call with 0.09-0.27 failed swaps per call; locked first
-  // read + division 40-49 ns, 0.016-0.25; locked first read + the multiply of advanced()
-  // 38.2-38.6 ns, 0.004-0.011. (Repeats of the last still had single runs at 50-71 ns with
-  // 0.15-0.43 failed swaps per call: the two cores falling into step.)
-  detail::Pair64 cur{};
-  bucket_.compare_exchange(cur, cur);
+  // The first read is a plain (possibly torn) guess; the compare-and-swap below validates it.
+  // Session 11 read it with a locked compare-and-swap instead, to take the cache line exclusive
+  // before the arithmetic (scratch driver, 4 tasks at procs 2: 38.2-38.6 ns per call against
+  // 46-59 ns with a plain load). On session 19's host that choice measured worse at every procs:
+  // `ccbench run ratelimit --preset full --repetitions 5`, the two builds alternated in shuffled
+  // order, 4 + 5 rounds, medians plain/locked 0.735-0.871 (procs 1: 46.9-48.2 against
+  // 55.1-62.5 ns; procs 2: 88.3-92.6 against 107.7-115.7 ns): a second cmpxchg16b per call is
+  // the larger cost there.
+  detail::Pair64 cur = bucket_.load_guess();
   for (;;) {
     cur = wait_unlocked(cur);
     // Read after the pair: a parameter change advances `last`, so a pair that the compare-and-
