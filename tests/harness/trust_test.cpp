@@ -328,19 +328,29 @@ TEST(InjectSlowdown, SlowsEveryRunByTheFractionAndIsRecordedAndWarned) {
     return a;
   };
   // The fake loop's own time varies between runs of a shared machine; a 100% slowdown (2x)
-  // stands well clear of that, and the busy-wait is measured, never estimated.
-  CliRun plain = run_cli(with_out("plain.json"));
-  ASSERT_EQ(plain.code, 0) << plain.err;
-  json p = read_json(dir.file("plain.json"));
-  ScopedEnv slow("CCB_INJECT_SLOWDOWN", "100%");
-  CliRun r = run_cli(with_out("slow.json"));
-  ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.err.find("CCB_INJECT_SLOWDOWN is set"), std::string::npos) << r.err;  // even with --quiet
-  json s = read_json(dir.file("slow.json"));
-  EXPECT_EQ(schema_errors(s), "");
-  EXPECT_EQ(s["context"]["injection"]["slowdown"], 1.0);
-  EXPECT_TRUE(s["context"]["injection"]["workload"].is_null());
-  EXPECT_GT(s["benchmarks"][0]["median_ns"].get<double>(), 1.4 * p["benchmarks"][0]["median_ns"].get<double>());
+  // stands well clear of that, and the busy-wait is measured, never estimated. Still, a plain run
+  // that a burst of other work slowed by 40% made this fail (2 of 6 runs during two parallel
+  // builds), so a pair (plain, slowed) is measured up to 3 times and one clear pair suffices: a
+  // slowdown that does not work fails all three.
+  std::string ratios;
+  bool slowed = false;
+  for (int attempt = 0; attempt < 3 && !slowed; ++attempt) {
+    CliRun plain = run_cli(with_out("plain.json"));
+    ASSERT_EQ(plain.code, 0) << plain.err;
+    json p = read_json(dir.file("plain.json"));
+    ScopedEnv slow("CCB_INJECT_SLOWDOWN", "100%");
+    CliRun r = run_cli(with_out("slow.json"));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.err.find("CCB_INJECT_SLOWDOWN is set"), std::string::npos) << r.err;  // even with --quiet
+    json s = read_json(dir.file("slow.json"));
+    EXPECT_EQ(schema_errors(s), "");
+    EXPECT_EQ(s["context"]["injection"]["slowdown"], 1.0);
+    EXPECT_TRUE(s["context"]["injection"]["workload"].is_null());
+    const double ratio = s["benchmarks"][0]["median_ns"].get<double>() / p["benchmarks"][0]["median_ns"].get<double>();
+    ratios += (ratios.empty() ? "" : ", ") + std::to_string(ratio);
+    slowed = ratio > 1.4;
+  }
+  EXPECT_TRUE(slowed) << "slowed/plain median ratios " << ratios << "; expected one above 1.4";
   for (const char* bad : {"ten", "-5%", "2000%", "%"}) {
     ScopedEnv b("CCB_INJECT_SLOWDOWN", bad);
     CliRun e = run_cli({"run", "fake_sum", "--repetitions", "2"});
