@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <utility>
+#include <vector>
 
 #include "cli_helper.hpp"
 #include "reports/compare.hpp"
@@ -55,6 +57,25 @@ std::string with_status(const std::string& dir, const std::string& out, const st
 
 const std::string kPingpong = "pingpong/cap=0/n=200000/procs:1/impl:ccbench";
 const std::string kCounterGo = "counter/mode=channel/tasks=5/k=200000/procs:2/impl:go";
+
+// synthetic_pair() is base and next files of n points "w/i=K/procs:1/impl:ccbench", status "ok"
+// in both; base's samples are `samples`, next's the same unless `next_samples` is given.
+std::pair<Results, Results> synthetic_pair(int n, const std::vector<double>& samples,
+                                           const std::vector<double>& next_samples = {}) {
+  Results base, next;
+  base.file = "b.json";
+  next.file = "n.json";
+  for (int i = 0; i < n; ++i) {
+    Point p;
+    p.name = "w/i=" + std::to_string(i) + "/procs:1/impl:ccbench";
+    p.status = "ok";
+    p.samples_ns = samples;
+    base.benchmarks.push_back(p);
+    if (!next_samples.empty()) p.samples_ns = next_samples;
+    next.benchmarks.push_back(p);
+  }
+  return {base, next};
+}
 
 Comparison compare_files(const std::string& base, const std::string& next, CompareOptions o = {}) {
   return compare_results(load_results(data(base)), load_results(data(next)), o);
@@ -159,18 +180,7 @@ TEST(CompareTest, OtherMachineWarnsAndListsUnmatchedPoints) {
 
 TEST(CompareTest, HolmWarnsWhenNoPointCanReachSignificance) {
   // 30 points with 4 samples each: best p = 0.0304 (z = 7.5/sqrt(12)), x30 = 0.91 >= 0.05.
-  Results base, next;
-  base.file = "b.json";
-  next.file = "n.json";
-  for (int i = 0; i < 30; ++i) {
-    Point p;
-    p.name = "w/i=" + std::to_string(i) + "/procs:1/impl:ccbench";
-    p.status = "ok";
-    p.samples_ns = {100, 101, 102, 103};
-    base.benchmarks.push_back(p);
-    p.samples_ns = {200, 201, 202, 203};
-    next.benchmarks.push_back(p);
-  }
+  const auto [base, next] = synthetic_pair(30, {100, 101, 102, 103}, {200, 201, 202, 203});
   CompareOptions o;
   o.min_samples = 4;
   const Comparison c = compare_results(base, next, o);
@@ -382,18 +392,10 @@ TEST(CompareTest, NewlyFailingInMarkdownAndJson) {
 }
 
 TEST(CompareTest, EveryMatchedPointNewlyFailingGatesInsteadOfExitingTwo) {
-  Results base, next;
-  base.file = "b.json";
-  next.file = "n.json";
-  for (int i = 0; i < 5; ++i) {
-    Point p;
-    p.name = "w/i=" + std::to_string(i) + "/procs:1/impl:ccbench";
-    p.status = "ok";
-    p.samples_ns = {100, 101, 102, 103, 104};
-    base.benchmarks.push_back(p);
+  auto [base, next] = synthetic_pair(5, {100, 101, 102, 103, 104});
+  for (Point& p : next.benchmarks) {
     p.status = "failed";
     p.error = "self-check failed";
-    next.benchmarks.push_back(p);
   }
   const Comparison c = compare_results(base, next, CompareOptions{});
   EXPECT_TRUE(c.points.empty());
