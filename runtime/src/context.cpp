@@ -227,6 +227,7 @@ WithCancel with_timeout(const Context& parent, std::chrono::nanoseconds timeout)
 }
 
 Context with_value(const Context& parent, ContextKey key, std::any value) {
+  if (key.is_null()) throw InvalidArgument("ccb::with_value: null key (Go: nil key)");
   auto n = std::make_shared<detail::CtxNode>();
   n->parent = parent.node();
   n->cancel_parent = nullptr;

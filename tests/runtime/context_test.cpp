@@ -112,6 +112,7 @@ TEST(Context, NullKeysThrowInvalidArgument) {
   const int* no_tag = nullptr;
   EXPECT_THROW(ccb::with_value(ccb::background(), no_text, 1), ccb::InvalidArgument);
   EXPECT_THROW(ccb::with_value(ccb::background(), no_tag, 1), ccb::InvalidArgument);
+  EXPECT_THROW(ccb::with_value(ccb::background(), ccb::ContextKey(), 1), ccb::InvalidArgument);
   EXPECT_FALSE(ccb::background().value(ccb::ContextKey()).has_value());
 }
 

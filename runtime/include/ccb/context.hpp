@@ -61,7 +61,7 @@ const char* message(ContextError e) noexcept;
 // throws InvalidArgument (Go's WithValue panics on a nil key).
 class ContextKey {
  public:
-  ContextKey() = default;  // the null tag: never stored by with_value, so it matches nothing
+  ContextKey() = default;  // the null tag: with_value refuses it, so value() finds nothing for it
   ContextKey(const char* s);  // NOLINT(google-explicit-constructor): keys convert implicitly
   ContextKey(std::string s) noexcept : k_(std::move(s)) {}  // NOLINT(google-explicit-constructor)
   ContextKey(std::string_view s) : k_(std::string(s)) {}     // NOLINT(google-explicit-constructor)
