@@ -102,6 +102,7 @@ Runtime::Runtime(const Config& cfg)
     w->id = i;
     w->rng = (static_cast<uint64_t>(rd()) << 32 | rd()) | 1;
     w->solo = procs_ == 1;
+    w->steal_backoff.watch_victims(procs_);
     workers_.push_back(w);
   }
   std::lock_guard<std::mutex> g(g_alive_mu);
@@ -319,7 +320,7 @@ Task* Runtime::steal(Worker* w, bool steal_runnext) noexcept {
     // A queue its owner will run through within microseconds, with their data in its cache:
     // stealing it makes every later channel or lock operation between those tasks and the
     // victim's a cross-core one.
-    if (const uint32_t q = v->runq.size(); q > 0 && drains_soon(v, q, backed_off)) continue;
+    if (const uint32_t q = v->runq.size(); q > 0 && drains_soon(w, v, q, backed_off)) continue;
     uint32_t n = v->runq.grab_half(w->steal_buf);
     if (n > 0) {
       for (uint32_t i = 1; i < n; ++i) w->runq.push(w->steal_buf[i]);
@@ -348,7 +349,7 @@ void Runtime::stop_spinning(Worker* w) noexcept {
   if (nmspinning_.fetch_sub(1, std::memory_order_acq_rel) == 1 && !w->runq.empty()) wakep();
 }
 
-bool Runtime::drains_soon(const Worker* v, uint32_t q, bool backed_off) const noexcept {
+bool Runtime::drains_soon(Worker* thief, const Worker* v, uint32_t q, bool backed_off) const noexcept {
   // A short queue: one switch within kStealGraceSpins. A longer one: q switches, its whole
   // queue's worth, within kDrainSpins (a thief backed off: one switch).
   const uint32_t need = q < kLocalQueue || backed_off ? 1 : q;
@@ -361,10 +362,14 @@ bool Runtime::drains_soon(const Worker* v, uint32_t q, bool backed_off) const no
     else
       CCB_CPU_RELAX();
   }
+  // A backed-off thief leaves an awake victim's queue alone until the victim looks stuck in one
+  // task (StealBackoff::victim_stuck).
+  if (backed_off && !v->idle.load(std::memory_order_acquire))
+    return !thief->steal_backoff.victim_stuck(v->id, v->tick.load(std::memory_order_relaxed), now_ns());
   return false;
 }
 
-bool Runtime::any_local_work(const Worker* self) const noexcept {
+bool Runtime::any_local_work(Worker* self) const noexcept {
   const bool backed_off = in_steal_backoff(self);
   for (Worker* v : workers_) {
     if (v == self) continue;
@@ -373,7 +378,7 @@ bool Runtime::any_local_work(const Worker* self) const noexcept {
     // steal()); it is work for an idle thief when its owner stalls or is going idle.
     const bool queued = q > 0 || v->runnext.load(std::memory_order_acquire) != nullptr;
     if (queued && v->idle.load(std::memory_order_acquire)) return true;
-    if (q > 0 && !drains_soon(v, q, backed_off)) return true;
+    if (q > 0 && !drains_soon(self, v, q, backed_off)) return true;
   }
   return global_size_.load(std::memory_order_acquire) > 0;
 }

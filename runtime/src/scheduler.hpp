@@ -18,7 +18,8 @@
 //    long-running task on a busy worker is therefore taken by an idle one.
 //  - Contended steals: a thief whose stolen tasks kept meeting the victim's on a held lock backs
 //    off for 100 us to 1.6 ms; meanwhile one switch within 400 pauses keeps a victim's queue of
-//    any length from it (steal_backoff.hpp). A victim stuck in one task is still robbed.
+//    any length from it (steal_backoff.hpp). A victim stuck in one task (its tick unchanged for
+//    200 us as the thief watches it) is still robbed.
 //  - Fairness: every 61st scheduling decision looks at the global queue and the timers first, and
 //    prefers the local runq over runnext, so ping-ponging pairs cannot starve other tasks.
 //  - An idle runtime uses no CPU: idle workers sleep until work arrives or the next timer is due
@@ -181,12 +182,13 @@ class Runtime {
   Task* pop_global(Worker* w) noexcept;  // requires mu_
   // any_local_work(): work an idle worker `self` should take now (a queue its busy owner is
   // about to run through is not: see drains_soon()).
-  bool any_local_work(const Worker* self) const noexcept;
+  bool any_local_work(Worker* self) const noexcept;
   // drains_soon(): victim v, with q > 0 tasks queued, is about to have run them: it switches
   // tasks within 200 pauses (q < 8), or q times within 400 pauses (scheduler.cpp, kDrainSpins);
-  // for a thief in its contended-steal back-off (`backed_off`), once within 400 pauses at any q.
+  // for a thief in its contended-steal back-off (`backed_off`), once within 400 pauses at any q,
+  // or, failing that, v is awake and not stuck (StealBackoff::victim_stuck, the thief's watch).
   // Spins while it watches v's tick.
-  bool drains_soon(const Worker* v, uint32_t q, bool backed_off) const noexcept;
+  bool drains_soon(Worker* thief, const Worker* v, uint32_t q, bool backed_off) const noexcept;
   void go_idle(Worker* w);
   void stop_spinning(Worker* w) noexcept;
   void wake_paid_off(Worker* w) noexcept;    // w ran a task: reset the futile-wake back-off

@@ -1,6 +1,6 @@
 // tests/runtime/steal_backoff_test.cpp — StealBackoff (runtime/src/steal_backoff.hpp, an
 // internal): which steals count as contended, how long the back-off lasts, how it grows and what
-// ends it. Times are fake nanosecond values, so these cases do not depend on the machine.
+// ends it, and when a victim counts as stuck in one task. Times are fake nanosecond values, so these cases do not depend on the machine.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -87,6 +87,22 @@ TEST(StealBackoff, ContentionCounterWraps) {
   b.stole(kT0, UINT32_MAX - 3);
   b.judge(kT0 + 1'000, 6);  // 10 fights across the wrap
   EXPECT_TRUE(b.backed_off(kT0 + 1'000));
+}
+
+// A backed-off thief robs a victim only once it has watched the victim's tick stay put for
+// kStuckNs: a victim that switches tasks restarts the watch, and each victim has its own.
+TEST(StealBackoff, VictimIsStuckOnlyAfterItsTickStaysPutForStuckNs) {
+  StealBackoff b;
+  b.watch_victims(3);
+  EXPECT_FALSE(b.victim_stuck(1, 7, kT0));  // the first look starts the watch
+  EXPECT_FALSE(b.victim_stuck(1, 7, kT0 + StealBackoff::kStuckNs - 1));
+  EXPECT_TRUE(b.victim_stuck(1, 7, kT0 + StealBackoff::kStuckNs));
+  EXPECT_FALSE(b.victim_stuck(1, 8, kT0 + 2 * StealBackoff::kStuckNs));  // it switched: watch again
+  EXPECT_FALSE(b.victim_stuck(1, 8, kT0 + 3 * StealBackoff::kStuckNs - 1));
+  EXPECT_TRUE(b.victim_stuck(1, 8, kT0 + 3 * StealBackoff::kStuckNs));
+  EXPECT_FALSE(b.victim_stuck(2, 8, kT0 + 3 * StealBackoff::kStuckNs));  // another victim: its own watch
+  EXPECT_FALSE(b.victim_stuck(0, 0, kT0));  // tick 0 is a tick like any other
+  EXPECT_TRUE(b.victim_stuck(0, 0, kT0 + StealBackoff::kStuckNs));
 }
 
 }  // namespace
