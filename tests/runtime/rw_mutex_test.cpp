@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <ccb/debug.hpp>
 #include <ccb/runtime.hpp>
 #include <mutex>
@@ -215,6 +216,71 @@ TEST_P(RWMutexTest, QueuedReadersGetInBeforeTheNextWriter) {
     release_readers.close();
     wg.wait();
     EXPECT_EQ(order, (std::vector<std::string>{"reader", "reader", "reader", "writer2"}));
+  });
+}
+
+// A writer that waited on the writers' mutex for more than 1 ms puts it into starvation mode, and
+// the next unlock hands it the lock directly (the writer bit never clears in between): the
+// readers that queued behind the unlocking writer still get in first, and the handed-over writer
+// waits for them. At procs 1 the sequence is deterministic; with more workers writer2 may win the
+// race for the lock before the test takes it back (then it simply goes first).
+TEST_P(RWMutexTest, StarvingWriterIsHandedTheLockAfterTheQueuedReaders) {
+  const int procs = std::get<0>(GetParam());
+  run([procs] {
+    ccb::RWMutex rw;
+    std::vector<std::string> order;
+    ccb::Mutex order_mu;
+    auto log = [&](const std::string& s) {
+      std::lock_guard<ccb::Mutex> g(order_mu);
+      order.push_back(s);
+    };
+    ccb::WaitGroup wg, readers_in;
+    ccb::Chan<int> release_readers(0);
+    rw.lock();
+    wg.add(1);
+    ccb::go([&] {
+      rw.lock();
+      log("writer2");
+      rw.unlock();
+      wg.done();
+    });
+    wait_until_blocked("sync.Mutex.Lock", 1);
+    ccb::sleep_for(std::chrono::milliseconds(3));  // past the mutex's 1 ms starvation threshold
+    rw.unlock();  // wakes writer2 ...
+    rw.lock();    // ... and takes the lock back first: writer2 loses, requeues, starves the mutex
+    bool raced = false;
+    {
+      std::lock_guard<ccb::Mutex> g(order_mu);
+      raced = !order.empty();
+    }
+    if (procs == 1) EXPECT_FALSE(raced) << "writer2 ran before the test took the lock back";
+    if (!raced) wait_until_blocked("sync.Mutex.Lock", 1);
+    constexpr int kReaders = 3;
+    wg.add(kReaders);
+    readers_in.add(kReaders);
+    for (int r = 0; r < kReaders; ++r) {
+      ccb::go([&] {
+        rw.lock_shared();
+        log("reader");
+        readers_in.done();
+        release_readers.recv();
+        rw.unlock_shared();
+        wg.done();
+      });
+    }
+    wait_until_blocked("sync.RWMutex.RLock", kReaders);
+    rw.unlock();
+    readers_in.wait();
+    EXPECT_FALSE(rw.try_lock());  // the readers hold it, and writer2 (if still queued) is next
+    release_readers.close();
+    wg.wait();
+    std::vector<std::string> want(kReaders, "reader");
+    if (raced) want.insert(want.begin(), "writer2"); else want.push_back("writer2");
+    EXPECT_EQ(order, want);
+    EXPECT_TRUE(rw.try_lock());  // every lock was released, starvation mode included
+    rw.unlock();
+    EXPECT_TRUE(rw.try_lock_shared());
+    rw.unlock_shared();
   });
 }
 

@@ -12,6 +12,9 @@
 // mutexWoken); waiters_ is guarded by qlock_, and kWaiters is set exactly while it is non-empty.
 // A task queues only after a CAS that both sees the mutex held and sets kWaiters, so an unlock
 // (one CAS on the same word) either frees the mutex before that CAS or sees kWaiters and wakes.
+// Bits from kForeignShift up belong to the owner of an embedded Mutex (RWMutex keeps its queued
+// readers there, so one word says "a writer holds the lock" for both); every operation here
+// leaves them as they are. A plain Mutex never sets them.
 #pragma once
 
 #include <atomic>
@@ -24,6 +27,8 @@ namespace ccb {
 // alignas(64): a Mutex owns its cache line. Without it, counter mode=mutex tasks=8 ran 36-39
 // ns/op at procs 2 and 4 in one build and 12-13 in another (a neighbour on the line); aligned,
 // that build gave 12.2-13.2 (`ccbench run counter --set mode=mutex --set tasks=8 --procs 2,4`).
+class RWMutex;
+
 class alignas(64) Mutex {
  public:
   Mutex() = default;
@@ -46,14 +51,16 @@ class alignas(64) Mutex {
     // waiter: normal mode lets a newcomer barge, as Go's slow path does) and changes nothing
     // when the mutex is held; kStarving implies kLocked, so it never barges in starvation mode.
     // Only the bit is tested, so GCC emits `lock bts` (using the whole old value, a CAS loop).
-    if (!(state_.fetch_or(kLocked, std::memory_order_acquire) & kLocked)) [[likely]] return;
+    // seq_cst (the same instruction on x86): RWMutex's readers and writers order their counts
+    // against this bit in the single total order (rw_mutex.cpp's ordering argument).
+    if (!(state_.fetch_or(kLocked, std::memory_order_seq_cst) & kLocked)) [[likely]] return;
     lock_slow();
   }
   // try_lock() acquires without blocking; false if held (or in starvation mode).
   bool try_lock() noexcept {
     uint32_t s = state_.load(std::memory_order_relaxed);
     while (!(s & (kLocked | kStarving)))
-      if (state_.compare_exchange_weak(s, s | kLocked, std::memory_order_acquire)) return true;
+      if (state_.compare_exchange_weak(s, s | kLocked, std::memory_order_seq_cst)) return true;  // as lock()
     return false;
   }
   // unlock() releases. Throws UnlockOfUnlockedMutex.
@@ -68,9 +75,15 @@ class alignas(64) Mutex {
   static constexpr uint32_t kStarving = 2;
   static constexpr uint32_t kWoken = 4;  // a woken waiter is on its way to compete (Go: mutexWoken)
   static constexpr uint32_t kWaiters = 8;  // waiters_ is non-empty
+  static constexpr int kForeignShift = 4;  // bits from here up: the embedding RWMutex's (above)
+  friend class RWMutex;  // shares state_ (see above) and releases through unlock_slow()
   void lock_slow();  // lock() when the mutex was held
   void unlock_seen(uint32_t seen);  // unlock() when state_ was not exactly kLocked
-  void unlock_slow(bool starving);
+  // unlock_slow(false): kLocked was just cleared with kWaiters set; wakes a waiter if one is due.
+  // unlock_slow(true): in starvation mode, hands the held lock to the queue head and returns true;
+  // with no waiter queued it only leaves starvation mode and returns false: the caller still
+  // holds the lock and releases it the normal way.
+  bool unlock_slow(bool starving);
 
   std::atomic<uint32_t> state_{0};
   detail::SpinLock qlock_;

@@ -17,13 +17,16 @@
 // reader counts itself in its thread's slot: lock_shared() is one atomic add to the slot's `in`
 // (only this thread writes the slot), unlock_shared() a plain store to its `out` (see
 // rw_mutex.cpp for the ordering argument, which pairs that store with membarrier(2) in the
-// writer's slow path; without membarrier the store is an exchange). A writer sets kWriter in
-// state_ and waits until shared_ plus the sum of every slot's in - out is zero.
+// writer's slow path; without membarrier the store is an exchange). A writer sets kWriter (by
+// taking the writers' mutex) and waits until shared_ plus the sum of every slot's in - out is zero.
 // Concurrency: slots_[i] (both counts) is written only by the thread that owns slot id i (ids are
 // process-wide, detail::rw_slot_id()); threads without an id (more than kRWSlots threads) count in
 // shared_, which also holds the read locks a writer's unlock hands to the readers that queued
-// behind it. state_ = kWriter | (queued readers << 1); kWriter is set and cleared only by the
-// holder of w_.
+// behind it. The state word is the writers' mutex's own (w_.state_, see ccb/mutex.hpp): kWriter
+// is its locked bit, so taking w_ is what holds new readers off, and the readers queued behind a
+// writer count from bit Mutex::kForeignShift up (they queue only while kWriter is set, and the
+// writer takes them out before it clears kWriter). Uncontended, a write lock is one `lock bts`
+// and its release one CAS, as a plain Mutex's.
 // waiting_ is true while the writer is parked (or about to park) on writer_sem_.
 #pragma once
 
@@ -76,7 +79,7 @@ class RWMutex {
         else sl.out.exchange(out + 1, std::memory_order_seq_cst);
         // The compiler must keep the store before the load (rw_mutex.cpp: the CPU may not).
         std::atomic_signal_fence(std::memory_order_seq_cst);
-        if (state_.load(std::memory_order_seq_cst) & kWriter) [[unlikely]] slot_left(sl.out, out);
+        if (state().load(std::memory_order_seq_cst) & kWriter) [[unlikely]] slot_left(sl.out, out);
         return;
       }
     }
@@ -91,15 +94,18 @@ class RWMutex {
   void runlock() { unlock_shared(); }
 
  private:
-  static constexpr uint64_t kWriter = 1;   // state_: a writer holds w_ and is pending or active
-  static constexpr uint64_t kQueued = 2;   // state_: one reader queued behind the writer
+  // The state word: w_'s. kWriter (its locked bit): a writer holds w_, pending or active.
+  static constexpr uint32_t kWriter = Mutex::kLocked;
+  static constexpr uint32_t kQueued = 1u << Mutex::kForeignShift;  // one reader queued behind it
+  std::atomic<uint32_t>& state() noexcept { return w_.state_; }
+  const std::atomic<uint32_t>& state() const noexcept { return w_.state_; }
 
   // try_enter() counts this thread in and keeps the count when no writer is pending.
   bool try_enter() {
     const int id = detail::rw_slot_id();
     auto& n = id >= 0 ? slots_[id].in : shared_;
     n.fetch_add(1, std::memory_order_seq_cst);
-    if (!(state_.load(std::memory_order_seq_cst) & kWriter)) [[likely]] return true;
+    if (!(state().load(std::memory_order_seq_cst) & kWriter)) [[likely]] return true;
     back_out(n);
     return false;
   }
@@ -111,20 +117,19 @@ class RWMutex {
   bool writer_proves_below(int64_t limit) const noexcept;
   int64_t readers() const noexcept;
   void wait_for_readers();
-  void release_writer();  // clears kWriter, hands read locks to queued readers, unlocks w_
+  void release_writer();  // hands read locks to queued readers, then unlocks w_ (clears kWriter)
 
-  alignas(64) std::atomic<uint64_t> state_{0};
-  std::atomic<bool> waiting_{false};
+  Mutex w_{Mutex::WakeOne{}};  // writers wake one at a time (see Mutex::WakeOne); own line
+  alignas(64) std::atomic<bool> waiting_{false};
   // Odd while a writer that went through lock() or a successful try_lock() holds w_ (made odd after
   // it set kWriter, even again before kWriter is cleared; written by the holder of w_ only). The
   // same odd value before and after a reader count proves kWriter was set throughout, so the
   // count was exact: how unlock_shared() proves "no read lock held" while a writer holds the lock
   // (Go: fatal "sync: RUnlock of unlocked RWMutex") without costing the reader fast path anything.
   std::atomic<uint64_t> wgen_{0};
-  alignas(64) std::atomic<int64_t> shared_{0};
+  std::atomic<int64_t> shared_{0};
   detail::Sema writer_sem_;
   detail::Sema reader_sem_;
-  Mutex w_{Mutex::WakeOne{}};  // writers wake one at a time (see Mutex::WakeOne)
   // A slot counts its thread's read locks as in - out: lock_shared() adds to `in` (an atomic
   // RMW, the barrier the ordering argument needs), unlock_shared() stores out + 1. One word for
   // both made every read lock's locked add wait for the previous unlock's plain store to the same

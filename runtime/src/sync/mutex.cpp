@@ -99,18 +99,22 @@ void Mutex::unlock_seen(uint32_t s) {
       if (detail::current_task_unwinding()) return;
       throw UnlockOfUnlockedMutex();
     }
-    if (s & kStarving) return unlock_slow(true);
+    if (s & kStarving) {
+      if (unlock_slow(true)) return;
+      s = state_.load(std::memory_order_seq_cst);  // no waiter: unlock the normal way
+      continue;
+    }
     if (state_.compare_exchange_weak(s, s & ~kLocked, std::memory_order_seq_cst)) break;
   }
   if (s & kWaiters) unlock_slow(false);
 }
 
-void Mutex::unlock_slow(bool starving) {
+bool Mutex::unlock_slow(bool starving) {
   // WakeOne's no-wake-up states: another task is responsible for the next wake-up (see below).
   constexpr uint32_t kOtherWakes = kLocked | kWoken | kStarving;
   // Checked first without qlock_, as Go's unlockSlow does: a writer whose woken waiter has not
   // run yet would otherwise take qlock_ on every unlock.
-  if (!starving && wake_one_ && (state_.load(std::memory_order_seq_cst) & kOtherWakes)) return;
+  if (!starving && wake_one_ && (state_.load(std::memory_order_seq_cst) & kOtherWakes)) return true;
   qlock_.lock();
   if (!starving && wake_one_) {
     // Go's mutexWoken rule: no wake-up while the mutex is already re-taken (its owner's unlock
@@ -121,16 +125,17 @@ void Mutex::unlock_slow(bool starving) {
     for (;;) {
       if ((s & kOtherWakes) || waiters_.empty()) {
         qlock_.unlock();  // kStarving implies kLocked: its owner hands off
-        return;
+        return true;
       }
       if (state_.compare_exchange_weak(s, s | kWoken, std::memory_order_seq_cst)) break;
     }
   }
   detail::Waiter* w = waiters_.dequeue();
   if (w == nullptr) {
-    if (starving) state_.store(0, std::memory_order_seq_cst);
+    // Starving with nobody queued (a waiter left by unwinding): the caller keeps the lock.
+    if (starving) state_.fetch_and(~kStarving, std::memory_order_seq_cst);
     qlock_.unlock();
-    return;
+    return !starving;
   }
   uint32_t clear = waiters_.empty() ? kWaiters : 0;  // kWaiters mirrors !waiters_.empty()
   if (starving) {
@@ -145,6 +150,7 @@ void Mutex::unlock_slow(bool starving) {
   detail::Task* t = w->task;
   qlock_.unlock();
   detail::ready(t);
+  return true;
 }
 
 }  // namespace ccb

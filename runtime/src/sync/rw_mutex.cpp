@@ -2,10 +2,11 @@
 // (see ccb/rw_mutex.hpp).
 //
 // Ordering argument. The reader count is R = shared_ + sum(slot.in - slot.out). A writer sets
-// kWriter (an atomic RMW, seq_cst) and then reads shared_ first and the slots after it (seq_cst
+// kWriter by taking w_ (a seq_cst RMW on the state word; in starvation mode w_ passes from writer
+// to writer with the bit left set) and then reads shared_ first and the slots after it (seq_cst
 // loads), each slot's `out` before its `in`: every release counted in `out` comes after (same
 // thread) the increment of `in` that made it allowed, so a slot never reads below its true count.
-//  - Entering: a reader adds 1 to its counter (seq_cst RMW) and then loads state_ (seq_cst). By the
+//  - Entering: a reader adds 1 to its counter (seq_cst RMW) and then loads the state word. By the
 //    single total order of seq_cst operations, either the reader sees kWriter and backs out, or the
 //    writer's reads see its 1. So every reader that stays in is counted by every later scan.
 //  - A reader that took its lock on slot A and releases it on slot B (it moved to another worker)
@@ -13,13 +14,14 @@
 //    (reading B before A) then also sees the increment, and a scan that reads A first sees it
 //    (entered before kWriter). So while kWriter is set each reader adds 0 or 1 to a scan, never
 //    -1, and R == 0 proves that no reader is in; R < 0 proves an RUnlock without an RLock.
-//  - A queued reader's hand-off (release_writer: shared_ += q) is moved to its slot by adding to
-//    the slot before subtracting from shared_, so a scan reading shared_ first never misses it.
-//  - Leaving with a plain store (g_rw_plain_unlock): the store and the following load of state_
-//    can pass each other in the CPU, so a reader may miss kWriter while the writer still reads
+//  - A queued reader's hand-off (release_writer: shared_ += q, before kWriter is cleared or w_
+//    handed on, so the next writer's scan sees it) is moved to its slot by adding to the slot
+//    before subtracting from shared_, so a scan reading shared_ first never misses it.
+//  - Leaving with a plain store (g_rw_plain_unlock): the store and the following load of the state
+//    word can pass each other in the CPU, so a reader may miss kWriter while the writer still reads
 //    its old count. Harmless while the writer spins (it re-reads); before the writer parks it
 //    sets waiting_ and calls membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED), which puts a full
-//    barrier into every thread of the process: a reader whose load of state_ came before that
+//    barrier into every thread of the process: a reader whose load of the state came before that
 //    barrier had its store visible to the writer's next scan, one whose load came after sees
 //    kWriter and, in reader_left(), takes waiting_ with an RMW and posts writer_sem_. After the
 //    first barrier every leaving reader sees kWriter, and the RMW on waiting_ orders its store
@@ -152,10 +154,10 @@ void RWMutex::back_out(std::atomic<int64_t>& n) {
 
 void RWMutex::lock_shared_slow() {
   for (;;) {
-    uint64_t s = state_.load(std::memory_order_seq_cst);
+    uint32_t s = state().load(std::memory_order_seq_cst);
     while (s & kWriter) {
       if (detail::current_task() == nullptr) throw NotInTask(detail::wait_reason_name(detail::WaitReason::RWMutexRead));
-      if (state_.compare_exchange_weak(s, s + kQueued, std::memory_order_seq_cst)) {
+      if (state().compare_exchange_weak(s, s + kQueued, std::memory_order_seq_cst)) {
         reader_sem_.acquire(detail::WaitReason::RWMutexRead);
         // The writer's unlock counted this read lock in shared_: move it to this thread's slot.
         const int id = detail::rw_slot_id();
@@ -177,13 +179,12 @@ void RWMutex::runlock_remote() {
   if (writer_proves_below(1)) throw UnlockOfUnlockedMutex("sync: RUnlock of unlocked RWMutex");
   // shared_ may go negative; the sum over all counters may not.
   const int64_t r = shared_.fetch_sub(1, std::memory_order_seq_cst) - 1;
-  if (state_.load(std::memory_order_seq_cst) & kWriter) reader_left();
+  if (state().load(std::memory_order_seq_cst) & kWriter) reader_left();
   if (r >= 0 || readers() >= 0) return;
   // The sum looked negative, but a scan without kWriter can see a moving reader's decrement and
   // miss its increment. Prove it: with kWriter set the scan is exact. If a writer holds w_, its
   // lock() scans instead.
-  if (!w_.try_lock()) return;
-  state_.fetch_or(kWriter, std::memory_order_seq_cst);
+  if (!w_.try_lock()) return;  // sets kWriter
   const bool misuse = readers() < 0;
   if (misuse) shared_.fetch_add(1, std::memory_order_seq_cst);  // undo: leave the mutex as it was
   release_writer();
@@ -193,12 +194,32 @@ void RWMutex::runlock_remote() {
 void RWMutex::release_writer() {
   const uint64_t g = wgen_.load(std::memory_order_relaxed);  // only the holder of w_ writes it
   if (g & 1) wgen_.store(g + 1, std::memory_order_seq_cst);  // even before kWriter is cleared
-  const uint64_t q = state_.exchange(0, std::memory_order_seq_cst) / kQueued;
-  if (q > 0) {
-    shared_.fetch_add(static_cast<int64_t>(q), std::memory_order_seq_cst);  // their read locks
-    for (uint64_t i = 0; i < q; ++i) reader_sem_.release();
+  // Nobody queued (no reader behind this writer, no writer on w_): one CAS, as Mutex::unlock().
+  uint32_t s = kWriter;
+  if (state().compare_exchange_strong(s, 0, std::memory_order_seq_cst)) [[likely]] return;
+  for (;;) {
+    if (s >= kQueued) {
+      // Readers queued behind this writer: count their read locks in shared_ while kWriter still
+      // holds the next writer off (its scan must see them), then let them in. More may queue
+      // meanwhile; the loop takes them too, so none is left behind when kWriter clears.
+      const uint32_t q = state().fetch_and(kQueued - 1, std::memory_order_seq_cst) / kQueued;
+      shared_.fetch_add(static_cast<int64_t>(q), std::memory_order_seq_cst);
+      for (uint32_t i = 0; i < q; ++i) reader_sem_.release();
+      s = state().load(std::memory_order_seq_cst);
+      continue;
+    }
+    if (s & Mutex::kStarving) {
+      // Hand w_ to the writer at its queue's head: kWriter stays set, so a reader that queues from
+      // here on waits for that writer, who counts the readers let in above before it goes on.
+      if (w_.unlock_slow(true)) return;
+      s = state().load(std::memory_order_seq_cst);  // nobody queued after all: release below
+      continue;
+    }
+    if (state().compare_exchange_weak(s, s & ~kWriter, std::memory_order_seq_cst)) {
+      if (s & Mutex::kWaiters) w_.unlock_slow(false);
+      return;
+    }
   }
-  w_.unlock();
 }
 
 void RWMutex::wait_for_readers() {
@@ -241,16 +262,14 @@ void RWMutex::wait_for_readers() {
 }
 
 void RWMutex::lock() {
-  w_.lock();
-  state_.fetch_or(kWriter, std::memory_order_seq_cst);
+  w_.lock();  // sets kWriter
   // odd after kWriter; release suffices: an acquire load that reads it odd sees kWriter set
   wgen_.store(wgen_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
   wait_for_readers();
 }
 
 bool RWMutex::try_lock() {
-  if (!w_.try_lock()) return false;
-  state_.fetch_or(kWriter, std::memory_order_seq_cst);
+  if (!w_.try_lock()) return false;  // sets kWriter
   if (readers() == 0) {
     wgen_.store(wgen_.load(std::memory_order_relaxed) + 1, std::memory_order_release);  // see lock()
     return true;
@@ -260,7 +279,7 @@ bool RWMutex::try_lock() {
 }
 
 void RWMutex::unlock() {
-  if (!(state_.load(std::memory_order_seq_cst) & kWriter))
+  if (!(state().load(std::memory_order_seq_cst) & kWriter))
     throw UnlockOfUnlockedMutex("sync: Unlock of unlocked RWMutex");
   release_writer();
 }
