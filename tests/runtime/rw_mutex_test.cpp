@@ -253,7 +253,9 @@ TEST_P(RWMutexTest, StarvingWriterIsHandedTheLockAfterTheQueuedReaders) {
       std::lock_guard<ccb::Mutex> g(order_mu);
       raced = !order.empty();
     }
-    if (procs == 1) EXPECT_FALSE(raced) << "writer2 ran before the test took the lock back";
+    if (procs == 1) {
+      EXPECT_FALSE(raced) << "writer2 ran before the test took the lock back";
+    }
     if (!raced) wait_until_blocked("sync.Mutex.Lock", 1);
     constexpr int kReaders = 3;
     wg.add(kReaders);
