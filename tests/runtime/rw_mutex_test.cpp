@@ -176,36 +176,52 @@ TEST_P(RWMutexTest, NewReaderWaitsBehindAPendingWriter) {
   });
 }
 
+// OrderLog records, in order, which task got the lock (tasks on any worker may add to it).
+struct OrderLog {
+  std::vector<std::string> order;
+  ccb::Mutex mu;
+  void add(const std::string& s) {
+    std::lock_guard<ccb::Mutex> g(mu);
+    order.push_back(s);
+  }
+  bool empty() {
+    std::lock_guard<ccb::Mutex> g(mu);
+    return order.empty();
+  }
+};
+
+// go_readers() starts n tasks that each take a read lock, log "reader", count themselves into
+// `in` and hold the lock until `release` closes; each calls wg.done() at the end (the caller adds).
+void go_readers(ccb::RWMutex& rw, int n, OrderLog& log, ccb::WaitGroup& wg, ccb::WaitGroup& in,
+                ccb::Chan<int>& release) {
+  in.add(n);
+  for (int r = 0; r < n; ++r) {
+    ccb::go([&] {
+      rw.lock_shared();
+      log.add("reader");
+      in.done();
+      release.recv();  // hold the read lock until the test says so
+      rw.unlock_shared();
+      wg.done();
+    });
+  }
+}
+
 // Go: the readers that queued behind a writer get in when it unlocks, before the next writer.
 TEST_P(RWMutexTest, QueuedReadersGetInBeforeTheNextWriter) {
   run([] {
     ccb::RWMutex rw;
-    std::vector<std::string> order;
-    ccb::Mutex order_mu;
-    auto log = [&](const std::string& s) {
-      std::lock_guard<ccb::Mutex> g(order_mu);
-      order.push_back(s);
-    };
+    OrderLog log;
     ccb::WaitGroup wg, readers_in;
     ccb::Chan<int> release_readers(0);
     rw.lock();
     constexpr int kReaders = 3;
     wg.add(kReaders + 1);
-    readers_in.add(kReaders);
-    for (int r = 0; r < kReaders; ++r) {
-      ccb::go([&] {
-        rw.lock_shared();
-        log("reader");
-        readers_in.done();
-        release_readers.recv();  // hold the read lock until the test says so
-        rw.unlock_shared();
-        wg.done();
-      });
-    }
+    go_readers(rw, kReaders, log, wg, readers_in, release_readers);
     wait_until_blocked("sync.RWMutex.RLock", kReaders);
     ccb::go([&] {
       rw.lock();  // queues on the writers' mutex behind us
-      log("writer2");
+      log.add("writer2");
       rw.unlock();
       wg.done();
     });
@@ -215,7 +231,7 @@ TEST_P(RWMutexTest, QueuedReadersGetInBeforeTheNextWriter) {
     EXPECT_FALSE(rw.try_lock());
     release_readers.close();
     wg.wait();
-    EXPECT_EQ(order, (std::vector<std::string>{"reader", "reader", "reader", "writer2"}));
+    EXPECT_EQ(log.order, (std::vector<std::string>{"reader", "reader", "reader", "writer2"}));
   });
 }
 
@@ -228,19 +244,14 @@ TEST_P(RWMutexTest, StarvingWriterIsHandedTheLockAfterTheQueuedReaders) {
   const int procs = std::get<0>(GetParam());
   run([procs] {
     ccb::RWMutex rw;
-    std::vector<std::string> order;
-    ccb::Mutex order_mu;
-    auto log = [&](const std::string& s) {
-      std::lock_guard<ccb::Mutex> g(order_mu);
-      order.push_back(s);
-    };
+    OrderLog log;
     ccb::WaitGroup wg, readers_in;
     ccb::Chan<int> release_readers(0);
     rw.lock();
     wg.add(1);
     ccb::go([&] {
       rw.lock();
-      log("writer2");
+      log.add("writer2");
       rw.unlock();
       wg.done();
     });
@@ -248,28 +259,14 @@ TEST_P(RWMutexTest, StarvingWriterIsHandedTheLockAfterTheQueuedReaders) {
     ccb::sleep_for(std::chrono::milliseconds(3));  // past the mutex's 1 ms starvation threshold
     rw.unlock();  // wakes writer2 ...
     rw.lock();    // ... and takes the lock back first: writer2 loses, requeues, starves the mutex
-    bool raced = false;
-    {
-      std::lock_guard<ccb::Mutex> g(order_mu);
-      raced = !order.empty();
-    }
+    const bool raced = !log.empty();
     if (procs == 1) {
       EXPECT_FALSE(raced) << "writer2 ran before the test took the lock back";
     }
     if (!raced) wait_until_blocked("sync.Mutex.Lock", 1);
     constexpr int kReaders = 3;
     wg.add(kReaders);
-    readers_in.add(kReaders);
-    for (int r = 0; r < kReaders; ++r) {
-      ccb::go([&] {
-        rw.lock_shared();
-        log("reader");
-        readers_in.done();
-        release_readers.recv();
-        rw.unlock_shared();
-        wg.done();
-      });
-    }
+    go_readers(rw, kReaders, log, wg, readers_in, release_readers);
     wait_until_blocked("sync.RWMutex.RLock", kReaders);
     rw.unlock();
     readers_in.wait();
@@ -278,7 +275,7 @@ TEST_P(RWMutexTest, StarvingWriterIsHandedTheLockAfterTheQueuedReaders) {
     wg.wait();
     std::vector<std::string> want(kReaders, "reader");
     if (raced) want.insert(want.begin(), "writer2"); else want.push_back("writer2");
-    EXPECT_EQ(order, want);
+    EXPECT_EQ(log.order, want);
     EXPECT_TRUE(rw.try_lock());  // every lock was released, starvation mode included
     rw.unlock();
     EXPECT_TRUE(rw.try_lock_shared());
