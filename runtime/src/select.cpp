@@ -9,6 +9,7 @@
 //   pass 2: enqueue a waiter on every channel and park (locks released after the switch);
 //   pass 3: after wake-up, withdraw the waiters that did not fire.
 #include <algorithm>
+#include <functional>
 #include <memory>
 
 #include "ccb/select.hpp"
@@ -65,7 +66,9 @@ int select_core(SelectCaseDesc* cases, int n, bool has_default) {
   for (int i = 0; i < n; ++i) {
     if (cases[i].state == nullptr) continue;
     rnd ^= rnd << 13; rnd ^= rnd >> 7; rnd ^= rnd << 17;
-    int j = static_cast<int>((rnd >> 32) % static_cast<uint32_t>(np + 1));
+    // j uniform in [0, np] by multiply-shift (Go's fastrandn), not `%`: a 64-bit `div` per case
+    // was ~8% of select channels=4 cap=0 procs=1's samples. Bias below (np + 1) / 2^32.
+    int j = static_cast<int>(((rnd >> 32) * static_cast<uint64_t>(np + 1)) >> 32);
     poll[np] = poll[j];
     poll[j] = i;
     ++np;
@@ -91,8 +94,15 @@ int select_core(SelectCaseDesc* cases, int n, bool has_default) {
 
   int nl = 0;
   for (int k = 0; k < np; ++k) locks[nl++] = cases[poll[k]].lock;
-  for (int i = 1; i < nl; ++i)  // insertion sort: n is small
-    for (int j = i; j > 0 && locks[j] < locks[j - 1]; --j) std::swap(locks[j], locks[j - 1]);
+  // Insertion sort (n is small) holding the moving lock in a register: written with swaps, GCC
+  // made each swap a 16-byte load of the pair the previous step had just stored, a load the CPU
+  // cannot forward from those stores (~7% of select channels=4 cap=0 procs=1's samples).
+  for (int i = 1; i < nl; ++i) {
+    SpinLock* const key = locks[i];
+    int j = i;
+    for (; j > 0 && std::less<SpinLock*>()(key, locks[j - 1]); --j) locks[j] = locks[j - 1];
+    locks[j] = key;
+  }
   nl = static_cast<int>(std::unique(locks, locks + nl) - locks);
   for (int i = 0; i < nl; ++i) locks[i]->lock();
 
