@@ -185,9 +185,19 @@ void expect_engaged_matches(T v) {
   ASSERT_TRUE(built.has_value());
   EXPECT_TRUE(*built == v);
   EXPECT_TRUE(built == std::optional<T>(v));
+  // rebuilt() (recv_slow's return) gives back the same optional, engaged or empty; the emptied
+  // one still holds v's bytes, which must not make it engaged.
+  std::optional<T> full(v);
+  const std::optional<T> again = ccb::detail::rebuilt(std::move(full));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(*again == v);
+  std::optional<T> emptied(v);
+  emptied.reset();
+  EXPECT_FALSE(ccb::detail::rebuilt(std::move(emptied)).has_value());
+  EXPECT_FALSE(ccb::detail::rebuilt(std::optional<T>()).has_value());
 }
 
-TEST(ChanEngaged, MatchesOptionalsConstructor) {
+TEST(ChanEngaged, MatchesOptionalsConstructorAndRebuiltKeepsTheFlag) {
   static_assert(ccb::detail::EngagedRep<long>::ok && ccb::detail::EngagedRep<int>::ok &&
                 ccb::detail::EngagedRep<char>::ok && ccb::detail::EngagedRep<double>::ok &&
                 ccb::detail::EngagedRep<int*>::ok && ccb::detail::EngagedRep<Pair12>::ok);

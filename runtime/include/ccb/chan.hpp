@@ -23,6 +23,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <optional>
@@ -67,6 +68,31 @@ std::optional<T> engaged(T&& v) {
   using U = std::remove_cvref_t<T>;
   if constexpr (EngagedRep<U>::ok) return std::bit_cast<std::optional<U>>(typename EngagedRep<U>::Rep{v, 1});
   else return std::optional<U>(std::forward<T>(v));
+}
+
+// rebuilt(o) returns o (moved). For the types engaged() handles it copies o's value bytes and
+// builds the flag word from has_value(), with no branch, so a function returning it has one exit:
+// recv_slow() returned `engaged(*out)` on one path and `out` on others, and GCC merged them
+// through a 16-byte stack copy loaded with one `movdqa` just after engaged() had stored its two
+// 8-byte halves, a load the CPU cannot forward from them (~half of recv_slow's samples in
+// pingpong cap=0 procs=1). o's value bytes are copied even when it is empty (as bytes of a
+// trivially copyable object), and are then never read as a T.
+template <class T>
+std::optional<T> rebuilt(std::optional<T>&& o) {
+  if constexpr (EngagedRep<T>::ok) {
+    using Flag = decltype(EngagedRep<T>::Rep::flag);
+    struct Raw {
+      alignas(T) unsigned char v[sizeof(T)];
+      Flag flag;
+    };
+    static_assert(sizeof(Raw) == sizeof(std::optional<T>));
+    Raw r;
+    std::memcpy(r.v, static_cast<const void*>(&o), sizeof(T));  // the value comes first
+    r.flag = o.has_value() ? 1 : 0;
+    return std::bit_cast<std::optional<T>>(r);
+  } else {
+    return std::move(o);
+  }
 }
 
 // ChanState<T>: the shared channel object (Go's hchan).
@@ -364,20 +390,19 @@ std::optional<T> Chan<T>::recv_slow() {
   if (s_->try_recv_locked(out, &wake) == detail::ChanState<T>::Try::Done) {
     s_->lock.unlock();
     if (wake) detail::ready(wake);
-    if (out) return detail::engaged(std::move(*out));
-    return out;
+  } else {
+    detail::Waiter me;
+    me.task = detail::current_task();
+    if (me.task == nullptr) {
+      s_->lock.unlock();
+      throw NotInTask("chan receive");
+    }
+    me.elem = &out;
+    detail::ChanState<T>* st = s_;  // the handle may be gone by the time an unwind reaches here
+    st->recvq.push_back(&me);
+    detail::park_queued(st->lock, st->recvq, me, detail::WaitReason::ChanRecv, st);
   }
-  detail::Waiter me;
-  me.task = detail::current_task();
-  if (me.task == nullptr) {
-    s_->lock.unlock();
-    throw NotInTask("chan receive");
-  }
-  me.elem = &out;
-  detail::ChanState<T>* st = s_;  // the handle may be gone by the time an unwind reaches here
-  st->recvq.push_back(&me);
-  detail::park_queued(st->lock, st->recvq, me, detail::WaitReason::ChanRecv, st);
-  return out;  // empty if woken by close
+  return detail::rebuilt(std::move(out));  // empty if closed (or woken by close)
 }
 
 template <class T>
