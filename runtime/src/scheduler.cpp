@@ -93,14 +93,32 @@ std::unique_lock<std::mutex> Runtime::lock_if_alive(const Runtime* rt) {
   return lk;
 }
 
+namespace {
+// worker_seed() is a fresh odd seed for a worker's generator: splitmix64 over a sequence that
+// starts at one std::random_device draw per process. Constructing a std::random_device and
+// drawing from it took ~34 us here (scratch loop; `perf` of `ccbench run timers --set
+// mode=startstop` put 17% of its samples, outside the measured section, in its _M_init), and
+// every ccb::run did it once.
+uint64_t worker_seed() noexcept {
+  static const uint64_t base = [] {
+    std::random_device rd;
+    return static_cast<uint64_t>(rd()) << 32 | rd();
+  }();
+  static std::atomic<uint64_t> seq{0};
+  uint64_t z = base + 0x9e3779b97f4a7c15ULL * (seq.fetch_add(1, std::memory_order_relaxed) + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return (z ^ (z >> 31)) | 1;
+}
+}  // namespace
+
 Runtime::Runtime(const Config& cfg)
     : cfg_(cfg), procs_(cfg.procs), oversubscribed_(cfg.procs > allowed_cpu_count()) {
-  std::random_device rd;
   for (int i = 0; i < procs_; ++i) {
     auto* w = new Worker();
     w->rt = this;
     w->id = i;
-    w->rng = (static_cast<uint64_t>(rd()) << 32 | rd()) | 1;
+    w->rng = worker_seed();
     w->solo = procs_ == 1;
     w->steal_backoff.watch_victims(procs_);
     workers_.push_back(w);
