@@ -21,6 +21,11 @@ def ratio_table(entries):
     return med
 
 
+def fmt_ns(v):
+    """Four significant digits, as the results table prints medians."""
+    return f"{v:.4g}" if v < 1e4 else f"{v:.0f}"
+
+
 def main() -> int:
     if len(sys.argv) != 4:
         print("usage: perf_doc.py RESULTS.json TABLE.md NOTES.md", file=sys.stderr)
@@ -71,7 +76,8 @@ def main() -> int:
         out.append(f"- every point ccbench <= Go: {'met' if not slower else 'NOT met'} "
                    f"({len(r_go) - len(slower)} of {len(r_go)} points)")
         for v, p in reversed(slower):
-            out.append(f"  - slower: `{p}` {v:.2f}x")
+            out.append(f"  - slower: `{p}` {v:.3f}x (ccbench {fmt_ns(med[(p, 'ccbench')])} ns, "
+                       f"Go {fmt_ns(med[(p, 'go')])} ns)")
         out.append(f"- geometric mean ccbench/go <= 0.6: {'met' if geo <= 0.6 else 'NOT met'} ({geo:.3f}x)")
 
         def pick(prefix, procs):
@@ -99,7 +105,8 @@ def main() -> int:
         lost = sorted((v, p) for p, v in r_th.items() if p.startswith(chan) and v > 1.0)
         out.append(f"- ccbench beats threads on every channel workload point: {'met' if not lost else 'NOT met'}")
         for v, p in lost:
-            out.append(f"  - slower than threads: `{p}` {v:.2f}x")
+            out.append(f"  - slower than threads: `{p}` {v:.3f}x (ccbench {fmt_ns(med[(p, 'ccbench')])} ns, "
+                       f"threads {fmt_ns(med[(p, 'threads')])} ns)")
     out.append("")
     out.append(notes)
     print("\n".join(out))

@@ -38,6 +38,7 @@ echo "| table |" >"$tmp/t.md"; echo "## a" >"$tmp/n.md"
 doc=$($py "$src/scripts/perf_doc.py" "$tmp/r.json" "$tmp/t.md" "$tmp/n.md"); rc=$?
 check "perf_doc renders" 0 $rc
 echo "$doc" | grep -q "every point ccbench <= Go: NOT met (1 of 2 points)" || { echo "FAIL: perf_doc targets: $doc"; fail=1; }
+echo "$doc" | grep -qF -- '- slower: `b/n=1/procs:1` 2.000x (ccbench 200 ns, Go 100 ns)' || { echo "FAIL: perf_doc slower line: $doc"; fail=1; }
 echo "$doc" | grep -q "geometric mean ccbench/go <= 0.6: NOT met (1.000x)" || { echo "FAIL: perf_doc geomean"; fail=1; }
 $py "$src/scripts/perf_doc.py" "$tmp/trunc.json" "$tmp/t.md" "$tmp/n.md" >/dev/null 2>&1; check "perf_doc bad input" 2 $?
 exit $fail
