@@ -185,6 +185,21 @@ struct ChanState {
     return Try::WouldBlock;
   }
 
+  // wait_locked() queues the current task on q (sendq or recvq) as `me`, its element at elem, and
+  // parks it until a partner or close() dequeues it. Requires lock, which the park releases.
+  // Outside a task it unlocks and throws NotInTask(op). Being a member, it needs no handle: the
+  // Chan the caller came through may be gone by the time an unwind passes here.
+  void wait_locked(OwnedWaitQueue& q, Waiter& me, void* elem, WaitReason reason, const char* op) {
+    me.task = current_task();
+    if (me.task == nullptr) {
+      lock.unlock();
+      throw NotInTask(op);
+    }
+    me.elem = elem;
+    q.push_back(&me);
+    park_queued(lock, q, me, reason, this);
+  }
+
   // Immutable after construction:
   const std::size_t cap;
   T* const buf;
@@ -352,15 +367,7 @@ void Chan<T>::send_slow(T& v) {
     throw SendOnClosedChannel();
   }
   detail::Waiter me;
-  me.task = detail::current_task();
-  if (me.task == nullptr) {
-    s_->lock.unlock();
-    throw NotInTask("chan send");
-  }
-  me.elem = &v;
-  detail::ChanState<T>* st = s_;  // the handle may be gone by the time an unwind reaches here
-  st->sendq.push_back(&me);
-  detail::park_queued(st->lock, st->sendq, me, detail::WaitReason::ChanSend, st);
+  s_->wait_locked(s_->sendq, me, &v, detail::WaitReason::ChanSend, "chan send");
   if (!me.success) throw SendOnClosedChannel();
 }
 
@@ -392,15 +399,7 @@ std::optional<T> Chan<T>::recv_slow() {
     if (wake) detail::ready(wake);
   } else {
     detail::Waiter me;
-    me.task = detail::current_task();
-    if (me.task == nullptr) {
-      s_->lock.unlock();
-      throw NotInTask("chan receive");
-    }
-    me.elem = &out;
-    detail::ChanState<T>* st = s_;  // the handle may be gone by the time an unwind reaches here
-    st->recvq.push_back(&me);
-    detail::park_queued(st->lock, st->recvq, me, detail::WaitReason::ChanRecv, st);
+    s_->wait_locked(s_->recvq, me, &out, detail::WaitReason::ChanRecv, "chan receive");
   }
   return detail::rebuilt(std::move(out));  // empty if closed (or woken by close)
 }
