@@ -2,6 +2,7 @@
 #include "harness/entry.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "harness/cli.hpp"
 #include "harness/errors.hpp"
@@ -18,6 +19,21 @@ std::vector<std::string> command_names(const CLI::App& app) {
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
     names.push_back(sub->get_name());
   return names;
+}
+
+// parse_error_text() is CLI11's message, except for an option given twice, where CLI11 says
+// "--procs: At Most 1 required but received 2": every option here but --set is given once (a
+// LIST is one comma-separated value), so say that, with the list form for the LIST options.
+std::string parse_error_text(const CLI::ParseError& e) {
+  const std::string what = e.what();
+  const std::string marker = ": At Most 1 required but received ";
+  const std::size_t at = what.find(marker);
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) == nullptr || at == std::string::npos) return what;
+  const std::string name = what.substr(0, at);
+  std::string text = name + ": given " + what.substr(at + marker.size()) + " times; give it once";
+  if (name == "--procs") text += " (several values go in one list: --procs 1,2,4)";
+  if (name == "--impl") text += " (several values go in one list: --impl ccbench,go)";
+  return text;
 }
 
 // check_command() rejects an unknown first word with the list of commands (CLI11 would only say
@@ -47,7 +63,7 @@ int dispatch(const std::vector<std::string>& argv, const Io& io, const Hooks& ho
     // help and version are "errors" with exit code 0; print them as CLI11 does
     if (e.get_exit_code() == 0) return app->exit(e, io.out, io.err);
     const bool command = argv.size() > 1 && !argv[1].empty() && argv[1][0] != '-';
-    io.err << "ccbench: " << e.what() << "; see 'ccbench " << (command ? argv[1] + " " : "") << "--help'\n";
+    io.err << "ccbench: " << parse_error_text(e) << "; see 'ccbench " << (command ? argv[1] + " " : "") << "--help'\n";
     return 2;
   }
   if (parsed.list_cmd->parsed()) return list_command(parsed.list, io, hooks);

@@ -208,6 +208,17 @@ TEST(Cli, ParseErrorsAreOneLineWithThePrefix) {
   EXPECT_EQ(r.err, "ccbench: The following argument was not expected: --bogus; see 'ccbench run --help'\n");
 }
 
+// CLI11 said "--procs: At Most 1 required but received 2" for a repeated option.
+TEST(Cli, RepeatedOptionSaysGivenTwiceAndHowToListValues) {
+  CliRun r = run_cli({"run", "--procs", "1", "--procs", "2"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "ccbench: --procs: given 2 times; give it once (several values go in one list: "
+                   "--procs 1,2,4); see 'ccbench run --help'\n");
+  r = run_cli({"run", "--preset", "quick", "--preset", "full", "--preset", "quick"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "ccbench: --preset: given 3 times; give it once; see 'ccbench run --help'\n");
+}
+
 TEST(Cli, GoUnavailableWithImplAllIsSkippedWithANotice) {
   harness::Hooks hooks;
   hooks.go = std::make_shared<FakeGo>(false);
