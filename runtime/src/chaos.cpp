@@ -125,6 +125,13 @@ void point(Site site) {
   }
 }
 
+void stall() noexcept {
+  const uint64_t r = next();
+  if ((r & 3) != 0) return;
+  const unsigned spins = static_cast<unsigned>((r >> 8) & 1023);
+  for (unsigned i = 0; i < spins; ++i) CCB_CPU_RELAX();
+}
+
 bool roll(Site site) noexcept {
   (void)site;
   if (tl_suppress > 0) return false;

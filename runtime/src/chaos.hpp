@@ -10,7 +10,10 @@
 //    random, readable through ccb::debug::chaos_state()). A malformed value throws ConfigError
 //    before the run starts. It resets the counters.
 //  - When on, a task at a point yields with probability 1/4 and busy-waits up to ~4 us with
-//    probability 1/32; a scheduler decision tries an extra steal with probability 1/16.
+//    probability 1/32; a scheduler decision tries an extra steal with probability 1/16 (of a
+//    runq, else of a runnext at once, without a real thief's grace spin), and a worker's plain
+//    runnext section busy-waits up to 255 pauses with probability 1/8 (CCB_CHAOS_STALL), so
+//    those steals meet it.
 //    Each worker thread draws from its own generator seeded from (seed, thread number, run), so
 //    a seed reproduces the injection pattern as far as the OS's thread scheduling allows.
 //  - Counters (points reached by tasks, yields, delays, steal attempts) are exact totals of the

@@ -72,6 +72,12 @@ struct alignas(64) Worker {
   // Shared with thieves:
   RunQueue runq;
   alignas(64) std::atomic<Task*> runnext{nullptr};
+  // The asymmetric runnext protocol (Runtime::runnext_swap and steal): the owner sets
+  // runnext_section around a plain load and store of runnext, unless a thief has raised
+  // runnext_steal_req; a thief raises it, calls process_barrier() and takes runnext (CAS) only if
+  // the owner is not in its section. Same cache line as runnext: the owner touches all three.
+  std::atomic<bool> runnext_section{false};  // written by the owner only
+  std::atomic<int> runnext_steal_req{0};     // thieves between their request and their take
   // Owner only:
   Task g0;
   Task* current = nullptr;
@@ -90,6 +96,9 @@ struct alignas(64) Worker {
   uint64_t steals = 0;
   uint64_t parks = 0;               // times this worker went to sleep idle (Stats::parks)
   bool solo = false;                // the only worker: no thief can touch runq/runnext
+  // Immutable after construction: the asymmetric runnext protocol is on (procs > 1 and the
+  // kernel has membarrier's expedited private barrier); off, runnext is exchanged (locked).
+  bool asym_runnext = false;
   uint64_t id_next = 0, id_end = 0; // task ids reserved from Runtime::next_task_id
   // Tasks spawned here minus tasks that exited here (may go negative: tasks migrate). Written by
   // the owner only (no read-modify-write), read by anyone; Runtime::live_tasks() sums them.
@@ -178,7 +187,12 @@ class Runtime {
   friend struct SchedulerAccess;
   void worker_main(Worker* w);
   void schedule_loop(Worker* w);
-  Task* steal(Worker* w, bool steal_runnext) noexcept;
+  // steal(w, steal_runnext, grace): a task from another worker's runq, or (steal_runnext) its
+  // runnext, after watching it for kRunnextGraceSpins pauses unless !grace (chaos steals).
+  Task* steal(Worker* w, bool steal_runnext, bool grace = true) noexcept;
+  // runnext_swap(w, t): owner only; puts t (or nullptr, to take it) into w->runnext and returns
+  // what was there, with plain operations when no thief can interfere (see scheduler.cpp).
+  static Task* runnext_swap(Worker* w, Task* t) noexcept;
   Task* pop_global(Worker* w) noexcept;  // requires mu_
   // any_local_work(): work an idle worker `self` should take now (a queue its busy owner is
   // about to run through is not: see drains_soon()).

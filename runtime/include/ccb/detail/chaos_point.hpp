@@ -28,6 +28,9 @@ extern std::atomic<bool> g_enabled;
 void point(Site site);
 // roll() returns true when chaos decides to act at `site` (used for extra steal attempts).
 bool roll(Site site) noexcept;
+// stall() busy-waits up to 255 pauses with probability 1/8 (call only through CCB_CHAOS_STALL):
+// it widens a window in which another thread may interfere, e.g. the scheduler's runnext section.
+void stall() noexcept;
 
 // Suppress: while one is alive on a thread, points on that thread do nothing (timer firing).
 extern thread_local int tl_suppress;
@@ -55,6 +58,13 @@ class Suppress {
 #define CCB_CHAOS_STEAL()                                                                    \
   (__builtin_expect(::ccb::detail::chaos::g_enabled.load(std::memory_order_relaxed), 0) && \
    ::ccb::detail::chaos::roll(::ccb::detail::chaos::Site::Steal))
+
+// CCB_CHAOS_STALL(): maybe a short busy-wait on this thread (nothing when chaos is off).
+#define CCB_CHAOS_STALL()                                                                   \
+  do {                                                                                      \
+    if (__builtin_expect(::ccb::detail::chaos::g_enabled.load(std::memory_order_relaxed), 0)) \
+      ::ccb::detail::chaos::stall();                                                        \
+  } while (0)
 
 // CCB_CHAOS_SUPPRESS(): no chaos on this thread until the end of the enclosing scope.
 #define CCB_CHAOS_SUPPRESS() ::ccb::detail::chaos::Suppress ccb_chaos_suppress_guard_
