@@ -4,9 +4,9 @@
 Inputs: the results JSON of the run, the markdown table the same run printed
 (`ccbench run --format markdown`), and docs/performance-notes.md (the hand-written explanation,
 one `## workload` section each). Output (stdout): the document — how it was produced, the machine
-context recorded in the JSON, the side-by-side table with ratios exactly as ccbench printed it,
-the #8 targets checked against the run's own numbers, then the notes. Numbers come only from the
-run; nothing here measures. Exit 2 on unreadable input.
+context recorded in the JSON, the side-by-side table with ratios exactly as ccbench printed it, a
+summary of the ratios per workload, the #8 targets checked against the run's own numbers, then
+the notes. Numbers come only from the run; nothing here measures. Exit 2 on unreadable input.
 """
 import json
 import math
@@ -19,6 +19,29 @@ def ratio_table(entries):
         if e.get("status") == "ok" and isinstance(e.get("median_ns"), (int, float)):
             med[(e["name"].rsplit("/impl:", 1)[0], e["impl"])] = float(e["median_ns"])
     return med
+
+
+def geomean(vals):
+    return math.exp(sum(math.log(v) for v in vals) / len(vals))
+
+
+def by_workload(r_go, r_th):
+    """Lines of the per-workload summary: for each workload, its points' ccbench/go ratios (best,
+    geometric mean, worst, how many above 1.0) and the geometric mean of ccbench/threads."""
+    names = sorted({p.split("/", 1)[0] for p in list(r_go) + list(r_th)})
+    out = ["## Ratios by workload (from the table above)\n",
+           "| workload | points vs Go | ccbench/go best | geomean | worst | points above Go "
+           "| ccbench/threads geomean |",
+           "|---|---|---|---|---|---|---|"]
+    for w in names:
+        g = [v for p, v in r_go.items() if p.split("/", 1)[0] == w]
+        t = [v for p, v in r_th.items() if p.split("/", 1)[0] == w]
+        gcols = (f"{len(g)} | {min(g):.3f}x | {geomean(g):.3f}x | {max(g):.3f}x | "
+                 f"{sum(1 for v in g if v > 1.0)}") if g else "0 | – | – | – | –"
+        tcol = f"{geomean(t):.3f}x" if t else "–"
+        out.append(f"| {w} | {gcols} | {tcol} |")
+    out.append("")
+    return out
 
 
 def fmt_ns(v):
@@ -69,9 +92,11 @@ def main() -> int:
     pts = sorted({p for p, _ in med})
     r_go = {p: med[(p, "ccbench")] / med[(p, "go")] for p in pts if (p, "ccbench") in med and (p, "go") in med}
     r_th = {p: med[(p, "ccbench")] / med[(p, "threads")] for p in pts if (p, "ccbench") in med and (p, "threads") in med}
+    if r_go or r_th:
+        out.extend(by_workload(r_go, r_th))
     out.append("## Issue #8 targets, checked against this run\n")
     if r_go:
-        geo = math.exp(sum(math.log(v) for v in r_go.values()) / len(r_go))
+        geo = geomean(list(r_go.values()))
         slower = sorted((v, p) for p, v in r_go.items() if v > 1.0)
         out.append(f"- every point ccbench <= Go: {'met' if not slower else 'NOT met'} "
                    f"({len(r_go) - len(slower)} of {len(r_go)} points)")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/scripts/impl_ratio_test.sh SOURCE_DIR — checks scripts/impl_ratio.py (the perf CI gate)
 # and scripts/perf_doc.py on synthetic results whose ratios are known: the geomean, the exit codes
-# (0 within --max, 1 above, 2 bad input) and the targets section of the generated document.
+# (0 within --max, 1 above, 2 bad input), the per-workload summary and the targets section of the
+# generated document.
 set -uo pipefail
 src=$1
 tmp=$(mktemp -d)
@@ -40,5 +41,19 @@ check "perf_doc renders" 0 $rc
 echo "$doc" | grep -q "every point ccbench <= Go: NOT met (1 of 2 points)" || { echo "FAIL: perf_doc targets: $doc"; fail=1; }
 echo "$doc" | grep -qF -- '- slower: `b/n=1/procs:1` 2.000x (ccbench 200 ns, Go 100 ns)' || { echo "FAIL: perf_doc slower line: $doc"; fail=1; }
 echo "$doc" | grep -q "geometric mean ccbench/go <= 0.6: NOT met (1.000x)" || { echo "FAIL: perf_doc geomean"; fail=1; }
+echo "$doc" | grep -qF '| b | 1 | 2.000x | 2.000x | 2.000x | 1 | – |' || { echo "FAIL: perf_doc workload row: $doc"; fail=1; }
+echo "$doc" | grep -qF '| a | 1 | 0.500x | 0.500x | 0.500x | 0 | – |' || { echo "FAIL: perf_doc workload row a"; fail=1; }
+echo "$doc" | grep -q '^| [cd] |' && { echo "FAIL: perf_doc lists a workload without a ccbench/go or ccbench/threads pair"; fail=1; }
 $py "$src/scripts/perf_doc.py" "$tmp/trunc.json" "$tmp/t.md" "$tmp/n.md" >/dev/null 2>&1; check "perf_doc bad input" 2 $?
+# perf-doc --notes-only: re-assembles from the recorded JSON and table, in a copy of the layout.
+mkdir -p "$tmp/repo/scripts" "$tmp/repo/docs"
+cp "$src/scripts/perf-doc" "$src/scripts/perf_doc.py" "$tmp/repo/scripts/"
+cp "$tmp/r.json" "$tmp/repo/docs/perf-results.json"
+printf '# old\n## Results (x)\n\n| recorded | table |\n\n## Issue #8 targets\n- old\n' >"$tmp/repo/docs/PERFORMANCE.md"
+printf '## Why\nnew notes\n' >"$tmp/repo/docs/performance-notes.md"
+bash "$tmp/repo/scripts/perf-doc" --notes-only >/dev/null; check "perf-doc --notes-only" 0 $?
+grep -q '^| recorded | table |$' "$tmp/repo/docs/PERFORMANCE.md" && grep -q '^new notes$' "$tmp/repo/docs/PERFORMANCE.md" \
+  && ! grep -q '^- old$' "$tmp/repo/docs/PERFORMANCE.md" || { echo "FAIL: perf-doc --notes-only output"; fail=1; }
+printf '# no table\n' >"$tmp/repo/docs/PERFORMANCE.md"
+bash "$tmp/repo/scripts/perf-doc" --notes-only 2>/dev/null; check "perf-doc --notes-only without a table" 2 $?
 exit $fail
