@@ -21,6 +21,25 @@ def ratio_table(entries):
     return med
 
 
+def sample_ranges(entries):
+    """(point, impl) -> (fastest, slowest) repetition, for the entries that recorded samples_ns."""
+    rng = {}
+    for e in entries:
+        s = e.get("samples_ns")
+        if e.get("status") == "ok" and isinstance(s, list) and s and all(isinstance(x, (int, float)) for x in s):
+            rng[(e["name"].rsplit("/impl:", 1)[0], e["impl"])] = (min(s), max(s))
+    return rng
+
+
+def spread(rng, p, other):
+    """' ...; repetitions a-b against c-d ns' when both sides recorded their samples, else ''."""
+    c, o = rng.get((p, "ccbench")), rng.get((p, other))
+    if not c or not o:
+        return ""
+    return (f"; repetitions {fmt_ns(c[0])}-{fmt_ns(c[1])} against {fmt_ns(o[0])}-{fmt_ns(o[1])} ns"
+            + (", overlapping" if c[0] <= o[1] and o[0] <= c[1] else ""))
+
+
 def geomean(vals):
     return math.exp(sum(math.log(v) for v in vals) / len(vals))
 
@@ -89,6 +108,7 @@ def main() -> int:
     out.append(table)
     out.append("")
     med = ratio_table(entries)
+    rng = sample_ranges(entries)
     pts = sorted({p for p, _ in med})
     r_go = {p: med[(p, "ccbench")] / med[(p, "go")] for p in pts if (p, "ccbench") in med and (p, "go") in med}
     r_th = {p: med[(p, "ccbench")] / med[(p, "threads")] for p in pts if (p, "ccbench") in med and (p, "threads") in med}
@@ -102,7 +122,7 @@ def main() -> int:
                    f"({len(r_go) - len(slower)} of {len(r_go)} points)")
         for v, p in reversed(slower):
             out.append(f"  - slower: `{p}` {v:.3f}x (ccbench {fmt_ns(med[(p, 'ccbench')])} ns, "
-                       f"Go {fmt_ns(med[(p, 'go')])} ns)")
+                       f"Go {fmt_ns(med[(p, 'go')])} ns{spread(rng, p, 'go')})")
         out.append(f"- geometric mean ccbench/go <= 0.6: {'met' if geo <= 0.6 else 'NOT met'} ({geo:.3f}x)")
 
         def pick(prefix, procs):
@@ -131,7 +151,7 @@ def main() -> int:
         out.append(f"- ccbench beats threads on every channel workload point: {'met' if not lost else 'NOT met'}")
         for v, p in lost:
             out.append(f"  - slower than threads: `{p}` {v:.3f}x (ccbench {fmt_ns(med[(p, 'ccbench')])} ns, "
-                       f"threads {fmt_ns(med[(p, 'threads')])} ns)")
+                       f"threads {fmt_ns(med[(p, 'threads')])} ns{spread(rng, p, 'threads')})")
     out.append("")
     out.append(notes)
     print("\n".join(out))

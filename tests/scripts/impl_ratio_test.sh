@@ -11,9 +11,9 @@ fail=0
 check() {  # check DESCRIPTION EXPECTED_RC ACTUAL_RC
   if [ "$2" != "$3" ]; then echo "FAIL: $1: exit $3, expected $2"; fail=1; else echo "ok: $1"; fi
 }
-entry() {  # entry NAME IMPL MEDIAN STATUS
-  printf '{"name":"%s/impl:%s","impl":"%s","workload":"%s","median_ns":%s,"status":"%s","extra":{}}' \
-    "$1" "$2" "$2" "${1%%/*}" "$3" "$4"
+entry() {  # entry NAME IMPL MEDIAN STATUS [SAMPLES_JSON]
+  printf '{"name":"%s/impl:%s","impl":"%s","workload":"%s","median_ns":%s,"status":"%s","extra":{}%s}' \
+    "$1" "$2" "$2" "${1%%/*}" "$3" "$4" "${5:+,\"samples_ns\":$5}"
 }
 # Ratios 0.5 and 2.0 -> geomean exactly 1.0; a failed go entry and a lone threads entry are ignored.
 cat >"$tmp/r.json" <<JSON
@@ -44,6 +44,17 @@ echo "$doc" | grep -q "geometric mean ccbench/go <= 0.6: NOT met (1.000x)" || { 
 echo "$doc" | grep -qF '| b | 1 | 2.000x | 2.000x | 2.000x | 1 | – |' || { echo "FAIL: perf_doc workload row: $doc"; fail=1; }
 echo "$doc" | grep -qF '| a | 1 | 0.500x | 0.500x | 0.500x | 0 | – |' || { echo "FAIL: perf_doc workload row a"; fail=1; }
 echo "$doc" | grep -q '^| [cd] |' && { echo "FAIL: perf_doc lists a workload without a ccbench/go or ccbench/threads pair"; fail=1; }
+# A point above Go states its repetitions' range when both sides recorded samples_ns.
+cat >"$tmp/s.json" <<JSON
+{"context":{},"benchmarks":[
+$(entry e/n=1/procs:1 ccbench 110 ok '[100,110,120]'), $(entry e/n=1/procs:1 go 100 ok '[90,100,101]'),
+$(entry f/n=1/procs:1 ccbench 130 ok '[125,130,135]'), $(entry f/n=1/procs:1 go 100 ok '[90,100,110]')]}
+JSON
+doc=$($py "$src/scripts/perf_doc.py" "$tmp/s.json" "$tmp/t.md" "$tmp/n.md")
+echo "$doc" | grep -qF -- '1.100x (ccbench 110 ns, Go 100 ns; repetitions 100-120 against 90-101 ns, overlapping)' \
+  || { echo "FAIL: perf_doc overlapping repetitions: $doc"; fail=1; }
+echo "$doc" | grep -qF -- '1.300x (ccbench 130 ns, Go 100 ns; repetitions 125-135 against 90-110 ns)' \
+  || { echo "FAIL: perf_doc disjoint repetitions: $doc"; fail=1; }
 $py "$src/scripts/perf_doc.py" "$tmp/trunc.json" "$tmp/t.md" "$tmp/n.md" >/dev/null 2>&1; check "perf_doc bad input" 2 $?
 # perf-doc --notes-only: re-assembles from the recorded JSON and table, in a copy of the layout.
 mkdir -p "$tmp/repo/scripts" "$tmp/repo/docs"
