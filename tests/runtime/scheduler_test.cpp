@@ -26,15 +26,20 @@ TEST_P(SchedulerTest, AbandonedTasksAreUnwound) {
     ~Guard() { ++destroyed; }
   };
   run([] {
-    ccb::Chan<int> never(0);
+    ccb::Chan<int> never(0), started(5);
     for (int i = 0; i < 5; ++i)
-      ccb::go([never]() mutable {
+      ccb::go([never, started]() mutable {
         Guard g;
+        started.send(1);
         never.recv();
       });
-    ccb::sleep_for(std::chrono::milliseconds(2));
+    // Wait for every task to hold its Guard: a task abandoned before it started never constructs
+    // one (a fixed 2 ms sleep was too short for procs 8 under a sanitizer on a busy 2-core CI
+    // machine: 4 of 5 had started). Tasks between the send and the recv are unwound as well.
+    for (int i = 0; i < 5; ++i) started.recv();
   });
   EXPECT_EQ(destroyed.load(), 5);
+  EXPECT_EQ(ccb::stats().tasks_abandoned, 5u);
 }
 
 TEST_P(SchedulerTest, ExceptionInTaskEndsRunAndIsRethrown) {
