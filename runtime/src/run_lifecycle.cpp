@@ -4,6 +4,8 @@
 // guarantees; the scheduling policy itself is in scheduler.cpp.
 // Concurrency: g_running is the one run in progress (CAS in run()); g_last_stats is guarded by
 // g_stats_mu; g_worker_start by g_worker_start_mu.
+#include <sys/prctl.h>
+
 #include <sstream>
 
 #include "ccb/errors.hpp"
@@ -30,6 +32,29 @@ void init_g0(Worker* w) {
   w->g0.tsan_fiber = __tsan_get_current_fiber();
 #endif
 }
+// TimerSlack sets the calling thread's timer slack (the extra delay Linux may add to a timed wait
+// so it can batch wake-ups; 50 us by default) to kWorkerTimerSlackNs while a worker runs on it,
+// and restores the previous value after. It is set on worker 0 before the other workers start, and
+// a new thread inherits its creator's slack. An idle worker's timed wait ends at the earliest
+// timer, so the slack was added to every sleep_for, timer and timeout that fired while its worker
+// idled: timers mode=sleep (20 us sleeps), ns per op, before -> after: procs 1 22844 -> 10532,
+// procs 2 22696 -> 10770, procs 4 17968 -> 10808 (a plain 20 us nanosleep on this machine: p50
+// 89.8 us with the default slack, 39.6 us with 1 ns).
+class TimerSlack {
+ public:
+  TimerSlack() noexcept : old_(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)) {
+    prctl(PR_SET_TIMERSLACK, kWorkerTimerSlackNs, 0, 0, 0);
+  }
+  ~TimerSlack() {
+    if (old_ > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(old_), 0, 0, 0);
+  }
+  TimerSlack(const TimerSlack&) = delete;
+  TimerSlack& operator=(const TimerSlack&) = delete;
+
+ private:
+  static constexpr unsigned long kWorkerTimerSlackNs = 1;
+  int old_;
+};
 }  // namespace
 
 // ---- Deadlock and end of run ---------------------------------------------------------------
@@ -117,6 +142,7 @@ void Runtime::worker_main(Worker* w) {
   set_this_worker(w);
   init_g0(w);
   AltStack alt;
+  // Its timer slack is worker 0's (see TimerSlack): a new thread inherits its creator's.
   schedule_loop(w);
   set_this_worker(nullptr);
 }
@@ -135,6 +161,7 @@ void Runtime::run_main(std::function<void()> main) {
   set_this_worker(w0);
   init_g0(w0);
   AltStack alt;
+  TimerSlack slack;
   go([this, m = std::move(main)]() mutable {
     m();
     finish(nullptr);

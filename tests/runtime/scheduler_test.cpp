@@ -5,6 +5,8 @@
 #include <chrono>
 #include <thread>
 
+#include <sys/prctl.h>
+
 #include "procs_fixture.hpp"
 
 using SchedulerTest = Procs;
@@ -176,7 +178,9 @@ TEST_P(SchedulerTest, StatsCountParksAndWakeups) {
   };
   run(bursts);
   EXPECT_GT(ccb::stats().parks, 0u);
-  if (GetParam() == 1) EXPECT_EQ(ccb::stats().wakeups, 0u);
+  if (GetParam() == 1) {
+    EXPECT_EQ(ccb::stats().wakeups, 0u);
+  }
 
   ccb::Config c;
   c.procs = GetParam();
@@ -195,6 +199,32 @@ TEST_P(SchedulerTest, StatsCountParksAndWakeups) {
   });
   EXPECT_GT(ccb::stats().parks, 0u);
   EXPECT_GT(ccb::stats().wakeups, 0u);
+}
+
+// Every worker runs with a 1 ns timer slack (a sleeping worker's timed wait ends at the earliest
+// timer: the default 50 us slack was added to every timer it fired); the thread calling run() gets
+// its own value back.
+TEST_P(SchedulerTest, WorkersRunWithATinyTimerSlackAndTheCallersIsRestored) {
+  const int before = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+  ASSERT_GT(before, 1);
+  run([] {
+    ccb::WaitGroup wg;
+    std::atomic<int> bad{0};
+    for (int i = 0; i < 64; ++i) {
+      wg.add(1);
+      ccb::go([&] {
+        for (int k = 0; k < 10; ++k) {
+          if (prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0) != 1) ++bad;
+          ccb::yield();
+        }
+        wg.done();
+      });
+    }
+    wg.wait();
+    EXPECT_EQ(bad.load(), 0);
+    EXPECT_EQ(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0), 1);
+  });
+  EXPECT_EQ(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0), before);
 }
 
 // A task's registers and floating-point control state are its own across every kind of switch
