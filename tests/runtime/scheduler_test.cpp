@@ -161,8 +161,9 @@ TEST_P(SchedulerTest, IdleWorkerTakesATaskStuckBehindALongTask) {
 
 // Stats::parks counts idle sleeps and Stats::wakeups the sleepers woken by wakep().
 // A run whose main task sleeps parks every worker, and at procs 1 no spawn ever finds a sleeper
-// (the lone worker is busy spawning). A wake-up is counted deterministically when a plain thread
-// readies the main task while every worker sleeps with no timer pending (push_global -> wakep).
+// (the lone worker is busy spawning). A wake-up is counted when a plain thread readies the main
+// task while every worker sleeps with no timer pending (push_global -> wakep); the thread waits
+// 1 ms first, so that in 20 rounds at least one finds the workers asleep, however slow the build.
 // Not asserted: that a spawn burst after a timer wakes a second worker at procs >= 2 - the timer's
 // expiry wakes every idle worker and the other one may still be spinning when the burst comes
 // (under TSan on a busy 2-core CI machine a whole run of 50 such bursts counted no wake-up).
