@@ -33,13 +33,13 @@
 // held across a park). Limiter: the bucket {tokens, last} is one detail::AtomicPair; allow() and
 // allow_n() read it and the parameters, compute, and commit with one 16-byte compare-and-swap
 // (lock-free on x86-64; no lock to hand between cores). A call whose swap fails busy-waits ~1 us
-// before its next pair of attempts (contended throughput: see rate.cpp). Every other member (reserve, cancel,
-// set_limit, set_burst) takes the bucket itself as a lock (a marker value that allow() waits out)
-// and changes rate_, burst_ and last_event_ only while holding it. A parameter change strictly
-// advances `last` and nothing moves it back, so an allow() whose compare-and-swap finds the pair
-// it read (even a torn read) has read the parameters stored with that pair: no ABA on the
-// parameters. tokens_at() computes from a validated snapshot without changing it. The windows
-// guard their counters with a detail::SpinLock held for O(1) arithmetic.
+// before its next pair of attempts (contended throughput: see rate.cpp). Every other member
+// (reserve, cancel, set_limit, set_burst) takes the bucket itself as a lock (a marker value that
+// allow() waits out) and changes rate_, burst_ and last_event_ only while holding it. A parameter
+// change strictly advances `last` and nothing moves it back, so an allow() whose compare-and-swap
+// finds the pair it read (even a torn read) has read the parameters stored with that pair: no ABA
+// on the parameters. tokens_at() computes from a validated snapshot without changing it. The
+// windows guard their counters with a detail::SpinLock held for O(1) arithmetic.
 #pragma once
 
 #include <atomic>
@@ -122,7 +122,6 @@ class alignas(64) Limiter {
   Bucket lock_bucket() noexcept;                       // waits for, then takes, the bucket lock
   void unlock_bucket(Bucket b) noexcept;               // stores b, releasing the lock
   detail::Pair64 wait_unlocked(detail::Pair64 guess) noexcept;  // a guess that is not the marker
-  static void back_off_after_contention() noexcept;  // allow(): a short busy wait (rate.cpp)
 
   detail::AtomicPair bucket_;  // Bucket, or the lock marker while a non-allow member holds it
   // Written only while holding the bucket lock; allow() reads them after reading the pair.
