@@ -18,7 +18,14 @@ namespace ccb::detail {
 
 template <class T>
 struct FreeCache {
-  static constexpr std::size_t kMax = 256;        // kept before half go back to the pool
+  // kMax: objects kept before half go back to the pool. Session 27, scratch build with the size
+  // from an environment variable, `ccbench run skynet --set size=1000000 --procs 1,2,4`, `spawn
+  // --set n=10000,1000000 --procs 1,2` and `context --set n=400000 --procs 1,2`, 5 repetitions,
+  // 3 alternated rounds, median of the round medians for 256 / 64 / 1024: skynet procs 1/2/4
+  // 325/232/232 / 339/245/246 / 350/249/268 ms, spawn n=10000 procs 1/2 247/350 / 263/462 /
+  // 446/531 ns, spawn n=1000000 procs 1/2 480/534 / 522/520 / 492/484 ns, context the same
+  // within noise. 256 led or tied everywhere but spawn n=1000000 procs 2.
+  static constexpr std::size_t kMax = 256;
   static constexpr std::size_t kBatch = kMax / 2;  // moved per refill or spill
   T* free[kMax];                                   // free[0..nfree): oldest first, newest last
   std::size_t nfree = 0;
