@@ -273,6 +273,26 @@ TEST_P(TimerTest, StopAndResetFromAPlainThread) {
   });
 }
 
+// scheduler.cpp timer_became_earliest / go_idle: a timer armed by a plain thread while every
+// worker sleeps (no timer pending, so without a deadline) must wake one: nothing else would run
+// it. Repeated so that the arming meets the workers at every point of going to sleep; a lost
+// wake-up hangs the run (the ctest timeout) or misses the bound.
+TEST_P(TimerTest, PlainThreadArmingWhileEveryWorkerSleepsWakesOne) {
+  run([] {
+    for (int i = 0; i < 300; ++i) {
+      ccb::Timer t(1h);
+      std::thread arm([&t, i] {
+        std::this_thread::sleep_for(std::chrono::microseconds(i % 20 * 10));
+        t.reset(50us);
+      });
+      const auto t0 = ccb::Clock::now();
+      EXPECT_TRUE(t.c().recv().has_value());
+      EXPECT_LT(ccb::Clock::now() - t0, 1s);
+      arm.join();
+    }
+  });
+}
+
 // time.hpp: "a call outside the running runtime only invalidates the timer". After the run has
 // ended (its Runtime destroyed), stop and reset must not touch it: reset arms nothing.
 TEST(TimerMisuse, StopAndResetAfterTheRunOnlyInvalidate) {
