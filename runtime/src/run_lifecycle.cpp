@@ -62,6 +62,11 @@ class TimerSlack {
 void Runtime::check_deadlock_locked() {
   if (!cfg_.detect_deadlock || finished_ || gq_count_ != 0) return;
   if (next_timer() != TimerHeap::kNever) return;
+  // A plain thread re-arming a timer took it out of its heap and will put it back (OutsideRearm):
+  // not a deadlock. The heaps are read again after the count: a re-arm that had removed the timer
+  // before the first read and has finished before the count was read is seen in its heap then
+  // (its count's release pairs with this acquire, its removal's with the first read).
+  if (outside_rearms_.load(std::memory_order_acquire) != 0 || next_timer() != TimerHeap::kNever) return;
   for (Worker* v : workers_)
     if (!v->runq.empty() || v->runnext.load(std::memory_order_acquire) != nullptr) return;
   if (live_tasks() <= 0) return;

@@ -170,6 +170,19 @@ class Runtime {
   // compared, never read, before that. Lock order: between the timer/context state locks and
   // TimerHeap::mu (lock_order.md); nothing else is taken under it except what arming a timer takes.
   static std::unique_lock<std::mutex> lock_if_alive(const Runtime* rt);
+  // OutsideRearm counts, for its lifetime, a thread outside the run re-arming one of this
+  // runtime's timers under lock_if_alive (timer.cpp rearm_locked): the timer is out of its heap
+  // meanwhile, and check_deadlock_locked() must not take that for "no timer pending".
+  class OutsideRearm {
+   public:
+    explicit OutsideRearm(Runtime& rt) noexcept : rt_(rt) { rt_.outside_rearms_.fetch_add(1, std::memory_order_seq_cst); }
+    ~OutsideRearm() { rt_.outside_rearms_.fetch_sub(1, std::memory_order_release); }
+    OutsideRearm(const OutsideRearm&) = delete;
+    OutsideRearm& operator=(const OutsideRearm&) = delete;
+
+   private:
+    Runtime& rt_;
+  };
 
   int procs() const { return procs_; }
   uint64_t abandoned() const { return abandoned_; }
@@ -225,6 +238,7 @@ class Runtime {
   std::atomic<int64_t> wake_backoff_until_{0};
   std::atomic<int> futile_streak_{0};
   std::atomic<bool> shutdown_{false};
+  std::atomic<int> outside_rearms_{0};  // live OutsideRearm objects
   std::atomic<int64_t> global_size_{0};
   // Guarded by mu_:
   std::mutex mu_;

@@ -102,8 +102,9 @@ bool drain_locked(TimerShared* s) {
 }
 
 // disarm_locked() invalidates the current arming and drains a buffered value; returns whether
-// that prevented a delivery (Go 1.23 stop's "pending"). Requires s->mu.
-bool disarm_locked(TimerShared* s) {
+// that prevented a delivery (Go 1.23 stop's "pending"). Requires s->mu; `rt_held`: the caller, a
+// thread outside the run, holds Runtime::lock_if_alive(s->rt).
+bool disarm_locked(TimerShared* s, bool rt_held = false) {
   bool active = s->armed;
   if (s->armed) {
     s->armed = false;
@@ -123,7 +124,7 @@ bool disarm_locked(TimerShared* s) {
       h->mu.unlock();
       return r;
     };
-    if (current_runtime() == s->rt) {
+    if (rt_held || current_runtime() == s->rt) {
       removed = remove();
     } else if (auto alive = Runtime::lock_if_alive(s->rt); alive.owns_lock()) {
       removed = remove();
@@ -132,6 +133,25 @@ bool disarm_locked(TimerShared* s) {
     else ++s->stale;            // a fire is in flight (or the run is over: nothing will fire)
   }
   if (drain_locked(s)) active = true;
+  return active;
+}
+
+// rearm_locked() is disarm_locked() then arm_locked(s, when) (Timer/Ticker reset); returns what
+// disarm_locked() returned. Requires s->mu. From a thread outside the run the timer is out of its
+// heap between the two, so the run could see no pending timer and end with a false Deadlock;
+// that thread holds the runtime alive across both and is counted meanwhile
+// (Runtime::OutsideRearm, which check_deadlock_locked() reads).
+bool rearm_locked(TimerShared* s, int64_t when) {
+  if (current_runtime() != s->rt) {
+    if (auto alive = Runtime::lock_if_alive(s->rt); alive.owns_lock()) {
+      Runtime::OutsideRearm counted(*s->rt);
+      const bool active = disarm_locked(s, true);
+      if (!s->rt->shutting_down()) insert_locked(s, when);
+      return active;
+    }
+  }
+  const bool active = disarm_locked(s);
+  arm_locked(s, when);
   return active;
 }
 
@@ -271,8 +291,7 @@ bool Timer::reset(std::chrono::nanoseconds d) {
   if (s_ == nullptr) return false;
   CCB_CHAOS_POINT(Timer);
   s_->mu.lock();
-  bool active = detail::disarm_locked(s_);
-  detail::arm_locked(s_, detail::deadline_after(d));
+  const bool active = detail::rearm_locked(s_, detail::deadline_after(d));
   s_->mu.unlock();
   return active;
 }
@@ -289,9 +308,8 @@ void Ticker::reset(std::chrono::nanoseconds period) {
   TimerShared* s = detail::TimerAccess::shared(t_);
   if (s == nullptr) throw InvalidArgument("Ticker.Reset called on uninitialized Ticker");
   s->mu.lock();
-  detail::disarm_locked(s);
-  s->period = period.count();
-  detail::arm_locked(s, detail::deadline_after(period));
+  s->period = period.count();  // read by a fire only under s->mu
+  detail::rearm_locked(s, detail::deadline_after(period));
   s->mu.unlock();
 }
 

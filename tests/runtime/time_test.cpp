@@ -273,22 +273,22 @@ TEST_P(TimerTest, StopAndResetFromAPlainThread) {
   });
 }
 
-// scheduler.cpp timer_became_earliest / go_idle: a timer armed by a plain thread while every
-// worker sleeps (no timer pending, so without a deadline) must wake one: nothing else would run
-// it. Repeated so that the arming meets the workers at every point of going to sleep; a lost
-// wake-up hangs the run (the ctest timeout) or misses the bound.
+// scheduler.cpp timer_became_earliest / go_idle: a timer re-armed by a plain thread while every
+// worker sleeps must wake one: nothing else would run it. Repeated so that the re-arm meets the
+// workers at every point of going to sleep; a lost wake-up hangs the run (the ctest timeout) or
+// misses the bound. And timer.cpp rearm_locked: the timer is out of its heap for a moment during
+// the reset, which the last worker going idle then took for a deadlock (under TSan: Deadlock).
 TEST_P(TimerTest, PlainThreadArmingWhileEveryWorkerSleepsWakesOne) {
   run([] {
     for (int i = 0; i < 300; ++i) {
       ccb::Timer t(1h);
-      std::thread arm([&t, i] {
+      std::jthread arm([&t, i] {  // joins even when the run fails (a Deadlock unwinds this task)
         std::this_thread::sleep_for(std::chrono::microseconds(i % 20 * 10));
         t.reset(50us);
       });
       const auto t0 = ccb::Clock::now();
       EXPECT_TRUE(t.c().recv().has_value());
       EXPECT_LT(ccb::Clock::now() - t0, 1s);
-      arm.join();
     }
   });
 }
