@@ -9,7 +9,14 @@
 //  - an after_func timer runs its function at most once per arming: never more often than it was
 //    armed, and, once quiet, exactly (armings - stops/resets that reported preventing a run);
 //  - a channel Timer reset at time t never delivers a value stamped before t.
+// Half of the rounds cancel from a plain thread (the subtrees and the root), and half of the
+// Timer resets come from a plain thread while the scenario's task waits on the timer with every
+// other task gone: the paths by which a thread outside the run readies tasks and re-arms timers
+// (a reset there once ended the run with a false Deadlock).
 #include "harness/stress/scenario.hpp"
+
+#include <optional>
+#include <thread>
 
 namespace ccb::stress {
 
@@ -17,7 +24,9 @@ namespace {
 
 using std::chrono::microseconds;
 
-void cancel_tasks_round(ScenarioContext& ctx, Rng& rng, ccb::WaitGroup& wg) {
+// cancel_tasks_round() returns the plain thread that cancels, if this round has one: the caller
+// keeps it until the round's tasks are done (joining it in a task would hold up its worker).
+std::optional<std::jthread> cancel_tasks_round(ScenarioContext& ctx, Rng& rng, ccb::WaitGroup& wg) {
   auto root = ccb::with_cancel(ccb::background());
   std::vector<ccb::WithCancel> nodes{root};
   const std::size_t n = 2 + rng.below(12);
@@ -42,11 +51,23 @@ void cancel_tasks_round(ScenarioContext& ctx, Rng& rng, ccb::WaitGroup& wg) {
       wg.done();
     });
   }
-  // Cancel random subtrees, then the root, while the tasks run.
-  ccb::sleep_for(microseconds(rng.below(2000)));
-  for (std::size_t k = rng.below(nodes.size()); k > 0; --k) nodes[rng.below(nodes.size())].cancel();
-  ccb::sleep_for(microseconds(rng.below(2000)));
+  // Cancel random subtrees, then the root, while the tasks run: from this task or a plain thread.
+  std::vector<std::size_t> picks(rng.below(nodes.size()));
+  for (std::size_t& k : picks) k = rng.below(nodes.size());
+  const microseconds before(rng.below(2000)), between(rng.below(2000));
+  if (rng.chance(2)) {
+    return std::jthread([nodes, picks, before, between] {
+      std::this_thread::sleep_for(before);
+      for (std::size_t k : picks) nodes[k].cancel();
+      std::this_thread::sleep_for(between);
+      nodes[0].cancel();  // the root
+    });
+  }
+  ccb::sleep_for(before);
+  for (std::size_t k : picks) nodes[k].cancel();
+  ccb::sleep_for(between);
   root.cancel();
+  return std::nullopt;
 }
 
 struct FuncTimer {
@@ -88,7 +109,21 @@ void timers_round(ScenarioContext& ctx, Rng& rng) {
              " (" + std::to_string(f.armings) + " armings, " + std::to_string(f.prevented) + " prevented)";
     });
   }
-  // A channel Timer reset at t never delivers a value from before t.
+  // A channel Timer reset at t never delivers a value from before t. From a plain thread, while
+  // this task waits on it: a one-hour timer then, so that a value can only come from the reset.
+  if (rng.chance(2)) {
+    ccb::Timer u(std::chrono::hours(1));
+    const ccb::Clock::time_point armed_at = ccb::Clock::now();
+    std::jthread arm([&u, wait = microseconds(rng.below(300)), d = microseconds(rng.below(300))] {
+      std::this_thread::sleep_for(wait);
+      u.reset(d);
+    });
+    auto v = u.c().recv();
+    ctx.check(v.has_value() && *v >= armed_at,
+              [] { return std::string("cancel: a Timer reset by a plain thread delivered a value stamped before"); });
+    ctx.op();
+    return;
+  }
   ccb::Timer t(microseconds(rng.below(500)));
   ccb::sleep_for(microseconds(rng.below(600)));
   const ccb::Clock::time_point reset_at = ccb::Clock::now();
@@ -105,7 +140,7 @@ void run_cancel(ScenarioContext& ctx) {
   Rng rng(ctx.seed);
   while (ctx.running()) {
     ccb::WaitGroup wg;
-    cancel_tasks_round(ctx, rng, wg);
+    std::optional<std::jthread> canceller = cancel_tasks_round(ctx, rng, wg);
     const auto limit = ccb::Clock::now() + std::chrono::seconds(10);
     while (wg.count() > 0 && ccb::Clock::now() < limit && !ctx.failed()) ccb::sleep_for(microseconds(200));
     if (ctx.failed()) ctx.halt();
