@@ -85,11 +85,14 @@ void insert_locked(TimerShared* s, int64_t when) {
 // From a task of s's run, directly. From any other thread (a plain thread, or after the run) s->rt
 // may be gone: it arms only while the runtime is alive and not ending, holding it alive meanwhile
 // (Runtime::lock_if_alive); otherwise the timer stays disarmed (time.hpp: "a call outside the
-// running runtime only invalidates the timer").
-void arm_locked(TimerShared* s, int64_t when) {
+// running runtime only invalidates the timer"). `rt_held`: as for disarm_locked().
+void arm_locked(TimerShared* s, int64_t when, bool rt_held = false) {
   if (current_runtime() == s->rt) return insert_locked(s, when);
-  auto alive = Runtime::lock_if_alive(s->rt);
-  if (alive.owns_lock() && !s->rt->shutting_down()) insert_locked(s, when);
+  if (rt_held) {
+    if (!s->rt->shutting_down()) insert_locked(s, when);
+    return;
+  }
+  if (auto alive = Runtime::lock_if_alive(s->rt); alive.owns_lock()) arm_locked(s, when, true);
 }
 
 // drain_locked() takes a value a fire left in the channel, if any; true if it took one. Requires
@@ -146,7 +149,7 @@ bool rearm_locked(TimerShared* s, int64_t when) {
     if (auto alive = Runtime::lock_if_alive(s->rt); alive.owns_lock()) {
       Runtime::OutsideRearm counted(*s->rt);
       const bool active = disarm_locked(s, true);
-      if (!s->rt->shutting_down()) insert_locked(s, when);
+      arm_locked(s, when, true);
       return active;
     }
   }
