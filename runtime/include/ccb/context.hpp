@@ -12,11 +12,12 @@
 //    (its cancel function, its deadline, or an ancestor's cancellation) sets err() once, closes
 //    done() (from the cancelling task or timer) and cancels every descendant, iteratively, so deep
 //    trees do not grow the stack. A child of an already cancelled parent starts cancelled.
-//  - Cancel functions are idempotent and safe to call from any task or thread (a plain thread: while
-//    the run is in progress; tasks it wakes go on the run's global queue, and the deadlock check
-//    cannot see it: Config::detect_deadlock); the first cause wins (Canceled or DeadlineExceeded). A cancelled context is unlinked from its parent and a
-//    destroyed one unlinks itself, so a long-lived parent keeps no reference to finished
-//    children (num_children() is the test hook). The timer of a cancelled context is stopped.
+//  - Cancel functions are idempotent and safe to call from any task or thread (a plain thread:
+//    while the run is in progress; tasks it wakes go on the run's global queue, and the deadlock
+//    check cannot see it: Config::detect_deadlock); the first cause wins (Canceled or
+//    DeadlineExceeded). A cancelled context is unlinked from its parent and a destroyed one
+//    unlinks itself, so a long-lived parent keeps no reference to finished children
+//    (num_children() is the test hook). The timer of a cancelled context is stopped.
 //  - with_deadline(parent, t) keeps the parent's deadline when it is earlier (Go); a deadline in
 //    the past cancels at once with DeadlineExceeded. The deadline timer fires on a worker and
 //    cancels there, without a task.

@@ -83,8 +83,9 @@ int num_procs();
 
 // release_stacks() unmaps every task stack the runtime keeps pooled between runs and frees its
 // pooled 128-byte task slots (both are kept so that the next run maps and first-touches nothing;
-// each guarded stack also holds two of the process's vm.max_map_count mappings). Call it between runs to give that memory and those
-// mappings back, e.g. before starting many OS threads or measuring memory per task.
+// each guarded stack also holds two of the process's vm.max_map_count mappings). Call it between
+// runs to give that memory and those mappings back, e.g. before starting many OS threads or
+// measuring memory per task.
 // Throws Panic while a run is in progress.
 void release_stacks();
 
