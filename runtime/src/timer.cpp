@@ -143,18 +143,19 @@ bool disarm_locked(TimerShared* s, bool rt_held = false) {
 // disarm_locked() returned. Requires s->mu. From a thread outside the run the timer is out of its
 // heap between the two, so the run could see no pending timer and end with a false Deadlock;
 // that thread holds the runtime alive across both and is counted meanwhile
-// (Runtime::OutsideRearm, which check_deadlock_locked() reads).
+// (Runtime::OutsideRearm, which check_deadlock_locked() reads). With the runtime gone it only
+// invalidates the timer, as arm_locked() would leave it disarmed.
 bool rearm_locked(TimerShared* s, int64_t when) {
-  if (current_runtime() != s->rt) {
-    if (auto alive = Runtime::lock_if_alive(s->rt); alive.owns_lock()) {
-      Runtime::OutsideRearm counted(*s->rt);
-      const bool active = disarm_locked(s, true);
-      arm_locked(s, when, true);
-      return active;
-    }
+  if (current_runtime() == s->rt) {
+    const bool active = disarm_locked(s);
+    insert_locked(s, when);
+    return active;
   }
-  const bool active = disarm_locked(s);
-  arm_locked(s, when);
+  auto alive = Runtime::lock_if_alive(s->rt);
+  if (!alive.owns_lock()) return disarm_locked(s);
+  Runtime::OutsideRearm counted(*s->rt);
+  const bool active = disarm_locked(s, true);
+  arm_locked(s, when, true);
   return active;
 }
 
