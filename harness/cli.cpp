@@ -31,7 +31,8 @@ Test hooks: CCB_INJECT_DELAY_NS=N makes the ccbench implementation busy-wait N n
   warns loudly (even with --quiet) and records it in context.injection. Never active unless set.
   CCB_PROGRESS_INTERVAL=SECONDS (0 to 3600) replaces the 10 s of the plain progress lines (0: one
   at every repetition).
-Exit codes: 0 ok, 1 a workload failed its self-check, 2 bad usage or input.)";
+Exit codes: 0 ok, 1 a workload failed its self-check, 2 bad usage or input, or output that could
+  not be written (--out, --report, or standard output).)";
 
 }  // namespace
 

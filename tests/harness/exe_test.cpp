@@ -37,7 +37,37 @@ TEST(Executable, ClosedStdoutPipeDoesNotKillTheRunBeforeItsOutFile) {
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   EXPECT_FALSE(WIFSIGNALED(status)) << "killed by signal " << WTERMSIG(status);
+  // a reader that has gone is the reader's choice, not an error of the run
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
   EXPECT_TRUE(std::filesystem::exists(out));
+  std::filesystem::remove_all(dir);
+}
+
+// Regression: `ccbench list --format json > r.json` on a full disk exited 0 with r.json truncated.
+// /dev/full fails every write with ENOSPC.
+TEST(Executable, StandardOutputThatCannotBeWrittenIsExitStatus2) {
+  std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const std::string err_file = dir + "/stderr.log";
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int out_fd = ::open("/dev/full", O_WRONLY);
+    const int err_fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out_fd < 0 || err_fd < 0) ::_exit(126);
+    ::dup2(out_fd, STDOUT_FILENO);
+    ::dup2(err_fd, STDERR_FILENO);
+    ::execl(CCBENCH_EXE, CCBENCH_EXE, "list", "--format", "json", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  std::ifstream in(err_file);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << "status " << status << ": " << text.str();
+  EXPECT_NE(text.str().find("writing to standard output failed: No space left on device"), std::string::npos)
+      << text.str();
   std::filesystem::remove_all(dir);
 }
 
