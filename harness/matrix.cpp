@@ -2,6 +2,7 @@
 #include "harness/matrix.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <set>
@@ -172,6 +173,16 @@ std::vector<Point> expand_matrix(const MatrixRequest& req) {
     }
     std::vector<int> procs = procs_override ? *procs_override
                              : req.preset == Preset::Full ? w->full_procs : w->quick_procs;
+    std::size_t count = procs.size();
+    bool huge = false;  // the count would overflow
+    for (const auto& v : values) {
+      huge = huge || (!v.empty() && count > SIZE_MAX / v.size());
+      if (!huge) count *= v.size();
+    }
+    if (huge || all.size() + count > kMaxPoints)
+      throw UsageError("the selection expands to more than " + std::to_string(kMaxPoints) +
+                       " points (before --filter; " + w->name + " alone: " +
+                       (huge ? "an overflowing number" : std::to_string(count)) + "); use shorter --set and --procs lists");
     cross_product(*w, values, procs, all);
   }
 

@@ -12,10 +12,12 @@
 //    --procs take the workload's quick_procs / full_procs;
 //  - every bad input throws UsageError naming the valid choices: unknown workload, a workload named
 //    twice, --set of a parameter no selected workload has, a value outside a workload's ParamSpec,
-//    --set of one parameter twice, procs outside 1..1024, a bad --filter, an empty result, and a
+//    --set of one parameter twice, procs outside 1..1024, more than kMaxPoints points, a bad --filter,
+//    an empty result, and a
 //    selected point whose combination of values its workload rejects (Workload::check_params).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <utility>
@@ -29,6 +31,10 @@ enum class Preset { Quick, Full };
 
 inline constexpr int kMinProcs = 1;
 inline constexpr int kMaxProcs = 1024;
+// The cross product is refused beyond this many points (before --filter; the full preset has 128):
+// a mistyped sweep such as `--set n=1,…,300 --set cap=0,…,299 --procs 1..1024` would otherwise
+// exhaust memory while expanding.
+inline constexpr std::size_t kMaxPoints = 100000;
 
 struct MatrixRequest {
   std::vector<std::string> workloads;  // names as typed; empty = all registered

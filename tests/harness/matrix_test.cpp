@@ -40,6 +40,31 @@ TEST(Matrix, SetAndProcsOverrideThePreset) {
   EXPECT_EQ(pts.front().to_params().get_int("n"), 1000);
 }
 
+// n_list() is "--set n=" with the values 1..count.
+std::string n_list(int count) {
+  std::string s = "n=";
+  for (int i = 1; i <= count; ++i) s += (i > 1 ? "," : "") + std::to_string(i);
+  return s;
+}
+
+// Regression: a mistyped sweep expanded without bound (an audit's fanin sweep reached 2.9 GB and
+// ended in std::bad_alloc, exit 1); now a usage error before anything is expanded.
+TEST(Matrix, MoreThanKMaxPointsIsAUsageError) {
+  MatrixRequest req;
+  req.workloads = {"fake_sum"};
+  req.sets = {n_list(25000), "k=1,2"};
+  req.procs = "1,2";
+  EXPECT_EQ(expand_matrix(req).size(), kMaxPoints);  // 25000 x 2 x 2: exactly the limit
+  req.sets = {n_list(25000), "k=1,2,4"};
+  try {
+    expand_matrix(req);
+    FAIL() << "150000 points were expanded";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("more than 100000 points (before --filter; fake_sum alone: 150000)"),
+              std::string::npos) << e.what();
+  }
+}
+
 TEST(Matrix, FullPresetUsesFullSweeps) {
   MatrixRequest req;
   req.workloads = {"fake_sum"};
