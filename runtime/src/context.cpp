@@ -12,9 +12,17 @@
 //  - timer: the deadline timer, stopped when the node is cancelled.
 // A child holds its parent strongly. cancel() walks the subtree with an explicit work list, taking
 // one node lock at a time, and closes done / stops timers outside the lock.
+// Dropping a chain is iterative too, in steps of kReleaseBreak levels: releasing a node's parent
+// runs the parent's destructor, which releases its own parent, one stack frame per level (a
+// 2000-deep chain overflowed a 64 KiB task stack when dropped). A node whose depth is a multiple
+// of kReleaseBreak hands its parent to the process-wide queue `Graveyard` instead, and the first
+// destructor that finds no drain running releases the queued parents one at a time; so a
+// destructor nests at most 2 x kReleaseBreak levels, and chains shallower than that never touch
+// the queue. Graveyard::items is guarded by Graveyard::mu; `draining` names the one drainer.
 #include "ccb/context.hpp"
 
 #include <atomic>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -40,6 +48,7 @@ struct CtxNode {
   std::size_t slot = 0;  // index in cancel_parent->children; guarded by cancel_parent->mu
   Timer timer;
   std::atomic<ContextError> err_fast{ContextError::None};
+  std::uint32_t depth = 1;  // 1 + the parent's depth (immutable)
 
   ~CtxNode();
 };
@@ -106,6 +115,11 @@ void link(const std::shared_ptr<CtxNode>& n) {
   if (perr != ContextError::None) cancel(n, perr);
 }
 
+void set_parent(CtxNode& n, const Context& parent) {
+  n.parent = parent.node();
+  n.depth = n.parent ? n.parent->depth + 1 : 1;
+}
+
 CtxNode* nearest_cancel(const std::shared_ptr<CtxNode>& n) {
   for (CtxNode* p = n.get(); p != nullptr; p = p->parent.get())
     if (p->cancellable) return p;
@@ -114,7 +128,7 @@ CtxNode* nearest_cancel(const std::shared_ptr<CtxNode>& n) {
 
 std::shared_ptr<CtxNode> new_cancel_node(const Context& parent) {
   auto n = std::make_shared<CtxNode>();
-  n->parent = parent.node();
+  set_parent(*n, parent);
   n->cancel_parent = nearest_cancel(n->parent);
   n->cancellable = true;
   n->deadline = parent.deadline();
@@ -126,12 +140,55 @@ CancelFunc cancel_func(const std::shared_ptr<CtxNode>& n) {
   return [n] { cancel(n, ContextError::Canceled); };
 }
 
+// Every kReleaseBreak-th level defers its parent's release (see the header comment). 64 levels of
+// destructors take a few KiB, well inside the smallest task stack (16 KiB).
+constexpr std::uint32_t kReleaseBreak = 64;
+
+struct Graveyard {
+  SpinLock mu;
+  std::vector<std::shared_ptr<CtxNode>> items;  // guarded by mu
+  std::atomic<bool> draining{false};
+};
+
+Graveyard& graveyard() {
+  static Graveyard* g = new Graveyard;  // never destroyed: contexts may die during static destruction
+  return *g;
+}
+
+// release_later() queues p's release; the caller drains the queue unless a drain is running (an
+// outer destructor of this chain, or another thread), which will release p instead.
+void release_later(std::shared_ptr<CtxNode> p) {
+  Graveyard& g = graveyard();
+  g.mu.lock();
+  g.items.push_back(std::move(p));
+  g.mu.unlock();
+  while (!g.draining.exchange(true)) {
+    for (;;) {
+      g.mu.lock();
+      if (g.items.empty()) {
+        g.mu.unlock();
+        break;
+      }
+      std::shared_ptr<CtxNode> next = std::move(g.items.back());
+      g.items.pop_back();
+      g.mu.unlock();
+      next.reset();  // nests at most kReleaseBreak destructors, which may queue more
+    }
+    g.draining.store(false);
+    g.mu.lock();  // an item queued while `draining` was still true is this drainer's to release
+    const bool empty = g.items.empty();
+    g.mu.unlock();
+    if (empty) break;
+  }
+}
+
 }  // namespace
 
 CtxNode::~CtxNode() {
   // A node is destroyed only when no handle, child or cancel function refers to it, so its
   // children map is empty of live entries; a never-cancelled node must leave its parent's map.
   if (cancellable && err_fast.load(std::memory_order_acquire) == ContextError::None) unlink(this);
+  if (depth % kReleaseBreak == 0 && parent) release_later(std::move(parent));
 }
 
 }  // namespace detail
@@ -229,7 +286,7 @@ WithCancel with_timeout(const Context& parent, std::chrono::nanoseconds timeout)
 Context with_value(const Context& parent, ContextKey key, std::any value) {
   if (key.is_null()) throw InvalidArgument("ccb::with_value: null key (Go: nil key)");
   auto n = std::make_shared<detail::CtxNode>();
-  n->parent = parent.node();
+  detail::set_parent(*n, parent);
   n->cancel_parent = nullptr;
   n->deadline = parent.deadline();
   n->has_value = true;

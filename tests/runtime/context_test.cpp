@@ -4,6 +4,7 @@
 
 #include <ccb/runtime.hpp>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -91,6 +92,38 @@ TEST_P(ContextTest, CancellationReachesTenThousandDescendants) {
     EXPECT_EQ(open, 0);
     EXPECT_EQ(root.num_children(), 0u);
   });
+}
+
+// Regression: dropping a chain released each parent from its child's destructor, one stack frame
+// per level, and 2000 levels overflowed a 64 KiB task stack ("ccb: fatal: task stack overflow").
+// At the smallest stack size, a 20000-deep chain of values and cancellable nodes is built,
+// cancelled from its root and dropped; by then every node (and its value) is gone.
+TEST_P(ContextTest, DroppingAVeryDeepChainDoesNotOverflowTheStack) {
+  ccb::Config config;
+  config.procs = GetParam();
+  config.stack_size = 16 * 1024;
+  auto token = std::make_shared<int>(0);  // each value node holds a copy
+  ccb::run(config, [&] {
+    auto [root, cancel] = ccb::with_cancel(ccb::background());
+    ccb::Context c = root;
+    for (int i = 0; i < 10000; ++i) {
+      c = ccb::with_value(c, "k", token);
+      c = ccb::with_cancel(c).ctx;
+    }
+    EXPECT_EQ(token.use_count(), 10001);
+    EXPECT_EQ(std::any_cast<std::shared_ptr<int>>(c.value("k")), token);
+    cancel();
+    EXPECT_TRUE(is_closed(c));
+    c = ccb::Context();
+    EXPECT_EQ(token.use_count(), 1);
+    EXPECT_EQ(root.num_children(), 0u);
+  });
+  // and on a plain thread, with an uncancelled chain
+  ccb::Context c;
+  for (int i = 0; i < 10000; ++i) c = ccb::with_cancel(ccb::with_value(c, "k", token)).ctx;
+  EXPECT_EQ(token.use_count(), 10001);
+  c = ccb::Context();
+  EXPECT_EQ(token.use_count(), 1);
 }
 
 TEST(Context, StringLiteralKeysAreStringsComparedByContent) {
