@@ -22,6 +22,10 @@ struct Target {
   std::string path;
   bool in_place = false;
   std::string error;
+  bool exists = false;  // a regular file to replace: its mode and owner are kept
+  mode_t mode = 0;
+  uid_t uid = 0;
+  gid_t gid = 0;
 };
 
 // names_descriptor() is true for the paths that name an open descriptor rather than a file
@@ -57,6 +61,10 @@ Target resolve(const std::string& path) {
     if (S_ISDIR(st.st_mode)) t.error = "is a directory; give a file name";
     else if (!S_ISREG(st.st_mode) || names_descriptor(path)) t.in_place = true;
     else {
+      t.exists = true;
+      t.mode = st.st_mode & 07777;
+      t.uid = st.st_uid;
+      t.gid = st.st_gid;
       struct stat lst {};
       if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
         std::error_code ec;
@@ -111,15 +119,23 @@ std::string write_in_place(const std::string& path, const std::string& text) {
   return ok ? std::string() : std::string("write failed: ") + std::strerror(ok ? errno : saved);
 }
 
-std::string replace_atomically(const std::string& path, const std::string& text) {
+std::string replace_atomically(const Target& t, const std::string& text) {
+  const std::string& path = t.path;
   std::string temp;
   const int fd = make_temp(path, temp);
   if (fd < 0)
     return "cannot create a file in directory '" + dir_of(path) + "': " + std::strerror(errno);
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
+  mode_t mode = t.mode;
+  if (!t.exists) {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    mode = 0666 & ~mask;
+  } else if (::geteuid() == 0) {
+    // only root can give the file back to its owner; anyone else becomes its owner, as with mv
+    (void)::fchown(fd, t.uid, t.gid);
+  }
   int err = 0;
-  if (!(::fchmod(fd, 0666 & ~mask) == 0 && write_all(fd, text) && ::fsync(fd) == 0)) err = errno;
+  if (!(::fchmod(fd, mode) == 0 && write_all(fd, text) && ::fsync(fd) == 0)) err = errno;
   if (::close(fd) != 0 && err == 0) err = errno;
   if (err == 0 && ::rename(temp.c_str(), path.c_str()) != 0) err = errno;
   if (err == 0) return {};
@@ -146,10 +162,12 @@ std::string output_problem(const std::string& path) {
   return {};
 }
 
+bool writes_in_place(const std::string& path) { return resolve(path).in_place; }
+
 std::string write_output(const std::string& path, const std::string& text) {
   const Target t = resolve(path);
   if (!t.error.empty()) return t.error;
-  return t.in_place ? write_in_place(t.path, text) : replace_atomically(t.path, text);
+  return t.in_place ? write_in_place(t.path, text) : replace_atomically(t, text);
 }
 
 }  // namespace ccb::common

@@ -3,7 +3,9 @@
 // Guarantees:
 //  - A regular file (or a path that does not exist yet) is either complete or absent:
 //    write_output() writes a temporary file next to it, flushes it to disk and renames it over the
-//    path; on failure the temporary is removed and the old file is untouched.
+//    path; on failure the temporary is removed and the old file is untouched. A replaced file
+//    keeps its permission bits (a read-only file is replaced all the same, as `sed -i` does), and
+//    its owner when ccbench runs as root.
 //  - A symbolic link is followed, never replaced: the file written atomically is the link's
 //    final target (created if the link dangles), and the link itself stays as it was.
 //  - An existing file that is not a regular file (FIFO, character device such as /dev/null, a
@@ -22,6 +24,11 @@ namespace ccb::common {
 // ("directory 'nodir' does not exist", "is a directory; give a file name", ...). It may create
 // and remove a probe file next to the file to be replaced; it never opens a FIFO or device.
 std::string output_problem(const std::string& path);
+
+// writes_in_place() is true when write_output() would write `path` in place (a device, FIFO,
+// terminal or descriptor path such as /dev/null or /dev/stdout): what it writes there cannot be
+// read back from `path`.
+bool writes_in_place(const std::string& path);
 
 // write_output() writes `text` to `path` as the header describes. New files get the permissions
 // a newly created file would get (0666 & ~umask). Returns "" or the reason it failed.

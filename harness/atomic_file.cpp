@@ -22,8 +22,12 @@ void ensure_directory(const std::string& dir, const std::string& what) {
   if (ec || !fs::is_directory(dir))
     throw IoError(what + " " + dir + ": cannot create directory: " +
                   (ec ? ec.message() : std::string("a file of that name exists")));
-  check_writable((fs::path(dir) / "probe").string(), what);
+  // the probe file's name stays out of the message: "--report ro: cannot create a file in ..."
+  const std::string problem = common::output_problem((fs::path(dir) / "probe").string());
+  if (!problem.empty()) throw IoError(what + " " + dir + ": " + problem);
 }
+
+bool writes_in_place(const std::string& path) { return common::writes_in_place(path); }
 
 void write_file_atomically(const std::string& path, const std::string& content,
                            const std::string& what) {

@@ -22,9 +22,11 @@ void check_writable(const std::string& path, const std::string& what);
 void ensure_directory(const std::string& dir, const std::string& what);
 
 // write_file_atomically() replaces `path` (or a symlink's target) with `content` (temp file +
-// fsync + rename), with the permissions a newly created file would get; writes a FIFO or device in
-// place. Throws IoError.
+// fsync + rename), keeping a replaced file's permissions (a new file gets those of a newly created
+// file); writes a FIFO or device in place. Throws IoError.
+// writes_in_place() is true for such a FIFO or device (what is written cannot be read back).
 void write_file_atomically(const std::string& path, const std::string& content,
                            const std::string& what);
+bool writes_in_place(const std::string& path);
 
 }  // namespace ccb::harness

@@ -107,7 +107,8 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
       ->check(CLI::IsMember({"auto", "lines", "never"}))
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   single(run, "--report", o.report, "After the run, write the HTML report into DIR (the results "
-                                    "JSON goes to --out, or DIR/results.json)")->type_name("DIR");
+                                    "JSON goes to --out, or DIR/results.json when --out is not given "
+                                    "or is a device such as /dev/null)")->type_name("DIR");
 
   // --pin/--shuffle take an optional value; a bare one never swallows the next word
   // (bare_switches_on(), applied before parsing), so their help shows no default value.

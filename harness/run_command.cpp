@@ -221,8 +221,11 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     if (!hooks.reports.write_report)
       throw UsageError("--report: this ccbench was built without the reports module (reports/)");
     ensure_directory(*o.report, "--report");
-    report_input = o.out ? *o.out : (std::filesystem::path(*o.report) / "results.json").string();
-    if (!o.out) check_writable(*report_input, "--report");
+    // the report reads the results back from --out, unless --out cannot be read back
+    // (/dev/null, /dev/stdout, a FIFO): then they also go to DIR/results.json
+    const bool own_copy = !o.out || writes_in_place(*o.out);
+    report_input = own_copy ? (std::filesystem::path(*o.report) / "results.json").string() : *o.out;
+    if (own_copy) check_writable(*report_input, "--report");
   }
 
   // 3. implementations
@@ -326,7 +329,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   // 6. outputs
   const std::string text = results_json_text(info, entries);
   if (o.out) write_file_atomically(*o.out, text, "--out");
-  else if (report_input) write_file_atomically(*report_input, text, "--report");
+  if (report_input && report_input != o.out) write_file_atomically(*report_input, text, "--report");
   if (o.format == "json") io.out << text;
   else if (o.format == "csv") write_csv(io.out, entries);
   else if (o.format == "markdown") write_markdown(io.out, points, r.settings.impls, entries);

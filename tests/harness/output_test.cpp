@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -178,6 +179,69 @@ TEST(AtomicFile, ErrorsNameTheOptionAndPath) {
   ccb::test::ScratchDir dir;
   ensure_directory(dir.file("a/b"), "--report");
   EXPECT_THROW(check_writable(dir.file("a"), "--out"), IoError);  // a directory
+}
+
+// Regression: --out over an existing 0600 (or read-only) file left it 0644: the temporary got the
+// permissions of a new file. A replaced file keeps its mode; a new one gets 0666 & ~umask.
+TEST(AtomicFile, AReplacedFileKeepsItsPermissions) {
+  ccb::test::ScratchDir dir;
+  const std::string path = dir.file("private.json");
+  write_file_atomically(path, "one\n", "--out");
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  EXPECT_EQ(st.st_mode & 07777, 0666 & ~mask);
+  for (mode_t mode : {mode_t(0600), mode_t(0444)}) {
+    ASSERT_EQ(::chmod(path.c_str(), mode), 0);
+    write_file_atomically(path, "two\n", "--out");
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, mode);
+    EXPECT_EQ(ccb::test::read_text(path), "two\n");
+  }
+}
+
+// unwritable_dir_message() is ensure_directory()'s message for a directory without write permission
+// ("" if it threw none). Root may write anywhere, so as root it runs in a child as nobody.
+std::string unwritable_dir_message(const std::string& dir) {
+  auto attempt = [&]() -> std::string {
+    try {
+      ensure_directory(dir, "--report");
+      return "";
+    } catch (const IoError& e) {
+      return e.what();
+    }
+  };
+  if (::geteuid() != 0) return attempt();
+  int fds[2];
+  if (::pipe(fds) != 0) return "pipe failed";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(1);
+    const std::string m = attempt();
+    if (::write(fds[1], m.data(), m.size()) < 0) ::_exit(1);
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string m;
+  char buf[512];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) m.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  ::waitpid(pid, nullptr, 0);
+  return m;
+}
+
+// A directory that refuses new files is named in the message, not the probe file in it.
+TEST(AtomicFile, AnUnwritableReportDirectoryIsNamedWithoutTheProbeFile) {
+  ccb::test::ScratchDir dir;
+  ensure_directory(dir.file("ro"), "--report");
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);  // nobody may enter the scratch directory
+  ASSERT_EQ(::chmod(dir.file("ro").c_str(), 0555), 0);
+  const std::string m = unwritable_dir_message(dir.file("ro"));
+  ::chmod(dir.file("ro").c_str(), 0755);
+  EXPECT_EQ(m.find("probe"), std::string::npos) << m;
+  EXPECT_NE(m.find("--report " + dir.file("ro") + ": cannot create a file in directory"), std::string::npos) << m;
 }
 
 // Regression: --out replaced a symlink with a regular file (temp + rename over the link).

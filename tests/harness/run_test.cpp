@@ -338,6 +338,13 @@ TEST(Run, ReportHookGetsTheResultsFile) {
   r = run_cli(fast({"run", "fake_sum", "--report", report, "--out", dir.file("r.json")}), hooks);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(got_files, std::vector<std::string>{dir.file("r.json")});
+  // Regression: with --out /dev/null the report read /dev/null back ("not a regular file", exit
+  // 2) after the whole run; a device cannot be read back, so the report gets its own copy.
+  std::filesystem::remove(report + "/results.json");
+  r = run_cli(fast({"run", "fake_sum", "--report", report, "--out", "/dev/null"}), hooks);
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(got_files, std::vector<std::string>{report + "/results.json"});
+  EXPECT_EQ(schema_errors(read_json(got_files[0])), "");
 }
 
 TEST(Run, ReportMessagesDoNotCorruptAJsonDocumentOnStdout) {
