@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -145,6 +146,9 @@ MachineContext collect_machine_context(const std::vector<std::string>& argv) {
   }
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   m.num_cpus = cpus > 0 ? static_cast<int>(cpus) : benchmark::CPUInfo::Get().num_cpus;
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  if (::sched_getaffinity(0, sizeof mask, &mask) == 0) m.usable_cpus = CPU_COUNT(&mask);
   m.memory_bytes = mem_total_bytes();
   m.mhz_per_cpu = benchmark::CPUInfo::Get().cycles_per_second / 1e6;
   m.cpu_model = cpu_model();
@@ -199,7 +203,13 @@ std::vector<EnvWarning> environment_warnings(const MachineContext& m, const Buil
                                   "'): assertions are on and timings are not representative"});
   if (!b.sanitizer.empty())
     w.push_back({"sanitizer", "sanitizer build (" + b.sanitizer + "): timings are not representative"});
-  if (max_procs > m.num_cpus && m.num_cpus > 0)
+  if (m.usable_cpus > 0 && m.usable_cpus < m.num_cpus && max_procs > m.usable_cpus)
+    w.push_back({"oversubscribed", "procs up to " + std::to_string(max_procs) + " on " +
+                                       std::to_string(m.usable_cpus) + " usable CPUs (the affinity mask allows " +
+                                       std::to_string(m.usable_cpus) + " of " + std::to_string(m.num_cpus) +
+                                       " online): points with procs > " + std::to_string(m.usable_cpus) +
+                                       " oversubscribe them"});
+  else if (max_procs > m.num_cpus && m.num_cpus > 0)
     w.push_back({"oversubscribed", "procs up to " + std::to_string(max_procs) + " on " + std::to_string(m.num_cpus) +
                                        " online CPUs: points with procs > " + std::to_string(m.num_cpus) +
                                        " oversubscribe the machine"});

@@ -34,6 +34,10 @@ struct MachineContext {
   // only while the file there is still this build. Empty when stat() failed.
   std::optional<long long> executable_size, executable_mtime_ns;
   int num_cpus = 0;          // online CPUs
+  // CPUs in the process's affinity mask at start (taskset, a container's cpuset); 0 = unknown.
+  // Not in the results JSON (context.pin.cpus shows what the workers ran on); it only decides
+  // the "oversubscribed" warning.
+  int usable_cpus = 0;
   std::optional<long long> memory_bytes;  // MemTotal of /proc/meminfo; nullopt when unreadable
   double mhz_per_cpu = 0;
   std::string cpu_model;

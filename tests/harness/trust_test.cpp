@@ -215,6 +215,26 @@ TEST(Environment, WarningsHaveCodes) {
   EXPECT_TRUE(environment_warnings(m, b, 2, 5, 5).empty());
 }
 
+// Regression: under `taskset -c 0` on a 2-CPU machine, --procs 2 pinned both workers to CPU 0 with no
+// "oversubscribed" warning: the online CPUs were counted, not the affinity mask.
+TEST(Environment, OversubscriptionCountsTheUsableCpus) {
+  MachineContext m;
+  m.num_cpus = 2;
+  m.usable_cpus = 1;
+  m.load_avg_known = true;
+  m.governors = {{"cpu0", "performance"}};
+  BuildInfo b;
+  b.build_type = "Release";
+  const auto w = environment_warnings(m, b, 2, 5, 5);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0].code, "oversubscribed");
+  EXPECT_NE(w[0].message.find("on 1 usable CPUs (the affinity mask allows 1 of 2 online)"), std::string::npos)
+      << w[0].message;
+  EXPECT_TRUE(environment_warnings(m, b, 1, 5, 5).empty());
+  m.usable_cpus = 2;
+  EXPECT_TRUE(environment_warnings(m, b, 2, 5, 5).empty());
+}
+
 TEST(Environment, FewRepetitionsWarningIsInTheJson) {
   ScratchDir dir;
   CliRun r = run_cli({"run", "fake_sum", "--repetitions", "2", "--warmup", "0", "--min-time", "0", "--out",
