@@ -355,8 +355,10 @@ GoPoint::GoPoint(const std::string& binary, const std::string& workload,
     throw GoProtocolError(std::string("cannot make pipes for ccbench-go: ") + std::strerror(e));
   }
   try {
-    pid_ = spawn(std::move(argv), child_env({{"GOMAXPROCS", std::to_string(procs)}}, {}), "", sock[1], out[1],
-                 err[1]);
+    // CCB_PARENT_PID: the child dies with this process (workloads/go/parent_death.go)
+    pid_ = spawn(std::move(argv),
+                 child_env({{"GOMAXPROCS", std::to_string(procs)}, {"CCB_PARENT_PID", std::to_string(::getpid())}}, {}),
+                 "", sock[1], out[1], err[1]);
   } catch (const std::system_error& e) {
     close_all();
     throw GoProtocolError(e.what());

@@ -71,6 +71,72 @@ TEST(Executable, StandardOutputThatCannotBeWrittenIsExitStatus2) {
   std::filesystem::remove_all(dir);
 }
 
+// child_of() returns the pid of a process named `comm` whose parent is `parent` (scanning /proc),
+// or -1.
+pid_t child_of(pid_t parent, const std::string& comm) {
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(e.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const std::size_t close = line.rfind(')');
+    const std::size_t open = line.find('(');
+    if (close == std::string::npos || open == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    char state = 0;
+    long ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == parent && line.substr(open + 1, close - open - 1) == comm) return static_cast<pid_t>(std::stol(name));
+  }
+  return -1;
+}
+
+// gone() is true when pid no longer runs: absent, or a zombie waiting for its new parent to reap it.
+bool gone(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  const std::size_t close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
+}
+
+// Regression: SIGKILL (or a CI timeout's SIGTERM) to ccbench alone left its Go child measuring on,
+// reparented to init. The child now asks for SIGKILL at its parent's death.
+TEST(Executable, TheGoChildDoesNotOutliveCcbench) {
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    ::dup2(null_fd, STDOUT_FILENO);
+    ::dup2(null_fd, STDERR_FILENO);
+    // one repetition of 10^8 round trips: ~25 s in Go here
+    ::execl(CCBENCH_EXE, CCBENCH_EXE, "run", "pingpong", "--set", "n=100000000", "--set", "cap=0", "--procs", "1",
+            "--impl", "go", "--repetitions", "1", "--warmup", "0", "--min-time", "0", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  pid_t go = -1;
+  int status = 0;
+  for (int i = 0; i < 1200 && go < 0; ++i) {  // up to 2 min: the first run may build ccbench-go
+    if (::waitpid(pid, &status, WNOHANG) == pid) GTEST_SKIP() << "ccbench ended without a Go child (no Go here?)";
+    go = child_of(pid, "ccbench-go");
+    if (go < 0) ::usleep(100000);
+  }
+  // Let the child get past "ready" into its repetition: a child still waiting for a command ends
+  // anyway when the socket closes.
+  ::usleep(1500000);
+  ::kill(pid, SIGKILL);
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_GE(go, 0) << "no ccbench-go child appeared";
+  bool dead = false;
+  for (int i = 0; i < 100 && !dead; ++i) {
+    dead = gone(go);
+    if (!dead) ::usleep(50000);
+  }
+  EXPECT_TRUE(dead) << "ccbench-go " << go << " still runs after ccbench was killed";
+  if (!dead) ::kill(go, SIGKILL);
+}
+
 // run_with_stderr_file() runs a tiny pingpong with stderr redirected to a file (not a terminal), with
 // CCB_PROGRESS_INTERVAL set to `interval` (unset when null); returns that stderr.
 std::string run_with_stderr_file(const char* interval) {

@@ -48,6 +48,7 @@ func runMain(args []string, stdin io.Reader, stdout io.Writer) int {
 		if err != nil {
 			return out.fail(err)
 		}
+		dieWithParent()
 		return serve(cfg, stdin, out)
 	case "capacity": // internal: spawn's capacity measurement in a fresh process (spawn_extras.go)
 		return capacityCommand(args[1:], out)
