@@ -39,7 +39,15 @@ std::string parse_error_text(const CLI::ParseError& e) {
 // check_command() rejects an unknown first word with the list of commands (CLI11 would only say
 // "A subcommand is required").
 void check_command(const std::vector<std::string>& argv, const CLI::App& app) {
-  if (argv.size() < 2 || argv[1].empty() || argv[1][0] == '-') return;
+  if (argv.size() < 2 || argv[1].empty()) return;
+  if (argv[1][0] == '-') {
+    // an unknown option alone got CLI11's "A subcommand is required", which does not name it
+    const std::string name = argv[1].substr(0, argv[1].find('='));
+    if (argv.size() == 2 && name != "-h" && app.get_option_no_throw(name) == nullptr)
+      throw UsageError("unknown option '" + argv[1] + "'; usage: ccbench COMMAND [OPTIONS], commands: " +
+                       join(command_names(app), ", ") + "; see 'ccbench --help'");
+    return;
+  }
   const std::vector<std::string> names = command_names(app);
   if (std::find(names.begin(), names.end(), argv[1]) == names.end())
     throw UsageError("unknown command '" + argv[1] + "'; valid commands: " + join(names, ", "));

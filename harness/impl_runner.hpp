@@ -38,6 +38,7 @@ struct InjectDelay {
   double ns_per_op = 0;  // CCB_INJECT_DELAY_NS
   double slowdown = 0;   // CCB_INJECT_SLOWDOWN as a fraction: 0.1 = 10% slower
   std::optional<std::string> workload;
+  bool is_slowdown = false;  // set from CCB_INJECT_SLOWDOWN (either value may be 0)
 };
 
 // MeasureControls: run-wide measurement settings a backend applies to the runners it makes.

@@ -76,6 +76,7 @@ std::optional<InjectDelay> inject_from_env() {
       throw UsageError(std::string("CCB_INJECT_SLOWDOWN: expected a slowdown such as 10% or 0.1, 0 to 1000%, got '") +
                        slow + "'");
     d.slowdown = v;
+    d.is_slowdown = true;
   }
   if (const char* w = std::getenv("CCB_INJECT_WORKLOAD"); w != nullptr && *w != '\0') {
     if (ccb::workloads::find_workload(w) == nullptr)
@@ -294,10 +295,10 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   for (auto& [name, b] : backends) b->set_controls(controls);
   if (info.inject) {
     // loud on purpose, even with --quiet: these numbers are deliberately wrong
-    io.err << "ccbench: WARNING: " << (info.inject->slowdown > 0 ? "CCB_INJECT_SLOWDOWN" : "CCB_INJECT_DELAY_NS")
+    io.err << "ccbench: WARNING: " << (info.inject->is_slowdown ? "CCB_INJECT_SLOWDOWN" : "CCB_INJECT_DELAY_NS")
            << " is set: the ccbench implementation"
            << (info.inject->workload ? " of workload " + *info.inject->workload : std::string()) << " busy-waits ";
-    if (info.inject->slowdown > 0)
+    if (info.inject->is_slowdown)
       io.err << info.inject->slowdown * 100 << "% of its own run time";
     else
       io.err << info.inject->ns_per_op << " ns per op";

@@ -51,6 +51,16 @@ TEST(Cli, UnknownCommandListsCommands) {
   EXPECT_NE(r.err.find("unknown command 'bogus'; valid commands: list, run"), std::string::npos) << r.err;
 }
 
+// Regression: `ccbench --bogus` said only "A subcommand is required".
+TEST(Cli, AnUnknownOptionAloneIsNamed) {
+  CliRun r = run_cli({"--bogus"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown option '--bogus'; usage: ccbench COMMAND [OPTIONS], commands: list, run"),
+            std::string::npos) << r.err;
+  EXPECT_EQ(run_cli({"--version"}).code, 0);
+  EXPECT_EQ(run_cli({"--help"}).code, 0);
+}
+
 TEST(Cli, ListTableShowsParameters) {
   CliRun r = run_cli({"list"});
   EXPECT_EQ(r.code, 0);

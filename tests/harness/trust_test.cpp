@@ -377,6 +377,14 @@ TEST(InjectSlowdown, SlowsEveryRunByTheFractionAndIsRecordedAndWarned) {
     EXPECT_EQ(e.code, 2) << bad;
     EXPECT_NE(e.err.find("CCB_INJECT_SLOWDOWN"), std::string::npos) << e.err;
   }
+  {
+    // Regression: a slowdown of 0 was announced as "CCB_INJECT_DELAY_NS is set ... 0 ns per op"
+    ScopedEnv zero("CCB_INJECT_SLOWDOWN", "0");
+    CliRun z = run_cli({"run", "fake_sum", "--repetitions", "2", "--warmup", "0", "--min-time", "0"});
+    EXPECT_EQ(z.code, 0) << z.err;
+    EXPECT_NE(z.err.find("CCB_INJECT_SLOWDOWN is set: the ccbench implementation busy-waits 0% of its own run time"),
+              std::string::npos) << z.err;
+  }
   ScopedEnv again("CCB_INJECT_SLOWDOWN", "10%");  // ScopedEnv unsets on exit: set it again
   ScopedEnv both("CCB_INJECT_DELAY_NS", "5");
   CliRun e = run_cli({"run", "fake_sum", "--repetitions", "2"});
