@@ -2,11 +2,13 @@
 #include "cli_helper.hpp"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -40,10 +42,22 @@ std::string data(const std::string& relative) { return std::string(CCB_REPORTS_T
 
 std::string scratch_dir(const std::string& name) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  // the pid keeps two test runs apart (two checkouts, or CI's clone next to a developer's tree):
+  // a shared path let one run's report replace the other's charts mid-test
   std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "ccb_reports_test" /
-                              (std::string(info->test_suite_name()) + "." + info->name() + "." + name);
+                              (std::string(info->test_suite_name()) + "." + info->name() + "." + name + "." +
+                               std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  // removed when the test process ends (the pid makes every run's directories new ones)
+  static struct Cleanup {
+    std::vector<std::filesystem::path> dirs;
+    ~Cleanup() {
+      std::error_code ec;
+      for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
+    }
+  } cleanup;
+  cleanup.dirs.push_back(dir);
   return dir.string();
 }
 

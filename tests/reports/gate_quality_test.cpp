@@ -341,7 +341,7 @@ TEST(Calibrate, NoiseFloorIsTheLargestChangeAndTheSuggestionRoundsUp) {
   EXPECT_NEAR(nf.suggested_threshold, 0.03, 1e-9);
   ASSERT_EQ(nf.regressed_with_defaults.size(), 2u);
 
-  const std::string path = ::testing::TempDir() + "/noise-floor.json";
+  const std::string path = ::testing::TempDir() + "/noise-floor." + std::to_string(::getpid()) + ".json";
   {
     std::ofstream f(path);
     f << noise_floor_json(nf);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -82,7 +83,7 @@ TEST(StressHooks, WatchdogFiresOnAStallWithTheTaskDump) {
 }
 
 TEST(StressJson, OutIsWrittenWithEveryRun) {
-  const std::string path = ::testing::TempDir() + "/stress_out.json";
+  const std::string path = ::testing::TempDir() + "/stress_out." + std::to_string(::getpid()) + ".json";
   std::remove(path.c_str());
   Result r = run("sync churn --duration 300ms --procs 1,2 --seed 9 --tasks 8 --out " + path);
   ASSERT_EQ(r.code, 0) << r.output;
@@ -97,6 +98,7 @@ TEST(StressJson, OutIsWrittenWithEveryRun) {
     EXPECT_GT(run["checks_passed"].get<uint64_t>(), 0u) << run.dump();
     EXPECT_GT(run["rss_end_kib"].get<uint64_t>(), 0u) << run.dump();
   }
+  std::remove(path.c_str());
 }
 
 // Regression: plain seconds were echoed without a unit ("0.2 per scenario"), and the error said
