@@ -72,8 +72,18 @@ std::string noisy_reason(const SampleStats& b, const SampleStats& n, const Compa
   check_cv(n, "new");
   if (!cv_reason.empty()) return "CV above " + fmt::pct(o.max_cv) + " (" + cv_reason + ")";
   if (b.median <= 0 || n.median <= 0) return "median is 0 ns";
+  // The loader bounds samples, so this cannot happen for loaded files; a ratio that is not a finite
+  // positive number must still never become a verdict (it did: a subnormal base median gave Inf).
+  const double ratio = n.median / b.median;
+  if (!std::isfinite(ratio) || ratio <= 0) {
+    return "ratio of medians is not a finite positive number (base " + fmt::sig(b.median, 3) + " ns, new " +
+           fmt::sig(n.median, 3) + " ns)";
+  }
   return {};
 }
+
+// usable_ratio() is true when `r` may enter a verdict or the geomean: finite and positive.
+bool usable_ratio(const std::optional<double>& r) { return r && std::isfinite(*r) && *r > 0; }
 
 std::string not_ok_reason(const Point& p, const char* side) {
   return std::string(side) + " status " + p.status + (p.error.empty() ? "" : ": " + p.error);
@@ -201,7 +211,7 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
     const auto& ns = matched[i].next->samples_ns;
     r.base = summarise(bs);
     r.next = summarise(ns);
-    if (r.base.median > 0) r.ratio = r.next.median / r.base.median;
+    if (r.base.median > 0 && std::isfinite(r.next.median / r.base.median)) r.ratio = r.next.median / r.base.median;
     if (!bs.empty() && !ns.empty()) r.p_value = stats::mann_whitney_u(bs, ns).p;
     r.reason = noisy_reason(r.base, r.next, options);
     if (!r.reason.empty()) {
@@ -212,7 +222,8 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
       best_reachable_p = std::min(best_reachable_p, stats::mann_whitney_min_p(bs.size(), ns.size()));
     }
     if (bs.size() >= options.min_samples && ns.size() >= options.min_samples) {
-      r.ratio_ci = stats::bootstrap_ratio_ci(bs, ns, 1 - options.alpha, stats::seed_for(r.name));
+      const auto ci = stats::bootstrap_ratio_ci(bs, ns, 1 - options.alpha, stats::seed_for(r.name));
+      if (ci && std::isfinite(ci->low) && std::isfinite(ci->high)) r.ratio_ci = ci;
     }
   }
 
@@ -241,7 +252,7 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
   std::vector<double> ratios;
   std::vector<stats::SamplePair> pairs;
   for (Matched& m : matched) {
-    if (m.result.base.median > 0 && m.result.next.median > 0) {
+    if (m.result.base.median > 0 && m.result.next.median > 0 && usable_ratio(m.result.ratio)) {
       ratios.push_back(*m.result.ratio);
       pairs.emplace_back(m.base->samples_ns, m.next->samples_ns);
     }

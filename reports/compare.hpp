@@ -9,7 +9,8 @@
 //  - Statistics are recomputed from samples_ns (the file's own median/cv fields are not trusted).
 //  - Verdict of a point, in this order:
 //      noisy      fewer than min_samples samples in either file, or CV (stddev/mean) above max_cv in
-//                 either file, or a zero median; `reason` says which, with the numbers;
+//                 either file, or a zero median, or a ratio of medians that is not a finite
+//                 positive number (the loader's sample bounds exclude it); `reason` says which;
 //      regressed  Holm-adjusted Mann-Whitney p < alpha and (new/base - 1) >= threshold;
 //      improved   Holm-adjusted p < alpha and (new/base - 1) <= -threshold;
 //      unchanged  otherwise (not significant, or smaller than the threshold).
@@ -21,8 +22,9 @@
 //    reach significance with these sample sizes, a warning says so.
 //  - ratio_ci: percentile bootstrap interval (confidence 1 - alpha, seeded by the point name) of the
 //    ratio of medians, when both files have at least min_samples samples.
-//  - geomean: geometric mean of the ratios of all `points` with positive medians (noisy included,
-//    as compare.py does), with a bootstrap interval that redraws every point's samples.
+//  - geomean: geometric mean of the ratios of all `points` with positive medians and a finite
+//    positive ratio (noisy included, as compare.py does), with a bootstrap interval that redraws
+//    every point's samples.
 //  - Warnings name every context difference between the files in host_name, cpu_model, num_cpus,
 //    build_type, library_build_type and sanitizer, and repeat each file's own context.warnings.
 //  - Noise floor (optional, from `ccbench calibrate`, noise_floor.hpp): a point listed there is
@@ -79,7 +81,7 @@ struct PointComparison {
   std::string reason;  // for noisy: which limit, with numbers; empty otherwise
   SampleStats base;
   SampleStats next;
-  std::optional<double> ratio;       // next.median / base.median; empty when base.median is 0
+  std::optional<double> ratio;       // next.median / base.median; empty when base.median is 0 or it is not finite
   std::optional<double> p_value;     // raw two-sided Mann-Whitney p
   std::optional<double> p_adjusted;  // Holm-adjusted; empty for noisy points (not in the family)
   std::optional<stats::Interval> ratio_ci;

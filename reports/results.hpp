@@ -6,7 +6,8 @@
 //    is an empty std::optional, never NaN.
 //  - Point names are unique within one Results; `index` is the entry's position in `benchmarks`.
 //  - `status` is one of "ok", "failed", "not_applicable"; `impl` is "ccbench", "go" or "threads";
-//    `samples_ns` holds non-negative numbers (it may be empty when status is not "ok").
+//    `samples_ns` holds numbers that are 0 or within [kMinSampleNs, kMaxSampleNs] of
+//    results_loader.hpp (it may be empty when status is not "ok").
 // Nothing here recomputes statistics: compare.cpp recomputes what it needs from `samples_ns`.
 #pragma once
 

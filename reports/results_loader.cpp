@@ -22,6 +22,9 @@ std::string join(const std::string& path, const std::string& key) {
   return path.empty() ? key : path + "." + key;
 }
 
+// fmt_bound() prints a sample bound as JSON would ("1e-06", "1e+15").
+std::string fmt_bound(double v) { return Json(v).dump(); }
+
 std::string describe(const Json& v) {
   if (v.is_number_float()) return "number " + v.dump();
   if (v.is_number()) return "integer " + v.dump();
@@ -229,6 +232,12 @@ void read_samples(const Reader& r, const Json& b, const std::string& p, Point& p
     const std::string ep = sp + "[" + std::to_string(i) + "]";
     double v = r.number(samples[i], ep);
     if (v < 0) r.fail(ep, "expected a non-negative number of ns per op, got " + samples[i].dump());
+    // A positive sample outside [kMinSampleNs, kMaxSampleNs] is no measurement: ratios of such
+    // medians underflow or overflow (a subnormal median made compare's geomean throw).
+    if (v > 0 && (v < kMinSampleNs || v > kMaxSampleNs)) {
+      r.fail(ep, "expected 0 or a number of ns per op from " + fmt_bound(kMinSampleNs) + " to " + fmt_bound(kMaxSampleNs) +
+                     ", got " + samples[i].dump());
+    }
     pt.samples_ns.push_back(v);
   }
 }

@@ -205,6 +205,39 @@ TEST(CompareTest, BadInputExitsTwoNamingFileAndPath) {
   EXPECT_NE(none.err.find("disjoint.json: benchmarks: no points in common with"), std::string::npos) << none.err;
 }
 
+// Regression: a file whose samples were all 5e-324 ns loaded, and compare exited 1 (geomean threw
+// "values must be positive") or, with that file as base, called the point "regressed" and failed
+// the gate. The loader now rejects such samples (exit 2, with the path); compare itself never
+// turns a ratio that is not finite and positive into a verdict or a geomean term.
+TEST(CompareTest, SubnormalSamplesAreBadInputAndNeverAVerdict) {
+  const std::string dir = test::scratch_dir("subnormal");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  j["benchmarks"][0]["samples_ns"] = std::vector<double>(10, 5e-324);
+  const std::string tiny = dir + "/tiny.json";
+  std::ofstream(tiny) << j.dump(1);
+  for (const auto& args : {std::vector<std::string>{"compare", data("base.json"), tiny},
+                           std::vector<std::string>{"compare", tiny, data("base.json")}}) {
+    const auto r = run_cli(args);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_NE(r.err.find("tiny.json: benchmarks[0].samples_ns[0]: expected 0 or a number of ns per op from 1e-06"),
+              std::string::npos) << r.err;
+  }
+  const std::vector<double> normal = {100, 101, 99, 100, 102, 98, 100, 101, 99, 100};
+  const std::vector<double> subnormal(10, 5e-324);
+  for (const auto& [b, n] : {std::pair{normal, subnormal}, std::pair{subnormal, normal}}) {
+    auto [base, next] = synthetic_pair(2, normal);
+    base.benchmarks[0].samples_ns = b;
+    next.benchmarks[0].samples_ns = n;
+    const Comparison c = compare_results(base, next, CompareOptions{});
+    EXPECT_EQ(c.points[0].verdict, Verdict::Noisy);
+    EXPECT_NE(c.points[0].reason.find("ratio of medians is not a finite positive number"), std::string::npos)
+        << c.points[0].reason;
+    EXPECT_FALSE(c.gate_failed) << c.gate_message;
+    ASSERT_TRUE(c.geomean.has_value());  // from the other point alone
+    EXPECT_NEAR(*c.geomean, 1.0, 1e-12);
+  }
+}
+
 TEST(CompareTest, OptionsAcceptPercentOrFractionAndRejectNonsense) {
   const std::string b = data("base.json"), s = data("slower20.json");
   EXPECT_EQ(run_cli({"compare", b, s, "--threshold", "0.05"}).code, 1);

@@ -111,6 +111,22 @@ TEST(LoaderTest, RejectsWrongTypesAndValuesWithPaths) {
             "benchmarks[0].extra.x");
 }
 
+// Regression: samples_ns all 5e-324 (subnormal) loaded as valid, and the ratio of medians then
+// underflowed to 0 (compare/report/calibrate exited 1 from geomean) or overflowed to Inf (a
+// "regressed" verdict with "change n/a"). Positive samples outside [1e-6, 1e15] ns are bad input.
+TEST(LoaderTest, RejectsSamplesOutsideThePhysicalRange) {
+  for (double bad : {5e-324, 1e-300, 9.9e-7, 1.01e15, 1e300}) {
+    const InputError e = error_after([bad](auto& d) { d["benchmarks"][2]["samples_ns"][3] = bad; });
+    EXPECT_EQ(e.path(), "benchmarks[2].samples_ns[3]") << bad;
+    EXPECT_NE(std::string(e.what()).find("expected 0 or a number of ns per op from 1e-06 to 1e+15, got "),
+              std::string::npos) << e.what();
+  }
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(test::read_text(data("base.json")));
+  doc["benchmarks"][0]["samples_ns"] = {0, 1e-6, 1e15, 0.0, 64.5};  // the bounds and 0 are accepted
+  const Results r = parse_results(doc.dump(), "edge.json");
+  EXPECT_EQ(r.benchmarks[0].samples_ns, (std::vector<double>{0, 1e-6, 1e15, 0, 64.5}));
+}
+
 TEST(LoaderTest, AcceptsNullsSchemaAllows) {
   nlohmann::ordered_json doc = nlohmann::ordered_json::parse(test::read_text(data("base.json")));
   for (const char* k : {"real_time", "cpu_time", "median_ns", "cv", "ops_per_sec", "max_rss_kb"}) {
