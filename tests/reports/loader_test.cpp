@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_helper.hpp"
+#include "reports/json_path_parser.hpp"
 
 namespace ccb::reports {
 namespace {
@@ -155,6 +156,48 @@ TEST(LoaderTest, RejectsSyntaxLevelProblems) {
   EXPECT_NE(path_of(R"({"benchmarks": [Infinity]})").find("benchmarks[0] | "), std::string::npos);
   EXPECT_NE(path_of("   \n").find("<root> | "), std::string::npos);
   EXPECT_NE(path_of("[1, 2]").find("expected an object"), std::string::npos);
+}
+
+// Regression: the duplicate-key check and the insertion of each member scanned the object, so
+// 200k keys in one `extra` object (2.7 MB) took 51 s in compare; parsing is now linear. No timing
+// assertion here (the machine is shared): this pins what the linear code must keep doing — every
+// member kept in file order, a duplicate found among 200k keys with its path, and the duplicate
+// check scoped to one object (the same key in a parent, child or sibling object is no duplicate).
+TEST(LoaderTest, ObjectWithManyKeysKeepsOrderAndDuplicateCheck) {
+  constexpr int kKeys = 200'000;
+  std::string text = R"({"x": 1, "a": {"x": {"x": 2}, )";
+  text.reserve(text.size() + 16 * kKeys);
+  for (int i = kKeys - 1; i >= 0; --i) text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
+  text += R"("y": {"k7": 0}}, "b": {"x": 3}})";
+  const nlohmann::ordered_json doc = parse_json_strict(text, "many.json");
+  const auto& a = doc.at("a");
+  ASSERT_EQ(a.size(), static_cast<std::size_t>(kKeys) + 2);
+  auto it = a.items().begin();
+  EXPECT_EQ(it.key(), "x");
+  ++it;
+  for (int i = kKeys - 1; i >= 0; --i, ++it) {
+    if (it.key() != "k" + std::to_string(i) || it.value() != i) {
+      ADD_FAILURE() << "member " << kKeys - i << " is " << it.key() << " = " << it.value();
+      break;
+    }
+  }
+  EXPECT_EQ(it.key(), "y");
+  EXPECT_EQ(doc.at("b").at("x"), 3);
+  EXPECT_EQ(doc.at("a").at("x").at("x"), 2);
+
+  for (const auto& [dup, path] : {std::pair{std::string("k123456"), std::string("a.k123456")},
+                                  std::pair{std::string("k0"), std::string("a.k0")},
+                                  std::pair{std::string("x"), std::string("a.x")}}) {
+    std::string bad = text;
+    bad.replace(bad.rfind(R"("y": )"), 0, "\"" + dup + "\": 0, ");
+    try {
+      parse_json_strict(bad, "dup.json");
+      ADD_FAILURE() << dup << " accepted";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.path(), path);
+      EXPECT_NE(std::string(e.what()).find("duplicate key \"" + dup + "\""), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(LoaderTest, RejectsArraysBeyondTheLimitWhileParsing) {
