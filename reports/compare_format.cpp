@@ -12,7 +12,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 std::string confidence_label(const Comparison& c) {
-  return fmt::pct(1 - c.options.alpha, 0) + " CI";
+  return fmt::confidence(c.options.alpha) + " CI";
 }
 
 std::string interval_text(const std::optional<stats::Interval>& ci) {

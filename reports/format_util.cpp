@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace ccb::reports::fmt {
 namespace {
@@ -59,6 +60,20 @@ std::string pct(double fraction, int decimals, bool sign) {
   if (s.size() > 1 && s[0] == '-' && s.find_first_not_of("0.", 1) == std::string::npos) s.erase(0, 1);  // no "-0.0%"
   if (sign && s[0] != '-') s.insert(s.begin(), '+');
   return s + "%";
+}
+
+std::string confidence(double alpha) {
+  if (!std::isfinite(alpha)) return "n/a";
+  // In long double, 100 - 100 * alpha keeps alpha's digits down to alpha ~ 1e-12 (x86: 64-bit
+  // mantissa); the first number of decimals whose rounding error is within 1e-6 of alpha wins.
+  const long double a = 100.0L * alpha;
+  const long double level = 100.0L - a;
+  for (int decimals = 0; decimals <= 18; ++decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*Lf", decimals, level);
+    if (std::fabs(std::strtold(buf, nullptr) - level) <= 1e-6L * std::fabs(a)) return std::string(buf) + "%";
+  }
+  return "(100 - " + plain(static_cast<double>(a)) + ")%";  // alpha below ~1e-14: no decimal form fits
 }
 
 std::string pvalue(double p) {

@@ -21,6 +21,10 @@ std::string ns(double v);
 std::string si(double v);
 // pct() renders a fraction as a percentage: pct(0.2) = "20.0%"; with `sign`, "+20.0%" / "-3.1%".
 std::string pct(double fraction, int decimals = 1, bool sign = false);
+// confidence() renders the confidence level 1 - alpha as a percentage with just the decimals that
+// show it exactly (to 6 significant digits of alpha, so it never rounds to 100%): 0.05 -> "95%",
+// 0.005 -> "99.5%", 0.001 -> "99.9%", 0.0001234 -> "99.98766%". Requires: 0 < alpha < 1.
+std::string confidence(double alpha);
 // pvalue() renders a p-value: "0.0123", "<0.0001".
 std::string pvalue(double p);
 // count() renders an integer with thin grouping: 1234567 -> "1,234,567".

@@ -178,7 +178,7 @@ std::string comparison_summary(const Comparison& c) {
 std::string comparison_table(const Comparison& c) {
   std::string t = "<table class=\"data\">\n<thead><tr><th>point</th><th class=\"num\">base</th><th class=\"num\">new</th>"
        "<th class=\"num\">change</th><th class=\"num\">p (Holm)</th><th class=\"num\">" +
-       fmt::pct(1 - c.options.alpha, 0) + " CI of ratio</th><th>verdict</th></tr></thead>\n<tbody>\n";
+       fmt::confidence(c.options.alpha) + " CI of ratio</th><th>verdict</th></tr></thead>\n<tbody>\n";
   for (const PointComparison& p : c.points) {
     const std::string ci = p.ratio_ci ? fmt::fixed(p.ratio_ci->low, 3) + " \u2013 " + fmt::fixed(p.ratio_ci->high, 3) : kDash;
     const std::string pv = p.p_adjusted ? fmt::pvalue(*p.p_adjusted) : p.p_value ? "(" + fmt::pvalue(*p.p_value) + ")" : kDash;

@@ -14,6 +14,7 @@
 #include "reports/compare.hpp"
 #include "reports/cli.hpp"
 #include "reports/compare_format.hpp"
+#include "reports/format_util.hpp"
 #include "reports/results_loader.hpp"
 
 namespace ccb::reports {
@@ -235,6 +236,27 @@ TEST(CompareTest, SubnormalSamplesAreBadInputAndNeverAVerdict) {
     EXPECT_FALSE(c.gate_failed) << c.gate_message;
     ASSERT_TRUE(c.geomean.has_value());  // from the other point alone
     EXPECT_NEAR(*c.geomean, 1.0, 1e-12);
+  }
+}
+
+// Regression: `compare --alpha 0.5%` printed "100% CI of ratio" (the level was rounded to whole
+// percent). The level is now shown exactly, without trailing zeros.
+TEST(CompareTest, ConfidenceLevelIsPrintedExactly) {
+  EXPECT_EQ(fmt::confidence(0.05), "95%");
+  EXPECT_EQ(fmt::confidence(0.005), "99.5%");
+  EXPECT_EQ(fmt::confidence(0.001), "99.9%");
+  EXPECT_EQ(fmt::confidence(0.5 / 100), "99.5%");   // as --alpha 0.5% is parsed
+  EXPECT_EQ(fmt::confidence(0.1 / 100), "99.9%");   // 0.1 / 100 is not the double nearest 0.001
+  EXPECT_EQ(fmt::confidence(0.0001234), "99.98766%");
+  EXPECT_EQ(fmt::confidence(0.25), "75%");
+  EXPECT_EQ(fmt::confidence(1e-9), "99.9999999%");
+  for (const auto& [alpha, level] : {std::pair{"0.5%", "99.5% CI"}, std::pair{"0.001", "99.9% CI"},
+                                     std::pair{"0.05", "95% CI"}}) {
+    for (const char* format : {"table", "markdown"}) {
+      const auto r = run_cli({"compare", data("base.json"), data("slower20.json"), "--alpha", alpha, "--format", format});
+      EXPECT_NE(r.out.find(level), std::string::npos) << alpha << " " << format << ":\n" << r.out;
+      EXPECT_EQ(r.out.find("100% CI"), std::string::npos) << r.out;
+    }
   }
 }
 
