@@ -255,6 +255,10 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
     if (!write_atomically(c.calib_out, noise_floor_json(nf)))
       throw UsageError("--out " + c.calib_out + ": " + output_problem(c.calib_out));
     out << noise_floor_table(nf) << "written: " << c.calib_out << "\n";
+    if (!nf.suggested_threshold) {
+      err << "ccbench calibrate: " << no_threshold_text(nf) << "\n";
+      return 1;
+    }
     return 0;
   } catch (const InputError& e) {
     err << "ccbench calibrate: " << e.what() << "\n";
@@ -376,9 +380,13 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
           ->capture_default_str()->type_name("FILE"));
   c.calibrate->footer(R"(
 Runs the same build against itself (two independent runs per pair), compares each pair, and
-records per point the largest |change| of the median seen (its noise floor). Suggests a
---threshold: the largest noise floor, rounded up to a whole percent (at least 1%).
-Exit status: 0 written, 2 bad input or a failed run, 130/143 interrupted by SIGINT/SIGTERM.
+records per point the largest |change| of the median seen (its noise floor). Points without one
+(a zero median, a status other than ok, present in one file only) are listed as dropped, with why.
+Suggests a --threshold: the largest noise floor, rounded up to a whole percent (at least 1%); when
+that reaches 100% (compare --threshold must be below), there is none and the noisiest points are
+named.
+Exit status: 0 written, 1 written but no --threshold below 100% lies above the noise, 2 bad input
+(including no point left to calibrate) or a failed run, 130/143 interrupted by SIGINT/SIGTERM.
 )");
 
   c.report = app.add_subcommand("report", "Write a self-contained HTML report with charts");

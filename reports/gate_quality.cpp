@@ -185,22 +185,74 @@ std::optional<std::string> rerun_command(const Results& r, std::string& why_not)
   return cmd;
 }
 
+namespace {
+
+// zero_median_reason() says in which file(s) of pair (a, b) point `p` has a zero median.
+std::string zero_median_reason(const PointComparison& p, const Results& a, const Results& b) {
+  std::string files;
+  if (p.base.median <= 0) files = a.file;
+  if (p.next.median <= 0) files += (files.empty() ? "" : " and ") + b.file;
+  return "median is 0 ns in " + files + " (no ratio)";
+}
+
+// kMaxNamed: how many points a message names before "and N more".
+constexpr std::size_t kMaxNamed = 5;
+
+}  // namespace
+
 NoiseFloor calibrate(const std::vector<std::pair<Results, Results>>& pairs) {
   NoiseFloor nf;
   nf.pairs = static_cast<int>(pairs.size());
+  std::string culprit;  // the file the first dropped point's reason names (for InputError)
+  auto drop = [&nf, &culprit](const std::string& name, const std::string& why, const std::string& file) {
+    if (culprit.empty()) culprit = file;
+    auto& [reason, times] = nf.dropped[name];
+    if (reason.empty()) reason = why;
+    ++times;
+  };
   for (const auto& [a, b] : pairs) {
     const Comparison c = compare_results(a, b, CompareOptions{});
     nf.regressed_with_defaults.push_back(c.count(Verdict::Regressed));
     for (const PointComparison& p : c.points) {
-      if (!p.ratio) continue;
+      if (p.base.median <= 0 || p.next.median <= 0) {
+        drop(p.name, zero_median_reason(p, a, b), p.base.median <= 0 ? a.file : b.file);
+        continue;
+      }
+      if (!p.ratio || !std::isfinite(*p.ratio) || *p.ratio <= 0) {
+        drop(p.name, "ratio of medians is not a finite positive number", b.file);
+        continue;
+      }
       auto& [floor, seen] = nf.points[p.name];
       floor = std::max(floor, std::fabs(*p.ratio - 1));
       ++seen;
     }
+    for (const NotCompared& n : c.newly_failing) drop(n.name, n.reason, b.file);
+    for (const NotCompared& n : c.not_compared) drop(n.name, n.reason, n.reason.rfind("base", 0) == 0 ? a.file : b.file);
+    for (const std::string& n : c.only_in_base) drop(n, "only in " + a.file, a.file);
+    for (const std::string& n : c.only_in_new) drop(n, "only in " + b.file, b.file);
   }
+  if (nf.points.empty()) {
+    std::string why;
+    std::size_t named = 0;
+    for (const auto& [name, v] : nf.dropped) {
+      if (named++ == kMaxNamed) break;
+      why += (why.empty() ? "" : "; ") + name + ": " + v.first;
+    }
+    if (nf.dropped.size() > kMaxNamed) why += "; and " + std::to_string(nf.dropped.size() - kMaxNamed) + " more";
+    throw InputError(culprit.empty() ? std::string("<none>") : culprit, "benchmarks",
+                     "no point left to calibrate: every point was dropped (" + why + ")");
+  }
+  // compare --threshold must be below 100%: a noise floor that rounds up to 100% or more leaves
+  // no threshold that noise cannot reach, so there is no suggestion, and the points are named.
+  auto rounded = [](double floor) { return std::ceil(floor * 100 - 1e-9) / 100; };
   double largest = 0;
-  for (const auto& [name, v] : nf.points) largest = std::max(largest, v.first);
-  nf.suggested_threshold = std::max(0.01, std::ceil(largest * 100 - 1e-9) / 100);
+  for (const auto& [name, v] : nf.points) {
+    largest = std::max(largest, v.first);
+    if (rounded(v.first) >= 1) nf.too_noisy.emplace_back(name, v.first);
+  }
+  std::stable_sort(nf.too_noisy.begin(), nf.too_noisy.end(),
+                   [](const auto& x, const auto& y) { return x.second > y.second; });
+  if (nf.too_noisy.empty()) nf.suggested_threshold = std::max(0.01, rounded(largest));
   return nf;
 }
 
@@ -208,11 +260,23 @@ std::string noise_floor_json(const NoiseFloor& nf) {
   nlohmann::ordered_json j;
   j["tool"] = "ccbench calibrate";
   j["pairs"] = nf.pairs;
-  j["suggested_threshold"] = nf.suggested_threshold;
+  j["suggested_threshold"] = nf.suggested_threshold ? nlohmann::ordered_json(*nf.suggested_threshold) : nullptr;
   j["regressed_with_defaults"] = nf.regressed_with_defaults;
   j["points"] = nlohmann::ordered_json::object();
   for (const auto& [name, v] : nf.points) j["points"][name] = {{"noise_floor", v.first}, {"pairs", v.second}};
+  j["dropped"] = nlohmann::ordered_json::object();
+  for (const auto& [name, v] : nf.dropped) j["dropped"][name] = {{"reason", v.first}, {"pairs", v.second}};
   return j.dump(2) + "\n";
+}
+
+std::string no_threshold_text(const NoiseFloor& nf) {
+  if (nf.suggested_threshold) return {};
+  std::string s = "no --threshold below 100% (the most compare accepts) lies above the noise: ";
+  for (std::size_t i = 0; i < nf.too_noisy.size() && i < kMaxNamed; ++i)
+    s += (i ? ", " : "") + nf.too_noisy[i].first + " (" + fmt::pct(nf.too_noisy[i].second) + ")";
+  if (nf.too_noisy.size() > kMaxNamed) s += " and " + std::to_string(nf.too_noisy.size() - kMaxNamed) + " more";
+  return s + (nf.too_noisy.size() == 1 ? " changes" : " change") +
+         " that much between runs of the same build";
 }
 
 std::string noise_floor_table(const NoiseFloor& nf) {
@@ -222,12 +286,21 @@ std::string noise_floor_table(const NoiseFloor& nf) {
   out += "point" + std::string(w - 5 + 2, ' ') + "noise floor (largest |change| of the median)\n";
   for (const auto& [name, v] : nf.points)
     out += name + std::string(w - name.size() + 2, ' ') + fmt::pct(v.first) + "\n";
+  if (!nf.dropped.empty()) {
+    out += "dropped (no noise floor from these pairs):\n";
+    for (const auto& [name, v] : nf.dropped)
+      out += "  " + name + ": " + v.first + " (" + std::to_string(v.second) + " of " + std::to_string(nf.pairs) + " pair(s))\n";
+  }
   std::size_t total = 0;
   for (std::size_t r : nf.regressed_with_defaults) total += r;
   out += "regressed verdicts of single-run compares (default options, before confirmation): " + std::to_string(total) + " over " +
          std::to_string(nf.pairs) + " A/A compare(s)\n";
-  out += "suggested --threshold: " + fmt::pct(nf.suggested_threshold) +
-         " (the largest noise floor, rounded up); or pass this file to compare --noise-floor\n";
+  if (nf.suggested_threshold) {
+    out += "suggested --threshold: " + fmt::pct(*nf.suggested_threshold) +
+           " (the largest noise floor, rounded up); or pass this file to compare --noise-floor\n";
+  } else {
+    out += "suggested --threshold: none: " + no_threshold_text(nf) + "\n";
+  }
   return out;
 }
 

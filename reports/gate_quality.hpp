@@ -32,11 +32,16 @@
 // intervals, geomean) stay those of the first comparison; the gate is decided again.
 //
 // Calibration: each A/A pair is two independent runs of the same build. For every point compared
-// (status ok in both), its noise floor is the largest |median(b)/median(a) - 1| over the pairs;
-// the suggested threshold is the largest noise floor over the points, rounded up to a whole
-// percent, and never below 1%. The noise-floor file (JSON) is
-//   {"tool":"ccbench calibrate","pairs":K,"suggested_threshold":0.04,
-//    "regressed_with_defaults":[n per pair],"points":{"name":{"noise_floor":0.021,"pairs":K},…}}
+// (status ok in both, both medians positive), its noise floor is the largest
+// |median(b)/median(a) - 1| over the pairs; every other point of a pair is listed as dropped, with
+// the reason (zero median, status, present in one file only), and when no point is left calibrate
+// throws InputError (exit 2). The suggested threshold is the largest noise floor over the points,
+// rounded up to a whole percent, and never below 1%; when that reaches 100% there is none (compare
+// --threshold must be below 100%): the noisiest points are named instead and `ccbench calibrate`
+// exits 1 after writing the file. The noise-floor file (JSON) is
+//   {"tool":"ccbench calibrate","pairs":K,"suggested_threshold":0.04 (or null),
+//    "regressed_with_defaults":[n per pair],"points":{"name":{"noise_floor":0.021,"pairs":K},…},
+//    "dropped":{"name":{"reason":"…","pairs":k},…}}
 // load_noise_floor() reads it strictly (InputError on anything else, exit 2).
 // Concurrency: none; remeasure and shell commands run on the calling thread.
 #pragma once
@@ -80,14 +85,24 @@ std::vector<std::string> append_samples(Results& into, const Results& more, cons
 
 struct NoiseFloor {
   int pairs = 0;
-  double suggested_threshold = 0;
+  std::optional<double> suggested_threshold;  // empty when too_noisy is not
   std::vector<std::size_t> regressed_with_defaults;  // per pair, compare's default options
   std::map<std::string, std::pair<double, int>> points;  // name -> (noise floor, pairs it was in)
+  // name -> (why it got no noise floor from a pair, in how many pairs): a zero median, a status
+  // other than "ok" in either file, or present in only one file. Reason of the first such pair.
+  std::map<std::string, std::pair<std::string, int>> dropped;
+  // Points whose noise floor rounds up to 100% or more (noisiest first): with them no threshold
+  // compare accepts (< 100%) lies above the noise, so there is no suggested_threshold.
+  std::vector<std::pair<std::string, double>> too_noisy;
 };
 
 // calibrate() computes the noise floor of A/A `pairs`. Throws InputError when a pair has no point
-// in common (as compare_results does).
+// in common (as compare_results does), or when every point was dropped (nothing to calibrate).
 NoiseFloor calibrate(const std::vector<std::pair<Results, Results>>& pairs);
+
+// no_threshold_text() is empty when nf has a suggested threshold, else why not, naming the
+// noisiest points (at most 5).
+std::string no_threshold_text(const NoiseFloor& nf);
 
 std::string noise_floor_json(const NoiseFloor& nf);
 // noise_floor_table() is a human-readable table: point, noise floor, then the suggestion.

@@ -8,6 +8,8 @@
 // noise-floor file round trip, the --filter regex of re-measured points, and the CLI's usage errors.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -338,7 +340,9 @@ TEST(Calibrate, NoiseFloorIsTheLargestChangeAndTheSuggestionRoundsUp) {
   EXPECT_NEAR(nf.points.at(kA).first, 0.03, 1e-9);
   EXPECT_NEAR(nf.points.at(kB).first, 0.02, 1e-9);
   EXPECT_EQ(nf.points.at(kA).second, 2);
-  EXPECT_NEAR(nf.suggested_threshold, 0.03, 1e-9);
+  ASSERT_TRUE(nf.suggested_threshold);
+  EXPECT_NEAR(*nf.suggested_threshold, 0.03, 1e-9);
+  EXPECT_TRUE(nf.dropped.empty());
   ASSERT_EQ(nf.regressed_with_defaults.size(), 2u);
 
   const std::string path = ::testing::TempDir() + "/noise-floor." + std::to_string(::getpid()) + ".json";
@@ -359,6 +363,68 @@ TEST(Calibrate, NoiseFloorIsTheLargestChangeAndTheSuggestionRoundsUp) {
   }
   EXPECT_THROW(load_noise_floor(path), InputError);
   std::remove(path.c_str());
+}
+
+// Regression: calibrate suggested "--threshold: 150.0%", which compare rejects (it must be below
+// 100%). Now there is no suggestion, the noisiest points are named, and the CLI exits 1.
+TEST(Calibrate, NoiseOfHundredPercentOrMoreGivesNoSuggestion) {
+  std::vector<std::pair<Results, Results>> pairs;
+  pairs.emplace_back(make("a1", {{kA, around(100, 5)}, {kB, around(50, 5)}}),
+                     make("b1", {{kA, around(250, 5)}, {kB, around(51, 5)}}));
+  NoiseFloor nf = calibrate(pairs);
+  EXPECT_NEAR(nf.points.at(kA).first, 1.5, 1e-9);
+  EXPECT_FALSE(nf.suggested_threshold);
+  ASSERT_EQ(nf.too_noisy.size(), 1u);
+  EXPECT_EQ(nf.too_noisy[0].first, kA);
+  EXPECT_NE(no_threshold_text(nf).find(kA + " (150.0%)"), std::string::npos) << no_threshold_text(nf);
+  EXPECT_NE(noise_floor_table(nf).find("suggested --threshold: none: no --threshold below 100%"), std::string::npos)
+      << noise_floor_table(nf);
+  EXPECT_NE(noise_floor_json(nf).find("\"suggested_threshold\": null"), std::string::npos);
+  // 99.5% rounds up to 100%: no suggestion either; 98.5% gives 99%, which compare accepts.
+  pairs[0].second = make("b1", {{kA, around(199.5, 5)}, {kB, around(51, 5)}});
+  EXPECT_FALSE(calibrate(pairs).suggested_threshold);
+  pairs[0].second = make("b1", {{kA, around(198.5, 5)}, {kB, around(51, 5)}});
+  nf = calibrate(pairs);
+  ASSERT_TRUE(nf.suggested_threshold);
+  EXPECT_NEAR(*nf.suggested_threshold, 0.99, 1e-9);
+  EXPECT_TRUE(no_threshold_text(nf).empty());
+}
+
+// Regression: with zero medians in A, calibrate dropped every point without a word, wrote an
+// empty noise-floor table, suggested 1.0% and exited 0. Dropped points are now listed with the
+// reason; a zero median on the B side no longer counts as a 100% noise floor; and when no point
+// is left, calibrate fails as bad input.
+TEST(Calibrate, DroppedPointsAreNamedAndNothingLeftIsBadInput) {
+  std::vector<std::pair<Results, Results>> pairs;
+  pairs.emplace_back(make("a1.json", {{kA, std::vector<double>(5, 0.0)}, {kB, around(50, 5)}}),
+                     make("b1.json", {{kA, around(100, 5)}, {kB, std::vector<double>(5, 0.0)}}));
+  pairs.emplace_back(make("a2.json", {{kA, around(100, 5)}, {kB, around(50, 5)}}),
+                     make("b2.json", {{kA, around(101, 5)}, {kB, around(50, 5)}}));
+  NoiseFloor nf = calibrate(pairs);
+  ASSERT_EQ(nf.dropped.size(), 2u);
+  EXPECT_EQ(nf.dropped.at(kA), (std::pair<std::string, int>{"median is 0 ns in a1.json (no ratio)", 1}));
+  EXPECT_EQ(nf.dropped.at(kB), (std::pair<std::string, int>{"median is 0 ns in b1.json (no ratio)", 1}));
+  EXPECT_NEAR(nf.points.at(kB).first, 0.0, 1e-9);  // from pair 2 only, not 100% from pair 1
+  EXPECT_EQ(nf.points.at(kB).second, 1);
+  ASSERT_TRUE(nf.suggested_threshold);
+  EXPECT_NEAR(*nf.suggested_threshold, 0.01, 1e-9);
+  const std::string table = noise_floor_table(nf);
+  EXPECT_NE(table.find("dropped (no noise floor from these pairs):\n  " + kA + ": median is 0 ns in a1.json (no ratio) (1 of 2 pair(s))"),
+            std::string::npos) << table;
+  EXPECT_NE(noise_floor_json(nf).find("\"dropped\""), std::string::npos);
+
+  pairs.pop_back();
+  pairs[0].first = make("a1.json", {{kA, std::vector<double>(5, 0.0)}, {kB, std::vector<double>(5, 0.0)}});
+  try {
+    calibrate(pairs);
+    ADD_FAILURE() << "nothing to calibrate was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "a1.json");
+    EXPECT_EQ(e.path(), "benchmarks");
+    EXPECT_NE(std::string(e.what()).find("no point left to calibrate: every point was dropped (" + kA +
+                                         ": median is 0 ns in a1.json (no ratio); " + kB),
+              std::string::npos) << e.what();
+  }
 }
 
 TEST(Calibrate, PointFilterMatchesExactlyTheRemeasuredPoints) {
@@ -388,6 +454,41 @@ TEST(GateCli, UsageErrorsExitTwoAndCalibrateFromFiles) {
   r = run_cli({"compare", base, base, "--noise-floor", out});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("noise floor of"), std::string::npos) << r.out;
+}
+
+// The two calibrate regressions above, through the command line: exit 1 with the noisiest point
+// named (the file still written, usable by compare --noise-floor), and exit 2 when every point
+// has a zero median in A.
+TEST(GateCli, CalibrateExitsOneWithoutUsableThresholdAndTwoWithNothingLeft) {
+  using test::run_cli;
+  const std::string dir = test::scratch_dir("calibrate-limits");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(test::data("base.json")));
+  const std::string slow_point = j["benchmarks"][0]["name"];
+  for (auto& x : j["benchmarks"][0]["samples_ns"]) x = x.get<double>() * 2.5;
+  const std::string slow = dir + "/slow.json";
+  std::ofstream(slow) << j.dump(1);
+  for (auto& b : j["benchmarks"])
+    for (auto& x : b["samples_ns"]) x = 0;
+  const std::string zero = dir + "/zero.json";
+  std::ofstream(zero) << j.dump(1);
+
+  const std::string base = test::data("base.json");
+  const std::string out = dir + "/nf.json";
+  auto r = run_cli({"calibrate", base, slow, "--out", out});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("suggested --threshold: none: no --threshold below 100%"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find(slow_point + " (150.0%)"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("written: " + out), std::string::npos) << r.out;
+  EXPECT_TRUE(nlohmann::json::parse(test::read_text(out))["suggested_threshold"].is_null());
+  r = run_cli({"compare", base, slow, "--noise-floor", out, "--confirm", "0"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;  // a point inside its own noise floor is not regressed
+
+  r = run_cli({"calibrate", zero, base, "--out", dir + "/nf0.json"});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("zero.json: benchmarks: no point left to calibrate: every point was dropped ("),
+            std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("median is 0 ns in " + zero), std::string::npos) << r.err;
+  EXPECT_FALSE(std::ifstream(dir + "/nf0.json").good());
 }
 
 }  // namespace
