@@ -58,6 +58,11 @@ std::vector<std::string> child_environment() {
   return env;
 }
 
+// script_path() keeps a path from being read as an option by charts.py's argparse: a relative path
+// that begins with '-' ("-h.json" gave "argument --results: expected at least one argument") is
+// passed as "./-h.json", the same file.
+std::string script_path(const std::string& path) { return !path.empty() && path[0] == '-' ? "./" + path : path; }
+
 std::vector<char*> c_strings(std::vector<std::string>& v) {
   std::vector<char*> out;
   for (std::string& s : v) out.push_back(s.data());
@@ -80,11 +85,11 @@ ChartRun run_charts(const std::vector<std::string>& results_files, const std::st
     run.notice = "charts not drawn: " + py + " not found (install python3-matplotlib); tables only";
     return run;
   }
-  std::vector<std::string> args{py, "-", "--out", charts_dir, "--results"};
-  args.insert(args.end(), results_files.begin(), results_files.end());
+  std::vector<std::string> args{py, "-", "--out", script_path(charts_dir), "--results"};
+  for (const std::string& f : results_files) args.push_back(script_path(f));
   if (!compare_json.empty()) {
     args.emplace_back("--compare");
-    args.push_back(compare_json);
+    args.push_back(script_path(compare_json));
   }
   std::vector<std::string> env = child_environment();
   std::vector<char*> argv = c_strings(args), envp = c_strings(env);

@@ -8,6 +8,8 @@
 //    on stdin, so the report works from any directory and needs no installed data files.
 //  - run_charts() never throws for a missing or failing interpreter: it returns drawn = false and a
 //    one-line `notice` for the report ("charts not drawn: …"); the script's output is in `log`.
+//  - Any file name is passed safely: a relative path beginning with '-' goes to the script as
+//    "./PATH", so argparse never takes it for an option.
 //  - On success the charts and charts/manifest.json are in `charts_dir` (see charts.py).
 // Blocks: until the child exits. Not thread-safe with respect to other fork/exec users of stdio.
 #pragma once

@@ -10,6 +10,8 @@
 #  - Writes every chart as DIR/<id>.png and DIR/<id>.svg, then DIR/manifest.json listing them in
 #    display order: {"charts": [{"id", "kind", "workload", "title", "caption", "png", "svg"}]},
 #    with png/svg paths relative to the report directory (the parent of DIR's name "charts").
+#    An id is a safe file name, unique in the report: only [A-Za-z0-9_-], at most 100 characters
+#    (a workload name's other characters, such as '/', become '_'; a clash gets "_2", "_3", …).
 #  - Only "ok" points with samples are drawn; medians and min/max come from samples_ns.
 #  - SVG output is reproducible (fixed hash salt, no date) and embeds glyphs as paths (no fonts).
 #  - Exit status: 0 drawn; 3 matplotlib cannot be imported (message on stderr); 2 bad arguments.
@@ -20,6 +22,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 
 try:
@@ -40,6 +43,7 @@ IMPL_STYLE = {
 }
 VERDICT_COLOR = {"regressed": "#dc2626", "improved": "#16a34a", "unchanged": "#9ca3af", "noisy": "#f59e0b"}
 COUNTER_MODES = ["mutex", "atomic", "channel", "rwmutex"]
+MAX_ID_CHARS = 100  # chart ids are file names; a long workload name must not exceed NAME_MAX
 MAX_SUBPLOTS = 12  # per figure; more parameter combinations continue in a second file
 
 plt.rcParams.update({
@@ -124,7 +128,18 @@ class Writer:
     def __init__(self, outdir):
         self.outdir, self.charts = outdir, []
 
+    def safe_id(self, chart_id):
+        """A file-name-safe, unique id: a workload named "a/b" made "scaling_a/b.png" (no such dir)."""
+        base = re.sub(r"[^A-Za-z0-9_-]", "_", chart_id)[:MAX_ID_CHARS] or "chart"
+        used = {c["id"] for c in self.charts}
+        safe, n = base, 1
+        while safe in used:
+            n += 1
+            safe = "%s_%d" % (base, n)
+        return safe
+
     def save(self, fig, chart_id, kind, title, caption, workload=None):
+        chart_id = self.safe_id(chart_id)
         for ext in ("png", "svg"):
             meta = {"Date": None} if ext == "svg" else {"Software": None}
             fig.savefig(os.path.join(self.outdir, "%s.%s" % (chart_id, ext)), metadata=meta,

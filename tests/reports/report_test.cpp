@@ -118,6 +118,48 @@ TEST(ReportTest, BaselineListsNewlyFailingPointsAndTheFailedGate) {
   EXPECT_EQ(c["gate"]["failed"], true);
 }
 
+// ScopedCwd changes the working directory for one test.
+class ScopedCwd {
+ public:
+  explicit ScopedCwd(const fs::path& dir) : old_(fs::current_path()) { fs::current_path(dir); }
+  ~ScopedCwd() { fs::current_path(old_); }
+
+ private:
+  fs::path old_;
+};
+
+// Regression: `report --out rdash -- -h.json` gave "charts not drawn: charts.py failed with exit
+// status 2: … argument --results: expected at least one argument": the file name reached
+// charts.py's argparse as an option. A workload name with '/' made charts.py fail with
+// FileNotFoundError (the chart file name was built from it). Both now draw every chart.
+TEST(ReportTest, FileNamesLikeOptionsAndWorkloadNamesWithSlashesGetCharts) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  const std::string dir = test::scratch_dir("odd-names");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  for (auto& b : j["benchmarks"]) {
+    if (b["workload"] == "pingpong") b["workload"] = "ping/pong";
+    if (b["workload"] == "fanin") b["workload"] = "ping_pong";  // sanitises to the same id: must not clash
+  }
+  std::ofstream(dir + "/-h.json") << j.dump();
+  ScopedCwd cwd(dir);
+  const auto r = run_cli({"report", "--out", "-rdash", "--baseline", data("base.json"), "--", "-h.json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("charts not drawn"), std::string::npos) << r.err;
+  const std::string html = test::read_text(dir + "/-rdash/index.html");
+  const std::set<std::string> refs = referenced_files(html);
+  std::size_t png = 0;
+  for (const std::string& ref : refs) {
+    EXPECT_EQ(ref.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", 7),
+              ref.size() - 4) << ref;  // "charts/" + [A-Za-z0-9_-]+ + ".png"/".svg"
+    EXPECT_GT(fs::file_size(fs::path(dir) / "-rdash" / ref), 1000u) << ref;
+    png += fs::path(ref).extension() == ".png";
+  }
+  EXPECT_EQ(png, 9u);  // as WritesIndexAndEveryReferencedChart, plus the change chart
+  EXPECT_TRUE(refs.count("charts/scaling_ping_pong.svg"));
+  EXPECT_TRUE(refs.count("charts/scaling_ping_pong_2.svg"));
+  EXPECT_TRUE(refs.count("charts/change_vs_baseline.svg"));
+}
+
 TEST(ReportTest, MissingPythonStillWritesTablesWithANotice) {
   ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");
   const std::string dir = test::scratch_dir("nopython");
