@@ -324,7 +324,8 @@ machine context, per-workload tables and charts, and DIR/charts/*.png + *.svg dr
 (/usr/bin/python3, or $CCB_REPORT_PYTHON) from the embedded reports/charts.py. Without Python or
 matplotlib the page is still written with tables and a one-line notice. With --baseline, the
 comparison of the results against BASE.json (as `ccbench compare` with default options) is added,
-with a % change chart, and saved as DIR/compare.json. Prints the path of index.html.
+with a % change chart, and saved as DIR/compare.json (without --baseline, a compare.json left there
+by an earlier report is removed, as are its charts). Prints the path of index.html.
 Exit status: 0 written, 2 bad input (as for compare) or unwritable DIR.
 )";
 

@@ -43,13 +43,15 @@ Results merged(const std::vector<Results>& results) {
   return m;
 }
 
-// prepare_dirs() creates DIR and DIR/charts and removes charts of an earlier report there, so the
-// page can never show a stale chart.
+// prepare_dirs() creates DIR and DIR/charts and removes the charts and compare.json of an earlier
+// report there, so the directory can never hold a stale chart or a comparison this report did not
+// make (a run without --baseline left the previous run's compare.json).
 fs::path prepare_dirs(const std::string& out_dir) {
   std::error_code ec;
   const fs::path charts = fs::path(out_dir) / "charts";
   fs::create_directories(charts, ec);
   if (ec) throw OutputError("cannot create " + charts.string() + ": " + ec.message());
+  if (fs::is_regular_file(fs::path(out_dir) / "compare.json", ec)) fs::remove(fs::path(out_dir) / "compare.json", ec);
   for (const auto& entry : fs::directory_iterator(charts, ec)) {
     const std::string ext = entry.path().extension().string();
     if (entry.is_regular_file() && (ext == ".png" || ext == ".svg" || entry.path().filename() == "manifest.json")) {

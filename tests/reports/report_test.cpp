@@ -93,6 +93,23 @@ TEST(ReportTest, BaselineAddsComparisonAndChangeChart) {
   EXPECT_GT(fs::file_size(dir + "/charts/change_vs_baseline.png"), 1000u);
 }
 
+// Regression: `report new.json --baseline base.json --out rs` then `report new.json --out rs` left
+// rs/compare.json of the first run beside a page without a comparison.
+TEST(ReportTest, ReportWithoutBaselineRemovesAStaleCompareJson) {
+  ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");  // tables only: charts are not the point here
+  const std::string dir = test::scratch_dir("stale") + "/rs";
+  auto r = run_cli({"report", data("candidate.json"), "--out", dir, "--baseline", data("base.json")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_TRUE(fs::exists(dir + "/compare.json"));
+  r = run_cli({"report", data("candidate.json"), "--out", dir});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(dir + "/compare.json"));
+  EXPECT_EQ(test::read_text(dir + "/index.html").find("Comparison with baseline"), std::string::npos);
+  r = run_cli({"report", data("candidate.json"), "--out", dir, "--baseline", data("base.json")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_GT(fs::file_size(dir + "/compare.json"), 0u);  // and a new baseline writes it again
+}
+
 TEST(ReportTest, BaselineListsNewlyFailingPointsAndTheFailedGate) {
   ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");  // tables only: charts are not the point here
   const std::string dir = test::scratch_dir("newly");
