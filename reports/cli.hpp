@@ -5,7 +5,8 @@
 //  - add_commands() only registers options; nothing runs and nothing is read until run_selected().
 //  - run_selected() / write_report() never throw for bad input: they print one clear message to
 //    `err` ("ccbench compare: new.json: benchmarks[3].samples_ns[2]: expected a number, got string")
-//    and return an exit code: 0 ok, 1 gate failed (compare only), 2 bad input or usage.
+//    and return an exit code: 0 ok, 1 gate failed (compare) or no --threshold below 100% lies
+//    above the noise (calibrate), 2 bad input or usage.
 //  - The reports library reads results JSON only; it links neither the runtime nor the workloads.
 #pragma once
 
@@ -24,7 +25,7 @@ struct Commands;  // opaque: option storage and the two subcommands
 std::shared_ptr<Commands> add_commands(CLI::App& app);
 
 // run_selected() runs whichever of the two subcommands was parsed and returns its exit code
-// (0 ok, 1 gate failed, 2 bad input), or -1 if neither was selected. Errors go to `err`, output to `out`.
+// (0 ok, 1 gate failed or no usable threshold, 2 bad input), or -1 if none was selected. Errors go to `err`, output to `out`.
 int run_selected(Commands& cmds, std::ostream& out, std::ostream& err);
 
 // write_report() is the library entry used by `ccbench run --report DIR`: same as the report command.
