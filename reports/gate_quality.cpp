@@ -227,7 +227,8 @@ NoiseFloor calibrate(const std::vector<std::pair<Results, Results>>& pairs) {
       ++seen;
     }
     for (const NotCompared& n : c.newly_failing) drop(n.name, n.reason, b.file);
-    for (const NotCompared& n : c.not_compared) drop(n.name, n.reason, n.reason.rfind("base", 0) == 0 ? a.file : b.file);
+    for (const NotCompared& n : c.not_compared)
+      drop(n.name, n.reason, n.reason.rfind("base", 0) == 0 ? a.file : b.file);
     for (const std::string& n : c.only_in_base) drop(n, "only in " + a.file, a.file);
     for (const std::string& n : c.only_in_new) drop(n, "only in " + b.file, b.file);
   }
@@ -289,7 +290,8 @@ std::string noise_floor_table(const NoiseFloor& nf) {
   if (!nf.dropped.empty()) {
     out += "dropped (no noise floor from these pairs):\n";
     for (const auto& [name, v] : nf.dropped)
-      out += "  " + name + ": " + v.first + " (" + std::to_string(v.second) + " of " + std::to_string(nf.pairs) + " pair(s))\n";
+      out += "  " + name + ": " + v.first + " (" + std::to_string(v.second) + " of " + std::to_string(nf.pairs) +
+             " pair(s))\n";
   }
   std::size_t total = 0;
   for (std::size_t r : nf.regressed_with_defaults) total += r;
