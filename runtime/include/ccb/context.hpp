@@ -28,7 +28,7 @@
 //    afterwards.
 //  - Context is a cheap shared handle (std::shared_ptr). A child holds its parent; a parent
 //    holds its children only weakly, so dropping every handle of a subtree frees it. Freeing a
-//    chain does not grow the stack with its depth either (a chain deeper than 64 may have its
+//    chain does not grow the stack with its depth either (a chain deeper than 16 may have its
 //    upper part freed by another thread that is freeing a deep chain at the same time).
 // Errors: with_timeout/with_deadline outside a task throw NotInTask (they create a timer); a null
 // ContextKey (null tag or C string) throws InvalidArgument.
