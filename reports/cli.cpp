@@ -38,7 +38,7 @@ struct Commands {
   std::vector<std::string> results;
   std::string out_dir, baseline;
   // Options whose empty value would read as "not given" (checked by reject_empty()).
-  std::vector<CLI::Option*> compare_nonempty, calibrate_nonempty;
+  std::vector<CLI::Option*> compare_nonempty, calibrate_nonempty, report_nonempty;
 };
 
 namespace {
@@ -392,8 +392,10 @@ Exit status: 0 written, 1 written but no --threshold below 100% lies above the n
 
   c.report = app.add_subcommand("report", "Write a self-contained HTML report with charts");
   c.report->add_option("results", c.results, "Results JSON files")->required()->type_name("RESULTS.json");
-  c.report->add_option("--out", c.out_dir, "Report directory (created if missing)")->required()->type_name("DIR");
-  c.report->add_option("--baseline", c.baseline, "Compare the results against this file")->type_name("BASE.json");
+  c.report_nonempty.push_back(
+      c.report->add_option("--out", c.out_dir, "Report directory (created if missing)")->required()->type_name("DIR"));
+  c.report_nonempty.push_back(
+      c.report->add_option("--baseline", c.baseline, "Compare the results against this file")->type_name("BASE.json"));
   c.report->footer(kReportFooter);
   return cmds;
 }
@@ -402,6 +404,12 @@ int run_selected(Commands& cmds, std::ostream& out, std::ostream& err) {
   if (cmds.compare != nullptr && cmds.compare->parsed()) return run_compare(cmds, out, err);
   if (cmds.calibrate != nullptr && cmds.calibrate->parsed()) return run_calibrate(cmds, out, err);
   if (cmds.report != nullptr && cmds.report->parsed()) {
+    try {
+      reject_empty(cmds.report_nonempty);  // `--baseline ""` would silently mean no baseline
+    } catch (const UsageError& e) {
+      err << "ccbench report: " << e.what() << "\n";
+      return 2;
+    }
     return write_report(cmds.results, cmds.out_dir, cmds.baseline, out, err);
   }
   return -1;

@@ -48,6 +48,19 @@ void expect_self_contained(const std::string& html) {
   EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos);
 }
 
+// Regression: `report --baseline ""` silently wrote a report without a comparison (compare
+// already rejected empty values).
+TEST(ReportTest, AnEmptyBaselineOrOutIsAUsageError) {
+  const std::string dir = test::scratch_dir("empty");
+  auto r = run_cli({"report", data("base.json"), "--out", dir, "--baseline", ""});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--baseline: empty value"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/index.html"));
+  r = run_cli({"report", data("base.json"), "--out", ""});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--out: empty value"), std::string::npos) << r.err;
+}
+
 TEST(ReportTest, WritesIndexAndEveryReferencedChart) {
   const std::string dir = test::scratch_dir("report");
   const auto r = run_cli({"report", data("base.json"), "--out", dir});
