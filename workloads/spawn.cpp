@@ -7,17 +7,19 @@
 // WaitGroups; n > kMaxThreads = 20000 is NotApplicable).
 //
 // extra rss_per_task_bytes = (RSS with all n parked − baseline RSS) / n, from /proc/self/statm.
-// The baseline is read ONCE per process and impl, the first time this workload runs (inside the
-// first ccb::run for ccbench, before any spawn), as the Go reference does: the runtime keeps task
-// stacks pooled across runs (and Go keeps freed stacks resident), so a baseline read before a later
-// repetition would already hold the previous repetition's stacks and the difference would be ~0;
-// releasing them first would add first-touch page faults (~12 µs per page on the dev VM) to every
-// spawn. To keep stacks pooled by workloads run earlier in the same process (e.g. skynet's) from
-// being reused without RSS growth, ccbench's first call empties the runtime's stack pool first
-// (ccb::release_stacks).
-// ccbench: the first call of each (n, procs) point (the warm-up) empties the pool and measures;
-// later repetitions report that figure (see run_ccbench), so a point that runs after a larger
-// one no longer reads high. capacity=1's max_tasks_rss_bytes / max_tasks_1gib is the 1 GiB figure.
+// ccbench: the runtime keeps task stacks pooled across runs (and Go keeps freed stacks resident),
+// so a baseline read before a later repetition would already hold the previous repetition's
+// stacks and the difference would be ~0, while releasing them before every repetition would add
+// first-touch page faults (~12 µs per page on the dev VM) to every spawn. So the first call of
+// each (n, procs) point (the harness's warm-up) empties the runtime's stack pool
+// (ccb::release_stacks), reads the baseline and measures, and the point's later repetitions
+// report that figure (see run_ccbench): a point that runs after a larger one does not read low,
+// and stacks pooled by other workloads (skynet's) are not reused without RSS growth. Go reads
+// its baseline once per child process, i.e. per point. threads: joined threads give their stacks
+// back, so the baseline is read before each repetition's spawn (a baseline read once per process
+// also counted what ccbench's stack pool had grown by since: 68628 B per thread instead of 8640
+// at n=2000 after a ccbench n=30000 point, under --shuffle).
+// capacity=1's max_tasks_rss_bytes / max_tasks_1gib is the 1 GiB figure.
 // When /proc/self/statm is unreadable the metric is left out.
 //
 // The rest of the seeds' table (threads/spawn_extras.hpp), attached to every repetition:
@@ -52,16 +54,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Baseline: the RSS read once per impl the first time it runs (see the file comment).
-struct Baseline {
-  std::once_flag once;
-  int64_t rss = -1;
-  int64_t get() {
-    std::call_once(once, [this] { rss = checks::resident_bytes(); });
-    return rss;
-  }
-};
-Baseline ccbench_baseline, threads_baseline;
 
 // SeedsCache: the seeds' table per procs, measured once per process and impl (file comment).
 // by_procs_ is guarded by m_ (repetitions of one impl do not overlap; the lock makes that moot).
@@ -114,8 +106,6 @@ RunResult result(int64_t n, int64_t got, double elapsed, int64_t before, int64_t
 RunResult run_ccbench(const Params& p, int procs) {
   const int64_t n = p.get_int("n");
   const double sw = ccbench_switch.get(spawn_extras::switch_ns_ccbench);
-  static std::once_flag fresh_pool;
-  std::call_once(fresh_pool, empty_stack_pool);
   std::optional<spawn_extras::Seeds> cap;
   if (p.get_int("capacity") == 1)
     cap = ccbench_seeds.get(procs, "spawn (ccbench capacity)", [procs] {
@@ -134,7 +124,7 @@ RunResult run_ccbench(const Params& p, int procs) {
   int64_t before = -1, peak = -1;
   double elapsed = 0;
   ccb::run(ccb::Config{.procs = procs}, [&] {
-    before = measure_rss ? checks::resident_bytes() : ccbench_baseline.get();
+    if (measure_rss) before = checks::resident_bytes();
     ccb::Chan<char> start(0);
     ccb::WaitGroup in, out;
     const auto t0 = Clock::now();
@@ -156,12 +146,12 @@ RunResult run_ccbench(const Params& p, int procs) {
     out.wait();
     elapsed = spawned + checks::elapsed_ns_since(t1);
   });
-  RunResult r = result(n, count.load(), elapsed, before, peak);
-  auto it = r.extra.find("rss_per_task_bytes");
+  RunResult r = result(n, count.load(), elapsed, before, peak);  // no rss_per_task_bytes unless measured
   if (measure_rss) {
+    auto it = r.extra.find("rss_per_task_bytes");
     rss_per_task[key] = it != r.extra.end() ? it->second : -1;  // -1: statm unreadable
-  } else if (it != r.extra.end()) {
-    if (rss_per_task[key] >= 0) it->second = rss_per_task[key]; else r.extra.erase(it);
+  } else if (rss_per_task[key] >= 0) {
+    r.extra["rss_per_task_bytes"] = rss_per_task[key];
   }
   extras(r, sw, cap ? &*cap : nullptr);
   return r;
@@ -177,7 +167,7 @@ RunResult run_threads(const Params& p, int procs) {
       return spawn_extras::Seeds{spawn_extras::capacity_threads(procs, spawn_extras::kCapacityRssBytes)};
     });
   threads::AffinityScope affinity(procs);
-  const int64_t before = threads_baseline.get();
+  const int64_t before = checks::resident_bytes();  // per repetition (file comment)
   threads::ThreadChan<char> start(0);
   std::latch in(n);
   std::atomic<int64_t> count{0};

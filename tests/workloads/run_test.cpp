@@ -131,5 +131,18 @@ TEST(Spawn, RssPerTaskDoesNotDependOnTheLargerPointBefore) {
   EXPECT_EQ(again.extra.at("rss_per_task_bytes"), bytes);
 }
 
+// Regression: threads read its baseline once per process, so its figure also counted what the
+// ccbench stack pool had grown by since (68628 B per thread at n=2000 after a ccbench n=30000
+// point, against 8640 alone). Each threads repetition now reads its own baseline.
+TEST(Spawn, ThreadsRssPerTaskDoesNotCountTheCcbenchPool) {
+  const auto& threads = find_workload("spawn")->impls.at("threads");
+  const auto& ccbench = find_workload("spawn")->impls.at("ccbench");
+  threads(Params({{"n", "2000"}, {"capacity", "0"}}), 1);  // the old once-per-process baseline
+  ccbench(Params({{"n", "30000"}, {"capacity", "0"}}), 1);  // ~30000 pooled stack pages
+  RunResult r = threads(Params({{"n", "2000"}, {"capacity", "0"}}), 1);
+  ASSERT_TRUE(r.extra.count("rss_per_task_bytes"));
+  EXPECT_LT(r.extra.at("rss_per_task_bytes"), 32.0 * 1024.0);  // ~8 KiB per thread here
+}
+
 }  // namespace
 }  // namespace ccb::workloads
