@@ -61,19 +61,26 @@ class ThreadCtx : public std::enable_shared_from_this<ThreadCtx> {
     return c;
   }
 
-  // cancel() cancels this node and its descendants (idempotent) and unlinks it from its parent.
+  // cancel() cancels this node and its descendants and unlinks it from its parent; a node
+  // already cancelled returns at once, touching no other node (Go's cancelCtx.cancel: a waiter's
+  // stop() after the root's cancel takes only its own lock, as in Go and ccb).
   void cancel() {
     std::vector<std::shared_ptr<ThreadCtx>> todo{shared_from_this()};
+    bool first = true;
     while (!todo.empty()) {
       auto n = std::move(todo.back());
       todo.pop_back();
       std::unordered_map<ThreadCtx*, std::shared_ptr<ThreadCtx>> kids;
       {
         std::lock_guard<std::mutex> lock(n->m_);
-        if (n->cancelled_) continue;
+        if (n->cancelled_) {
+          if (first) return;
+          continue;
+        }
         n->cancelled_ = true;
         kids.swap(n->children_);
       }
+      first = false;
       n->cv_.notify_all();
       for (auto& [ptr, kid] : kids) todo.push_back(std::move(kid));
     }

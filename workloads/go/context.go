@@ -30,7 +30,6 @@ func runContext(p params) (result, error) {
 	for i := int64(0); i < n; i++ {
 		go func(i int64) {
 			ctx, stop := context.WithCancel(root)
-			defer stop()
 			in.Done()
 			<-ctx.Done()
 			if i%everyContext == 0 {
@@ -40,6 +39,7 @@ func runContext(p params) (result, error) {
 			if err := ctx.Err(); err == nil || err.Error() != "context canceled" {
 				wrong.Add(1)
 			}
+			stop() // before counting out, where the C++ impls call it (not deferred past out.Done)
 			out.Done()
 		}(i)
 	}
