@@ -2,7 +2,8 @@
 // (producer q sends q*per + i, i = 0..per-1) on one shared channel of capacity `cap`; one consumer
 // receives all. Mirrors workloads/go/fanin.go: a WaitGroup joins the producers and a closer task
 // closes the channel; the consumer (the run's main task / the calling thread) ranges over it.
-// Impls: "ccbench" and "threads" (std::thread per producer + the closer, ThreadChan).
+// Impls: "ccbench" and "threads" (std::thread per producer, ThreadChan; an atomic count stands
+// for the WaitGroup and the last producer out closes the channel, instead of a closer thread).
 // Check (checks::check_fanin): count = ops = per*producers, sum = ops(ops-1)/2, and each
 // producer's values arrive in increasing order; else WorkloadFailed.
 // threads: n is capped at threads::kCapChannel per repetition (threads/thread_util.hpp, CONTRACT.md).
@@ -103,8 +104,8 @@ RunResult run_threads(const Params& p, int procs) {
     }
   }
   while (auto v = ch.recv()) c.take(*v);
+  const double elapsed = checks::elapsed_ns_since(t0);  // drained: where ccbench and Go stop too
   g.join();
-  const double elapsed = checks::elapsed_ns_since(t0);
   checks::check_fanin(ops, c.count, c.disorder, c.sum);
   return RunResult{static_cast<uint64_t>(ops), elapsed, {}};
 }

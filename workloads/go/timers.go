@@ -22,6 +22,7 @@ func runTimers(p params) (result, error) {
 	}
 	done := make([]int64, tasks)
 	bad := make([]int64, tasks)
+	startStop := mode == "startstop" // compared once, as the C++ impls pass a bool
 	every := uint64(everyStartStop)
 	if mode == "sleep" {
 		every = everySleep
@@ -40,7 +41,7 @@ func runTimers(p params) (result, error) {
 			var d, b int64
 			lat := lats[t]
 			for j := int64(0); j < k; j++ {
-				if mode == "startstop" {
+				if startStop {
 					timed := lat.due()
 					var s time.Time
 					if timed {
