@@ -82,10 +82,14 @@ TEST(WorkloadChecks, Context) {
 }
 
 TEST(WorkloadChecks, Ratelimit) {
-  EXPECT_NO_THROW(check_ratelimit(1000, 1e8, 1000, 0));
-  EXPECT_NO_THROW(check_ratelimit(1101, 1e8, 1000, 1000));  // 1000 + 100 + 1
-  expect_fail([] { check_ratelimit(0, 1e8, 1000, 1000); }, "ratelimit: 0 calls allowed, want 1..1101");
-  expect_fail([] { check_ratelimit(1102, 1e8, 1000, 1000); }, "ratelimit: 1102 calls allowed");
+  EXPECT_NO_THROW(check_ratelimit(1000, 5000, 1e8, 1000, 0));
+  EXPECT_NO_THROW(check_ratelimit(1101, 5000, 1e8, 1000, 1000));  // 1000 + 100 + 1
+  EXPECT_NO_THROW(check_ratelimit(10, 10, 1e8, 1000, 0));         // fewer calls than the burst
+  expect_fail([] { check_ratelimit(0, 5000, 1e8, 1000, 1000); }, "ratelimit: 0 of 5000 calls allowed, want 1000..1101");
+  // a limiter that admits fewer than its initial burst (say, only one call) is caught
+  expect_fail([] { check_ratelimit(1, 5000, 1e8, 1000, 1000); }, "ratelimit: 1 of 5000 calls allowed");
+  expect_fail([] { check_ratelimit(9, 10, 1e8, 1000, 0); }, "ratelimit: 9 of 10 calls allowed, want 10..1001");
+  expect_fail([] { check_ratelimit(1102, 5000, 1e8, 1000, 1000); }, "ratelimit: 1102 of 5000 calls allowed");
 }
 
 TEST(WorkloadChecks, ResidentBytesIsReadable) { EXPECT_GT(resident_bytes(), 0); }

@@ -6,8 +6,9 @@
 // elapsed×rate tokens capped at burst, and spends one token if at least one is there. The bucket
 // starts full.
 //
-// Guarantees: 0 < allowed ≤ burst + rate×elapsed_seconds + 1, else a *checkError (the bucket is
-// made inside the measured section, so it cannot have refilled before it). ops = tasks*k.
+// Guarantees: min(calls, burst) ≤ allowed ≤ burst + rate×elapsed_seconds + 1, else a *checkError
+// (the bucket starts full, so its first min(calls, burst) calls pass; it is made inside the
+// measured section, so it cannot have refilled before it). ops = tasks*k.
 package main
 
 import (
@@ -81,9 +82,13 @@ func runRatelimit(p params) (result, error) {
 		total += a
 	}
 	limit := limiterBurst + limiterRate*elapsed.Seconds() + 1
-	if total <= 0 || float64(total) > limit {
-		return result{}, failf("ratelimit: %d calls allowed, want 1..%.0f (burst %d + rate %.0f/s × %v + 1)",
-			total, limit, limiterBurst, limiterRate, elapsed)
+	least := tasks * k
+	if least > limiterBurst {
+		least = limiterBurst
+	}
+	if total < least || float64(total) > limit {
+		return result{}, failf("ratelimit: %d of %d calls allowed, want %d..%.0f (the first min(calls, burst %d) pass; at most burst + rate %.0f/s × %v + 1)",
+			total, tasks*k, least, limit, limiterBurst, limiterRate, elapsed)
 	}
 	return result{ops: tasks * k, elapsed: elapsed}, nil
 }
