@@ -2,10 +2,12 @@
 // shared counter; mirrors workloads/go/counter.go. Modes: mutex (lock; c++; unlock), atomic
 // (relaxed fetch_add), channel (send 1 on a channel of capacity 128 to an owner task, not counted
 // in `tasks`, that adds what it receives), rwmutex (op j is a write when j % 10 == 0, else a read;
-// each task keeps the sum of what it read so the reads are not optimised away).
+// each task keeps the sum of what it read so the reads are not optimised away; a write increments
+// c and then a shadow copy, and each read ORs c ^ shadow into its task's `torn`, so a read that saw
+// a write half done, i.e. a write lock that did not exclude readers, fails the check).
 // Impls: "ccbench" (ccb::Mutex / std::atomic / ccb::Chan / ccb::RWMutex, WaitGroup join) and
 // "threads" (std::mutex / std::atomic / ThreadChan / std::shared_mutex, one std::thread per task).
-// ops = tasks*k. Check (checks::check_counter): c = tasks*k (rwmutex: tasks*ceil(k/10)).
+// ops = tasks*k. Check (checks::check_counter): c = tasks*k (rwmutex: tasks*ceil(k/10), torn = 0).
 // threads: k is capped at threads::kCapCounterK per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
@@ -24,11 +26,25 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Task: one task's rwmutex results (written by that task only).
+struct Task {
+  int64_t seen = 0;  // sum of the values read
+  int64_t torn = 0;  // OR of c ^ shadow over its reads
+};
+
+// torn() is the rwmutex check's evidence: nonzero if a read saw c and shadow differ, or they
+// differ at the end (0 for the other modes).
+int64_t torn(const std::string& mode, int64_t c, int64_t shadow, const std::vector<Task>& tasks) {
+  if (mode != "rwmutex") return 0;
+  int64_t x = c ^ shadow;
+  for (const Task& t : tasks) x |= t.torn;
+  return x;
+}
+
 // body() is one task's k operations for `mode` on the lock type L (ccb or std).
-// `seen` receives the rwmutex reader's sum.
 template <class Lock, class RWLock, class Send>
 void body(const std::string& mode, int64_t k, Lock& mu, RWLock& rw, std::atomic<int64_t>& a,
-          int64_t& c, int64_t& seen, Send&& send) {
+          int64_t& c, int64_t& shadow, Task& out, Send&& send) {
   if (mode == "mutex") {
     for (int64_t j = 0; j < k; ++j) {
       mu.lock();
@@ -40,19 +56,22 @@ void body(const std::string& mode, int64_t k, Lock& mu, RWLock& rw, std::atomic<
   } else if (mode == "channel") {
     for (int64_t j = 0; j < k; ++j) send();
   } else {
-    int64_t s = 0;
+    int64_t s = 0, x = 0;
     for (int64_t j = 0; j < k; ++j) {
       if (j % 10 == 0) {
         rw.lock();
         ++c;
+        ++shadow;
         rw.unlock();
       } else {
         rw.lock_shared();
         s += c;
+        x |= c ^ shadow;
         rw.unlock_shared();
       }
     }
-    seen = s;
+    out.seen = s;
+    out.torn = x;
   }
 }
 
@@ -61,7 +80,8 @@ RunResult run_ccbench(const Params& p, int procs) {
   const int64_t tasks = p.get_int("tasks"), k = p.get_int("k");
   int64_t c = 0;
   std::atomic<int64_t> a{0};
-  std::vector<int64_t> seen(static_cast<std::size_t>(tasks));
+  int64_t shadow = 0;
+  std::vector<Task> seen(static_cast<std::size_t>(tasks));
   double elapsed = 0;
   ccb::run(ccb::Config{.procs = procs}, [&] {
     ccb::Mutex mu;
@@ -79,7 +99,7 @@ RunResult run_ccbench(const Params& p, int procs) {
     wg.add(tasks);
     for (auto& s : seen) {
       ccb::go([&, ch]() mutable {
-        body(mode, k, mu, rw, a, c, s, [&] { ch.send(1); });
+        body(mode, k, mu, rw, a, c, shadow, s, [&] { ch.send(1); });
         wg.done();
       });
     }
@@ -91,7 +111,7 @@ RunResult run_ccbench(const Params& p, int procs) {
     elapsed = checks::elapsed_ns_since(t0);
   });
   if (mode == "atomic") c = a.load();
-  checks::check_counter(mode, tasks, k, c);
+  checks::check_counter(mode, tasks, k, c, torn(mode, c, shadow, seen));
   return RunResult{static_cast<uint64_t>(tasks * k), elapsed, {}};
 }
 
@@ -102,7 +122,8 @@ RunResult run_threads(const Params& p, int procs) {
   threads::AffinityScope affinity(procs);
   int64_t c = 0;
   std::atomic<int64_t> a{0};
-  std::vector<int64_t> seen(static_cast<std::size_t>(tasks));
+  int64_t shadow = 0;
+  std::vector<Task> seen(static_cast<std::size_t>(tasks));
   std::mutex mu;
   std::shared_mutex rw;
   threads::ThreadChan<int64_t> ch(128);
@@ -115,7 +136,7 @@ RunResult run_threads(const Params& p, int procs) {
     owner.throw_not_applicable("counter");
   g.reserve(seen.size());
   for (auto& s : seen) {
-    if (!g.try_spawn([&] { body(mode, k, mu, rw, a, c, s, [&] { ch.send(1); }); })) {
+    if (!g.try_spawn([&] { body(mode, k, mu, rw, a, c, shadow, s, [&] { ch.send(1); }); })) {
       g.join();
       ch.close();
       owner.join();
@@ -130,7 +151,7 @@ RunResult run_threads(const Params& p, int procs) {
   }
   const double elapsed = checks::elapsed_ns_since(t0);
   if (mode == "atomic") c = a.load();
-  checks::check_counter(mode, tasks, k, c);
+  checks::check_counter(mode, tasks, k, c, torn(mode, c, shadow, seen));
   return RunResult{static_cast<uint64_t>(tasks * k), elapsed, {}};
 }
 

@@ -50,6 +50,7 @@ TEST(WorkloadChecks, Counter) {
   EXPECT_NO_THROW(check_counter("rwmutex", 5, 11, 10));  // ceil(11/10) = 2 writes per task
   expect_fail([] { check_counter("atomic", 5, 7, 34); }, "counter (atomic): final count 34, want 35");
   expect_fail([] { check_counter("rwmutex", 5, 11, 55); }, "want 10");
+  expect_fail([] { check_counter("rwmutex", 5, 11, 10, 1); }, "counter (rwmutex): a read saw a write half done");
 }
 
 TEST(WorkloadChecks, Select) {

@@ -3,7 +3,10 @@
 // read-mostly sync.RWMutex (op j is a write when j%10 == 0, otherwise a read).
 //
 // Guarantees: the final counter is tasks*k (rwmutex: tasks*ceil(k/10)), else a *checkError.
-// ops = tasks*k. The channel owner is not one of the tasks.
+// rwmutex: a write increments the counter and then a shadow copy, and every read XORs the two
+// into its task's `torn`; a read that saw a write half done (the write lock did not exclude
+// it) is a *checkError, as is a shadow that differs at the end. ops = tasks*k. The channel owner is
+// not one of the tasks.
 package main
 
 import (
@@ -25,8 +28,12 @@ func runCounter(p params) (result, error) {
 	case "channel":
 		got, elapsed = counterChannel(tasks, k)
 	case "rwmutex":
-		got, elapsed = counterRWMutex(tasks, k)
+		var torn int64
+		got, torn, elapsed = counterRWMutex(tasks, k)
 		want = tasks * ((k + 9) / 10)
+		if torn != 0 {
+			return result{}, failf("counter (rwmutex): a read saw a write half done (the write lock did not exclude readers)")
+		}
 	default:
 		return result{}, failf("counter: unknown mode %q", mode)
 	}
@@ -96,24 +103,31 @@ func counterChannel(tasks, k int64) (int64, time.Duration) {
 	return c, time.Since(start)
 }
 
-func counterRWMutex(tasks, k int64) (int64, time.Duration) {
+func counterRWMutex(tasks, k int64) (int64, int64, time.Duration) {
 	var mu sync.RWMutex
-	var c int64
+	var c, shadow int64
 	seen := make([]int64, tasks) // each task's sum of what it read, so the reads are kept
+	torn := make([]int64, tasks) // each task's OR of c^shadow over its reads: 0 unless a read was torn
 	elapsed := spawnTasks(tasks, func(t int64) {
-		var s int64
+		var s, x int64
 		for j := int64(0); j < k; j++ {
 			if j%10 == 0 {
 				mu.Lock()
 				c++
+				shadow++
 				mu.Unlock()
 			} else {
 				mu.RLock()
 				s += c
+				x |= c ^ shadow
 				mu.RUnlock()
 			}
 		}
-		seen[t] = s
+		seen[t], torn[t] = s, x
 	})
-	return c, elapsed
+	x := c ^ shadow
+	for _, v := range torn {
+		x |= v
+	}
+	return c, x, elapsed
 }

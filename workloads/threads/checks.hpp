@@ -51,10 +51,12 @@ inline void check_pipeline(int64_t n, int64_t stages, int64_t got, int64_t bad_i
   if (got != n) fail("pipeline: sink received " + s(got) + " items, want " + s(n));
 }
 
-// counter: want is tasks*k, or tasks*ceil(k/10) for the read-mostly rwmutex mode.
-inline void check_counter(const std::string& mode, int64_t tasks, int64_t k, int64_t got) {
+// counter: want is tasks*k, or tasks*ceil(k/10) for the read-mostly rwmutex mode, whose `torn`
+// (nonzero when a read saw a write half done) must be 0.
+inline void check_counter(const std::string& mode, int64_t tasks, int64_t k, int64_t got, int64_t torn = 0) {
   const int64_t want = mode == "rwmutex" ? tasks * ((k + 9) / 10) : tasks * k;
   if (got != want) fail("counter (" + mode + "): final count " + s(got) + ", want " + s(want));
+  if (torn != 0) fail("counter (" + mode + "): a read saw a write half done (the write lock did not exclude readers)");
 }
 
 inline void check_select(int64_t ops, int64_t count, int64_t sum) {
