@@ -131,7 +131,9 @@ double parse_seconds(std::string_view text, const std::string& what, double max)
   const std::string s(text);
   size_t used = 0;
   double v = 0;
-  bool ok = !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '.');
+  // decimal only: std::stod would also take hexadecimal ("0x1p-4") and "inf"/"nan" forms
+  bool ok = !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '.') &&
+            s.find_first_not_of("0123456789.eE+-") == std::string::npos;
   if (ok) {
     try {
       v = std::stod(s, &used);

@@ -64,7 +64,9 @@ double parse_fraction(const std::string& text, const char* option, double lo, do
   } catch (const std::exception&) {
     used = 0;
   }
-  if (t.empty() || used != t.size() || !std::isfinite(v)) {
+  // decimal only, no surrounding blanks: std::stod also skips leading spaces and takes "0x1p-4"
+  const bool decimal = !t.empty() && t.find_first_not_of("0123456789.eE+-") == std::string::npos;
+  if (!decimal || used != t.size() || !std::isfinite(v)) {
     throw UsageError(std::string(option) + ": expected a percentage like 5% or a fraction like 0.05, got \"" + text + "\"");
   }
   if (percent) v /= 100;
@@ -88,7 +90,8 @@ CompareOptions compare_options(const Commands& c, CompareFormat& format) {
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used == 0 || used != c.min_samples.size() || n < 2 || n > 1000000) {
+  const bool digits = c.min_samples.find_first_not_of("0123456789") == std::string::npos;  // std::stol skips blanks
+  if (!digits || used == 0 || used != c.min_samples.size() || n < 2 || n > 1000000) {
     throw UsageError("--min-samples: expected an integer from 2 to 1000000, got \"" + c.min_samples + "\"");
   }
   o.min_samples = static_cast<std::size_t>(n);

@@ -77,7 +77,9 @@ TEST(ListSyntax, ParamValuesAreCanonical) {
 TEST(ListSyntax, Seconds) {
   EXPECT_DOUBLE_EQ(parse_seconds("0.5", "--min-time", 3600), 0.5);
   EXPECT_DOUBLE_EQ(parse_seconds("2", "--min-time", 3600), 2);
-  for (const char* bad : {"", "-1", "abc", "1s", "inf", "nan", "1e9"})
+  EXPECT_DOUBLE_EQ(parse_seconds("5e-2", "--min-time", 3600), 0.05);
+  // hexadecimal floats and blanks were accepted through std::stod
+  for (const char* bad : {"", "-1", "abc", "1s", "inf", "nan", "1e9", "0x1p-4", "0x10", "1 ", "1\t"})
     EXPECT_THROW(parse_seconds(bad, "--min-time", 3600), UsageError) << bad;
 }
 

@@ -270,6 +270,10 @@ TEST(CompareTest, OptionsAcceptPercentOrFractionAndRejectNonsense) {
   EXPECT_EQ(run_cli({"compare", b, s, "--alpha", "0"}).code, 2);
   EXPECT_EQ(run_cli({"compare", b, s, "--max-cv", "abc"}).code, 2);
   EXPECT_EQ(run_cli({"compare", b, s, "--min-samples", "1"}).code, 2);
+  // blanks and hexadecimal were accepted through std::stod / std::stol
+  EXPECT_EQ(run_cli({"compare", b, s, "--min-samples", " 5"}).code, 2);
+  EXPECT_EQ(run_cli({"compare", b, s, "--threshold", " 5%"}).code, 2);
+  EXPECT_EQ(run_cli({"compare", b, s, "--threshold", "0x1p-4"}).code, 2);
   const auto fail_on = run_cli({"compare", b, s, "--fail-on", "sometimes"});
   EXPECT_EQ(fail_on.code, 2);
   EXPECT_NE(fail_on.err.find("expected regressed, geomean or never"), std::string::npos);
