@@ -1,8 +1,6 @@
 // harness/go_backend.cpp — see go_backend.hpp.
 #include "harness/go_backend.hpp"
 
-#include <sys/resource.h>
-
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -16,13 +14,6 @@ namespace {
 
 using ccb::workloads::WorkloadFailed;
 
-double children_cpu_ns() {
-  rusage ru{};
-  getrusage(RUSAGE_CHILDREN, &ru);
-  auto ns = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) * 1e9 + tv.tv_usec * 1e3; };
-  return ns(ru.ru_utime) + ns(ru.ru_stime);
-}
-
 class GoRunner : public ImplRunner {
  public:
   GoRunner(std::string binary, const Point& p, std::optional<std::vector<int>> cpus)
@@ -30,7 +21,6 @@ class GoRunner : public ImplRunner {
 
   void start(int warmup) override {
     warmup_ = warmup;
-    cpu_before_ = children_cpu_ns();
     try {
       // The child inherits this thread's affinity at spawn; the guard restores it afterwards.
       ScopedAffinity affinity(cpus_);
@@ -57,17 +47,21 @@ class GoRunner : public ImplRunner {
   PointUsage finish() override {
     PointUsage u;
     if (!child_) return u;
+    std::optional<double> cpu_ns;
     try {
       ChildUsage c = child_->finish();
       u.ctx_voluntary = c.voluntary_ctx;
       u.ctx_involuntary = c.involuntary_ctx;
       u.max_rss_kb = c.max_rss_kb;
+      cpu_ns = c.cpu_ns;
     } catch (const std::exception& e) {
       u.notes.push_back(std::string("go child usage unavailable: ") + e.what());
     }
     child_.reset();
-    if (reps_ > 0) {
-      u.cpu_ns_total = children_cpu_ns() - cpu_before_;
+    if (reps_ > 0 && cpu_ns) {
+      // this child's own rusage: RUSAGE_CHILDREN before/after also counted every other child
+      // reaped meanwhile (a shuffle window starts all its points' children before reaping any)
+      u.cpu_ns_total = *cpu_ns;
       u.cpu_ops_total = ops_ / reps_ * (reps_ + warmup_);
       u.notes.push_back("cpu_time is the Go child's CPU time over its whole life (start-up and " +
                         std::to_string(warmup_) + " warm-up repetitions included) divided by its ops, "
@@ -84,7 +78,6 @@ class GoRunner : public ImplRunner {
   std::optional<std::vector<int>> cpus_;  // the child's CPUs when pinning, else inherited as is
   std::optional<GoPoint> child_;
   int warmup_ = 0;
-  double cpu_before_ = 0;
   double ops_ = 0;
   int reps_ = 0;
 };

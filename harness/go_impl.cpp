@@ -493,7 +493,8 @@ void GoPoint::reap() {
   if (pid_ < 0) return;
   rusage ru{};
   status_ = wait_child(pid_, &ru, std::chrono::seconds(10));
-  usage_ = ChildUsage{ru.ru_nvcsw, ru.ru_nivcsw, ru.ru_maxrss};
+  auto ns = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) * 1e9 + static_cast<double>(tv.tv_usec) * 1e3; };
+  usage_ = ChildUsage{ru.ru_nvcsw, ru.ru_nivcsw, ru.ru_maxrss, ns(ru.ru_utime) + ns(ru.ru_stime)};
   pid_ = -1;
 }
 

@@ -66,6 +66,7 @@ std::string go_list(const std::string& binary);
 // ChildUsage is the child's getrusage as reported by wait4 (whole life, warm-ups included).
 struct ChildUsage {
   long voluntary_ctx = 0, involuntary_ctx = 0, max_rss_kb = 0;
+  double cpu_ns = 0;  // user + system CPU time of this child (wait4's rusage), its whole life
 };
 
 // GoPoint is one running `ccbench-go run` child for one point (interactive protocol).

@@ -148,6 +148,23 @@ TEST_F(GoImpl, EveryWorkloadRunsAtProcs1And2) {
   }
 }
 
+// Regression: the Go cpu_time was RUSAGE_CHILDREN after minus before, which also counted every
+// child reaped in between (a shuffle window's other points: up to ~8x too high); GoRunner now
+// uses each child's own wait4 rusage, ChildUsage::cpu_ns.
+TEST_F(GoImpl, CpuTimeIsTheChildsOwn) {
+  GoPoint idle(binary_, "pingpong", {{"cap", "0"}, {"n", "1000"}}, 1, 0);
+  (void)idle.run_rep();
+  {
+    GoPoint busy(binary_, "pingpong", {{"cap", "0"}, {"n", "2000000"}}, 1, 0);
+    (void)busy.run_rep();  // ~0.5 s of CPU
+    const ChildUsage b = busy.finish();
+    EXPECT_GT(b.cpu_ns, 1e8);
+  }
+  const ChildUsage i = idle.finish();  // reaped after busy
+  EXPECT_GT(i.cpu_ns, 0.0);
+  EXPECT_LT(i.cpu_ns, 1e8);  // its start-up and one tiny repetition, not busy's half second
+}
+
 TEST_F(GoImpl, OpsFollowTheContract) {
   GoPoint fanin(binary_, "fanin", {{"producers", "4"}, {"n", "1003"}}, 1, 0);
   EXPECT_EQ(fanin.run_rep().ops, 1000u);  // per = n / producers
