@@ -92,7 +92,8 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
   single(run, "--min-time", o.min_time, "Least measured time of one repetition: a shorter "
                                         "workload run is repeated within it, R times, R fixed by the first "
                                         "repetition and recorded (default: quick 0.05, full 0.5; 0: one run)")->type_name("SECONDS");
-  single(run, "--warmup", o.warmup, "Unreported warm-up repetitions per point, 0..100 (default 1)")
+  single(run, "--warmup", o.warmup, "Unreported warm-up runs per point and implementation, 0..100 "
+                                    "(default 1): each is one run of the workload, not a --min-time repetition")
       ->type_name("N");
   single(run, "--out", o.out, "Write the results JSON (reports/SCHEMA.md) to FILE")
       ->type_name("FILE");

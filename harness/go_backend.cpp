@@ -64,7 +64,7 @@ class GoRunner : public ImplRunner {
       u.cpu_ns_total = *cpu_ns;
       u.cpu_ops_total = ops_ / reps_ * (reps_ + warmup_);
       u.notes.push_back("cpu_time is the Go child's CPU time over its whole life (start-up and " +
-                        std::to_string(warmup_) + " warm-up repetitions included) divided by its ops, "
+                        std::to_string(warmup_) + " warm-up runs included) divided by its ops, "
                         "not a per-repetition median");
     }
     return u;

@@ -236,7 +236,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   size_t total_units = 0;
   for (const auto& p : points) {
     const auto impls = impls_for(p, r.settings, backends);
-    total_units += impls.size() * static_cast<size_t>(r.settings.warmup + r.settings.repetitions);
+    total_units += impls.size() * static_cast<size_t>(r.settings.repetitions);  // warm-ups are not units (runner.cpp)
     if (!seen.insert(p.workload->name).second) continue;
     for (const auto& impl : r.settings.impls)
       if (std::find(impls.begin(), impls.end(), impl) == impls.end())

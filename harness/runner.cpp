@@ -186,8 +186,11 @@ void start_slots(const Point& p, std::vector<Slot>& slots, const RunSettings& se
     } catch (const NotApplicable& e) {
       mark(s, EntryStatus::NotApplicable, e.what(), "during start-up or warm-up");
     }
-    // a slot that did not start skips its repetitions: count them as done for the progress line
-    observer.on_step(p, s.impl, settings.warmup + (s.active ? 0 : settings.repetitions));
+    // Progress counts repetitions only: a warm-up is one run of the workload, a repetition runs it
+    // until --min-time, so counting warm-ups as units made the ETA ~0 while the windows' warm-ups
+    // (all started first) were "done". A slot that did not start skips its repetitions: they
+    // count as done.
+    observer.on_step(p, s.impl, s.active ? 0 : settings.repetitions);
   }
 }
 

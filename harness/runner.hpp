@@ -102,7 +102,8 @@ class RunObserver {
  public:
   virtual ~RunObserver() = default;
   // on_step() is called after each warm-up batch or repetition of one implementation;
-  // `units` is how many repetitions (warm-ups included) that step covered.
+  // `units` is how many measured repetitions that step covered (0 for warm-ups: a warm-up is one
+  // run of the workload, far shorter than a repetition, so it does not count toward the ETA).
   virtual void on_step(const Point& p, const std::string& impl, int units) {
     (void)p, (void)impl, (void)units;
   }

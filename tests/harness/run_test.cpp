@@ -13,6 +13,9 @@
 #include <fstream>
 
 #include "fake_workloads.hpp"
+#include "harness/impl_runner.hpp"
+#include "harness/matrix.hpp"
+#include "harness/runner.hpp"
 #include "test_support.hpp"
 
 namespace ccb::test {
@@ -316,6 +319,27 @@ TEST(Run, ProgressOptionAndIntervalAreValidated) {
   EXPECT_EQ(env.code, 2);
   EXPECT_NE(env.err.find("CCB_PROGRESS_INTERVAL"), std::string::npos) << env.err;
   EXPECT_EQ(env.out, "");  // rejected before the run
+}
+
+// Regression: progress counted each warm-up (one run of the workload) as a unit like a whole
+// repetition, so with --warmup 20 the ETA read ~0 s for most of the run. Units are repetitions.
+TEST(Run, ProgressUnitsAreRepetitionsNotWarmUps) {
+  struct Count : harness::RunObserver {
+    long units = 0;
+    void on_step(const harness::Point&, const std::string&, int u) override { units += u; }
+  } count;
+  harness::MatrixRequest req;
+  req.workloads = {"fake_sum"};
+  const auto points = harness::expand_matrix(req);
+  harness::RunSettings settings;
+  settings.impls = {"ccbench", "threads"};
+  settings.repetitions = 3;
+  settings.warmup = 20;
+  settings.min_time_s = 0;
+  harness::Backends backends{{"ccbench", harness::make_in_process_backend("ccbench")},
+                             {"threads", harness::make_in_process_backend("threads")}};
+  (void)harness::run_points(points, settings, backends, count);
+  EXPECT_EQ(count.units, static_cast<long>(points.size()) * 2 * 3);
 }
 
 TEST(Run, ReportHookGetsTheResultsFile) {
