@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <random>
 
 #include "harness/atomic_file.hpp"
@@ -126,6 +127,7 @@ StressSettings validate(const StressOptions& o) {
   }
   s.chaos = o.chaos;
   harness::check_chaos_env();
+  if (const char* e = std::getenv("CCB_CHAOS"); !s.chaos && e != nullptr && std::string(e) == "1") s.chaos_env = true;
   if (o.out) {
     if (o.out->empty()) throw UsageError("--out: empty file name");
     harness::check_writable(*o.out, "--out");

@@ -38,7 +38,8 @@ struct StressSettings {
   std::optional<std::string> out;
   std::chrono::nanoseconds stall_limit{};
   std::string stall_limit_text;
-  bool chaos = false;
+  bool chaos = false;      // --chaos
+  bool chaos_env = false;  // CCB_CHAOS=1 without --chaos: the same injection, seeded the same way
 };
 
 constexpr const char* kDefaultDuration = "30s";

@@ -93,8 +93,10 @@ RunResult run_one(const StressSettings& s, TestHook hook, const ScenarioInfo& in
   footer << "seed: " << s.seed << " (this run's derived seed " << r.seed << ")\n"
          << "reproduce: " << repro << "\n";
   ScenarioContext ctx(r.seed, s.tasks, hook, true);
-  if (s.chaos) ccb::debug::set_chaos(true, r.seed);
-  else ccb::debug::clear_chaos();  // CCB_CHAOS in the environment still applies
+  // CCB_CHAOS=1 is seeded with the run's seed like --chaos (CCB_CHAOS_SEED does not apply), so
+  // the reproduce line repeats its injections; otherwise chaos is off.
+  if (s.chaos || s.chaos_env) ccb::debug::set_chaos(true, r.seed);
+  else ccb::debug::set_chaos(false);
   reset_peak_rss();
   r.rss_start_kib = rss_kib();
   const auto t0 = ccb::Clock::now();
@@ -148,8 +150,11 @@ int run_stress(const StressOptions& o, std::ostream& out, std::ostream& err) {
   const TestHook hook = read_hook();
   const StressSettings s = validate(o);
   if (hook != TestHook::None)
-    err << "ccbench stress: WARNING: test hook CCB_STRESS_TEST_HOOK=" << hook_name(hook)
-        << " is active: this run fails on purpose\n";
+    err << "ccbench stress: WARNING: test hook CCB_STRESS_TEST_HOOK=" << hook_name(hook) << " is active: "
+        << (hook == TestHook::Violate ? "the channels scenario (alone or inside mixed) loses a message on purpose; "
+                                        "the other scenarios are unaffected"
+                                      : "every scenario stalls on purpose")
+        << "\n";
   out << "ccbench stress: seed " << s.seed << " (repeat with --seed " << s.seed << "); " << s.duration_text
       << " per scenario per procs value; procs " << harness::join([&] {
            std::vector<std::string> v;
@@ -163,6 +168,20 @@ int run_stress(const StressOptions& o, std::ostream& out, std::ostream& err) {
     const ScenarioInfo& info =
         *std::find_if(scenarios().begin(), scenarios().end(), [&](const ScenarioInfo& i) { return name == i.name; });
     for (int p : s.procs) {
+      if (s.out) {
+        // Provisional: if the watchdog, a crash or a signal ends the process during this run, --out
+        // says so instead of keeping an earlier file (the watchdog exits at once, without results).
+        RunResult pending;
+        pending.scenario = info.name;
+        pending.procs = p;
+        pending.seed = run_seed(s.seed, info.name, p);
+        pending.passed = false;
+        pending.failure = "did not finish: the process ended during this run (a watchdog stall, a crash or a "
+                          "signal; see its standard error)";
+        std::vector<RunResult> provisional = results;
+        provisional.push_back(pending);
+        write_json(s, provisional);
+      }
       results.push_back(run_one(s, hook, info, p, err));
       print_result_line(out, results.back());
       if (!results.back().passed) {

@@ -6,11 +6,15 @@
 //  - The seed is always printed first. Each run uses its own seed derived from --seed, the
 //    scenario's name and the procs value, so `--seed N SCENARIO --procs P` repeats exactly that
 //    run's random choices (as far as thread scheduling allows).
-//  - --chaos (or CCB_CHAOS=1) runs the runtime in fault-injection mode, seeded with the run's seed.
+//  - --chaos (or CCB_CHAOS=1) runs the runtime in fault-injection mode, seeded with the run's seed
+//    (CCB_CHAOS_SEED does not apply here); the runtime seeds each worker from (seed, worker
+//    index), so the reproduce line repeats the failing run's injections.
 //  - An invariant violation or an exception out of ccb::run (e.g. ccb::Deadlock) stops the
 //    command: it prints the failure, the seed, the exact command to reproduce it and the task dump
 //    taken when the violation was detected, writes --out (with "passed": false) and exits 1.
-//    A stall (no progress for --stall-limit) prints the same from the watchdog and exits 1 at once.
+//    A stall (no progress for --stall-limit) prints the same from the watchdog and exits 1 at once;
+//    --out was written before that run started, with the run listed as not finished and
+//    "passed": false, so it never keeps an earlier file's verdict.
 //  - Exit codes: 0 every run passed; 1 an invariant, runtime error or watchdog failure; 2 bad usage.
 //  - Test hook CCB_STRESS_TEST_HOOK (never active unless set; announced on stderr when it is):
 //    "violate" makes the channels scenario (also inside mixed) lose one message; "stall" replaces

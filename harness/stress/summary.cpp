@@ -41,7 +41,7 @@ void write_json(const StressSettings& s, const std::vector<RunResult>& results) 
   doc["seed"] = s.seed;
   doc["duration_seconds"] = std::chrono::duration<double>(s.duration).count();
   doc["tasks"] = s.tasks;
-  doc["chaos"] = s.chaos;
+  doc["chaos"] = s.chaos || s.chaos_env;  // on through --chaos or CCB_CHAOS=1
   doc["procs"] = s.procs;
   bool passed = true;
   nlohmann::json runs = nlohmann::json::array();

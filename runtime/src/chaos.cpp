@@ -9,6 +9,7 @@
 
 #include "ccb/errors.hpp"
 #include "ccb/run.hpp"
+#include "scheduler.hpp"
 
 namespace ccb::detail {
 Task* current_task() noexcept;
@@ -23,7 +24,6 @@ namespace {
 
 std::atomic<uint64_t> g_seed{0};
 std::atomic<uint64_t> g_generation{0};  // bumped by every begin_run: threads reseed
-std::atomic<uint64_t> g_thread_numbers{0};
 std::atomic<uint64_t> g_points{0}, g_yields{0}, g_delays{0}, g_steals{0};
 
 std::mutex g_override_mu;
@@ -34,8 +34,7 @@ uint64_t g_override_seed = 0;
 struct Rng {
   uint64_t s = 0;
   uint64_t generation = ~0ULL;
-  uint64_t thread_number = 0;
-  bool numbered = false;
+  int worker = -1;
 };
 thread_local Rng tl_rng;
 
@@ -46,16 +45,19 @@ uint64_t splitmix(uint64_t x) noexcept {
   return x ^ (x >> 31);
 }
 
+// next() draws from the calling worker's generator, seeded from (seed, worker index) at the
+// first draw of each run: the same seed gives every worker the same sequence in any run of any
+// process, so a failing run repeats its injections when rerun alone (seeding from a process-wide
+// thread count and the run's number, as before, gave a rerun other decisions).
 uint64_t next() noexcept {
   Rng& r = tl_rng;
   const uint64_t gen = g_generation.load(std::memory_order_relaxed);
-  if (r.generation != gen) {
-    if (!r.numbered) {
-      r.thread_number = g_thread_numbers.fetch_add(1, std::memory_order_relaxed);
-      r.numbered = true;
-    }
+  const Worker* w = this_worker();
+  const int worker = w != nullptr ? w->id : -1;
+  if (r.generation != gen || r.worker != worker) {
     r.generation = gen;
-    r.s = splitmix(g_seed.load(std::memory_order_relaxed) ^ splitmix(r.thread_number) ^ (gen << 40)) | 1;
+    r.worker = worker;
+    r.s = splitmix(g_seed.load(std::memory_order_relaxed) ^ splitmix(static_cast<uint64_t>(worker + 1))) | 1;
   }
   r.s ^= r.s << 13;
   r.s ^= r.s >> 7;

@@ -14,8 +14,9 @@
 //    runq, else of a runnext at once, without a real thief's grace spin), and a worker's plain
 //    runnext section busy-waits up to 255 pauses with probability 1/8 (CCB_CHAOS_STALL), so
 //    those steals meet it.
-//    Each worker thread draws from its own generator seeded from (seed, thread number, run), so
-//    a seed reproduces the injection pattern as far as the OS's thread scheduling allows.
+//    Each worker draws from its own generator seeded from (seed, worker index) at the start of
+//    each run, so a seed reproduces the injection pattern of a run, also when that run is rerun
+//    alone in a new process, as far as the OS's thread scheduling allows.
 //  - Counters (points reached by tasks, yields, delays, steal attempts) are exact totals of the
 //    current or last run.
 // Concurrency: settings are written by begin_run() and set_override() (callers serialize them with

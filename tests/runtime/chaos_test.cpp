@@ -193,6 +193,31 @@ TEST(ChaosControl, OffInjectsNothing) {
   ccb::debug::clear_chaos();
 }
 
+// Regression: a worker's generator was seeded from a process-wide thread count and the run's
+// number, so the stress command's "reproduce:" line (the failing run alone, in a new process)
+// replayed other injections than the run that failed. Seeded from (seed, worker index) now: a
+// procs-1 run makes the same decisions whatever ran before it in the process.
+TEST(ChaosControl, ASeedRepeatsItsInjectionsWhateverRanBefore) {
+  auto injections = [](uint64_t seed) {
+    ccb::debug::set_chaos(true, seed);
+    ccb::Config c;
+    c.procs = 1;
+    ccb::run(c, [] {
+      ccb::Chan<int> ch(0);
+      ccb::go([&] { for (int i = 0; i < 5000; ++i) ch.send(i); });
+      for (int i = 0; i < 5000; ++i) EXPECT_EQ(ch.recv(), i);
+    });
+    const ccb::debug::ChaosState s = ccb::debug::chaos_state();
+    return std::vector<uint64_t>{s.points, s.yields, s.delays};
+  };
+  const auto first = injections(777);
+  EXPECT_GT(first[1], 0u);
+  (void)injections(778);  // other runs in between, as in a stress run of several scenarios
+  (void)injections(779);
+  EXPECT_EQ(injections(777), first);
+  ccb::debug::clear_chaos();
+}
+
 TEST(ChaosControl, EnvironmentTurnsItOnAndBadValuesThrow) {
   ccb::debug::clear_chaos();
   ccb::Config c;

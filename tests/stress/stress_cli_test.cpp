@@ -82,6 +82,36 @@ TEST(StressHooks, WatchdogFiresOnAStallWithTheTaskDump) {
   EXPECT_TRUE(has(r.output, "--stall-limit 1s")) << r.output;
 }
 
+// Regression: the watchdog exits at once, so a stall left --out untouched: an earlier passing
+// run's file still said "passed": true. --out is written before each run with it unfinished.
+TEST(StressHooks, AStallLeavesOutSayingTheRunDidNotFinish) {
+  const std::string path = ::testing::TempDir() + "/stress_stall." + std::to_string(::getpid()) + ".json";
+  ASSERT_EQ(run("sync --duration 200ms --procs 1 --seed 3 --tasks 8 --out " + path).code, 0);
+  Result r = run("sync --duration 30s --procs 1 --seed 3 --tasks 8 --stall-limit 500ms --out " + path,
+                 "CCB_STRESS_TEST_HOOK=stall");
+  EXPECT_EQ(r.code, 1) << r.output;
+  std::ifstream f(path);
+  nlohmann::json j = nlohmann::json::parse(f);
+  EXPECT_EQ(j["passed"], false);
+  ASSERT_EQ(j["runs"].size(), 1u);
+  EXPECT_EQ(j["runs"][0]["passed"], false);
+  EXPECT_TRUE(has(j["runs"][0]["failure"].get<std::string>(), "did not finish")) << j.dump();
+  std::remove(path.c_str());
+}
+
+// Regression: with CCB_CHAOS=1 instead of --chaos the JSON said "chaos": false and the runs were
+// seeded at random (neither printed nor in the reproduce line).
+TEST(StressJson, ChaosFromTheEnvironmentIsRecordedAndSeededByTheRun) {
+  const std::string path = ::testing::TempDir() + "/stress_env." + std::to_string(::getpid()) + ".json";
+  Result r = run("sync --duration 200ms --procs 1 --seed 4 --tasks 8 --out " + path, "CCB_CHAOS=1");
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::ifstream f(path);
+  nlohmann::json j = nlohmann::json::parse(f);
+  EXPECT_EQ(j["chaos"], true);
+  EXPECT_GT(j["runs"][0]["chaos_yields"].get<uint64_t>(), 0u);
+  std::remove(path.c_str());
+}
+
 TEST(StressJson, OutIsWrittenWithEveryRun) {
   const std::string path = ::testing::TempDir() + "/stress_out." + std::to_string(::getpid()) + ".json";
   std::remove(path.c_str());
