@@ -73,7 +73,10 @@ ojson context_json(const RunInfo& info) {
   for (const auto& [impl, what] : info.pin.impls) pin["impls"][impl] = what;
   pin["failures"] = info.pin.failures;
   c["pin"] = pin;
-  c["shuffle"] = {{"enabled", info.shuffle.enabled}, {"seed", info.shuffle.seed}, {"window", info.shuffle.window},
+  // seed_text: the seed as a string too, since readers that hold JSON numbers as doubles (jq <= 1.6,
+  // JavaScript) round integers above 2^53
+  c["shuffle"] = {{"enabled", info.shuffle.enabled}, {"seed", info.shuffle.seed},
+                  {"seed_text", std::to_string(info.shuffle.seed)}, {"window", info.shuffle.window},
                   {"window_memory_bytes", info.shuffle.window_memory_bytes}};
   if (info.inject) {
     ojson inj;

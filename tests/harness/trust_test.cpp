@@ -140,6 +140,7 @@ TEST(Shuffle, RunOrderIsDeterminedBySeedAndRecorded) {
   EXPECT_NE(l1, l3);
   EXPECT_EQ(d1["context"]["shuffle"]["enabled"], true);
   EXPECT_EQ(d1["context"]["shuffle"]["seed"], 7u);
+  EXPECT_EQ(d1["context"]["shuffle"]["seed_text"], "7");
   EXPECT_EQ(d1["context"]["shuffle"]["window"], kShuffleWindow);
   EXPECT_GT(d1["context"]["shuffle"]["window_memory_bytes"].get<double>(), 0);  // a quarter of the RAM
   EXPECT_GT(d1["context"]["memory_bytes"].get<long long>(), 0);
