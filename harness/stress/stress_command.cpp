@@ -139,11 +139,8 @@ RunResult run_one(const StressSettings& s, TestHook hook, const ScenarioInfo& in
   return r;
 }
 
-std::string chaos_text(bool flag) {
-  if (flag) return "on (--chaos)";
-  const char* e = std::getenv("CCB_CHAOS");
-  if (e != nullptr && std::string(e) == "1") return "on (CCB_CHAOS=1)";
-  return "off";
+std::string chaos_text(const StressSettings& s) {
+  return s.chaos ? "on (--chaos)" : s.chaos_env ? "on (CCB_CHAOS=1)" : "off";
 }
 
 int run_stress(const StressOptions& o, std::ostream& out, std::ostream& err) {
@@ -161,7 +158,7 @@ int run_stress(const StressOptions& o, std::ostream& out, std::ostream& err) {
            for (int p : s.procs) v.push_back(std::to_string(p));
            return v;
          }(), ",")
-      << "; tasks " << s.tasks << "; chaos " << chaos_text(s.chaos) << "\n";
+      << "; tasks " << s.tasks << "; chaos " << chaos_text(s) << "\n";
   print_header(out);
   std::vector<RunResult> results;
   for (const std::string& name : s.scenarios) {
