@@ -3,8 +3,13 @@
 // names the workload and the wanted value. The workloads call these same functions.
 #include <gtest/gtest.h>
 
+#include <ccb/rate.hpp>
+
+#include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
+#include <thread>
 
 #include "workloads/threads/checks.hpp"
 
@@ -91,6 +96,56 @@ TEST(WorkloadChecks, Ratelimit) {
   expect_fail([] { check_ratelimit(1, 5000, 1e8, 1000, 1000); }, "ratelimit: 1 of 5000 calls allowed");
   expect_fail([] { check_ratelimit(9, 10, 1e8, 1000, 0); }, "ratelimit: 9 of 10 calls allowed, want 10..1001");
   expect_fail([] { check_ratelimit(1102, 5000, 1e8, 1000, 1000); }, "ratelimit: 1102 of 5000 calls allowed");
+}
+
+// Buckets for probe_ratelimit: one that never refills, one that never limits, and a plain
+// correct one (tokens refilled from the clock, capped at the burst).
+struct NeverRefills {
+  NeverRefills(double, double burst) : tokens(burst) {}
+  bool allow() { return tokens >= 1 ? (tokens -= 1, true) : false; }
+  double tokens;
+};
+struct NeverLimits {
+  NeverLimits(double, double) {}
+  bool allow() { return true; }
+};
+struct Correct {
+  Correct(double r, double b) : rate(r), burst(b), tokens(b), last(std::chrono::steady_clock::now()) {}
+  bool allow() {
+    const auto now = std::chrono::steady_clock::now();
+    tokens = std::min(burst, tokens + std::chrono::duration<double>(now - last).count() * rate);
+    last = now;
+    return tokens >= 1 ? (tokens -= 1, true) : false;
+  }
+  double rate, burst, tokens;
+  std::chrono::steady_clock::time_point last;
+};
+
+// probe() drains a bucket of type B (rate 1e8/s, burst 1000) as the measured run might, then probes it.
+template <class B>
+void probe() {
+  B bucket(1e8, 1000);
+  for (int i = 0; i < 5000; ++i) bucket.allow();
+  probe_ratelimit(
+      bucket, 1000, [] { return std::make_unique<B>(kProbeRate, kProbeBurst); },
+      [] { std::this_thread::sleep_for(kProbePause); });
+}
+
+TEST(WorkloadChecks, RatelimitProbeCatchesABucketThatNeverRefillsOrNeverLimits) {
+  EXPECT_NO_THROW(probe<Correct>());
+  expect_fail([] { probe<NeverRefills>(); }, "ratelimit: the bucket admitted 0 of 1000 calls after a pause of 100us");
+  expect_fail([] { probe<NeverLimits>(); }, "ratelimit (probe: a fresh bucket of rate 1000/s, burst 10): 1000 of 1000 calls allowed, want 10..");
+  expect_fail([] { check_ratelimit_refill(999, 1000); }, "admitted 999 of 1000 calls");
+}
+
+// The runtime's limiter passes the probe from a plain thread, as ratelimit's ccbench impl runs it
+// from a task.
+TEST(WorkloadChecks, RatelimitProbeAcceptsTheRuntimesLimiter) {
+  ccb::rate::Limiter lim(1e8, 1000);
+  for (int i = 0; i < 5000; ++i) lim.allow();
+  EXPECT_NO_THROW(probe_ratelimit(
+      lim, 1000, [] { return std::make_unique<ccb::rate::Limiter>(kProbeRate, kProbeBurst); },
+      [] { std::this_thread::sleep_for(kProbePause); }));
 }
 
 TEST(WorkloadChecks, ResidentBytesIsReadable) { EXPECT_GT(resident_bytes(), 0); }

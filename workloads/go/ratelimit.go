@@ -8,13 +8,70 @@
 //
 // Guarantees: min(calls, burst) ≤ allowed ≤ burst + rate×elapsed_seconds + 1, else a *checkError
 // (the bucket starts full, so its first min(calls, burst) calls pass; it is made inside the
-// measured section, so it cannot have refilled before it). ops = tasks*k.
+// measured section, so it cannot have refilled before it). ops = tasks*k. Then, after the
+// measured time, probeRatelimit: the run's bucket refills after a pause and a fresh bucket at
+// 1000/s limits (at 1e8/s the measured calls rarely empty the bucket, so the first check alone
+// cannot catch a bucket that never refills or never limits); else a *checkError.
 package main
 
 import (
+	"fmt"
 	"sync"
 	"time"
 )
+
+// The probe's figures, the same as workloads/threads/checks.hpp's.
+const (
+	probePause = 100 * time.Microsecond // >= 10x burst/rate of the run's bucket
+	probeRate  = 1000                   // tokens per second
+	probeBurst = 10
+	probeCalls = 1000
+)
+
+// allower is a token bucket as the probe sees it.
+type allower interface{ allow() bool }
+
+// checkRatelimit fails unless min(calls, burst) <= allowed <= burst + rate*elapsed + 1; what names
+// the bucket in the message.
+func checkRatelimit(what string, allowed, calls int64, rate float64, burst int64, elapsed time.Duration) error {
+	limit := float64(burst) + rate*elapsed.Seconds() + 1
+	least := calls
+	if least > burst {
+		least = burst
+	}
+	if allowed < least || float64(allowed) > limit {
+		return failf("%s: %d of %d calls allowed, want %d..%.0f (the first min(calls, burst %d) pass; at most burst + rate %.0f/s × %v + 1)",
+			what, allowed, calls, least, limit, burst, rate, elapsed)
+	}
+	return nil
+}
+
+// probeRatelimit pauses (sleep at least probePause), then requires the run's bucket to admit
+// burst calls in a row, and a fresh bucket from makeSlow (rate probeRate, burst probeBurst)
+// called probeCalls times in a row to pass checkRatelimit.
+func probeRatelimit(bucket allower, burst int64, makeSlow func() allower, pause func()) error {
+	pause()
+	var refilled int64
+	for i := int64(0); i < burst; i++ {
+		if bucket.allow() {
+			refilled++
+		}
+	}
+	if refilled != burst {
+		return failf("ratelimit: the bucket admitted %d of %d calls after a pause of %dus, want all (it must refill to its burst in burst/rate)",
+			refilled, burst, probePause.Microseconds())
+	}
+	start := time.Now()
+	slow := makeSlow()
+	var allowed int64
+	for i := 0; i < probeCalls; i++ {
+		if slow.allow() {
+			allowed++
+		}
+	}
+	what := fmt.Sprintf("ratelimit (probe: a fresh bucket of rate %d/s, burst %d)", probeRate, probeBurst)
+	return checkRatelimit(what, allowed, probeCalls, probeRate, probeBurst, time.Since(start))
+}
 
 const (
 	limiterRate  = 1e8 // tokens per second
@@ -81,14 +138,14 @@ func runRatelimit(p params) (result, error) {
 	for _, a := range allowed {
 		total += a
 	}
-	limit := limiterBurst + limiterRate*elapsed.Seconds() + 1
-	least := tasks * k
-	if least > limiterBurst {
-		least = limiterBurst
+	if err := checkRatelimit("ratelimit", total, tasks*k, limiterRate, limiterBurst, elapsed); err != nil {
+		return result{}, err
 	}
-	if total < least || float64(total) > limit {
-		return result{}, failf("ratelimit: %d of %d calls allowed, want %d..%.0f (the first min(calls, burst %d) pass; at most burst + rate %.0f/s × %v + 1)",
-			total, tasks*k, least, limit, limiterBurst, limiterRate, elapsed)
+	err := probeRatelimit(bucket, limiterBurst,
+		func() allower { return newTokenBucket(probeRate, probeBurst) },
+		func() { time.Sleep(probePause) })
+	if err != nil {
+		return result{}, err
 	}
 	return result{ops: tasks * k, elapsed: elapsed}, nil
 }

@@ -6,7 +6,9 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"testing"
+	"time"
 )
 
 // tinyRuns lists one or more tiny parameter sets per workload; every workload must appear.
@@ -145,5 +147,43 @@ func TestIsPow10(t *testing.T) {
 		if isPow10(v) != want {
 			t.Errorf("isPow10(%d) = %v, want %v", v, !want, want)
 		}
+	}
+}
+
+// neverRefills and neverLimits are broken buckets that ratelimit's probe must reject.
+type neverRefills struct{ tokens int }
+
+func (b *neverRefills) allow() bool {
+	if b.tokens > 0 {
+		b.tokens--
+		return true
+	}
+	return false
+}
+
+type neverLimits struct{}
+
+func (neverLimits) allow() bool { return true }
+
+func TestRatelimitProbeCatchesABucketThatNeverRefillsOrNeverLimits(t *testing.T) {
+	pause := func() { time.Sleep(probePause) }
+	drain := func(b allower) allower {
+		for i := 0; i < 5000; i++ {
+			b.allow()
+		}
+		return b
+	}
+	ok := drain(newTokenBucket(limiterRate, limiterBurst))
+	if err := probeRatelimit(ok, limiterBurst, func() allower { return newTokenBucket(probeRate, probeBurst) }, pause); err != nil {
+		t.Errorf("a correct bucket failed the probe: %v", err)
+	}
+	bad := drain(&neverRefills{tokens: limiterBurst})
+	err := probeRatelimit(bad, limiterBurst, func() allower { return &neverRefills{tokens: probeBurst} }, pause)
+	if err == nil || !strings.Contains(err.Error(), "the bucket admitted 0 of 1000 calls after a pause of 100us") {
+		t.Errorf("a bucket that never refills: got %v", err)
+	}
+	err = probeRatelimit(neverLimits{}, limiterBurst, func() allower { return neverLimits{} }, pause)
+	if err == nil || !strings.Contains(err.Error(), "ratelimit (probe: a fresh bucket of rate 1000/s, burst 10): 1000 of 1000 calls allowed") {
+		t.Errorf("a bucket that never limits: got %v", err)
 	}
 }

@@ -89,24 +89,62 @@ inline void check_context(int64_t n, int64_t observed, int64_t wrong) {
     fail("context: " + s(wrong) + " of " + s(n) + " children have err() other than \"context canceled\"");
 }
 
-// ratelimit: min(calls, burst) <= allowed <= burst + rate * elapsed_seconds + 1. The bucket starts
-// full, so its first min(calls, burst) calls cannot be refused (a limiter that admits too few
-// fails), and it cannot admit more than it held plus what it refilled. Whether it limits and
-// refills as it should at rates this workload does not reach is the runtime tests' job
-// (tests/runtime/rate_test.cpp); at 1e8 tokens/s the calls here rarely empty the bucket.
-inline void check_ratelimit(int64_t allowed, int64_t calls, double rate, int64_t burst, double elapsed_ns) {
-  const double limit = static_cast<double>(burst) + rate * elapsed_ns / 1e9 + 1;
-  const int64_t least = std::min(calls, burst);
-  if (allowed < least || static_cast<double>(allowed) > limit)
-    fail("ratelimit: " + s(allowed) + " of " + s(calls) + " calls allowed, want " + s(least) + ".." +
-         s(static_cast<int64_t>(limit)) + " (the first min(calls, burst " + s(burst) +
-         ") pass; at most burst + rate x elapsed + 1)");
-}
-
 // elapsed_ns_since() is the steady_clock time from t0 to now, in ns.
 inline double elapsed_ns_since(std::chrono::steady_clock::time_point t0) {
   return static_cast<double>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
+}
+
+// ratelimit: min(calls, burst) <= allowed <= burst + rate * elapsed_seconds + 1. The bucket starts
+// full, so its first min(calls, burst) calls cannot be refused (a limiter that admits too few
+// fails), and it cannot admit more than it held plus what it refilled. At 1e8 tokens/s the
+// measured calls rarely empty the bucket, so probe_ratelimit() below checks limiting and
+// refilling after the measured time. `what` names the bucket in the message.
+inline void check_ratelimit(int64_t allowed, int64_t calls, double rate, int64_t burst, double elapsed_ns,
+                            const std::string& what = "ratelimit") {
+  const double limit = static_cast<double>(burst) + rate * elapsed_ns / 1e9 + 1;
+  const int64_t least = std::min(calls, burst);
+  if (allowed < least || static_cast<double>(allowed) > limit)
+    fail(what + ": " + s(allowed) + " of " + s(calls) + " calls allowed, want " + s(least) + ".." +
+         s(static_cast<int64_t>(limit)) + " (the first min(calls, burst " + s(burst) +
+         ") pass; at most burst + rate x elapsed + 1)");
+}
+
+// ratelimit's probe (CONTRACT.md), run after the measured time on the implementation's own
+// bucket type, so that a bucket that never refills or never limits fails the workload:
+//  - refill: after `pause` (at least kProbePause, i.e. >= 10x burst/rate of the run's bucket),
+//    the run's bucket must admit `burst` calls in a row;
+//  - limit: a fresh bucket from make_slow() (rate kProbeRate, burst kProbeBurst) called
+//    kProbeCalls times in a row must pass check_ratelimit with those figures (the calls take
+//    microseconds, so about kProbeBurst + 1 may pass, not kProbeCalls).
+// Bucket has bool allow(); make_slow() returns a pointer-like owner of a Bucket-like object;
+// pause() sleeps at least kProbePause (the caller's sleep: a task's or a thread's).
+constexpr std::chrono::microseconds kProbePause{100};
+constexpr double kProbeRate = 1000;  // tokens per second
+constexpr int kProbeBurst = 10;
+constexpr int64_t kProbeCalls = 1000;
+
+inline void check_ratelimit_refill(int64_t allowed, int64_t burst) {
+  if (allowed != burst)
+    fail("ratelimit: the bucket admitted " + s(allowed) + " of " + s(burst) + " calls after a pause of " +
+         s(kProbePause.count()) + "us, want all (it must refill to its burst in burst/rate)");
+}
+
+template <class Bucket, class MakeSlow, class Pause>
+void probe_ratelimit(Bucket& bucket, int64_t burst, MakeSlow make_slow, Pause pause) {
+  pause();
+  int64_t refilled = 0;
+  for (int64_t i = 0; i < burst; ++i)
+    if (bucket.allow()) ++refilled;
+  check_ratelimit_refill(refilled, burst);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto slow = make_slow();
+  int64_t allowed = 0;
+  for (int64_t i = 0; i < kProbeCalls; ++i)
+    if (slow->allow()) ++allowed;
+  check_ratelimit(allowed, kProbeCalls, kProbeRate, kProbeBurst, elapsed_ns_since(t0),
+                  "ratelimit (probe: a fresh bucket of rate " + s(static_cast<int64_t>(kProbeRate)) + "/s, burst " +
+                      s(kProbeBurst) + ")");
 }
 
 // resident_bytes() reads the resident set size from /proc/self/statm; -1 if it cannot.
