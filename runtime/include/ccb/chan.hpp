@@ -9,6 +9,7 @@
 //    (after the buffer drains), blocked senders throw SendOnClosedChannel.
 //  - A default-constructed Chan is nil: send/recv block forever (a deadlock if nothing else
 //    runs), close throws CloseOfNilChannel, and in select it is a never-ready case.
+//  - T must be nothrow move constructible (a static_assert): values move under the lock.
 //  - Chan is a cheap shared handle (an intrusive reference count), like Go's channel value. A
 //    task that uses a channel must hold a handle (capture it by value): a select woken by its
 //    partner still touches every channel of the select after the partner has gone on.
@@ -101,6 +102,10 @@ std::optional<T> rebuilt(std::optional<T>&& o) {
 // capacity-1 channel per timer; see the commit that added it). Throws std::bad_alloc.
 template <class T>
 struct ChanState {
+  // Values are moved while `lock` is held, so a move that threw would leave the lock held (and
+  // a dequeued waiter lost): every later operation on the channel would spin forever.
+  static_assert(std::is_nothrow_move_constructible_v<T>,
+                "ccb::Chan<T> requires T to be nothrow move constructible (values move under the channel's lock)");
   static ChanState* make(std::size_t c) {
     if (c > (SIZE_MAX - buf_offset()) / sizeof(T)) throw std::bad_alloc();
     const std::size_t bytes = buf_offset() + c * sizeof(T);
