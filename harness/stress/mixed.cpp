@@ -1,8 +1,11 @@
 // harness/stress/mixed.cpp — the `mixed` scenario: channels, select, sync, cancel and churn at
-// once in one run, each with its own seed and a fifth of --tasks (at least 2), all reporting into
-// the same context (progress, checks, first failure). Invariants: each part's own, plus, at the
-// end, the run's task count returns to the baseline taken before the parts started
+// once in one run, each as a part (ScenarioContext::add_part) with its own seed and a fifth of
+// --tasks (at least 2); their checks and first failure are forwarded to the scenario's context,
+// and their progress both to it and, per part, to the watchdog, which reports a part whose own
+// progress stops even while the others keep the sum moving. Invariants: each part's own, plus,
+// at the end, the run's task count returns to the baseline taken before the parts started
 // (ccb::debug::live_tasks()).
+// Test hook `stall-part`: the sync part is replaced by run_stall (the watchdog must name it).
 #include <ccb/debug.hpp>
 
 #include "harness/stress/scenario.hpp"
@@ -11,17 +14,21 @@ namespace ccb::stress {
 
 void run_mixed(ScenarioContext& ctx) {
   const uint64_t baseline = ccb::debug::live_tasks();
-  const ScenarioFn parts[] = {&run_channels, &run_select, &run_sync, &run_cancel, &run_churn};
+  static constexpr std::pair<const char*, ScenarioFn> parts[] = {
+      {"channels", &run_channels}, {"select", &run_select}, {"sync", &run_sync},
+      {"cancel", &run_cancel},     {"churn", &run_churn}};
   const int share = std::max(2, ctx.tasks / 5);
   // Each part runs against its own context (own seed and size) whose results are forwarded here.
-  std::vector<std::unique_ptr<ScenarioContext>> subs;
+  std::vector<std::shared_ptr<ScenarioContext>> subs;
   ccb::WaitGroup wg;
   uint64_t i = 0;
-  for (ScenarioFn part : parts) {
-    subs.push_back(std::make_unique<ScenarioContext>(Rng::mix(ctx.seed + ++i), share, ctx.hook, false));
+  for (const auto& [name, part] : parts) {
+    subs.push_back(ctx.add_part(name, Rng::mix(ctx.seed + ++i), share));
+    const ScenarioFn fn = ctx.hook == TestHook::StallPart && part == &run_sync ? &run_stall : part;
     wg.add(1);
-    ccb::go([&wg, part, sub = subs.back().get()] {
-      part(*sub);
+    ccb::go([&wg, fn, sub = subs.back().get()] {
+      fn(*sub);
+      sub->finish();  // the watchdog stops checking its progress
       wg.done();
     });
   }

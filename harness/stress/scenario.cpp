@@ -39,6 +39,27 @@ std::string ScenarioContext::failure_dump() const {
   return dump_;
 }
 
+std::shared_ptr<ScenarioContext> ScenarioContext::add_part(const std::string& name, uint64_t seed, int tasks) {
+  auto part = std::make_shared<ScenarioContext>(seed, tasks, hook, false);
+  std::lock_guard<std::mutex> g(parts_mu_);
+  parts_.push_back(Part{name, part});
+  return part;
+}
+
+std::vector<ScenarioContext::Part> ScenarioContext::parts() const {
+  std::lock_guard<std::mutex> g(parts_mu_);
+  return parts_;
+}
+
+void run_stall(ScenarioContext& ctx) {
+  (void)ctx;
+  ccb::Mutex mu;
+  mu.lock();
+  for (int i = 0; i < 3; ++i) ccb::go([&mu] { mu.lock(); });
+  ccb::Chan<int> never(0);
+  never.recv();
+}
+
 const std::vector<ScenarioInfo>& scenarios() {
   static const std::vector<ScenarioInfo> list = {
       {"channels", "buffered/unbuffered channels, many producers and consumers, owner closes racing "

@@ -13,8 +13,12 @@
 //    failure, join() and halt() never return: the body parks for good, so the state its tasks
 //    reference (on its stack) stays alive until the driver ends the run and the runtime unwinds
 //    every task.
-// Concurrency: the counters and flags are atomics; the failure text is guarded by failure_mu.
-// Every member is safe to use from any task and from the driver and watchdog threads.
+// Parts (`mixed`): add_part() makes a context for one part of the body, owned by this one, which
+// the watchdog checks on its own (each part's progress must move, not only the sum); the body
+// marks a part finish()ed when it returned, and the watchdog stops checking it.
+// Concurrency: the counters and flags are atomics; the failure text is guarded by failure_mu_,
+// the list of parts by parts_mu_. Every member is safe to use from any task and from the driver
+// and watchdog threads.
 #pragma once
 
 #include <ccb/runtime.hpp>
@@ -22,14 +26,16 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 namespace ccb::stress {
 
-// TestHook: deliberate faults for ccbench's own tests (CCB_STRESS_TEST_HOOK=violate|stall).
-enum class TestHook { None, Violate, Stall };
+// TestHook: deliberate faults for ccbench's own tests (CCB_STRESS_TEST_HOOK; the values and what
+// each does are listed in stress_command.cpp, kHooks).
+enum class TestHook { None, Violate, Stall, StallPart };
 
 class ScenarioContext {
  public:
@@ -65,14 +71,28 @@ class ScenarioContext {
   std::string failure() const;       // the first failure's message ("" if none)
   std::string failure_dump() const;  // the task dump taken when it was recorded
 
+  // Parts (see above). add_part() returns the part's context (its own seed and --tasks share,
+  // this context's hook, not exclusive); parts() is a snapshot in the order they were added.
+  struct Part {
+    std::string name;
+    std::shared_ptr<const ScenarioContext> ctx;
+  };
+  std::shared_ptr<ScenarioContext> add_part(const std::string& name, uint64_t seed, int tasks);
+  std::vector<Part> parts() const;
+  void finish() noexcept { finished_.store(true, std::memory_order_release); }
+  bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
+
  private:
   std::atomic<bool> stop_{false};
   std::atomic<bool> failed_{false};
+  std::atomic<bool> finished_{false};
   std::atomic<uint64_t> progress_{0};
   std::atomic<uint64_t> checks_{0};
   mutable std::mutex failure_mu_;
   std::string failure_;  // guarded by failure_mu_
   std::string dump_;     // guarded by failure_mu_
+  mutable std::mutex parts_mu_;
+  std::vector<Part> parts_;  // guarded by parts_mu_; only ever appended to
 };
 
 // Rng: xorshift64* — small, seedable, one per task (never shared between tasks).
@@ -117,5 +137,8 @@ void run_sync(ScenarioContext& ctx);
 void run_cancel(ScenarioContext& ctx);
 void run_churn(ScenarioContext& ctx);
 void run_mixed(ScenarioContext& ctx);
+// run_stall(): the `stall` test hook's body (and, with `stall-part`, mixed's sync part): tasks
+// blocked for good on a Mutex and a channel; it never reports progress and never returns.
+void run_stall(ScenarioContext& ctx);
 
 }  // namespace ccb::stress

@@ -6,8 +6,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 
@@ -29,16 +31,36 @@ by default. Every scenario checks its invariants while it runs and at the end (s
 Exit codes: 0 all passed, 1 an invariant violation, runtime error or watchdog stall (the seed,
 the command to reproduce it and the task dump are printed), 2 bad usage.)";
 
+// kHooks: every CCB_STRESS_TEST_HOOK value, and what it breaks on purpose (the warning's text).
+struct HookInfo {
+  TestHook hook;
+  const char* name;
+  const char* effect;
+};
+constexpr HookInfo kHooks[] = {
+    {TestHook::Violate, "violate",
+     "the channels scenario (alone or inside mixed) loses a message on purpose; the other scenarios are unaffected"},
+    {TestHook::Stall, "stall", "every scenario stalls on purpose"},
+    {TestHook::StallPart, "stall-part",
+     "the mixed scenario's sync part stalls on purpose while its other parts keep running; the other scenarios "
+     "are unaffected"},
+};
+
 TestHook read_hook() {
   const char* e = std::getenv("CCB_STRESS_TEST_HOOK");
   if (e == nullptr || *e == '\0') return TestHook::None;
   const std::string v(e);
-  if (v == "violate") return TestHook::Violate;
-  if (v == "stall") return TestHook::Stall;
-  throw harness::UsageError("CCB_STRESS_TEST_HOOK: unknown value '" + v + "'; valid: violate, stall");
+  std::vector<std::string> names;
+  for (const HookInfo& h : kHooks) {
+    if (v == h.name) return h.hook;
+    names.push_back(h.name);
+  }
+  throw harness::UsageError("CCB_STRESS_TEST_HOOK: unknown value '" + v + "'; valid: " + harness::join(names, ", "));
 }
 
-const char* hook_name(TestHook h) { return h == TestHook::Violate ? "violate" : "stall"; }
+const HookInfo& hook_info(TestHook hook) {
+  return *std::find_if(std::begin(kHooks), std::end(kHooks), [&](const HookInfo& h) { return h.hook == hook; });
+}
 
 // program() is the path this process was started as (argv[0]), for the reproduce command.
 std::string program() {
@@ -50,7 +72,7 @@ std::string program() {
 
 std::string repro_command(const StressSettings& s, TestHook hook, const std::string& scenario, int procs) {
   std::ostringstream c;
-  if (hook != TestHook::None) c << "CCB_STRESS_TEST_HOOK=" << hook_name(hook) << " ";
+  if (hook != TestHook::None) c << "CCB_STRESS_TEST_HOOK=" << hook_info(hook).name << " ";
   if (const char* e = std::getenv("CCB_CHAOS"); e != nullptr && *e != '\0' && !s.chaos) c << "CCB_CHAOS=" << e << " ";
   c << program() << " stress " << scenario << " --procs " << procs << " --seed " << s.seed << " --duration "
     << s.duration_text << " --tasks " << s.tasks;
@@ -63,16 +85,6 @@ uint64_t run_seed(uint64_t seed, const std::string& scenario, int procs) {
   uint64_t h = 1469598103934665603ULL;  // FNV-1a of the name
   for (char ch : scenario) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
   return Rng::mix(seed ^ Rng::mix(h) ^ (static_cast<uint64_t>(procs) << 48));
-}
-
-// stall_body(): the `stall` test hook — tasks blocked on a Mutex and a channel, no progress.
-void stall_body(ScenarioContext& ctx) {
-  (void)ctx;
-  ccb::Mutex mu;
-  mu.lock();
-  for (int i = 0; i < 3; ++i) ccb::go([&mu] { mu.lock(); });
-  ccb::Chan<int> never(0);
-  never.recv();
 }
 
 void print_failure(std::ostream& err, const RunResult& r, const std::string& failure, const std::string& footer,
@@ -111,7 +123,7 @@ RunResult run_one(const StressSettings& s, TestHook hook, const ScenarioInfo& in
         const auto deadline = ccb::Clock::now() + s.duration;
         std::atomic<bool> done{false};
         ccb::go([&] {
-          if (hook == TestHook::Stall) stall_body(ctx); else info.fn(ctx);
+          if (hook == TestHook::Stall) run_stall(ctx); else info.fn(ctx);
           done = true;
         });
         while (!done.load() && !ctx.failed()) {
@@ -147,11 +159,8 @@ int run_stress(const StressOptions& o, std::ostream& out, std::ostream& err) {
   const TestHook hook = read_hook();
   const StressSettings s = validate(o);
   if (hook != TestHook::None)
-    err << "ccbench stress: WARNING: test hook CCB_STRESS_TEST_HOOK=" << hook_name(hook) << " is active: "
-        << (hook == TestHook::Violate ? "the channels scenario (alone or inside mixed) loses a message on purpose; "
-                                        "the other scenarios are unaffected"
-                                      : "every scenario stalls on purpose")
-        << "\n";
+    err << "ccbench stress: WARNING: test hook CCB_STRESS_TEST_HOOK=" << hook_info(hook).name << " is active: "
+        << hook_info(hook).effect << "\n";
   out << "ccbench stress: seed " << s.seed << " (repeat with --seed " << s.seed << "); " << s.duration_text
       << " per scenario per procs value; procs " << harness::join([&] {
            std::vector<std::string> v;

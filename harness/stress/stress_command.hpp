@@ -12,13 +12,15 @@
 //  - An invariant violation or an exception out of ccb::run (e.g. ccb::Deadlock) stops the
 //    command: it prints the failure, the seed, the exact command to reproduce it and the task dump
 //    taken when the violation was detected, writes --out (with "passed": false) and exits 1.
-//    A stall (no progress for --stall-limit) prints the same from the watchdog and exits 1 at once;
+//    A stall (no progress for --stall-limit; in `mixed`, by any one of its parts) prints the same
+//    from the watchdog, naming the stalled part, and exits 1 at once;
 //    --out was written before that run started, with the run listed as not finished and
 //    "passed": false, so it never keeps an earlier file's verdict.
 //  - Exit codes: 0 every run passed; 1 an invariant, runtime error or watchdog failure; 2 bad usage.
 //  - Test hook CCB_STRESS_TEST_HOOK (never active unless set; announced on stderr when it is):
 //    "violate" makes the channels scenario (also inside mixed) lose one message; "stall" replaces
-//    the scenario by tasks that block forever (the watchdog must fire). Other values: exit 2.
+//    the scenario by tasks that block forever (the watchdog must fire); "stall-part" does that to
+//    mixed's sync part only (the watchdog must name it). Other values: exit 2.
 #pragma once
 
 #include <functional>

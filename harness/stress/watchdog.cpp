@@ -24,31 +24,41 @@ Watchdog::~Watchdog() {
 }
 
 void Watchdog::loop() {
-  using Clock = std::chrono::steady_clock;
-  uint64_t last = ctx_.progress();
-  Clock::time_point last_change = Clock::now();
+  Track whole{ctx_.progress(), Clock::now()};
+  std::vector<Track> parts;  // parallel to ctx_.parts(), which is only ever appended to
   std::unique_lock<std::mutex> lk(mu_);
   while (!stop_) {
     cv_.wait_for(lk, std::chrono::milliseconds(50));
     if (stop_) return;
-    const uint64_t now_progress = ctx_.progress();
     const Clock::time_point now = Clock::now();
-    if (now_progress != last) {
-      last = now_progress;
-      last_change = now;
-    } else if (now - last_change > limit_) {
-      fire(now - last_change);
+    watch(ctx_, whole, now, "");
+    const std::vector<ScenarioContext::Part> current = ctx_.parts();
+    for (std::size_t i = 0; i < current.size(); ++i) {
+      const ScenarioContext& part = *current[i].ctx;
+      if (i == parts.size()) parts.push_back(Track{part.progress(), now});
+      // A finished part has stopped on purpose; a failed one is being reported by the body.
+      if (!part.finished() && !part.failed()) watch(part, parts[i], now, current[i].name);
     }
   }
 }
 
-void Watchdog::fire(std::chrono::nanoseconds stalled) {
+void Watchdog::watch(const ScenarioContext& c, Track& t, Clock::time_point now, const std::string& part) {
+  const uint64_t progress = c.progress();
+  if (progress != t.last) {
+    t.last = progress;
+    t.since = now;
+  } else if (now - t.since > limit_) {
+    fire(part, now - t.since, progress);
+  }
+}
+
+void Watchdog::fire(const std::string& part, std::chrono::nanoseconds stalled, uint64_t ops) {
   const double s = std::chrono::duration<double>(stalled).count();
-  err_ << "\nccbench stress: FAILED: WATCHDOG: " << what_ << " made no progress for " << s
-       << " s (limit " << std::chrono::duration<double>(limit_).count() << " s) after " << ctx_.progress()
-       << " operations\n"
-       << "what every task is doing (ccb::debug::dump_tasks):\n"
-       << ccb::debug::dump_tasks() << footer_;
+  err_ << "\nccbench stress: FAILED: WATCHDOG: " << what_ << (part.empty() ? "" : ": part " + part)
+       << " made no progress for " << s << " s (limit " << std::chrono::duration<double>(limit_).count()
+       << " s) after " << ops << " operations";
+  if (!part.empty()) err_ << " (the scenario as a whole: " << ctx_.progress() << ")";
+  err_ << "\nwhat every task is doing (ccb::debug::dump_tasks):\n" << ccb::debug::dump_tasks() << footer_;
   err_.flush();
   std::fflush(nullptr);
   std::_Exit(1);

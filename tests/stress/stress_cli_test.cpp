@@ -1,12 +1,14 @@
 // tests/stress/stress_cli_test.cpp — `ccbench stress` as a child process: each scenario passes
 // ~1 s at procs 1 and 2 (chaos off and on), a deliberately broken invariant (CCB_STRESS_TEST_HOOK=
 // violate) and a deliberately stalled scenario (=stall) exit 1 printing the seed, the reproduce
-// command and the task dump, the JSON summary is complete, and bad flags exit 2 with a message.
+// command and the task dump, the other hooks show that a given check can fail (each test says
+// which), the JSON summary is complete, and bad flags exit 2 with a message.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -80,6 +82,21 @@ TEST(StressHooks, WatchdogFiresOnAStallWithTheTaskDump) {
   EXPECT_TRUE(has(r.output, "chan receive on ")) << r.output;
   EXPECT_TRUE(has(r.output, "seed: 12")) << r.output;
   EXPECT_TRUE(has(r.output, "--stall-limit 1s")) << r.output;
+}
+
+// Regression: mixed's watchdog watched the sum of its parts' progress, so a stuck part went
+// unnoticed while the others ran and only showed, as a stall of the whole scenario, once they had
+// ended (here after the 30 s --duration). Each part's own progress is watched now.
+TEST(StressHooks, WatchdogNamesAStalledPartOfMixedWhileTheOtherPartsRun) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Result r = run("mixed --duration 30s --procs 2 --seed 15 --tasks 16 --stall-limit 1s",
+                 "CCB_STRESS_TEST_HOOK=stall-part");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_TRUE(has(r.output, "WATCHDOG: scenario mixed (procs 2): part sync made no progress for ")) << r.output;
+  EXPECT_TRUE(has(r.output, "sync.Mutex.Lock on ")) << r.output;
+  EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=stall-part ")) << r.output;
+  EXPECT_LT(seconds, 15.0) << "the stall was noticed only after the other parts had ended\n" << r.output;
 }
 
 // Regression: the watchdog exits at once, so a stall left --out untouched: an earlier passing
