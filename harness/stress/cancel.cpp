@@ -97,17 +97,17 @@ void timers_round(ScenarioContext& ctx, Rng& rng) {
     ctx.op();
   }
   // Quiet: every arming not prevented must run exactly once.
-  const auto give_up = ccb::Clock::now() + std::chrono::seconds(10);
-  for (FuncTimer& f : timers) {
-    const int expect = f.armings - f.prevented;
-    while (f.ran->load() < expect && ccb::Clock::now() < give_up) {
-      ccb::sleep_for(microseconds(200));
-      ctx.op();
+  {
+    const ScenarioContext::BoundedWait wait(ctx, std::chrono::seconds(10));
+    for (FuncTimer& f : timers) {
+      const int expect = f.armings - f.prevented;
+      while (f.ran->load() < expect && ccb::Clock::now() < wait.deadline()) ccb::sleep_for(microseconds(200));
+      ctx.check(f.ran->load() == expect, [&] {
+        return "cancel: after_func ran " + std::to_string(f.ran->load()) + " times; expected " +
+               std::to_string(expect) + " (" + std::to_string(f.armings) + " armings, " +
+               std::to_string(f.prevented) + " prevented)";
+      });
     }
-    ctx.check(f.ran->load() == expect, [&] {
-      return "cancel: after_func ran " + std::to_string(f.ran->load()) + " times; expected " + std::to_string(expect) +
-             " (" + std::to_string(f.armings) + " armings, " + std::to_string(f.prevented) + " prevented)";
-    });
   }
   // A channel Timer reset at t never delivers a value from before t. From a plain thread, while
   // this task waits on it: a one-hour timer then, so that a value can only come from the reset.
@@ -141,8 +141,10 @@ void run_cancel(ScenarioContext& ctx) {
   while (ctx.running()) {
     ccb::WaitGroup wg;
     std::optional<std::jthread> canceller = cancel_tasks_round(ctx, rng, wg);
-    const auto limit = ccb::Clock::now() + std::chrono::seconds(10);
-    while (wg.count() > 0 && ccb::Clock::now() < limit && !ctx.failed()) ccb::sleep_for(microseconds(200));
+    {
+      const ScenarioContext::BoundedWait wait(ctx, std::chrono::seconds(10));
+      while (wg.count() > 0 && ccb::Clock::now() < wait.deadline() && !ctx.failed()) ccb::sleep_for(microseconds(200));
+    }
     if (ctx.failed()) ctx.halt();
     if (!ctx.check(wg.count() == 0, [&] {
           return "cancel: " + std::to_string(wg.count()) + " tasks still running 10 s after their root context was cancelled";

@@ -55,8 +55,10 @@ void run_mixed(ScenarioContext& ctx) {
   }
   wg.wait();  // the last done() may still be inside wg
   forward();
-  const auto give_up = ccb::Clock::now() + std::chrono::seconds(10);
-  while (ccb::debug::live_tasks() != baseline && ccb::Clock::now() < give_up) ccb::yield();
+  {
+    const ScenarioContext::BoundedWait wait(ctx, std::chrono::seconds(10));
+    while (ccb::debug::live_tasks() != baseline && ccb::Clock::now() < wait.deadline()) ccb::yield();
+  }
   ctx.check(ccb::debug::live_tasks() == baseline, [&] {
     return "mixed: " + std::to_string(ccb::debug::live_tasks()) + " tasks alive 10 s after every part ended; baseline " +
            std::to_string(baseline);

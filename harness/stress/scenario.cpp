@@ -3,6 +3,8 @@
 
 #include <ccb/debug.hpp>
 
+#include <algorithm>
+
 namespace ccb::stress {
 
 void ScenarioContext::fail(const std::string& message) {
@@ -27,6 +29,16 @@ void ScenarioContext::join(ccb::WaitGroup& wg) {
 
 void ScenarioContext::halt() {
   for (;;) ccb::Chan<int>().recv();  // a nil channel: blocks until the run ends and unwinds us
+}
+
+ScenarioContext::BoundedWait::BoundedWait(ScenarioContext& ctx, std::chrono::nanoseconds d) noexcept
+    : ctx_(ctx), deadline_(ccb::Clock::now() + d) {
+  ctx_.wait_end_.store(deadline_.time_since_epoch().count(), std::memory_order_relaxed);
+}
+
+ScenarioContext::BoundedWait::~BoundedWait() {
+  const ccb::Clock::time_point end = std::min(ccb::Clock::now(), deadline_);
+  ctx_.wait_end_.store(end.time_since_epoch().count(), std::memory_order_relaxed);
 }
 
 std::string ScenarioContext::failure() const {

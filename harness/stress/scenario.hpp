@@ -9,6 +9,10 @@
 //    stops calling it for longer than --stall-limit is reported as stalled);
 //  - call ctx.passed() for every invariant check that held, ctx.fail(message) for one that did not
 //    (the first failure is kept with a task dump taken at that moment; running() turns false);
+//  - wrap each wait that ends in a check of its own (tasks still alive, timers yet to fire) in a
+//    ScenarioContext::BoundedWait and give up at its deadline(): the watchdog does not count the
+//    wait as a stall, so the wait's own message ("N tasks still alive 10 s after ...") is reported,
+//    not a generic stall, whatever --stall-limit is;
 //  - never block forever on its own once running() is false: joins go through ctx.join(). After a
 //    failure, join() and halt() never return: the body parks for good, so the state its tasks
 //    reference (on its stack) stays alive until the driver ends the run and the runtime unwinds
@@ -35,7 +39,7 @@ namespace ccb::stress {
 
 // TestHook: deliberate faults for ccbench's own tests (CCB_STRESS_TEST_HOOK; the values and what
 // each does are listed in stress_command.cpp, kHooks).
-enum class TestHook { None, Violate, Stall, StallPart };
+enum class TestHook { None, Violate, Stall, StallPart, LeakTask };
 
 class ScenarioContext {
  public:
@@ -63,6 +67,29 @@ class ScenarioContext {
   // halt() parks the calling task until the run ends (used after a failure).
   [[noreturn]] void halt();
 
+  // BoundedWait: while one exists, the body is in a wait of at most `d` that then checks and
+  // reports its own failure. The watchdog's stall clock for this context does not run until the
+  // wait ends (destruction) or its deadline() passes, whichever comes first (a wait stuck past its
+  // deadline is a stall again), and restarts from there. One at a time per context (the body's
+  // task): the destructor ends whichever wait is in progress.
+  class BoundedWait {
+   public:
+    BoundedWait(ScenarioContext& ctx, std::chrono::nanoseconds d) noexcept;
+    ~BoundedWait();
+    BoundedWait(const BoundedWait&) = delete;
+    BoundedWait& operator=(const BoundedWait&) = delete;
+    ccb::Clock::time_point deadline() const noexcept { return deadline_; }
+
+   private:
+    ScenarioContext& ctx_;
+    ccb::Clock::time_point deadline_;
+  };
+  // wait_end(): until when the current or last bounded wait excuses a lack of progress (its
+  // deadline while it runs, then the moment it ended; the clock's epoch if there was none).
+  ccb::Clock::time_point wait_end() const noexcept {
+    return ccb::Clock::time_point(ccb::Clock::duration(wait_end_.load(std::memory_order_relaxed)));
+  }
+
   // Driver side.
   void request_stop() noexcept { stop_.store(true, std::memory_order_relaxed); }
   bool failed() const noexcept { return failed_.load(std::memory_order_acquire); }
@@ -88,6 +115,7 @@ class ScenarioContext {
   std::atomic<bool> finished_{false};
   std::atomic<uint64_t> progress_{0};
   std::atomic<uint64_t> checks_{0};
+  std::atomic<ccb::Clock::rep> wait_end_{0};  // wait_end()'s time_since_epoch().count()
   mutable std::mutex failure_mu_;
   std::string failure_;  // guarded by failure_mu_
   std::string dump_;     // guarded by failure_mu_

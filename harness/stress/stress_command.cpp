@@ -44,6 +44,9 @@ constexpr HookInfo kHooks[] = {
     {TestHook::StallPart, "stall-part",
      "the mixed scenario's sync part stalls on purpose while its other parts keep running; the other scenarios "
      "are unaffected"},
+    {TestHook::LeakTask, "leak-task",
+     "the churn scenario (alone or inside mixed) starts a task that never exits, on purpose; the other scenarios "
+     "are unaffected"},
 };
 
 TestHook read_hook() {

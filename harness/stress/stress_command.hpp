@@ -20,7 +20,9 @@
 //  - Test hook CCB_STRESS_TEST_HOOK (never active unless set; announced on stderr when it is):
 //    "violate" makes the channels scenario (also inside mixed) lose one message; "stall" replaces
 //    the scenario by tasks that block forever (the watchdog must fire); "stall-part" does that to
-//    mixed's sync part only (the watchdog must name it). Other values: exit 2.
+//    mixed's sync part only (the watchdog must name it); "leak-task" makes churn (also inside
+//    mixed) start a task that never exits (the live-task check, not the watchdog, must report it).
+//    Other values: exit 2.
 #pragma once
 
 #include <functional>

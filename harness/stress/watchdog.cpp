@@ -3,6 +3,7 @@
 
 #include <ccb/debug.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -31,25 +32,31 @@ void Watchdog::loop() {
     cv_.wait_for(lk, std::chrono::milliseconds(50));
     if (stop_) return;
     const Clock::time_point now = Clock::now();
-    watch(ctx_, whole, now, "");
     const std::vector<ScenarioContext::Part> current = ctx_.parts();
+    Clock::time_point excused = ctx_.wait_end();  // the scenario waits while any part does
     for (std::size_t i = 0; i < current.size(); ++i) {
       const ScenarioContext& part = *current[i].ctx;
       if (i == parts.size()) parts.push_back(Track{part.progress(), now});
       // A finished part has stopped on purpose; a failed one is being reported by the body.
-      if (!part.finished() && !part.failed()) watch(part, parts[i], now, current[i].name);
+      if (part.finished() || part.failed()) continue;
+      watch(part, parts[i], now, part.wait_end(), current[i].name);
+      excused = std::max(excused, part.wait_end());
     }
+    watch(ctx_, whole, now, excused, "");
   }
 }
 
-void Watchdog::watch(const ScenarioContext& c, Track& t, Clock::time_point now, const std::string& part) {
+void Watchdog::watch(const ScenarioContext& c, Track& t, Clock::time_point now, Clock::time_point excused,
+                     const std::string& part) {
   const uint64_t progress = c.progress();
   if (progress != t.last) {
     t.last = progress;
     t.since = now;
-  } else if (now - t.since > limit_) {
-    fire(part, now - t.since, progress);
+    return;
   }
+  // A bounded wait reports its own failure: the stall clock restarts when it ends.
+  const Clock::time_point from = std::max(t.since, excused);
+  if (now - from > limit_) fire(part, now - from, progress);
 }
 
 void Watchdog::fire(const std::string& part, std::chrono::nanoseconds stalled, uint64_t ops) {

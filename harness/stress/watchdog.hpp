@@ -8,7 +8,10 @@
 // while the run is stuck), and the `footer` (seed and the exact command to reproduce); then it
 // flushes and ends the process with exit code 1 (std::_Exit: a stalled run cannot be unwound,
 // and its tasks may hold locks). So one stuck part is reported within `limit` even while the
-// other parts keep the scenario's total moving.
+// other parts keep the scenario's total moving. A bounded wait (ScenarioContext::BoundedWait: a
+// wait that reports its own failure, e.g. tasks still alive 10 s after their round) is not a
+// stall, up to its deadline: the stall clock of its context, and of the scenario while one of its
+// parts waits, restarts when the wait ends.
 // Destroying the Watchdog stops and joins the thread (it never fires after that).
 // Concurrency: the thread only reads the contexts' atomics and parts() snapshots (the contexts
 // are owned by shared_ptr, so a part outlives the body that added it); stop_ is guarded by mu_.
@@ -42,8 +45,10 @@ class Watchdog {
     Clock::time_point since;
   };
   void loop();
-  // watch() updates t from c and fires when c has not moved for longer than limit_.
-  void watch(const ScenarioContext& c, Track& t, Clock::time_point now, const std::string& part);
+  // watch() updates t from c and fires when c has not moved for longer than limit_, counted from
+  // `excused` (the end of the bounded waits that apply) if that is later.
+  void watch(const ScenarioContext& c, Track& t, Clock::time_point now, Clock::time_point excused,
+             const std::string& part);
   [[noreturn]] void fire(const std::string& part, std::chrono::nanoseconds stalled, uint64_t ops);
 
   const ScenarioContext& ctx_;

@@ -99,6 +99,25 @@ TEST(StressHooks, WatchdogNamesAStalledPartOfMixedWhileTheOtherPartsRun) {
   EXPECT_LT(seconds, 15.0) << "the stall was noticed only after the other parts had ended\n" << r.output;
 }
 
+// Regression: the live-task checks wait up to 10 s for tasks to exit, reporting no progress, so
+// with a --stall-limit below that the watchdog fired first and a leaked task read as a generic
+// stall. The watchdog does not count such bounded waits: the check's own message is reported.
+TEST(StressHooks, ALeakedTaskIsReportedAsStillAliveNotAsAStall) {
+  Result r = run("churn --duration 1s --procs 2 --seed 16 --tasks 8 --stall-limit 2s", "CCB_STRESS_TEST_HOOK=leak-task");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_TRUE(has(r.output, "FAILED: scenario churn (procs 2): churn: 1 tasks above the baseline of ")) << r.output;
+  EXPECT_TRUE(has(r.output, " still alive 10 s after their batch finished")) << r.output;
+  EXPECT_FALSE(has(r.output, "WATCHDOG")) << r.output;
+}
+
+TEST(StressHooks, ATaskLeakedInsideMixedIsReportedAsStillAliveNotAsAStall) {
+  Result r = run("mixed --duration 1s --procs 2 --seed 17 --tasks 16 --stall-limit 2s", "CCB_STRESS_TEST_HOOK=leak-task");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_TRUE(has(r.output, "FAILED: scenario mixed (procs 2): mixed: ")) << r.output;
+  EXPECT_TRUE(has(r.output, " tasks alive 10 s after every part ended; baseline ")) << r.output;
+  EXPECT_FALSE(has(r.output, "WATCHDOG")) << r.output;
+}
+
 // Regression: the watchdog exits at once, so a stall left --out untouched: an earlier passing
 // run's file still said "passed": true. --out is written before each run with it unfinished.
 TEST(StressHooks, AStallLeavesOutSayingTheRunDidNotFinish) {
