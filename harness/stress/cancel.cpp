@@ -8,11 +8,15 @@
 //  - a cancelled node's err() is Canceled or DeadlineExceeded, never None;
 //  - an after_func timer runs its function at most once per arming: never more often than it was
 //    armed, and, once quiet, exactly (armings - stops/resets that reported preventing a run);
-//  - a channel Timer reset at time t never delivers a value stamped before t.
+//  - a channel Timer reset at time t to fire after d delivers a value stamped no earlier than
+//    t + d (not a stale value from its earlier arming, not an early one); when the reset comes
+//    from a plain thread, t is read in that thread just before its reset() call.
 // Half of the rounds cancel from a plain thread (the subtrees and the root), and half of the
 // Timer resets come from a plain thread while the scenario's task waits on the timer with every
 // other task gone: the paths by which a thread outside the run readies tasks and re-arms timers
 // (a reset there once ended the run with a false Deadlock).
+// Test hook `early-timer`: every Timer check takes the plain-thread path, whose reset fires at once
+// while the check expects it 50 ms later (a Timer firing early must be reported).
 #include "harness/stress/scenario.hpp"
 
 #include <optional>
@@ -70,6 +74,51 @@ std::optional<std::jthread> cancel_tasks_round(ScenarioContext& ctx, Rng& rng, c
   return std::nullopt;
 }
 
+// early_message() describes a Timer value v that came before reset_at + d.
+std::string early_message(const std::string& what, microseconds d, std::optional<ccb::Clock::time_point> v,
+                          ccb::Clock::time_point reset_at) {
+  if (!v) return "cancel: " + what + " delivered no value (its channel was closed)";
+  const auto after = std::chrono::duration_cast<microseconds>(*v - reset_at).count();
+  return "cancel: " + what + " to fire after " + std::to_string(d.count()) + " us delivered a value stamped " +
+         std::to_string(after) + " us after the reset (early, or stale from before it)";
+}
+
+// channel_timer_round(): a channel Timer reset at t to fire after d delivers no value stamped
+// before t + d. Half of the time the reset comes from a plain thread while this task waits on the
+// timer: a one-hour timer then, so that a value can only come from the reset.
+void channel_timer_round(ScenarioContext& ctx, Rng& rng) {
+  const bool early = ctx.hook == TestHook::EarlyTimer;
+  if (rng.chance(2) || early) {
+    ccb::Timer u(std::chrono::hours(1));
+    const microseconds wait(rng.below(300));
+    const microseconds d = early ? microseconds(50000) : microseconds(rng.below(300));
+    std::atomic<ccb::Clock::rep> reset_at{0};  // when the thread called reset(); 0 before
+    std::jthread arm([&u, &reset_at, wait, d, early] {
+      std::this_thread::sleep_for(wait);
+      reset_at.store(ccb::Clock::now().time_since_epoch().count());
+      u.reset(early ? microseconds(0) : d);  // test hook: fires at once, 50 ms before the check expects
+    });
+    auto v = u.c().recv();
+    const ccb::Clock::rep at = reset_at.load();  // the reset happened before the fire that sent v
+    const ccb::Clock::time_point t{ccb::Clock::duration(at)};
+    ctx.check(v.has_value() && at != 0 && *v >= t + d, [&] {
+      return at == 0 ? std::string("cancel: a Timer delivered a value before the plain thread reset it")
+                     : early_message("a Timer reset by a plain thread", d, v, t);
+    });
+    ctx.op();
+    return;
+  }
+  ccb::Timer t(microseconds(rng.below(500)));
+  ccb::sleep_for(microseconds(rng.below(600)));
+  const ccb::Clock::time_point reset_at = ccb::Clock::now();
+  const microseconds d(rng.below(300));
+  t.reset(d);
+  auto v = t.c().recv();
+  ctx.check(v.has_value() && *v >= reset_at + d,
+            [&] { return early_message("a Timer reset by its task", d, v, reset_at); });
+  ctx.op();
+}
+
 struct FuncTimer {
   ccb::Timer timer;
   std::shared_ptr<std::atomic<int>> ran = std::make_shared<std::atomic<int>>(0);
@@ -109,29 +158,7 @@ void timers_round(ScenarioContext& ctx, Rng& rng) {
       });
     }
   }
-  // A channel Timer reset at t never delivers a value from before t. From a plain thread, while
-  // this task waits on it: a one-hour timer then, so that a value can only come from the reset.
-  if (rng.chance(2)) {
-    ccb::Timer u(std::chrono::hours(1));
-    const ccb::Clock::time_point armed_at = ccb::Clock::now();
-    std::jthread arm([&u, wait = microseconds(rng.below(300)), d = microseconds(rng.below(300))] {
-      std::this_thread::sleep_for(wait);
-      u.reset(d);
-    });
-    auto v = u.c().recv();
-    ctx.check(v.has_value() && *v >= armed_at,
-              [] { return std::string("cancel: a Timer reset by a plain thread delivered a value stamped before"); });
-    ctx.op();
-    return;
-  }
-  ccb::Timer t(microseconds(rng.below(500)));
-  ccb::sleep_for(microseconds(rng.below(600)));
-  const ccb::Clock::time_point reset_at = ccb::Clock::now();
-  t.reset(microseconds(rng.below(300)));
-  auto v = t.c().recv();
-  ctx.check(v.has_value() && *v >= reset_at,
-            [] { return std::string("cancel: a Timer delivered a value stamped before its reset"); });
-  ctx.op();
+  channel_timer_round(ctx, rng);
 }
 
 }  // namespace

@@ -47,6 +47,9 @@ constexpr HookInfo kHooks[] = {
     {TestHook::LeakTask, "leak-task",
      "the churn scenario (alone or inside mixed) starts a task that never exits, on purpose; the other scenarios "
      "are unaffected"},
+    {TestHook::EarlyTimer, "early-timer",
+     "the cancel scenario (alone or inside mixed) resets a Timer from a plain thread to fire at once where its "
+     "check expects 50 ms, on purpose (a Timer firing early); the other scenarios are unaffected"},
 };
 
 TestHook read_hook() {

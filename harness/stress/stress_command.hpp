@@ -21,8 +21,9 @@
 //    "violate" makes the channels scenario (also inside mixed) lose one message; "stall" replaces
 //    the scenario by tasks that block forever (the watchdog must fire); "stall-part" does that to
 //    mixed's sync part only (the watchdog must name it); "leak-task" makes churn (also inside
-//    mixed) start a task that never exits (the live-task check, not the watchdog, must report it).
-//    Other values: exit 2.
+//    mixed) start a task that never exits (the live-task check, not the watchdog, must report it);
+//    "early-timer" makes cancel's plain-thread Timer reset fire 50 ms before its check expects
+//    (also inside mixed). Other values: exit 2.
 #pragma once
 
 #include <functional>

@@ -118,6 +118,19 @@ TEST(StressHooks, ATaskLeakedInsideMixedIsReportedAsStillAliveNotAsAStall) {
   EXPECT_FALSE(has(r.output, "WATCHDOG")) << r.output;
 }
 
+// Regression: cancel's check of a Timer reset by a plain thread compared the value's stamp with
+// the time the timer was created, an hour before it was due, which every value passes (a Timer
+// firing early, or at once, went unnoticed). The stamp must be at least the reset's duration
+// after the reset, read in the thread just before it.
+TEST(StressHooks, ATimerFiringEarlyAfterAPlainThreadResetIsCaught) {
+  Result r = run("cancel --duration 5s --procs 2 --seed 18 --tasks 8", "CCB_STRESS_TEST_HOOK=early-timer");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_TRUE(has(r.output, "FAILED: scenario cancel (procs 2): cancel: a Timer reset by a plain thread to fire "
+                            "after 50000 us delivered a value stamped "))
+      << r.output;
+  EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=early-timer ")) << r.output;
+}
+
 // Regression: the watchdog exits at once, so a stall left --out untouched: an earlier passing
 // run's file still said "passed": true. --out is written before each run with it unfinished.
 TEST(StressHooks, AStallLeavesOutSayingTheRunDidNotFinish) {
