@@ -50,6 +50,9 @@ constexpr HookInfo kHooks[] = {
     {TestHook::EarlyTimer, "early-timer",
      "the cancel scenario (alone or inside mixed) resets a Timer from a plain thread to fire at once where its "
      "check expects 50 ms, on purpose (a Timer firing early); the other scenarios are unaffected"},
+    {TestHook::LeakMemory, "leak-memory",
+     "the churn scenario (alone or inside mixed) leaks 256 MiB after its warm-up, on purpose; the other scenarios "
+     "are unaffected"},
 };
 
 TestHook read_hook() {

@@ -23,7 +23,8 @@
 //    mixed's sync part only (the watchdog must name it); "leak-task" makes churn (also inside
 //    mixed) start a task that never exits (the live-task check, not the watchdog, must report it);
 //    "early-timer" makes cancel's plain-thread Timer reset fire 50 ms before its check expects
-//    (also inside mixed). Other values: exit 2.
+//    (also inside mixed); "leak-memory" makes churn (also inside mixed) keep 256 MiB after its
+//    warm-up (its RSS bound must fail). Other values: exit 2.
 #pragma once
 
 #include <functional>

@@ -131,6 +131,16 @@ TEST(StressHooks, ATimerFiringEarlyAfterAPlainThreadResetIsCaught) {
   EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=early-timer ")) << r.output;
 }
 
+// Regression: churn's RSS bound is checked only from the first checkpoint after its warm-up (the
+// fifth, ~0.5 s in), so a shorter run ended before it and never checked RSS. A run now goes on to
+// that checkpoint however short --duration is (the hook leaks 256 MiB there).
+TEST(StressHooks, AShortChurnRunStillChecksTheRssBound) {
+  Result r = run("churn --duration 100ms --procs 2 --seed 19 --tasks 8", "CCB_STRESS_TEST_HOOK=leak-memory");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_TRUE(has(r.output, "FAILED: scenario churn (procs 2): churn: RSS grew from ")) << r.output;
+  EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=leak-memory ")) << r.output;
+}
+
 // Regression: the watchdog exits at once, so a stall left --out untouched: an earlier passing
 // run's file still said "passed": true. --out is written before each run with it unfinished.
 TEST(StressHooks, AStallLeavesOutSayingTheRunDidNotFinish) {
