@@ -279,13 +279,18 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
 constexpr const char* kCompareFooter = R"(
 Statistics:
   Points are matched by name; statistics are recomputed from samples_ns.
-  Each point gets a two-sided Mann-Whitney U test of base vs new samples (normal approximation with
-  tie and continuity corrections, as scipy.stats.mannwhitneyu, which Google Benchmark's compare.py
-  uses) and, with at least --min-samples samples on both sides, a seeded (deterministic) percentile
-  bootstrap confidence interval (level 1 - alpha, 2000 resamples) of the ratio of medians.
+  Each point gets a two-sided Mann-Whitney U test of base vs new samples: the exact distribution of U
+  when no value is tied and n1*n2 <= 2500 (as scipy.stats.mannwhitneyu(method="exact"); complete
+  separation gives p = 2/C(n1+n2, n1): 0.0079 at 5 vs 5, 0.00058 at 7 vs 7), otherwise the normal
+  approximation with tie and continuity corrections (method="asymptotic", which Google Benchmark's
+  compare.py uses); and, with at least --min-samples samples on both sides, a seeded
+  (deterministic) percentile bootstrap confidence interval (level 1 - alpha, 2000 resamples) of the
+  ratio of medians.
   Multiple testing: the p-values of all non-noisy points are adjusted together with Holm-Bonferroni,
   which bounds the chance of ANY false regression (family-wise error) at --alpha without assuming
-  independent points; it is never less powerful than plain Bonferroni.
+  independent points; it is never less powerful than plain Bonferroni. So with ~50 points and
+  untied samples, 7 per side is the fewest that can reach alpha 0.05 (2/3432 x 50 = 0.029; 6 per
+  side: 2/924 x 50 = 0.11); compare warns when no point can reach it.
 Verdicts:
   noisy      fewer than --min-samples samples, or CV (stddev/mean) above --max-cv, in either file
              (the output says which);

@@ -226,7 +226,8 @@ Json to_json(const Comparison& c) {
   const CompareOptions& o = c.options;
   j["options"] = {{"threshold", o.threshold}, {"alpha", o.alpha}, {"min_samples", o.min_samples},
                   {"max_cv", o.max_cv}, {"fail_on", to_string(o.fail_on)},
-                  {"test", "mann-whitney-u two-sided, normal approximation, tie and continuity corrected"},
+                  {"test", "mann-whitney-u two-sided: exact distribution when a point's samples have no ties and n1*n2 <= 2500, "
+                           "otherwise normal approximation, tie and continuity corrected"},
                   {"adjustment", "holm-bonferroni"}, {"family_size", c.family_size},
                   {"noise_floor_points", o.noise_floor.size()}, {"confirm_rounds", c.confirm_rounds}};
   j["warnings"] = c.warnings;

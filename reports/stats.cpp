@@ -95,6 +95,40 @@ std::optional<double> cv(std::span<const double> v) {
   return stddev(v) / m;
 }
 
+namespace {
+
+// exact_two_sided_p() is the two-sided p of U = u under the exact null distribution of the
+// Mann-Whitney U statistic for sample sizes n1, n2 without ties: every one of the C(n1+n2, n1)
+// orderings of the pooled sample is equally likely. Counts come from the standard recurrence over
+// the largest value, c(m, n, k) = c(m-1, n, k-n) + c(m, n-1, k) (Mann & Whitney 1947), kept in
+// doubles (only additions, so no cancellation; C(100, 50) ~ 1e29 is far below the double range).
+// p = 2 * P(U <= min(u, n1*n2 - u)), at most 1 — scipy.stats.mannwhitneyu(method="exact").
+// Cost: O(min(n1,n2) * n1*n2 * max(n1,n2)) additions; callers keep n1*n2 <= kExactMaxProduct.
+double exact_two_sided_p(std::size_t n1, std::size_t n2, double u) {
+  const std::size_t m = std::min(n1, n2), n = std::max(n1, n2), max_u = n1 * n2;
+  // f[j][k]: orderings of j values of the smaller sample and `col` of the larger with U = k.
+  std::vector<std::vector<double>> f(m + 1, std::vector<double>(max_u + 1, 0.0));
+  for (std::size_t j = 0; j <= m; ++j) f[j][0] = 1;  // col = 0: U is 0
+  for (std::size_t col = 1; col <= n; ++col) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      // new f[j][k] = new f[j-1][k-col] + old f[j][k]; f[j-1] already holds column `col`.
+      for (std::size_t k = j * col; k >= col; --k) f[j][k] += f[j - 1][k - col];
+    }
+  }
+  const std::vector<double>& counts = f[m];
+  const double total = std::accumulate(counts.begin(), counts.end(), 0.0);
+  const double lower = std::min(u, static_cast<double>(max_u) - u);
+  double tail = 0;
+  for (std::size_t k = 0; k <= max_u && static_cast<double>(k) <= lower + 1e-9; ++k) tail += counts[k];
+  return std::clamp(2 * tail / total, 0.0, 1.0);
+}
+
+}  // namespace
+
+bool mann_whitney_uses_exact(std::size_t n1, std::size_t n2, bool ties) {
+  return !ties && n1 > 0 && n2 > 0 && n1 * n2 <= kExactMaxProduct;
+}
+
 MannWhitney mann_whitney_u(std::span<const double> a, std::span<const double> b) {
   require_non_empty(a, "mann_whitney_u");
   require_non_empty(b, "mann_whitney_u");
@@ -106,10 +140,12 @@ MannWhitney mann_whitney_u(std::span<const double> a, std::span<const double> b)
   for (double y : b) pooled.emplace_back(y, false);
   std::sort(pooled.begin(), pooled.end(), [](const auto& l, const auto& r) { return l.first < r.first; });
   double rank_sum_a = 0, tie_term = 0;
+  bool ties = false;
   for (std::size_t i = 0; i < n;) {
     std::size_t j = i;
     while (j < n && pooled[j].first == pooled[i].first) ++j;
     const double t = static_cast<double>(j - i);
+    if (j - i > 1) ties = true;
     const double avg_rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2;  // ranks are 1-based
     for (std::size_t k = i; k < j; ++k) {
       if (pooled[k].second) rank_sum_a += avg_rank;
@@ -128,11 +164,18 @@ MannWhitney mann_whitney_u(std::span<const double> a, std::span<const double> b)
     return r;
   }
   r.z = (std::fabs(r.u - mu) - 0.5) / std::sqrt(var);
-  r.p = std::clamp(std::erfc(r.z / std::sqrt(2.0)), 0.0, 1.0);
+  if (mann_whitney_uses_exact(n1, n2, ties)) {
+    r.exact = true;
+    r.p = exact_two_sided_p(n1, n2, r.u);
+  } else {
+    r.p = std::clamp(std::erfc(r.z / std::sqrt(2.0)), 0.0, 1.0);
+  }
   return r;
 }
 
 double mann_whitney_min_p(std::size_t n1, std::size_t n2) {
+  if (n1 == 0 || n2 == 0) return 1;
+  if (mann_whitney_uses_exact(n1, n2, false)) return exact_two_sided_p(n1, n2, 0);
   const double d1 = static_cast<double>(n1), d2 = static_cast<double>(n2);
   const double sigma = std::sqrt(d1 * d2 * (d1 + d2 + 1) / 12);
   if (sigma == 0) return 1;

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -180,7 +181,7 @@ TEST(CompareTest, OtherMachineWarnsAndListsUnmatchedPoints) {
 }
 
 TEST(CompareTest, HolmWarnsWhenNoPointCanReachSignificance) {
-  // 30 points with 4 samples each: best p = 0.0304 (z = 7.5/sqrt(12)), x30 = 0.91 >= 0.05.
+  // 30 points with 4 samples each, untied: best p is exact, 2 / C(8,4) = 0.0286, x30 = 0.86 >= 0.05.
   const auto [base, next] = synthetic_pair(30, {100, 101, 102, 103}, {200, 201, 202, 203});
   CompareOptions o;
   o.min_samples = 4;
@@ -189,6 +190,72 @@ TEST(CompareTest, HolmWarnsWhenNoPointCanReachSignificance) {
   EXPECT_EQ(c.count(Verdict::Regressed), 0u);  // +100% everywhere, yet not significant after Holm
   ASSERT_FALSE(c.warnings.empty());
   EXPECT_NE(c.warnings.back().find("no point can reach significance"), std::string::npos);
+}
+
+// scaled_copy() writes fixture `fixture` to DIR/`out` keeping the first `keep` samples of every
+// "ok" point, each multiplied by `factor` (the stored statistics are not read by compare).
+std::string scaled_copy(const std::string& dir, const std::string& out, const std::string& fixture, std::size_t keep,
+                        double factor) {
+  std::ifstream in(data(fixture));
+  nlohmann::json j = nlohmann::json::parse(in);
+  for (auto& b : j["benchmarks"]) {
+    if (b["status"] != "ok") continue;
+    std::vector<double> v = b["samples_ns"].get<std::vector<double>>();
+    v.resize(std::min(v.size(), keep));
+    for (double& x : v) x *= factor;
+    b["samples_ns"] = v;
+    b["repetitions"] = v.size();
+  }
+  const std::string path = dir + "/" + out;
+  std::ofstream(path) << j.dump(1);
+  return path;
+}
+
+TEST(CompareTest, SevenVersusSevenTwiceAsSlowRegressesWithoutConfirmation) {
+  // The quick preset's 7 repetitions: untied 7 vs 7 fully separated gives the exact p 2/3432 =
+  // 0.000583, x50 (Holm) = 0.0291 < 0.05. (The normal approximation said 0.0022, x50 = 0.11: nothing
+  // could be flagged at all.)
+  const auto [base, next] = synthetic_pair(50, {100, 101, 102, 103, 104, 105, 106},
+                                           {200, 202, 204, 206, 208, 210, 212});
+  const Comparison c = compare_results(base, next, CompareOptions{});
+  EXPECT_EQ(c.family_size, 50u);
+  EXPECT_EQ(c.count(Verdict::Regressed), 50u);
+  for (const PointComparison& p : c.points) {
+    EXPECT_NEAR(*p.p_value, 2.0 / 3432, 1e-12) << p.name;
+    EXPECT_NEAR(*p.p_adjusted, 50 * 2.0 / 3432, 1e-12) << p.name;
+  }
+  for (const std::string& w : c.warnings) EXPECT_EQ(w.find("no point can reach significance"), std::string::npos) << w;
+  EXPECT_TRUE(c.gate_failed);
+
+  // The same through the CLI on files: the fixture's 48 ok points cut to 7 samples, every one 2x.
+  const std::string dir = test::scratch_dir("q7");
+  const std::string b = scaled_copy(dir, "q7_base.json", "base.json", 7, 1.0);
+  const std::string n = scaled_copy(dir, "q7_new.json", "base.json", 7, 2.0);
+  const auto r = run_cli({"compare", b, n, "--confirm", "0"});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("48 regressed"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("no point can reach significance"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("no point can reach significance"), std::string::npos) << r.err;
+}
+
+TEST(CompareTest, HolmWarningUsesTheExactMinimumP) {
+  // 5 vs 5 untied: min p = 2/252 = 0.00794. 6 points: 0.0476 < 0.05, no warning and all regressed;
+  // 7 points: 0.0556 >= 0.05, the warning, whose figure is the exact one.
+  CompareOptions o;
+  for (int n : {6, 7}) {
+    const auto [base, next] = synthetic_pair(n, {100, 101, 102, 103, 104}, {200, 201, 202, 203, 204});
+    const Comparison c = compare_results(base, next, o);
+    bool warned = false;
+    for (const std::string& w : c.warnings) warned |= w.find("no point can reach significance") != std::string::npos;
+    if (n == 6) {
+      EXPECT_FALSE(warned);
+      EXPECT_EQ(c.count(Verdict::Regressed), 6u);
+    } else {
+      ASSERT_TRUE(warned);
+      EXPECT_NE(c.warnings.back().find("smallest possible adjusted p is 0.0556"), std::string::npos) << c.warnings.back();
+      EXPECT_EQ(c.count(Verdict::Regressed), 0u);
+    }
+  }
 }
 
 TEST(CompareTest, BadInputExitsTwoNamingFileAndPath) {

@@ -1,6 +1,8 @@
 // tests/reports/stats_test.cpp — the statistics of reports/stats.hpp on hand-computed inputs.
-// Each Mann-Whitney expectation shows its arithmetic; the values also agree with
-// scipy.stats.mannwhitneyu(a, b, method="asymptotic") (scipy 1.10), which compare.py relies on.
+// Each Mann-Whitney expectation shows its arithmetic. Exact p-values (untied samples with
+// n1*n2 <= kExactMaxProduct) count orderings: the number with U = k is the coefficient of q^k in
+// the Gaussian binomial [n1+n2 choose n1]_q, as scipy.stats.mannwhitneyu(method="exact"); the
+// normal-approximation values agree with scipy's method="asymptotic" (scipy 1.10).
 #include "reports/stats.hpp"
 
 #include <gtest/gtest.h>
@@ -24,17 +26,66 @@ TEST(StatsTest, SummaryStatistics) {
 
 TEST(StatsTest, MannWhitneyCompleteSeparation) {
   // a = 1..5, b = 6..10: rank sum of a = 15, U = 15 - 5*6/2 = 0; mu = 12.5;
-  // sigma = sqrt(25/12 * 11) = 4.78714; z = (12.5 - 0.5) / 4.78714 = 2.50672;
-  // p = erfc(2.50672 / sqrt 2) = 0.0121858.
+  // sigma = sqrt(25/12 * 11) = 4.78714; z = (12.5 - 0.5) / 4.78714 = 2.50672.
+  // No ties and 5*5 <= kExactMaxProduct: exact p = 2 * P(U <= 0) = 2 / C(10,5) = 2/252 = 0.0079365
+  // (the normal approximation would say erfc(z / sqrt 2) = 0.0121858).
   const MannWhitney r = mann_whitney_u(std::vector<double>{1, 2, 3, 4, 5}, std::vector<double>{6, 7, 8, 9, 10});
   EXPECT_DOUBLE_EQ(r.u, 0);
   EXPECT_NEAR(r.z, 2.50672, 1e-5);
-  EXPECT_NEAR(r.p, 0.0121858, 1e-6);
-  EXPECT_NEAR(mann_whitney_min_p(5, 5), 0.0121858, 1e-6);
+  EXPECT_TRUE(r.exact);
+  EXPECT_NEAR(r.p, 2.0 / 252, 1e-12);
+  EXPECT_NEAR(mann_whitney_min_p(5, 5), 2.0 / 252, 1e-12);
   // Symmetric: swapping the samples changes U to n1*n2 - U, not p.
   const MannWhitney s = mann_whitney_u(std::vector<double>{6, 7, 8, 9, 10}, std::vector<double>{1, 2, 3, 4, 5});
   EXPECT_DOUBLE_EQ(s.u, 25);
   EXPECT_NEAR(s.p, r.p, 1e-12);
+}
+
+TEST(StatsTest, MannWhitneyExactKnownValues) {
+  // 7 vs 7 separated: 2 / C(14,7) = 2/3432 = 0.00058275 (the quick preset's 7 repetitions); the
+  // normal approximation would give 0.0022, which Holm over 50 points makes 0.11 > 0.05.
+  std::vector<double> a7{1, 2, 3, 4, 5, 6, 7}, b7{8, 9, 10, 11, 12, 13, 14};
+  EXPECT_NEAR(mann_whitney_u(a7, b7).p, 2.0 / 3432, 1e-12);
+  EXPECT_NEAR(mann_whitney_u(b7, a7).p, 2.0 / 3432, 1e-12);
+  EXPECT_NEAR(mann_whitney_min_p(7, 7), 2.0 / 3432, 1e-12);
+  // Unequal sizes, 2 vs 8 separated: 2 / C(10,2) = 2/45.
+  EXPECT_NEAR(mann_whitney_u(std::vector<double>{1, 2}, std::vector<double>{3, 4, 5, 6, 7, 8, 9, 10}).p, 2.0 / 45, 1e-12);
+  EXPECT_NEAR(mann_whitney_min_p(2, 8), 2.0 / 45, 1e-12);
+  EXPECT_NEAR(mann_whitney_min_p(8, 2), 2.0 / 45, 1e-12);
+  // 3 vs 3, a = {1,2,4}, b = {3,5,6}: U = 1 (4 > 3). Counts of U = 0..9 for 3 vs 3:
+  // 1,1,2,3,3,3,3,2,1,1 (20 orderings); p = 2 * (1+1)/20 = 0.2.
+  EXPECT_NEAR(mann_whitney_u(std::vector<double>{1, 2, 4}, std::vector<double>{3, 5, 6}).p, 0.2, 1e-12);
+  // 4 vs 4, a = {1,2,3,6}, b = {4,5,7,8}: U = 2 (6 > 4, 6 > 5). Counts of U = 0..16:
+  // 1,1,2,3,5,5,7,7,8,7,7,5,5,3,2,1,1 (70); p = 2 * (1+1+2)/70 = 0.1142857.
+  EXPECT_NEAR(mann_whitney_u(std::vector<double>{1, 2, 3, 6}, std::vector<double>{4, 5, 7, 8}).p, 8.0 / 70, 1e-12);
+  // U at the centre: p is capped at 1 (3 vs 3, U = 4 or 5: 2 * P(U <= 4) = 2 * 10/20 = 1).
+  EXPECT_DOUBLE_EQ(mann_whitney_u(std::vector<double>{1, 4, 6}, std::vector<double>{2, 3, 5}).p, 1.0);
+  // One value each: p = 2 * 1/2 = 1.
+  EXPECT_DOUBLE_EQ(mann_whitney_u(std::vector<double>{1}, std::vector<double>{2}).p, 1.0);
+}
+
+TEST(StatsTest, MannWhitneyExactOnlyWithoutTiesAndForSmallSamples) {
+  // A tie falls back to the normal approximation: a = {1,2,3,4,5}, b = {5,6,7,8,9}.
+  const MannWhitney tied = mann_whitney_u(std::vector<double>{1, 2, 3, 4, 5}, std::vector<double>{5, 6, 7, 8, 9});
+  EXPECT_FALSE(tied.exact);
+  EXPECT_NEAR(tied.p, std::erfc(tied.z / std::sqrt(2.0)), 1e-12);
+  // 50 vs 50 (2500 = kExactMaxProduct) is exact; 51 vs 50 is not. Interleaved samples near the
+  // centre, where both methods agree to about 1e-3.
+  auto make = [](std::size_t n, double offset) {
+    std::vector<double> v;
+    for (std::size_t i = 0; i < n; ++i) v.push_back(static_cast<double>(2 * i) + offset);
+    return v;
+  };
+  const MannWhitney at = mann_whitney_u(make(50, 0), make(50, 7));
+  EXPECT_TRUE(at.exact);
+  EXPECT_NEAR(at.p, std::erfc(at.z / std::sqrt(2.0)), 2e-3);
+  EXPECT_FALSE(mann_whitney_u(make(51, 0), make(50, 7)).exact);
+  EXPECT_TRUE(mann_whitney_uses_exact(50, 50, false));
+  EXPECT_FALSE(mann_whitney_uses_exact(50, 50, true));
+  EXPECT_FALSE(mann_whitney_uses_exact(51, 50, false));
+  // Beyond the limit min_p is the normal approximation's: z = (n1*n2/2 - 0.5) / sigma.
+  const double sigma = std::sqrt(51.0 * 50 * 102 / 12);
+  EXPECT_NEAR(mann_whitney_min_p(51, 50), std::erfc((51.0 * 50 / 2 - 0.5) / sigma / std::sqrt(2.0)), 1e-300);
 }
 
 TEST(StatsTest, MannWhitneyWithTies) {
