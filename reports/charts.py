@@ -410,7 +410,7 @@ def change_chart(compare_file, w):
     ax.set_ylim(len(ys) - 0.5, -0.5)  # first point on top, no empty margin
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("change of median ns/op vs baseline (%%; positive = slower; dashed: \u00b1%.1f%% threshold)" % thr)
-    title = "Change vs baseline per point (regressions in red)"
+    title = "Change vs baseline per point (first verdicts, not confirmed; regressions in red)"
     ax.set_title(title, fontsize=12)
     present = unique(p["verdict"] for p in pts)
     ax.legend(handles=[Patch(facecolor=VERDICT_COLOR[v], label=v, hatch="///" if v == "noisy" else None)

@@ -331,9 +331,13 @@ Writes DIR/index.html (opens from disk: no network, no external scripts, styles 
 machine context, per-workload tables and charts, and DIR/charts/*.png + *.svg drawn by matplotlib
 (/usr/bin/python3, or $CCB_REPORT_PYTHON) from the embedded reports/charts.py. Without Python or
 matplotlib the page is still written with tables and a one-line notice. With --baseline, the
-comparison of the results against BASE.json (as `ccbench compare` with default options) is added,
-with a % change chart, and saved as DIR/compare.json (without --baseline, a compare.json left there
-by an earlier report is removed, as are its charts). Prints the path of index.html.
+comparison of the results against BASE.json is added, with a % change chart, and saved as
+DIR/compare.json: compare's statistics with its default options but only its first verdicts, as
+`ccbench compare BASE.json RESULTS.json --confirm 0` gives them (several results files are merged
+first). Report never re-runs anything to confirm a regression, so `ccbench compare` (--confirm
+auto) may call a point the report marks regressed unchanged ("not confirmed"). Without
+--baseline, a compare.json left there by an earlier report is removed, as are its charts.
+Prints the path of index.html.
 Exit status: 0 written, 2 bad input (as for compare) or unwritable DIR.
 )";
 
@@ -403,7 +407,8 @@ Exit status: 0 written, 1 written but no --threshold below 100% lies above the n
   c.report_nonempty.push_back(
       c.report->add_option("--out", c.out_dir, "Report directory (created if missing)")->required()->type_name("DIR"));
   c.report_nonempty.push_back(
-      c.report->add_option("--baseline", c.baseline, "Compare the results against this file")->type_name("BASE.json"));
+      c.report->add_option("--baseline", c.baseline, "Compare the results against this file (first verdicts "
+                              "only, as compare --confirm 0: no confirmation re-runs)")->type_name("BASE.json"));
   c.report->footer(kReportFooter);
   return cmds;
 }

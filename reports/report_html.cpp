@@ -155,7 +155,11 @@ std::string render_index_html(const ReportPage& page) {
   h << "</div></section>\n";
 
   if (page.comparison) {
-    h << "<section id=\"comparison\"><h2>Comparison with baseline</h2>\n" << html::comparison_summary(*page.comparison);
+    h << "<section id=\"comparison\"><h2>Comparison with baseline</h2>\n"
+      << "<p class=\"method\"><b>First verdicts, not confirmed:</b> as <code>ccbench compare --confirm 0</code>. "
+         "The report re-runs nothing; <code>ccbench compare</code> re-measures each suspect point in rounds of "
+         "back-to-back runs before calling it regressed, and may call unchanged a point marked regressed here.</p>\n"
+      << html::comparison_summary(*page.comparison);
     for (const ChartInfo& c : page.charts) {
       if (c.kind == "change") h << figure(c);
     }

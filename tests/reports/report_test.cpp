@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_helper.hpp"
+#include "reports/cli.hpp"
 
 namespace ccb::reports {
 namespace {
@@ -100,10 +101,25 @@ TEST(ReportTest, BaselineAddsComparisonAndChangeChart) {
   EXPECT_NE(html.find("Comparison with baseline"), std::string::npos);
   EXPECT_NE(html.find("8 regressed, 6 improved"), std::string::npos);
   EXPECT_NE(html.find("class=\"v-regressed\""), std::string::npos);
+  // The report never confirms (no re-runs): the page says its verdicts are first verdicts.
+  EXPECT_NE(html.find("First verdicts, not confirmed:</b> as <code>ccbench compare --confirm 0</code>"),
+            std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(test::read_text(dir + "/compare.json"))["options"]["confirm_rounds"], 0);
   EXPECT_TRUE(fs::file_size(dir + "/compare.json") > 0);
   if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: change chart not checked";
   EXPECT_TRUE(referenced_files(html).count("charts/change_vs_baseline.svg"));
   EXPECT_GT(fs::file_size(dir + "/charts/change_vs_baseline.png"), 1000u);
+}
+
+TEST(ReportTest, HelpSaysTheBaselineComparisonHasNoConfirmation) {
+  CLI::App app{"ccbench"};
+  add_commands(app);
+  const std::string help = app.get_subcommand("report")->help();
+  // It used to say "as `ccbench compare` with default options", whose default is --confirm auto.
+  EXPECT_EQ(help.find("with default options)"), std::string::npos) << help;
+  EXPECT_NE(help.find("`ccbench compare BASE.json RESULTS.json --confirm 0`"), std::string::npos) << help;
+  EXPECT_NE(help.find("Report never re-runs anything to confirm a regression"), std::string::npos) << help;
+  EXPECT_NE(help.find("no confirmation re-runs"), std::string::npos) << help;
 }
 
 // Regression: `report new.json --baseline base.json --out rs` then `report new.json --out rs` left
