@@ -124,8 +124,9 @@ InterruptScope::~InterruptScope() {
   if (g_signal != 0 && !g_reported) ::raise(g_signal);
 }
 
-std::string strip_run_options(const std::string& command) {
-  static const std::set<std::string> kWithValue = {"--filter", "--out", "--report", "--format"};
+std::string strip_run_options(const std::string& command, bool keep_filter, std::vector<std::string>* removed) {
+  std::set<std::string> with_value = {"--out", "--report", "--format"};
+  if (!keep_filter) with_value.insert("--filter");
   const std::vector<Word> words = split_words(command);
   std::vector<std::pair<std::size_t, std::size_t>> cut;  // spans to remove, each with its leading blanks
   auto remove = [&](std::size_t k) {
@@ -133,15 +134,21 @@ std::string strip_run_options(const std::string& command) {
     while (from > 0 && is_space(command[from - 1])) --from;
     cut.emplace_back(from, words[k].end);
   };
+  auto text = [&](std::size_t first, std::size_t last) {  // words first..last as written in `command`
+    if (removed != nullptr) removed->push_back(command.substr(words[first].begin, words[last].end - words[first].begin));
+  };
   for (std::size_t k = 0; k < words.size(); ++k) {
     if (words[k].op) continue;
     const std::string& t = words[k].text;
     const std::size_t eq = t.find('=');
-    if (t == "--quiet" || (eq != std::string::npos && kWithValue.count(t.substr(0, eq)))) {
+    if (t == "--quiet" || (eq != std::string::npos && with_value.count(t.substr(0, eq)))) {
       remove(k);
-    } else if (kWithValue.count(t)) {
+      text(k, k);
+    } else if (with_value.count(t)) {
+      const std::size_t first = k;
       remove(k);
       if (k + 1 < words.size() && !words[k + 1].op) remove(++k);
+      text(first, k);
     }
   }
   std::string out;

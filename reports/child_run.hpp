@@ -2,11 +2,12 @@
 // command line, and running them so that an interrupted compare leaves nothing behind.
 //
 // Guarantees:
-//  - strip_run_options() removes the options the caller sets itself (--filter, --out, --report,
-//    --format, each with its value, as `--opt V` or `--opt=V`, and --quiet) from a shell command
-//    line given by the user (--base-run, --new-run, --run), leaving every other character of the
-//    text as it was (quotes, operators, environment prefixes). Words are split as /bin/sh splits
-//    them ('…', "…", backslash, $'…'), so a quoted "--out" is a value, not an option.
+//  - strip_run_options() removes the options the caller sets itself (--filter unless `keep_filter`,
+//    --out, --report, --format, each with its value, as `--opt V` or `--opt=V`, and --quiet) from a
+//    shell command line given by the user (--base-run, --new-run, --run), leaving every other
+//    character of the text as it was (quotes, operators, environment prefixes), and appends each
+//    removed option with its value, as written, to `removed` when given. Words are split as /bin/sh
+//    splits them ('…', "…", backslash, $'…'), so a quoted "--out" is a value, not an option.
 //  - run_shell() runs `/bin/sh -c command` in its own process group and returns its exit code. While
 //    it runs, SIGINT, SIGTERM and SIGHUP sent to this process are forwarded to that group (so Ctrl-C
 //    or `kill` of compare stops the child instead of orphaning it), and run_shell() then throws
@@ -21,6 +22,7 @@
 
 #include <exception>
 #include <string>
+#include <vector>
 
 namespace ccb::reports {
 
@@ -48,7 +50,8 @@ class InterruptScope {
 };
 
 // strip_run_options() — see the header comment.
-std::string strip_run_options(const std::string& command);
+std::string strip_run_options(const std::string& command, bool keep_filter = false,
+                              std::vector<std::string>* removed = nullptr);
 
 // run_shell() — see the header comment. Returns the child's exit code (0..255); throws Interrupted,
 // or std::runtime_error if the child cannot be started.

@@ -245,6 +245,14 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
     } else {
       const int k = parse_count(c.pairs, "--pairs", 1, 100);
       const std::string cmd = c.calib_run.empty() ? shell_quote(self_exe()) + " run --preset quick" : c.calib_run;
+      std::vector<std::string> dropped;
+      strip_run_options(cmd, /*keep_filter=*/true, &dropped);  // what run_and_load() will remove
+      if (!dropped.empty()) {
+        std::string list;
+        for (const std::string& d : dropped) list += (list.empty() ? "" : ", ") + d;
+        err << "ccbench calibrate: note: removed from --run: " << list
+            << " (calibrate adds its own --out and --quiet; --format and --report do not apply)\n";
+      }
       InterruptScope interrupts;  // before the scratch dir: a signal re-raised at its end finds it gone
       ScratchDir scratch;
       for (int i = 1; i <= k; ++i) {
@@ -315,7 +323,8 @@ Gate quality:
   verdict and the round ratios. The commands are re-derived from each file (its recorded binary
   and arguments, and the CCB_INJECT_* hook if it was active) when the file was measured on this
   host by a binary that is still there unchanged; otherwise pass --base-run CMD and --new-run CMD
-  (compare replaces any --filter, --out and --quiet in them with its own), or the verdicts stay
+  (compare replaces any --filter, --out and --quiet in them with its own and removes --format
+  and --report), or the verdicts stay
   unconfirmed with a warning (auto) or compare exits 2 (--confirm N). --confirm 0 turns it off.
   --noise-floor FILE (from `ccbench calibrate`): a point counts as regressed/improved only if its
   change also exceeds its own A/A noise floor.
@@ -387,12 +396,15 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
   c.calibrate->add_option("--pairs", c.pairs, "A/A pairs to run")->capture_default_str()->type_name("K");
   c.calibrate_nonempty.push_back(
       c.calibrate->add_option("--run", c.calib_run, "The `ccbench run …` command to repeat (default: this ccbench "
-                              "with --preset quick); --out and --quiet are appended")->type_name("CMD"));
+                              "with --preset quick); --out FILE and --quiet are appended, any --out, --quiet, "
+                              "--format and --report in CMD are removed (a note names them), its --filter is kept")
+          ->type_name("CMD"));
   c.calibrate_nonempty.push_back(
       c.calibrate->add_option("--out", c.calib_out, "Noise-floor JSON to write (for compare --noise-floor)")
           ->capture_default_str()->type_name("FILE"));
   c.calibrate->footer(R"(
-Runs the same build against itself (two independent runs per pair), compares each pair, and
+Runs the same build against itself (two independent runs per pair; with --run, CMD keeps its
+--filter, so only those points are calibrated), compares each pair, and
 records per point the largest |change| of the median seen (its noise floor). Points without one
 (a zero median, a status other than ok, present in one file only) are listed as dropped, with why.
 Suggests a --threshold: the largest noise floor, rounded up to a whole percent (at least 1%); when

@@ -351,7 +351,9 @@ std::string shell_quote(const std::string& s) {
 }
 
 Results run_and_load(const std::string& command, const std::string& filter, const std::string& out_file) {
-  std::string cmd = strip_run_options(command);  // the user's --filter/--out/--quiet would clash
+  // The user's --out/--quiet/--format/--report would clash with ours; so would a --filter when we
+  // set one. Without one of ours, the user's --filter stays (calibrate --run 'ccbench run --filter …').
+  std::string cmd = strip_run_options(command, filter.empty());
   if (!filter.empty()) cmd += " --filter " + shell_quote(filter);
   cmd += " --out " + shell_quote(out_file) + " --quiet";
   std::error_code ec;

@@ -118,8 +118,9 @@ std::string point_filter(const std::vector<std::string>& names);
 std::string shell_quote(const std::string& s);
 
 // run_and_load() runs `command + " --filter F --out FILE --quiet"` through /bin/sh (when `filter`
-// is empty, no --filter), after removing any --filter, --out, --report, --format and --quiet the
-// command already had (strip_run_options(), child_run.hpp), and loads FILE. The child runs in its
+// is empty, no --filter), after removing any --out, --report, --format and --quiet the command
+// already had, and its --filter when `filter` is not empty (strip_run_options(), child_run.hpp;
+// with an empty `filter` the command's own --filter is kept), and loads FILE. The child runs in its
 // own process group and is stopped with compare (run_shell()). Throws std::runtime_error when the
 // command exits non-zero (exit 1 still loads the file: a failed point is reported there),
 // Interrupted (SIGINT/SIGTERM/SIGHUP, to compare or to the child), InputError.

@@ -9,9 +9,12 @@
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cli_helper.hpp"
 
@@ -31,6 +34,43 @@ TEST(ChildRun, StripRunOptionsRemovesWhatCompareSetsAndKeepsTheRestVerbatim) {
             "CCB_X=1 /tmp/a\\ b/ccbench run --set 'n=1' --repetitions 5");
   EXPECT_EQ(strip_run_options("ccbench run --set \"--out\"x"), "ccbench run --set \"--out\"x");
   EXPECT_EQ(strip_run_options("cd /tmp && ccbench run --quiet; true"), "cd /tmp && ccbench run; true");
+}
+
+// Regression: calibrate --run 'ccbench run --filter procs:1' lost its --filter (calibrate sets none
+// of its own) and calibrated every point. keep_filter keeps it; `removed` lists what went, as written.
+TEST(ChildRun, StripRunOptionsCanKeepTheFilterAndNamesWhatItRemoved) {
+  std::vector<std::string> removed;
+  EXPECT_EQ(strip_run_options("ccbench run --filter 'procs:1' --format json --report=d --out x.json -r 3 --quiet",
+                              true, &removed),
+            "ccbench run --filter 'procs:1' -r 3");
+  EXPECT_EQ(removed, (std::vector<std::string>{"--format json", "--report=d", "--out x.json", "--quiet"}));
+  removed.clear();
+  EXPECT_EQ(strip_run_options("ccbench run --filter=pingpong -r 3", true, &removed), "ccbench run --filter=pingpong -r 3");
+  EXPECT_TRUE(removed.empty());
+  EXPECT_EQ(strip_run_options("ccbench run --filter pingpong -r 3", false, &removed), "ccbench run -r 3");
+  EXPECT_EQ(removed, (std::vector<std::string>{"--filter pingpong"}));
+}
+
+// calibrate --run end to end: a fake `ccbench run` logs its arguments and writes base.json as its
+// --out. The user's --filter reaches every run; --format and --report do not, and a note names them.
+TEST(ChildRun, CalibrateRunKeepsTheUsersFilterAndNamesWhatItDrops) {
+  const std::string dir = test::scratch_dir("calib_run");
+  const std::string fake = dir + "/fake.sh", log = dir + "/args.log";
+  {
+    std::ofstream f(fake);
+    f << "#!/bin/sh\nshift\necho \"$*\" >> '" << log << "'\nout=\n"
+      << "while [ $# -gt 0 ]; do [ \"$1\" = --out ] && out=$2; shift; done\n"
+      << "cp '" << test::data("base.json") << "' \"$out\"\n";
+  }
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  const auto r = test::run_cli({"calibrate", "--pairs", "1", "--out", dir + "/nf.json", "--run",
+                                fake + " run --filter 'procs:1' --format json --report " + dir + "/rep -r 3"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  const std::string args = test::read_text(log);
+  // two runs (one pair), each: the user's --filter and -r, then calibrate's --out (a scratch file) and --quiet
+  EXPECT_TRUE(std::regex_match(args, std::regex("(--filter procs:1 -r 3 --out [^ ]*/[ab]1\\.json --quiet\n){2}"))) << args;
+  EXPECT_NE(r.err.find("note: removed from --run: --format json, --report " + dir + "/rep"), std::string::npos)
+      << r.err;
 }
 
 // Regression: a child ended by SIGTERM made compare exit 2 ("command failed (exit 143)").
