@@ -4,6 +4,7 @@
 // kept running, re-parked and stayed "alive" in the stack pool, where the next run's shutdown
 // counted (and resumed) it. Found by `ccbench stress` with chaos on (injected yields).
 #include <atomic>
+#include <mutex>
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
 #endif
@@ -146,4 +147,46 @@ TEST_P(UnwindTest, TasksParkedOrSpawnedByDestructorsStayInTheirRun) {
   EXPECT_EQ(ccb::stats().tasks_abandoned, 3u);  // the two tasks and the one spawned while unwinding
   run([] {});
   EXPECT_EQ(ccb::stats().tasks_abandoned, 0u);
+}
+
+// Regression: a Mutex waiter readied with the lock handed over (starvation mode) and then
+// unwound because the run ended before it ran left the Mutex locked by nobody: park() throws
+// even when the task had been readied, and lock_slow() cleaned up only a still-queued waiter. The
+// next run's lock() deadlocked (audit repro r07_mutex_starve_unwind waiter_first). procs 1: the
+// order in which the two tasks are unwound is the order of their stacks.
+TEST(UnwindHandOff, MutexHandedToAnAbandonedWaiterIsReleased) {
+  static ccb::Mutex m;
+  ccb::Chan<int> block(0);
+  std::atomic<int> phase{0};
+  ccb::Config c;
+  c.procs = 1;
+  ccb::run(c, [&] {
+    auto holder = [&, block]() mutable {
+      while (phase < 1) ccb::yield();
+      m.lock();
+      phase = 2;
+      ccb::sleep_for(std::chrono::milliseconds(3));  // the waiter queues and waits > 1 ms
+      m.unlock();                                     // wakes it, but we re-take at once
+      m.lock();
+      std::lock_guard g(m, std::adopt_lock);
+      ccb::sleep_for(std::chrono::milliseconds(3));  // it requeues after > 1 ms: starvation mode
+      phase = 3;
+      block.recv();  // abandoned holding m: unwinding hands m to the waiter, then unwinds it
+    };
+    auto waiter = [&] {
+      while (phase < 2) ccb::yield();
+      m.lock();
+      m.unlock();
+    };
+    ccb::go(waiter);
+    ccb::go(holder);
+    phase = 1;
+    while (phase < 3) ccb::yield();
+    for (int i = 0; i < 100; ++i) ccb::yield();
+  });
+  EXPECT_EQ(ccb::stats().tasks_abandoned, 2u);
+  ccb::run(c, [&] {
+    EXPECT_TRUE(m.try_lock());
+    m.unlock();
+  });
 }

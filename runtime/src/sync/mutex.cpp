@@ -75,14 +75,26 @@ void Mutex::lock_slow() {
     try {
       detail::park(&detail::SpinLock::unlock_fn, &qlock_, detail::WaitReason::Mutex, this);
     } catch (...) {
-      // Unwound at the end of the run: `me` lives on this stack and must leave the queue (and
-      // kWaiters, which mirrors a non-empty queue, with it), unless the mutex was destroyed first
-      // and unlinked it (see WaitQueue::detach_all).
-      if (!me.queued) throw;
-      qlock_.lock();
-      waiters_.remove(&me);
-      if (waiters_.empty()) state_.fetch_and(~kWaiters, std::memory_order_seq_cst);
-      qlock_.unlock();
+      // Unwound at the end of the run. park() throws even when an unlock had already taken `me`
+      // off the queue and readied this task before the run ended; what that unlock gave it must
+      // not be lost with the task, since the Mutex may be used by a later run:
+      //  - still queued: `me` lives on this stack and must leave the queue (and kWaiters, which
+      //    mirrors a non-empty queue, with it);
+      //  - handed the lock (starvation mode, me.success): this task owns the mutex: release it;
+      //  - woken with kWoken (WakeOne, me.woken): this task owns the kWoken bit: clear it, or no
+      //    unlock would ever wake a waiter again.
+      // Neither flag and not queued: the mutex was destroyed first and unlinked it (see
+      // WaitQueue::detach_all); nothing of it may be touched.
+      if (me.queued) {
+        qlock_.lock();
+        waiters_.remove(&me);
+        if (waiters_.empty()) state_.fetch_and(~kWaiters, std::memory_order_seq_cst);
+        qlock_.unlock();
+      } else if (me.success) {
+        unlock();
+      } else if (me.woken) {
+        state_.fetch_and(~kWoken, std::memory_order_seq_cst);
+      }
       throw;
     }
     if (me.success) return;  // ownership handed over in starvation mode
