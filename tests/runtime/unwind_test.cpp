@@ -5,6 +5,7 @@
 // counted (and resumed) it. Found by `ccbench stress` with chaos on (injected yields).
 #include <atomic>
 #include <mutex>
+#include <shared_mutex>
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
 #endif
@@ -189,4 +190,74 @@ TEST(UnwindHandOff, MutexHandedToAnAbandonedWaiterIsReleased) {
     EXPECT_TRUE(m.try_lock());
     m.unlock();
   });
+}
+
+// Regression: an RWMutex writer abandoned in lock() while it waited for a reader left kWriter set
+// (and the reader's unlock during the unwinding could not clear it); a reader abandoned while
+// queued behind a writer left its queued count, which the writer's unlock then turned into a read
+// lock nobody held. Either way the next run found the mutex locked (audit repro r04_rw_unwind
+// writer / reader). `reader_first`: which of the two tasks is unwound first (procs 1: the order
+// of their stacks).
+static void rw_abandoned(bool writer_waits, bool holder_first) {
+  static ccb::RWMutex* m;
+  ccb::RWMutex mu;
+  m = &mu;
+  ccb::Chan<int> block(0);
+  std::atomic<int> started{0};
+  ccb::Config c;
+  c.procs = 1;
+  ccb::run(c, [&] {
+    auto holder = [&, block]() mutable {
+      while (started < 1) ccb::yield();
+      if (writer_waits) {
+        std::shared_lock l(*m);
+        started++;
+        block.recv();
+      } else {
+        std::lock_guard l(*m);
+        started++;
+        block.recv();
+      }
+    };
+    auto blocked = [&] {
+      while (started < 2) ccb::yield();
+      started++;
+      if (writer_waits) {
+        m->lock();
+        m->unlock();
+      } else {
+        m->lock_shared();
+        m->unlock_shared();
+      }
+    };
+    if (holder_first) {
+      ccb::go(holder);
+      ccb::go(blocked);
+    } else {
+      ccb::go(blocked);
+      ccb::go(holder);
+    }
+    started = 1;
+    while (started < 3) ccb::yield();
+    for (int i = 0; i < 100; ++i) ccb::yield();
+  });
+  EXPECT_EQ(ccb::stats().tasks_abandoned, 2u);
+  ccb::run(c, [&] {
+    const bool rs = m->try_lock_shared();
+    if (rs) m->unlock_shared();
+    const bool ws = m->try_lock();
+    if (ws) m->unlock();
+    EXPECT_TRUE(rs);
+    EXPECT_TRUE(ws);
+  });
+}
+
+TEST(UnwindHandOff, RWMutexWriterAbandonedWaitingForAReaderLeavesItFree) {
+  rw_abandoned(true, true);
+  rw_abandoned(true, false);
+}
+
+TEST(UnwindHandOff, RWMutexReaderAbandonedBehindAWriterLeavesItFree) {
+  rw_abandoned(false, true);
+  rw_abandoned(false, false);
 }

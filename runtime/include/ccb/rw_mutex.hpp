@@ -28,6 +28,13 @@
 // writer takes them out before it clears kWriter). Uncontended, a write lock is one `lock bts`
 // and its release one CAS, as a plain Mutex's.
 // waiting_ is true while the writer is parked (or about to park) on writer_sem_.
+// Abandoned tasks (unwound at the end of a run, which may reuse the mutex in a later one): a
+// writer unwound while it waits for readers releases the write lock (release_writer); a reader
+// unwound while queued behind a writer withdraws its kQueued count, or releases the read lock the
+// writer's unlock had already handed it. A writer unwound while queued on w_ is w_'s (Mutex)
+// business: it releases w_ if it had been handed it. This bookkeeping assumes, as the unwinding
+// does, that every task of the run is parked meanwhile; a plain thread using the same RWMutex
+// during the end-of-run unwinding is not supported.
 #pragma once
 
 #include <atomic>
@@ -124,6 +131,11 @@ class RWMutex {
   bool writer_proves_below(int64_t limit) const noexcept;
   int64_t readers() const noexcept;
   void wait_for_readers();
+  void writer_park();  // waits on writer_sem_; unwound: writer_abandoned()
+  // Unwinding at the end of a run (park() or yield() threw in an abandoned task): what the task
+  // held or had queued is given back, so the mutex is left as if it had never come.
+  void reader_abandoned(bool handed);  // a reader queued behind a writer
+  void writer_abandoned(int unwound);  // a writer in wait_for_readers(), holding w_
   void release_writer();  // hands read locks to queued readers, then unlocks w_ (clears kWriter)
 
   Mutex w_{Mutex::WakeOne{}};  // writers wake one at a time (see Mutex::WakeOne); own line

@@ -158,7 +158,13 @@ void RWMutex::lock_shared_slow() {
     while (s & kWriter) {
       if (detail::current_task() == nullptr) throw NotInTask(detail::wait_reason_name(detail::WaitReason::RWMutexRead));
       if (state().compare_exchange_weak(s, s + kQueued, std::memory_order_seq_cst)) {
-        reader_sem_.acquire(detail::WaitReason::RWMutexRead);
+        int unwound = detail::Sema::kOwnerGone;
+        try {
+          reader_sem_.acquire(detail::WaitReason::RWMutexRead, &unwound);
+        } catch (...) {
+          if (unwound != detail::Sema::kOwnerGone) reader_abandoned(unwound == detail::Sema::kHanded);
+          throw;
+        }
         // The writer's unlock counted this read lock in shared_: move it to this thread's slot.
         const int id = detail::rw_slot_id();
         if (id >= 0) {
@@ -170,6 +176,31 @@ void RWMutex::lock_shared_slow() {
     }
     if (try_enter()) return;
   }
+}
+
+void RWMutex::reader_abandoned(bool handed) {
+  if (handed) {
+    // The writer's unlock counted this read lock in shared_ and handed it over: release it.
+    shared_.fetch_sub(1, std::memory_order_seq_cst);
+    if (state().load(std::memory_order_seq_cst) & kWriter) reader_left();
+    return;
+  }
+  // Withdrawn from reader_sem_'s queue: take back one kQueued. Queued readers are interchangeable
+  // (a writer's unlock counts q of them in shared_ and posts q tokens, which go to whoever is
+  // queued), and with every task of the run parked (see the header) the count of kQueued equals
+  // that of readers queued without a token, so one is there to take.
+  uint32_t s = state().load(std::memory_order_seq_cst);
+  while (s >= kQueued)
+    if (state().compare_exchange_weak(s, s - kQueued, std::memory_order_seq_cst)) return;
+}
+
+void RWMutex::writer_abandoned(int unwound) {
+  // A leaving reader that took waiting_ posts writer_sem_ once. Unless that token was handed to
+  // this writer (kHanded), withdraw waiting_; if a reader had already taken it, its token went
+  // to the semaphore's count: take it, or the next writer to park would not wait.
+  if (unwound == detail::Sema::kWithdrawn && !waiting_.exchange(false, std::memory_order_seq_cst))
+    writer_sem_.try_acquire();
+  release_writer();  // clears kWriter (and wgen_'s odd mark), lets queued readers in
 }
 
 void RWMutex::runlock_remote() {
@@ -222,15 +253,30 @@ void RWMutex::release_writer() {
   }
 }
 
+void RWMutex::writer_park() {
+  int unwound = detail::Sema::kOwnerGone;
+  try {
+    writer_sem_.acquire(detail::WaitReason::RWMutexWrite, &unwound);
+  } catch (...) {
+    if (unwound != detail::Sema::kOwnerGone) writer_abandoned(unwound);
+    throw;
+  }
+}
+
 void RWMutex::wait_for_readers() {
   int64_t r = readers();
   if (r > 0 && detail::current_task() == nullptr) {
     release_writer();
     throw NotInTask(detail::wait_reason_name(detail::WaitReason::RWMutexWrite));
   }
-  for (int i = 0; i < kWriterYields && r > 0; ++i) {
-    ccb::yield();
-    r = readers();
+  try {
+    for (int i = 0; i < kWriterYields && r > 0; ++i) {
+      ccb::yield();
+      r = readers();
+    }
+  } catch (...) {  // abandoned at a yield: waiting_ is false, no token pending (as if handed)
+    writer_abandoned(detail::Sema::kHanded);
+    throw;
   }
   bool barrier = !detail::g_rw_plain_unlock;  // true: no barrier needed (or already done)
   for (;;) {
@@ -242,10 +288,15 @@ void RWMutex::wait_for_readers() {
     if (!barrier && !detail::membarrier_all()) {
       // Registered at start-up but refused now: without the barrier a parked writer could miss
       // a leaving reader's wake-up, so it polls instead (yielding between reads) and never parks.
-      do {
-        ccb::yield();
-        r = readers();
-      } while (r > 0);
+      try {
+        do {
+          ccb::yield();
+          r = readers();
+        } while (r > 0);
+      } catch (...) {
+        writer_abandoned(detail::Sema::kHanded);
+        throw;
+      }
       continue;
     }
     barrier = true;
@@ -253,10 +304,10 @@ void RWMutex::wait_for_readers() {
     r = readers();
     if (r <= 0) {
       // Withdraw; a reader that already took waiting_ has posted (or will post) the semaphore.
-      if (!waiting_.exchange(false, std::memory_order_seq_cst)) writer_sem_.acquire(detail::WaitReason::RWMutexWrite);
+      if (!waiting_.exchange(false, std::memory_order_seq_cst)) writer_park();
       continue;
     }
-    writer_sem_.acquire(detail::WaitReason::RWMutexWrite);  // a leaving reader took waiting_
+    writer_park();  // a leaving reader took waiting_
     r = readers();
   }
 }

@@ -5,7 +5,14 @@
 
 namespace ccb::detail {
 
-void Sema::acquire(WaitReason reason) {
+bool Sema::try_acquire() noexcept {
+  int64_t c = count_.load(std::memory_order_relaxed);
+  while (c > 0)
+    if (count_.compare_exchange_weak(c, c - 1, std::memory_order_acquire)) return true;
+  return false;
+}
+
+void Sema::acquire(WaitReason reason, int* unwound) {
   int64_t c = count_.load(std::memory_order_relaxed);
   while (c > 0)
     if (count_.compare_exchange_weak(c, c - 1, std::memory_order_acquire)) return;
@@ -28,7 +35,18 @@ void Sema::acquire(WaitReason reason) {
     throw NotInTask(wait_reason_name(reason));
   }
   waiters_.push_back(&me);
-  park_queued(lock_, waiters_, me, reason, this);
+  try {
+    park(&SpinLock::unlock_fn, &lock_, reason, this);
+  } catch (...) {
+    // Unwound (see the header): leave the queue; report whether release() had handed a token.
+    if (unwound != nullptr) *unwound = me.success ? kHanded : me.queued ? kWithdrawn : kOwnerGone;
+    if (me.queued) {
+      lock_.lock();
+      waiters_.remove(&me);
+      lock_.unlock();
+    }
+    throw;
+  }
 }
 
 void Sema::release() {
@@ -39,6 +57,7 @@ void Sema::release() {
     lock_.unlock();
     return;
   }
+  w->success = true;  // the token is the waiter's (read by an unwound acquire())
   Task* t = w->task;
   lock_.unlock();
   ready(t);

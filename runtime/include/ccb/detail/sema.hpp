@@ -13,7 +13,14 @@ namespace ccb::detail {
 
 class Sema {
  public:
-  void acquire(WaitReason reason);
+  // acquire() takes a token, parking until release() hands one over. If the task is unwound
+  // instead (abandoned at the end of the run: park() throws), its waiter leaves the queue and, when
+  // `unwound` is given, *unwound tells the caller what it had when the exception left: kHanded (a
+  // release() had already handed it a token, now the caller's), kWithdrawn (still queued, no
+  // token), kOwnerGone (the Sema was destroyed first and unlinked it: touch nothing of its owner).
+  static constexpr int kOwnerGone = -1, kWithdrawn = 0, kHanded = 1;
+  void acquire(WaitReason reason, int* unwound = nullptr);
+  bool try_acquire() noexcept;
   void release();
 
  private:
