@@ -128,10 +128,20 @@ void Runtime::unwind_abandoned() {
         discard_task(t);  // its slot, or its stack, back to worker 0's caches
         continue;
       }
+      w->dead_q = nullptr;
       resume_for_unwind(w, t);  // returns when the task exits (or parks again inside a destructor)
-      // Parked inside a destructor: never resumed, by this run or a later one (see above).
-      if (t->state.load(std::memory_order_relaxed) == TaskState::Parked)
+      // Parked inside a destructor: never resumed, by this run or a later one (see above). Its
+      // waiter leaves the queue it parked on (park_on_queue recorded it), or the next operation
+      // there would ready it, or reach into its stack after release_stacks() unmapped it.
+      if (t->state.load(std::memory_order_relaxed) == TaskState::Parked) {
         t->state.store(TaskState::Dead, std::memory_order_relaxed);
+        if (w->dead_q != nullptr) {
+          w->dead_lock->lock();
+          w->dead_q->remove(w->dead_me);
+          w->dead_lock->unlock();
+          w->dead_q = nullptr;
+        }
+      }
     }
   }
 }

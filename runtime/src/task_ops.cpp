@@ -136,7 +136,11 @@ const char* wait_reason_name(WaitReason r) noexcept {
   return "unknown";
 }
 
-void park(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const void* obj) {
+namespace {
+// park_impl(): park() and park_on_queue(). `q` and `me` (null for park()) are only recorded, and
+// only by a task being unwound (the cold branch): see Worker::dead_q.
+inline void park_impl(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const void* obj,
+                      WaitQueue* q, Waiter* me) {
   Worker* w = this_worker();
   if (w == nullptr || w->current == nullptr || w->current->is_g0) {
     if (unlock != nullptr) unlock(arg);
@@ -148,10 +152,29 @@ void park(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const vo
   self->state.store(TaskState::Parked, std::memory_order_relaxed);
   w->park_unlock = unlock;
   w->park_arg = arg;
-  Task* next = self->unwinding ? nullptr : w->rt->next_local(w, /*run_timers=*/false);
+  Task* next;
+  if (__builtin_expect(self->unwinding, 0)) {
+    // Parking inside a destructor run by the end-of-run unwinding: back to unwind_abandoned(),
+    // which makes the task Dead and unlinks the waiter recorded here.
+    w->dead_lock = static_cast<SpinLock*>(q != nullptr ? arg : nullptr);
+    w->dead_q = q;
+    w->dead_me = me;
+    next = nullptr;
+  } else {
+    next = w->rt->next_local(w, /*run_timers=*/false);
+  }
   switch_to<true>(w, next != nullptr ? next : &w->g0, after_park);
   self->wait_reason = WaitReason::None;
   if (self->unwinding) throw TaskUnwind{};
+}
+}  // namespace
+
+void park(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const void* obj) {
+  park_impl(unlock, arg, reason, obj, nullptr, nullptr);
+}
+
+void park_on_queue(SpinLock& lock, WaitQueue& q, Waiter& me, WaitReason reason, const void* obj) {
+  park_impl(&SpinLock::unlock_fn, &lock, reason, obj, &q, &me);
 }
 
 // ready_from_outside() readies t from a thread that is not a worker (a std::thread cancelling a

@@ -261,3 +261,41 @@ TEST(UnwindHandOff, RWMutexReaderAbandonedBehindAWriterLeavesItFree) {
   rw_abandoned(false, true);
   rw_abandoned(false, false);
 }
+
+// Regression: a task that parked inside a destructor while it was unwound (it becomes Dead, never
+// resumed) kept its Waiter on the channel's queue: the next run's receive took its value and
+// readied it (terminate: TaskUnwind out of the destructor), and after release_stacks() the queue
+// pointed into an unmapped stack (SIGSEGV on the next receive, or in the channel's destructor).
+// Audit repro r05_dead_task_woken.
+static ccb::Chan<int>* g_dead_ch;
+TEST(UnwindDead, ATaskParkedInADestructorLeavesTheQueue) {
+#if defined(__SANITIZE_ADDRESS__)
+  __lsan::ScopedDisabler stranded_task_leaks;  // the Dead task's exception and handles: by design
+#endif
+  struct ParksWhenDestroyed {
+    ~ParksWhenDestroyed() { g_dead_ch->send(1); }
+  };
+  ccb::Config c;
+  c.procs = 1;
+  for (const bool release : {false, true}) {
+    ccb::Chan<int> ch(0);
+    g_dead_ch = &ch;
+    ccb::Chan<int> block(0);
+    std::atomic<int> started{0};
+    ccb::run(c, [&] {
+      ccb::go([&started, block]() mutable {
+        ParksWhenDestroyed p;
+        started++;
+        block.recv();
+      });
+      while (started < 1) ccb::yield();
+    });
+    EXPECT_EQ(ccb::stats().tasks_abandoned, 1u);
+    if (release) ccb::release_stacks();
+    ccb::run(c, [&] {
+      auto v = ch.try_recv();
+      EXPECT_FALSE(v.first) << "release=" << release;  // the Dead task's send never happens
+      for (int i = 0; i < 10; ++i) ccb::yield();
+    });
+  }  // ch's destructor: no waiter left on it
+}

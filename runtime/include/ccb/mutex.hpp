@@ -9,7 +9,11 @@
 // Usable with std::lock_guard / std::unique_lock. Not owner-tracked: like Go, any task may unlock.
 // Concurrency: state_ (locked/starving/woken/waiters bits) is atomic; the starving, woken and
 // waiters bits change only under qlock_; at most one woken waiter competes at a time (Go's
-// mutexWoken); waiters_ is guarded by qlock_, and kWaiters is set exactly while it is non-empty.
+// mutexWoken); waiters_ is guarded by qlock_, and kWaiters is set exactly while it is non-empty
+// (except after the end-of-run unwinding took a Dead task's waiter off the queue, see
+// detail::park_on_queue: the next unlock_slow finds the queue empty and clears kWaiters).
+// A waiter unwound at the end of a run gives back what an unlock had handed it (the lock itself
+// in starvation mode, or the kWoken bit), so the Mutex can be used by a later run.
 // A task queues only after a CAS that both sees the mutex held and sets kWaiters, so an unlock
 // (one CAS on the same word) either frees the mutex before that CAS or sees kWaiters and wakes.
 // Bits from kForeignShift up belong to the owner of an embedded Mutex (RWMutex keeps its queued

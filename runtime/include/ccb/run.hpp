@@ -3,7 +3,17 @@
 // ccb::run(config, main) starts `config.procs` workers (the calling thread is worker 0), runs `main`
 // as the first task and returns when `main` returns. Tasks still alive then are abandoned, as when
 // Go's main returns: they are unwound (their destructors run, parks inside destructors are not
-// resumed) and counted in Stats::tasks_abandoned.
+// resumed) and counted in Stats::tasks_abandoned. Sync objects and channels may outlive the run:
+// what an abandoned task held or had queued on them is given back as it unwinds (a Mutex or
+// RWMutex lock, even one an unlock had handed it before the run ended; a queued reader's place),
+// but a wake-up, a Cond signal or a channel value handed to a task that is then unwound instead of
+// run is dropped with it, as if that task had run and exited (every other task of the run is
+// unwound too, and no task of a later run can have been waiting for it). A task parked inside a
+// destructor during the unwinding becomes Dead: never resumed, by this run or a later one; its
+// stack stays mapped until release_stacks(), what its frames own is leaked, and its waiter leaves
+// the channel, Mutex, Cond, WaitGroup or semaphore queue it parked on (its send never happens).
+// Not handled for such a park: a select (its waiters stay on their channels) and an RWMutex
+// reader's queued count (left in the state word); avoid blocking on those in destructors.
 // Errors surface from run(): an exception escaping any task ends the run (Go: a panic in any
 // goroutine ends the program) and the first one is rethrown by run(); when every task is blocked
 // and no timer is pending, run() throws ccb::Deadlock ("all tasks are asleep - deadlock!") listing

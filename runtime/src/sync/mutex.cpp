@@ -73,7 +73,7 @@ void Mutex::lock_slow() {
     me.ticket = start;
     if (requeue) waiters_.push_front(&me); else waiters_.push_back(&me);
     try {
-      detail::park(&detail::SpinLock::unlock_fn, &qlock_, detail::WaitReason::Mutex, this);
+      detail::park_on_queue(qlock_, waiters_, me, detail::WaitReason::Mutex, this);
     } catch (...) {
       // Unwound at the end of the run. park() throws even when an unlock had already taken `me`
       // off the queue and readied this task before the run ended; what that unlock gave it must
@@ -136,6 +136,7 @@ bool Mutex::unlock_slow(bool starving) {
     uint32_t s = state_.load(std::memory_order_seq_cst);
     for (;;) {
       if ((s & kOtherWakes) || waiters_.empty()) {
+        if (waiters_.empty() && (s & kWaiters)) state_.fetch_and(~kWaiters, std::memory_order_seq_cst);  // see below
         qlock_.unlock();  // kStarving implies kLocked: its owner hands off
         return true;
       }
@@ -144,8 +145,10 @@ bool Mutex::unlock_slow(bool starving) {
   }
   detail::Waiter* w = waiters_.dequeue();
   if (w == nullptr) {
-    // Starving with nobody queued (a waiter left by unwinding): the caller keeps the lock.
-    if (starving) state_.fetch_and(~kStarving, std::memory_order_seq_cst);
+    // Nobody queued: a waiter of a Dead task was taken off the queue by the end-of-run unwinding
+    // (park_on_queue), which left kWaiters set over the empty queue: clear it here. Starving: the
+    // caller keeps the lock.
+    state_.fetch_and(~(kWaiters | (starving ? kStarving : 0u)), std::memory_order_seq_cst);
     qlock_.unlock();
     return !starving;
   }

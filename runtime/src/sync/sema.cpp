@@ -36,7 +36,7 @@ void Sema::acquire(WaitReason reason, int* unwound) {
   }
   waiters_.push_back(&me);
   try {
-    park(&SpinLock::unlock_fn, &lock_, reason, this);
+    park_on_queue(lock_, waiters_, me, reason, this);
   } catch (...) {
     // Unwound (see the header): leave the queue; report whether release() had handed a token.
     if (unwound != nullptr) *unwound = me.success ? kHanded : me.queued ? kWithdrawn : kOwnerGone;

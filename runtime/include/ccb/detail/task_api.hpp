@@ -178,6 +178,12 @@ bool current_task_unwinding() noexcept;
 // park() suspends the current task until ready() is called for it; see the protocol above.
 // `unlock(arg)` runs after the switch (may be null). Throws NotInTask outside a task.
 void park(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const void* obj);
+// park_on_queue() is park(&SpinLock::unlock_fn, &lock, reason, obj) for a task queued as `me` on
+// q under `lock`. If the task is being unwound at the end of the run and parks here inside a
+// destructor, it is never resumed (it becomes Dead, see ccb/run.hpp): the unwinding then takes
+// `me` off q under `lock`, so no later operation on q finds it. A primitive that keeps state of
+// its own about its queue must tolerate that removal (Mutex: kWaiters over an empty queue).
+void park_on_queue(SpinLock& lock, WaitQueue& q, Waiter& me, WaitReason reason, const void* obj);
 
 // park_queued() parks the current task, queued as `me` on q under `lock` (which the caller holds
 // and park releases). If the task is unwound instead of woken (abandoned at the end of the run,
@@ -185,7 +191,7 @@ void park(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const vo
 // unless q's owner was destroyed first and unlinked it (OwnedWaitQueue).
 inline void park_queued(SpinLock& lock, WaitQueue& q, Waiter& me, WaitReason reason, const void* obj) {
   try {
-    park(&SpinLock::unlock_fn, &lock, reason, obj);
+    park_on_queue(lock, q, me, reason, obj);
   } catch (...) {
     if (me.queued) {
       lock.lock();
