@@ -129,10 +129,12 @@ void Runtime::unwind_abandoned() {
         continue;
       }
       w->dead_q = nullptr;
+      w->dead_withdraw = nullptr;
       resume_for_unwind(w, t);  // returns when the task exits (or parks again inside a destructor)
       // Parked inside a destructor: never resumed, by this run or a later one (see above). Its
-      // waiter leaves the queue it parked on (park_on_queue recorded it), or the next operation
-      // there would ready it, or reach into its stack after release_stacks() unmapped it.
+      // waiter leaves the queue it parked on (park_on_queue recorded it; a select's waiters leave
+      // theirs through park_withdrawable's function), or the next operation there would ready it,
+      // or reach into its stack after release_stacks() unmapped it.
       if (t->state.load(std::memory_order_relaxed) == TaskState::Parked) {
         t->state.store(TaskState::Dead, std::memory_order_relaxed);
         if (w->dead_q != nullptr) {
@@ -140,6 +142,9 @@ void Runtime::unwind_abandoned() {
           w->dead_q->remove(w->dead_me);
           w->dead_lock->unlock();
           w->dead_q = nullptr;
+        } else if (w->dead_withdraw != nullptr) {
+          w->dead_withdraw(w->dead_arg);  // a select's waiters (the arg lives on its stack)
+          w->dead_withdraw = nullptr;
         }
       }
     }

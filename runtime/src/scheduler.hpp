@@ -119,13 +119,16 @@ struct alignas(64) Worker {
   std::atomic<int64_t> sleeps_until{INT64_MAX};
   LocalTaskCache tasks;
   StealBackoff steal_backoff;       // owner only (steal_backoff.hpp)
-  // Owner only. The queue and waiter of the last park_on_queue() made by a task being unwound at
-  // the end of the run (recorded only then, in park()'s cold unwinding branch): when that park
-  // leaves the task Dead (it parked inside a destructor), unwind_abandoned() unlinks the waiter,
-  // so that no later operation finds it (see run.hpp).
+  // Owner only. The queue and waiter of the last park_on_queue(), or the withdraw function and
+  // argument of the last park_withdrawable(), made by a task being unwound at the end of the run
+  // (recorded only then, in park()'s cold unwinding branch): when that park leaves the task Dead
+  // (it parked inside a destructor), unwind_abandoned() unlinks the waiter or calls withdraw, so
+  // that no later operation finds it (see run.hpp).
   SpinLock* dead_lock = nullptr;
   WaitQueue* dead_q = nullptr;
   Waiter* dead_me = nullptr;
+  void (*dead_withdraw)(void*) noexcept = nullptr;
+  void* dead_arg = nullptr;
 };
 
 // for_each_task() visits every task header in use: on a stack (started, or spawned with a large

@@ -22,14 +22,35 @@ void unlock_all(SpinLock** locks, int n) noexcept {
   for (int i = n - 1; i >= 0; --i) locks[i]->unlock();
 }
 
+// LockSet: the blocked select's locks (released by park after the switch) and, for
+// withdraw_all(), its waiters.
 struct LockSet {
   SpinLock** locks;
   int n;
+  const SelectCaseDesc* cases;
+  const int* poll;
+  int np;
+  Waiter* waiters;
 };
 
 void unlock_set(void* arg) noexcept {
   auto* ls = static_cast<LockSet*>(arg);
   unlock_all(ls->locks, ls->n);
+}
+
+// withdraw_all() takes the select's waiters off every queue still holding one (a channel
+// destroyed first has unlinked its own; see WaitQueue): when it is unwound, and when the
+// unwinding leaves it Dead (parked inside a destructor, see park_withdrawable).
+void withdraw_all(void* arg) noexcept {
+  auto* ls = static_cast<LockSet*>(arg);
+  for (int k = 0; k < ls->np; ++k) {
+    const SelectCaseDesc& c = ls->cases[ls->poll[k]];
+    Waiter& w = ls->waiters[ls->poll[k]];
+    if (!w.queued) continue;
+    c.lock->lock();
+    c.queue(c.state, c.is_send).remove(&w);
+    c.lock->unlock();
+  }
 }
 
 }  // namespace
@@ -139,19 +160,12 @@ int select_core(SelectCaseDesc* cases, int n, bool has_default) {
     w.success = false;
     cases[i].queue(cases[i].state, cases[i].is_send).push_back(&w);
   }
-  LockSet ls{locks, nl};
+  LockSet ls{locks, nl, cases, poll, np, waiters};
   try {
-    park(&unlock_set, &ls, WaitReason::Select, nullptr);
+    park_withdrawable(&unlock_set, &ls, WaitReason::Select, nullptr, &withdraw_all);
   } catch (...) {
-    // Unwound at the end of the run: the waiters live on this stack and must leave every queue
-    // still holding one (a channel destroyed first has unlinked its own; see WaitQueue).
-    for (int k = 0; k < np; ++k) {
-      const SelectCaseDesc& c = cases[poll[k]];
-      if (!waiters[poll[k]].queued) continue;
-      c.lock->lock();
-      c.queue(c.state, c.is_send).remove(&waiters[poll[k]]);
-      c.lock->unlock();
-    }
+    // Unwound at the end of the run: the waiters live on this stack and must leave every queue.
+    withdraw_all(&ls);
     throw;
   }
 

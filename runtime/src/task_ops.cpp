@@ -137,10 +137,11 @@ const char* wait_reason_name(WaitReason r) noexcept {
 }
 
 namespace {
-// park_impl(): park() and park_on_queue(). `q` and `me` (null for park()) are only recorded, and
-// only by a task being unwound (the cold branch): see Worker::dead_q.
+// park_impl(): park(), park_on_queue() and park_withdrawable(). `q` and `me`, or `withdraw` (null
+// for park()) are only recorded, and only by a task being unwound (the cold branch): see
+// Worker::dead_q.
 inline void park_impl(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const void* obj,
-                      WaitQueue* q, Waiter* me) {
+                      WaitQueue* q, Waiter* me, void (*withdraw)(void*) noexcept) {
   Worker* w = this_worker();
   if (w == nullptr || w->current == nullptr || w->current->is_g0) {
     if (unlock != nullptr) unlock(arg);
@@ -159,6 +160,8 @@ inline void park_impl(void (*unlock)(void*) noexcept, void* arg, WaitReason reas
     w->dead_lock = static_cast<SpinLock*>(q != nullptr ? arg : nullptr);
     w->dead_q = q;
     w->dead_me = me;
+    w->dead_withdraw = withdraw;
+    w->dead_arg = arg;
     next = nullptr;
   } else {
     next = w->rt->next_local(w, /*run_timers=*/false);
@@ -170,11 +173,16 @@ inline void park_impl(void (*unlock)(void*) noexcept, void* arg, WaitReason reas
 }  // namespace
 
 void park(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const void* obj) {
-  park_impl(unlock, arg, reason, obj, nullptr, nullptr);
+  park_impl(unlock, arg, reason, obj, nullptr, nullptr, nullptr);
+}
+
+void park_withdrawable(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const void* obj,
+                       void (*withdraw)(void*) noexcept) {
+  park_impl(unlock, arg, reason, obj, nullptr, nullptr, withdraw);
 }
 
 void park_on_queue(SpinLock& lock, WaitQueue& q, Waiter& me, WaitReason reason, const void* obj) {
-  park_impl(&SpinLock::unlock_fn, &lock, reason, obj, &q, &me);
+  park_impl(&SpinLock::unlock_fn, &lock, reason, obj, &q, &me, nullptr);
 }
 
 // ready_from_outside() readies t from a thread that is not a worker (a std::thread cancelling a

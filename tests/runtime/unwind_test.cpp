@@ -299,3 +299,39 @@ TEST(UnwindDead, ATaskParkedInADestructorLeavesTheQueue) {
     });
   }  // ch's destructor: no waiter left on it
 }
+
+// The same for a select parked inside a destructor: its waiters left on both channels were found
+// by the next run's try_send / try_recv, and after release_stacks() pointed into unmapped memory.
+static ccb::Chan<int>* g_dead_a;
+static ccb::Chan<int>* g_dead_b;
+TEST(UnwindDead, ASelectParkedInADestructorLeavesEveryQueue) {
+#if defined(__SANITIZE_ADDRESS__)
+  __lsan::ScopedDisabler stranded_task_leaks;  // the Dead task's exception and handles: by design
+#endif
+  struct SelectsWhenDestroyed {
+    ~SelectsWhenDestroyed() { ccb::select(ccb::recv_case(*g_dead_a), ccb::send_case(*g_dead_b, 7)); }
+  };
+  ccb::Config c;
+  c.procs = 1;
+  for (const bool release : {false, true}) {
+    ccb::Chan<int> a(0), b(0);
+    g_dead_a = &a;
+    g_dead_b = &b;
+    ccb::Chan<int> block(0);
+    std::atomic<int> started{0};
+    ccb::run(c, [&] {
+      ccb::go([&started, block]() mutable {
+        SelectsWhenDestroyed s;
+        started++;
+        block.recv();
+      });
+      while (started < 1) ccb::yield();
+    });
+    EXPECT_EQ(ccb::stats().tasks_abandoned, 1u);
+    if (release) ccb::release_stacks();
+    ccb::run(c, [&] {
+      EXPECT_FALSE(a.try_send(1)) << "release=" << release;  // no receiver waits
+      EXPECT_FALSE(b.try_recv().first) << "release=" << release;  // no sender waits
+    });
+  }  // a's and b's destructors: no waiter left on them
+}

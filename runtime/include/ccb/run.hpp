@@ -11,9 +11,10 @@
 // unwound too, and no task of a later run can have been waiting for it). A task parked inside a
 // destructor during the unwinding becomes Dead: never resumed, by this run or a later one; its
 // stack stays mapped until release_stacks(), what its frames own is leaked, and its waiter leaves
-// the channel, Mutex, Cond, WaitGroup or semaphore queue it parked on (its send never happens).
-// Not handled for such a park: a select (its waiters stay on their channels) and an RWMutex
-// reader's queued count (left in the state word); avoid blocking on those in destructors.
+// the channel (or every channel of its select), Mutex, Cond, WaitGroup or semaphore queue it parked
+// on (its send never happens). Not handled for such a park: an RWMutex reader's queued count (left
+// in the state word) or a writer's lock (held by the Dead task for good); avoid blocking on an
+// RWMutex in destructors.
 // Errors surface from run(): an exception escaping any task ends the run (Go: a panic in any
 // goroutine ends the program) and the first one is rethrown by run(); when every task is blocked
 // and no timer is pending, run() throws ccb::Deadlock ("all tasks are asleep - deadlock!") listing

@@ -184,6 +184,11 @@ void park(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const vo
 // `me` off q under `lock`, so no later operation on q finds it. A primitive that keeps state of
 // its own about its queue must tolerate that removal (Mutex: kWaiters over an empty queue).
 void park_on_queue(SpinLock& lock, WaitQueue& q, Waiter& me, WaitReason reason, const void* obj);
+// park_withdrawable() is park() for a task queued on several queues (select): in the same case,
+// the unwinding calls withdraw(arg) (after unlock(arg)), which must take every waiter of the task
+// off its queue.
+void park_withdrawable(void (*unlock)(void*) noexcept, void* arg, WaitReason reason, const void* obj,
+                       void (*withdraw)(void*) noexcept);
 
 // park_queued() parks the current task, queued as `me` on q under `lock` (which the caller holds
 // and park releases). If the task is unwound instead of woken (abandoned at the end of the run,
