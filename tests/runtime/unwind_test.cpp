@@ -335,3 +335,68 @@ TEST(UnwindDead, ASelectParkedInADestructorLeavesEveryQueue) {
     });
   }  // a's and b's destructors: no waiter left on them
 }
+
+// The same for an RWMutex reader parked inside a destructor behind a writer: its waiter left the
+// semaphore but its kQueued stayed, so the writer's unlock counted a read lock for it (the next
+// run's try_lock failed) and posted a token that would let a later queued reader past a writer.
+static ccb::RWMutex* g_dead_rw;
+TEST(UnwindDead, AnRWMutexReaderParkedInADestructorWithdraws) {
+#if defined(__SANITIZE_ADDRESS__)
+  __lsan::ScopedDisabler stranded_task_leaks;  // the Dead task's exception and handles: by design
+#endif
+  struct ReadsWhenDestroyed {
+    ~ReadsWhenDestroyed() {
+      g_dead_rw->lock_shared();
+      g_dead_rw->unlock_shared();
+    }
+  };
+  ccb::Config c;
+  c.procs = 1;
+  for (const bool writer_first : {false, true}) {
+    ccb::RWMutex m;
+    g_dead_rw = &m;
+    ccb::Chan<int> block(0);
+    std::atomic<int> started{0};
+    ccb::run(c, [&] {
+      auto writer = [&started, &m, block]() mutable {
+        while (started < 1) ccb::yield();
+        std::lock_guard l(m);
+        started++;
+        block.recv();
+      };
+      auto reader = [&started, block]() mutable {
+        ReadsWhenDestroyed r;
+        started++;
+        block.recv();
+      };
+      if (writer_first) {
+        ccb::go(writer);
+        ccb::go(reader);
+      } else {
+        ccb::go(reader);
+        ccb::go(writer);
+      }
+      while (started < 2) ccb::yield();
+    });
+    EXPECT_EQ(ccb::stats().tasks_abandoned, 2u);
+    ccb::run(c, [&] {
+      const bool ws = m.try_lock();
+      if (ws) m.unlock();
+      const bool rs = m.try_lock_shared();
+      if (rs) m.unlock_shared();
+      EXPECT_TRUE(ws) << "writer_first=" << writer_first;
+      EXPECT_TRUE(rs) << "writer_first=" << writer_first;
+      m.lock();  // a reader queued behind this writer must wait (no stray token lets it in)
+      std::atomic<bool> in{false};
+      ccb::go([&] {
+        m.lock_shared();
+        in = true;
+        m.unlock_shared();
+      });
+      for (int i = 0; i < 10; ++i) ccb::yield();
+      EXPECT_FALSE(in.load()) << "writer_first=" << writer_first;
+      m.unlock();
+      while (!in.load()) ccb::yield();
+    });
+  }
+}

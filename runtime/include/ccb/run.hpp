@@ -12,9 +12,8 @@
 // destructor during the unwinding becomes Dead: never resumed, by this run or a later one; its
 // stack stays mapped until release_stacks(), what its frames own is leaked, and its waiter leaves
 // the channel (or every channel of its select), Mutex, Cond, WaitGroup or semaphore queue it parked
-// on (its send never happens). Not handled for such a park: an RWMutex reader's queued count (left
-// in the state word) or a writer's lock (held by the Dead task for good); avoid blocking on an
-// RWMutex in destructors.
+// on (its send never happens). What it holds stays held: an RWMutex writer left Dead in lock()
+// keeps the write lock for good (as a task blocked forever holding it would).
 // Errors surface from run(): an exception escaping any task ends the run (Go: a panic in any
 // goroutine ends the program) and the first one is rethrown by run(); when every task is blocked
 // and no timer is pending, run() throws ccb::Deadlock ("all tasks are asleep - deadlock!") listing

@@ -34,7 +34,9 @@
 // writer's unlock had already handed it. A writer unwound while queued on w_ is w_'s (Mutex)
 // business: it releases w_ if it had been handed it. This bookkeeping assumes, as the unwinding
 // does, that every task of the run is parked meanwhile; a plain thread using the same RWMutex
-// during the end-of-run unwinding is not supported.
+// during the end-of-run unwinding is not supported. A reader that parks here inside a destructor
+// during the unwinding (left Dead, never resumed) withdraws its kQueued the same way; a writer
+// that does keeps the write lock for good, as a task blocked forever holding it would.
 #pragma once
 
 #include <atomic>
@@ -135,6 +137,7 @@ class RWMutex {
   // Unwinding at the end of a run (park() or yield() threw in an abandoned task): what the task
   // held or had queued is given back, so the mutex is left as if it had never come.
   void reader_abandoned(bool handed);  // a reader queued behind a writer
+  static void reader_dead(void* self) noexcept;  // such a reader left Dead (Sema::acquire)
   void writer_abandoned(int unwound);  // a writer in wait_for_readers(), holding w_
   void release_writer();  // hands read locks to queued readers, then unlocks w_ (clears kWriter)
 

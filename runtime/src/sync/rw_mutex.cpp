@@ -160,7 +160,7 @@ void RWMutex::lock_shared_slow() {
       if (state().compare_exchange_weak(s, s + kQueued, std::memory_order_seq_cst)) {
         int unwound = detail::Sema::kOwnerGone;
         try {
-          reader_sem_.acquire(detail::WaitReason::RWMutexRead, &unwound);
+          reader_sem_.acquire(detail::WaitReason::RWMutexRead, &unwound, &reader_dead, this);
         } catch (...) {
           if (unwound != detail::Sema::kOwnerGone) reader_abandoned(unwound == detail::Sema::kHanded);
           throw;
@@ -192,6 +192,14 @@ void RWMutex::reader_abandoned(bool handed) {
   uint32_t s = state().load(std::memory_order_seq_cst);
   while (s >= kQueued)
     if (state().compare_exchange_weak(s, s - kQueued, std::memory_order_seq_cst)) return;
+}
+
+void RWMutex::reader_dead(void* self) noexcept {
+  // Parked here inside a destructor at the end of a run (Dead, never resumed): its waiter has
+  // left reader_sem_'s queue; its kQueued goes too, as for a withdrawn reader, or a writer's
+  // unlock would count a read lock for it and post a token that lets the next reader queued
+  // behind a writer straight in.
+  static_cast<RWMutex*>(self)->reader_abandoned(false);
 }
 
 void RWMutex::writer_abandoned(int unwound) {

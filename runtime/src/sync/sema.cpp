@@ -12,7 +12,26 @@ bool Sema::try_acquire() noexcept {
   return false;
 }
 
-void Sema::acquire(WaitReason reason, int* unwound) {
+namespace {
+// DeadPark: the arguments of a park whose owner wants a say when the task is left Dead.
+struct DeadPark {
+  SpinLock* lock;
+  WaitQueue* q;
+  Waiter* me;
+  void (*on_dead)(void*) noexcept;
+  void* dead_arg;
+};
+void dead_park_unlock(void* arg) noexcept { static_cast<DeadPark*>(arg)->lock->unlock(); }
+void dead_park_withdraw(void* arg) noexcept {
+  auto* p = static_cast<DeadPark*>(arg);
+  p->lock->lock();
+  p->q->remove(p->me);
+  p->lock->unlock();
+  p->on_dead(p->dead_arg);
+}
+}  // namespace
+
+void Sema::acquire(WaitReason reason, int* unwound, void (*on_dead)(void*) noexcept, void* dead_arg) {
   int64_t c = count_.load(std::memory_order_relaxed);
   while (c > 0)
     if (count_.compare_exchange_weak(c, c - 1, std::memory_order_acquire)) return;
@@ -36,7 +55,12 @@ void Sema::acquire(WaitReason reason, int* unwound) {
   }
   waiters_.push_back(&me);
   try {
-    park_on_queue(lock_, waiters_, me, reason, this);
+    if (on_dead == nullptr) {
+      park_on_queue(lock_, waiters_, me, reason, this);
+    } else {
+      DeadPark dp{&lock_, &waiters_, &me, on_dead, dead_arg};
+      park_withdrawable(&dead_park_unlock, &dp, reason, this, &dead_park_withdraw);
+    }
   } catch (...) {
     // Unwound (see the header): leave the queue; report whether release() had handed a token.
     if (unwound != nullptr) *unwound = me.success ? kHanded : me.queued ? kWithdrawn : kOwnerGone;

@@ -18,8 +18,12 @@ class Sema {
   // `unwound` is given, *unwound tells the caller what it had when the exception left: kHanded (a
   // release() had already handed it a token, now the caller's), kWithdrawn (still queued, no
   // token), kOwnerGone (the Sema was destroyed first and unlinked it: touch nothing of its owner).
+  // If instead the task parks here inside a destructor run by the end-of-run unwinding (it becomes
+  // Dead, see ccb/run.hpp), its waiter leaves the queue and on_dead(dead_arg), when given, runs:
+  // the token it waited for is never taken.
   static constexpr int kOwnerGone = -1, kWithdrawn = 0, kHanded = 1;
-  void acquire(WaitReason reason, int* unwound = nullptr);
+  void acquire(WaitReason reason, int* unwound = nullptr, void (*on_dead)(void*) noexcept = nullptr,
+               void* dead_arg = nullptr);
   bool try_acquire() noexcept;
   void release();
 
