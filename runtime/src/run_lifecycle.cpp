@@ -110,7 +110,8 @@ void Runtime::unwind_abandoned() {
   if (live_tasks() == 0) return;
   // A destructor run by the unwinding may spawn tasks (never started: the next pass discards
   // them) or park; a task parked inside a destructor is not resumed, now or by a later run (it
-  // becomes Dead; its stack stays mapped and debug::live_tasks() counts it).
+  // becomes Dead and its waiter leaves its queue, below; its stack stays mapped until
+  // release_stacks() and debug::live_tasks() counts it).
   for (std::vector<Task*> alive;; alive.clear()) {
     for_each_task([&](Task& t) {
       TaskState st = t.state.load(std::memory_order_acquire);
@@ -132,9 +133,10 @@ void Runtime::unwind_abandoned() {
       w->dead_withdraw = nullptr;
       resume_for_unwind(w, t);  // returns when the task exits (or parks again inside a destructor)
       // Parked inside a destructor: never resumed, by this run or a later one (see above). Its
-      // waiter leaves the queue it parked on (park_on_queue recorded it; a select's waiters leave
-      // theirs through park_withdrawable's function), or the next operation there would ready it,
-      // or reach into its stack after release_stacks() unmapped it.
+      // waiter leaves the queue it parked on (park_on_queue recorded it; a select's waiters, or an
+      // RWMutex reader's with its queued count, leave through park_withdrawable's function), or
+      // the next operation there would ready it, or reach into its stack after release_stacks()
+      // unmapped it.
       if (t->state.load(std::memory_order_relaxed) == TaskState::Parked) {
         t->state.store(TaskState::Dead, std::memory_order_relaxed);
         if (w->dead_q != nullptr) {
@@ -143,7 +145,7 @@ void Runtime::unwind_abandoned() {
           w->dead_lock->unlock();
           w->dead_q = nullptr;
         } else if (w->dead_withdraw != nullptr) {
-          w->dead_withdraw(w->dead_arg);  // a select's waiters (the arg lives on its stack)
+          w->dead_withdraw(w->dead_arg);  // the arg lives on the Dead task's stack, still mapped
           w->dead_withdraw = nullptr;
         }
       }

@@ -36,7 +36,8 @@ enum class TaskState : uint8_t {
   Runnable,  // spawned or readied, not running (never started if !started)
   Running,
   Parked,
-  Dead,      // parked inside a destructor while unwound at the end of its run: never resumed
+  Dead,      // parked inside a destructor while unwound at the end of its run: never resumed;
+             // its waiter was taken off its queue (Runtime::unwind_abandoned)
 };
 
 struct Stack;
