@@ -400,3 +400,27 @@ TEST(UnwindDead, AnRWMutexReaderParkedInADestructorWithdraws) {
     });
   }
 }
+
+// Regression: a Once whose f was interrupted because its task was abandoned at the end of a run
+// counted as done, so a later run's call() skipped f and the resource f sets up stayed unset
+// (audit repro r09_once_unwind). f's own throw still counts as done (OnceTest).
+TEST(UnwindOnce, AnFAbandonedAtTheEndOfARunDoesNotCountAsDone) {
+  static ccb::Once once;
+  static int ran = 0;
+  ccb::Chan<int> block(0);
+  std::atomic<int> started{0};
+  ccb::run(ccb::Config{.procs = 1}, [&] {
+    ccb::go([&, block]() mutable {
+      once.call([&] {
+        started.fetch_add(1);
+        block.recv();  // main returns meanwhile: this task is abandoned inside f
+        ++ran;
+      });
+    });
+    while (started.load() < 1) ccb::yield();
+  });
+  EXPECT_FALSE(once.done());
+  ccb::run(ccb::Config{.procs = 1}, [&] { once.call([&] { ran += 10; }); });
+  EXPECT_EQ(ran, 10);
+  EXPECT_TRUE(once.done());
+}

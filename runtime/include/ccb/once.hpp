@@ -1,12 +1,15 @@
 // ccb/once.hpp — ccb::Once, Go's sync.Once: call() runs f exactly once across all callers; every
 // caller returns only after that first f has returned (or thrown: as in Go, a panicking f counts
-// as done and the exception propagates to its caller only). Fast path: one acquire load.
+// as done and the exception propagates to its caller only; an f whose task is abandoned at the
+// end of a run does not count). Fast path: one acquire load.
 #pragma once
 
 #include <atomic>
+#include <exception>
 #include <mutex>
 #include <utility>
 
+#include "ccb/detail/task_api.hpp"
 #include "ccb/mutex.hpp"
 
 namespace ccb {
@@ -18,9 +21,16 @@ class Once {
     if (done_.load(std::memory_order_acquire)) return;
     std::lock_guard<Mutex> g(m_);
     if (done_.load(std::memory_order_relaxed)) return;
+    // An f interrupted because its task is abandoned at the end of a run (the runtime's internal
+    // unwinding, not a panic of f) did not run: the Once stays not done, so a later run's call()
+    // runs f. Any other exit of f, a throw included, counts as done.
     struct SetDone {
       std::atomic<bool>& d;
-      ~SetDone() { d.store(true, std::memory_order_release); }
+      int uncaught = std::uncaught_exceptions();
+      ~SetDone() {
+        if (std::uncaught_exceptions() > uncaught && detail::current_task_unwinding()) return;
+        d.store(true, std::memory_order_release);
+      }
     } set{done_};
     std::forward<F>(f)();
   }
