@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "ccb/select.hpp"
@@ -233,9 +234,15 @@ WaitStatus Limiter::wait(const Context& ctx, int n) {
   }
   Ns delay = r.delay_from(now);
   if (delay <= Ns::zero()) return WaitStatus::Ok;
-  Timer t(delay);  // stopped by its destructor when ctx wins
+  std::optional<Timer> t;  // stopped by its destructor when ctx wins
+  try {
+    t.emplace(delay);
+  } catch (...) {  // NotInTask (a plain thread): it took nothing, as errors.hpp promises
+    r.cancel_at(now);
+    throw;
+  }
   bool fired = false;
-  ccb::select(recv_case(t.c(), [&] { fired = true; }), recv_case(ctx.done()));
+  ccb::select(recv_case(t->c(), [&] { fired = true; }), recv_case(ctx.done()));
   if (fired) return WaitStatus::Ok;
   r.cancel();
   return ctx.err() == ContextError::DeadlineExceeded ? WaitStatus::DeadlineExceeded : WaitStatus::Canceled;

@@ -272,3 +272,12 @@ TEST(Rate, BadParametersThrowInvalidArgument) {
 }
 
 }  // namespace
+
+// Regression: wait() from a plain thread reserved its tokens before its Timer threw NotInTask and
+// never gave them back (audit repro r02_misuse: "tokens after failed wait: -1.000 (was ~0)").
+TEST(RateLimiterMisuse, WaitOutsideATaskThrowsNotInTaskAndTakesNoTokens) {
+  ccb::rate::Limiter lim(1, 1);  // one token per second
+  ASSERT_TRUE(lim.allow());      // the bucket is now empty: a wait would need a timer
+  EXPECT_THROW(lim.wait(ccb::background()), ccb::NotInTask);
+  EXPECT_GT(lim.tokens_at(ccb::Clock::now()), -0.5);
+}

@@ -99,6 +99,7 @@ class alignas(64) Limiter {
   Reservation reserve(int n = 1) { return reserve_at(Clock::now(), n); }
   Reservation reserve_at(Clock::time_point now, int n);
   // wait() blocks the task until n tokens are its (or ctx is done). Blocks: parks the task.
+  // From a plain thread, a wait that would block throws NotInTask and takes no tokens.
   WaitStatus wait(const Context& ctx, int n = 1);
   void set_limit(double rate_per_sec);
   void set_burst(int burst);
