@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# tests/scripts/perf_gate_test.sh SOURCE_DIR — checks scripts/perf-gate's control flow on a scratch
+# git repository, with stand-ins for everything slow: scripts/build and cmake only drop a fake
+# ccbench (a shell script) into the build directories, and the fake's `run` writes a one-point
+# results file while its `compare` logs how it was called and re-runs the base as `--confirm`
+# would. Checked: --help prints the whole header and nothing after it.
+set -uo pipefail
+src=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() {  # check DESCRIPTION EXPECTED_RC ACTUAL_RC
+  if [ "$2" != "$3" ]; then echo "FAIL: $1: exit $3, expected $2"; fail=1; else echo "ok: $1"; fi
+}
+has() {  # has DESCRIPTION FILE TEXT
+  if grep -qF -- "$3" "$2"; then echo "ok: $1"; else echo "FAIL: $1: no '$3' in: $(cat "$2")"; fail=1; fi
+}
+hasnt() {  # hasnt DESCRIPTION FILE TEXT
+  if grep -qF -- "$3" "$2"; then echo "FAIL: $1: '$3' in: $(cat "$2")"; fail=1; else echo "ok: $1"; fi
+}
+mkdir -p "$tmp/bin" "$tmp/repo/scripts"
+log=$tmp/log
+export FAKE_LOG=$log FAKE_TMP=$tmp
+# The fake ccbench. Its build directory holds source_dir (the tree it was built from): like the
+# real binary's Go reference, a run needs that tree. FAKE_FAIL=base|cand makes that side's point
+# fail its self-check (exit 1, results written); FAKE_CRASH=base|cand makes that side's run exit 3
+# without results.
+cat >"$tmp/bin/fake-ccbench" <<'EOF'
+#!/usr/bin/env bash
+side=cand
+case "$0" in *base-build*) side=base ;; esac
+srcdir=$(cat "$(dirname "$0")/source_dir")
+cmd=$1; shift
+if [ "$cmd" = run ]; then
+  out=
+  while [ $# -gt 0 ]; do [ "$1" = --out ] && out=$2; shift; done
+  [ -f "$srcdir/scripts/perf-gate" ] || { echo "ccbench: sources not found in $srcdir" >&2; exit 2; }
+  [ "${FAKE_CRASH:-}" = "$side" ] && exit 3
+  status=ok rc=0
+  [ "${FAKE_FAIL:-}" = "$side" ] && status=failed rc=1
+  printf '{"context":{},"benchmarks":[{"name":"p/procs:1/impl:ccbench","status":"%s","checked":true,"samples_ns":[10,11,12]}]}\n' \
+    "$status" >"$out"
+  echo "run $side $status" >>"$FAKE_LOG"
+  exit $rc
+fi
+# compare BASE NEW [--confirm N --base-run CMD --new-run CMD] ...
+[ -d build/perf-gate/base ] && echo "compare: base tree present" >>"$FAKE_LOG" \
+  || echo "compare: base tree gone" >>"$FAKE_LOG"
+grep -q '"failed"' "$1" && echo "compare: base failed" >>"$FAKE_LOG"
+grep -q '"failed"' "$2" && echo "compare: candidate failed" >>"$FAKE_LOG"
+while [ $# -gt 0 ]; do
+  if [ "$1" = --base-run ]; then
+    if eval "$2 --quiet --out $FAKE_TMP/confirm.json"; then echo "compare: base re-run ok" >>"$FAKE_LOG"
+    else echo "compare: base re-run failed" >>"$FAKE_LOG"; exit 2; fi
+  fi
+  shift
+done
+exit "${FAKE_COMPARE_RC:-0}"
+EOF
+# cmake: -S SRC -B DIR configures (FAKE_FAIL_CONFIGURE fails it), --build DIR builds the base
+# (FAKE_FAIL_BASE fails it).
+cat >"$tmp/bin/cmake" <<'EOF'
+#!/usr/bin/env bash
+if [ "$1" = -S ]; then
+  [ -n "${FAKE_FAIL_CONFIGURE:-}" ] && { echo "CMake Error: fake" >&2; exit 1; }
+  mkdir -p "$4" && (cd "$2" && pwd) >"$4/source_dir"
+  exit 0
+fi
+[ -n "${FAKE_FAIL_BASE:-}" ] && { echo "ninja: build stopped: fake" >&2; exit 1; }
+cp "$FAKE_TMP/bin/fake-ccbench" "$2/ccbench"
+EOF
+# scripts/build: FAKE_FAIL_CAND fails it.
+cat >"$tmp/repo/scripts/build" <<'EOF'
+#!/usr/bin/env bash
+cd "$(dirname "$0")/.."
+[ -n "${FAKE_FAIL_CAND:-}" ] && { echo "ninja: build stopped: fake" >&2; exit 1; }
+mkdir -p build/release && pwd >build/release/source_dir
+cp "$FAKE_TMP/bin/fake-ccbench" build/release/ccbench
+EOF
+chmod +x "$tmp/bin/fake-ccbench" "$tmp/bin/cmake" "$tmp/repo/scripts/build"
+cp "$src/scripts/perf-gate" "$src/scripts/merge_results.py" "$tmp/repo/scripts/"
+cd "$tmp/repo" || exit 1
+printf 'build/\n' >.gitignore
+git init -q . && git config user.email t@t && git config user.name t
+git add . && git commit -qm base
+export PATH="$tmp/bin:$PATH" ROUNDS=2 REPS=1 CONFIRM=2
+gate() {  # gate [ENV=VALUE ...]: runs the gate against HEAD; stderr in $tmp/err, calls in $log
+  : >"$log"
+  env "$@" scripts/perf-gate HEAD fake --min-time 0 >/dev/null 2>"$tmp/err"
+}
+
+scripts/perf-gate --help >"$tmp/help" 2>&1; check "--help" 0 $?
+has "--help prints the first header line" "$tmp/help" "scripts/perf-gate BASE_REF"
+tail -n 1 "$tmp/help" | grep -q '^Exit: ' && echo "ok: --help ends with the Exit line" \
+  || { echo "FAIL: --help does not end with the Exit line: $(tail -n 2 "$tmp/help")"; fail=1; }
+hasnt "--help prints no code" "$tmp/help" "set -euo pipefail"
+scripts/perf-gate >/dev/null 2>&1; check "no arguments" 2 $?
+
+exit $fail
