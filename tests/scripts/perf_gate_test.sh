@@ -3,7 +3,8 @@
 # git repository, with stand-ins for everything slow: scripts/build and cmake only drop a fake
 # ccbench (a shell script) into the build directories, and the fake's `run` writes a one-point
 # results file while its `compare` logs how it was called and re-runs the base as `--confirm`
-# would. Checked: --help prints the whole header and nothing after it.
+# would. Checked: --help prints the whole header and nothing after it; a failed candidate or base
+# build exits 2 with "perf-gate: ... build failed".
 set -uo pipefail
 src=$1
 tmp=$(mktemp -d)
@@ -95,5 +96,12 @@ tail -n 1 "$tmp/help" | grep -q '^Exit: ' && echo "ok: --help ends with the Exit
   || { echo "FAIL: --help does not end with the Exit line: $(tail -n 2 "$tmp/help")"; fail=1; }
 hasnt "--help prints no code" "$tmp/help" "set -euo pipefail"
 scripts/perf-gate >/dev/null 2>&1; check "no arguments" 2 $?
+
+gate FAKE_FAIL_CAND=1; check "candidate build fails" 2 $?
+has "candidate build failure message" "$tmp/err" "perf-gate: candidate build failed"
+gate FAKE_FAIL_CONFIGURE=1; check "base configure fails" 2 $?
+has "base configure failure message" "$tmp/err" "perf-gate: base build failed"
+gate FAKE_FAIL_BASE=1; check "base build fails" 2 $?
+has "base build failure message" "$tmp/err" "perf-gate: base build failed"
 
 exit $fail
