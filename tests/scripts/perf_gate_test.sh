@@ -4,7 +4,9 @@
 # ccbench (a shell script) into the build directories, and the fake's `run` writes a one-point
 # results file while its `compare` logs how it was called and re-runs the base as `--confirm`
 # would. Checked: --help prints the whole header and nothing after it; a failed candidate or base
-# build exits 2 with "perf-gate: ... build failed".
+# build exits 2 with "perf-gate: ... build failed"; the base tree (whose sources the base binary
+# reads, e.g. the Go reference's) is still there while compare re-runs the base, and removed once
+# the gate is done or has failed.
 set -uo pipefail
 src=$1
 tmp=$(mktemp -d)
@@ -103,5 +105,18 @@ gate FAKE_FAIL_CONFIGURE=1; check "base configure fails" 2 $?
 has "base configure failure message" "$tmp/err" "perf-gate: base build failed"
 gate FAKE_FAIL_BASE=1; check "base build fails" 2 $?
 has "base build failure message" "$tmp/err" "perf-gate: base build failed"
+
+gate; check "clean gate" 0 $?
+has "clean gate: compare ran with the base tree present" "$log" "compare: base tree present"
+has "clean gate: the confirming base re-run works" "$log" "compare: base re-run ok"
+[ -e build/perf-gate/base ] && { echo "FAIL: base tree left behind"; fail=1; } || echo "ok: base tree removed at the end"
+git worktree list | grep -q perf-gate && { echo "FAIL: base worktree still registered"; fail=1; } \
+  || echo "ok: base worktree unregistered"
+gate FAKE_FAIL_BASE=1
+[ -e build/perf-gate/base ] && { echo "FAIL: base tree left behind after a failed build"; fail=1; } \
+  || echo "ok: base tree removed after a failed build"
+gate FAKE_COMPARE_RC=1; check "compare's verdict is the gate's" 1 $?
+gate CONFIRM=0; check "CONFIRM=0" 0 $?
+hasnt "CONFIRM=0: no re-run" "$log" "re-run"
 
 exit $fail
