@@ -6,7 +6,9 @@
 # would. Checked: --help prints the whole header and nothing after it; a failed candidate or base
 # build exits 2 with "perf-gate: ... build failed"; the base tree (whose sources the base binary
 # reads, e.g. the Go reference's) is still there while compare re-runs the base, and removed once
-# the gate is done or has failed.
+# the gate is done or has failed; a point failing its self-check in one side's run (exit 1,
+# results written) reaches compare instead of aborting the script; a run that writes no results
+# exits 2.
 set -uo pipefail
 src=$1
 tmp=$(mktemp -d)
@@ -53,7 +55,8 @@ grep -q '"failed"' "$1" && echo "compare: base failed" >>"$FAKE_LOG"
 grep -q '"failed"' "$2" && echo "compare: candidate failed" >>"$FAKE_LOG"
 while [ $# -gt 0 ]; do
   if [ "$1" = --base-run ]; then
-    if eval "$2 --quiet --out $FAKE_TMP/confirm.json"; then echo "compare: base re-run ok" >>"$FAKE_LOG"
+    eval "$2 --quiet --out $FAKE_TMP/confirm.json"
+    if [ $? -le 1 ]; then echo "compare: base re-run ok" >>"$FAKE_LOG"  # 1: a self-check failed
     else echo "compare: base re-run failed" >>"$FAKE_LOG"; exit 2; fi
   fi
   shift
@@ -94,8 +97,9 @@ gate() {  # gate [ENV=VALUE ...]: runs the gate against HEAD; stderr in $tmp/err
 
 scripts/perf-gate --help >"$tmp/help" 2>&1; check "--help" 0 $?
 has "--help prints the first header line" "$tmp/help" "scripts/perf-gate BASE_REF"
-tail -n 1 "$tmp/help" | grep -q '^Exit: ' && echo "ok: --help ends with the Exit line" \
-  || { echo "FAIL: --help does not end with the Exit line: $(tail -n 2 "$tmp/help")"; fail=1; }
+last=$(grep -B 1 -m 1 '^[^#]' scripts/perf-gate | head -n 1 | sed 's/^# \{0,1\}//')
+[ "$(tail -n 1 "$tmp/help")" = "$last" ] && echo "ok: --help ends with the header's last line" \
+  || { echo "FAIL: --help does not end with '$last': $(tail -n 2 "$tmp/help")"; fail=1; }
 hasnt "--help prints no code" "$tmp/help" "set -euo pipefail"
 scripts/perf-gate >/dev/null 2>&1; check "no arguments" 2 $?
 
@@ -119,4 +123,12 @@ gate FAKE_COMPARE_RC=1; check "compare's verdict is the gate's" 1 $?
 gate CONFIRM=0; check "CONFIRM=0" 0 $?
 hasnt "CONFIRM=0: no re-run" "$log" "re-run"
 
+gate FAKE_FAIL=base; check "a point failing only in the base" 0 $?
+has "base-only failure reaches compare" "$log" "compare: base failed"
+[ "$(sed '/^compare:/q' "$log" | grep -c '^run ')" = 4 ] && echo "ok: every round ran" || { echo "FAIL: rounds: $(cat "$log")"; fail=1; }
+gate FAKE_FAIL=cand FAKE_COMPARE_RC=1; check "a point failing only in the candidate" 1 $?
+has "candidate failure reaches compare" "$log" "compare: candidate failed"
+gate FAKE_CRASH=cand; check "a run without results" 2 $?
+has "run without results message" "$tmp/err" "perf-gate: round 1/2: the candidate run failed (exit 3)"
+hasnt "no compare after a run without results" "$log" "compare:"
 exit $fail
