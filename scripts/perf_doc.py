@@ -93,7 +93,10 @@ def main() -> int:
             ("kernel", "kernel"), ("load_avg", "load average at start"), ("cpu_governor", "CPU governor"),
             ("compiler", "compiler"), ("build_type", "build type"), ("go_version", "Go"),
             ("git_commit", "ccbench commit"), ("preset", "preset"), ("repetitions", "repetitions"),
-            ("warmup", "warm-up repetitions")]
+            # context.warmup counts single unmeasured runs of the workload (harness --warmup), not
+            # repetitions (which repeat it for --min-time)
+            ("warmup", "warm-up runs per point and implementation (each one unmeasured run of the "
+                       "workload, not a repetition)")]
     for k, label in keys:
         v = ctx.get(k)
         if v is None or v == "":

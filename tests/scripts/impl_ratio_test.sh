@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tests/scripts/impl_ratio_test.sh SOURCE_DIR — checks scripts/impl_ratio.py (the perf CI gate)
 # and scripts/perf_doc.py on synthetic results whose ratios are known: the geomean, the exit codes
-# (0 within --max, 1 above, 2 bad input), the per-workload summary and the targets section of the
-# generated document.
+# (0 within --max, 1 above, 2 bad input), the per-workload summary, the targets section and the
+# warm-up line of the generated document.
 set -uo pipefail
 src=$1
 tmp=$(mktemp -d)
@@ -17,7 +17,7 @@ entry() {  # entry NAME IMPL MEDIAN STATUS [SAMPLES_JSON]
 }
 # Ratios 0.5 and 2.0 -> geomean exactly 1.0; a failed go entry and a lone threads entry are ignored.
 cat >"$tmp/r.json" <<JSON
-{"context":{"date":"d"},"benchmarks":[
+{"context":{"date":"d","warmup":1},"benchmarks":[
 $(entry a/n=1/procs:1 ccbench 50 ok), $(entry a/n=1/procs:1 go 100 ok),
 $(entry b/n=1/procs:1 ccbench 200 ok), $(entry b/n=1/procs:1 go 100 ok),
 $(entry c/n=1/procs:1 ccbench 10 ok), $(entry c/n=1/procs:1 go 1 failed),
@@ -41,6 +41,9 @@ check "perf_doc renders" 0 $rc
 echo "$doc" | grep -q "every point ccbench <= Go: NOT met (1 of 2 points)" || { echo "FAIL: perf_doc targets: $doc"; fail=1; }
 echo "$doc" | grep -qF -- '- slower: `b/n=1/procs:1` 2.000x (ccbench 200 ns, Go 100 ns)' || { echo "FAIL: perf_doc slower line: $doc"; fail=1; }
 echo "$doc" | grep -q "geometric mean ccbench/go <= 0.6: NOT met (1.000x)" || { echo "FAIL: perf_doc geomean"; fail=1; }
+# context.warmup counts single runs of the workload, not repetitions (harness --warmup)
+echo "$doc" | grep -qF -- '- warm-up runs per point and implementation (each one unmeasured run of the workload, not a repetition): `1`' \
+  || { echo "FAIL: perf_doc warm-up line: $doc"; fail=1; }
 echo "$doc" | grep -qF '| b | 1 | 2.000x | 2.000x | 2.000x | 1 | – |' || { echo "FAIL: perf_doc workload row: $doc"; fail=1; }
 echo "$doc" | grep -qF '| a | 1 | 0.500x | 0.500x | 0.500x | 0 | – |' || { echo "FAIL: perf_doc workload row a"; fail=1; }
 echo "$doc" | grep -q '^| [cd] |' && { echo "FAIL: perf_doc lists a workload without a ccbench/go or ccbench/threads pair"; fail=1; }
