@@ -2,7 +2,8 @@
 // ~1 s at procs 1 and 2 (chaos off and on), a deliberately broken invariant (CCB_STRESS_TEST_HOOK=
 // violate) and a deliberately stalled scenario (=stall) exit 1 printing the seed, the reproduce
 // command and the task dump, the other hooks show that a given check can fail (each test says
-// which), the JSON summary is complete, and bad flags exit 2 with a message.
+// which), the JSON summary is complete, and bad flags exit 2 with a message; ccbench-stress, the
+// same command alone, answers like it (output, exit codes, standard output that cannot be written).
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
@@ -22,10 +23,10 @@ struct Result {
   std::string output;  // stdout and stderr
 };
 
-// run_exe() runs `EXE args` (no `stress` word) and captures its output.
-Result run_exe(const std::string& exe, const std::string& args) {
+// run_shell() runs the /bin/sh command line `cmd` and captures its standard output.
+Result run_shell(const std::string& cmd) {
   Result r;
-  FILE* p = popen((exe + " " + args + " 2>&1").c_str(), "r");
+  FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
   char buf[4096];
   std::size_t n;
@@ -34,6 +35,9 @@ Result run_exe(const std::string& exe, const std::string& args) {
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
 }
+
+// run_exe() runs `EXE args` (no `stress` word) and captures its output.
+Result run_exe(const std::string& exe, const std::string& args) { return run_shell(exe + " " + args + " 2>&1"); }
 
 // run() runs `env EXE stress args` through /bin/sh (EXE: ccbench, or ccbench-stress, the same
 // command alone) and captures its output.
@@ -225,6 +229,19 @@ TEST(StressAlone, TakesScenariosAndOptionsDirectlyAndHasVersion) {
   Result version = run_exe(CCBENCH_STRESS_EXE, "--version");
   EXPECT_EQ(version.code, 0) << version.output;
   EXPECT_TRUE(has(version.output, "ccbench-stress 0.")) << version.output;
+}
+
+// Regression: ccbench-stress exited 0 when its standard output could not be written (a full disk;
+// /dev/full fails every write with ENOSPC), where `ccbench stress` exits 2 with a message. Both
+// now check it the same way (harness/exit_status.hpp).
+TEST(StressAlone, StandardOutputThatCannotBeWrittenIsExit2AsInCcbenchStress) {
+  for (const std::string exe : {CCBENCH_EXE, CCBENCH_STRESS_EXE}) {
+    const std::string name = exe.substr(exe.rfind('/') + 1);
+    Result r = run_shell(exe + " stress channels --duration 100ms --procs 1 --seed 6 2>&1 >/dev/full");
+    EXPECT_EQ(r.code, 2) << name << ": " << r.output;
+    EXPECT_TRUE(has(r.output, name + ": error: writing to standard output failed: No space left on device"))
+        << r.output;
+  }
 }
 
 struct BadFlag {

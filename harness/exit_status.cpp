@@ -1,0 +1,58 @@
+// harness/exit_status.cpp — see exit_status.hpp.
+#include "harness/exit_status.hpp"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+namespace ccb::harness {
+
+namespace {
+
+// reader_gone() is true when `fd` is a pipe or socket whose reading end is closed (poll reports
+// POLLERR on the writing end of such a pipe).
+bool reader_gone(int fd) {
+  pollfd p{fd, POLLOUT, 0};
+  return ::poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
+}
+
+}  // namespace
+
+StdoutBuf::int_type StdoutBuf::overflow(int_type c) {
+  if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+  const char ch = traits_type::to_char_type(c);
+  return put(&ch, 1) == 1 ? c : traits_type::eof();
+}
+
+std::streamsize StdoutBuf::xsputn(const char* s, std::streamsize n) { return put(s, n); }
+
+int StdoutBuf::sync() {
+  if (std::fflush(stdout) == 0) return 0;
+  note();
+  return -1;
+}
+
+std::streamsize StdoutBuf::put(const char* s, std::streamsize n) {
+  const std::size_t done = std::fwrite(s, 1, static_cast<std::size_t>(n), stdout);
+  if (done < static_cast<std::size_t>(n)) note();
+  return static_cast<std::streamsize>(done);
+}
+
+void StdoutBuf::note() {
+  if (error == 0) error = errno != 0 ? errno : EIO;
+}
+
+int finish_stdout(int rc, StdoutBuf& buf, const std::string& program) {
+  std::cout.flush();
+  if (buf.error == 0 && std::fflush(stdout) != 0) buf.error = errno != 0 ? errno : EIO;
+  if (buf.error == 0 || buf.error == EPIPE || reader_gone(STDOUT_FILENO)) return rc;
+  std::cerr << program << ": error: writing to standard output failed: " << std::strerror(buf.error)
+            << "; what it printed is incomplete\n";
+  return rc == 0 ? 2 : rc;
+}
+
+}  // namespace ccb::harness

@@ -1,0 +1,36 @@
+// harness/exit_status.hpp — what the ccbench and ccbench-stress executables share on their way
+// out, so both report the same way: standard output whose loss is an error.
+// Guarantees: with StdoutBuf installed as std::cout's buffer (and SIGPIPE ignored, as both mains
+// do: a reader that has gone makes writes fail instead of killing the process), finish_stdout()
+// turns exit status 0 into 2, with a message, when a write to standard output failed for any
+// other reason than a reader that has gone (disk full, /dev/full, an I/O error), so
+// `ccbench run --format json > r.json` cannot leave a truncated r.json behind a success.
+#pragma once
+
+#include <streambuf>
+#include <string>
+
+namespace ccb::harness {
+
+// StdoutBuf: std::cout's buffer, writing through stdio's stdout like the default one, but keeping
+// the errno of the first failed write (stdio's own error flag does not say why).
+class StdoutBuf final : public std::streambuf {
+ public:
+  int error = 0;
+
+ protected:
+  int_type overflow(int_type c) override;
+  std::streamsize xsputn(const char* s, std::streamsize n) override;
+  int sync() override;
+
+ private:
+  std::streamsize put(const char* s, std::streamsize n);
+  void note();
+};
+
+// finish_stdout() flushes standard output and returns the exit status: `rc`, or 2 when output
+// was lost for another reason than a reader that has gone; then it prints "PROGRAM: error:
+// writing to standard output failed: REASON; what it printed is incomplete" on stderr.
+int finish_stdout(int rc, StdoutBuf& buf, const std::string& program);
+
+}  // namespace ccb::harness
