@@ -6,6 +6,7 @@
 
 #include "harness/cli.hpp"
 #include "harness/errors.hpp"
+#include "harness/exit_status.hpp"
 #include "harness/list_command.hpp"
 #include "harness/list_syntax.hpp"
 #include "harness/run_command.hpp"
@@ -19,21 +20,6 @@ std::vector<std::string> command_names(const CLI::App& app) {
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
     names.push_back(sub->get_name());
   return names;
-}
-
-// parse_error_text() is CLI11's message, except for an option given twice, where CLI11 says
-// "--procs: At Most 1 required but received 2": every option here but --set is given once (a
-// LIST is one comma-separated value), so say that, with the list form for the LIST options.
-std::string parse_error_text(const CLI::ParseError& e) {
-  const std::string what = e.what();
-  const std::string marker = ": At Most 1 required but received ";
-  const std::size_t at = what.find(marker);
-  if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) == nullptr || at == std::string::npos) return what;
-  const std::string name = what.substr(0, at);
-  std::string text = name + ": given " + what.substr(at + marker.size()) + " times; give it once";
-  if (name == "--procs") text += " (several values go in one list: --procs 1,2,4)";
-  if (name == "--impl") text += " (several values go in one list: --impl ccbench,go)";
-  return text;
 }
 
 // check_command() rejects an unknown first word with the list of commands (CLI11 would only say

@@ -22,6 +22,18 @@ bool reader_gone(int fd) {
 
 }  // namespace
 
+std::string parse_error_text(const CLI::ParseError& e) {
+  const std::string what = e.what();
+  const std::string marker = ": At Most 1 required but received ";
+  const std::size_t at = what.find(marker);
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) == nullptr || at == std::string::npos) return what;
+  const std::string name = what.substr(0, at);
+  std::string text = name + ": given " + what.substr(at + marker.size()) + " times; give it once";
+  if (name == "--procs") text += " (several values go in one list: --procs 1,2,4)";
+  if (name == "--impl") text += " (several values go in one list: --impl ccbench,go)";
+  return text;
+}
+
 StdoutBuf::int_type StdoutBuf::overflow(int_type c) {
   if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
   const char ch = traits_type::to_char_type(c);

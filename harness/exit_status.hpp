@@ -1,16 +1,27 @@
 // harness/exit_status.hpp — what the ccbench and ccbench-stress executables share on their way
-// out, so both report the same way: standard output whose loss is an error.
-// Guarantees: with StdoutBuf installed as std::cout's buffer (and SIGPIPE ignored, as both mains
-// do: a reader that has gone makes writes fail instead of killing the process), finish_stdout()
-// turns exit status 0 into 2, with a message, when a write to standard output failed for any
-// other reason than a reader that has gone (disk full, /dev/full, an I/O error), so
-// `ccbench run --format json > r.json` cannot leave a truncated r.json behind a success.
+// out, so both report the same way: the text of a command-line parse error, and standard output
+// whose loss is an error.
+// Guarantees:
+//  - parse_error_text() is CLI11's message, except for an option given twice (see below);
+//  - with StdoutBuf installed as std::cout's buffer (and SIGPIPE ignored, as both mains do: a
+//    reader that has gone makes writes fail instead of killing the process), finish_stdout()
+//    turns exit status 0 into 2, with a message, when a write to standard output failed for any
+//    other reason than a reader that has gone (disk full, /dev/full, an I/O error), so
+//    `ccbench run --format json > r.json` cannot leave a truncated r.json behind a success.
 #pragma once
+
+#include <CLI/CLI.hpp>
 
 #include <streambuf>
 #include <string>
 
 namespace ccb::harness {
+
+// parse_error_text() is CLI11's message, except for an option given twice, where CLI11 says
+// "--procs: At Most 1 required but received 2": every option of ccbench and ccbench-stress but
+// --set is given once (a LIST is one comma-separated value), so say that, with the list form for
+// the LIST options --procs and --impl.
+std::string parse_error_text(const CLI::ParseError& e);
 
 // StdoutBuf: std::cout's buffer, writing through stdio's stdout like the default one, but keeping
 // the errno of the first failed write (stdio's own error flag does not say why).

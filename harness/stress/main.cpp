@@ -2,10 +2,10 @@
 // (`ccbench-stress mixed --duration 10s …`), with the options, output and exit codes of
 // `ccbench stress` (stress_command.hpp): 0 passed, 1 a failure, 2 bad usage. A leading `stress`
 // word (`ccbench-stress stress mixed …`, the form .ci/run used first) is accepted and ignored: no
-// scenario has that name. Like ccbench (harness/main.cpp), it ignores SIGPIPE and exits 2 when
-// writing to standard output failed (harness/exit_status.hpp). It links only the runtime and
-// ccb_stress, so the sanitizer stages of .ci/run can build it in a fraction of the time the whole
-// ccbench takes.
+// scenario has that name. Like ccbench (harness/main.cpp), it ignores SIGPIPE, exits 2 when
+// writing to standard output failed, and words parse errors (an option given twice) the same way
+// (harness/exit_status.hpp). It links only the runtime and ccb_stress, so the sanitizer stages of
+// .ci/run can build it in a fraction of the time the whole ccbench takes.
 #include <CLI/CLI.hpp>
 
 #include <csignal>
@@ -43,7 +43,7 @@ int stress_main(int argc, char** argv) {
       app.parse(static_cast<int>(args.size()), args.data());
     } catch (const CLI::ParseError& e) {
       if (e.get_exit_code() == 0) return app.exit(e, std::cout, std::cerr);  // --help, --version
-      std::cerr << "ccbench-stress: " << e.what() << "\n";
+      std::cerr << "ccbench-stress: " << ccb::harness::parse_error_text(e) << "; see 'ccbench-stress --help'\n";
       return 2;
     }
     return run(std::cout, std::cerr);

@@ -244,6 +244,23 @@ TEST(StressAlone, StandardOutputThatCannotBeWrittenIsExit2AsInCcbenchStress) {
   }
 }
 
+// Regression: ccbench-stress printed CLI11's "--duration: At Most 1 required but received 2" for an
+// option given twice, where `ccbench stress` says "given 2 times; give it once". Both now word
+// parse errors with the same function (harness/exit_status.hpp).
+TEST(StressAlone, AnOptionGivenTwiceHasTheMessageOfCcbenchStress) {
+  for (const std::string exe : {CCBENCH_EXE, CCBENCH_STRESS_EXE}) {
+    const std::string name = exe.substr(exe.rfind('/') + 1);
+    const std::string command = name == "ccbench" ? "ccbench stress" : "ccbench-stress";
+    Result twice = run_exe(exe, "stress channels --duration 1s --duration 2s");
+    EXPECT_EQ(twice.code, 2) << twice.output;
+    EXPECT_EQ(twice.output, name + ": --duration: given 2 times; give it once; see '" + command + " --help'\n");
+    Result procs = run_exe(exe, "stress channels --procs 1 --procs 2");
+    EXPECT_EQ(procs.code, 2) << procs.output;
+    EXPECT_TRUE(has(procs.output, ": --procs: given 2 times; give it once (several values go in one list: "
+                                  "--procs 1,2,4); see '" + command + " --help'")) << procs.output;
+  }
+}
+
 struct BadFlag {
   const char* args;
   const char* env;
