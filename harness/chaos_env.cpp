@@ -28,4 +28,16 @@ void check_chaos_env() {
   }
 }
 
+std::optional<ChaosEnv> chaos_from_env() {
+  check_chaos_env();
+  const char* on = std::getenv("CCB_CHAOS");
+  if (on == nullptr || std::string(on) != "1") return std::nullopt;
+  ChaosEnv c;
+  if (const char* e = std::getenv("CCB_CHAOS_SEED"); e != nullptr && *e != '\0') {
+    const uint64_t seed = std::strtoull(e, nullptr, 10);
+    if (seed != 0) c.seed = seed;
+  }
+  return c;
+}
+
 }  // namespace ccb::harness

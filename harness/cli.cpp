@@ -29,6 +29,8 @@ Test hooks: CCB_INJECT_DELAY_NS=N makes the ccbench implementation busy-wait N n
   each repetition; CCB_INJECT_SLOWDOWN=P (10% or 0.1) makes it busy-wait P x its own run time, a
   slowdown of P on every point; CCB_INJECT_WORKLOAD=name limits either to one workload. The run
   warns loudly (even with --quiet) and records it in context.injection. Never active unless set.
+  CCB_CHAOS=1 (the runtime's fault injection, see README) perturbs the ccbench implementation the
+  same way: the run warns loudly and records it in context.chaos.
   CCB_PROGRESS_INTERVAL=SECONDS (0 to 3600) replaces the 10 s of the plain progress lines (0: one
   at every repetition).
 Exit codes: 0 ok, 1 a workload failed its self-check, 2 bad usage or input, or output that could

@@ -88,6 +88,14 @@ ojson context_json(const RunInfo& info) {
   } else {
     c["injection"] = nullptr;
   }
+  if (info.chaos) {
+    ojson ch;
+    ch["seed"] = info.chaos->seed ? ojson(*info.chaos->seed) : ojson(nullptr);
+    ch["impl"] = "ccbench";
+    c["chaos"] = ch;
+  } else {
+    c["chaos"] = nullptr;
+  }
   ojson texts = ojson::array(), coded = ojson::array();
   for (const auto& w : warnings) {
     texts.push_back(w.message);

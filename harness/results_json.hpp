@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "harness/build_info.hpp"
+#include "harness/chaos_env.hpp"
 #include "harness/impl_runner.hpp"
 #include "harness/machine_context.hpp"
 #include "harness/results.hpp"
@@ -53,6 +54,7 @@ struct RunInfo {
   PinInfo pin;
   ShuffleInfo shuffle;
   std::optional<InjectDelay> inject;      // CCB_INJECT_DELAY_NS was active
+  std::optional<ChaosEnv> chaos;          // CCB_CHAOS=1 was set (the runtime's fault injection)
 };
 
 // results_to_json() returns the whole results document.

@@ -211,7 +211,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   Resolved r = resolve(o);
   MatrixRequest req{o.workloads, o.sets, o.procs, r.preset, o.filter};
   const std::vector<Point> points = expand_matrix(req);
-  check_chaos_env();
+  const std::optional<ChaosEnv> chaos = chaos_from_env();
   const ProgressMode progress = progress_mode(o.progress, io.err_is_tty, o.quiet);
   const double progress_interval_s = progress_interval_from_env();
 
@@ -268,6 +268,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   MeasureControls controls;
   controls.inject = inject_from_env();
   info.inject = controls.inject;
+  info.chaos = chaos;
   info.pin.requested = r.pin;
   std::shared_ptr<Pinner> pinner;
   if (r.pin) {
@@ -303,6 +304,13 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     else
       io.err << info.inject->ns_per_op << " ns per op";
     io.err << " (test hook); these results are NOT real\n";
+  }
+  if (info.chaos) {
+    // as loud as the CCB_INJECT_* hooks: the runtime perturbs every run of the ccbench implementation
+    io.err << "ccbench: WARNING: CCB_CHAOS=1 is set: the runtime injects random yields, delays and steals "
+              "into the ccbench implementation (fault injection"
+           << (info.chaos->seed ? ", CCB_CHAOS_SEED=" + std::to_string(*info.chaos->seed) : std::string())
+           << "); these results are NOT real\n";
   }
   if (!o.quiet) {
     for (const auto& n : notices) io.err << "ccbench: note: " << n << "\n";

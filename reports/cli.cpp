@@ -321,8 +321,8 @@ Gate quality:
   regressed only if all N rounds are at least 1 + threshold; the first round that is not ends it
   and a first "regressed" becomes unchanged ("not confirmed"). The output shows the first
   verdict and the round ratios. The commands are re-derived from each file (its recorded binary
-  and arguments, and the CCB_INJECT_* hook if it was active) when the file was measured on this
-  host by a binary that is still there unchanged; otherwise pass --base-run CMD and --new-run CMD
+  and arguments, and the CCB_INJECT_* hook and CCB_CHAOS if they were active) when the file was
+  measured on this host by a binary that is still there unchanged; otherwise pass --base-run CMD and --new-run CMD
   (compare replaces any --filter, --out and --quiet in them with its own and removes --format
   and --report), or the verdicts stay
   unconfirmed with a warning (auto) or compare exits 2 (--confirm N). --confirm 0 turns it off.

@@ -106,6 +106,8 @@ void add_context_warnings(const Results& base, const Results& next, std::vector<
   diff("sanitizer", b.sanitizer, n.sanitizer);
   if (b.injection) out.push_back(base.file + " was measured with a CCB_INJECT_* test hook active (deliberately slowed)");
   if (n.injection) out.push_back(next.file + " was measured with a CCB_INJECT_* test hook active (deliberately slowed)");
+  if (b.chaos) out.push_back(base.file + " was measured with CCB_CHAOS=1 (the runtime's fault injection perturbed it)");
+  if (n.chaos) out.push_back(next.file + " was measured with CCB_CHAOS=1 (the runtime's fault injection perturbed it)");
   for (const std::string& w : b.warnings) out.push_back(base.file + " recorded: " + w);
   for (const std::string& w : n.warnings) out.push_back(next.file + " recorded: " + w);
 }

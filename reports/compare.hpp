@@ -26,7 +26,9 @@
 //    positive ratio (noisy included, as compare.py does), with a bootstrap interval that redraws
 //    every point's samples.
 //  - Warnings name every context difference between the files in host_name, cpu_model, num_cpus,
-//    build_type, library_build_type and sanitizer, and repeat each file's own context.warnings.
+//    build_type, library_build_type and sanitizer, name a file measured with a CCB_INJECT_* test
+//    hook (context.injection) or with CCB_CHAOS=1 (context.chaos), and repeat each file's own
+//    context.warnings.
 //  - Noise floor (optional, from `ccbench calibrate`, noise_floor.hpp): a point listed there is
 //    `regressed` / `improved` only when |change| also exceeds its own measured A/A noise floor;
 //    points not listed use the threshold alone.

@@ -157,7 +157,7 @@ std::optional<std::string> rerun_command(const Results& r, std::string& why_not)
     why_not = r.file + ": its binary " + ctx.executable + " has changed since the run (rebuilt?)";
     return std::nullopt;
   }
-  std::string cmd = "env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_SLOWDOWN -u CCB_INJECT_WORKLOAD";
+  std::string cmd = "env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_SLOWDOWN -u CCB_INJECT_WORKLOAD -u CCB_CHAOS -u CCB_CHAOS_SEED";
   if (ctx.injection) {
     const bool slow = ctx.injection_slowdown && *ctx.injection_slowdown > 0;
     if (!slow && !ctx.injection_delay_ns) {
@@ -168,6 +168,10 @@ std::optional<std::string> rerun_command(const Results& r, std::string& why_not)
     const auto res = std::to_chars(buf, buf + sizeof buf, slow ? *ctx.injection_slowdown : *ctx.injection_delay_ns);
     cmd += (slow ? " CCB_INJECT_SLOWDOWN=" : " CCB_INJECT_DELAY_NS=") + std::string(buf, res.ptr);
     if (ctx.injection_workload) cmd += " CCB_INJECT_WORKLOAD=" + shell_quote(*ctx.injection_workload);
+  }
+  if (ctx.chaos) {
+    cmd += " CCB_CHAOS=1";
+    if (ctx.chaos_seed) cmd += " CCB_CHAOS_SEED=" + std::to_string(*ctx.chaos_seed);
   }
   cmd += " " + shell_quote(ctx.executable) + " run";
   static const std::set<std::string> kWithValue = {"--out", "--report", "--format", "--filter"};

@@ -72,8 +72,8 @@ Comparison confirm_regressions(const Results& base, const Results& next, const C
 
 // rerun_command() is the `ccbench run` command that re-measures points of `r` as they were
 // measured: the recorded executable and context.invocation.argv without --out, --report, --format,
-// --quiet and --filter (run_and_load() sets those), and the CCB_INJECT_* test hook set as recorded
-// (unset when it was not active). Empty, with `why_not` saying why, when the file has no invocation,
+// --quiet and --filter (run_and_load() sets those), and the CCB_INJECT_* test hook and CCB_CHAOS
+// (with CCB_CHAOS_SEED) set as recorded (unset when they were not active). Empty, with `why_not` saying why, when the file has no invocation,
 // was measured on another host, or the binary at `executable` is missing or no longer the one that
 // ran (size or modification time differ): re-running a rebuilt binary as "base" would compare the
 // new code with itself.

@@ -61,6 +61,8 @@ struct Context {
   std::optional<double> injection_delay_ns;       // context.injection.delay_ns_per_op
   std::optional<double> injection_slowdown;       // context.injection.slowdown (absent in older files)
   std::optional<std::string> injection_workload;  // context.injection.workload
+  bool chaos = false;                       // context.chaos was an object (CCB_CHAOS=1 was set)
+  std::optional<std::uint64_t> chaos_seed;  // context.chaos.seed (CCB_CHAOS_SEED; null: none)
   // context.invocation (compare --confirm re-runs it): argv, and the binary's size and mtime.
   bool invocation_known = false;
   std::vector<std::string> argv;

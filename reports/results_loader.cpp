@@ -207,6 +207,15 @@ Context read_context(const Reader& r, const Json& root) {
     ctx.injection_workload = r.str_or_null(inj, "workload", "context.injection");
     if (inj.contains("slowdown")) ctx.injection_slowdown = r.num_or_null(inj, "slowdown", "context.injection");
   }
+  if (auto it = c.find("chaos"); it != c.end() && !it->is_null()) {
+    const Json& ch = r.object(*it, "context.chaos");
+    ctx.chaos = true;
+    const Json& seed = r.field(ch, "seed", "context.chaos");
+    if (!seed.is_null()) {
+      if (!seed.is_number_unsigned()) r.fail("context.chaos.seed", "expected an integer from 0 to 2^64-1 or null");
+      ctx.chaos_seed = seed.get<std::uint64_t>();
+    }
+  }
   return ctx;
 }
 

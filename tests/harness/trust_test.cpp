@@ -1,7 +1,8 @@
 // tests/harness/trust_test.cpp — issue #9 "numbers people can trust", harness side: Tukey outlier
 // classification, the seeded shuffle (determinism by seed, sequential mode), latency fields from
 // the merged histograms, environment warnings in the JSON, pinning recorded / refused, the
-// CCB_INJECT_DELAY_NS test hook, and NaN/Inf never reaching the results file.
+// CCB_INJECT_DELAY_NS test hook, CCB_CHAOS=1 warned about and recorded, and NaN/Inf never
+// reaching the results file.
 #include <gtest/gtest.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -336,6 +337,44 @@ TEST(InjectDelay, AddsBusyWaitPerOpAndIsRecordedAndWarned) {
   CliRun b = run_cli({"run", "fake_sum", "--repetitions", "2"});
   EXPECT_EQ(b.code, 2);
   EXPECT_NE(b.err.find("CCB_INJECT_DELAY_NS"), std::string::npos);
+}
+
+// Regression: CCB_CHAOS=1 in the environment made the runtime inject yields, delays and steals into
+// every ccbench run, silently: the results looked real. It is now warned about (even with --quiet)
+// and recorded in context.chaos, as the CCB_INJECT_* hooks are.
+TEST(ChaosEnv, IsWarnedAboutAndRecorded) {
+  ScratchDir dir;
+  const std::vector<std::string> args = {"run", "fake_sum", "--filter", "k=1/procs:1", "--repetitions", "2",
+                                         "--warmup", "0", "--min-time", "0", "--quiet", "--out", dir.file("r.json")};
+  {
+    ScopedEnv off("CCB_CHAOS", "0");
+    CliRun r = run_cli(args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.err.find("CCB_CHAOS"), std::string::npos) << r.err;
+    json doc = read_json(dir.file("r.json"));
+    EXPECT_EQ(schema_errors(doc), "");
+    EXPECT_TRUE(doc["context"]["chaos"].is_null());
+  }
+  {
+    ScopedEnv on("CCB_CHAOS", "1");
+    CliRun r = run_cli(args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.err.find("ccbench: WARNING: CCB_CHAOS=1 is set: the runtime injects random yields, delays and "
+                         "steals into the ccbench implementation (fault injection); these results are NOT real"),
+              std::string::npos) << r.err;
+    json doc = read_json(dir.file("r.json"));
+    EXPECT_EQ(schema_errors(doc), "");
+    EXPECT_TRUE(doc["context"]["chaos"]["seed"].is_null());
+    EXPECT_EQ(doc["context"]["chaos"]["impl"], "ccbench");
+  }
+  ScopedEnv on("CCB_CHAOS", "1");
+  ScopedEnv seed("CCB_CHAOS_SEED", "42");
+  CliRun r = run_cli(args);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("(fault injection, CCB_CHAOS_SEED=42)"), std::string::npos) << r.err;
+  json doc = read_json(dir.file("r.json"));
+  EXPECT_EQ(schema_errors(doc), "");
+  EXPECT_EQ(doc["context"]["chaos"]["seed"], 42);
 }
 
 TEST(InjectSlowdown, SlowsEveryRunByTheFractionAndIsRecordedAndWarned) {

@@ -93,6 +93,18 @@ TEST(CompareTest, AAWithItselfIsAllUnchanged) {
   EXPECT_EQ(run_cli({"compare", data("base.json"), data("base.json")}).code, 0);
 }
 
+// A file measured with CCB_CHAOS=1 (context.chaos) is named in the warnings, as one measured with
+// a CCB_INJECT_* test hook is.
+TEST(CompareTest, WarnsAboutAFileMeasuredWithChaos) {
+  Results base = load_results(data("base.json"));
+  Results chaotic = base;
+  chaotic.file = "chaos.json";
+  chaotic.context.chaos = true;
+  const Comparison c = compare_results(base, chaotic, {});
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_EQ(c.warnings[0], "chaos.json was measured with CCB_CHAOS=1 (the runtime's fault injection perturbed it)");
+}
+
 TEST(CompareTest, AAWithIndependentRerunHasNoRegression) {
   const Comparison c = compare_files("base.json", "rerun.json");
   EXPECT_EQ(c.count(Verdict::Regressed), 0u);

@@ -246,21 +246,33 @@ TEST(Confirm, RerunCommandIsTheRecordedRunWithoutOutputOptions) {
   why.clear();
   auto cmd = rerun_command(r, why);
   ASSERT_TRUE(cmd) << why;
-  EXPECT_EQ(*cmd, "env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_SLOWDOWN -u CCB_INJECT_WORKLOAD '" + exe +
-                      "' run 'pingpong' '--procs' '1,2' '--set' 'cap=0'");
+  EXPECT_EQ(*cmd, "env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_SLOWDOWN -u CCB_INJECT_WORKLOAD -u CCB_CHAOS "
+                  "-u CCB_CHAOS_SEED '" + exe + "' run 'pingpong' '--procs' '1,2' '--set' 'cap=0'");
   r.context.injection = true;
   r.context.injection_delay_ns = 11.1;
   r.context.injection_workload = "pingpong";
   cmd = rerun_command(r, why);
   ASSERT_TRUE(cmd) << why;
-  EXPECT_EQ(cmd->rfind("env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_SLOWDOWN -u CCB_INJECT_WORKLOAD "
-                       "CCB_INJECT_DELAY_NS=11.1 CCB_INJECT_WORKLOAD='pingpong' '", 0), 0u) << *cmd;
+  EXPECT_EQ(cmd->rfind("env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_SLOWDOWN -u CCB_INJECT_WORKLOAD -u CCB_CHAOS "
+                       "-u CCB_CHAOS_SEED CCB_INJECT_DELAY_NS=11.1 CCB_INJECT_WORKLOAD='pingpong' '", 0), 0u) << *cmd;
   Results slowed = r;  // the proportional hook wins when recorded (the run refuses both at once)
   slowed.context.injection_slowdown = 0.1;
   cmd = rerun_command(slowed, why);
   ASSERT_TRUE(cmd) << why;
-  EXPECT_EQ(cmd->rfind("env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_SLOWDOWN -u CCB_INJECT_WORKLOAD "
-                       "CCB_INJECT_SLOWDOWN=0.1 CCB_INJECT_WORKLOAD='pingpong' '", 0), 0u) << *cmd;
+  EXPECT_EQ(cmd->rfind("env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_SLOWDOWN -u CCB_INJECT_WORKLOAD -u CCB_CHAOS "
+                       "-u CCB_CHAOS_SEED CCB_INJECT_SLOWDOWN=0.1 CCB_INJECT_WORKLOAD='pingpong' '", 0), 0u) << *cmd;
+  Results chaotic = r;  // CCB_CHAOS=1 is re-set as recorded, like the CCB_INJECT_* hooks
+  chaotic.context.injection = false;
+  chaotic.context.chaos = true;
+  cmd = rerun_command(chaotic, why);
+  ASSERT_TRUE(cmd) << why;
+  EXPECT_EQ(cmd->rfind("env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_SLOWDOWN -u CCB_INJECT_WORKLOAD -u CCB_CHAOS "
+                       "-u CCB_CHAOS_SEED CCB_CHAOS=1 '", 0), 0u) << *cmd;
+  chaotic.context.chaos_seed = 42;
+  cmd = rerun_command(chaotic, why);
+  ASSERT_TRUE(cmd) << why;
+  EXPECT_EQ(cmd->rfind("env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_SLOWDOWN -u CCB_INJECT_WORKLOAD -u CCB_CHAOS "
+                       "-u CCB_CHAOS_SEED CCB_CHAOS=1 CCB_CHAOS_SEED=42 '", 0), 0u) << *cmd;
   Results other = r;
   other.context.host_name = "elsewhere";
   EXPECT_FALSE(rerun_command(other, why));

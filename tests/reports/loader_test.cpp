@@ -140,6 +140,27 @@ TEST(LoaderTest, AcceptsNullsSchemaAllows) {
   EXPECT_EQ(*r.context.cpu_governor, "performance");
 }
 
+// context.chaos (CCB_CHAOS=1 was set during the run): absent or null is off; an object is on,
+// with its seed when recorded.
+TEST(LoaderTest, ReadsContextChaos) {
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(test::read_text(data("base.json")));
+  EXPECT_FALSE(parse_results(doc.dump(), "plain.json").context.chaos);
+  doc["context"]["chaos"] = nullptr;
+  EXPECT_FALSE(parse_results(doc.dump(), "null.json").context.chaos);
+  doc["context"]["chaos"] = {{"seed", nullptr}, {"impl", "ccbench"}};
+  Results r = parse_results(doc.dump(), "chaos.json");
+  EXPECT_TRUE(r.context.chaos);
+  EXPECT_FALSE(r.context.chaos_seed.has_value());
+  doc["context"]["chaos"]["seed"] = 18446744073709551615ULL;
+  r = parse_results(doc.dump(), "seeded.json");
+  ASSERT_TRUE(r.context.chaos_seed.has_value());
+  EXPECT_EQ(*r.context.chaos_seed, 18446744073709551615ULL);
+  EXPECT_EQ(error_after([](auto& d) { d["context"]["chaos"] = {{"seed", -1}, {"impl", "ccbench"}}; }).path(),
+            "context.chaos.seed");
+  EXPECT_EQ(error_after([](auto& d) { d["context"]["chaos"] = {{"impl", "ccbench"}}; }).path(), "context.chaos.seed");
+  EXPECT_EQ(error_after([](auto& d) { d["context"]["chaos"] = true; }).path(), "context.chaos");
+}
+
 TEST(LoaderTest, RejectsSyntaxLevelProblems) {
   auto path_of = [](const std::string& text) {
     try {

@@ -1,6 +1,7 @@
 // tests/reports/report_test.cpp — `ccbench report`: the directory holds index.html and every chart it
 // references (PNG and SVG, non-empty); a missing Python or matplotlib still gives a page with a
-// notice and exit 0; a baseline comparison lists newly failing points; bad input exits 2 and writes nothing; the page renders in headless Chromium.
+// notice and exit 0; a baseline comparison lists newly failing points; bad input exits 2 and writes nothing; the page renders in headless Chromium;
+// a file measured with CCB_CHAOS=1 is flagged in its context table.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -13,6 +14,8 @@
 
 #include "cli_helper.hpp"
 #include "reports/cli.hpp"
+#include "reports/report_tables.hpp"
+#include "reports/results_loader.hpp"
 
 namespace ccb::reports {
 namespace {
@@ -51,6 +54,16 @@ void expect_self_contained(const std::string& html) {
 
 // Regression: `report --baseline ""` silently wrote a report without a comparison (compare
 // already rejected empty values).
+// A file measured with CCB_CHAOS=1 (context.chaos) says so in its context table, as one measured
+// with a CCB_INJECT_* test hook does.
+TEST(ReportTest, ContextTableFlagsAFileMeasuredWithChaos) {
+  Results r = load_results(data("base.json"));
+  EXPECT_EQ(html::context_table(r).find("CCB_CHAOS"), std::string::npos);
+  r.context.chaos = true;
+  EXPECT_NE(html::context_table(r).find("CCB_CHAOS=1 was set: the runtime's fault injection perturbed these numbers"),
+            std::string::npos);
+}
+
 TEST(ReportTest, AnEmptyBaselineOrOutIsAUsageError) {
   const std::string dir = test::scratch_dir("empty");
   auto r = run_cli({"report", data("base.json"), "--out", dir, "--baseline", ""});
