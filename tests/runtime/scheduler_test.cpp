@@ -313,6 +313,30 @@ TEST(Config, RunInsideTaskThrows) {
   ccb::run(c, [] { EXPECT_THROW(ccb::run([] {}), ccb::Panic); });
 }
 
+// The Panics errors.hpp and run.hpp document for run() and release_stacks() misuse, with their text.
+TEST(Config, RunAndReleaseStacksMisuseThrowDocumentedPanics) {
+  auto panic_text = [](auto&& f) -> std::string {
+    try {
+      f();
+    } catch (const ccb::Panic& e) {
+      return e.what();
+    }
+    return "(no Panic)";
+  };
+  bool ran = false;
+  ccb::run(ccb::Config{.procs = 1}, [&] {
+    EXPECT_EQ(panic_text([] { ccb::run([] {}); }),
+              "ccb::run called from inside a task (run is not reentrant)");
+    std::string other;
+    std::thread t([&] { other = panic_text([&] { ccb::run([&] { ran = true; }); }); });
+    t.join();
+    EXPECT_EQ(other, "ccb::run: another run is in progress in this process");
+    EXPECT_EQ(panic_text([] { ccb::release_stacks(); }),
+              "ccb::release_stacks: a run is in progress (call it between runs)");
+  });
+  EXPECT_FALSE(ran);
+}
+
 TEST(Config, GoOutsideRunThrowsNotInTask) { EXPECT_THROW(ccb::go([] {}), ccb::NotInTask); }
 
 namespace {

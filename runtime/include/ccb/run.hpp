@@ -21,7 +21,9 @@
 // Scheduling is cooperative: a task runs until it blocks, yields or exits (Go before 1.14); a task
 // that loops without calling the runtime holds its worker. Tasks migrate between workers when
 // stolen, so a task must not keep a thread_local's address across a call that can block.
-// One ccb::run at a time per process; run() is not reentrant (calling it from a task throws Panic).
+// One ccb::run at a time per process; run() is not reentrant: calling it from a task throws Panic
+// ("ccb::run called from inside a task (run is not reentrant)"), and so does calling it from another
+// thread while a run is in progress ("ccb::run: another run is in progress in this process").
 // Timer precision: while a run is in progress every worker thread, the calling thread included,
 // has a Linux timer slack of 1 ns (prctl PR_SET_TIMERSLACK; the default 50 us was added to every
 // timer that fired while its worker slept); the calling thread's own value is restored after.
@@ -71,7 +73,8 @@ struct Stats {
 };
 
 // run() runs `main` as the first task of a fresh runtime and returns when it returns.
-// Throws: ConfigError, Deadlock, Panic (from run() inside a task), or the first exception a task threw.
+// Throws: ConfigError (a bad Config field, an empty main), Deadlock, Panic (from run() inside a task
+// or during another thread's run; nothing has started then), or the first exception a task threw.
 void run(const Config& config, std::function<void()> main);
 inline void run(std::function<void()> main) { run(Config{}, std::move(main)); }
 
