@@ -115,6 +115,38 @@ TEST_P(PatternsTest, ErrGroupFirstErrorCancelsTheGroup) {
   EXPECT_EQ(ccb::stats().tasks_abandoned, 0u);
 }
 
+// Regression: a moved-from ErrGroup (its state moved to another group) crashed (SIGSEGV, a null
+// state pointer) in go(), wait() and context(). They now throw InvalidArgument, as a moved-from
+// Ticker's reset() does, and leave both groups usable.
+TEST(Patterns, MovedFromErrGroupThrowsInvalidArgument) {
+  auto text = [](auto&& f) -> std::string {
+    try {
+      f();
+    } catch (const ccb::InvalidArgument& e) {
+      return e.what();
+    }
+    return "(no InvalidArgument)";
+  };
+  ccb::run(ccb::Config{.procs = 1}, [&] {
+    ccb::ErrGroup a;
+    ccb::ErrGroup b(std::move(a));
+    int ran = 0;
+    EXPECT_EQ(text([&] { a.go([&] { ++ran; return ccb::Error(); }); }),
+              "ccb::ErrGroup::go called on a moved-from ErrGroup");
+    EXPECT_EQ(text([&] { a.wait(); }), "ccb::ErrGroup::wait called on a moved-from ErrGroup");
+    EXPECT_EQ(text([&] { (void)a.context(); }), "ccb::ErrGroup::context called on a moved-from ErrGroup");
+    ccb::ErrGroup c;
+    c = std::move(b);
+    EXPECT_EQ(text([&] { b.go([&] { ++ran; return ccb::Error(); }); }),
+              "ccb::ErrGroup::go called on a moved-from ErrGroup");
+    c.go([&] { ++ran; return ccb::Error("x"); });
+    EXPECT_EQ(c.wait().message(), "x");
+    EXPECT_EQ(ran, 1);
+    a = std::move(c);  // a moved-from group can be assigned to again
+    EXPECT_FALSE(a.context().err() == ccb::ContextError::None);
+  });
+}
+
 TEST(Patterns, BadWorkerCountThrows) {
   ccb::run([] {
     EXPECT_THROW((ccb::WorkerPool<int, int>(0, [](int x) { return x; })), ccb::InvalidArgument);

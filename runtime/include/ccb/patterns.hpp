@@ -16,7 +16,8 @@
 //    cancels context(); wait() blocks until every fn returned, cancels context() (Go does too)
 //    and returns that first error.
 // Errors: WorkerPool::submit after close() throws SendOnClosedChannel; workers <= 0 throws
-// InvalidArgument. An exception escaping fn ends the run (Go: a panic in a goroutine).
+// InvalidArgument; so does using a moved-from ErrGroup ("ccb::ErrGroup::go called on a moved-from
+// ErrGroup"). An exception escaping fn ends the run (Go: a panic in a goroutine).
 // Concurrency: all shared state is in channels, WaitGroups and contexts; ErrGroup's first error
 // is guarded by its spin lock. Every blocking call parks the calling task.
 #pragma once
@@ -149,11 +150,13 @@ class ErrGroup {
     s_->ctx = ctx;
     s_->cancel = cancel;
   }
+  // ErrGroup is a shared handle: copies share one group. A moved-from ErrGroup has no group: its
+  // go(), wait() and context() throw InvalidArgument (assigning a group to it makes it usable).
   // context() is cancelled by the first error or when wait() returns.
-  const Context& context() const { return s_->ctx; }
+  const Context& context() const { return state("context").ctx; }
   // go() runs fn in a new task. Requires: called from a task.
   void go(std::function<Error()> fn) {
-    s_->wg.add(1);
+    state("go").wg.add(1);
     ccb::go([s = s_, fn = std::move(fn)] {
       Error e = fn();
       if (e) {
@@ -168,7 +171,7 @@ class ErrGroup {
   }
   // wait() blocks until every go() function returned; returns the first error (or nil).
   Error wait() {
-    s_->wg.wait();
+    state("wait").wg.wait();
     s_->cancel();
     s_->mu.lock();
     Error e = s_->first;
@@ -184,6 +187,11 @@ class ErrGroup {
     Context ctx;  // immutable after construction
     CancelFunc cancel;
   };
+  State& state(const char* op) const {
+    if (s_ == nullptr) [[unlikely]]
+      throw InvalidArgument(std::string("ccb::ErrGroup::") + op + " called on a moved-from ErrGroup");
+    return *s_;
+  }
   std::shared_ptr<State> s_;
 };
 
