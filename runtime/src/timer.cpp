@@ -328,6 +328,7 @@ RecvChan<Clock::time_point> after(std::chrono::nanoseconds d) {
 }
 
 Timer after_func(std::chrono::nanoseconds d, std::function<void()> f) {
+  detail::check_callable(f, "ccb::after_func: f");  // not when it fires: that would end the run
   TimerShared* s = detail::new_shared("ccb::after_func", TimerShared::Kind::Func);
   s->fn = std::move(f);
   return detail::start(s, d);

@@ -3,6 +3,9 @@
 // Misuse of the API is Go's `panic`: a ccb::Panic subclass, thrown in every build type, with Go's
 // message verbatim. The object that was misused is left valid (checks happen before mutation).
 // Broken runtime invariants are not exceptions: they abort with file:line (CCB_CHECK).
+// An empty callable (an empty std::function, a null function pointer) given to an API that calls
+// it later (ccb::go, ccb::after_func) throws InvalidArgument at the call, naming the call
+// ("ccb::go: f is empty (...)"), before anything is created or started.
 //  - Panic                      base of every misuse error (std::logic_error); thrown as itself by
 //                               ccb::run called from inside a task ("ccb::run called from inside a
 //                               task (run is not reentrant)") or while another thread's run is in
@@ -14,13 +17,19 @@
 //  - NegativeWaitGroupCounter   "sync: negative WaitGroup counter"
 //  - UnlockOfUnlockedMutex      "sync: unlock of unlocked mutex" (also RWMutex variants)
 //  - NotInTask                  a blocking runtime call made outside ccb::run's tasks
+//  - InvalidArgument            a bad argument (Go panics on it): a non-positive ticker period,
+//                               rate, burst, window or worker count, a null ContextKey, an empty
+//                               callable (above), a moved-from Ticker's reset or ErrGroup; names
+//                               the call and the value, or is Go's text where Go has one
 //  - ConfigError                an invalid ccb::Config field (std::invalid_argument), names field and
 //                               range; also ccb::run with an empty main
 //  - Deadlock                   thrown by ccb::run when every task is blocked and nothing can wake them
 #pragma once
 
+#include <functional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace ccb {
 
@@ -60,6 +69,11 @@ class NotInTask : public Panic {
       : Panic("ccb: " + op + " called outside a task (call it from inside ccb::run)") {}
 };
 
+class InvalidArgument : public Panic {
+ public:
+  using Panic::Panic;
+};
+
 class ConfigError : public std::invalid_argument {
  public:
   using std::invalid_argument::invalid_argument;
@@ -69,5 +83,34 @@ class Deadlock : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+namespace detail {
+
+template <class F> struct IsStdFunction : std::false_type {};
+template <class Sig> struct IsStdFunction<std::function<Sig>> : std::true_type {};
+
+// is_empty_callable(f): f is an empty std::function, a null function pointer or a null pointer to
+// member. For any other type (lambdas, function objects, function references) it is false at
+// compile time, so check_callable() compiles to nothing for them.
+template <class F>
+constexpr bool is_empty_callable(const F& f) noexcept {
+  using D = std::remove_cvref_t<F>;
+  if constexpr (IsStdFunction<D>::value || std::is_pointer_v<D> || std::is_member_pointer_v<D>)
+    return !f;
+  else
+    return false;
+}
+
+[[noreturn, gnu::cold, gnu::noinline]] inline void throw_empty_callable(const char* what) {
+  throw InvalidArgument(std::string(what) + " is empty (an empty std::function or a null function pointer)");
+}
+
+// check_callable() throws InvalidArgument("<what> is empty (...)") when f is an empty callable.
+template <class F>
+void check_callable(const F& f, const char* what) {
+  if (is_empty_callable(f)) [[unlikely]] throw_empty_callable(what);
+}
+
+}  // namespace detail
 
 }  // namespace ccb

@@ -37,6 +37,7 @@
 #include <utility>
 
 #include "ccb/detail/task_api.hpp"
+#include "ccb/errors.hpp"
 
 namespace ccb {
 
@@ -84,7 +85,9 @@ Stats stats();
 // go() spawns a task running f(args...). The callable and arguments are moved into the task; a
 // closure of up to 48 bytes whose move cannot throw is moved once more when the task first runs
 // (from its queue slot onto its stack, see runtime/src/task.hpp).
-// Requires: called from a task (throws NotInTask otherwise).
+// Requires: called from a task (throws NotInTask otherwise). An empty f (an empty std::function,
+// a null function pointer) throws InvalidArgument ("ccb::go: f is empty (...)") and starts no task
+// (Go: "go of nil func value"); the check is compiled out for lambdas and other function objects.
 template <class F, class... Args>
 void go(F&& f, Args&&... args);
 
@@ -107,6 +110,7 @@ void release_stacks();
 
 template <class F, class... Args>
 void go(F&& f, Args&&... args) {
+  detail::check_callable(f, "ccb::go: f");
   auto bound = [fn = std::forward<F>(f), ... a = std::forward<Args>(args)]() mutable {
     std::invoke(std::move(fn), std::move(a)...);
   };

@@ -23,7 +23,9 @@
 //    reference per handle, one per pending heap entry), so destroying a handle while the worker
 //    fires it is safe. Moved-from and default-constructed handles are inert.
 // Errors: creating a timer outside a task throws NotInTask. A Ticker period <= 0 throws
-// InvalidArgument ("non-positive interval for NewTicker" / "... for Ticker.Reset", Go's text).
+// InvalidArgument ("non-positive interval for NewTicker" / "... for Ticker.Reset", Go's text), and
+// so does after_func with an empty f ("ccb::after_func: f is empty (...)"; Go would panic later,
+// in f's goroutine). InvalidArgument is declared in ccb/errors.hpp.
 // Concurrency: a timer's generation/arming state is guarded by its own spin lock, taken before
 // TimerHeap::mu and before the channel's lock (lock_order.md: primitive locks < TimerHeap::mu).
 // stop/reset/destroy may be called from any task or thread; a call outside the running runtime
@@ -39,13 +41,6 @@
 namespace ccb {
 
 using Clock = std::chrono::steady_clock;
-
-// InvalidArgument: a Go panic on a bad argument (non-positive ticker period, rate, burst, window).
-// The message names the call and the value, or is Go's text where Go has one.
-class InvalidArgument : public Panic {
- public:
-  using Panic::Panic;
-};
 
 void sleep_for(std::chrono::nanoseconds d);
 void sleep_until(Clock::time_point t);
@@ -101,7 +96,8 @@ class Ticker {
 // owned by the heap until it fires. Throws NotInTask outside a task.
 RecvChan<Clock::time_point> after(std::chrono::nanoseconds d);
 
-// after_func() runs f in a new task after d; the Timer can stop it. Throws NotInTask.
+// after_func() runs f in a new task after d; the Timer can stop it. Throws NotInTask, and
+// InvalidArgument for an empty f (at the call, not when the timer fires).
 Timer after_func(std::chrono::nanoseconds d, std::function<void()> f);
 
 namespace detail {

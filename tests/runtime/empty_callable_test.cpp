@@ -1,0 +1,54 @@
+// tests/runtime/empty_callable_test.cpp — an API that takes a callable and is given an empty one (an
+// empty std::function, a null function pointer) throws ccb::InvalidArgument at the call, naming the
+// call, before it changes anything; before, the empty callable was called later (in a new task, a
+// timer's task, a worker task) and the run ended with std::bad_function_call or a SIGSEGV.
+#include <gtest/gtest.h>
+
+#include <ccb/runtime.hpp>
+#include <chrono>
+#include <functional>
+#include <string>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* kEmpty = " is empty (an empty std::function or a null function pointer)";
+
+// invalid_argument_text() runs f and returns the message of the ccb::InvalidArgument it throws.
+template <class F>
+std::string invalid_argument_text(F&& f) {
+  try {
+    f();
+  } catch (const ccb::InvalidArgument& e) {
+    return e.what();
+  }
+  return "(no InvalidArgument)";
+}
+
+TEST(EmptyCallable, GoThrowsAtTheCall) {
+  int ran = 0;
+  ccb::run(ccb::Config{.procs = 1}, [&] {
+    EXPECT_EQ(invalid_argument_text([] { ccb::go(std::function<void()>{}); }),
+              std::string("ccb::go: f") + kEmpty);
+    EXPECT_EQ(invalid_argument_text([] { ccb::go(static_cast<void (*)(int)>(nullptr), 1); }),
+              std::string("ccb::go: f") + kEmpty);
+    std::function<void(int&)> add = [](int& r) { ++r; };
+    ccb::go(add, std::ref(ran));  // a non-empty std::function still runs
+    while (ran == 0) ccb::yield();
+  });
+  EXPECT_EQ(ran, 1);
+  EXPECT_EQ(ccb::stats().tasks_spawned, 2u);  // main and `add`: the refused calls made no task
+}
+
+TEST(EmptyCallable, AfterFuncThrowsAtTheCall) {
+  ccb::run(ccb::Config{.procs = 1}, [] {
+    ccb::Timer t;
+    EXPECT_EQ(invalid_argument_text([&] { t = ccb::after_func(1ms, {}); }),
+              std::string("ccb::after_func: f") + kEmpty);
+    ccb::sleep_for(5ms);  // before: the timer's task called the empty f meanwhile
+    EXPECT_FALSE(t.stop());  // t stayed inert
+  });
+}
+
+}  // namespace
