@@ -51,4 +51,56 @@ TEST(EmptyCallable, AfterFuncThrowsAtTheCall) {
   });
 }
 
+TEST(EmptyCallable, ErrGroupGoThrowsAndLeavesTheGroupUsable) {
+  ccb::run(ccb::Config{.procs = 1}, [] {
+    ccb::ErrGroup g;
+    EXPECT_EQ(invalid_argument_text([&] { g.go({}); }), std::string("ccb::ErrGroup::go: fn") + kEmpty);
+    EXPECT_FALSE(g.wait());  // the refused go() did not count: wait() returns, nil
+  });
+}
+
+TEST(EmptyCallable, WorkerPoolAndStageThrowAtConstruction) {
+  ccb::run(ccb::Config{.procs = 1}, [] {
+    EXPECT_EQ(invalid_argument_text([] { ccb::WorkerPool<int, int> p(2, {}); }),
+              std::string("ccb::WorkerPool: fn") + kEmpty);
+    ccb::Chan<int> in(1);
+    EXPECT_EQ(invalid_argument_text([&] { (void)ccb::stage(ccb::background(), ccb::RecvChan<int>(in),
+                                                          std::function<int(int)>{}); }),
+              std::string("ccb::stage: fn") + kEmpty);
+    in.send(1);  // before: a pump called the empty fn on it
+    for (int i = 0; i < 10; ++i) ccb::yield();
+  });
+  EXPECT_EQ(ccb::stats().tasks_spawned, 1u);  // no worker task was started
+}
+
+TEST(EmptyCallable, OnceCallThrowsAndStaysNotDone) {
+  ccb::run(ccb::Config{.procs = 1}, [] {
+    ccb::Once once;
+    EXPECT_EQ(invalid_argument_text([&] { once.call(std::function<void()>{}); }),
+              std::string("ccb::Once::call: f") + kEmpty);
+    EXPECT_FALSE(once.done());
+    int ran = 0;
+    once.call([&] { ++ran; });
+    EXPECT_EQ(ran, 1);
+  });
+}
+
+TEST(EmptyCallable, SelectCaseThrowsBeforeTheOperation) {
+  ccb::run(ccb::Config{.procs = 1}, [] {
+    ccb::Chan<int> ch(1);
+    ch.send(5);
+    EXPECT_EQ(invalid_argument_text(
+                  [&] { ccb::select(ccb::recv_case(ch, std::function<void(std::optional<int>)>{})); }),
+              std::string("ccb::recv_case: fn") + kEmpty);
+    EXPECT_EQ(ch.len(), 1u);  // the value was not received (and lost)
+    EXPECT_EQ(invalid_argument_text([&] { ccb::select(ccb::send_case(ch, 6, std::function<void()>{})); }),
+              std::string("ccb::send_case: fn") + kEmpty);
+    EXPECT_EQ(ch.recv(), 5);
+    EXPECT_FALSE(ch.try_recv().first);  // nor was 6 sent
+    EXPECT_EQ(invalid_argument_text(
+                  [&] { ccb::select(ccb::recv_case(ch), ccb::default_case(std::function<void()>{})); }),
+              std::string("ccb::default_case: fn") + kEmpty);
+  });
+}
+
 }  // namespace

@@ -4,8 +4,9 @@
 // message verbatim. The object that was misused is left valid (checks happen before mutation).
 // Broken runtime invariants are not exceptions: they abort with file:line (CCB_CHECK).
 // An empty callable (an empty std::function, a null function pointer) given to an API that calls
-// it later (ccb::go, ccb::after_func) throws InvalidArgument at the call, naming the call
-// ("ccb::go: f is empty (...)"), before anything is created or started.
+// it later (ccb::go, after_func, ErrGroup::go, WorkerPool, stage, Once::call, select's cases)
+// throws InvalidArgument at the call, naming the call ("ccb::go: f is empty (...)"), before
+// anything is created or started.
 //  - Panic                      base of every misuse error (std::logic_error); thrown as itself by
 //                               ccb::run called from inside a task ("ccb::run called from inside a
 //                               task (run is not reentrant)") or while another thread's run is in

@@ -1,7 +1,9 @@
 // ccb/once.hpp — ccb::Once, Go's sync.Once: call() runs f exactly once across all callers; every
 // caller returns only after that first f has returned (or thrown: as in Go, a panicking f counts
 // as done and the exception propagates to its caller only; an f whose task is abandoned at the
-// end of a run does not count). Fast path: one acquire load.
+// end of a run does not count). Fast path: one acquire load. An empty f (an empty std::function,
+// a null function pointer) throws InvalidArgument ("ccb::Once::call: f is empty (...)") whether or
+// not the Once is done, and does not make it done.
 #pragma once
 
 #include <atomic>
@@ -10,6 +12,7 @@
 #include <utility>
 
 #include "ccb/detail/task_api.hpp"
+#include "ccb/errors.hpp"
 #include "ccb/mutex.hpp"
 
 namespace ccb {
@@ -18,6 +21,7 @@ class Once {
  public:
   template <class F>
   void call(F&& f) {
+    detail::check_callable(f, "ccb::Once::call: f");
     if (done_.load(std::memory_order_acquire)) return;
     std::lock_guard<Mutex> g(m_);
     if (done_.load(std::memory_order_relaxed)) return;

@@ -17,7 +17,8 @@
 //    and returns that first error.
 // Errors: WorkerPool::submit after close() throws SendOnClosedChannel; workers <= 0 throws
 // InvalidArgument; so does using a moved-from ErrGroup ("ccb::ErrGroup::go called on a moved-from
-// ErrGroup"). An exception escaping fn ends the run (Go: a panic in a goroutine).
+// ErrGroup"), and an empty fn (an empty std::function, a null function pointer) given to
+// WorkerPool, stage or ErrGroup::go ("ccb::stage: fn is empty (...)"), at the call: no task starts. An exception escaping fn ends the run (Go: a panic in a goroutine).
 // Concurrency: all shared state is in channels, WaitGroups and contexts; ErrGroup's first error
 // is guarded by its spin lock. Every blocking call parks the calling task.
 #pragma once
@@ -93,6 +94,7 @@ class WorkerPool {
   // WorkerPool() starts the workers. Requires: called from a task (NotInTask otherwise).
   WorkerPool(int workers, std::function<Out(In)> fn, Context ctx = background(), std::size_t queue = 0)
       : jobs_(queue), results_(0), ctx_(std::move(ctx)) {
+    detail::check_callable(fn, "ccb::WorkerPool: fn");
     detail::spawn_pumps(workers, RecvChan<In>(jobs_), results_, std::move(fn), ctx_);
   }
   // submit() queues a job; blocks while the queue is full. False (job dropped) if ctx is done
@@ -137,6 +139,7 @@ RecvChan<T> merge(std::vector<RecvChan<T>> inputs) { return merge(background(), 
 // stage() is one pipeline stage: out = fn(in) on `workers` tasks.
 template <class In, class F, class Out = std::invoke_result_t<F&, In>>
 RecvChan<Out> stage(const Context& ctx, RecvChan<In> in, F fn, int workers = 1) {
+  detail::check_callable(fn, "ccb::stage: fn");
   Chan<Out> out(0);
   detail::spawn_pumps(workers, std::move(in), out, std::move(fn), ctx);
   return out;
@@ -156,7 +159,9 @@ class ErrGroup {
   const Context& context() const { return state("context").ctx; }
   // go() runs fn in a new task. Requires: called from a task.
   void go(std::function<Error()> fn) {
-    state("go").wg.add(1);
+    State& st = state("go");
+    detail::check_callable(fn, "ccb::ErrGroup::go: fn");
+    st.wg.add(1);
     ccb::go([s = s_, fn = std::move(fn)] {
       Error e = fn();
       if (e) {

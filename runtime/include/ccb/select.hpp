@@ -114,21 +114,40 @@ struct NoOp {
 
 }  // namespace detail
 
+// An empty fn (an empty std::function, a null function pointer) makes recv_case, send_case and
+// default_case throw InvalidArgument ("ccb::recv_case: fn is empty (...)"), before the select runs;
+// the check is compiled out for lambdas and other function objects.
+
 // recv_case() receives from ch; fn takes std::optional<T> (nullopt = closed) or nothing.
 template <class T, class F = detail::NoOp>
-detail::RecvCase<T, F> recv_case(const Chan<T>& ch, F fn = {}) { return {ch.state(), std::move(fn), std::nullopt}; }
+detail::RecvCase<T, F> recv_case(const Chan<T>& ch, F fn = {}) {
+  detail::check_callable(fn, "ccb::recv_case: fn");
+  return {ch.state(), std::move(fn), std::nullopt};
+}
 template <class T, class F = detail::NoOp>
-detail::RecvCase<T, F> recv_case(const RecvChan<T>& ch, F fn = {}) { return {ch.chan().state(), std::move(fn), std::nullopt}; }
+detail::RecvCase<T, F> recv_case(const RecvChan<T>& ch, F fn = {}) {
+  detail::check_callable(fn, "ccb::recv_case: fn");
+  return {ch.chan().state(), std::move(fn), std::nullopt};
+}
 
 // send_case() sends v on ch; fn() runs if this case is chosen.
 template <class T, class V, class F = detail::NoOp>
-detail::SendCase<T, F> send_case(const Chan<T>& ch, V&& v, F fn = {}) { return {ch.state(), T(std::forward<V>(v)), std::move(fn)}; }
+detail::SendCase<T, F> send_case(const Chan<T>& ch, V&& v, F fn = {}) {
+  detail::check_callable(fn, "ccb::send_case: fn");
+  return {ch.state(), T(std::forward<V>(v)), std::move(fn)};
+}
 template <class T, class V, class F = detail::NoOp>
-detail::SendCase<T, F> send_case(const SendChan<T>& ch, V&& v, F fn = {}) { return {ch.chan().state(), T(std::forward<V>(v)), std::move(fn)}; }
+detail::SendCase<T, F> send_case(const SendChan<T>& ch, V&& v, F fn = {}) {
+  detail::check_callable(fn, "ccb::send_case: fn");
+  return {ch.chan().state(), T(std::forward<V>(v)), std::move(fn)};
+}
 
 // default_case() makes the select non-blocking.
 template <class F = detail::NoOp>
-detail::DefaultCase<F> default_case(F fn = {}) { return {std::move(fn)}; }
+detail::DefaultCase<F> default_case(F fn = {}) {
+  detail::check_callable(fn, "ccb::default_case: fn");
+  return {std::move(fn)};
+}
 
 // select() runs Go's select over the given cases; see the guarantees above.
 template <class... Cases>
