@@ -3,6 +3,7 @@
 #include "ccb/rate.hpp"
 
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <mutex>
 #include <optional>
@@ -42,8 +43,27 @@ Clock::time_point after(Clock::time_point t, Clock::duration d) {
 // unlimited(): Go's rate.Inf, "allows all events, even if burst is zero": no token accounting.
 bool unlimited(double rate) { return std::isinf(rate); }
 
-void check_positive(double v, const char* what) {
-  if (!(v > 0)) throw InvalidArgument(std::string(what) + " must be > 0, got " + std::to_string(v));
+[[noreturn]] void throw_not_positive(const char* what, const std::string& got) {
+  throw InvalidArgument(std::string(what) + " must be > 0, got " + got);
+}
+
+// check_rate() refuses a rate that is not > 0 (NaN included), printed in the shortest form that
+// reads back as the same double ("-2.5", "-1e-09", "nan"; std::to_string would print "-0.000000").
+void check_rate(double v, const char* what) {
+  if (v > 0) return;
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  throw_not_positive(what, std::string(buf, r.ptr));
+}
+
+// check_count() refuses a burst or limit that is not > 0, printed as an integer.
+void check_count(int v, const char* what) {
+  if (v <= 0) throw_not_positive(what, std::to_string(v));
+}
+
+// check_window() refuses a window that is not > 0, printed in nanoseconds with its unit.
+void check_window(Ns window, const char* what) {
+  if (window.count() <= 0) throw_not_positive(what, std::to_string(window.count()) + "ns");
 }
 
 // window_index() numbers the window that `now` falls in (times before origin count as window 0).
@@ -103,8 +123,8 @@ constexpr uint64_t kLockedTokens = 0x7ff0'ccb0'10c4'ed00ULL;
 }  // namespace
 
 Limiter::Limiter(double rate_per_sec, int burst) {
-  check_positive(rate_per_sec, "rate::Limiter: rate_per_sec");
-  check_positive(burst, "rate::Limiter: burst");
+  check_rate(rate_per_sec, "rate::Limiter: rate_per_sec");
+  check_count(burst, "rate::Limiter: burst");
   rate_.store(rate_per_sec, std::memory_order_relaxed);
   burst_.store(burst, std::memory_order_relaxed);
   last_event_ = Clock::now();
@@ -249,7 +269,7 @@ WaitStatus Limiter::wait(const Context& ctx, int n) {
 }
 
 void Limiter::set_limit(double rate_per_sec) {
-  check_positive(rate_per_sec, "rate::Limiter::set_limit: rate_per_sec");
+  check_rate(rate_per_sec, "rate::Limiter::set_limit: rate_per_sec");
   const Bucket old = lock_bucket();
   Bucket b = advanced(old, ns(Clock::now()), rate_.load(std::memory_order_relaxed),
                       burst_.load(std::memory_order_relaxed));
@@ -259,7 +279,7 @@ void Limiter::set_limit(double rate_per_sec) {
 }
 
 void Limiter::set_burst(int burst) {
-  check_positive(burst, "rate::Limiter::set_burst: burst");
+  check_count(burst, "rate::Limiter::set_burst: burst");
   const Bucket old = lock_bucket();
   Bucket b = advanced(old, ns(Clock::now()), rate_.load(std::memory_order_relaxed),
                       burst_.load(std::memory_order_relaxed));
@@ -289,8 +309,8 @@ double Limiter::tokens_at(Clock::time_point now) {
 
 FixedWindow::FixedWindow(int limit, std::chrono::nanoseconds window, Clock::time_point origin)
     : limit_(limit), window_(window.count()), origin_(origin) {
-  check_positive(limit, "rate::FixedWindow: limit");
-  check_positive(static_cast<double>(window.count()), "rate::FixedWindow: window (ns)");
+  check_count(limit, "rate::FixedWindow: limit");
+  check_window(window, "rate::FixedWindow: window");
 }
 
 bool FixedWindow::allow_at(Clock::time_point now) {
@@ -307,8 +327,8 @@ bool FixedWindow::allow_at(Clock::time_point now) {
 
 SlidingWindow::SlidingWindow(int limit, std::chrono::nanoseconds window, Clock::time_point origin)
     : limit_(limit), window_(window.count()), origin_(origin) {
-  check_positive(limit, "rate::SlidingWindow: limit");
-  check_positive(static_cast<double>(window.count()), "rate::SlidingWindow: window (ns)");
+  check_count(limit, "rate::SlidingWindow: limit");
+  check_window(window, "rate::SlidingWindow: window");
 }
 
 bool SlidingWindow::allow_at(Clock::time_point now) {

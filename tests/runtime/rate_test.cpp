@@ -271,6 +271,37 @@ TEST(Rate, BadParametersThrowInvalidArgument) {
   EXPECT_EQ(lim.limit(), 5);
 }
 
+// Regression: every value was printed with std::to_string(double): a burst or limit of 0 read
+// "got 0.000000", a window "got -5.000000" (nanoseconds, unlabelled), and a tiny negative rate
+// "got -0.000000", which hides the value. Integers now print as integers, windows with their unit,
+// and rates in the shortest form that reads back as the same double.
+TEST(Rate, BadParameterMessagesPrintTheValueReadably) {
+  auto text = [](auto&& f) -> std::string {
+    try {
+      f();
+    } catch (const ccb::InvalidArgument& e) {
+      return e.what();
+    }
+    return "(no InvalidArgument)";
+  };
+  EXPECT_EQ(text([] { Limiter(1, 0); }), "rate::Limiter: burst must be > 0, got 0");
+  EXPECT_EQ(text([] { Limiter(1, -3); }), "rate::Limiter: burst must be > 0, got -3");
+  EXPECT_EQ(text([] { Limiter(0, 1); }), "rate::Limiter: rate_per_sec must be > 0, got 0");
+  EXPECT_EQ(text([] { Limiter(-2.5, 1); }), "rate::Limiter: rate_per_sec must be > 0, got -2.5");
+  EXPECT_EQ(text([] { Limiter(-1e-9, 1); }), "rate::Limiter: rate_per_sec must be > 0, got -1e-09");
+  EXPECT_EQ(text([] { Limiter(std::numeric_limits<double>::quiet_NaN(), 1); }),
+            "rate::Limiter: rate_per_sec must be > 0, got nan");
+  Limiter lim(1, 1);
+  EXPECT_EQ(text([&] { lim.set_limit(-3); }), "rate::Limiter::set_limit: rate_per_sec must be > 0, got -3");
+  EXPECT_EQ(text([&] { lim.set_burst(0); }), "rate::Limiter::set_burst: burst must be > 0, got 0");
+  EXPECT_EQ(text([] { ccb::rate::FixedWindow(0, 1s); }), "rate::FixedWindow: limit must be > 0, got 0");
+  EXPECT_EQ(text([] { ccb::rate::FixedWindow(1, -5ns); }), "rate::FixedWindow: window must be > 0, got -5ns");
+  EXPECT_EQ(text([] { ccb::rate::SlidingWindow(-7, 1s); }), "rate::SlidingWindow: limit must be > 0, got -7");
+  EXPECT_EQ(text([] { ccb::rate::SlidingWindow(1, 0s); }), "rate::SlidingWindow: window must be > 0, got 0ns");
+  EXPECT_EQ(lim.limit(), 1);  // the refused calls changed nothing
+  EXPECT_EQ(lim.burst(), 1);
+}
+
 }  // namespace
 
 // Regression: wait() from a plain thread reserved its tokens before its Timer threw NotInTask and

@@ -28,7 +28,9 @@
 // SlidingWindow(limit, window): the sliding-window counter (Cloudflare's): admits while
 // prev_count·(1 − elapsed/window) + cur_count < limit, which caps any window-long span at about
 // `limit` with O(1) state (a sliding log would be exact at O(limit) memory; rejected for that).
-// Errors: rate, burst, limit or window <= 0 throws InvalidArgument naming the call and value.
+// Errors: rate, burst, limit or window <= 0 (or a NaN rate) throws InvalidArgument naming the call
+// and the value: integers as integers, a window in ns ("got -5ns"), a rate in the shortest form
+// that reads back as the same double ("got -2.5", "got -1e-09", "got nan").
 // Concurrency: every object is thread-safe and safe from tasks and plain threads alike (no lock is
 // held across a park). Limiter: the bucket {tokens, last} is one detail::AtomicPair; allow() and
 // allow_n() read it and the parameters, compute, and commit with one 16-byte compare-and-swap
