@@ -262,6 +262,25 @@ TEST(UnwindHandOff, RWMutexReaderAbandonedBehindAWriterLeavesItFree) {
   rw_abandoned(false, false);
 }
 
+// leave_a_dead_task_holding<T>() runs one run (procs 1) that abandons one task while it holds a T
+// (the task is parked on a channel of its own); T's destructor parks as the task is unwound, so
+// the task is left Dead. With `release`, release_stacks() then unmaps the Dead task's stack.
+template <class T>
+static void leave_a_dead_task_holding(bool release) {
+  ccb::Chan<int> block(0);
+  std::atomic<int> started{0};
+  ccb::run(ccb::Config{.procs = 1}, [&] {
+    ccb::go([&started, block]() mutable {
+      T held;
+      started++;
+      block.recv();
+    });
+    while (started < 1) ccb::yield();
+  });
+  EXPECT_EQ(ccb::stats().tasks_abandoned, 1u);
+  if (release) ccb::release_stacks();
+}
+
 // Regression: a task that parked inside a destructor while it was unwound (it becomes Dead, never
 // resumed) kept its Waiter on the channel's queue: the next run's receive took its value and
 // readied it (terminate: TaskUnwind out of the destructor), and after release_stacks() the queue
@@ -280,18 +299,7 @@ TEST(UnwindDead, ATaskParkedInADestructorLeavesTheQueue) {
   for (const bool release : {false, true}) {
     ccb::Chan<int> ch(0);
     g_dead_ch = &ch;
-    ccb::Chan<int> block(0);
-    std::atomic<int> started{0};
-    ccb::run(c, [&] {
-      ccb::go([&started, block]() mutable {
-        ParksWhenDestroyed p;
-        started++;
-        block.recv();
-      });
-      while (started < 1) ccb::yield();
-    });
-    EXPECT_EQ(ccb::stats().tasks_abandoned, 1u);
-    if (release) ccb::release_stacks();
+    leave_a_dead_task_holding<ParksWhenDestroyed>(release);
     ccb::run(c, [&] {
       auto v = ch.try_recv();
       EXPECT_FALSE(v.first) << "release=" << release;  // the Dead task's send never happens
@@ -317,18 +325,7 @@ TEST(UnwindDead, ASelectParkedInADestructorLeavesEveryQueue) {
     ccb::Chan<int> a(0), b(0);
     g_dead_a = &a;
     g_dead_b = &b;
-    ccb::Chan<int> block(0);
-    std::atomic<int> started{0};
-    ccb::run(c, [&] {
-      ccb::go([&started, block]() mutable {
-        SelectsWhenDestroyed s;
-        started++;
-        block.recv();
-      });
-      while (started < 1) ccb::yield();
-    });
-    EXPECT_EQ(ccb::stats().tasks_abandoned, 1u);
-    if (release) ccb::release_stacks();
+    leave_a_dead_task_holding<SelectsWhenDestroyed>(release);
     ccb::run(c, [&] {
       EXPECT_FALSE(a.try_send(1)) << "release=" << release;  // no receiver waits
       EXPECT_FALSE(b.try_recv().first) << "release=" << release;  // no sender waits
