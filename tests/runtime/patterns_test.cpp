@@ -147,6 +147,20 @@ TEST(Patterns, MovedFromErrGroupThrowsInvalidArgument) {
   });
 }
 
+// Regression: ErrGroup::go raised the group's counter before ccb::go, so a go() that threw
+// (NotInTask from a plain thread; bad_alloc) left it raised for good: the group's wait() then
+// blocked forever (ccb::run threw Deadlock). The counter now comes back down when ccb::go throws.
+TEST(Patterns, ErrGroupGoThatThrowsLeavesTheGroupWaitable) {
+  ccb::ErrGroup g;
+  EXPECT_THROW(g.go([] { return ccb::Error("never runs"); }), ccb::NotInTask);
+  ccb::Error e;
+  ccb::run(ccb::Config{.procs = 1}, [&] {
+    g.go([] { return ccb::Error(); });
+    e = g.wait();
+  });
+  EXPECT_FALSE(e);
+}
+
 TEST(Patterns, BadWorkerCountThrows) {
   ccb::run([] {
     EXPECT_THROW((ccb::WorkerPool<int, int>(0, [](int x) { return x; })), ccb::InvalidArgument);

@@ -157,22 +157,28 @@ class ErrGroup {
   // go(), wait() and context() throw InvalidArgument (assigning a group to it makes it usable).
   // context() is cancelled by the first error or when wait() returns.
   const Context& context() const { return state("context").ctx; }
-  // go() runs fn in a new task. Requires: called from a task.
+  // go() runs fn in a new task. Requires: called from a task (NotInTask otherwise). A go() that
+  // throws (NotInTask, InvalidArgument, bad_alloc) started nothing and adds nothing to wait().
   void go(std::function<Error()> fn) {
     State& st = state("go");
     detail::check_callable(fn, "ccb::ErrGroup::go: fn");
     st.wg.add(1);
-    ccb::go([s = s_, fn = std::move(fn)] {
-      Error e = fn();
-      if (e) {
-        s->mu.lock();
-        bool first = !s->first;
-        if (first) s->first = e;
-        s->mu.unlock();
-        if (first) s->cancel();
-      }
-      s->wg.done();
-    });
+    try {
+      ccb::go([s = s_, fn = std::move(fn)] {
+        Error e = fn();
+        if (e) {
+          s->mu.lock();
+          bool first = !s->first;
+          if (first) s->first = e;
+          s->mu.unlock();
+          if (first) s->cancel();
+        }
+        s->wg.done();
+      });
+    } catch (...) {  // no task started (NotInTask, bad_alloc): the group does not wait for it
+      st.wg.done();
+      throw;
+    }
   }
   // wait() blocks until every go() function returned; returns the first error (or nil).
   Error wait() {
