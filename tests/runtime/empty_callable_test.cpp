@@ -9,6 +9,8 @@
 #include <functional>
 #include <string>
 
+#include "thrown_text.hpp"
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -18,12 +20,7 @@ constexpr const char* kEmpty = " is empty (an empty std::function or a null func
 // invalid_argument_text() runs f and returns the message of the ccb::InvalidArgument it throws.
 template <class F>
 std::string invalid_argument_text(F&& f) {
-  try {
-    f();
-  } catch (const ccb::InvalidArgument& e) {
-    return e.what();
-  }
-  return "(no InvalidArgument)";
+  return thrown_text<ccb::InvalidArgument>(f);
 }
 
 TEST(EmptyCallable, GoThrowsAtTheCall) {

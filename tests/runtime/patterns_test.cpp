@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "procs_fixture.hpp"
+#include "thrown_text.hpp"
 
 using namespace std::chrono_literals;
 
@@ -119,14 +120,7 @@ TEST_P(PatternsTest, ErrGroupFirstErrorCancelsTheGroup) {
 // state pointer) in go(), wait() and context(). They now throw InvalidArgument, as a moved-from
 // Ticker's reset() does, and leave both groups usable.
 TEST(Patterns, MovedFromErrGroupThrowsInvalidArgument) {
-  auto text = [](auto&& f) -> std::string {
-    try {
-      f();
-    } catch (const ccb::InvalidArgument& e) {
-      return e.what();
-    }
-    return "(no InvalidArgument)";
-  };
+  const auto text = [](auto&& f) { return thrown_text<ccb::InvalidArgument>(f); };
   ccb::run(ccb::Config{.procs = 1}, [&] {
     ccb::ErrGroup a;
     ccb::ErrGroup b(std::move(a));

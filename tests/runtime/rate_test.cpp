@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "procs_fixture.hpp"
+#include "thrown_text.hpp"
 
 using namespace std::chrono_literals;
 using ccb::rate::Limiter;
@@ -276,14 +277,7 @@ TEST(Rate, BadParametersThrowInvalidArgument) {
 // "got -0.000000", which hides the value. Integers now print as integers, windows with their unit,
 // and rates in the shortest form that reads back as the same double.
 TEST(Rate, BadParameterMessagesPrintTheValueReadably) {
-  auto text = [](auto&& f) -> std::string {
-    try {
-      f();
-    } catch (const ccb::InvalidArgument& e) {
-      return e.what();
-    }
-    return "(no InvalidArgument)";
-  };
+  const auto text = [](auto&& f) { return thrown_text<ccb::InvalidArgument>(f); };
   EXPECT_EQ(text([] { Limiter(1, 0); }), "rate::Limiter: burst must be > 0, got 0");
   EXPECT_EQ(text([] { Limiter(1, -3); }), "rate::Limiter: burst must be > 0, got -3");
   EXPECT_EQ(text([] { Limiter(0, 1); }), "rate::Limiter: rate_per_sec must be > 0, got 0");

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 
 #include "procs_fixture.hpp"
+#include "thrown_text.hpp"
 
 using SchedulerTest = Procs;
 CCB_INSTANTIATE_PROCS(SchedulerTest);
@@ -315,14 +316,7 @@ TEST(Config, RunInsideTaskThrows) {
 
 // The Panics errors.hpp and run.hpp document for run() and release_stacks() misuse, with their text.
 TEST(Config, RunAndReleaseStacksMisuseThrowDocumentedPanics) {
-  auto panic_text = [](auto&& f) -> std::string {
-    try {
-      f();
-    } catch (const ccb::Panic& e) {
-      return e.what();
-    }
-    return "(no Panic)";
-  };
+  const auto panic_text = [](auto&& f) { return thrown_text<ccb::Panic>(f); };
   bool ran = false;
   ccb::run(ccb::Config{.procs = 1}, [&] {
     EXPECT_EQ(panic_text([] { ccb::run([] {}); }),
