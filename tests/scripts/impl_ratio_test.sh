@@ -3,14 +3,9 @@
 # and scripts/perf_doc.py on synthetic results whose ratios are known: the geomean, the exit codes
 # (0 within --max, 1 above, 2 bad input), the per-workload summary, the targets section and the
 # warm-up line of the generated document.
-set -uo pipefail
 src=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() {  # check DESCRIPTION EXPECTED_RC ACTUAL_RC
-  if [ "$2" != "$3" ]; then echo "FAIL: $1: exit $3, expected $2"; fail=1; else echo "ok: $1"; fi
-}
+# shellcheck source=tests/scripts/lib.sh
+. "$(dirname "$0")/lib.sh"  # $tmp, $fail, check, has, hasnt
 entry() {  # entry NAME IMPL MEDIAN STATUS [SAMPLES_JSON]
   printf '{"name":"%s/impl:%s","impl":"%s","workload":"%s","median_ns":%s,"status":"%s","extra":{}%s}' \
     "$1" "$2" "$2" "${1%%/*}" "$3" "$4" "${5:+,\"samples_ns\":$5}"

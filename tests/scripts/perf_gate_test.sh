@@ -9,20 +9,9 @@
 # the gate is done or has failed; a point failing its self-check in one side's run (exit 1,
 # results written) reaches compare instead of aborting the script; a run that writes no results
 # exits 2.
-set -uo pipefail
 src=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() {  # check DESCRIPTION EXPECTED_RC ACTUAL_RC
-  if [ "$2" != "$3" ]; then echo "FAIL: $1: exit $3, expected $2"; fail=1; else echo "ok: $1"; fi
-}
-has() {  # has DESCRIPTION FILE TEXT
-  if grep -qF -- "$3" "$2"; then echo "ok: $1"; else echo "FAIL: $1: no '$3' in: $(cat "$2")"; fail=1; fi
-}
-hasnt() {  # hasnt DESCRIPTION FILE TEXT
-  if grep -qF -- "$3" "$2"; then echo "FAIL: $1: '$3' in: $(cat "$2")"; fail=1; else echo "ok: $1"; fi
-}
+# shellcheck source=tests/scripts/lib.sh
+. "$(dirname "$0")/lib.sh"  # $tmp, $fail, check, has, hasnt
 mkdir -p "$tmp/bin" "$tmp/repo/scripts"
 log=$tmp/log
 export FAKE_LOG=$log FAKE_TMP=$tmp
