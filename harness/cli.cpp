@@ -33,8 +33,24 @@ Test hooks: CCB_INJECT_DELAY_NS=N makes the ccbench implementation busy-wait N n
   same way: the run warns loudly and records it in context.chaos.
   CCB_PROGRESS_INTERVAL=SECONDS (0 to 3600) replaces the 10 s of the plain progress lines (0: one
   at every repetition).
+Go reference: --impl go builds workloads/go into build/<preset>/go/bin/ccbench-go when that is
+  missing or older than its sources; CCB_GO_BINARY=PATH runs an already built ccbench-go instead,
+  as is (nothing is built or checked against the sources).
 Exit codes: 0 ok, 1 a workload failed its self-check, 2 bad usage or input, or output that could
   not be written (--out, --report, or standard output).)";
+
+constexpr const char* kTopFooter = R"(Run 'ccbench COMMAND --help' for a command's options.
+Environment (each described in its command's --help and in README):
+  CCB_GO_BINARY=PATH      run: use this built ccbench-go for --impl go instead of building one
+  CCB_REPORT_PYTHON=PATH  report: the Python with matplotlib that draws the charts (default
+                          /usr/bin/python3)
+  CCB_CHAOS=1, CCB_CHAOS_SEED=N  run, stress: the runtime's fault injection (run warns and marks
+                          its results as not real; stress seeds it with the run's seed)
+  CCB_INJECT_DELAY_NS, CCB_INJECT_SLOWDOWN, CCB_INJECT_WORKLOAD, CCB_PROGRESS_INTERVAL,
+  CCB_STRESS_TEST_HOOK    test hooks for ccbench's own tests, never for real measurements
+Exit codes: 0 ok; 1 a check failed (a workload's self-check, the compare gate, calibrate's noise
+  too large, a stress invariant or stall); 2 bad usage or input, or output that could not be
+  written; 130/143 compare or calibrate interrupted. Each command's --help has the details.)";
 
 }  // namespace
 
@@ -65,7 +81,7 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
       "ccbench");
   app->set_version_flag("--version", version_line(), "Print the version and git commit, then exit");
   app->require_subcommand(1);
-  app->footer("Run 'ccbench COMMAND --help' for a command's options.");
+  app->footer(kTopFooter);
 
   p.list_cmd = app->add_subcommand("list", "List the workloads with their parameters and sweeps");
   p.list_cmd->add_option("--format", p.list.format, "Output format")

@@ -28,6 +28,8 @@ namespace {
 constexpr const char* kFooter = R"(
 Each scenario runs for --duration at EACH procs value: 6 scenarios x 3 procs x 30 s = 9 minutes
 by default. Every scenario checks its invariants while it runs and at the end (see README).
+CCB_CHAOS=1 in the environment turns on --chaos, seeded with the run's seed (CCB_CHAOS_SEED does
+not apply here, so the printed reproduce line repeats the same injections).
 Exit codes: 0 all passed, 1 an invariant violation, runtime error or watchdog stall (the seed,
 the command to reproduce it and the task dump are printed), 2 bad usage.)";
 

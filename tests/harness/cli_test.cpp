@@ -5,6 +5,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <regex>
 #include <set>
 #include <tuple>
 
@@ -21,6 +25,30 @@ TEST(Cli, HelpListsCommands) {
   EXPECT_NE(r.out.find("list"), std::string::npos);
   EXPECT_NE(r.out.find("run"), std::string::npos);
   EXPECT_NE(r.out.find("--version"), std::string::npos);
+}
+
+// Every CCB_* variable that ccbench's code reads (getenv in harness/, reports/, runtime/src/) is
+// named in `ccbench --help` and in the README, so a new one cannot go undocumented.
+TEST(Cli, HelpAndReadmeNameEveryEnvironmentVariable) {
+  namespace fs = std::filesystem;
+  const std::regex getenv_re(R"re(getenv\("(CCB_[A-Z0-9_]+)"\))re");
+  std::set<std::string> names;
+  for (const char* dir : {"harness", "reports", "runtime/src"})
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(CCB_SOURCE_DIR) / dir)) {
+      if (!e.is_regular_file()) continue;
+      std::ifstream in(e.path());
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      for (std::sregex_iterator m(text.begin(), text.end(), getenv_re), end; m != end; ++m)
+        names.insert((*m)[1]);
+    }
+  ASSERT_GE(names.size(), 9u) << "the scan found too few getenv calls; did the sources move?";
+  const std::string help = run_cli({"--help"}).out;
+  std::ifstream readme_in(std::string(CCB_SOURCE_DIR) + "/README.md");
+  const std::string readme((std::istreambuf_iterator<char>(readme_in)), std::istreambuf_iterator<char>());
+  for (const std::string& n : names) {
+    EXPECT_NE(help.find(n), std::string::npos) << n << " is not named in ccbench --help";
+    EXPECT_NE(readme.find(n), std::string::npos) << n << " is not named in README.md";
+  }
 }
 
 TEST(Cli, SubcommandHelp) {
