@@ -2,7 +2,8 @@
 //
 // CtxNode is one link of the chain. Value nodes and the deadline are immutable. A cancellable
 // node ("cancel node") owns a done channel and, guarded by mu:
-//  - err: None until cancelled (also mirrored in the atomic err_fast for lock-free reads);
+//  - err: None until cancelled (also mirrored in the atomic err_fast for lock-free reads, which
+//    is stored under done's channel lock as done closes, so err() != None <=> done is closed);
 //  - children: cancellable descendants whose nearest cancellable ancestor is this node, held
 //    weakly so that a child's destruction frees it; a child erases itself on cancel and in its
 //    destructor (Go: removeChild), so the list only holds live, uncancelled ones. The list is a
@@ -86,12 +87,14 @@ void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
       continue;
     }
     n->err = err;
-    n->err_fast.store(err, std::memory_order_release);
     auto children = std::move(n->children);
     n->children.clear();
     Timer timer = std::move(n->timer);
     n->mu.unlock();
-    n->done.close();
+    CCB_CHAOS_POINT(ChanClose);
+    // err_fast (what err() reads) is published under done's lock as it closes: Go's Err is nil
+    // until Done is closed, and non-nil once it is (Go sets err and closes under one mutex).
+    n->done.state()->close_with([&] { n->err_fast.store(err, std::memory_order_release); });
     timer.stop();
     for (auto& [ptr, weak] : children)
       if (auto c = weak.lock()) work.push_back(std::move(c));

@@ -2,7 +2,9 @@
 // cancellation through large trees, deadlines, values, unlinking of finished children.
 #include <gtest/gtest.h>
 
+#include <ccb/debug.hpp>
 #include <ccb/runtime.hpp>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -224,6 +226,45 @@ TEST_P(ContextTest, DeadlineRules) {
     EXPECT_EQ(late.err(), ccb::ContextError::Canceled);
     EXPECT_TRUE(is_closed(late));
   });
+}
+
+// Go: "If Done is not yet closed, Err returns nil. If Done is closed, Err returns a non-nil error"
+// (cancelCtx sets err and closes done under one mutex). A task that sees err() != None must find
+// done() closed, and one woken by done() must see err(). The canceller used to publish err()
+// before closing done(): chaos's yields at the close let the observer (spinning on err() with
+// yields) run in between (seed 12345: 55 of 200 rounds failed at procs 1). Both the cancelled
+// context and a child cancelled through it are watched.
+TEST_P(ContextTest, ErrIsNoneExactlyUntilDoneIsClosed) {
+  ccb::debug::set_chaos(true, 12345);
+  struct ClearChaos {
+    ~ClearChaos() { ccb::debug::clear_chaos(); }
+  } clear_chaos;
+  std::atomic<int> open_after_err{0}, no_err_after_done{0};
+  run([&] {
+    for (int i = 0; i < 200; ++i) {
+      auto [ctx, cancel] = ccb::with_cancel(ccb::background());
+      auto [child, child_cancel] = ccb::with_cancel(ctx);
+      ccb::WaitGroup wg;
+      wg.add(3);
+      for (const ccb::Context& c : {ctx, child})
+        ccb::go([&, c] {
+          while (c.err() == ccb::ContextError::None) ccb::yield();
+          if (!is_closed(c)) ++open_after_err;
+          wg.done();
+        });
+      ccb::go([&, c = child] {
+        c.done().recv();
+        if (c.err() == ccb::ContextError::None) ++no_err_after_done;
+        wg.done();
+      });
+      ccb::yield();
+      cancel();
+      wg.wait();
+      EXPECT_EQ(child.err(), ccb::ContextError::Canceled);
+    }
+  });
+  EXPECT_EQ(open_after_err, 0);
+  EXPECT_EQ(no_err_after_done, 0);
 }
 
 // context.hpp: cancel functions are safe to call from any thread. A task parked on done() is woken

@@ -190,6 +190,30 @@ struct ChanState {
     return Try::WouldBlock;
   }
 
+  // close_with() closes the channel and runs publish() while still holding its lock, just after
+  // `closed` is set: whatever publish() stores is seen by everyone who sees the channel closed (a
+  // closedness check takes the lock) and, conversely, whoever sees it finds the channel closed
+  // on their next operation (ccb::Context's err(): Go's "Err is nil until Done is closed").
+  // Readies every waiter after unlocking. Returns false, changing nothing, if already closed.
+  template <class F>
+  bool close_with(F&& publish) {
+    lock.lock();
+    if (closed) {
+      lock.unlock();
+      return false;
+    }
+    closed = true;
+    publish();
+    // Collect every waiter under the lock, ready them after it (Go: closechan's glist).
+    // Receivers and senders both get success = false (a Waiter's default).
+    WaitQueue woken = take_all(recvq);
+    WaitQueue senders = take_all(sendq);
+    lock.unlock();
+    ready_all(woken);
+    ready_all(senders);
+    return true;
+  }
+
   // wait_locked() queues the current task on q (sendq or recvq) as `me`, its element at elem, and
   // parks it until a partner or close() dequeues it. Requires lock, which the park releases.
   // Outside a task it unlocks and throws NotInTask(op). Being a member, it needs no handle: the
@@ -437,19 +461,7 @@ template <class T>
 void Chan<T>::close() {
   CCB_CHAOS_POINT(ChanClose);
   if (s_ == nullptr) throw CloseOfNilChannel();
-  s_->lock.lock();
-  if (s_->closed) {
-    s_->lock.unlock();
-    throw CloseOfClosedChannel();
-  }
-  s_->closed = true;
-  // Collect every waiter under the lock, ready them after it (Go: closechan's glist).
-  // Receivers and senders both get success = false (a Waiter's default).
-  detail::WaitQueue woken = detail::take_all(s_->recvq);
-  detail::WaitQueue senders = detail::take_all(s_->sendq);
-  s_->lock.unlock();
-  detail::ready_all(woken);
-  detail::ready_all(senders);
+  if (!s_->close_with([] {})) throw CloseOfClosedChannel();
 }
 
 }  // namespace ccb

@@ -97,7 +97,8 @@ class Context {
   // done() is closed when the context is cancelled; nil for background (and value-only chains
   // over it).
   RecvChan<Unit> done() const;
-  // err() is None until done() is closed, then why.
+  // err() is None until done() is closed, then why (exactly, as Go's Err: a task that sees it set
+  // finds done() closed, and one that sees done() closed sees it set).
   ContextError err() const;
   // deadline() is the time the context will be cancelled by itself, if any.
   std::optional<Clock::time_point> deadline() const;
