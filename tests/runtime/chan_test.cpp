@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "procs_fixture.hpp"
+#include "thrown_text.hpp"
 
 using ChanTest = Procs;
 CCB_INSTANTIATE_PROCS(ChanTest);
@@ -147,6 +148,21 @@ TEST_P(ChanTest, MisuseThrowsGoPanics) {
     EXPECT_FALSE(nil.try_send(1));
     EXPECT_FALSE(nil.try_recv().first);
   });
+}
+
+// Go's makechan panics "makechan: size out of range" for a negative size or a buffer over maxAlloc
+// (2^48 bytes); `make(chan int, -1)`, `1 << 50` and `1 << 62` all recover that text (go1.19).
+// Chan(cap) took a negative int as a huge size_t and threw std::bad_alloc (not a ccb::Panic), and
+// tried to allocate 8 PiB for 1 << 50. The check needs no task: it throws before allocating.
+TEST(ChanMisuse, CapacityOverGosLimitThrowsMakechanPanic) {
+  const std::string want = "makechan: size out of range";
+  EXPECT_EQ(thrown_text<ccb::InvalidArgument>([] { ccb::Chan<int> c(static_cast<std::size_t>(-1)); }), want);
+  EXPECT_EQ(thrown_text<ccb::InvalidArgument>([] { ccb::Chan<int> c(std::size_t{1} << 50); }), want);
+  EXPECT_EQ(thrown_text<ccb::InvalidArgument>([] { ccb::Chan<char> c((std::size_t{1} << 48) - 8); }), want);
+  int n = -1;
+  EXPECT_EQ(thrown_text<ccb::InvalidArgument>([n] { ccb::Chan<long> c(n); }), want);
+  ccb::Chan<char> ok(1 << 20);  // far below the limit: an ordinary buffer
+  EXPECT_EQ(ok.cap(), std::size_t{1} << 20);
 }
 
 TEST_P(ChanTest, DirectionalViewsAndMoveOnlyValues) {

@@ -96,10 +96,18 @@ std::optional<T> rebuilt(std::optional<T>&& o) {
   }
 }
 
+// throw_makechan_size() throws Go's makechan panic; out of line, so make() stays small.
+[[noreturn, gnu::cold, gnu::noinline]] inline void throw_makechan_size() {
+  throw InvalidArgument("makechan: size out of range");
+}
+
 // ChanState<T>: the shared channel object (Go's hchan).
 // make() allocates the state and its buffer in one block, as Go's makechan does for pointer-free
 // elements (one malloc/free pair less per buffered channel: timers mode=startstop makes one
-// capacity-1 channel per timer; see the commit that added it). Throws std::bad_alloc.
+// capacity-1 channel per timer; see the commit that added it). A buffer over Go's maxAlloc
+// (2^48 bytes on 64-bit Linux, less the header; a negative capacity converted to size_t included)
+// throws InvalidArgument("makechan: size out of range"), as Go's makechan panics; an allocation
+// that fails below it throws std::bad_alloc.
 template <class T>
 struct ChanState {
   // Values are moved while `lock` is held, so a move that threw would leave the lock held (and
@@ -107,7 +115,7 @@ struct ChanState {
   static_assert(std::is_nothrow_move_constructible_v<T>,
                 "ccb::Chan<T> requires T to be nothrow move constructible (values move under the channel's lock)");
   static ChanState* make(std::size_t c) {
-    if (c > (SIZE_MAX - buf_offset()) / sizeof(T)) throw std::bad_alloc();
+    if (c > (kMaxAlloc - buf_offset()) / sizeof(T)) throw_makechan_size();
     const std::size_t bytes = buf_offset() + c * sizeof(T);
     void* mem;
     if constexpr (over_aligned()) mem = ::operator new(bytes, std::align_val_t{align()});
@@ -242,6 +250,7 @@ struct ChanState {
   std::atomic<uint32_t> refs{1};
 
  private:
+  static constexpr std::size_t kMaxAlloc = sizeof(std::size_t) >= 8 ? std::size_t{1} << 48 : SIZE_MAX;  // Go's maxAlloc
   static constexpr std::size_t align() noexcept {
     return alignof(ChanState) > alignof(T) ? alignof(ChanState) : alignof(T);
   }
@@ -269,7 +278,9 @@ class Chan {
  public:
   // Chan() is the nil channel.
   Chan() noexcept = default;
-  // Chan(cap) makes a channel with a buffer of `cap` values (0 = unbuffered).
+  // Chan(cap) makes a channel with a buffer of `cap` values (0 = unbuffered). Throws
+  // InvalidArgument ("makechan: size out of range", Go's panic) when the buffer would exceed
+  // 2^48 bytes (a negative int capacity does), std::bad_alloc when allocation fails.
   explicit Chan(std::size_t cap) : s_(detail::ChanState<T>::make(cap)) {}
   Chan(const Chan& o) noexcept : s_(o.s_) { if (s_) s_->retain(); }
   Chan(Chan&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}

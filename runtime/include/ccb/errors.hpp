@@ -20,8 +20,9 @@
 //  - NotInTask                  a blocking runtime call made outside ccb::run's tasks
 //  - InvalidArgument            a bad argument (Go panics on it): a non-positive ticker period,
 //                               rate, burst, window or worker count, a null ContextKey, an empty
-//                               callable (above), a moved-from Ticker's reset or ErrGroup; names
-//                               the call and the value, or is Go's text where Go has one
+//                               callable (above), a moved-from Ticker's reset or ErrGroup, a
+//                               channel capacity over Go's limit ("makechan: size out of range");
+//                               names the call and the value, or is Go's text where Go has one
 //  - ConfigError                an invalid ccb::Config field (std::invalid_argument), names field and
 //                               range; also ccb::run with an empty main
 //  - Deadlock                   thrown by ccb::run when every task is blocked and nothing can wake them
