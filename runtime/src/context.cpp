@@ -3,7 +3,9 @@
 // CtxNode is one link of the chain. Value nodes and the deadline are immutable. A cancellable
 // node ("cancel node") owns a done channel and, guarded by mu:
 //  - err: None until cancelled (also mirrored in the atomic err_fast for lock-free reads, which
-//    is stored under done's channel lock as done closes, so err() != None <=> done is closed);
+//    is stored under done's channel lock as done closes, so err() != None <=> done is closed).
+//    done is closed under mu (Go closes it under cancelCtx.mu), so link(), which reads err under
+//    mu, never cancels a child before its parent's done is closed;
 //  - children: cancellable descendants whose nearest cancellable ancestor is this node, held
 //    weakly so that a child's destruction frees it; a child erases itself on cancel and in its
 //    destructor (Go: removeChild), so the list only holds live, uncancelled ones. The list is a
@@ -12,7 +14,8 @@
 //    procs=1: ~10% of the time in malloc/free and map iteration);
 //  - timer: the deadline timer, stopped when the node is cancelled.
 // A child holds its parent strongly. cancel() walks the subtree with an explicit work list, taking
-// one node lock at a time, and closes done / stops timers outside the lock.
+// one node lock at a time; it closes done inside that lock (done's channel lock nests in it, the
+// tasks it wakes are readied after both) and stops timers outside it.
 // Dropping a chain is iterative too, in steps of kReleaseBreak levels: releasing a node's parent
 // runs the parent's destructor, which releases its own parent, one stack frame per level (a
 // 2000-deep chain overflowed a 64 KiB task stack when dropped). A node whose depth is a multiple
@@ -75,6 +78,7 @@ void unlink(CtxNode* child) {
 
 // cancel() cancels root and its subtree with err; later calls are no-ops.
 void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
+  CCB_CHAOS_POINT(ChanClose);  // before any change: an unwind here leaves nothing half-cancelled
   std::vector<std::shared_ptr<CtxNode>> work{root};
   bool first = true;
   while (!work.empty()) {
@@ -90,11 +94,17 @@ void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
     auto children = std::move(n->children);
     n->children.clear();
     Timer timer = std::move(n->timer);
+    // Close done under mu, as Go's cancelCtx does under its mutex: link() reads err under mu, so
+    // a child made meanwhile is cancelled only once this done is closed. err_fast (what err()
+    // reads) is stored under done's lock as it closes: err() != None <=> done is closed, for
+    // every observer (a closedness check takes that lock). Woken tasks are readied after both.
+    ChanState<Unit>* d = n->done.state();
+    d->lock.lock();
+    WaitQueue woken = d->close_locked();  // open until now: only cancel() closes it, once
+    n->err_fast.store(err, std::memory_order_release);
+    d->lock.unlock();
     n->mu.unlock();
-    CCB_CHAOS_POINT(ChanClose);
-    // err_fast (what err() reads) is published under done's lock as it closes: Go's Err is nil
-    // until Done is closed, and non-nil once it is (Go sets err and closes under one mutex).
-    n->done.state()->close_with([&] { n->err_fast.store(err, std::memory_order_release); });
+    ready_all(woken);
     timer.stop();
     for (auto& [ptr, weak] : children)
       if (auto c = weak.lock()) work.push_back(std::move(c));

@@ -267,6 +267,43 @@ TEST_P(ContextTest, ErrIsNoneExactlyUntilDoneIsClosed) {
   EXPECT_EQ(no_err_after_done, 0);
 }
 
+// Go's WithCancel: the child's Done "is closed when ... the parent context's Done channel is
+// closed" (propagateCancel reads the parent's err under the mutex that also closes its done), so
+// a child made while its parent is being cancelled is never done before its parent. cancel() used
+// to set the parent's err under its lock and close done after dropping it: a with_cancel() in
+// between (chaos's yield there) saw the err, cancelled the new child at once, and the parent's
+// done() was still open.
+TEST_P(ContextTest, AChildIsNeverDoneBeforeItsParent) {
+  ccb::debug::set_chaos(true, 12345);
+  struct ClearChaos {
+    ~ClearChaos() { ccb::debug::clear_chaos(); }
+  } clear_chaos;
+  std::atomic<int> child_first{0};
+  run([&] {
+    for (int i = 0; i < 200; ++i) {
+      auto [parent, cancel] = ccb::with_cancel(ccb::background());
+      ccb::WaitGroup wg;
+      wg.add(1);
+      ccb::go([&, parent = parent] {
+        for (;;) {
+          auto [child, child_cancel] = ccb::with_cancel(parent);
+          if (child.err() != ccb::ContextError::None) {
+            if (!is_closed(parent) || parent.err() == ccb::ContextError::None) ++child_first;
+            break;
+          }
+          child_cancel();
+          ccb::yield();
+        }
+        wg.done();
+      });
+      ccb::yield();
+      cancel();
+      wg.wait();
+    }
+  });
+  EXPECT_EQ(child_first.load(), 0);
+}
+
 // context.hpp: cancel functions are safe to call from any thread. A task parked on done() is woken
 // by a cancel from a std::thread (readied from outside the run, task_api.hpp), whether it parked
 // before or after the cancel. detect_deadlock = false: the check cannot see the thread (run.hpp).

@@ -198,28 +198,15 @@ struct ChanState {
     return Try::WouldBlock;
   }
 
-  // close_with() closes the channel and runs publish() while still holding its lock, just after
-  // `closed` is set: whatever publish() stores is seen by everyone who sees the channel closed (a
-  // closedness check takes the lock) and, conversely, whoever sees it finds the channel closed
-  // on their next operation (ccb::Context's err(): Go's "Err is nil until Done is closed").
-  // Readies every waiter after unlocking. Returns false, changing nothing, if already closed.
-  template <class F>
-  bool close_with(F&& publish) {
-    lock.lock();
-    if (closed) {
-      lock.unlock();
-      return false;
-    }
+  // close_locked() closes the channel and returns every waiter it had, receivers first then
+  // senders (Go: closechan's glist), for the caller to ready after unlocking; all get success =
+  // false (a Waiter's default). Requires lock and !closed. ccb::Context closes its done channel
+  // this way while holding its node's lock, as Go's cancelCtx closes done under its mutex.
+  WaitQueue close_locked() noexcept {
     closed = true;
-    publish();
-    // Collect every waiter under the lock, ready them after it (Go: closechan's glist).
-    // Receivers and senders both get success = false (a Waiter's default).
     WaitQueue woken = take_all(recvq);
-    WaitQueue senders = take_all(sendq);
-    lock.unlock();
-    ready_all(woken);
-    ready_all(senders);
-    return true;
+    while (Waiter* w = sendq.dequeue()) woken.push_back(w);
+    return woken;
   }
 
   // wait_locked() queues the current task on q (sendq or recvq) as `me`, its element at elem, and
@@ -472,7 +459,14 @@ template <class T>
 void Chan<T>::close() {
   CCB_CHAOS_POINT(ChanClose);
   if (s_ == nullptr) throw CloseOfNilChannel();
-  if (!s_->close_with([] {})) throw CloseOfClosedChannel();
+  s_->lock.lock();
+  if (s_->closed) {
+    s_->lock.unlock();
+    throw CloseOfClosedChannel();
+  }
+  detail::WaitQueue woken = s_->close_locked();
+  s_->lock.unlock();
+  detail::ready_all(woken);
 }
 
 }  // namespace ccb

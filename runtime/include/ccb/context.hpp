@@ -32,9 +32,11 @@
 //    upper part freed by another thread that is freeing a deep chain at the same time).
 // Errors: with_timeout/with_deadline outside a task throw NotInTask (they create a timer); a null
 // ContextKey (null tag or C string) throws InvalidArgument.
-// Concurrency: per cancellable node, a spin lock guards err, the children map and the timer;
-// it is never held while closing done, stopping the timer or touching another node. Lock order:
-// a node's lock < its children's locks is never needed (one node lock at a time).
+// Concurrency: per cancellable node, a spin lock guards err, the children map and the timer.
+// done is closed under it (Go closes done under cancelCtx.mu: a child linked meanwhile is cancelled
+// only after its parent's done is closed); it is never held while readying the tasks that close
+// wakes, stopping the timer or touching another node. Lock order: a node's lock < done's channel
+// lock; a node's lock < its children's locks is never needed (one node lock at a time).
 #pragma once
 
 #include <any>
