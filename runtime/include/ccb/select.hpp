@@ -158,7 +158,8 @@ int select(Cases&&... cases) {
   detail::SelectCaseDesc descs[kN > 0 ? kN : 1];
   int map[kN > 0 ? kN : 1];  // desc index -> argument position
   int nd = 0, pos = 0, default_pos = -1;
-  auto add = [&](auto& c) {
+  // [[maybe_unused]]: select() with no cases (Go's `select {}`, blocks forever) calls neither.
+  [[maybe_unused]] auto add = [&](auto& c) {
     if constexpr (detail::is_default<std::decay_t<decltype(c)>>::value) {
       default_pos = pos;
     } else {
@@ -171,7 +172,7 @@ int select(Cases&&... cases) {
   int chosen = detail::select_core(descs, nd, kDefaults > 0);
   int arg = chosen < 0 ? default_pos : map[chosen];
   int i = 0;
-  auto fire = [&](auto& c) {
+  [[maybe_unused]] auto fire = [&](auto& c) {
     if (i++ == arg) c.fire();
   };
   (fire(cases), ...);
