@@ -400,7 +400,7 @@ TEST(UnwindDead, AnRWMutexReaderParkedInADestructorWithdraws) {
 
 // Regression: a Once whose f was interrupted because its task was abandoned at the end of a run
 // counted as done, so a later run's call() skipped f and the resource f sets up stayed unset
-// (audit repro r09_once_unwind). f's own throw still counts as done (OnceTest).
+// (audit repro r09_once_unwind). f's own throw still counts as done (GoSemantics.OnceWhoseFThrowsIsDone).
 TEST(UnwindOnce, AnFAbandonedAtTheEndOfARunDoesNotCountAsDone) {
   static ccb::Once once;
   static int ran = 0;
