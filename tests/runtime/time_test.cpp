@@ -349,8 +349,8 @@ TEST_P(TimerTest, HugeDurationsSaturateInsteadOfFiringAtOnce) {
 
 TEST(TimerMisuse, CreatingTimersOutsideATaskThrowsNotInTask) {
   EXPECT_THROW(ccb::Timer(1ms), ccb::NotInTask);
-  EXPECT_THROW(ccb::after(1ms), ccb::NotInTask);
-  EXPECT_THROW(ccb::after_func(1ms, [] {}), ccb::NotInTask);
+  EXPECT_THROW((void)ccb::after(1ms), ccb::NotInTask);
+  EXPECT_THROW((void)ccb::after_func(1ms, [] {}), ccb::NotInTask);
   EXPECT_THROW(ccb::Ticker(1ms), ccb::NotInTask);
   ccb::Timer inert;
   EXPECT_FALSE(inert.stop());

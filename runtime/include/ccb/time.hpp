@@ -18,7 +18,8 @@
 //    non-blocking send) and the next tick is rescheduled on the period grid after now, as in Go.
 //    stop() and reset(period) drain a buffered tick.
 //  - after_func(d, f): runs f in a new task (Go: in its own goroutine) after d; the returned
-//    Timer's c() is nil, stop() returns true iff f has not been started and never will be.
+//    Timer's c() is nil, stop() returns true iff f has not been started and never will be. The
+//    Timer must be kept (it is [[nodiscard]]): unlike Go's, dropping it stops it (next point).
 //  - Destroying a Timer/Ticker stops it. The shared timer state is reference-counted (one
 //    reference per handle, one per pending heap entry), so destroying a handle while the worker
 //    fires it is safe. Moved-from and default-constructed handles are inert.
@@ -94,10 +95,14 @@ class Ticker {
 
 // after() returns a channel that receives the time once after d (Go: time.After). The timer is
 // owned by the heap until it fires. Throws NotInTask outside a task.
+[[nodiscard("after(d) only returns a channel; nothing happens unless it is received from")]]
 RecvChan<Clock::time_point> after(std::chrono::nanoseconds d);
 
 // after_func() runs f in a new task after d; the Timer can stop it. Throws NotInTask, and
-// InvalidArgument for an empty f (at the call, not when the timer fires).
+// InvalidArgument for an empty f (at the call, not when the timer fires). Unlike Go's
+// time.AfterFunc, whose result is often dropped, the returned Timer must be kept: destroying it
+// stops it, so f would never run; [[nodiscard]] makes the compiler say so.
+[[nodiscard("destroying the returned ccb::Timer stops it, so f would never run: keep it until f has run")]]
 Timer after_func(std::chrono::nanoseconds d, std::function<void()> f);
 
 namespace detail {
