@@ -14,6 +14,7 @@
 #    (a workload name's other characters, such as '/', become '_'; a clash gets "_2", "_3", …).
 #  - Only "ok" points with samples are drawn; medians and min/max come from samples_ns.
 #  - SVG output is reproducible (fixed hash salt, no date) and embeds glyphs as paths (no fonts).
+#  - Names and parameter values are drawn as plain text, whatever they contain (no mathtext).
 #  - Exit status: 0 drawn; 3 matplotlib cannot be imported (message on stderr); 2 bad arguments.
 # Charts: per workload, ns/op vs procs (one subplot per parameter combination, one line per
 # implementation, min-max error bars); ccbench/go ratio per point (only when both ran); the
@@ -46,8 +47,10 @@ COUNTER_MODES = ["mutex", "atomic", "channel", "rwmutex"]
 MAX_ID_CHARS = 100  # chart ids are file names; a long workload name must not exceed NAME_MAX
 MAX_SUBPLOTS = 12  # per figure; more parameter combinations continue in a second file
 
+# text.parse_math off: every label is text from the results files, drawn as written; a "$" in a
+# parameter value or workload name ("$\foo$") made matplotlib parse it as math and fail every chart.
 plt.rcParams.update({
-    "svg.hashsalt": "ccbench", "svg.fonttype": "path", "font.size": 9.5,
+    "svg.hashsalt": "ccbench", "svg.fonttype": "path", "text.parse_math": False, "font.size": 9.5,
     "axes.titlesize": 10, "axes.titleweight": "bold", "axes.spines.top": False,
     "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "legend.frameon": False,
     "figure.dpi": 100, "savefig.dpi": 150,

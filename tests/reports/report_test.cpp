@@ -219,6 +219,23 @@ TEST(ReportTest, FileNamesLikeOptionsAndWorkloadNamesWithSlashesGetCharts) {
   EXPECT_TRUE(refs.count("charts/change_vs_baseline.svg"));
 }
 
+// Regression: a parameter value holding "$…$" ("$\foo$") was parsed by matplotlib as math text and
+// failed every chart ("charts not drawn: charts.py failed with exit status 1: … Unknown symbol").
+TEST(ReportTest, DollarSignsInNamesAreDrawnAsPlainText) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  const std::string dir = test::scratch_dir("dollar");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  for (auto& b : j["benchmarks"]) {
+    if (b["workload"] == "pingpong") b["params"]["cap"] = "$\\foo$ x";
+  }
+  std::ofstream(dir + "/dollar.json") << j.dump();
+  const auto r = run_cli({"report", dir + "/dollar.json", "--out", dir + "/out"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("charts not drawn"), std::string::npos) << r.err;
+  EXPECT_GT(fs::file_size(dir + "/out/charts/scaling_pingpong.svg"), 1000u);
+  EXPECT_NE(test::read_text(dir + "/out/charts/scaling_pingpong.svg").find("cap=$\\foo$ x"), std::string::npos);
+}
+
 TEST(ReportTest, MissingPythonStillWritesTablesWithANotice) {
   ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");
   const std::string dir = test::scratch_dir("nopython");
