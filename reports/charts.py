@@ -245,14 +245,13 @@ def point_key(r):
 def ratio_chart(records, w):
     ccb = {point_key(r): r for r in records if r["impl"] == "ccbench"}
     go = {point_key(r): r for r in records if r["impl"] == "go"}
-    keys = [k for k in ccb if k in go]
+    # A zero median (SCHEMA.md allows 0 ns) has no ratio: a 0 made the log axis divide by zero and
+    # fail every chart after this one.
+    keys = [k for k in ccb if k in go and ccb[k]["median"] > 0 and go[k]["median"] > 0]
     if not keys:
         return
     labels = ["%s  %s  procs=%d" % (k[0], params_text(k[1]), k[2]) for k in keys]
-    ratios = [ccb[k]["median"] / go[k]["median"] for k in keys if go[k]["median"] > 0]
-    labels = [l for l, k in zip(labels, keys) if go[k]["median"] > 0]
-    if not ratios:
-        return
+    ratios = [ccb[k]["median"] / go[k]["median"] for k in keys]
     fig, ax = plt.subplots(figsize=(10, 0.32 * len(ratios) + 1.6))
     ys = list(range(len(ratios)))
     colors = ["#16a34a" if r < 1 else "#dc2626" for r in ratios]
@@ -276,7 +275,8 @@ def ratio_chart(records, w):
                        parity], loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     w.save(fig, "ratio_ccbench_go", "ratio", title,
-           "Each bar is median ns/op of ccbench divided by Go's at the same point; bars start at 1.0.")
+           "Each bar is median ns/op of ccbench divided by Go's at the same point; bars start at 1.0. "
+           "A point with a zero median has no ratio and no bar.")
 
 
 def grouped_bars(ax, groups, series_names, value_of, label_fmt=None):

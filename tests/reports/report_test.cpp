@@ -236,6 +236,24 @@ TEST(ReportTest, DollarSignsInNamesAreDrawnAsPlainText) {
   EXPECT_NE(test::read_text(dir + "/out/charts/scaling_pingpong.svg").find("cap=$\\foo$ x"), std::string::npos);
 }
 
+// Regression: a ccbench point whose samples are all 0 ns (SCHEMA.md allows 0) made the ratio chart
+// divide by zero, and charts.py failed: "charts not drawn: … ZeroDivisionError", no chart at all.
+TEST(ReportTest, AZeroMedianLeavesThePointOutOfTheRatioChartOnly) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  const std::string dir = test::scratch_dir("zero");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  for (auto& b : j["benchmarks"]) {
+    if (b["name"] == "pingpong/cap=0/n=200000/procs:1/impl:ccbench") b["samples_ns"] = {0, 0, 0, 0, 0};
+  }
+  std::ofstream(dir + "/zero.json") << j.dump();
+  const auto r = run_cli({"report", dir + "/zero.json", "--out", dir + "/out"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("charts not drawn"), std::string::npos) << r.err;
+  const std::string ratio = test::read_text(dir + "/out/charts/ratio_ccbench_go.svg");
+  EXPECT_EQ(ratio.find("<!-- pingpong  cap=0, n=200000  procs=1 -->"), std::string::npos);
+  EXPECT_NE(ratio.find("<!-- pingpong  cap=0, n=200000  procs=2 -->"), std::string::npos);
+}
+
 TEST(ReportTest, MissingPythonStillWritesTablesWithANotice) {
   ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");
   const std::string dir = test::scratch_dir("nopython");
