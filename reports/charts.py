@@ -63,13 +63,28 @@ def median(xs):
     return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
 
 
+def file_labels(files):
+    """A distinct label per file: its name without extension, with as many parent directories as it
+    takes to tell it from the others ("base/results", "new/results"); the same path given twice gets
+    "#2". Keyed by name alone, two files called results.json shared one series and one ratio."""
+    parts = [os.path.normpath(os.path.splitext(f)[0]).split(os.sep) for f in files]
+    names, labels = [], []
+    for i, p in enumerate(parts):
+        k = 1
+        while k < len(p) and any(q[-k:] == p[-k:] for j, q in enumerate(parts) if j != i):
+            k += 1
+        names.append("/".join(p[-k:]))
+        n = names.count(names[-1])
+        labels.append(names[-1] if n == 1 else "%s #%d" % (names[-1], n))
+    return labels
+
+
 def load_records(files):
     """One record per ok point with samples; `series` is impl, plus the file when names repeat."""
     seen, records, skipped = {}, [], []
-    for f in files:
+    for f, label in zip(files, file_labels(files)):
         with open(f, encoding="utf-8") as fh:
             doc = json.load(fh)
-        label = os.path.splitext(os.path.basename(f))[0]
         for b in doc["benchmarks"]:
             seen[b["name"]] = seen.get(b["name"], 0) + 1
             if b.get("status") != "ok" or not b.get("samples_ns"):
@@ -250,7 +265,8 @@ def ratio_chart(records, w):
     keys = [k for k in ccb if k in go and ccb[k]["median"] > 0 and go[k]["median"] > 0]
     if not keys:
         return
-    labels = ["%s  %s  procs=%d" % (k[0], params_text(k[1]), k[2]) for k in keys]
+    several = len(unique(k[3] for k in keys)) > 1  # the same point from two files: say which is which
+    labels = ["%s  %s  procs=%d%s" % (k[0], params_text(k[1]), k[2], "  (%s)" % k[3] if several else "") for k in keys]
     ratios = [ccb[k]["median"] / go[k]["median"] for k in keys]
     fig, ax = plt.subplots(figsize=(10, 0.32 * len(ratios) + 1.6))
     ys = list(range(len(ratios)))

@@ -254,6 +254,27 @@ TEST(ReportTest, AZeroMedianLeavesThePointOutOfTheRatioChartOnly) {
   EXPECT_NE(ratio.find("<!-- pingpong  cap=0, n=200000  procs=2 -->"), std::string::npos);
 }
 
+// Regression: charts told files apart by their base name, so `report base/results.json
+// new/results.json` drew both files' points as one line per implementation ("ccbench (results)",
+// zigzagging between them) and kept only the second file's bars in the ratio chart.
+TEST(ReportTest, FilesWithTheSameNameInTwoDirectoriesGetTheirOwnSeries) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  const std::string dir = test::scratch_dir("same-name");
+  fs::create_directories(dir + "/base");
+  fs::create_directories(dir + "/new");
+  fs::copy_file(data("base.json"), dir + "/base/results.json");
+  fs::copy_file(data("slower20.json"), dir + "/new/results.json");
+  const auto r = run_cli({"report", dir + "/base/results.json", dir + "/new/results.json", "--out", dir + "/out"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("charts not drawn"), std::string::npos) << r.err;
+  const std::string scaling = test::read_text(dir + "/out/charts/scaling_pingpong.svg");
+  EXPECT_NE(scaling.find("<!-- ccbench (base/results) -->"), std::string::npos);
+  EXPECT_NE(scaling.find("<!-- ccbench (new/results) -->"), std::string::npos);
+  const std::string ratio = test::read_text(dir + "/out/charts/ratio_ccbench_go.svg");
+  EXPECT_NE(ratio.find("<!-- pingpong  cap=0, n=200000  procs=1  (base/results) -->"), std::string::npos);
+  EXPECT_NE(ratio.find("<!-- pingpong  cap=0, n=200000  procs=1  (new/results) -->"), std::string::npos);
+}
+
 TEST(ReportTest, MissingPythonStillWritesTablesWithANotice) {
   ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");
   const std::string dir = test::scratch_dir("nopython");
