@@ -314,6 +314,9 @@ Point read_point(const Reader& r, const Json& b, std::size_t index) {
   }
   pt.checked = r.boolean(r.field(b, "checked", p), join(p, "checked"));
   read_samples(r, b, p, pt);
+  // An "ok" entry always carries numbers (SCHEMA.md); without samples compare called it "too few
+  // samples" and calibrate "median is 0 ns", neither of which said what was wrong with the file.
+  if (pt.ok() && pt.samples_ns.empty()) r.fail(join(p, "samples_ns"), "expected at least one sample for status \"ok\"");
   pt.median_ns = r.num_or_null(b, "median_ns", p);
   pt.mean_ns = r.num_or_null(b, "mean_ns", p);
   pt.stddev_ns = r.num_or_null(b, "stddev_ns", p);

@@ -11,7 +11,7 @@
 //    duplicate object keys, numbers that overflow a double, any array longer than
 //    kMaxArrayElements, wrong JSON types, context.schema_version != 1 (checked before any other
 //    field), unknown status/impl values, negative samples, positive samples outside
-//    [kMinSampleNs, kMaxSampleNs], duplicate point names.
+//    [kMinSampleNs, kMaxSampleNs], an "ok" entry without samples, duplicate point names.
 //  - Accepted: everything SCHEMA.md allows, including `null` for values that cannot be computed
 //    (statistics, cpu_time, mhz_per_cpu, load averages, rusage counters), missing `extra`/`notes`,
 //    and fields SCHEMA.md does not list (Google Benchmark writes some; they are ignored).

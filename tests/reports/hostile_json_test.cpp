@@ -80,6 +80,8 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"sample as text", "benchmarks[1].samples_ns[2]", [](Json& d) { d["benchmarks"][1]["samples_ns"][2] = "fast"; }},
         Mutation{"negative sample", "benchmarks[1].samples_ns[0]", [](Json& d) { d["benchmarks"][1]["samples_ns"][0] = -1.0; }},
         Mutation{"sample null", "benchmarks[1].samples_ns[1]", [](Json& d) { d["benchmarks"][1]["samples_ns"][1] = nullptr; }},
+        // Regression: an "ok" entry without samples was accepted (SCHEMA.md: ok entries carry numbers).
+        Mutation{"ok without samples", "benchmarks[1].samples_ns", [](Json& d) { d["benchmarks"][1]["samples_ns"] = Json::array(); }},
         Mutation{"samples an object", "benchmarks[2].samples_ns", [](Json& d) { d["benchmarks"][2]["samples_ns"] = Json::object(); }},
         Mutation{"unknown impl", "benchmarks[0].impl", [](Json& d) { d["benchmarks"][0]["impl"] = "rust"; }},
         Mutation{"unknown status", "benchmarks[0].status", [](Json& d) { d["benchmarks"][0]["status"] = "meh"; }},
