@@ -263,6 +263,7 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
       }
     }
     const NoiseFloor nf = calibrate(pairs);
+    for (const std::string& w : nf.warnings) err << "ccbench calibrate: warning: " << w << "\n";
     if (!write_atomically(c.calib_out, noise_floor_json(nf)))
       throw UsageError("--out " + c.calib_out + ": " + output_problem(c.calib_out));
     out << noise_floor_table(nf) << "written: " << c.calib_out << "\n";
@@ -407,6 +408,8 @@ Runs the same build against itself (two independent runs per pair; with --run, C
 --filter, so only those points are calibrated), compares each pair, and
 records per point the largest |change| of the median seen (its noise floor). Points without one
 (a zero median, a status other than ok, present in one file only) are listed as dropped, with why.
+A pair whose files differ in host, CPU or build, or one measured with a CCB_INJECT_* test hook or
+CCB_CHAOS=1, is no A/A pair: calibrate warns (its changes still count).
 Suggests a --threshold: the largest noise floor, rounded up to a whole percent (at least 1%); when
 that reaches 100% (compare --threshold must be below), there is none and the noisiest points are
 named.

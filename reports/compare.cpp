@@ -89,13 +89,16 @@ std::string not_ok_reason(const Point& p, const char* side) {
   return std::string(side) + " status " + p.status + (p.error.empty() ? "" : ": " + p.error);
 }
 
-void add_context_warnings(const Results& base, const Results& next, std::vector<std::string>& out) {
+}  // namespace
+
+std::vector<std::string> pair_warnings(const Results& base, const Results& next, const std::string& consequence) {
+  std::vector<std::string> out;
   const Context& b = base.context;
   const Context& n = next.context;
   auto diff = [&](const char* field, const std::string& bv, const std::string& nv) {
     if (bv != nv) {
       out.push_back(std::string("files differ in ") + field + ": \"" + bv + "\" (" + base.file + ") vs \"" + nv +
-                    "\" (" + next.file + "); differences may not be regressions");
+                    "\" (" + next.file + "); " + consequence);
     }
   };
   diff("host_name", b.host_name, n.host_name);
@@ -108,8 +111,15 @@ void add_context_warnings(const Results& base, const Results& next, std::vector<
   if (n.injection) out.push_back(next.file + " was measured with a CCB_INJECT_* test hook active (deliberately slowed)");
   if (b.chaos) out.push_back(base.file + " was measured with CCB_CHAOS=1 (the runtime's fault injection perturbed it)");
   if (n.chaos) out.push_back(next.file + " was measured with CCB_CHAOS=1 (the runtime's fault injection perturbed it)");
-  for (const std::string& w : b.warnings) out.push_back(base.file + " recorded: " + w);
-  for (const std::string& w : n.warnings) out.push_back(next.file + " recorded: " + w);
+  return out;
+}
+
+namespace {
+
+void add_context_warnings(const Results& base, const Results& next, std::vector<std::string>& out) {
+  for (std::string& w : pair_warnings(base, next, "differences may not be regressions")) out.push_back(std::move(w));
+  for (const std::string& w : base.context.warnings) out.push_back(base.file + " recorded: " + w);
+  for (const std::string& w : next.context.warnings) out.push_back(next.file + " recorded: " + w);
 }
 
 // Phase 1: match by name, keeping base order; fill only_in_*, newly_failing and not_compared.

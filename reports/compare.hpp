@@ -124,6 +124,12 @@ struct Comparison {
 // (0 <= threshold < 1, 0 < alpha < 1, min_samples >= 2, max_cv > 0). Throws: InputError.
 Comparison compare_results(const Results& base, const Results& next, const CompareOptions& options);
 
+// pair_warnings() names every context difference between the two files (host_name, cpu_model,
+// num_cpus, build_type, library_build_type, sanitizer; each message ends with "; " + consequence)
+// and a file measured with a CCB_INJECT_* test hook or CCB_CHAOS=1: what besides the code can make
+// the two files differ. compare_results() puts them in `warnings`, then each file's context.warnings.
+std::vector<std::string> pair_warnings(const Results& base, const Results& next, const std::string& consequence);
+
 // decide_gate() sets gate_failed and gate_message from the verdicts, geomean, newly_failing and options (the
 // "Gate" rule above); confirm_regressions() calls it again after changing verdicts.
 void decide_gate(Comparison& c);

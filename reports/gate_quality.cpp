@@ -217,6 +217,8 @@ NoiseFloor calibrate(const std::vector<std::pair<Results, Results>>& pairs) {
   for (const auto& [a, b] : pairs) {
     const Comparison c = compare_results(a, b, CompareOptions{});
     nf.regressed_with_defaults.push_back(c.count(Verdict::Regressed));
+    for (const std::string& w : pair_warnings(a, b, "not an A/A pair: its noise floors include this difference"))
+      if (std::find(nf.warnings.begin(), nf.warnings.end(), w) == nf.warnings.end()) nf.warnings.push_back(w);
     for (const PointComparison& p : c.points) {
       if (p.base.median <= 0 || p.next.median <= 0) {
         drop(p.name, zero_median_reason(p, a, b), p.base.median <= 0 ? a.file : b.file);

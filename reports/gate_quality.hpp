@@ -94,9 +94,13 @@ struct NoiseFloor {
   // Points whose noise floor rounds up to 100% or more (noisiest first): with them no threshold
   // compare accepts (< 100%) lies above the noise, so there is no suggested_threshold.
   std::vector<std::pair<std::string, double>> too_noisy;
+  // What makes a pair no A/A pair (pair_warnings(), compare.hpp): its files come from different
+  // machines or builds, or one was measured with a CCB_INJECT_* hook or CCB_CHAOS=1. Its changes
+  // still count in the noise floors; the warning says they may not be noise.
+  std::vector<std::string> warnings;
 };
 
-// calibrate() computes the noise floor of A/A `pairs`. Throws InputError when a pair has no point
+// calibrate() computes the noise floor of A/A `pairs`, and `warnings` (each once). Throws InputError when a pair has no point
 // in common (as compare_results does), or when every point was dropped (nothing to calibrate).
 NoiseFloor calibrate(const std::vector<std::pair<Results, Results>>& pairs);
 

@@ -468,6 +468,30 @@ TEST(GateCli, UsageErrorsExitTwoAndCalibrateFromFiles) {
   EXPECT_NE(r.out.find("noise floor of"), std::string::npos) << r.out;
 }
 
+// Regression: calibrate took two files from different machines (or one measured with a
+// CCB_INJECT_* hook) as an A/A pair without a word, and their difference became the noise floor.
+TEST(GateCli, CalibrateWarnsAboutAPairThatIsNoAAPair) {
+  using test::run_cli;
+  const std::string dir = test::scratch_dir("calibrate-aa");
+  const std::string base = test::data("base.json"), other = test::data("other_machine.json");
+  auto r = run_cli({"calibrate", base, other, "--out", dir + "/nf.json"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;  // written, with the warnings
+  EXPECT_NE(r.err.find("ccbench calibrate: warning: files differ in host_name: \"bench-a\" (" + base +
+                       ") vs \"bench-b\" (" + other + "); not an A/A pair: its noise floors include this difference\n"),
+            std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("warning: files differ in cpu_model"), std::string::npos) << r.err;
+  r = run_cli({"calibrate", base, base, base, base, "--out", dir + "/nf2.json"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  nlohmann::json j = nlohmann::json::parse(test::read_text(base));
+  j["context"]["injection"] = {{"delay_ns_per_op", 20}, {"workload", nullptr}, {"impl", "ccbench"}};
+  std::ofstream(dir + "/hooked.json") << j.dump(1);
+  r = run_cli({"calibrate", base, dir + "/hooked.json", base, dir + "/hooked.json", "--out", dir + "/nf3.json"});
+  const std::string hook = dir + "/hooked.json was measured with a CCB_INJECT_* test hook active";
+  EXPECT_NE(r.err.find("ccbench calibrate: warning: " + hook), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(hook), r.err.rfind(hook)) << "said once, not per pair: " << r.err;
+}
+
 // The two calibrate regressions above, through the command line: exit 1 with the noisiest point
 // named (the file still written, usable by compare --noise-floor), and exit 2 when every point
 // has a zero median in A.
