@@ -6,7 +6,8 @@
 //    line and the gate outcome. Nothing is omitted for brevity; markdown folds unchanged points and
 //    the unmatched lists into <details>, never the newly failing points.
 //  - format_json() produces valid JSON through nlohmann only; a value that does not exist (no
-//    interval, no adjusted p for a noisy point) is null, never NaN or Inf.
+//    interval, no adjusted p for a noisy point) is null, never NaN or Inf. Bytes of a file name
+//    that are not UTF-8 become U+FFFD (the results files themselves are valid UTF-8).
 //  - Output is deterministic for a given Comparison.
 #pragma once
 
@@ -29,7 +30,7 @@ std::string gate_line(const Comparison& c);
 std::string format_table(const Comparison& c);
 std::string format_markdown(const Comparison& c);
 nlohmann::ordered_json to_json(const Comparison& c);
-std::string format_json(const Comparison& c);  // to_json(c).dump(2) + "\n"
+std::string format_json(const Comparison& c);  // to_json(c).dump(2) + "\n", non-UTF-8 bytes replaced
 
 std::string format_comparison(const Comparison& c, CompareFormat f);
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <utility>
@@ -566,6 +567,29 @@ TEST(CompareTest, EveryMatchedPointNewlyFailingGatesInsteadOfExitingTwo) {
   EXPECT_NE(r.out.find("newly failing: status \"ok\" in base, \"failed\" in new (48):"), std::string::npos);
   // nothing in common at all is still bad input
   EXPECT_EQ(run_cli({"compare", data("base.json"), data("bad/disjoint.json")}).code, 2);
+}
+
+// Regression: a file name that is not UTF-8 (Latin-1 "\xe9") made nlohmann's dump() throw: compare
+// --format json, calibrate and report --baseline printed "[json.exception.type_error.316] invalid
+// UTF-8 byte" and exited 1, which a CI script reads as a failed gate. The byte is now U+FFFD.
+TEST(CompareTest, AFileNameThatIsNotUtf8IsReplacedInJsonOutput) {
+  const std::string dir = test::scratch_dir("latin1");
+  const std::string odd = dir + "/r\xe9sultats.json";
+  std::filesystem::copy_file(data("base.json"), odd);
+  auto r = run_cli({"compare", data("base.json"), odd, "--format", "json", "--confirm", "0"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["new_file"], dir + "/r\xef\xbf\xbdsultats.json");
+  r = run_cli({"report", odd, "--baseline", data("base.json"), "--out", dir + "/report"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(test::read_text(dir + "/report/compare.json"))["new_file"],
+            dir + "/r\xef\xbf\xbdsultats.json");
+  nlohmann::json fewer = nlohmann::json::parse(test::read_text(data("base.json")));
+  fewer["benchmarks"].erase(0);  // that point is "only in <odd>": the noise-floor file names it
+  std::ofstream(dir + "/fewer.json") << fewer.dump(1);
+  r = run_cli({"calibrate", odd, dir + "/fewer.json", "--out", dir + "/nf.json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(test::read_text(dir + "/nf.json").find("only in " + dir + "/r\xef\xbf\xbdsultats.json"), std::string::npos);
 }
 
 TEST(CompareTest, HelpDocumentsNewlyFailingInExitStatus) {
