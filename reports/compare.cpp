@@ -186,8 +186,14 @@ void decide_gate(Comparison& c) {
       const bool above = c.geomean && *c.geomean > 1 + o.threshold;
       const bool ci_above = c.geomean_ci && c.geomean_ci->low > 1;
       c.gate_failed = (above && ci_above) || !failing.empty();
-      const std::string g = "geomean ratio " + (c.geomean ? fmt::fixed(*c.geomean, 3) : std::string("n/a"));
-      const std::string limit = fmt::fixed(1 + o.threshold, 3);
+      // As many decimals as it takes for a geomean other than the limit to print differently from
+      // it: 1.0504 against 1.05 read "geomean ratio 1.050 exceeds 1.050".
+      int decimals = 3;
+      while (c.geomean && *c.geomean != 1 + o.threshold && decimals < 9 &&
+             fmt::fixed(*c.geomean, decimals) == fmt::fixed(1 + o.threshold, decimals))
+        ++decimals;
+      const std::string g = "geomean ratio " + (c.geomean ? fmt::fixed(*c.geomean, decimals) : std::string("n/a"));
+      const std::string limit = fmt::fixed(1 + o.threshold, decimals);
       const std::string ci = c.geomean_ci ? " [" + fmt::fixed(c.geomean_ci->low, 3) + ", " +
                                                 fmt::fixed(c.geomean_ci->high, 3) + "]"
                                           : std::string(" (no interval)");

@@ -106,6 +106,20 @@ TEST(CompareTest, WarnsAboutAFileMeasuredWithChaos) {
   EXPECT_EQ(c.warnings[0], "chaos.json was measured with CCB_CHAOS=1 (the runtime's fault injection perturbed it)");
 }
 
+// Regression: a geomean just past the limit printed as equal to it: "FAILED: geomean ratio 1.050
+// exceeds 1.050". The message now has the decimals that tell them apart.
+TEST(CompareTest, GeomeanGateMessageNeverShowsTheGeomeanEqualToTheLimitItExceeds) {
+  CompareOptions o;
+  o.fail_on = FailOn::Geomean;
+  const auto [base, next] = synthetic_pair(3, {100, 100.01, 100.02, 100.03, 100.04, 100.05, 100.06},
+                                           {105.04, 105.05, 105.06, 105.07, 105.08, 105.09, 105.1});
+  const Comparison c = compare_results(base, next, o);
+  ASSERT_TRUE(c.gate_failed);
+  EXPECT_EQ(c.gate_message.rfind("geomean ratio 1.0504 exceeds 1.0500 and its interval", 0), 0u) << c.gate_message;
+  o.threshold = 0.06;  // far from the limit: three decimals as before
+  EXPECT_EQ(compare_results(base, next, o).gate_message, "geomean ratio 1.050 does not exceed 1.060");
+}
+
 TEST(CompareTest, AAWithIndependentRerunHasNoRegression) {
   const Comparison c = compare_files("base.json", "rerun.json");
   EXPECT_EQ(c.count(Verdict::Regressed), 0u);
