@@ -117,8 +117,11 @@ std::string workload_table(const std::vector<Results>& results, const std::strin
         range = fmt::ns(lo) + " \u2013 " + fmt::ns(hi);
         auto it = go_median.find(std::to_string(f) + "|" + point_key(p));
         if (p.impl == "ccbench" && p.ok() && it != go_median.end() && it->second > 0) {
+          // Coloured by the number shown: 1.004 printed "1.00x" in red as if ccbench were slower.
           const double r = m / it->second;
-          ratio = "<span class=\"" + std::string(r < 1 ? "better" : "worse") + "\">" + fmt::fixed(r, 2) + "\u00d7</span>";
+          const std::string shown = fmt::fixed(r, 2);
+          const char* cls = shown == "1.00" ? "tie" : r < 1 ? "better" : "worse";
+          ratio = "<span class=\"" + std::string(cls) + "\">" + shown + "\u00d7</span>";
         }
       }
       t += "<tr class=\"impl-" + esc(p.impl) + "\">" + (many_files ? "<td>" + esc(results[f].file) + "</td>" : "") +

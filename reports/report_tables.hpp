@@ -15,7 +15,8 @@ namespace ccb::reports::html {
 std::string context_table(const Results& r);
 
 // workload_table() lists every point of `workload` across all files: parameters, procs, impl,
-// median, throughput, CV, range, samples, the ccbench/go ratio where both ran, and status.
+// median, throughput, CV, range, samples, the ccbench/go ratio where both ran (green below 1.00x,
+// red above, uncoloured when it prints as 1.00x), and status.
 std::string workload_table(const std::vector<Results>& results, const std::string& workload);
 
 // latency_table() lists the latency percentiles of `workload`'s points that have them ("" when none).

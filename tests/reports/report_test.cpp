@@ -64,6 +64,24 @@ TEST(ReportTest, ContextTableFlagsAFileMeasuredWithChaos) {
             std::string::npos);
 }
 
+// Regression: the ccbench/go column coloured 1.004 red ("worse") while printing it as "1.00x"; a
+// ratio that prints as 1.00x is now uncoloured, and 0.99x / 1.01x keep their colours.
+TEST(ReportTest, ARatioShownAsOneIsNeitherBetterNorWorse) {
+  Results r = load_results(data("base.json"));
+  const std::string ccb = "pingpong/cap=0/n=200000/procs:1/impl:ccbench", go = "pingpong/cap=0/n=200000/procs:1/impl:go";
+  auto set = [&](double ccb_ns) {
+    for (Point& p : r.benchmarks) {
+      if (p.name == ccb) p.samples_ns = {ccb_ns};
+      if (p.name == go) p.samples_ns = {100};
+    }
+    return html::workload_table({r}, "pingpong");
+  };
+  EXPECT_NE(set(100.4).find("<span class=\"tie\">1.00\u00d7</span>"), std::string::npos);
+  EXPECT_NE(set(99.6).find("<span class=\"tie\">1.00\u00d7</span>"), std::string::npos);
+  EXPECT_NE(set(101).find("<span class=\"worse\">1.01\u00d7</span>"), std::string::npos);
+  EXPECT_NE(set(99).find("<span class=\"better\">0.99\u00d7</span>"), std::string::npos);
+}
+
 TEST(ReportTest, AnEmptyBaselineOrOutIsAUsageError) {
   const std::string dir = test::scratch_dir("empty");
   auto r = run_cli({"report", data("base.json"), "--out", dir, "--baseline", ""});
