@@ -437,7 +437,7 @@ def change_chart(compare_file, w):
               loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     w.save(fig, "change_vs_baseline", "change", title,
-           "Bars: %% change of the median; whiskers: bootstrap interval of the ratio; colour: verdict.")
+           "Bars: % change of the median; whiskers: bootstrap interval of the ratio; colour: verdict.")
 
 
 def main(argv):

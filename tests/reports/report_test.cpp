@@ -140,6 +140,9 @@ TEST(ReportTest, BaselineAddsComparisonAndChangeChart) {
   if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: change chart not checked";
   EXPECT_TRUE(referenced_files(html).count("charts/change_vs_baseline.svg"));
   EXPECT_GT(fs::file_size(dir + "/charts/change_vs_baseline.png"), 1000u);
+  // Regression: the caption is not %-formatted, and read "Bars: %% change of the median".
+  EXPECT_NE(html.find("Bars: % change of the median;"), std::string::npos);
+  EXPECT_EQ(html.find("%%"), std::string::npos);
 }
 
 TEST(ReportTest, HelpSaysTheBaselineComparisonHasNoConfirmation) {
