@@ -46,7 +46,8 @@ const Point* remeasured_point(const Results& more, const std::string& name, std:
   return &*it;
 }
 
-// round_median() is the median of point `name` in `more`, or empty with a warning.
+// round_median() is the median of point `name` in `more`, or empty with a warning (also for a
+// median of 0).
 std::optional<double> round_median(const Results& more, const std::string& name, std::vector<std::string>& warnings) {
   const Point* p = remeasured_point(more, name, warnings);
   if (p == nullptr) return std::nullopt;
@@ -54,7 +55,14 @@ std::optional<double> round_median(const Results& more, const std::string& name,
     warnings.push_back(more.file + ": re-measurement of " + name + " has no samples");
     return std::nullopt;
   }
-  return stats::median(p->samples_ns);
+  const double m = stats::median(p->samples_ns);
+  // A zero median has no ratio: on the new side its 0 reached the rounds' geomean, which threw
+  // ("geomean: values must be positive"), and compare exited 1 as if the gate had failed.
+  if (m <= 0) {
+    warnings.push_back(more.file + ": re-measurement of " + name + " has a median of 0 ns (no ratio)");
+    return std::nullopt;
+  }
+  return m;
 }
 
 }  // namespace
@@ -102,7 +110,7 @@ Comparison confirm_regressions(const Results& base, const Results& next, const C
         const bool base_side = (k == 0) == (round % 2 == 1);
         med[base_side ? 0 : 1] = round_median(remeasure(base_side, {p.name}, round), p.name, c.warnings);
       }
-      if (!med[0] || !med[1] || *med[0] <= 0) continue;
+      if (!med[0] || !med[1]) continue;
       p.confirm_ratios.push_back(*med[1] / *med[0]);
       failed = !passes(p.confirm_ratios.back());
     }

@@ -27,8 +27,8 @@
 // before (22 of 92), so k rounds all pass by chance with probability ~0.24^k: 0.014 for 3 rounds
 // (4 false `regressed` over those 20 compares, 357 points re-measured), 0.0002 for the default 6
 // (kAutoConfirmRounds in cli.cpp). Stopping early makes a point with no change cost ~1.3 rounds.
-// A point with no failing round but fewer than `rounds` usable ones (a run failed) keeps its first
-// verdict, with a warning. Statistics other than the verdict (medians, p-values,
+// A point with no failing round but fewer than `rounds` usable ones (a run failed, or one side's
+// median was 0 ns: no ratio) keeps its first verdict, with a warning. Statistics other than the verdict (medians, p-values,
 // intervals, geomean) stay those of the first comparison; the gate is decided again.
 //
 // Calibration: each A/A pair is two independent runs of the same build. For every point compared

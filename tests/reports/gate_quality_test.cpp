@@ -82,6 +82,26 @@ TEST(Confirm, FlakyFirstVerdictIsNotConfirmed) {
   EXPECT_NE(format_comparison(c, CompareFormat::Json).find("\"first_verdict\": \"regressed\""), std::string::npos);
 }
 
+// Regression: a confirmation run whose new-side median was 0 ns put a ratio of 0 into the rounds'
+// geomean, which threw std::invalid_argument; compare printed "ccbench: error: geomean: values must
+// be positive" and exited 1, the failed gate's code. A zero median now makes the round unusable.
+TEST(Confirm, AZeroMedianInARoundIsNoRatio) {
+  const Results base = make("base.json", {{kA, around(100, 10)}});
+  const Results next = make("new.json", {{kA, around(120, 10)}});
+  const Remeasure zero_new = [&](bool base_side, const std::vector<std::string>&, int) {
+    return make(base_side ? "b.json" : "n.json", {{kA, base_side ? around(100, 10) : std::vector<double>(10, 0.0)}});
+  };
+  const Comparison c = confirm_regressions(base, next, CompareOptions{}, 2, zero_new);
+  ASSERT_EQ(c.points.size(), 1u);
+  EXPECT_TRUE(c.points[0].confirm_ratios.empty());
+  EXPECT_FALSE(c.points[0].confirmed_ratio);
+  EXPECT_EQ(c.points[0].verdict, Verdict::Regressed);  // no usable round: the first verdict stands, with warnings
+  std::string all;
+  for (const std::string& w : c.warnings) all += w + "\n";
+  EXPECT_NE(all.find("n.json: re-measurement of " + kA + " has a median of 0 ns (no ratio)"), std::string::npos) << all;
+  EXPECT_NE(all.find(kA + ": only 0 of 2 confirmation round(s) measured; the first verdict stands"), std::string::npos) << all;
+}
+
 TEST(Confirm, NewlyFailingPointStillFailsTheGateAfterConfirmation) {
   Results base = make("base.json", {{kA, around(100, 10)}, {kB, around(200, 10)}});
   Results next = make("new.json", {{kA, around(120, 10)}, {kB, around(200, 10)}});  // A looks +20%
