@@ -409,7 +409,8 @@ Runs the same build against itself (two independent runs per pair; with --run, C
 records per point the largest |change| of the median seen (its noise floor). Points without one
 (a zero median, a status other than ok, present in one file only) are listed as dropped, with why.
 A pair whose files differ in host, CPU or build, or one measured with a CCB_INJECT_* test hook or
-CCB_CHAOS=1, is no A/A pair: calibrate warns (its changes still count).
+CCB_CHAOS=1, or whose files hold the same samples (one file twice), is no A/A pair: calibrate
+warns (its changes still count).
 Suggests a --threshold: the largest noise floor, rounded up to a whole percent (at least 1%); when
 that reaches 100% (compare --threshold must be below), there is none and the noisiest points are
 named.

@@ -207,6 +207,21 @@ std::string zero_median_reason(const PointComparison& p, const Results& a, const
   return "median is 0 ns in " + files + " (no ratio)";
 }
 
+// same_samples() is true when every "ok" point of `a` is in `b` with exactly the same samples (and
+// there is one): two runs never measure that, so the pair is one file given twice or a copy.
+bool same_samples(const Results& a, const Results& b) {
+  std::map<std::string, const Point*> in_b;
+  for (const Point& p : b.benchmarks) in_b.emplace(p.name, &p);
+  bool any = false;
+  for (const Point& p : a.benchmarks) {
+    if (!p.ok()) continue;
+    auto it = in_b.find(p.name);
+    if (it == in_b.end() || !it->second->ok() || it->second->samples_ns != p.samples_ns) return false;
+    any = true;
+  }
+  return any;
+}
+
 // kMaxNamed: how many points a message names before "and N more".
 constexpr std::size_t kMaxNamed = 5;
 
@@ -225,7 +240,11 @@ NoiseFloor calibrate(const std::vector<std::pair<Results, Results>>& pairs) {
   for (const auto& [a, b] : pairs) {
     const Comparison c = compare_results(a, b, CompareOptions{});
     nf.regressed_with_defaults.push_back(c.count(Verdict::Regressed));
-    for (const std::string& w : pair_warnings(a, b, "not an A/A pair: its noise floors include this difference"))
+    std::vector<std::string> warnings = pair_warnings(a, b, "not an A/A pair: its noise floors include this difference");
+    if (same_samples(a, b))
+      warnings.push_back(a.file + " and " + b.file + " hold the same samples (the same file twice?): not two runs, so "
+                         "this pair measures no noise (0%)");
+    for (const std::string& w : warnings)
       if (std::find(nf.warnings.begin(), nf.warnings.end(), w) == nf.warnings.end()) nf.warnings.push_back(w);
     for (const PointComparison& p : c.points) {
       if (p.base.median <= 0 || p.next.median <= 0) {

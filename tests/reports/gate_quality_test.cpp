@@ -504,9 +504,16 @@ TEST(GateCli, CalibrateWarnsAboutAPairThatIsNoAAPair) {
                        ") vs \"bench-b\" (" + other + "); not an A/A pair: its noise floors include this difference\n"),
             std::string::npos) << r.err;
   EXPECT_NE(r.err.find("warning: files differ in cpu_model"), std::string::npos) << r.err;
+  r = run_cli({"calibrate", base, test::data("rerun.json"), "--out", dir + "/nf2.json"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;  // a real A/A pair
+  // The same file twice measures no noise: its 0% floors and 1% suggestion would be made up.
   r = run_cli({"calibrate", base, base, base, base, "--out", dir + "/nf2.json"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  const std::string same = "ccbench calibrate: warning: " + base + " and " + base +
+                           " hold the same samples (the same file twice?): not two runs, so this pair measures no noise (0%)\n";
+  EXPECT_NE(r.err.find(same), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(same), r.err.rfind(same)) << "said once, not per pair: " << r.err;
   nlohmann::json j = nlohmann::json::parse(test::read_text(base));
   j["context"]["injection"] = {{"delay_ns_per_op", 20}, {"workload", nullptr}, {"impl", "ccbench"}};
   std::ofstream(dir + "/hooked.json") << j.dump(1);
