@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -74,7 +75,24 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
 
 std::string python_interpreter() {
   const char* env = std::getenv("CCB_REPORT_PYTHON");
-  return env != nullptr && *env != '\0' ? env : "/usr/bin/python3";
+  if (env == nullptr || *env == '\0') return "/usr/bin/python3";
+  const std::string name = env;
+  if (name.find('/') != std::string::npos) return name;
+  // A bare name is looked up in PATH, as a shell would: CCB_REPORT_PYTHON=python3 used to be
+  // reported as "python3 not found (install python3-matplotlib)" with python3 installed.
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "";
+  for (std::size_t begin = 0; begin <= dirs.size();) {
+    std::size_t end = dirs.find(':', begin);
+    if (end == std::string::npos) end = dirs.size();
+    const std::string dir = end > begin ? dirs.substr(begin, end - begin) : ".";
+    const std::string candidate = dir + "/" + name;
+    struct stat st{};
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+    begin = end + 1;
+  }
+  return name;
 }
 
 ChartRun run_charts(const std::vector<std::string>& results_files, const std::string& charts_dir,
@@ -82,7 +100,8 @@ ChartRun run_charts(const std::vector<std::string>& results_files, const std::st
   ChartRun run;
   const std::string py = python_interpreter();
   if (::access(py.c_str(), X_OK) != 0) {
-    run.notice = "charts not drawn: " + py + " not found (install python3-matplotlib); tables only";
+    run.notice = "charts not drawn: " + py + (py.find('/') == std::string::npos ? " not found in PATH" : " not found") +
+                 " (install python3-matplotlib); tables only";
     return run;
   }
   std::vector<std::string> args{py, "-", "--out", script_path(charts_dir), "--results"};

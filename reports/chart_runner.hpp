@@ -3,7 +3,8 @@
 // Guarantees:
 //  - The interpreter is /usr/bin/python3 (Debian's python3-matplotlib lives there; the `python3` on
 //    PATH may be another interpreter), unless the environment variable CCB_REPORT_PYTHON names
-//    another one (used by tests and by systems that keep matplotlib elsewhere).
+//    another one (used by tests and by systems that keep matplotlib elsewhere): a path, or a bare
+//    name (no '/') looked up in PATH.
 //  - The script is the copy of reports/charts.py embedded in the binary at build time and is fed
 //    on stdin, so the report works from any directory and needs no installed data files.
 //  - run_charts() never throws for a missing or failing interpreter: it returns drawn = false and a
@@ -29,7 +30,8 @@ struct ChartRun {
 // charts_script() is the embedded text of reports/charts.py.
 std::string_view charts_script();
 
-// python_interpreter() is CCB_REPORT_PYTHON when set and non-empty, else "/usr/bin/python3".
+// python_interpreter() is CCB_REPORT_PYTHON when set and non-empty (a bare name: its first
+// executable match in PATH, or the name itself when there is none), else "/usr/bin/python3".
 std::string python_interpreter();
 
 // run_charts() draws charts for `results_files` (and the change chart when `compare_json` is not

@@ -307,6 +307,29 @@ TEST(ReportTest, MissingPythonStillWritesTablesWithANotice) {
   EXPECT_NE(html.find("id=\"wl-counter\""), std::string::npos);
 }
 
+// Regression: CCB_REPORT_PYTHON=python3 (a name, not a path) was taken relative to the working
+// directory: "charts not drawn: python3 not found (install python3-matplotlib)" with python3
+// installed. A bare name is now looked up in PATH.
+TEST(ReportTest, ABareInterpreterNameIsLookedUpInPath) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  const std::string dir = test::scratch_dir("bare-python");
+  fs::create_directories(dir + "/bin");
+  fs::create_symlink("/usr/bin/python3", dir + "/bin/ccb-test-python");
+  const char* old_path = std::getenv("PATH");
+  const std::string saved = old_path != nullptr ? old_path : "";
+  ::setenv("PATH", ("/nonexistent-dir::" + dir + "/bin:" + saved).c_str(), 1);
+  ScopedEnv env("CCB_REPORT_PYTHON", "ccb-test-python");
+  const auto r = run_cli({"report", data("base.json"), "--out", dir + "/out"});
+  ::setenv("PATH", saved.c_str(), 1);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("charts not drawn"), std::string::npos) << r.err;
+  EXPECT_GT(fs::file_size(dir + "/out/charts/scaling_pingpong.svg"), 1000u);
+  ScopedEnv missing("CCB_REPORT_PYTHON", "ccb-no-such-python");
+  const auto m = run_cli({"report", data("base.json"), "--out", dir + "/out2"});
+  EXPECT_EQ(m.code, 0) << m.err;
+  EXPECT_NE(m.err.find("charts not drawn: ccb-no-such-python not found in PATH"), std::string::npos) << m.err;
+}
+
 TEST(ReportTest, MissingMatplotlibStillWritesTablesWithANotice) {
   const std::string dir = test::scratch_dir("nompl");
   // An interpreter that hides matplotlib: charts.py then exits 3.
