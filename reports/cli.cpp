@@ -345,7 +345,7 @@ one-line notice. With --baseline, the
 comparison of the results against BASE.json is added, with a % change chart, and saved as
 DIR/compare.json: compare's statistics with its default options but only its first verdicts, as
 `ccbench compare BASE.json RESULTS.json --confirm 0` gives them (several results files are merged
-first). Report never re-runs anything to confirm a regression, so `ccbench compare` (--confirm
+first: of a point in more than one, the first file's is compared, with a warning). Report never re-runs anything to confirm a regression, so `ccbench compare` (--confirm
 auto) may call a point the report marks regressed unchanged ("not confirmed"). Without
 --baseline, a compare.json left there by an earlier report is removed, as are its charts.
 Prints the path of index.html.

@@ -29,15 +29,18 @@ void write_file(const fs::path& path, const std::string& text) {
 }
 
 // merged() is what a baseline is compared against: every point of the results files, the first
-// file holding a name winning (the page still shows all of them).
-Results merged(const std::vector<Results>& results) {
+// file holding a name winning (the page still shows all of them). `ignored` counts the points
+// left out because an earlier file holds the same name.
+Results merged(const std::vector<Results>& results, std::size_t& ignored) {
   Results m;
   m.file = results.size() == 1 ? results.front().file : "results";
   m.context = results.front().context;
   std::map<std::string, bool> seen;
+  ignored = 0;
   for (const Results& r : results) {
     for (const Point& p : r.benchmarks) {
       if (seen.emplace(p.name, true).second) m.benchmarks.push_back(p);
+      else ++ignored;
     }
   }
   return m;
@@ -92,7 +95,12 @@ int write_report(const std::vector<std::string>& result_files, const std::string
     for (const std::string& f : result_files) page.results.push_back(load_results(f));
     if (!baseline_file.empty()) {
       base = load_results(baseline_file);
-      comparison = compare_results(*base, merged(page.results), CompareOptions{});
+      std::size_t ignored = 0;
+      comparison = compare_results(*base, merged(page.results, ignored), CompareOptions{});
+      // Said, not silent: the comparison leaves out those points of later files.
+      if (ignored > 0)
+        comparison->warnings.push_back(std::to_string(ignored) + " point(s) of later results files are also in an "
+                                       "earlier one; the comparison uses the first file that has each point");
       page.baseline = &*base;
     }
   } catch (const InputError& e) {

@@ -145,6 +145,23 @@ TEST(ReportTest, BaselineAddsComparisonAndChangeChart) {
   EXPECT_EQ(html.find("%%"), std::string::npos);
 }
 
+// Regression: with several results files holding the same points, the baseline comparison used
+// the first file's and left the others out without a word.
+TEST(ReportTest, BaselineWarnsWhenLaterFilesRepeatPoints) {
+  ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");  // tables only: charts are not the point here
+  const std::string dir = test::scratch_dir("repeat");
+  auto r = run_cli({"report", data("candidate.json"), data("slower20.json"), "--out", dir, "--baseline", data("base.json")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string warning = "50 point(s) of later results files are also in an earlier one; the comparison uses "
+                              "the first file that has each point";
+  EXPECT_NE(test::read_text(dir + "/index.html").find("<li>" + warning + "</li>"), std::string::npos);
+  const nlohmann::json c = nlohmann::json::parse(test::read_text(dir + "/compare.json"));
+  EXPECT_NE(std::find(c["warnings"].begin(), c["warnings"].end(), warning), c["warnings"].end()) << c["warnings"];
+  r = run_cli({"report", data("candidate.json"), "--out", dir, "--baseline", data("base.json")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(test::read_text(dir + "/compare.json").find("later results files"), std::string::npos);
+}
+
 TEST(ReportTest, HelpSaysTheBaselineComparisonHasNoConfirmation) {
   CLI::App app{"ccbench"};
   add_commands(app);
