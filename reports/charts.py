@@ -8,8 +8,10 @@
 #  - Reads the results JSON files (reports/SCHEMA.md v1, already validated by ccbench) and, for a
 #    comparison, the `ccbench compare --format json` document; nothing is passed in but file names.
 #  - Writes every chart as DIR/<id>.png and DIR/<id>.svg, then DIR/manifest.json listing them in
-#    display order: {"charts": [{"id", "kind", "workload", "title", "caption", "png", "svg"}]},
-#    with png/svg paths relative to the report directory (the parent of DIR's name "charts").
+#    display order: {"charts": [{"id", "kind", "workload", "title", "caption", "png", "svg"}],
+#    "failed": ["<chart>: <error>", …]}, with png/svg paths relative to the report directory (the
+#    parent of DIR's name "charts"). A chart that fails to draw is left out and named in "failed"
+#    (and on stderr); the other charts are still drawn and the exit status stays 0.
 #    An id is a safe file name, unique in the report: only [A-Za-z0-9_-], at most 100 characters
 #    (a workload name's other characters, such as '/', become '_'; a clash gets "_2", "_3", …).
 #  - Only "ok" points with samples are drawn; medians and min/max come from samples_ns.
@@ -202,55 +204,54 @@ def log_if_wide(ax, values, axis="y"):
         plain_log_ticks(ax.yaxis if axis == "y" else ax.xaxis)
 
 
-def scaling_charts(records, skipped, w):
-    for wl in unique(r["workload"] for r in records):
-        recs = [r for r in records if r["workload"] == wl]
-        unit = recs[0]["unit"]
-        combos = unique(tuple(r["params"]) for r in recs)
-        pages = [combos[i:i + MAX_SUBPLOTS] for i in range(0, len(combos), MAX_SUBPLOTS)]
-        for page_no, page in enumerate(pages):
-            ncols = min(3, len(page))
-            nrows = math.ceil(len(page) / ncols)
-            fig, axes = plt.subplots(nrows, ncols, figsize=(4.4 * ncols + 0.6, 3.3 * nrows + 1.0), squeeze=False)
-            used = []
-            for ax, combo in zip(axes.flat, page):
-                pts = [r for r in recs if tuple(r["params"]) == combo]
-                procs = sorted(unique(r["procs"] for r in pts))
-                for series in sorted_series(unique(r["series"] for r in pts)):
-                    sp = sorted((r for r in pts if r["series"] == series), key=lambda r: r["procs"])
-                    y = [r["median"] for r in sp]
-                    err = [[r["median"] - r["min"] for r in sp], [r["max"] - r["median"] for r in sp]]
-                    st = style(series)
-                    ax.errorbar([r["procs"] for r in sp], y, yerr=err, label=series, color=st["color"],
-                                marker=st["marker"], markersize=5, linewidth=1.8, capsize=3, elinewidth=1,
-                                linestyle=st["linestyle"])
-                ax.set_xscale("log", base=2)
-                ax.xaxis.set_major_locator(FixedLocator(procs))
-                ax.xaxis.set_major_formatter(ScalarFormatter())
-                ax.xaxis.set_minor_locator(NullLocator())
-                if len(procs) == 1:
-                    ax.set_xlim(procs[0] / 1.5, procs[0] * 1.5)
-                log_if_wide(ax, [r["min"] for r in pts] + [r["max"] for r in pts])
-                if ax.get_yscale() != "log":
-                    ax.set_ylim(bottom=0)
-                ax.set_title(params_text(combo))
-                ax.set_xlabel("procs")
-                ax.set_ylabel("ns per %s" % unit)
-                used.append(ax)
-            for ax in list(axes.flat)[len(page):]:
-                ax.set_visible(False)
-            part = " (part %d of %d)" % (page_no + 1, len(pages)) if len(pages) > 1 else ""
-            title = "%s: median ns per %s vs procs%s" % (wl, unit, part)
-            fig.suptitle(title, fontsize=12, fontweight="bold")
-            note = skipped_note(skipped, wl)
-            if note:
-                fig.text(0.99, 0.01, note, ha="right", va="bottom", fontsize=8, color="#6b7280")
-            bottom = figure_legend(fig, used)
-            fig.tight_layout(rect=(0, bottom, 1, 0.97))
-            chart_id = "scaling_%s%s" % (wl, "_%d" % (page_no + 1) if len(pages) > 1 else "")
-            w.save(fig, chart_id, "scaling", title,
-                   "One panel per parameter combination; lines per implementation; error bars span the "
-                   "fastest and slowest repetition. Lower is better.", workload=wl)
+def scaling_chart(records, skipped, w, wl):
+    recs = [r for r in records if r["workload"] == wl]
+    unit = recs[0]["unit"]
+    combos = unique(tuple(r["params"]) for r in recs)
+    pages = [combos[i:i + MAX_SUBPLOTS] for i in range(0, len(combos), MAX_SUBPLOTS)]
+    for page_no, page in enumerate(pages):
+        ncols = min(3, len(page))
+        nrows = math.ceil(len(page) / ncols)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(4.4 * ncols + 0.6, 3.3 * nrows + 1.0), squeeze=False)
+        used = []
+        for ax, combo in zip(axes.flat, page):
+            pts = [r for r in recs if tuple(r["params"]) == combo]
+            procs = sorted(unique(r["procs"] for r in pts))
+            for series in sorted_series(unique(r["series"] for r in pts)):
+                sp = sorted((r for r in pts if r["series"] == series), key=lambda r: r["procs"])
+                y = [r["median"] for r in sp]
+                err = [[r["median"] - r["min"] for r in sp], [r["max"] - r["median"] for r in sp]]
+                st = style(series)
+                ax.errorbar([r["procs"] for r in sp], y, yerr=err, label=series, color=st["color"],
+                            marker=st["marker"], markersize=5, linewidth=1.8, capsize=3, elinewidth=1,
+                            linestyle=st["linestyle"])
+            ax.set_xscale("log", base=2)
+            ax.xaxis.set_major_locator(FixedLocator(procs))
+            ax.xaxis.set_major_formatter(ScalarFormatter())
+            ax.xaxis.set_minor_locator(NullLocator())
+            if len(procs) == 1:
+                ax.set_xlim(procs[0] / 1.5, procs[0] * 1.5)
+            log_if_wide(ax, [r["min"] for r in pts] + [r["max"] for r in pts])
+            if ax.get_yscale() != "log":
+                ax.set_ylim(bottom=0)
+            ax.set_title(params_text(combo))
+            ax.set_xlabel("procs")
+            ax.set_ylabel("ns per %s" % unit)
+            used.append(ax)
+        for ax in list(axes.flat)[len(page):]:
+            ax.set_visible(False)
+        part = " (part %d of %d)" % (page_no + 1, len(pages)) if len(pages) > 1 else ""
+        title = "%s: median ns per %s vs procs%s" % (wl, unit, part)
+        fig.suptitle(title, fontsize=12, fontweight="bold")
+        note = skipped_note(skipped, wl)
+        if note:
+            fig.text(0.99, 0.01, note, ha="right", va="bottom", fontsize=8, color="#6b7280")
+        bottom = figure_legend(fig, used)
+        fig.tight_layout(rect=(0, bottom, 1, 0.97))
+        chart_id = "scaling_%s%s" % (wl, "_%d" % (page_no + 1) if len(pages) > 1 else "")
+        w.save(fig, chart_id, "scaling", title,
+               "One panel per parameter combination; lines per implementation; error bars span the "
+               "fastest and slowest repetition. Lower is better.", workload=wl)
 
 
 def point_key(r):
@@ -440,6 +441,18 @@ def change_chart(compare_file, w):
            "Bars: % change of the median; whiskers: bootstrap interval of the ratio; colour: verdict.")
 
 
+def guarded(failed, what, draw, *args):
+    """Runs one chart function; its failure is recorded in `failed` (and on stderr) instead of
+    ending the script: a 9000-character parameter value (an image wider than matplotlib's 2^16
+    pixels) used to leave the report without any chart."""
+    try:
+        draw(*args)
+    except Exception as exc:  # any failure of this chart, not of the others
+        plt.close("all")
+        failed.append("%s: %s: %s" % (what, type(exc).__name__, exc))
+        print("chart not drawn: %s" % failed[-1], file=sys.stderr)
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description="Draw ccbench report charts.")
     ap.add_argument("--out", required=True, help="directory for PNG/SVG files and manifest.json")
@@ -449,14 +462,16 @@ def main(argv):
     os.makedirs(args.out, exist_ok=True)
     records, skipped = load_records(args.results)
     w = Writer(args.out)
-    scaling_charts(records, skipped, w)
-    ratio_chart(records, w)
-    counter_chart(records, w)
-    spawn_chart(records, skipped, w)
+    failed = []
+    for wl in unique(r["workload"] for r in records):
+        guarded(failed, "scaling chart of %s" % wl[:60], scaling_chart, records, skipped, w, wl)
+    guarded(failed, "ccbench/go ratio chart", ratio_chart, records, w)
+    guarded(failed, "counter chart", counter_chart, records, w)
+    guarded(failed, "spawn chart", spawn_chart, records, skipped, w)
     if args.compare:
-        change_chart(args.compare, w)
+        guarded(failed, "change chart", change_chart, args.compare, w)
     with open(os.path.join(args.out, "manifest.json"), "w", encoding="utf-8") as fh:
-        json.dump({"charts": w.charts, "matplotlib": matplotlib.__version__}, fh, indent=1)
+        json.dump({"charts": w.charts, "failed": failed, "matplotlib": matplotlib.__version__}, fh, indent=1)
     return 0
 
 

@@ -116,6 +116,12 @@ std::vector<ChartInfo> read_chart_manifest(const std::string& path, std::string&
       }
       charts.push_back(std::move(info));
     }
+    // Charts that charts.py could not draw (the others were drawn): the notice names the first.
+    if (auto it = doc.find("failed"); it != doc.end() && it->is_array() && !it->empty()) {
+      const auto& first = (*it)[0];
+      notice = "some charts not drawn: " + (first.is_string() ? first.get<std::string>() : first.dump()) +
+               (it->size() > 1 ? " (and " + std::to_string(it->size() - 1) + " more)" : "");
+    }
   } catch (const std::exception& e) {
     charts.clear();
     notice = "charts not drawn: cannot read " + path + ": " + e.what();

@@ -8,7 +8,8 @@
 //  - Always present: machine and build context of every results file, its recorded warnings, and a
 //    summary table per workload of every point (status not "ok" shown with its reason). With a
 //    comparison: the summary line, gate outcome, warnings, per-point verdicts and unmatched points.
-//  - When charts were not drawn, the page carries the one-line notice instead of charts.
+//  - When charts were not drawn, the page carries the one-line notice instead of charts; when only
+//    some were, it shows those and the notice names what is missing.
 //  - All text from input files is HTML-escaped.
 #pragma once
 
@@ -32,7 +33,9 @@ struct ChartInfo {
 };
 
 // read_chart_manifest() parses `path`. On any problem it returns no charts and sets `notice` to
-// one line saying why. Paths outside "charts/" or not ending in .png/.svg are rejected.
+// one line saying why. Paths outside "charts/" or not ending in .png/.svg are rejected. When the
+// manifest lists charts that failed to draw ("failed"), the others are returned and `notice` names
+// the first failure and how many more there were.
 std::vector<ChartInfo> read_chart_manifest(const std::string& path, std::string& notice);
 
 struct ReportPage {

@@ -313,6 +313,31 @@ TEST(ReportTest, FilesWithTheSameNameInTwoDirectoriesGetTheirOwnSeries) {
   EXPECT_NE(ratio.find("<!-- pingpong  cap=0, n=200000  procs=1  (new/results) -->"), std::string::npos);
 }
 
+// Regression: one chart that matplotlib cannot draw (a 9000-character parameter value makes an
+// image wider than 2^16 pixels) ended charts.py, and the report had no chart at all. Now only that
+// chart is missing, and the notice says which.
+TEST(ReportTest, OneChartThatFailsCostsOnlyThatChart) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  const std::string dir = test::scratch_dir("one-fails");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  for (auto& b : j["benchmarks"]) {
+    // ccbench only: the go points keep their size, so no ratio bar carries the long label
+    if (b["workload"] == "skynet" && b["impl"] == "ccbench") b["params"]["size"] = std::string(9000, 'y');
+  }
+  std::ofstream(dir + "/long.json") << j.dump();
+  const auto r = run_cli({"report", dir + "/long.json", "--out", dir + "/out"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("ccbench report: some charts not drawn: scaling chart of skynet: ValueError: Image size of"),
+            std::string::npos) << r.err;
+  const std::string html = test::read_text(dir + "/out/index.html");
+  EXPECT_NE(html.find("<div class=\"notice\">some charts not drawn: scaling chart of skynet"), std::string::npos);
+  const std::set<std::string> refs = referenced_files(html);
+  EXPECT_FALSE(refs.count("charts/scaling_skynet.svg"));
+  for (const char* id : {"scaling_pingpong", "scaling_fanin", "ratio_ccbench_go", "counter_modes", "spawn"}) {
+    EXPECT_TRUE(refs.count(std::string("charts/") + id + ".svg")) << id;
+  }
+}
+
 TEST(ReportTest, MissingPythonStillWritesTablesWithANotice) {
   ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");
   const std::string dir = test::scratch_dir("nopython");
