@@ -341,11 +341,12 @@ Writes DIR/index.html (opens from disk: no network, no external scripts, styles 
 machine context, per-workload tables and charts, and DIR/charts/*.png + *.svg drawn by matplotlib
 (/usr/bin/python3, or $CCB_REPORT_PYTHON: a path, or a name looked up in PATH) from the embedded
 reports/charts.py. Without Python or matplotlib the page is still written with tables and a
-one-line notice. With --baseline, the
-comparison of the results against BASE.json is added, with a % change chart, and saved as
-DIR/compare.json: compare's statistics with its default options but only its first verdicts, as
-`ccbench compare BASE.json RESULTS.json --confirm 0` gives them (several results files are merged
-first: of a point in more than one, the first file's is compared, with a warning). Report never re-runs anything to confirm a regression, so `ccbench compare` (--confirm
+one-line notice; a chart that cannot be drawn is left out and named in the notice. With
+--baseline, the comparison of the results against BASE.json is added, with a % change chart, and
+saved as DIR/compare.json: compare's statistics with its default options but only its first
+verdicts, as `ccbench compare BASE.json RESULTS.json --confirm 0` gives them (several results
+files are merged first: of a point in more than one, the first file's is compared, with a
+warning). Report never re-runs anything to confirm a regression, so `ccbench compare` (--confirm
 auto) may call a point the report marks regressed unchanged ("not confirmed"). Without
 --baseline, a compare.json left there by an earlier report is removed, as are its charts.
 Prints the path of index.html.
