@@ -259,6 +259,14 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
     else if (significant && above_noise && change <= -options.threshold) r.verdict = Verdict::Improved;
     else r.verdict = Verdict::Unchanged;
   }
+  if (!options.noise_floor.empty()) {
+    const auto unlisted = std::count_if(matched.begin(), matched.end(),
+                                        [&](const Matched& m) { return !options.noise_floor.count(m.result.name); });
+    if (unlisted > 0)
+      c.warnings.push_back(std::to_string(unlisted) + " of " + std::to_string(matched.size()) +
+                           " compared point(s) are not in the noise-floor file (--noise-floor); they use the "
+                           "threshold alone");
+  }
   if (c.family_size > 0 && best_reachable_p * static_cast<double>(c.family_size) >= options.alpha) {
     c.warnings.push_back("no point can reach significance: with " + std::to_string(c.family_size) +
                          " points tested together (Holm) and these sample counts the smallest possible "

@@ -29,9 +29,10 @@
 //    build_type, library_build_type and sanitizer, name a file measured with a CCB_INJECT_* test
 //    hook (context.injection) or with CCB_CHAOS=1 (context.chaos), and repeat each file's own
 //    context.warnings.
-//  - Noise floor (optional, from `ccbench calibrate`, noise_floor.hpp): a point listed there is
+//  - Noise floor (optional, from `ccbench calibrate`, gate_quality.hpp): a point listed there is
 //    `regressed` / `improved` only when |change| also exceeds its own measured A/A noise floor;
-//    points not listed use the threshold alone.
+//    points not listed use the threshold alone, and a warning counts them (a noise-floor file of
+//    other points, e.g. another preset's, would otherwise change nothing without a word).
 //  - Outliers: every sample is used (the Tukey counts of the results file are informational);
 //    nothing is trimmed before the test, the medians or the intervals.
 //  - Gate: fail_on=regressed fails when any point is `regressed`; fail_on=geomean fails when

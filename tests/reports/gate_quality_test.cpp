@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -359,6 +360,26 @@ TEST(NoiseFloor, ChangeInsideTheNoiseIsNotARegression) {
   EXPECT_DOUBLE_EQ(*c.points[0].noise_floor, 0.10);
   o.noise_floor[kA] = 0.05;  // both the threshold and the noise floor are exceeded
   EXPECT_EQ(compare_results(base, next, o).points[0].verdict, Verdict::Regressed);
+}
+
+// Regression: a noise-floor file that lists none (or only some) of the compared points, e.g. one
+// calibrated on another preset, changed nothing for them without a word.
+TEST(NoiseFloor, PointsMissingFromTheFileAreCountedInAWarning) {
+  const Results base = make("base.json", {{kA, around(100, 10)}, {kB, around(200, 10)}});
+  const Results next = make("new.json", {{kA, around(108, 10)}, {kB, around(200, 10)}});
+  CompareOptions o;
+  o.noise_floor["other/n=1/procs:1/impl:ccbench"] = 0.10;
+  Comparison c = compare_results(base, next, o);
+  const std::string none = "2 of 2 compared point(s) are not in the noise-floor file (--noise-floor); they use the threshold alone";
+  EXPECT_NE(std::find(c.warnings.begin(), c.warnings.end(), none), c.warnings.end());
+  o.noise_floor[kA] = 0.10;
+  c = compare_results(base, next, o);
+  EXPECT_NE(std::find(c.warnings.begin(), c.warnings.end(),
+                      "1 of 2 compared point(s) are not in the noise-floor file (--noise-floor); they use the threshold alone"),
+            c.warnings.end());
+  o.noise_floor[kB] = 0.10;
+  EXPECT_TRUE(compare_results(base, next, o).warnings.empty());
+  EXPECT_TRUE(compare_results(base, next, CompareOptions{}).warnings.empty());  // no file: nothing to say
 }
 
 TEST(Calibrate, NoiseFloorIsTheLargestChangeAndTheSuggestionRoundsUp) {
