@@ -44,6 +44,7 @@ IMPL_STYLE = {
     "go": {"color": "#00add8", "marker": "s"},
     "threads": {"color": "#f59e0b", "marker": "^"},
 }
+TIE_COLOR = "#9ca3af"  # a ccbench/go ratio that prints as 1.00x
 VERDICT_COLOR = {"regressed": "#dc2626", "improved": "#16a34a", "unchanged": "#9ca3af", "noisy": "#f59e0b"}
 COUNTER_MODES = ["mutex", "atomic", "channel", "rwmutex"]
 MAX_ID_CHARS = 100  # chart ids are file names; a long workload name must not exceed NAME_MAX
@@ -271,7 +272,9 @@ def ratio_chart(records, w):
     ratios = [ccb[k]["median"] / go[k]["median"] for k in keys]
     fig, ax = plt.subplots(figsize=(10, 0.32 * len(ratios) + 1.6))
     ys = list(range(len(ratios)))
-    colors = ["#16a34a" if r < 1 else "#dc2626" for r in ratios]
+    # Coloured by the number printed on the bar, as the report's table: 1.004 showed "1.00x" in red.
+    shown = ["%.2f" % r for r in ratios]
+    colors = [TIE_COLOR if t == "1.00" else "#16a34a" if r < 1 else "#dc2626" for r, t in zip(ratios, shown)]
     ax.barh(ys, [r - 1 for r in ratios], left=1, color=colors, height=0.6)
     ax.set_xscale("log")
     lo, hi = min(ratios + [1]), max(ratios + [1])
@@ -288,8 +291,9 @@ def ratio_chart(records, w):
     ax.set_xlabel("ccbench median time / Go median time (log scale)")
     title = "ccbench vs Go: time-per-op ratio per point (< 1: ccbench faster)"
     ax.set_title(title, fontsize=12)
-    ax.legend(handles=[Patch(color="#16a34a", label="ccbench faster"), Patch(color="#dc2626", label="Go faster"),
-                       parity], loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    tie = [Patch(color=TIE_COLOR, label="tie (1.00\u00d7)")] if "1.00" in shown else []
+    ax.legend(handles=[Patch(color="#16a34a", label="ccbench faster"), Patch(color="#dc2626", label="Go faster")] +
+              tie + [parity], loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     w.save(fig, "ratio_ccbench_go", "ratio", title,
            "Each bar is median ns/op of ccbench divided by Go's at the same point; bars start at 1.0. "

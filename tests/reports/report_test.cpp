@@ -82,6 +82,27 @@ TEST(ReportTest, ARatioShownAsOneIsNeitherBetterNorWorse) {
   EXPECT_NE(set(99).find("<span class=\"better\">0.99\u00d7</span>"), std::string::npos);
 }
 
+// The ratio chart follows the same rule: its bar for 1.004 is labelled "1.00x" and was red.
+TEST(ReportTest, ARatioChartBarShownAsOneIsGrey) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  const std::string dir = test::scratch_dir("tie-chart");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  nlohmann::json go_samples;
+  for (const auto& b : j["benchmarks"])
+    if (b["name"] == "pingpong/cap=0/n=200000/procs:1/impl:go") go_samples = b["samples_ns"];
+  for (auto& b : j["benchmarks"]) {
+    if (b["name"] != "pingpong/cap=0/n=200000/procs:1/impl:ccbench") continue;
+    b["samples_ns"] = nlohmann::json::array();
+    for (const auto& x : go_samples) b["samples_ns"].push_back(x.get<double>() * 1.004);
+  }
+  std::ofstream(dir + "/tie.json") << j.dump();
+  const auto r = run_cli({"report", dir + "/tie.json", "--out", dir + "/out"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string svg = test::read_text(dir + "/out/charts/ratio_ccbench_go.svg");
+  EXPECT_NE(svg.find("fill: #9ca3af"), std::string::npos);  // the tie's bar (and its legend entry)
+  EXPECT_NE(svg.find("<!-- tie (1.00\u00d7) -->"), std::string::npos);
+}
+
 TEST(ReportTest, AnEmptyBaselineOrOutIsAUsageError) {
   const std::string dir = test::scratch_dir("empty");
   auto r = run_cli({"report", data("base.json"), "--out", dir, "--baseline", ""});
