@@ -181,8 +181,12 @@ std::string render_index_html(const ReportPage& page) {
     }
   }
   if (!any_overview) {
-    h << "<p class=\"method\">" << (page.notice.empty() ? "No cross-workload chart applies to these results."
-                                                        : "Charts are unavailable; see the notice above.")
+    // Some charts may be drawn while others failed (the notice names them): "unavailable" is only
+    // true when none was.
+    h << "<p class=\"method\">"
+      << (page.notice.empty()   ? "No cross-workload chart applies to these results."
+          : page.charts.empty() ? "Charts are unavailable; see the notice above."
+                                : "No cross-workload chart was drawn; see the notice above.")
       << "</p>\n";
   }
   h << "</section>\n";
