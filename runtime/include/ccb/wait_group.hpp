@@ -2,7 +2,11 @@
 //
 // Guarantees: wait() returns once the counter is zero (immediately if it is); every waiter is
 // woken when add()/done() bring it to zero. A change that would make the counter negative throws
-// NegativeWaitGroupCounter and leaves the counter unchanged.
+// NegativeWaitGroupCounter and leaves the counter unchanged. Go's two other best-effort panics
+// ("WaitGroup misuse: Add called concurrently with Wait", "WaitGroup is reused before previous
+// Wait has returned") have no counterpart: here the change to zero takes every waiter off the
+// queue under lock_, in one step, so an add() racing it or a reuse right after it cannot confuse
+// a waiter (it returns, having seen zero); neither is an error.
 // Concurrency: count_ is atomic; waiters_ is guarded by lock_, and the transition to zero wakes
 // under lock_ so that a waiter checking the counter under lock_ cannot miss it.
 #pragma once
