@@ -14,6 +14,10 @@
 //  - A send case on a closed channel throws SendOnClosedChannel (as Go panics); a receive case
 //    on a closed channel is ready and its callback gets std::nullopt.
 //  - Returns the 0-based position of the case that ran (default included).
+//  - Unlike Go, which evaluates every case's channel and send expressions once, in source order,
+//    before choosing, the case expressions here are function arguments: C++ evaluates them in an
+//    unspecified order (all before select starts, each once). Write side effects that must
+//    happen in order as separate statements before the select.
 // Channel locks are taken in address order (each channel once), so concurrent selects over the
 // same channels cannot deadlock. The callback runs after every lock is released, so it may use
 // any channel. The channels must stay alive for the duration of the call.
