@@ -29,6 +29,22 @@ $py "$src/scripts/impl_ratio.py" "$tmp/missing.json" >/dev/null 2>&1; check "mis
 echo '{"benchmarks": [' >"$tmp/trunc.json"
 $py "$src/scripts/impl_ratio.py" "$tmp/trunc.json" >/dev/null 2>&1; check "truncated JSON" 2 $?
 $py "$src/scripts/impl_ratio.py" "$tmp/r.json" --max -1 >/dev/null 2>&1; check "negative --max" 2 $?
+# A ratio just above 1 is counted as slower, so it must not print as 1.000x; nor a geomean above
+# --max as equal to it (both did: "1.000x" listed as slower, "1.000x exceeds --max 1.000x").
+cat >"$tmp/near.json" <<JSON
+{"context":{},"benchmarks":[
+$(entry g/n=1/procs:1 ccbench 100040 ok), $(entry g/n=1/procs:1 go 100000 ok),
+$(entry h/n=1/procs:1 ccbench 99960 ok), $(entry h/n=1/procs:1 go 100000 ok),
+$(entry i/n=1/procs:1 ccbench 100040 ok), $(entry i/n=1/procs:1 go 100000 ok)]}
+JSON
+$py "$src/scripts/impl_ratio.py" "$tmp/near.json" --max 1.0 >"$tmp/near.out" 2>"$tmp/near.err"
+check "geomean 1.00013 above --max 1.0" 1 $?
+has "near-1 slower count" "$tmp/near.out" "slower than go: 2"
+has "a slower point prints above 1" "$tmp/near.out" "  1.0004x  g/n=1/procs:1"
+has "a faster point prints below 1" "$tmp/near.out" "  0.9996x  h/n=1/procs:1"
+has "best and worst differ from 1" "$tmp/near.out" "(best 0.9996x, worst 1.0004x)"
+has "the geomean above --max prints above it" "$tmp/near.err" "FAIL: geomean ratio 1.0001x exceeds --max 1.0000x"
+hasnt "no slower point reads 1.000x" "$tmp/near.out" " 1.000x  "
 # perf_doc: the targets section reflects the synthetic ratios.
 echo "| table |" >"$tmp/t.md"; echo "## a" >"$tmp/n.md"
 doc=$($py "$src/scripts/perf_doc.py" "$tmp/r.json" "$tmp/t.md" "$tmp/n.md"); rc=$?
