@@ -299,7 +299,9 @@ Statistics:
   which bounds the chance of ANY false regression (family-wise error) at --alpha without assuming
   independent points; it is never less powerful than plain Bonferroni. So with ~50 points and
   untied samples, 7 per side is the fewest that can reach alpha 0.05 (2/3432 x 50 = 0.029; 6 per
-  side: 2/924 x 50 = 0.11); compare warns when no point can reach it.
+  side: 2/924 x 50 = 0.11); compare warns when no point can reach it, and when every point is
+  noisy (none is tested, so --fail-on regressed passes without having judged any point; its gate
+  message says so).
 Verdicts:
   noisy      fewer than --min-samples samples, or CV (stddev/mean) above --max-cv, in either file
              (the output says which);

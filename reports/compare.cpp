@@ -175,13 +175,20 @@ void decide_gate(Comparison& c) {
       c.gate_failed = false;
       c.gate_message = "gate disabled (--fail-on never)" + (failing.empty() ? "" : "; " + failing);
       return;
-    case FailOn::Regressed:
+    case FailOn::Regressed: {
       c.gate_failed = regressed > 0 || !failing.empty();
+      // Every point noisy: the gate could not have seen a regression, so its message says so.
+      const std::size_t noisy = c.count(Verdict::Noisy);
+      const bool none_judged = !c.points.empty() && noisy == c.points.size();
       c.gate_message = failing_prefix + (regressed > 0 ? std::to_string(regressed) + " point(s) regressed by at least " +
                                                              fmt::pct(o.threshold) + " with adjusted p < " + fmt::plain(o.alpha)
                                                        : "no point regressed by at least " + fmt::pct(o.threshold) +
-                                                             " with adjusted p < " + fmt::plain(o.alpha));
+                                                             " with adjusted p < " + fmt::plain(o.alpha) +
+                                                             (none_judged ? " (none could be judged: all " +
+                                                                                std::to_string(noisy) + " compared point(s) are noisy)"
+                                                                          : std::string()));
       return;
+    }
     case FailOn::Geomean: {
       const bool above = c.geomean && *c.geomean > 1 + o.threshold;
       const bool ci_above = c.geomean_ci && c.geomean_ci->low > 1;
@@ -266,6 +273,15 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
       c.warnings.push_back(std::to_string(unlisted) + " of " + std::to_string(matched.size()) +
                            " compared point(s) are not in the noise-floor file (--noise-floor); they use the "
                            "threshold alone");
+  }
+  if (c.family_size == 0 && !matched.empty()) {
+    // The extreme of the warning below: no point got a significance test at all, so a verdict of
+    // regressed (and --fail-on regressed failing) was impossible; the gate passes blind.
+    c.warnings.push_back("every compared point (" + std::to_string(matched.size()) +
+                         ") is noisy (see each point's reason: too few samples or CV above --max-cv), so none "
+                         "could be judged regressed or improved and --fail-on regressed cannot fail on a "
+                         "regression; run more repetitions (at least --min-samples " +
+                         std::to_string(options.min_samples) + ") on a quieter machine");
   }
   if (c.family_size > 0 && best_reachable_p * static_cast<double>(c.family_size) >= options.alpha) {
     c.warnings.push_back("no point can reach significance: with " + std::to_string(c.family_size) +

@@ -19,7 +19,9 @@
 //    rate) at alpha without assuming independent points. A CI gate fails a build on a single point,
 //    so FWER, not the false discovery rate, is the error to bound; Holm is uniformly more powerful
 //    than plain Bonferroni at the same guarantee. When the family is so large that no point can
-//    reach significance with these sample sizes, a warning says so.
+//    reach significance with these sample sizes, a warning says so; so does another when every
+//    point is noisy (the family is empty: the regressed gate passes without judging any point, and
+//    its message adds "none could be judged").
 //  - ratio_ci: percentile bootstrap interval (confidence 1 - alpha, seeded by the point name) of the
 //    ratio of medians, when both files have at least min_samples samples.
 //  - geomean: geometric mean of the ratios of all `points` with positive medians and a finite

@@ -265,6 +265,47 @@ TEST(CompareTest, SevenVersusSevenTwiceAsSlowRegressesWithoutConfirmation) {
   EXPECT_EQ(r.err.find("no point can reach significance"), std::string::npos) << r.err;
 }
 
+TEST(CompareTest, EveryPointNoisyWarnsThatTheGateJudgedNothing) {
+  // 3 repetitions per side (below --min-samples 5): every point is noisy, none is tested, so the
+  // regressed gate cannot fail on a regression however slow NEW is. It used to say only "no point
+  // regressed" and pass silently.
+  const auto [base, next] = synthetic_pair(4, {100, 101, 102}, {200, 201, 202});
+  const Comparison c = compare_results(base, next, CompareOptions{});
+  EXPECT_EQ(c.family_size, 0u);
+  EXPECT_EQ(c.count(Verdict::Noisy), 4u);
+  EXPECT_FALSE(c.gate_failed);
+  bool warned = false;
+  for (const std::string& w : c.warnings) warned |= w.find("every compared point (4) is noisy") != std::string::npos;
+  EXPECT_TRUE(warned);
+  EXPECT_NE(c.gate_message.find("none could be judged: all 4 compared point(s) are noisy"), std::string::npos)
+      << c.gate_message;
+
+  // One point testable: no such warning, the plain gate message.
+  auto [base2, next2] = synthetic_pair(4, {100, 101, 102}, {200, 201, 202});
+  base2.benchmarks[0].samples_ns = next2.benchmarks[0].samples_ns = {100, 101, 102, 103, 104};
+  const Comparison c2 = compare_results(base2, next2, CompareOptions{});
+  for (const std::string& w : c2.warnings) EXPECT_EQ(w.find("is noisy"), std::string::npos) << w;
+  EXPECT_EQ(c2.gate_message.find("none could be judged"), std::string::npos) << c2.gate_message;
+
+  // Through the CLI: in the table on stdout, on stderr with --out, and in the JSON's warnings.
+  const std::string dir = test::scratch_dir("allnoisy");
+  const std::string b = scaled_copy(dir, "n3_base.json", "base.json", 3, 1.0);
+  const std::string n = scaled_copy(dir, "n3_new.json", "base.json", 3, 2.0);
+  const auto r = run_cli({"compare", b, n, "--fail-on", "regressed", "--confirm", "0"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("warning: every compared point (48) is noisy"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(none could be judged: all 48 compared point(s) are noisy)"), std::string::npos) << r.out;
+  const std::string json = dir + "/cmp.json";
+  const auto rj = run_cli({"compare", b, n, "--confirm", "0", "--format", "json", "--out", json});
+  EXPECT_EQ(rj.code, 0) << rj.out << rj.err;
+  EXPECT_NE(rj.err.find("warning: every compared point (48) is noisy"), std::string::npos) << rj.err;
+  std::ifstream in(json);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  bool in_json = false;
+  for (const auto& w : j["warnings"]) in_json |= w.get<std::string>().find("every compared point (48)") != std::string::npos;
+  EXPECT_TRUE(in_json) << j["warnings"].dump();
+}
+
 TEST(CompareTest, HolmWarningUsesTheExactMinimumP) {
   // 5 vs 5 untied: min p = 2/252 = 0.00794. 6 points: 0.0476 < 0.05, no warning and all regressed;
   // 7 points: 0.0556 >= 0.05, the warning, whose figure is the exact one.
