@@ -63,7 +63,9 @@ class ConsoleTable {
   TableLayout layout_;
 };
 
-// write_markdown() writes all entries as a markdown table in the TableLayout's layout.
+// write_markdown() writes all entries as a markdown table in the TableLayout's layout; every cell
+// is escaped (common::md_text: `|` -> `\|`, backtick -> "\`"), so no name or parameter value can
+// add a column or open a code span.
 void write_markdown(std::ostream& out, const std::vector<Point>& points,
                     const std::vector<std::string>& impls, const std::vector<Entry>& entries);
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "common/markdown.hpp"
 #include "harness/console_table.hpp"
 
 namespace ccb::harness {
@@ -28,9 +29,11 @@ std::string num(std::optional<double> v) {
   return buf;
 }
 
+// md_row() writes one table row; every cell is escaped (common::md_text), so a `|` or a backtick
+// in a point name or a parameter value stays inside its cell.
 void md_row(std::ostream& out, const std::vector<std::string>& cells) {
   out << '|';
-  for (const auto& c : cells) out << ' ' << c << " |";
+  for (const auto& c : cells) out << ' ' << common::md_text(c) << " |";
   out << '\n';
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "common/markdown.hpp"
 #include "reports/format_util.hpp"
 
 namespace ccb::reports {
@@ -93,18 +94,19 @@ std::string markdown_rows(const Comparison& c, const std::vector<const PointComp
   for (const PointComparison* p : pts) {
     out += std::string("| ") + verdict_mark(p->verdict) + " " + to_string(p->verdict) +
            (p->first_verdict ? std::string(" (first: ") + to_string(*p->first_verdict) + rounds_text(*p) + ")" : "") +
-           (p->reason.empty() ? "" : " (" + p->reason + ")") + " | `" + p->name + "` | " + fmt::ns(p->base.median) +
+           (p->reason.empty() ? "" : " (" + common::md_text(p->reason) + ")") + " | " +
+           common::md_code(p->name, true) + " | " + fmt::ns(p->base.median) +
            " | " + fmt::ns(p->next.median) + " | " + change_text(*p) + " | " + p_text(*p) + " | " +
            interval_text(p->ratio_ci) + " |\n";
   }
   return out;
 }
 
-// markdown_list() folds a list into <details>; `code` wraps each item in backticks.
+// markdown_list() folds a list into <details>; `code` makes each item a code span (md_code).
 std::string markdown_list(const std::string& title, const std::vector<std::string>& items, bool code = true) {
   if (items.empty()) return "";
   std::string out = "<details><summary>" + title + " (" + std::to_string(items.size()) + ")</summary>\n\n";
-  for (const std::string& s : items) out += code ? "- `" + s + "`\n" : "- " + s + "\n";
+  for (const std::string& s : items) out += code ? "- " + common::md_code(s, false) + "\n" : "- " + s + "\n";
   return out + "\n</details>\n\n";
 }
 
@@ -189,7 +191,7 @@ std::string format_markdown(const Comparison& c) {
   if (!c.newly_failing.empty()) {
     out += "#### \U0001F534 Newly failing (" + std::to_string(c.newly_failing.size()) +
            "): status \"ok\" in base, \"failed\" in new\n\n";
-    for (const NotCompared& n : c.newly_failing) out += "- `" + n.name + "`: " + n.reason + "\n";
+    for (const NotCompared& n : c.newly_failing) out += "- " + common::md_code(n.name, false) + ": " + n.reason + "\n";
     out += "\n";
   }
   if (!c.warnings.empty()) {
@@ -211,9 +213,10 @@ std::string format_markdown(const Comparison& c) {
   out += markdown_list("only in " + c.base_file, c.only_in_base);
   out += markdown_list("only in " + c.new_file, c.only_in_new);
   std::vector<std::string> nc;
-  for (const NotCompared& n : c.not_compared) nc.push_back("`" + n.name + "`: " + n.reason);
+  for (const NotCompared& n : c.not_compared) nc.push_back(common::md_code(n.name, false) + ": " + n.reason);
   out += markdown_list("not compared", nc, false);
-  out += "<sub>Base `" + c.base_file + "`, new `" + c.new_file + "`; " + options_line(c) +
+  out += "<sub>Base " + common::md_code(c.base_file, false) + ", new " + common::md_code(c.new_file, false) + "; " +
+         options_line(c) +
          ". Change = new/base median ns/op - 1 (positive = slower).</sub>\n";
   return out;
 }

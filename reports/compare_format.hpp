@@ -4,7 +4,9 @@
 //  - All three forms carry the same facts: every point with its verdict (and, for noisy, the
 //    reason), the newly-failing, only-in-one-file and not-compared lists, the warnings, the summary
 //    line and the gate outcome. Nothing is omitted for brevity; markdown folds unchanged points and
-//    the unmatched lists into <details>, never the newly failing points.
+//    the unmatched lists into <details>, never the newly failing points. Point and file names are
+//    code spans escaped by common::md_code (a `|` in a table cell is written `\|`, a name holding
+//    backticks gets a longer fence), so no name can break the table or a code span.
 //  - format_json() produces valid JSON through nlohmann only; a value that does not exist (no
 //    interval, no adjusted p for a noisy point) is null, never NaN or Inf. Bytes of a file name
 //    that are not UTF-8 become U+FFFD (the results files themselves are valid UTF-8).

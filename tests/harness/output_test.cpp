@@ -140,6 +140,37 @@ TEST(Output, SingleImplementationRowsShowStatus) {
   EXPECT_EQ(layout.legend(), "");
 }
 
+// unescaped_pipes() counts the `|` of a markdown table line that are not escaped as `\|`.
+std::size_t unescaped_pipes(const std::string& line) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\\') ++i;
+    else if (line[i] == '|') ++n;
+  }
+  return n;
+}
+
+TEST(Output, MarkdownEscapesPipesAndBackticksInNamesAndParams) {
+  // A parameter value holding `|` used to add a column to its row (and a backtick could open a
+  // code span), so the row no longer matched the header.
+  Entry e = entry("ccbench", 100);
+  e.params = {{"sep", "a|b`c\\", true}};
+  e.base_name = "w/sep=a|b`c\\/procs:1";
+  e.name = e.base_name + "/impl:ccbench";
+  std::ostringstream out;
+  write_markdown(out, {}, {"ccbench"}, {e});
+  std::istringstream lines(out.str());
+  std::string header, line;
+  ASSERT_TRUE(std::getline(lines, header));
+  bool found = false;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] != '|') continue;
+    EXPECT_EQ(unescaped_pipes(line), unescaped_pipes(header)) << line;
+    found |= line.find("sep=a\\|b\\`c\\\\") != std::string::npos;
+  }
+  EXPECT_TRUE(found) << out.str();
+}
+
 TEST(Output, CsvQuotesFields) {
   std::ostringstream out;
   write_csv(out, {entry("ccbench", std::nullopt, EntryStatus::Failed)});

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -645,6 +646,48 @@ TEST(CompareTest, AFileNameThatIsNotUtf8IsReplacedInJsonOutput) {
   r = run_cli({"calibrate", odd, dir + "/fewer.json", "--out", dir + "/nf.json"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(test::read_text(dir + "/nf.json").find("only in " + dir + "/r\xef\xbf\xbdsultats.json"), std::string::npos);
+}
+
+// unescaped_pipes() counts the `|` of a markdown table line that are not escaped as `\|`.
+std::size_t unescaped_pipes(const std::string& line) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\\') ++i;
+    else if (line[i] == '|') ++n;
+  }
+  return n;
+}
+
+TEST(CompareTest, MarkdownEscapesPipesAndBackticksInPointNames) {
+  // A point name holding `|` added a column to its row, and a backtick ended its code span early.
+  const std::string odd = "w/sep=a|b`c/procs:1/impl:ccbench";
+  Results base, next;
+  base.file = "b`ase.json";
+  next.file = "n.json";
+  for (const std::string& name : {odd, std::string("w/sep=x/procs:1/impl:ccbench"), std::string("w|only/impl:go")}) {
+    Point p;
+    p.name = name;
+    p.status = "ok";
+    p.samples_ns = {100, 101, 102, 103, 104, 105, 106};
+    base.benchmarks.push_back(p);
+    if (name == odd) p.samples_ns = {200, 202, 204, 206, 208, 210, 212};  // regressed: in the first table
+    if (name != "w|only/impl:go") next.benchmarks.push_back(p);
+  }
+  const std::string md = format_comparison(compare_results(base, next, CompareOptions{}), CompareFormat::Markdown);
+  std::istringstream lines(md);
+  std::string line, header;
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    if (line.rfind("| verdict |", 0) == 0) header = line;
+    else if (line.rfind("| ", 0) == 0 && !header.empty()) {
+      ++rows;
+      EXPECT_EQ(unescaped_pipes(line), unescaped_pipes(header)) << line;
+    }
+  }
+  EXPECT_EQ(rows, 2) << md;
+  EXPECT_NE(md.find("| ``w/sep=a\\|b`c/procs:1/impl:ccbench`` |"), std::string::npos) << md;
+  EXPECT_NE(md.find("- `w|only/impl:go`"), std::string::npos) << md;  // a list, not a table: no escape
+  EXPECT_NE(md.find("Base ``b`ase.json``"), std::string::npos) << md;
 }
 
 TEST(CompareTest, HelpDocumentsNewlyFailingInExitStatus) {

@@ -1,0 +1,22 @@
+// common/markdown.hpp — escaping of arbitrary text (point names, parameters, file names, reasons)
+// for the markdown that `ccbench run --format markdown` and `ccbench compare --format markdown`
+// write (GitHub-flavoured markdown). Guarantees: the result never ends a table cell early nor
+// opens or closes a code span, whatever bytes `s` holds.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace ccb::common {
+
+// md_text() is `s` as plain markdown text, e.g. inside a table cell: `\` -> `\\`, `|` -> `\|`,
+// '`' -> '\`', and a line break (CR, LF) -> a space (a table row is one line).
+std::string md_text(std::string_view s);
+
+// md_code() is `s` as a code span: fenced with one backtick more than the longest run of
+// backticks in `s` (padded with a space when `s` starts or ends with one), line breaks -> spaces.
+// `in_table`: `|` -> `\|` too, which a GFM table cell requires even inside a code span (it renders
+// as `|`); outside a table `\|` would render literally, so leave it false there.
+std::string md_code(std::string_view s, bool in_table);
+
+}  // namespace ccb::common
