@@ -312,8 +312,9 @@ Verdicts:
   A point "ok" in BASE whose status is "failed" in NEW (it fails its self-check now) is listed as
   newly failing and fails the gate (see Exit status). Points present in only one file, failing in
   both or only in BASE, or "not_applicable" in either, are listed as not compared. Differences in
-  host_name, cpu_model, num_cpus, build type or sanitizer produce a warning. Every sample is used:
-  Tukey outlier counts in the files are informational and nothing is trimmed.
+  host_name, cpu_model, num_cpus, build type, sanitizer or CPU pinning (when both files record it)
+  produce a warning. Every sample is used: Tukey outlier counts in the files are informational and
+  nothing is trimmed.
 Gate quality:
   Repetitions of one run are not independent of the state of a shared machine, which can shift a
   whole run by 10-50%; the verdicts above only screen. --confirm (default auto) re-measures each
@@ -412,9 +413,9 @@ Runs the same build against itself (two independent runs per pair; with --run, C
 --filter, so only those points are calibrated), compares each pair, and
 records per point the largest |change| of the median seen (its noise floor). Points without one
 (a zero median, a status other than ok, present in one file only) are listed as dropped, with why.
-A pair whose files differ in host, CPU or build, or one measured with a CCB_INJECT_* test hook or
-CCB_CHAOS=1, or whose files hold the same samples (one file twice), is no A/A pair: calibrate
-warns (its changes still count).
+A pair whose files differ in host, CPU, build or pinning, or one measured with a CCB_INJECT_* test
+hook or CCB_CHAOS=1, or whose files hold the same samples (one file twice), is no A/A pair:
+calibrate warns (its changes still count).
 Suggests a --threshold: the largest noise floor, rounded up to a whole percent (at least 1%); when
 that reaches 100% (compare --threshold must be below), there is none and the noisiest points are
 named.

@@ -107,6 +107,12 @@ std::vector<std::string> pair_warnings(const Results& base, const Results& next,
   diff("build_type", b.build_type, n.build_type);
   diff("library_build_type", b.library_build_type, n.library_build_type);
   diff("sanitizer", b.sanitizer, n.sanitizer);
+  // Pinning changes scheduling (and so every timing) as much as a build flag; a file without
+  // context.pin (older) says nothing either way, so only two recorded values are compared.
+  if (b.pin_effective && n.pin_effective) {
+    auto pin = [](bool on) { return std::string(on ? "on" : "off (not requested or refused)"); };
+    diff("CPU pinning (context.pin.effective)", pin(*b.pin_effective), pin(*n.pin_effective));
+  }
   if (b.injection) out.push_back(base.file + " was measured with a CCB_INJECT_* test hook active (deliberately slowed)");
   if (n.injection) out.push_back(next.file + " was measured with a CCB_INJECT_* test hook active (deliberately slowed)");
   if (b.chaos) out.push_back(base.file + " was measured with CCB_CHAOS=1 (the runtime's fault injection perturbed it)");

@@ -28,7 +28,8 @@
 //    positive ratio (noisy included, as compare.py does), with a bootstrap interval that redraws
 //    every point's samples.
 //  - Warnings name every context difference between the files in host_name, cpu_model, num_cpus,
-//    build_type, library_build_type and sanitizer, name a file measured with a CCB_INJECT_* test
+//    build_type, library_build_type, sanitizer and CPU pinning (context.pin.effective, when both
+//    record it), name a file measured with a CCB_INJECT_* test
 //    hook (context.injection) or with CCB_CHAOS=1 (context.chaos), and repeat each file's own
 //    context.warnings.
 //  - Noise floor (optional, from `ccbench calibrate`, gate_quality.hpp): a point listed there is
@@ -128,7 +129,8 @@ struct Comparison {
 Comparison compare_results(const Results& base, const Results& next, const CompareOptions& options);
 
 // pair_warnings() names every context difference between the two files (host_name, cpu_model,
-// num_cpus, build_type, library_build_type, sanitizer; each message ends with "; " + consequence)
+// num_cpus, build_type, library_build_type, sanitizer, and CPU pinning (context.pin.effective) when
+// both files record it; each message ends with "; " + consequence)
 // and a file measured with a CCB_INJECT_* test hook or CCB_CHAOS=1: what besides the code can make
 // the two files differ. compare_results() puts them in `warnings`, then each file's context.warnings.
 std::vector<std::string> pair_warnings(const Results& base, const Results& next, const std::string& consequence);

@@ -307,6 +307,42 @@ TEST(CompareTest, EveryPointNoisyWarnsThatTheGateJudgedNothing) {
   EXPECT_TRUE(in_json) << j["warnings"].dump();
 }
 
+TEST(CompareTest, WarnsWhenTheFilesDifferInPinning) {
+  // Pinning moves every timing as much as a build flag; compare warned about host, build,
+  // injection and chaos differences but not about context.pin.effective.
+  auto [base, next] = synthetic_pair(2, {100, 101, 102, 103, 104});
+  base.context.pin_effective = true;
+  next.context.pin_effective = false;
+  auto pin_warnings = [](const Comparison& c) {
+    return std::count_if(c.warnings.begin(), c.warnings.end(),
+                         [](const std::string& w) { return w.find("CPU pinning") != std::string::npos; });
+  };
+  const Comparison c = compare_results(base, next, CompareOptions{});
+  ASSERT_EQ(pin_warnings(c), 1) << ::testing::PrintToString(c.warnings);
+  for (const std::string& w : c.warnings)
+    if (w.find("CPU pinning") != std::string::npos)
+      EXPECT_EQ(w, "files differ in CPU pinning (context.pin.effective): \"on\" (b.json) vs \"off (not requested or "
+                   "refused)\" (n.json); differences may not be regressions");
+  next.context.pin_effective = true;  // the same: no warning
+  EXPECT_EQ(pin_warnings(compare_results(base, next, CompareOptions{})), 0);
+  next.context.pin_effective.reset();  // an older file without context.pin: nothing to compare
+  EXPECT_EQ(pin_warnings(compare_results(base, next, CompareOptions{})), 0);
+
+  // Through the CLI on files whose context.pin differs.
+  const std::string dir = test::scratch_dir("pin");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  j["context"]["pin"] = {{"requested", true}, {"effective", true}, {"cpus", {0, 1}}, {"impls", nlohmann::json::object()},
+                         {"failures", 0}};
+  std::ofstream(dir + "/pinned.json") << j.dump(1);
+  j["context"]["pin"]["requested"] = false;
+  j["context"]["pin"]["effective"] = false;
+  std::ofstream(dir + "/unpinned.json") << j.dump(1);
+  const auto r = run_cli({"compare", dir + "/pinned.json", dir + "/unpinned.json", "--confirm", "0"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("warning: files differ in CPU pinning (context.pin.effective): \"on\""), std::string::npos)
+      << r.out;
+}
+
 TEST(CompareTest, HolmWarningUsesTheExactMinimumP) {
   // 5 vs 5 untied: min p = 2/252 = 0.00794. 6 points: 0.0476 < 0.05, no warning and all regressed;
   // 7 points: 0.0556 >= 0.05, the warning, whose figure is the exact one.
