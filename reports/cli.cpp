@@ -350,8 +350,10 @@ saved as DIR/compare.json: compare's statistics with its default options but onl
 verdicts, as `ccbench compare BASE.json RESULTS.json --confirm 0` gives them (several results
 files are merged first: of a point in more than one, the first file's is compared, with a
 warning). Report never re-runs anything to confirm a regression, so `ccbench compare` (--confirm
-auto) may call a point the report marks regressed unchanged ("not confirmed"). Without
---baseline, a compare.json left there by an earlier report is removed, as are its charts.
+auto) may call a point the report marks regressed unchanged ("not confirmed"). Report's
+compare.json has one field more than compare's JSON, "written_by": "ccbench report"; without
+--baseline, a compare.json with that field (left there by an earlier report) is removed, as are
+its charts, and any other DIR/compare.json (e.g. `ccbench compare --format json --out`) is kept.
 Prints the path of index.html.
 Exit status: 0 written, 2 bad input (as for compare) or unwritable DIR.
 )";

@@ -46,15 +46,32 @@ Results merged(const std::vector<Results>& results, std::size_t& ignored) {
   return m;
 }
 
-// prepare_dirs() creates DIR and DIR/charts and removes the charts and compare.json of an earlier
-// report there, so the directory can never hold a stale chart or a comparison this report did not
-// make (a run without --baseline left the previous run's compare.json).
+// The field that marks a compare.json as written by report (kWrittenBy), so that a later report
+// removes only its own: a DIR/compare.json from `ccbench compare --format json --out` is the user's.
+constexpr const char* kWrittenByKey = "written_by";
+constexpr const char* kWrittenBy = "ccbench report";
+
+// written_by_report() is true when `path` is a JSON object whose "written_by" is "ccbench report".
+bool written_by_report(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) return false;
+  const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  if (!j.is_object()) return false;
+  const auto it = j.find(kWrittenByKey);
+  return it != j.end() && it->is_string() && it->get<std::string>() == kWrittenBy;
+}
+
+// prepare_dirs() creates DIR and DIR/charts and removes the charts and the compare.json of an
+// earlier report there, so the directory can never hold a stale chart or a comparison this report
+// did not make (a run without --baseline left the previous run's compare.json). A compare.json
+// that report did not write (no "written_by": "ccbench report") is left alone.
 fs::path prepare_dirs(const std::string& out_dir) {
   std::error_code ec;
   const fs::path charts = fs::path(out_dir) / "charts";
   fs::create_directories(charts, ec);
   if (ec) throw OutputError("cannot create " + charts.string() + ": " + ec.message());
-  if (fs::is_regular_file(fs::path(out_dir) / "compare.json", ec)) fs::remove(fs::path(out_dir) / "compare.json", ec);
+  const fs::path old_compare = fs::path(out_dir) / "compare.json";
+  if (fs::is_regular_file(old_compare, ec) && written_by_report(old_compare)) fs::remove(old_compare, ec);
   for (const auto& entry : fs::directory_iterator(charts, ec)) {
     const std::string ext = entry.path().extension().string();
     if (entry.is_regular_file() && (ext == ".png" || ext == ".svg" || entry.path().filename() == "manifest.json")) {
@@ -113,7 +130,9 @@ int write_report(const std::vector<std::string>& result_files, const std::string
     std::string compare_json;
     if (comparison) {
       compare_json = (dir / "compare.json").string();
-      write_file(compare_json, format_json(*comparison));
+      nlohmann::ordered_json j = to_json(*comparison);
+      j[kWrittenByKey] = kWrittenBy;  // lets a later report without --baseline remove it (prepare_dirs)
+      write_file(compare_json, json_text(j));
       page.comparison = &*comparison;
     }
     const ChartRun run = run_charts(result_files, charts_dir.string(), compare_json);

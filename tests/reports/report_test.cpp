@@ -211,6 +211,30 @@ TEST(ReportTest, ReportWithoutBaselineRemovesAStaleCompareJson) {
   EXPECT_GT(fs::file_size(dir + "/compare.json"), 0u);  // and a new baseline writes it again
 }
 
+// Regression: `ccbench compare --format json --out rs/compare.json` then `report … --out rs`
+// (no --baseline) deleted the user's compare.json, taking it for an earlier report's.
+TEST(ReportTest, ReportWithoutBaselineKeepsACompareJsonItDidNotWrite) {
+  ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");  // tables only: charts are not the point here
+  const std::string dir = test::scratch_dir("users_compare") + "/rs";
+  fs::create_directories(dir);
+  auto r = run_cli({"compare", data("base.json"), data("candidate.json"), "--confirm", "0", "--format", "json",
+                    "--out", dir + "/compare.json"});
+  ASSERT_TRUE(r.code == 0 || r.code == 1) << r.err;
+  const std::string mine = test::read_text(dir + "/compare.json");
+  EXPECT_EQ(nlohmann::json::parse(mine).count("written_by"), 0u);
+  r = run_cli({"report", data("candidate.json"), "--out", dir});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_TRUE(fs::exists(dir + "/compare.json"));
+  EXPECT_EQ(test::read_text(dir + "/compare.json"), mine);
+  // Report's own carries the mark, and the next report without --baseline removes it.
+  r = run_cli({"report", data("candidate.json"), "--out", dir, "--baseline", data("base.json")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(test::read_text(dir + "/compare.json"))["written_by"], "ccbench report");
+  r = run_cli({"report", data("candidate.json"), "--out", dir});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(dir + "/compare.json"));
+}
+
 TEST(ReportTest, BaselineListsNewlyFailingPointsAndTheFailedGate) {
   ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");  // tables only: charts are not the point here
   const std::string dir = test::scratch_dir("newly");
