@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "common/json_text.hpp"
+
 namespace ccb::harness {
 
 namespace {
@@ -211,7 +213,8 @@ nlohmann::ordered_json results_to_json(const RunInfo& info, const std::vector<En
 }
 
 std::string results_json_text(const RunInfo& info, const std::vector<Entry>& entries) {
-  return results_to_json(info, entries).dump(2) + "\n";
+  // argv (context.invocation) holds the --out path and every other argument as given: any bytes
+  return common::json_text(results_to_json(info, entries));
 }
 
 }  // namespace ccb::harness

@@ -60,7 +60,9 @@ struct RunInfo {
 // results_to_json() returns the whole results document.
 nlohmann::ordered_json results_to_json(const RunInfo& info, const std::vector<Entry>& entries);
 
-// results_json_text() returns the document as text (2-space indent, trailing newline).
+// results_json_text() returns the document as text (2-space indent, trailing newline); bytes of
+// command-line text (context.invocation.argv, e.g. a Latin-1 --out path) that are not UTF-8 become
+// U+FFFD (common::json_text) instead of throwing.
 std::string results_json_text(const RunInfo& info, const std::vector<Entry>& entries);
 
 }  // namespace ccb::harness

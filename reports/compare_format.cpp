@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "common/json_text.hpp"
 #include "common/markdown.hpp"
 #include "reports/format_util.hpp"
 
@@ -271,7 +272,7 @@ Json to_json(const Comparison& c) {
 // rather than throw (a file named in Latin-1 made compare exit 1, the gate's code, with no output).
 std::string format_json(const Comparison& c) { return json_text(to_json(c)); }
 
-std::string json_text(const Json& j) { return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"; }
+std::string json_text(const Json& j) { return common::json_text(j); }
 
 std::string format_comparison(const Comparison& c, CompareFormat f) {
   switch (f) {

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/json_text.hpp"
 #include "reports/child_run.hpp"
 #include "reports/format_util.hpp"
 #include "reports/json_path_parser.hpp"
@@ -300,7 +301,7 @@ std::string noise_floor_json(const NoiseFloor& nf) {
   for (const auto& [name, v] : nf.points) j["points"][name] = {{"noise_floor", v.first}, {"pairs", v.second}};
   j["dropped"] = nlohmann::ordered_json::object();
   for (const auto& [name, v] : nf.dropped) j["dropped"][name] = {{"reason", v.first}, {"pairs", v.second}};
-  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";  // file names: any bytes
+  return common::json_text(j);  // file names: any bytes
 }
 
 std::string no_threshold_text(const NoiseFloor& nf) {

@@ -229,6 +229,26 @@ TEST(Run, JsonFormatOnStdoutMatchesTheFile) {
   EXPECT_EQ(schema_errors(json::parse(r.out)), "");
 }
 
+// Regression: an --out path that is not UTF-8 (Latin-1 "résultats") is recorded in argv and
+// command_line; nlohmann threw type_error.316, so run exited 1 ("a workload failed") with no
+// results written. Such bytes now become U+FFFD, as in compare's and calibrate's JSON.
+TEST(Run, OutPathThatIsNotUtf8IsWrittenWithReplacementCharacters) {
+  ScratchDir dir;
+  const std::string latin1 = dir.file("r\xe9sultats.json");
+  CliRun r = run_cli(fast({"run", "fake_sum", "--procs", "1", "--out", latin1}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("type_error"), std::string::npos) << r.err;
+  json doc = read_json(latin1);
+  EXPECT_EQ(schema_errors(doc), "");
+  const json& argv = doc["context"]["invocation"]["argv"];
+  EXPECT_NE(std::find(argv.begin(), argv.end(), json(dir.file("r\xef\xbf\xbdsultats.json"))), argv.end()) << argv.dump();
+  EXPECT_NE(doc["context"]["command_line"].get<std::string>().find("r\xef\xbf\xbdsultats.json"), std::string::npos);
+  CliRun j = run_cli(fast({"run", "fake_sum", "--procs", "1", "--format", "json", "--set", "n=2000",
+                           "--out", dir.file("\xff.json")}));
+  ASSERT_EQ(j.code, 0) << j.err;
+  EXPECT_NO_THROW(json::parse(j.out));
+}
+
 TEST(Run, CsvAndMarkdownFormats) {
   CliRun csv = run_cli(fast({"run", "fake_sum", "--format", "csv", "--procs", "1"}));
   ASSERT_EQ(csv.code, 0);
