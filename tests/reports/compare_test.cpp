@@ -319,10 +319,12 @@ TEST(CompareTest, WarnsWhenTheFilesDifferInPinning) {
   };
   const Comparison c = compare_results(base, next, CompareOptions{});
   ASSERT_EQ(pin_warnings(c), 1) << ::testing::PrintToString(c.warnings);
-  for (const std::string& w : c.warnings)
-    if (w.find("CPU pinning") != std::string::npos)
+  for (const std::string& w : c.warnings) {
+    if (w.find("CPU pinning") != std::string::npos) {
       EXPECT_EQ(w, "files differ in CPU pinning (context.pin.effective): \"on\" (b.json) vs \"off (not requested or "
                    "refused)\" (n.json); differences may not be regressions");
+    }
+  }
   next.context.pin_effective = true;  // the same: no warning
   EXPECT_EQ(pin_warnings(compare_results(base, next, CompareOptions{})), 0);
   next.context.pin_effective.reset();  // an older file without context.pin: nothing to compare
