@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "../common/markdown_pipes.hpp"
 #include "harness/atomic_file.hpp"
 #include "harness/console_table.hpp"
 #include "harness/errors.hpp"
@@ -22,6 +23,8 @@
 
 namespace ccb::harness {
 namespace {
+
+using ccb::test::unescaped_pipes;
 
 TEST(Output, NumberFormats) {
   EXPECT_EQ(format_ns(0.2964), "0.296");
@@ -138,16 +141,6 @@ TEST(Output, SingleImplementationRowsShowStatus) {
   EXPECT_EQ(rows[0][4], "n/a");
   EXPECT_TRUE(layout.footer().empty());
   EXPECT_EQ(layout.legend(), "");
-}
-
-// unescaped_pipes() counts the `|` of a markdown table line that are not escaped as `\|`.
-std::size_t unescaped_pipes(const std::string& line) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '\\') ++i;
-    else if (line[i] == '|') ++n;
-  }
-  return n;
 }
 
 TEST(Output, MarkdownEscapesPipesAndBackticksInNamesAndParams) {

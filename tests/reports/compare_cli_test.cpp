@@ -1,0 +1,207 @@
+// tests/reports/compare_cli_test.cpp — `ccbench compare` as a command: options, messages, --out,
+// --help, and its output formats (table, markdown, JSON), including names that are not UTF-8 or
+// hold markdown's `|` and backticks. The verdicts themselves: compare_test.cpp.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../common/markdown_pipes.hpp"
+#include "cli_helper.hpp"
+#include "reports/cli.hpp"
+#include "reports/compare.hpp"
+#include "reports/compare_format.hpp"
+#include "reports/format_util.hpp"
+#include "reports/results_loader.hpp"
+
+namespace ccb::reports {
+namespace {
+
+using test::data;
+using test::run_cli;
+using ccb::test::unescaped_pipes;
+
+TEST(CompareTest, OptionsAcceptPercentOrFractionAndRejectNonsense) {
+  const std::string b = data("base.json"), s = data("slower20.json");
+  EXPECT_EQ(run_cli({"compare", b, s, "--threshold", "0.05"}).code, 1);
+  EXPECT_EQ(run_cli({"compare", b, s, "--threshold", "5%", "--alpha", "0.01", "--max-cv", "0.2"}).code, 1);
+  const auto five = run_cli({"compare", b, s, "--threshold", "5"});
+  EXPECT_EQ(five.code, 2);
+  EXPECT_NE(five.err.find("--threshold: 5 is out of range"), std::string::npos) << five.err;
+  EXPECT_EQ(run_cli({"compare", b, s, "--alpha", "0"}).code, 2);
+  EXPECT_EQ(run_cli({"compare", b, s, "--max-cv", "abc"}).code, 2);
+  EXPECT_EQ(run_cli({"compare", b, s, "--min-samples", "1"}).code, 2);
+  // blanks and hexadecimal were accepted through std::stod / std::stol
+  EXPECT_EQ(run_cli({"compare", b, s, "--min-samples", " 5"}).code, 2);
+  EXPECT_EQ(run_cli({"compare", b, s, "--threshold", " 5%"}).code, 2);
+  EXPECT_EQ(run_cli({"compare", b, s, "--threshold", "0x1p-4"}).code, 2);
+  const auto fail_on = run_cli({"compare", b, s, "--fail-on", "sometimes"});
+  EXPECT_EQ(fail_on.code, 2);
+  EXPECT_NE(fail_on.err.find("expected regressed, geomean or never"), std::string::npos);
+  EXPECT_EQ(run_cli({"compare", b, s, "--format", "xml"}).code, 2);
+  EXPECT_EQ(run_cli({"compare", b}).code, 2);  // CLI11: missing NEW.json
+}
+
+// Regression: compare and calibrate found an unwritable --out only after all the work (a whole
+// calibration), said "cannot write" without a reason, replaced an input file given as --out, and
+// took an explicitly empty --out / --run as "not given".
+TEST(CompareTest, OutIsCheckedUpFrontWithTheReason) {
+  const std::string b = data("base.json"), s = data("slower20.json");
+  const auto missing = run_cli({"compare", b, s, "--out", "/nonexistent-ccbench-dir/x.md"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_EQ(missing.err, "ccbench compare: --out /nonexistent-ccbench-dir/x.md: directory "
+                         "'/nonexistent-ccbench-dir' does not exist\n");
+  const std::string dir = test::scratch_dir("out-input");
+  const std::string copy = dir + "/base.json";
+  ASSERT_EQ(std::system(("cp " + b + " " + copy).c_str()), 0);
+  const auto same = run_cli({"compare", copy, s, "--out", copy});
+  EXPECT_EQ(same.code, 2);
+  EXPECT_NE(same.err.find("--out " + copy + ": is also an input file"), std::string::npos) << same.err;
+  EXPECT_EQ(test::read_text(copy), test::read_text(b));  // untouched
+  const auto empty = run_cli({"compare", b, s, "--out", ""});
+  EXPECT_EQ(empty.code, 2);
+  EXPECT_NE(empty.err.find("--out: empty value"), std::string::npos) << empty.err;
+  EXPECT_TRUE(empty.out.empty());
+
+  const auto calib = run_cli({"calibrate", "--pairs", "1", "--run", "echo should-not-run", "--out",
+                              "/nonexistent-ccbench-dir/nf.json"});
+  EXPECT_EQ(calib.code, 2);
+  EXPECT_EQ(calib.err, "ccbench calibrate: --out /nonexistent-ccbench-dir/nf.json: directory "
+                       "'/nonexistent-ccbench-dir' does not exist\n");  // and no "pair 1/1" line
+  const auto no_run = run_cli({"calibrate", "--pairs", "1", "--run", "", "--out", dir + "/nf.json"});
+  EXPECT_EQ(no_run.code, 2);
+  EXPECT_NE(no_run.err.find("--run: empty value"), std::string::npos) << no_run.err;
+}
+
+// Regression: "ccbench calibrate: calibrate: give an even number…" (doubled prefix), and a missing
+// --noise-floor file was reported as "nf.json: <file>: cannot open…" without naming the option.
+TEST(CompareTest, MessagesNameTheOptionOnce) {
+  const auto odd = run_cli({"calibrate", data("base.json")});
+  EXPECT_EQ(odd.code, 2);
+  EXPECT_EQ(odd.err.rfind("ccbench calibrate: give an even number of results files", 0), 0u) << odd.err;
+  const auto nf = run_cli({"compare", data("base.json"), data("rerun.json"), "--noise-floor",
+                           "/nonexistent-ccbench-dir/nf.json"});
+  EXPECT_EQ(nf.code, 2);
+  EXPECT_EQ(nf.err, "ccbench compare: --noise-floor /nonexistent-ccbench-dir/nf.json: no such file "
+                    "(`ccbench calibrate` writes one)\n");
+}
+
+TEST(CompareTest, HelpDocumentsNewlyFailingInExitStatus) {
+  CLI::App app{"ccbench"};
+  add_commands(app);
+  const std::string help = app.get_subcommand("compare")->help();
+  EXPECT_NE(help.find("Exit status: 0 gate passed, 1 gate failed"), std::string::npos) << help;
+  EXPECT_NE(help.find("a point is newly failing (\"ok\" in BASE, \"failed\" in"), std::string::npos) << help;
+  EXPECT_NE(help.find("also exit 1 when a point ok in BASE failed in NEW"), std::string::npos) << help;
+}
+
+// Regression: `compare --alpha 0.5%` printed "100% CI of ratio" (the level was rounded to whole
+// percent). The level is now shown exactly, without trailing zeros.
+TEST(CompareTest, ConfidenceLevelIsPrintedExactly) {
+  EXPECT_EQ(fmt::confidence(0.05), "95%");
+  EXPECT_EQ(fmt::confidence(0.005), "99.5%");
+  EXPECT_EQ(fmt::confidence(0.001), "99.9%");
+  EXPECT_EQ(fmt::confidence(0.5 / 100), "99.5%");   // as --alpha 0.5% is parsed
+  EXPECT_EQ(fmt::confidence(0.1 / 100), "99.9%");   // 0.1 / 100 is not the double nearest 0.001
+  EXPECT_EQ(fmt::confidence(0.0001234), "99.98766%");
+  EXPECT_EQ(fmt::confidence(0.25), "75%");
+  EXPECT_EQ(fmt::confidence(1e-9), "99.9999999%");
+  for (const auto& [alpha, level] : {std::pair{"0.5%", "99.5% CI"}, std::pair{"0.001", "99.9% CI"},
+                                     std::pair{"0.05", "95% CI"}}) {
+    for (const char* format : {"table", "markdown"}) {
+      const auto r = run_cli({"compare", data("base.json"), data("slower20.json"), "--alpha", alpha, "--format", format});
+      EXPECT_NE(r.out.find(level), std::string::npos) << alpha << " " << format << ":\n" << r.out;
+      EXPECT_EQ(r.out.find("100% CI"), std::string::npos) << r.out;
+    }
+  }
+}
+
+TEST(CompareTest, MarkdownAndJsonFormats) {
+  const auto md = run_cli({"compare", data("base.json"), data("candidate.json"), "--format", "markdown"});
+  EXPECT_EQ(md.code, 1);
+  EXPECT_EQ(md.out.rfind("### ccbench compare: \u274C gate failed", 0), 0u) << md.out;
+  EXPECT_NE(md.out.find("| verdict | point | base | new | change | p (Holm) |"), std::string::npos);
+  EXPECT_NE(md.out.find("<details><summary>unchanged ("), std::string::npos);
+
+  const auto js = run_cli({"compare", data("base.json"), data("candidate.json"), "--format", "json"});
+  const nlohmann::json j = nlohmann::json::parse(js.out);  // throws on NaN or malformed output
+  EXPECT_EQ(j["summary"]["regressed"], 8);  // pingpong: 2 params x 2 procs x 2 impls, +15%
+  EXPECT_EQ(j["summary"]["improved"], 6);   // counter atomic: 2 procs x 3 impls, -10%
+  EXPECT_EQ(j["gate"]["failed"], true);
+  EXPECT_EQ(j["points"].size(), 48u);
+  EXPECT_EQ(j["not_compared"].size(), 2u);
+  EXPECT_TRUE(j["points"][0]["p_adjusted"].is_number());
+}
+
+TEST(CompareTest, OutFileGetsTheReportStdoutTheSummary) {
+  const std::string dir = test::scratch_dir("out");
+  const auto r = run_cli({"compare", data("base.json"), data("rerun.json"), "--format", "markdown", "--out",
+                          dir + "/summary.md"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("48 points compared"), std::string::npos) << r.out;
+  EXPECT_NE(test::read_text(dir + "/summary.md").find("### ccbench compare"), std::string::npos);
+}
+
+// Regression: a file name that is not UTF-8 (Latin-1 "\xe9") made nlohmann's dump() throw: compare
+// --format json, calibrate and report --baseline printed "[json.exception.type_error.316] invalid
+// UTF-8 byte" and exited 1, which a CI script reads as a failed gate. The byte is now U+FFFD.
+TEST(CompareTest, AFileNameThatIsNotUtf8IsReplacedInJsonOutput) {
+  const std::string dir = test::scratch_dir("latin1");
+  const std::string odd = dir + "/r\xe9sultats.json";
+  std::filesystem::copy_file(data("base.json"), odd);
+  auto r = run_cli({"compare", data("base.json"), odd, "--format", "json", "--confirm", "0"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["new_file"], dir + "/r\xef\xbf\xbdsultats.json");
+  r = run_cli({"report", odd, "--baseline", data("base.json"), "--out", dir + "/report"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(test::read_text(dir + "/report/compare.json"))["new_file"],
+            dir + "/r\xef\xbf\xbdsultats.json");
+  nlohmann::json fewer = nlohmann::json::parse(test::read_text(data("base.json")));
+  fewer["benchmarks"].erase(0);  // that point is "only in <odd>": the noise-floor file names it
+  std::ofstream(dir + "/fewer.json") << fewer.dump(1);
+  r = run_cli({"calibrate", odd, dir + "/fewer.json", "--out", dir + "/nf.json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(test::read_text(dir + "/nf.json").find("only in " + dir + "/r\xef\xbf\xbdsultats.json"), std::string::npos);
+}
+
+TEST(CompareTest, MarkdownEscapesPipesAndBackticksInPointNames) {
+  // A point name holding `|` added a column to its row, and a backtick ended its code span early.
+  const std::string odd = "w/sep=a|b`c/procs:1/impl:ccbench";
+  Results base, next;
+  base.file = "b`ase.json";
+  next.file = "n.json";
+  for (const std::string& name : {odd, std::string("w/sep=x/procs:1/impl:ccbench"), std::string("w|only/impl:go")}) {
+    Point p;
+    p.name = name;
+    p.status = "ok";
+    p.samples_ns = {100, 101, 102, 103, 104, 105, 106};
+    base.benchmarks.push_back(p);
+    if (name == odd) p.samples_ns = {200, 202, 204, 206, 208, 210, 212};  // regressed: in the first table
+    if (name != "w|only/impl:go") next.benchmarks.push_back(p);
+  }
+  const std::string md = format_comparison(compare_results(base, next, CompareOptions{}), CompareFormat::Markdown);
+  std::istringstream lines(md);
+  std::string line, header;
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    if (line.rfind("| verdict |", 0) == 0) header = line;
+    else if (line.rfind("| ", 0) == 0 && !header.empty()) {
+      ++rows;
+      EXPECT_EQ(unescaped_pipes(line), unescaped_pipes(header)) << line;
+    }
+  }
+  EXPECT_EQ(rows, 2) << md;
+  EXPECT_NE(md.find("| ``w/sep=a\\|b`c/procs:1/impl:ccbench`` |"), std::string::npos) << md;
+  EXPECT_NE(md.find("- `w|only/impl:go`"), std::string::npos) << md;  // a list, not a table: no escape
+  EXPECT_NE(md.find("Base ``b`ase.json``"), std::string::npos) << md;
+}
+
+}  // namespace
+}  // namespace ccb::reports
