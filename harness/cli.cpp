@@ -37,7 +37,7 @@ Go reference: --impl go builds workloads/go into build/<preset>/go/bin/ccbench-g
   missing or older than its sources; CCB_GO_BINARY=PATH runs an already built ccbench-go instead,
   as is (nothing is built or checked against the sources).
 Exit codes: 0 ok, 1 a workload failed its self-check, 2 bad usage or input, or output that could
-  not be written (--out, --report, or standard output).)";
+  not be written (--out, --report, or standard output), 3 internal error (nothing is written).)";
 
 constexpr const char* kTopFooter = R"(Run 'ccbench COMMAND --help' for a command's options.
 Environment (each described in its command's --help and in README):
@@ -50,7 +50,8 @@ Environment (each described in its command's --help and in README):
   CCB_STRESS_TEST_HOOK    test hooks for ccbench's own tests, never for real measurements
 Exit codes: 0 ok; 1 a check failed (a workload's self-check, the compare gate, calibrate's noise
   too large, a stress invariant or stall); 2 bad usage or input, or output that could not be
-  written; 130/143 compare or calibrate interrupted. Each command's --help has the details.)";
+  written; 3 internal error (a bug in ccbench, or no memory or threads: never a verdict);
+  130/143 compare or calibrate interrupted. Each command's --help has the details.)";
 
 }  // namespace
 

@@ -85,8 +85,12 @@ int ccbench_main(const std::vector<std::string>& argv, const Io& io, const Hooks
     io.err << "ccbench: workload failed: " << e.what() << "\n";
     return 1;
   } catch (const std::exception& e) {
-    io.err << "ccbench: error: " << e.what() << "; no results were written\n";
-    return 1;
+    // Anything else is ccbench's own fault (a bug, or the machine refusing memory or threads),
+    // never a verdict: exit 3, so that a script does not read it as a failed self-check or gate.
+    // run writes its results atomically at the end, so it wrote none.
+    const bool run = argv.size() > 1 && argv[1] == "run";
+    io.err << "ccbench: internal error: " << e.what() << (run ? "; no results were written" : "") << " (exit 3)\n";
+    return kExitInternal;
   }
 }
 

@@ -1,6 +1,6 @@
 // harness/exit_status.hpp — what the ccbench and ccbench-stress executables share on their way
-// out, so both report the same way: the text of a command-line parse error, and standard output
-// whose loss is an error.
+// out, so both report the same way: the exit status of an internal error, the text of a
+// command-line parse error, and standard output whose loss is an error.
 // Guarantees:
 //  - parse_error_text() is CLI11's message, except for an option given twice (see below);
 //  - with StdoutBuf installed as std::cout's buffer (and SIGPIPE ignored, as both mains do: a
@@ -16,6 +16,12 @@
 #include <string>
 
 namespace ccb::harness {
+
+// kExitInternal: the exit status of an internal error, an exception no command turned into a
+// verdict or a usage error (a bug in ccbench, or the machine refusing memory or threads). It is
+// neither 1 (a failed self-check, gate or invariant) nor 2 (bad input), so a script or a CI gate
+// can tell "ccbench broke" from "the code under test failed".
+inline constexpr int kExitInternal = 3;
 
 // parse_error_text() is CLI11's message, except for an option given twice, where CLI11 says
 // "--procs: At Most 1 required but received 2": every option of ccbench and ccbench-stress but

@@ -335,8 +335,9 @@ Gate quality:
 Exit status: 0 gate passed, 1 gate failed: a point regressed (--fail-on regressed) or the geomean
   did (--fail-on geomean), or, with either, a point is newly failing ("ok" in BASE, "failed" in
   NEW; --fail-on never reports it but exits 0), 2 bad input (unreadable or malformed file, wrong
-  types, NaN/Infinity, unknown schema version, no common points) or bad option, 130/143 interrupted
-  by SIGINT/SIGTERM (a confirmation run in progress is stopped too).
+  types, NaN/Infinity, unknown schema version, no common points) or bad option, 3 internal error
+  (never a gate verdict), 130/143 interrupted by SIGINT/SIGTERM (a confirmation run in progress
+  is stopped too).
 )";
 
 constexpr const char* kReportFooter = R"(
@@ -355,7 +356,7 @@ compare.json has one field more than compare's JSON, "written_by": "ccbench repo
 --baseline, a compare.json with that field (left there by an earlier report) is removed, as are
 its charts, and any other DIR/compare.json (e.g. `ccbench compare --format json --out`) is kept.
 Prints the path of index.html.
-Exit status: 0 written, 2 bad input (as for compare) or unwritable DIR.
+Exit status: 0 written, 2 bad input (as for compare) or unwritable DIR, 3 internal error.
 )";
 
 }  // namespace
@@ -422,7 +423,8 @@ Suggests a --threshold: the largest noise floor, rounded up to a whole percent (
 that reaches 100% (compare --threshold must be below), there is none and the noisiest points are
 named.
 Exit status: 0 written, 1 written but no --threshold below 100% lies above the noise, 2 bad input
-(including no point left to calibrate) or a failed run, 130/143 interrupted by SIGINT/SIGTERM.
+(including no point left to calibrate) or a failed run, 3 internal error, 130/143 interrupted by
+SIGINT/SIGTERM.
 )");
 
   c.report = app.add_subcommand("report", "Write a self-contained HTML report with charts");

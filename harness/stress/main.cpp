@@ -54,8 +54,9 @@ int stress_main(int argc, char** argv) {
     std::cerr << "ccbench-stress: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "ccbench-stress: error: " << e.what() << "\n";
-    return 1;
+    // not a scenario's failure (stress_command catches what a run throws): as ccbench's exit 3
+    std::cerr << "ccbench-stress: internal error: " << e.what() << " (exit 3)\n";
+    return ccb::harness::kExitInternal;
   }
 }
 

@@ -31,7 +31,7 @@ by default. Every scenario checks its invariants while it runs and at the end (s
 CCB_CHAOS=1 in the environment turns on --chaos, seeded with the run's seed (CCB_CHAOS_SEED does
 not apply here, so the printed reproduce line repeats the same injections).
 Exit codes: 0 all passed, 1 an invariant violation, runtime error or watchdog stall (the seed,
-the command to reproduce it and the task dump are printed), 2 bad usage.)";
+the command to reproduce it and the task dump are printed), 2 bad usage, 3 internal error.)";
 
 // kHooks: every CCB_STRESS_TEST_HOOK value, and what it breaks on purpose (the warning's text).
 struct HookInfo {

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstream>
+#include <stdexcept>
 
 #include "fake_workloads.hpp"
 #include "harness/impl_runner.hpp"
@@ -149,8 +150,9 @@ TEST(Run, AbortedRunLeavesNoFileBehind) {
   const std::string out = dir.file("r.json");
   { std::ofstream(out) << "previous results\n"; }
   CliRun r = run_cli(fast({"run", "fake_sum", "fake_fail", "--set", "mode=crash", "--out", out}));
-  EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("unexpected internal error; no results were written"), std::string::npos) << r.err;
+  EXPECT_EQ(r.code, 3);  // an internal error, not a failed self-check (1) or bad input (2)
+  EXPECT_NE(r.err.find("ccbench: internal error: fake_fail: unexpected internal error; no results were written (exit 3)"),
+            std::string::npos) << r.err;
   EXPECT_EQ(read_text(out), "previous results\n");
   EXPECT_EQ(dir.entries(), (std::vector<std::string>{"r.json"}));  // no temporary left over
 }
@@ -422,6 +424,22 @@ TEST(Run, ReportsSubcommandsAreDispatched) {
   EXPECT_TRUE(ran);
   CliRun bad = run_cli({"bogus"}, hooks);
   EXPECT_NE(bad.err.find("valid commands: list, run, compare"), std::string::npos) << bad.err;
+}
+
+// Regression: an internal error in compare (any exception it did not turn into a verdict or a
+// usage error) exited 1, the failed gate's status, so a CI gate read a crash as "regressed".
+TEST(Run, AnInternalErrorInAReportsCommandExitsThreeNotTheGatesOne) {
+  harness::Hooks hooks;
+  hooks.reports.add_commands = [](CLI::App& app) -> harness::ReportsHooks::SelectedRunner {
+    CLI::App* compare = app.add_subcommand("compare", "Compare results");
+    return [compare](std::ostream&, std::ostream&) -> int {
+      if (!compare->parsed()) return -1;
+      throw std::runtime_error("geomean: values must be positive");
+    };
+  };
+  CliRun r = run_cli({"compare"}, hooks);
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("ccbench: internal error: geomean: values must be positive"), std::string::npos) << r.err;
 }
 
 }  // namespace
