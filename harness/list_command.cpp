@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "common/json_text.hpp"
 #include "harness/errors.hpp"
 #include "harness/impl_runner.hpp"
 #include "harness/list_syntax.hpp"
@@ -120,7 +121,7 @@ int list_command(const ListOptions& options, const Io& io, const Hooks& hooks) {
     ojson doc;
     doc["workloads"] = ojson::array();
     for (const auto& w : all) doc["workloads"].push_back(workload_json(w, go));
-    io.out << doc.dump(2) << "\n";
+    io.out << common::json_text(doc);
     return 0;
   }
   if (all.empty()) io.out << "(no workloads are registered in this build)\n";

@@ -270,9 +270,7 @@ Json to_json(const Comparison& c) {
 
 // File names come from the command line and may hold any bytes; replace (U+FFFD) what is not UTF-8
 // rather than throw (a file named in Latin-1 made compare exit 1, the gate's code, with no output).
-std::string format_json(const Comparison& c) { return json_text(to_json(c)); }
-
-std::string json_text(const Json& j) { return common::json_text(j); }
+std::string format_json(const Comparison& c) { return common::json_text(to_json(c)); }
 
 std::string format_comparison(const Comparison& c, CompareFormat f) {
   switch (f) {

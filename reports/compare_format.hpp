@@ -32,9 +32,7 @@ std::string gate_line(const Comparison& c);
 std::string format_table(const Comparison& c);
 std::string format_markdown(const Comparison& c);
 nlohmann::ordered_json to_json(const Comparison& c);
-std::string format_json(const Comparison& c);  // json_text(to_json(c))
-// json_text() is j.dump(2) + "\n" with bytes that are not UTF-8 replaced by U+FFFD (never throws).
-std::string json_text(const nlohmann::ordered_json& j);
+std::string format_json(const Comparison& c);  // common::json_text(to_json(c)): never throws
 
 std::string format_comparison(const Comparison& c, CompareFormat f);
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 
+#include "common/json_text.hpp"
 #include "reports/atomic_write.hpp"
 #include "reports/chart_runner.hpp"
 #include "reports/cli.hpp"
@@ -132,7 +133,7 @@ int write_report(const std::vector<std::string>& result_files, const std::string
       compare_json = (dir / "compare.json").string();
       nlohmann::ordered_json j = to_json(*comparison);
       j[kWrittenByKey] = kWrittenBy;  // lets a later report without --baseline remove it (prepare_dirs)
-      write_file(compare_json, json_text(j));
+      write_file(compare_json, common::json_text(j));
       page.comparison = &*comparison;
     }
     const ChartRun run = run_charts(result_files, charts_dir.string(), compare_json);

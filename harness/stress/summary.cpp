@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "common/json_text.hpp"
 #include "harness/atomic_file.hpp"
 
 namespace ccb::stress {
@@ -65,7 +66,7 @@ void write_json(const StressSettings& s, const std::vector<RunResult>& results) 
   }
   doc["passed"] = passed;
   doc["runs"] = std::move(runs);
-  harness::write_file_atomically(*s.out, doc.dump(2) + "\n", "--out");
+  harness::write_file_atomically(*s.out, common::json_text(doc), "--out");
 }
 
 }  // namespace ccb::stress
