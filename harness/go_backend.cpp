@@ -1,6 +1,10 @@
 // harness/go_backend.cpp — see go_backend.hpp.
 #include "harness/go_backend.hpp"
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -88,6 +92,16 @@ class GoBackend : public ImplBackend {
 
   void check_available() override {
     if (binary_) return;
+    // CCB_GO_BINARY is run as is (not rebuilt, not checked against the sources), but a path that
+    // names no executable file is unavailable, like a missing `go`: bad input (exit 2 when go is
+    // named, a notice under --impl all), not a failed self-check of every go point.
+    if (const char* p = std::getenv("CCB_GO_BINARY"); p != nullptr && *p != '\0') {
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(p, ec) || ::access(p, X_OK) != 0)
+        throw ImplUnavailable(std::string("CCB_GO_BINARY=") + p +
+                              " is not an executable file; point it at a built ccbench-go, or unset it to "
+                              "build one from workloads/go");
+    }
     try {
       binary_ = go_binary();
     } catch (const GoUnavailable& e) {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 
 namespace {
 
@@ -176,6 +177,44 @@ TEST(Executable, StderrToAFileGetsPlainHeartbeatLinesNotTheInPlaceLine) {
   EXPECT_EQ(by_default.find("ccbench run: "), std::string::npos) << by_default;
   EXPECT_EQ(by_default.find("exit status"), std::string::npos) << by_default;
   EXPECT_EQ(by_default.find_first_of("\r\033"), std::string::npos) << by_default;
+}
+
+// Regression: CCB_GO_BINARY naming no file made every go point "failed" and `run` exit 1, the
+// status of a failed self-check. It is bad input: exit 2 before any point runs when go is named,
+// a notice (and the other implementations run) under --impl all.
+TEST(Executable, CcbGoBinaryThatIsNoExecutableIsBadInputNotAFailedCheck) {
+  std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  auto run = [&](const char* impl) {
+    const std::string err_file = dir + "/stderr.log";
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const int err_fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int null_fd = ::open("/dev/null", O_WRONLY);
+      if (err_fd < 0 || null_fd < 0) ::_exit(126);
+      ::dup2(null_fd, STDOUT_FILENO);
+      ::dup2(err_fd, STDERR_FILENO);
+      ::setenv("CCB_GO_BINARY", (dir + "/no-such-ccbench-go").c_str(), 1);
+      ::execl(CCBENCH_EXE, CCBENCH_EXE, "run", "pingpong", "--set", "n=1000", "--set", "cap=0", "--procs", "1",
+              "--impl", impl, "--repetitions", "1", "--warmup", "0", "--min-time", "0", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    std::ifstream in(err_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str());
+  };
+  const auto [go_code, go_err] = run("go");
+  EXPECT_EQ(go_code, 2) << go_err;
+  EXPECT_NE(go_err.find("CCB_GO_BINARY=" + dir + "/no-such-ccbench-go is not an executable file"), std::string::npos)
+      << go_err;
+  EXPECT_EQ(go_err.find("failed"), std::string::npos) << go_err;
+  const auto [all_code, all_err] = run("all");
+  EXPECT_EQ(all_code, 0) << all_err;
+  EXPECT_NE(all_err.find("go: skipped"), std::string::npos) << all_err;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
