@@ -385,8 +385,9 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
   c.compare_nonempty.push_back(
       c.compare->add_option("--out", c.out_file, "Write the output to FILE (stdout then gets the summary line)")
           ->type_name("FILE"));
-  c.compare->add_option("--confirm", c.confirm, "Re-measure each regressed point in N rounds (a base run and a new "
-                        "run back to back) before the verdict stands; auto: 6 when the commands are known, 0: off")
+  c.compare->add_option("--confirm", c.confirm, "Re-measure each point flagged regressed, or at least half the threshold "
+                        "slower, in up to N rounds (a base run and a new run back to back) before the verdict stands; "
+                        "auto: 6 when the commands are known, 0: off")
       ->capture_default_str()->type_name("N|auto");
   c.compare_nonempty.push_back(
       c.compare->add_option("--base-run", c.base_run, "With --confirm: the base side's `ccbench run …` command")
