@@ -2,6 +2,7 @@
 #include "harness/console_table.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -10,6 +11,11 @@
 namespace ccb::harness {
 
 namespace {
+
+// Past these, fixed-point would print a dozen digits: an exponent is shown instead.
+constexpr double kNsExponentFrom = 1e9;     // ns/op: 1 s per operation
+constexpr double kRatioExponentFrom = 1e4;  // ccbench/<impl>
+constexpr double kRateExponentFrom = 1e12;  // ops/s: past "999.99G"
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -30,8 +36,15 @@ const Entry* find_impl(const std::vector<Entry>& entries, const std::string& imp
   return nullptr;
 }
 
-// format_ratio() keeps two significant digits for small ratios ("0.0012x", not "0.00x").
-std::string format_ratio(double q) { return q >= 0.1 ? fmt("%.2fx", q) : fmt("%.2gx", q); }
+// format_ratio() keeps two significant digits for small ratios ("0.0012x", not "0.00x") and
+// shows a huge one with an exponent ("1.00e+12x", not thirteen digits).
+std::string format_ratio(double q) {
+  if (q >= kRatioExponentFrom) return fmt("%.2ex", q);
+  return q >= 0.1 ? fmt("%.2fx", q) : fmt("%.2gx", q);
+}
+
+// format_pct() is a percentage with one decimal ("12.3%"), with an exponent from 1e6 on.
+std::string format_pct(double pct) { return fmt(std::fabs(pct) >= 1e6 ? "%.2e%%" : "%.1f%%", pct); }
 
 std::optional<double> ratio(const Entry* a, const Entry* b) {
   if (!a || !b || !a->stats || !b->stats || !(b->stats->median > 0)) return std::nullopt;
@@ -44,10 +57,12 @@ std::string format_ns(double ns) {
   if (ns < 10) return fmt("%.3f", ns);
   if (ns < 100) return fmt("%.2f", ns);
   if (ns < 1000) return fmt("%.1f", ns);
+  if (ns >= kNsExponentFrom) return fmt("%.3e", ns);
   return fmt("%.0f", ns);
 }
 
 std::string format_rate(double r) {
+  if (r >= kRateExponentFrom) return fmt("%.2e", r);
   if (r >= 1e9) return fmt("%.2fG", r / 1e9);
   if (r >= 1e6) return fmt("%.2fM", r / 1e6);
   if (r >= 1e3) return fmt("%.2fk", r / 1e3);
@@ -56,7 +71,7 @@ std::string format_rate(double r) {
 
 std::string format_cv(const Entry& e) {
   if (e.status != EntryStatus::Ok || !e.stats || !e.stats->cv) return "-";
-  return fmt("±%.1f%%", *e.stats->cv * 100);
+  return "±" + format_pct(*e.stats->cv * 100);
 }
 
 TableLayout::TableLayout(const std::vector<Point>& points, const std::vector<std::string>& impls)
@@ -179,7 +194,7 @@ std::vector<std::vector<std::string>> latency_rows(const std::vector<Entry>& ent
     const LatencySummary& l = *e.latency;
     auto ns = [](uint64_t v) { return format_ns(static_cast<double>(v)); };
     rows.push_back({e.workload, e.params_text(), std::to_string(e.procs), e.impl, ns(l.p50), ns(l.p90), ns(l.p99),
-                    ns(l.p99_9), ns(l.max), l.overhead_pct ? fmt("%.1f%%", *l.overhead_pct) : "-"});
+                    ns(l.p99_9), ns(l.max), l.overhead_pct ? format_pct(*l.overhead_pct) : "-"});
   }
   return rows;
 }

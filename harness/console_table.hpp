@@ -86,7 +86,10 @@ void write_spawn_table(std::ostream& out, const std::vector<Entry>& entries);
 void write_csv(std::ostream& out, const std::vector<Entry>& entries);
 
 // Number formatting shared by the table writers.
-std::string format_ns(double ns);         // 4 significant digits, no exponent
+// Ordinary values print in fixed point; a huge one (a broken measurement) keeps a few significant
+// digits with an exponent rather than printing a dozen digits: ns/op from 1e9 ("1.235e+09"),
+// ratios from 1e4 ("1.00e+12x"), ops/s from 1e12 ("1.00e+15"), percentages from 1e6.
+std::string format_ns(double ns);         // 4 significant digits
 std::string format_rate(double per_sec);  // 1.23k / 4.56M / 7.89G
 std::string format_cv(const Entry& e);    // "±1.2%" or "-"
 

@@ -9,6 +9,10 @@
 namespace ccb::reports::fmt {
 namespace {
 
+// From here on fixed() and sig() show an exponent: past a million, fixed-point digits (a ratio of
+// 1e12 as "1000000000000.000") are unreadable.
+constexpr double kExponentFrom = 1e6;
+
 std::string printf_double(const char* format, int precision, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, format, precision, v);
@@ -19,6 +23,7 @@ std::string printf_double(const char* format, int precision, double v) {
 
 std::string fixed(double v, int decimals) {
   if (!std::isfinite(v)) return "n/a";
+  if (std::fabs(v) >= kExponentFrom) return printf_double("%.*e", 2, v);
   return printf_double("%.*f", decimals, v);
 }
 
@@ -26,7 +31,7 @@ std::string sig(double v, int digits) {
   if (!std::isfinite(v)) return "n/a";
   if (v == 0) return "0";
   const int magnitude = static_cast<int>(std::floor(std::log10(std::fabs(v))));
-  if (magnitude >= 15) return printf_double("%.*e", digits - 1, v);
+  if (std::fabs(v) >= kExponentFrom) return printf_double("%.*e", digits - 1, v);
   const int decimals = std::max(0, digits - 1 - magnitude);
   return printf_double("%.*f", decimals, v);
 }

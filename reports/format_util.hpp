@@ -8,9 +8,12 @@
 
 namespace ccb::reports::fmt {
 
-// fixed() renders v with `decimals` digits after the point ("1.200").
+// fixed() renders v with `decimals` digits after the point ("1.200"); from 1e6 in magnitude on,
+// with 3 significant digits and an exponent ("1.00e+12"), so a huge ratio, percentage (pct()) or
+// interval stays readable.
 std::string fixed(double v, int decimals);
-// sig() renders v with `digits` significant digits, without exponent below 1e15 ("152.3", "12345").
+// sig() renders v with `digits` significant digits, without exponent below 1e6 in magnitude
+// ("152.3", "12345"), with one from there on ("1.235e+09"; so ns() of 1e18 is "1.000e+09 s").
 std::string sig(double v, int digits = 4);
 // plain() renders v in the shortest "%g" form: 0.05 -> "0.05", 1 -> "1".
 std::string plain(double v);

@@ -135,6 +135,29 @@ TEST(Output, MultiImplementationRowsAndGeomean) {
   EXPECT_EQ(f[10], "2.00x");  // the failed point has no ratio
 }
 
+// A broken measurement can give a ratio of 1e12 or a median of 1e15 ns: they printed in full
+// fixed point ("1000000000000.00x", "1000000000000000"); now with an exponent. Ordinary values
+// keep their form (NumberFormats, MultiImplementationRowsAndGeomean).
+TEST(Output, HugeNumbersShowAnExponent) {
+  EXPECT_EQ(format_ns(1e15), "1.000e+15");
+  EXPECT_EQ(format_ns(1.2345e9), "1.234e+09");
+  EXPECT_EQ(format_ns(999999999), "999999999");
+  EXPECT_EQ(format_rate(1e15), "1.00e+15");
+  EXPECT_EQ(format_rate(999e9), "999.00G");
+  TableLayout layout({}, {"ccbench", "go", "threads"});
+  auto rows = layout.rows({entry("ccbench", 1e12), entry("go", 1), entry("threads", 1e6)});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][3], "1.000e+12");
+  EXPECT_EQ(rows[0][9], "1.00e+12x");
+  EXPECT_EQ(rows[0][10], "1.00e+06x");
+  EXPECT_EQ(layout.footer()[9], "1.00e+12x");
+  rows = layout.rows({entry("ccbench", 9999), entry("go", 1), entry("threads", 1e-9)});
+  EXPECT_EQ(rows[0][9], "9999.00x");
+  Entry wild = entry("ccbench", 100);
+  wild.stats->cv = 1e5;
+  EXPECT_EQ(format_cv(wild), "\u00b11.00e+07%");
+}
+
 TEST(Output, SingleImplementationRowsShowStatus) {
   TableLayout layout({}, {"ccbench"});
   auto rows = layout.rows({entry("ccbench", std::nullopt, EntryStatus::NotApplicable)});

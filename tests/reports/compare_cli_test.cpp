@@ -203,5 +203,38 @@ TEST(CompareTest, MarkdownEscapesPipesAndBackticksInPointNames) {
   EXPECT_NE(md.find("Base ``b`ase.json``"), std::string::npos) << md;
 }
 
+// A ratio of 1e12 printed "1000000000000.000" and its change "+99999999999900.0%"; a median of
+// 1e18 ns "1000000000 s". Past a million they now show an exponent; ordinary values are as before.
+TEST(CompareTest, HugeValuesPrintWithAnExponent) {
+  EXPECT_EQ(fmt::fixed(1.2, 3), "1.200");
+  EXPECT_EQ(fmt::fixed(999999.5, 0), "1000000");  // below the limit: fixed point, rounded
+  EXPECT_EQ(fmt::fixed(1e12, 3), "1.00e+12");
+  EXPECT_EQ(fmt::fixed(-2.5e7, 1), "-2.50e+07");
+  EXPECT_EQ(fmt::pct(0.2), "20.0%");
+  EXPECT_EQ(fmt::pct(1e12 - 1, 1, true), "+1.00e+14%");
+  EXPECT_EQ(fmt::sig(12345), "12345");
+  EXPECT_EQ(fmt::sig(1.2345e9), "1.234e+09");
+  EXPECT_EQ(fmt::ns(152.3), "152.3 ns");
+  EXPECT_EQ(fmt::ns(1.234e9), "1.234 s");
+  EXPECT_EQ(fmt::ns(1e18), "1.000e+09 s");
+  EXPECT_EQ(fmt::si(4729658), "4.73 M");
+  EXPECT_EQ(fmt::si(1e18), "1.00e+09 G");
+
+  Results base, next;
+  base.file = "b.json";
+  next.file = "n.json";
+  Point p;
+  p.name = "w/procs:1/impl:ccbench";
+  p.status = "ok";
+  p.samples_ns = {1, 1, 1, 1, 1, 1, 1};
+  base.benchmarks.push_back(p);
+  p.samples_ns = {1e12, 1e12, 1e12, 1e12, 1e12, 1e12, 1e12};
+  next.benchmarks.push_back(p);
+  const std::string table = format_table(compare_results(base, next, CompareOptions{}));
+  EXPECT_NE(table.find("+1.00e+14%"), std::string::npos) << table;
+  EXPECT_NE(table.find("geomean ratio 1.00e+12 (+1.00e+14%"), std::string::npos) << table;
+  EXPECT_EQ(table.find("000000000"), std::string::npos) << table;
+}
+
 }  // namespace
 }  // namespace ccb::reports
