@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "common/text_width.hpp"
 #include "harness/stats.hpp"
 
 namespace ccb::harness {
@@ -83,10 +84,10 @@ TableLayout::TableLayout(const std::vector<Point>& points, const std::vector<std
   ratios_.resize(ratio_of_.size());
   std::vector<std::string> h = header();
   widths_.assign(h.size(), 0);
-  for (size_t i = 0; i < h.size(); ++i) widths_[i] = h[i].size();
+  for (size_t i = 0; i < h.size(); ++i) widths_[i] = common::display_width(h[i]);
   for (const auto& p : points) {
-    widths_[0] = std::max(widths_[0], p.workload->name.size());
-    widths_[1] = std::max(widths_[1], p.params_text().size());
+    widths_[0] = std::max(widths_[0], common::display_width(p.workload->name));
+    widths_[1] = std::max(widths_[1], common::display_width(p.params_text()));
   }
   for (size_t i = 2; i < widths_.size(); ++i) widths_[i] = std::max<size_t>(widths_[i], 8);
 }
@@ -158,12 +159,8 @@ std::string TableLayout::legend() const {
 void ConsoleTable::print_row(const std::vector<std::string>& cells) {
   std::string line;
   for (size_t i = 0; i < cells.size(); ++i) {
-    const size_t w = layout_.widths()[i];
-    // "±" is two bytes in UTF-8 but one column wide
-    size_t len = cells[i].size() - (cells[i].find("±") != std::string::npos ? 1 : 0);
-    std::string pad(w > len ? w - len : 0, ' ');
     if (i) line += "  ";
-    line += layout_.right_aligned(i) ? pad + cells[i] : cells[i] + pad;
+    line += common::pad(cells[i], layout_.widths()[i], layout_.right_aligned(i));
   }
   while (!line.empty() && line.back() == ' ') line.pop_back();
   out_ << line << '\n' << std::flush;
@@ -204,14 +201,13 @@ void write_latency_table(std::ostream& out, const std::vector<Entry>& entries) {
   if (rows.empty()) return;
   std::vector<size_t> w(rows.front().size(), 0);
   for (const auto& r : rows)
-    for (size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
+    for (size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], common::display_width(r[i]));
   out << "\nlatency per operation, ns (sampled ops of the measured repetitions; overhead = cost of recording):\n";
   for (const auto& r : rows) {
     std::string line;
     for (size_t i = 0; i < r.size(); ++i) {
-      std::string pad(w[i] - r[i].size(), ' ');
       if (i) line += "  ";
-      line += (i == 2 || i >= 4) ? pad + r[i] : r[i] + pad;
+      line += common::pad(r[i], w[i], i == 2 || i >= 4);
     }
     out << line << '\n';
   }
@@ -248,14 +244,13 @@ void write_spawn_table(std::ostream& out, const std::vector<Entry>& entries) {
   if (rows.empty()) return;
   std::vector<size_t> w(rows.front().size(), 0);
   for (const auto& r : rows)
-    for (size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
+    for (size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], common::display_width(r[i]));
   out << "\nspawn, the seeds' table (medians; tasks in 1 GiB only with capacity=1):\n";
   for (const auto& r : rows) {
     std::string line;
     for (size_t i = 0; i < r.size(); ++i) {
-      std::string pad(w[i] - r[i].size(), ' ');
       if (i) line += "  ";
-      line += (i == 2 || (i >= 4 && i < 8)) ? pad + r[i] : r[i] + pad;
+      line += common::pad(r[i], w[i], i == 2 || (i >= 4 && i < 8));
     }
     out << line << '\n';
   }

@@ -8,7 +8,9 @@
 // the footer row holds the geometric mean of each ratio column over the points where both sides
 // succeeded. A failed entry shows FAILED, a not-applicable one n/a, a missing one "-".
 // Guarantees: column widths are fixed from the whole matrix before the first row, so the live
-// table lines up; rows are printed as soon as their point finishes.
+// table lines up; widths and padding count display columns, not bytes (common::display_width: "ö"
+// takes 1, a wide CJK character 2, an invalid UTF-8 byte 1), here and in the latency and spawn
+// tables; rows are printed as soon as their point finishes.
 // Latency (latency-shaped workloads): a second table after the main one, one row per entry that
 // has a latency summary: workload, params, procs, impl, p50, p90, p99, p99.9, max (ns, sampled
 // operations) and the recording overhead; at most ~90 columns for the quick preset's params.

@@ -6,6 +6,7 @@
 
 #include "common/json_text.hpp"
 #include "common/markdown.hpp"
+#include "common/text_width.hpp"
 #include "reports/format_util.hpp"
 
 namespace ccb::reports {
@@ -56,23 +57,18 @@ std::string options_line(const Comparison& c) {
          (c.confirm_rounds ? ", " + std::to_string(c.confirm_rounds) + " confirmation round(s)" : "");
 }
 
-// Rows are printed with every column padded to its widest cell; numeric columns right-aligned.
+// Rows are printed with every column padded to its widest cell, in display columns
+// (common::display_width: a wide character counts 2); numeric columns right-aligned.
 std::string render_columns(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right) {
   std::vector<std::size_t> width(rows.front().size(), 0);
-  auto display_width = [](const std::string& s) {
-    std::size_t w = 0;
-    for (unsigned char ch : s) w += (ch & 0xC0) != 0x80;  // count UTF-8 code points
-    return w;
-  };
   for (const auto& r : rows) {
-    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], display_width(r[i]));
+    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], common::display_width(r[i]));
   }
   std::string out;
   for (const auto& r : rows) {
     std::string line;
     for (std::size_t i = 0; i < r.size(); ++i) {
-      const std::string pad(width[i] - display_width(r[i]), ' ');
-      line += (i ? "  " : "") + (right[i] ? pad + r[i] : r[i] + (i + 1 < r.size() ? pad : ""));
+      line += (i ? "  " : "") + (right[i] || i + 1 < r.size() ? common::pad(r[i], width[i], right[i]) : r[i]);
     }
     out += line + "\n";
   }

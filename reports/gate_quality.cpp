@@ -17,6 +17,7 @@
 #include <stdexcept>
 
 #include "common/json_text.hpp"
+#include "common/text_width.hpp"
 #include "reports/child_run.hpp"
 #include "reports/format_util.hpp"
 #include "reports/json_path_parser.hpp"
@@ -316,11 +317,11 @@ std::string no_threshold_text(const NoiseFloor& nf) {
 
 std::string noise_floor_table(const NoiseFloor& nf) {
   std::size_t w = 5;
-  for (const auto& [name, v] : nf.points) w = std::max(w, name.size());
+  for (const auto& [name, v] : nf.points) w = std::max(w, common::display_width(name));
   std::string out = "A/A calibration: " + std::to_string(nf.pairs) + " pair(s) of runs of the same build\n";
   out += "point" + std::string(w - 5 + 2, ' ') + "noise floor (largest |change| of the median)\n";
   for (const auto& [name, v] : nf.points)
-    out += name + std::string(w - name.size() + 2, ' ') + fmt::pct(v.first) + "\n";
+    out += common::pad(name, w + 2) + fmt::pct(v.first) + "\n";
   if (!nf.dropped.empty()) {
     out += "dropped (no noise floor from these pairs):\n";
     for (const auto& [name, v] : nf.dropped)

@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <clocale>
 #include <filesystem>
 #include <sstream>
 
 #include "../common/markdown_pipes.hpp"
+#include "common/text_width.hpp"
 #include "harness/atomic_file.hpp"
 #include "harness/console_table.hpp"
 #include "harness/errors.hpp"
@@ -156,6 +158,56 @@ TEST(Output, HugeNumbersShowAnExponent) {
   Entry wild = entry("ccbench", 100);
   wild.stats->cv = 1e5;
   EXPECT_EQ(format_cv(wild), "\u00b11.00e+07%");
+}
+
+// Padding counted bytes: a name with "ö" (2 bytes, 1 column) or "通" (3 bytes, 2 columns) shifted
+// every later column of its row. Columns now line up in display columns.
+TEST(Output, TablesPadByDisplayWidth) {
+  EXPECT_EQ(common::display_width("abc"), 3u);
+  EXPECT_EQ(common::display_width("w\u00f6rk"), 4u);
+  EXPECT_EQ(common::display_width("\u901a\u9053"), 4u);     // wide: 2 columns each
+  EXPECT_EQ(common::display_width("e\u0301"), 1u);          // a combining mark takes none
+  EXPECT_EQ(common::display_width("\u00b1CV"), 3u);
+  // invalid UTF-8 counts 1 per byte: stray continuation, truncated, overlong, surrogate, > U+10FFFF
+  EXPECT_EQ(common::display_width("a\x80\xff"), 3u);
+  EXPECT_EQ(common::display_width("\xe9t\xe9"), 3u);
+  EXPECT_EQ(common::display_width("\xf0\x9f"), 2u);
+  EXPECT_EQ(common::display_width("\xc0\xaf"), 2u);
+  EXPECT_EQ(common::display_width("\xed\xa0\x80"), 3u);
+  EXPECT_EQ(common::display_width("\xf4\x90\x80\x80"), 4u);
+  EXPECT_EQ(common::pad("\u901a", 4), "\u901a  ");
+  EXPECT_EQ(common::pad("\u901a", 4, true), "  \u901a");
+  EXPECT_STREQ(std::setlocale(LC_ALL, nullptr), "C");  // the process's locale is left alone
+
+  // column() is the display column at which `cell` starts in `line`.
+  auto column = [](const std::string& line, const std::string& cell) {
+    const auto at = line.find(cell);
+    return at == std::string::npos ? std::string::npos : common::display_width(line.substr(0, at));
+  };
+  for (const std::string name : {"w\u00f6rk", "\u901a\u9053", "w\xff\xfe"}) {
+    std::ostringstream out;
+    ConsoleTable table(out, TableLayout({}, {"ccbench"}));
+    Entry e = entry("ccbench", 100);
+    e.workload = name;
+    table.print_header();
+    table.print_point({e});
+    std::istringstream lines(out.str());
+    std::string header, row;
+    ASSERT_TRUE(std::getline(lines, header) && std::getline(lines, row));
+    EXPECT_EQ(column(row, "n=10"), column(header, "params")) << header << "\n" << row;
+    EXPECT_EQ(column(row, "ccbench"), column(header, "impl")) << header << "\n" << row;
+
+    e.latency = LatencySummary{};
+    e.latency->p50 = 100;
+    std::ostringstream lat;
+    write_latency_table(lat, {entry("ccbench", 100), e});
+    std::vector<std::string> ls;
+    std::istringstream ll(lat.str());
+    for (std::string l; std::getline(ll, l);)
+      if (l.find("impl") != std::string::npos || l.find("n=10") != std::string::npos) ls.push_back(l);
+    ASSERT_EQ(ls.size(), 2u) << lat.str();
+    EXPECT_EQ(column(ls[1], "n=10"), column(ls[0], "params")) << lat.str();
+  }
 }
 
 TEST(Output, SingleImplementationRowsShowStatus) {

@@ -14,6 +14,7 @@
 
 #include "../common/markdown_pipes.hpp"
 #include "cli_helper.hpp"
+#include "common/text_width.hpp"
 #include "reports/cli.hpp"
 #include "reports/compare.hpp"
 #include "reports/compare_format.hpp"
@@ -234,6 +235,33 @@ TEST(CompareTest, HugeValuesPrintWithAnExponent) {
   EXPECT_NE(table.find("+1.00e+14%"), std::string::npos) << table;
   EXPECT_NE(table.find("geomean ratio 1.00e+12 (+1.00e+14%"), std::string::npos) << table;
   EXPECT_EQ(table.find("000000000"), std::string::npos) << table;
+}
+
+// compare's table padded each cell by its code points: a wide character (2 columns) shifted the
+// rest of its row by one column per character.
+TEST(CompareTest, TableColumnsLineUpWithWideCharactersInNames) {
+  Results base, next;
+  base.file = "b.json";
+  next.file = "n.json";
+  for (const std::string name : {"w/procs:1/impl:ccbench", "\u901a\u9053/procs:1/impl:ccbench", "w\xff/procs:1/impl:go"}) {
+    Point p;
+    p.name = name;
+    p.status = "ok";
+    p.samples_ns = {100, 101, 102, 103, 104, 105, 106};
+    base.benchmarks.push_back(p);
+    next.benchmarks.push_back(p);
+  }
+  const std::string table = format_table(compare_results(base, next, CompareOptions{}));
+  std::istringstream lines(table);
+  std::vector<std::size_t> ends;  // display column where "base" (the header) and each base median end
+  for (std::string line; std::getline(lines, line);) {
+    const bool header = line.rfind("point", 0) == 0;
+    if (!header && line.find("/procs:1/impl:") == std::string::npos) continue;
+    const std::size_t end = header ? line.find("base") + 4 : line.find(" ns") + 3;
+    ends.push_back(common::display_width(line.substr(0, end)));
+  }
+  ASSERT_EQ(ends.size(), 4u) << table;
+  for (std::size_t e : ends) EXPECT_EQ(e, ends[0]) << table;
 }
 
 }  // namespace
