@@ -210,13 +210,17 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
       cmp.warnings.push_back("regressed verdicts are not confirmed (" + why_not +
                              "): two single runs on a shared machine differ by more than their repetitions "
                              "show; pass --base-run CMD and --new-run CMD to re-measure them");
-    const std::string text = format_comparison(cmp, format);
+    // Warnings go to stderr whatever the format and destination, so stdout holds only the
+    // document (a script parsing --format json reads nothing else) and a person sees them; the
+    // document carries them too, except the table on stdout, which would repeat them on a terminal.
+    const bool table_on_stdout = c.out_file.empty() && format == CompareFormat::Table;
+    const std::string text = table_on_stdout ? format_table(cmp, false) : format_comparison(cmp, format);
+    if (!c.out_file.empty() && !write_atomically(c.out_file, text))
+      throw UsageError("--out " + c.out_file + ": " + output_problem(c.out_file));
+    for (const std::string& w : cmp.warnings) err << "ccbench compare: warning: " << w << "\n";
     if (c.out_file.empty()) {
       out << text;
     } else {
-      if (!write_atomically(c.out_file, text))
-        throw UsageError("--out " + c.out_file + ": " + output_problem(c.out_file));
-      for (const std::string& w : cmp.warnings) err << "warning: " << w << "\n";
       out << summary_line(cmp) << "\n" << gate_line(cmp) << "\nwritten: " << c.out_file << "\n";
     }
     return cmp.gate_failed ? 1 : 0;
@@ -380,7 +384,9 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
                         "exceeds 1+threshold with its CI above 1), never; regressed and geomean also exit 1 "
                         "when a point ok in BASE failed in NEW")
       ->capture_default_str()->type_name("regressed|geomean|never");
-  c.compare->add_option("--format", c.format, "Output format; markdown suits a CI job summary or PR comment")
+  c.compare->add_option("--format", c.format, "Output format; markdown suits a CI job summary or PR comment. "
+                        "Warnings always go to stderr (stdout holds only the output); markdown, json and the "
+                        "--out file also carry them")
       ->capture_default_str()->type_name("table|markdown|json");
   c.compare_nonempty.push_back(
       c.compare->add_option("--out", c.out_file, "Write the output to FILE (stdout then gets the summary line)")

@@ -149,9 +149,10 @@ std::string gate_line(const Comparison& c) {
          "): " + (c.gate_failed ? "FAILED: " : "passed: ") + c.gate_message;
 }
 
-std::string format_table(const Comparison& c) {
+std::string format_table(const Comparison& c, bool with_warnings) {
   std::string out = "ccbench compare: base " + c.base_file + " -> new " + c.new_file + "\n" + options_line(c) + "\n";
-  for (const std::string& w : c.warnings) out += "warning: " + w + "\n";
+  if (with_warnings)
+    for (const std::string& w : c.warnings) out += "warning: " + w + "\n";
   out += "\n";
   std::vector<std::vector<std::string>> rows{
       {"point", "base", "new", "change", "p(Holm)", confidence_label(c) + " of ratio", "verdict"}};

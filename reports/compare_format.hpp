@@ -11,6 +11,10 @@
 //    interval, no adjusted p for a noisy point) is null, never NaN or Inf. Bytes of a file name
 //    that are not UTF-8 become U+FFFD (the results files themselves are valid UTF-8).
 //  - Output is deterministic for a given Comparison.
+//  - `ccbench compare` (reports/cli.cpp) writes every warning to stderr, whatever the format and
+//    destination, so stdout holds only the document (`--format json` on stdout always parses);
+//    the table it prints to stdout leaves its warning lines out (format_table(c, false)), the
+//    markdown, JSON and any --out file keep them.
 #pragma once
 
 #include <string>
@@ -29,7 +33,9 @@ std::string summary_line(const Comparison& c);
 // gate_line() is "gate (--fail-on X): passed|FAILED: <why>".
 std::string gate_line(const Comparison& c);
 
-std::string format_table(const Comparison& c);
+// format_table() with `with_warnings` false leaves out the "warning: …" lines (`ccbench compare`
+// prints them to stderr and the table to stdout).
+std::string format_table(const Comparison& c, bool with_warnings = true);
 std::string format_markdown(const Comparison& c);
 nlohmann::ordered_json to_json(const Comparison& c);
 std::string format_json(const Comparison& c);  // common::json_text(to_json(c)): never throws

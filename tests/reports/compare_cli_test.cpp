@@ -264,5 +264,56 @@ TEST(CompareTest, TableColumnsLineUpWithWideCharactersInNames) {
   for (std::size_t e : ends) EXPECT_EQ(e, ends[0]) << table;
 }
 
+// Warnings went to stdout with the table when the output went to stdout, and to stderr only with
+// --out. Now every warning goes to stderr, for every format; stdout is the document alone, so
+// --format json on stdout parses whatever is warned about.
+TEST(CompareTest, WarningsGoToStderrAndJsonOnStdoutStaysValid) {
+  const std::string dir = test::scratch_dir("warn");
+  auto keep = [&](const std::string& fixture, std::size_t n) {
+    nlohmann::json j = nlohmann::json::parse(test::read_text(data(fixture)));
+    for (auto& b : j["benchmarks"]) {
+      if (b["status"] != "ok") continue;
+      auto v = b["samples_ns"].get<std::vector<double>>();
+      v.resize(std::min(v.size(), n));
+      b["samples_ns"] = v;
+    }
+    const std::string path = dir + "/" + std::to_string(n) + "-" + fixture;
+    std::ofstream(path) << j.dump(1);
+    return path;
+  };
+  ASSERT_EQ(run_cli({"calibrate", data("base.json"), keep("rerun.json", 99), "--out", dir + "/nf.json"}).code, 0);
+  nlohmann::json nf = nlohmann::json::parse(test::read_text(dir + "/nf.json"));
+  nf["points"].erase(nf["points"].begin());  // one compared point without a noise floor
+  std::ofstream(dir + "/nf-less.json") << nf.dump(1);
+  const std::vector<std::vector<std::string>> cases = {
+      {data("base.json"), data("few_samples.json"), "--confirm", "0"},        // every point noisy
+      {keep("base.json", 5), keep("rerun.json", 5), "--confirm", "0"},        // no point can reach significance
+      {data("base.json"), data("other_machine.json"), "--confirm", "0"},      // context differences
+      {data("base.json"), data("candidate.json")},                            // regressed, not confirmed
+      {data("base.json"), data("rerun.json"), "--confirm", "0", "--noise-floor", dir + "/nf-less.json"}};
+  for (const auto& args : cases) {
+    std::vector<std::string> cmd = {"compare"};
+    cmd.insert(cmd.end(), args.begin(), args.end());
+    cmd.insert(cmd.end(), {"--format", "json"});
+    const auto r = run_cli(cmd);
+    ASSERT_LE(r.code, 1) << r.err;
+    nlohmann::json j;
+    ASSERT_NO_THROW(j = nlohmann::json::parse(r.out)) << r.out;
+    ASSERT_FALSE(j["warnings"].empty()) << args[1];
+    std::string expected;
+    for (const auto& w : j["warnings"]) expected += "ccbench compare: warning: " + w.get<std::string>() + "\n";
+    EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
+
+    cmd.resize(cmd.size() - 2);  // the table: warnings on stderr, not repeated on stdout
+    const auto t = run_cli(cmd);
+    EXPECT_EQ(t.out.find("warning:"), std::string::npos) << t.out;
+    EXPECT_NE(t.err.find(expected), std::string::npos) << t.err;
+    cmd.insert(cmd.end(), {"--format", "markdown"});  // a document: on stderr and in it
+    const auto m = run_cli(cmd);
+    EXPECT_NE(m.err.find(expected), std::string::npos) << m.err;
+    EXPECT_NE(m.out.find("> [!WARNING]"), std::string::npos) << m.out;
+  }
+}
+
 }  // namespace
 }  // namespace ccb::reports

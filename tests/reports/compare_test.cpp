@@ -203,7 +203,7 @@ TEST(CompareTest, OtherMachineWarnsAndListsUnmatchedPoints) {
   EXPECT_NE(c.newly_failing[0].reason.find("new status failed: self-check failed"), std::string::npos);
   for (const NotCompared& n : c.not_compared) EXPECT_NE(n.name, c.newly_failing[0].name);
   const auto r = run_cli({"compare", data("base.json"), data("other_machine.json")});
-  EXPECT_NE(r.out.find("warning: files differ in host_name"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("warning: files differ in host_name"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("only in " + data("base.json") + " (4):\n  skynet/size=1000000/procs:1/impl:ccbench"),
             std::string::npos);
   EXPECT_NE(r.out.find("only in " + data("other_machine.json") + " (4):"), std::string::npos);
@@ -289,13 +289,13 @@ TEST(CompareTest, EveryPointNoisyWarnsThatTheGateJudgedNothing) {
   for (const std::string& w : c2.warnings) EXPECT_EQ(w.find("is noisy"), std::string::npos) << w;
   EXPECT_EQ(c2.gate_message.find("none could be judged"), std::string::npos) << c2.gate_message;
 
-  // Through the CLI: in the table on stdout, on stderr with --out, and in the JSON's warnings.
+  // Through the CLI: on stderr (with the table on stdout, and with --out), and in the JSON's warnings.
   const std::string dir = test::scratch_dir("allnoisy");
   const std::string b = scaled_copy(dir, "n3_base.json", "base.json", 3, 1.0);
   const std::string n = scaled_copy(dir, "n3_new.json", "base.json", 3, 2.0);
   const auto r = run_cli({"compare", b, n, "--fail-on", "regressed", "--confirm", "0"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("warning: every compared point (48) is noisy"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("warning: every compared point (48) is noisy"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("(none could be judged: all 48 compared point(s) are noisy)"), std::string::npos) << r.out;
   const std::string json = dir + "/cmp.json";
   const auto rj = run_cli({"compare", b, n, "--confirm", "0", "--format", "json", "--out", json});
@@ -342,8 +342,8 @@ TEST(CompareTest, WarnsWhenTheFilesDifferInPinning) {
   std::ofstream(dir + "/unpinned.json") << j.dump(1);
   const auto r = run_cli({"compare", dir + "/pinned.json", dir + "/unpinned.json", "--confirm", "0"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("warning: files differ in CPU pinning (context.pin.effective): \"on\""), std::string::npos)
-      << r.out;
+  EXPECT_NE(r.err.find("warning: files differ in CPU pinning (context.pin.effective): \"on\""), std::string::npos)
+      << r.err;
 }
 
 TEST(CompareTest, HolmWarningUsesTheExactMinimumP) {
