@@ -212,12 +212,16 @@ bool is_executable_file(const std::string& p) {
   return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
 }
 
-// go_env() is the environment of every go command: offline, caches in the build tree.
+// go_env() is the environment of every go command: offline, caches in the build tree, and a
+// binary for this machine: the user's target variables (GOOS=windows, GOARCH=arm64, GOAMD64=v4,
+// GOEXPERIMENT…) are dropped, since a cross-built ccbench-go, once installed, was taken as up
+// to date by every later run, whose every Go point then failed with "Exec format error".
 std::vector<std::string> go_env() {
   const std::string root = std::string(CCB_BINARY_DIR) + "/go";
   return child_env({{"GOCACHE", root + "/cache"}, {"GOPATH", root + "/gopath"}, {"GOPROXY", "off"},
                     {"GO111MODULE", "on"}, {"GOENV", "off"}, {"GOWORK", "off"}, {"CGO_ENABLED", "0"}},
-                   {"GOFLAGS", "GOTOOLCHAIN", "GOROOT"});
+                   {"GOFLAGS", "GOTOOLCHAIN", "GOROOT", "GOOS", "GOARCH", "GOAMD64", "GO386", "GOARM",
+                    "GOMIPS", "GOMIPS64", "GOPPC64", "GOWASM", "GOEXPERIMENT"});
 }
 
 // newest_source() returns the newest mtime of go.mod and the non-test .go files in dir.
@@ -231,9 +235,7 @@ fs::file_time_type newest_source(const fs::path& dir) {
   return newest;
 }
 
-std::string build_go_binary() {
-  const fs::path src = fs::path(CCB_SOURCE_DIR) / "workloads" / "go";
-  const fs::path bin = fs::path(CCB_BINARY_DIR) / "go" / "bin" / "ccbench-go";
+std::string build_go_binary(const fs::path& src, const fs::path& bin) {
   std::error_code ec;
   if (!fs::exists(src / "go.mod", ec)) throw GoUnavailable("Go sources not found: " + (src / "go.mod").string());
   if (fs::exists(bin, ec) && fs::last_write_time(bin, ec) >= newest_source(src)) return bin.string();
@@ -266,6 +268,16 @@ std::string build_go_binary() {
 
 }  // namespace
 
+std::string build_go_program(const std::string& src_dir, const std::string& bin_path) {
+  try {
+    return build_go_binary(src_dir, bin_path);
+  } catch (const GoUnavailable&) {
+    throw;
+  } catch (const std::exception& e) {  // filesystem errors
+    throw GoUnavailable(std::string("cannot build ") + bin_path + ": " + e.what());
+  }
+}
+
 std::optional<std::string> find_go() {
   if (const char* path = std::getenv("PATH")) {
     std::string_view rest(path);
@@ -293,13 +305,11 @@ std::string go_binary() {
   if (built) return *built;
   if (failure) std::rethrow_exception(failure);
   try {
-    built = build_go_binary();
+    built = build_go_program((fs::path(CCB_SOURCE_DIR) / "workloads" / "go").string(),
+                             (fs::path(CCB_BINARY_DIR) / "go" / "bin" / "ccbench-go").string());
   } catch (const GoUnavailable&) {
     failure = std::current_exception();
     throw;
-  } catch (const std::exception& e) {  // filesystem errors
-    failure = std::make_exception_ptr(GoUnavailable(std::string("cannot build ccbench-go: ") + e.what()));
-    std::rethrow_exception(failure);
   }
   return *built;
 }

@@ -6,6 +6,7 @@
 //  - go_binary() builds at most once per process (thread-safe; a failure is remembered and
 //    rethrown), and only when the binary is missing or older than a non-test .go file or go.mod.
 //    The build is offline (GOPROXY=off, GOFLAGS/GOTOOLCHAIN cleared, GOENV=off, GOWORK=off),
+//    for this machine (GOOS/GOARCH/GOAMD64/GOEXPERIMENT… cleared, CGO_ENABLED=0),
 //    keeps GOCACHE and GOPATH inside the build tree, and replaces the binary atomically (build to
 //    a temporary name, then rename), so concurrent processes never run a half-written file.
 //  - Children are started with posix_spawn (no shell); their stdin is a socketpair written with
@@ -50,6 +51,12 @@ class GoProtocolError : public std::runtime_error {
 // as-is (no build).
 // Throws: GoUnavailable.
 std::string go_binary();
+
+// build_go_program() builds the Go main package in src_dir (a go.mod and its .go files) into
+// bin_path, as go_binary() builds ccbench-go (same environment, atomic replace), when bin_path is
+// missing or older than go.mod or a non-test .go file of src_dir; returns bin_path.
+// Throws: GoUnavailable.
+std::string build_go_program(const std::string& src_dir, const std::string& bin_path);
 
 // go_version() returns `go version` output (e.g. "go version go1.19.8 linux/amd64"), or
 // std::nullopt when go is not installed or does not answer. Computed once per process.

@@ -1,0 +1,74 @@
+// tests/go/go_build_test.cpp — building Go programs and choosing the Go binary (go_impl.hpp's
+// build_go_program and go_binary), with the user's environment set the way a CI job or a shell
+// may leave it. The builds use a tiny Go program in a temporary directory (about a second each
+// with the build tree's cache) and skip with a visible reason when go is not installed.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include "harness/go_impl.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using ccb::harness::GoUnavailable;
+
+// TempDir: a fresh directory under the system temp directory, removed at the end of the test.
+class TempDir : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("ccb_go_build_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  // tiny_program() writes a Go module whose program prints "{}" and returns its directory.
+  std::string tiny_program() {
+    const fs::path src = dir_ / "src";
+    fs::create_directories(src);
+    std::ofstream(src / "go.mod") << "module tiny\n\ngo 1.19\n";
+    std::ofstream(src / "main.go") << "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"{}\") }\n";
+    return src.string();
+  }
+  fs::path dir_;
+};
+
+// ScopedEnv sets (or, with nullptr, unsets) a variable for one scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value != nullptr) ::setenv(name, value, 1);
+    else ::unsetenv(name);
+  }
+  ~ScopedEnv() {
+    if (old_) ::setenv(name_, old_->c_str(), 1);
+    else ::unsetenv(name_);
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+// Regression: GOOS/GOARCH set by the user reached `go build`, which cross-built ccbench-go; the
+// installed binary was then newer than its sources, so every later run kept it and every Go
+// point failed with "Exec format error" (exit 1), with or without the variables.
+TEST_F(TempDir, BuildIsForThisMachineWhateverTheTargetVariables) {
+  if (!ccb::harness::go_version()) GTEST_SKIP() << "go is not installed (run scripts/setup)";
+  const std::string src = tiny_program();
+  const std::string bin = (dir_ / "bin" / "tiny").string();
+  {
+    ScopedEnv os("GOOS", "windows"), arch("GOARCH", "arm64"), exp("GOEXPERIMENT", "bogus");
+    ASSERT_EQ(ccb::harness::build_go_program(src, bin), bin);
+  }
+  EXPECT_EQ(ccb::harness::go_list(bin), "{}\n");  // runs here
+}
+
+}  // namespace
