@@ -296,8 +296,21 @@ std::optional<std::string> find_go() {
   return std::nullopt;
 }
 
+// checked_override() returns CCB_GO_BINARY's value when it names an executable regular file.
+std::string checked_override(const std::string& p) {
+  struct stat st{};
+  std::string why;
+  if (::stat(p.c_str(), &st) != 0) why = std::strerror(errno);
+  else if (S_ISDIR(st.st_mode)) why = "a directory";
+  else if (!S_ISREG(st.st_mode)) why = "not a regular file";
+  else if (::access(p.c_str(), X_OK) != 0) why = "not executable";
+  if (why.empty()) return p;
+  throw GoUnavailable("CCB_GO_BINARY=" + p + ": " + why +
+                      "; point it to a built ccbench-go, or unset it to build workloads/go");
+}
+
 std::string go_binary() {
-  if (const char* p = std::getenv("CCB_GO_BINARY"); p != nullptr && *p != '\0') return p;
+  if (const char* p = std::getenv("CCB_GO_BINARY"); p != nullptr && *p != '\0') return checked_override(p);
   static std::mutex mu;
   static std::optional<std::string> built;
   static std::exception_ptr failure;

@@ -48,7 +48,9 @@ class GoProtocolError : public std::runtime_error {
 
 // go_binary() builds ccbench-go if needed and returns its path (${CCB_BINARY_DIR}/go/bin/ccbench-go).
 // Sources come from ${CCB_SOURCE_DIR}/workloads/go. A non-empty env CCB_GO_BINARY is returned
-// as-is (no build).
+// as-is (no build) when it names an executable file; otherwise (missing, a directory, not
+// executable) GoUnavailable names the variable, so `--impl go` is a usage error (exit 2) instead
+// of every Go point failing as if a workload had failed its check (exit 1).
 // Throws: GoUnavailable.
 std::string go_binary();
 

@@ -71,4 +71,24 @@ TEST_F(TempDir, BuildIsForThisMachineWhateverTheTargetVariables) {
   EXPECT_EQ(ccb::harness::go_list(bin), "{}\n");  // runs here
 }
 
+// Regression: a CCB_GO_BINARY that is missing, a directory or not executable was returned as is,
+// and every Go point then failed ("go protocol error: cannot start …"), exit 1 as for a failed
+// self-check, after the whole ccbench side had run. Now go_binary() refuses it up front, naming
+// the variable (run: exit 2).
+TEST_F(TempDir, BadGoBinaryOverrideIsRefusedByName) {
+  const fs::path plain = dir_ / "plain";
+  std::ofstream(plain) << "#!/bin/sh\n";
+  const std::pair<std::string, const char*> cases[] = {
+      {(dir_ / "missing").string(), "No such file"}, {dir_.string(), "a directory"}, {plain.string(), "not executable"}};
+  for (const auto& [path, why] : cases) {
+    ScopedEnv env("CCB_GO_BINARY", path.c_str());
+    try {
+      ccb::harness::go_binary();
+      ADD_FAILURE() << path << ": no exception";
+    } catch (const GoUnavailable& e) {
+      EXPECT_NE(std::string(e.what()).find("CCB_GO_BINARY=" + path + ": " + why), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace

@@ -201,8 +201,8 @@ TEST_F(GoImpl, BadUsageIsProtocolError) {
 }
 
 TEST(GoImplPaths, EnvOverridesBinary) {
-  ::setenv("CCB_GO_BINARY", "/nonexistent/ccbench-go", 1);
-  EXPECT_EQ(ccb::harness::go_binary(), "/nonexistent/ccbench-go");
+  ::setenv("CCB_GO_BINARY", "/bin/true", 1);
+  EXPECT_EQ(ccb::harness::go_binary(), "/bin/true");
   ::unsetenv("CCB_GO_BINARY");
 }
 
