@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -13,6 +14,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -69,9 +72,17 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
 }
 
 // spawn() starts argv[0] with fds 0/1/2 taken from in/out/err (-1 = /dev/null), optionally in
-// `cwd`. Throws std::system_error when the program cannot be started.
+// `cwd`; with `group_mask`, as the leader of a new process group whose signal mask is that one.
+// Throws std::system_error when the program cannot be started.
 pid_t spawn(std::vector<std::string> argv, std::vector<std::string> env, const std::string& cwd,
-            int in, int out, int err) {
+            int in, int out, int err, const sigset_t* group_mask = nullptr) {
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  if (group_mask != nullptr) {
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setsigmask(&attr, group_mask);
+  }
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   int targets[3] = {0, 1, 2}, sources[3] = {in, out, err};
@@ -86,8 +97,9 @@ pid_t spawn(std::vector<std::string> argv, std::vector<std::string> env, const s
   auto args = c_strings(argv);
   auto envp = c_strings(env);
   pid_t pid = -1;
-  int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), envp.data());
+  int rc = posix_spawn(&pid, args[0], &fa, &attr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
   if (rc != 0) throw std::system_error(rc, std::generic_category(), "cannot start " + argv[0]);
   return pid;
 }
@@ -147,19 +159,85 @@ struct Captured {
   std::string out;
 };
 
+// ---- a build interrupted by a signal -----------------------------------------------------------
+// `go build` runs in its own process group. While it runs, SIGINT/SIGTERM/SIGHUP sent to ccbench
+// alone (kill PID, a CI job's timeout) are forwarded to that group; ccbench waits up to 2 s for it
+// to end (then SIGKILLs the group), removes the half-written temporary binary and dies of the same
+// signal. Before, the build went on as an orphan and left ccbench-go.tmp.PID behind. The group
+// gets SIGINT whatever the signal: go cleans up its work directory (/tmp/go-build…) only then.
+constexpr int kBuildSignals[] = {SIGINT, SIGTERM, SIGHUP};
+volatile std::sig_atomic_t g_build_group = 0;  // the running go build's process group, or 0
+char g_build_tmp[4096];                        // its temporary output, "" when none
+
+extern "C" void on_build_signal(int sig) {
+  const pid_t group = static_cast<pid_t>(g_build_group);
+  if (group > 0) {
+    ::kill(-group, SIGINT);  // go's interrupt: it stops its compilers and removes its work dir
+    int status = 0;
+    for (int i = 0; i < 200 && ::waitpid(group, &status, WNOHANG) == 0; ++i) {
+      timespec ten_ms{0, 10'000'000};
+      ::nanosleep(&ten_ms, nullptr);
+    }
+    ::kill(-group, SIGKILL);  // the compiler or linker it may have left
+  }
+  if (g_build_tmp[0] != '\0') ::unlink(g_build_tmp);
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);  // delivered when this handler returns
+}
+
+// BuildSignals installs on_build_signal for the life of one build (a signal ignored, as under
+// nohup, stays ignored) and restores the previous handlers.
+class BuildSignals {
+ public:
+  explicit BuildSignals(const std::string& tmp) {
+    std::snprintf(g_build_tmp, sizeof g_build_tmp, "%s", tmp.c_str());
+    struct sigaction sa{};
+    sa.sa_handler = on_build_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 3; ++i) {
+      ::sigaction(kBuildSignals[i], nullptr, &old_[i]);
+      installed_[i] = old_[i].sa_handler != SIG_IGN && ::sigaction(kBuildSignals[i], &sa, nullptr) == 0;
+    }
+  }
+  ~BuildSignals() {
+    for (int i = 0; i < 3; ++i)
+      if (installed_[i]) ::sigaction(kBuildSignals[i], &old_[i], nullptr);
+    g_build_group = 0;
+    g_build_tmp[0] = '\0';
+  }
+  BuildSignals(const BuildSignals&) = delete;
+  BuildSignals& operator=(const BuildSignals&) = delete;
+
+ private:
+  struct sigaction old_[3];
+  bool installed_[3] = {false, false, false};
+};
+
 // run_capture() runs argv to completion and returns its exit status and stdout; its stderr goes
-// to the same pipe when merge_err, else to /dev/null.
+// to the same pipe when merge_err, else to /dev/null. With `build` (a BuildSignals is in scope)
+// the child is the go build that a signal to ccbench interrupts.
 Captured run_capture(std::vector<std::string> argv, std::vector<std::string> env, const std::string& cwd,
-                     bool merge_err) {
+                     bool merge_err, bool build = false) {
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
   pid_t pid = -1;
+  sigset_t blocked, old_mask;
+  sigemptyset(&blocked);
+  for (int sig : kBuildSignals) sigaddset(&blocked, sig);
+  // blocked until g_build_group is set, so a signal cannot leave the new group unknown
+  if (build) ::pthread_sigmask(SIG_BLOCK, &blocked, &old_mask);
   try {
-    pid = spawn(std::move(argv), std::move(env), cwd, -1, out[1], merge_err ? out[1] : -1);
+    pid = spawn(std::move(argv), std::move(env), cwd, -1, out[1], merge_err ? out[1] : -1,
+                build ? &old_mask : nullptr);
   } catch (...) {
+    if (build) ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
     close_fd(out[0]);
     close_fd(out[1]);
     throw;
+  }
+  if (build) {
+    g_build_group = pid;
+    ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   }
   close_fd(out[1]);
   Captured c;
@@ -168,6 +246,7 @@ Captured run_capture(std::vector<std::string> argv, std::vector<std::string> env
   close_fd(out[0]);
   rusage ru{};
   c.status = wait_child(pid, &ru, std::chrono::seconds(10));
+  if (build) g_build_group = 0;
   return c;
 }
 
@@ -212,13 +291,16 @@ bool is_executable_file(const std::string& p) {
   return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
 }
 
-// go_env() is the environment of every go command: offline, caches in the build tree, and a
-// binary for this machine: the user's target variables (GOOS=windows, GOARCH=arm64, GOAMD64=v4,
-// GOEXPERIMENT…) are dropped, since a cross-built ccbench-go, once installed, was taken as up
-// to date by every later run, whose every Go point then failed with "Exec format error".
+// go_env() is the environment of every go command: offline; caches and work directories in the
+// build tree (GOTMPDIR: an unwritable TMPDIR failed the build, and an interrupted go build leaves
+// its work directory there, not in /tmp); and a binary for this machine: the user's target
+// variables (GOOS=windows, GOARCH=arm64, GOAMD64=v4, GOEXPERIMENT…) are dropped, since a
+// cross-built ccbench-go, once installed, was taken as up to date by every later run, whose
+// every Go point then failed with "Exec format error".
 std::vector<std::string> go_env() {
   const std::string root = std::string(CCB_BINARY_DIR) + "/go";
-  return child_env({{"GOCACHE", root + "/cache"}, {"GOPATH", root + "/gopath"}, {"GOPROXY", "off"},
+  return child_env({{"GOCACHE", root + "/cache"}, {"GOPATH", root + "/gopath"}, {"GOTMPDIR", root + "/tmp"},
+                    {"GOPROXY", "off"},
                     {"GO111MODULE", "on"}, {"GOENV", "off"}, {"GOWORK", "off"}, {"CGO_ENABLED", "0"}},
                    {"GOFLAGS", "GOTOOLCHAIN", "GOROOT", "GOOS", "GOARCH", "GOAMD64", "GO386", "GOARM",
                     "GOMIPS", "GOMIPS64", "GOPPC64", "GOWASM", "GOEXPERIMENT"});
@@ -244,12 +326,16 @@ std::string build_go_binary(const fs::path& src, const fs::path& bin) {
     throw GoUnavailable(std::string("the go command was not found (PATH, /usr/bin/go, /usr/lib/go-1.19/bin/go); ") +
                         kSetupHint);
   }
-  fs::create_directories(bin.parent_path(), ec);
-  if (ec) throw GoUnavailable("cannot create " + bin.parent_path().string() + ": " + ec.message());
+  for (const fs::path& dir : {bin.parent_path(), fs::path(CCB_BINARY_DIR) / "go" / "tmp"}) {
+    fs::create_directories(dir, ec);
+    if (ec) throw GoUnavailable("cannot create " + dir.string() + ": " + ec.message());
+  }
   const fs::path tmp = bin.string() + ".tmp." + std::to_string(::getpid());
   Captured c;
+  BuildSignals interruptible(tmp.string());
   try {
-    c = run_capture({*go, "build", "-buildvcs=false", "-o", tmp.string(), "."}, go_env(), src.string(), true);
+    c = run_capture({*go, "build", "-buildvcs=false", "-o", tmp.string(), "."}, go_env(), src.string(), true,
+                    true);
   } catch (const std::system_error& e) {
     throw GoUnavailable(std::string("cannot run ") + *go + ": " + e.what() + "; " + kSetupHint);
   }

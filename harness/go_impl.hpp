@@ -7,8 +7,11 @@
 //    rethrown), and only when the binary is missing or older than a non-test .go file or go.mod.
 //    The build is offline (GOPROXY=off, GOFLAGS/GOTOOLCHAIN cleared, GOENV=off, GOWORK=off),
 //    for this machine (GOOS/GOARCH/GOAMD64/GOEXPERIMENT… cleared, CGO_ENABLED=0),
-//    keeps GOCACHE and GOPATH inside the build tree, and replaces the binary atomically (build to
+//    keeps GOCACHE, GOPATH and GOTMPDIR inside the build tree, and replaces the binary atomically (build to
 //    a temporary name, then rename), so concurrent processes never run a half-written file.
+//    SIGINT/SIGTERM/SIGHUP to ccbench during the build (go build runs in its own process group)
+//    are forwarded to the build, which is given 2 s before SIGKILL; the temporary file is
+//    removed and ccbench dies of that signal: no orphaned go build, no ccbench-go.tmp.PID left.
 //  - Children are started with posix_spawn (no shell); their stdin is a socketpair written with
 //    MSG_NOSIGNAL, so a dead child can never SIGPIPE the harness. Every fd is close-on-exec.
 //  - Never hangs on a dead child: EOF on its stdout throws, with the tail of its stderr and its

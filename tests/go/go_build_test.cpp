@@ -3,8 +3,10 @@
 // may leave it. The builds use a tiny Go program in a temporary directory (about a second each
 // with the build tree's cache) and skip with a visible reason when go is not installed.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -89,6 +91,52 @@ TEST_F(TempDir, BadGoBinaryOverrideIsRefusedByName) {
       EXPECT_NE(std::string(e.what()).find("CCB_GO_BINARY=" + path + ": " + why), std::string::npos) << e.what();
     }
   }
+}
+
+// Regression: SIGTERM (or SIGINT) sent to ccbench alone while it built ccbench-go killed ccbench
+// and left `go build` running as an orphan, which then left ccbench-go.tmp.PID behind. Here a
+// fake go writes half a binary and sleeps; the build runs in a forked child that gets SIGTERM.
+TEST_F(TempDir, SignalDuringBuildEndsItAndRemovesTheTemporaryBinary) {
+  const fs::path fake = dir_ / "fakego";
+  fs::create_directories(fake);
+  const fs::path pidfile = dir_ / "go.pid";
+  // argv: build -buildvcs=false -o TMP .
+  std::ofstream(fake / "go") << "#!/bin/sh\necho $$ > " << pidfile.string()
+                             << ".new\necho half > \"$4\"\nmv " << pidfile.string() << ".new " << pidfile.string()
+                             << "\nexec sleep 30\n";
+  fs::permissions(fake / "go", fs::perms::owner_all);
+  const std::string src = tiny_program();
+  const fs::path bin = dir_ / "bin" / "tiny";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::setenv("PATH", (fake.string() + ":/usr/bin:/bin").c_str(), 1);
+    try {
+      ccb::harness::build_go_program(src, bin.string());
+    } catch (...) {
+    }
+    ::_exit(0);
+  }
+  for (int i = 0; i < 500 && !fs::exists(pidfile); ++i) ::usleep(10000);
+  ASSERT_TRUE(fs::exists(pidfile)) << "the fake go did not start";
+  pid_t go_pid = 0;
+  std::ifstream(pidfile) >> go_pid;
+  ASSERT_GT(go_pid, 0);
+  ::kill(child, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) << "status " << status;
+  bool go_gone = false;  // the fake go is gone (its zombie is reaped by init, so poll a little)
+  for (int i = 0; i < 300 && !go_gone; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(go_pid) + "/stat");
+    std::string pid, comm, state;
+    go_gone = !(stat >> pid >> comm >> state) || state == "Z";
+    if (!go_gone) ::usleep(10000);
+  }
+  EXPECT_TRUE(go_gone) << "go build (pid " << go_pid << ") outlived ccbench";
+  if (!go_gone) ::kill(go_pid, SIGKILL);
+  EXPECT_FALSE(fs::exists(bin.string() + ".tmp." + std::to_string(child))) << "temporary binary left behind";
+  EXPECT_FALSE(fs::exists(bin));
 }
 
 }  // namespace
