@@ -131,8 +131,10 @@ class GoBackend : public ImplBackend {
     std::set<std::string> names;
     check_available();
     try {
-      for (const auto& w : nlohmann::json::parse(go_list(*binary_)).at("workloads"))
-        names.insert(w.at("name").get<std::string>());
+      // the document is a named local: a range-for over parse(…).at("workloads") iterated a
+      // member of a destroyed temporary, and the names came out empty ("unknown": all tried)
+      const nlohmann::json doc = nlohmann::json::parse(go_list(*binary_));
+      for (const auto& w : doc.at("workloads")) names.insert(w.at("name").get<std::string>());
     } catch (const std::exception&) {
       names.clear();
     }

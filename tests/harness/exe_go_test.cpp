@@ -1,0 +1,79 @@
+// tests/harness/exe_go_test.cpp — the built ccbench executable with `--impl go` against fake
+// ccbench-go children (CCB_GO_BINARY = a small /bin/sh script), for what only the executable
+// wires together (harness/go_backend.cpp is compiled into ccbench alone). No go needed.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int status = -1;  // the wait status
+  std::string err;  // what ccbench wrote on stderr
+};
+
+class GoExe : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (fs::temp_directory_path() / "ccbench-exe-go-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(dir_.data()), nullptr);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  // fake() writes an executable /bin/sh script and returns its path.
+  std::string fake(const std::string& name, const std::string& body) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+    fs::permissions(path, fs::perms::owner_all);
+    return path;
+  }
+  // run() runs ccbench with `args` and CCB_GO_BINARY=go_binary, stdout to /dev/null.
+  Outcome run(const std::string& go_binary, std::vector<std::string> args) {
+    const std::string err_file = dir_ + "/stderr.log";
+    args.insert(args.begin(), CCBENCH_EXE);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const int err_fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int out_fd = ::open("/dev/null", O_WRONLY);
+      if (err_fd < 0 || out_fd < 0) ::_exit(126);
+      ::dup2(err_fd, STDERR_FILENO);
+      ::dup2(out_fd, STDOUT_FILENO);
+      ::setenv("CCB_GO_BINARY", go_binary.c_str(), 1);
+      ::execv(CCBENCH_EXE, argv.data());
+      ::_exit(127);
+    }
+    Outcome o;
+    ::waitpid(pid, &o.status, 0);
+    std::stringstream text;
+    text << std::ifstream(err_file).rdbuf();
+    o.err = text.str();
+    return o;
+  }
+  std::string dir_;
+};
+
+// Regression: the backend read `ccbench-go list` through a range-for over a member of a destroyed
+// temporary, so the names came out empty ("unknown": every workload tried). An older ccbench-go
+// lacking a workload then failed that workload's every point (exit 1) instead of being skipped.
+TEST_F(GoExe, WorkloadTheGoBinaryDoesNotListIsSkipped) {
+  const std::string go = fake("old-ccbench-go",
+                              "[ \"$1\" = list ] && echo '{\"workloads\":[{\"name\":\"pingpong\",\"unit\":\"round "
+                              "trip\",\"params\":[]}]}' && exit 0\necho 'ccbench-go: unknown workload' >&2\nexit 2");
+  const Outcome o = run(go, {"run", "counter", "--impl", "go", "--procs", "1", "--repetitions", "1", "--warmup",
+                             "0", "--min-time", "0", "--quiet"});
+  EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 2) << "status " << o.status << ": " << o.err;
+  EXPECT_NE(o.err.find("nothing to run"), std::string::npos) << o.err;
+}
+
+}  // namespace
