@@ -200,6 +200,23 @@ TEST_F(GoImpl, BadUsageIsProtocolError) {
   }
 }
 
+// Regression: ccbench-go started through a wrapper that forks (not exec) saw a parent other than
+// CCB_PARENT_PID and exited 1 without a word: "exited (exit status 1) while we waited for …".
+TEST_F(GoImpl, ForkingWrapperIsExplained) {
+  auto dir = std::filesystem::temp_directory_path() / ("ccb_go_wrap_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto wrapper = dir / "wrapper";
+  std::ofstream(wrapper) << "#!/bin/sh\n'" << binary_ << "' \"$@\"\n";
+  std::filesystem::permissions(wrapper, std::filesystem::perms::owner_all);
+  try {
+    GoPoint point(wrapper.string(), "pingpong", {{"n", "100"}}, 1, 0);
+    ADD_FAILURE() << "no exception";
+  } catch (const GoProtocolError& e) {
+    EXPECT_NE(std::string(e.what()).find("not by CCB_PARENT_PID="), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(GoImplPaths, EnvOverridesBinary) {
   ::setenv("CCB_GO_BINARY", "/bin/true", 1);
   EXPECT_EQ(ccb::harness::go_binary(), "/bin/true");
