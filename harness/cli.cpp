@@ -35,13 +35,16 @@ Test hooks: CCB_INJECT_DELAY_NS=N makes the ccbench implementation busy-wait N n
   at every repetition).
 Go reference: --impl go builds workloads/go into build/<preset>/go/bin/ccbench-go when that is
   missing or older than its sources; CCB_GO_BINARY=PATH runs an already built ccbench-go instead,
-  as is (nothing is built or checked against the sources).
+  as is (nothing is built or checked against the sources). CCB_GO_TIMEOUT=SECONDS (1 to 86400,
+  default 600): a Go child without a reply that long is killed and its point fails; later Go
+  points of the run then fail at once.
 Exit codes: 0 ok, 1 a workload failed its self-check, 2 bad usage or input, or output that could
   not be written (--out, --report, or standard output), 3 internal error (nothing is written).)";
 
 constexpr const char* kTopFooter = R"(Run 'ccbench COMMAND --help' for a command's options.
 Environment (each described in its command's --help and in README):
   CCB_GO_BINARY=PATH      run: use this built ccbench-go for --impl go instead of building one
+  CCB_GO_TIMEOUT=SECONDS  run: kill a Go child that gives no reply that long (default 600)
   CCB_REPORT_PYTHON=PATH  report: the Python with matplotlib that draws the charts (default
                           /usr/bin/python3)
   CCB_CHAOS=1, CCB_CHAOS_SEED=N  run, stress: the runtime's fault injection (run warns and marks

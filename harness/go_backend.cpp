@@ -6,11 +6,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <chrono>
+#include <cstdlib>
 #include <optional>
 #include <set>
 
 #include "harness/errors.hpp"
 #include "harness/go_impl.hpp"
+#include "harness/list_syntax.hpp"
 
 namespace ccb::harness {
 
@@ -18,17 +21,37 @@ namespace {
 
 using ccb::workloads::WorkloadFailed;
 
+// Hung: set once a child of this run timed out; later points then fail at once instead of waiting
+// out the timeout again (a binary that hangs once hangs at every point).
+struct Hung {
+  std::string what;  // the timeout's message; "" while no child has timed out
+};
+
+// timeout_from_env() is CCB_GO_TIMEOUT (seconds, 1 to 86400), else GoPoint's default (600 s).
+std::chrono::milliseconds timeout_from_env() {
+  const char* v = std::getenv("CCB_GO_TIMEOUT");
+  if (v == nullptr || *v == '\0') return GoPoint::kDefaultLineTimeout;
+  const double s = parse_seconds(v, "CCB_GO_TIMEOUT", 86400);
+  if (s < 1) throw UsageError(std::string("CCB_GO_TIMEOUT: expected 1 to 86400 seconds, got '") + v + "'");
+  return std::chrono::milliseconds(static_cast<long long>(s * 1000));
+}
+
 class GoRunner : public ImplRunner {
  public:
-  GoRunner(std::string binary, const Point& p, std::optional<std::vector<int>> cpus)
-      : binary_(std::move(binary)), point_(p), cpus_(std::move(cpus)) {}
+  GoRunner(std::string binary, const Point& p, std::optional<std::vector<int>> cpus,
+           std::chrono::milliseconds timeout, std::shared_ptr<Hung> hung)
+      : binary_(std::move(binary)), point_(p), cpus_(std::move(cpus)), timeout_(timeout), hung_(std::move(hung)) {}
 
   void start(int warmup) override {
     warmup_ = warmup;
+    check_not_hung();
     try {
       // The child inherits this thread's affinity at spawn; the guard restores it afterwards.
       ScopedAffinity affinity(cpus_);
-      child_.emplace(binary_, point_.workload->name, point_.params, point_.procs, warmup);
+      child_.emplace(binary_, point_.workload->name, point_.params, point_.procs, warmup, timeout_);
+    } catch (const GoTimeout& e) {
+      hung_->what = e.what();
+      throw WorkloadFailed(std::string("go protocol error: ") + e.what());
     } catch (const GoProtocolError& e) {
       throw WorkloadFailed(std::string("go protocol error: ") + e.what());
     } catch (const GoUnavailable& e) {
@@ -38,8 +61,12 @@ class GoRunner : public ImplRunner {
 
   RepOutcome run_rep() override {
     RepOutcome out;
+    check_not_hung();
     try {
       out.result = child_->run_rep();
+    } catch (const GoTimeout& e) {
+      hung_->what = e.what();
+      throw WorkloadFailed(std::string("go protocol error: ") + e.what());
     } catch (const GoProtocolError& e) {
       throw WorkloadFailed(std::string("go protocol error: ") + e.what());
     }
@@ -77,9 +104,17 @@ class GoRunner : public ImplRunner {
   bool cpu_is_this_process() const override { return false; }
 
  private:
+  void check_not_hung() const {
+    if (!hung_->what.empty())
+      throw WorkloadFailed("not run: an earlier ccbench-go child hung (" + hung_->what +
+                           "); raise CCB_GO_TIMEOUT if it was only slow");
+  }
+
   std::string binary_;
   Point point_;
   std::optional<std::vector<int>> cpus_;  // the child's CPUs when pinning, else inherited as is
+  std::chrono::milliseconds timeout_;
+  std::shared_ptr<Hung> hung_;
   std::optional<GoPoint> child_;
   int warmup_ = 0;
   double ops_ = 0;
@@ -103,6 +138,11 @@ class GoBackend : public ImplBackend {
                               "build one from workloads/go");
     }
     try {
+      timeout_ = timeout_from_env();
+    } catch (const UsageError& e) {
+      throw ImplUnavailable(e.what());
+    }
+    try {
       binary_ = go_binary();
     } catch (const GoUnavailable& e) {
       throw ImplUnavailable(e.what());
@@ -118,7 +158,7 @@ class GoBackend : public ImplBackend {
     check_available();
     std::optional<std::vector<int>> cpus;
     if (controls_.pinner) cpus = controls_.pinner->cpus_for_procs(p.procs);
-    return std::make_unique<GoRunner>(*binary_, p, std::move(cpus));
+    return std::make_unique<GoRunner>(*binary_, p, std::move(cpus), timeout_, hung_);
   }
   void set_controls(const MeasureControls& controls) override { controls_ = controls; }
 
@@ -142,6 +182,8 @@ class GoBackend : public ImplBackend {
   }
 
   std::optional<std::string> binary_;
+  std::chrono::milliseconds timeout_ = GoPoint::kDefaultLineTimeout;
+  std::shared_ptr<Hung> hung_ = std::make_shared<Hung>();
   std::optional<std::set<std::string>> listed_;
   MeasureControls controls_;
 };

@@ -216,8 +216,11 @@ class BuildSignals {
 // run_capture() runs argv to completion and returns its exit status and stdout; its stderr goes
 // to the same pipe when merge_err, else to /dev/null. With `build` (a BuildSignals is in scope)
 // the child is the go build that a signal to ccbench interrupts.
+// With a `limit`, a child still running after it is killed (GoTimeout, naming `who`).
 Captured run_capture(std::vector<std::string> argv, std::vector<std::string> env, const std::string& cwd,
-                     bool merge_err, bool build = false) {
+                     bool merge_err, bool build = false,
+                     std::optional<std::chrono::milliseconds> limit = std::nullopt) {
+  const std::string who = argv.size() > 1 ? argv[0] + " " + argv[1] : argv[0];
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
   pid_t pid = -1;
@@ -241,7 +244,20 @@ Captured run_capture(std::vector<std::string> argv, std::vector<std::string> env
   }
   close_fd(out[1]);
   Captured c;
-  while (read_into(out[0], c.out)) {
+  const auto deadline = Clock::now() + limit.value_or(std::chrono::milliseconds(0));
+  for (;;) {
+    if (limit) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      pollfd pf{out[0], POLLIN, 0};
+      if (left <= 0 || ::poll(&pf, 1, static_cast<int>(left)) == 0) {
+        ::kill(pid, SIGKILL);
+        rusage ru{};
+        wait_child(pid, &ru, std::chrono::seconds(10));
+        close_fd(out[0]);
+        throw GoTimeout(who + ": no answer within " + std::to_string(limit->count()) + " ms; killed");
+      }
+    }
+    if (!read_into(out[0], c.out)) break;
   }
   close_fd(out[0]);
   rusage ru{};
@@ -428,10 +444,10 @@ std::optional<std::string> go_version() {
   return version;
 }
 
-std::string go_list(const std::string& binary) {
+std::string go_list(const std::string& binary, std::chrono::milliseconds limit) {
   Captured c;
   try {
-    c = run_capture({binary, "list"}, child_env({}, {}), "", false);
+    c = run_capture({binary, "list"}, child_env({}, {}), "", false, false, limit);
   } catch (const std::system_error& e) {
     throw GoProtocolError(e.what());
   }
@@ -560,8 +576,8 @@ std::optional<std::string> GoPoint::read_line() {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) {
       kill_and_reap();
-      throw GoProtocolError(who() + ": no reply within " + std::to_string(line_timeout_.count()) +
-                            " ms; the child was killed");
+      throw GoTimeout(who() + ": no reply within " + std::to_string(line_timeout_.count()) +
+                      " ms (CCB_GO_TIMEOUT); the child was killed");
     }
     pollfd pf[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
     int n = ::poll(pf, 2, static_cast<int>(std::min<long long>(left, 60000)));

@@ -15,7 +15,8 @@
 //  - Children are started with posix_spawn (no shell); their stdin is a socketpair written with
 //    MSG_NOSIGNAL, so a dead child can never SIGPIPE the harness. Every fd is close-on-exec.
 //  - Never hangs on a dead child: EOF on its stdout throws, with the tail of its stderr and its
-//    exit status. Reading one line waits at most `line_timeout`; on timeout the child is killed.
+//    exit status. Reading one line waits at most `line_timeout`; on timeout the child is killed
+//    (GoTimeout).
 //    A child's stderr is drained while waiting, so a large panic dump cannot block it.
 //  - Error mapping: an {"event":"error"} followed by exit 1 throws
 //    ccb::workloads::WorkloadFailed(message); every other failure (exit 2 = bad usage, bad JSON,
@@ -49,6 +50,12 @@ class GoProtocolError : public std::runtime_error {
   using runtime_error::runtime_error;
 };
 
+// GoTimeout: the child gave no reply within its line timeout and was killed (a GoProtocolError).
+class GoTimeout : public GoProtocolError {
+ public:
+  using GoProtocolError::GoProtocolError;
+};
+
 // go_binary() builds ccbench-go if needed and returns its path (${CCB_BINARY_DIR}/go/bin/ccbench-go).
 // Sources come from ${CCB_SOURCE_DIR}/workloads/go. A non-empty env CCB_GO_BINARY is returned
 // as-is (no build) when it names an executable file; otherwise (missing, a directory, not
@@ -71,9 +78,11 @@ std::optional<std::string> go_version();
 // /usr/bin/go, then /usr/lib/go-1.19/bin/go; std::nullopt when there is none.
 std::optional<std::string> find_go();
 
-// go_list() runs `binary list` and returns its stdout (the list JSON document).
-// Throws: GoProtocolError when the child cannot start or exits non-zero.
-std::string go_list(const std::string& binary);
+// go_list() runs `binary list` and returns its stdout (the list JSON document). `list` answers at
+// once: a child still running after `limit` is killed (before, a binary that hung there hung
+// `ccbench list` and `ccbench run --impl go` for ever).
+// Throws: GoTimeout after `limit`; GoProtocolError when the child cannot start or exits non-zero.
+std::string go_list(const std::string& binary, std::chrono::milliseconds limit = std::chrono::seconds(60));
 
 // ChildUsage is the child's getrusage as reported by wait4 (whole life, warm-ups included).
 struct ChildUsage {

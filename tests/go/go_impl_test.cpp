@@ -337,6 +337,15 @@ TEST_F(FakeChild, HangTimesOut) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
+// Regression: `list` was read without a limit, so a binary that hung there hung `ccbench list`
+// and `ccbench run --impl go` for ever.
+TEST_F(FakeChild, ListThatHangsTimesOut) {
+  auto bin = script("hanglist", "exec sleep 60");
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(ccb::harness::go_list(bin, std::chrono::milliseconds(300)), ccb::harness::GoTimeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
 TEST_F(FakeChild, UncleanQuitIsProtocolError) {
   auto bin = script("unclean", std::string(kReady) + "read cmd\nexit 4");
   GoPoint point(bin, "pingpong", {}, 1, 0);

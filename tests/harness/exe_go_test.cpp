@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -36,7 +37,7 @@ class GoExe : public ::testing::Test {
     return path;
   }
   // run() runs ccbench with `args` and CCB_GO_BINARY=go_binary, stdout to /dev/null.
-  Outcome run(const std::string& go_binary, std::vector<std::string> args) {
+  Outcome run(const std::string& go_binary, std::vector<std::string> args, const char* timeout = nullptr) {
     const std::string err_file = dir_ + "/stderr.log";
     args.insert(args.begin(), CCBENCH_EXE);
     std::vector<char*> argv;
@@ -50,6 +51,7 @@ class GoExe : public ::testing::Test {
       ::dup2(err_fd, STDERR_FILENO);
       ::dup2(out_fd, STDOUT_FILENO);
       ::setenv("CCB_GO_BINARY", go_binary.c_str(), 1);
+      if (timeout != nullptr) ::setenv("CCB_GO_TIMEOUT", timeout, 1);
       ::execv(CCBENCH_EXE, argv.data());
       ::_exit(127);
     }
@@ -74,6 +76,22 @@ TEST_F(GoExe, WorkloadTheGoBinaryDoesNotListIsSkipped) {
                              "0", "--min-time", "0", "--quiet"});
   EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 2) << "status " << o.status << ": " << o.err;
   EXPECT_NE(o.err.find("nothing to run"), std::string::npos) << o.err;
+}
+
+// Regression: a ccbench-go that hung was waited for 600 s at every point (a quick run: hours).
+// Now each reply waits CCB_GO_TIMEOUT seconds, and after one timeout the later points fail at once.
+TEST_F(GoExe, HangingGoBinaryCostsOneTimeoutNotOnePerPoint) {
+  const std::string go = fake("hanging-ccbench-go", "[ \"$1\" = list ] && echo '{\"workloads\":[]}' && exit 0\nexec sleep 60");
+  const auto start = std::chrono::steady_clock::now();
+  const Outcome o = run(go, {"run", "pingpong", "--impl", "go", "--procs", "1,2", "--set", "cap=0,1", "--repetitions",
+                             "1", "--warmup", "0", "--min-time", "0", "--quiet"}, "1");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(8));
+  EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 1) << "status " << o.status << ": " << o.err;
+  EXPECT_NE(o.err.find("no reply within 1000 ms (CCB_GO_TIMEOUT)"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("not run: an earlier ccbench-go child hung"), std::string::npos) << o.err;
+  const Outcome bad = run(go, {"run", "pingpong", "--impl", "go", "--procs", "1"}, "0.5");
+  EXPECT_TRUE(WIFEXITED(bad.status) && WEXITSTATUS(bad.status) == 2) << "status " << bad.status << ": " << bad.err;
+  EXPECT_NE(bad.err.find("CCB_GO_TIMEOUT: expected 1 to 86400 seconds"), std::string::npos) << bad.err;
 }
 
 }  // namespace
