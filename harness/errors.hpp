@@ -1,6 +1,7 @@
 // harness/errors.hpp — the harness's typed errors. Each maps to one exit code, and only
 // ccbench_main() (entry.hpp) performs that mapping: UsageError and IoError -> 2,
-// ccb::workloads::WorkloadFailed -> 1 (after the run finishes), anything else -> 1.
+// ccb::workloads::WorkloadFailed -> 1 (after the run finishes), anything else -> 3 (kExitInternal,
+// exit_status.hpp: an internal error).
 // Messages are complete sentences for the user and list the valid choices where there are any.
 #pragma once
 
@@ -28,6 +29,15 @@ class IoError : public std::runtime_error {
 class ImplUnavailable : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// ImplMisconfigured: the user's own setting for an implementation is wrong (CCB_GO_BINARY names no
+// executable file, CCB_GO_TIMEOUT is out of range). `ccbench run` turns it into a UsageError even
+// under `--impl all`: the user asked for that setting, so skipping the implementation with a
+// notice would hide the mistake behind exit 0. `ccbench list` notes it like any ImplUnavailable.
+class ImplMisconfigured : public ImplUnavailable {
+ public:
+  using ImplUnavailable::ImplUnavailable;
 };
 
 }  // namespace ccb::harness

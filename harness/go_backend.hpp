@@ -3,8 +3,8 @@
 // Built into the ccbench executable only when the ccb_go_impl target exists; main.cpp installs it
 // in Hooks::go.
 // Guarantees: check_available() builds/finds ccbench-go once (go_binary()) and turns GoUnavailable
-// into ImplUnavailable (whose message names scripts/setup), as it does a CCB_GO_BINARY that names
-// no executable file; supports() asks `ccbench-go list` once (go_list);
+// into ImplUnavailable (whose message names scripts/setup), or into ImplMisconfigured when the
+// user's own CCB_GO_BINARY (no executable file) or CCB_GO_TIMEOUT is wrong; supports() asks `ccbench-go list` once (go_list);
 // GoProtocolError and GoUnavailable during a point fail that point (WorkloadFailed), never the run.
 // Measurement limits: the child's CPU time is only known when it exits (getrusage
 // RUSAGE_CHILDREN), so cpu_time is its whole-life CPU time over its ops, warm-ups and start-up

@@ -123,6 +123,8 @@ Backends choose_backends(Resolved& r, const Hooks& hooks, std::vector<std::strin
                               "(harness/go_impl.cmake was absent at configure time); run "
                               "scripts/setup, then reconfigure and rebuild");
       b->check_available();
+    } catch (const ImplMisconfigured& e) {
+      throw UsageError("--impl " + impl + ": " + e.what());
     } catch (const ImplUnavailable& e) {
       if (!r.impl_all) throw UsageError("--impl " + impl + ": " + e.what());
       notices.push_back(impl + ": skipped — " + e.what());

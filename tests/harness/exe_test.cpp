@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace {
 
@@ -180,12 +181,14 @@ TEST(Executable, StderrToAFileGetsPlainHeartbeatLinesNotTheInPlaceLine) {
 }
 
 // Regression: CCB_GO_BINARY naming no file made every go point "failed" and `run` exit 1, the
-// status of a failed self-check. It is bad input: exit 2 before any point runs when go is named,
-// a notice (and the other implementations run) under --impl all.
+// status of a failed self-check. It is bad input: exit 2 before any point runs, even under --impl
+// all (the user asked for that binary; a skip notice and exit 0 would hide the mistake), and so is
+// a CCB_GO_TIMEOUT out of range. `list` notes it and lists the rest.
 TEST(Executable, CcbGoBinaryThatIsNoExecutableIsBadInputNotAFailedCheck) {
   std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
   ASSERT_NE(::mkdtemp(dir.data()), nullptr);
-  auto run = [&](const char* impl) {
+  const std::string missing = dir + "/no-such-ccbench-go";
+  auto run = [&](std::vector<std::string> args, const char* env, const std::string& value) {
     const std::string err_file = dir + "/stderr.log";
     const pid_t pid = ::fork();
     if (pid == 0) {
@@ -194,9 +197,11 @@ TEST(Executable, CcbGoBinaryThatIsNoExecutableIsBadInputNotAFailedCheck) {
       if (err_fd < 0 || null_fd < 0) ::_exit(126);
       ::dup2(null_fd, STDOUT_FILENO);
       ::dup2(err_fd, STDERR_FILENO);
-      ::setenv("CCB_GO_BINARY", (dir + "/no-such-ccbench-go").c_str(), 1);
-      ::execl(CCBENCH_EXE, CCBENCH_EXE, "run", "pingpong", "--set", "n=1000", "--set", "cap=0", "--procs", "1",
-              "--impl", impl, "--repetitions", "1", "--warmup", "0", "--min-time", "0", static_cast<char*>(nullptr));
+      ::setenv(env, value.c_str(), 1);
+      std::vector<char*> argv{const_cast<char*>(CCBENCH_EXE)};
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(CCBENCH_EXE, argv.data());
       ::_exit(127);
     }
     int status = 0;
@@ -206,14 +211,23 @@ TEST(Executable, CcbGoBinaryThatIsNoExecutableIsBadInputNotAFailedCheck) {
     text << in.rdbuf();
     return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str());
   };
-  const auto [go_code, go_err] = run("go");
-  EXPECT_EQ(go_code, 2) << go_err;
-  EXPECT_NE(go_err.find("CCB_GO_BINARY=" + dir + "/no-such-ccbench-go is not an executable file"), std::string::npos)
-      << go_err;
-  EXPECT_EQ(go_err.find("failed"), std::string::npos) << go_err;
-  const auto [all_code, all_err] = run("all");
-  EXPECT_EQ(all_code, 0) << all_err;
-  EXPECT_NE(all_err.find("go: skipped"), std::string::npos) << all_err;
+  auto run_args = [](const char* impl) {
+    return std::vector<std::string>{"run", "pingpong", "--set", "n=1000", "--set", "cap=0", "--procs", "1", "--impl",
+                                    impl, "--repetitions", "1", "--warmup", "0", "--min-time", "0"};
+  };
+  for (const char* impl : {"go", "all"}) {
+    const auto [code, err] = run(run_args(impl), "CCB_GO_BINARY", missing);
+    EXPECT_EQ(code, 2) << impl << ": " << err;
+    EXPECT_NE(err.find("--impl go: CCB_GO_BINARY=" + missing + ": No such file or directory"), std::string::npos)
+        << impl << ": " << err;
+    EXPECT_EQ(err.find("failed"), std::string::npos) << impl << ": " << err;
+    const auto [t_code, t_err] = run(run_args(impl), "CCB_GO_TIMEOUT", "0");
+    EXPECT_EQ(t_code, 2) << impl << ": " << t_err;
+    EXPECT_NE(t_err.find("CCB_GO_TIMEOUT"), std::string::npos) << impl << ": " << t_err;
+  }
+  const auto [list_code, list_err] = run({"list"}, "CCB_GO_BINARY", missing);
+  EXPECT_EQ(list_code, 0) << list_err;
+  EXPECT_NE(list_err.find("note: go is not listed: CCB_GO_BINARY=" + missing), std::string::npos) << list_err;
   std::filesystem::remove_all(dir);
 }
 
