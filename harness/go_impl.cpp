@@ -322,15 +322,29 @@ std::vector<std::string> go_env() {
                     "GOMIPS", "GOMIPS64", "GOPPC64", "GOWASM", "GOEXPERIMENT"});
 }
 
-// newest_source() returns the newest mtime of go.mod and the non-test .go files in dir.
+// newest_source() returns the newest mtime of go.mod, the non-test .go files in dir and dir itself
+// (a file removed from or renamed in it changes only the directory's mtime).
 fs::file_time_type newest_source(const fs::path& dir) {
-  auto newest = fs::last_write_time(dir / "go.mod");
+  auto newest = std::max(fs::last_write_time(dir / "go.mod"), fs::last_write_time(dir));
   for (const auto& e : fs::directory_iterator(dir)) {
     const std::string name = e.path().filename().string();
     bool go_file = name.size() > 3 && name.ends_with(".go") && !name.ends_with("_test.go");
     if (go_file && e.is_regular_file()) newest = std::max(newest, e.last_write_time());
   }
   return newest;
+}
+
+// remove_stale_work_dirs() removes go's work directories (go-build*) older than an hour from
+// `tmp` (GOTMPDIR): go leaves its own behind when it is interrupted. A younger one may belong to
+// a build running now in another ccbench, which takes seconds.
+void remove_stale_work_dirs(const fs::path& tmp) {
+  std::error_code ec;
+  const auto cutoff = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  for (fs::directory_iterator it(tmp, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code e2;
+    if (it->path().filename().string().starts_with("go-build") && it->last_write_time(e2) < cutoff && !e2)
+      fs::remove_all(it->path(), e2);
+  }
 }
 
 std::string build_go_binary(const fs::path& src, const fs::path& bin) {
@@ -342,10 +356,17 @@ std::string build_go_binary(const fs::path& src, const fs::path& bin) {
     throw GoUnavailable(std::string("the go command was not found (PATH, /usr/bin/go, /usr/lib/go-1.19/bin/go); ") +
                         kSetupHint);
   }
-  for (const fs::path& dir : {bin.parent_path(), fs::path(CCB_BINARY_DIR) / "go" / "tmp"}) {
+  const fs::path work = fs::path(CCB_BINARY_DIR) / "go" / "tmp";
+  for (const fs::path& dir : {bin.parent_path(), work}) {
     fs::create_directories(dir, ec);
     if (ec) throw GoUnavailable("cannot create " + dir.string() + ": " + ec.message());
+    // checked here, so that a read-only build tree is said as such, not as a failed go build
+    // whose hint (scripts/setup) does not apply; access() reports EROFS even to root
+    if (::access(dir.c_str(), W_OK) != 0)
+      throw GoUnavailable("cannot build ccbench-go: " + dir.string() + " is not writable (" + std::strerror(errno) +
+                          "); make it writable, or set CCB_GO_BINARY to a built ccbench-go");
   }
+  remove_stale_work_dirs(work);
   const fs::path tmp = bin.string() + ".tmp." + std::to_string(::getpid());
   Captured c;
   BuildSignals interruptible(tmp.string());

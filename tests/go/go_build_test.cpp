@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -137,6 +138,39 @@ TEST_F(TempDir, SignalDuringBuildEndsItAndRemovesTheTemporaryBinary) {
   if (!go_gone) ::kill(go_pid, SIGKILL);
   EXPECT_FALSE(fs::exists(bin.string() + ".tmp." + std::to_string(child))) << "temporary binary left behind";
   EXPECT_FALSE(fs::exists(bin));
+}
+
+// Regression: staleness compared the binary's mtime with go.mod's and the .go files' only, so a
+// source file removed (or renamed) after a build left the old binary in use, still holding it.
+TEST_F(TempDir, RemovingASourceFileRebuilds) {
+  if (!ccb::harness::go_version()) GTEST_SKIP() << "go is not installed (run scripts/setup)";
+  const std::string src = tiny_program();
+  std::ofstream(fs::path(src) / "extra.go") << "package main\n\nfunc init() { println(\"extra\") }\n";
+  const fs::path bin = dir_ / "bin" / "tiny";
+  ASSERT_EQ(ccb::harness::build_go_program(src, bin.string()), bin.string());
+  const auto first = fs::last_write_time(bin);
+  ASSERT_EQ(ccb::harness::build_go_program(src, bin.string()), bin.string());
+  EXPECT_EQ(fs::last_write_time(bin), first) << "rebuilt although nothing changed";
+  fs::remove(fs::path(src) / "extra.go");
+  ASSERT_EQ(ccb::harness::build_go_program(src, bin.string()), bin.string());
+  EXPECT_GT(fs::last_write_time(bin), first) << "not rebuilt after extra.go was removed";
+}
+
+// Regression: go leaves its work directory (go-build*) in GOTMPDIR when a build is interrupted,
+// and nothing removed them. A build now removes those older than an hour, not younger ones (a
+// build running in another ccbench).
+TEST_F(TempDir, BuildRemovesStaleWorkDirectoriesOnly) {
+  if (!ccb::harness::go_version()) GTEST_SKIP() << "go is not installed (run scripts/setup)";
+  const fs::path work = fs::path(CCB_TEST_BINARY_DIR) / "go" / "tmp";
+  const fs::path stale = work / ("go-build-test-stale-" + std::to_string(::getpid()));
+  const fs::path young = work / ("go-build-test-young-" + std::to_string(::getpid()));
+  fs::create_directories(stale / "b001");
+  fs::create_directories(young);
+  fs::last_write_time(stale, fs::file_time_type::clock::now() - std::chrono::hours(2));
+  ASSERT_EQ(ccb::harness::build_go_program(tiny_program(), (dir_ / "tiny").string()), (dir_ / "tiny").string());
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(young));
+  fs::remove_all(young);
 }
 
 }  // namespace
