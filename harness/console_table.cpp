@@ -14,7 +14,7 @@ namespace ccb::harness {
 namespace {
 
 // Past these, fixed-point would print a dozen digits: an exponent is shown instead.
-constexpr double kNsExponentFrom = 1e9;     // ns/op: 1 s per operation
+constexpr double kNsExponentFrom = 1e12;    // ns/op: 1000 s (skynet's op, one whole run, is ~1e9)
 constexpr double kRatioExponentFrom = 1e4;  // ccbench/<impl>
 constexpr double kRateExponentFrom = 1e12;  // ops/s: past "999.99G"
 
