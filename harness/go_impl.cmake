@@ -4,7 +4,7 @@
 # harness has not included it); include_guard makes a second include a no-op.
 include_guard(GLOBAL)
 
-add_library(ccb_go_impl STATIC ${CMAKE_CURRENT_LIST_DIR}/go_impl.cpp)
+add_library(ccb_go_impl STATIC ${CMAKE_CURRENT_LIST_DIR}/go_impl.cpp ${CMAKE_CURRENT_LIST_DIR}/child_process.cpp)
 target_include_directories(ccb_go_impl PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(ccb_go_impl PUBLIC ccb_registry nlohmann_json::nlohmann_json)
 target_compile_definitions(ccb_go_impl PRIVATE
