@@ -94,4 +94,28 @@ TEST_F(GoExe, HangingGoBinaryCostsOneTimeoutNotOnePerPoint) {
   EXPECT_NE(bad.err.find("CCB_GO_TIMEOUT: expected 1 to 86400 seconds"), std::string::npos) << bad.err;
 }
 
+// Regression: CCB_GO_BINARY naming no file made every go point "failed" and `run` exit 1, the
+// status of a failed self-check. It is bad input: exit 2 before any point runs, even under --impl
+// all (the user asked for that binary; a skip notice and exit 0 would hide the mistake), and so is
+// a CCB_GO_TIMEOUT out of range. `list` notes it and lists the rest.
+TEST_F(GoExe, BadCcbGoBinaryOrTimeoutIsBadInputEvenUnderImplAll) {
+  const std::string missing = dir_ + "/no-such-ccbench-go";
+  const std::string script = fake("ccbench-go", "exit 0");
+  for (const char* impl : {"go", "all"}) {
+    const std::vector<std::string> args{"run", "pingpong", "--set", "n=1000", "--set", "cap=0", "--procs", "1",
+                                        "--impl", impl, "--repetitions", "1", "--warmup", "0", "--min-time", "0"};
+    Outcome o = run(missing, args);
+    EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 2) << impl << ": " << o.status << " " << o.err;
+    EXPECT_NE(o.err.find("--impl go: CCB_GO_BINARY=" + missing + ": No such file or directory"), std::string::npos)
+        << impl << ": " << o.err;
+    EXPECT_EQ(o.err.find("failed"), std::string::npos) << impl << ": " << o.err;
+    o = run(script, args, "0");
+    EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 2) << impl << ": " << o.status << " " << o.err;
+    EXPECT_NE(o.err.find("CCB_GO_TIMEOUT"), std::string::npos) << impl << ": " << o.err;
+  }
+  const Outcome listed = run(missing, {"list"});
+  EXPECT_TRUE(WIFEXITED(listed.status) && WEXITSTATUS(listed.status) == 0) << listed.status << " " << listed.err;
+  EXPECT_NE(listed.err.find("note: go is not listed: CCB_GO_BINARY=" + missing), std::string::npos) << listed.err;
+}
+
 }  // namespace

@@ -11,8 +11,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <utility>
-#include <vector>
 
 namespace {
 
@@ -178,57 +176,6 @@ TEST(Executable, StderrToAFileGetsPlainHeartbeatLinesNotTheInPlaceLine) {
   EXPECT_EQ(by_default.find("ccbench run: "), std::string::npos) << by_default;
   EXPECT_EQ(by_default.find("exit status"), std::string::npos) << by_default;
   EXPECT_EQ(by_default.find_first_of("\r\033"), std::string::npos) << by_default;
-}
-
-// Regression: CCB_GO_BINARY naming no file made every go point "failed" and `run` exit 1, the
-// status of a failed self-check. It is bad input: exit 2 before any point runs, even under --impl
-// all (the user asked for that binary; a skip notice and exit 0 would hide the mistake), and so is
-// a CCB_GO_TIMEOUT out of range. `list` notes it and lists the rest.
-TEST(Executable, CcbGoBinaryThatIsNoExecutableIsBadInputNotAFailedCheck) {
-  std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
-  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
-  const std::string missing = dir + "/no-such-ccbench-go";
-  auto run = [&](std::vector<std::string> args, const char* env, const std::string& value) {
-    const std::string err_file = dir + "/stderr.log";
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      const int err_fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int null_fd = ::open("/dev/null", O_WRONLY);
-      if (err_fd < 0 || null_fd < 0) ::_exit(126);
-      ::dup2(null_fd, STDOUT_FILENO);
-      ::dup2(err_fd, STDERR_FILENO);
-      ::setenv(env, value.c_str(), 1);
-      std::vector<char*> argv{const_cast<char*>(CCBENCH_EXE)};
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(CCBENCH_EXE, argv.data());
-      ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    std::ifstream in(err_file);
-    std::stringstream text;
-    text << in.rdbuf();
-    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str());
-  };
-  auto run_args = [](const char* impl) {
-    return std::vector<std::string>{"run", "pingpong", "--set", "n=1000", "--set", "cap=0", "--procs", "1", "--impl",
-                                    impl, "--repetitions", "1", "--warmup", "0", "--min-time", "0"};
-  };
-  for (const char* impl : {"go", "all"}) {
-    const auto [code, err] = run(run_args(impl), "CCB_GO_BINARY", missing);
-    EXPECT_EQ(code, 2) << impl << ": " << err;
-    EXPECT_NE(err.find("--impl go: CCB_GO_BINARY=" + missing + ": No such file or directory"), std::string::npos)
-        << impl << ": " << err;
-    EXPECT_EQ(err.find("failed"), std::string::npos) << impl << ": " << err;
-    const auto [t_code, t_err] = run(run_args(impl), "CCB_GO_TIMEOUT", "0");
-    EXPECT_EQ(t_code, 2) << impl << ": " << t_err;
-    EXPECT_NE(t_err.find("CCB_GO_TIMEOUT"), std::string::npos) << impl << ": " << t_err;
-  }
-  const auto [list_code, list_err] = run({"list"}, "CCB_GO_BINARY", missing);
-  EXPECT_EQ(list_code, 0) << list_err;
-  EXPECT_NE(list_err.find("note: go is not listed: CCB_GO_BINARY=" + missing), std::string::npos) << list_err;
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
