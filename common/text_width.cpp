@@ -3,6 +3,7 @@
 
 #include <locale.h>
 
+#include <algorithm>
 #include <cwchar>
 
 namespace ccb::common {
@@ -56,6 +57,28 @@ std::string pad(std::string_view s, std::size_t width, bool right_align) {
   const std::size_t w = display_width(s);
   const std::string spaces(width > w ? width - w : 0, ' ');
   return right_align ? spaces + std::string(s) : std::string(s) + spaces;
+}
+
+std::string render_columns(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right_aligned,
+                           std::string_view separator, std::string_view indent) {
+  std::vector<std::size_t> width;
+  for (const auto& r : rows) {
+    if (r.size() > width.size()) width.resize(r.size(), 0);
+    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], display_width(r[i]));
+  }
+  std::string out;
+  for (const auto& r : rows) {
+    std::string line(indent);
+    for (std::size_t i = 0; i < width.size(); ++i) {
+      const std::string_view cell = i < r.size() ? std::string_view(r[i]) : std::string_view();
+      const bool right = i < right_aligned.size() && right_aligned[i];
+      if (i) line += separator;
+      line += pad(cell, width[i], right);
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + '\n';
+  }
+  return out;
 }
 
 }  // namespace ccb::common

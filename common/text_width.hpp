@@ -13,11 +13,14 @@
 //    not exist, every valid code point counts 1.
 //  - pad() appends or prepends spaces up to `width` columns (none when the text is already that
 //    wide or wider).
+//  - render_columns() is the one layout of every aligned table: each column as wide as its widest
+//    cell, and no line ends in spaces.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ccb::common {
 
@@ -26,5 +29,14 @@ std::size_t display_width(std::string_view s);
 // pad() returns `s` padded with spaces to `width` display columns: on the right (left-aligned
 // text) or, with `right_align`, on the left.
 std::string pad(std::string_view s, std::size_t width, bool right_align = false);
+
+// render_columns() lays `rows` (the header first, if any) out as aligned text, one line per row,
+// each ending in '\n': every column padded to its widest cell in display columns, right-aligned
+// where `right_aligned[i]` is true (a column past its end is left-aligned), cells separated by
+// `separator`, each line starting with `indent`; trailing spaces are cut, so no line ends in
+// spaces (a left-aligned last column is not padded). Rows may differ in length; a missing cell
+// is empty.
+std::string render_columns(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right_aligned,
+                           std::string_view separator = "  ", std::string_view indent = "");
 
 }  // namespace ccb::common

@@ -199,18 +199,8 @@ std::vector<std::vector<std::string>> latency_rows(const std::vector<Entry>& ent
 void write_latency_table(std::ostream& out, const std::vector<Entry>& entries) {
   const auto rows = latency_rows(entries);
   if (rows.empty()) return;
-  std::vector<size_t> w(rows.front().size(), 0);
-  for (const auto& r : rows)
-    for (size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], common::display_width(r[i]));
-  out << "\nlatency per operation, ns (sampled ops of the measured repetitions; overhead = cost of recording):\n";
-  for (const auto& r : rows) {
-    std::string line;
-    for (size_t i = 0; i < r.size(); ++i) {
-      if (i) line += "  ";
-      line += common::pad(r[i], w[i], i == 2 || i >= 4);
-    }
-    out << line << '\n';
-  }
+  out << "\nlatency per operation, ns (sampled ops of the measured repetitions; overhead = cost of recording):\n"
+      << common::render_columns(rows, {false, false, true, false, true, true, true, true, true, true});
 }
 
 // ---- spawn's seeds' table (extras of the spawn workload; workloads/CONTRACT.md) ----------------
@@ -242,18 +232,8 @@ std::vector<std::vector<std::string>> spawn_table_rows(const std::vector<Entry>&
 void write_spawn_table(std::ostream& out, const std::vector<Entry>& entries) {
   const auto rows = spawn_table_rows(entries);
   if (rows.empty()) return;
-  std::vector<size_t> w(rows.front().size(), 0);
-  for (const auto& r : rows)
-    for (size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], common::display_width(r[i]));
-  out << "\nspawn, the seeds' table (medians; tasks in 1 GiB only with capacity=1):\n";
-  for (const auto& r : rows) {
-    std::string line;
-    for (size_t i = 0; i < r.size(); ++i) {
-      if (i) line += "  ";
-      line += common::pad(r[i], w[i], i == 2 || (i >= 4 && i < 8));
-    }
-    out << line << '\n';
-  }
+  out << "\nspawn, the seeds' table (medians; tasks in 1 GiB only with capacity=1):\n"
+      << common::render_columns(rows, {false, false, true, false, true, true, true, true, false});
 }
 
 }  // namespace ccb::harness

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/json_text.hpp"
+#include "common/text_width.hpp"
 #include "harness/errors.hpp"
 #include "harness/impl_runner.hpp"
 #include "harness/list_syntax.hpp"
@@ -101,15 +102,7 @@ void print_table(const Workload& w, ImplBackend* go, std::ostream& out) {
     rows.push_back({p.name, p.type == ParamType::Int ? "int" : "choice",
                     p.quick.empty() ? "-" : p.quick.front(), allowed_values(p), join(p.quick, ","),
                     join(p.full, ","), p.help});
-  std::vector<size_t> width(rows.front().size(), 0);
-  for (const auto& r : rows)
-    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  for (const auto& r : rows) {
-    std::string line = " ";
-    for (size_t i = 0; i < r.size(); ++i)
-      line += " " + r[i] + (i + 1 < r.size() ? std::string(width[i] - r[i].size(), ' ') : "");
-    out << line << "\n";
-  }
+  out << common::render_columns(rows, {}, " ", "  ");
 }
 
 }  // namespace

@@ -57,24 +57,6 @@ std::string options_line(const Comparison& c) {
          (c.confirm_rounds ? ", " + std::to_string(c.confirm_rounds) + " confirmation round(s)" : "");
 }
 
-// Rows are printed with every column padded to its widest cell, in display columns
-// (common::display_width: a wide character counts 2); numeric columns right-aligned.
-std::string render_columns(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right) {
-  std::vector<std::size_t> width(rows.front().size(), 0);
-  for (const auto& r : rows) {
-    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], common::display_width(r[i]));
-  }
-  std::string out;
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < r.size(); ++i) {
-      line += (i ? "  " : "") + (right[i] || i + 1 < r.size() ? common::pad(r[i], width[i], right[i]) : r[i]);
-    }
-    out += line + "\n";
-  }
-  return out;
-}
-
 const char* verdict_mark(Verdict v) {
   switch (v) {
     case Verdict::Regressed: return "\U0001F534";  // red circle
@@ -160,7 +142,7 @@ std::string format_table(const Comparison& c, bool with_warnings) {
     rows.push_back({p.name, fmt::ns(p.base.median), fmt::ns(p.next.median), change_text(p), p_text(p),
                     interval_text(p.ratio_ci), verdict_text(p)});
   }
-  out += render_columns(rows, {false, true, true, true, true, false, false});
+  out += common::render_columns(rows, {false, true, true, true, true, false, false});
   if (c.count(Verdict::Noisy) > 0) out += "(p in parentheses: raw p of a noisy point, not in the Holm family)\n";
   auto list = [&](const std::string& title, const std::vector<std::string>& items) {
     if (items.empty()) return;

@@ -316,12 +316,10 @@ std::string no_threshold_text(const NoiseFloor& nf) {
 }
 
 std::string noise_floor_table(const NoiseFloor& nf) {
-  std::size_t w = 5;
-  for (const auto& [name, v] : nf.points) w = std::max(w, common::display_width(name));
+  std::vector<std::vector<std::string>> rows = {{"point", "noise floor (largest |change| of the median)"}};
+  for (const auto& [name, v] : nf.points) rows.push_back({name, fmt::pct(v.first)});
   std::string out = "A/A calibration: " + std::to_string(nf.pairs) + " pair(s) of runs of the same build\n";
-  out += "point" + std::string(w - 5 + 2, ' ') + "noise floor (largest |change| of the median)\n";
-  for (const auto& [name, v] : nf.points)
-    out += common::pad(name, w + 2) + fmt::pct(v.first) + "\n";
+  out += common::render_columns(rows, {});
   if (!nf.dropped.empty()) {
     out += "dropped (no noise floor from these pairs):\n";
     for (const auto& [name, v] : nf.dropped)

@@ -212,6 +212,30 @@ TEST(Output, TablesPadByDisplayWidth) {
   }
 }
 
+// render_columns() is the layout of every aligned table (run's latency and spawn tables, compare,
+// list): before, each had its own copy of the loop, and the spawn table's lines ended in spaces.
+TEST(Output, RenderColumnsAlignsByDisplayWidthWithoutTrailingSpaces) {
+  const std::vector<std::vector<std::string>> rows = {
+      {"name", "ns", "note"}, {"\u901a\u9053", "7.5", ""}, {"w\u00f6rk", "123.25", "slow"}, {"x"}};
+  EXPECT_EQ(common::render_columns(rows, {false, true, false}),
+            "name      ns  note\n"
+            "\u901a\u9053     7.5\n"
+            "w\u00f6rk  123.25  slow\n"
+            "x\n");
+  EXPECT_EQ(common::render_columns({{"a", "bb"}, {"ccc", "d"}}, {}, " ", "  "), "  a   bb\n  ccc d\n");
+  EXPECT_EQ(common::render_columns({}, {}), "");
+
+  Entry e = entry("ccbench", 100);
+  e.workload = "spawn";
+  e.extra["rss_per_task_bytes"] = 4159;
+  std::ostringstream spawn;
+  write_spawn_table(spawn, {e});
+  std::istringstream lines(spawn.str());
+  int n = 0;
+  for (std::string l; std::getline(lines, l); ++n) EXPECT_TRUE(l.empty() || l.back() != ' ') << '"' << l << '"';
+  EXPECT_EQ(n, 4) << spawn.str();  // blank line, title, header, one row
+}
+
 TEST(Output, SingleImplementationRowsShowStatus) {
   TableLayout layout({}, {"ccbench"});
   auto rows = layout.rows({entry("ccbench", std::nullopt, EntryStatus::NotApplicable)});

@@ -443,6 +443,21 @@ TEST(Calibrate, NoiseOfHundredPercentOrMoreGivesNoSuggestion) {
   EXPECT_TRUE(no_threshold_text(nf).empty());
 }
 
+// The noise-floor table lines its figures up in display columns (a wide character counts 2), like
+// every other aligned table (common::render_columns); it had its own padding loop and no test.
+TEST(Calibrate, NoiseFloorTableAlignsByDisplayWidth) {
+  NoiseFloor nf;
+  nf.pairs = 1;
+  nf.points = {{"a/procs:1", {0.05, 1}}, {"\u901a\u9053/procs:1", {0.125, 1}}};
+  nf.suggested_threshold = 0.2;
+  const std::string table = noise_floor_table(nf);
+  EXPECT_NE(table.find("point         noise floor (largest |change| of the median)\n"
+                       "a/procs:1     5.0%\n"
+                       "\u901a\u9053/procs:1  12.5%\n"),
+            std::string::npos)
+      << table;
+}
+
 // Regression: with zero medians in A, calibrate dropped every point without a word, wrote an
 // empty noise-floor table, suggested 1.0% and exited 0. Dropped points are now listed with the
 // reason; a zero median on the B side no longer counts as a 100% noise floor; and when no point
