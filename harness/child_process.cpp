@@ -16,7 +16,7 @@
 #include <system_error>
 #include <thread>
 
-#include "harness/go_impl.hpp"  // GoTimeout
+#include "harness/go_errors.hpp"  // GoTimeout
 
 extern char** environ;
 

@@ -45,11 +45,8 @@ class GoRunner : public ImplRunner {
       // The child inherits this thread's affinity at spawn; the guard restores it afterwards.
       ScopedAffinity affinity(cpus_);
       child_.emplace(binary_, point_.workload->name, point_.params, point_.procs, warmup, timeout_);
-    } catch (const GoTimeout& e) {
-      hung_->what = e.what();
-      throw WorkloadFailed(std::string("go protocol error: ") + e.what());
     } catch (const GoProtocolError& e) {
-      throw WorkloadFailed(std::string("go protocol error: ") + e.what());
+      protocol_failure(e);
     } catch (const GoUnavailable& e) {
       throw WorkloadFailed(std::string("go unavailable: ") + e.what());
     }
@@ -60,11 +57,8 @@ class GoRunner : public ImplRunner {
     check_not_hung();
     try {
       out.result = child_->run_rep();
-    } catch (const GoTimeout& e) {
-      hung_->what = e.what();
-      throw WorkloadFailed(std::string("go protocol error: ") + e.what());
     } catch (const GoProtocolError& e) {
-      throw WorkloadFailed(std::string("go protocol error: ") + e.what());
+      protocol_failure(e);
     }
     ops_ += static_cast<double>(out.result.ops);
     ++reps_;
@@ -100,6 +94,12 @@ class GoRunner : public ImplRunner {
   bool cpu_is_this_process() const override { return false; }
 
  private:
+  // protocol_failure() fails the point; a timeout also fails every later Go point of the run.
+  [[noreturn]] void protocol_failure(const GoProtocolError& e) {
+    if (dynamic_cast<const GoTimeout*>(&e) != nullptr) hung_->what = e.what();
+    throw WorkloadFailed(std::string("go protocol error: ") + e.what());
+  }
+
   void check_not_hung() const {
     if (!hung_->what.empty())
       throw WorkloadFailed("not run: an earlier ccbench-go child hung (" + hung_->what +

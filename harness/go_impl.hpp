@@ -33,28 +33,10 @@
 #include <utility>
 #include <vector>
 
+#include "harness/go_errors.hpp"
 #include "workloads/registry.hpp"
 
 namespace ccb::harness {
-
-// GoUnavailable: `go` is missing or the build failed; the message says how to fix it
-// (scripts/setup installs golang-go) and carries the tail of the compiler's output.
-class GoUnavailable : public std::runtime_error {
- public:
-  using runtime_error::runtime_error;
-};
-
-// GoProtocolError: the child misbehaved (crash, bad line, timeout) or reported bad usage (exit 2).
-class GoProtocolError : public std::runtime_error {
- public:
-  using runtime_error::runtime_error;
-};
-
-// GoTimeout: the child gave no reply within its line timeout and was killed (a GoProtocolError).
-class GoTimeout : public GoProtocolError {
- public:
-  using GoProtocolError::GoProtocolError;
-};
 
 // go_binary() builds ccbench-go if needed and returns its path (${CCB_BINARY_DIR}/go/bin/ccbench-go).
 // Sources come from ${CCB_SOURCE_DIR}/workloads/go. A non-empty env CCB_GO_BINARY is returned
