@@ -38,7 +38,8 @@ Go reference: --impl go builds workloads/go into build/<preset>/go/bin/ccbench-g
   as is (nothing is built or checked against the sources). CCB_GO_TIMEOUT=SECONDS (1 to 86400,
   default 600): a Go child without a reply that long is killed and its point fails; later Go
   points of the run then fail at once.
-Exit codes: 0 ok, 1 a workload failed its self-check, 2 bad usage or input, or output that could
+Exit codes: 0 ok, 1 a workload failed its self-check or a point could not be measured (a Go child
+  that crashed, hung or reported a wrong op count), 2 bad usage or input, or output that could
   not be written (--out, --report, or standard output), 3 internal error (nothing is written).)";
 
 constexpr const char* kTopFooter = R"(Run 'ccbench COMMAND --help' for a command's options.
@@ -51,8 +52,8 @@ Environment (each described in its command's --help and in README):
                           its results as not real; stress seeds it with the run's seed)
   CCB_INJECT_DELAY_NS, CCB_INJECT_SLOWDOWN, CCB_INJECT_WORKLOAD, CCB_PROGRESS_INTERVAL,
   CCB_STRESS_TEST_HOOK    test hooks for ccbench's own tests, never for real measurements
-Exit codes: 0 ok; 1 a check failed (a workload's self-check, the compare gate, calibrate's noise
-  too large, a stress invariant or stall); 2 bad usage or input, or output that could not be
+Exit codes: 0 ok; 1 a check failed (a workload's self-check or a point not measured, the compare
+  gate, calibrate's noise too large, a stress invariant or stall); 2 bad usage or input, or output that could not be
   written; 3 internal error (a bug in ccbench, or no memory or threads: never a verdict);
   130/143 compare or calibrate interrupted. Each command's --help has the details.)";
 

@@ -60,6 +60,8 @@ class GoRunner : public ImplRunner {
     } catch (const GoProtocolError& e) {
       protocol_failure(e);
     }
+    if (std::string problem = point_.ops_problem(out.result.ops, "ccbench-go"); !problem.empty())
+      throw WorkloadFailed("go protocol error: " + problem);
     ops_ += static_cast<double>(out.result.ops);
     ++reps_;
     return out;

@@ -7,6 +7,8 @@
 // worker 0, which is this thread); "threads" is never pinned. With an InjectDelay (test hook), the
 // "ccbench" runner spins ns_per_op x ops after the call and adds the spin's measured duration to
 // elapsed_ns (warm-ups spin too, so they stay representative).
+// Every "ccbench" run, warm-ups included, must report the workload's declared ops
+// (Workload::ops), else the point fails; "threads" caps its sizes and is not checked.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -38,11 +40,12 @@ double spin_ns(double ns) {
 
 class InProcessRunner : public ImplRunner {
  public:
-  InProcessRunner(ccb::workloads::RunFn fn, ccb::workloads::Params params, int procs, bool restore_affinity,
+  InProcessRunner(ccb::workloads::RunFn fn, const Point& point, bool check_ops, bool restore_affinity,
                   InjectDelay inject)
       : fn_(std::move(fn)),
-        params_(std::move(params)),
-        procs_(procs),
+        point_(point),
+        params_(point.to_params()),
+        check_ops_(check_ops),
         restore_affinity_(restore_affinity),
         inject_(inject) {}
 
@@ -73,9 +76,13 @@ class InProcessRunner : public ImplRunner {
     ccb::workloads::RunResult r;
     if (restore_affinity_) {
       ScopedAffinity restore;
-      r = fn_(params_, procs_);
+      r = fn_(params_, point_.procs);
     } else {
-      r = fn_(params_, procs_);
+      r = fn_(params_, point_.procs);
+    }
+    if (check_ops_) {
+      if (std::string problem = point_.ops_problem(r.ops, "the workload"); !problem.empty())
+        throw ccb::workloads::WorkloadFailed(problem);
     }
     const double spin = inject_.ns_per_op * static_cast<double>(r.ops) + inject_.slowdown * r.elapsed_ns;
     if (spin > 0) r.elapsed_ns += spin_ns(spin);
@@ -84,8 +91,9 @@ class InProcessRunner : public ImplRunner {
 
   // Immutable after construction:
   ccb::workloads::RunFn fn_;
+  Point point_;
   ccb::workloads::Params params_;
-  int procs_;
+  bool check_ops_;  // "ccbench": every run's ops must be Workload::ops; "threads" caps its sizes
   bool restore_affinity_;
   InjectDelay inject_;  // all zero unless the test hook is active for this point
 };
@@ -101,7 +109,7 @@ class InProcessBackend : public ImplBackend {
     InjectDelay inject;
     if (ccbench && controls_.inject && (!controls_.inject->workload || *controls_.inject->workload == p.workload->name))
       inject = *controls_.inject;
-    return std::make_unique<InProcessRunner>(p.workload->impls.at(impl_), p.to_params(), p.procs,
+    return std::make_unique<InProcessRunner>(p.workload->impls.at(impl_), p, ccbench,
                                              ccbench && controls_.pinner != nullptr, inject);
   }
   void set_controls(const MeasureControls& controls) override { controls_ = controls; }

@@ -123,6 +123,15 @@ std::string Point::params_text() const {
   return join(parts, " ");
 }
 
+std::string Point::ops_problem(uint64_t reported, const std::string& who) const {
+  if (workload == nullptr || !workload->ops) return "";
+  const uint64_t expected = workload->ops(to_params());
+  if (reported == expected) return "";
+  return who + " reported " + std::to_string(reported) + " ops for one run of " + workload->name +
+         (params.empty() ? "" : " " + params_text()) + "; that run does " + std::to_string(expected) +
+         " (workloads/CONTRACT.md)";
+}
+
 std::string point_base_name(const std::string& workload,
                             const std::vector<std::pair<std::string, std::string>>& params,
                             int procs) {

@@ -56,6 +56,9 @@ struct Point {
   ccb::workloads::Params to_params() const;
   // params_text() returns "param=value param=value" for tables.
   std::string params_text() const;
+  // ops_problem() returns why `reported`, the ops of one run by `who`, is not the count the
+  // workload does at this point (Workload::ops), or "" when it is or the workload declares none.
+  std::string ops_problem(uint64_t reported, const std::string& who) const;
 };
 
 // point_base_name() builds `workload/param=value/…/procs:N`.

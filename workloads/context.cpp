@@ -210,6 +210,7 @@ const bool registered = register_workload(Workload{
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
     // The Go child held 1.17 GB after n=400000 (procs 8): ~3 KiB a waiter.
     .resident_hint = [](const Params& p) { return 3072.0 * static_cast<double>(p.get_int("n")); },
+    .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("n")); },
 });
 
 }  // namespace

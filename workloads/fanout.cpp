@@ -109,6 +109,7 @@ const bool registered = register_workload(Workload{
                   .quick = {"400000"}, .full = {"400000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
+    .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("n")); },
 });
 
 }  // namespace

@@ -108,6 +108,7 @@ const bool registered = register_workload(Workload{
                   .quick = {"30000"}, .full = {"30000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
+    .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("n")); },
 });
 
 }  // namespace

@@ -137,6 +137,7 @@ const bool registered = register_workload(Workload{
                   .choices = {}, .quick = {"200000"}, .full = {"200000"}},
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
+    .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("tasks") * p.get_int("k")); },
 });
 
 }  // namespace

@@ -104,6 +104,11 @@ struct Workload {
   // ("n=3 must be at least producers=16"), or "" if the point can run. The harness calls it for
   // every selected point at matrix expansion, before anything runs, and exits 2 naming the point.
   std::function<std::string(const Params& params)> check_params{};
+  // ops, when set, is the `ops` one run of the workload does at these parameters (CONTRACT.md's
+  // "ops = …"). The harness checks every repetition of "ccbench" and of the Go child against it
+  // (a wrong count would skew ns/op without failing any other check) and fails the point when they
+  // differ; "threads" is exempt, as it caps its sizes and reports what ran. Unset: not checked.
+  std::function<uint64_t(const Params& params)> ops{};
 };
 
 // register_workload() adds w to the registry and returns true (for static registration).

@@ -211,6 +211,9 @@ const bool registered = register_workload(Workload{
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
     .check_params = n_problem,
+    .ops = [](const Params& p) {
+      return static_cast<uint64_t>(p.get_int("n") / p.get_int("channels") * p.get_int("channels"));
+    },
 });
 
 }  // namespace

@@ -122,6 +122,7 @@ const bool registered = register_workload(Workload{
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
     .check_params = size_problem,
+    .ops = [](const Params&) -> uint64_t { return 1; },
 });
 
 }  // namespace

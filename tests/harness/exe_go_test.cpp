@@ -78,6 +78,29 @@ TEST_F(GoExe, WorkloadTheGoBinaryDoesNotListIsSkipped) {
   EXPECT_NE(o.err.find("nothing to run"), std::string::npos) << o.err;
 }
 
+// Regression: the harness took a Go child's `ops` as given (only > 0 was checked), so a child that
+// counted wrong skewed ns/op without failing. Now each sample's ops must be the workload's own
+// count at the point's parameters (Workload::ops; pingpong: n).
+TEST_F(GoExe, SampleWithOtherOpsThanTheWorkloadDoesFailsThePoint) {
+  auto child = [&](const std::string& name, int ops) {
+    return fake(name, "[ \"$1\" = list ] && echo '{\"workloads\":[{\"name\":\"pingpong\",\"unit\":\"round trip\","
+                      "\"params\":[]}]}' && exit 0\necho '{\"event\":\"ready\"}'\nwhile read cmd; do\n"
+                      "  [ \"$cmd\" = rep ] || exit 0\n  echo '{\"event\":\"sample\",\"ops\":" +
+                          std::to_string(ops) + ",\"elapsed_ns\":5000,\"ns_per_op\":5,\"checked\":true}'\ndone\nexit 0");
+  };
+  const std::vector<std::string> args = {"run",        "pingpong", "--impl",    "go", "--procs", "1", "--set", "cap=0",
+                                         "--set",      "n=1000",   "--warmup",  "0",  "--repetitions", "2",
+                                         "--min-time", "0",        "--quiet"};
+  const Outcome lying = run(child("miscounting-ccbench-go", 999), args);
+  EXPECT_TRUE(WIFEXITED(lying.status) && WEXITSTATUS(lying.status) == 1) << "status " << lying.status << ": " << lying.err;
+  EXPECT_NE(lying.err.find("ccbench-go reported 999 ops for one run of pingpong cap=0 n=1000; that run does 1000"),
+            std::string::npos)
+      << lying.err;
+  const Outcome honest = run(child("counting-ccbench-go", 1000), args);
+  EXPECT_TRUE(WIFEXITED(honest.status) && WEXITSTATUS(honest.status) == 0) << "status " << honest.status << ": "
+                                                                           << honest.err;
+}
+
 // Regression: a ccbench-go that hung was waited for 600 s at every point (a quick run: hours).
 // Now each reply waits CCB_GO_TIMEOUT seconds, and after one timeout the later points fail at once.
 TEST_F(GoExe, HangingGoBinaryCostsOneTimeoutNotOnePerPoint) {

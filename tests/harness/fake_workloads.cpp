@@ -51,6 +51,7 @@ RunResult fail_impl(const Params& p, int) {
   if (mode == "crash") throw std::runtime_error("fake_fail: unexpected internal error");
   if (mode == "fail_second" && ++fail_second_calls() == 2)
     throw WorkloadFailed("fake_fail: second repetition lost a message");
+  if (mode == "miscount") return timed_sum(static_cast<uint64_t>(p.get_int("n")) + 1);  // checked, but ops != n
   return timed_sum(static_cast<uint64_t>(p.get_int("n")));
 }
 
@@ -68,6 +69,7 @@ Workload fake_sum() {
     const int64_t nk = p.get_int("n") * p.get_int("k");
     return nk <= 2000000 ? std::string() : "n*k=" + std::to_string(nk) + " must be at most 2000000";
   };
+  w.ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("n") * p.get_int("k")); };
   return w;
 }
 
@@ -77,7 +79,7 @@ Workload fake_fail() {
   w.description = "Fails, is not applicable or crashes on request";
   w.unit = "item";
   w.params = {ParamSpec{"mode", ParamType::Choice, "what to do", 0, 0,
-                        {"ok", "fail", "na", "crash", "fail_second"}, {"ok"}, {"ok"}},
+                        {"ok", "fail", "na", "crash", "fail_second", "miscount"}, {"ok"}, {"ok"}},
               ParamSpec{"n", ParamType::Int, "items", 1, 100, {}, {"10"}, {"10"}}};
   w.quick_procs = {1};
   w.full_procs = {1};
@@ -85,6 +87,7 @@ Workload fake_fail() {
                 call_log().push_back("threads");
                 return timed_sum(static_cast<uint64_t>(p.get_int("n")));
               }}};
+  w.ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("n")); };
   return w;
 }
 

@@ -134,6 +134,28 @@ TEST(Run, FailureAfterSomeRepetitionsDiscardsTheirNumbers) {
   EXPECT_EQ(call_log().size(), 2u);  // no repetition after the failure
 }
 
+// A run whose ops differ from the workload's declared count (Workload::ops) fails its point: the
+// count divides the elapsed time, so a wrong one skewed ns/op while every other check passed.
+TEST(Run, RunReportingOtherOpsThanTheWorkloadDeclaresFails) {
+  ScratchDir dir;
+  CliRun r = run_cli(fast({"run", "fake_fail", "--set", "mode=miscount", "--impl", "ccbench,threads", "--out",
+                           dir.file("r.json")}));
+  EXPECT_EQ(r.code, 1) << r.err;
+  json doc = read_json(dir.file("r.json"));
+  EXPECT_EQ(schema_errors(doc), "");
+  const json* c = find_entry(doc, "fake_fail/mode=miscount/n=10/procs:1/impl:ccbench");
+  const json* t = find_entry(doc, "fake_fail/mode=miscount/n=10/procs:1/impl:threads");
+  ASSERT_TRUE(c && t);
+  EXPECT_EQ((*c)["status"], "failed");
+  EXPECT_NE((*c)["error"].get<std::string>().find(
+                "the workload reported 11 ops for one run of fake_fail mode=miscount n=10; that run does 10"),
+            std::string::npos)
+      << (*c)["error"];
+  EXPECT_EQ((*t)["status"], "ok");  // "threads" caps its sizes: exempt
+  r = run_cli(fast({"run", "fake_sum", "--set", "n=2000", "--set", "k=2", "--out", dir.file("ok.json")}));
+  EXPECT_EQ(r.code, 0) << r.err;
+}
+
 TEST(Run, NotApplicableIsReportedAndExitsZero) {
   ScratchDir dir;
   CliRun r = run_cli(fast({"run", "fake_fail", "--set", "mode=na", "--out", dir.file("r.json")}));

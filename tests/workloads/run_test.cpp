@@ -55,6 +55,9 @@ TEST_P(RunAll, EveryImplPassesItsSelfCheckAtTinySizes) {
   for (const Case& c : cases()) {
     const Workload* w = find_workload(c.workload);
     ASSERT_NE(w, nullptr) << c.workload;
+    // the declared count the harness checks every ccbench and Go run against
+    ASSERT_TRUE(w->ops) << c.workload;
+    EXPECT_EQ(w->ops(Params(c.params)), c.ops) << c.workload;
     for (const char* impl : {"ccbench", "threads"}) {
       SCOPED_TRACE(c.workload + " impl " + impl + " procs " + std::to_string(procs) + " " +
                    c.params.begin()->first + "=" + c.params.begin()->second);
