@@ -53,9 +53,10 @@ Environment (each described in its command's --help and in README):
   CCB_INJECT_DELAY_NS, CCB_INJECT_SLOWDOWN, CCB_INJECT_WORKLOAD, CCB_PROGRESS_INTERVAL,
   CCB_STRESS_TEST_HOOK    test hooks for ccbench's own tests, never for real measurements
 Exit codes: 0 ok; 1 a check failed (a workload's self-check or a point not measured, the compare
-  gate, calibrate's noise too large, a stress invariant or stall); 2 bad usage or input, or output that could not be
-  written; 3 internal error (a bug in ccbench, or no memory or threads: never a verdict);
-  130/143 compare or calibrate interrupted. Each command's --help has the details.)";
+  gate, calibrate's noise too large, a stress invariant or stall); 2 bad usage or input, or
+  output that could not be written; 3 internal error (a bug in ccbench, or no memory or threads:
+  never a verdict); 130/143 compare or calibrate interrupted. Each command's --help has the
+  details.)";
 
 }  // namespace
 
