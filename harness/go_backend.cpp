@@ -36,7 +36,12 @@ class GoRunner : public ImplRunner {
  public:
   GoRunner(std::string binary, const Point& p, std::optional<std::vector<int>> cpus,
            std::chrono::milliseconds timeout, std::shared_ptr<Hung> hung)
-      : binary_(std::move(binary)), point_(p), cpus_(std::move(cpus)), timeout_(timeout), hung_(std::move(hung)) {}
+      : binary_(std::move(binary)),
+        point_(p),
+        declared_ops_(p.declared_ops()),
+        cpus_(std::move(cpus)),
+        timeout_(timeout),
+        hung_(std::move(hung)) {}
 
   void start(int warmup) override {
     warmup_ = warmup;
@@ -60,8 +65,8 @@ class GoRunner : public ImplRunner {
     } catch (const GoProtocolError& e) {
       protocol_failure(e);
     }
-    if (std::string problem = point_.ops_problem(out.result.ops, "ccbench-go"); !problem.empty())
-      throw WorkloadFailed("go protocol error: " + problem);
+    if (declared_ops_ && out.result.ops != *declared_ops_)
+      throw WorkloadFailed("go protocol error: " + point_.ops_problem(out.result.ops, *declared_ops_, "ccbench-go"));
     ops_ += static_cast<double>(out.result.ops);
     ++reps_;
     return out;
@@ -110,6 +115,7 @@ class GoRunner : public ImplRunner {
 
   std::string binary_;
   Point point_;
+  std::optional<uint64_t> declared_ops_;  // what every sample's ops must be (Workload::ops)
   std::optional<std::vector<int>> cpus_;  // the child's CPUs when pinning, else inherited as is
   std::chrono::milliseconds timeout_;
   std::shared_ptr<Hung> hung_;

@@ -123,12 +123,14 @@ std::string Point::params_text() const {
   return join(parts, " ");
 }
 
-std::string Point::ops_problem(uint64_t reported, const std::string& who) const {
-  if (workload == nullptr || !workload->ops) return "";
-  const uint64_t expected = workload->ops(to_params());
-  if (reported == expected) return "";
+std::optional<uint64_t> Point::declared_ops() const {
+  if (workload == nullptr || !workload->ops) return std::nullopt;
+  return workload->ops(to_params());
+}
+
+std::string Point::ops_problem(uint64_t reported, uint64_t declared, const std::string& who) const {
   return who + " reported " + std::to_string(reported) + " ops for one run of " + workload->name +
-         (params.empty() ? "" : " " + params_text()) + "; that run does " + std::to_string(expected) +
+         (params.empty() ? "" : " " + params_text()) + "; that run does " + std::to_string(declared) +
          " (workloads/CONTRACT.md)";
 }
 

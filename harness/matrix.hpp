@@ -56,9 +56,11 @@ struct Point {
   ccb::workloads::Params to_params() const;
   // params_text() returns "param=value param=value" for tables.
   std::string params_text() const;
-  // ops_problem() returns why `reported`, the ops of one run by `who`, is not the count the
-  // workload does at this point (Workload::ops), or "" when it is or the workload declares none.
-  std::string ops_problem(uint64_t reported, const std::string& who) const;
+  // declared_ops() is the count one run does at this point (Workload::ops), or nothing when the
+  // workload declares none. Runners compute it once and compare each run's ops with it.
+  std::optional<uint64_t> declared_ops() const;
+  // ops_problem() says that `who` reported `reported` ops for one run where `declared` were due.
+  std::string ops_problem(uint64_t reported, uint64_t declared, const std::string& who) const;
 };
 
 // point_base_name() builds `workload/param=value/…/procs:N`.
