@@ -38,7 +38,7 @@ class GoRunner : public ImplRunner {
            std::chrono::milliseconds timeout, std::shared_ptr<Hung> hung)
       : binary_(std::move(binary)),
         point_(p),
-        declared_ops_(p.declared_ops()),
+        declared_ops_(p.declared_ops("go")),
         cpus_(std::move(cpus)),
         timeout_(timeout),
         hung_(std::move(hung)) {}
@@ -66,7 +66,7 @@ class GoRunner : public ImplRunner {
       protocol_failure(e);
     }
     if (declared_ops_ && out.result.ops != *declared_ops_)
-      throw WorkloadFailed("go protocol error: " + point_.ops_problem(out.result.ops, *declared_ops_, "ccbench-go"));
+      throw WorkloadFailed("go protocol error: " + point_.ops_problem(out.result.ops, *declared_ops_, "ccbench-go", "go"));
     ops_ += static_cast<double>(out.result.ops);
     ++reps_;
     return out;

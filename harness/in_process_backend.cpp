@@ -7,8 +7,8 @@
 // worker 0, which is this thread); "threads" is never pinned. With an InjectDelay (test hook), the
 // "ccbench" runner spins ns_per_op x ops after the call and adds the spin's measured duration to
 // elapsed_ns (warm-ups spin too, so they stay representative).
-// Every "ccbench" run, warm-ups included, must report the workload's declared ops
-// (Workload::ops), else the point fails; "threads" caps its sizes and is not checked.
+// Every run, warm-ups included, must report the workload's declared ops (Workload::ops; for
+// "threads" at its capped sizes, Workload::threads_sizes), else the point fails.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -40,12 +40,13 @@ double spin_ns(double ns) {
 
 class InProcessRunner : public ImplRunner {
  public:
-  InProcessRunner(ccb::workloads::RunFn fn, const Point& point, bool check_ops, bool restore_affinity,
+  InProcessRunner(std::string impl, ccb::workloads::RunFn fn, const Point& point, bool restore_affinity,
                   InjectDelay inject)
-      : fn_(std::move(fn)),
+      : impl_(std::move(impl)),
+        fn_(std::move(fn)),
         point_(point),
         params_(point.to_params()),
-        declared_ops_(check_ops ? point.declared_ops() : std::nullopt),
+        declared_ops_(point.declared_ops(impl_)),
         restore_affinity_(restore_affinity),
         inject_(inject) {}
 
@@ -81,17 +82,18 @@ class InProcessRunner : public ImplRunner {
       r = fn_(params_, point_.procs);
     }
     if (declared_ops_ && r.ops != *declared_ops_)
-      throw ccb::workloads::WorkloadFailed(point_.ops_problem(r.ops, *declared_ops_, "the workload"));
+      throw ccb::workloads::WorkloadFailed(point_.ops_problem(r.ops, *declared_ops_, "the workload", impl_));
     const double spin = inject_.ns_per_op * static_cast<double>(r.ops) + inject_.slowdown * r.elapsed_ns;
     if (spin > 0) r.elapsed_ns += spin_ns(spin);
     return r;
   }
 
   // Immutable after construction:
+  std::string impl_;
   ccb::workloads::RunFn fn_;
   Point point_;
   ccb::workloads::Params params_;
-  // "ccbench": what every run's ops must be (Workload::ops); none for "threads", which caps sizes
+  // what every run's ops must be (Workload::ops, at threads' capped sizes for "threads")
   std::optional<uint64_t> declared_ops_;
   bool restore_affinity_;
   InjectDelay inject_;  // all zero unless the test hook is active for this point
@@ -108,7 +110,7 @@ class InProcessBackend : public ImplBackend {
     InjectDelay inject;
     if (ccbench && controls_.inject && (!controls_.inject->workload || *controls_.inject->workload == p.workload->name))
       inject = *controls_.inject;
-    return std::make_unique<InProcessRunner>(p.workload->impls.at(impl_), p, ccbench,
+    return std::make_unique<InProcessRunner>(impl_, p.workload->impls.at(impl_), p,
                                              ccbench && controls_.pinner != nullptr, inject);
   }
   void set_controls(const MeasureControls& controls) override { controls_ = controls; }

@@ -110,6 +110,13 @@ void check_combination(const Point& p) {
   if (!problem.empty()) throw UsageError("point " + p.base_name + ": " + problem);
 }
 
+// run_params() is what implementation `impl` runs at point p: threads' capped sizes, else p's.
+ccb::workloads::Params run_params(const Point& p, const std::string& impl) {
+  ccb::workloads::Params params = p.to_params();
+  if (impl == "threads" && p.workload->threads_sizes) return p.workload->threads_sizes(params);
+  return params;
+}
+
 }  // namespace
 
 ccb::workloads::Params Point::to_params() const {
@@ -123,15 +130,23 @@ std::string Point::params_text() const {
   return join(parts, " ");
 }
 
-std::optional<uint64_t> Point::declared_ops() const {
+std::optional<uint64_t> Point::declared_ops(const std::string& impl) const {
   if (workload == nullptr || !workload->ops) return std::nullopt;
-  return workload->ops(to_params());
+  return workload->ops(run_params(*this, impl));
 }
 
-std::string Point::ops_problem(uint64_t reported, uint64_t declared, const std::string& who) const {
+std::string Point::ops_problem(uint64_t reported, uint64_t declared, const std::string& who,
+                               const std::string& impl) const {
+  std::string capped;
+  const ccb::workloads::Params ran = run_params(*this, impl);
+  for (const auto& [k, v] : ran.values()) {
+    const auto given = std::find_if(params.begin(), params.end(), [&](const auto& kv) { return kv.first == k; });
+    if (given != params.end() && given->second != v) capped += (capped.empty() ? "" : " ") + k + "=" + v;
+  }
   return who + " reported " + std::to_string(reported) + " ops for one run of " + workload->name +
-         (params.empty() ? "" : " " + params_text()) + "; that run does " + std::to_string(declared) +
-         " (workloads/CONTRACT.md)";
+         (params.empty() ? "" : " " + params_text()) +
+         (capped.empty() ? "" : " (" + impl + " runs it at " + capped + ", its capped sizes)") +
+         "; that run does " + std::to_string(declared) + " (workloads/CONTRACT.md)";
 }
 
 std::string point_base_name(const std::string& workload,

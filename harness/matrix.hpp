@@ -56,11 +56,14 @@ struct Point {
   ccb::workloads::Params to_params() const;
   // params_text() returns "param=value param=value" for tables.
   std::string params_text() const;
-  // declared_ops() is the count one run does at this point (Workload::ops), or nothing when the
-  // workload declares none. Runners compute it once and compare each run's ops with it.
-  std::optional<uint64_t> declared_ops() const;
-  // ops_problem() says that `who` reported `reported` ops for one run where `declared` were due.
-  std::string ops_problem(uint64_t reported, uint64_t declared, const std::string& who) const;
+  // declared_ops() is the count one run of implementation `impl` does at this point
+  // (Workload::ops; for "threads" at its capped sizes, Workload::threads_sizes), or nothing when
+  // the workload declares none. Runners compute it once and compare each run's ops with it.
+  std::optional<uint64_t> declared_ops(const std::string& impl) const;
+  // ops_problem() says that `who` (running `impl`) reported `reported` ops for one run where
+  // `declared` were due, naming the capped sizes when "threads" runs smaller ones.
+  std::string ops_problem(uint64_t reported, uint64_t declared, const std::string& who,
+                          const std::string& impl) const;
 };
 
 // point_base_name() builds `workload/param=value/…/procs:N`.

@@ -115,9 +115,13 @@ RunResult run_ccbench(const Params& p, int procs) {
   return RunResult{static_cast<uint64_t>(tasks * k), elapsed, {}};
 }
 
-RunResult run_threads(const Params& p, int procs) {
+// threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): k capped.
+Params threads_sizes(const Params& p) { return threads::capped_param(p, "k", threads::kCapCounterK); }
+
+RunResult run_threads(const Params& given, int procs) {
+  const Params p = threads_sizes(given);
   const std::string mode = p.get("mode");
-  const int64_t tasks = p.get_int("tasks"), k = threads::capped(p.get_int("k"), threads::kCapCounterK);
+  const int64_t tasks = p.get_int("tasks"), k = p.get_int("k");
   threads::require_threads("counter", tasks + 1);
   threads::AffinityScope affinity(procs);
   int64_t c = 0;
@@ -172,6 +176,7 @@ const bool registered = register_workload(Workload{
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
     .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("tasks") * p.get_int("k")); },
+    .threads_sizes = threads_sizes,
 });
 
 }  // namespace

@@ -77,9 +77,16 @@ RunResult run_ccbench(const Params& p, int procs) {
   return RunResult{static_cast<uint64_t>(ops), elapsed, {}};
 }
 
-RunResult run_threads(const Params& p, int procs) {
+// threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): n capped, but at
+// least one message per producer.
+Params threads_sizes(const Params& p) {
+  return threads::capped_param(p, "n", threads::kCapChannel, p.get_int("producers"));
+}
+
+RunResult run_threads(const Params& given, int procs) {
+  const Params p = threads_sizes(given);
   const int64_t producers = p.get_int("producers");
-  const int64_t n = std::max(producers, threads::capped(p.get_int("n"), threads::kCapChannel));
+  const int64_t n = p.get_int("n");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   const int64_t per = n / producers, ops = per * producers;
   if (per == 0) throw WorkloadFailed("fanin: n must be at least producers");
@@ -127,6 +134,7 @@ const bool registered = register_workload(Workload{
     .ops = [](const Params& p) {
       return static_cast<uint64_t>(p.get_int("n") / p.get_int("producers") * p.get_int("producers"));
     },
+    .threads_sizes = threads_sizes,
 });
 
 }  // namespace

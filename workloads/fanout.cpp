@@ -62,9 +62,13 @@ RunResult run_ccbench(const Params& p, int procs) {
   return RunResult{static_cast<uint64_t>(n), elapsed, {}};
 }
 
-RunResult run_threads(const Params& p, int procs) {
+// threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): n capped.
+Params threads_sizes(const Params& p) { return threads::capped_param(p, "n", threads::kCapChannel); }
+
+RunResult run_threads(const Params& given, int procs) {
+  const Params p = threads_sizes(given);
   const int64_t workers = p.get_int("workers");
-  const int64_t n = threads::capped(p.get_int("n"), threads::kCapChannel);
+  const int64_t n = p.get_int("n");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   threads::require_threads("fanout", workers);
   threads::AffinityScope affinity(procs);
@@ -110,6 +114,7 @@ const bool registered = register_workload(Workload{
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
     .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("n")); },
+    .threads_sizes = threads_sizes,
 });
 
 }  // namespace

@@ -69,8 +69,12 @@ RunResult run_ccbench(const Params& p, int procs) {
   return r;
 }
 
-RunResult run_threads(const Params& p, int procs) {
-  const int64_t n = threads::capped(p.get_int("n"), threads::kCapPingpong);
+// threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): n capped.
+Params threads_sizes(const Params& p) { return threads::capped_param(p, "n", threads::kCapPingpong); }
+
+RunResult run_threads(const Params& given, int procs) {
+  const Params p = threads_sizes(given);
+  const int64_t n = p.get_int("n");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   threads::AffinityScope affinity(procs);
   threads::ThreadChan<int64_t> ping(cap), pong(cap);
@@ -107,6 +111,7 @@ const bool registered = register_workload(Workload{
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
     .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("n")); },
+    .threads_sizes = threads_sizes,
 });
 
 }  // namespace

@@ -18,6 +18,12 @@ int64_t Params::get_int(const std::string& name) const { return std::stoll(value
 
 const std::string& Params::get(const std::string& name) const { return values_.at(name); }
 
+Params Params::with(const std::string& name, int64_t value) const {
+  Params copy = *this;
+  copy.values_[name] = std::to_string(value);
+  return copy;
+}
+
 bool register_workload(Workload w) {
   auto& v = storage();
   if (find_workload(w.name) != nullptr || w.impls.count("ccbench") == 0) {

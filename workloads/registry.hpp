@@ -66,6 +66,8 @@ class Params {
   // get() returns the raw string value; throws std::out_of_range if absent.
   const std::string& get(const std::string& name) const;
   const std::map<std::string, std::string>& values() const { return values_; }
+  // with() returns a copy whose parameter `name` holds `value` (a capped size, see threads_sizes).
+  Params with(const std::string& name, int64_t value) const;
 
  private:
   std::map<std::string, std::string> values_;
@@ -105,10 +107,15 @@ struct Workload {
   // every selected point at matrix expansion, before anything runs, and exits 2 naming the point.
   std::function<std::string(const Params& params)> check_params{};
   // ops, when set, is the `ops` one run of the workload does at these parameters (CONTRACT.md's
-  // "ops = …"). The harness checks every repetition of "ccbench" and of the Go child against it
-  // (a wrong count would skew ns/op without failing any other check) and fails the point when they
-  // differ; "threads" is exempt, as it caps its sizes and reports what ran. Unset: not checked.
+  // "ops = …"). The harness checks every repetition of every implementation against it (a wrong
+  // count would skew ns/op without failing any other check) and fails the point when they differ;
+  // for "threads" at ops(threads_sizes(params)). Unset: not checked.
   std::function<uint64_t(const Params& params)> ops{};
+  // threads_sizes, when set, returns the parameters the "threads" implementation actually runs at
+  // `params`: its sizes capped (CONTRACT.md, "threads: capped sizes"). That implementation reads
+  // its sizes through the same function, so the harness's ops check and the run agree. Unset: the
+  // threads implementation runs `params` as given.
+  std::function<Params(const Params& params)> threads_sizes{};
 };
 
 // register_workload() adds w to the registry and returns true (for static registration).

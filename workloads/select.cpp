@@ -139,10 +139,17 @@ RunResult run_ccbench(const Params& p, int procs) {
   return finish(slots, lats, ops, elapsed);
 }
 
-RunResult run_threads(const Params& p, int procs) {
+// threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): n capped, but at
+// least one message per channel.
+Params threads_sizes(const Params& p) {
+  return threads::capped_param(p, "n", threads::kCapChannel, p.get_int("channels"));
+}
+
+RunResult run_threads(const Params& given, int procs) {
+  const Params p = threads_sizes(given);
   const int64_t channels = p.get_int("channels"), consumers = p.get_int("consumers");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
-  const int64_t n = std::max(channels, threads::capped(p.get_int("n"), threads::kCapChannel));
+  const int64_t n = p.get_int("n");
   const int64_t per = n / channels, ops = per * channels;
   threads::require_threads("select", channels + consumers);
   threads::AffinityScope affinity(procs);
@@ -214,6 +221,7 @@ const bool registered = register_workload(Workload{
     .ops = [](const Params& p) {
       return static_cast<uint64_t>(p.get_int("n") / p.get_int("channels") * p.get_int("channels"));
     },
+    .threads_sizes = threads_sizes,
 });
 
 }  // namespace

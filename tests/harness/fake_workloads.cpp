@@ -1,6 +1,7 @@
 // tests/harness/fake_workloads.cpp — see fake_workloads.hpp.
 #include "fake_workloads.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
@@ -83,9 +84,13 @@ Workload fake_fail() {
               ParamSpec{"n", ParamType::Int, "items", 1, 100, {}, {"10"}, {"10"}}};
   w.quick_procs = {1};
   w.full_procs = {1};
-  w.impls = {{"ccbench", fail_impl}, {"threads", [](const Params& p, int) {
+  // threads caps n at 6, like the real workloads' threads_sizes; with mode=miscount it reports the
+  // uncapped n, which the harness must catch.
+  w.threads_sizes = [](const Params& p) { return p.with("n", std::min<int64_t>(p.get_int("n"), 6)); };
+  w.impls = {{"ccbench", fail_impl}, {"threads", [sizes = w.threads_sizes](const Params& p, int) {
                 call_log().push_back("threads");
-                return timed_sum(static_cast<uint64_t>(p.get_int("n")));
+                const int64_t n = p.get("mode") == "miscount" ? p.get_int("n") : sizes(p).get_int("n");
+                return timed_sum(static_cast<uint64_t>(n));
               }}};
   w.ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("n")); };
   return w;

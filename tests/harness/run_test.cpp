@@ -151,9 +151,21 @@ TEST(Run, RunReportingOtherOpsThanTheWorkloadDeclaresFails) {
                 "the workload reported 11 ops for one run of fake_fail mode=miscount n=10; that run does 10"),
             std::string::npos)
       << (*c)["error"];
-  EXPECT_EQ((*t)["status"], "ok");  // "threads" caps its sizes: exempt
+  // "threads" is checked at its capped sizes (Workload::threads_sizes: n=6), and says so.
+  EXPECT_EQ((*t)["status"], "failed");
+  EXPECT_NE((*t)["error"].get<std::string>().find("the workload reported 10 ops for one run of fake_fail "
+                                                  "mode=miscount n=10 (threads runs it at n=6, its capped "
+                                                  "sizes); that run does 6"),
+            std::string::npos)
+      << (*t)["error"];
   r = run_cli(fast({"run", "fake_sum", "--set", "n=2000", "--set", "k=2", "--out", dir.file("ok.json")}));
   EXPECT_EQ(r.code, 0) << r.err;
+  // A capped threads run that reports its capped count passes.
+  r = run_cli(fast({"run", "fake_fail", "--impl", "threads", "--out", dir.file("capped.json")}));
+  EXPECT_EQ(r.code, 0) << r.err;
+  doc = read_json(dir.file("capped.json"));
+  ASSERT_TRUE(find_entry(doc, "fake_fail/mode=ok/n=10/procs:1/impl:threads"));
+  EXPECT_EQ((*find_entry(doc, "fake_fail/mode=ok/n=10/procs:1/impl:threads"))["status"], "ok");
 }
 
 TEST(Run, NotApplicableIsReportedAndExitsZero) {

@@ -65,6 +65,9 @@ TEST_P(RunAll, EveryImplPassesItsSelfCheckAtTinySizes) {
       RunResult r;
       ASSERT_NO_THROW(r = w->impls.at(impl)(Params(c.params), procs));
       EXPECT_EQ(r.ops, c.ops);
+      if (std::string(impl) == "threads" && w->threads_sizes) {  // below every cap: as asked
+        EXPECT_EQ(w->threads_sizes(Params(c.params)).values(), c.params);
+      }
       EXPECT_GT(r.elapsed_ns, 0);
       const bool latency_shaped = c.workload == "pingpong" || c.workload == "select" ||
                                   c.workload == "context" || c.workload == "timers";
@@ -98,9 +101,16 @@ TEST(RunThreads, TooManyThreadsIsNotApplicable) {
 }
 
 TEST(RunThreads, HandOffBoundWorkloadsAreCapped) {
-  // the documented caps of threads/thread_util.hpp: ops are what ran, never the requested size
+  // the documented caps of threads/thread_util.hpp: ops are what ran, never the requested size,
+  // and what the workload declares for threads (Workload::ops at Workload::threads_sizes), which
+  // the harness checks every threads run against
   const auto run = [](const char* w, std::map<std::string, std::string> p) {
-    return find_workload(w)->impls.at("threads")(Params(std::move(p)), 2).ops;
+    const Workload* wl = find_workload(w);
+    EXPECT_TRUE(wl->threads_sizes) << w;
+    const Params given(std::move(p));
+    const uint64_t ops = wl->impls.at("threads")(given, 2).ops;
+    EXPECT_EQ(wl->ops(wl->threads_sizes(given)), ops) << w;
+    return ops;
   };
   EXPECT_EQ(run("pingpong", {{"cap", "1"}, {"n", "20001"}}), 20000u);
   EXPECT_EQ(run("fanin", {{"producers", "4"}, {"cap", "128"}, {"n", "30000"}}), 20000u);

@@ -1,6 +1,7 @@
 // workloads/threads/thread_util.hpp — what every `threads` implementation shares: the `procs`
 // limit (AffinityScope), a group of std::threads joined on scope exit (ThreadGroup), and the size
-// limit above which a point is "not applicable" (kMaxThreads), and the work cap (capped()).
+// limit above which a point is "not applicable" (kMaxThreads), and the work cap (capped(),
+// capped_param() for a workload's Workload::threads_sizes).
 //
 // procs: the threads implementation runs one std::thread per task, so there are as many threads
 // as tasks; the kernel schedules them. To make `procs` mean what it means for ccbench and Go (how
@@ -105,6 +106,12 @@ inline constexpr int64_t kCapChannel = 20000;    // fanin/fanout/select messages
 inline constexpr int64_t kCapPipeline = 2000;    // pipeline items (8 hops of ~25 µs each, cap 0)
 inline constexpr int64_t kCapCounterK = 20000;   // counter k per task (channel mode ~5.5 µs/op)
 inline int64_t capped(int64_t requested, int64_t cap) { return requested < cap ? requested : cap; }
+// capped_param() returns p with parameter `name` capped at `cap` and raised to at least `at_least`
+// (fanin and select need n >= their producer / channel count): a workload's threads_sizes.
+inline Params capped_param(const Params& p, const std::string& name, int64_t cap, int64_t at_least = 1) {
+  const int64_t v = capped(p.get_int(name), cap);
+  return p.with(name, v < at_least ? at_least : v);
+}
 
 // require_threads() throws NotApplicable when a point needs more than kMaxThreads threads.
 inline void require_threads(const std::string& workload, int64_t needed) {
