@@ -91,6 +91,21 @@ std::string not_ok_reason(const Point& p, const char* side) {
 
 }  // namespace
 
+// same_samples() is true when every "ok" point of `a` is in `b` with exactly the same samples (and
+// there is one): two runs never measure that, so the pair is one file given twice or a copy.
+bool same_samples(const Results& a, const Results& b) {
+  std::map<std::string, const Point*> in_b;
+  for (const Point& p : b.benchmarks) in_b.emplace(p.name, &p);
+  bool any = false;
+  for (const Point& p : a.benchmarks) {
+    if (!p.ok()) continue;
+    auto it = in_b.find(p.name);
+    if (it == in_b.end() || !it->second->ok() || it->second->samples_ns != p.samples_ns) return false;
+    any = true;
+  }
+  return any;
+}
+
 std::vector<std::string> pair_warnings(const Results& base, const Results& next, const std::string& consequence) {
   std::vector<std::string> out;
   const Context& b = base.context;
@@ -124,8 +139,15 @@ namespace {
 
 void add_context_warnings(const Results& base, const Results& next, std::vector<std::string>& out) {
   for (std::string& w : pair_warnings(base, next, "differences may not be regressions")) out.push_back(std::move(w));
-  for (const std::string& w : base.context.warnings) out.push_back(base.file + " recorded: " + w);
-  for (const std::string& w : next.context.warnings) out.push_back(next.file + " recorded: " + w);
+  if (same_samples(base, next))
+    out.push_back(base.file + " and " + next.file + " hold the same samples (the same file twice?): not two runs, so "
+                  "every change is 0% and no point can regress or improve");
+  // Each recorded warning once: the same file given twice would repeat every one of them.
+  auto add = [&out](std::string w) {
+    if (std::find(out.begin(), out.end(), w) == out.end()) out.push_back(std::move(w));
+  };
+  for (const std::string& w : base.context.warnings) add(base.file + " recorded: " + w);
+  for (const std::string& w : next.context.warnings) add(next.file + " recorded: " + w);
 }
 
 // Phase 1: match by name, keeping base order; fill only_in_*, newly_failing and not_compared.

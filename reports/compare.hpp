@@ -135,6 +135,11 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
 // the two files differ. compare_results() puts them in `warnings`, then each file's context.warnings.
 std::vector<std::string> pair_warnings(const Results& base, const Results& next, const std::string& consequence);
 
+// same_samples() is true when every "ok" point of `a` is in `b` with exactly the same samples (and
+// there is one): two runs never measure that, so the pair is one file given twice or a copy.
+// compare_results() and calibrate() warn about such a pair.
+bool same_samples(const Results& a, const Results& b);
+
 // decide_gate() sets gate_failed and gate_message from the verdicts, geomean, newly_failing and options (the
 // "Gate" rule above); confirm_regressions() calls it again after changing verdicts.
 void decide_gate(Comparison& c);

@@ -209,21 +209,6 @@ std::string zero_median_reason(const PointComparison& p, const Results& a, const
   return "median is 0 ns in " + files + " (no ratio)";
 }
 
-// same_samples() is true when every "ok" point of `a` is in `b` with exactly the same samples (and
-// there is one): two runs never measure that, so the pair is one file given twice or a copy.
-bool same_samples(const Results& a, const Results& b) {
-  std::map<std::string, const Point*> in_b;
-  for (const Point& p : b.benchmarks) in_b.emplace(p.name, &p);
-  bool any = false;
-  for (const Point& p : a.benchmarks) {
-    if (!p.ok()) continue;
-    auto it = in_b.find(p.name);
-    if (it == in_b.end() || !it->second->ok() || it->second->samples_ns != p.samples_ns) return false;
-    any = true;
-  }
-  return any;
-}
-
 // kMaxNamed: how many points a message names before "and N more".
 constexpr std::size_t kMaxNamed = 5;
 

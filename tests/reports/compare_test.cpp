@@ -92,8 +92,35 @@ TEST(CompareTest, AAWithItselfIsAllUnchanged) {
   EXPECT_EQ(c.count(Verdict::Unchanged), 48u);
   EXPECT_EQ(c.not_compared.size(), 2u);
   EXPECT_NEAR(*c.geomean, 1.0, 1e-12);
-  EXPECT_TRUE(c.warnings.empty());
-  EXPECT_EQ(run_cli({"compare", data("base.json"), data("base.json")}).code, 0);
+  // The same file twice (base.json records no warnings of its own): said once, and not an error.
+  const std::string path = data("base.json");
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_EQ(c.warnings[0], path + " and " + path + " hold the same samples (the same file twice?): not two runs, "
+                           "so every change is 0% and no point can regress or improve");
+  EXPECT_EQ(run_cli({"compare", path, path}).code, 0);
+}
+
+// Regression: a file compared with itself printed each of its recorded warnings twice ("a.json
+// recorded: load average …" for base, then the same line for new). A copy under another name has
+// its own lines, and two different runs get no same-samples warning.
+TEST(CompareTest, TheSameFileTwiceRepeatsNoRecordedWarning) {
+  Results base = load_results(data("base.json"));
+  base.file = "a.json";
+  base.context.warnings = {"load average 1.16 at start exceeds 0.2 x 2 online CPUs (0.40)"};
+  const Comparison c = compare_results(base, base, {});
+  EXPECT_EQ(c.warnings, (std::vector<std::string>{
+                            "a.json and a.json hold the same samples (the same file twice?): not two runs, so "
+                            "every change is 0% and no point can regress or improve",
+                            "a.json recorded: load average 1.16 at start exceeds 0.2 x 2 online CPUs (0.40)"}));
+  Results copy = base;
+  copy.file = "b.json";
+  EXPECT_EQ(compare_results(base, copy, {}).warnings.size(), 3u);
+  Results rerun = copy;
+  rerun.benchmarks[0].samples_ns[0] *= 1.001;
+  const Comparison two_runs = compare_results(base, rerun, {});
+  EXPECT_EQ(two_runs.warnings, (std::vector<std::string>{
+                                   "a.json recorded: load average 1.16 at start exceeds 0.2 x 2 online CPUs (0.40)",
+                                   "b.json recorded: load average 1.16 at start exceeds 0.2 x 2 online CPUs (0.40)"}));
 }
 
 // A file measured with CCB_CHAOS=1 (context.chaos) is named in the warnings, as one measured with
@@ -103,6 +130,7 @@ TEST(CompareTest, WarnsAboutAFileMeasuredWithChaos) {
   Results chaotic = base;
   chaotic.file = "chaos.json";
   chaotic.context.chaos = true;
+  chaotic.benchmarks[0].samples_ns[0] *= 1.001;  // another run, not base's samples again
   const Comparison c = compare_results(base, chaotic, {});
   ASSERT_EQ(c.warnings.size(), 1u);
   EXPECT_EQ(c.warnings[0], "chaos.json was measured with CCB_CHAOS=1 (the runtime's fault injection perturbed it)");
