@@ -74,17 +74,18 @@ std::vector<std::string> child_env(const std::vector<std::pair<std::string, std:
 
 
 // spawn() starts argv[0] with fds 0/1/2 taken from in/out/err (-1 = /dev/null), optionally in
-// `cwd`; with `group_mask`, as the leader of a new process group whose signal mask is that one.
+// `cwd`; with `group_mask`, as the leader of a new process group whose signal mask is that one,
+// else with an empty signal mask.
 // Throws std::system_error when the program cannot be started.
 pid_t spawn(std::vector<std::string> argv, std::vector<std::string> env, const std::string& cwd,
             int in, int out, int err, const sigset_t* group_mask) {
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  if (group_mask != nullptr) {
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setsigmask(&attr, group_mask);
-  }
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | (group_mask != nullptr ? POSIX_SPAWN_SETPGROUP : 0));
+  posix_spawnattr_setsigmask(&attr, group_mask != nullptr ? group_mask : &none);
+  if (group_mask != nullptr) posix_spawnattr_setpgroup(&attr, 0);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   int targets[3] = {0, 1, 2}, sources[3] = {in, out, err};

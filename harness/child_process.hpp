@@ -3,7 +3,8 @@
 // harness/go_impl.cpp, which is the only user.
 // Guarantees:
 //  - spawn() uses posix_spawn (no shell) with an explicit environment; every fd this process
-//    opens is close-on-exec, so a child gets only fds 0/1/2.
+//    opens is close-on-exec, so a child gets only fds 0/1/2. A child never inherits this
+//    thread's blocked signals.
 //  - wait_child() never blocks past `grace`: then it SIGKILLs and reaps.
 //  - run_capture() reads the child's output to EOF and reaps it; with a limit it kills a child
 //    that is still running when the limit passes (GoTimeout). With `build` the child is started
@@ -35,7 +36,9 @@ std::vector<std::string> child_env(const std::vector<std::pair<std::string, std:
                                    const std::vector<std::string>& unset);
 
 // spawn() starts argv[0] with fds 0/1/2 taken from in/out/err (-1 = /dev/null), optionally in
-// `cwd`; with `group_mask`, as the leader of a new process group whose signal mask is that one.
+// `cwd`; with `group_mask`, as the leader of a new process group whose signal mask is that one,
+// else in this process's group with an empty signal mask (never the caller's: `ccbench run` blocks
+// SIGINT, SIGTERM and SIGHUP while it measures, run_interrupts.hpp).
 // Throws std::system_error when the program cannot be started.
 pid_t spawn(std::vector<std::string> argv, std::vector<std::string> env, const std::string& cwd, int in, int out,
             int err, const sigset_t* group_mask = nullptr);

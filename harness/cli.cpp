@@ -38,9 +38,14 @@ Go reference: --impl go builds workloads/go into build/<preset>/go/bin/ccbench-g
   as is (nothing is built or checked against the sources). CCB_GO_TIMEOUT=SECONDS (1 to 86400,
   default 600): a Go child without a reply that long is killed and its point fails; later Go
   points of the run then fail at once.
+Interrupting: SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the run after the workload run in
+  progress: the points finished before it are written to --out with context.interrupted (the
+  shuffle window in progress is dropped whole), no report is made, and the exit status is 130,
+  143 or 129. A second signal stops at once, writing nothing.
 Exit codes: 0 ok, 1 a workload failed its self-check or a point could not be measured (a Go child
   that crashed, hung or reported a wrong op count), 2 bad usage or input, or output that could
-  not be written (--out, --report, or standard output), 3 internal error (nothing is written).)";
+  not be written (--out, --report, or standard output), 3 internal error (nothing is written),
+  130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (see above).)";
 
 constexpr const char* kTopFooter = R"(Run 'ccbench COMMAND --help' for a command's options.
 Environment (each described in its command's --help and in README):
@@ -55,8 +60,8 @@ Environment (each described in its command's --help and in README):
 Exit codes: 0 ok; 1 a check failed (a workload's self-check or a point not measured, the compare
   gate, calibrate's noise too large, a stress invariant or stall); 2 bad usage or input, or
   output that could not be written; 3 internal error (a bug in ccbench, or no memory or threads:
-  never a verdict); 130/143 compare or calibrate interrupted. Each command's --help has the
-  details.)";
+  never a verdict); 130/143 run, compare or calibrate interrupted (run writes the points it
+  finished). Each command's --help has the details.)";
 
 }  // namespace
 

@@ -273,10 +273,14 @@ GoPoint::GoPoint(const std::string& binary, const std::string& workload,
     throw GoProtocolError(std::string("cannot make pipes for ccbench-go: ") + std::strerror(e));
   }
   try {
-    // CCB_PARENT_PID: the child dies with this process (workloads/go/parent_death.go)
+    // CCB_PARENT_PID: the child dies with this process (workloads/go/parent_death.go). Its own
+    // process group: a Ctrl-C at the terminal reaches ccbench alone, which stops the run cleanly
+    // (run_interrupts.hpp) and kills this child, instead of the child dying under a point first.
+    sigset_t none;
+    sigemptyset(&none);
     pid_ = spawn(std::move(argv),
                  child_env({{"GOMAXPROCS", std::to_string(procs)}, {"CCB_PARENT_PID", std::to_string(::getpid())}}, {}),
-                 "", sock[1], out[1], err[1]);
+                 "", sock[1], out[1], err[1], &none);
   } catch (const std::system_error& e) {
     close_all();
     throw GoProtocolError(e.what());

@@ -98,6 +98,13 @@ ojson context_json(const RunInfo& info) {
   } else {
     c["chaos"] = nullptr;
   }
+  if (info.interrupted) {
+    c["interrupted"] = {{"signal", info.interrupted->signal},
+                        {"points_done", info.interrupted->points_done},
+                        {"points_planned", info.interrupted->points_planned}};
+  } else {
+    c["interrupted"] = nullptr;
+  }
   ojson texts = ojson::array(), coded = ojson::array();
   for (const auto& w : warnings) {
     texts.push_back(w.message);

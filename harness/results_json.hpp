@@ -41,6 +41,14 @@ struct ShuffleInfo {
   double window_memory_bytes = 0;  // budget for the resident hints of a window (runner.hpp); 0: none
 };
 
+// InterruptInfo: context.interrupted — the run stopped on a signal (run_interrupts.hpp) and the
+// file holds only the points finished before it.
+struct InterruptInfo {
+  std::string signal;         // "SIGINT", "SIGTERM", "SIGHUP"
+  size_t points_done = 0;     // points whose entries the file holds
+  size_t points_planned = 0;  // points the run had selected
+};
+
 // RunInfo: everything in `context` besides the machine itself.
 struct RunInfo {
   MachineContext machine;
@@ -55,6 +63,7 @@ struct RunInfo {
   ShuffleInfo shuffle;
   std::optional<InjectDelay> inject;      // CCB_INJECT_DELAY_NS was active
   std::optional<ChaosEnv> chaos;          // CCB_CHAOS=1 was set (the runtime's fault injection)
+  std::optional<InterruptInfo> interrupted;  // the run was stopped by a signal
 };
 
 // results_to_json() returns the whole results document.

@@ -18,6 +18,7 @@
 #include "harness/matrix.hpp"
 #include "harness/progress.hpp"
 #include "harness/results_json.hpp"
+#include "harness/run_interrupts.hpp"
 #include "harness/runner.hpp"
 
 namespace ccb::harness {
@@ -325,9 +326,27 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   // 5. run
   const bool table = o.format == "table" && !o.quiet;
   Live live(io, table, o.quiet, progress, progress_interval_s, points, r.settings.impls, total_units);
-  live.begin();
-  const std::vector<Entry> entries = run_points(points, r.settings, backends, live);
-  live.end();
+  std::vector<Entry> entries;
+  int stop_signal = 0;
+  {
+    // SIGINT, SIGTERM or SIGHUP: stop after the workload run in progress and write what finished
+    // (run_interrupts.hpp); a second one kills at once. One that comes after the last point still
+    // counts: the results are complete, but no report is written and the exit status says it.
+    RunInterrupts interrupts;
+    r.settings.stop = &interrupts.flag();
+    live.begin();
+    size_t points_done = points.size();
+    try {
+      entries = run_points(points, r.settings, backends, live);
+    } catch (const RunInterrupted& stopped) {
+      entries = stopped.entries;
+      points_done = stopped.points_done;
+    }
+    live.end();
+    r.settings.stop = nullptr;
+    stop_signal = interrupts.finish();
+    if (stop_signal != 0) info.interrupted = InterruptInfo{signal_name(stop_signal), points_done, points.size()};
+  }
   if (pinner) {
     info.pin.failures = pinner->failures();
     if (info.pin.failures > 0) {
@@ -365,6 +384,19 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
            << " results had repetitions shorter than --min-time " << r.settings.min_time_s
            << " s; their timings may be noisy (raise the size with --set; see the notes in the results)\n";
   int rc = failed ? 1 : 0;
+  if (info.interrupted) {
+    // even with --quiet: the file is not the run that was asked for
+    const std::string where = o.out ? *o.out : report_input ? *report_input : std::string();
+    io.err << "ccbench run: interrupted by " << info.interrupted->signal << ": " << info.interrupted->points_done
+           << " of " << info.interrupted->points_planned << " points finished; "
+           << (where.empty() ? std::string("their results were not written (no --out)")
+                             : "their results are written to " + where + " (context.interrupted)")
+           << (o.report ? "; no report was written (ccbench report " + (where.empty() ? std::string("FILE") : where) +
+                              " --out " + *o.report + " writes it)"
+                        : std::string())
+           << "\n";
+    return 128 + stop_signal;
+  }
   if (o.report) {
     // the report writer's messages must not corrupt a json/csv/markdown document on stdout
     std::ostream discard(nullptr);

@@ -17,6 +17,13 @@ using ccb::workloads::NotApplicable;
 using ccb::workloads::ParamType;
 using ccb::workloads::WorkloadFailed;
 
+// StopRequested: RunSettings::stop became nonzero; run_points() turns it into RunInterrupted.
+struct StopRequested {};
+
+void check_stop(const RunSettings& settings) {
+  if (settings.stop != nullptr && settings.stop->load(std::memory_order_acquire) != 0) throw StopRequested{};
+}
+
 // Slot: one implementation's state during a point.
 struct Slot {
   std::string impl;
@@ -191,6 +198,7 @@ void start_slots(const Point& p, std::vector<Slot>& slots, const RunSettings& se
     // (all started first) were "done". A slot that did not start skips its repetitions: they
     // count as done.
     observer.on_step(p, s.impl, s.active ? 0 : settings.repetitions);
+    check_stop(settings);
   }
 }
 
@@ -217,6 +225,7 @@ RepRecord run_repetition(GbenchEngine& engine, Slot& s, const std::string& key, 
   int runs = 0;
   for (;;) {
     RepRecord r = engine.run_rep(key);
+    check_stop(settings);  // even after a failed run: a signal may be why it failed
     if (r.status != RepRecord::Status::Ok) return r;
     if (runs++ == 0) acc = std::move(r);
     else add_run(acc, std::move(r));
@@ -272,6 +281,46 @@ size_t window_end(const std::vector<Point>& points, size_t first, const RunSetti
   return last;  // > first whenever first < points.size(): the first point always fits
 }
 
+namespace {
+
+bool stop_requested(const RunSettings& settings) {
+  return settings.stop != nullptr && settings.stop->load(std::memory_order_acquire) != 0;
+}
+
+// measure_window() starts the slots of points [first, first + slots.size()) (warm-ups run there)
+// and runs all their repetitions, in shuffled or sequential order (see the header comment).
+void measure_window(GbenchEngine& engine, const std::vector<Point>& points, size_t first,
+                    std::vector<std::vector<Slot>>& slots, const RunSettings& settings, Backends& backends,
+                    ShuffleRng& rng, RunObserver& observer) {
+  for (size_t k = 0; k < slots.size(); ++k) start_slots(points[first + k], slots[k], settings, backends, observer);
+  // flat list of (point, slot) with the engine key "<point index>/<impl>"
+  std::vector<std::pair<size_t, size_t>> flat;
+  engine.clear();
+  for (size_t k = 0; k < slots.size(); ++k)
+    for (size_t j = 0; j < slots[k].size(); ++j) {
+      Slot& s = slots[k][j];
+      flat.emplace_back(k, j);
+      if (s.active) engine.add(std::to_string(k) + "/" + s.impl, points[first + k].name(s.impl), s.runner.get());
+    }
+  auto key = [&](size_t k, const Slot& s) { return std::to_string(k) + "/" + s.impl; };
+  if (settings.shuffle) {
+    std::vector<int> reps(flat.size(), settings.repetitions);
+    for (size_t f : shuffled_order(reps, rng)) {
+      auto [k, j] = flat[f];
+      Slot& s = slots[k][j];
+      if (s.active) run_one(engine, points[first + k], s, key(k, s), settings, observer);
+    }
+  } else {
+    for (int rep = 0; rep < settings.repetitions; ++rep)
+      for (auto [k, j] : flat) {
+        Slot& s = slots[k][j];
+        if (s.active) run_one(engine, points[first + k], s, key(k, s), settings, observer);
+      }
+  }
+}
+
+}  // namespace
+
 std::vector<Entry> run_points(const std::vector<Point>& points, const RunSettings& settings,
                               Backends& backends, RunObserver& observer) {
   GbenchEngine engine;
@@ -280,30 +329,15 @@ std::vector<Entry> run_points(const std::vector<Point>& points, const RunSetting
   for (size_t first = 0, last = 0; first < points.size(); first = last) {
     last = window_end(points, first, settings);
     std::vector<std::vector<Slot>> slots(last - first);
-    for (size_t i = first; i < last; ++i) start_slots(points[i], slots[i - first], settings, backends, observer);
-    // flat list of (point, slot) with the engine key "<point index>/<impl>"
-    std::vector<std::pair<size_t, size_t>> flat;
-    engine.clear();
-    for (size_t k = 0; k < slots.size(); ++k)
-      for (size_t j = 0; j < slots[k].size(); ++j) {
-        Slot& s = slots[k][j];
-        flat.emplace_back(k, j);
-        if (s.active) engine.add(std::to_string(k) + "/" + s.impl, points[first + k].name(s.impl), s.runner.get());
-      }
-    auto key = [&](size_t k, const Slot& s) { return std::to_string(k) + "/" + s.impl; };
-    if (settings.shuffle) {
-      std::vector<int> reps(flat.size(), settings.repetitions);
-      for (size_t f : shuffled_order(reps, rng)) {
-        auto [k, j] = flat[f];
-        Slot& s = slots[k][j];
-        if (s.active) run_one(engine, points[first + k], s, key(k, s), settings, observer);
-      }
-    } else {
-      for (int rep = 0; rep < settings.repetitions; ++rep)
-        for (auto [k, j] : flat) {
-          Slot& s = slots[k][j];
-          if (s.active) run_one(engine, points[first + k], s, key(k, s), settings, observer);
-        }
+    try {
+      check_stop(settings);
+      measure_window(engine, points, first, slots, settings, backends, rng, observer);
+    } catch (...) {
+      engine.clear();
+      // Asked to stop (or failed after a stop was asked, a signal may be the cause): the window in
+      // progress is dropped whole; its runners go with `slots` (a Go child is killed and reaped).
+      if (!stop_requested(settings)) throw;
+      throw RunInterrupted(settings.stop->load(), first, std::move(all));
     }
     engine.clear();
     for (size_t k = 0; k < slots.size(); ++k) {

@@ -40,11 +40,16 @@
 //  - entries come in point order, implementations in RunSettings::impls order; an implementation
 //    the workload lacks produces no entry (the caller announces the skip); on_point_done() is
 //    called in point order once the point's window is done.
+// Stopping: with RunSettings::stop, a stop request (a signal to `ccbench run`, run_interrupts.hpp)
+// is seen after the workload run in progress and ends run_points() with RunInterrupted: the
+// points of finished windows are kept, the window in progress is dropped whole.
 // Errors: any other exception (e.g. a harness bug) propagates and aborts the run.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -63,6 +68,22 @@ struct RunSettings {
   uint64_t seed = 0;     // shuffle seed
   int window = 8;        // points per shuffle window (>= 1)
   double window_memory_bytes = 0;  // budget for a window's summed resident hints; 0 = none
+  // stop, when set, is checked after every run of a workload, warm-ups included: once it is
+  // nonzero (a signal number, run_interrupts.hpp) run_points() throws RunInterrupted.
+  const std::atomic<int>* stop = nullptr;
+};
+
+// RunInterrupted: run_points() stopped because *RunSettings::stop became nonzero. The window in
+// progress is dropped whole (its runners finished, its Go children killed, nothing of it
+// reported); `entries` are those of the points finished before it, as run_points() would have
+// returned them, and `points_done` counts those points.
+class RunInterrupted : public std::runtime_error {
+ public:
+  RunInterrupted(int signal, size_t points_done, std::vector<Entry> entries)
+      : std::runtime_error("run interrupted"), signal(signal), points_done(points_done), entries(std::move(entries)) {}
+  int signal;
+  size_t points_done;
+  std::vector<Entry> entries;
 };
 
 inline constexpr int kShuffleWindow = 8;
@@ -116,7 +137,7 @@ class RunObserver {
 // impls_for() returns the implementations of `settings.impls` that `backends` support for `p`.
 std::vector<std::string> impls_for(const Point& p, const RunSettings& settings, Backends& backends);
 
-// run_points() runs every point and returns all entries.
+// run_points() runs every point and returns all entries. Throws RunInterrupted (see above).
 std::vector<Entry> run_points(const std::vector<Point>& points, const RunSettings& settings,
                               Backends& backends, RunObserver& observer);
 

@@ -132,6 +132,9 @@ std::vector<std::string> pair_warnings(const Results& base, const Results& next,
   if (n.injection) out.push_back(next.file + " was measured with a CCB_INJECT_* test hook active (deliberately slowed)");
   if (b.chaos) out.push_back(base.file + " was measured with CCB_CHAOS=1 (the runtime's fault injection perturbed it)");
   if (n.chaos) out.push_back(next.file + " was measured with CCB_CHAOS=1 (the runtime's fault injection perturbed it)");
+  // An interrupted run holds only its finished points: the rest show up as only in the other file.
+  if (b.interrupted) out.push_back(base.file + " is an interrupted run (" + *b.interrupted + "): it holds only those points");
+  if (n.interrupted) out.push_back(next.file + " is an interrupted run (" + *n.interrupted + "): it holds only those points");
   return out;
 }
 

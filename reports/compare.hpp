@@ -30,8 +30,9 @@
 //  - Warnings name every context difference between the files in host_name, cpu_model, num_cpus,
 //    build_type, library_build_type, sanitizer and CPU pinning (context.pin.effective, when both
 //    record it), name a file measured with a CCB_INJECT_* test
-//    hook (context.injection) or with CCB_CHAOS=1 (context.chaos), and repeat each file's own
-//    context.warnings.
+//    hook (context.injection) or with CCB_CHAOS=1 (context.chaos) or stopped by a signal
+//    (context.interrupted), say when both files hold the same samples (one file twice), and repeat
+//    each file's own context.warnings (each once).
 //  - Noise floor (optional, from `ccbench calibrate`, gate_quality.hpp): a point listed there is
 //    `regressed` / `improved` only when |change| also exceeds its own measured A/A noise floor;
 //    points not listed use the threshold alone, and a warning counts them (a noise-floor file of
@@ -131,8 +132,8 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
 // pair_warnings() names every context difference between the two files (host_name, cpu_model,
 // num_cpus, build_type, library_build_type, sanitizer, and CPU pinning (context.pin.effective) when
 // both files record it; each message ends with "; " + consequence)
-// and a file measured with a CCB_INJECT_* test hook or CCB_CHAOS=1: what besides the code can make
-// the two files differ. compare_results() puts them in `warnings`, then each file's context.warnings.
+// and a file measured with a CCB_INJECT_* test hook or CCB_CHAOS=1, or stopped by a signal
+// (context.interrupted, so it lacks points): what besides the code can make the two files differ. compare_results() puts them in `warnings`, then each file's context.warnings.
 std::vector<std::string> pair_warnings(const Results& base, const Results& next, const std::string& consequence);
 
 // same_samples() is true when every "ok" point of `a` is in `b` with exactly the same samples (and

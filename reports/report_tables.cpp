@@ -79,6 +79,8 @@ std::string context_table(const Results& r) {
   if (c.shuffle_seed) t += row("order", "shuffled, seed <code>" + std::to_string(*c.shuffle_seed) + "</code>");
   if (c.injection) t += row("test hook", "<b>a CCB_INJECT_* test hook was active: these numbers are deliberately slowed</b>");
   if (c.chaos) t += row("fault injection", "<b>CCB_CHAOS=1 was set: the runtime's fault injection perturbed these numbers</b>");
+  if (c.interrupted)
+    t += row("interrupted", "<b>the run was stopped by " + esc(*c.interrupted) + ": only those points are here</b>");
   t += "</table>\n";
   if (!c.warnings.empty()) {
     t += "<ul class=\"warnings\">\n";

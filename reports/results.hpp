@@ -63,6 +63,8 @@ struct Context {
   std::optional<std::string> injection_workload;  // context.injection.workload
   bool chaos = false;                       // context.chaos was an object (CCB_CHAOS=1 was set)
   std::optional<std::uint64_t> chaos_seed;  // context.chaos.seed (CCB_CHAOS_SEED; null: none)
+  // context.interrupted: the run stopped on a signal, e.g. "SIGINT after 8 of 50 points".
+  std::optional<std::string> interrupted;
   // context.invocation (compare --confirm re-runs it): argv, and the binary's size and mtime.
   bool invocation_known = false;
   std::vector<std::string> argv;

@@ -216,6 +216,15 @@ Context read_context(const Reader& r, const Json& root) {
       ctx.chaos_seed = seed.get<std::uint64_t>();
     }
   }
+  if (auto it = c.find("interrupted"); it != c.end() && !it->is_null()) {
+    const Json& in = r.object(*it, "context.interrupted");
+    const std::int64_t done = r.int_field(in, "points_done", "context.interrupted");
+    const std::int64_t planned = r.int_field(in, "points_planned", "context.interrupted");
+    if (done < 0 || planned < 1 || done > planned)
+      r.fail("context.interrupted", "expected 0 <= points_done <= points_planned and points_planned >= 1");
+    ctx.interrupted = r.str(in, "signal", "context.interrupted") + " after " + std::to_string(done) + " of " +
+                      std::to_string(planned) + " points";
+  }
   return ctx;
 }
 

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -99,6 +100,68 @@ bool gone(pid_t pid) {
   if (!std::getline(stat, line)) return true;
   const std::size_t close = line.rfind(')');
   return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
+}
+
+// Regression: Ctrl-C (SIGINT) during a long `ccbench run` killed it with nothing written: an hour of
+// finished points lost. It now stops after the workload run in progress, writes the finished
+// points to --out with context.interrupted, and exits 128 + the signal.
+TEST(Executable, SigintWritesTheFinishedPointsAndExits130) {
+  std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const std::string out = dir + "/r.json";
+  int err_pipe[2];
+  ASSERT_EQ(::pipe(err_pipe), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    ::dup2(null_fd, STDOUT_FILENO);
+    ::dup2(err_pipe[1], STDERR_FILENO);
+    ::close(err_pipe[0]);
+    std::signal(SIGINT, SIG_DFL);  // as a terminal starts it, whatever started this test
+    ::setenv("CCB_PROGRESS_INTERVAL", "0", 1);  // a progress line after every repetition
+    // two points of ~1000 x 1.5 ms: the signal comes right after the first one is done
+    ::execl(CCBENCH_EXE, CCBENCH_EXE, "run", "pingpong", "--set", "n=20000", "--set", "cap=0", "--procs", "1,2",
+            "--repetitions", "1000", "--warmup", "0", "--min-time", "0", "--progress", "lines", "--out",
+            out.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(err_pipe[1]);
+  std::string err;
+  bool sent = false;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(err_pipe[0], buf, sizeof buf)) != 0;) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    err.append(buf, static_cast<size_t>(n));
+    if (!sent && err.find("ccbench run: 1/2 points done") != std::string::npos) {
+      ::kill(pid, SIGINT);
+      sent = true;
+    }
+  }
+  ::close(err_pipe[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(sent) << err.substr(err.size() > 2000 ? err.size() - 2000 : 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << "status " << status;
+  EXPECT_NE(err.find("ccbench run: SIGINT: stopping after the workload run in progress"), std::string::npos);
+  EXPECT_NE(err.find("ccbench run: interrupted by SIGINT: 1 of 2 points finished; their results are written to " +
+                     out + " (context.interrupted)"),
+            std::string::npos)
+      << err.substr(err.size() > 2000 ? err.size() - 2000 : 0);
+  std::ifstream in(out);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string json = text.str();
+  EXPECT_NE(json.find("\"interrupted\": {\n      \"signal\": \"SIGINT\",\n      \"points_done\": 1,\n      "
+                      "\"points_planned\": 2"),
+            std::string::npos)
+      << json.substr(0, 4000);
+  EXPECT_NE(json.find("pingpong/cap=0/n=20000/procs:1/impl:ccbench"), std::string::npos);
+  EXPECT_EQ(json.find("procs:2"), std::string::npos);  // the point in progress is dropped
+  std::filesystem::remove_all(dir);
 }
 
 // Regression: SIGKILL (or a CI timeout's SIGTERM) to ccbench alone left its Go child measuring on,

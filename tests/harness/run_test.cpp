@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 
 #include <CLI/CLI.hpp>
 
@@ -396,6 +398,72 @@ TEST(Run, ProgressUnitsAreRepetitionsNotWarmUps) {
                              {"threads", harness::make_in_process_backend("threads")}};
   (void)harness::run_points(points, settings, backends, count);
   EXPECT_EQ(count.units, static_cast<long>(points.size()) * 2 * 3);
+}
+
+// A stop request (RunSettings::stop, set by `ccbench run`'s signal watcher) ends run_points() with
+// RunInterrupted holding the entries of the points finished before it; the point or shuffle window
+// in progress is dropped whole.
+TEST(Run, StopRequestKeepsOnlyTheFinishedPoints) {
+  harness::MatrixRequest req;
+  req.workloads = {"fake_sum"};
+  const auto points = harness::expand_matrix(req);
+  ASSERT_GE(points.size(), 3u);
+  harness::Backends backends{{"ccbench", harness::make_in_process_backend("ccbench")},
+                             {"threads", harness::make_in_process_backend("threads")}};
+  std::atomic<int> stop{0};
+  harness::RunSettings settings;
+  settings.impls = {"ccbench", "threads"};
+  settings.repetitions = 3;
+  settings.warmup = 0;
+  settings.min_time_s = 0;
+  settings.stop = &stop;
+  // Sequential: a signal during point 2's second repetition; point 1 is kept, point 2 is not.
+  struct AtPoint : harness::RunObserver {
+    std::atomic<int>* stop;
+    size_t done = 0;
+    int steps_in_point = 0;
+    void on_step(const harness::Point&, const std::string&, int u) override {
+      if (done == 1 && u > 0 && ++steps_in_point == 3) stop->store(SIGINT);
+    }
+    void on_point_done(const harness::Point&, const std::vector<harness::Entry>&) override { ++done; }
+  } at_point;
+  at_point.stop = &stop;
+  try {
+    (void)harness::run_points(points, settings, backends, at_point);
+    ADD_FAILURE() << "run_points returned although a stop was requested";
+  } catch (const harness::RunInterrupted& e) {
+    EXPECT_EQ(e.signal, SIGINT);
+    EXPECT_EQ(e.points_done, 1u);
+    ASSERT_EQ(e.entries.size(), 2u);  // point 1's ccbench and threads entries, complete
+    for (const auto& entry : e.entries) {
+      EXPECT_EQ(entry.name.rfind(points[0].base_name + "/impl:", 0), 0u) << entry.name;
+      EXPECT_EQ(entry.samples_ns.size(), 3u);
+    }
+  }
+  EXPECT_EQ(at_point.done, 1u);
+  // Shuffled windows of 8: a stop inside the first window keeps nothing.
+  stop = 0;
+  settings.shuffle = true;
+  settings.window = 8;
+  struct AtFirstStep : harness::RunObserver {
+    std::atomic<int>* stop;
+    void on_step(const harness::Point&, const std::string&, int u) override {
+      if (u > 0) stop->store(SIGTERM);
+    }
+  } first;
+  first.stop = &stop;
+  try {
+    (void)harness::run_points(points, settings, backends, first);
+    ADD_FAILURE() << "run_points returned although a stop was requested";
+  } catch (const harness::RunInterrupted& e) {
+    EXPECT_EQ(e.signal, SIGTERM);
+    EXPECT_EQ(e.points_done, 0u);
+    EXPECT_TRUE(e.entries.empty());
+  }
+  // No stop: the whole run, as before.
+  stop = 0;
+  harness::RunObserver quiet;
+  EXPECT_EQ(harness::run_points(points, settings, backends, quiet).size(), points.size() * 2);
 }
 
 TEST(Run, ReportHookGetsTheResultsFile) {

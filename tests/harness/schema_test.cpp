@@ -52,6 +52,17 @@ TEST(Schema, RejectsBrokenDocuments) {
   EXPECT_TRUE(saw_failed);
 }
 
+// context.interrupted, as `ccbench run` writes it after a signal (exe_test.cpp checks the file).
+TEST(Schema, AcceptsAnInterruptedRunsRecord) {
+  json doc = sample_results();
+  EXPECT_TRUE(doc["context"]["interrupted"].is_null());  // a whole run
+  doc["context"]["interrupted"] = {{"signal", "SIGINT"}, {"points_done", 1}, {"points_planned", 3}};
+  EXPECT_EQ(schema_errors(doc), "");
+  { json d = doc; d["context"]["interrupted"].erase("points_planned"); EXPECT_NE(schema_errors(d), ""); }
+  { json d = doc; d["context"]["interrupted"]["points_planned"] = 0; EXPECT_NE(schema_errors(d), ""); }
+  { json d = doc; d["context"]["interrupted"]["signal"] = 2; EXPECT_NE(schema_errors(d), ""); }
+}
+
 TEST(Schema, ValidatorRefusesUnsupportedKeywords) {
   json schema = {{"type", "object"}, {"patternProperties", json::object()}};
   EXPECT_THROW(validate_json(schema, json::object()), std::invalid_argument);

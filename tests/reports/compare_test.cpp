@@ -136,6 +136,21 @@ TEST(CompareTest, WarnsAboutAFileMeasuredWithChaos) {
   EXPECT_EQ(c.warnings[0], "chaos.json was measured with CCB_CHAOS=1 (the runtime's fault injection perturbed it)");
 }
 
+// A file from an interrupted run (context.interrupted) is named, since it lacks the points it never
+// reached (they are listed as only in the other file).
+TEST(CompareTest, WarnsAboutAnInterruptedRun) {
+  Results base = load_results(data("base.json"));
+  Results stopped = base;
+  stopped.file = "stopped.json";
+  stopped.context.interrupted = "SIGINT after 8 of 50 points";
+  stopped.benchmarks.resize(16);
+  stopped.benchmarks[0].samples_ns[0] *= 1.001;  // another run, not base's samples again
+  const Comparison c = compare_results(base, stopped, {});
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_EQ(c.warnings[0], "stopped.json is an interrupted run (SIGINT after 8 of 50 points): it holds only those points");
+  EXPECT_EQ(c.only_in_base.size(), base.benchmarks.size() - 16);
+}
+
 // Regression: a geomean just past the limit printed as equal to it: "FAILED: geomean ratio 1.050
 // exceeds 1.050". The message now has the decimals that tell them apart.
 TEST(CompareTest, GeomeanGateMessageNeverShowsTheGeomeanEqualToTheLimitItExceeds) {

@@ -161,6 +161,26 @@ TEST(LoaderTest, ReadsContextChaos) {
   EXPECT_EQ(error_after([](auto& d) { d["context"]["chaos"] = true; }).path(), "context.chaos");
 }
 
+// context.interrupted (the run stopped on a signal and holds only its finished points): absent or
+// null is a whole run; an object is read as "SIGNAL after DONE of PLANNED points".
+TEST(LoaderTest, ReadsContextInterrupted) {
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(test::read_text(data("base.json")));
+  EXPECT_FALSE(parse_results(doc.dump(), "plain.json").context.interrupted);
+  doc["context"]["interrupted"] = nullptr;
+  EXPECT_FALSE(parse_results(doc.dump(), "null.json").context.interrupted);
+  doc["context"]["interrupted"] = {{"signal", "SIGINT"}, {"points_done", 8}, {"points_planned", 50}};
+  const Results r = parse_results(doc.dump(), "stopped.json");
+  ASSERT_TRUE(r.context.interrupted);
+  EXPECT_EQ(*r.context.interrupted, "SIGINT after 8 of 50 points");
+  EXPECT_EQ(error_after([](auto& d) {
+              d["context"]["interrupted"] = {{"signal", "SIGINT"}, {"points_done", 9}, {"points_planned", 8}};
+            }).path(),
+            "context.interrupted");
+  EXPECT_EQ(error_after([](auto& d) { d["context"]["interrupted"] = {{"signal", "SIGINT"}, {"points_done", 1}}; }).path(),
+            "context.interrupted.points_planned");
+  EXPECT_EQ(error_after([](auto& d) { d["context"]["interrupted"] = "SIGINT"; }).path(), "context.interrupted");
+}
+
 TEST(LoaderTest, RejectsSyntaxLevelProblems) {
   auto path_of = [](const std::string& text) {
     try {

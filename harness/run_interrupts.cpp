@@ -1,0 +1,104 @@
+// harness/run_interrupts.cpp — see run_interrupts.hpp.
+#include "harness/run_interrupts.hpp"
+
+#include <pthread.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+namespace ccb::harness {
+
+namespace {
+
+constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+std::atomic<const std::atomic<int>*> g_scope{nullptr};  // the flag of the RunInterrupts in scope
+
+// write_err() writes one line to stderr with a single write(2), so it does not interleave with the
+// progress line; a leading newline ends a progress line drawn in place.
+void write_err(const char* text) noexcept {
+  const size_t n = std::strlen(text);
+  for (size_t off = 0; off < n;) {
+    const ssize_t w = ::write(2, text + off, n - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;
+    off += static_cast<size_t>(w);
+  }
+}
+
+}  // namespace
+
+const char* signal_name(int sig) noexcept {
+  switch (sig) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+  }
+  static thread_local char buf[24];
+  std::snprintf(buf, sizeof buf, "signal %d", sig);
+  return buf;
+}
+
+int stop_signal() noexcept {
+  const std::atomic<int>* f = g_scope.load(std::memory_order_acquire);
+  return f != nullptr ? f->load(std::memory_order_acquire) : 0;
+}
+
+RunInterrupts::RunInterrupts() {
+  sigemptyset(&handled_);
+  for (int sig : kSignals) {
+    struct sigaction now{};
+    if (::sigaction(sig, nullptr, &now) == 0 && now.sa_handler != SIG_IGN) sigaddset(&handled_, sig);
+  }
+  ::pthread_sigmask(SIG_BLOCK, &handled_, &old_mask_);
+  g_scope.store(&signal_, std::memory_order_release);
+  watcher_ = std::thread([this] { watch(); });  // inherits the blocked mask
+}
+
+RunInterrupts::~RunInterrupts() { finish(); }
+
+int RunInterrupts::finish() {
+  if (!watcher_.joinable()) return signal_.load();
+  done_.store(true, std::memory_order_relaxed);
+  watcher_.join();
+  const timespec zero{0, 0};
+  siginfo_t info;
+  for (int sig; (sig = ::sigtimedwait(&handled_, &info, &zero)) > 0;) {
+    int expected = 0;
+    signal_.compare_exchange_strong(expected, sig);
+  }
+  g_scope.store(nullptr, std::memory_order_release);
+  ::pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+  return signal_.load();
+}
+
+void RunInterrupts::watch() {
+  const timespec tick{0, 50'000'000};  // how soon the destructor's done_ is seen
+  while (!done_.load(std::memory_order_relaxed)) {
+    siginfo_t info;
+    const int sig = ::sigtimedwait(&handled_, &info, &tick);
+    if (sig <= 0) continue;  // EAGAIN (the tick) or EINTR
+    int expected = 0;
+    if (signal_.compare_exchange_strong(expected, sig, std::memory_order_acq_rel)) {
+      char line[256];
+      std::snprintf(line, sizeof line,
+                    "\nccbench run: %s: stopping after the workload run in progress, then writing the results of "
+                    "the finished points; send it again to stop at once\n",
+                    signal_name(sig));
+      write_err(line);
+      continue;
+    }
+    // The second signal: its default action, now (this thread unblocks it; the rest keep it blocked).
+    ::signal(sig, SIG_DFL);
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, sig);
+    ::pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
+    ::raise(sig);
+  }
+}
+
+}  // namespace ccb::harness

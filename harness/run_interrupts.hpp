@@ -1,0 +1,57 @@
+// harness/run_interrupts.hpp — `ccbench run` stopping cleanly on SIGINT, SIGTERM or SIGHUP.
+//
+// While a RunInterrupts is in scope (the measurement of `ccbench run`):
+//  - the three signals are blocked in the thread that made it, and so in every thread started
+//    afterwards (the runtime's workers, the threads implementation's threads): no measured code
+//    sees a signal handler or an EINTR. A signal that was ignored when the scope began (nohup, a
+//    background job of a non-interactive shell) stays ignored and is left alone.
+//  - a watcher thread takes them with sigtimedwait(). The first one sets stop_signal() (before
+//    anything else) and prints one line to stderr; the runner (runner.hpp, RunSettings::stop)
+//    stops after the workload run in progress and `ccbench run` writes what finished. A second
+//    signal restores the default action and re-raises it: the process dies of it at once (its Go
+//    children die with it, workloads/go/parent_death.go).
+//  - child processes must not inherit the blocked mask: child::spawn() starts every child with
+//    an empty signal mask.
+// finish() (or the destructor) ends the scope: it stops the watcher (within ~50 ms), takes a
+// signal still pending (it counts as received) and restores the thread's mask; a signal that
+// arrives after it has its default action again.
+// Concurrency: stop_signal() is an atomic; one RunInterrupts at a time per process.
+#pragma once
+
+#include <signal.h>
+
+#include <atomic>
+#include <thread>
+
+namespace ccb::harness {
+
+class RunInterrupts {
+ public:
+  RunInterrupts();
+  ~RunInterrupts();
+  RunInterrupts(const RunInterrupts&) = delete;
+  RunInterrupts& operator=(const RunInterrupts&) = delete;
+
+  // flag() is 0 until the first signal, then its number (what RunSettings::stop points to).
+  const std::atomic<int>& flag() const { return signal_; }
+  // finish() ends the scope (see above) and returns the first signal received, or 0. Idempotent.
+  int finish();
+
+ private:
+  void watch();
+
+  sigset_t handled_{};   // the signals this scope takes (those not ignored at its start)
+  sigset_t old_mask_{};  // the creating thread's mask before the scope
+  std::atomic<int> signal_{0};
+  std::atomic<bool> done_{false};
+  std::thread watcher_;
+};
+
+// stop_signal() is the first signal received by the RunInterrupts in scope, or 0 (none, or no
+// scope). For tests that raise a signal and wait until it is seen.
+int stop_signal() noexcept;
+
+// signal_name() is "SIGINT", "SIGTERM", "SIGHUP" or "signal N".
+const char* signal_name(int sig) noexcept;
+
+}  // namespace ccb::harness
