@@ -165,6 +165,8 @@ void Runtime::worker_main(Worker* w) {
   init_g0(w);
   AltStack alt;
   // Its timer slack is worker 0's (see TimerSlack): a new thread inherits its creator's.
+  workers_started_.fetch_add(1, std::memory_order_release);  // run_main spawns main once all are here
+  workers_started_.notify_one();
   schedule_loop(w);
   set_this_worker(nullptr);
 }
@@ -179,19 +181,27 @@ void Runtime::run_main(std::function<void()> main) {
   stack_pool().reset_allocated();
   for (Worker* w : workers_) stack_pool().take_slab_rest(w->stacks);
   Worker* w0 = workers_[0];
-  start_hook(cfg_, w0);
   set_this_worker(w0);
   init_g0(w0);
   AltStack alt;
   TimerSlack slack;
-  go([this, m = std::move(main)]() mutable {
-    m();
-    finish(nullptr);
-  });
+  // Workers 1..procs-1 start before worker 0's start hook (so none begins confined to the CPU a
+  // pinning hook gives worker 0), and main is spawned only once every one of them has reached its
+  // scheduling loop: from main's first instruction the run has `procs` workers, as a Go program
+  // has its Ps. Before, main started at once and a new worker, created with worker 0's CPU mask,
+  // could wait for the kernel to preempt worker 0 before it ran at all: the start of every run
+  // of a short workload measured fewer workers than procs (fairness audit, session 35).
   for (int i = 1; i < procs_; ++i) {
     Worker* w = workers_[static_cast<std::size_t>(i)];
     w->thread = std::thread([this, w] { worker_main(w); });
   }
+  start_hook(cfg_, w0);
+  for (int n; (n = workers_started_.load(std::memory_order_acquire)) < procs_ - 1;)
+    workers_started_.wait(n, std::memory_order_acquire);
+  go([this, m = std::move(main)]() mutable {
+    m();
+    finish(nullptr);
+  });
   schedule_loop(w0);
   for (int i = 1; i < procs_; ++i) workers_[static_cast<std::size_t>(i)]->thread.join();
   unwind_abandoned();

@@ -242,6 +242,7 @@ class Runtime {
   alignas(64) std::atomic<int> npidle_{0};
   std::atomic<int> nmspinning_{0};
   std::atomic<uint64_t> wakeups_{0};  // idle workers woken by wakep() (Stats::wakeups)
+  std::atomic<int> workers_started_{0};  // workers 1..procs-1 in their loop (run_main waits for all)
   // Futile wake-ups: a worker woken by ready()'s wakep() that went back to sleep without running
   // a task. After one, ready() sends none until wake_backoff_until_ (doubling per futile wake-up
   // in a row, futile_streak_); a woken worker that runs a task resets both (scheduler.cpp).

@@ -22,6 +22,22 @@ TEST_P(SchedulerTest, RunReturnsWhenMainReturnsAndAbandonsTheRest) {
   EXPECT_EQ(ccb::stats().tasks_abandoned, 10u);
 }
 
+// Regression (fairness audit, session 35): main started at once, while workers 1..procs-1 were
+// still being created with worker 0's CPU mask, so the start of every short benchmark run had
+// fewer workers than procs (Go's Ps exist from the program's start). Main now starts only once
+// every worker has run its start hook and reached its scheduling loop.
+TEST_P(SchedulerTest, MainStartsOnceEveryWorkerHasStarted) {
+  for (int round = 0; round < 20; ++round) {
+    std::atomic<int> started{0};
+    int seen = -1;
+    ccb::Config c;
+    c.procs = GetParam();
+    c.on_worker_start = [&started](int) { started.fetch_add(1); };
+    ccb::run(c, [&] { seen = started.load(); });
+    ASSERT_EQ(seen, GetParam()) << "round " << round;
+  }
+}
+
 TEST_P(SchedulerTest, AbandonedTasksAreUnwound) {
   static std::atomic<int> destroyed{0};
   destroyed = 0;

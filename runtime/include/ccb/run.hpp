@@ -1,7 +1,7 @@
 // ccb/run.hpp — starting the runtime, spawning tasks, yielding.
 //
 // ccb::run(config, main) starts `config.procs` workers (the calling thread is worker 0), runs `main`
-// as the first task and returns when `main` returns. Tasks still alive then are abandoned, as when
+// as the first task once every worker has started, and returns when `main` returns. Tasks still alive then are abandoned, as when
 // Go's main returns: they are unwound (their destructors run, parks inside destructors are not
 // resumed) and counted in Stats::tasks_abandoned. Sync objects and channels may outlive the run:
 // what an abandoned task held or had queued on them is given back as it unwinds (a Mutex or
@@ -56,7 +56,8 @@ struct Config {
   // a context (allowed: see ccb/context.hpp) must set it to false, or keep a timer pending.
   bool detect_deadlock = true;
   // Called once on each worker thread as it starts, before it runs any task (worker 0 is the thread
-  // calling run(), called there before the other workers start). Empty = nothing is called. The
+  // calling run(), called there after the other workers' threads are created; main starts once
+  // every worker has started). Empty = nothing is called. The
   // default is the process-wide hook of set_default_worker_start() at the time the Config is made.
   // It must not call into the runtime and must not throw (a throwing hook calls std::terminate).
   std::function<void(int worker_index)> on_worker_start = default_worker_start();
