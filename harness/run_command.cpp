@@ -260,7 +260,15 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   info.warmup = r.settings.warmup;
   info.warnings = environment_warnings(info.machine, info.build, max_procs(points), r.settings.repetitions,
                                        kGateMinSamples);
-  if (backends.count("go")) info.go_version = backends.at("go")->version();
+  if (backends.count("go")) {
+    info.go_version = backends.at("go")->version();
+    // The Go child inherits this environment: a Go runtime setting left set changes what Go
+    // measures, so it is named and recorded (GOMAXPROCS is set per point).
+    for (const char* var : {"GOGC", "GOMEMLIMIT", "GODEBUG"})
+      if (const char* v = std::getenv(var); v != nullptr && *v != '\0')
+        info.warnings.push_back({"go_env", std::string(var) + "=" + v +
+                                               " is set: the Go child runs with it, not with Go's defaults"});
+  }
   r.settings.shuffle = r.shuffle.value_or(r.settings.impls.size() > 1);
   // A shuffle window's live processes (Go children) may hold at most a quarter of the RAM by the
   // workloads' resident hints (runner.hpp).

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -37,7 +38,8 @@ class GoExe : public ::testing::Test {
     return path;
   }
   // run() runs ccbench with `args` and CCB_GO_BINARY=go_binary, stdout to /dev/null.
-  Outcome run(const std::string& go_binary, std::vector<std::string> args, const char* timeout = nullptr) {
+  Outcome run(const std::string& go_binary, std::vector<std::string> args, const char* timeout = nullptr,
+              const std::vector<std::pair<std::string, std::string>>& env = {}) {
     const std::string err_file = dir_ + "/stderr.log";
     args.insert(args.begin(), CCBENCH_EXE);
     std::vector<char*> argv;
@@ -52,6 +54,7 @@ class GoExe : public ::testing::Test {
       ::dup2(out_fd, STDOUT_FILENO);
       ::setenv("CCB_GO_BINARY", go_binary.c_str(), 1);
       if (timeout != nullptr) ::setenv("CCB_GO_TIMEOUT", timeout, 1);
+      for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
       ::execv(CCBENCH_EXE, argv.data());
       ::_exit(127);
     }
@@ -99,6 +102,33 @@ TEST_F(GoExe, SampleWithOtherOpsThanTheWorkloadDoesFailsThePoint) {
   const Outcome honest = run(child("counting-ccbench-go", 1000), args);
   EXPECT_TRUE(WIFEXITED(honest.status) && WEXITSTATUS(honest.status) == 0) << "status " << honest.status << ": "
                                                                            << honest.err;
+}
+
+// Fairness audit (session 35): GOGC, GOMEMLIMIT or GODEBUG left set in the environment changed
+// what the Go child measured without a word. Each is now named, on stderr and in the file's
+// environment_warnings (code go_env); the child still runs with it.
+TEST_F(GoExe, GoRuntimeSettingsInTheEnvironmentAreNamedAndRecorded) {
+  const std::string go =
+      fake("gogc-ccbench-go", "[ \"$1\" = list ] && echo '{\"workloads\":[{\"name\":\"pingpong\",\"unit\":\"round trip\","
+                              "\"params\":[]}]}' && exit 0\necho \"$GOGC\" > " + dir_ + "/gogc.seen\n"
+                              "echo '{\"event\":\"ready\"}'\nwhile read cmd; do\n  [ \"$cmd\" = rep ] || exit 0\n"
+                              "  echo '{\"event\":\"sample\",\"ops\":1000,\"elapsed_ns\":5000,\"ns_per_op\":5,\"checked\":true}'\n"
+                              "done\nexit 0");
+  const std::string out = dir_ + "/r.json";
+  const Outcome o = run(go, {"run", "pingpong", "--impl", "go", "--procs", "1", "--set", "cap=0", "--set", "n=1000",
+                             "--warmup", "0", "--repetitions", "2", "--min-time", "0", "--out", out},
+                        nullptr, {{"GOGC", "25"}, {"GODEBUG", "gctrace=0"}});
+  EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0) << "status " << o.status << ": " << o.err;
+  EXPECT_NE(o.err.find("warning: GOGC=25 is set: the Go child runs with it, not with Go's defaults"), std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find("warning: GODEBUG=gctrace=0 is set"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find("GOMEMLIMIT"), std::string::npos) << o.err;  // not set: not named
+  std::stringstream file;
+  file << std::ifstream(out).rdbuf();
+  EXPECT_NE(file.str().find("\"code\": \"go_env\""), std::string::npos);
+  std::stringstream seen;
+  seen << std::ifstream(dir_ + "/gogc.seen").rdbuf();
+  EXPECT_EQ(seen.str(), "25\n");
 }
 
 // Regression: a ccbench-go that hung was waited for 600 s at every point (a quick run: hours).
