@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <utility>
 
 #include "harness/errors.hpp"
 #include "harness/go_impl.hpp"
@@ -57,11 +58,13 @@ class GoRunner : public ImplRunner {
     }
   }
 
+  void begin_repetition() override { collect_first_ = true; }
+
   RepOutcome run_rep() override {
     RepOutcome out;
     check_not_hung();
     try {
-      out.result = child_->run_rep();
+      out.result = child_->run_rep(std::exchange(collect_first_, false));
     } catch (const GoProtocolError& e) {
       protocol_failure(e);
     }
@@ -123,6 +126,7 @@ class GoRunner : public ImplRunner {
   int warmup_ = 0;
   double ops_ = 0;
   int reps_ = 0;
+  bool collect_first_ = true;  // the next run starts a repetition: Go collects first ("rep")
 };
 
 class GoBackend : public ImplBackend {

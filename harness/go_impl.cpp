@@ -306,11 +306,14 @@ GoPoint::~GoPoint() {
 
 std::string GoPoint::who() const { return "ccbench-go (" + what_ + ")"; }
 
-RunResult GoPoint::run_rep() {
+RunResult GoPoint::run_rep(bool collect) {
   if (pid_ < 0) throw GoProtocolError(who() + ": the child is not running");
   static const char kRep[] = "rep\n";
+  static const char kAgain[] = "again\n";
+  const char* cmd = collect ? kRep : kAgain;
+  const size_t len = collect ? sizeof kRep - 1 : sizeof kAgain - 1;
   // A failed send means the child is gone; the read below then reports how it ended.
-  (void)::send(in_fd_, kRep, sizeof kRep - 1, MSG_NOSIGNAL);
+  (void)::send(in_fd_, cmd, len, MSG_NOSIGNAL);
   auto line = read_line();
   if (!line) fail_on(line, "a sample");
   auto j = nlohmann::json::parse(*line, nullptr, false);

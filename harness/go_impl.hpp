@@ -84,10 +84,12 @@ class GoPoint {
           const std::vector<std::pair<std::string, std::string>>& params, int procs, int warmup,
           std::chrono::milliseconds line_timeout = kDefaultLineTimeout);
 
-  // run_rep() sends "rep" and returns the verified sample (ops > 0, elapsed_ns >= 0).
+  // run_rep() sends "rep" (with `collect`: Go collects its garbage first, outside the timing) or
+  // "again" (no collection: a later run of the same repetition) and returns the verified sample
+  // (ops > 0, elapsed_ns >= 0).
   // Throws: WorkloadFailed (self-check failed; the child has exited), GoProtocolError.
   // After a throw the child is gone: finish() returns its usage, run_rep() throws again.
-  ccb::workloads::RunResult run_rep();
+  ccb::workloads::RunResult run_rep(bool collect = true);
 
   // finish() sends "quit", waits for the child to exit and returns its rusage.
   // Throws: GoProtocolError when the child exits non-zero or says something after "quit".

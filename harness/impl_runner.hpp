@@ -74,6 +74,11 @@ class ImplRunner {
  public:
   virtual ~ImplRunner() = default;
   virtual void start(int warmup) = 0;
+  // begin_repetition() is called before the first run_rep() of each measured repetition (a
+  // repetition is one or more runs, runner.hpp). The Go runner collects Go's garbage there, once
+  // per repetition as testing.B does per round, not before every run; others do nothing.
+  virtual void begin_repetition() {}
+  // run_rep() runs the workload once (one run of the current repetition).
   virtual RepOutcome run_rep() = 0;
   virtual PointUsage finish() = 0;
   // cpu_is_this_process() is true when this process's CPU time during run_rep() is the

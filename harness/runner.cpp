@@ -223,6 +223,7 @@ RepRecord run_repetition(GbenchEngine& engine, Slot& s, const std::string& key, 
   const double target_ns = kSizingMargin * settings.min_time_s * 1e9;
   RepRecord acc;
   int runs = 0;
+  s.runner->begin_repetition();
   for (;;) {
     RepRecord r = engine.run_rep(key);
     check_stop(settings);  // even after a failed run: a signal may be why it failed

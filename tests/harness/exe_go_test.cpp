@@ -131,6 +131,27 @@ TEST_F(GoExe, GoRuntimeSettingsInTheEnvironmentAreNamedAndRecorded) {
   EXPECT_EQ(seen.str(), "25\n");
 }
 
+// Fairness audit (session 35): ccbench-go forced a garbage collection before every run of the
+// workload, outside the timing, while ccbench frees its memory inside its own runs. The harness
+// now sends "rep" (collect, then run) for the first run of each repetition and "again" for its
+// other runs: Go collects once per repetition, as testing.B does once per round.
+TEST_F(GoExe, GoCollectsOncePerRepetitionNotOncePerRun) {
+  const std::string log = dir_ + "/commands.log";
+  const std::string go =
+      fake("logging-ccbench-go", "[ \"$1\" = list ] && echo '{\"workloads\":[{\"name\":\"pingpong\",\"unit\":\"round trip\","
+                                 "\"params\":[]}]}' && exit 0\necho '{\"event\":\"ready\"}'\nwhile read cmd; do\n"
+                                 "  echo \"$cmd\" >> " + log + "\n  case \"$cmd\" in rep|again) ;; *) exit 0 ;; esac\n"
+                                 "  echo '{\"event\":\"sample\",\"ops\":1000,\"elapsed_ns\":5000,\"ns_per_op\":5,\"checked\":true}'\n"
+                                 "done\nexit 0");
+  // 5 us per run and --min-time 20 us: the first repetition sizes R to 5 runs (1.2 x 20 us).
+  const Outcome o = run(go, {"run", "pingpong", "--impl", "go", "--procs", "1", "--set", "cap=0", "--set", "n=1000",
+                             "--warmup", "0", "--repetitions", "2", "--min-time", "0.00002", "--quiet"});
+  EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0) << "status " << o.status << ": " << o.err;
+  std::stringstream commands;
+  commands << std::ifstream(log).rdbuf();
+  EXPECT_EQ(commands.str(), "rep\nagain\nagain\nagain\nagain\nrep\nagain\nagain\nagain\nagain\nquit\n");
+}
+
 // Regression: a ccbench-go that hung was waited for 600 s at every point (a quick run: hours).
 // Now each reply waits CCB_GO_TIMEOUT seconds, and after one timeout the later points fail at once.
 TEST_F(GoExe, HangingGoBinaryCostsOneTimeoutNotOnePerPoint) {

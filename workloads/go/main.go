@@ -11,8 +11,10 @@
 //     Both failures print {"event":"error","message":…} first.
 //   - GOMAXPROCS is set to P before the first repetition; the N warm-up repetitions run before
 //     {"event":"ready"} and are never printed; every repetition is verified before it is printed.
-//   - A forced GC runs before every repetition, outside the measured section (as testing.B does),
-//     so one repetition's garbage is not collected inside the next one's timing.
+//   - A forced GC runs before every warm-up and every `rep`, outside the measured section, as
+//     testing.B collects before each round of b.N iterations: a harness repetition of R runs
+//     is one `rep` and R-1 `again`s, and `again` does not collect, so garbage made inside a
+//     repetition is collected inside its timing, as ccbench frees its memory inside its own.
 package main
 
 import (
@@ -61,14 +63,14 @@ func runMain(args []string, stdin io.Reader, stdout io.Writer) int {
 func serve(cfg runConfig, stdin io.Reader, out *emitter) int {
 	runtime.GOMAXPROCS(cfg.procs)
 	for i := 0; i < cfg.warmup; i++ {
-		if _, err := repetition(cfg); err != nil {
+		if _, err := repetition(cfg, true); err != nil {
 			return out.fail(err)
 		}
 	}
 	out.event("ready")
 	if cfg.repetitions > 0 {
 		for i := 0; i < cfg.repetitions; i++ {
-			if code := runOne(cfg, out); code != 0 {
+			if code := runOne(cfg, out, true); code != 0 {
 				return code
 			}
 		}
@@ -79,22 +81,27 @@ func serve(cfg runConfig, stdin io.Reader, out *emitter) int {
 	for sc.Scan() {
 		switch cmd := strings.TrimSpace(sc.Text()); cmd {
 		case "rep":
-			if code := runOne(cfg, out); code != 0 {
+			if code := runOne(cfg, out, true); code != 0 {
+				return code
+			}
+		case "again":
+			if code := runOne(cfg, out, false); code != 0 {
 				return code
 			}
 		case "quit":
 			return 0
 		case "":
 		default:
-			return out.fail(usagef("unknown command %q; valid commands: rep, quit", cmd))
+			return out.fail(usagef("unknown command %q; valid commands: rep, again, quit", cmd))
 		}
 	}
 	return 0
 }
 
-// runOne runs and prints one repetition; it returns a non-zero exit code on failure.
-func runOne(cfg runConfig, out *emitter) int {
-	r, err := repetition(cfg)
+// runOne runs and prints one repetition (a forced GC first when collect); it returns a non-zero
+// exit code on failure.
+func runOne(cfg runConfig, out *emitter, collect bool) int {
+	r, err := repetition(cfg, collect)
 	if err != nil {
 		return out.fail(err)
 	}
@@ -102,9 +109,11 @@ func runOne(cfg runConfig, out *emitter) int {
 	return 0
 }
 
-// repetition runs one verified repetition of cfg's workload.
-func repetition(cfg runConfig) (result, error) {
-	runtime.GC()
+// repetition runs one verified run of cfg's workload, after a forced GC when collect.
+func repetition(cfg runConfig, collect bool) (result, error) {
+	if collect {
+		runtime.GC()
+	}
 	r, err := cfg.w.run(cfg.p)
 	if err != nil {
 		return result{}, err

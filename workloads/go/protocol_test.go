@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -108,8 +109,29 @@ func TestRunInteractive(t *testing.T) {
 	}
 	code, lines = invoke(t, "bogus\n", "run", "--workload", "context", "--param", "n=10")
 	if code != 2 || events(lines) != "ready,error" ||
-		!strings.Contains(lines[1]["message"].(string), "rep, quit") {
+		!strings.Contains(lines[1]["message"].(string), "rep, again, quit") {
 		t.Errorf("unknown command: exit %d lines %v", code, lines)
+	}
+}
+
+// TestRepCollectsAndAgainDoesNot: "rep" forces a GC before its run (a harness repetition's first
+// run, as testing.B collects before each round); "again" (the repetition's later runs) does not.
+func TestRepCollectsAndAgainDoesNot(t *testing.T) {
+	gcs := func(stdin string) uint32 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		code, lines := invoke(t, stdin, "run", "--workload", "context", "--param", "n=10", "--warmup", "0")
+		runtime.ReadMemStats(&after)
+		if code != 0 || events(lines) != "ready,sample,sample,sample" {
+			t.Fatalf("exit %d events %q", code, events(lines))
+		}
+		return after.NumForcedGC - before.NumForcedGC
+	}
+	if n := gcs("rep\nrep\nrep\n"); n != 3 {
+		t.Errorf("three reps: %d forced GCs, want 3", n)
+	}
+	if n := gcs("rep\nagain\nagain\n"); n != 1 {
+		t.Errorf("rep, again, again: %d forced GCs, want 1", n)
 	}
 }
 
