@@ -90,8 +90,10 @@ class GoRunner : public ImplRunner {
     }
     child_.reset();
     if (reps_ > 0 && cpu_ns) {
-      // this child's own rusage: RUSAGE_CHILDREN before/after also counted every other child
-      // reaped meanwhile (a shuffle window starts all its points' children before reaping any)
+      // this child's own rusage (wait4: it includes the child's reaped children, e.g. spawn
+      // capacity=1's capacity process; SCHEMA.md says so): RUSAGE_CHILDREN before/after also
+      // counted every other child reaped meanwhile (a shuffle window starts all its points'
+      // children before reaping any)
       u.cpu_ns_total = *cpu_ns;
       u.cpu_ops_total = ops_ / reps_ * (reps_ + warmup_);
       u.notes.push_back("cpu_time is the Go child's CPU time over its whole life (start-up and " +
