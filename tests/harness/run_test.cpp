@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 
 #include "fake_workloads.hpp"
@@ -428,17 +429,24 @@ TEST(Run, StopRequestKeepsOnlyTheFinishedPoints) {
     void on_point_done(const harness::Point&, const std::vector<harness::Entry>&) override { ++done; }
   } at_point;
   at_point.stop = &stop;
-  try {
-    (void)harness::run_points(points, settings, backends, at_point);
-    ADD_FAILURE() << "run_points returned although a stop was requested";
-  } catch (const harness::RunInterrupted& e) {
-    EXPECT_EQ(e.signal, SIGINT);
-    EXPECT_EQ(e.points_done, 1u);
-    ASSERT_EQ(e.entries.size(), 2u);  // point 1's ccbench and threads entries, complete
-    for (const auto& entry : e.entries) {
-      EXPECT_EQ(entry.name.rfind(points[0].base_name + "/impl:", 0), 0u) << entry.name;
-      EXPECT_EQ(entry.samples_ns.size(), 3u);
+  // stopped() runs the points with `observer` and returns the RunInterrupted they must end with.
+  auto stopped = [&](harness::RunObserver& observer) -> std::optional<harness::RunInterrupted> {
+    try {
+      (void)harness::run_points(points, settings, backends, observer);
+    } catch (const harness::RunInterrupted& e) {
+      return e;
     }
+    ADD_FAILURE() << "run_points returned although a stop was requested";
+    return std::nullopt;
+  };
+  const auto sequential = stopped(at_point);
+  ASSERT_TRUE(sequential);
+  EXPECT_EQ(sequential->signal, SIGINT);
+  EXPECT_EQ(sequential->points_done, 1u);
+  ASSERT_EQ(sequential->entries.size(), 2u);  // point 1's ccbench and threads entries, complete
+  for (const auto& entry : sequential->entries) {
+    EXPECT_EQ(entry.name.rfind(points[0].base_name + "/impl:", 0), 0u) << entry.name;
+    EXPECT_EQ(entry.samples_ns.size(), 3u);
   }
   EXPECT_EQ(at_point.done, 1u);
   // Shuffled windows of 8: a stop inside the first window keeps nothing.
@@ -452,14 +460,11 @@ TEST(Run, StopRequestKeepsOnlyTheFinishedPoints) {
     }
   } first;
   first.stop = &stop;
-  try {
-    (void)harness::run_points(points, settings, backends, first);
-    ADD_FAILURE() << "run_points returned although a stop was requested";
-  } catch (const harness::RunInterrupted& e) {
-    EXPECT_EQ(e.signal, SIGTERM);
-    EXPECT_EQ(e.points_done, 0u);
-    EXPECT_TRUE(e.entries.empty());
-  }
+  const auto shuffled = stopped(first);
+  ASSERT_TRUE(shuffled);
+  EXPECT_EQ(shuffled->signal, SIGTERM);
+  EXPECT_EQ(shuffled->points_done, 0u);
+  EXPECT_TRUE(shuffled->entries.empty());
   // No stop: the whole run, as before.
   stop = 0;
   harness::RunObserver quiet;
