@@ -15,8 +15,6 @@ namespace {
 
 constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
-std::atomic<const std::atomic<int>*> g_scope{nullptr};  // the flag of the RunInterrupts in scope
-
 // write_err() writes one line to stderr with a single write(2), so it does not interleave with the
 // progress line; a leading newline ends a progress line drawn in place.
 void write_err(const char* text) noexcept {
@@ -42,11 +40,6 @@ const char* signal_name(int sig) noexcept {
   return buf;
 }
 
-int stop_signal() noexcept {
-  const std::atomic<int>* f = g_scope.load(std::memory_order_acquire);
-  return f != nullptr ? f->load(std::memory_order_acquire) : 0;
-}
-
 RunInterrupts::RunInterrupts() {
   sigemptyset(&handled_);
   for (int sig : kSignals) {
@@ -54,7 +47,6 @@ RunInterrupts::RunInterrupts() {
     if (::sigaction(sig, nullptr, &now) == 0 && now.sa_handler != SIG_IGN) sigaddset(&handled_, sig);
   }
   ::pthread_sigmask(SIG_BLOCK, &handled_, &old_mask_);
-  g_scope.store(&signal_, std::memory_order_release);
   watcher_ = std::thread([this] { watch(); });  // inherits the blocked mask
 }
 
@@ -70,7 +62,6 @@ int RunInterrupts::finish() {
     int expected = 0;
     signal_.compare_exchange_strong(expected, sig);
   }
-  g_scope.store(nullptr, std::memory_order_release);
   ::pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
   return signal_.load();
 }

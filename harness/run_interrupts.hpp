@@ -5,7 +5,7 @@
 //    afterwards (the runtime's workers, the threads implementation's threads): no measured code
 //    sees a signal handler or an EINTR. A signal that was ignored when the scope began (nohup, a
 //    background job of a non-interactive shell) stays ignored and is left alone.
-//  - a watcher thread takes them with sigtimedwait(). The first one sets stop_signal() (before
+//  - a watcher thread takes them with sigtimedwait(). The first one sets flag() (before
 //    anything else) and prints one line to stderr; the runner (runner.hpp, RunSettings::stop)
 //    stops after the workload run in progress and `ccbench run` writes what finished. A second
 //    signal restores the default action and re-raises it: the process dies of it at once (its Go
@@ -15,7 +15,7 @@
 // finish() (or the destructor) ends the scope: it stops the watcher (within ~50 ms), takes a
 // signal still pending (it counts as received) and restores the thread's mask; a signal that
 // arrives after it has its default action again.
-// Concurrency: stop_signal() is an atomic; one RunInterrupts at a time per process.
+// Concurrency: flag() is an atomic; one RunInterrupts at a time per process.
 #pragma once
 
 #include <signal.h>
@@ -46,10 +46,6 @@ class RunInterrupts {
   std::atomic<bool> done_{false};
   std::thread watcher_;
 };
-
-// stop_signal() is the first signal received by the RunInterrupts in scope, or 0 (none, or no
-// scope). For tests that raise a signal and wait until it is seen.
-int stop_signal() noexcept;
 
 // signal_name() is "SIGINT", "SIGTERM", "SIGHUP" or "signal N".
 const char* signal_name(int sig) noexcept;

@@ -20,8 +20,12 @@ using ccb::workloads::WorkloadFailed;
 // StopRequested: RunSettings::stop became nonzero; run_points() turns it into RunInterrupted.
 struct StopRequested {};
 
+bool stop_requested(const RunSettings& settings) {
+  return settings.stop != nullptr && settings.stop->load(std::memory_order_acquire) != 0;
+}
+
 void check_stop(const RunSettings& settings) {
-  if (settings.stop != nullptr && settings.stop->load(std::memory_order_acquire) != 0) throw StopRequested{};
+  if (stop_requested(settings)) throw StopRequested{};
 }
 
 // Slot: one implementation's state during a point.
@@ -283,10 +287,6 @@ size_t window_end(const std::vector<Point>& points, size_t first, const RunSetti
 }
 
 namespace {
-
-bool stop_requested(const RunSettings& settings) {
-  return settings.stop != nullptr && settings.stop->load(std::memory_order_acquire) != 0;
-}
 
 // measure_window() starts the slots of points [first, first + slots.size()) (warm-ups run there)
 // and runs all their repetitions, in shuffled or sequential order (see the header comment).
