@@ -304,12 +304,13 @@ Statistics:
   independent points; it is never less powerful than plain Bonferroni. So with ~50 points and
   untied samples, 7 per side is the fewest that can reach alpha 0.05 (2/3432 x 50 = 0.029; 6 per
   side: 2/924 x 50 = 0.11); compare warns when no point can reach it, and when every point is
-  noisy (none is tested, so --fail-on regressed passes without having judged any point; its gate
-  message says so).
+  noisy (none is tested, so only --confirm's rounds below can still call one regressed; the gate
+  message says how each regressed point was judged).
 Verdicts:
   noisy      fewer than --min-samples samples, or CV (stddev/mean) above --max-cv, in either file
              (the output says which);
-  regressed  adjusted p < alpha and new/base median - 1 >= threshold;
+  regressed  adjusted p < alpha and new/base median - 1 >= threshold, or regressed in every
+             --confirm round (Gate quality) though the test called it noisy or unchanged;
   improved   adjusted p < alpha and new/base median - 1 <= -threshold;
   unchanged  otherwise.
   The summary gives counts per verdict and the geometric mean of the ratios with a bootstrap CI.

@@ -194,6 +194,31 @@ std::string newly_failing_text(const Comparison& c) {
   return s;
 }
 
+// regressed_how() says how the points with verdict Regressed got it: `significant` (" with adjusted
+// p < alpha") when the test called each of them regressed; otherwise how many got it from the
+// re-measuring rounds of confirm_regressions() alone, their first test having called them noisy
+// or unchanged.
+std::string regressed_how(const Comparison& c, const std::string& significant) {
+  std::size_t by_test = 0, by_rounds = 0;
+  for (const PointComparison& p : c.points) {
+    if (p.verdict != Verdict::Regressed) continue;
+    ++(p.first_verdict && *p.first_verdict != Verdict::Regressed ? by_rounds : by_test);
+  }
+  const std::string rounds = "in every re-measuring round (--confirm), their first test noisy or not significant";
+  if (by_rounds == 0) return significant;
+  if (by_test == 0) return " " + rounds;
+  return " (" + std::to_string(by_test) + significant + ", " + std::to_string(by_rounds) + " " + rounds + ")";
+}
+
+// blind_gate_warning() is the warning for a comparison whose every point is noisy.
+std::string blind_gate_warning(std::size_t points, std::size_t min_samples) {
+  return "every compared point (" + std::to_string(points) +
+         ") is noisy (see each point's reason: too few samples or CV above --max-cv), so the significance "
+         "test judged none of them, and only --confirm's re-measuring rounds can still call one regressed; "
+         "run more repetitions (at least --min-samples " +
+         std::to_string(min_samples) + ") on a quieter machine";
+}
+
 }  // namespace
 
 void decide_gate(Comparison& c) {
@@ -211,10 +236,11 @@ void decide_gate(Comparison& c) {
       // Every point noisy: the gate could not have seen a regression, so its message says so.
       const std::size_t noisy = c.count(Verdict::Noisy);
       const bool none_judged = !c.points.empty() && noisy == c.points.size();
+      const std::string significant = " with adjusted p < " + fmt::plain(o.alpha);
       c.gate_message = failing_prefix + (regressed > 0 ? std::to_string(regressed) + " point(s) regressed by at least " +
-                                                             fmt::pct(o.threshold) + " with adjusted p < " + fmt::plain(o.alpha)
+                                                             fmt::pct(o.threshold) + regressed_how(c, significant)
                                                        : "no point regressed by at least " + fmt::pct(o.threshold) +
-                                                             " with adjusted p < " + fmt::plain(o.alpha) +
+                                                             significant +
                                                              (none_judged ? " (none could be judged: all " +
                                                                                 std::to_string(noisy) + " compared point(s) are noisy)"
                                                                           : std::string()));
@@ -306,13 +332,10 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
                            "threshold alone");
   }
   if (c.family_size == 0 && !matched.empty()) {
-    // The extreme of the warning below: no point got a significance test at all, so a verdict of
-    // regressed (and --fail-on regressed failing) was impossible; the gate passes blind.
-    c.warnings.push_back("every compared point (" + std::to_string(matched.size()) +
-                         ") is noisy (see each point's reason: too few samples or CV above --max-cv), so none "
-                         "could be judged regressed or improved and --fail-on regressed cannot fail on a "
-                         "regression; run more repetitions (at least --min-samples " +
-                         std::to_string(options.min_samples) + ") on a quieter machine");
+    // The extreme of the warning below: no point got a significance test at all, so only the
+    // re-measuring rounds (confirm_regressions) can still call one regressed; without them the
+    // gate passes blind.
+    c.warnings.push_back(blind_gate_warning(matched.size(), options.min_samples));
   }
   if (c.family_size > 0 && best_reachable_p * static_cast<double>(c.family_size) >= options.alpha) {
     c.warnings.push_back("no point can reach significance: with " + std::to_string(c.family_size) +

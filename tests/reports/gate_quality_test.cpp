@@ -203,6 +203,40 @@ TEST(Confirm, ASlowerPointTheFirstTestCouldNotJudgeIsConfirmedToo) {
   EXPECT_EQ(seen, (std::vector<std::string>(4, kA)));  // kB changed by 2% only: not re-measured
   EXPECT_EQ(c.points[1].verdict, Verdict::Noisy);
   EXPECT_TRUE(c.gate_failed);
+  // The gate names how it was judged: no test called it significant (it used to read "1 point(s)
+  // regressed by at least 5.0% with adjusted p < 0.05"), and the every-point-noisy warning no
+  // longer says the gate cannot fail.
+  EXPECT_EQ(c.gate_message,
+            "1 point(s) regressed by at least 5.0% in every re-measuring round (--confirm), their first test "
+            "noisy or not significant")
+      << c.gate_message;
+  bool warned = false;
+  for (const std::string& w : c.warnings) {
+    EXPECT_EQ(w.find("cannot fail"), std::string::npos) << w;
+    warned |= w.find("only --confirm's re-measuring rounds can still call one regressed") != std::string::npos;
+  }
+  EXPECT_TRUE(warned);
+}
+
+TEST(Confirm, TheGateMessageCountsPointsJudgedByTheTestAndByTheRoundsAlone) {
+  // kA: 10 samples, 20% slower, significant; kB: 3 samples, 20% slower, noisy. Both stay 20%
+  // slower in every round, so both end regressed, by different routes.
+  const Results base = make("base.json", {{kA, around(100, 10)}, {kB, around(100, 3)}});
+  const Results next = make("new.json", {{kA, around(120, 10)}, {kB, around(120, 3)}});
+  const Remeasure slow = [](bool base_side, const std::vector<std::string>& names, int) {
+    return make("x.json", {{names.at(0), around(base_side ? 100 : 120, 7)}});
+  };
+  const Comparison c = confirm_regressions(base, next, CompareOptions{}, 2, slow);
+  ASSERT_EQ(c.count(Verdict::Regressed), 2u);
+  EXPECT_EQ(*c.points[0].first_verdict, Verdict::Regressed);
+  EXPECT_EQ(*c.points[1].first_verdict, Verdict::Noisy);
+  EXPECT_EQ(c.gate_message,
+            "2 point(s) regressed by at least 5.0% (1 with adjusted p < 0.05, 1 in every re-measuring round "
+            "(--confirm), their first test noisy or not significant)")
+      << c.gate_message;
+  // Only the test's verdicts (no rounds): the plain message.
+  const Comparison first = compare_results(base, next, CompareOptions{});
+  EXPECT_EQ(first.gate_message, "1 point(s) regressed by at least 5.0% with adjusted p < 0.05") << first.gate_message;
 }
 
 TEST(Confirm, HalfTheThresholdSlowerIsEnoughToBeReMeasured) {
@@ -216,6 +250,8 @@ TEST(Confirm, HalfTheThresholdSlowerIsEnoughToBeReMeasured) {
   EXPECT_EQ(seen, (std::vector<std::string>(4, kA)));
   EXPECT_EQ(c.points[0].verdict, Verdict::Regressed);
   EXPECT_FALSE(c.points[1].first_verdict);
+  EXPECT_NE(c.gate_message.find("1 point(s) regressed by at least 5.0% in every re-measuring round"), std::string::npos)
+      << c.gate_message;
   // a noise floor of 10% raises the screen to 5%: +3.5% is then inside the noise
   CompareOptions o;
   o.noise_floor[kA] = 0.10;
