@@ -4,8 +4,9 @@
 // Guarantees: write_atomically() writes `text` to a temporary file next to `path` (a symlink's
 // target: the link stays), flushes it to disk and renames it over it; an existing FIFO or device
 // (/dev/null, /dev/stdout) is written in place, never replaced. On failure the temporary is
-// removed, `path` is untouched, and it returns false; output_problem() gives the reason, and
-// tells before any work whether the write can succeed. New files get 0666 & ~umask.
+// removed, `path` is untouched, and it returns the reason (e.g. "write failed: No space left on
+// device"); "" on success. output_problem() tells before any work whether the write can succeed.
+// New files get 0666 & ~umask.
 #pragma once
 
 #include <string>
@@ -16,8 +17,8 @@ namespace ccb::reports {
 
 using common::output_problem;
 
-inline bool write_atomically(const std::string& path, const std::string& text) {
-  return common::write_output(path, text).empty();
+inline std::string write_atomically(const std::string& path, const std::string& text) {
+  return common::write_output(path, text);
 }
 
 }  // namespace ccb::reports

@@ -215,8 +215,9 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
     // document carries them too, except the table on stdout, which would repeat them on a terminal.
     const bool table_on_stdout = c.out_file.empty() && format == CompareFormat::Table;
     const std::string text = table_on_stdout ? format_table(cmp, false) : format_comparison(cmp, format);
-    if (!c.out_file.empty() && !write_atomically(c.out_file, text))
-      throw UsageError("--out " + c.out_file + ": " + output_problem(c.out_file));
+    if (!c.out_file.empty())
+      if (const std::string problem = write_atomically(c.out_file, text); !problem.empty())
+        throw UsageError("--out " + c.out_file + ": " + problem);
     for (const std::string& w : cmp.warnings) err << "ccbench compare: warning: " << w << "\n";
     if (c.out_file.empty()) {
       out << text;
@@ -268,8 +269,8 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
     }
     const NoiseFloor nf = calibrate(pairs);
     for (const std::string& w : nf.warnings) err << "ccbench calibrate: warning: " << w << "\n";
-    if (!write_atomically(c.calib_out, noise_floor_json(nf)))
-      throw UsageError("--out " + c.calib_out + ": " + output_problem(c.calib_out));
+    if (const std::string problem = write_atomically(c.calib_out, noise_floor_json(nf)); !problem.empty())
+      throw UsageError("--out " + c.calib_out + ": " + problem);
     out << noise_floor_table(nf) << "written: " << c.calib_out << "\n";
     if (!nf.suggested_threshold) {
       err << "ccbench calibrate: " << no_threshold_text(nf) << "\n";

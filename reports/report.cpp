@@ -26,7 +26,8 @@ class OutputError : public std::runtime_error {
 };
 
 void write_file(const fs::path& path, const std::string& text) {
-  if (!write_atomically(path.string(), text)) throw OutputError("cannot write " + path.string());  // temp + rename
+  if (const std::string problem = write_atomically(path.string(), text); !problem.empty())  // temp + rename
+    throw OutputError("cannot write " + path.string() + ": " + problem);
 }
 
 // merged() is what a baseline is compared against: every point of the results files, the first

@@ -3,6 +3,8 @@
 // hold markdown's `|` and backticks. The verdicts themselves: compare_test.cpp.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -78,6 +80,22 @@ TEST(CompareTest, OutIsCheckedUpFrontWithTheReason) {
   const auto no_run = run_cli({"calibrate", "--pairs", "1", "--run", "", "--out", dir + "/nf.json"});
   EXPECT_EQ(no_run.code, 2);
   EXPECT_NE(no_run.err.find("--run: empty value"), std::string::npos) << no_run.err;
+}
+
+// Regression: a write that fails after the up-front check passed (/dev/full takes no data) printed
+// "ccbench compare: --out /dev/full: " with no reason, because the reason was asked of the
+// up-front check again, which finds nothing wrong with a writable device.
+TEST(CompareTest, AWriteThatFailsLateGivesItsReason) {
+  if (::access("/dev/full", W_OK) != 0) GTEST_SKIP() << "no writable /dev/full";
+  const std::string b = data("base.json"), s = data("slower20.json");
+  const auto cmp = run_cli({"compare", b, s, "--confirm", "0", "--out", "/dev/full"});
+  EXPECT_EQ(cmp.code, 2);
+  EXPECT_EQ(cmp.err.rfind("ccbench compare: --out /dev/full: write failed: No space left on device"), 0u) << cmp.err;
+  const auto calib = run_cli({"calibrate", b, data("rerun.json"), "--out", "/dev/full"});
+  EXPECT_EQ(calib.code, 2);
+  EXPECT_NE(calib.err.find("ccbench calibrate: --out /dev/full: write failed: No space left on device"),
+            std::string::npos)
+      << calib.err;
 }
 
 // Regression: "ccbench calibrate: calibrate: give an even number…" (doubled prefix), and a missing
