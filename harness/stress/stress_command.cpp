@@ -31,7 +31,10 @@ by default. Every scenario checks its invariants while it runs and at the end (s
 CCB_CHAOS=1 in the environment turns on --chaos, seeded with the run's seed (CCB_CHAOS_SEED does
 not apply here, so the printed reproduce line repeats the same injections).
 Exit codes: 0 all passed, 1 an invariant violation, runtime error or watchdog stall (the seed,
-the command to reproduce it and the task dump are printed), 2 bad usage, 3 internal error.)";
+the command to reproduce it and the task dump are printed), 2 bad usage, 3 internal error.
+A signal (Ctrl-C, SIGTERM) ends it at once, with the signal's status (the shell shows 128+N,
+e.g. 130); the seed line is printed first, and --out then lists the run in progress as not
+finished.)";
 
 // kHooks: every CCB_STRESS_TEST_HOOK value, and what it breaks on purpose (the warning's text).
 struct HookInfo {
@@ -180,6 +183,7 @@ int run_stress(const StressOptions& o, std::ostream& out, std::ostream& err) {
          }(), ",")
       << "; tasks " << s.tasks << "; chaos " << chaos_text(s) << "\n";
   print_header(out);
+  out.flush();  // the seed line reaches a log even if a signal or a CI timeout ends the first run
   std::vector<RunResult> results;
   for (const std::string& name : s.scenarios) {
     const ScenarioInfo& info =
@@ -193,8 +197,8 @@ int run_stress(const StressOptions& o, std::ostream& out, std::ostream& err) {
         pending.procs = p;
         pending.seed = run_seed(s.seed, info.name, p);
         pending.passed = false;
-        pending.failure = "did not finish: the process ended during this run (a watchdog stall, a crash or a "
-                          "signal; see its standard error)";
+        pending.failure = "did not finish: the process ended during this run (a watchdog stall or a crash, "
+                          "reported on its standard error, or a signal such as Ctrl-C)";
         std::vector<RunResult> provisional = results;
         provisional.push_back(pending);
         write_json(s, provisional);

@@ -162,6 +162,28 @@ TEST(StressHooks, AStallLeavesOutSayingTheRunDidNotFinish) {
   std::remove(path.c_str());
 }
 
+// Regression: a stress run ended by a signal in its first run left an empty log (the seed line was
+// still in stdout's buffer when the output is a file) and --out pointed at "its standard error",
+// which was empty. (SIGTERM: a background job of sh ignores SIGINT.)
+TEST(StressSignals, ASignalLeavesTheSeedLineAndOutSayingTheRunDidNotFinish) {
+  const std::string dir = ::testing::TempDir() + "/stress_sig." + std::to_string(::getpid());
+  const std::string path = dir + ".json", log = dir + ".log";
+  Result r = run_shell(std::string(CCBENCH_EXE) + " stress channels --duration 30s --procs 1 --seed 5 --tasks 8 --out " +
+                       path + " >" + log + " 2>&1 & pid=$!; sleep 1; kill -TERM $pid; wait $pid; echo rc=$?");
+  EXPECT_TRUE(has(r.output, "rc=143")) << r.output;
+  std::ifstream lf(log);
+  std::stringstream text;
+  text << lf.rdbuf();
+  EXPECT_TRUE(has(text.str(), "ccbench stress: seed 5 (repeat with --seed 5)")) << text.str();
+  std::ifstream f(path);
+  nlohmann::json j = nlohmann::json::parse(f);
+  ASSERT_EQ(j["runs"].size(), 1u);
+  EXPECT_EQ(j["runs"][0]["passed"], false);
+  EXPECT_TRUE(has(j["runs"][0]["failure"].get<std::string>(), "or a signal such as Ctrl-C")) << j.dump();
+  std::remove(path.c_str());
+  std::remove(log.c_str());
+}
+
 // Regression: with CCB_CHAOS=1 instead of --chaos the JSON said "chaos": false and the runs were
 // seeded at random (neither printed nor in the reproduce line).
 TEST(StressJson, ChaosFromTheEnvironmentIsRecordedAndSeededByTheRun) {
