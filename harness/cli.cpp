@@ -43,7 +43,8 @@ Interrupting: SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the run after the workloa
   shuffle window in progress is dropped whole), no report is made, and the exit status is 130,
   143 or 129. A second signal stops at once, writing nothing.
 Exit codes: 0 ok, 1 a workload failed its self-check or a point could not be measured (a Go child
-  that crashed, hung or reported a wrong op count), 2 bad usage or input, or output that could
+  that crashed, hung or reported a wrong op count, or a point refused memory: "out of memory"; the
+  other points still run and are written), 2 bad usage or input, or output that could
   not be written (--out, --report, or standard output), 3 internal error (nothing is written),
   130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (see above).)";
 

@@ -1,7 +1,8 @@
 // harness/errors.hpp — the harness's typed errors. Each maps to one exit code, and only
 // ccbench_main() (entry.hpp) performs that mapping: UsageError and IoError -> 2,
 // ccb::workloads::WorkloadFailed -> 1 (after the run finishes), anything else -> 3 (kExitInternal,
-// exit_status.hpp: an internal error).
+// exit_status.hpp: an internal error). A std::bad_alloc from a point's run is not internal: the
+// runner records that point as failed with out_of_memory_text() and goes on (exit 1).
 // Messages are complete sentences for the user and list the valid choices where there are any.
 #pragma once
 
@@ -39,5 +40,13 @@ class ImplMisconfigured : public ImplUnavailable {
  public:
   using ImplUnavailable::ImplUnavailable;
 };
+
+// out_of_memory_text() is the error of a point whose run threw std::bad_alloc: the machine or a
+// limit (ulimit -v, a cgroup) refused it memory, which says nothing of the runtime's correctness
+// and need not cost the other points' results.
+inline std::string out_of_memory_text() {
+  return "out of memory (std::bad_alloc): the machine or a limit such as ulimit -v refused this point memory; "
+         "smaller sizes (--set) or fewer points in a shuffle window may fit";
+}
 
 }  // namespace ccb::harness

@@ -4,8 +4,11 @@
 #include <benchmark/benchmark.h>
 
 #include <mutex>
+#include <new>
 #include <sstream>
 #include <stdexcept>
+
+#include "harness/errors.hpp"
 
 namespace ccb::harness {
 
@@ -98,6 +101,9 @@ void benchmark_body(benchmark::State& st, ImplRunner* runner, std::exception_ptr
       break;
     } catch (const ccb::workloads::NotApplicable& e) {
       st.SkipWithError((kNotApplicableTag + std::string(e.what())).c_str());
+      break;
+    } catch (const std::bad_alloc&) {
+      st.SkipWithError((kFailedTag + out_of_memory_text()).c_str());
       break;
     } catch (...) {
       *pending = std::current_exception();

@@ -18,7 +18,8 @@
 // measures); counters carry ops, context switches and the workload's extra metrics.
 // GB flags are set once, explicitly, so BENCHMARK_* environment variables cannot change the run.
 // Guarantees: a WorkloadFailed / NotApplicable thrown by a runner becomes a RepRecord with that
-// status; any other exception is rethrown from run_rep() after GB returns.
+// status, a std::bad_alloc one with status Failed (out_of_memory_text(), errors.hpp); any other
+// exception is rethrown from run_rep() after GB returns.
 // Concurrency: not reentrant; GB's benchmark registry is process-global and owned by the engine
 // while a point is registered. Main thread only.
 #pragma once

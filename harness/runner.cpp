@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <iterator>
 #include <memory>
+#include <new>
 
+#include "harness/errors.hpp"
 #include "harness/gbench_engine.hpp"
 
 namespace ccb::harness {
@@ -196,6 +198,8 @@ void start_slots(const Point& p, std::vector<Slot>& slots, const RunSettings& se
       mark(s, EntryStatus::Failed, e.what(), "during start-up or warm-up");
     } catch (const NotApplicable& e) {
       mark(s, EntryStatus::NotApplicable, e.what(), "during start-up or warm-up");
+    } catch (const std::bad_alloc&) {
+      mark(s, EntryStatus::Failed, out_of_memory_text(), "during start-up or warm-up");
     }
     // Progress counts repetitions only: a warm-up is one run of the workload, a repetition runs it
     // until --min-time, so counting warm-ups as units made the ETA ~0 while the windows' warm-ups

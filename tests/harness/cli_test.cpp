@@ -94,7 +94,7 @@ TEST(Cli, ListTableShowsParameters) {
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("fake_sum — Sums"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1..1000000"), std::string::npos);
-  EXPECT_NE(r.out.find("ok|fail|na|crash|fail_second|miscount"), std::string::npos);
+  EXPECT_NE(r.out.find("ok|fail|na|crash|fail_second|miscount|oom"), std::string::npos);
   EXPECT_NE(r.out.find("procs: quick 1,2, full 1,2,4"), std::string::npos);
 }
 
@@ -137,7 +137,7 @@ TEST_P(CliBadInput, ExitsTwoListingValidChoicesWithoutRunning) {
 const BadInput kBadInputs[] = {
     {"unknown_workload", {"run", "nope"}, "valid workloads: fake_extra, fake_fail, fake_latency, fake_sum"},
     {"unknown_parameter", {"run", "fake_sum", "--set", "foo=1"}, "valid parameters: fake_sum: n, k"},
-    {"bad_choice", {"run", "fake_fail", "--set", "mode=maybe"}, "valid: ok, fail, na, crash, fail_second, miscount"},
+    {"bad_choice", {"run", "fake_fail", "--set", "mode=maybe"}, "valid: ok, fail, na, crash, fail_second, miscount, oom"},
     {"n_negative", {"run", "fake_sum", "--set", "n=-1"}, "'-1' is out of range; valid: 1..1000000"},
     {"n_huge", {"run", "fake_sum", "--set", "n=1e30"}, "out of range; valid: 1..1000000"},
     {"n_power_syntax", {"run", "fake_sum", "--set", "n=10^30"}, "not an integer"},

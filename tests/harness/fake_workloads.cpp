@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <new>
 #include <stdexcept>
 
 #include "workloads/registry.hpp"
@@ -50,6 +51,7 @@ RunResult fail_impl(const Params& p, int) {
   if (mode == "fail") throw WorkloadFailed("fake_fail: sum mismatch (expected 45, got 44)");
   if (mode == "na") throw NotApplicable("fake_fail: cannot start that many threads here");
   if (mode == "crash") throw std::runtime_error("fake_fail: unexpected internal error");
+  if (mode == "oom") throw std::bad_alloc();
   if (mode == "fail_second" && ++fail_second_calls() == 2)
     throw WorkloadFailed("fake_fail: second repetition lost a message");
   if (mode == "miscount") return timed_sum(static_cast<uint64_t>(p.get_int("n")) + 1);  // checked, but ops != n
@@ -80,7 +82,7 @@ Workload fake_fail() {
   w.description = "Fails, is not applicable or crashes on request";
   w.unit = "item";
   w.params = {ParamSpec{"mode", ParamType::Choice, "what to do", 0, 0,
-                        {"ok", "fail", "na", "crash", "fail_second", "miscount"}, {"ok"}, {"ok"}},
+                        {"ok", "fail", "na", "crash", "fail_second", "miscount", "oom"}, {"ok"}, {"ok"}},
               ParamSpec{"n", ParamType::Int, "items", 1, 100, {}, {"10"}, {"10"}}};
   w.quick_procs = {1};
   w.full_procs = {1};

@@ -194,6 +194,27 @@ TEST(Run, AbortedRunLeavesNoFileBehind) {
   EXPECT_EQ(dir.entries(), (std::vector<std::string>{"r.json"}));  // no temporary left over
 }
 
+// Regression: a point refused memory (std::bad_alloc, e.g. spawn n=1000000 under ulimit -v) was
+// an internal error: exit 3 and no results at all, not even the points already measured, and the
+// message did not say which point. Now that point fails with "out of memory" and the rest run.
+TEST(Run, APointOutOfMemoryFailsAloneAndTheOthersAreWritten) {
+  ScratchDir dir;
+  const std::string out = dir.file("r.json");
+  for (const char* warmup : {"0", "1"}) {  // thrown by a measured run, and by the warm-up
+    CliRun r = run_cli({"run", "fake_sum", "fake_fail", "--set", "mode=oom", "--filter", "k=1/procs:1|fake_fail",
+                        "--repetitions", "3", "--min-time", "0", "--warmup", warmup, "--out", out});
+    EXPECT_EQ(r.code, 1) << r.err;
+    json doc = read_json(out);
+    const json* ok = find_entry(doc, "fake_sum/n=2000/k=1/procs:1/impl:ccbench");
+    const json* oom = find_entry(doc, "fake_fail/mode=oom/n=10/procs:1/impl:ccbench");
+    ASSERT_TRUE(ok && oom) << doc.dump();
+    EXPECT_EQ((*ok)["status"], "ok");
+    EXPECT_EQ((*oom)["status"], "failed");
+    EXPECT_EQ((*oom)["error"].get<std::string>().rfind("out of memory (std::bad_alloc)", 0), 0u) << oom->dump();
+    EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
+  }
+}
+
 TEST(Run, ShortRepetitionsAreNoted) {
   ScratchDir dir;
   CliRun r = run_cli({"run", "fake_sum", "--filter", "k=1/procs:1", "--repetitions", "2", "--min-time", "10",
