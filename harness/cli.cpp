@@ -21,8 +21,9 @@ Measurement controls:
   every implementation in a seeded random order; the seed is printed and recorded (--seed N
   repeats an order). Environment warnings (load, governor, debug/sanitizer build, too few
   repetitions for `compare`) go to stderr unless --quiet and always into context.environment_warnings.
-Progress (stderr): on a terminal, one line redrawn in place (point, implementation, ETA); when
-  stderr is not a terminal (a log file, CI), or with --progress lines, a plain line such as
+Progress (stderr): on a terminal, one line redrawn in place (point, implementation, ETA; a name
+  too long for the terminal loses its middle); when stderr is not a terminal (a log file, CI) or
+  TERM is dumb, or with --progress lines, a plain line such as
   "ccbench run: 12/40 points done, 3m05s elapsed, ETA ~1m10s" at most every 10 s, so a run shorter
   than 10 s prints none. --progress never or --quiet: no progress.
 Test hooks: CCB_INJECT_DELAY_NS=N makes the ccbench implementation busy-wait N ns per op inside

@@ -1,7 +1,12 @@
 // harness/progress.cpp — see progress.hpp.
 #include "harness/progress.hpp"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <cstdio>
+
+#include "common/text_width.hpp"
 
 namespace ccb::harness {
 
@@ -14,20 +19,45 @@ std::string format_duration(double s) {
   return buf;
 }
 
-ProgressMode progress_mode(const std::string& option, bool err_is_tty, bool quiet) {
+ProgressMode progress_mode(const std::string& option, bool err_is_tty, bool quiet, bool dumb_terminal) {
   if (quiet || option == "never") return ProgressMode::Off;
   if (option == "lines") return ProgressMode::Lines;
-  return err_is_tty ? ProgressMode::InPlace : ProgressMode::Lines;
+  return err_is_tty && !dumb_terminal ? ProgressMode::InPlace : ProgressMode::Lines;
 }
 
+int stderr_columns() {
+  winsize ws{};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) != 0) return 0;
+  return ws.ws_col;
+}
+
+namespace {
+
+// fit() shortens `what` by its middle so that `fixed` columns plus it take at most `columns` - 1
+// (the last column stays free: some terminals wrap on writing it); unchanged when it fits or the
+// width is unknown (0). Point names are ASCII, so a byte is a column.
+std::string fit(const std::string& what, std::size_t fixed, int columns) {
+  if (columns <= 0) return what;
+  const std::size_t room = static_cast<std::size_t>(columns) - 1;
+  if (fixed + what.size() <= room) return what;
+  constexpr std::size_t kMin = 8;  // below this the name says nothing; let the terminal wrap
+  const std::size_t keep = room > fixed + 1 ? room - fixed - 1 : 0;  // 1 for the ellipsis
+  if (keep < kMin) return what;
+  const std::size_t head = keep / 2, tail = keep - head;
+  return what.substr(0, head) + "\u2026" + what.substr(what.size() - tail);
+}
+
+}  // namespace
+
 Progress::Progress(std::ostream& err, ProgressMode mode, size_t total_points, size_t total_units,
-                   double interval_s, Clock clock)
+                   double interval_s, Clock clock, Columns columns)
     : err_(err),
       mode_(mode),
       total_points_(total_points),
       total_units_(total_units),
       interval_(interval_s),
       clock_(std::move(clock)),
+      columns_(std::move(columns)),
       start_(clock_()),
       last_heartbeat_(start_) {}
 
@@ -54,7 +84,9 @@ void Progress::step(size_t point_index, const std::string& what, size_t units) {
   const int width = static_cast<int>(std::to_string(total_points_).size());
   char head[64];
   std::snprintf(head, sizeof head, "[%*zu/%zu] ", width, point_index + 1, total_points_);
-  err_ << "\r\033[K" << head << what << " · " << eta_text(elapsed) << std::flush;
+  const std::string tail = " · " + eta_text(elapsed);
+  const std::string name = fit(what, common::display_width(head) + common::display_width(tail), columns_());
+  err_ << "\r\033[K" << head << name << tail << std::flush;
   shown_ = true;
 }
 

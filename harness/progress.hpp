@@ -8,7 +8,10 @@
 //     ccbench run: 12/40 points done, 3m05s elapsed, ETA ~1m10s
 // Guarantees: prints nothing in mode Off (the caller picks the mode: progress_mode()); ETA is the
 // mean time per repetition so far times the repetitions left (a rough figure, labelled "~").
-// The clock is injectable so tests need not sleep.
+// The in-place line never wraps: when the terminal is narrower than the line, the point's name
+// loses its middle ("select/channels=4…procs:2 ccbench"), since a wrapped line cannot be redrawn
+// by "\r" and would leave one stale line per step. The clock and the terminal width are
+// injectable so tests need not sleep or own a terminal.
 #pragma once
 
 #include <chrono>
@@ -26,15 +29,21 @@ enum class ProgressMode { Off, InPlace, Lines };
 inline constexpr double kHeartbeatSeconds = 10;
 
 // progress_mode() is the form for `--progress` `option` (auto | lines | never): never or --quiet
-// -> Off; lines -> Lines; auto -> InPlace on a terminal, Lines otherwise.
-ProgressMode progress_mode(const std::string& option, bool err_is_tty, bool quiet);
+// -> Off; lines -> Lines; auto -> InPlace on a terminal that can erase a line, Lines otherwise
+// (also on a terminal whose TERM is "dumb": `dumb_terminal`).
+ProgressMode progress_mode(const std::string& option, bool err_is_tty, bool quiet, bool dumb_terminal = false);
+
+// stderr_columns() is the width of the terminal on standard error, or 0 when it is not known.
+int stderr_columns();
 
 class Progress {
  public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
+  using Columns = std::function<int()>;  // the terminal's width in columns; 0 = unknown
 
   Progress(std::ostream& err, ProgressMode mode, size_t total_points, size_t total_units,
-           double interval_s = kHeartbeatSeconds, Clock clock = &std::chrono::steady_clock::now);
+           double interval_s = kHeartbeatSeconds, Clock clock = &std::chrono::steady_clock::now,
+           Columns columns = &stderr_columns);
 
   // step() records `units` finished repetitions of `what` (point `point_index`, 0-based) and
   // redraws the line (InPlace) or prints a heartbeat if `interval` has passed since the start or
@@ -57,6 +66,7 @@ class Progress {
   bool shown_ = false;
   std::chrono::duration<double> interval_;
   Clock clock_;
+  Columns columns_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_heartbeat_;
 };

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <random>
 #include <set>
+#include <string_view>
 
 #include "harness/atomic_file.hpp"
 #include "harness/build_info.hpp"
@@ -215,7 +216,9 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   MatrixRequest req{o.workloads, o.sets, o.procs, r.preset, o.filter};
   const std::vector<Point> points = expand_matrix(req);
   const std::optional<ChaosEnv> chaos = chaos_from_env();
-  const ProgressMode progress = progress_mode(o.progress, io.err_is_tty, o.quiet);
+  const char* term = std::getenv("TERM");
+  const ProgressMode progress =
+      progress_mode(o.progress, io.err_is_tty, o.quiet, term != nullptr && std::string_view(term) == "dumb");
   const double progress_interval_s = progress_interval_from_env();
 
   // 2. outputs (cheap, and before anything slow such as building the Go workloads)

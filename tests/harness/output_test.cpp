@@ -62,6 +62,35 @@ TEST(Output, ProgressModeFollowsTheOptionTheTerminalAndQuiet) {
     EXPECT_EQ(progress_mode(o, true, true), ProgressMode::Off) << o;
     EXPECT_EQ(progress_mode(o, false, true), ProgressMode::Off) << o;
   }
+  // TERM=dumb cannot erase a line: plain lines even on a terminal
+  EXPECT_EQ(progress_mode("auto", true, false, true), ProgressMode::Lines);
+  EXPECT_EQ(progress_mode("never", true, false, true), ProgressMode::Off);
+}
+
+// Regression: the in-place line was not cut to the terminal's width; a ~90-column point name wrapped
+// on an 80-column terminal, and "\r" then redrew only the wrapped part, leaving a stale line per step.
+TEST(Output, ProgressInPlaceLineFitsTheTerminal) {
+  FakeClock t;
+  const std::string name = "select/channels=4/consumers=2/cap=64/n=120000/procs:2/impl:ccbench";
+  auto line_at = [&](int columns) {
+    std::ostringstream err;
+    Progress p(err, ProgressMode::InPlace, 12, 24, 10, t.clock(), [columns] { return columns; });
+    t.advance(2);
+    p.step(2, name, 2);
+    return err.str().substr(std::string("\r\033[K").size());
+  };
+  const std::string wide = line_at(120);
+  EXPECT_NE(wide.find(name), std::string::npos) << wide;  // fits: unchanged
+  EXPECT_EQ(line_at(0).find(name) != std::string::npos, true);  // width unknown: unchanged
+  for (int columns : {80, 60, 40}) {
+    const std::string cut = line_at(columns);
+    EXPECT_EQ(common::display_width(cut), static_cast<std::size_t>(columns - 1)) << cut;
+    EXPECT_EQ(cut.rfind("[ 3/12] select/", 0), 0u) << cut;  // the start of the name
+    EXPECT_NE(cut.find("\u2026"), std::string::npos) << cut;
+    EXPECT_NE(cut.find("ccbench \u00B7 ETA ~"), std::string::npos) << cut;  // its end and the ETA stay
+  }
+  const std::string tiny = line_at(20);  // too narrow to say anything: the whole name
+  EXPECT_NE(tiny.find(name), std::string::npos) << tiny;
 }
 
 TEST(Output, ProgressHeartbeatLinesAtMostOncePerInterval) {
