@@ -57,7 +57,12 @@ TEST(Cli, SubcommandHelp) {
   for (const char* opt : {"--filter", "--procs", "--set", "--preset", "--impl", "--repetitions",
                           "--min-time", "--warmup", "--out", "--format", "--quiet", "--report", "1..8"})
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
-  EXPECT_EQ(run_cli({"list", "--help"}).code, 0);
+  // list's own footer, not the top level's (CLI11 copies a parent's footer to its subcommands)
+  CliRun list = run_cli({"list", "--help"});
+  EXPECT_EQ(list.code, 0);
+  EXPECT_NE(list.out.find("Exit codes: 0 ok; 2 bad usage."), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find("CCB_GO_BINARY"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find("Run 'ccbench COMMAND --help'"), std::string::npos) << list.out;
 }
 
 TEST(Cli, VersionPrintsVersionAndCommit) {
