@@ -1,7 +1,8 @@
 // harness/text_formats.cpp — the markdown and CSV writers declared in console_table.hpp.
 // Markdown uses TableLayout's rows, so it matches the console table. CSV has one row per entry,
-// numbers with 6 significant digits and empty fields for absent values; the results JSON keeps
-// full precision.
+// numbers in the shortest form that reads back exactly (as the results JSON has them) and empty
+// fields for absent values.
+#include <charconv>
 #include <cstdio>
 #include <map>
 
@@ -22,11 +23,13 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
+// num() is the shortest text that reads back as exactly *v (CSV is data: "%.6g" printed
+// ops_per_sec 7871472.9 as 7.87147e+06), or "" for none.
 std::string num(std::optional<double> v) {
   if (!v) return "";
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", *v);
-  return buf;
+  const auto r = std::to_chars(buf, buf + sizeof buf, *v);
+  return std::string(buf, r.ptr);
 }
 
 // md_row() writes one table row; every cell is escaped (common::md_text), so a `|` or a backtick

@@ -300,6 +300,16 @@ TEST(Output, CsvQuotesFields) {
   EXPECT_NE(out.str().find(",failed,0,0,,,,,,,,,0,0,0,,,,,,,,,,,,\"boom, \"\"quoted\"\"\"\n"), std::string::npos) << out.str();
 }
 
+// Regression: numbers were written with "%.6g", so ops_per_sec 7871472.9 read back as 7871470.
+TEST(Output, CsvNumbersReadBackExactly) {
+  std::ostringstream out;
+  write_csv(out, {entry("ccbench", 127.04312)});
+  EXPECT_NE(out.str().find(",127.04312,"), std::string::npos) << out.str();
+  // ops_per_sec = 1e9 / 127.04312 = 7871343.2100848...: every digit up to the double's precision
+  EXPECT_NE(out.str().find(",7871343.21008"), std::string::npos) << out.str();
+  EXPECT_EQ(out.str().find("e+06"), std::string::npos) << out.str();
+}
+
 TEST(Output, ShellQuoting) {
   EXPECT_EQ(shell_quote("--set=cap=0,128"), "--set=cap=0,128");
   EXPECT_EQ(shell_quote("a b"), "'a b'");
