@@ -179,6 +179,9 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
     // are known (given, or re-derived from the files: rerun_command()); N > 0 requires them.
     const bool automatic = c.confirm == "auto";
     int confirm = automatic ? kAutoConfirmRounds : parse_count(c.confirm, "--confirm", 0, 100);
+    if (confirm == 0 && (!c.base_run.empty() || !c.new_run.empty()))
+      throw UsageError(std::string(!c.base_run.empty() ? "--base-run" : "--new-run") +
+                       " has no effect with --confirm 0 (nothing is re-measured); drop one or the other");
     std::string base_cmd = c.base_run, new_cmd = c.new_run, why_not;
     if (confirm > 0) {
       if (base_cmd.empty()) base_cmd = rerun_command(base, why_not).value_or("");
@@ -242,6 +245,9 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
     check_output(c.calib_out, c.calib_files);
     std::vector<std::pair<Results, Results>> pairs;
     if (!c.calib_files.empty()) {
+      for (const char* name : {"--pairs", "--run"})
+        if (c.calibrate->get_option(name)->count() > 0)
+          throw UsageError(std::string(name) + " has no effect with results files (they are the pairs); drop one or the other");
       if (c.calib_files.size() % 2 != 0 || c.calib_files.size() < 2)
         throw UsageError("give an even number of results files (A1 B1 A2 B2 …), got " +
                          std::to_string(c.calib_files.size()));

@@ -562,6 +562,16 @@ TEST(GateCli, UsageErrorsExitTwoAndCalibrateFromFiles) {
   r = run_cli({"compare", base, base, "--noise-floor", out});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("noise floor of"), std::string::npos) << r.out;
+  // Regression: options that could have no effect were taken silently.
+  r = run_cli({"compare", base, base, "--confirm", "0", "--base-run", "foo"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--base-run has no effect with --confirm 0"), std::string::npos) << r.err;
+  r = run_cli({"calibrate", base, base, "--pairs", "2", "--out", out});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--pairs has no effect with results files"), std::string::npos) << r.err;
+  r = run_cli({"calibrate", base, base, "--run", "echo x", "--out", out});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--run has no effect with results files"), std::string::npos) << r.err;
 }
 
 // Regression: calibrate took two files from different machines (or one measured with a
