@@ -30,6 +30,7 @@ struct Commands {
   std::string threshold = "5%", alpha = "0.05", max_cv = "10%", min_samples = "5";
   std::string fail_on = "regressed", format = "table", out_file;
   std::string confirm = "auto", base_run, new_run, noise_floor_file;
+  bool fail_unjudged = false;
   // calibrate
   CLI::App* calibrate = nullptr;
   std::string pairs = "3", calib_out = "noise-floor.json", calib_run;
@@ -99,6 +100,9 @@ CompareOptions compare_options(const Commands& c, CompareFormat& format) {
   else if (c.fail_on == "geomean") o.fail_on = FailOn::Geomean;
   else if (c.fail_on == "never") o.fail_on = FailOn::Never;
   else throw UsageError("--fail-on: expected regressed, geomean or never, got \"" + c.fail_on + "\"");
+  if (c.fail_unjudged && o.fail_on != FailOn::Regressed)
+    throw UsageError("--fail-unjudged applies to --fail-on regressed only, not --fail-on " + c.fail_on);
+  o.fail_unjudged = c.fail_unjudged;
   if (c.format == "table") format = CompareFormat::Table;
   else if (c.format == "markdown") format = CompareFormat::Markdown;
   else if (c.format == "json") format = CompareFormat::Json;
@@ -312,7 +316,7 @@ Statistics:
   untied samples, 7 per side is the fewest that can reach alpha 0.05 (2/3432 x 50 = 0.029; 6 per
   side: 2/924 x 50 = 0.11); compare warns when no point can reach it, and when every point is
   noisy (none is tested, so only --confirm's rounds below can still call one regressed; the gate
-  message says how each regressed point was judged).
+  message says how each regressed point was judged; --fail-unjudged makes such a gate fail).
 Verdicts:
   noisy      fewer than --min-samples samples, or CV (stddev/mean) above --max-cv, in either file
              (the output says which);
@@ -344,8 +348,8 @@ Gate quality:
   unconfirmed with a warning (auto) or compare exits 2 (--confirm N). --confirm 0 turns it off.
   --noise-floor FILE (from `ccbench calibrate`): a point counts as regressed/improved only if its
   change also exceeds its own A/A noise floor.
-Exit status: 0 gate passed, 1 gate failed: a point regressed (--fail-on regressed) or the geomean
-  did (--fail-on geomean), or, with either, a point is newly failing ("ok" in BASE, "failed" in
+Exit status: 0 gate passed, 1 gate failed: a point regressed (--fail-on regressed; with
+  --fail-unjudged also every point noisy) or the geomean did (--fail-on geomean), or, with either, a point is newly failing ("ok" in BASE, "failed" in
   NEW; --fail-on never reports it but exits 0), 2 bad input (unreadable or malformed file, wrong
   types, NaN/Infinity, unknown schema version, no common points) or bad option, 3 internal error
   (never a gate verdict), 130/143 interrupted by SIGINT/SIGTERM (a confirmation run in progress
@@ -392,6 +396,10 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
                         "exceeds 1+threshold with its CI above 1), never; regressed and geomean also exit 1 "
                         "when a point ok in BASE failed in NEW")
       ->capture_default_str()->type_name("regressed|geomean|never");
+  c.compare->add_flag("--fail-unjudged", c.fail_unjudged,
+                      "With --fail-on regressed: exit 1 also when every compared point is noisy, so that no "
+                      "point could be judged (too few samples or too much spread; a CI gate that must not "
+                      "pass blind)");
   c.compare->add_option("--format", c.format, "Output format; markdown suits a CI job summary or PR comment. "
                         "Warnings always go to stderr (stdout holds only the output); markdown, json and the "
                         "--out file also carry them")

@@ -232,17 +232,19 @@ void decide_gate(Comparison& c) {
       c.gate_message = "gate disabled (--fail-on never)" + (failing.empty() ? "" : "; " + failing);
       return;
     case FailOn::Regressed: {
-      c.gate_failed = regressed > 0 || !failing.empty();
-      // Every point noisy: the gate could not have seen a regression, so its message says so.
+      // Every point noisy: the gate could not have seen a regression, so its message says so, and
+      // with --fail-unjudged it fails.
       const std::size_t noisy = c.count(Verdict::Noisy);
       const bool none_judged = !c.points.empty() && noisy == c.points.size();
+      c.gate_failed = regressed > 0 || !failing.empty() || (o.fail_unjudged && none_judged);
       const std::string significant = " with adjusted p < " + fmt::plain(o.alpha);
       c.gate_message = failing_prefix + (regressed > 0 ? std::to_string(regressed) + " point(s) regressed by at least " +
                                                              fmt::pct(o.threshold) + regressed_how(c, significant)
                                                        : "no point regressed by at least " + fmt::pct(o.threshold) +
                                                              significant +
                                                              (none_judged ? " (none could be judged: all " +
-                                                                                std::to_string(noisy) + " compared point(s) are noisy)"
+                                                                                std::to_string(noisy) + " compared point(s) are noisy" +
+                                                                                (o.fail_unjudged ? "; --fail-unjudged fails it" : "") + ")"
                                                                           : std::string()));
       return;
     }

@@ -70,6 +70,8 @@ struct CompareOptions {
   std::size_t min_samples = 5;   // fewer samples than this in either file -> noisy
   double max_cv = 0.10;          // CV above this in either file -> noisy
   FailOn fail_on = FailOn::Regressed;
+  // With FailOn::Regressed: fail also when every compared point is noisy (the gate judged none).
+  bool fail_unjudged = false;
   std::map<std::string, double> noise_floor;  // point name -> largest A/A |change| (empty: none)
 };
 

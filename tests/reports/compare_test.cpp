@@ -325,6 +325,14 @@ TEST(CompareTest, EveryPointNoisyWarnsThatTheGateJudgedNothing) {
   EXPECT_NE(c.gate_message.find("none could be judged: all 4 compared point(s) are noisy"), std::string::npos)
       << c.gate_message;
 
+  // --fail-unjudged: the same comparison fails the gate, and says why.
+  CompareOptions strict;
+  strict.fail_unjudged = true;
+  const Comparison cs = compare_results(base, next, strict);
+  EXPECT_TRUE(cs.gate_failed);
+  EXPECT_NE(cs.gate_message.find("all 4 compared point(s) are noisy; --fail-unjudged fails it"), std::string::npos)
+      << cs.gate_message;
+
   // One point testable: no such warning, the plain gate message.
   auto [base2, next2] = synthetic_pair(4, {100, 101, 102}, {200, 201, 202});
   base2.benchmarks[0].samples_ns = next2.benchmarks[0].samples_ns = {100, 101, 102, 103, 104};
@@ -338,6 +346,11 @@ TEST(CompareTest, EveryPointNoisyWarnsThatTheGateJudgedNothing) {
   const std::string n = scaled_copy(dir, "n3_new.json", "base.json", 3, 2.0);
   const auto r = run_cli({"compare", b, n, "--fail-on", "regressed", "--confirm", "0"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
+  const auto strict_cli = run_cli({"compare", b, n, "--confirm", "0", "--fail-unjudged"});
+  EXPECT_EQ(strict_cli.code, 1) << strict_cli.out << strict_cli.err;
+  const auto geo = run_cli({"compare", b, n, "--confirm", "0", "--fail-unjudged", "--fail-on", "geomean"});
+  EXPECT_EQ(geo.code, 2) << geo.err;
+  EXPECT_NE(geo.err.find("--fail-unjudged applies to --fail-on regressed only"), std::string::npos) << geo.err;
   EXPECT_NE(r.err.find("warning: every compared point (48) is noisy"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("(none could be judged: all 48 compared point(s) are noisy)"), std::string::npos) << r.out;
   const std::string json = dir + "/cmp.json";
