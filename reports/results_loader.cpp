@@ -347,6 +347,18 @@ Results parse_results(const std::string& text, const std::string& file) {
   const Json root = parse_json_strict(text, file);
   Reader r(file);
   r.object(root, "<root>");
+  // Another ccbench document given by mistake: say which, not "context: missing required field".
+  if (!root.contains("context")) {
+    const auto kind = [&](const char* key) -> std::string {
+      const auto it = root.find(key);
+      return it != root.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    if (kind("format") == "ccbench-stress")
+      r.fail("<root>", "this is a `ccbench stress` summary (\"format\": \"ccbench-stress\"), not the results of "
+                       "`ccbench run`");
+    if (const std::string tool = kind("tool"); tool.rfind("ccbench ", 0) == 0)
+      r.fail("<root>", "this is the output of `" + tool + "` (\"tool\"), not the results of `ccbench run`");
+  }
   Results res;
   res.file = file;
   res.context = read_context(r, root);

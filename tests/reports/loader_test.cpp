@@ -112,6 +112,28 @@ TEST(LoaderTest, RejectsWrongTypesAndValuesWithPaths) {
             "benchmarks[0].extra.x");
 }
 
+// Regression: a `ccbench stress` summary, a compare output or a noise-floor file given as results
+// said only "context: missing required field".
+TEST(LoaderTest, NamesAnotherCcbenchDocumentGivenAsResults) {
+  auto error_for = [](const nlohmann::json& doc) -> std::string {
+    try {
+      parse_results(doc.dump(), "other.json");
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "accepted";
+  };
+  EXPECT_NE(error_for({{"format", "ccbench-stress"}, {"runs", nlohmann::json::array()}})
+                .find("this is a `ccbench stress` summary"),
+            std::string::npos);
+  EXPECT_NE(error_for({{"tool", "ccbench compare"}, {"points", nlohmann::json::array()}})
+                .find("this is the output of `ccbench compare`"),
+            std::string::npos);
+  EXPECT_NE(error_for({{"tool", "ccbench calibrate"}}).find("this is the output of `ccbench calibrate`"),
+            std::string::npos);
+  EXPECT_NE(error_for({{"something", 1}}).find("context: missing required field"), std::string::npos);
+}
+
 // Regression: samples_ns all 5e-324 (subnormal) loaded as valid, and the ratio of medians then
 // underflowed to 0 (compare/report/calibrate exited 1 from geomean) or overflowed to Inf (a
 // "regressed" verdict with "change n/a"). Positive samples outside [1e-6, 1e15] ns are bad input.
