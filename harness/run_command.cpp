@@ -273,6 +273,9 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
                                                " is set: the Go child runs with it, not with Go's defaults"});
   }
   r.settings.shuffle = r.shuffle.value_or(r.settings.impls.size() > 1);
+  if (o.seed && !r.settings.shuffle && !o.quiet)
+    io.err << "ccbench: note: --seed has no effect: the order is not shuffled ("
+           << (r.shuffle ? "--shuffle off" : "one implementation; --shuffle on shuffles its points too") << ")\n";
   // A shuffle window's live processes (Go children) may hold at most a quarter of the RAM by the
   // workloads' resident hints (runner.hpp).
   if (r.settings.shuffle && info.machine.memory_bytes)

@@ -215,6 +215,16 @@ TEST(Run, APointOutOfMemoryFailsAloneAndTheOthersAreWritten) {
   }
 }
 
+// Regression: --seed without shuffling was taken silently.
+TEST(Run, ASeedThatCannotActIsNamed) {
+  CliRun seed = run_cli(fast({"run", "fake_sum", "--filter", "k=1/procs:1", "--seed", "3"}));
+  EXPECT_EQ(seed.code, 0) << seed.err;
+  EXPECT_NE(seed.err.find("--seed has no effect: the order is not shuffled (one implementation"), std::string::npos)
+      << seed.err;
+  CliRun shuffled = run_cli(fast({"run", "fake_sum", "--filter", "k=1/procs:1", "--seed", "3", "--shuffle", "on"}));
+  EXPECT_EQ(shuffled.err.find("--seed has no effect"), std::string::npos) << shuffled.err;
+}
+
 TEST(Run, ShortRepetitionsAreNoted) {
   ScratchDir dir;
   CliRun r = run_cli({"run", "fake_sum", "--filter", "k=1/procs:1", "--repetitions", "2", "--min-time", "10",
