@@ -136,7 +136,8 @@ int parse_count(const std::string& text, const char* option, int lo, int hi) {
 void reject_empty(const std::vector<CLI::Option*>& options) {
   for (const CLI::Option* o : options)
     if (o->count() > 0 && o->as<std::string>().empty())
-      throw UsageError(o->get_name() + ": empty value; give a " + o->get_type_name() + " or leave the option out");
+      throw UsageError(o->get_name() + ": empty value; give a " + o->get_type_name() +
+                       (o->get_required() ? "" : " or leave the option out"));
 }
 
 // check_output() proves before any work that `path` (option `--out`) can be written, and that it

@@ -69,6 +69,9 @@ bool written_by_report(const fs::path& path) {
 // that report did not write (no "written_by": "ccbench report") is left alone.
 fs::path prepare_dirs(const std::string& out_dir) {
   std::error_code ec;
+  if (fs::exists(out_dir, ec) && !fs::is_directory(out_dir, ec))
+    throw OutputError("--out " + out_dir + ": is a file, not a directory; the report is a directory "
+                      "(index.html, charts/): give a directory name");
   const fs::path charts = fs::path(out_dir) / "charts";
   fs::create_directories(charts, ec);
   if (ec) throw OutputError("cannot create " + charts.string() + ": " + ec.message());

@@ -111,7 +111,15 @@ TEST(ReportTest, AnEmptyBaselineOrOutIsAUsageError) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/index.html"));
   r = run_cli({"report", data("base.json"), "--out", ""});
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("--out: empty value"), std::string::npos) << r.err;
+  // --out is required: "leave the option out" would be wrong advice
+  EXPECT_EQ(r.err, "ccbench report: --out: empty value; give a DIR\n") << r.err;
+  // a file where the directory should go: named as such, not "cannot create FILE/charts"
+  const std::string file = dir + "/results.json";
+  std::ofstream(file) << "{}";
+  r = run_cli({"report", data("base.json"), "--out", file});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--out " + file + ": is a file, not a directory"), std::string::npos) << r.err;
+  EXPECT_EQ(test::read_text(file), "{}");
 }
 
 TEST(ReportTest, WritesIndexAndEveryReferencedChart) {
