@@ -46,18 +46,20 @@ TEST_P(RateTest, RefillRateHoldsWithinFivePercentOverHalfASecond) {
     auto t0 = ccb::Clock::now();
     Limiter lim(kRate, kBurst);
     long admitted = 0;
-    // due: what a correct bucket must have admitted, drain by drain: each drain empties it, so the
-    // next finds min(burst, rate x the time since) (a scheduling gap longer than burst/rate loses
-    // the excess by design; a CI run under ThreadSanitizer had one of ~190 ms).
+    // due: at least what a correct bucket must have admitted, drain by drain. Each drain empties
+    // it at some moment between `t1` (read before the drain) and `drained` (read after), so the
+    // next drain finds at least min(burst, rate x (its t1 - the previous drained)): a scheduling
+    // gap longer than burst/rate loses the excess by design (a CI run under ThreadSanitizer had
+    // one of ~190 ms), and a pause inside a drain only lowers `due`, never raises it.
     double due = kBurst;
     while (lim.allow()) ++admitted;
-    ccb::Clock::time_point last = ccb::Clock::now(), t1;
+    ccb::Clock::time_point drained = ccb::Clock::now(), t1;
     do {
       ccb::sleep_for(1ms);
       t1 = ccb::Clock::now();
       while (lim.allow()) ++admitted;
-      due += std::min<double>(kBurst, kRate * std::chrono::duration<double>(t1 - last).count());
-      last = t1;
+      due += std::min<double>(kBurst, kRate * std::chrono::duration<double>(t1 - drained).count());
+      drained = ccb::Clock::now();
     } while (t1 - t0 < 600ms);
     double elapsed = std::chrono::duration<double>(ccb::Clock::now() - t0).count();
     EXPECT_LE(admitted, kBurst + kRate * elapsed + 1);
