@@ -204,7 +204,8 @@ std::string regressed_how(const Comparison& c, const std::string& significant) {
     if (p.verdict != Verdict::Regressed) continue;
     ++(p.first_verdict && *p.first_verdict != Verdict::Regressed ? by_rounds : by_test);
   }
-  const std::string rounds = "in every re-measuring round (--confirm), their first test noisy or not significant";
+  const std::string rounds =
+      "in every re-measuring round (--confirm), though their first test did not call them regressed";
   if (by_rounds == 0) return significant;
   if (by_test == 0) return " " + rounds;
   return " (" + std::to_string(by_test) + significant + ", " + std::to_string(by_rounds) + " " + rounds + ")";

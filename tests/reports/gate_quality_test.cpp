@@ -207,8 +207,8 @@ TEST(Confirm, ASlowerPointTheFirstTestCouldNotJudgeIsConfirmedToo) {
   // regressed by at least 5.0% with adjusted p < 0.05"), and the every-point-noisy warning no
   // longer says the gate cannot fail.
   EXPECT_EQ(c.gate_message,
-            "1 point(s) regressed by at least 5.0% in every re-measuring round (--confirm), their first test "
-            "noisy or not significant")
+            "1 point(s) regressed by at least 5.0% in every re-measuring round (--confirm), though their first "
+            "test did not call them regressed")
       << c.gate_message;
   bool warned = false;
   for (const std::string& w : c.warnings) {
@@ -232,7 +232,7 @@ TEST(Confirm, TheGateMessageCountsPointsJudgedByTheTestAndByTheRoundsAlone) {
   EXPECT_EQ(*c.points[1].first_verdict, Verdict::Noisy);
   EXPECT_EQ(c.gate_message,
             "2 point(s) regressed by at least 5.0% (1 with adjusted p < 0.05, 1 in every re-measuring round "
-            "(--confirm), their first test noisy or not significant)")
+            "(--confirm), though their first test did not call them regressed)")
       << c.gate_message;
   // Only the test's verdicts (no rounds): the plain message.
   const Comparison first = compare_results(base, next, CompareOptions{});
