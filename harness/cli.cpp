@@ -141,6 +141,10 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   run->add_flag("--quiet", o.quiet, "Print only errors (and a --format json|csv|markdown document)")
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+  run->add_flag("--dry-run", o.dry_run, "Print the points and implementations the run would measure, and "
+                                        "the least time it would take, then exit without measuring or "
+                                        "writing anything")
+      ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   run->add_option("--progress", o.progress, "Progress on stderr: auto (default; a line redrawn in place on a "
                                             "terminal, else a plain line every 10 s), lines (plain lines every "
                                             "10 s), never; --quiet implies never")

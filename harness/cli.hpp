@@ -39,6 +39,7 @@ struct RunOptions {
   std::string pin = "on";                // on | off  (--pin alone = on)
   std::optional<std::string> shuffle;    // on | off; default: on with more than one implementation
   std::optional<std::string> seed;       // shuffle seed; default drawn from std::random_device
+  bool dry_run = false;                  // list the points and a time estimate, run nothing
 };
 
 // ParsedCli: the variables the app fills in.

@@ -209,6 +209,23 @@ int max_procs(const std::vector<Point>& points) {
 
 }  // namespace
 
+// print_dry_run() lists what `run --dry-run` would measure: one line per point with its
+// implementations, then the totals and the least time the measured runs take (every repetition
+// lasts at least --min-time; warm-ups, set-up and workload runs longer than that add to it).
+void print_dry_run(std::ostream& out, const std::vector<Point>& points, const RunSettings& settings,
+                   Backends& backends) {
+  size_t pairs = 0;
+  for (const auto& p : points) {
+    const auto impls = impls_for(p, settings, backends);
+    pairs += impls.size();
+    out << p.base_name << "  " << join(impls, ",") << "\n";
+  }
+  const double least_s = static_cast<double>(pairs) * settings.repetitions * settings.min_time_s;
+  out << points.size() << " points, " << pairs << " point-implementation pairs, each " << settings.repetitions
+      << " repetitions of at least --min-time " << settings.min_time_s << " s (and " << settings.warmup
+      << " warm-up run(s)): at least " << format_duration(least_s) << " of measuring; nothing was run\n";
+}
+
 int run_command(const RunOptions& o, const std::vector<std::string>& argv, const Io& io,
                 const Hooks& hooks) {
   // 1. settings and matrix
@@ -222,6 +239,8 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   const double progress_interval_s = progress_interval_from_env();
 
   // 2. outputs (cheap, and before anything slow such as building the Go workloads)
+  if (o.dry_run && (o.out || o.report))
+    throw UsageError(std::string(o.out ? "--out" : "--report") + " has no effect with --dry-run, which writes nothing");
   if (o.out) check_writable(*o.out, "--out");
   std::optional<std::string> report_input;
   if (o.report) {
@@ -252,6 +271,11 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   if (total_units == 0 || r.settings.impls.empty())
     throw UsageError("nothing to run: no selected workload has any of the implementations " +
                      join(r.requested_impls, ", "));
+  if (o.dry_run) {
+    for (const std::string& n : notices) io.err << "ccbench: note: " << n << "\n";
+    print_dry_run(io.out, points, r.settings, backends);
+    return 0;
+  }
 
   // 4. context and measurement controls
   RunInfo info;

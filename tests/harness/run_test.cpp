@@ -225,6 +225,26 @@ TEST(Run, ASeedThatCannotActIsNamed) {
   EXPECT_EQ(shuffled.err.find("--seed has no effect"), std::string::npos) << shuffled.err;
 }
 
+TEST(Run, DryRunListsThePointsAndTheLeastTimeAndRunsNothing) {
+  call_log().clear();
+  CliRun r = run_cli({"run", "fake_sum", "--impl", "ccbench,threads", "--procs", "1,2", "--set", "k=1",
+                      "--repetitions", "4", "--min-time", "1.5", "--dry-run"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(call_log().empty());  // nothing measured, not even a warm-up
+  EXPECT_NE(r.out.find("fake_sum/n=2000/k=1/procs:1  ccbench,threads\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fake_sum/n=2000/k=1/procs:2  ccbench,threads\n"), std::string::npos) << r.out;
+  // 2 points x 2 implementations x 4 repetitions x 1.5 s = 24 s
+  EXPECT_NE(r.out.find("2 points, 4 point-implementation pairs, each 4 repetitions of at least --min-time 1.5 s "
+                       "(and 1 warm-up run(s)): at least 24s of measuring; nothing was run"),
+            std::string::npos)
+      << r.out;
+  ScratchDir dir;
+  CliRun out = run_cli({"run", "fake_sum", "--dry-run", "--out", dir.file("r.json")});
+  EXPECT_EQ(out.code, 2);
+  EXPECT_NE(out.err.find("--out has no effect with --dry-run"), std::string::npos) << out.err;
+  EXPECT_TRUE(dir.entries().empty());
+}
+
 TEST(Run, ShortRepetitionsAreNoted) {
   ScratchDir dir;
   CliRun r = run_cli({"run", "fake_sum", "--filter", "k=1/procs:1", "--repetitions", "2", "--min-time", "10",
