@@ -104,6 +104,12 @@ TEST(GoSemantics, ChildrenTakeTheirParentsError) {
     auto [parent, parent_cancel] = ccb::with_timeout(ccb::background(), 1ms);
     auto [before, before_cancel] = ccb::with_cancel(parent);
     parent.done().recv();
+    // Go closes the parent's done before it cancels the children (cancelCtx.cancel), and so does
+    // detail::cancel, which readies the parent's waiters first: at procs >= 2 this task may run on
+    // another worker while the expiring one, preempted, has not reached `before` yet. Its done is
+    // closed by the same cancel: wait for it, boundedly, before reading its error.
+    ASSERT_EQ(ccb::select(ccb::recv_case(before.done()), ccb::recv_case(ccb::after(5s))), 0)
+        << "a child of the expired context was never closed";
     auto [after, after_cancel] = ccb::with_cancel(parent);
     auto [later, later_cancel] = ccb::with_timeout(parent, 1h);
     ccb::Context value = ccb::with_value(parent, "k", 1);

@@ -120,8 +120,11 @@ TEST_P(RateTest, InfiniteRateAdmitsEveryEventWhateverTheBurst) {
 TEST_P(RateTest, WaitParksUntilATokenIsDue) {
   run([] {
     Limiter lim(50, 1);
+    // t0 before the first wait: it takes the only token at t0 or later, so the next is due no
+    // sooner than t0 + 20 ms whatever pause comes between the two (read after it, a pause of
+    // over 5 ms made a correct limiter miss the bound).
+    const auto t0 = ccb::Clock::now();
     EXPECT_EQ(lim.wait(ccb::background()), WaitStatus::Ok);  // full bucket: at once
-    auto t0 = ccb::Clock::now();
     EXPECT_EQ(lim.wait(ccb::background()), WaitStatus::Ok);
     EXPECT_GE(ccb::Clock::now() - t0, 15ms);
     EXPECT_EQ(lim.wait(ccb::background(), 2), WaitStatus::ExceedsBurst);

@@ -354,9 +354,15 @@ TEST_P(RWMutexTest, RUnlockWhileWriteLockedThrowsAndChangesNothing) {
     rw.lock();
     EXPECT_THROW(rw.unlock_shared(), ccb::UnlockOfUnlockedMutex);
     EXPECT_FALSE(rw.try_lock_shared());  // still write-locked
-    ccb::go([&rw] { EXPECT_THROW(rw.unlock_shared(), ccb::UnlockOfUnlockedMutex); });  // another task
-    ccb::yield();
-    ccb::sleep_for(std::chrono::milliseconds(1));
+    // Another task, while this one still holds the write lock: waited for, not given 1 ms (at
+    // procs >= 2 its worker can be preempted before its RUnlock while another worker runs this
+    // task on; that RUnlock then met the read lock taken below and released it, correctly).
+    ccb::Chan<int> tried(0);
+    ccb::go([&rw, tried]() mutable {
+      EXPECT_THROW(rw.unlock_shared(), ccb::UnlockOfUnlockedMutex);
+      tried.send(1);
+    });
+    tried.recv();
     rw.unlock();
     rw.lock_shared();
     EXPECT_FALSE(rw.try_lock());  // a reader holds it

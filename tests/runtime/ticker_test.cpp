@@ -37,15 +37,20 @@ TEST_P(TickerTest, SlowReceiverLosesTicks) {
   run([] {
     ccb::Ticker tk(2ms);
     ccb::sleep_for(50ms);  // ~25 ticks due; the channel holds one
+    // At procs 2 the first tick's fire can still be in flight (its worker preempted between the
+    // pop and the send) when the other worker ends the sleep: wait for it, boundedly.
+    for (const auto t0 = ccb::Clock::now(); tk.c().len() == 0 && ccb::Clock::now() - t0 < 5s;)
+      ccb::sleep_for(1ms);
     const auto woke = ccb::Clock::now();
     EXPECT_EQ(tk.c().len(), 1u);
     EXPECT_TRUE(tk.c().try_recv().first);
-    // No backlog of stale ticks: a second tick may be there only if it fired after the first was
-    // taken (a tick is due every 2 ms, and a pause of this thread makes one likely), so its time
-    // is after the sleep; a queued stale one is from during the sleep.
+    // No backlog of stale ticks: a second tick may be there only if it was sent after the first
+    // was taken (a tick is due every 2 ms, and a pause of this thread makes one likely). A fire
+    // stamps its value just before its send, so one racing the wake-up may be stamped a moment
+    // before `woke`; a tick queued behind the first is from a period or more earlier.
     if (auto [taken, tick] = tk.c().try_recv(); taken) {
       ASSERT_TRUE(tick.has_value());
-      EXPECT_GE(*tick, woke) << "a stale tick was queued behind the first";
+      EXPECT_GE(*tick, woke - 1ms) << "a stale tick was queued behind the first";
     }
     EXPECT_TRUE(tk.c().recv().has_value());  // ticking continues
   });

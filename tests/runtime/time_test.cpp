@@ -82,7 +82,12 @@ TEST_P(TimerTest, DestroyingAFiredTimerDrainsItsValueLikeStop) {
     {
       ccb::Timer t(0ns);
       c = t.c();
-      ccb::sleep_for(10ms);  // fired: the value sits in the buffer, the heap holds no reference
+      // Fired: the value sits in the buffer, the heap holds no reference. At procs 2 the worker
+      // that popped t can be preempted between the pop and the send while the other ends this
+      // sleep (the fire still in flight, correctly): wait for the value, boundedly.
+      ccb::sleep_for(10ms);
+      for (const auto t0 = ccb::Clock::now(); c.len() == 0 && ccb::Clock::now() - t0 < 5s;)
+        ccb::sleep_for(1ms);
       EXPECT_EQ(c.len(), 1u);
     }                        // destroying the timer stops it, and stop drains
     EXPECT_EQ(c.len(), 0u);

@@ -169,7 +169,8 @@ TEST(StressSignals, ASignalLeavesTheSeedLineAndOutSayingTheRunDidNotFinish) {
   const std::string dir = ::testing::TempDir() + "/stress_sig." + std::to_string(::getpid());
   const std::string path = dir + ".json", log = dir + ".log";
   Result r = run_shell(std::string(CCBENCH_EXE) + " stress channels --duration 30s --procs 1 --seed 5 --tasks 8 --out " +
-                       path + " >" + log + " 2>&1 & pid=$!; sleep 1; kill -TERM $pid; wait $pid; echo rc=$?");
+                       path + " >" + log + " 2>&1 & pid=$!; i=0; while [ ! -s " + path + " ] && [ $i -lt 300 ]; do " +
+                       "sleep 0.1; i=$((i+1)); done; kill -TERM $pid; wait $pid; echo rc=$?");
   EXPECT_TRUE(has(r.output, "rc=143")) << r.output;
   std::ifstream lf(log);
   std::stringstream text;
