@@ -238,7 +238,10 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
   } catch (const UsageError& e) {
     err << "ccbench compare: " << e.what() << "\n";
   } catch (const Interrupted& e) {
-    err << "ccbench compare: " << e.what() << "; confirmation runs stopped\n";
+    // The stopped `ccbench run` child may have named the file it wrote: that file was in the
+    // scratch directory, which is gone by now.
+    err << "ccbench compare: " << e.what() << "; confirmation runs stopped (any results file the stopped run "
+        << "named was in compare's temporary directory, now removed)\n";
     return e.exit_code();
   }
   return 2;
@@ -295,7 +298,8 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
   } catch (const std::runtime_error& e) {
     err << "ccbench calibrate: " << e.what() << "\n";
   } catch (const Interrupted& e) {
-    err << "ccbench calibrate: " << e.what() << "; runs stopped\n";
+    err << "ccbench calibrate: " << e.what() << "; runs stopped (any results file the stopped run named was in "
+        << "calibrate's temporary directory, now removed)\n";
     return e.exit_code();
   }
   return 2;
