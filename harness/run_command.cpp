@@ -421,6 +421,9 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     io.err << "ccbench: note: " << short_reps << " of " << entries.size()
            << " results had repetitions shorter than --min-time " << r.settings.min_time_s
            << " s; their timings may be noisy (raise the size with --set; see the notes in the results)\n";
+  if (!entries.empty() && not_applicable == entries.size() && !o.quiet)
+    io.err << "ccbench: warning: nothing was measured: all " << entries.size()
+           << " results are not applicable here (each one's error says why)\n";
   int rc = failed ? 1 : 0;
   if (info.interrupted) {
     // even with --quiet: the file is not the run that was asked for

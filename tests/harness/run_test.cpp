@@ -180,6 +180,11 @@ TEST(Run, NotApplicableIsReportedAndExitsZero) {
   EXPECT_EQ(doc["benchmarks"][0]["status"], "not_applicable");
   EXPECT_NE(doc["benchmarks"][0]["error"].get<std::string>().find("cannot start"), std::string::npos);
   EXPECT_NE(r.out.find("n/a"), std::string::npos);
+  // every result not applicable: exit 0 still (nothing failed), but said on stderr
+  EXPECT_NE(r.err.find("warning: nothing was measured: all 1 results are not applicable here"), std::string::npos)
+      << r.err;
+  CliRun mixed = run_cli(fast({"run", "fake_fail", "--set", "mode=na,ok"}));
+  EXPECT_EQ(mixed.err.find("nothing was measured"), std::string::npos) << mixed.err;
 }
 
 TEST(Run, AbortedRunLeavesNoFileBehind) {
