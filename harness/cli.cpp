@@ -64,11 +64,11 @@ Environment (each described in its command's --help and in README):
                           its results as not real; stress seeds it with the run's seed)
   CCB_INJECT_DELAY_NS, CCB_INJECT_SLOWDOWN, CCB_INJECT_WORKLOAD, CCB_PROGRESS_INTERVAL,
   CCB_STRESS_TEST_HOOK    test hooks for ccbench's own tests, never for real measurements
-Exit codes: 0 ok; 1 a check failed (a workload's self-check or a point not measured, the compare
-  gate, calibrate's noise too large, a stress invariant or stall); 2 bad usage or input, or
-  output that could not be written; 3 internal error (a bug in ccbench, or no memory or threads:
-  never a verdict); 130/143 run, compare or calibrate interrupted (run writes the points it
-  finished). Each command's --help has the details.)";
+Exit codes: 0 ok; 1 a check failed (a workload's self-check or a point not measured, e.g. out of
+  memory, the compare gate, calibrate's noise too large, a stress invariant or stall); 2 bad usage
+  or input, or output that could not be written; 3 internal error (a bug in ccbench, or no
+  threads or memory outside a point's run: never a verdict); 130/143 run, compare or calibrate
+  interrupted (run writes the points it finished). Each command's --help has the details.)";
 
 }  // namespace
 
