@@ -207,8 +207,6 @@ int max_procs(const std::vector<Point>& points) {
   return m;
 }
 
-}  // namespace
-
 // print_dry_run() lists what `run --dry-run` would measure: one line per point with its
 // implementations, then the totals and the least time the measured runs take (every repetition
 // lasts at least --min-time; warm-ups, set-up and workload runs longer than that add to it).
@@ -225,6 +223,8 @@ void print_dry_run(std::ostream& out, const std::vector<Point>& points, const Ru
       << " repetitions of at least --min-time " << settings.min_time_s << " s (and " << settings.warmup
       << " warm-up run(s)): at least " << format_duration(least_s) << " of measuring; nothing was run\n";
 }
+
+}  // namespace
 
 int run_command(const RunOptions& o, const std::vector<std::string>& argv, const Io& io,
                 const Hooks& hooks) {
