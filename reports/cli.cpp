@@ -354,8 +354,9 @@ Gate quality:
   --noise-floor FILE (from `ccbench calibrate`): a point counts as regressed/improved only if its
   change also exceeds its own A/A noise floor.
 Exit status: 0 gate passed, 1 gate failed: a point regressed (--fail-on regressed; with
-  --fail-unjudged also every point noisy) or the geomean did (--fail-on geomean), or, with either, a point is newly failing ("ok" in BASE, "failed" in
-  NEW; --fail-on never reports it but exits 0), 2 bad input (unreadable or malformed file, wrong
+  --fail-unjudged also every point noisy) or the geomean did (--fail-on geomean), or, with
+  either, a point is newly failing ("ok" in BASE, "failed" in NEW; --fail-on never reports it
+  but exits 0), 2 bad input (unreadable or malformed file, wrong
   types, NaN/Infinity, unknown schema version, no common points) or bad option, 3 internal error
   (never a gate verdict), 130/143 interrupted by SIGINT/SIGTERM (a confirmation run in progress
   is stopped too).

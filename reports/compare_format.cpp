@@ -208,7 +208,7 @@ Json to_json(const Comparison& c) {
   j["new_file"] = c.new_file;
   const CompareOptions& o = c.options;
   j["options"] = {{"threshold", o.threshold}, {"alpha", o.alpha}, {"min_samples", o.min_samples},
-                  {"max_cv", o.max_cv}, {"fail_on", to_string(o.fail_on)},
+                  {"max_cv", o.max_cv}, {"fail_on", to_string(o.fail_on)}, {"fail_unjudged", o.fail_unjudged},
                   {"test", "mann-whitney-u two-sided: exact distribution when a point's samples have no ties and n1*n2 <= 2500, "
                            "otherwise normal approximation, tie and continuity corrected"},
                   {"adjustment", "holm-bonferroni"}, {"family_size", c.family_size},
