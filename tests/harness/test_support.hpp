@@ -24,6 +24,12 @@ struct CliRun {
 CliRun run_cli(const std::vector<std::string>& args, const harness::Hooks& hooks = {},
                bool err_is_tty = false);
 
+// fast() appends settings that make a run quick (3 repetitions, no warm-up, --min-time 0).
+inline std::vector<std::string> fast(std::vector<std::string> args) {
+  for (const char* a : {"--repetitions", "3", "--warmup", "0", "--min-time", "0"}) args.push_back(a);
+  return args;
+}
+
 // ScratchDir: a fresh directory under the system temp dir, removed with its contents.
 class ScratchDir {
  public:

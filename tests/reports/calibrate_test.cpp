@@ -24,10 +24,7 @@
 namespace ccb::reports {
 namespace {
 
-using test_gate::around;
-using test_gate::kA;
-using test_gate::kB;
-using test_gate::make;
+using namespace test_gate;  // make(), around(), kA, kB
 
 TEST(NoiseFloor, ChangeInsideTheNoiseIsNotARegression) {
   const Results base = make("base.json", {{kA, around(100, 10)}});

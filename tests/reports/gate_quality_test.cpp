@@ -28,10 +28,7 @@
 namespace ccb::reports {
 namespace {
 
-using test_gate::around;
-using test_gate::kA;
-using test_gate::kB;
-using test_gate::make;
+using namespace test_gate;  // make(), around(), kA, kB
 
 TEST(Confirm, FlakyFirstVerdictIsNotConfirmed) {
   const Results base = make("base.json", {{kA, around(100, 10)}, {kB, around(200, 10)}});
