@@ -49,10 +49,11 @@ Exit codes: 0 ok, 1 a workload failed its self-check or a point could not be mea
   not be written (--out, --report, or standard output), 3 internal error (nothing is written),
   130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (see above).)";
 
-constexpr const char* kListFooter = R"(Each workload is listed with its unit, its parameters (type, default, range or choices, quick
-and full presets' values), the procs values of each preset and its implementations (ccbench, threads,
-and go where the Go reference has it and Go is installed). --format json gives the same as data.
-Exit codes: 0 ok; 2 bad usage.)";
+constexpr const char* kListFooter = R"(Lists the named workloads, or every workload when none is named (e.g. 'ccbench list pingpong').
+Each is listed with its unit, its parameters (type, default, range or choices, quick and full
+presets' values), the procs values of each preset and its implementations (ccbench, threads, and
+go where the Go reference has it and Go is installed). --format json gives the same as data.
+Exit codes: 0 ok; 2 bad usage (an unknown workload name: the message lists the valid ones).)";
 
 constexpr const char* kTopFooter = R"(Run 'ccbench COMMAND --help' for a command's options.
 Environment (each described in its command's --help and in README):
@@ -105,6 +106,7 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
   // Its own footer: CLI11 gives a subcommand its parent's, whose "Run 'ccbench COMMAND --help'"
   // and environment list are not about `list`.
   p.list_cmd->footer(kListFooter);
+  p.list_cmd->add_option("workloads", p.list.workloads, "Workloads to list (default: all)");
   p.list_cmd->add_option("--format", p.list.format, "Output format: table (default) or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);

@@ -18,7 +18,8 @@
 namespace ccb::harness {
 
 struct ListOptions {
-  std::string format = "table";  // table | json
+  std::vector<std::string> workloads;  // names as typed; empty = all registered
+  std::string format = "table";        // table | json
 };
 
 struct RunOptions {

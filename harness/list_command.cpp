@@ -10,6 +10,7 @@
 #include "harness/errors.hpp"
 #include "harness/impl_runner.hpp"
 #include "harness/list_syntax.hpp"
+#include "harness/matrix.hpp"
 
 namespace ccb::harness {
 
@@ -108,19 +109,24 @@ void print_table(const Workload& w, ImplBackend* go, std::ostream& out) {
 }  // namespace
 
 int list_command(const ListOptions& options, const Io& io, const Hooks& hooks) {
-  const auto& all = ccb::workloads::all_workloads();
+  // Named workloads are checked before the Go backend, which may first build the Go reference.
+  std::vector<const Workload*> shown;
+  if (!options.workloads.empty())
+    shown = select_workloads(options.workloads);
+  else
+    for (const auto& w : ccb::workloads::all_workloads()) shown.push_back(&w);
   ImplBackend* go = go_backend(hooks, io.err);
   if (options.format == "json") {
     ojson doc;
     doc["workloads"] = ojson::array();
-    for (const auto& w : all) doc["workloads"].push_back(workload_json(w, go));
+    for (const Workload* w : shown) doc["workloads"].push_back(workload_json(*w, go));
     io.out << common::json_text(doc);
     return 0;
   }
-  if (all.empty()) io.out << "(no workloads are registered in this build)\n";
-  for (size_t i = 0; i < all.size(); ++i) {
+  if (shown.empty()) io.out << "(no workloads are registered in this build)\n";
+  for (size_t i = 0; i < shown.size(); ++i) {
     if (i) io.out << "\n";
-    print_table(all[i], go, io.out);
+    print_table(*shown[i], go, io.out);
   }
   return 0;
 }

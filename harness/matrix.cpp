@@ -24,6 +24,8 @@ std::string workload_names() {
   return names.empty() ? "(none registered)" : join(names, ", ");
 }
 
+}  // namespace
+
 std::vector<const Workload*> select_workloads(const std::vector<std::string>& names) {
   std::vector<const Workload*> out;
   if (names.empty()) {
@@ -41,6 +43,8 @@ std::vector<const Workload*> select_workloads(const std::vector<std::string>& na
   }
   return out;
 }
+
+namespace {
 
 // parse_sets() splits every `NAME=LIST` and rejects malformed or repeated names.
 std::map<std::string, std::string> parse_sets(const std::vector<std::string>& sets) {

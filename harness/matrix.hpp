@@ -36,6 +36,11 @@ inline constexpr int kMaxProcs = 1024;
 // exhaust memory while expanding.
 inline constexpr std::size_t kMaxPoints = 100000;
 
+// select_workloads() returns the workloads named, in that order, or every registered workload
+// when `names` is empty; an unknown name (the message lists the valid ones), a name given twice,
+// or no workload registered at all throws UsageError.
+std::vector<const ccb::workloads::Workload*> select_workloads(const std::vector<std::string>& names);
+
 struct MatrixRequest {
   std::vector<std::string> workloads;  // names as typed; empty = all registered
   std::vector<std::string> sets;       // raw `--set NAME=LIST` arguments, in command-line order

@@ -60,7 +60,7 @@ TEST(Cli, SubcommandHelp) {
   // list's own footer, not the top level's (CLI11 copies a parent's footer to its subcommands)
   CliRun list = run_cli({"list", "--help"});
   EXPECT_EQ(list.code, 0);
-  EXPECT_NE(list.out.find("Exit codes: 0 ok; 2 bad usage."), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("Exit codes: 0 ok; 2 bad usage (an unknown workload name"), std::string::npos) << list.out;
   EXPECT_EQ(list.out.find("CCB_GO_BINARY"), std::string::npos) << list.out;
   EXPECT_EQ(list.out.find("Run 'ccbench COMMAND --help'"), std::string::npos) << list.out;
 }
@@ -121,6 +121,33 @@ TEST(Cli, ListJson) {
   const auto& fail = doc["workloads"][1];
   EXPECT_EQ(fail["params"][0]["type"], "choice");
   EXPECT_EQ(fail["params"][0]["choices"][1], "fail");
+}
+
+// `ccbench list pingpong` shows that workload only (it was "The following argument was not
+// expected"); names keep their order, and an unknown one is refused before the Go backend is asked
+// (which may build the Go reference).
+TEST(Cli, ListNamedWorkloadsOnlyInTheOrderNamed) {
+  CliRun one = run_cli({"list", "fake_fail"});
+  ASSERT_EQ(one.code, 0) << one.err;
+  EXPECT_NE(one.out.find("fake_fail — "), std::string::npos) << one.out;
+  EXPECT_EQ(one.out.find("fake_sum"), std::string::npos) << one.out;
+  CliRun two = run_cli({"list", "fake_sum", "fake_extra", "--format", "json"});
+  ASSERT_EQ(two.code, 0) << two.err;
+  const auto doc = nlohmann::json::parse(two.out);
+  ASSERT_EQ(doc["workloads"].size(), 2u);
+  EXPECT_EQ(doc["workloads"][0]["name"], "fake_sum");
+  EXPECT_EQ(doc["workloads"][1]["name"], "fake_extra");
+  harness::Hooks hooks;
+  hooks.go = std::make_shared<FakeGo>(false);
+  CliRun bad = run_cli({"list", "fake_sum", "bogus"}, hooks);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.out, "");
+  EXPECT_NE(bad.err.find("unknown workload 'bogus'; valid workloads: fake_extra, fake_fail, fake_latency, fake_sum"),
+            std::string::npos) << bad.err;
+  EXPECT_EQ(bad.err.find("go is not listed"), std::string::npos) << bad.err;
+  CliRun twice = run_cli({"list", "fake_sum", "fake_sum"});
+  EXPECT_EQ(twice.code, 2);
+  EXPECT_NE(twice.err.find("workload 'fake_sum' is named twice"), std::string::npos) << twice.err;
 }
 
 struct BadInput {
