@@ -1,6 +1,7 @@
 // tests/reports/compare_test.cpp — `ccbench compare`'s verdicts and gate end to end on the checked-in
-// fixtures (A/A, ±20%, noisy, few samples, other machine, newly failing points, bad input);
-// options, messages and output formats are in compare_cli_test.cpp.
+// fixtures (A/A, ±20%, noisy, few samples, other machine, bad input); points failed or not
+// applicable are in compare_failed_test.cpp, options, messages and output formats in
+// compare_cli_test.cpp.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "cli_helper.hpp"
+#include "compare_fixtures.hpp"
 #include "reports/compare.hpp"
 #include "reports/cli.hpp"
 #include "reports/compare_format.hpp"
@@ -24,63 +26,9 @@
 namespace ccb::reports {
 namespace {
 
+using namespace test_compare;
 using test::data;
 using test::run_cli;
-
-// with_status() writes fixture `fixture` to DIR/`out` with the named points' status replaced
-// (as `ccbench run` writes them: "failed" keeps its samples and gains an error; "not_applicable" has
-// no samples and null statistics) and returns the path.
-std::string with_status(const std::string& dir, const std::string& out, const std::string& fixture,
-                        const std::map<std::string, std::string>& status) {
-  std::ifstream in(data(fixture));
-  nlohmann::json j = nlohmann::json::parse(in);
-  std::size_t changed = 0;
-  for (auto& b : j["benchmarks"]) {
-    const auto it = status.find(b["name"].get<std::string>());
-    if (it == status.end()) continue;
-    ++changed;
-    b["status"] = it->second;
-    b["checked"] = false;
-    if (it->second == "failed") {
-      b["error"] = "self-check failed: counter 41 != 42";
-    } else if (it->second == "not_applicable") {
-      b["error"] = "threads: the OS refused a thread";
-      b["samples_ns"] = nlohmann::json::array();
-      b["repetitions"] = 0;
-      for (const char* k : {"real_time", "cpu_time", "median_ns", "mean_ns", "stddev_ns", "min_ns", "max_ns", "cv",
-                            "ops_per_sec", "cpu_ns_per_op"})
-        b[k] = nullptr;
-      b.erase("outliers");
-      b.erase("latency");
-    }
-  }
-  EXPECT_EQ(changed, status.size()) << "a point name is not in " << fixture;
-  const std::string path = dir + "/" + out;
-  std::ofstream(path) << j.dump(1);
-  return path;
-}
-
-const std::string kPingpong = "pingpong/cap=0/n=200000/procs:1/impl:ccbench";
-const std::string kCounterGo = "counter/mode=channel/tasks=5/k=200000/procs:2/impl:go";
-
-// synthetic_pair() is base and next files of n points "w/i=K/procs:1/impl:ccbench", status "ok"
-// in both; base's samples are `samples`, next's the same unless `next_samples` is given.
-std::pair<Results, Results> synthetic_pair(int n, const std::vector<double>& samples,
-                                           const std::vector<double>& next_samples = {}) {
-  Results base, next;
-  base.file = "b.json";
-  next.file = "n.json";
-  for (int i = 0; i < n; ++i) {
-    Point p;
-    p.name = "w/i=" + std::to_string(i) + "/procs:1/impl:ccbench";
-    p.status = "ok";
-    p.samples_ns = samples;
-    base.benchmarks.push_back(p);
-    if (!next_samples.empty()) p.samples_ns = next_samples;
-    next.benchmarks.push_back(p);
-  }
-  return {base, next};
-}
 
 Comparison compare_files(const std::string& base, const std::string& next, CompareOptions o = {}) {
   return compare_results(load_results(data(base)), load_results(data(next)), o);
@@ -468,144 +416,6 @@ TEST(CompareTest, SubnormalSamplesAreBadInputAndNeverAVerdict) {
     ASSERT_TRUE(c.geomean.has_value());  // from the other point alone
     EXPECT_NEAR(*c.geomean, 1.0, 1e-12);
   }
-}
-
-TEST(CompareTest, NewlyFailingPointFailsTheGateInEveryModeButNever) {
-  const std::string dir = test::scratch_dir("newly");
-  const std::string b = data("base.json");
-  const std::string n = with_status(dir, "new.json", "base.json", {{kPingpong, "failed"}});
-  CompareOptions o;
-  for (FailOn f : {FailOn::Regressed, FailOn::Geomean, FailOn::Never}) {
-    o.fail_on = f;
-    const Comparison c = compare_results(load_results(b), load_results(n), o);
-    ASSERT_EQ(c.newly_failing.size(), 1u);
-    EXPECT_EQ(c.newly_failing[0].name, kPingpong);
-    EXPECT_EQ(c.newly_failing[0].reason, "new status failed: self-check failed: counter 41 != 42");
-    EXPECT_EQ(c.points.size(), 47u);
-    EXPECT_EQ(c.not_compared.size(), 2u);  // the two not_applicable threads points of both files
-    EXPECT_EQ(c.count(Verdict::Regressed), 0u);
-    EXPECT_EQ(c.gate_failed, f != FailOn::Never) << to_string(f);
-    EXPECT_NE(c.gate_message.find("1 point(s) newly failing (status \"ok\" in base, \"failed\" in new): " + kPingpong),
-              std::string::npos) << c.gate_message;
-  }
-  const auto r = run_cli({"compare", b, n});
-  EXPECT_EQ(r.code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("\nnewly failing: status \"ok\" in base, \"failed\" in new (1):\n  " + kPingpong +
-                       ": new status failed: self-check failed: counter 41 != 42\n"),
-            std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("0 noisy; 1 newly failing;"), std::string::npos) << r.out;  // summary line
-  EXPECT_NE(r.out.find("gate (--fail-on regressed): FAILED: 1 point(s) newly failing"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("; no point regressed by at least 5.0%"), std::string::npos) << r.out;
-  const auto g = run_cli({"compare", b, n, "--fail-on", "geomean"});
-  EXPECT_EQ(g.code, 1) << g.out;
-  EXPECT_NE(g.out.find("gate (--fail-on geomean): FAILED: 1 point(s) newly failing"), std::string::npos) << g.out;
-  EXPECT_NE(g.out.find("does not exceed 1.050"), std::string::npos) << g.out;
-  const auto never = run_cli({"compare", b, n, "--fail-on", "never"});
-  EXPECT_EQ(never.code, 0) << never.out;
-  EXPECT_NE(never.out.find("gate (--fail-on never): passed: gate disabled (--fail-on never); 1 point(s) newly failing"),
-            std::string::npos) << never.out;
-  // Together with a regression: both are named, still exit 1.
-  const auto both = run_cli({"compare", b, with_status(dir, "slower.json", "slower20.json", {{kPingpong, "failed"}})});
-  EXPECT_EQ(both.code, 1);
-  EXPECT_NE(both.out.find("FAILED: 1 point(s) newly failing (status \"ok\" in base, \"failed\" in new): " + kPingpong +
-                          "; 47 point(s) regressed"),
-            std::string::npos) << both.out;
-}
-
-TEST(CompareTest, FailingInBothOnlyInBaseOrNotApplicableIsNotComparedAndPasses) {
-  const std::string dir = test::scratch_dir("notcompared");
-  const std::string b = data("base.json");
-  const std::string base_failed = with_status(dir, "base_failed.json", "base.json", {{kPingpong, "failed"}});
-  const std::string new_failed = with_status(dir, "new_failed.json", "rerun.json", {{kPingpong, "failed"}});
-  const std::string new_na = with_status(dir, "new_na.json", "rerun.json", {{kPingpong, "not_applicable"}});
-  struct Case {
-    std::string base, next, reason;
-  };
-  for (const Case& k : {Case{base_failed, new_failed, "base status failed: self-check failed"},
-                        Case{base_failed, data("rerun.json"), "base status failed: self-check failed"},
-                        Case{b, new_na, "new status not_applicable: threads: the OS refused a thread"}}) {
-    const Comparison c = compare_results(load_results(k.base), load_results(k.next), CompareOptions{});
-    EXPECT_TRUE(c.newly_failing.empty()) << k.base << " " << k.next;
-    bool listed = false;
-    for (const NotCompared& n : c.not_compared) listed |= n.name == kPingpong && n.reason.rfind(k.reason, 0) == 0;
-    EXPECT_TRUE(listed) << k.base << " " << k.next;
-    EXPECT_FALSE(c.gate_failed) << c.gate_message;
-    const auto r = run_cli({"compare", k.base, k.next});
-    EXPECT_EQ(r.code, 0) << r.out;
-    EXPECT_EQ(r.out.find("newly failing"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("not compared (3):\n  " + kPingpong + ": " + k.reason), std::string::npos) << r.out;
-  }
-}
-
-TEST(CompareTest, NewlyFailingInMarkdownAndJson) {
-  const std::string dir = test::scratch_dir("formats");
-  const std::string n = with_status(dir, "new.json", "rerun.json", {{kPingpong, "failed"}, {kCounterGo, "failed"}});
-  const auto md = run_cli({"compare", data("base.json"), n, "--format", "markdown"});
-  EXPECT_EQ(md.code, 1);
-  EXPECT_EQ(md.out.rfind("### ccbench compare: \u274C gate failed", 0), 0u) << md.out;
-  EXPECT_NE(md.out.find("#### \U0001F534 Newly failing (2): status \"ok\" in base, \"failed\" in new\n\n- `" + kPingpong +
-                        "`: new status failed: self-check failed: counter 41 != 42\n- `" + kCounterGo + "`: "),
-            std::string::npos) << md.out;
-  EXPECT_NE(md.out.find("Gate `--fail-on regressed`: **failed**: 2 point(s) newly failing"), std::string::npos) << md.out;
-
-  const auto js = run_cli({"compare", data("base.json"), n, "--format", "json"});
-  EXPECT_EQ(js.code, 1);
-  const nlohmann::json j = nlohmann::json::parse(js.out);
-  ASSERT_EQ(j["newly_failing"].size(), 2u);
-  EXPECT_EQ(j["newly_failing"][0]["name"], kPingpong);
-  EXPECT_EQ(j["newly_failing"][0]["reason"], "new status failed: self-check failed: counter 41 != 42");
-  EXPECT_EQ(j["newly_failing"][1]["name"], kCounterGo);
-  EXPECT_EQ(j["summary"]["newly_failing"], 2);
-  EXPECT_EQ(j["summary"]["regressed"], 0);
-  EXPECT_EQ(j["points"].size(), 46u);
-  EXPECT_EQ(j["not_compared"].size(), 2u);
-  EXPECT_EQ(j["gate"]["failed"], true);
-  EXPECT_NE(j["gate"]["message"].get<std::string>().find(kPingpong + ", " + kCounterGo), std::string::npos);
-
-  // --out: stdout's summary and gate lines say it too
-  const auto out = run_cli({"compare", data("base.json"), n, "--format", "json", "--out", dir + "/c.json"});
-  EXPECT_EQ(out.code, 1);
-  EXPECT_NE(out.out.find("; 2 newly failing"), std::string::npos) << out.out;
-  EXPECT_NE(out.out.find("FAILED: 2 point(s) newly failing"), std::string::npos) << out.out;
-}
-
-TEST(CompareTest, EveryMatchedPointNewlyFailingGatesInsteadOfExitingTwo) {
-  auto [base, next] = synthetic_pair(5, {100, 101, 102, 103, 104});
-  for (Point& p : next.benchmarks) {
-    p.status = "failed";
-    p.error = "self-check failed";
-  }
-  const Comparison c = compare_results(base, next, CompareOptions{});
-  EXPECT_TRUE(c.points.empty());
-  EXPECT_EQ(c.newly_failing.size(), 5u);
-  EXPECT_TRUE(c.gate_failed);
-  EXPECT_FALSE(c.geomean.has_value());
-  // the message names the first three and counts the rest
-  EXPECT_NE(c.gate_message.find("5 point(s) newly failing (status \"ok\" in base, \"failed\" in new): "
-                                "w/i=0/procs:1/impl:ccbench, w/i=1/procs:1/impl:ccbench, w/i=2/procs:1/impl:ccbench "
-                                "and 2 more"),
-            std::string::npos) << c.gate_message;
-  for (CompareFormat f : {CompareFormat::Table, CompareFormat::Markdown, CompareFormat::Json}) {
-    EXPECT_NE(format_comparison(c, f).find("w/i=4/procs:1/impl:ccbench"), std::string::npos);
-  }
-  EXPECT_NE(format_table(c).find("0 points compared"), std::string::npos);
-  EXPECT_TRUE(nlohmann::json::parse(format_json(c))["points"].empty());  // valid with no points
-
-  std::map<std::string, std::string> all;
-  {
-    std::ifstream in(data("base.json"));
-    const nlohmann::json doc = nlohmann::json::parse(in);
-    for (const auto& b : doc["benchmarks"])
-      if (b["status"] == "ok") all[b["name"].get<std::string>()] = "failed";
-    ASSERT_EQ(all.size(), 48u);
-  }
-  const std::string dir = test::scratch_dir("all");
-  const auto r = run_cli({"compare", data("base.json"), with_status(dir, "all_failed.json", "base.json", all)});
-  EXPECT_EQ(r.code, 1) << r.err;
-  EXPECT_NE(r.out.find("0 points compared"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("newly failing: status \"ok\" in base, \"failed\" in new (48):"), std::string::npos);
-  // nothing in common at all is still bad input
-  EXPECT_EQ(run_cli({"compare", data("base.json"), data("bad/disjoint.json")}).code, 2);
 }
 
 }  // namespace
