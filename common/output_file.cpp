@@ -56,6 +56,11 @@ Target resolve(const std::string& path) {
     t.error = "empty file name";
     return t;
   }
+  // Many tools read "-" as standard output; writing a file called "-" instead would surprise.
+  if (path == "-") {
+    t.error = "'-' is not standard output here; give /dev/stdout for that, or ./- for a file named '-'";
+    return t;
+  }
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) t.error = "is a directory; give a file name";

@@ -21,7 +21,8 @@
 namespace ccb::common {
 
 // output_problem() returns "" if `path` can be written by write_output(), else the reason
-// ("directory 'nodir' does not exist", "is a directory; give a file name", ...). It may create
+// ("directory 'nodir' does not exist", "is a directory; give a file name", "'-' is not standard
+// output here; ...": the path "-" is refused, as it means standard output to many tools). It may create
 // and remove a probe file next to the file to be replaced; it never opens a FIFO or device.
 std::string output_problem(const std::string& path);
 

@@ -241,6 +241,9 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   // 2. outputs (cheap, and before anything slow such as building the Go workloads)
   if (o.dry_run && (o.out || o.report))
     throw UsageError(std::string(o.out ? "--out" : "--report") + " has no effect with --dry-run, which writes nothing");
+  if (o.out && *o.out == "-")
+    throw UsageError("--out -: '-' is not standard output here; --format json prints the results JSON on "
+                     "standard output instead of the table (or give --out /dev/stdout, or ./- for a file named '-')");
   if (o.out) check_writable(*o.out, "--out");
   std::optional<std::string> report_input;
   if (o.report) {

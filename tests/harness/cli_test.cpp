@@ -199,6 +199,7 @@ const BadInput kBadInputs[] = {
     {"filter_matches_nothing", {"run", "--filter", "zzz"}, "points are named like"},
     {"out_missing_dir", {"run", "fake_sum", "--out", "/nonexistent-ccbench-dir/r.json"}, "does not exist"},
     {"out_is_directory", {"run", "fake_sum", "--out", "/tmp"}, "is a directory"},
+    {"out_dash", {"run", "fake_sum", "--out", "-"}, "--format json prints the results JSON on standard output"},
     {"report_without_module", {"run", "fake_sum", "--report", "/tmp/ccbench-report-x"}, "without the reports module"},
     {"go_not_built_in", {"run", "fake_sum", "--impl", "go"}, "scripts/setup"},
     {"no_impl_for_selection", {"run", "fake_extra", "--impl", "threads"}, "nothing to run"},

@@ -80,6 +80,17 @@ TEST(CompareTest, OutIsCheckedUpFrontWithTheReason) {
   const auto no_run = run_cli({"calibrate", "--pairs", "1", "--run", "", "--out", dir + "/nf.json"});
   EXPECT_EQ(no_run.code, 2);
   EXPECT_NE(no_run.err.find("--run: empty value"), std::string::npos) << no_run.err;
+
+  // "-" is standard output to many tools; it was written as a file named "-" in the working directory
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"compare", b, s, "--out", "-"}, {"calibrate", b, data("rerun.json"), "--out", "-"}}) {
+    const auto dash = run_cli(args);
+    EXPECT_EQ(dash.code, 2) << args[0];
+    EXPECT_NE(dash.err.find("--out -: '-' is not standard output here; give /dev/stdout for that, or ./- for a file "
+                            "named '-'"),
+              std::string::npos) << dash.err;
+    EXPECT_FALSE(std::filesystem::exists("-")) << args[0] << " wrote a file named '-'";
+  }
 }
 
 // Regression: a write that fails after the up-front check passed (/dev/full takes no data) printed

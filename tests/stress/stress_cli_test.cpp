@@ -325,6 +325,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlag{"--stall-limit never", "", "--stall-limit"},
         BadFlag{"--chaos --chaos", "", "--chaos"},
         BadFlag{"--out /nonexistent-dir/x.json", "", "--out"},
+        BadFlag{"--out -", "", "--out -: '-' is not standard output here"},
         BadFlag{"--bogus", "", "--bogus"},
         BadFlag{"", "CCB_STRESS_TEST_HOOK=sometimes", "CCB_STRESS_TEST_HOOK: unknown value 'sometimes'"},
         // Regression: a bad chaos variable failed the first scenario (exit 1) instead of exit 2.
