@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "common/suggest.hpp"
 #include "harness/cli.hpp"
 #include "harness/errors.hpp"
 #include "harness/exit_status.hpp"
@@ -30,13 +31,15 @@ void check_command(const std::vector<std::string>& argv, const CLI::App& app) {
     // an unknown option alone got CLI11's "A subcommand is required", which does not name it
     const std::string name = argv[1].substr(0, argv[1].find('='));
     if (argv.size() == 2 && name != "-h" && app.get_option_no_throw(name) == nullptr)
-      throw UsageError("unknown option '" + argv[1] + "'; usage: ccbench COMMAND [OPTIONS], commands: " +
-                       join(command_names(app), ", ") + "; see 'ccbench --help'");
+      throw UsageError("unknown option '" + argv[1] + "'" + common::did_you_mean(name, {"--help", "--version"}) +
+                       "; usage: ccbench COMMAND [OPTIONS], commands: " + join(command_names(app), ", ") +
+                       "; see 'ccbench --help'");
     return;
   }
   const std::vector<std::string> names = command_names(app);
   if (std::find(names.begin(), names.end(), argv[1]) == names.end())
-    throw UsageError("unknown command '" + argv[1] + "'; valid commands: " + join(names, ", "));
+    throw UsageError("unknown command '" + argv[1] + "'" + common::did_you_mean(argv[1], names) +
+                     "; valid commands: " + join(names, ", "));
 }
 
 int dispatch(const std::vector<std::string>& argv, const Io& io, const Hooks& hooks) {
@@ -57,7 +60,12 @@ int dispatch(const std::vector<std::string>& argv, const Io& io, const Hooks& ho
     // help and version are "errors" with exit code 0; print them as CLI11 does
     if (e.get_exit_code() == 0) return app->exit(e, io.out, io.err);
     const bool command = argv.size() > 1 && !argv[1].empty() && argv[1][0] != '-';
-    io.err << "ccbench: " << parse_error_text(e) << "; see 'ccbench " << (command ? argv[1] + " " : "") << "--help'\n";
+    const CLI::App* parsing = app.get();
+    if (command) try {
+        parsing = app->get_subcommand(argv[1]);
+      } catch (const CLI::Error&) {
+      }
+    io.err << "ccbench: " << parse_error_text(e, parsing) << "; see 'ccbench " << (command ? argv[1] + " " : "") << "--help'\n";
     return 2;
   }
   if (parsed.list_cmd->parsed()) return list_command(parsed.list, io, hooks);

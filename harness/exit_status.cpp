@@ -8,6 +8,10 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <sstream>
+#include <vector>
+
+#include "common/suggest.hpp"
 
 namespace ccb::harness {
 
@@ -20,10 +24,27 @@ bool reader_gone(int fd) {
   return ::poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
 }
 
+// option_hint() is " (did you mean '--NAME'?)" for the first unexpected word of an ExtrasError
+// that looks like an option ("--proc 1", "--repetition=3") and is close to one of `command`'s.
+std::string option_hint(const CLI::ParseError& e, const CLI::App& command) {
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) == nullptr) return {};
+  std::vector<std::string> names;
+  for (const CLI::Option* opt : command.get_options())
+    for (const std::string& l : opt->get_lnames()) names.push_back("--" + l);
+  const std::string what = e.what();
+  std::istringstream words(what.substr(what.find(": ") == std::string::npos ? 0 : what.find(": ") + 2));
+  for (std::string w; words >> w;)
+    if (w.size() > 2 && w[0] == '-' && w[1] == '-')
+      if (std::string hint = common::did_you_mean(w.substr(0, w.find('=')), names); !hint.empty()) return hint;
+  return {};
+}
+
 }  // namespace
 
-std::string parse_error_text(const CLI::ParseError& e) {
+std::string parse_error_text(const CLI::ParseError& e, const CLI::App* command) {
   const std::string what = e.what();
+  if (command != nullptr)
+    if (std::string hint = option_hint(e, *command); !hint.empty()) return what + hint;
   const std::string marker = ": At Most 1 required but received ";
   const std::size_t at = what.find(marker);
   if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) == nullptr || at == std::string::npos) return what;

@@ -2,7 +2,8 @@
 // out, so both report the same way: the exit status of an internal error, the text of a
 // command-line parse error, and standard output whose loss is an error.
 // Guarantees:
-//  - parse_error_text() is CLI11's message, except for an option given twice (see below);
+//  - parse_error_text() is CLI11's message, except for an option given twice (see below), and
+//    names the option meant when an unexpected one is a near miss of one of the command's;
 //  - with StdoutBuf installed as std::cout's buffer (and SIGPIPE ignored, as both mains do: a
 //    reader that has gone makes writes fail instead of killing the process), finish_stdout()
 //    turns exit status 0 into 2, with a message, when a write to standard output failed for any
@@ -26,8 +27,10 @@ inline constexpr int kExitInternal = 3;
 // parse_error_text() is CLI11's message, except for an option given twice, where CLI11 says
 // "--procs: At Most 1 required but received 2": every option of ccbench and ccbench-stress but
 // --set is given once (a LIST is one comma-separated value), so say that, with the list form for
-// the LIST options --procs and --impl.
-std::string parse_error_text(const CLI::ParseError& e);
+// the LIST options --procs and --impl. With `command` (the (sub)command that was parsing), an
+// unexpected option close to one of its long options gains " (did you mean '--procs'?)"
+// (common::closest_name).
+std::string parse_error_text(const CLI::ParseError& e, const CLI::App* command = nullptr);
 
 // StdoutBuf: std::cout's buffer, writing through stdio's stdout like the default one, but keeping
 // the errno of the first failed write (stdio's own error flag does not say why).

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 
+#include "common/suggest.hpp"
 #include "harness/errors.hpp"
 #include "harness/list_syntax.hpp"
 #include "harness/posix_regex.hpp"
@@ -18,9 +19,14 @@ using ccb::workloads::Workload;
 
 namespace {
 
-std::string workload_names() {
+std::vector<std::string> workload_name_list() {
   std::vector<std::string> names;
   for (const auto& w : ccb::workloads::all_workloads()) names.push_back(w.name);
+  return names;
+}
+
+std::string workload_names() {
+  const std::vector<std::string> names = workload_name_list();
   return names.empty() ? "(none registered)" : join(names, ", ");
 }
 
@@ -37,7 +43,8 @@ std::vector<const Workload*> select_workloads(const std::vector<std::string>& na
   for (const auto& n : names) {
     const Workload* w = ccb::workloads::find_workload(n);
     if (w == nullptr)
-      throw UsageError("unknown workload '" + n + "'; valid workloads: " + workload_names());
+      throw UsageError("unknown workload '" + n + "'" + common::did_you_mean(n, workload_name_list()) +
+                       "; valid workloads: " + workload_names());
     if (!seen.insert(n).second) throw UsageError("workload '" + n + "' is named twice");
     out.push_back(w);
   }
@@ -171,9 +178,13 @@ std::vector<Point> expand_matrix(const MatrixRequest& req) {
     bool known = std::any_of(workloads.begin(), workloads.end(), [&](const Workload* w) {
       return std::any_of(w->params.begin(), w->params.end(), [&](const ParamSpec& p) { return p.name == name; });
     });
-    if (!known)
-      throw UsageError("--set " + name + ": no selected workload has a parameter '" + name +
-                       "'; valid parameters: " + params_of(workloads));
+    if (!known) {
+      std::vector<std::string> all_params;
+      for (const Workload* w : workloads)
+        for (const ParamSpec& p : w->params) all_params.push_back(p.name);
+      throw UsageError("--set " + name + ": no selected workload has a parameter '" + name + "'" +
+                       common::did_you_mean(name, all_params) + "; valid parameters: " + params_of(workloads));
+    }
   }
 
   std::optional<std::vector<int>> procs_override;
@@ -232,7 +243,9 @@ std::vector<std::string> parse_impls(const std::string& text) {
   std::vector<std::string> out;
   for (const auto& item : split(text, ',')) {
     if (std::find(kAll.begin(), kAll.end(), item) == kAll.end())
-      throw UsageError("--impl: unknown implementation '" + item + "'; valid: ccbench, go, threads, all");
+      throw UsageError("--impl: unknown implementation '" + item + "'" +
+                       common::did_you_mean(item, {"ccbench", "go", "threads", "all"}) +
+                       "; valid: ccbench, go, threads, all");
     if (std::find(out.begin(), out.end(), item) != out.end())
       throw UsageError("--impl: '" + item + "' is listed twice");
     out.push_back(item);

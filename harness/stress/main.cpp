@@ -43,7 +43,7 @@ int stress_main(int argc, char** argv) {
       app.parse(static_cast<int>(args.size()), args.data());
     } catch (const CLI::ParseError& e) {
       if (e.get_exit_code() == 0) return app.exit(e, std::cout, std::cerr);  // --help, --version
-      std::cerr << "ccbench-stress: " << ccb::harness::parse_error_text(e) << "; see 'ccbench-stress --help'\n";
+      std::cerr << "ccbench-stress: " << ccb::harness::parse_error_text(e, &app) << "; see 'ccbench-stress --help'\n";
       return 2;
     }
     return run(std::cout, std::cerr);

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "common/suggest.hpp"
 #include "harness/atomic_file.hpp"
 #include "harness/chaos_env.hpp"
 #include "harness/errors.hpp"
@@ -25,11 +26,14 @@ CLI::Option* single(CLI::App* app, const std::string& name, std::optional<T>& va
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
 }
 
-std::string scenario_names() {
+template <class Infos>
+std::vector<std::string> names_of(const Infos& infos) {
   std::vector<std::string> names;
-  for (const ScenarioInfo& s : scenarios()) names.push_back(s.name);
-  return harness::join(names, ", ");
+  for (const ScenarioInfo& s : infos) names.push_back(s.name);
+  return names;
 }
+
+std::string scenario_names() { return harness::join(names_of(scenarios()), ", "); }
 
 uint64_t parse_seed(const std::string& text) {
   uint64_t v = 0;
@@ -102,7 +106,8 @@ StressSettings validate(const StressOptions& o) {
   for (const std::string& name : o.scenarios) {
     const auto& all = scenarios();
     if (std::none_of(all.begin(), all.end(), [&](const ScenarioInfo& i) { return name == i.name; }))
-      throw UsageError("unknown scenario '" + name + "'; valid scenarios: " + scenario_names());
+      throw UsageError("unknown scenario '" + name + "'" + common::did_you_mean(name, names_of(all)) +
+                       "; valid scenarios: " + scenario_names());
     if (std::find(s.scenarios.begin(), s.scenarios.end(), name) != s.scenarios.end())
       throw UsageError("scenario '" + name + "' is given twice");
     s.scenarios.push_back(name);

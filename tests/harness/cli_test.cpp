@@ -82,6 +82,10 @@ TEST(Cli, UnknownCommandListsCommands) {
   CliRun r = run_cli({"bogus"});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("unknown command 'bogus'; valid commands: list, run"), std::string::npos) << r.err;
+  CliRun typo = run_cli({"rn"});
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.err.find("unknown command 'rn' (did you mean 'run'?); valid commands: list, run"), std::string::npos)
+      << typo.err;
 }
 
 // Regression: `ccbench --bogus` said only "A subcommand is required".
@@ -90,6 +94,10 @@ TEST(Cli, AnUnknownOptionAloneIsNamed) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("unknown option '--bogus'; usage: ccbench COMMAND [OPTIONS], commands: list, run"),
             std::string::npos) << r.err;
+  CliRun typo = run_cli({"--verison"});
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.err.find("unknown option '--verison' (did you mean '--version'?); usage:"), std::string::npos)
+      << typo.err;
   EXPECT_EQ(run_cli({"--version"}).code, 0);
   EXPECT_EQ(run_cli({"--help"}).code, 0);
 }
@@ -200,6 +208,12 @@ const BadInput kBadInputs[] = {
     {"out_missing_dir", {"run", "fake_sum", "--out", "/nonexistent-ccbench-dir/r.json"}, "does not exist"},
     {"out_is_directory", {"run", "fake_sum", "--out", "/tmp"}, "is a directory"},
     {"out_dash", {"run", "fake_sum", "--out", "-"}, "--format json prints the results JSON on standard output"},
+    {"workload_typo", {"run", "fake_sun"}, "unknown workload 'fake_sun' (did you mean 'fake_sum'?); valid workloads"},
+    {"parameter_typo", {"run", "fake_sum", "--set", "nn=1"}, "parameter 'nn' (did you mean 'n'?); valid parameters"},
+    {"impl_typo", {"run", "--impl", "ccbench,thread"}, "'thread' (did you mean 'threads'?); valid:"},
+    {"option_typo", {"run", "--proc", "1"}, "not expected: --proc (did you mean '--procs'?); see 'ccbench run --help'"},
+    {"option_typo_with_value", {"run", "--repetition=3"}, "(did you mean '--repetitions'?)"},
+    {"list_option_typo", {"list", "--formt", "json"}, "(did you mean '--format'?); see 'ccbench list --help'"},
     {"report_without_module", {"run", "fake_sum", "--report", "/tmp/ccbench-report-x"}, "without the reports module"},
     {"go_not_built_in", {"run", "fake_sum", "--impl", "go"}, "scripts/setup"},
     {"no_impl_for_selection", {"run", "fake_extra", "--impl", "threads"}, "nothing to run"},

@@ -327,6 +327,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlag{"--out /nonexistent-dir/x.json", "", "--out"},
         BadFlag{"--out -", "", "--out -: '-' is not standard output here"},
         BadFlag{"--bogus", "", "--bogus"},
+        BadFlag{"chanels", "", "unknown scenario 'chanels' (did you mean 'channels'?); valid scenarios"},
+        BadFlag{"--duraton 1s", "", "--duraton (did you mean '--duration'?)"},
         BadFlag{"", "CCB_STRESS_TEST_HOOK=sometimes", "CCB_STRESS_TEST_HOOK: unknown value 'sometimes'"},
         // Regression: a bad chaos variable failed the first scenario (exit 1) instead of exit 2.
         BadFlag{"channels --duration 100ms", "CCB_CHAOS=banana", "CCB_CHAOS must be 1 (on) or 0 (off), got 'banana'"},
