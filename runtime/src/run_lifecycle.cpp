@@ -4,6 +4,7 @@
 // guarantees; the scheduling policy itself is in scheduler.cpp.
 // Concurrency: g_running is the one run in progress (CAS in run()); g_last_stats is guarded by
 // g_stats_mu; g_worker_start by g_worker_start_mu.
+#include <algorithm>
 #include <sys/prctl.h>
 
 #include <sstream>
@@ -118,6 +119,12 @@ void Runtime::unwind_abandoned() {
       if (st == TaskState::Runnable || st == TaskState::Parked) alive.push_back(&t);
     });
     if (alive.empty()) return;
+    // Deepest in the spawn tree first: a task's frames may hold references into its ancestors'
+    // frames (a [&] capture, a Mutex or WaitGroup of the spawning scope), so its destructors run
+    // while those frames are still alive. Parent first, a child's lock_guard then unlocked a
+    // Mutex its parent's unwinding had destroyed, and readied a task long gone (stress mixed
+    // after a failure: a segfault in about 1 run in 4 at procs 2).
+    std::stable_sort(alive.begin(), alive.end(), [](const Task* a, const Task* b) { return a->depth > b->depth; });
     for (Task* t : alive) {
       ++abandoned_;
       if (!t->started) {

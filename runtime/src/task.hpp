@@ -68,6 +68,8 @@ struct alignas(16) Task {
   bool unwinding = false;              // resumed only to be unwound at shutdown
   bool is_g0 = false;                  // a worker's scheduler context, not a task
   RelaxedAtomic<WaitReason> wait_reason{WaitReason::None};  // read by the debug dump
+  uint16_t depth = 0;                  // spawn depth (main 1, its children 2, ...), saturating:
+                                       // the end-of-run unwinding goes deepest first
   RelaxedAtomic<const void*> wait_obj{nullptr};
   RelaxedAtomic<uint64_t> id{0};
   void (*invoke)(void*) = nullptr;

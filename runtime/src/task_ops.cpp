@@ -269,6 +269,7 @@ Task* start_on_stack(Worker* w, Task* slot) noexcept {
   Task* t = &s->task;
   reset_for_start(t);
   t->id = static_cast<uint64_t>(slot->id);
+  t->depth = slot->depth;
   t->invoke = slot->invoke;
   t->destroy = slot->destroy;
   t->relocate = nullptr;
@@ -297,6 +298,8 @@ void spawn(Task* t, void (*invoke)(void*), void (*destroy)(void*) noexcept, void
   t->destroy = destroy;
   t->obj = obj;
   t->id = w->rt->new_task_id(w);
+  const Task* parent = w->current;  // g0 (depth 0) when run() spawns main
+  t->depth = parent != nullptr && parent->depth != UINT16_MAX ? static_cast<uint16_t>(parent->depth + 1) : UINT16_MAX;
 #if defined(CCB_TSAN)
   t->tsan_fiber = __tsan_create_fiber(0);
 #endif

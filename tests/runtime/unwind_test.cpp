@@ -3,9 +3,11 @@
 // Regression: yield() used to return normally to such a task during the shutdown unwind, so it
 // kept running, re-parked and stayed "alive" in the stack pool, where the next run's shutdown
 // counted (and resumed) it. Found by `ccbench stress` with chaos on (injected yields).
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <shared_mutex>
+#include <vector>
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
 #endif
@@ -69,6 +71,54 @@ TEST_P(UnwindTest, TasksAbandonedInSleepLeaveNoDeadTimerNode) {
   });
   EXPECT_EQ(scribbled.load(), 8);
   EXPECT_EQ(ccb::stats().tasks_abandoned, 8u);
+}
+
+// Regression: the end-of-run unwinding resumed abandoned tasks in the order the stack pool listed
+// them, so a parent could be unwound before its children: the Mutex in its frame was destroyed and
+// its stack reused while a child holding that Mutex had yet to unlock it in a lock_guard's
+// destructor, and that unlock readied a task already gone (`ccbench stress mixed` after a
+// failure: exit 139 in about 1 run in 4 at procs 2). Children are now unwound before parents.
+TEST_P(UnwindTest, AbandonedChildrenAreUnwoundBeforeTheirParents) {
+  static std::mutex order_mu;
+  static std::vector<int> order;  // the generation of each task, as its frame is unwound
+  order.clear();
+  struct Mark {
+    int generation;
+    ~Mark() {
+      std::lock_guard<std::mutex> g(order_mu);
+      order.push_back(generation);
+    }
+  };
+  std::atomic<int> parked{0}, queued{0};
+  run([&] {
+    ccb::go([&] {
+      Mark m{1};
+      ccb::Mutex mu;  // in the parent's frame, used by its children
+      ccb::WaitGroup wg;
+      wg.add(4);
+      for (int i = 0; i < 4; ++i)
+        ccb::go([&] {
+          Mark c{2};
+          queued.fetch_add(1);
+          std::lock_guard<ccb::Mutex> g(mu);  // one child holds it, the others wait for it
+          ccb::go([&] {
+            Mark gc{3};
+            parked.fetch_add(1);
+            ccb::Chan<int>().recv();  // a nil channel: blocks for good
+          });
+          parked.fetch_add(1);
+          ccb::Chan<int>().recv();
+          wg.done();
+        });
+      wg.wait();
+    });
+    while (parked.load() < 2 || queued.load() < 4) ccb::yield();
+    ccb::sleep_for(std::chrono::milliseconds(5));  // the other children reach mu.lock()
+  });
+  EXPECT_EQ(ccb::stats().tasks_abandoned, 6u);
+  ASSERT_EQ(order.size(), 6u);
+  EXPECT_TRUE(std::is_sorted(order.rbegin(), order.rend())) << "grandchild (3), children (2), parent (1): got "
+                                                            << ::testing::PrintToString(order);
 }
 
 // Regression: a task abandoned while parked on a channel, select, Mutex, Cond or WaitGroup left

@@ -3,7 +3,11 @@
 // ccb::run(config, main) starts `config.procs` workers (the calling thread is worker 0), runs `main`
 // as the first task once every worker has started, and returns when `main` returns. Tasks still alive then are abandoned, as when
 // Go's main returns: they are unwound (their destructors run, parks inside destructors are not
-// resumed) and counted in Stats::tasks_abandoned. Sync objects and channels may outlive the run:
+// resumed) and counted in Stats::tasks_abandoned. Children are unwound before their parents
+// (deepest in the spawn tree first; below 65535 generations), so a task's references into its
+// ancestors' frames (a [&] capture of the spawning scope's Mutex, WaitGroup or channel) stay valid
+// while it unwinds; tasks not related by spawning go in no particular order, so an object in one
+// task's frame that an unrelated task uses may be gone when that task unwinds. Sync objects and channels may outlive the run:
 // what an abandoned task held or had queued on them is given back as it unwinds (a Mutex or
 // RWMutex lock, even one an unlock had handed it before the run ended; a queued reader's place),
 // but a wake-up, a Cond signal or a channel value handed to a task that is then unwound instead of
