@@ -40,7 +40,10 @@ void write_json(const StressSettings& s, const std::vector<RunResult>& results) 
   doc["format"] = "ccbench-stress";
   doc["version"] = 1;
   doc["seed"] = s.seed;
+  doc["seed_text"] = std::to_string(s.seed);  // exact for readers holding numbers as doubles (jq 1.6)
+  doc["scenarios"] = s.scenarios;
   doc["duration_seconds"] = std::chrono::duration<double>(s.duration).count();
+  doc["stall_limit_seconds"] = std::chrono::duration<double>(s.stall_limit).count();
   doc["tasks"] = s.tasks;
   doc["chaos"] = s.chaos || s.chaos_env;  // on through --chaos or CCB_CHAOS=1
   doc["procs"] = s.procs;
@@ -51,6 +54,7 @@ void write_json(const StressSettings& s, const std::vector<RunResult>& results) 
     j["scenario"] = r.scenario;
     j["procs"] = r.procs;
     j["seed"] = r.seed;
+    j["seed_text"] = std::to_string(r.seed);
     j["seconds"] = r.seconds;
     j["ops"] = r.ops;
     j["ops_per_second"] = r.ops_per_second();
@@ -64,8 +68,15 @@ void write_json(const StressSettings& s, const std::vector<RunResult>& results) 
     passed = passed && r.passed;
     runs.push_back(std::move(j));
   }
-  doc["passed"] = passed;
+  // The runs after a failure (or after the run in progress, in the provisional file) never ran.
+  nlohmann::json not_run = nlohmann::json::array();
+  std::size_t index = 0;
+  for (const std::string& scenario : s.scenarios)
+    for (int procs : s.procs)
+      if (index++ >= results.size()) not_run.push_back({{"scenario", scenario}, {"procs", procs}});
+  doc["passed"] = passed && not_run.empty();
   doc["runs"] = std::move(runs);
+  doc["not_run"] = std::move(not_run);
   harness::write_file_atomically(*s.out, common::json_text(doc), "--out");
 }
 

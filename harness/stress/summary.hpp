@@ -2,11 +2,15 @@
 // procs value, printed as a table and optionally written as JSON.
 //
 // JSON document (format "ccbench-stress", version 1):
-//   {"format": "ccbench-stress", "version": 1, "seed": N, "duration_seconds": x,
-//    "tasks": N, "chaos": bool, "procs": [..], "passed": bool,
-//    "runs": [{"scenario", "procs", "seed", "seconds", "ops", "ops_per_second",
+//   {"format": "ccbench-stress", "version": 1, "seed": N, "seed_text": "N", "scenarios": [..],
+//    "duration_seconds": x, "stall_limit_seconds": x, "tasks": N, "chaos": bool, "procs": [..],
+//    "passed": bool (every run passed and none is left unrun),
+//    "runs": [{"scenario", "procs", "seed", "seed_text", "seconds", "ops", "ops_per_second",
 //              "checks_passed", "rss_start_kib", "rss_end_kib", "peak_rss_kib",
-//              "chaos_yields", "passed", "failure" (string, absent when passed)}]}
+//              "chaos_yields", "passed", "failure" (string, absent when passed)}],
+//    "not_run": [{"scenario", "procs"}] (skipped after a failure, in run order)}
+// A seed is a 64-bit integer; "seed_text" is the same seed as a decimal string, exact for readers
+// that hold JSON numbers as doubles (jq 1.6 rounds integers above 2^53).
 // Guarantees: write_json() replaces the file atomically (harness/atomic_file.hpp: complete or
 // absent; IoError otherwise). Numbers are finite (ops_per_second is 0 for a zero-length run).
 #pragma once

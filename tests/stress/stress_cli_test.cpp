@@ -157,6 +157,25 @@ TEST(StressHooks, AShortChurnRunStillChecksTheRssBound) {
   EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=leak-memory ")) << r.output;
 }
 
+// Found by an audit: --out gave seeds only as numbers, which jq 1.6 rounds above 2^53 (a printed
+// seed 1133619493808980436 read back as 1133619493808980500), and did not say which runs a failure
+// skipped. Now each seed also comes as "seed_text", and "not_run" lists the skipped runs.
+TEST(StressJson, AFailureListsTheSkippedRunsAndSeedsAreExactText) {
+  const std::string path = ::testing::TempDir() + "/stress_skip." + std::to_string(::getpid()) + ".json";
+  Result r = run("channels select --duration 3s --procs 1,2 --seed 18446744073709551615 --out " + path,
+                 "CCB_STRESS_TEST_HOOK=violate");
+  EXPECT_EQ(r.code, 1) << r.output;
+  std::ifstream f(path);
+  nlohmann::json j = nlohmann::json::parse(f);
+  EXPECT_EQ(j["seed_text"], "18446744073709551615");
+  EXPECT_EQ(j["passed"], false);
+  ASSERT_EQ(j["runs"].size(), 1u);
+  EXPECT_EQ(j["runs"][0]["seed_text"], std::to_string(j["runs"][0]["seed"].get<uint64_t>()));
+  EXPECT_EQ(j["not_run"], nlohmann::json::parse(R"([{"scenario":"channels","procs":2},{"scenario":"select","procs":1},
+                                                    {"scenario":"select","procs":2}])"));
+  std::remove(path.c_str());
+}
+
 // Regression: the watchdog exits at once, so a stall left --out untouched: an earlier passing
 // run's file still said "passed": true. --out is written before each run with it unfinished.
 TEST(StressHooks, AStallLeavesOutSayingTheRunDidNotFinish) {
@@ -219,8 +238,13 @@ TEST(StressJson, OutIsWrittenWithEveryRun) {
   nlohmann::json j = nlohmann::json::parse(f);
   EXPECT_EQ(j["format"], "ccbench-stress");
   EXPECT_EQ(j["seed"], 9u);
+  EXPECT_EQ(j["seed_text"], "9");
+  EXPECT_EQ(j["scenarios"], nlohmann::json({"sync", "churn"}));
+  EXPECT_EQ(j["stall_limit_seconds"], 10.0);
   EXPECT_EQ(j["passed"], true);
+  EXPECT_EQ(j["not_run"], nlohmann::json::array());
   ASSERT_EQ(j["runs"].size(), 4u);
+  for (const auto& run : j["runs"]) EXPECT_EQ(run["seed_text"], std::to_string(run["seed"].get<uint64_t>()));
   for (const auto& run : j["runs"]) {
     EXPECT_GT(run["ops"].get<uint64_t>(), 0u) << run.dump();
     EXPECT_GT(run["checks_passed"].get<uint64_t>(), 0u) << run.dump();
