@@ -44,7 +44,7 @@ void run_mixed(ScenarioContext& ctx) {
     seen_progress = p;
     seen_checks = c;
     for (auto& s : subs)
-      if (s->failed()) ctx.fail(s->failure() + "\n(task dump when it was detected)\n" + s->failure_dump());
+      if (s->failed()) ctx.fail(s->failure(), s->failure_dump());  // the dump taken when the part detected it
   };
   while (wg.count() > 0) {
     if (!ctx.running())

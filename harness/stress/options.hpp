@@ -28,7 +28,7 @@ struct StressOptions {
 };
 
 struct StressSettings {
-  std::vector<std::string> scenarios;  // in run order (the table's order), no duplicates
+  std::vector<std::string> scenarios;  // in run order: as named (none named: the table's order), no duplicates
   std::chrono::nanoseconds duration{};  // per scenario per procs value
   std::string duration_text;            // as given, with "s" added to plain seconds (messages, reproduce command)
   uint64_t seed = 0;

@@ -19,6 +19,18 @@ void ScenarioContext::fail(const std::string& message) {
   request_stop();
 }
 
+void ScenarioContext::fail(const std::string& message, const std::string& dump) {
+  {
+    std::lock_guard<std::mutex> g(failure_mu_);
+    if (failure_.empty()) {
+      failure_ = message;
+      dump_ = dump;
+    }
+  }
+  failed_.store(true, std::memory_order_release);
+  request_stop();
+}
+
 void ScenarioContext::join(ccb::WaitGroup& wg) {
   while (wg.count() > 0) {
     if (failed()) halt();

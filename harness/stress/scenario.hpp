@@ -62,6 +62,9 @@ class ScenarioContext {
     return cond;
   }
   void fail(const std::string& message);
+  // fail(message, dump) records a failure detected elsewhere with the task dump taken there (mixed
+  // forwards a part's failure this way, so the message stays one line and the dump is shown once).
+  void fail(const std::string& message, const std::string& dump);
   // join() waits until wg's counter is zero; after a failure it halts (never returns).
   void join(ccb::WaitGroup& wg);
   // halt() parks the calling task until the run ends (used after a failure).

@@ -212,7 +212,8 @@ int run_stress(const StressOptions& o, std::ostream& out, std::ostream& err) {
     }
   }
   if (s.out) write_json(s, results);
-  out << "ccbench stress: all " << results.size() << " runs passed (seed " << s.seed << ")\n";
+  out << "ccbench stress: " << (results.size() == 1 ? "1 run" : "all " + std::to_string(results.size()) + " runs")
+      << " passed (seed " << s.seed << ")\n";
   return 0;
 }
 
