@@ -56,19 +56,21 @@ std::optional<double> ratio(const Entry* a, const Entry* b) {
 
 }  // namespace
 
+// The bounds below are where the next width's rounding would carry (9.9996 with 3 decimals is
+// "10.000"), so a value gets the form its rounded value belongs to ("10.00", "1.00M").
 std::string format_ns(double ns) {
-  if (ns < 10) return fmt("%.3f", ns);
-  if (ns < 100) return fmt("%.2f", ns);
-  if (ns < 1000) return fmt("%.1f", ns);
+  if (ns < 9.9995) return fmt("%.3f", ns);
+  if (ns < 99.995) return fmt("%.2f", ns);
+  if (ns < 999.95) return fmt("%.1f", ns);
   if (ns >= kNsExponentFrom) return fmt("%.3e", ns);
   return fmt("%.0f", ns);
 }
 
 std::string format_rate(double r) {
   if (r >= kRateExponentFrom) return fmt("%.2e", r);
-  if (r >= 1e9) return fmt("%.2fG", r / 1e9);
-  if (r >= 1e6) return fmt("%.2fM", r / 1e6);
-  if (r >= 1e3) return fmt("%.2fk", r / 1e3);
+  if (r >= 999.995e6) return fmt("%.2fG", r / 1e9);
+  if (r >= 999.995e3) return fmt("%.2fM", r / 1e6);
+  if (r >= 999.95) return fmt("%.2fk", r / 1e3);
   return fmt("%.1f", r);
 }
 

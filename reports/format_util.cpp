@@ -19,6 +19,11 @@ std::string printf_double(const char* format, int precision, double v) {
   return buf;
 }
 
+// rounded() is v to `digits` significant digits, as sig() prints it: sig() counts decimals, and
+// ns() and si() pick their unit, from it, so 0.99997 is "1.000" and 999.97 ns "1.000 µs" (not
+// "1.0000" and "1000.0 ns").
+double rounded(double v, int digits) { return std::strtod(printf_double("%.*e", digits - 1, v).c_str(), nullptr); }
+
 }  // namespace
 
 std::string fixed(double v, int decimals) {
@@ -30,8 +35,9 @@ std::string fixed(double v, int decimals) {
 std::string sig(double v, int digits) {
   if (!std::isfinite(v)) return "n/a";
   if (v == 0) return "0";
-  const int magnitude = static_cast<int>(std::floor(std::log10(std::fabs(v))));
-  if (std::fabs(v) >= kExponentFrom) return printf_double("%.*e", digits - 1, v);
+  const double r = std::fabs(rounded(v, digits));
+  const int magnitude = static_cast<int>(std::floor(std::log10(r)));
+  if (r >= kExponentFrom) return printf_double("%.*e", digits - 1, v);
   const int decimals = std::max(0, digits - 1 - magnitude);
   return printf_double("%.*f", decimals, v);
 }
@@ -43,7 +49,7 @@ std::string plain(double v) {
 
 std::string ns(double v) {
   if (!std::isfinite(v)) return "n/a";
-  const double a = std::fabs(v);
+  const double a = std::fabs(rounded(v, 4));
   if (a >= 1e9) return sig(v / 1e9) + " s";
   if (a >= 1e6) return sig(v / 1e6) + " ms";
   if (a >= 1e3) return sig(v / 1e3) + " \u00b5s";
@@ -52,7 +58,7 @@ std::string ns(double v) {
 
 std::string si(double v) {
   if (!std::isfinite(v)) return "n/a";
-  const double a = std::fabs(v);
+  const double a = std::fabs(rounded(v, 3));
   if (a >= 1e9) return sig(v / 1e9, 3) + " G";
   if (a >= 1e6) return sig(v / 1e6, 3) + " M";
   if (a >= 1e3) return sig(v / 1e3, 3) + " k";

@@ -36,6 +36,15 @@ TEST(Output, NumberFormats) {
   EXPECT_EQ(format_rate(3.05e9), "3.05G");
   EXPECT_EQ(format_rate(2.65e6), "2.65M");
   EXPECT_EQ(format_rate(999), "999.0");
+  // a value takes the form its rounded value belongs to ("1000.00k" was printed for 999999.5/s)
+  EXPECT_EQ(format_ns(9.9996), "10.00");
+  EXPECT_EQ(format_ns(99.996), "100.0");
+  EXPECT_EQ(format_ns(999.96), "1000");
+  EXPECT_EQ(format_ns(999.94), "999.9");
+  EXPECT_EQ(format_rate(999999.5), "1.00M");
+  EXPECT_EQ(format_rate(999.996), "1.00k");
+  EXPECT_EQ(format_rate(999.99), "1.00k");
+  EXPECT_EQ(format_rate(999.94), "999.9");
   EXPECT_EQ(format_duration(45), "45s");
   EXPECT_EQ(format_duration(187), "3m07s");
   EXPECT_EQ(format_duration(7500), "2h05m");

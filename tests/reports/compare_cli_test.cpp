@@ -249,6 +249,15 @@ TEST(CompareTest, HugeValuesPrintWithAnExponent) {
   EXPECT_EQ(fmt::ns(1e18), "1.000e+09 s");
   EXPECT_EQ(fmt::si(4729658), "4.73 M");
   EXPECT_EQ(fmt::si(1e18), "1.00e+09 G");
+  // the unit follows the rounded value (helper-39's audit: 999.97 ns printed as "1000.0 ns")
+  EXPECT_EQ(fmt::ns(999.97), "1.000 \u00b5s");
+  EXPECT_EQ(fmt::ns(999.94), "999.9 ns");
+  EXPECT_EQ(fmt::ns(999999.8), "1.000 ms");
+  EXPECT_EQ(fmt::ns(-999.97), "-1.000 \u00b5s");
+  EXPECT_EQ(fmt::si(999700), "1.00 M");
+  EXPECT_EQ(fmt::si(999.4), "999");
+  EXPECT_EQ(fmt::sig(0.99997), "1.000");
+  EXPECT_EQ(fmt::sig(999999.97), "1.000e+06");
 
   Results base, next;
   base.file = "b.json";
