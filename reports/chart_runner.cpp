@@ -99,9 +99,13 @@ ChartRun run_charts(const std::vector<std::string>& results_files, const std::st
                     const std::string& compare_json) {
   ChartRun run;
   const std::string py = python_interpreter();
+  const char* chosen = std::getenv("CCB_REPORT_PYTHON");
+  const bool by_env = chosen != nullptr && *chosen != '\0';
   if (::access(py.c_str(), X_OK) != 0) {
-    run.notice = "charts not drawn: " + py + (py.find('/') == std::string::npos ? " not found in PATH" : " not found") +
-                 " (install python3-matplotlib); tables only";
+    // Installing python3-matplotlib does not help when the interpreter named is wrong.
+    run.notice = "charts not drawn: " + (by_env ? "CCB_REPORT_PYTHON=" + std::string(chosen) + ": " : py + " ") +
+                 (py.find('/') == std::string::npos ? "not found in PATH" : "not found") +
+                 (by_env ? "" : " (install python3-matplotlib)") + "; tables only";
     return run;
   }
   std::vector<std::string> args{py, "-", "--out", script_path(charts_dir), "--results"};
@@ -153,8 +157,10 @@ ChartRun run_charts(const std::vector<std::string>& results_files, const std::st
   } else if (WIFEXITED(status) && WEXITSTATUS(status) == kExitNoMatplotlib) {
     run.notice = "charts not drawn: matplotlib is not available to " + py + " (install python3-matplotlib); tables only";
   } else if (WIFEXITED(status)) {
-    run.notice = "charts not drawn: charts.py failed with exit status " + std::to_string(WEXITSTATUS(status)) +
-                 ": " + last_line(run.log);
+    const std::string said = last_line(run.log);
+    run.notice = "charts not drawn: charts.py run by " + py + (by_env ? " (CCB_REPORT_PYTHON)" : "") +
+                 " failed with exit status " + std::to_string(WEXITSTATUS(status)) +
+                 (said.empty() ? " and printed nothing" : ": " + said);
   } else {
     run.notice = "charts not drawn: charts.py was killed by signal " +
                  std::to_string(WIFSIGNALED(status) ? WTERMSIG(status) : 0);

@@ -129,6 +129,11 @@ int write_report(const std::vector<std::string>& result_files, const std::string
     err << "ccbench report: " << e.what() << "\n";
     return 2;
   }
+  // Valid but empty (e.g. a run interrupted before its first point): said, not a silent blank page.
+  for (const Results& r : page.results)
+    if (r.benchmarks.empty())
+      err << "ccbench report: warning: " << r.file << " has no points (nothing was measured); the report shows "
+          << "nothing of it\n";
   try {
     const fs::path dir(out_dir);
     const fs::path charts_dir = prepare_dirs(out_dir);

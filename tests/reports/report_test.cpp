@@ -243,6 +243,21 @@ TEST(ReportTest, ReportWithoutBaselineKeepsACompareJsonItDidNotWrite) {
   EXPECT_FALSE(fs::exists(dir + "/compare.json"));
 }
 
+// Found by an audit: a results file with no points made an empty report with exit 0 and no word.
+TEST(ReportTest, AFileWithoutPointsIsNamedInAWarning) {
+  ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");  // tables only
+  const std::string dir = test::scratch_dir("empty");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  j["benchmarks"] = nlohmann::json::array();
+  std::ofstream(dir + "/empty.json") << j.dump();
+  const auto r = run_cli({"report", dir + "/empty.json", "--out", dir + "/report"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("ccbench report: warning: " + dir + "/empty.json has no points (nothing was measured)"),
+            std::string::npos) << r.err;
+  const auto full = run_cli({"report", data("base.json"), "--out", dir + "/full"});
+  EXPECT_EQ(full.err.find("has no points"), std::string::npos) << full.err;
+}
+
 TEST(ReportTest, BaselineListsNewlyFailingPointsAndTheFailedGate) {
   ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");  // tables only: charts are not the point here
   const std::string dir = test::scratch_dir("newly");
@@ -408,9 +423,19 @@ TEST(ReportTest, MissingPythonStillWritesTablesWithANotice) {
   const auto r = run_cli({"report", data("base.json"), "--out", dir});
   EXPECT_EQ(r.code, 0);
   const std::string html = test::read_text(dir + "/index.html");
-  EXPECT_NE(html.find("charts not drawn: /nonexistent/python3 not found"), std::string::npos);
+  // the interpreter named by CCB_REPORT_PYTHON is wrong: installing matplotlib would not help
+  EXPECT_NE(html.find("charts not drawn: CCB_REPORT_PYTHON=/nonexistent/python3: not found; tables only"),
+            std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("install"), std::string::npos) << r.err;
   EXPECT_EQ(html.find("<img"), std::string::npos);
   EXPECT_NE(html.find("id=\"wl-counter\""), std::string::npos);
+  // one that fails silently is named, and the silence said ("...exit status 1: " ended the line)
+  ScopedEnv silent("CCB_REPORT_PYTHON", "/bin/false");
+  const auto f = run_cli({"report", data("base.json"), "--out", dir + "/false"});
+  EXPECT_EQ(f.code, 0);
+  EXPECT_NE(f.err.find("charts not drawn: charts.py run by /bin/false (CCB_REPORT_PYTHON) failed with exit status 1 "
+                       "and printed nothing"),
+            std::string::npos) << f.err;
 }
 
 // Regression: CCB_REPORT_PYTHON=python3 (a name, not a path) was taken relative to the working
@@ -433,7 +458,8 @@ TEST(ReportTest, ABareInterpreterNameIsLookedUpInPath) {
   ScopedEnv missing("CCB_REPORT_PYTHON", "ccb-no-such-python");
   const auto m = run_cli({"report", data("base.json"), "--out", dir + "/out2"});
   EXPECT_EQ(m.code, 0) << m.err;
-  EXPECT_NE(m.err.find("charts not drawn: ccb-no-such-python not found in PATH"), std::string::npos) << m.err;
+  EXPECT_NE(m.err.find("charts not drawn: CCB_REPORT_PYTHON=ccb-no-such-python: not found in PATH; tables only"),
+            std::string::npos) << m.err;
 }
 
 TEST(ReportTest, MissingMatplotlibStillWritesTablesWithANotice) {
