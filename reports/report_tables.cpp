@@ -90,25 +90,61 @@ std::string context_table(const Results& r) {
   return t;
 }
 
+namespace {
+
+// medians_of() is the median of every usable point of `impl` in `workload`, by (file, point key).
+std::map<std::string, double> medians_of(const std::vector<Results>& results, const std::string& workload,
+                                         const std::string& impl) {
+  std::map<std::string, double> out;
+  for (std::size_t f = 0; f < results.size(); ++f)
+    for (const Point& p : results[f].benchmarks)
+      if (p.workload == workload && p.impl == impl && p.ok() && !p.samples_ns.empty())
+        out[std::to_string(f) + "|" + point_key(p)] = stats::median(p.samples_ns);
+  return out;
+}
+
+// ratio_cell() is ccbench's median over the other implementation's, coloured by the number shown
+// (1.004 printed "1.00x" in red as if ccbench were slower), or a dash.
+std::string ratio_cell(double m, const std::map<std::string, double>& other, const std::string& key) {
+  auto it = other.find(key);
+  if (it == other.end() || !(it->second > 0)) return kDash;
+  const double r = m / it->second;
+  const std::string shown = fmt::fixed(r, 2);
+  const char* cls = shown == "1.00" ? "tie" : r < 1 ? "better" : "worse";
+  return "<span class=\"" + std::string(cls) + "\">" + shown + "\u00d7</span>";
+}
+
+// extra_text() is a point's workload metrics (`extra`, e.g. spawn's rss_per_task_bytes), or a dash.
+std::string extra_text(const Point& p) {
+  std::string t;
+  for (const auto& [name, value] : p.extra)
+    t += (t.empty() ? "" : "<br>") + esc(name) + " " + (value ? fmt::sig(*value) : std::string(kDash));
+  return t.empty() ? kDash : t;
+}
+
+}  // namespace
+
 std::string workload_table(const std::vector<Results>& results, const std::string& workload) {
-  // Go medians by (file, point key), for the ccbench/go column.
-  std::map<std::string, double> go_median;
-  for (std::size_t f = 0; f < results.size(); ++f) {
-    for (const Point& p : results[f].benchmarks) {
-      if (p.workload == workload && p.impl == "go" && p.ok() && !p.samples_ns.empty()) {
-        go_median[std::to_string(f) + "|" + point_key(p)] = stats::median(p.samples_ns);
-      }
-    }
-  }
+  // ccbench's ratio to each other implementation measured here: a column only when there is one.
+  std::vector<std::pair<std::string, std::map<std::string, double>>> others;
+  for (const char* impl : {"go", "threads"})
+    if (auto m = medians_of(results, workload, impl); !m.empty()) others.emplace_back(impl, std::move(m));
+  bool extras = false;
+  for (const Results& r : results)
+    for (const Point& p : r.benchmarks) extras = extras || (p.workload == workload && !p.extra.empty());
   const bool many_files = results.size() > 1;
   std::string t = "<table class=\"data\">\n<thead><tr>" + std::string(many_files ? "<th>file</th>" : "") +
                   "<th>parameters</th><th class=\"num\">procs</th><th>impl</th><th class=\"num\">median / op</th>"
                   "<th class=\"num\">ops/s</th><th class=\"num\">CV</th><th class=\"num\">min \u2013 max</th>"
-                  "<th class=\"num\">samples</th><th class=\"num\">ccbench / go</th><th>status</th></tr></thead>\n<tbody>\n";
+                  "<th class=\"num\">samples</th>";
+  for (const auto& [impl, medians] : others) t += "<th class=\"num\">ccbench / " + impl + "</th>";
+  if (extras) t += "<th class=\"num\">workload metrics</th>";
+  t += "<th>status</th></tr></thead>\n<tbody>\n";
   for (std::size_t f = 0; f < results.size(); ++f) {
     for (const Point& p : results[f].benchmarks) {
       if (p.workload != workload) continue;
-      std::string median = kDash, ops = kDash, cv = kDash, range = kDash, ratio = kDash;
+      std::string median = kDash, ops = kDash, cv = kDash, range = kDash;
+      std::vector<std::string> ratios(others.size(), kDash);
       if (!p.samples_ns.empty()) {
         const double m = stats::median(p.samples_ns);
         median = fmt::ns(m);
@@ -117,21 +153,18 @@ std::string workload_table(const std::vector<Results>& results, const std::strin
         double lo = p.samples_ns[0], hi = p.samples_ns[0];
         for (double x : p.samples_ns) lo = std::min(lo, x), hi = std::max(hi, x);
         range = fmt::ns(lo) + " \u2013 " + fmt::ns(hi);
-        auto it = go_median.find(std::to_string(f) + "|" + point_key(p));
-        if (p.impl == "ccbench" && p.ok() && it != go_median.end() && it->second > 0) {
-          // Coloured by the number shown: 1.004 printed "1.00x" in red as if ccbench were slower.
-          const double r = m / it->second;
-          const std::string shown = fmt::fixed(r, 2);
-          const char* cls = shown == "1.00" ? "tie" : r < 1 ? "better" : "worse";
-          ratio = "<span class=\"" + std::string(cls) + "\">" + shown + "\u00d7</span>";
-        }
+        if (p.impl == "ccbench" && p.ok())
+          for (std::size_t k = 0; k < others.size(); ++k)
+            ratios[k] = ratio_cell(m, others[k].second, std::to_string(f) + "|" + point_key(p));
       }
       t += "<tr class=\"impl-" + esc(p.impl) + "\">" + (many_files ? "<td>" + esc(results[f].file) + "</td>" : "") +
            "<td>" + esc(params_text(p)) + "</td><td class=\"num\">" + std::to_string(p.procs) + "</td><td>" +
            esc(p.impl) + "</td><td class=\"num\">" + median + "</td><td class=\"num\">" + ops +
            "</td><td class=\"num\">" + cv + "</td><td class=\"num\">" + range + "</td><td class=\"num\">" +
-           std::to_string(p.samples_ns.size()) + "</td><td class=\"num\">" + ratio + "</td><td>" + status_cell(p) +
-           "</td></tr>\n";
+           std::to_string(p.samples_ns.size()) + "</td>";
+      for (const std::string& r : ratios) t += "<td class=\"num\">" + r + "</td>";
+      if (extras) t += "<td class=\"num\">" + extra_text(p) + "</td>";
+      t += "<td>" + status_cell(p) + "</td></tr>\n";
     }
   }
   return t + "</tbody></table>\n";

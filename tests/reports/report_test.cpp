@@ -243,6 +243,40 @@ TEST(ReportTest, ReportWithoutBaselineKeepsACompareJsonItDidNotWrite) {
   EXPECT_FALSE(fs::exists(dir + "/compare.json"));
 }
 
+// Found by an audit: the workload tables had a "ccbench / go" column only (all dashes for a run of
+// ccbench and threads, though `run` prints ccbench/threads) and never showed a point's `extra`
+// metrics (spawn's rss_per_task_bytes). Each implementation measured gets its ratio column.
+TEST(ReportTest, WorkloadTablesHaveARatioColumnPerImplementationAndTheExtraMetrics) {
+  ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");  // tables only
+  const std::string dir = test::scratch_dir("ratios");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  for (auto& b : j["benchmarks"])
+    if (b["name"].get<std::string>().rfind("spawn/", 0) == 0 && b["name"].get<std::string>().find("impl:ccbench") !=
+                                                                      std::string::npos)
+      b["extra"] = {{"rss_per_task_bytes", 4159}, {"switch_ns", nullptr}};
+  std::ofstream(dir + "/r.json") << j.dump();
+  ASSERT_EQ(run_cli({"report", dir + "/r.json", "--out", dir + "/report"}).code, 0);
+  const std::string html = test::read_text(dir + "/report/index.html");
+  auto section = [&](const std::string& w) {
+    const std::size_t at = html.find("id=\"wl-" + w + "\"");
+    return at == std::string::npos ? std::string() : html.substr(at, html.find("id=\"wl-", at + 1) - at);
+  };
+  const std::string counter = section("counter"), pingpong = section("pingpong"), spawn = section("spawn");
+  EXPECT_NE(counter.find("<th class=\"num\">ccbench / go</th><th class=\"num\">ccbench / threads</th>"),
+            std::string::npos) << counter;
+  // mode=mutex procs 1: medians 15.30 (ccbench), 16.41 (go), 28.70 ns (threads)
+  const std::size_t row = counter.find("<td>k=200000, mode=mutex, tasks=5</td><td class=\"num\">1</td><td>ccbench</td>");
+  ASSERT_NE(row, std::string::npos) << counter;
+  const std::string cells = counter.substr(row, counter.find("</tr>", row) - row);
+  EXPECT_NE(cells.find(">0.93\u00d7</span></td><td class=\"num\"><span class=\"better\">0.53\u00d7</span>"),
+            std::string::npos) << cells;
+  EXPECT_NE(pingpong.find("ccbench / go"), std::string::npos);
+  EXPECT_EQ(pingpong.find("ccbench / threads"), std::string::npos) << "pingpong has no threads points here";
+  EXPECT_EQ(pingpong.find("workload metrics"), std::string::npos);
+  EXPECT_NE(spawn.find("<th class=\"num\">workload metrics</th>"), std::string::npos);
+  EXPECT_NE(spawn.find("rss_per_task_bytes 4159<br>switch_ns \u2013"), std::string::npos) << spawn;
+}
+
 // Found by an audit: a results file with no points made an empty report with exit 0 and no word.
 TEST(ReportTest, AFileWithoutPointsIsNamedInAWarning) {
   ScopedEnv env("CCB_REPORT_PYTHON", "/nonexistent/python3");  // tables only
