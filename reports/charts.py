@@ -34,7 +34,7 @@ try:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
-    from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullLocator, ScalarFormatter
+    from matplotlib.ticker import FixedLocator, FuncFormatter, Locator, LogLocator, NullLocator, ScalarFormatter
 except Exception as exc:  # ImportError, or a broken installation
     print("matplotlib is not available: %s" % exc, file=sys.stderr)
     sys.exit(3)
@@ -188,13 +188,45 @@ def figure_legend(fig, axes, ncol_max=4):
     return (0.15 + 0.25 * rows) / fig.get_size_inches()[1]
 
 
-def plain_log_ticks(axis, lo=None, hi=None):
-    """Log-axis ticks printed as plain numbers (0.5, 1, 2), not 5x10^-1: 1-2-5 steps, or finer
-    steps when [lo, hi] spans less than a decade."""
-    fine = lo is not None and hi is not None and hi / lo < 10
-    subs = (1.0, 1.25, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0) if fine else (1.0, 2.0, 5.0)
-    axis.set_major_locator(LogLocator(base=10, subs=subs))
-    axis.set_major_formatter(FuncFormatter(lambda v, _: "%g" % v))
+MAX_LOG_TICKS = 10  # labelled ticks on a log axis spanning many decades (every decade, then every 2nd, …)
+
+
+class PlainLogLocator(Locator):
+    """Major ticks of a log axis that are always labelled and never crammed, for any span of the
+    axis's limits: finer steps (1, 1.25, 1.5, 2, 3, …) within a decade, 1-2-5 steps up to 3
+    decades, then decades only, every decade up to MAX_LOG_TICKS and every 2nd, 3rd, … beyond.
+    LogLocator(subs=(1, 2, 5)) alone gave no tick at all from 8 decades up (matplotlib returns none
+    when it strides over decades with subs) and 21 overlapping labels at 7."""
+
+    def __call__(self):
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin, vmax):
+        lo, hi = sorted((vmin, vmax))
+        decades = math.log10(hi / lo) if lo > 0 else float("inf")
+        if decades < 1:
+            subs = (1.0, 1.25, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)
+        elif decades <= 3:
+            subs = (1.0, 2.0, 5.0)
+        else:
+            subs = (1.0,)
+        locator = LogLocator(base=10, subs=subs, numticks=MAX_LOG_TICKS)
+        locator.set_axis(self.axis)
+        return locator.tick_values(vmin, vmax)
+
+
+def plain_number(v):
+    """A tick value as short plain text: 0.5, 20, 500000, then 1e6, 2e9 (not 1e+06 or 10^6)."""
+    text = "%g" % v
+    mantissa, _, exponent = text.partition("e")
+    return "%se%d" % (mantissa, int(exponent)) if exponent else text
+
+
+def plain_log_ticks(axis):
+    """Log-axis ticks printed as plain numbers (0.5, 1, 2), not 5x10^-1, placed by PlainLogLocator
+    from the axis's final limits, so every log axis has readable labels from 1 decade up to 12+."""
+    axis.set_major_locator(PlainLogLocator())
+    axis.set_major_formatter(FuncFormatter(lambda v, _: plain_number(v)))
     axis.set_minor_locator(NullLocator())
 
 
@@ -287,7 +319,7 @@ def ratio_chart(records, w):
     ax.set_yticklabels(labels, fontsize=8)
     ax.set_ylim(len(ys) - 0.5, -0.5)  # first point on top, no empty margin
     ax.grid(axis="y", visible=False)
-    plain_log_ticks(ax.xaxis, lo / 1.6, hi * 1.6)
+    plain_log_ticks(ax.xaxis)
     ax.set_xlabel("ccbench median time / Go median time (log scale)")
     title = "ccbench vs Go: time-per-op ratio per point (< 1: ccbench faster)"
     ax.set_title(title, fontsize=12)

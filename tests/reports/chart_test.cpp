@@ -1,0 +1,94 @@
+// tests/reports/chart_test.cpp — what the charts of `ccbench report` show, read back from their SVG
+// files (matplotlib writes each text as a comment, "<!-- 1e6 -->", before its glyph paths): every
+// log axis has a few readable tick labels at any span.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_helper.hpp"
+
+namespace ccb::reports {
+namespace {
+
+using test::data;
+using test::run_cli;
+
+// report_of() writes base.json changed by `change` as DIR/results.json, runs `report` on it and
+// returns DIR/out/charts (with the report's stderr in `err`).
+std::string report_of(const std::string& name, const std::function<void(nlohmann::json&)>& change, std::string& err) {
+  const std::string dir = test::scratch_dir(name);
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  change(j);
+  std::ofstream(dir + "/results.json") << j.dump();
+  const auto r = run_cli({"report", dir + "/results.json", "--out", dir + "/out"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  err = r.err;
+  return dir + "/out/charts";
+}
+
+// scale_samples() multiplies the samples of the points of `workload` and `impl` whose parameter
+// `key` is `value`.
+void scale_samples(nlohmann::json& j, const std::string& workload, const std::string& impl, const std::string& key,
+                   int value, double factor) {
+  for (auto& b : j["benchmarks"]) {
+    if (b["workload"] != workload || b["impl"] != impl || b["params"].value(key, -1) != value) continue;
+    for (auto& s : b["samples_ns"]) s = s.get<double>() * factor;
+  }
+}
+
+// y_tick_labels() is, per y axis of the SVG in drawing order, the text of each of its tick labels.
+// A y axis is an even-numbered <g id="matplotlib.axis_N"> group; its ticks are <g id="ytick_K">.
+std::vector<std::vector<std::string>> y_tick_labels(const std::string& svg) {
+  std::vector<std::vector<std::string>> axes;
+  const std::string axis_tag = "<g id=\"matplotlib.axis_", tick_tag = "<g id=\"ytick_";
+  for (std::size_t at = svg.find(axis_tag); at != std::string::npos;) {
+    const std::size_t next = svg.find(axis_tag, at + 1);
+    const std::string block = svg.substr(at, next == std::string::npos ? std::string::npos : next - at);
+    if (std::stoi(block.substr(axis_tag.size())) % 2 == 0) {
+      axes.emplace_back();
+      for (std::size_t t = block.find(tick_tag); t != std::string::npos; t = block.find(tick_tag, t + 1)) {
+        const std::size_t open = block.find("<!-- ", t), close = block.find(" -->", open);
+        const std::size_t next_tick = block.find(tick_tag, t + 1);
+        axes.back().push_back(open != std::string::npos && open < next_tick ? block.substr(open + 5, close - open - 5)
+                                                                            : "");
+      }
+    }
+    at = next;
+  }
+  return axes;
+}
+
+// Regression: log axes used LogLocator(subs=(1, 2, 5)), which gives no tick at all once it strides
+// over decades: a panel spanning 8 decades had an unlabelled y axis, and one spanning 7 had 21
+// overlapping labels ("1e+06 2e+06 5e+06 1e+07 …"). Now 3 to 10 labels, 2 to 12 decades.
+TEST(ChartTest, EveryLogAxisHasAFewReadableTickLabelsAtAnySpan) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  std::string err;
+  const std::string charts = report_of("wide", [](nlohmann::json& j) {
+    scale_samples(j, "pingpong", "go", "cap", 0, 1e7);
+    scale_samples(j, "pingpong", "go", "cap", 1, 1e12);
+    scale_samples(j, "fanin", "go", "cap", 0, 1e8);
+    scale_samples(j, "fanin", "go", "cap", 128, 1e2);
+  }, err);
+  EXPECT_EQ(err.find("charts not drawn"), std::string::npos) << err;
+  for (const char* chart : {"scaling_pingpong", "scaling_fanin"}) {
+    const auto axes = y_tick_labels(test::read_text(charts + "/" + chart + ".svg"));
+    ASSERT_EQ(axes.size(), 2u) << chart;
+    for (const auto& labels : axes) {
+      std::string all;
+      for (const std::string& l : labels) all += l + " ";
+      EXPECT_GE(labels.size(), 3u) << chart << ": " << all;
+      EXPECT_LE(labels.size(), 10u) << chart << ": " << all;
+      for (const std::string& l : labels) EXPECT_FALSE(l.empty()) << chart << ": " << all;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ccb::reports
