@@ -17,6 +17,9 @@
 #  - Only "ok" points with samples are drawn; medians and min/max come from samples_ns.
 #  - SVG output is reproducible (fixed hash salt, no date) and embeds glyphs as paths (no fonts).
 #  - Names and parameter values are drawn as plain text, whatever they contain (no mathtext).
+#  - All panels of a chart share one y scale: log when any panel's values span over 8x, and then
+#    every y label ends in "(log scale)" and medians are dots, not bars; log axes keep 3 to 10
+#    readable tick labels from 1 decade up to 12+.
 #  - Exit status: 0 drawn; 3 matplotlib cannot be imported (message on stderr); 2 bad arguments.
 # Charts: per workload, ns/op vs procs (one subplot per parameter combination, one line per
 # implementation, min-max error bars); ccbench/go ratio per point (only when both ran); the
@@ -44,6 +47,7 @@ IMPL_STYLE = {
     "go": {"color": "#00add8", "marker": "s"},
     "threads": {"color": "#f59e0b", "marker": "^"},
 }
+LOG_CAPTION = {False: "", True: " All panels share a log y axis (one panel's values span over 8x)."}
 TIE_COLOR = "#9ca3af"  # a ccbench/go ratio that prints as 1.00x
 VERDICT_COLOR = {"regressed": "#dc2626", "improved": "#16a34a", "unchanged": "#9ca3af", "noisy": "#f59e0b"}
 COUNTER_MODES = ["mutex", "atomic", "channel", "rwmutex"]
@@ -188,6 +192,7 @@ def figure_legend(fig, axes, ncol_max=4):
     return (0.15 + 0.25 * rows) / fig.get_size_inches()[1]
 
 
+LOG_WHEN_RATIO = 8  # values whose largest is over 8x their smallest are drawn on a log axis
 MAX_LOG_TICKS = 10  # labelled ticks on a log axis spanning many decades (every decade, then every 2nd, …)
 
 
@@ -230,11 +235,28 @@ def plain_log_ticks(axis):
     axis.set_minor_locator(NullLocator())
 
 
-def log_if_wide(ax, values, axis="y"):
+def needs_log(values):
+    """The log-when-wide rule: True when the positive values span more than LOG_WHEN_RATIO."""
     positive = [v for v in values if v > 0]
-    if positive and max(positive) / min(positive) > 8:
-        (ax.set_yscale if axis == "y" else ax.set_xscale)("log")
-        plain_log_ticks(ax.yaxis if axis == "y" else ax.xaxis)
+    return bool(positive) and max(positive) / min(positive) > LOG_WHEN_RATIO
+
+
+def any_needs_log(value_lists):
+    """One scale for every panel of a chart: log when any panel needs it, so that panels side by
+    side compare by eye (a linear mutex panel beside a log channel panel misled)."""
+    return any(needs_log(values) for values in value_lists)
+
+
+def value_axis(ax, label, log):
+    """Sets a panel's y axis: log with plain ticks and " (log scale)" after its label, or linear
+    from 0 with the label as given; the label always tells which scale is in use."""
+    if log:
+        ax.set_yscale("log")
+        plain_log_ticks(ax.yaxis)
+        ax.set_ylabel("%s (log scale)" % label)
+    else:
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel(label)
 
 
 def scaling_chart(records, skipped, w, wl):
@@ -242,6 +264,7 @@ def scaling_chart(records, skipped, w, wl):
     unit = recs[0]["unit"]
     combos = unique(tuple(r["params"]) for r in recs)
     pages = [combos[i:i + MAX_SUBPLOTS] for i in range(0, len(combos), MAX_SUBPLOTS)]
+    log = any_needs_log([[r[k] for r in recs if tuple(r["params"]) == c for k in ("min", "max")] for c in combos])
     for page_no, page in enumerate(pages):
         ncols = min(3, len(page))
         nrows = math.ceil(len(page) / ncols)
@@ -264,12 +287,9 @@ def scaling_chart(records, skipped, w, wl):
             ax.xaxis.set_minor_locator(NullLocator())
             if len(procs) == 1:
                 ax.set_xlim(procs[0] / 1.5, procs[0] * 1.5)
-            log_if_wide(ax, [r["min"] for r in pts] + [r["max"] for r in pts])
-            if ax.get_yscale() != "log":
-                ax.set_ylim(bottom=0)
+            value_axis(ax, "ns per %s" % unit, log)
             ax.set_title(params_text(combo))
             ax.set_xlabel("procs")
-            ax.set_ylabel("ns per %s" % unit)
             used.append(ax)
         for ax in list(axes.flat)[len(page):]:
             ax.set_visible(False)
@@ -284,7 +304,7 @@ def scaling_chart(records, skipped, w, wl):
         chart_id = "scaling_%s%s" % (wl, "_%d" % (page_no + 1) if len(pages) > 1 else "")
         w.save(fig, chart_id, "scaling", title,
                "One panel per parameter combination; lines per implementation; error bars span the "
-               "fastest and slowest repetition. Lower is better.", workload=wl)
+               "fastest and slowest repetition.%s Lower is better." % LOG_CAPTION[log], workload=wl)
 
 
 def point_key(r):
@@ -332,8 +352,11 @@ def ratio_chart(records, w):
            "A point with a zero median has no ratio and no bar.")
 
 
-def grouped_bars(ax, groups, series_names, value_of, label_fmt=None):
-    """Bars for each group (x) and series; value_of(group, series) -> record or None."""
+def grouped_bars(ax, groups, series_names, value_of, label_fmt=None, dots=False):
+    """Bars for each group (x) and series; value_of(group, series) -> record, number or None; a
+    record's whiskers span its min-max; label_fmt(v) prints each value above its mark. With dots,
+    a marker per value instead of a bar: on a log axis a bar's length depends on where the axis
+    happens to start, so it misstates ratios; a marker's position does not."""
     width = 0.8 / max(1, len(series_names))
     for i, s in enumerate(series_names):
         xs, ys, lo, hi = [], [], [], []
@@ -348,14 +371,31 @@ def grouped_bars(ax, groups, series_names, value_of, label_fmt=None):
                 lo.append(r["median"] - r["min"])
                 hi.append(r["max"] - r["median"])
         if xs:
-            kw = {"yerr": [lo, hi], "capsize": 2, "error_kw": {"elinewidth": 0.8}} if lo else {}
-            st = style(s)
-            bars = ax.bar(xs, ys, width * 0.95, label=s, color=st["color"], hatch=st["hatch"],
-                          edgecolor="white" if st["hatch"] else None, **kw)
+            (group_dots if dots else group_bars)(ax, xs, ys, [lo, hi] if lo else None, width, s)
             if label_fmt:
-                ax.bar_label(bars, labels=[label_fmt(v) for v in ys], fontsize=8, padding=2)
+                for x, y in zip(xs, ys):
+                    ax.annotate(label_fmt(y), (x, y), xytext=(0, 3), textcoords="offset points", ha="center",
+                                va="bottom", fontsize=8)
     ax.set_xticks(range(len(groups)))
+    ax.set_xlim(-0.5, len(groups) - 0.5)
     ax.grid(axis="x", visible=False)
+
+
+def group_bars(ax, xs, ys, err, width, series):
+    """One series' bars of grouped_bars(), in its colour and hatch, with min-max whiskers if given."""
+    kw = {"yerr": err, "capsize": 2, "error_kw": {"elinewidth": 0.8}} if err else {}
+    st = style(series)
+    ax.bar(xs, ys, width * 0.95, label=series, color=st["color"], hatch=st["hatch"],
+           edgecolor="white" if st["hatch"] else None, **kw)
+
+
+def group_dots(ax, xs, ys, err, width, series):
+    """One series' markers of grouped_bars(), in its colour and marker (hollow for a second file's
+    series), with min-max whiskers if given."""
+    st = style(series)
+    hollow = SERIES_FILE_INDEX.get(series, 0) % 2 == 1
+    ax.errorbar(xs, ys, yerr=err, label=series, color=st["color"], marker=st["marker"], markersize=7,
+                linestyle="none", capsize=3, elinewidth=1, markerfacecolor="white" if hollow else st["color"])
 
 
 def counter_chart(records, w):
@@ -366,31 +406,34 @@ def counter_chart(records, w):
     modes = [m for m in COUNTER_MODES if any(dict(r["params"]).get("mode") == m for r in recs)]
     modes += unique(dict(r["params"]).get("mode") for r in recs if dict(r["params"]).get("mode") not in modes)
     series = sorted_series(unique(r["series"] for r in recs))
+
+    def in_panel(r, panel):
+        return r["procs"] == panel[1] and tuple(p for p in r["params"] if p[0] != "mode") == panel[0]
+
+    log = any_needs_log([[r[k] for r in recs if in_panel(r, p) for k in ("min", "max")] for p in panels])
     ncols = min(2, len(panels))
     nrows = math.ceil(len(panels) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(6 * ncols, 3.6 * nrows + 1.0), squeeze=False)
-    for ax, (other, procs) in zip(axes.flat, panels):
+    for ax, panel in zip(axes.flat, panels):
         def find(mode, s):
             for r in recs:
-                if r["series"] == s and r["procs"] == procs and dict(r["params"]).get("mode") == mode and \
-                        tuple(p for p in r["params"] if p[0] != "mode") == other:
+                if r["series"] == s and dict(r["params"]).get("mode") == mode and in_panel(r, panel):
                     return r
             return None
-        grouped_bars(ax, modes, series, find)
+        grouped_bars(ax, modes, series, find, dots=log)
         ax.set_xticklabels(modes)
-        vals = [r["median"] for r in recs]
-        log_if_wide(ax, vals)
-        ax.set_title("%s, procs=%d" % (params_text(other), procs))
-        ax.set_ylabel("ns per increment")
+        value_axis(ax, "ns per increment", log)
+        ax.set_title("%s, procs=%d" % (params_text(panel[0]), panel[1]))
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
-    title = "counter: mutex vs atomic vs channel vs rwmutex (median ns per increment)"
+    title = "counter: mutex vs atomic vs channel vs rwmutex (median ns per increment%s)" % (", log scale" if log else "")
     fig.suptitle(title, fontsize=12, fontweight="bold")
     bottom = figure_legend(fig, list(axes.flat)[:len(panels)])
     fig.tight_layout(rect=(0, bottom, 1, 0.96))
+    mark = "dots mark medians on a log axis" if log else "bars mark medians"
     w.save(fig, "counter_modes", "counter", title,
-           "Cost of one shared-counter increment by synchronisation mode; error bars span min-max. Lower is better.",
-           workload="counter")
+           "Cost of one shared-counter increment by synchronisation mode; %s, whiskers span min-max. "
+           "Lower is better." % mark, workload="counter")
 
 
 def spawn_chart(records, skipped, w):
