@@ -24,6 +24,8 @@
 # Charts: per workload, ns/op vs procs (one subplot per parameter combination, one line per
 # implementation, min-max error bars); ccbench/go ratio per point (only when both ran); the
 # counter modes chart; the spawn chart (ns per task and rss_per_task_bytes); % change vs baseline.
+# A scaling or counter modes chart with more than MAX_SUBPLOTS panels continues on further pages,
+# <id>_1, <id>_2, … ("(part 1 of 2)" in the title); no panel is left out.
 import argparse
 import json
 import math
@@ -52,7 +54,7 @@ TIE_COLOR = "#9ca3af"  # a ccbench/go ratio that prints as 1.00x
 VERDICT_COLOR = {"regressed": "#dc2626", "improved": "#16a34a", "unchanged": "#9ca3af", "noisy": "#f59e0b"}
 COUNTER_MODES = ["mutex", "atomic", "channel", "rwmutex"]
 MAX_ID_CHARS = 100  # chart ids are file names; a long workload name must not exceed NAME_MAX
-MAX_SUBPLOTS = 12  # per figure; more parameter combinations continue in a second file
+MAX_SUBPLOTS = 12  # per figure; more panels continue on further pages (<id>_1, <id>_2, …)
 
 # text.parse_math off: every label is text from the results files, drawn as written; a "$" in a
 # parameter value or workload name ("$\foo$") made matplotlib parse it as math and fail every chart.
@@ -259,11 +261,24 @@ def value_axis(ax, label, log):
         ax.set_ylabel(label)
 
 
+def paged(panels):
+    """The panels split into pages of at most MAX_SUBPLOTS, in order; every panel is on a page."""
+    return [panels[i:i + MAX_SUBPLOTS] for i in range(0, len(panels), MAX_SUBPLOTS)]
+
+
+def page_names(chart_id, title, page_no, pages):
+    """The id and title of page page_no (from 0) of a chart of `pages` pages: unchanged for a single
+    page, else "<id>_1", "<id>_2", … and "<title> (part 1 of 2)", …"""
+    if pages == 1:
+        return chart_id, title
+    return "%s_%d" % (chart_id, page_no + 1), "%s (part %d of %d)" % (title, page_no + 1, pages)
+
+
 def scaling_chart(records, skipped, w, wl):
     recs = [r for r in records if r["workload"] == wl]
     unit = recs[0]["unit"]
     combos = unique(tuple(r["params"]) for r in recs)
-    pages = [combos[i:i + MAX_SUBPLOTS] for i in range(0, len(combos), MAX_SUBPLOTS)]
+    pages = paged(combos)
     log = any_needs_log([[r[k] for r in recs if tuple(r["params"]) == c for k in ("min", "max")] for c in combos])
     for page_no, page in enumerate(pages):
         ncols = min(3, len(page))
@@ -293,15 +308,14 @@ def scaling_chart(records, skipped, w, wl):
             used.append(ax)
         for ax in list(axes.flat)[len(page):]:
             ax.set_visible(False)
-        part = " (part %d of %d)" % (page_no + 1, len(pages)) if len(pages) > 1 else ""
-        title = "%s: median ns per %s vs procs%s" % (wl, unit, part)
+        chart_id, title = page_names("scaling_%s" % wl, "%s: median ns per %s vs procs" % (wl, unit), page_no,
+                                     len(pages))
         fig.suptitle(title, fontsize=12, fontweight="bold")
         note = skipped_note(skipped, wl)
         if note:
             fig.text(0.99, 0.01, note, ha="right", va="bottom", fontsize=8, color="#6b7280")
         bottom = figure_legend(fig, used)
         fig.tight_layout(rect=(0, bottom, 1, 0.97))
-        chart_id = "scaling_%s%s" % (wl, "_%d" % (page_no + 1) if len(pages) > 1 else "")
         w.save(fig, chart_id, "scaling", title,
                "One panel per parameter combination; lines per implementation; error bars span the "
                "fastest and slowest repetition.%s Lower is better." % LOG_CAPTION[log], workload=wl)
@@ -399,39 +413,52 @@ def group_dots(ax, xs, ys, err, width, series):
 
 
 def counter_chart(records, w):
+    """The counter modes chart: one panel per (other parameters, procs), a group per mode, a mark
+    per implementation; more than MAX_SUBPLOTS panels continue on counter_modes_2, … (the first
+    page is then counter_modes_1), so no panel is left out."""
     recs = [r for r in records if r["workload"] == "counter"]
     if not recs:
         return
-    panels = unique((tuple(p for p in r["params"] if p[0] != "mode"), r["procs"]) for r in recs)[:MAX_SUBPLOTS]
+    panels = unique((tuple(p for p in r["params"] if p[0] != "mode"), r["procs"]) for r in recs)
     modes = [m for m in COUNTER_MODES if any(dict(r["params"]).get("mode") == m for r in recs)]
     modes += unique(dict(r["params"]).get("mode") for r in recs if dict(r["params"]).get("mode") not in modes)
     series = sorted_series(unique(r["series"] for r in recs))
+    log = any_needs_log([[r[k] for r in recs if in_counter_panel(r, p) for k in ("min", "max")] for p in panels])
+    pages = paged(panels)
+    for page_no, page in enumerate(pages):
+        counter_page(recs, modes, series, log, page, page_no, len(pages), w)
 
-    def in_panel(r, panel):
-        return r["procs"] == panel[1] and tuple(p for p in r["params"] if p[0] != "mode") == panel[0]
 
-    log = any_needs_log([[r[k] for r in recs if in_panel(r, p) for k in ("min", "max")] for p in panels])
-    ncols = min(2, len(panels))
-    nrows = math.ceil(len(panels) / ncols)
+def in_counter_panel(r, panel):
+    """True when counter record r belongs in panel (its parameters other than mode, procs)."""
+    return r["procs"] == panel[1] and tuple(p for p in r["params"] if p[0] != "mode") == panel[0]
+
+
+def counter_page(recs, modes, series, log, page, page_no, pages, w):
+    """One page of the counter modes chart, two panels a row, on the chart's common scale."""
+    ncols = min(2, len(page))
+    nrows = math.ceil(len(page) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(6 * ncols, 3.6 * nrows + 1.0), squeeze=False)
-    for ax, panel in zip(axes.flat, panels):
+    for ax, panel in zip(axes.flat, page):
         def find(mode, s):
             for r in recs:
-                if r["series"] == s and dict(r["params"]).get("mode") == mode and in_panel(r, panel):
+                if r["series"] == s and dict(r["params"]).get("mode") == mode and in_counter_panel(r, panel):
                     return r
             return None
         grouped_bars(ax, modes, series, find, dots=log)
         ax.set_xticklabels(modes)
         value_axis(ax, "ns per increment", log)
         ax.set_title("%s, procs=%d" % (params_text(panel[0]), panel[1]))
-    for ax in list(axes.flat)[len(panels):]:
+    for ax in list(axes.flat)[len(page):]:
         ax.set_visible(False)
-    title = "counter: mutex vs atomic vs channel vs rwmutex (median ns per increment%s)" % (", log scale" if log else "")
+    chart_id, title = page_names(
+        "counter_modes", "counter: mutex vs atomic vs channel vs rwmutex (median ns per increment%s)" %
+        (", log scale" if log else ""), page_no, pages)
     fig.suptitle(title, fontsize=12, fontweight="bold")
-    bottom = figure_legend(fig, list(axes.flat)[:len(panels)])
+    bottom = figure_legend(fig, list(axes.flat)[:len(page)])
     fig.tight_layout(rect=(0, bottom, 1, 0.96))
     mark = "dots mark medians on a log axis" if log else "bars mark medians"
-    w.save(fig, "counter_modes", "counter", title,
+    w.save(fig, chart_id, "counter", title,
            "Cost of one shared-counter increment by synchronisation mode; %s, whiskers span min-max. "
            "Lower is better." % mark, workload="counter")
 

@@ -1,8 +1,11 @@
 // tests/reports/chart_test.cpp — what the charts of `ccbench report` show, read back from their SVG
 // files (matplotlib writes each text as a comment, "<!-- 1e6 -->", before its glyph paths): every
 // log axis has a few readable tick labels at any span; the panels of a chart share one scale, and a
-// log axis says so; values on a log axis are dots, not bars.
+// log axis says so; values on a log axis are dots, not bars; a chart with more panels than fit one
+// figure continues on further pages, each shown in index.html.
 #include <gtest/gtest.h>
+
+#include <regex>
 
 #include <cmath>
 #include <fstream>
@@ -125,6 +128,47 @@ TEST(ChartTest, OnePanelNeedingLogPutsTheWholeChartOnALabelledLogScale) {
   const std::string linear = test::read_text(plain + "/scaling_counter.svg");
   EXPECT_EQ(count(linear, "<!-- ns per increment -->"), 4u);
   EXPECT_EQ(count(linear, "log scale"), 0u);
+}
+
+// Regression: the counter modes chart kept its first 12 panels (MAX_SUBPLOTS) and silently dropped
+// the rest: counter at tasks=1..7 x procs 1, 2 (14 panels) drew tasks=1..6 only. It now continues
+// on a second page, as the scaling charts do, and the report shows both.
+TEST(ChartTest, ACounterChartWithMorePanelsThanAFigureHoldsContinuesOnASecondPage) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  std::string err;
+  const std::string charts = report_of("counter14", [](nlohmann::json& j) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& b : j["benchmarks"]) {
+      if (b["workload"] != "counter") continue;
+      for (int tasks = 1; tasks <= 7; ++tasks) {
+        nlohmann::json c = b;
+        c["params"]["tasks"] = tasks;
+        for (const char* key : {"name", "run_name"}) {
+          const std::string name = c[key].get<std::string>();
+          c[key] = std::regex_replace(name, std::regex("tasks=5"), "tasks=" + std::to_string(tasks));
+        }
+        out.push_back(c);
+      }
+    }
+    j["benchmarks"] = out;
+  }, err);
+  EXPECT_EQ(err.find("charts not drawn"), std::string::npos) << err;
+  const std::string html = test::read_text(charts + "/../index.html");
+  EXPECT_NE(html.find("src=\"charts/counter_modes_1.svg\""), std::string::npos);
+  EXPECT_NE(html.find("src=\"charts/counter_modes_2.svg\""), std::string::npos);
+  EXPECT_EQ(html.find("charts/counter_modes.svg"), std::string::npos);
+  const std::string page1 = test::read_text(charts + "/counter_modes_1.svg");
+  const std::string page2 = test::read_text(charts + "/counter_modes_2.svg");
+  EXPECT_NE(page1.find("(part 1 of 2) -->"), std::string::npos);
+  EXPECT_NE(page2.find("(part 2 of 2) -->"), std::string::npos);
+  for (int tasks = 1; tasks <= 7; ++tasks) {
+    for (int procs = 1; procs <= 2; ++procs) {
+      // nlohmann::json sorts the keys: k before tasks
+      const std::string panel =
+          "<!-- k=200000, tasks=" + std::to_string(tasks) + ", procs=" + std::to_string(procs) + " -->";
+      EXPECT_EQ(count(page1, panel) + count(page2, panel), 1u) << panel;
+    }
+  }
 }
 
 }  // namespace
