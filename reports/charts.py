@@ -17,9 +17,10 @@
 #  - Only "ok" points with samples are drawn; medians and min/max come from samples_ns.
 #  - SVG output is reproducible (fixed hash salt, no date) and embeds glyphs as paths (no fonts).
 #  - Names and parameter values are drawn as plain text, whatever they contain (no mathtext).
-#  - All panels of a chart share one y scale: log when any panel's values span over 8x, and then
-#    every y label ends in "(log scale)" and medians are dots, not bars; log axes keep 3 to 10
-#    readable tick labels from 1 decade up to 12+.
+#  - The panels of a chart that show the same quantity share one y scale: log when any of them
+#    spans over 8x (the spawn chart's time and memory panels choose theirs apart). A log axis's
+#    label ends in "(log scale)", its medians are dots, not bars, and it keeps 3 to 10 readable
+#    tick labels from 1 decade up to 12+.
 #  - Exit status: 0 drawn; 3 matplotlib cannot be imported (message on stderr); 2 bad arguments.
 # Charts: per workload, ns/op vs procs (one subplot per parameter combination, one line per
 # implementation, min-max error bars); ccbench/go ratio per point (only when both ran); the
@@ -368,7 +369,8 @@ def ratio_chart(records, w):
 
 def grouped_bars(ax, groups, series_names, value_of, label_fmt=None, dots=False):
     """Bars for each group (x) and series; value_of(group, series) -> record, number or None; a
-    record's whiskers span its min-max; label_fmt(v) prints each value above its mark. With dots,
+    record's whiskers span its min-max; label_fmt(v) prints each value above its mark, with room
+    kept above the highest. With dots,
     a marker per value instead of a bar: on a log axis a bar's length depends on where the axis
     happens to start, so it misstates ratios; a marker's position does not."""
     width = 0.8 / max(1, len(series_names))
@@ -390,6 +392,8 @@ def grouped_bars(ax, groups, series_names, value_of, label_fmt=None, dots=False)
                 for x, y in zip(xs, ys):
                     ax.annotate(label_fmt(y), (x, y), xytext=(0, 3), textcoords="offset points", ha="center",
                                 va="bottom", fontsize=8)
+    if label_fmt:
+        ax.margins(y=0.1)
     ax.set_xticks(range(len(groups)))
     ax.set_xlim(-0.5, len(groups) - 0.5)
     ax.grid(axis="x", visible=False)
@@ -463,12 +467,46 @@ def counter_page(recs, modes, series, log, page, page_no, pages, w):
            "Lower is better." % mark, workload="counter")
 
 
+def group_labels(groups):
+    """Short x tick labels for (params, procs) groups: only the keys whose values differ between the
+    groups, one "key=value" a line; and the text of the keys the groups share ("capacity=0"), to say
+    once in the title. A single group shows all its keys. Labels repeating every parameter on one
+    line ("n=10000, capacity=0") ran into their neighbours."""
+    keyed = [dict(list(g[0]) + [("procs", g[1])]) for g in groups]
+    keys = unique(k for kv in keyed for k in kv)
+    varying = [k for k in keys if len(groups) == 1 or len(unique(kv.get(k, None) for kv in keyed)) > 1]
+    labels = ["\n".join("%s=%s" % (k, kv[k]) for k in varying if k in kv) for kv in keyed]
+    shared = ", ".join("%s=%s" % (k, keyed[0][k]) for k in keys if k not in varying)
+    return labels, shared
+
+
+def crowded(ax, labels, fontsize=8):
+    """True when the labels, one per group side by side, are wider than the panel (about 0.6 em a
+    character)."""
+    room = ax.get_position().width * ax.get_figure().get_size_inches()[0] * 72
+    widest = max(len(line) for label in labels for line in label.split("\n"))
+    return len(labels) * (widest + 2) * 0.6 * fontsize > room
+
+
+def fitted_tick_labels(ax, labels, tight, fontsize=8):
+    """Sets the x tick labels: as given (one key a line) when they fit side by side; when `tight`
+    (crowded()), each on one line turned 45 degrees, where lines a label's height apart cannot meet."""
+    if tight:
+        ax.set_xticklabels([l.replace("\n", ", ") for l in labels], fontsize=fontsize, rotation=45, ha="right",
+                           rotation_mode="anchor")
+    else:
+        ax.set_xticklabels(labels, fontsize=fontsize)
+
+
 def spawn_chart(records, skipped, w):
+    """Time and memory per task of the spawn workload, a group per (params, procs). Each panel
+    takes its own scale by the log-when-wide rule (time and bytes are not compared with each
+    other); on a log axis the medians are dots, not bars."""
     recs = [r for r in records if r["workload"] == "spawn"]
     if not recs:
         return
     groups = unique((tuple(r["params"]), r["procs"]) for r in recs)
-    names = ["%s\nprocs=%d" % (params_text(g[0]), g[1]) for g in groups]
+    names, shared = group_labels(groups)
     series = sorted_series(unique(r["series"] for r in recs))
 
     def find(g, s):
@@ -482,27 +520,33 @@ def spawn_chart(records, skipped, w):
         v = r["extra"].get("rss_per_task_bytes") if r else None
         return v if isinstance(v, (int, float)) else None
 
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.4))
-    grouped_bars(a1, groups, series, find)
-    a1.set_xticklabels(names, fontsize=8)
-    a1.set_ylabel("ns per task (spawn + park + wake + exit)")
-    a1.set_title("Time per task")
-    grouped_bars(a2, groups, series, rss, label_fmt=lambda v: "%.1f KiB" % (v / 1024))
-    a2.set_xticklabels(names, fontsize=8)
-    a2.set_ylabel("resident bytes per parked task")
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.6))
+    tight = crowded(a1, names)
+    time_log = needs_log([r[k] for r in recs for k in ("min", "max")])
+    grouped_bars(a1, groups, series, find, dots=time_log)
+    fitted_tick_labels(a1, names, tight)
+    value_axis(a1, "ns per task", time_log)
+    a1.set_title("Time per task (spawn + park + wake + exit)")
+    sizes = [rss(g, s) for g in groups for s in series if rss(g, s) is not None]
+    rss_log = needs_log(sizes)
+    kib = None if tight else lambda v: "%.1f KiB" % (v / 1024)  # crowded marks: the axis tells the values
+    grouped_bars(a2, groups, series, rss, label_fmt=kib, dots=rss_log)
+    fitted_tick_labels(a2, names, tight)
+    value_axis(a2, "resident bytes per parked task", rss_log)
     a2.set_title("Memory per task (extra.rss_per_task_bytes)")
-    if not any(rss(g, s) is not None for g in groups for s in series):
+    if not sizes:
         a2.text(0.5, 0.5, "no rss_per_task_bytes recorded", ha="center", va="center", transform=a2.transAxes)
-    title = "spawn: cost of one task, by implementation"
+    title = "spawn: cost of one task, by implementation" + ("; all points: %s" % shared if shared else "")
     fig.suptitle(title, fontsize=12, fontweight="bold")
     note = skipped_note(skipped, "spawn")
     if note:
         fig.text(0.99, 0.01, note, ha="right", va="bottom", fontsize=8, color="#6b7280")
     bottom = figure_legend(fig, [a1, a2])
     fig.tight_layout(rect=(0, bottom, 1, 0.95))
+    mark = {False: "bars", True: "dots on a log axis"}
     w.save(fig, "spawn", "spawn", title,
-           "Left: median ns per task (min-max error bars). Right: resident memory per parked task. Lower is better.",
-           workload="spawn")
+           "Left: median ns per task (%s; whiskers span min-max). Right: resident memory per parked task (%s). "
+           "Lower is better." % (mark[time_log], mark[rss_log]), workload="spawn")
 
 
 def change_chart(compare_file, w):

@@ -2,7 +2,8 @@
 // files (matplotlib writes each text as a comment, "<!-- 1e6 -->", before its glyph paths): every
 // log axis has a few readable tick labels at any span; the panels of a chart share one scale, and a
 // log axis says so; values on a log axis are dots, not bars; a chart with more panels than fit one
-// figure continues on further pages, each shown in index.html.
+// figure continues on further pages, each shown in index.html; the spawn chart's group labels do
+// not run into each other.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -169,6 +170,58 @@ TEST(ChartTest, ACounterChartWithMorePanelsThanAFigureHoldsContinuesOnASecondPag
       EXPECT_EQ(count(page1, panel) + count(page2, panel), 1u) << panel;
     }
   }
+}
+
+// spawn_points() replaces base.json's spawn points by copies at n=100000 and 50000, with a
+// `capacity` parameter of each of `capacities`, and Go 1000x slower (as threads against ccbench).
+void spawn_points(nlohmann::json& j, const std::vector<int>& capacities) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& b : j["benchmarks"]) {
+    if (b["workload"] != "spawn") continue;
+    for (int n : {100000, 50000}) {
+      for (int cap : capacities) {
+        nlohmann::json c = b;
+        c["params"]["n"] = n;
+        c["params"]["capacity"] = cap;
+        const std::string suffix = "/n=" + std::to_string(n) + "/capacity=" + std::to_string(cap);
+        for (const char* key : {"name", "run_name"}) {
+          c[key] = std::regex_replace(c[key].get<std::string>(), std::regex("/n=100000"), suffix);
+        }
+        if (c["impl"] == "go") {
+          for (auto& x : c["samples_ns"]) x = x.get<double>() * 1000;
+        }
+        out.push_back(c);
+      }
+    }
+  }
+  j["benchmarks"] = out;
+}
+
+// Regression: the spawn chart's "Time per task" was linear up to threads' ~300000 ns, which left
+// ccbench (~500 ns) and Go (~1.6 us) as indistinguishable slivers, and its tick labels
+// ("n=10000, capacity=0" each) ran into each other. Now the log-when-wide rule applies there too
+// (dots, labelled "(log scale)"), tick labels show only the parameters that differ, one a line
+// (the shared ones are in the title), and many groups get one-line labels turned 45 degrees.
+TEST(ChartTest, TheSpawnChartUsesALogAxisWhenWideAndLabelsThatFit) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  std::string err;
+  std::string charts = report_of("spawn4", [](nlohmann::json& j) { spawn_points(j, {0}); }, err);
+  EXPECT_EQ(err.find("charts not drawn"), std::string::npos) << err;
+  std::string svg = test::read_text(charts + "/spawn.svg");
+  EXPECT_EQ(count(svg, "<!-- ns per task (log scale) -->"), 1u);
+  EXPECT_EQ(count(svg, "<!-- resident bytes per parked task -->"), 1u);  // 2.8 to 8.6 KiB: linear
+  EXPECT_EQ(count(svg, "capacity=0, n="), 0u);  // no label repeats the shared parameter
+  EXPECT_EQ(count(svg, "<!-- n=50000 -->"), 4u);  // 2 groups x 2 panels, "procs=…" on the next line
+  EXPECT_EQ(count(svg, "<!-- procs=2 -->"), 4u);
+  EXPECT_EQ(count(svg, "<!-- spawn: cost of one task, by implementation; all points: capacity=0 -->"), 1u);
+  EXPECT_EQ(count(svg, "rotate(-45)"), 0u);
+  EXPECT_NE(test::read_text(charts + "/manifest.json").find("Left: median ns per task (dots on a log axis"),
+            std::string::npos);
+
+  charts = report_of("spawn12", [](nlohmann::json& j) { spawn_points(j, {0, 1, 16}); }, err);
+  svg = test::read_text(charts + "/spawn.svg");
+  EXPECT_EQ(count(svg, "<!-- capacity=16, n=50000, procs=2 -->"), 2u);
+  EXPECT_EQ(count(svg, "rotate(-45)"), 24u);  // 12 groups x 2 panels
 }
 
 }  // namespace
