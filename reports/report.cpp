@@ -74,7 +74,9 @@ fs::path prepare_dirs(const std::string& out_dir) {
                       "(index.html, charts/): give a directory name");
   const fs::path charts = fs::path(out_dir) / "charts";
   fs::create_directories(charts, ec);
-  if (ec) throw OutputError("cannot create " + charts.string() + ": " + ec.message());
+  if (ec)
+    throw OutputError("--out " + out_dir + ": cannot create the report's directory " + charts.string() + ": " +
+                      ec.message());
   const fs::path old_compare = fs::path(out_dir) / "compare.json";
   if (fs::is_regular_file(old_compare, ec) && written_by_report(old_compare)) fs::remove(old_compare, ec);
   for (const auto& entry : fs::directory_iterator(charts, ec)) {

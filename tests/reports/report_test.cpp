@@ -120,6 +120,12 @@ TEST(ReportTest, AnEmptyBaselineOrOutIsAUsageError) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--out " + file + ": is a file, not a directory"), std::string::npos) << r.err;
   EXPECT_EQ(test::read_text(file), "{}");
+  // a directory that cannot be made names the option (it said "cannot create /proc/x/charts: ...")
+  r = run_cli({"report", data("base.json"), "--out", "/proc/ccb-no-such-dir"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err.rfind("ccbench report: --out /proc/ccb-no-such-dir: cannot create the report's directory "
+                        "/proc/ccb-no-such-dir/charts: ", 0),
+            0u) << r.err;
 }
 
 TEST(ReportTest, WritesIndexAndEveryReferencedChart) {
