@@ -7,24 +7,16 @@
 
 namespace ccb::stress {
 
-void ScenarioContext::fail(const std::string& message) {
-  {
-    std::lock_guard<std::mutex> g(failure_mu_);
-    if (failure_.empty()) {
-      failure_ = message;
-      dump_ = ccb::debug::dump_tasks();
-    }
-  }
-  failed_.store(true, std::memory_order_release);
-  request_stop();
-}
+void ScenarioContext::fail(const std::string& message) { record_failure(message, nullptr); }
 
-void ScenarioContext::fail(const std::string& message, const std::string& dump) {
+void ScenarioContext::fail(const std::string& message, const std::string& dump) { record_failure(message, &dump); }
+
+void ScenarioContext::record_failure(const std::string& message, const std::string* dump) {
   {
     std::lock_guard<std::mutex> g(failure_mu_);
     if (failure_.empty()) {
       failure_ = message;
-      dump_ = dump;
+      dump_ = dump != nullptr ? *dump : ccb::debug::dump_tasks();  // taken now unless given
     }
   }
   failed_.store(true, std::memory_order_release);

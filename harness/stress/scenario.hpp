@@ -113,6 +113,9 @@ class ScenarioContext {
   bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
 
  private:
+  // record_failure() keeps the first failure with `dump`, or a dump taken now when it is null.
+  void record_failure(const std::string& message, const std::string* dump);
+
   std::atomic<bool> stop_{false};
   std::atomic<bool> failed_{false};
   std::atomic<bool> finished_{false};
