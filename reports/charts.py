@@ -22,9 +22,11 @@
 #    label ends in "(log scale)", its medians are dots, not bars, and it keeps 3 to 10 readable
 #    tick labels from 1 decade up to 12+.
 #  - Exit status: 0 drawn; 3 matplotlib cannot be imported (message on stderr); 2 bad arguments.
-# Charts: per workload, ns/op vs procs (one subplot per parameter combination, one line per
+# Times are drawn in ns; each panel's axis is labelled in ns, µs, ms or s, whichever keeps its
+# ticks short numbers.
+# Charts: per workload, time per op vs procs (one subplot per parameter combination, one line per
 # implementation, min-max error bars); ccbench/go ratio per point (only when both ran); the
-# counter modes chart; the spawn chart (ns per task and rss_per_task_bytes); % change vs baseline.
+# counter modes chart; the spawn chart (time per task and rss_per_task_bytes); % change vs baseline.
 # A scaling or counter modes chart with more than MAX_SUBPLOTS panels continues on further pages,
 # <id>_1, <id>_2, … ("(part 1 of 2)" in the title); no panel is left out.
 import argparse
@@ -262,6 +264,26 @@ def value_axis(ax, label, log):
         ax.set_ylabel(label)
 
 
+def time_unit(values):
+    """(ns per unit, unit) for a time axis whose largest value in ns is max(values): ns below 10 us,
+    then us, ms and s, so its ticks are short numbers; in ns, matplotlib put a "1e7" offset above
+    a 15.7 ms skynet run's axis and labelled its ticks 1.50, 1.75, …"""
+    top = max(values, default=0)
+    for scale, name in ((1e9, "s"), (1e6, "ms"), (1e3, "\u00b5s")):
+        if top >= 10 * scale:
+            return scale, name
+    return 1.0, "ns"
+
+
+def time_axis(ax, per, log, values):
+    """value_axis() for times given in ns: labelled "<unit> per <per>", ticks printed in that unit
+    (the values drawn stay in ns; only the labels change)."""
+    scale, name = time_unit(values)
+    value_axis(ax, "%s per %s" % (name, per), log)
+    if scale != 1.0:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: plain_number(v / scale)))
+
+
 def paged(panels):
     """The panels split into pages of at most MAX_SUBPLOTS, in order; every panel is on a page."""
     return [panels[i:i + MAX_SUBPLOTS] for i in range(0, len(panels), MAX_SUBPLOTS)]
@@ -303,13 +325,13 @@ def scaling_chart(records, skipped, w, wl):
             ax.xaxis.set_minor_locator(NullLocator())
             if len(procs) == 1:
                 ax.set_xlim(procs[0] / 1.5, procs[0] * 1.5)
-            value_axis(ax, "ns per %s" % unit, log)
+            time_axis(ax, unit, log, [r["max"] for r in pts])
             ax.set_title(params_text(combo))
             ax.set_xlabel("procs")
             used.append(ax)
         for ax in list(axes.flat)[len(page):]:
             ax.set_visible(False)
-        chart_id, title = page_names("scaling_%s" % wl, "%s: median ns per %s vs procs" % (wl, unit), page_no,
+        chart_id, title = page_names("scaling_%s" % wl, "%s: median time per %s vs procs" % (wl, unit), page_no,
                                      len(pages))
         fig.suptitle(title, fontsize=12, fontweight="bold")
         note = skipped_note(skipped, wl)
@@ -451,12 +473,12 @@ def counter_page(recs, modes, series, log, page, page_no, pages, w):
             return None
         grouped_bars(ax, modes, series, find, dots=log)
         ax.set_xticklabels(modes)
-        value_axis(ax, "ns per increment", log)
+        time_axis(ax, "increment", log, [r["max"] for r in recs if in_counter_panel(r, panel)])
         ax.set_title("%s, procs=%d" % (params_text(panel[0]), panel[1]))
     for ax in list(axes.flat)[len(page):]:
         ax.set_visible(False)
     chart_id, title = page_names(
-        "counter_modes", "counter: mutex vs atomic vs channel vs rwmutex (median ns per increment%s)" %
+        "counter_modes", "counter: mutex vs atomic vs channel vs rwmutex (median time per increment%s)" %
         (", log scale" if log else ""), page_no, pages)
     fig.suptitle(title, fontsize=12, fontweight="bold")
     bottom = figure_legend(fig, list(axes.flat)[:len(page)])
@@ -525,7 +547,7 @@ def spawn_chart(records, skipped, w):
     time_log = needs_log([r[k] for r in recs for k in ("min", "max")])
     grouped_bars(a1, groups, series, find, dots=time_log)
     fitted_tick_labels(a1, names, tight)
-    value_axis(a1, "ns per task", time_log)
+    time_axis(a1, "task", time_log, [r["max"] for r in recs])
     a1.set_title("Time per task (spawn + park + wake + exit)")
     sizes = [rss(g, s) for g in groups for s in series if rss(g, s) is not None]
     rss_log = needs_log(sizes)
@@ -545,7 +567,7 @@ def spawn_chart(records, skipped, w):
     fig.tight_layout(rect=(0, bottom, 1, 0.95))
     mark = {False: "bars", True: "dots on a log axis"}
     w.save(fig, "spawn", "spawn", title,
-           "Left: median ns per task (%s; whiskers span min-max). Right: resident memory per parked task (%s). "
+           "Left: median time per task (%s; whiskers span min-max). Right: resident memory per parked task (%s). "
            "Lower is better." % (mark[time_log], mark[rss_log]), workload="spawn")
 
 

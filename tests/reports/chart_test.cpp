@@ -116,10 +116,10 @@ TEST(ChartTest, OnePanelNeedingLogPutsTheWholeChartOnALabelledLogScale) {
     }
   }, err);
   const std::string scaling = test::read_text(charts + "/scaling_counter.svg");
-  EXPECT_EQ(count(scaling, "<!-- ns per increment (log scale) -->"), 4u);
-  EXPECT_EQ(count(scaling, "<!-- ns per increment -->"), 0u);
+  EXPECT_EQ(count(scaling, " per increment (log scale) -->"), 4u);  // ns, or µs in the slow channel panel
+  EXPECT_EQ(count(scaling, " per increment -->"), 0u);
   const std::string modes = test::read_text(charts + "/counter_modes.svg");
-  EXPECT_EQ(count(modes, "<!-- ns per increment (log scale) -->"), 2u);
+  EXPECT_EQ(count(modes, " per increment (log scale) -->"), 2u);
   // 24 medians (4 modes x 3 implementations x 2 procs) as bars would be 24 patches; the figure,
   // panel backgrounds and spines are 7.
   EXPECT_LT(count(modes, "<g id=\"patch_"), 24u);
@@ -129,6 +129,24 @@ TEST(ChartTest, OnePanelNeedingLogPutsTheWholeChartOnALabelledLogScale) {
   const std::string linear = test::read_text(plain + "/scaling_counter.svg");
   EXPECT_EQ(count(linear, "<!-- ns per increment -->"), 4u);
   EXPECT_EQ(count(linear, "log scale"), 0u);
+}
+
+// Regression: times were labelled in ns whatever their size, so skynet's ~100 ms runs had ticks
+// 0.2 … 1.2 under a "1e8" offset beside "ns per run". Each panel now takes the unit (ns, µs, ms,
+// s) that keeps its ticks short: skynet's in ms, pingpong's ~200 ns round trips still in ns.
+TEST(ChartTest, EachTimeAxisIsLabelledInAUnitThatKeepsItsTicksShort) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  std::string err;
+  const std::string charts = report_of("units", [](nlohmann::json&) {}, err);
+  const std::string skynet = test::read_text(charts + "/scaling_skynet.svg");
+  EXPECT_EQ(count(skynet, "<!-- ms per run -->"), 1u);
+  EXPECT_EQ(count(skynet, "<!-- 1e"), 0u);  // no offset text above the axis
+  const auto axes = y_tick_labels(skynet);
+  ASSERT_EQ(axes.size(), 1u);
+  EXPECT_GE(axes[0].size(), 3u);
+  for (const std::string& l : axes[0]) EXPECT_LE(l.size(), 4u) << l;  // "0", "50", "100", "250"
+  const std::string pingpong = test::read_text(charts + "/scaling_pingpong.svg");
+  EXPECT_EQ(count(pingpong, "<!-- ns per round trip -->"), 2u);
 }
 
 // Regression: the counter modes chart kept its first 12 panels (MAX_SUBPLOTS) and silently dropped
@@ -208,14 +226,14 @@ TEST(ChartTest, TheSpawnChartUsesALogAxisWhenWideAndLabelsThatFit) {
   std::string charts = report_of("spawn4", [](nlohmann::json& j) { spawn_points(j, {0}); }, err);
   EXPECT_EQ(err.find("charts not drawn"), std::string::npos) << err;
   std::string svg = test::read_text(charts + "/spawn.svg");
-  EXPECT_EQ(count(svg, "<!-- ns per task (log scale) -->"), 1u);
+  EXPECT_EQ(count(svg, "<!-- µs per task (log scale) -->"), 1u);  // up to threads' ~300 µs
   EXPECT_EQ(count(svg, "<!-- resident bytes per parked task -->"), 1u);  // 2.8 to 8.6 KiB: linear
   EXPECT_EQ(count(svg, "capacity=0, n="), 0u);  // no label repeats the shared parameter
   EXPECT_EQ(count(svg, "<!-- n=50000 -->"), 4u);  // 2 groups x 2 panels, "procs=…" on the next line
   EXPECT_EQ(count(svg, "<!-- procs=2 -->"), 4u);
   EXPECT_EQ(count(svg, "<!-- spawn: cost of one task, by implementation; all points: capacity=0 -->"), 1u);
   EXPECT_EQ(count(svg, "rotate(-45)"), 0u);
-  EXPECT_NE(test::read_text(charts + "/manifest.json").find("Left: median ns per task (dots on a log axis"),
+  EXPECT_NE(test::read_text(charts + "/manifest.json").find("Left: median time per task (dots on a log axis"),
             std::string::npos);
 
   charts = report_of("spawn12", [](nlohmann::json& j) { spawn_points(j, {0, 1, 16}); }, err);
