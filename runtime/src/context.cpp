@@ -100,7 +100,7 @@ void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
     // every observer (a closedness check takes that lock). Woken tasks are readied after both.
     ChanState<Unit>* d = n->done.state();
     d->lock.lock();
-    WaitQueue woken = d->close_locked();  // open until now: only cancel() closes it, once
+    WokenList woken = d->close_locked();  // open until now: only cancel() closes it, once
     n->err_fast.store(err, std::memory_order_release);
     d->lock.unlock();
     n->mu.unlock();

@@ -202,9 +202,9 @@ struct ChanState {
   // senders (Go: closechan's glist), for the caller to ready after unlocking; all get success =
   // false (a Waiter's default). Requires lock and !closed. ccb::Context closes its done channel
   // this way while holding its node's lock, as Go's cancelCtx closes done under its mutex.
-  WaitQueue close_locked() noexcept {
+  WokenList close_locked() noexcept {
     closed = true;
-    WaitQueue woken = take_all(recvq);
+    WokenList woken = take_all(recvq);
     while (Waiter* w = sendq.dequeue()) woken.push_back(w);
     return woken;
   }
@@ -464,7 +464,7 @@ void Chan<T>::close() {
     s_->lock.unlock();
     throw CloseOfClosedChannel();
   }
-  detail::WaitQueue woken = s_->close_locked();
+  detail::WokenList woken = s_->close_locked();
   s_->lock.unlock();
   detail::ready_all(woken);
 }

@@ -32,7 +32,7 @@ void Cond::signal() {
 
 void Cond::broadcast() {
   lock_.lock();
-  detail::WaitQueue woken = detail::take_all(waiters_);
+  detail::WokenList woken = detail::take_all(waiters_);
   lock_.unlock();
   detail::ready_all(woken);
 }

@@ -26,7 +26,7 @@ void WaitGroup::add(int64_t delta) {
       throw NegativeWaitGroupCounter();
     }
   } while (!count_.compare_exchange_weak(c, n, std::memory_order_acq_rel));
-  detail::WaitQueue woken;
+  detail::WokenList woken;
   if (n == 0) woken = detail::take_all(waiters_);
   lock_.unlock();
   detail::ready_all(woken);

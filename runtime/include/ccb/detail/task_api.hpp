@@ -211,16 +211,36 @@ inline void park_queued(SpinLock& lock, WaitQueue& q, Waiter& me, WaitReason rea
 // thread that is no worker, on its run's global queue, and an idle worker is woken for it.
 void ready(Task* t) noexcept;
 
-// take_all() moves every wakeable waiter of q into a new queue (call under q's lock).
-inline WaitQueue take_all(WaitQueue& q) noexcept {
-  WaitQueue woken;
+// WokenList: waiters already taken off their queue (queued false), linked through `next` only, to
+// be readied after the owner's lock is released. It is not a WaitQueue on purpose: a waiter on it
+// must not look queued. If the run ends before a woken task resumes, the task is unwound, and an
+// unwinding waiter that looks queued takes itself off its owner's real queue (park_queued,
+// select's withdraw_all) through links of this list: that left a WaitGroup's queue with a null
+// head and a tail at a dead task's waiter, and the next run's wait() wrote through it.
+class WokenList {
+ public:
+  void push_back(Waiter* w) noexcept {
+    w->next = nullptr;
+    if (tail_) tail_->next = w; else head_ = w;
+    tail_ = w;
+  }
+  Waiter* front() const noexcept { return head_; }
+
+ private:
+  Waiter* head_ = nullptr;
+  Waiter* tail_ = nullptr;
+};
+
+// take_all() moves every wakeable waiter of q into a WokenList (call under q's lock).
+inline WokenList take_all(WaitQueue& q) noexcept {
+  WokenList woken;
   while (Waiter* w = q.dequeue()) woken.push_back(w);
   return woken;
 }
 
-// ready_all() readies every waiter of a queue detached by take_all() (call after unlocking).
+// ready_all() readies every waiter of a list made by take_all() (call after unlocking).
 // Each waiter lives on its task's stack, so its link is read before its task is readied.
-inline void ready_all(WaitQueue& woken) noexcept {
+inline void ready_all(const WokenList& woken) noexcept {
   for (Waiter* w = woken.front(); w != nullptr;) {
     Waiter* next = w->next;
     ready(w->task);
