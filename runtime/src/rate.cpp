@@ -219,6 +219,12 @@ bool Limiter::allow_n_at(Clock::time_point now, int n) {
 }
 
 Reservation Limiter::reserve_at(Clock::time_point now, int n) {
+  return reserve_within(now, n, Clock::duration::max());
+}
+
+// Go's reserveN(t, n, maxFutureReserve): a reservation that would exceed the burst or act later
+// than now + max_wait is refused and changes nothing; an accepted one becomes the last event.
+Reservation Limiter::reserve_within(Clock::time_point now, int n, Clock::duration max_wait) {
   Reservation r;
   r.lim_ = this;
   Bucket b = lock_bucket();
@@ -228,14 +234,21 @@ Reservation Limiter::reserve_at(Clock::time_point now, int n) {
   if (unlimited(rate)) {  // Go's reserveN: ok at once, nothing taken, so nothing to cancel
     r.ok_ = true;
     r.act_ = now;
-  } else if (n <= burst) {
-    b = advanced(b, ns(now), rate, burst);
-    if (now < from_ns(b.last)) now = from_ns(b.last);
-    b.tokens -= n;
-    r.ok_ = true;
-    r.tokens_ = n;
-    r.act_ = b.tokens < 0 ? after(now, from_tokens(-b.tokens, rate)) : now;
-    if (r.act_ > last_event_) last_event_ = r.act_;
+  } else {
+    Bucket a = advanced(b, ns(now), rate, burst);
+    if (now < from_ns(a.last)) now = from_ns(a.last);
+    a.tokens -= n;
+    const Clock::time_point act = a.tokens < 0 ? after(now, from_tokens(-a.tokens, rate)) : now;
+    if (n <= burst && act - now <= max_wait) {
+      b = a;
+      r.ok_ = true;
+      r.tokens_ = n;
+      r.act_ = act;
+      // Go: lastEvent = timeToAct, also when an earlier reservation acts later (it was cancelled
+      // and gave its tokens back): keeping the latest one instead made later cancels restore too
+      // few tokens (runtime audit, session 38: reserve 3, cancel, reserve 2, cancel left 0).
+      last_event_ = act;
+    }
   }
   unlock_bucket(b);
   return r;
@@ -246,12 +259,14 @@ WaitStatus Limiter::wait(const Context& ctx, int n) {
   if (ContextError e = ctx.err(); e != ContextError::None)
     return e == ContextError::Canceled ? WaitStatus::Canceled : WaitStatus::DeadlineExceeded;
   Clock::time_point now = Clock::now();
-  Reservation r = reserve_at(now, n);
-  if (!r.ok()) return WaitStatus::ExceedsBurst;  // burst lowered meanwhile
-  if (auto dl = ctx.deadline(); dl && r.time_to_act() > *dl) {
-    r.cancel_at(now);
-    return WaitStatus::WouldExceedDeadline;
-  }
+  // Go's WaitN: a reservation acting after the deadline is refused and takes nothing (reserving
+  // and cancelling instead left the limiter's last event in the future, so later cancels gave
+  // back too few tokens).
+  Clock::duration max_wait = Clock::duration::max();
+  if (auto dl = ctx.deadline()) max_wait = *dl - now;
+  Reservation r = reserve_within(now, n, max_wait);
+  if (!r.ok()) return n > burst() && !unlimited(limit()) ? WaitStatus::ExceedsBurst  // burst lowered meanwhile
+                                                          : WaitStatus::WouldExceedDeadline;
   Ns delay = r.delay_from(now);
   if (delay <= Ns::zero()) return WaitStatus::Ok;
   std::optional<Timer> t;  // stopped by its destructor when ctx wins

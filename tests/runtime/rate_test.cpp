@@ -81,6 +81,43 @@ TEST(Rate, ReservationsQueueAndCancelGivesTokensBack) {
   EXPECT_FALSE(lim.reserve_at(t0, 2).ok());
 }
 
+// Regression (session 38's runtime audit, repro t15): the limiter kept the latest time to act of
+// any reservation as its last event, where Go keeps the last reservation's. After a cancelled
+// reservation acting at t+2s, a second one acting at t+1s and cancelled at once gave back only 1
+// of its 2 tokens, and allow_n_at(t, 1) was refused (Go: true).
+TEST(Rate, CancelAfterAnEarlierCancelledReservationGivesEveryTokenBack) {
+  Limiter lim(1, 3);
+  const auto t = ccb::Clock::now() + 10s;  // the bucket is full at t
+  ASSERT_TRUE(lim.allow_n_at(t, 2));       // 1 token left
+  auto r1 = lim.reserve_at(t, 3);          // -2, acts at t+2s
+  EXPECT_EQ(r1.delay_from(t), 2s);
+  r1.cancel_at(t);
+  EXPECT_NEAR(lim.tokens_at(t), 1.0, 1e-9);
+  auto r2 = lim.reserve_at(t, 2);  // -1, acts at t+1s
+  EXPECT_EQ(r2.delay_from(t), 1s);
+  r2.cancel_at(t);
+  EXPECT_NEAR(lim.tokens_at(t), 1.0, 1e-9);
+  EXPECT_TRUE(lim.allow_n_at(t, 1));
+}
+
+// Regression (repro t14): a wait() refused with WouldExceedDeadline reserved and cancelled its
+// tokens, which left the limiter's last event at its time to act; Go's WaitN refuses without
+// reserving. A later reservation cancelled at once then gave back 1 of its 2 tokens.
+TEST(Rate, AWaitThatWouldExceedItsDeadlineLeavesNoTrace) {
+  ccb::run([] {
+    Limiter lim(1, 3);
+    ASSERT_TRUE(lim.allow_n(2));  // ~1 token left
+    auto [ctx, cancel] = ccb::with_timeout(ccb::background(), 500ms);
+    EXPECT_EQ(lim.wait(ctx, 3), WaitStatus::WouldExceedDeadline);  // needs ~2 s
+    auto r = lim.reserve(2);                                         // ~-1, acts in ~1 s
+    ASSERT_TRUE(r.ok());
+    r.cancel();
+    EXPECT_GT(lim.tokens_at(ccb::Clock::now()), 0.9);
+    EXPECT_TRUE(lim.allow());
+    cancel();
+  });
+}
+
 TEST(Rate, RefusedReservationNeverComesDueAndTinyRatesSaturate) {
   Limiter lim(10, 2);
   auto t0 = ccb::Clock::now();

@@ -122,6 +122,8 @@ class alignas(64) Limiter {
   static bool is_locked(detail::Pair64 p) noexcept;
   // advanced() is b advanced to now (no change when now <= b.last): refill capped at burst.
   static Bucket advanced(Bucket b, int64_t now, double rate, int burst) noexcept;
+  // reserve_within() is reserve_at() refusing (!ok, nothing taken) to act after now + max_wait.
+  Reservation reserve_within(Clock::time_point now, int n, Clock::duration max_wait);
   Bucket lock_bucket() noexcept;                       // waits for, then takes, the bucket lock
   void unlock_bucket(Bucket b) noexcept;               // stores b, releasing the lock
   detail::Pair64 wait_unlocked(detail::Pair64 guess) noexcept;  // a guess that is not the marker
@@ -130,7 +132,7 @@ class alignas(64) Limiter {
   // Written only while holding the bucket lock; allow() reads them after reading the pair.
   std::atomic<double> rate_;
   std::atomic<int> burst_;
-  // Guarded by the bucket lock: the latest time to act of any reservation.
+  // Guarded by the bucket lock: the time to act of the last reservation made (Go's lastEvent).
   Clock::time_point last_event_;
 };
 
