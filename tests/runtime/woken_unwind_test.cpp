@@ -8,6 +8,7 @@
 // through it (SIGSEGV in 10 of 10 runs at procs 1 and 2), and a Cond lost the next signal().
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -30,6 +31,13 @@ bool woken_in_time(ccb::Chan<int>& done) {
   return ccb::select(ccb::recv_case(done), ccb::recv_case(ccb::after(1s))) == 0;
 }
 
+// A plain thread's wake-up must return before the run ends (ccb/run.hpp): in each run 1 below,
+// main, woken first, waits until the waker's call has returned (busy, on the only worker, so the
+// second task cannot run) and only then returns.
+void wait_for(const std::atomic<bool>& flag) {
+  while (!flag.load(std::memory_order_acquire)) std::this_thread::yield();
+}
+
 class WokenUnwind : public ::testing::TestWithParam<int> {};
 INSTANTIATE_TEST_SUITE_P(Procs, WokenUnwind, ::testing::Values(1, 2));
 
@@ -38,13 +46,16 @@ INSTANTIATE_TEST_SUITE_P(Procs, WokenUnwind, ::testing::Values(1, 2));
 TEST_P(WokenUnwind, AWaitGroupWorksInTheNextRun) {
   ccb::WaitGroup wg;
   wg.add(1);
+  std::atomic<bool> returned{false};
   std::thread waker([&] {
     std::this_thread::sleep_for(50ms);
     wg.done();
+    returned.store(true, std::memory_order_release);
   });
   one_run(1, [&] {
     ccb::go([&] { wg.wait(); });
     wg.wait();
+    wait_for(returned);
   });
   waker.join();
   bool woken = false;
@@ -67,9 +78,11 @@ TEST_P(WokenUnwind, ACondWorksInTheNextRun) {
   ccb::Mutex mu;
   ccb::Cond cv(mu);
   bool flag = false;
+  std::atomic<bool> returned{false};
   std::thread waker([&] {
     std::this_thread::sleep_for(50ms);
     cv.broadcast();
+    returned.store(true, std::memory_order_release);
   });
   one_run(1, [&] {
     ccb::go([&] {
@@ -80,6 +93,7 @@ TEST_P(WokenUnwind, ACondWorksInTheNextRun) {
     mu.lock();
     cv.wait();
     mu.unlock();
+    wait_for(returned);
   });
   waker.join();
   bool woken = false;
