@@ -11,6 +11,15 @@
 //  - delivered: a fire has put a value into ch since disarm_locked() last drained it. Only a
 //    fire (under mu) adds to ch, so with it false the buffer is empty and stop/reset skip the
 //    channel's lock (timers mode=startstop: see the commit that added it).
+//  - rt: the run the timer belongs to; changes (under mu) when a task of a later run re-arms a
+//    timer whose run has ended (rebind_locked). An arming still pending when its run ends is
+//    dropped with the run's heaps (drop_timer: no longer armed). Before, a timer used in a later
+//    run re-armed or not depending on whether that run's Runtime happened to sit at the old
+//    address, and one pending at the end of its run stayed "armed", so its next reset() counted
+//    a fire that never came and swallowed the next real one (runtime audit, session 38, t12).
+//    Rejected: carrying pending timers into the next run. A timer left pending by one run (a
+//    1-hour Timer whose handle outlived it) then counted as pending in every later run, whose
+//    deadlock was never reported (runtime_tests hung in TwoTaskDeadlockIsReported).
 // Reference count: one per handle (Timer/Ticker) and one per heap insertion; a fire consumes its
 // insertion's reference at the end (a ticker transfers it to the re-insertion), a successful
 // remove_locked() or the end-of-run drop hook releases it. So run_due() calling fire(n) after
@@ -31,7 +40,7 @@ namespace ccb::detail {
 
 struct TimerShared : TimerNode {
   enum class Kind { Chan, Func, Callback };
-  TimerShared(Runtime* r, Kind k) : rt(r), kind(k) {}
+  TimerShared(Runtime* r, Kind k) : kind(k), rt(r) {}
 
   void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
   void release() noexcept {
@@ -39,13 +48,13 @@ struct TimerShared : TimerNode {
   }
 
   // Immutable after construction:
-  Runtime* const rt;
   const Kind kind;
   Chan<Clock::time_point> ch;  // Kind::Chan only (capacity 1)
   std::function<void()> fn;    // Kind::Func / Kind::Callback
   std::atomic<uint32_t> refs{0};
   // Guarded by mu:
   SpinLock mu;
+  Runtime* rt;
   int64_t period = 0;  // > 0 for a ticker
   bool armed = false;
   bool delivered = false;
@@ -66,7 +75,16 @@ namespace {
 
 void fire_timer(TimerNode* n) noexcept;
 
-void drop_timer(TimerNode* n) noexcept { static_cast<TimerShared*>(n)->release(); }
+// drop_timer() is TimerHeap::clear()'s hook at the end of a run, when no fire is in flight: the
+// entry is an invalidated arming's (stale) or the current one's, which will now never fire.
+void drop_timer(TimerNode* n) noexcept {
+  auto* s = static_cast<TimerShared*>(n);
+  s->mu.lock();
+  if (s->stale > 0) --s->stale;
+  else s->armed = false;
+  s->mu.unlock();
+  s->release();
+}
 
 // insert_locked() puts s in its runtime's heap for the caller (local_timers(): worker 0's for a
 // thread outside the run) to fire at `when`. Requires s->mu, and s->rt alive.
@@ -81,12 +99,22 @@ void insert_locked(TimerShared* s, int64_t when) {
   if (earliest) s->rt->timer_became_earliest(when);
 }
 
+// rebind_locked() makes s a timer of the current task's run when its own run has ended (only one
+// run is in progress at a time, so a task of another run means that). Requires s->mu and s not
+// pending (disarm_locked() first).
+void rebind_locked(TimerShared* s) {
+  Runtime* rt = current_runtime();
+  if (rt != nullptr && rt != s->rt && current_task() != nullptr) s->rt = rt;
+}
+
 // arm_locked() arms s to fire at `when`. Requires s->mu and s not pending (disarm_locked() first).
-// From a task of s's run, directly. From any other thread (a plain thread, or after the run) s->rt
-// may be gone: it arms only while the runtime is alive and not ending, holding it alive meanwhile
-// (Runtime::lock_if_alive); otherwise the timer stays disarmed (time.hpp: "a call outside the
-// running runtime only invalidates the timer"). `rt_held`: as for disarm_locked().
+// From a task of s's run, directly; from a task of a later run, after rebind_locked(). From a
+// plain thread s->rt may be gone: it arms only while the runtime is alive and not ending, holding
+// it alive meanwhile (Runtime::lock_if_alive); otherwise the timer stays disarmed (time.hpp: "a
+// call from a plain thread while no run is in progress only invalidates the timer"). `rt_held`:
+// as for disarm_locked().
 void arm_locked(TimerShared* s, int64_t when, bool rt_held = false) {
+  if (!rt_held) rebind_locked(s);
   if (current_runtime() == s->rt) return insert_locked(s, when);
   if (rt_held) {
     if (!s->rt->shutting_down()) insert_locked(s, when);
@@ -146,6 +174,7 @@ bool disarm_locked(TimerShared* s, bool rt_held = false) {
 // (Runtime::OutsideRearm, which check_deadlock_locked() reads). With the runtime gone it only
 // invalidates the timer, as arm_locked() would leave it disarmed.
 bool rearm_locked(TimerShared* s, int64_t when) {
+  rebind_locked(s);
   if (current_runtime() == s->rt) {
     const bool active = disarm_locked(s);
     insert_locked(s, when);

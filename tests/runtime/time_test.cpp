@@ -315,8 +315,9 @@ TEST_P(TimerTest, PlainThreadArmingWhileEveryWorkerSleepsWakesOne) {
   });
 }
 
-// time.hpp: "a call outside the running runtime only invalidates the timer". After the run has
-// ended (its Runtime destroyed), stop and reset must not touch it: reset arms nothing.
+// time.hpp: "a call from a plain thread while no run is in progress only invalidates the timer".
+// After the run has ended (its Runtime destroyed), stop and reset must not touch it: reset arms
+// nothing. A timer pending when its run ended was stopped with it, so neither reports it active.
 TEST(TimerMisuse, StopAndResetAfterTheRunOnlyInvalidate) {
   ccb::Timer t, u;
   ccb::run(ccb::Config{.procs = 2}, [&] {
@@ -327,9 +328,9 @@ TEST(TimerMisuse, StopAndResetAfterTheRunOnlyInvalidate) {
     volatile char scribble[65536];  // overwrite the stack where the Runtime lived
     for (auto& c : scribble) c = static_cast<char>(0xAB);
   }
-  EXPECT_TRUE(t.reset(1ms));  // it never fired nor was stopped: active, as stop() reports
-  EXPECT_FALSE(t.stop());     // the reset armed nothing
-  EXPECT_TRUE(u.stop());
+  EXPECT_FALSE(t.reset(1ms));  // stopped with its run
+  EXPECT_FALSE(t.stop());      // the reset armed nothing
+  EXPECT_FALSE(u.stop());
   EXPECT_FALSE(u.reset(1ms));
   ccb::run(ccb::Config{.procs = 1}, [&] {
     EXPECT_FALSE(u.stop());  // nothing was armed into this run either

@@ -18,6 +18,14 @@
 // the channel (or every channel of its select), Mutex, Cond, WaitGroup or semaphore queue it parked
 // on (its send never happens). What it holds stays held: an RWMutex writer left Dead in lock()
 // keeps the write lock for good (as a task blocked forever holding it would).
+// A plain thread's call that wakes tasks (a close, WaitGroup::done, Cond::broadcast, a cancel)
+// must return before the run ends: it readies its tasks one by one after taking them off the
+// queue, and a run that ends meanwhile (the first woken task was main, and returned) unwinds and
+// frees a task the call has yet to ready (a crash, as any use of an ended run's tasks).
+// Timers and Tickers may outlive the run too: a pending one is stopped when its run ends (it never
+// fires; its stop() or reset() then returns false), and reset() from a task of a later run arms it
+// in that run (see ccb/time.hpp). A context's deadline is such a timer: a context made with a
+// deadline in one run and still open when that run ends is not cancelled by its deadline later.
 // Errors surface from run(): an exception escaping any task ends the run (Go: a panic in any
 // goroutine ends the program) and the first one is rethrown by run(); when every task is blocked
 // and no timer is pending, run() throws ccb::Deadlock ("all tasks are asleep - deadlock!") listing

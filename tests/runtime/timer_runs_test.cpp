@@ -1,0 +1,77 @@
+// tests/runtime/timer_runs_test.cpp — a Timer or Ticker that outlives its run (ccb/time.hpp,
+// "Runs"): a pending one is stopped with its run, and reset() from a task of a later run arms it
+// there, whichever address that run's runtime object has.
+// Regression (session 38's runtime audit, repro t12): TimerShared compared the current runtime's
+// address with the one it was made by. A later run whose runtime sat at another address left a
+// reset() timer disarmed (it never fired); and a timer pending at the end of its run stayed
+// "armed", so its reset() in a later run counted a fire that never came, returned true, and the
+// next real fire was swallowed. `pad` moves the second run's frame (and its runtime object).
+#include <gtest/gtest.h>
+
+#include <alloca.h>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <ostream>
+
+#include <ccb/runtime.hpp>
+
+namespace {
+
+using namespace std::chrono_literals;
+
+[[gnu::noinline]] void run_with_pad(std::size_t pad, std::function<void()> f) {
+  volatile char* p = static_cast<volatile char*>(alloca(pad + 1));
+  p[0] = 0;
+  ccb::Config c;
+  c.procs = 2;
+  ccb::run(c, std::move(f));
+}
+
+// fires_within() is true when ch delivers within timeout.
+bool fires_within(ccb::RecvChan<ccb::Clock::time_point> ch, std::chrono::milliseconds timeout) {
+  return ccb::select(ccb::recv_case(ch), ccb::recv_case(ccb::after(timeout))) == 0;
+}
+
+struct Case {
+  bool stop_in_first_run;
+  std::size_t pad;
+};
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << (c.stop_in_first_run ? "stopped" : "pending") << " at the end of run 1, pad " << c.pad;
+}
+
+class TimerRuns : public ::testing::TestWithParam<Case> {};
+INSTANTIATE_TEST_SUITE_P(StoppedOrPending, TimerRuns,
+                         ::testing::Values(Case{true, 0}, Case{true, 4096}, Case{false, 0}, Case{false, 4096}));
+
+TEST_P(TimerRuns, AResetInALaterRunFiresThere) {
+  std::optional<ccb::Timer> t;
+  run_with_pad(0, [&] {
+    t.emplace(1h);
+    if (GetParam().stop_in_first_run) EXPECT_TRUE(t->stop());
+  });
+  bool was_active = true, fired = false;
+  run_with_pad(GetParam().pad, [&] {
+    was_active = t->reset(10ms);
+    fired = fires_within(t->c(), 2s);
+  });
+  EXPECT_FALSE(was_active);  // stopped, or stopped with its run: nothing was pending
+  EXPECT_TRUE(fired);
+  run_with_pad(0, [&] { EXPECT_FALSE(t->stop()); });  // it fired: nothing pending
+}
+
+TEST(TimerRunsTicker, ATickerResetInALaterRunTicksThere) {
+  std::optional<ccb::Ticker> k;
+  run_with_pad(0, [&] { k.emplace(1h); });
+  int ticks = 0;
+  run_with_pad(4096, [&] {
+    k->reset(5ms);
+    for (int i = 0; i < 3; ++i) ticks += fires_within(k->c(), 2s) ? 1 : 0;
+    k->stop();
+  });
+  EXPECT_EQ(ticks, 3);
+}
+
+}  // namespace
