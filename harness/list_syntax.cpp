@@ -127,7 +127,7 @@ int64_t parse_int_in_range(std::string_view text, const std::string& what, int64
   return *v;
 }
 
-double parse_seconds(std::string_view text, const std::string& what, double max) {
+double parse_seconds(std::string_view text, const std::string& what, double max, double min) {
   const std::string s(text);
   size_t used = 0;
   double v = 0;
@@ -141,10 +141,10 @@ double parse_seconds(std::string_view text, const std::string& what, double max)
       ok = false;
     }
   }
-  if (!ok || used != s.size() || !std::isfinite(v) || v < 0 || v > max) {
+  if (!ok || used != s.size() || !std::isfinite(v) || v < min || v > max) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%g", max);
-    throw UsageError(what + ": " + in_quotes(text) + " is not a number of seconds in 0.." + buf);
+    std::snprintf(buf, sizeof buf, "%g..%g", min, max);
+    throw UsageError(what + ": " + in_quotes(text) + " is not a number of seconds in " + buf);
   }
   return v;
 }

@@ -37,8 +37,8 @@ int64_t parse_int_in_range(std::string_view text, const std::string& what, int64
                            int64_t max);
 
 // parse_seconds() parses a non-negative decimal number of seconds (e.g. "0.5", "2") for option
-// `what`, at most `max`. Throws UsageError.
-double parse_seconds(std::string_view text, const std::string& what, double max);
+// `what`, from `min` to `max`. Throws UsageError naming both.
+double parse_seconds(std::string_view text, const std::string& what, double max, double min = 0);
 
 // parse_int_list() parses an integer LIST for option `what`, each value within min..max.
 // Throws UsageError.

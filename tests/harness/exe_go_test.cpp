@@ -165,7 +165,11 @@ TEST_F(GoExe, HangingGoBinaryCostsOneTimeoutNotOnePerPoint) {
   EXPECT_NE(o.err.find("not run: an earlier ccbench-go child hung"), std::string::npos) << o.err;
   const Outcome bad = run(go, {"run", "pingpong", "--impl", "go", "--procs", "1"}, "0.5");
   EXPECT_TRUE(WIFEXITED(bad.status) && WEXITSTATUS(bad.status) == 2) << "status " << bad.status << ": " << bad.err;
-  EXPECT_NE(bad.err.find("CCB_GO_TIMEOUT: expected 1 to 86400 seconds"), std::string::npos) << bad.err;
+  // Regression: a non-number said "in 0..86400" while 0 and 0.5 were refused.
+  EXPECT_NE(bad.err.find("CCB_GO_TIMEOUT: '0.5' is not a number of seconds in 1..86400"), std::string::npos) << bad.err;
+  const Outcome word = run(go, {"run", "pingpong", "--impl", "go", "--procs", "1"}, "abc");
+  EXPECT_NE(word.err.find("CCB_GO_TIMEOUT: 'abc' is not a number of seconds in 1..86400"), std::string::npos)
+      << word.err;
 }
 
 // Regression: CCB_GO_BINARY naming no file made every go point "failed" and `run` exit 1, the
