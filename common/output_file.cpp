@@ -167,6 +167,12 @@ std::string output_problem(const std::string& path) {
   return {};
 }
 
+std::string directory_name_problem(const std::string& dir) {
+  if (dir != "-") return "";
+  return "'-' is not standard output here: the report is a directory (index.html, charts/); give ./- for a "
+         "directory named '-'";
+}
+
 bool writes_in_place(const std::string& path) { return resolve(path).in_place; }
 
 std::string write_output(const std::string& path, const std::string& text) {

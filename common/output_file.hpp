@@ -26,6 +26,11 @@ namespace ccb::common {
 // and remove a probe file next to the file to be replaced; it never opens a FIFO or device.
 std::string output_problem(const std::string& path);
 
+// directory_name_problem() returns "" or why `dir` may not name an output directory: "-" is refused,
+// as output_problem() refuses it for a file (`report --out -` and `run --report -` made a directory
+// named "-").
+std::string directory_name_problem(const std::string& dir);
+
 // writes_in_place() is true when write_output() would write `path` in place (a device, FIFO,
 // terminal or descriptor path such as /dev/null or /dev/stdout): what it writes there cannot be
 // read back from `path`.

@@ -17,6 +17,8 @@ void check_writable(const std::string& path, const std::string& what) {
 
 void ensure_directory(const std::string& dir, const std::string& what) {
   namespace fs = std::filesystem;
+  if (const std::string problem = common::directory_name_problem(dir); !problem.empty())
+    throw UsageError(what + " " + dir + ": " + problem);
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir))

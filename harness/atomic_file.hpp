@@ -18,7 +18,7 @@ namespace ccb::harness {
 void check_writable(const std::string& path, const std::string& what);
 
 // ensure_directory() creates `dir` (and parents) if needed and checks it accepts new files.
-// Throws IoError.
+// Throws UsageError for "-" (see common::directory_name_problem), else IoError.
 void ensure_directory(const std::string& dir, const std::string& what);
 
 // write_file_atomically() replaces `path` (or a symlink's target) with `content` (temp file +

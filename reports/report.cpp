@@ -7,6 +7,7 @@
 #include <map>
 
 #include "common/json_text.hpp"
+#include "common/output_file.hpp"
 #include "reports/atomic_write.hpp"
 #include "reports/chart_runner.hpp"
 #include "reports/cli.hpp"
@@ -68,6 +69,8 @@ bool written_by_report(const fs::path& path) {
 // did not make (a run without --baseline left the previous run's compare.json). A compare.json
 // that report did not write (no "written_by": "ccbench report") is left alone.
 fs::path prepare_dirs(const std::string& out_dir) {
+  if (const std::string problem = common::directory_name_problem(out_dir); !problem.empty())
+    throw OutputError("--out " + out_dir + ": " + problem);
   std::error_code ec;
   if (fs::exists(out_dir, ec) && !fs::is_directory(out_dir, ec))
     throw OutputError("--out " + out_dir + ": is a file, not a directory; the report is a directory "

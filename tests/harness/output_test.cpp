@@ -354,6 +354,18 @@ TEST(AtomicFile, ErrorsNameTheOptionAndPath) {
   EXPECT_THROW(check_writable(dir.file("a"), "--out"), IoError);  // a directory
 }
 
+// Regression: `run --report -` made a directory named "-" (every --out refuses "-").
+TEST(AtomicFile, ADashIsNoReportDirectory) {
+  try {
+    ensure_directory("-", "--report");
+    FAIL() << "no UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()), "--report -: '-' is not standard output here: the report is a directory "
+                                     "(index.html, charts/); give ./- for a directory named '-'");
+  }
+  EXPECT_FALSE(std::filesystem::exists("-"));
+}
+
 // Regression: --out over an existing 0600 (or read-only) file left it 0644: the temporary got the
 // permissions of a new file. A replaced file keeps its mode; a new one gets 0666 & ~umask.
 TEST(AtomicFile, AReplacedFileKeepsItsPermissions) {

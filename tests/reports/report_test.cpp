@@ -120,6 +120,11 @@ TEST(ReportTest, AnEmptyBaselineOrOutIsAUsageError) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--out " + file + ": is a file, not a directory"), std::string::npos) << r.err;
   EXPECT_EQ(test::read_text(file), "{}");
+  // Regression: "-" made a directory named "-" (every other --out refuses it)
+  r = run_cli({"report", data("base.json"), "--out", "-"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--out -: '-' is not standard output here: the report is a directory"), std::string::npos)
+      << r.err;
   // a directory that cannot be made names the option (it said "cannot create /proc/x/charts: ...")
   r = run_cli({"report", data("base.json"), "--out", "/proc/ccb-no-such-dir"});
   EXPECT_EQ(r.code, 2);
