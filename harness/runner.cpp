@@ -8,6 +8,7 @@
 #include <memory>
 #include <new>
 
+#include "common/sample_bounds.hpp"
 #include "harness/errors.hpp"
 #include "harness/gbench_engine.hpp"
 
@@ -252,6 +253,16 @@ void run_one(GbenchEngine& engine, const Point& p, Slot& s, const std::string& k
   const std::string when =
       "at repetition " + std::to_string(rep + 1) + " of " + std::to_string(settings.repetitions);
   int skipped = 0;
+  if (r.status == RepRecord::Status::Ok && !common::sample_in_range(r.elapsed_ns / r.ops)) {
+    // A Go child (or a broken clock) reporting an impossible time: no results file can hold it
+    // (common/sample_bounds.hpp), and compare and report would reject the whole file.
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "measured %.6g ns per op (%.6g ns for %.6g ops), outside 0 or %g to %g ns per op",
+                  r.elapsed_ns / r.ops, r.elapsed_ns, r.ops, common::kMinSampleNs,
+                  common::kMaxSampleNs);
+    r.status = RepRecord::Status::Failed;
+    r.error = buf;
+  }
   if (r.status == RepRecord::Status::Ok) {
     s.reps.push_back(std::move(r));
   } else {

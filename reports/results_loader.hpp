@@ -22,6 +22,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/sample_bounds.hpp"
 #include "reports/results.hpp"
 
 namespace ccb::reports {
@@ -32,12 +33,11 @@ inline constexpr int kSchemaVersion = 1;
 // thousands of points with at most thousands of repetitions; a longer array is a corrupt or hostile
 // file, and rejecting it while parsing bounds memory use.
 inline constexpr std::size_t kMaxArrayElements = 1'000'000;
-// Range of a positive sample (ns per op); 0 stays allowed (compare calls a zero median "noisy").
-// Below 1e-6 ns (a million ops per ns) or above 1e15 ns (11.6 days per op) a sample is no
-// measurement, and ratios of such medians leave the doubles' range (a subnormal 5e-324 ns made
-// every ratio 0 or Inf). Other *_ns fields are not bounded: nothing computes with them.
-inline constexpr double kMinSampleNs = 1e-6;
-inline constexpr double kMaxSampleNs = 1e15;
+// Range of a positive sample (ns per op; common/sample_bounds.hpp, which `run` checks too); 0
+// stays allowed (compare calls a zero median "noisy"). Other *_ns fields are not bounded: nothing
+// computes with them.
+inline constexpr double kMinSampleNs = common::kMinSampleNs;
+inline constexpr double kMaxSampleNs = common::kMaxSampleNs;
 // Largest file accepted: 1e6 samples printed with 17 digits are ~20 MB; 256 MiB leaves ample room.
 inline constexpr std::size_t kMaxFileBytes = std::size_t{256} << 20;
 

@@ -104,6 +104,29 @@ TEST_F(GoExe, SampleWithOtherOpsThanTheWorkloadDoesFailsThePoint) {
                                                                            << honest.err;
 }
 
+// Regression (helper-43's audit): a Go child reporting 1e300 ns for 100 ops was written as an "ok"
+// point with a sample of 1e298 ns per op, which compare and report then rejected (exit 2) for the
+// whole file. run now fails that point (exit 1) and the file holds no such sample.
+TEST_F(GoExe, AnImpossibleTimeFailsThePointInsteadOfSpoilingTheFile) {
+  const std::string go =
+      fake("huge-ccbench-go", "[ \"$1\" = list ] && echo '{\"workloads\":[{\"name\":\"pingpong\",\"unit\":\"round trip\","
+                              "\"params\":[]}]}' && exit 0\n"
+                              "echo '{\"event\":\"ready\"}'\nwhile read cmd; do\n  [ \"$cmd\" = rep ] || exit 0\n"
+                              "  echo '{\"event\":\"sample\",\"ops\":100,\"elapsed_ns\":1e300,\"checked\":true}'\n"
+                              "done\nexit 0");
+  const std::string out = dir_ + "/huge.json";
+  const Outcome o = run(go, {"run", "pingpong", "--impl", "go", "--procs", "1", "--set", "cap=0", "--set", "n=100",
+                             "--warmup", "0", "--repetitions", "2", "--min-time", "0", "--out", out});
+  EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 1) << "status " << o.status << ": " << o.err;
+  EXPECT_NE(o.err.find("measured 1e+298 ns per op (1e+300 ns for 100 ops), outside 0 or 1e-06 to 1e+15 ns per op"),
+            std::string::npos)
+      << o.err;
+  std::stringstream file;
+  file << std::ifstream(out).rdbuf();
+  EXPECT_NE(file.str().find("\"status\": \"failed\""), std::string::npos) << file.str();
+  EXPECT_NE(file.str().find("\"samples_ns\": []"), std::string::npos) << file.str();  // a failed point keeps none
+}
+
 // Fairness audit (session 35): GOGC, GOMEMLIMIT or GODEBUG left set in the environment changed
 // what the Go child measured without a word. Each is now named, on stderr and in the file's
 // environment_warnings (code go_env); the child still runs with it.
