@@ -56,6 +56,14 @@ SampleStats summarise(const std::vector<double>& s) {
   return st;
 }
 
+// pct_beside() renders a CV above `limit` with the fewest decimals (one at least) that tell it
+// from the limit: a CV of 0.10012 against 0.10 read "CV above 10.0% (base 10.0%)"; now "10.01%".
+std::string pct_beside(double v, double limit) {
+  for (int decimals = 1; decimals < 6; ++decimals)
+    if (fmt::pct(v, decimals) != fmt::pct(limit, decimals)) return fmt::pct(v, decimals);
+  return fmt::pct(v, 6);
+}
+
 // noisy_reason() is empty when the point may get a significance verdict, else why not.
 std::string noisy_reason(const SampleStats& b, const SampleStats& n, const CompareOptions& o) {
   if (b.n < o.min_samples || n.n < o.min_samples) {
@@ -65,7 +73,7 @@ std::string noisy_reason(const SampleStats& b, const SampleStats& n, const Compa
   std::string cv_reason;
   auto check_cv = [&](const SampleStats& s, const char* side) {
     if (s.cv && *s.cv > o.max_cv) {
-      cv_reason += std::string(cv_reason.empty() ? "" : ", ") + side + " " + fmt::pct(*s.cv);
+      cv_reason += std::string(cv_reason.empty() ? "" : ", ") + side + " " + pct_beside(*s.cv, o.max_cv);
     }
   };
   check_cv(b, "base");

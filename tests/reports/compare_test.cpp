@@ -165,6 +165,15 @@ TEST(CompareTest, HighVarianceIsNoisyNotRegressed) {
   EXPECT_EQ(run_cli({"compare", data("base.json"), data("noisy.json")}).code, 0);
 }
 
+// Regression (helper-43's audit): a CV of 10.01% against the 10% limit read "CV above 10.0% (base
+// 10.0%, new 10.0%)". The CV now has the decimals that tell it from the limit.
+TEST(CompareTest, ACvJustAboveTheLimitIsPrintedAboveIt) {
+  const auto [base, next] = synthetic_pair(1, {89.99, 89.99, 89.99, 100, 110.01, 110.01, 110.01});
+  const Comparison c = compare_results(base, next, CompareOptions{});
+  ASSERT_EQ(c.points.size(), 1u);
+  EXPECT_EQ(c.points[0].reason, "CV above 10.0% (base 10.01%, new 10.01%)");
+}
+
 TEST(CompareTest, TooFewSamplesIsNoisyAndSaysSo) {
   const Comparison c = compare_files("base.json", "few_samples.json");
   EXPECT_EQ(c.count(Verdict::Noisy), c.points.size());
