@@ -207,6 +207,18 @@ int max_procs(const std::vector<Point>& points) {
   return m;
 }
 
+// lower_bound_text() renders a least time without rounding it up: tenths of a second below 10 s
+// ("0.3s" for 0.35 s), whole seconds from there (format_duration rounds to the nearest second:
+// a dry run of 0.35 s read "at least 0s", one of 2.8 s "at least 3s").
+std::string lower_bound_text(double s) {
+  if (s < 10) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1fs", std::floor(s * 10) / 10);
+    return buf;
+  }
+  return format_duration(std::floor(s));
+}
+
 // print_dry_run() lists what `run --dry-run` would measure: one line per point with its
 // implementations, then the totals and the least time the measured runs take (every repetition
 // lasts at least --min-time; warm-ups, set-up and workload runs longer than that add to it).
@@ -221,7 +233,7 @@ void print_dry_run(std::ostream& out, const std::vector<Point>& points, const Ru
   const double least_s = static_cast<double>(pairs) * settings.repetitions * settings.min_time_s;
   out << points.size() << " points, " << pairs << " point-implementation pairs, each " << settings.repetitions
       << " repetitions of at least --min-time " << settings.min_time_s << " s (and " << settings.warmup
-      << " warm-up run(s)): at least " << format_duration(least_s) << " of measuring; nothing was run\n";
+      << " warm-up run(s)): at least " << lower_bound_text(least_s) << " of measuring; nothing was run\n";
 }
 
 }  // namespace

@@ -237,6 +237,11 @@ TEST(Run, DryRunListsThePointsAndTheLeastTimeAndRunsNothing) {
                        "(and 1 warm-up run(s)): at least 24s of measuring; nothing was run"),
             std::string::npos)
       << r.out;
+  // Regression (helper-43's audit): the least time was rounded to the nearest second, so 0.35 s
+  // read "at least 0s" and 2.8 s "at least 3s", more than the least. 1 x 1 x 7 x 0.05 s = 0.35 s.
+  CliRun small = run_cli({"run", "fake_sum", "--procs", "1", "--set", "k=1", "--impl", "ccbench", "--repetitions", "7",
+                          "--min-time", "0.05", "--dry-run"});
+  EXPECT_NE(small.out.find("at least 0.3s of measuring"), std::string::npos) << small.out;
   ScratchDir dir;
   CliRun out = run_cli({"run", "fake_sum", "--dry-run", "--out", dir.file("r.json")});
   EXPECT_EQ(out.code, 2);
