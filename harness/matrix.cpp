@@ -146,14 +146,19 @@ std::optional<uint64_t> Point::declared_ops(const std::string& impl) const {
   return workload->ops(run_params(*this, impl));
 }
 
-std::string Point::ops_problem(uint64_t reported, uint64_t declared, const std::string& who,
-                               const std::string& impl) const {
+std::string Point::capped_sizes(const std::string& impl) const {
   std::string capped;
   const ccb::workloads::Params ran = run_params(*this, impl);
   for (const auto& [k, v] : ran.values()) {
     const auto given = std::find_if(params.begin(), params.end(), [&](const auto& kv) { return kv.first == k; });
     if (given != params.end() && given->second != v) capped += (capped.empty() ? "" : " ") + k + "=" + v;
   }
+  return capped;
+}
+
+std::string Point::ops_problem(uint64_t reported, uint64_t declared, const std::string& who,
+                               const std::string& impl) const {
+  const std::string capped = capped_sizes(impl);
   return who + " reported " + std::to_string(reported) + " ops for one run of " + workload->name +
          (params.empty() ? "" : " " + params_text()) +
          (capped.empty() ? "" : " (" + impl + " runs it at " + capped + ", its capped sizes)") +

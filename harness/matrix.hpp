@@ -65,6 +65,9 @@ struct Point {
   // (Workload::ops; for "threads" at its capped sizes, Workload::threads_sizes), or nothing when
   // the workload declares none. Runners compute it once and compare each run's ops with it.
   std::optional<uint64_t> declared_ops(const std::string& impl) const;
+  // capped_sizes() lists the parameters implementation `impl` runs at other values than this
+  // point's ("k=20000": threads' capped sizes, Workload::threads_sizes), or "" when none.
+  std::string capped_sizes(const std::string& impl) const;
   // ops_problem() says that `who` (running `impl`) reported `reported` ops for one run where
   // `declared` were due, naming the capped sizes when "threads" runs smaller ones.
   std::string ops_problem(uint64_t reported, uint64_t declared, const std::string& who,

@@ -61,6 +61,11 @@ Entry make_entry(const Point& p, const std::string& impl) {
       if (spec.name == k) is_int = spec.type == ParamType::Int;
     e.params.push_back({k, v, is_int});
   }
+  // The entry keeps the point's parameters, so that implementations line up by point; a capped
+  // run says so (the audit found threads' counter k=1000000 run at k=20000 without a word).
+  if (const std::string capped = p.capped_sizes(impl); !capped.empty())
+    e.notes.push_back(impl + " runs this point at " + capped +
+                      ", its capped sizes (workloads/CONTRACT.md); ns per op is over the ops it did");
   return e;
 }
 

@@ -163,6 +163,12 @@ TEST(Run, RunReportingOtherOpsThanTheWorkloadDeclaresFails) {
   doc = read_json(dir.file("capped.json"));
   ASSERT_TRUE(find_entry(doc, "fake_fail/mode=ok/n=10/procs:1/impl:threads"));
   EXPECT_EQ((*find_entry(doc, "fake_fail/mode=ok/n=10/procs:1/impl:threads"))["status"], "ok");
+  // Regression (helper-43's audit): the entry kept the point's n=10 without saying it ran n=6.
+  const json& notes = (*find_entry(doc, "fake_fail/mode=ok/n=10/procs:1/impl:threads"))["notes"];
+  ASSERT_FALSE(notes.empty());
+  EXPECT_EQ(notes[0], "threads runs this point at n=6, its capped sizes (workloads/CONTRACT.md); ns per op is over "
+                      "the ops it did");
+  EXPECT_EQ(schema_errors(doc), "");
 }
 
 TEST(Run, NotApplicableIsReportedAndExitsZero) {
