@@ -112,7 +112,7 @@ void Runtime::unwind_abandoned() {
   // A destructor run by the unwinding may spawn tasks (never started: the next pass discards
   // them) or park; a task parked inside a destructor is not resumed, now or by a later run (it
   // becomes Dead and its waiter leaves its queue, below; its stack stays mapped until
-  // release_stacks() and debug::live_tasks() counts it).
+  // release_stacks(); debug::live_tasks() does not count it: it is no longer runnable or parked).
   for (std::vector<Task*> alive;; alive.clear()) {
     for_each_task([&](Task& t) {
       TaskState st = t.state.load(std::memory_order_acquire);

@@ -116,6 +116,28 @@ TEST_P(PatternsTest, ErrGroupFirstErrorCancelsTheGroup) {
   EXPECT_EQ(ccb::stats().tasks_abandoned, 0u);
 }
 
+// Regression (session 38's audit, repro t7_moved): a moved-from WorkerPool's submit() blocked for
+// good on its nil channels (a Deadlock, or a hang while another task lived), results() gave a nil
+// channel and close() threw CloseOfNilChannel. All three now throw InvalidArgument; the pool it
+// moved to works.
+TEST(Patterns, MovedFromWorkerPoolThrowsInvalidArgument) {
+  const auto text = [](auto&& f) { return thrown_text<ccb::InvalidArgument>(f); };
+  ccb::run(ccb::Config{.procs = 2}, [&] {
+    ccb::WorkerPool<int, int> a(2, [](int x) { return 2 * x; });
+    ccb::WorkerPool<int, int> b(std::move(a));
+    EXPECT_EQ(text([&] { a.submit(1); }), "ccb::WorkerPool::submit called on a moved-from WorkerPool");
+    EXPECT_EQ(text([&] { a.close(); }), "ccb::WorkerPool::close called on a moved-from WorkerPool");
+    EXPECT_EQ(text([&] { (void)a.results(); }), "ccb::WorkerPool::results called on a moved-from WorkerPool");
+    ccb::go([&b] {
+      for (int i = 1; i <= 3; ++i) b.submit(i);
+      b.close();
+    });
+    int sum = 0;
+    for (int v : b.results()) sum += v;
+    EXPECT_EQ(sum, 12);
+  });
+}
+
 // Regression: a moved-from ErrGroup (its state moved to another group) crashed (SIGSEGV, a null
 // state pointer) in go(), wait() and context(). They now throw InvalidArgument, as a moved-from
 // Ticker's reset() does, and leave both groups usable.

@@ -17,7 +17,7 @@
 //    and returns that first error.
 // Errors: WorkerPool::submit after close() throws SendOnClosedChannel; workers <= 0 throws
 // InvalidArgument; so does using a moved-from ErrGroup ("ccb::ErrGroup::go called on a moved-from
-// ErrGroup"), and an empty fn (an empty std::function, a null function pointer) given to
+// ErrGroup") or WorkerPool ("ccb::WorkerPool::submit called on a moved-from WorkerPool"), and an empty fn (an empty std::function, a null function pointer) given to
 // WorkerPool, stage or ErrGroup::go ("ccb::stage: fn is empty (...)"), at the call: no task starts. An exception escaping fn ends the run (Go: a panic in a goroutine).
 // Concurrency: all shared state is in channels, WaitGroups and contexts; ErrGroup's first error
 // is guarded by its spin lock. Every blocking call parks the calling task.
@@ -99,17 +99,31 @@ class WorkerPool {
   }
   // submit() queues a job; blocks while the queue is full. False (job dropped) if ctx is done
   // (checked first, so a cancelled pool never accepts; a select alone would pick at random).
+  // A moved-from pool has no workers: its submit(), close() and results() throw InvalidArgument
+  // (a submit() blocked for good on its nil channels, close() threw CloseOfNilChannel).
   bool submit(In job) {
+    check("submit");
     if (ctx_.err() != ContextError::None) return false;
     bool sent = false;
     ccb::select(send_case(jobs_, std::move(job), [&] { sent = true; }), recv_case(ctx_.done()));
     return sent;
   }
   // close() ends intake (Go: close(jobs)). Throws CloseOfClosedChannel when called twice.
-  void close() { jobs_.close(); }
-  RecvChan<Out> results() const { return results_; }
+  void close() {
+    check("close");
+    jobs_.close();
+  }
+  RecvChan<Out> results() const {
+    check("results");
+    return results_;
+  }
 
  private:
+  void check(const char* op) const {
+    if (jobs_.is_nil())
+      throw InvalidArgument(std::string("ccb::WorkerPool::") + op + " called on a moved-from WorkerPool");
+  }
+
   Chan<In> jobs_;
   Chan<Out> results_;
   Context ctx_;
