@@ -5,9 +5,12 @@
 //  - WorkerPool<In, Out>(workers, fn, ctx, queue): exactly `workers` tasks run fn; every job that
 //    submit() accepted is processed exactly once and its result sent on results(), unless ctx is
 //    cancelled first. close() stops intake; the workers drain the queue and exit, then results()
-//    is closed. On ctx cancellation the workers exit at their next channel operation (queued jobs
-//    and undelivered results are dropped) and results() is closed. No task outlives that, so a
-//    pool whose results() has been drained to its close leaks nothing.
+//    is closed. On ctx cancellation each worker exits at a channel operation that picks the
+//    cancellation: as in Go's select, a ready job or result may be picked first at random, so a
+//    worker may still run fn on a few queued jobs (helper-44 measured ~2.4 per run with 4 workers
+//    and 1000 queued); the rest of the queue and undelivered results are dropped, and results() is
+//    closed. No task outlives that, so a pool whose results() has been drained to its close leaks
+//    nothing.
 //  - merge(ctx, inputs): one forwarding task per input; the output closes when every input is
 //    closed or ctx is done. Order within one input is kept; across inputs it is arbitrary.
 //  - stage(ctx, in, fn, workers): maps in through fn on `workers` tasks; closes when in closes
