@@ -395,8 +395,8 @@ def counter_page(recs, modes, series, log, page, page_no, pages, w):
     for ax in list(axes.flat)[len(page):]:
         ax.set_visible(False)
     chart_id, title = page_names(
-        "counter_modes", "counter: mutex vs atomic vs channel vs rwmutex (median time per increment%s)" %
-        (", log scale" if log else ""), page_no, pages)
+        "counter_modes", "counter: %s (median time per increment%s)" % (" vs ".join(modes), ", log scale" if log else ""),
+        page_no, pages)
     fig.suptitle(title, fontsize=12, fontweight="bold")
     bottom = figure_legend(fig, list(axes.flat)[:len(page)])
     fig.tight_layout(rect=(0, bottom, 1, 0.96))

@@ -149,6 +149,22 @@ TEST(ChartTest, EachTimeAxisIsLabelledInAUnitThatKeepsItsTicksShort) {
   EXPECT_EQ(count(pingpong, "<!-- ns per round trip -->"), 2u);
 }
 
+// Regression (helper-43's audit): the counter modes chart's title named all four modes whatever
+// was measured. It names the modes drawn.
+TEST(ChartTest, TheCounterModesTitleNamesTheModesDrawn) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  std::string err;
+  const std::string charts = report_of("two-modes", [](nlohmann::json& j) {
+    nlohmann::json kept = nlohmann::json::array();
+    for (auto& b : j["benchmarks"])
+      if (b["workload"] != "counter" || b["params"]["mode"] == "mutex" || b["params"]["mode"] == "atomic")
+        kept.push_back(b);
+    j["benchmarks"] = kept;
+  }, err);
+  const std::string modes = test::read_text(charts + "/counter_modes.svg");
+  EXPECT_EQ(count(modes, "<!-- counter: mutex vs atomic (median time per increment"), 1u);  // ", log scale)" or ")"
+}
+
 // Regression: the counter modes chart kept its first 12 panels (MAX_SUBPLOTS) and silently dropped
 // the rest: counter at tasks=1..7 x procs 1, 2 (14 panels) drew tasks=1..6 only. It now continues
 // on a second page, as the scaling charts do, and the report shows both.
