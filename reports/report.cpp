@@ -124,10 +124,13 @@ int write_report(const std::vector<std::string>& result_files, const std::string
       base = load_results(baseline_file);
       std::size_t ignored = 0;
       comparison = compare_results(*base, merged(page.results, ignored), CompareOptions{});
-      // Said, not silent: the comparison leaves out those points of later files.
-      if (ignored > 0)
+      // Said, not silent: the comparison leaves out those points of later files. On stderr too: it
+      // was only in the page (helper-43's audit).
+      if (ignored > 0) {
         comparison->warnings.push_back(std::to_string(ignored) + " point(s) of later results files are also in an "
                                        "earlier one; the comparison uses the first file that has each point");
+        err << "ccbench report: warning: " << comparison->warnings.back() << "\n";
+      }
       page.baseline = &*base;
     }
   } catch (const InputError& e) {

@@ -197,6 +197,7 @@ TEST(ReportTest, BaselineWarnsWhenLaterFilesRepeatPoints) {
   EXPECT_NE(test::read_text(dir + "/index.html").find("<li>" + warning + "</li>"), std::string::npos);
   const nlohmann::json c = nlohmann::json::parse(test::read_text(dir + "/compare.json"));
   EXPECT_NE(std::find(c["warnings"].begin(), c["warnings"].end(), warning), c["warnings"].end()) << c["warnings"];
+  EXPECT_NE(r.err.find("ccbench report: warning: " + warning + "\n"), std::string::npos) << r.err;  // was page-only
   r = run_cli({"report", data("candidate.json"), "--out", dir, "--baseline", data("base.json")});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(test::read_text(dir + "/compare.json").find("later results files"), std::string::npos);
