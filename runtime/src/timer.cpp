@@ -101,10 +101,12 @@ void insert_locked(TimerShared* s, int64_t when) {
 
 // rebind_locked() makes s a timer of the current task's run when its own run has ended (only one
 // run is in progress at a time, so a task of another run means that). Requires s->mu and s not
-// pending (disarm_locked() first).
-void rebind_locked(TimerShared* s) {
+// pending (disarm_locked() first). Returns the current runtime (nullptr off the workers), which
+// its callers compare with s->rt, so arming reads the thread's worker once.
+Runtime* rebind_locked(TimerShared* s) {
   Runtime* rt = current_runtime();
   if (rt != nullptr && rt != s->rt && current_task() != nullptr) s->rt = rt;
+  return rt;
 }
 
 // arm_locked() arms s to fire at `when`. Requires s->mu and s not pending (disarm_locked() first).
@@ -114,8 +116,8 @@ void rebind_locked(TimerShared* s) {
 // call from a plain thread while no run is in progress only invalidates the timer"). `rt_held`:
 // as for disarm_locked().
 void arm_locked(TimerShared* s, int64_t when, bool rt_held = false) {
-  if (!rt_held) rebind_locked(s);
-  if (current_runtime() == s->rt) return insert_locked(s, when);
+  Runtime* const cur = rt_held ? current_runtime() : rebind_locked(s);
+  if (cur == s->rt) return insert_locked(s, when);
   if (rt_held) {
     if (!s->rt->shutting_down()) insert_locked(s, when);
     return;
@@ -174,8 +176,7 @@ bool disarm_locked(TimerShared* s, bool rt_held = false) {
 // (Runtime::OutsideRearm, which check_deadlock_locked() reads). With the runtime gone it only
 // invalidates the timer, as arm_locked() would leave it disarmed.
 bool rearm_locked(TimerShared* s, int64_t when) {
-  rebind_locked(s);
-  if (current_runtime() == s->rt) {
+  if (rebind_locked(s) == s->rt) {
     const bool active = disarm_locked(s);
     insert_locked(s, when);
     return active;

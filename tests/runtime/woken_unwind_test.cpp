@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include <ccb/runtime.hpp>
@@ -38,6 +39,15 @@ void wait_for(const std::atomic<bool>& flag) {
   while (!flag.load(std::memory_order_acquire)) std::this_thread::yield();
 }
 
+// wake_later() starts a plain thread that calls wake() 50 ms from now, then sets `returned`.
+std::thread wake_later(std::function<void()> wake, std::atomic<bool>& returned) {
+  return std::thread([wake = std::move(wake), &returned] {
+    std::this_thread::sleep_for(50ms);
+    wake();
+    returned.store(true, std::memory_order_release);
+  });
+}
+
 class WokenUnwind : public ::testing::TestWithParam<int> {};
 INSTANTIATE_TEST_SUITE_P(Procs, WokenUnwind, ::testing::Values(1, 2));
 
@@ -47,11 +57,7 @@ TEST_P(WokenUnwind, AWaitGroupWorksInTheNextRun) {
   ccb::WaitGroup wg;
   wg.add(1);
   std::atomic<bool> returned{false};
-  std::thread waker([&] {
-    std::this_thread::sleep_for(50ms);
-    wg.done();
-    returned.store(true, std::memory_order_release);
-  });
+  std::thread waker = wake_later([&] { wg.done(); }, returned);
   one_run(1, [&] {
     ccb::go([&] { wg.wait(); });
     wg.wait();
@@ -79,11 +85,7 @@ TEST_P(WokenUnwind, ACondWorksInTheNextRun) {
   ccb::Cond cv(mu);
   bool flag = false;
   std::atomic<bool> returned{false};
-  std::thread waker([&] {
-    std::this_thread::sleep_for(50ms);
-    cv.broadcast();
-    returned.store(true, std::memory_order_release);
-  });
+  std::thread waker = wake_later([&] { cv.broadcast(); }, returned);
   one_run(1, [&] {
     ccb::go([&] {
       mu.lock();
