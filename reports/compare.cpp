@@ -56,12 +56,19 @@ SampleStats summarise(const std::vector<double>& s) {
   return st;
 }
 
-// pct_beside() renders a CV above `limit` with the fewest decimals (one at least) that tell it
-// from the limit: a CV of 0.10012 against 0.10 read "CV above 10.0% (base 10.0%)"; now "10.01%".
+// decimals_apart() is the fewest decimals, from `least` up to `most`, at which render(v, decimals)
+// differs from render(limit, decimals); `most` when none does.
+template <class Render>
+int decimals_apart(double v, double limit, int least, int most, Render render) {
+  int decimals = least;
+  while (decimals < most && render(v, decimals) == render(limit, decimals)) ++decimals;
+  return decimals;
+}
+
+// pct_beside() renders a CV above `limit` with the decimals (one at least) that tell it from the
+// limit: a CV of 0.10012 against 0.10 read "CV above 10.0% (base 10.0%)"; now "10.01%".
 std::string pct_beside(double v, double limit) {
-  for (int decimals = 1; decimals < 6; ++decimals)
-    if (fmt::pct(v, decimals) != fmt::pct(limit, decimals)) return fmt::pct(v, decimals);
-  return fmt::pct(v, 6);
+  return fmt::pct(v, decimals_apart(v, limit, 1, 6, [](double x, int d) { return fmt::pct(x, d); }));
 }
 
 // noisy_reason() is empty when the point may get a significance verdict, else why not.
@@ -263,10 +270,10 @@ void decide_gate(Comparison& c) {
       c.gate_failed = (above && ci_above) || !failing.empty();
       // As many decimals as it takes for a geomean other than the limit to print differently from
       // it: 1.0504 against 1.05 read "geomean ratio 1.050 exceeds 1.050".
-      int decimals = 3;
-      while (c.geomean && *c.geomean != 1 + o.threshold && decimals < 9 &&
-             fmt::fixed(*c.geomean, decimals) == fmt::fixed(1 + o.threshold, decimals))
-        ++decimals;
+      const int decimals = c.geomean && *c.geomean != 1 + o.threshold
+                               ? decimals_apart(*c.geomean, 1 + o.threshold, 3, 9,
+                                                [](double x, int d) { return fmt::fixed(x, d); })
+                               : 3;
       const std::string g = "geomean ratio " + (c.geomean ? fmt::fixed(*c.geomean, decimals) : std::string("n/a"));
       const std::string limit = fmt::fixed(1 + o.threshold, decimals);
       const std::string ci = c.geomean_ci ? " [" + fmt::fixed(c.geomean_ci->low, 3) + ", " +
