@@ -12,7 +12,10 @@
 //    vector with swap-removal, each child knowing its slot (`slot`, guarded by the parent's mu):
 //    a hash map of 10000 children made cancel() walk and free 10000 heap nodes (context n=10000
 //    procs=1: ~10% of the time in malloc/free and map iteration);
-//  - timer: the deadline timer, stopped when the node is cancelled.
+//  - timer: the deadline timer, stopped when the node is cancelled. Its run may end with it still
+//    pending (the run drops it); the next done(), err() or derivation through the node re-arms
+//    it in the caller's run or, past the deadline, cancels (revive_deadlines()). The timer's own
+//    lock nests inside mu there (lock_order.md).
 // A child holds its parent strongly. cancel() walks the subtree with an explicit work list, taking
 // one node lock at a time; it closes done inside that lock (done's channel lock nests in it, the
 // tasks it wakes are readied after both) and stops timers outside it.
@@ -53,6 +56,9 @@ struct CtxNode {
   Timer timer;
   std::atomic<ContextError> err_fast{ContextError::None};
   std::uint32_t depth = 1;  // 1 + the parent's depth (immutable)
+  // callback_timer_drops() when this node's chain (itself and its ancestors) last had every
+  // deadline timer dropped by an ended run re-armed or expired (revive_deadlines()).
+  std::atomic<std::uint64_t> revived_at{0};
 
   ~CtxNode();
 };
@@ -113,10 +119,53 @@ void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
   }
 }
 
+// revive_deadlines_slow() walks the chain from `from` up and, for each deadline whose timer an
+// ended run dropped, re-arms it in the calling task's run, or cancels its node with
+// DeadlineExceeded if the deadline has passed (as the timer would have). `nearest` (the nearest
+// cancellable node of the chain) records `drops` when nothing was left dropped; a caller outside
+// a task cannot re-arm a deadline still to come, so the next call checks again.
+[[gnu::noinline]] void revive_deadlines_slow(const std::shared_ptr<CtxNode>& from, CtxNode* nearest,
+                                             std::uint64_t drops) {
+  bool complete = true;
+  for (const std::shared_ptr<CtxNode>* p = &from; *p; p = &(*p)->parent) {
+    CtxNode& n = **p;
+    if (!n.cancellable || !n.deadline) continue;
+    n.mu.lock();
+    Revive r = Revive::Kept;
+    if (n.err == ContextError::None) r = revive_dropped(n.timer, *n.deadline);  // timer: under mu
+    n.mu.unlock();
+    if (r == Revive::Expired) cancel(*p, ContextError::DeadlineExceeded);
+    if (r == Revive::NotInTask) complete = false;
+  }
+  if (complete) nearest->revived_at.store(drops, std::memory_order_relaxed);
+}
+
+// revive_deadlines() is the check every use of a context makes (done(), err(), deriving a child):
+// a context whose deadline timer was still pending when its run ended would otherwise never be
+// cancelled by that deadline in a later run (ccb/context.hpp, "Runs"). A chain without a deadline
+// has none to revive: `nearest` carries the earliest deadline of its ancestors (each derivation
+// copies its parent's, with_deadline keeps the sooner), so one byte read settles it (context
+// workload: its children of a with_cancel root pay only that). With a deadline, two loads and a
+// comparison unless a run has ended with a deadline pending since this chain was last checked.
+inline void revive_deadlines(const std::shared_ptr<CtxNode>& from, CtxNode* nearest) {
+  if (!nearest->deadline) return;
+  const std::uint64_t drops = callback_timer_drops();
+  if (drops != nearest->revived_at.load(std::memory_order_relaxed)) [[unlikely]]
+    revive_deadlines_slow(from, nearest, drops);
+}
+
 // link() attaches a new cancellable node to its nearest cancellable ancestor, or cancels it at
 // once when that ancestor is already cancelled (Go: propagateCancel).
 void link(const std::shared_ptr<CtxNode>& n) {
   CtxNode* p = n->cancel_parent;
+  if (n->deadline) {  // its own (armed after link, in this run) or one above it
+    std::uint64_t drops = callback_timer_drops();
+    if (p != nullptr && p->deadline) {
+      revive_deadlines(n->parent, p);  // dropped above n: cancelled now (so is n, below), or re-armed
+      drops = p->revived_at.load(std::memory_order_relaxed);  // still old if p's check was incomplete
+    }
+    n->revived_at.store(drops, std::memory_order_relaxed);
+  }
   if (p == nullptr) return;
   p->mu.lock();
   ContextError perr = p->err;
@@ -218,13 +267,17 @@ const char* message(ContextError e) noexcept {
 }
 
 RecvChan<Unit> Context::done() const {
-  if (detail::CtxNode* c = n_ ? detail::nearest_cancel(n_) : nullptr) return c->done;
-  return RecvChan<Unit>();
+  detail::CtxNode* c = n_ ? detail::nearest_cancel(n_) : nullptr;
+  if (c == nullptr) return RecvChan<Unit>();
+  detail::revive_deadlines(n_, c);
+  return c->done;
 }
 
 ContextError Context::err() const {
   detail::CtxNode* c = n_ ? detail::nearest_cancel(n_) : nullptr;
-  return c ? c->err_fast.load(std::memory_order_acquire) : ContextError::None;
+  if (c == nullptr) return ContextError::None;
+  detail::revive_deadlines(n_, c);
+  return c->err_fast.load(std::memory_order_acquire);
 }
 
 std::optional<Clock::time_point> Context::deadline() const {

@@ -80,8 +80,13 @@ void fire_timer(TimerNode* n) noexcept;
 void drop_timer(TimerNode* n) noexcept {
   auto* s = static_cast<TimerShared*>(n);
   s->mu.lock();
-  if (s->stale > 0) --s->stale;
-  else s->armed = false;
+  if (s->stale > 0) {
+    --s->stale;
+  } else {
+    if (s->armed && s->kind == TimerShared::Kind::Callback)
+      g_callback_drops.fetch_add(1, std::memory_order_release);
+    s->armed = false;
+  }
   s->mu.unlock();
   s->release();
 }
@@ -277,6 +282,35 @@ Timer start(TimerShared* s, std::chrono::nanoseconds d) {
 }
 
 }  // namespace
+
+// Callback timers (context deadlines) dropped still armed at the end of their run; incremented by
+// drop_timer() only. See callback_timer_drops() in ccb/time.hpp.
+std::atomic<uint64_t> g_callback_drops{0};
+
+Revive revive_dropped(Timer& t, Clock::time_point at) {
+  TimerShared* s = TimerAccess::shared(t);
+  if (s == nullptr) return Revive::Kept;
+  s->mu.lock();
+  // Armed (pending, in this run or one still in progress), or a stale fire still to come (only
+  // a stop() or reset() makes one, and a context never re-arms its timer: not a dropped timer).
+  if (s->armed || s->stale > 0) {
+    s->mu.unlock();
+    return Revive::Kept;
+  }
+  const Clock::time_point now = Clock::now();
+  if (at <= now) {
+    s->mu.unlock();
+    return Revive::Expired;
+  }
+  // Not armed and not pending: rebind_locked()'s precondition holds.
+  if (rebind_locked(s) != s->rt || current_task() == nullptr) {
+    s->mu.unlock();
+    return Revive::NotInTask;
+  }
+  insert_locked(s, deadline_after(at - now));
+  s->mu.unlock();
+  return Revive::Rearmed;
+}
 
 Timer make_callback_timer(std::chrono::nanoseconds d, std::function<void()> f) {
   TimerShared* s = new_shared("ccb::with_deadline", TimerShared::Kind::Callback);

@@ -50,7 +50,9 @@ TEST_P(TimerRuns, AResetInALaterRunFiresThere) {
   std::optional<ccb::Timer> t;
   run_with_pad(0, [&] {
     t.emplace(1h);
-    if (GetParam().stop_in_first_run) EXPECT_TRUE(t->stop());
+    if (GetParam().stop_in_first_run) {
+      EXPECT_TRUE(t->stop());
+    }
   });
   bool was_active = true, fired = false;
   run_with_pad(GetParam().pad, [&] {

@@ -30,6 +30,13 @@
 //    holds its children only weakly, so dropping every handle of a subtree frees it. Freeing a
 //    chain does not grow the stack with its depth either (a chain deeper than 16 may have its
 //    upper part freed by another thread that is freeing a deep chain at the same time).
+// Runs: a context may outlive the run it was made in (a handle kept by the caller of ccb::run).
+// Its deadline timer, still pending when that run ends, is dropped with the run; the context's
+// next done(), err(), or with_* child in a later run's task re-arms it there, so a task of that
+// run waiting on done() is woken at the deadline; once the deadline has passed, that call (from a
+// task or any thread) cancels the context with DeadlineExceeded first. A done() channel fetched
+// in the ended run and waited on in a later one without any such call is not woken by the
+// deadline. (Before, such a context was never cancelled by its deadline again.)
 // Errors: with_timeout/with_deadline outside a task throw NotInTask (they create a timer); a null
 // ContextKey (null tag or C string) throws InvalidArgument.
 // Concurrency: per cancellable node, a spin lock guards err, the children map and the timer.

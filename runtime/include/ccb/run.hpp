@@ -24,8 +24,8 @@
 // frees a task the call has yet to ready (a crash, as any use of an ended run's tasks).
 // Timers and Tickers may outlive the run too: a pending one is stopped when its run ends (it never
 // fires; its stop() or reset() then returns false), and reset() from a task of a later run arms it
-// in that run (see ccb/time.hpp). A context's deadline is such a timer: a context made with a
-// deadline in one run and still open when that run ends is not cancelled by its deadline later.
+// in that run (see ccb/time.hpp). A context's deadline is such a timer, revived by the context's
+// next done(), err() or child in a later run (ccb/context.hpp, "Runs").
 // Errors surface from run(): an exception escaping any task ends the run (Go: a panic in any
 // goroutine ends the program) and the first one is rethrown by run(); when every task is blocked
 // and no timer is pending, run() throws ccb::Deadlock ("all tasks are asleep - deadlock!") listing

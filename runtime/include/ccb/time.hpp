@@ -38,7 +38,9 @@
 // of its run swallowed its next fire.)
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 
 #include "ccb/chan.hpp"
@@ -114,6 +116,19 @@ namespace detail {
 // make_callback_timer() runs f on the firing worker itself (no task), without any lock held; f
 // must not block. Used by context deadlines, whose cancellation only closes channels.
 Timer make_callback_timer(std::chrono::nanoseconds d, std::function<void()> f);
+// callback_timer_drops() counts the callback timers that were still armed when their run ended
+// (they never fire: see "Runs" above). It only grows, so a context that checked its deadlines at
+// one count needs no new check until it changes. Inline: contexts read it on every done()/err().
+extern std::atomic<uint64_t> g_callback_drops;
+inline uint64_t callback_timer_drops() noexcept { return g_callback_drops.load(std::memory_order_acquire); }
+// revive_dropped() re-arms callback timer t to fire at `at` in the calling task's run if its run
+// ended with it armed (not armed now, and no fire in flight): Rearmed. Expired: it was dropped and
+// `at` has passed (the caller acts as the fire would). NotInTask: it was dropped and the caller is
+// not a task of a run in progress, so it stays disarmed. Kept: armed, stopped or inert, unchanged.
+// A timer that fired is also "not armed": callers call this only while the fire's effect (the
+// context's cancellation) has not happened, which, before `at`, means it never fired.
+enum class Revive { Kept, Rearmed, Expired, NotInTask };
+Revive revive_dropped(Timer& t, Clock::time_point at);
 }  // namespace detail
 
 }  // namespace ccb
