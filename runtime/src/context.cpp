@@ -87,6 +87,12 @@ void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
   CCB_CHAOS_POINT(ChanClose);  // before any change: an unwind here leaves nothing half-cancelled
   std::vector<std::shared_ptr<CtxNode>> work{root};
   bool first = true;
+  // From a thread that is no worker, every node's waiters are readied together at the end: readied
+  // node by node, main (waiting on the root, say) could return and end the run while the walk still
+  // had tasks to ready (tests/runtime/outside_wake_test.cpp). On a worker, as it goes, so that other
+  // workers start on them meanwhile (context n=10000 measures from cancel to the last waiter).
+  const bool outside = !on_worker();
+  WokenList outside_woken;
   while (!work.empty()) {
     std::shared_ptr<CtxNode> n = std::move(work.back());
     work.pop_back();
@@ -110,13 +116,15 @@ void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
     n->err_fast.store(err, std::memory_order_release);
     d->lock.unlock();
     n->mu.unlock();
-    ready_all(woken);
+    if (outside) outside_woken.append(std::move(woken));
+    else ready_all(woken);
     timer.stop();
     for (auto& [ptr, weak] : children)
       if (auto c = weak.lock()) work.push_back(std::move(c));
     if (first) unlink(n.get());  // descendants were already dropped by their parents' maps
     first = false;
   }
+  ready_all(outside_woken);  // last: nothing of the run is touched after it
 }
 
 // revive_deadlines_slow() walks the chain from `from` up and, for each deadline whose timer an

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "chaos.hpp"
+#include "check.hpp"
 #include "membarrier.hpp"
 
 namespace ccb::detail {
@@ -173,12 +174,46 @@ Task* Runtime::gq_pop() noexcept {
 }
 
 void Runtime::push_global(Task* t) noexcept {
-  {
-    std::lock_guard<std::mutex> g(mu_);
-    gq_push(t);
-    global_size_.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard<std::mutex> g(mu_);
+  gq_push(t);
+  global_size_.fetch_add(1, std::memory_order_relaxed);
+  wakep_locked();
+}
+
+void Runtime::push_global_list(Waiter* first) noexcept {
+  std::lock_guard<std::mutex> g(mu_);
+  std::size_t n = 0;
+  for (Waiter* w = first; w != nullptr; ++n) {
+    Waiter* next = w->next;  // on its task's stack; no task of the list runs before mu_ is released
+    CCB_CHECK(w->task->stack != nullptr && w->task->stack->rt == this, "ready() of a task that is not parked in this run");
+    w->task->state.store(TaskState::Runnable, std::memory_order_relaxed);
+    gq_push(w->task);
+    w = next;
   }
-  if (npidle_.load(std::memory_order_relaxed) > 0) wakep();
+  global_size_.fetch_add(n, std::memory_order_relaxed);
+  wakep_locked();
+}
+
+void Runtime::wakep_locked() noexcept {
+  if (npidle_.load(std::memory_order_relaxed) == 0) return;
+  int expected = 0;
+  if (!nmspinning_.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) return;
+  if (idle_.empty()) {
+    nmspinning_.fetch_sub(1, std::memory_order_acq_rel);
+    return;
+  }
+  Worker* v = idle_.back();
+  idle_.pop_back();
+  v->idle.store(false, std::memory_order_relaxed);
+  v->spinning = true;  // as in wakep()
+  v->woken = true;
+  npidle_.fetch_sub(1, std::memory_order_relaxed);
+  wakeups_.fetch_add(1, std::memory_order_relaxed);
+  {
+    std::lock_guard<std::mutex> pg(v->park_mu);  // lock order: mu_ < park_mu
+    v->wake_flag = true;
+  }
+  v->park_cv.notify_one();
 }
 
 void Runtime::spill(Worker* w, Task* t) noexcept {

@@ -148,7 +148,11 @@ class Runtime {
 
   // Scheduling entry points (see scheduler.cpp).
   void ready(Worker* w, Task* t) noexcept;
+  // push_global() and push_global_list() ready tasks from a thread that is no worker: they queue
+  // them and wake an idle worker all under mu_, and touch nothing of the run after releasing it
+  // (a readied main may return and end the run at once). The list's waiters are linked by next.
   void push_global(Task* t) noexcept;
+  void push_global_list(Waiter* first) noexcept;
   void spill(Worker* w, Task* t) noexcept;  // owner: local runq full
   void wakep() noexcept;
   Task* find_runnable(Worker* w);
@@ -260,6 +264,7 @@ class Runtime {
   std::size_t gq_head_ = 0;    // index of the oldest task
   std::size_t gq_count_ = 0;
   void gq_push(Task* t);       // requires mu_
+  void wakep_locked() noexcept;  // wakep() for a caller holding mu_ (push_global*)
   Task* gq_pop() noexcept;     // requires mu_ and gq_count_ > 0
   std::vector<Worker*> idle_;
   std::exception_ptr failure_;

@@ -187,8 +187,9 @@ void park_on_queue(SpinLock& lock, WaitQueue& q, Waiter& me, WaitReason reason, 
 
 // ready_from_outside() readies t from a thread that is not a worker (a std::thread cancelling a
 // context, closing or sending on a channel). No runnext to use: t goes on its run's global queue
-// under Runtime::mu_ and an idle worker is woken (push_global: the same hand-off as a spill, so a
-// worker going idle meanwhile finds it in go_idle's re-check under mu_). A parked task is always
+// under Runtime::mu_ and an idle worker is woken, still under mu_ (push_global: a worker going
+// idle meanwhile finds it in go_idle's re-check under mu_; t may be main, and once mu_ is released
+// its return may end the run, so nothing of the run is touched after). A parked task is always
 // on a stack, whose header names its run. Only one run exists at a time (ccb::run), so a worker
 // thread of another run cannot call ready(). The run must still be in progress: readying a task
 // of a run that has ended (a close from a thread after ccb::run returned, with a task of that run
@@ -203,6 +204,23 @@ void ready(Task* t) noexcept {
   Worker* w = this_worker();
   if (__builtin_expect(w == nullptr, 0)) return ready_from_outside(t);
   w->rt->ready(w, t);
+}
+
+bool on_worker() noexcept { return this_worker() != nullptr; }
+
+void ready_several(Waiter* first) noexcept {
+  Worker* w = this_worker();
+  if (__builtin_expect(w == nullptr, 0)) {
+    // Every task of the list belongs to the run in progress (only one exists: ccb::run).
+    Task* t = first->task;
+    CCB_CHECK(t->stack != nullptr && t->stack->rt != nullptr, "ready() of a task that is not parked");
+    return t->stack->rt->push_global_list(first);
+  }
+  while (first != nullptr) {
+    Waiter* next = first->next;  // first lives on its task's stack: read before readying it
+    w->rt->ready(w, first->task);
+    first = next;
+  }
 }
 
 Task* new_task(std::size_t size, std::size_t align, void (*relocate)(void*, void*) noexcept, void** storage) {

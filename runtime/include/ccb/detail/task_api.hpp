@@ -225,6 +225,13 @@ class WokenList {
     tail_ = w;
   }
   Waiter* front() const noexcept { return head_; }
+  // append() moves o's waiters to the end of this list.
+  void append(WokenList&& o) noexcept {
+    if (o.head_ == nullptr) return;
+    if (tail_) tail_->next = o.head_; else head_ = o.head_;
+    tail_ = o.tail_;
+    o.head_ = o.tail_ = nullptr;
+  }
 
  private:
   Waiter* head_ = nullptr;
@@ -238,14 +245,20 @@ inline WokenList take_all(WaitQueue& q) noexcept {
   return woken;
 }
 
+// ready_several() readies first and every waiter linked after it (task_ops.cpp). From a thread
+// that is no worker it queues them all at once, under the run's queue lock: readied one by one,
+// the first could be main, whose return ends the run and frees the tasks still to be readied.
+void ready_several(Waiter* first) noexcept;
+// on_worker() is true on a worker thread of the run in progress (in a task or not).
+bool on_worker() noexcept;
+
 // ready_all() readies every waiter of a list made by take_all() (call after unlocking).
 // Each waiter lives on its task's stack, so its link is read before its task is readied.
 inline void ready_all(const WokenList& woken) noexcept {
-  for (Waiter* w = woken.front(); w != nullptr;) {
-    Waiter* next = w->next;
-    ready(w->task);
-    w = next;
-  }
+  Waiter* w = woken.front();
+  if (w == nullptr) return;
+  if (w->next == nullptr) return ready(w->task);
+  ready_several(w);
 }
 
 // new_task() allocates a task with `size` bytes of `align`-aligned storage for its closure;
