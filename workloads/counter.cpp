@@ -8,7 +8,8 @@
 // Impls: "ccbench" (ccb::Mutex / std::atomic / ccb::Chan / ccb::RWMutex, WaitGroup join) and
 // "threads" (std::mutex / std::atomic / ThreadChan / std::shared_mutex, one std::thread per task).
 // ops = tasks*k. Check (checks::check_counter): c = tasks*k (rwmutex: tasks*ceil(k/10), torn = 0).
-// threads: k is capped at threads::kCapCounterK per repetition (threads/thread_util.hpp, CONTRACT.md).
+// threads: k is capped at threads::kCapCounterChannelK / kCapCounterLockK (by mode)
+// per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
 #include <atomic>
@@ -115,8 +116,12 @@ RunResult run_ccbench(const Params& p, int procs) {
   return RunResult{static_cast<uint64_t>(tasks * k), elapsed, {}};
 }
 
-// threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): k capped.
-Params threads_sizes(const Params& p) { return threads::capped_param(p, "k", threads::kCapCounterK); }
+// threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): k capped, by far
+// less in channel mode (an OS-thread hand-off per op) than in the lock modes (ns per op).
+Params threads_sizes(const Params& p) {
+  return threads::capped_param(
+      p, "k", p.get("mode") == "channel" ? threads::kCapCounterChannelK : threads::kCapCounterLockK);
+}
 
 RunResult run_threads(const Params& given, int procs) {
   const Params p = threads_sizes(given);

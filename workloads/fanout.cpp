@@ -4,7 +4,8 @@
 // them before the slots are read. Mirrors workloads/go/fanout.go.
 // Impls: "ccbench" and "threads" (std::thread per worker, ThreadChan). ops = n.
 // Check (checks::check_fanout): total count = n, total sum = n(n-1)/2; else WorkloadFailed.
-// threads: n is capped at threads::kCapChannel per repetition (threads/thread_util.hpp, CONTRACT.md).
+// threads: n is capped at threads::kCapHandOff / kCapFanBuffered (by cap)
+// per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
 #include <vector>
@@ -62,8 +63,12 @@ RunResult run_ccbench(const Params& p, int procs) {
   return RunResult{static_cast<uint64_t>(n), elapsed, {}};
 }
 
-// threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): n capped.
-Params threads_sizes(const Params& p) { return threads::capped_param(p, "n", threads::kCapChannel); }
+// threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): n capped, by far
+// less when the channel is unbuffered (hand-offs) than when it is buffered.
+Params threads_sizes(const Params& p) {
+  return threads::capped_param(
+      p, "n", threads::channel_cap(p.get_int("cap"), threads::kCapHandOff, threads::kCapFanBuffered));
+}
 
 RunResult run_threads(const Params& given, int procs) {
   const Params p = threads_sizes(given);

@@ -10,7 +10,8 @@
 // Latency: each consumer times one select call in every latency::kEverySelect (from entering the
 // select to having the message or the close; it includes waiting for a producer) into its own
 // Sampler; the consumers' histograms are merged into RunResult::latency.
-// threads: n is capped at threads::kCapChannel per repetition (threads/thread_util.hpp, CONTRACT.md).
+// threads: n is capped at threads::kCapHandOff / kCapSelectBuffered (by cap)
+// per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
 #include <algorithm>
@@ -142,7 +143,8 @@ RunResult run_ccbench(const Params& p, int procs) {
 // threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): n capped, but at
 // least one message per channel.
 Params threads_sizes(const Params& p) {
-  return threads::capped_param(p, "n", threads::kCapChannel, p.get_int("channels"));
+  const int64_t cap = threads::channel_cap(p.get_int("cap"), threads::kCapHandOff, threads::kCapSelectBuffered);
+  return threads::capped_param(p, "n", cap, p.get_int("channels"));
 }
 
 RunResult run_threads(const Params& given, int procs) {
