@@ -36,7 +36,10 @@ var spawnBaseline struct {
 
 func runSpawn(p params) (result, error) {
 	n := p.int("n")
-	sw := switchNs()
+	sw, err := switchNs()
+	if err != nil {
+		return result{}, err
+	}
 	var capacity *capacityResult
 	if p.int("capacity") == 1 {
 		c, err := capacityInChild()
