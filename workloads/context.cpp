@@ -63,26 +63,19 @@ class ThreadCtx : public std::enable_shared_from_this<ThreadCtx> {
   }
 
   // cancel() cancels this node and its descendants and unlinks it from its parent; a node
-  // already cancelled returns at once, touching no other node (Go's cancelCtx.cancel: a waiter's
-  // stop() after the root's cancel takes only its own lock, as in Go and ccb).
+  // already cancelled returns at once, touching no other node and allocating nothing (Go's
+  // cancelCtx.cancel: a waiter's stop() after the root's cancel takes only its own lock, as in Go
+  // and ccb; it runs inside the measured section).
   void cancel() {
-    std::vector<std::shared_ptr<ThreadCtx>> todo{shared_from_this()};
-    bool first = true;
+    std::unordered_map<ThreadCtx*, std::shared_ptr<ThreadCtx>> kids;
+    if (!mark_cancelled(kids)) return;
+    std::vector<std::shared_ptr<ThreadCtx>> todo;
+    for (auto& [ptr, kid] : kids) todo.push_back(std::move(kid));
     while (!todo.empty()) {
       auto n = std::move(todo.back());
       todo.pop_back();
-      std::unordered_map<ThreadCtx*, std::shared_ptr<ThreadCtx>> kids;
-      {
-        std::lock_guard<std::mutex> lock(n->m_);
-        if (n->cancelled_) {
-          if (first) return;
-          continue;
-        }
-        n->cancelled_ = true;
-        kids.swap(n->children_);
-      }
-      first = false;
-      n->cv_.notify_all();
+      kids.clear();
+      if (!n->mark_cancelled(kids)) continue;
       for (auto& [ptr, kid] : kids) todo.push_back(std::move(kid));
     }
     if (parent_) {
@@ -97,13 +90,27 @@ class ThreadCtx : public std::enable_shared_from_this<ThreadCtx> {
     cv_.wait(lock, [this] { return cancelled_; });
   }
 
-  // err() is "" until cancelled, then "context canceled" (the only cause this tree has).
-  std::string err() {
+  // err() is "" until cancelled, then "context canceled" (the only cause this tree has); a
+  // static string, so that the waiters' check allocates nothing inside the measured section.
+  std::string_view err() {
     std::lock_guard<std::mutex> lock(m_);
     return cancelled_ ? "context canceled" : "";
   }
 
  private:
+  // mark_cancelled() sets this node's flag and moves its children into kids, then wakes its
+  // waiters; false (nothing done) when it was already cancelled.
+  bool mark_cancelled(std::unordered_map<ThreadCtx*, std::shared_ptr<ThreadCtx>>& kids) {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      if (cancelled_) return false;
+      cancelled_ = true;
+      kids.swap(children_);
+    }
+    cv_.notify_all();
+    return true;
+  }
+
   std::shared_ptr<ThreadCtx> parent_;  // immutable after with_cancel()
   std::mutex m_;
   std::condition_variable cv_;

@@ -6,14 +6,18 @@
 // c and then a shadow copy, and each read ORs c ^ shadow into its task's `torn`, so a read that saw
 // a write half done, i.e. a write lock that did not exclude readers, fails the check).
 // Impls: "ccbench" (ccb::Mutex / std::atomic / ccb::Chan / ccb::RWMutex, WaitGroup join) and
-// "threads" (std::mutex / std::atomic / ThreadChan / std::shared_mutex, one std::thread per task).
+// "threads" (std::mutex / std::atomic / ThreadChan / WriterPreferringRWLock, one std::thread per task).
 // ops = tasks*k. Check (checks::check_counter): c = tasks*k (rwmutex: tasks*ceil(k/10), torn = 0).
-// threads: k is capped at threads::kCapCounterK per repetition (threads/thread_util.hpp, CONTRACT.md).
+// threads: k is capped at threads::kCapCounterChannelK / kCapCounterLockK (by mode)
+// per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
+#include <pthread.h>
+
 #include <atomic>
+#include <cstring>
 #include <mutex>
-#include <shared_mutex>
+#include <string>
 #include <vector>
 
 #include "workloads/registry.hpp"
@@ -25,6 +29,33 @@ namespace ccb::workloads {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// WriterPreferringRWLock: the threads baseline's rwmutex. Go's sync.RWMutex and ccb::RWMutex are
+// writer-preferring (a waiting writer blocks new readers), while glibc's std::shared_mutex
+// (pthread_rwlock's default kind) prefers readers, which would let the 90% reads of this mode
+// delay the writes and compare a different policy; so it is a pthread_rwlock of the kind
+// PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP (glibc's writer-preferring kind).
+class WriterPreferringRWLock {
+ public:
+  WriterPreferringRWLock() {
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    const int e = pthread_rwlock_init(&rw_, &attr);
+    pthread_rwlockattr_destroy(&attr);
+    if (e != 0) throw WorkloadFailed(std::string("counter (threads): pthread_rwlock_init: ") + std::strerror(e));
+  }
+  ~WriterPreferringRWLock() { pthread_rwlock_destroy(&rw_); }
+  WriterPreferringRWLock(const WriterPreferringRWLock&) = delete;
+  WriterPreferringRWLock& operator=(const WriterPreferringRWLock&) = delete;
+  void lock() { pthread_rwlock_wrlock(&rw_); }
+  void unlock() { pthread_rwlock_unlock(&rw_); }
+  void lock_shared() { pthread_rwlock_rdlock(&rw_); }
+  void unlock_shared() { pthread_rwlock_unlock(&rw_); }
+
+ private:
+  pthread_rwlock_t rw_;
+};
 
 // Task: one task's rwmutex results (written by that task only).
 struct Task {
@@ -115,8 +146,12 @@ RunResult run_ccbench(const Params& p, int procs) {
   return RunResult{static_cast<uint64_t>(tasks * k), elapsed, {}};
 }
 
-// threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): k capped.
-Params threads_sizes(const Params& p) { return threads::capped_param(p, "k", threads::kCapCounterK); }
+// threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): k capped, by far
+// less in channel mode (an OS-thread hand-off per op) than in the lock modes (ns per op).
+Params threads_sizes(const Params& p) {
+  return threads::capped_param(
+      p, "k", p.get("mode") == "channel" ? threads::kCapCounterChannelK : threads::kCapCounterLockK);
+}
 
 RunResult run_threads(const Params& given, int procs) {
   const Params p = threads_sizes(given);
@@ -129,7 +164,7 @@ RunResult run_threads(const Params& given, int procs) {
   int64_t shadow = 0;
   std::vector<Task> seen(static_cast<std::size_t>(tasks));
   std::mutex mu;
-  std::shared_mutex rw;
+  WriterPreferringRWLock rw;
   threads::ThreadChan<int64_t> ch(128);
   int64_t owned = 0;  // the owner's sum; read after the owner is joined
   const auto t0 = Clock::now();

@@ -6,7 +6,8 @@
 // for the WaitGroup and the last producer out closes the channel, instead of a closer thread).
 // Check (checks::check_fanin): count = ops = per*producers, sum = ops(ops-1)/2, and each
 // producer's values arrive in increasing order; else WorkloadFailed.
-// threads: n is capped at threads::kCapChannel per repetition (threads/thread_util.hpp, CONTRACT.md).
+// threads: n is capped at threads::kCapHandOff / kCapFanBuffered (by cap)
+// per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
 #include <algorithm>
@@ -80,7 +81,8 @@ RunResult run_ccbench(const Params& p, int procs) {
 // threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): n capped, but at
 // least one message per producer.
 Params threads_sizes(const Params& p) {
-  return threads::capped_param(p, "n", threads::kCapChannel, p.get_int("producers"));
+  const int64_t cap = threads::channel_cap(p.get_int("cap"), threads::kCapHandOff, threads::kCapFanBuffered);
+  return threads::capped_param(p, "n", cap, p.get_int("producers"));
 }
 
 RunResult run_threads(const Params& given, int procs) {

@@ -3,8 +3,10 @@
 // it, each summing and counting what it got into its own slot; a WaitGroup (threads: join) joins
 // them before the slots are read. Mirrors workloads/go/fanout.go.
 // Impls: "ccbench" and "threads" (std::thread per worker, ThreadChan). ops = n.
-// Check (checks::check_fanout): total count = n, total sum = n(n-1)/2; else WorkloadFailed.
-// threads: n is capped at threads::kCapChannel per repetition (threads/thread_util.hpp, CONTRACT.md).
+// Check (checks::check_fanout): total count = n, total sum = n(n-1)/2 and total sum of squares
+// (mod 2^64) that of 0..n-1; else WorkloadFailed.
+// threads: n is capped at threads::kCapHandOff / kCapFanBuffered (by cap)
+// per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
 #include <vector>
@@ -21,12 +23,14 @@ using Clock = std::chrono::steady_clock;
 
 struct Slot {
   int64_t sum = 0, count = 0;
+  uint64_t sumsq = 0;  // sum of v*v mod 2^64
 };
 
-void totals(const std::vector<Slot>& slots, int64_t& sum, int64_t& count) {
+void totals(const std::vector<Slot>& slots, int64_t& sum, int64_t& count, uint64_t& sumsq) {
   for (const Slot& s : slots) {
     sum += s.sum;
     count += s.count;
+    sumsq += s.sumsq;
   }
 }
 
@@ -45,6 +49,7 @@ RunResult run_ccbench(const Params& p, int procs) {
         Slot mine;
         for (int64_t v : ch) {
           mine.sum += v;
+          mine.sumsq += checks::square(v);
           ++mine.count;
         }
         slot = mine;
@@ -57,13 +62,18 @@ RunResult run_ccbench(const Params& p, int procs) {
     elapsed = checks::elapsed_ns_since(t0);
   });
   int64_t sum = 0, count = 0;
-  totals(slots, sum, count);
-  checks::check_fanout(n, count, sum);
+  uint64_t sumsq = 0;
+  totals(slots, sum, count, sumsq);
+  checks::check_fanout(n, count, sum, sumsq);
   return RunResult{static_cast<uint64_t>(n), elapsed, {}};
 }
 
-// threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): n capped.
-Params threads_sizes(const Params& p) { return threads::capped_param(p, "n", threads::kCapChannel); }
+// threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): n capped, by far
+// less when the channel is unbuffered (hand-offs) than when it is buffered.
+Params threads_sizes(const Params& p) {
+  return threads::capped_param(
+      p, "n", threads::channel_cap(p.get_int("cap"), threads::kCapHandOff, threads::kCapFanBuffered));
+}
 
 RunResult run_threads(const Params& given, int procs) {
   const Params p = threads_sizes(given);
@@ -82,6 +92,7 @@ RunResult run_threads(const Params& given, int procs) {
           Slot mine;
           while (auto v = ch.recv()) {
             mine.sum += *v;
+            mine.sumsq += checks::square(*v);
             ++mine.count;
           }
           slot = mine;
@@ -95,8 +106,9 @@ RunResult run_threads(const Params& given, int procs) {
   g.join();
   const double elapsed = checks::elapsed_ns_since(t0);
   int64_t sum = 0, count = 0;
-  totals(slots, sum, count);
-  checks::check_fanout(n, count, sum);
+  uint64_t sumsq = 0;
+  totals(slots, sum, count, sumsq);
+  checks::check_fanout(n, count, sum, sumsq);
   return RunResult{static_cast<uint64_t>(n), elapsed, {}};
 }
 

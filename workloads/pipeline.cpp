@@ -5,7 +5,8 @@
 // source and stages is measured. Impls: "ccbench" and "threads" (std::thread per stage and for
 // the source, ThreadChan). ops = n.
 // Check (checks::check_pipeline): exactly n items, item i equals i + stages, in order.
-// threads: n is capped at threads::kCapPipeline per repetition (threads/thread_util.hpp, CONTRACT.md).
+// threads: n is capped at threads::kCapPipelineHandOff / kCapPipelineBuffered
+// per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
 #include <memory>
@@ -59,8 +60,12 @@ RunResult run_ccbench(const Params& p, int procs) {
   return RunResult{static_cast<uint64_t>(n), elapsed, {}};
 }
 
-// threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): n capped.
-Params threads_sizes(const Params& p) { return threads::capped_param(p, "n", threads::kCapPipeline); }
+// threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): n capped, by far
+// less when the channels are unbuffered (hand-offs) than when they are buffered.
+Params threads_sizes(const Params& p) {
+  return threads::capped_param(
+      p, "n", threads::channel_cap(p.get_int("cap"), threads::kCapPipelineHandOff, threads::kCapPipelineBuffered));
+}
 
 RunResult run_threads(const Params& given, int procs) {
   const Params p = threads_sizes(given);

@@ -6,11 +6,13 @@
 // smallest that fits is used; unused cases hold nil channels, which a select never chooses.
 // Impls: "ccbench" and "threads" (std::thread per producer and consumer; thread_select polls the
 // ThreadChans and sleeps on a shared condition variable, see threads/thread_chan.hpp).
-// ops = per*channels. Check (checks::check_select): count = ops, sum = ops(ops-1)/2.
+// ops = per*channels. Check (checks::check_select): count = ops, sum = ops(ops-1)/2, and the sum of
+// the squares (mod 2^64) is that of 0..ops-1.
 // Latency: each consumer times one select call in every latency::kEverySelect (from entering the
 // select to having the message or the close; it includes waiting for a producer) into its own
 // Sampler; the consumers' histograms are merged into RunResult::latency.
-// threads: n is capped at threads::kCapChannel per repetition (threads/thread_util.hpp, CONTRACT.md).
+// threads: n is capped at threads::kCapHandOff / kCapSelectBuffered (by cap)
+// per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
 #include <algorithm>
@@ -32,6 +34,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Slot {
   int64_t sum = 0, count = 0;
+  uint64_t sumsq = 0;  // sum of v*v mod 2^64
 };
 
 // select_loop<N>() receives from chs (size <= N) until each is seen closed.
@@ -53,6 +56,7 @@ Slot select_loop_impl(const std::vector<ccb::Chan<int64_t>>& chs, latency::Sampl
     if (timed) lat.record(latency::now_ns() - s);
     if (v) {
       out.sum += *v;
+      out.sumsq += checks::square(*v);
       ++out.count;
     } else {
       c[which] = ccb::Chan<int64_t>();
@@ -88,11 +92,13 @@ std::vector<latency::Sampler> samplers(int64_t consumers) {
 RunResult finish(const std::vector<Slot>& slots, std::vector<latency::Sampler>& lats, int64_t ops,
                  double elapsed) {
   int64_t sum = 0, count = 0;
+  uint64_t sumsq = 0;
   for (const Slot& s : slots) {
     sum += s.sum;
+    sumsq += s.sumsq;
     count += s.count;
   }
-  checks::check_select(ops, count, sum);
+  checks::check_select(ops, count, sum, sumsq);
   RunResult r{static_cast<uint64_t>(ops), elapsed, {}, {}};
   LatencyHistogram all;
   for (auto& l : lats) all.merge(l.histogram());
@@ -142,7 +148,8 @@ RunResult run_ccbench(const Params& p, int procs) {
 // threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): n capped, but at
 // least one message per channel.
 Params threads_sizes(const Params& p) {
-  return threads::capped_param(p, "n", threads::kCapChannel, p.get_int("channels"));
+  const int64_t cap = threads::channel_cap(p.get_int("cap"), threads::kCapHandOff, threads::kCapSelectBuffered);
+  return threads::capped_param(p, "n", cap, p.get_int("channels"));
 }
 
 RunResult run_threads(const Params& given, int procs) {
@@ -175,6 +182,7 @@ RunResult run_threads(const Params& given, int procs) {
             if (timed) lats[w].record(latency::now_ns() - s);
             if (v) {
               mine.sum += *v;
+              mine.sumsq += checks::square(*v);
               ++mine.count;
             } else {
               open[static_cast<std::size_t>(i)] = nullptr;

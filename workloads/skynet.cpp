@@ -6,7 +6,8 @@
 // its children after their replies). The threads impl attempts sizes whose tree fits kMaxThreads
 // (size <= 10000: 11111 threads); larger sizes are NotApplicable. If the OS still refuses a thread,
 // the node records it, collects its started children's replies, and the point is NotApplicable.
-// Check (checks::check_skynet): the root's sum = size(size-1)/2.
+// Check (checks::check_skynet): the root's sum = size(size-1)/2, and every inner node got exactly
+// its 10 children's sums, each once (checks::SkynetReplies; a node that did not sends a poison up).
 #include <ccb/runtime.hpp>
 
 #include <atomic>
@@ -28,9 +29,9 @@ void skynet(ccb::Chan<int64_t> up, int64_t num, int64_t size) {
   }
   ccb::Chan<int64_t> replies(0);
   for (int64_t i = 0; i < 10; ++i) ccb::go(skynet, replies, num + i * (size / 10), size / 10);
-  int64_t sum = 0;
-  for (int i = 0; i < 10; ++i) sum += replies.recv().value_or(0);
-  up.send(sum);
+  checks::SkynetReplies got(num, size);
+  for (int i = 0; i < 10; ++i) got.add(replies.recv().value_or(checks::kSkynetPoison));
+  up.send(got.up());
 }
 
 // is_power_of_ten() — the contract's size values are 10, 100, ... 10^7.
@@ -86,10 +87,10 @@ void thread_node(threads::ThreadChan<int64_t>* up, int64_t num, int64_t size, st
     }
     ++started;
   }
-  int64_t sum = 0;
-  for (int i = 0; i < started; ++i) sum += replies.recv().value_or(0);
+  checks::SkynetReplies got(num, size);
+  for (int i = 0; i < started; ++i) got.add(replies.recv().value_or(checks::kSkynetPoison));
   children.join();
-  up->send(sum);
+  up->send(got.up());
 }
 
 RunResult run_threads(const Params& p, int procs) {

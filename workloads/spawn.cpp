@@ -2,7 +2,9 @@
 // and parks receiving on one shared "start" channel; when all n are in, the channel is closed;
 // each then adds 1 to a shared atomic and counts itself out on a second WaitGroup the spawner
 // waits on. Mirrors workloads/go/spawn.go. ops = n. The measured section is the spawning plus the
-// release, excluding the /proc read in between. Check (checks::check_spawn): the atomic = n.
+// release, excluding the /proc read in between. Check (checks::check_spawn): the atomic = n; task
+// i's 1 is checks::spawn_key(i), which also carries a hash of i in the high 32 bits, so that the
+// atomic also shows each task ran exactly once.
 // Impls: "ccbench" (tasks) and "threads" (one std::thread per task, std::latch for the two
 // WaitGroups; n > kMaxThreads = 20000 is NotApplicable).
 //
@@ -95,7 +97,7 @@ void extras(RunResult& r, double switch_ns, const spawn_extras::Seeds* capacity)
   if (capacity != nullptr) spawn_extras::put(r, *capacity);
 }
 
-RunResult result(int64_t n, int64_t got, double elapsed, int64_t before, int64_t peak) {
+RunResult result(int64_t n, uint64_t got, double elapsed, int64_t before, int64_t peak) {
   checks::check_spawn(n, got);
   RunResult r{static_cast<uint64_t>(n), elapsed, {}};
   if (before >= 0 && peak >= 0)
@@ -120,7 +122,7 @@ RunResult run_ccbench(const Params& p, int procs) {
   const auto key = std::make_pair(n, procs);
   const bool measure_rss = !rss_per_task.count(key);
   if (measure_rss) empty_stack_pool();
-  std::atomic<int64_t> count{0};
+  std::atomic<uint64_t> count{0};
   int64_t before = -1, peak = -1;
   double elapsed = 0;
   ccb::run(ccb::Config{.procs = procs}, [&] {
@@ -131,10 +133,10 @@ RunResult run_ccbench(const Params& p, int procs) {
     in.add(n);
     out.add(n);
     for (int64_t i = 0; i < n; ++i) {
-      ccb::go([&in, &out, &count, start]() mutable {
+      ccb::go([&in, &out, &count, start, key = checks::spawn_key(i)]() mutable {
         in.done();
         (void)start.recv();
-        count.fetch_add(1, std::memory_order_relaxed);
+        count.fetch_add(key, std::memory_order_relaxed);
         out.done();
       });
     }
@@ -170,15 +172,15 @@ RunResult run_threads(const Params& p, int procs) {
   const int64_t before = checks::resident_bytes();  // per repetition (file comment)
   threads::ThreadChan<char> start(0);
   std::latch in(n);
-  std::atomic<int64_t> count{0};
+  std::atomic<uint64_t> count{0};
   const auto t0 = Clock::now();
   threads::ThreadGroup g;
   g.reserve(static_cast<std::size_t>(n));
   for (int64_t i = 0; i < n; ++i) {
-    if (!g.try_spawn([&] {
+    if (!g.try_spawn([&, key = checks::spawn_key(i)] {
           in.count_down();
           (void)start.recv();
-          count.fetch_add(1, std::memory_order_relaxed);
+          count.fetch_add(key, std::memory_order_relaxed);
         })) {
       start.close();
       g.throw_not_applicable("spawn");

@@ -8,6 +8,9 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <numeric>
+#include <utility>
+#include <vector>
 #include <string>
 #include <thread>
 
@@ -38,10 +41,46 @@ TEST(WorkloadChecks, Fanin) {
   expect_fail([] { check_fanin(10, 10, 0, 44); }, "fanin: values sum to 44, want 45");
 }
 
+// received(): count, sum and sum of squares of vals, as fanout's and select's receivers keep them.
+struct Received {
+  int64_t count = 0, sum = 0;
+  uint64_t sumsq = 0;
+};
+Received received(std::initializer_list<int64_t> vals) {
+  Received r;
+  for (int64_t v : vals) {
+    ++r.count;
+    r.sum += v;
+    r.sumsq += square(v);
+  }
+  return r;
+}
+
 TEST(WorkloadChecks, Fanout) {
-  EXPECT_NO_THROW(check_fanout(10, 10, 45));
-  expect_fail([] { check_fanout(10, 11, 45); }, "fanout: workers received 11 values, want 10");
-  expect_fail([] { check_fanout(10, 10, 46); }, "fanout: values sum to 46, want 45");
+  const Received ok = received({0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  EXPECT_NO_THROW(check_fanout(10, ok.count, ok.sum, ok.sumsq));
+  expect_fail([&] { check_fanout(10, 11, 45, ok.sumsq); }, "fanout: workers received 11 values, want 10");
+  expect_fail([&] { check_fanout(10, 10, 46, ok.sumsq); }, "fanout: values sum to 46, want 45");
+}
+
+// {0,1,2,3} received as {0,2,2,2} keeps the count and the sum; so do two lost values made up by
+// two duplicates ({1,1,2,2,4,5} and {0,2,2,3,3,5} for 0..5). The squares' sum catches all three.
+TEST(WorkloadChecks, FanoutAndSelectCatchALostValueMadeUpByADuplicate) {
+  for (const Received& r : {received({0, 2, 2, 2}), received({1, 1, 2, 2, 4, 5}), received({0, 2, 2, 3, 3, 5})}) {
+    expect_fail([&] { check_fanout(r.count, r.count, r.sum, r.sumsq); }, "fanout: the squares of the values sum to");
+    expect_fail([&] { check_select(r.count, r.count, r.sum, r.sumsq); }, "a value was lost and another received twice");
+  }
+}
+
+TEST(WorkloadChecks, SumOfSquaresWrapsLikeTheReceivers) {
+  for (int64_t n : {1, 2, 3, 7, 400000, 3000000}) {
+    uint64_t want = 0;
+    for (int64_t i = 0; i < n; ++i) want += square(i);
+    EXPECT_EQ(sum_of_squares(n), want) << n;
+  }
+  // n(n-1)(2n-1)/6 for n = 1e9 is 333333332833333333500000000, which overflows 64 bits
+  EXPECT_EQ(sum_of_squares(1000000000), 0x2e5524ba83927700ULL);
+  EXPECT_EQ(sum_of_squares(0), 0u);
 }
 
 TEST(WorkloadChecks, Pipeline) {
@@ -59,19 +98,50 @@ TEST(WorkloadChecks, Counter) {
 }
 
 TEST(WorkloadChecks, Select) {
-  EXPECT_NO_THROW(check_select(8, 8, 28));
-  expect_fail([] { check_select(8, 7, 28); }, "select: consumers received 7 values, want 8");
-  expect_fail([] { check_select(8, 8, 27); }, "select: values sum to 27, want 28");
+  const Received ok = received({0, 1, 2, 3, 4, 5, 6, 7});
+  EXPECT_NO_THROW(check_select(8, ok.count, ok.sum, ok.sumsq));
+  expect_fail([&] { check_select(8, 7, 28, ok.sumsq); }, "select: consumers received 7 values, want 8");
+  expect_fail([&] { check_select(8, 8, 27, ok.sumsq); }, "select: values sum to 27, want 28");
 }
 
 TEST(WorkloadChecks, Skynet) {
   EXPECT_NO_THROW(check_skynet(1000000, 499999500000));
   expect_fail([] { check_skynet(1000000, 499999500001); }, "want 499999500000");
+  expect_fail([] { check_skynet(1000000, kSkynetPoison); }, "skynet: a node received other replies");
+}
+
+// A skynet node accepts exactly its 10 children's sums in any order; a lost reply made up by a
+// duplicate (the sum unchanged), a reply that is no child's, or a poisoned one makes it send the
+// poison up.
+TEST(WorkloadChecks, SkynetNodeCatchesWrongReplies) {
+  for (auto [num, size] : {std::pair<int64_t, int64_t>{0, 10}, {30, 10}, {0, 100}, {500, 100}, {0, 1000000}}) {
+    const int64_t child = size / 10;
+    std::vector<int64_t> sums;
+    for (int64_t i = 0; i < 10; ++i) sums.push_back(child * (num + i * child) + child * (child - 1) / 2);
+    const auto node = [&](const std::vector<int64_t>& replies) {
+      SkynetReplies r(num, size);
+      for (int64_t v : replies) r.add(v);
+      return r.up();
+    };
+    const std::vector<int64_t> reversed(sums.rbegin(), sums.rend());
+    EXPECT_EQ(node(reversed), std::accumulate(sums.begin(), sums.end(), int64_t{0})) << num << "/" << size;
+    auto dup = sums, off = sums, poisoned = sums;
+    dup[1] = dup[3] = dup[2];  // {0,1,2,3} as {0,2,2,2}
+    off[0] += 1;
+    off[9] -= 1;
+    poisoned[4] = kSkynetPoison;
+    for (const auto& bad : {dup, off, poisoned}) EXPECT_EQ(node(bad), kSkynetPoison) << num << "/" << size;
+  }
 }
 
 TEST(WorkloadChecks, Spawn) {
-  EXPECT_NO_THROW(check_spawn(100, 100));
-  expect_fail([] { check_spawn(100, 99); }, "spawn: 99 of 100 tasks ran");
+  uint64_t all = 0;
+  for (int64_t i = 0; i < 100; ++i) all += spawn_key(i);
+  EXPECT_NO_THROW(check_spawn(100, all));
+  expect_fail([&] { check_spawn(100, all - spawn_key(7)); }, "spawn: 99 of 100 tasks ran");
+  // task 1 did not run and task 2 ran twice: the count is still 100
+  expect_fail([&] { check_spawn(100, all - spawn_key(1) + spawn_key(2)); },
+              "spawn: 100 tasks ran but not each exactly once");
 }
 
 TEST(WorkloadChecks, Timers) {

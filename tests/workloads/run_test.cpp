@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "workloads/registry.hpp"
+#include "workloads/threads/thread_util.hpp"
 
 namespace ccb::workloads {
 namespace {
@@ -113,12 +114,42 @@ TEST(RunThreads, HandOffBoundWorkloadsAreCapped) {
     return ops;
   };
   EXPECT_EQ(run("pingpong", {{"cap", "1"}, {"n", "20001"}}), 20000u);
-  EXPECT_EQ(run("fanin", {{"producers", "4"}, {"cap", "128"}, {"n", "30000"}}), 20000u);
-  EXPECT_EQ(run("fanout", {{"workers", "4"}, {"cap", "128"}, {"n", "30000"}}), 20000u);
-  EXPECT_EQ(run("select", {{"channels", "4"}, {"consumers", "2"}, {"cap", "64"}, {"n", "30000"}}), 20000u);
-  EXPECT_EQ(run("pipeline", {{"stages", "2"}, {"cap", "128"}, {"n", "3000"}}), 2000u);
-  EXPECT_EQ(run("counter", {{"mode", "atomic"}, {"tasks", "2"}, {"k", "30000"}}), 40000u);
+  EXPECT_EQ(run("fanin", {{"producers", "4"}, {"cap", "0"}, {"n", "30000"}}), 20000u);
+  EXPECT_EQ(run("fanout", {{"workers", "4"}, {"cap", "1"}, {"n", "30000"}}), 20000u);
+  EXPECT_EQ(run("select", {{"channels", "4"}, {"consumers", "2"}, {"cap", "63"}, {"n", "30000"}}), 20000u);
+  EXPECT_EQ(run("pipeline", {{"stages", "2"}, {"cap", "0"}, {"n", "3000"}}), 2000u);
+  EXPECT_EQ(run("counter", {{"mode", "channel"}, {"tasks", "2"}, {"k", "30000"}}), 40000u);
   EXPECT_EQ(run("pingpong", {{"cap", "1"}, {"n", "300"}}), 300u);  // below the cap: as asked
+  // buffered channels (cap >= threads::kBufferedFrom) and the lock modes cost ns per op, not µs:
+  // far higher caps, so that starting the threads stays a negligible share of a run
+  EXPECT_EQ(run("fanout", {{"workers", "4"}, {"cap", "128"}, {"n", "30000"}}), 30000u);
+  EXPECT_EQ(run("pipeline", {{"stages", "2"}, {"cap", "128"}, {"n", "3000"}}), 3000u);
+  EXPECT_EQ(run("counter", {{"mode", "atomic"}, {"tasks", "2"}, {"k", "30000"}}), 60000u);
+}
+
+TEST(RunThreads, CapsDependOnTheCostPerOp) {
+  // threads_sizes only (nothing runs): the caps of threads/thread_util.hpp, by channel capacity
+  // and counter mode
+  const auto n_at = [](const char* w, std::map<std::string, std::string> p, const char* name) {
+    return find_workload(w)->threads_sizes(Params(std::move(p))).get_int(name);
+  };
+  using namespace threads;
+  EXPECT_EQ(n_at("fanin", {{"producers", "4"}, {"cap", "0"}, {"n", "1000000000"}}, "n"), kCapHandOff);
+  EXPECT_EQ(n_at("fanin", {{"producers", "4"}, {"cap", "128"}, {"n", "1000000000"}}, "n"), kCapFanBuffered);
+  EXPECT_EQ(n_at("fanout", {{"workers", "4"}, {"cap", "64"}, {"n", "1000000000"}}, "n"), kCapFanBuffered);
+  EXPECT_EQ(n_at("select", {{"channels", "4"}, {"consumers", "2"}, {"cap", "64"}, {"n", "1000000000"}}, "n"),
+            kCapSelectBuffered);
+  EXPECT_EQ(n_at("select", {{"channels", "4"}, {"consumers", "2"}, {"cap", "0"}, {"n", "1000000000"}}, "n"),
+            kCapHandOff);
+  EXPECT_EQ(n_at("pipeline", {{"stages", "8"}, {"cap", "128"}, {"n", "1000000000"}}, "n"), kCapPipelineBuffered);
+  EXPECT_EQ(n_at("pipeline", {{"stages", "8"}, {"cap", "0"}, {"n", "1000000000"}}, "n"), kCapPipelineHandOff);
+  for (const char* mode : {"mutex", "atomic", "rwmutex"})
+    EXPECT_EQ(n_at("counter", {{"mode", mode}, {"tasks", "5"}, {"k", "1000000000"}}, "k"), kCapCounterLockK) << mode;
+  EXPECT_EQ(n_at("counter", {{"mode", "channel"}, {"tasks", "5"}, {"k", "1000000000"}}, "k"), kCapCounterChannelK);
+  // the presets' sizes of the lock modes, select and pipeline with buffered channels run uncapped
+  EXPECT_GE(kCapCounterLockK, 1000000);
+  EXPECT_GE(kCapSelectBuffered, 120000);
+  EXPECT_GE(kCapPipelineBuffered, 30000);
 }
 
 TEST(RunCcbench, SkynetAtTenThousand) {

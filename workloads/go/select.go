@@ -6,7 +6,7 @@
 // having the message or the close; it includes waiting for a producer), merged over consumers.
 //
 // Guarantees: the consumers together receive exactly ops = per*channels values summing to
-// ops(ops-1)/2, else a *checkError. The select statements are static (see select_cases.go), as a
+// ops(ops-1)/2 whose squares sum (mod 2^64) to those of 0..ops-1 (checkTotals), else a *checkError. The select statements are static (see select_cases.go), as a
 // Go programmer writes them; reflect.Select is not used because it would not be Go's fast path.
 package main
 
@@ -27,6 +27,7 @@ func runSelect(p params) (result, error) {
 	receive := selectLoop(len(chs))
 	sums := make([]int64, consumers)
 	counts := make([]int64, consumers)
+	sumsqs := make([]uint64, consumers)
 	lats := make([]*sampler, consumers)
 	for w := range lats {
 		lats[w] = newSampler(everySelect)
@@ -46,13 +47,13 @@ func runSelect(p params) (result, error) {
 	for w := range sums {
 		go func(w int) {
 			defer wg.Done()
-			sums[w], counts[w] = receive(chs, lats[w])
+			sums[w], counts[w], sumsqs[w] = receive(chs, lats[w])
 		}(w)
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
 
-	if err := checkTotals("select", "consumers", sums, counts, ops); err != nil {
+	if err := checkTotals("select", "consumers", sums, counts, sumsqs, ops); err != nil {
 		return result{}, err
 	}
 	var h histogram
@@ -64,7 +65,7 @@ func runSelect(p params) (result, error) {
 
 // selectLoop returns the receive loop with the fewest select cases that holds n channels; the
 // unused cases hold nil channels, which a select never chooses.
-func selectLoop(n int) func([]chan int64, *sampler) (sum, count int64) {
+func selectLoop(n int) func([]chan int64, *sampler) (sum, count int64, sumsq uint64) {
 	switch {
 	case n <= 2:
 		return select2

@@ -4,14 +4,14 @@
 // that fits and the unused cases hold nil channels, which a select never chooses.
 //
 // Guarantees: each loop receives from the channels given until it has seen every one closed
-// (setting a closed channel to nil, Go's idiom) and returns the sum and count of what it got;
+// (setting a closed channel to nil, Go's idiom) and returns the sum, count and sum of squares (mod 2^64) of what it got;
 // it times one select statement in every lat's period into lat.
 // Requires len(chs) <= the loop's size. Every case body is identical apart from its index.
 package main
 
 import "time"
 
-func select2(chs []chan int64, lat *sampler) (sum, count int64) {
+func select2(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
 	var c [2]chan int64
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
@@ -33,16 +33,17 @@ func select2(chs []chan int64, lat *sampler) (sum, count int64) {
 		}
 		if ok {
 			sum += v
+			sumsq += uint64(v) * uint64(v)
 			count++
 		} else {
 			c[i] = nil
 			open--
 		}
 	}
-	return sum, count
+	return sum, count, sumsq
 }
 
-func select4(chs []chan int64, lat *sampler) (sum, count int64) {
+func select4(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
 	var c [4]chan int64
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
@@ -68,16 +69,17 @@ func select4(chs []chan int64, lat *sampler) (sum, count int64) {
 		}
 		if ok {
 			sum += v
+			sumsq += uint64(v) * uint64(v)
 			count++
 		} else {
 			c[i] = nil
 			open--
 		}
 	}
-	return sum, count
+	return sum, count, sumsq
 }
 
-func select8(chs []chan int64, lat *sampler) (sum, count int64) {
+func select8(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
 	var c [8]chan int64
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
@@ -111,16 +113,17 @@ func select8(chs []chan int64, lat *sampler) (sum, count int64) {
 		}
 		if ok {
 			sum += v
+			sumsq += uint64(v) * uint64(v)
 			count++
 		} else {
 			c[i] = nil
 			open--
 		}
 	}
-	return sum, count
+	return sum, count, sumsq
 }
 
-func select16(chs []chan int64, lat *sampler) (sum, count int64) {
+func select16(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
 	var c [16]chan int64
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
@@ -170,16 +173,17 @@ func select16(chs []chan int64, lat *sampler) (sum, count int64) {
 		}
 		if ok {
 			sum += v
+			sumsq += uint64(v) * uint64(v)
 			count++
 		} else {
 			c[i] = nil
 			open--
 		}
 	}
-	return sum, count
+	return sum, count, sumsq
 }
 
-func select32(chs []chan int64, lat *sampler) (sum, count int64) {
+func select32(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
 	var c [32]chan int64
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
@@ -261,16 +265,17 @@ func select32(chs []chan int64, lat *sampler) (sum, count int64) {
 		}
 		if ok {
 			sum += v
+			sumsq += uint64(v) * uint64(v)
 			count++
 		} else {
 			c[i] = nil
 			open--
 		}
 	}
-	return sum, count
+	return sum, count, sumsq
 }
 
-func select64(chs []chan int64, lat *sampler) (sum, count int64) {
+func select64(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
 	var c [64]chan int64
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
@@ -416,11 +421,12 @@ func select64(chs []chan int64, lat *sampler) (sum, count int64) {
 		}
 		if ok {
 			sum += v
+			sumsq += uint64(v) * uint64(v)
 			count++
 		} else {
 			c[i] = nil
 			open--
 		}
 	}
-	return sum, count
+	return sum, count, sumsq
 }

@@ -3,7 +3,9 @@
 // num + i*(size/10) and size size/10, and sums their replies from its own unbuffered channel
 // (as the original Go version does) before sending the sum up.
 //
-// Guarantees: the root's sum is size(size-1)/2, else a *checkError. ops = 1: ns_per_op is the
+// Guarantees: the root's sum is size(size-1)/2 and every inner node received exactly its 10
+// children's sums, each once (skynetReplies, checks.go; a node that did not sends skynetPoison up),
+// else a *checkError. ops = 1: ns_per_op is the
 // time of the whole tree.
 package main
 
@@ -18,11 +20,11 @@ func skynet(up chan<- int64, num, size int64) {
 	for i := int64(0); i < 10; i++ {
 		go skynet(replies, num+i*(size/10), size/10)
 	}
-	var sum int64
+	got := newSkynetReplies(num, size)
 	for i := 0; i < 10; i++ {
-		sum += <-replies
+		got.add(<-replies)
 	}
-	up <- sum
+	up <- got.up()
 }
 
 func runSkynet(p params) (result, error) {
@@ -34,6 +36,9 @@ func runSkynet(p params) (result, error) {
 	sum := <-root
 	elapsed := time.Since(start)
 
+	if sum == skynetPoison {
+		return result{}, failf("skynet: a node received other replies than its 10 children's sums, each once")
+	}
 	if want := size * (size - 1) / 2; sum != want {
 		return result{}, failf("skynet: sum %d, want %d", sum, want)
 	}

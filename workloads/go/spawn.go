@@ -2,7 +2,8 @@
 // WaitGroup has counted all n in, close the channel; each then adds 1 to a shared atomic and is
 // counted out by a second WaitGroup the spawner waits on.
 //
-// Guarantees: the atomic ends at n, else a *checkError. ops = n. The measured section is the
+// Guarantees: the atomic ends at n, and goroutine i's 1 carries a hash of i (spawnKey, checks.go)
+// so that it also shows each ran exactly once, else a *checkError. ops = n. The measured section is the
 // spawning plus the release, excluding the /proc read in between.
 //
 // extra rss_per_task_bytes = (RSS with all n started − RSS before spawning) / n, from
@@ -35,7 +36,10 @@ var spawnBaseline struct {
 
 func runSpawn(p params) (result, error) {
 	n := p.int("n")
-	sw := switchNs()
+	sw, err := switchNs()
+	if err != nil {
+		return result{}, err
+	}
 	var capacity *capacityResult
 	if p.int("capacity") == 1 {
 		c, err := capacityInChild()
@@ -48,18 +52,18 @@ func runSpawn(p params) (result, error) {
 	before, errBefore := spawnBaseline.rss, spawnBaseline.err
 	start := make(chan struct{})
 	var in, out sync.WaitGroup
-	var count atomic.Int64
+	var count atomic.Uint64
 
 	t0 := time.Now()
 	in.Add(int(n))
 	out.Add(int(n))
 	for i := int64(0); i < n; i++ {
-		go func() {
+		go func(key uint64) {
 			in.Done()
 			<-start
-			count.Add(1)
+			count.Add(key)
 			out.Done()
-		}()
+		}(spawnKey(i))
 	}
 	in.Wait()
 	spawned := time.Since(t0)
@@ -69,8 +73,8 @@ func runSpawn(p params) (result, error) {
 	out.Wait()
 	elapsed := spawned + time.Since(t1)
 
-	if got := count.Load(); got != n {
-		return result{}, failf("spawn: %d of %d goroutines ran", got, n)
+	if err := checkSpawn(n, count.Load()); err != nil {
+		return result{}, err
 	}
 	r := result{ops: n, elapsed: elapsed, extra: map[string]float64{"switch_ns": sw}}
 	if errBefore == nil && errPeak == nil {

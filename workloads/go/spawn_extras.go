@@ -51,33 +51,46 @@ type capacityResult struct {
 var switchOnce struct {
 	once sync.Once
 	ns   float64
+	err  error
 }
 
-// switchNs returns the per-process switch cost (see the file comment).
-func switchNs() float64 {
-	switchOnce.once.Do(func() { switchOnce.ns = measureSwitch() })
-	return switchOnce.ns
+// switchNs returns the per-process switch cost (see the file comment), or the error of its
+// measurement (a hand-off that did not return the value sent).
+func switchNs() (float64, error) {
+	switchOnce.once.Do(func() { switchOnce.ns, switchOnce.err = measureSwitch(0) })
+	return switchOnce.ns, switchOnce.err
 }
 
-func measureSwitch() float64 {
+// measureSwitch alternates two goroutines switchRounds times; every reply must be the value sent
+// (as the C++ twins check), else a *checkError. The echo adds skew to what it returns: 0 when
+// measuring; a test passes 1 to prove that a wrong hand-off fails.
+func measureSwitch(skew int64) (float64, error) {
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
 	a, b := make(chan int64), make(chan int64)
 	start := time.Now()
 	go func() {
 		for v := range a {
-			b <- v
+			b <- v + skew
 		}
 		close(b)
 	}()
+	bad, badReply := int64(-1), int64(0)
 	for r := int64(0); r < switchRounds; r++ {
 		a <- r
-		<-b
+		if got := <-b; got != r {
+			bad, badReply = r, got
+			break
+		}
 	}
 	close(a)
 	for range b {
 	}
-	return float64(time.Since(start).Nanoseconds()) / float64(2*switchRounds)
+	elapsed := time.Since(start)
+	if bad >= 0 {
+		return 0, failf("spawn (switch_ns): a hand-off lost its value (sent %d, got %d)", bad, badReply)
+	}
+	return float64(elapsed.Nanoseconds()) / float64(2*switchRounds), nil
 }
 
 // measureCapacity parks goroutines in batches until RSS grew by rssBudget bytes or maxTasks ran.

@@ -1,5 +1,5 @@
 // spawn_extras_test.go — spawn's seeds-table measurements at a small RSS budget: capacity stops
-// at the budget (or the task cap) with every parked goroutine run; the switch cost is positive;
+// at the budget (or the task cap) with every parked goroutine run; the switch cost is positive and a wrong hand-off fails it;
 // spawn reports switch_ns; the internal capacity command rejects bad usage.
 package main
 
@@ -27,8 +27,8 @@ func TestCapacityStopsAtBudget(t *testing.T) {
 }
 
 func TestSwitchAndSpawnExtra(t *testing.T) {
-	if ns := measureSwitch(); ns <= 0 {
-		t.Errorf("switch ns %v", ns)
+	if ns, err := measureSwitch(0); err != nil || ns <= 0 {
+		t.Errorf("switch ns %v, err %v", ns, err)
 	}
 	w, p := mustResolve(t, "spawn", []string{"n=100"})
 	r, err := w.run(p)
@@ -47,5 +47,14 @@ func TestCapacityCommandUsage(t *testing.T) {
 	var out bytes.Buffer
 	if code := runMain([]string{"capacity", "--procs", "0"}, strings.NewReader(""), &out); code != 2 {
 		t.Errorf("capacity --procs 0: exit %d (%s)", code, out.String())
+	}
+}
+
+// A hand-off that returns another value than it was sent fails the switch measurement, as the
+// C++ twins' check does, with a *checkError naming it.
+func TestSwitchFailsOnAWrongHandOff(t *testing.T) {
+	_, err := measureSwitch(1)
+	if _, ok := err.(*checkError); !ok || !strings.Contains(err.Error(), "switch_ns): a hand-off lost its value (sent 0, got 1)") {
+		t.Errorf("measureSwitch(1): err %v, want the hand-off check", err)
 	}
 }

@@ -119,12 +119,12 @@ func TestSelectLoopSizes(t *testing.T) {
 			close(chs[i])
 		}
 		lat := newSampler(1)
-		sum, count := selectLoop(n)(chs, lat)
+		sum, count, sumsq := selectLoop(n)(chs, lat)
 		if lat.hist.count != uint64(n+n) { // every select is timed: n values and n closes
 			t.Errorf("selectLoop(%d): %d selects timed, want %d", n, lat.hist.count, 2*n)
 		}
-		if sum != int64(n) || count != int64(n) {
-			t.Errorf("selectLoop(%d) (size %d): sum %d count %d, want %d", n, want, sum, count, n)
+		if sum != int64(n) || count != int64(n) || sumsq != uint64(n) {
+			t.Errorf("selectLoop(%d) (size %d): sum %d count %d sumsq %d, want %d", n, want, sum, count, sumsq, n)
 		}
 	}
 }
@@ -185,5 +185,108 @@ func TestRatelimitProbeCatchesABucketThatNeverRefillsOrNeverLimits(t *testing.T)
 	err = probeRatelimit(neverLimits{}, limiterBurst, func() allower { return neverLimits{} }, pause)
 	if err == nil || !strings.Contains(err.Error(), "ratelimit (probe: a fresh bucket of rate 1000/s, burst 10): 1000 of 1000 calls allowed") {
 		t.Errorf("a bucket that never limits: got %v", err)
+	}
+}
+
+// TestChecksCatchALostValueMadeUpByADuplicate: the values 0..3 received as {0,2,2,2} (count and
+// sum still right) fail fanout's and select's check, and so do two lost for two duplicated; the
+// right values pass, including sizes where n(n-1)(2n-1) overflows 64 bits.
+func TestChecksCatchALostValueMadeUpByADuplicate(t *testing.T) {
+	totals := func(vals []int64) ([]int64, []int64, []uint64) {
+		var s, c int64
+		var q uint64
+		for _, v := range vals {
+			s, c, q = s+v, c+1, q+uint64(v)*uint64(v)
+		}
+		return []int64{s}, []int64{c}, []uint64{q}
+	}
+	for _, w := range []string{"fanout", "select"} {
+		s, c, q := totals([]int64{0, 1, 2, 3})
+		if err := checkTotals(w, "tasks", s, c, q, 4); err != nil {
+			t.Errorf("%s: the right values fail: %v", w, err)
+		}
+		for _, bad := range [][]int64{{0, 2, 2, 2}, {1, 1, 2, 2, 4, 5}, {0, 2, 2, 3, 3, 5}} {
+			s, c, q := totals(bad)
+			err := checkTotals(w, "tasks", s, c, q, int64(len(bad)))
+			if _, ok := err.(*checkError); !ok || !strings.Contains(err.Error(), "lost and another received twice") {
+				t.Errorf("%s: %v passed or failed otherwise: %v", w, bad, err)
+			}
+		}
+	}
+	for _, n := range []int64{1, 2, 3, 7, 400000, 3000000, 1000000000} {
+		var want uint64
+		if n <= 3000000 {
+			for i := int64(0); i < n; i++ {
+				want += uint64(i) * uint64(i)
+			}
+		} else { // n(n-1)(2n-1)/6 for n = 1e9, exactly: 333333332833333333500000000 mod 2^64
+			want = 0x2e5524ba83927700
+		}
+		if got := sumOfSquares(n); got != want {
+			t.Errorf("sumOfSquares(%d) = %d, want %d", n, got, want)
+		}
+	}
+}
+
+// TestSkynetNodeCatchesWrongReplies: a node accepts exactly its 10 children's sums in any order
+// and poisons its sum otherwise (a lost reply made up by a duplicate, a reply that is no child's,
+// a poisoned reply from below).
+func TestSkynetNodeCatchesWrongReplies(t *testing.T) {
+	for _, c := range []struct{ num, size int64 }{{0, 10}, {30, 10}, {0, 100}, {500, 100}, {0, 1000000}} {
+		child := c.size / 10
+		sums := make([]int64, 10)
+		for i := range sums {
+			n := c.num + int64(i)*child
+			sums[i] = child*n + child*(child-1)/2
+		}
+		node := func(replies []int64) int64 {
+			r := newSkynetReplies(c.num, c.size)
+			for _, v := range replies {
+				r.add(v)
+			}
+			return r.up()
+		}
+		var want int64
+		for _, v := range sums {
+			want += v
+		}
+		rev := append([]int64(nil), sums...)
+		for i, j := 0, 9; i < j; i, j = i+1, j-1 {
+			rev[i], rev[j] = rev[j], rev[i]
+		}
+		if got := node(rev); got != want {
+			t.Errorf("%+v: the right replies give %d, want %d", c, got, want)
+		}
+		dup := append([]int64(nil), sums...)
+		dup[1], dup[3] = dup[2], dup[2] // {0,1,2,3} as {0,2,2,2}: the sum is unchanged
+		off := append([]int64(nil), sums...)
+		off[0], off[9] = off[0]+1, off[9]-1
+		poisoned := append([]int64(nil), sums...)
+		poisoned[4] = skynetPoison
+		for _, bad := range [][]int64{dup, off, poisoned} {
+			if got := node(bad); got != skynetPoison {
+				t.Errorf("%+v: replies %v give %d, want the poison", c, bad, got)
+			}
+		}
+	}
+}
+
+// TestSpawnCheckCatchesATaskThatRanTwice: n goroutines' keys pass; one ran twice and another
+// not at all (the count still n) fails, and so does a missing one.
+func TestSpawnCheckCatchesATaskThatRanTwice(t *testing.T) {
+	const n = 1000
+	var all uint64
+	for i := int64(0); i < n; i++ {
+		all += spawnKey(i)
+	}
+	if err := checkSpawn(n, all); err != nil {
+		t.Errorf("the right keys fail: %v", err)
+	}
+	swapped := all - spawnKey(1) + spawnKey(2)
+	if err := checkSpawn(n, swapped); err == nil || !strings.Contains(err.Error(), "not each exactly once") {
+		t.Errorf("a goroutine that ran twice passed or failed otherwise: %v", err)
+	}
+	if err := checkSpawn(n, all-spawnKey(7)); err == nil || !strings.Contains(err.Error(), "999 of 1000") {
+		t.Errorf("a missing goroutine passed or failed otherwise: %v", err)
 	}
 }

@@ -39,9 +39,34 @@ inline void check_fanin(int64_t ops, int64_t count, int64_t disorder, int64_t su
   if (sum != ops * (ops - 1) / 2) fail("fanin: values sum to " + s(sum) + ", want " + s(ops * (ops - 1) / 2));
 }
 
-inline void check_fanout(int64_t n, int64_t count, int64_t sum) {
-  if (count != n) fail("fanout: workers received " + s(count) + " values, want " + s(n));
-  if (sum != n * (n - 1) / 2) fail("fanout: values sum to " + s(sum) + ", want " + s(n * (n - 1) / 2));
+// sum_of_squares() is the sum of i*i for i = 0..n-1, mod 2^64 (the value fanout and select's
+// receivers must reach when they add v*v, wrapping, over every value they got). Each factor of
+// n(n-1)(2n-1)/6 is divided exactly before the wrapping product.
+inline uint64_t sum_of_squares(int64_t n) {
+  if (n <= 0) return 0;
+  uint64_t a = static_cast<uint64_t>(n), b = a - 1, c = 2 * a - 1;
+  (a % 2 == 0 ? a : b) /= 2;
+  (a % 3 == 0 ? a : b % 3 == 0 ? b : c) /= 3;
+  return a * b * c;
+}
+
+// square() is v*v mod 2^64, what a receiver adds per value.
+inline uint64_t square(int64_t v) { return static_cast<uint64_t>(v) * static_cast<uint64_t>(v); }
+
+// check_values(): the values received (count, sum, sum of squares mod 2^64) are exactly 0..ops-1,
+// each once: with the squares, a lost value made up by a duplicated one ({0,1,2,3} received as
+// {0,2,2,2}: count and sum still right) fails, as does any two lost for two duplicated.
+inline void check_values(const std::string& workload, const std::string& who, int64_t ops, int64_t count,
+                         int64_t sum, uint64_t sumsq) {
+  if (count != ops) fail(workload + ": " + who + " received " + s(count) + " values, want " + s(ops));
+  if (sum != ops * (ops - 1) / 2) fail(workload + ": values sum to " + s(sum) + ", want " + s(ops * (ops - 1) / 2));
+  if (sumsq != sum_of_squares(ops))
+    fail(workload + ": the squares of the values sum to " + std::to_string(sumsq) + " (mod 2^64), want " +
+         std::to_string(sum_of_squares(ops)) + ": a value was lost and another received twice");
+}
+
+inline void check_fanout(int64_t n, int64_t count, int64_t sum, uint64_t sumsq) {
+  check_values("fanout", "workers", n, count, sum, sumsq);
 }
 
 // pipeline: bad_index is the first item that was not index+stages (-1: none).
@@ -59,17 +84,58 @@ inline void check_counter(const std::string& mode, int64_t tasks, int64_t k, int
   if (torn != 0) fail("counter (" + mode + "): a read saw a write half done (the write lock did not exclude readers)");
 }
 
-inline void check_select(int64_t ops, int64_t count, int64_t sum) {
-  if (count != ops) fail("select: consumers received " + s(count) + " values, want " + s(ops));
-  if (sum != ops * (ops - 1) / 2) fail("select: values sum to " + s(sum) + ", want " + s(ops * (ops - 1) / 2));
+inline void check_select(int64_t ops, int64_t count, int64_t sum, uint64_t sumsq) {
+  check_values("select", "consumers", ops, count, sum, sumsq);
 }
 
+// skynet: every inner node checks that its 10 replies are exactly its 10 children's sums, each
+// once (child i of node (num, size) replies child*num_i + child(child-1)/2 with child = size/10
+// and num_i = num + i*child, i.e. base + i*child^2), and sends up kSkynetPoison instead of its
+// sum when they are not; a parent receiving the poison is itself wrong, so the root's sum is the
+// poison. SkynetReplies is that per-node check (add() each reply, then up()).
+inline constexpr int64_t kSkynetPoison = -1;
+struct SkynetReplies {
+  int64_t child, base, step;  // child's size, child 0's sum, the difference between children's sums
+  int64_t sum = 0;
+  unsigned seen = 0;  // bit i: child i's sum arrived; bit 10: a reply that is no child's
+  SkynetReplies(int64_t num, int64_t size)
+      : child(size / 10), base(child * num + child * (child - 1) / 2), step(child * child) {}
+  void add(int64_t r) {
+    sum += r;
+    int64_t off = r - base;
+    if (step != 1 && off >= 0) off = off % step == 0 ? off / step : -1;
+    seen |= off >= 0 && off < 10 && !(seen >> off & 1) ? 1u << off : 1u << 10;
+  }
+  int64_t up() const { return seen == 0x3FF ? sum : kSkynetPoison; }
+};
+
 inline void check_skynet(int64_t size, int64_t sum) {
+  if (sum == kSkynetPoison)
+    fail("skynet: a node received other replies than its 10 children's sums, each once");
   if (sum != size * (size - 1) / 2) fail("skynet: sum " + s(sum) + ", want " + s(size * (size - 1) / 2));
 }
 
-inline void check_spawn(int64_t n, int64_t got) {
-  if (got != n) fail("spawn: " + s(got) + " of " + s(n) + " tasks ran");
+// spawn: task i adds spawn_key(i) = 1 + (mix(i) >> 32 << 32) to the shared atomic, so its low 32 bits
+// count the tasks (n <= 10^7 < 2^32) and its high 32 bits sum a hash of each task's index: a task
+// that ran twice while another did not run keeps the count but changes the hash sum. mix() is
+// splitmix64's finaliser (a sum of plain indices or of squares would let some swaps cancel out).
+inline uint64_t spawn_key(int64_t i) {
+  uint64_t x = static_cast<uint64_t>(i);
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return 1 + (x >> 32 << 32);
+}
+
+// check_spawn(): got is the shared atomic after n tasks each added their spawn_key.
+inline void check_spawn(int64_t n, uint64_t got) {
+  const auto ran = static_cast<int64_t>(got & 0xFFFFFFFFULL);
+  if (ran != n) fail("spawn: " + s(ran) + " of " + s(n) + " tasks ran");
+  uint64_t want = 0;
+  for (int64_t i = 0; i < n; ++i) want += spawn_key(i);
+  if (got != want) fail("spawn: " + s(n) + " tasks ran but not each exactly once (one ran twice, another not at all)");
 }
 
 // timers: ops is the count of timer operations that ran, bad the count that failed their check

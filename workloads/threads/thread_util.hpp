@@ -96,15 +96,41 @@ class ThreadGroup {
   std::string error_;
 };
 
-// Work cap: an OS-thread hand-off (futex wake + context switch) costs 5–200 µs on the 2-core dev VM,
-// 10–1000× a ccbench one, so at the sizes that make a ccbench repetition last ≥ 50 ms a threads
-// repetition of a hand-off-bound workload would last minutes. Those workloads' threads impls run
-// at most the documented count per repetition (CONTRACT.md, "threads: capped sizes"): capped()
-// returns min(requested, cap). ops is what actually ran, so ns/op stays comparable.
-inline constexpr int64_t kCapPingpong = 20000;   // round trips (~17 µs each here)
-inline constexpr int64_t kCapChannel = 20000;    // fanin/fanout/select messages (~10–20 µs, cap 0)
-inline constexpr int64_t kCapPipeline = 2000;    // pipeline items (8 hops of ~25 µs each, cap 0)
-inline constexpr int64_t kCapCounterK = 20000;   // counter k per task (channel mode ~5.5 µs/op)
+// Work caps: an OS-thread hand-off (futex wake + context switch) costs 5–200 µs on the 2-core dev
+// VM, 10–1000× a ccbench one, so at the sizes that make a ccbench repetition last ≥ 50 ms a
+// threads repetition of a hand-off-bound point would last minutes. Those points' threads impls
+// run at most the documented count per repetition (CONTRACT.md, "threads: capped sizes"):
+// capped() returns min(requested, cap), and ops is what actually ran. But every threads run also
+// starts and joins its threads (~350 µs here, measured), which the run's ns/op includes: so a cap
+// must leave a run long enough that this fixed cost is a negligible share (≤ ~1%, a run of ≥ ~35
+// ms), and a point whose ops cost ns, not µs, gets a much higher cap than a hand-off-bound one.
+// (The ~350 µs: a threads atomic counter, 5 tasks, measured 10.8 ns/op at k = 20000 and 6.9 at
+// k = 1,000,000, i.e. ~390 µs per run.) Each cap names the measurement behind it.
+//
+// Hand-off-bound points (cap 0 or small channels, counter's channel mode): 0.2–0.6 s per run at
+// these caps, of which the start-up is < 0.2%.
+inline constexpr int64_t kCapPingpong = 20000;          // round trips (~17 µs each here)
+inline constexpr int64_t kCapHandOff = 20000;           // fanin/fanout/select messages, cap < kBufferedFrom (cap 0: ~10–20 µs)
+inline constexpr int64_t kCapPipelineHandOff = 2000;    // pipeline items, cap < kBufferedFrom (8 hops of ~25 µs, cap 0)
+inline constexpr int64_t kCapCounterChannelK = 20000;   // counter channel mode, k per task (~5.5 µs/op)
+// Points whose ops cost ns to a few µs: caps from their threads ns/op measured on the dev VM
+// (ccbench run --impl threads, quick points, 2026-12-06, load ~5), each giving a run of ≥ ~35 ms at
+// the fastest procs, so the ~350 µs start-up is ≤ ~1% of it, and ≤ ~0.5 s at the slowest.
+inline constexpr int64_t kBufferedFrom = 64;  // channel capacity from which a point counts as buffered (the sweeps' 64, 128)
+// fanin/fanout, cap 128: 1.0–1.6 µs per message with 4 tasks (40000 → 40–65 ms), 7.8–13 µs
+// with 16 (→ 0.3–0.5 s). At the old 20000 the 4-task runs lasted 20–32 ms (start-up ~1.5%).
+inline constexpr int64_t kCapFanBuffered = 40000;
+// select, cap 64: 450 ns per message at procs 1 and 2 → 54 ms (at the old 20000: 9 ms, ~4%).
+inline constexpr int64_t kCapSelectBuffered = 120000;
+// pipeline, 8 stages, cap 128: 1.2–1.6 µs per item → 36–47 ms (at the old 2000: 3 ms, ~12%).
+inline constexpr int64_t kCapPipelineBuffered = 30000;
+// counter mutex / atomic / rwmutex, 5 tasks: 14–20 / 8.8 / 35 ns per op → 44–175 ms at k =
+// 1,000,000 (at the old k = 20000: 0.9–3.5 ms, the start-up 10–40% of it).
+inline constexpr int64_t kCapCounterLockK = 1000000;
+// channel_cap() is the cap of a channel point whose channels have capacity `chan_cap`.
+inline int64_t channel_cap(int64_t chan_cap, int64_t handoff, int64_t buffered) {
+  return chan_cap >= kBufferedFrom ? buffered : handoff;
+}
 inline int64_t capped(int64_t requested, int64_t cap) { return requested < cap ? requested : cap; }
 // capped_param() returns p with parameter `name` capped at `cap` and raised to at least `at_least`
 // (fanin and select need n >= their producer / channel count): a workload's threads_sizes.
