@@ -122,6 +122,14 @@ TEST(CompareTest, MessagesNameTheOptionOnce) {
                     "(`ccbench calibrate` writes one)\n");
 }
 
+// Regression (docs audit): a missing file read "missing.json: <file>: no such file", with the
+// loader's placeholder for "no JSON path" in the message.
+TEST(CompareTest, AMissingFileIsNamedWithoutAPlaceholder) {
+  const auto r = run_cli({"compare", "/nonexistent-ccbench-dir/missing.json", data("base.json")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "ccbench compare: /nonexistent-ccbench-dir/missing.json: no such file\n");
+}
+
 TEST(CompareTest, HelpDocumentsNewlyFailingInExitStatus) {
   CLI::App app{"ccbench"};
   add_commands(app);
