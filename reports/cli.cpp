@@ -265,7 +265,8 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
       const int k = parse_count(c.pairs, "--pairs", 1, 100);
       const std::string cmd = c.calib_run.empty() ? shell_quote(self_exe()) + " run --preset quick" : c.calib_run;
       std::vector<std::string> dropped;
-      strip_run_options(cmd, /*keep_filter=*/true, &dropped);  // what run_and_load() will remove
+      // what run_and_load() will run: the progress lines show it, not the --run text as given
+      const std::string run_cmd = strip_run_options(cmd, /*keep_filter=*/true, &dropped);
       if (!dropped.empty()) {
         std::string list;
         for (const std::string& d : dropped) list += (list.empty() ? "" : ", ") + d;
@@ -275,7 +276,7 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
       InterruptScope interrupts;  // before the scratch dir: a signal re-raised at its end finds it gone
       ScratchDir scratch;
       for (int i = 1; i <= k; ++i) {
-        err << "ccbench calibrate: pair " << i << "/" << k << ": " << cmd << "\n";
+        err << "ccbench calibrate: pair " << i << "/" << k << ": " << run_cmd << " --out … --quiet\n";
         Results a = run_and_load(cmd, "", scratch.path + "/a" + std::to_string(i) + ".json");
         Results b = run_and_load(cmd, "", scratch.path + "/b" + std::to_string(i) + ".json");
         pairs.emplace_back(std::move(a), std::move(b));

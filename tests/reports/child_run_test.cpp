@@ -71,6 +71,12 @@ TEST(ChildRun, CalibrateRunKeepsTheUsersFilterAndNamesWhatItDrops) {
   EXPECT_TRUE(std::regex_match(args, std::regex("(--filter procs:1 -r 3 --out [^ ]*/[ab]1\\.json --quiet\n){2}"))) << args;
   EXPECT_NE(r.err.find("note: removed from --run: --format json, --report " + dir + "/rep"), std::string::npos)
       << r.err;
+  // Regression (docs audit): the progress line showed --run as given, --format and --report
+  // included, right after the note that removed them.
+  EXPECT_NE(r.err.find("ccbench calibrate: pair 1/1: " + fake + " run --filter 'procs:1' -r 3 --out … --quiet\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("--format json --report"), std::string::npos) << r.err;
 }
 
 // Regression: a child ended by SIGTERM made compare exit 2 ("command failed (exit 143)").
