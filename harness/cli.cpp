@@ -68,8 +68,9 @@ Environment (each described in its command's --help and in README):
 Exit codes: 0 ok; 1 a check failed (a workload's self-check or a point not measured, e.g. out of
   memory, the compare gate, calibrate's noise too large, a stress invariant or stall); 2 bad usage
   or input, or output that could not be written; 3 internal error (a bug in ccbench, or no
-  threads or memory outside a point's run: never a verdict); 130/143 run, compare or calibrate
-  interrupted (run writes the points it finished). Each command's --help has the details.)";
+  threads or memory outside a point's run: never a verdict); 130/143/129 run, compare or calibrate
+  interrupted by SIGINT/SIGTERM/SIGHUP (run writes the points it finished). Each command's --help
+  has the details.)";
 
 }  // namespace
 

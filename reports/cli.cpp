@@ -359,8 +359,8 @@ Exit status: 0 gate passed, 1 gate failed: a point regressed (--fail-on regresse
   either, a point is newly failing ("ok" in BASE, "failed" in NEW; --fail-on never reports it
   but exits 0), 2 bad input (unreadable or malformed file, wrong
   types, NaN/Infinity, unknown schema version, no common points) or bad option, 3 internal error
-  (never a gate verdict), 130/143 interrupted by SIGINT/SIGTERM (a confirmation run in progress
-  is stopped too).
+  (never a gate verdict), 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (a confirmation run
+  in progress is stopped too).
 )";
 
 constexpr const char* kReportFooter = R"(
@@ -453,8 +453,8 @@ Suggests a --threshold: the largest noise floor, rounded up to a whole percent (
 that reaches 100% (compare --threshold must be below), there is none and the noisiest points are
 named.
 Exit status: 0 written, 1 written but no --threshold below 100% lies above the noise, 2 bad input
-(including no point left to calibrate) or a failed run, 3 internal error, 130/143 interrupted by
-SIGINT/SIGTERM.
+(including no point left to calibrate) or a failed run, 3 internal error, 130/143/129 interrupted
+by SIGINT/SIGTERM/SIGHUP (the run in progress is stopped too).
 )");
 
   c.report = app.add_subcommand("report", "Write a self-contained HTML report with charts");
