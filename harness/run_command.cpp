@@ -88,8 +88,9 @@ std::optional<InjectDelay> inject_from_env() {
   return d;
 }
 
-// progress_interval_from_env() is the heartbeat interval of the plain progress lines: the test
-// hook CCB_PROGRESS_INTERVAL=SECONDS (0..3600, e.g. 0 or 0.5) when set, else kHeartbeatSeconds.
+// progress_interval_from_env() is the heartbeat interval of the plain progress lines:
+// CCB_PROGRESS_INTERVAL=SECONDS (0..3600, e.g. 0 or 0.5) when set, else kHeartbeatSeconds. It only
+// paces the lines (printed between repetitions, outside the timed runs): nothing measured changes.
 double progress_interval_from_env() {
   const char* v = std::getenv("CCB_PROGRESS_INTERVAL");
   if (v == nullptr || *v == '\0') return kHeartbeatSeconds;

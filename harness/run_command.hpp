@@ -21,7 +21,7 @@
 //     1): warned about on stderr even with --quiet, recorded in context.chaos;
 //  5. the run, with the live table on stdout (--format table) and progress on stderr
 //     (--progress, progress.hpp: auto = a line redrawn in place on a terminal, otherwise a plain
-//     heartbeat line at most every 10 s, or CCB_PROGRESS_INTERVAL seconds, a test hook; nothing
+//     heartbeat line at most every 10 s, or CCB_PROGRESS_INTERVAL seconds; nothing
 //     with never or --quiet); each failed point is reported on stderr as it happens;
 //  6. results JSON written atomically to --out (and DIR/results.json for --report without
 //     --out), the --format document on stdout, then the HTML report via ReportsHooks.
