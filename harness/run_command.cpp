@@ -246,6 +246,8 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   MatrixRequest req{o.workloads, o.sets, o.procs, r.preset, o.filter};
   const std::vector<Point> points = expand_matrix(req);
   const std::optional<ChaosEnv> chaos = chaos_from_env();
+  // read here, not at step 4: a dry run refuses a bad value as the real run would
+  const std::optional<InjectDelay> inject = inject_from_env();
   const char* term = std::getenv("TERM");
   const ProgressMode progress =
       progress_mode(o.progress, io.err_is_tty, o.quiet, term != nullptr && std::string_view(term) == "dumb");
@@ -323,7 +325,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   info.shuffle = {r.settings.shuffle, r.settings.seed, r.settings.shuffle ? r.settings.window : 1,
                   r.settings.window_memory_bytes};
   MeasureControls controls;
-  controls.inject = inject_from_env();
+  controls.inject = inject;
   info.inject = controls.inject;
   info.chaos = chaos;
   info.pin.requested = r.pin;
