@@ -138,7 +138,8 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
   single(run, "--warmup", o.warmup, "Unreported warm-up runs per point and implementation, 0..100 "
                                     "(default 1): each is one run of the workload, not a --min-time repetition")
       ->type_name("N");
-  single(run, "--out", o.out, "Write the results JSON (reports/SCHEMA.md) to FILE")
+  single(run, "--out", o.out, "Write the results JSON (reports/SCHEMA.md) to FILE (/dev/stdout, or the file "
+                              "stdout goes to: printed on stdout after everything else)")
       ->type_name("FILE");
   run->add_option("--format", o.format, "Standard output format (default table)")
       ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))

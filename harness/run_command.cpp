@@ -259,15 +259,20 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   if (o.out && *o.out == "-")
     throw UsageError("--out -: '-' is not standard output here; --format json prints the results JSON on "
                      "standard output instead of the table (or give --out /dev/stdout, or ./- for a file named '-')");
-  if (o.out) check_writable(*o.out, "--out");
+  // --out naming standard output (/dev/stdout, /proc/self/fd/1, or the file stdout is redirected
+  // to): the JSON is printed on stdout after everything else (step 6). Written through a descriptor
+  // of its own, it overwrote the table in a redirected file (offset 0) and landed between the
+  // tables in a pipe.
+  const bool out_is_stdout = o.out && names_standard_output(*o.out);
+  if (o.out && !out_is_stdout) check_writable(*o.out, "--out");
   std::optional<std::string> report_input;
   if (o.report) {
     if (!hooks.reports.write_report)
       throw UsageError("--report: this ccbench was built without the reports module (reports/)");
     ensure_directory(*o.report, "--report");
     // the report reads the results back from --out, unless --out cannot be read back
-    // (/dev/null, /dev/stdout, a FIFO): then they also go to DIR/results.json
-    const bool own_copy = !o.out || writes_in_place(*o.out);
+    // (/dev/null, /dev/stdout, a FIFO, the file stdout goes to): then they also go to DIR/results.json
+    const bool own_copy = !o.out || out_is_stdout || writes_in_place(*o.out);
     report_input = own_copy ? (std::filesystem::path(*o.report) / "results.json").string() : *o.out;
     if (own_copy) check_writable(*report_input, "--report");
   }
@@ -414,7 +419,12 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
 
   // 6. outputs
   const std::string text = results_json_text(info, entries);
-  if (o.out) write_file_atomically(*o.out, text, "--out");
+  if (o.out && !out_is_stdout) write_file_atomically(*o.out, text, "--out");
+  // --out on standard output: the JSON comes last there (once, with --format json), after the
+  // tables, the summary and the report's lines
+  const auto json_on_stdout_last = [&] {
+    if (out_is_stdout && o.format != "json") io.out << text;
+  };
   if (report_input && report_input != o.out) write_file_atomically(*report_input, text, "--report");
   if (o.format == "json") io.out << text;
   else if (o.format == "csv") write_csv(io.out, entries);
@@ -431,7 +441,8 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   if (table) {
     io.out << "\n" << entries.size() << " results: " << entries.size() - failed - not_applicable
            << " ok, " << failed << " failed, " << not_applicable << " not applicable";
-    if (o.out) io.out << "; written to " << *o.out;
+    if (out_is_stdout) io.out << "; the results JSON follows";
+    else if (o.out) io.out << "; written to " << *o.out;
     io.out << "\n";
     if (r.settings.shuffle) io.out << "shuffle seed " << r.settings.seed << "\n";
   }
@@ -454,6 +465,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
                               " --out " + *o.report + " writes it)"
                         : std::string())
            << "\n";
+    json_on_stdout_last();
     return 128 + stop_signal;
   }
   if (o.report) {
@@ -463,6 +475,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     int report_rc = hooks.reports.write_report({*report_input}, *o.report, report_out, io.err);
     if (report_rc != 0 && rc == 0) rc = report_rc;
   }
+  json_on_stdout_last();
   return rc;
 }
 

@@ -25,7 +25,10 @@
 //     heartbeat line at most every 10 s, or CCB_PROGRESS_INTERVAL seconds; nothing
 //     with never or --quiet); each failed point is reported on stderr as it happens;
 //  6. results JSON written atomically to --out (and DIR/results.json for --report without
-//     --out), the --format document on stdout, then the HTML report via ReportsHooks.
+//     --out), the --format document on stdout, then the HTML report via ReportsHooks; an --out
+//     naming standard output (/dev/stdout, or the file stdout is redirected to) is not opened:
+//     the JSON is printed on stdout last, after the tables, summary and report lines (once with
+//     --format json).
 // Returns: 0, or 1 when any point failed its self-check (or the report writer's non-zero code).
 // Throws: UsageError, IoError; anything else aborts the run without writing a results file.
 #pragma once
