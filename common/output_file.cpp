@@ -175,6 +175,12 @@ std::string directory_name_problem(const std::string& dir) {
 
 bool writes_in_place(const std::string& path) { return resolve(path).in_place; }
 
+bool is_standard_output(const std::string& path) {
+  struct stat target {}, out {};
+  return !path.empty() && ::stat(path.c_str(), &target) == 0 && ::fstat(STDOUT_FILENO, &out) == 0 &&
+         target.st_dev == out.st_dev && target.st_ino == out.st_ino;
+}
+
 std::string write_output(const std::string& path, const std::string& text) {
   const Target t = resolve(path);
   if (!t.error.empty()) return t.error;

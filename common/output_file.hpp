@@ -36,6 +36,13 @@ std::string directory_name_problem(const std::string& dir);
 // read back from `path`.
 bool writes_in_place(const std::string& path);
 
+// is_standard_output() is true when `path` names the file standard output (descriptor 1) is open
+// on: /dev/stdout, /proc/self/fd/1, or the very file or pipe stdout is redirected to (the same
+// device and inode). Writing such a path through a descriptor of its own (write_output()) while
+// the process also prints on stdout interleaves or overwrites the two: the caller prints the text
+// on stdout itself instead, in order.
+bool is_standard_output(const std::string& path);
+
 // write_output() writes `text` to `path` as the header describes. New files get the permissions
 // a newly created file would get (0666 & ~umask). Returns "" or the reason it failed.
 std::string write_output(const std::string& path, const std::string& text);

@@ -31,6 +31,8 @@ void ensure_directory(const std::string& dir, const std::string& what) {
 
 bool writes_in_place(const std::string& path) { return common::writes_in_place(path); }
 
+bool names_standard_output(const std::string& path) { return common::is_standard_output(path); }
+
 void write_file_atomically(const std::string& path, const std::string& content,
                            const std::string& what) {
   if (path.empty()) throw IoError(what + ": empty file name");

@@ -28,5 +28,8 @@ void ensure_directory(const std::string& dir, const std::string& what);
 void write_file_atomically(const std::string& path, const std::string& content,
                            const std::string& what);
 bool writes_in_place(const std::string& path);
+// names_standard_output(): `path` is the file standard output is open on (common/output_file.hpp's
+// is_standard_output(): /dev/stdout, /proc/self/fd/1, or the file stdout is redirected to).
+bool names_standard_output(const std::string& path);
 
 }  // namespace ccb::harness

@@ -25,15 +25,15 @@ Progress (stderr): on a terminal, one line redrawn in place (point, implementati
   too long for the terminal loses its middle); when stderr is not a terminal (a log file, CI) or
   TERM is dumb, or with --progress lines, a plain line such as
   "ccbench run: 12/40 points done, 3m05s elapsed, ETA ~1m10s" at most every 10 s, so a run shorter
-  than 10 s prints none. --progress never or --quiet: no progress.
+  than 10 s prints none; CCB_PROGRESS_INTERVAL=SECONDS (0 to 3600) replaces those 10 s (0: a line
+  after every repetition; it changes nothing measured). --progress never or --quiet: no progress.
 Test hooks: CCB_INJECT_DELAY_NS=N makes the ccbench implementation busy-wait N ns per op inside
   each repetition; CCB_INJECT_SLOWDOWN=P (10% or 0.1) makes it busy-wait P x its own run time, a
   slowdown of P on every point; CCB_INJECT_WORKLOAD=name limits either to one workload. The run
   warns loudly (even with --quiet) and records it in context.injection. Never active unless set.
   CCB_CHAOS=1 (the runtime's fault injection, see README) perturbs the ccbench implementation the
-  same way: the run warns loudly and records it in context.chaos.
-  CCB_PROGRESS_INTERVAL=SECONDS (0 to 3600) replaces the 10 s of the plain progress lines (0: one
-  at every repetition).
+  same way: the run warns loudly and records it in context.chaos; CCB_CHAOS_SEED=N (0 to 2^64-1;
+  unset or 0: each run draws its own seed) repeats its injections and is recorded with it.
 Go reference: --impl go builds workloads/go into build/<preset>/go/bin/ccbench-go when that is
   missing or older than its sources; CCB_GO_BINARY=PATH runs an already built ccbench-go instead,
   as is (nothing is built or checked against the sources). CCB_GO_TIMEOUT=SECONDS (1 to 86400,
@@ -61,15 +61,17 @@ Environment (each described in its command's --help and in README):
   CCB_GO_TIMEOUT=SECONDS  run: kill a Go child that gives no reply that long (default 600)
   CCB_REPORT_PYTHON=PATH  report: the Python with matplotlib that draws the charts (default
                           /usr/bin/python3)
+  CCB_PROGRESS_INTERVAL=SECONDS  run: how often the plain progress lines come (default 10)
   CCB_CHAOS=1, CCB_CHAOS_SEED=N  run, stress: the runtime's fault injection (run warns and marks
                           its results as not real; stress seeds it with the run's seed)
-  CCB_INJECT_DELAY_NS, CCB_INJECT_SLOWDOWN, CCB_INJECT_WORKLOAD, CCB_PROGRESS_INTERVAL,
-  CCB_STRESS_TEST_HOOK    test hooks for ccbench's own tests, never for real measurements
+  CCB_INJECT_DELAY_NS, CCB_INJECT_SLOWDOWN, CCB_INJECT_WORKLOAD (run), CCB_STRESS_TEST_HOOK
+                          (stress): test hooks for ccbench's own tests, never for real runs
 Exit codes: 0 ok; 1 a check failed (a workload's self-check or a point not measured, e.g. out of
   memory, the compare gate, calibrate's noise too large, a stress invariant or stall); 2 bad usage
   or input, or output that could not be written; 3 internal error (a bug in ccbench, or no
-  threads or memory outside a point's run: never a verdict); 130/143 run, compare or calibrate
-  interrupted (run writes the points it finished). Each command's --help has the details.)";
+  threads or memory outside a point's run: never a verdict); 130/143/129 run, compare or calibrate
+  interrupted by SIGINT/SIGTERM/SIGHUP (run writes the points it finished). Each command's --help
+  has the details.)";
 
 }  // namespace
 
@@ -136,7 +138,8 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
   single(run, "--warmup", o.warmup, "Unreported warm-up runs per point and implementation, 0..100 "
                                     "(default 1): each is one run of the workload, not a --min-time repetition")
       ->type_name("N");
-  single(run, "--out", o.out, "Write the results JSON (reports/SCHEMA.md) to FILE")
+  single(run, "--out", o.out, "Write the results JSON (reports/SCHEMA.md) to FILE (/dev/stdout, or the file "
+                              "stdout goes to: printed on stdout after everything else)")
       ->type_name("FILE");
   run->add_option("--format", o.format, "Standard output format (default table)")
       ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))
@@ -145,7 +148,7 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   run->add_flag("--dry-run", o.dry_run, "Print the points and implementations the run would measure, and "
                                         "the least time it would take, then exit without measuring or "
-                                        "writing anything")
+                                        "writing anything (so --out or --report with it is bad usage, exit 2)")
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   run->add_option("--progress", o.progress, "Progress on stderr: auto (default; a line redrawn in place on a "
                                             "terminal, else a plain line every 10 s), lines (plain lines every "

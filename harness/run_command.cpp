@@ -88,8 +88,9 @@ std::optional<InjectDelay> inject_from_env() {
   return d;
 }
 
-// progress_interval_from_env() is the heartbeat interval of the plain progress lines: the test
-// hook CCB_PROGRESS_INTERVAL=SECONDS (0..3600, e.g. 0 or 0.5) when set, else kHeartbeatSeconds.
+// progress_interval_from_env() is the heartbeat interval of the plain progress lines:
+// CCB_PROGRESS_INTERVAL=SECONDS (0..3600, e.g. 0 or 0.5) when set, else kHeartbeatSeconds. It only
+// paces the lines (printed between repetitions, outside the timed runs): nothing measured changes.
 double progress_interval_from_env() {
   const char* v = std::getenv("CCB_PROGRESS_INTERVAL");
   if (v == nullptr || *v == '\0') return kHeartbeatSeconds;
@@ -245,6 +246,8 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   MatrixRequest req{o.workloads, o.sets, o.procs, r.preset, o.filter};
   const std::vector<Point> points = expand_matrix(req);
   const std::optional<ChaosEnv> chaos = chaos_from_env();
+  // read here, not at step 4: a dry run refuses a bad value as the real run would
+  const std::optional<InjectDelay> inject = inject_from_env();
   const char* term = std::getenv("TERM");
   const ProgressMode progress =
       progress_mode(o.progress, io.err_is_tty, o.quiet, term != nullptr && std::string_view(term) == "dumb");
@@ -256,15 +259,20 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   if (o.out && *o.out == "-")
     throw UsageError("--out -: '-' is not standard output here; --format json prints the results JSON on "
                      "standard output instead of the table (or give --out /dev/stdout, or ./- for a file named '-')");
-  if (o.out) check_writable(*o.out, "--out");
+  // --out naming standard output (/dev/stdout, /proc/self/fd/1, or the file stdout is redirected
+  // to): the JSON is printed on stdout after everything else (step 6). Written through a descriptor
+  // of its own, it overwrote the table in a redirected file (offset 0) and landed between the
+  // tables in a pipe.
+  const bool out_is_stdout = o.out && names_standard_output(*o.out);
+  if (o.out && !out_is_stdout) check_writable(*o.out, "--out");
   std::optional<std::string> report_input;
   if (o.report) {
     if (!hooks.reports.write_report)
       throw UsageError("--report: this ccbench was built without the reports module (reports/)");
     ensure_directory(*o.report, "--report");
     // the report reads the results back from --out, unless --out cannot be read back
-    // (/dev/null, /dev/stdout, a FIFO): then they also go to DIR/results.json
-    const bool own_copy = !o.out || writes_in_place(*o.out);
+    // (/dev/null, /dev/stdout, a FIFO, the file stdout goes to): then they also go to DIR/results.json
+    const bool own_copy = !o.out || out_is_stdout || writes_in_place(*o.out);
     report_input = own_copy ? (std::filesystem::path(*o.report) / "results.json").string() : *o.out;
     if (own_copy) check_writable(*report_input, "--report");
   }
@@ -322,7 +330,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   info.shuffle = {r.settings.shuffle, r.settings.seed, r.settings.shuffle ? r.settings.window : 1,
                   r.settings.window_memory_bytes};
   MeasureControls controls;
-  controls.inject = inject_from_env();
+  controls.inject = inject;
   info.inject = controls.inject;
   info.chaos = chaos;
   info.pin.requested = r.pin;
@@ -411,7 +419,12 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
 
   // 6. outputs
   const std::string text = results_json_text(info, entries);
-  if (o.out) write_file_atomically(*o.out, text, "--out");
+  if (o.out && !out_is_stdout) write_file_atomically(*o.out, text, "--out");
+  // --out on standard output: the JSON comes last there (once, with --format json), after the
+  // tables, the summary and the report's lines
+  const auto json_on_stdout_last = [&] {
+    if (out_is_stdout && o.format != "json") io.out << text;
+  };
   if (report_input && report_input != o.out) write_file_atomically(*report_input, text, "--report");
   if (o.format == "json") io.out << text;
   else if (o.format == "csv") write_csv(io.out, entries);
@@ -428,7 +441,8 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   if (table) {
     io.out << "\n" << entries.size() << " results: " << entries.size() - failed - not_applicable
            << " ok, " << failed << " failed, " << not_applicable << " not applicable";
-    if (o.out) io.out << "; written to " << *o.out;
+    if (out_is_stdout) io.out << "; the results JSON follows";
+    else if (o.out) io.out << "; written to " << *o.out;
     io.out << "\n";
     if (r.settings.shuffle) io.out << "shuffle seed " << r.settings.seed << "\n";
   }
@@ -451,6 +465,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
                               " --out " + *o.report + " writes it)"
                         : std::string())
            << "\n";
+    json_on_stdout_last();
     return 128 + stop_signal;
   }
   if (o.report) {
@@ -460,6 +475,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     int report_rc = hooks.reports.write_report({*report_input}, *o.report, report_out, io.err);
     if (report_rc != 0 && rc == 0) rc = report_rc;
   }
+  json_on_stdout_last();
   return rc;
 }
 

@@ -16,15 +16,19 @@
 //     CCB_INJECT_DELAY_NS or CCB_INJECT_SLOWDOWN (+ CCB_INJECT_WORKLOAD): documented in
 //     `ccbench run --help`, never active unless set; warned about on stderr even with --quiet,
 //     recorded in context.injection;
-//     a malformed value or unknown workload is a UsageError; likewise CCB_CHAOS=1 (the runtime's
+//     a malformed value or unknown workload is a UsageError at step 1 (so --dry-run refuses it
+//     too, as it refuses a bad CCB_GO_TIMEOUT at step 3); likewise CCB_CHAOS=1 (the runtime's
 //     fault injection, chaos_env.hpp; a bad CCB_CHAOS or CCB_CHAOS_SEED is a UsageError at step
 //     1): warned about on stderr even with --quiet, recorded in context.chaos;
 //  5. the run, with the live table on stdout (--format table) and progress on stderr
 //     (--progress, progress.hpp: auto = a line redrawn in place on a terminal, otherwise a plain
-//     heartbeat line at most every 10 s, or CCB_PROGRESS_INTERVAL seconds, a test hook; nothing
+//     heartbeat line at most every 10 s, or CCB_PROGRESS_INTERVAL seconds; nothing
 //     with never or --quiet); each failed point is reported on stderr as it happens;
 //  6. results JSON written atomically to --out (and DIR/results.json for --report without
-//     --out), the --format document on stdout, then the HTML report via ReportsHooks.
+//     --out), the --format document on stdout, then the HTML report via ReportsHooks; an --out
+//     naming standard output (/dev/stdout, or the file stdout is redirected to) is not opened:
+//     the JSON is printed on stdout last, after the tables, summary and report lines (once with
+//     --format json).
 // Returns: 0, or 1 when any point failed its self-check (or the report writer's non-zero code).
 // Throws: UsageError, IoError; anything else aborts the run without writing a results file.
 #pragma once

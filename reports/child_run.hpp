@@ -16,8 +16,8 @@
 //  - InterruptScope, held for a whole command, also catches those signals between children: the
 //    next run_shell() throws Interrupted at once, and if none comes, the scope's destructor
 //    re-raises the signal after the objects declared after it (the scratch directory) are gone.
-// Exit convention: Interrupted::exit_code() is 128 + the signal number (130 SIGINT, 143 SIGTERM),
-// what a shell reports for a process that signal ended.
+// Exit convention: Interrupted::exit_code() is 128 + the signal number (130 SIGINT, 143 SIGTERM,
+// 129 SIGHUP), what a shell reports for a process that signal ended.
 #pragma once
 
 #include <exception>

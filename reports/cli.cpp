@@ -265,7 +265,8 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
       const int k = parse_count(c.pairs, "--pairs", 1, 100);
       const std::string cmd = c.calib_run.empty() ? shell_quote(self_exe()) + " run --preset quick" : c.calib_run;
       std::vector<std::string> dropped;
-      strip_run_options(cmd, /*keep_filter=*/true, &dropped);  // what run_and_load() will remove
+      // what run_and_load() will run: the progress lines show it, not the --run text as given
+      const std::string run_cmd = strip_run_options(cmd, /*keep_filter=*/true, &dropped);
       if (!dropped.empty()) {
         std::string list;
         for (const std::string& d : dropped) list += (list.empty() ? "" : ", ") + d;
@@ -275,7 +276,7 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
       InterruptScope interrupts;  // before the scratch dir: a signal re-raised at its end finds it gone
       ScratchDir scratch;
       for (int i = 1; i <= k; ++i) {
-        err << "ccbench calibrate: pair " << i << "/" << k << ": " << cmd << "\n";
+        err << "ccbench calibrate: pair " << i << "/" << k << ": " << run_cmd << " --out … --quiet\n";
         Results a = run_and_load(cmd, "", scratch.path + "/a" + std::to_string(i) + ".json");
         Results b = run_and_load(cmd, "", scratch.path + "/b" + std::to_string(i) + ".json");
         pairs.emplace_back(std::move(a), std::move(b));
@@ -358,8 +359,8 @@ Exit status: 0 gate passed, 1 gate failed: a point regressed (--fail-on regresse
   either, a point is newly failing ("ok" in BASE, "failed" in NEW; --fail-on never reports it
   but exits 0), 2 bad input (unreadable or malformed file, wrong
   types, NaN/Infinity, unknown schema version, no common points) or bad option, 3 internal error
-  (never a gate verdict), 130/143 interrupted by SIGINT/SIGTERM (a confirmation run in progress
-  is stopped too).
+  (never a gate verdict), 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (a confirmation run
+  in progress is stopped too).
 )";
 
 constexpr const char* kReportFooter = R"(
@@ -452,8 +453,8 @@ Suggests a --threshold: the largest noise floor, rounded up to a whole percent (
 that reaches 100% (compare --threshold must be below), there is none and the noisiest points are
 named.
 Exit status: 0 written, 1 written but no --threshold below 100% lies above the noise, 2 bad input
-(including no point left to calibrate) or a failed run, 3 internal error, 130/143 interrupted by
-SIGINT/SIGTERM.
+(including no point left to calibrate) or a failed run, 3 internal error, 130/143/129 interrupted
+by SIGINT/SIGTERM/SIGHUP (the run in progress is stopped too).
 )");
 
   c.report = app.add_subcommand("report", "Write a self-contained HTML report with charts");

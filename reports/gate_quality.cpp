@@ -327,9 +327,9 @@ std::string noise_floor_table(const NoiseFloor& nf) {
 std::map<std::string, double> load_noise_floor(const std::string& file) {
   // A directory opens as a stream that reads nothing: it was reported as "file is empty".
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) throw InputError(file, "<file>", "not a regular file");
+  if (!std::filesystem::is_regular_file(file, ec)) throw InputError(file, "", "not a regular file");
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(file, "<file>", "cannot open file for reading");
+  if (!in) throw InputError(file, "", "cannot open file for reading");
   std::ostringstream buf;
   buf << in.rdbuf();
   const nlohmann::ordered_json j = parse_json_strict(buf.str(), file);

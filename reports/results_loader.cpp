@@ -376,21 +376,21 @@ Results parse_results(const std::string& text, const std::string& file) {
 
 Results load_results(const std::string& file) {
   std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) throw InputError(file, "<file>", "no such file");
-  if (!std::filesystem::is_regular_file(file, ec)) throw InputError(file, "<file>", "not a regular file");
+  if (!std::filesystem::exists(file, ec)) throw InputError(file, "", "no such file");
+  if (!std::filesystem::is_regular_file(file, ec)) throw InputError(file, "", "not a regular file");
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(file, "<file>", "cannot open file for reading");
+  if (!in) throw InputError(file, "", "cannot open file for reading");
   in.seekg(0, std::ios::end);
   const std::streamoff size = in.tellg();
-  if (size < 0) throw InputError(file, "<file>", "cannot read file (not a regular file?)");
+  if (size < 0) throw InputError(file, "", "cannot read file (not a regular file?)");
   if (static_cast<std::uint64_t>(size) > kMaxFileBytes) {
-    throw InputError(file, "<file>", "file is " + std::to_string(size) + " bytes, more than the limit of " +
-                                         std::to_string(kMaxFileBytes));
+    throw InputError(file, "", "file is " + std::to_string(size) + " bytes, more than the limit of " +
+                                 std::to_string(kMaxFileBytes));
   }
   in.seekg(0, std::ios::beg);
   std::ostringstream buf;
   buf << in.rdbuf();
-  if (!in && !in.eof()) throw InputError(file, "<file>", "read error");
+  if (!in && !in.eof()) throw InputError(file, "", "read error");
   return parse_results(buf.str(), file);
 }
 

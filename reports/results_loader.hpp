@@ -41,11 +41,13 @@ inline constexpr double kMaxSampleNs = common::kMaxSampleNs;
 // Largest file accepted: 1e6 samples printed with 17 digits are ~20 MB; 256 MiB leaves ample room.
 inline constexpr std::size_t kMaxFileBytes = std::size_t{256} << 20;
 
-// InputError is a bad input file: exit code 2. what() is "<file>: <path>: <message>".
+// InputError is a bad input file: exit code 2. what() is "<file>: <path>: <message>", where <path>
+// is the JSON path of the bad value; a problem with the file itself (missing, a directory,
+// unreadable, too large) has an empty path, and what() is "<file>: <message>".
 class InputError : public std::runtime_error {
  public:
   InputError(std::string file, std::string path, const std::string& message)
-      : std::runtime_error(file + ": " + path + ": " + message),
+      : std::runtime_error(file + ": " + (path.empty() ? std::string() : path + ": ") + message),
         file_(std::move(file)),
         path_(std::move(path)) {}
   const std::string& file() const { return file_; }

@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -41,6 +43,49 @@ TEST(Executable, ClosedStdoutPipeDoesNotKillTheRunBeforeItsOutFile) {
   // a reader that has gone is the reader's choice, not an error of the run
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
   EXPECT_TRUE(std::filesystem::exists(out));
+  std::filesystem::remove_all(dir);
+}
+
+// Regression (docs audit): README promised "`--out /dev/stdout` also works, after the table", but
+// the JSON went through a descriptor of its own: redirected to a file, it was written from offset
+// 0 over the table, and the latency table and summary then overwrote its middle; in a pipe it came
+// between the ns/op table and the latency table. An --out that is standard output (/dev/stdout,
+// or the very file stdout is redirected to) now gets the JSON after everything else on stdout.
+TEST(Executable, OutOnStandardOutputPrintsTheJsonAfterTheTables) {
+  std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const std::string file = dir + "/out.txt";
+  const std::string run = std::string("'") + CCBENCH_EXE +
+                          "' run pingpong --procs 1 --set cap=0 --set n=10000 --repetitions 2 --warmup 0 "
+                          "--min-time 0 ";
+  for (const std::string& how : {run + "--out /dev/stdout > '" + file + "' 2>/dev/null",
+                                 run + "--out /dev/stdout 2>/dev/null | cat > '" + file + "'",
+                                 run + "--out '" + file + "' > '" + file + "' 2>/dev/null"}) {
+    const int status = std::system(how.c_str());
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << how << ": status " << status;
+    std::ifstream in(file);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    const std::string text = buf.str();
+    const std::size_t json_at = text.find("\n{");
+    ASSERT_NE(json_at, std::string::npos) << how << ":\n" << text;
+    const std::string human = text.substr(0, json_at + 1);
+    // the whole human output first: ns/op table, latency table, summary line naming what follows
+    EXPECT_NE(human.find("pingpong  cap=0 n=10000"), std::string::npos) << how << ":\n" << text;
+    EXPECT_NE(human.find("p99.9"), std::string::npos) << how << ":\n" << text;
+    EXPECT_NE(human.find("1 results: 1 ok, 0 failed, 0 not applicable; the results JSON follows\n"),
+              std::string::npos) << how << ":\n" << text;
+    // then the JSON, whole, and nothing after it
+    nlohmann::json doc;
+    try {
+      doc = nlohmann::json::parse(text.substr(json_at + 1));
+    } catch (const nlohmann::json::exception& e) {
+      ADD_FAILURE() << how << ": the JSON after the table does not parse: " << e.what() << "\n" << text;
+      continue;
+    }
+    ASSERT_EQ(doc["benchmarks"].size(), 1u) << how;
+    EXPECT_EQ(doc["benchmarks"][0]["name"], "pingpong/cap=0/n=10000/procs:1/impl:ccbench") << how;
+  }
   std::filesystem::remove_all(dir);
 }
 

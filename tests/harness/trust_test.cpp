@@ -1,8 +1,8 @@
 // tests/harness/trust_test.cpp — issue #9 "numbers people can trust", harness side: Tukey outlier
 // classification, the seeded shuffle (determinism by seed, sequential mode), latency fields from
 // the merged histograms, environment warnings in the JSON, pinning recorded / refused, the
-// CCB_INJECT_DELAY_NS test hook, CCB_CHAOS=1 warned about and recorded, and NaN/Inf never
-// reaching the results file.
+// CCB_INJECT_DELAY_NS test hook (a bad value refused by a dry run too), CCB_CHAOS=1 warned about
+// and recorded, and NaN/Inf never reaching the results file.
 #include <gtest/gtest.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "fake_workloads.hpp"
 #include "harness/machine_context.hpp"
@@ -430,6 +431,33 @@ TEST(InjectSlowdown, SlowsEveryRunByTheFractionAndIsRecordedAndWarned) {
   CliRun e = run_cli({"run", "fake_sum", "--repetitions", "2"});
   EXPECT_EQ(e.code, 2);
   EXPECT_NE(e.err.find("both set"), std::string::npos) << e.err;
+}
+
+// Regression (docs audit): bad CCB_INJECT_* values passed `run --dry-run` with exit 0 and were
+// refused only by the real run (exit 2), while a bad CCB_GO_TIMEOUT or CCB_CHAOS_SEED was refused by
+// both. A dry run now refuses each of them with the real run's exit code and message.
+TEST(Injection, ADryRunRefusesABadValueAsTheRealRunDoes) {
+  struct Case {
+    std::vector<std::pair<const char*, const char*>> env;
+    const char* message;
+  };
+  const std::vector<Case> cases = {
+      {{{"CCB_INJECT_SLOWDOWN", "abc"}}, "CCB_INJECT_SLOWDOWN: expected a slowdown such as 10% or 0.1"},
+      {{{"CCB_INJECT_DELAY_NS", "-5"}}, "CCB_INJECT_DELAY_NS: expected a number of ns per op from 0 to 1e9, got '-5'"},
+      {{{"CCB_INJECT_DELAY_NS", "5"}, {"CCB_INJECT_WORKLOAD", "zzz"}}, "CCB_INJECT_WORKLOAD: unknown workload 'zzz'"},
+      {{{"CCB_INJECT_SLOWDOWN", "10%"}, {"CCB_INJECT_DELAY_NS", "5"}}, "both set: use one"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::unique_ptr<ScopedEnv>> env;
+    for (const auto& [name, value] : c.env) env.push_back(std::make_unique<ScopedEnv>(name, value));
+    const CliRun real = run_cli({"run", "fake_sum", "--repetitions", "2"});
+    const CliRun dry = run_cli({"run", "fake_sum", "--repetitions", "2", "--dry-run"});
+    EXPECT_EQ(real.code, 2) << c.message << "\n" << real.err;
+    EXPECT_EQ(dry.code, 2) << c.message << "\n" << dry.out << dry.err;
+    EXPECT_NE(dry.err.find(c.message), std::string::npos) << dry.err;
+    EXPECT_EQ(dry.err, real.err);
+    EXPECT_EQ(dry.out, "");
+  }
 }
 
 TEST(NonFinite, NeverEmittedAndTheFileStaysValid) {

@@ -71,6 +71,12 @@ TEST(ChildRun, CalibrateRunKeepsTheUsersFilterAndNamesWhatItDrops) {
   EXPECT_TRUE(std::regex_match(args, std::regex("(--filter procs:1 -r 3 --out [^ ]*/[ab]1\\.json --quiet\n){2}"))) << args;
   EXPECT_NE(r.err.find("note: removed from --run: --format json, --report " + dir + "/rep"), std::string::npos)
       << r.err;
+  // Regression (docs audit): the progress line showed --run as given, --format and --report
+  // included, right after the note that removed them.
+  EXPECT_NE(r.err.find("ccbench calibrate: pair 1/1: " + fake + " run --filter 'procs:1' -r 3 --out … --quiet\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("--format json --report"), std::string::npos) << r.err;
 }
 
 // Regression: a child ended by SIGTERM made compare exit 2 ("command failed (exit 143)").
@@ -82,6 +88,20 @@ TEST(ChildRun, CompareEndsAsInterruptedWhenItsChildIsKilled) {
   EXPECT_NE(r.err.find("ccbench compare: interrupted by SIGTERM"), std::string::npos) << r.err;
   // the stopped run may have named a file in compare's scratch directory: said to be gone
   EXPECT_NE(r.err.find("was in compare's temporary directory, now removed"), std::string::npos) << r.err;
+}
+
+// SIGHUP ends compare and calibrate as interrupted too, with 129 (their --help and ccbench --help
+// say 130/143/129), not as a failed run (exit 2).
+TEST(ChildRun, CompareAndCalibrateEndWith129WhenTheirChildIsHungUp) {
+  const std::string b = test::data("base.json"), s = test::data("slower20.json");
+  const auto cmp = test::run_cli({"compare", b, s, "--confirm", "1", "--base-run", "kill -HUP $$; true",
+                                  "--new-run", "kill -HUP $$; true"});
+  EXPECT_EQ(cmp.code, 129) << cmp.err;
+  EXPECT_NE(cmp.err.find("ccbench compare: interrupted by SIGHUP"), std::string::npos) << cmp.err;
+  const std::string dir = test::scratch_dir("calib_hup");
+  const auto cal = test::run_cli({"calibrate", "--pairs", "1", "--out", dir + "/nf.json", "--run", "kill -HUP $$; true"});
+  EXPECT_EQ(cal.code, 129) << cal.err;
+  EXPECT_NE(cal.err.find("ccbench calibrate: interrupted by SIGHUP"), std::string::npos) << cal.err;
 }
 
 // dead() is true for a zombie (killed, not yet reaped by whatever adopted it).

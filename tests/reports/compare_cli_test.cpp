@@ -122,6 +122,14 @@ TEST(CompareTest, MessagesNameTheOptionOnce) {
                     "(`ccbench calibrate` writes one)\n");
 }
 
+// Regression (docs audit): a missing file read "missing.json: <file>: no such file", with the
+// loader's placeholder for "no JSON path" in the message.
+TEST(CompareTest, AMissingFileIsNamedWithoutAPlaceholder) {
+  const auto r = run_cli({"compare", "/nonexistent-ccbench-dir/missing.json", data("base.json")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "ccbench compare: /nonexistent-ccbench-dir/missing.json: no such file\n");
+}
+
 TEST(CompareTest, HelpDocumentsNewlyFailingInExitStatus) {
   CLI::App app{"ccbench"};
   add_commands(app);
@@ -129,6 +137,12 @@ TEST(CompareTest, HelpDocumentsNewlyFailingInExitStatus) {
   EXPECT_NE(help.find("Exit status: 0 gate passed, 1 gate failed"), std::string::npos) << help;
   EXPECT_NE(help.find("a point is newly failing (\"ok\" in BASE, \"failed\" in"), std::string::npos) << help;
   EXPECT_NE(help.find("also exit 1 when a point ok in BASE failed in NEW"), std::string::npos) << help;
+  // SIGHUP ends them as interrupted too (ChildRun.CompareAndCalibrateEndWith129WhenTheirChildIsHungUp)
+  for (const char* command : {"compare", "calibrate"}) {
+    const std::string h = app.get_subcommand(command)->help();
+    EXPECT_NE(h.find("130/143/129 interrupted"), std::string::npos) << command << "\n" << h;
+    EXPECT_NE(h.find("SIGINT/SIGTERM/SIGHUP"), std::string::npos) << command << "\n" << h;
+  }
 }
 
 // Regression: `compare --alpha 0.5%` printed "100% CI of ratio" (the level was rounded to whole

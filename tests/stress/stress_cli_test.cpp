@@ -47,6 +47,18 @@ Result run(const std::string& args, const std::string& env = "", const char* exe
 
 bool has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
 
+// Regression (docs audit): `ccbench --help` lists CCB_STRESS_TEST_HOOK and CCB_CHAOS for stress and
+// says each variable is described in its command's --help; stress --help did not name the hook.
+TEST(StressCli, HelpDescribesItsEnvironmentVariables) {
+  for (const char* exe : {CCBENCH_EXE, CCBENCH_STRESS_EXE}) {
+    Result r = run_exe(exe, std::string(exe == std::string(CCBENCH_EXE) ? "stress " : "") + "--help");
+    EXPECT_EQ(r.code, 0) << r.output;
+    for (const char* n : {"CCB_STRESS_TEST_HOOK=violate|stall|stall-part|leak-task|early-timer|leak-memory",
+                          "CCB_CHAOS=1", "CCB_CHAOS_SEED"})
+      EXPECT_TRUE(has(r.output, n)) << exe << ": " << n << "\n" << r.output;
+  }
+}
+
 class Scenario : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(Scenario, PassesAShortRunAtProcs1And2) {
