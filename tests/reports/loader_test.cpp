@@ -66,7 +66,9 @@ TEST_P(BadFileTest, RejectedWithFileAndPath) {
     // a problem with the file itself has no JSON path: "missing.json: no such file"
     const std::string path_part = *b.path == '\0' ? std::string() : std::string(b.path) + ": ";
     EXPECT_EQ(std::string(e.what()).rfind(file + ": " + path_part, 0), 0u) << e.what();
-    if (path_part.empty()) EXPECT_EQ(std::string(e.what()), file + ": " + b.message);
+    if (path_part.empty()) {
+      EXPECT_EQ(std::string(e.what()), file + ": " + b.message);
+    }
   }
 }
 
