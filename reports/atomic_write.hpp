@@ -15,6 +15,7 @@
 
 namespace ccb::reports {
 
+using common::is_standard_output;
 using common::output_problem;
 
 inline std::string write_atomically(const std::string& path, const std::string& text) {

@@ -221,13 +221,17 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
     // Warnings go to stderr whatever the format and destination, so stdout holds only the
     // document (a script parsing --format json reads nothing else) and a person sees them; the
     // document carries them too, except the table on stdout, which would repeat them on a terminal.
-    const bool table_on_stdout = c.out_file.empty() && format == CompareFormat::Table;
+    // An --out that is standard output (/dev/stdout, or the file or pipe stdout goes to) is no
+    // --out: written through a descriptor of its own, the document went to offset 0 of a
+    // redirected stdout and the summary lines printed after it overwrote its start.
+    const bool to_stdout = c.out_file.empty() || is_standard_output(c.out_file);
+    const bool table_on_stdout = to_stdout && format == CompareFormat::Table;
     const std::string text = table_on_stdout ? format_table(cmp, false) : format_comparison(cmp, format);
-    if (!c.out_file.empty())
+    if (!to_stdout)
       if (const std::string problem = write_atomically(c.out_file, text); !problem.empty())
         throw UsageError("--out " + c.out_file + ": " + problem);
     for (const std::string& w : cmp.warnings) err << "ccbench compare: warning: " << w << "\n";
-    if (c.out_file.empty()) {
+    if (to_stdout) {
       out << text;
     } else {
       out << summary_line(cmp) << "\n" << gate_line(cmp) << "\nwritten: " << c.out_file << "\n";
@@ -284,9 +288,16 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
     }
     const NoiseFloor nf = calibrate(pairs);
     for (const std::string& w : nf.warnings) err << "ccbench calibrate: warning: " << w << "\n";
-    if (const std::string problem = write_atomically(c.calib_out, noise_floor_json(nf)); !problem.empty())
-      throw UsageError("--out " + c.calib_out + ": " + problem);
-    out << noise_floor_table(nf) << "written: " << c.calib_out << "\n";
+    // --out on standard output: the JSON comes after the table there, as run prints its results
+    // JSON last; written through a descriptor of its own, it went to offset 0 of a redirected
+    // stdout and the table printed after it overwrote its start.
+    if (is_standard_output(c.calib_out)) {
+      out << noise_floor_table(nf) << "the noise-floor JSON follows\n" << noise_floor_json(nf);
+    } else {
+      if (const std::string problem = write_atomically(c.calib_out, noise_floor_json(nf)); !problem.empty())
+        throw UsageError("--out " + c.calib_out + ": " + problem);
+      out << noise_floor_table(nf) << "written: " << c.calib_out << "\n";
+    }
     if (!nf.suggested_threshold) {
       err << "ccbench calibrate: " << no_threshold_text(nf) << "\n";
       return 1;
@@ -412,7 +423,7 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
                         "--out file also carry them")
       ->capture_default_str()->type_name("table|markdown|json");
   c.compare_nonempty.push_back(
-      c.compare->add_option("--out", c.out_file, "Write the output to FILE (stdout then gets the summary line)")
+      c.compare->add_option("--out", c.out_file, "Write the output to FILE (stdout then gets the summary line); /dev/stdout, or the file stdout goes to, is standard output: as without --out")
           ->type_name("FILE"));
   c.compare->add_option("--confirm", c.confirm, "Re-measure each point flagged regressed, or at least half the threshold "
                         "slower, in up to N rounds (a base run and a new run back to back) before the verdict stands; "
@@ -439,7 +450,7 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
                               "--format and --report in CMD are removed (a note names them), its --filter is kept")
           ->type_name("CMD"));
   c.calibrate_nonempty.push_back(
-      c.calibrate->add_option("--out", c.calib_out, "Noise-floor JSON to write (for compare --noise-floor)")
+      c.calibrate->add_option("--out", c.calib_out, "Noise-floor JSON to write (for compare --noise-floor); on standard output (/dev/stdout) it follows the table")
           ->capture_default_str()->type_name("FILE"));
   c.calibrate->footer(R"(
 Runs the same build against itself (two independent runs per pair; with --run, CMD keeps its

@@ -197,6 +197,13 @@ TEST(GateCli, UsageErrorsExitTwoAndCalibrateFromFiles) {
   r = run_cli({"calibrate", base});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("even number"), std::string::npos) << r.err;
+  // --out on standard output: the table, then the JSON (it was written at offset 0 of a redirected
+  // stdout, and the table printed after it overwrote its start; docs audit, session 39)
+  r = run_cli({"calibrate", base, base, "--out", "/dev/stdout"});
+  const std::size_t json_at = r.out.find("the noise-floor JSON follows\n");
+  ASSERT_NE(json_at, std::string::npos) << r.out << r.err;
+  EXPECT_TRUE(nlohmann::json::accept(r.out.substr(json_at + 29))) << r.out;
+  EXPECT_EQ(r.out.find("written: /dev/stdout"), std::string::npos) << r.out;
   const std::string out = test::scratch_dir("calibrate") + "/nf.json";
   r = run_cli({"calibrate", base, base, "--out", out});
   ASSERT_EQ(r.code, 0) << r.err;

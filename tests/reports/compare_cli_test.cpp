@@ -30,6 +30,21 @@ using test::data;
 using test::run_cli;
 using ccb::test::unescaped_pipes;
 
+// Regression (docs audit, session 39): `compare … --format json --out /dev/stdout > f` left f as
+// invalid JSON: the document went to offset 0 of the file through a descriptor of its own and the
+// summary lines printed on stdout after it overwrote its start. An --out that is standard output
+// (here /dev/stdout, in-process: the output stream gets what stdout would) is now no --out.
+TEST(CompareTest, AnOutOnStandardOutputIsAsWithoutOut) {
+  const std::string b = data("base.json"), s = data("slower20.json");
+  const auto plain = run_cli({"compare", b, s, "--confirm", "0", "--format", "json"});
+  const auto r = run_cli({"compare", b, s, "--confirm", "0", "--format", "json", "--out", "/dev/stdout"});
+  EXPECT_EQ(r.code, plain.code) << r.err;
+  EXPECT_EQ(r.out, plain.out);
+  EXPECT_TRUE(nlohmann::json::accept(r.out)) << r.out;
+  const auto table = run_cli({"compare", b, s, "--confirm", "0", "--out", "/dev/stdout"});
+  EXPECT_EQ(table.out, run_cli({"compare", b, s, "--confirm", "0"}).out);
+}
+
 TEST(CompareTest, OptionsAcceptPercentOrFractionAndRejectNonsense) {
   const std::string b = data("base.json"), s = data("slower20.json");
   EXPECT_EQ(run_cli({"compare", b, s, "--threshold", "0.05"}).code, 1);
