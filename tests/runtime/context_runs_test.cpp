@@ -13,17 +13,14 @@
 
 #include <ccb/runtime.hpp>
 
+#include "procs_fixture.hpp"
+
 namespace {
 
 using namespace std::chrono_literals;
 
-class ContextRuns : public ::testing::TestWithParam<int> {
+class ContextRuns : public Procs {  // run(): one ccb::run at GetParam() procs
  protected:
-  void run(std::function<void()> f) {
-    ccb::Config c;
-    c.procs = GetParam();
-    ccb::run(c, std::move(f));
-  }
   // made_in_run() returns a context with a deadline `timeout` from now, made in a run that then
   // ends with its timer pending.
   ccb::WithCancel made_in_run(std::chrono::milliseconds timeout) {
