@@ -1,6 +1,7 @@
 // tests/runtime/outside_wake_test.cpp — a plain thread's call that wakes several tasks at once
-// (WaitGroup's last done(), Cond::broadcast(), a channel's close, a context's cancel) while main is
-// one of them: main may return, and end the run, as soon as it is readied (ccb/run.hpp).
+// (WaitGroup's last done(), Cond::broadcast(), a channel's close, a context's cancel, an RWMutex
+// writer's unlock letting readers in) while main is one of them: main may return, and end the
+// run, as soon as it is readied (ccb/run.hpp).
 // Regression (session 38's audit, noted as a limitation then): the call readied its tasks one by
 // one, so main, readied first, could return and the run end, unwinding and freeing the tasks the
 // call had yet to ready (the first version of WokenUnwind's tests crashed 2 of 6 times so). Now the
@@ -95,6 +96,24 @@ TEST(OutsideWake, ACondBroadcastWakingMainFirst) {
 TEST(OutsideWake, AChannelCloseWakingMainFirst) {
   ccb::Chan<int> ch;
   race([&] { ch = ccb::Chan<int>(0); }, [&] { (void)ch.recv(); }, [&] { ch.close(); });
+}
+
+// Regression (session 39's remaining limitation): RWMutex::unlock() from a plain thread posted one
+// token per queued reader, each readying one reader; the first, main, could end the run before
+// the others were readied. A writer's lock, taken by the test's thread before each run, holds
+// every reader back.
+TEST(OutsideWake, AnRWMutexUnlockLettingReadersInWithMainFirst) {
+  auto mu = std::make_unique<ccb::RWMutex>();
+  race(
+      [&] {
+        mu = std::make_unique<ccb::RWMutex>();
+        mu->lock();  // uncontended: allowed outside a task
+      },
+      [&] {
+        mu->lock_shared();
+        mu->unlock_shared();
+      },
+      [&] { mu->unlock(); });
 }
 
 // A cancel walks a tree: main waits on the root's done, the others on children's. The walk used to

@@ -19,12 +19,11 @@
 // on (its send never happens). What it holds stays held: an RWMutex writer left Dead in lock()
 // keeps the write lock for good (as a task blocked forever holding it would).
 // A plain thread's call that wakes several tasks (a close, WaitGroup::done, Cond::broadcast, a
-// cancel) queues them all at once, under the run's queue lock, and touches nothing of the run
-// after: main among them may return and end the run at once. Such a call must still start while
-// the run is in progress and not race its end otherwise (main returning for another reason): it
-// could take a waiter the ending run then unwinds and frees (a crash, as any use of an ended run's
-// tasks). Not covered: RWMutex::unlock() from a plain thread hands queued readers the lock one by
-// one, so a reader that is main may end the run before the others are readied.
+// cancel, an RWMutex::unlock() letting queued readers in) queues them all at once, under the
+// run's queue lock, and touches nothing of the run after: main among them may return and end the
+// run at once. Such a call must still start while the run is in progress and not race its end
+// otherwise (main returning for another reason): it could take a waiter the ending run then
+// unwinds and frees (a crash, as any use of an ended run's tasks).
 // Timers and Tickers may outlive the run too: a pending one is stopped when its run ends (it never
 // fires; its stop() or reset() then returns false), and reset() from a task of a later run arms it
 // in that run (see ccb/time.hpp). A context's deadline is such a timer, revived by the context's

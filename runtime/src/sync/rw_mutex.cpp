@@ -243,7 +243,9 @@ void RWMutex::release_writer() {
       // meanwhile; the loop takes them too, so none is left behind when kWriter clears.
       const uint32_t q = state().fetch_and(kQueued - 1, std::memory_order_seq_cst) / kQueued;
       shared_.fetch_add(static_cast<int64_t>(q), std::memory_order_seq_cst);
-      for (uint32_t i = 0; i < q; ++i) reader_sem_.release();
+      // One release of q tokens, not q releases: from a plain thread each would ready one reader,
+      // and a reader that is main could end the run before the rest were readied (ccb/run.hpp).
+      reader_sem_.release(q);
       s = state().load(std::memory_order_seq_cst);
       continue;
     }

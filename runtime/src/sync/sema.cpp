@@ -87,4 +87,19 @@ void Sema::release() {
   ready(t);
 }
 
+void Sema::release(uint32_t n) {
+  if (n == 0) return;
+  WokenList woken;
+  lock_.lock();
+  for (; n > 0; --n) {
+    Waiter* w = waiters_.dequeue();
+    if (w == nullptr) break;
+    w->success = true;  // as in release()
+    woken.push_back(w);
+  }
+  if (n > 0) count_.fetch_add(n, std::memory_order_release);
+  lock_.unlock();
+  ready_all(woken);
+}
+
 }  // namespace ccb::detail

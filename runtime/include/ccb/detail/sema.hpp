@@ -26,6 +26,11 @@ class Sema {
                void* dead_arg = nullptr);
   bool try_acquire() noexcept;
   void release();
+  // release(n) is n release()s at once: the first n queued waiters get a token each (the rest go
+  // to the count) and are readied together after unlocking (ready_all: from a plain thread, all
+  // under the run's queue lock, so one of them that is main cannot end the run before the others
+  // are readied).
+  void release(uint32_t n);
 
  private:
   std::atomic<int64_t> count_{0};
