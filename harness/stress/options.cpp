@@ -64,7 +64,8 @@ void add_options(CLI::App* cmd, StressOptions& o) {
          std::string("Worker threads, LIST syntax as in `run`, 1..1024 (default ") + kDefaultProcs + ")")
       ->type_name("LIST");
   single(cmd, "--tasks", o.tasks, "Concurrent worker tasks per scenario, 1..100000 (default 64)")->type_name("N");
-  single(cmd, "--out", o.out, "Also write the summaries as JSON to FILE (atomically)")->type_name("FILE");
+  single(cmd, "--out", o.out, "Also write the summaries as JSON to FILE (atomically; /dev/stdout, or the file "
+                                  "stdout goes to: printed on stdout after everything else)")->type_name("FILE");
   single(cmd, "--stall-limit", o.stall_limit,
          std::string("Watchdog: fail when no progress is made for this long (default ") + kDefaultStallLimit + ")")
       ->type_name("DURATION");
@@ -135,7 +136,11 @@ StressSettings validate(const StressOptions& o) {
   if (const char* e = std::getenv("CCB_CHAOS"); !s.chaos && e != nullptr && std::string(e) == "1") s.chaos_env = true;
   if (o.out) {
     if (o.out->empty()) throw UsageError("--out: empty file name");
-    harness::check_writable(*o.out, "--out");
+    // Standard output is not reopened: written through a descriptor of its own, the JSON went to
+    // offset 0 of a redirected file and the summary lines overwrote parts of it (a pipe got one
+    // document per run between them); run_stress() prints it on stdout after everything else.
+    s.out_is_stdout = harness::names_standard_output(*o.out);
+    if (!s.out_is_stdout) harness::check_writable(*o.out, "--out");
     s.out = o.out;
   }
   return s;

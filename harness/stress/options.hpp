@@ -8,7 +8,8 @@
 // valid: unknown or repeated scenario names, durations that are not a positive number with an
 // optional unit ms, s or m (at most 24 h), procs outside 1..1024 (LIST syntax of `run`,
 // harness/list_syntax.hpp), tasks outside 1..100000, seeds outside 0..2^64-1. --out is checked
-// writable before anything runs (harness::IoError, exit 2).
+// writable before anything runs (harness::IoError, exit 2), unless it names standard output
+// (/dev/stdout, /proc/self/fd/1, or the file or pipe stdout goes to: out_is_stdout).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -36,6 +37,7 @@ struct StressSettings {
   std::vector<int> procs;
   int tasks = 64;
   std::optional<std::string> out;
+  bool out_is_stdout = false;  // --out names standard output: the JSON is printed there once, last
   std::chrono::nanoseconds stall_limit{};
   std::string stall_limit_text;
   bool chaos = false;      // --chaos

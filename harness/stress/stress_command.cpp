@@ -13,6 +13,7 @@
 #include <memory>
 #include <sstream>
 
+#include "harness/atomic_file.hpp"
 #include "harness/errors.hpp"
 #include "harness/list_syntax.hpp"
 #include "harness/stress/options.hpp"
@@ -38,7 +39,8 @@ Exit codes: 0 all passed, 1 an invariant violation, runtime error or watchdog st
 the command to reproduce it and the task dump are printed), 2 bad usage, 3 internal error.
 A signal (Ctrl-C, SIGTERM) ends it at once, with the signal's status (the shell shows 128+N,
 e.g. 130); the seed line is printed first, and --out then lists the run in progress as not
-finished.)";
+finished. An --out that is standard output (/dev/stdout, or the file or pipe stdout goes to) gets
+the JSON once, after everything else, when the last run ends (not after a signal or a stall).)";
 
 // kHooks: every CCB_STRESS_TEST_HOOK value, and what it breaks on purpose (the warning's text).
 struct HookInfo {
@@ -173,6 +175,14 @@ std::string chaos_text(const StressSettings& s) {
   return s.chaos ? "on (--chaos)" : s.chaos_env ? "on (CCB_CHAOS=1)" : "off";
 }
 
+// finish_out() writes --out after the last run: the file, or on standard output (out_is_stdout)
+// the JSON after everything else printed there.
+void finish_out(const StressSettings& s, const std::vector<RunResult>& results, std::ostream& out) {
+  if (!s.out) return;
+  if (s.out_is_stdout) out << json_summary(s, results);
+  else write_json(s, results);
+}
+
 int run_stress(const StressOptions& o, std::ostream& out, std::ostream& err) {
   const TestHook hook = read_hook();
   const StressSettings s = validate(o);
@@ -188,12 +198,15 @@ int run_stress(const StressOptions& o, std::ostream& out, std::ostream& err) {
       << "; tasks " << s.tasks << "; chaos " << chaos_text(s) << "\n";
   print_header(out);
   out.flush();  // the seed line reaches a log even if a signal or a CI timeout ends the first run
+  // A provisional --out before each run (see below) needs a file that is replaced each time; a FIFO
+  // or device (writes_in_place) would get one document per run, so it gets only the final one.
+  const bool provisional = s.out && !s.out_is_stdout && !harness::writes_in_place(*s.out);
   std::vector<RunResult> results;
   for (const std::string& name : s.scenarios) {
     const ScenarioInfo& info =
         *std::find_if(scenarios().begin(), scenarios().end(), [&](const ScenarioInfo& i) { return name == i.name; });
     for (int p : s.procs) {
-      if (s.out) {
+      if (provisional) {
         // Provisional: if the watchdog, a crash or a signal ends the process during this run, --out
         // says so instead of keeping an earlier file (the watchdog exits at once, without results).
         RunResult pending;
@@ -210,14 +223,15 @@ int run_stress(const StressOptions& o, std::ostream& out, std::ostream& err) {
       results.push_back(run_one(s, hook, info, p, err));
       print_result_line(out, results.back());
       if (!results.back().passed) {
-        if (s.out) write_json(s, results);
+        finish_out(s, results, out);
         return 1;
       }
     }
   }
-  if (s.out) write_json(s, results);
+  if (s.out && !s.out_is_stdout) write_json(s, results);
   out << "ccbench stress: " << (results.size() == 1 ? "1 run" : "all " + std::to_string(results.size()) + " runs")
       << " passed (seed " << s.seed << ")\n";
+  if (s.out_is_stdout) out << json_summary(s, results);
   return 0;
 }
 

@@ -35,7 +35,7 @@ void print_result_line(std::ostream& out, const RunResult& r) {
   out.flush();
 }
 
-void write_json(const StressSettings& s, const std::vector<RunResult>& results) {
+std::string json_summary(const StressSettings& s, const std::vector<RunResult>& results) {
   nlohmann::json doc;
   doc["format"] = "ccbench-stress";
   doc["version"] = 1;
@@ -77,7 +77,11 @@ void write_json(const StressSettings& s, const std::vector<RunResult>& results) 
   doc["passed"] = passed && not_run.empty();
   doc["runs"] = std::move(runs);
   doc["not_run"] = std::move(not_run);
-  harness::write_file_atomically(*s.out, common::json_text(doc), "--out");
+  return common::json_text(doc);
+}
+
+void write_json(const StressSettings& s, const std::vector<RunResult>& results) {
+  harness::write_file_atomically(*s.out, json_summary(s, results), "--out");
 }
 
 }  // namespace ccb::stress

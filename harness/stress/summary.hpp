@@ -42,7 +42,10 @@ struct RunResult {
 void print_header(std::ostream& out);
 void print_result_line(std::ostream& out, const RunResult& r);
 
-// write_json() writes every result (see above) to settings.out. Throws harness::IoError.
+// json_summary() is the JSON document of every result (see above), with the runs not reached in
+// "not_run". write_json() writes it to settings.out (a file, never standard output: see
+// StressSettings::out_is_stdout). Throws harness::IoError.
+std::string json_summary(const StressSettings& settings, const std::vector<RunResult>& results);
 void write_json(const StressSettings& settings, const std::vector<RunResult>& results);
 
 }  // namespace ccb::stress

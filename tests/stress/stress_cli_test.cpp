@@ -6,6 +6,7 @@
 // same command alone, answers like it (output, exit codes, standard output that cannot be written).
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -267,6 +268,66 @@ TEST(StressJson, OutIsWrittenWithEveryRun) {
     EXPECT_GT(run["rss_end_kib"].get<uint64_t>(), 0u) << run.dump();
   }
   std::remove(path.c_str());
+}
+
+// Regression (docs audit): an --out naming standard output was written through a descriptor of
+// its own: with `--out /dev/stdout > f` the JSON went to offset 0 of f and the summary lines
+// overwrote parts of it, and a pipe got one JSON document per run (a provisional one before each)
+// between the summary lines. Now the JSON comes once, after the summary, pass or fail.
+TEST(StressJson, AnOutOnStandardOutputComesOnceAfterTheSummary) {
+  const std::string log = ::testing::TempDir() + "/stress_stdout." + std::to_string(::getpid()) + ".txt";
+  const std::string exe = CCBENCH_EXE;
+  struct Case {
+    std::string cmd, last_line;
+    int code;
+    bool passed;
+  };
+  const Case cases[] = {
+      {exe + " stress sync churn --duration 200ms --procs 1 --seed 4 --tasks 8 --out /dev/stdout >" + log +
+           "; echo rc=$?",
+       "ccbench stress: all 2 runs passed (seed 4)", 0, true},
+      {exe + " stress sync --duration 200ms --procs 1 --seed 4 --tasks 8 --out " + log + " >" + log + "; echo rc=$?",
+       "ccbench stress: 1 run passed (seed 4)", 0, true},
+      // into a pipe; fd 3 takes the exit status past it
+      {"exec 3>&1; (CCB_STRESS_TEST_HOOK=violate " + exe + " stress channels select --duration 3s --procs 1 "
+       "--seed 4 --out /dev/stdout 2>/dev/null; echo rc=$? >&3) | cat >" + log,
+       "channels", 1, false},
+  };
+  for (const Case& c : cases) {
+    std::remove(log.c_str());
+    Result r = run_shell(c.cmd);
+    EXPECT_TRUE(has(r.output, "rc=" + std::to_string(c.code))) << c.cmd << "\n" << r.output;
+    std::ifstream f(log);
+    std::stringstream text;
+    text << f.rdbuf();
+    const std::string out = text.str();
+    EXPECT_EQ(out.rfind("ccbench stress: seed 4 (repeat with --seed 4)", 0), 0u) << c.cmd << "\n" << out;
+    const std::size_t json_at = out.find("\n{");
+    ASSERT_NE(json_at, std::string::npos) << c.cmd << "\n" << out;
+    EXPECT_EQ(out.find("\n{", json_at + 1), std::string::npos) << "two JSON documents: " << c.cmd << "\n" << out;
+    const std::string before = out.substr(0, json_at);
+    EXPECT_EQ(before.substr(before.rfind('\n') + 1).rfind(c.last_line, 0), 0u) << c.cmd << "\n" << out;
+    nlohmann::json j = nlohmann::json::parse(out.substr(json_at + 1));
+    EXPECT_EQ(j["format"], "ccbench-stress");
+    EXPECT_EQ(j["passed"], c.passed) << j.dump();
+  }
+  // A FIFO got a provisional document before each run: its reader stopped at the first one's end
+  // and the next write waited for a reader forever (`timeout` ended it: rc=124). Now it gets the
+  // final document only.
+  const std::string fifo = log + ".fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  Result r = run_shell("cat " + fifo + " >" + log + " & timeout 60 " + exe +
+                       " stress sync churn --duration 200ms --procs 1 --seed 4 --tasks 8 --out " + fifo +
+                       " >/dev/null; echo rc=$?; wait");
+  EXPECT_TRUE(has(r.output, "rc=0")) << r.output;
+  std::ifstream f(log);
+  std::stringstream text;
+  text << f.rdbuf();
+  nlohmann::json j = nlohmann::json::parse(text.str());  // throws on two documents
+  EXPECT_EQ(j["runs"].size(), 2u) << text.str();
+  EXPECT_EQ(j["passed"], true) << text.str();
+  std::remove(fifo.c_str());
+  std::remove(log.c_str());
 }
 
 // Regression: plain seconds were echoed without a unit ("0.2 per scenario"), and the error said
