@@ -29,8 +29,9 @@ Progress (stderr): on a terminal, one line redrawn in place (point, implementati
   after every repetition; it changes nothing measured). --progress never or --quiet: no progress.
 Test hooks: CCB_INJECT_DELAY_NS=N makes the ccbench implementation busy-wait N ns per op inside
   each repetition; CCB_INJECT_SLOWDOWN=P (10% or 0.1) makes it busy-wait P x its own run time, a
-  slowdown of P on every point; CCB_INJECT_WORKLOAD=name limits either to one workload. The run
-  warns loudly (even with --quiet) and records it in context.injection. Never active unless set.
+  slowdown of P on every point; CCB_INJECT_WORKLOAD=name limits either to one workload (alone it
+  is bad usage). The run warns loudly (even with --quiet) and records it in context.injection.
+  Never active unless set.
   CCB_CHAOS=1 (the runtime's fault injection, see README) perturbs the ccbench implementation the
   same way: the run warns loudly and records it in context.chaos; CCB_CHAOS_SEED=N (0 to 2^64-1;
   unset or 0: each run draws its own seed) repeats its injections and is recorded with it.

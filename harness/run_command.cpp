@@ -50,13 +50,21 @@ uint64_t parse_seed(const std::string& text) {
 }
 
 // inject_from_env() reads the CCB_INJECT_DELAY_NS / CCB_INJECT_SLOWDOWN test hooks (see
-// run_command.hpp); setting both is a UsageError (one deliberate change at a time).
+// run_command.hpp); setting both is a UsageError (one deliberate change at a time), and so is
+// CCB_INJECT_WORKLOAD without either (it would silently inject nothing).
 std::optional<InjectDelay> inject_from_env() {
   const char* delay = std::getenv("CCB_INJECT_DELAY_NS");
   const char* slow = std::getenv("CCB_INJECT_SLOWDOWN");
   const bool has_delay = delay != nullptr && *delay != '\0';
   const bool has_slow = slow != nullptr && *slow != '\0';
-  if (!has_delay && !has_slow) return std::nullopt;
+  if (!has_delay && !has_slow) {
+    // alone it would limit nothing to one workload: a forgotten DELAY/SLOWDOWN, or a leftover
+    if (const char* w = std::getenv("CCB_INJECT_WORKLOAD"); w != nullptr && *w != '\0')
+      throw UsageError(std::string("CCB_INJECT_WORKLOAD=") + w +
+                       " is set without CCB_INJECT_DELAY_NS or CCB_INJECT_SLOWDOWN: it only limits one of "
+                       "them to a workload (set one, or unset it)");
+    return std::nullopt;
+  }
   if (has_delay && has_slow) throw UsageError("CCB_INJECT_DELAY_NS and CCB_INJECT_SLOWDOWN are both set: use one");
   InjectDelay d;
   if (has_delay) {

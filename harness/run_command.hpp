@@ -16,10 +16,11 @@
 //     CCB_INJECT_DELAY_NS or CCB_INJECT_SLOWDOWN (+ CCB_INJECT_WORKLOAD): documented in
 //     `ccbench run --help`, never active unless set; warned about on stderr even with --quiet,
 //     recorded in context.injection;
-//     a malformed value or unknown workload is a UsageError at step 1 (so --dry-run refuses it
-//     too, as it refuses a bad CCB_GO_TIMEOUT at step 3); likewise CCB_CHAOS=1 (the runtime's
-//     fault injection, chaos_env.hpp; a bad CCB_CHAOS or CCB_CHAOS_SEED is a UsageError at step
-//     1): warned about on stderr even with --quiet, recorded in context.chaos;
+//     a malformed value, an unknown workload or CCB_INJECT_WORKLOAD alone is a UsageError at
+//     step 1 (so --dry-run refuses it too, as it refuses a bad CCB_GO_TIMEOUT at step 3);
+//     likewise CCB_CHAOS=1 (the runtime's fault injection, chaos_env.hpp; a bad CCB_CHAOS or
+//     CCB_CHAOS_SEED is a UsageError at step 1): warned about on stderr even with --quiet,
+//     recorded in context.chaos;
 //  5. the run, with the live table on stdout (--format table) and progress on stderr
 //     (--progress, progress.hpp: auto = a line redrawn in place on a terminal, otherwise a plain
 //     heartbeat line at most every 10 s, or CCB_PROGRESS_INTERVAL seconds; nothing

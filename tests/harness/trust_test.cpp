@@ -446,6 +446,9 @@ TEST(Injection, ADryRunRefusesABadValueAsTheRealRunDoes) {
       {{{"CCB_INJECT_DELAY_NS", "-5"}}, "CCB_INJECT_DELAY_NS: expected a number of ns per op from 0 to 1e9, got '-5'"},
       {{{"CCB_INJECT_DELAY_NS", "5"}, {"CCB_INJECT_WORKLOAD", "zzz"}}, "CCB_INJECT_WORKLOAD: unknown workload 'zzz'"},
       {{{"CCB_INJECT_SLOWDOWN", "10%"}, {"CCB_INJECT_DELAY_NS", "5"}}, "both set: use one"},
+      // Regression (workload audit): alone, it was ignored (exit 0, nothing injected, no warning).
+      {{{"CCB_INJECT_WORKLOAD", "pingpong"}},
+       "CCB_INJECT_WORKLOAD=pingpong is set without CCB_INJECT_DELAY_NS or CCB_INJECT_SLOWDOWN"},
   };
   for (const Case& c : cases) {
     std::vector<std::unique_ptr<ScopedEnv>> env;
