@@ -230,7 +230,8 @@ std::string lower_bound_text(double s) {
 
 // print_dry_run() lists what `run --dry-run` would measure: one line per point with its
 // implementations, then the totals and the least time the measured runs take (every repetition
-// lasts at least --min-time; warm-ups, set-up and workload runs longer than that add to it).
+// is sized to last at least --min-time, unless 1000 runs of the workload cannot fill it: README,
+// "Presets"; warm-ups, set-up and workload runs longer than that add to it).
 void print_dry_run(std::ostream& out, const std::vector<Point>& points, const RunSettings& settings,
                    Backends& backends) {
   size_t pairs = 0;
@@ -241,8 +242,9 @@ void print_dry_run(std::ostream& out, const std::vector<Point>& points, const Ru
   }
   const double least_s = static_cast<double>(pairs) * settings.repetitions * settings.min_time_s;
   out << points.size() << " points, " << pairs << " point-implementation pairs, each " << settings.repetitions
-      << " repetitions of at least --min-time " << settings.min_time_s << " s (and " << settings.warmup
-      << " warm-up run(s)): at least " << lower_bound_text(least_s) << " of measuring; nothing was run\n";
+      << " repetitions sized to fill --min-time " << settings.min_time_s << " s (and " << settings.warmup
+      << " warm-up run(s)): at least " << lower_bound_text(least_s)
+      << " of measuring unless a workload cannot fill --min-time in 1000 runs; nothing was run\n";
 }
 
 }  // namespace
