@@ -6,8 +6,9 @@
 // smallest that fits is used; unused cases hold nil channels, which a select never chooses.
 // Impls: "ccbench" and "threads" (std::thread per producer and consumer; thread_select polls the
 // ThreadChans and sleeps on a shared condition variable, see threads/thread_chan.hpp).
-// ops = per*channels. Check (checks::check_select): count = ops, sum = ops(ops-1)/2, and the sum of
-// the squares (mod 2^64) is that of 0..ops-1.
+// ops = per*channels. Check (checks::check_select): count = ops, sum = ops(ops-1)/2, the sum of
+// the squares (mod 2^64) is that of 0..ops-1, and every consumer got each channel's values in
+// increasing order (a channel is FIFO and has one producer).
 // Latency: each consumer times one select call in every latency::kEverySelect (from entering the
 // select to having the message or the close; it includes waiting for a producer) into its own
 // Sampler; the consumers' histograms are merged into RunResult::latency.
@@ -34,7 +35,8 @@ using Clock = std::chrono::steady_clock;
 
 struct Slot {
   int64_t sum = 0, count = 0;
-  uint64_t sumsq = 0;  // sum of v*v mod 2^64
+  uint64_t sumsq = 0;    // sum of v*v mod 2^64
+  int64_t disorder = 0;  // values not above the last one from the same channel
 };
 
 // select_loop<N>() receives from chs (size <= N) until each is seen closed.
@@ -43,6 +45,7 @@ Slot select_loop_impl(const std::vector<ccb::Chan<int64_t>>& chs, latency::Sampl
                       std::index_sequence<I...>) {
   std::array<ccb::Chan<int64_t>, N> c;
   for (std::size_t i = 0; i < chs.size(); ++i) c[i] = chs[i];
+  std::array<int64_t, N> next{};  // per channel: one above the last value received (values are >= 0)
   Slot out;
   for (std::size_t open = chs.size(); open > 0;) {
     std::optional<int64_t> v;
@@ -58,6 +61,8 @@ Slot select_loop_impl(const std::vector<ccb::Chan<int64_t>>& chs, latency::Sampl
       out.sum += *v;
       out.sumsq += checks::square(*v);
       ++out.count;
+      out.disorder += *v < next[which];
+      next[which] = *v + 1;
     } else {
       c[which] = ccb::Chan<int64_t>();
       --open;
@@ -91,14 +96,15 @@ std::vector<latency::Sampler> samplers(int64_t consumers) {
 
 RunResult finish(const std::vector<Slot>& slots, std::vector<latency::Sampler>& lats, int64_t ops,
                  double elapsed) {
-  int64_t sum = 0, count = 0;
+  int64_t sum = 0, count = 0, disorder = 0;
   uint64_t sumsq = 0;
   for (const Slot& s : slots) {
     sum += s.sum;
     sumsq += s.sumsq;
     count += s.count;
+    disorder += s.disorder;
   }
-  checks::check_select(ops, count, sum, sumsq);
+  checks::check_select(ops, count, sum, sumsq, disorder);
   RunResult r{static_cast<uint64_t>(ops), elapsed, {}, {}};
   LatencyHistogram all;
   for (auto& l : lats) all.merge(l.histogram());
@@ -174,6 +180,7 @@ RunResult run_threads(const Params& given, int procs) {
           std::vector<threads::ThreadChan<int64_t>*> open;
           for (auto& ch : chs) open.push_back(ch.get());
           std::size_t rotor = 0;
+          std::vector<int64_t> next(open.size());  // as in select_loop_impl
           Slot mine;
           for (std::size_t left = open.size(); left > 0;) {
             const bool timed = lats[w].due();
@@ -184,6 +191,8 @@ RunResult run_threads(const Params& given, int procs) {
               mine.sum += *v;
               mine.sumsq += checks::square(*v);
               ++mine.count;
+              mine.disorder += *v < next[static_cast<std::size_t>(i)];
+              next[static_cast<std::size_t>(i)] = *v + 1;
             } else {
               open[static_cast<std::size_t>(i)] = nullptr;
               --left;

@@ -68,7 +68,7 @@ TEST(WorkloadChecks, Fanout) {
 TEST(WorkloadChecks, FanoutAndSelectCatchALostValueMadeUpByADuplicate) {
   for (const Received& r : {received({0, 2, 2, 2}), received({1, 1, 2, 2, 4, 5}), received({0, 2, 2, 3, 3, 5})}) {
     expect_fail([&] { check_fanout(r.count, r.count, r.sum, r.sumsq); }, "fanout: the squares of the values sum to");
-    expect_fail([&] { check_select(r.count, r.count, r.sum, r.sumsq); }, "a value was lost and another received twice");
+    expect_fail([&] { check_select(r.count, r.count, r.sum, r.sumsq, 0); }, "a value was lost and another received twice");
   }
 }
 
@@ -99,9 +99,12 @@ TEST(WorkloadChecks, Counter) {
 
 TEST(WorkloadChecks, Select) {
   const Received ok = received({0, 1, 2, 3, 4, 5, 6, 7});
-  EXPECT_NO_THROW(check_select(8, ok.count, ok.sum, ok.sumsq));
-  expect_fail([&] { check_select(8, 7, 28, ok.sumsq); }, "select: consumers received 7 values, want 8");
-  expect_fail([&] { check_select(8, 8, 27, ok.sumsq); }, "select: values sum to 27, want 28");
+  EXPECT_NO_THROW(check_select(8, ok.count, ok.sum, ok.sumsq, 0));
+  expect_fail([&] { check_select(8, 7, 28, ok.sumsq, 0); }, "select: consumers received 7 values, want 8");
+  expect_fail([&] { check_select(8, 8, 27, ok.sumsq, 0); }, "select: values sum to 27, want 28");
+  // every value once, but two of one channel's swapped
+  expect_fail([&] { check_select(8, ok.count, ok.sum, ok.sumsq, 1); },
+              "select: 1 values arrived out of their channel's order");
 }
 
 TEST(WorkloadChecks, Skynet) {

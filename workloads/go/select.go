@@ -6,7 +6,8 @@
 // having the message or the close; it includes waiting for a producer), merged over consumers.
 //
 // Guarantees: the consumers together receive exactly ops = per*channels values summing to
-// ops(ops-1)/2 whose squares sum (mod 2^64) to those of 0..ops-1 (checkTotals), else a *checkError. The select statements are static (see select_cases.go), as a
+// ops(ops-1)/2 whose squares sum (mod 2^64) to those of 0..ops-1 (checkTotals), each consumer
+// getting every channel's values in increasing order (FIFO), else a *checkError. The select statements are static (see select_cases.go), as a
 // Go programmer writes them; reflect.Select is not used because it would not be Go's fast path.
 package main
 
@@ -28,6 +29,7 @@ func runSelect(p params) (result, error) {
 	sums := make([]int64, consumers)
 	counts := make([]int64, consumers)
 	sumsqs := make([]uint64, consumers)
+	disorders := make([]int64, consumers)
 	lats := make([]*sampler, consumers)
 	for w := range lats {
 		lats[w] = newSampler(everySelect)
@@ -47,7 +49,7 @@ func runSelect(p params) (result, error) {
 	for w := range sums {
 		go func(w int) {
 			defer wg.Done()
-			sums[w], counts[w], sumsqs[w] = receive(chs, lats[w])
+			sums[w], counts[w], sumsqs[w], disorders[w] = receive(chs, lats[w])
 		}(w)
 	}
 	wg.Wait()
@@ -55,6 +57,13 @@ func runSelect(p params) (result, error) {
 
 	if err := checkTotals("select", "consumers", sums, counts, sumsqs, ops); err != nil {
 		return result{}, err
+	}
+	var disorder int64
+	for _, d := range disorders {
+		disorder += d
+	}
+	if disorder != 0 {
+		return result{}, failf("select: %d values arrived out of their channel's order", disorder)
 	}
 	var h histogram
 	for _, l := range lats {
@@ -65,7 +74,7 @@ func runSelect(p params) (result, error) {
 
 // selectLoop returns the receive loop with the fewest select cases that holds n channels; the
 // unused cases hold nil channels, which a select never chooses.
-func selectLoop(n int) func([]chan int64, *sampler) (sum, count int64, sumsq uint64) {
+func selectLoop(n int) func([]chan int64, *sampler) (sum, count int64, sumsq uint64, disorder int64) {
 	switch {
 	case n <= 2:
 		return select2

@@ -4,15 +4,18 @@
 // that fits and the unused cases hold nil channels, which a select never chooses.
 //
 // Guarantees: each loop receives from the channels given until it has seen every one closed
-// (setting a closed channel to nil, Go's idiom) and returns the sum, count and sum of squares (mod 2^64) of what it got;
+// (setting a closed channel to nil, Go's idiom) and returns the sum, count and sum of squares (mod
+// 2^64) of what it got, and disorder: how many values were not above the last one from the same
+// channel (each channel is FIFO with one producer, so 0);
 // it times one select statement in every lat's period into lat.
 // Requires len(chs) <= the loop's size. Every case body is identical apart from its index.
 package main
 
 import "time"
 
-func select2(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
+func select2(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64, disorder int64) {
 	var c [2]chan int64
+	var next [2]int64 // per channel: one above the last value received (values are >= 0)
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
 		var ok bool
@@ -35,16 +38,21 @@ func select2(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
 			sum += v
 			sumsq += uint64(v) * uint64(v)
 			count++
+			if v < next[i] {
+				disorder++
+			}
+			next[i] = v + 1
 		} else {
 			c[i] = nil
 			open--
 		}
 	}
-	return sum, count, sumsq
+	return sum, count, sumsq, disorder
 }
 
-func select4(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
+func select4(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64, disorder int64) {
 	var c [4]chan int64
+	var next [4]int64 // per channel: one above the last value received (values are >= 0)
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
 		var ok bool
@@ -71,16 +79,21 @@ func select4(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
 			sum += v
 			sumsq += uint64(v) * uint64(v)
 			count++
+			if v < next[i] {
+				disorder++
+			}
+			next[i] = v + 1
 		} else {
 			c[i] = nil
 			open--
 		}
 	}
-	return sum, count, sumsq
+	return sum, count, sumsq, disorder
 }
 
-func select8(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
+func select8(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64, disorder int64) {
 	var c [8]chan int64
+	var next [8]int64 // per channel: one above the last value received (values are >= 0)
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
 		var ok bool
@@ -115,16 +128,21 @@ func select8(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
 			sum += v
 			sumsq += uint64(v) * uint64(v)
 			count++
+			if v < next[i] {
+				disorder++
+			}
+			next[i] = v + 1
 		} else {
 			c[i] = nil
 			open--
 		}
 	}
-	return sum, count, sumsq
+	return sum, count, sumsq, disorder
 }
 
-func select16(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
+func select16(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64, disorder int64) {
 	var c [16]chan int64
+	var next [16]int64 // per channel: one above the last value received (values are >= 0)
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
 		var ok bool
@@ -175,16 +193,21 @@ func select16(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
 			sum += v
 			sumsq += uint64(v) * uint64(v)
 			count++
+			if v < next[i] {
+				disorder++
+			}
+			next[i] = v + 1
 		} else {
 			c[i] = nil
 			open--
 		}
 	}
-	return sum, count, sumsq
+	return sum, count, sumsq, disorder
 }
 
-func select32(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
+func select32(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64, disorder int64) {
 	var c [32]chan int64
+	var next [32]int64 // per channel: one above the last value received (values are >= 0)
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
 		var ok bool
@@ -267,16 +290,21 @@ func select32(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
 			sum += v
 			sumsq += uint64(v) * uint64(v)
 			count++
+			if v < next[i] {
+				disorder++
+			}
+			next[i] = v + 1
 		} else {
 			c[i] = nil
 			open--
 		}
 	}
-	return sum, count, sumsq
+	return sum, count, sumsq, disorder
 }
 
-func select64(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
+func select64(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64, disorder int64) {
 	var c [64]chan int64
+	var next [64]int64 // per channel: one above the last value received (values are >= 0)
 	for open := copy(c[:], chs); open > 0; {
 		var v int64
 		var ok bool
@@ -423,10 +451,14 @@ func select64(chs []chan int64, lat *sampler) (sum, count int64, sumsq uint64) {
 			sum += v
 			sumsq += uint64(v) * uint64(v)
 			count++
+			if v < next[i] {
+				disorder++
+			}
+			next[i] = v + 1
 		} else {
 			c[i] = nil
 			open--
 		}
 	}
-	return sum, count, sumsq
+	return sum, count, sumsq, disorder
 }

@@ -119,12 +119,35 @@ func TestSelectLoopSizes(t *testing.T) {
 			close(chs[i])
 		}
 		lat := newSampler(1)
-		sum, count, sumsq := selectLoop(n)(chs, lat)
+		sum, count, sumsq, disorder := selectLoop(n)(chs, lat)
 		if lat.hist.count != uint64(n+n) { // every select is timed: n values and n closes
 			t.Errorf("selectLoop(%d): %d selects timed, want %d", n, lat.hist.count, 2*n)
 		}
-		if sum != int64(n) || count != int64(n) || sumsq != uint64(n) {
-			t.Errorf("selectLoop(%d) (size %d): sum %d count %d sumsq %d, want %d", n, want, sum, count, sumsq, n)
+		if sum != int64(n) || count != int64(n) || sumsq != uint64(n) || disorder != 0 {
+			t.Errorf("selectLoop(%d) (size %d): sum %d count %d sumsq %d disorder %d, want %d and 0", n, want,
+				sum, count, sumsq, disorder, n)
+		}
+	}
+}
+
+// TestSelectLoopsCountDisorder: a channel whose values do not increase (as if it were not FIFO)
+// is counted by every loop size, per channel (the last channel's values increase).
+func TestSelectLoopsCountDisorder(t *testing.T) {
+	for _, n := range []int{2, 3, 5, 16, 17, 33, 64} {
+		chs := make([]chan int64, n)
+		for i := range chs {
+			chs[i] = make(chan int64, 3)
+			if i == 0 {
+				chs[i] <- 5
+				chs[i] <- 4
+				chs[i] <- 4
+			} else {
+				chs[i] <- int64(i)
+			}
+			close(chs[i])
+		}
+		if _, _, _, disorder := selectLoop(n)(chs, newSampler(1)); disorder != 2 {
+			t.Errorf("selectLoop(%d): disorder %d, want 2", n, disorder)
 		}
 	}
 }

@@ -84,8 +84,11 @@ inline void check_counter(const std::string& mode, int64_t tasks, int64_t k, int
   if (torn != 0) fail("counter (" + mode + "): a read saw a write half done (the write lock did not exclude readers)");
 }
 
-inline void check_select(int64_t ops, int64_t count, int64_t sum, uint64_t sumsq) {
+// select: disorder counts values that did not increase within their channel's sequence (each
+// consumer's receives from one channel must come in that channel's FIFO order).
+inline void check_select(int64_t ops, int64_t count, int64_t sum, uint64_t sumsq, int64_t disorder) {
   check_values("select", "consumers", ops, count, sum, sumsq);
+  if (disorder != 0) fail("select: " + s(disorder) + " values arrived out of their channel's order");
 }
 
 // skynet: every inner node checks that its 10 replies are exactly its 10 children's sums, each
