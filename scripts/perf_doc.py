@@ -138,16 +138,21 @@ def main() -> int:
             if got:
                 worst = max(v for _, v in got)
                 out.append(f"- {label}: {'met' if worst <= limit else 'NOT met'} (worst {worst:.3f}x over {len(got)} point(s))")
-        mem = [(e["impl"], e.get("extra", {}).get("rss_per_task_bytes")) for e in entries
-               if e.get("workload") == "spawn" and e.get("status") == "ok"]
+        # at the largest n the spawn points have (the target's 1M tasks in the full preset): at
+        # n=10000 the fixed costs of a run weigh on the figure, so mixing sizes compares unlike things
+        mem = [(e["impl"], (e.get("params") or {}).get("n"), e.get("extra", {}).get("rss_per_task_bytes"))
+               for e in entries if e.get("workload") == "spawn" and e.get("status") == "ok"]
+        mem = [(impl, n, v) for impl, n, v in mem if isinstance(n, int) and isinstance(v, (int, float))]
+        top = max((n for _, n, _ in mem), default=None)
         by = {}
-        for impl, v in mem:
-            if isinstance(v, (int, float)):
+        for impl, n, v in mem:
+            if n == top:
                 by.setdefault(impl, []).append(v)
         if "ccbench" in by and "go" in by:
-            c, g = min(by["ccbench"]), min(by["go"])
-            out.append(f"- memory per parked task (spawn) <= Go's: {'met' if c <= g else 'NOT met'} "
-                       f"(ccbench {c:.0f} B, Go {g:.0f} B, smallest over the spawn points)")
+            c, g = by["ccbench"], by["go"]
+            out.append(f"- memory per parked task (spawn n={top}) <= Go's: "
+                       f"{'met' if max(c) <= min(g) else 'NOT met'} (ccbench {min(c):.0f}-{max(c):.0f} B, "
+                       f"Go {min(g):.0f}-{max(g):.0f} B over the {len(c)} spawn point(s) at that n)")
     if r_th:
         chan = ("pingpong/", "fanin/", "fanout/", "pipeline/", "select/")
         lost = sorted((v, p) for p, v in r_th.items() if p.startswith(chan) and v > 1.0)
