@@ -175,12 +175,14 @@ std::string chaos_text(const StressSettings& s) {
   return s.chaos ? "on (--chaos)" : s.chaos_env ? "on (CCB_CHAOS=1)" : "off";
 }
 
-// finish_out() writes --out after the last run: the file, or on standard output (out_is_stdout)
-// the JSON after everything else printed there.
-void finish_out(const StressSettings& s, const std::vector<RunResult>& results, std::ostream& out) {
-  if (!s.out) return;
+// finish_out() ends the command after its last run: it writes the --out file, then prints
+// `last_line` (so a script that sees that line finds the file complete), then, when --out names
+// standard output (out_is_stdout), the JSON after everything else printed there.
+void finish_out(const StressSettings& s, const std::vector<RunResult>& results, std::ostream& out,
+                const std::string& last_line) {
+  if (s.out && !s.out_is_stdout) write_json(s, results);
+  out << last_line;
   if (s.out_is_stdout) out << json_summary(s, results);
-  else write_json(s, results);
 }
 
 int run_stress(const StressOptions& o, std::ostream& out, std::ostream& err) {
@@ -223,15 +225,15 @@ int run_stress(const StressOptions& o, std::ostream& out, std::ostream& err) {
       results.push_back(run_one(s, hook, info, p, err));
       print_result_line(out, results.back());
       if (!results.back().passed) {
-        finish_out(s, results, out);
+        finish_out(s, results, out, "");
         return 1;
       }
     }
   }
-  if (s.out && !s.out_is_stdout) write_json(s, results);
-  out << "ccbench stress: " << (results.size() == 1 ? "1 run" : "all " + std::to_string(results.size()) + " runs")
-      << " passed (seed " << s.seed << ")\n";
-  if (s.out_is_stdout) out << json_summary(s, results);
+  finish_out(s, results, out,
+             "ccbench stress: " +
+                 (results.size() == 1 ? std::string("1 run") : "all " + std::to_string(results.size()) + " runs") +
+                 " passed (seed " + std::to_string(s.seed) + ")\n");
   return 0;
 }
 
