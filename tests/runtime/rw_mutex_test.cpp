@@ -428,6 +428,77 @@ TEST_P(RWMutexTest, MovedReadersAreNeverReportedAsMisuse) {
 
 // Outside a task: the fast paths work; a lock() that would have to wait throws NotInTask and
 // leaves the mutex as it was.
+// Go's TryLock makes no reader fail unless it succeeds. A failing try_lock() here sets kWriter
+// while it counts the readers; readers that met it used to fail (try_lock_shared() false, and
+// lock_shared() threw NotInTask on a plain thread or parked in a task) though no writer held or
+// waited for the lock. One read lock is held throughout, so every try_lock() must fail and every
+// reader must get in.
+TEST(RWMutexOutsideTasks, AFailedTryLockNeverFailsAConcurrentReader) {
+  ccb::RWMutex rw;
+  rw.lock_shared();
+  std::atomic<bool> stop{false};
+  std::atomic<long> tries{0}, wrongly_won{0};
+  std::thread writer([&] {
+    while (!stop.load(std::memory_order_relaxed)) {
+      tries.fetch_add(1, std::memory_order_relaxed);
+      if (rw.try_lock()) {
+        wrongly_won.fetch_add(1);
+        rw.unlock();
+      }
+    }
+  });
+  long try_failed = 0, not_in_task = 0;
+  for (int i = 0; i < 300000; ++i) {
+    if (rw.try_lock_shared()) rw.unlock_shared();
+    else ++try_failed;
+    try {
+      rw.lock_shared();
+      rw.unlock_shared();
+    } catch (const ccb::NotInTask&) {
+      ++not_in_task;
+    }
+  }
+  stop = true;
+  writer.join();
+  rw.unlock_shared();
+  EXPECT_GT(tries.load(), 0);
+  EXPECT_EQ(wrongly_won.load(), 0);
+  EXPECT_EQ(try_failed, 0) << "try_lock_shared() failed while only a failing try_lock() was there";
+  EXPECT_EQ(not_in_task, 0) << "lock_shared() would have waited for a failing try_lock()";
+  EXPECT_TRUE(rw.try_lock());
+  rw.unlock();
+}
+
+// Go fails at an RUnlock that makes its count negative. Here a surplus RUnlock on a thread whose
+// slot holds nothing, while another thread holds a read lock, looks like the release of that read
+// lock; the holder's own RUnlock then goes through its slot unchecked. The next writer to count
+// finds the surplus: it throws, and takes it back so that writers get in again afterwards (they
+// used to get UnlockOfUnlockedMutex for good, and try_lock() false).
+TEST(RWMutexOutsideTasks, ASurplusRUnlockIsReportedByTheNextWriterWhichRepairsTheCount) {
+  for (const bool with_try : {false, true}) {
+    SCOPED_TRACE(with_try ? "found by try_lock()" : "found by lock()");
+    ccb::RWMutex rw;
+    rw.lock_shared();
+    std::thread([&] { rw.unlock_shared(); }).join();  // a surplus RUnlock, not proven here
+    rw.unlock_shared();                               // the holder's: the count is now -1
+    try {
+      if (with_try) (void)rw.try_lock();
+      else rw.lock();
+      ADD_FAILURE() << "the writer did not report the surplus RUnlock";
+    } catch (const ccb::UnlockOfUnlockedMutex& e) {
+      EXPECT_STREQ(e.what(), "sync: RUnlock of unlocked RWMutex");
+    }
+    rw.lock();  // usable again, and the count is right: readers and writers exclude each other
+    EXPECT_FALSE(rw.try_lock_shared());
+    rw.unlock();
+    rw.lock_shared();
+    EXPECT_FALSE(rw.try_lock());
+    rw.unlock_shared();
+    EXPECT_TRUE(rw.try_lock());
+    rw.unlock();
+  }
+}
+
 TEST(RWMutexOutsideTasks, FastPathsWorkAndWaitingThrowsNotInTask) {
   ccb::RWMutex rw;
   rw.lock_shared();

@@ -7,10 +7,15 @@
 // released by another task or on another worker than the one that took it. Unlock of an unlocked
 // mutex throws UnlockOfUnlockedMutex ("sync: Unlock of unlocked RWMutex"); RUnlock of an unread
 // one throws UnlockOfUnlockedMutex ("sync: RUnlock of unlocked RWMutex") when the RUnlock can
-// prove it (exactly, never on a correct program), else the next lock() that counts the readers.
+// prove it (exactly, never on a correct program), else the next lock() or try_lock() that counts
+// the readers throws it, after taking the surplus RUnlocks back so that the mutex is usable again.
+// Until that count, unlike Go (which fails at the RUnlock itself), the surplus cancels out read
+// locks taken meanwhile, and a writer that counts them as none gets in beside them.
 // While a writer holds or waits for the lock, an RUnlock with no read lock held anywhere (Go's
 // fatal case, e.g. RUnlock while write-locked) is always proven: it throws at once and leaves the
 // mutex as it was. (An RUnlock of a read lock another task holds cannot be told apart, as in Go.)
+// A try_lock() that fails never makes a concurrent try_lock_shared() fail, nor a lock_shared()
+// wait (or throw NotInTask on a plain thread): readers wait out its count instead (kTrying).
 //
 // Why not Go's single reader count: a read lock there is two atomic read-modify-writes on one
 // shared word (lock xadd in and out), ~12 ns on this machine even without contention. Here a
@@ -24,9 +29,9 @@
 // shared_, which also holds the read locks a writer's unlock hands to the readers that queued
 // behind it. The state word is the writers' mutex's own (w_.state_, see ccb/mutex.hpp): kWriter
 // is its locked bit, so taking w_ is what holds new readers off, and the readers queued behind a
-// writer count from bit Mutex::kForeignShift up (they queue only while kWriter is set, and the
-// writer takes them out before it clears kWriter). Uncontended, a write lock is one `lock bts`
-// and its release one CAS, as a plain Mutex's.
+// writer count from bit Mutex::kForeignShift + 1 up (they queue only while kWriter is set, and
+// the writer takes them out before it clears kWriter); bit kForeignShift is kTrying (below).
+// Uncontended, a write lock is one `lock bts` and its release one CAS, as a plain Mutex's.
 // waiting_ is true while the writer is parked (or about to park) on writer_sem_.
 // Abandoned tasks (unwound at the end of a run, which may reuse the mutex in a later one): a
 // writer unwound while it waits for readers releases the write lock (release_writer); a reader
@@ -112,7 +117,14 @@ class RWMutex {
  private:
   // The state word: w_'s. kWriter (its locked bit): a writer holds w_, pending or active.
   static constexpr uint32_t kWriter = Mutex::kLocked;
-  static constexpr uint32_t kQueued = 1u << Mutex::kForeignShift;  // one reader queued behind it
+  // kTrying: set with kWriter (one CAS) while a try_lock() or runlock_remote()'s proof holds w_
+  // only to count the readers. That is not a writer yet and may fail: a reader that meets it
+  // keeps its count in and waits (bounded: the holder counts and decides without blocking), then
+  // sees whether a writer came of it. Cleared when the try succeeds (a writer from then on),
+  // with kWriter in one CAS when it fails, or as it hands w_ to a starving writer. Go's TryLock
+  // likewise never makes a concurrent TryRLock fail unless it succeeds.
+  static constexpr uint32_t kTrying = 1u << Mutex::kForeignShift;
+  static constexpr uint32_t kQueued = 1u << (Mutex::kForeignShift + 1);  // one reader queued behind it
   std::atomic<uint32_t>& state() noexcept { return w_.state_; }
   const std::atomic<uint32_t>& state() const noexcept { return w_.state_; }
 
@@ -121,16 +133,20 @@ class RWMutex {
     const int id = detail::rw_slot_id();
     auto& n = id >= 0 ? slots_[id].in : shared_;
     n.fetch_add(1, std::memory_order_seq_cst);
-    if (!(state().load(std::memory_order_seq_cst) & kWriter)) [[likely]] return true;
-    back_out(n);
-    return false;
+    const uint32_t s = state().load(std::memory_order_seq_cst);
+    if (!(s & kWriter)) [[likely]] return true;
+    return enter_contended(n, s);
   }
+  bool enter_contended(std::atomic<int64_t>& n, uint32_t s);  // try_enter() met kWriter
+  uint32_t wait_trying() const noexcept;  // waits out a try_writer(); returns the state after it
+  bool try_writer() noexcept;             // w_.try_lock() with kTrying (see kTrying)
   void back_out(std::atomic<int64_t>& n);
   void lock_shared_slow();
   void runlock_remote();
   void reader_left();
   void slot_left(std::atomic<int64_t>& slot_out, int64_t out);  // reader_left(), checking misuse
   bool writer_proves_below(int64_t limit) const noexcept;
+  [[noreturn]] void readers_below_zero(int64_t r);  // a writer's count < 0: repair, release, throw
   int64_t readers() const noexcept;
   void wait_for_readers();
   void writer_park();  // waits on writer_sem_; unwound: writer_abandoned()

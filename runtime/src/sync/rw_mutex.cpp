@@ -30,6 +30,7 @@
 #include "ccb/rw_mutex.hpp"
 
 #include <linux/membarrier.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -147,6 +148,39 @@ void RWMutex::slot_left(std::atomic<int64_t>& slot_out, int64_t out) {
   reader_left();
 }
 
+bool RWMutex::try_writer() noexcept {
+  // Mutex::try_lock() (fails while locked or starving, as Go's TryLock), setting kTrying with
+  // kWriter in the same CAS.
+  uint32_t s = state().load(std::memory_order_relaxed);
+  while (!(s & (kWriter | Mutex::kStarving)))
+    if (state().compare_exchange_weak(s, s | kWriter | kTrying, std::memory_order_seq_cst)) return true;
+  return false;
+}
+
+uint32_t RWMutex::wait_trying() const noexcept {
+  // The holder of kTrying counts the readers and clears it without blocking, so this ends; it
+  // yields the CPU after a while in case the holder's thread was preempted on this core.
+  uint32_t s = state().load(std::memory_order_seq_cst);
+  for (int i = 0; s & kTrying; ++i) {
+    if (i < 64) CCB_CPU_RELAX();
+    else sched_yield();
+    s = state().load(std::memory_order_seq_cst);
+  }
+  return s;
+}
+
+bool RWMutex::enter_contended(std::atomic<int64_t>& n, uint32_t s) {
+  // A try_lock() in progress is not a writer: wait for its outcome with this reader's count kept
+  // in. Either its count saw this reader (it fails and clears kWriter: this reader is in, and any
+  // later writer's count sees it, as on the fast path) or it did not (it succeeds: back out).
+  if (s & kTrying) {
+    s = wait_trying();
+    if (!(s & kWriter)) return true;
+  }
+  back_out(n);
+  return false;
+}
+
 void RWMutex::back_out(std::atomic<int64_t>& n) {
   n.fetch_sub(1, std::memory_order_seq_cst);
   reader_left();
@@ -156,6 +190,10 @@ void RWMutex::lock_shared_slow() {
   for (;;) {
     uint32_t s = state().load(std::memory_order_seq_cst);
     while (s & kWriter) {
+      if (s & kTrying) {  // not a writer (yet): see enter_contended()
+        s = wait_trying();
+        continue;
+      }
       if (detail::current_task() == nullptr) throw NotInTask(detail::wait_reason_name(detail::WaitReason::RWMutexRead));
       if (state().compare_exchange_weak(s, s + kQueued, std::memory_order_seq_cst)) {
         int unwound = detail::Sema::kOwnerGone;
@@ -223,7 +261,7 @@ void RWMutex::runlock_remote() {
   // The sum looked negative, but a scan without kWriter can see a moving reader's decrement and
   // miss its increment. Prove it: with kWriter set the scan is exact. If a writer holds w_, its
   // lock() scans instead.
-  if (!w_.try_lock()) return;  // sets kWriter
+  if (!try_writer()) return;  // sets kWriter (with kTrying: readers wait for it, not fail)
   const bool misuse = readers() < 0;
   if (misuse) shared_.fetch_add(1, std::memory_order_seq_cst);  // undo: leave the mutex as it was
   release_writer();
@@ -251,12 +289,14 @@ void RWMutex::release_writer() {
     }
     if (s & Mutex::kStarving) {
       // Hand w_ to the writer at its queue's head: kWriter stays set, so a reader that queues from
-      // here on waits for that writer, who counts the readers let in above before it goes on.
+      // here on waits for that writer, who counts the readers let in above before it goes on. A
+      // failed try (kTrying) hands it on the same way; from here on kWriter means that writer.
+      if (s & kTrying) s = state().fetch_and(~kTrying, std::memory_order_seq_cst) & ~kTrying;
       if (w_.unlock_slow(true)) return;
       s = state().load(std::memory_order_seq_cst);  // nobody queued after all: release below
       continue;
     }
-    if (state().compare_exchange_weak(s, s & ~kWriter, std::memory_order_seq_cst)) {
+    if (state().compare_exchange_weak(s, s & ~(kWriter | kTrying), std::memory_order_seq_cst)) {
       if (s & Mutex::kWaiters) w_.unlock_slow(false);
       return;
     }
@@ -291,10 +331,7 @@ void RWMutex::wait_for_readers() {
   bool barrier = !detail::g_rw_plain_unlock;  // true: no barrier needed (or already done)
   for (;;) {
     if (r == 0) return;
-    if (r < 0) {
-      release_writer();
-      throw UnlockOfUnlockedMutex("sync: RUnlock of unlocked RWMutex");
-    }
+    if (r < 0) readers_below_zero(r);
     if (!barrier && !detail::membarrier_all()) {
       // Registered at start-up but refused now: without the barrier a parked writer could miss
       // a leaving reader's wake-up, so it polls instead (yielding between reads) and never parks.
@@ -330,17 +367,31 @@ void RWMutex::lock() {
 }
 
 bool RWMutex::try_lock() {
-  if (!w_.try_lock()) return false;  // sets kWriter
-  if (readers() == 0) {
+  if (!try_writer()) return false;  // sets kWriter and kTrying
+  const int64_t r = readers();
+  if (r == 0) {
     wgen_.store(wgen_.load(std::memory_order_relaxed) + 1, std::memory_order_release);  // see lock()
+    state().fetch_and(~kTrying, std::memory_order_seq_cst);  // a writer now: waiting readers back out
     return true;
   }
-  release_writer();  // readers that met our kWriter meanwhile get their locks
+  if (r < 0) readers_below_zero(r);
+  release_writer();  // clears kWriter and kTrying: the readers waiting for the outcome are in
   return false;
 }
 
+void RWMutex::readers_below_zero(int64_t r) {
+  // The caller holds kWriter, so the count is exact (ordering argument): -r RUnlocks had no
+  // RLock. Go fails at the RUnlock that made the count negative; here the first writer to count
+  // finds it. Take them back, so that the mutex is usable again rather than refusing every
+  // writer from now on, then release and report.
+  shared_.fetch_add(-r, std::memory_order_seq_cst);
+  release_writer();
+  throw UnlockOfUnlockedMutex("sync: RUnlock of unlocked RWMutex");
+}
+
 void RWMutex::unlock() {
-  if (!(state().load(std::memory_order_seq_cst) & kWriter))
+  const uint32_t s = state().load(std::memory_order_seq_cst);
+  if (!(s & kWriter) || (s & kTrying))  // kTrying: another thread's try, no writer holds it
     throw UnlockOfUnlockedMutex("sync: Unlock of unlocked RWMutex");
   release_writer();
 }
