@@ -128,7 +128,9 @@ Limiter::Limiter(double rate_per_sec, int burst) {
   rate_.store(rate_per_sec, std::memory_order_relaxed);
   burst_.store(burst, std::memory_order_relaxed);
   last_event_ = Clock::now();
-  unlock_bucket(Bucket{static_cast<double>(burst), ns(last_event_)});
+  // Full, and as if it had seen no time yet (Go's zero `last`): the first call's t, even one taken
+  // before this constructor ran, refills nothing (the bucket is full) and becomes the last seen.
+  unlock_bucket(Bucket{static_cast<double>(burst), 0});
 }
 
 detail::Pair64 Limiter::pack(Bucket b) noexcept {

@@ -38,6 +38,21 @@ TEST(Rate, AllowAdmitsBurstThenRefillsAtTheRate) {
   EXPECT_FALSE(lim.allow_n_at(t0 + 10s, 1));
 }
 
+// Go's NewLimiter records no time, so the first AllowN(t) sets last = t whenever t is. The bucket
+// used to start at the construction time: a t0 taken just before it was "earlier than the last
+// seen", and t0 + 100 ms then found 0.9997 tokens instead of 1.
+TEST(Rate, TheFirstCallsTimeMayPrecedeTheConstruction) {
+  const auto t0 = ccb::Clock::now();
+  std::this_thread::sleep_for(1ms);
+  Limiter lim(10, 3);
+  int n = 0;
+  for (int i = 0; i < 4; ++i) n += lim.allow_n_at(t0, 1);
+  EXPECT_EQ(n, 3);
+  EXPECT_DOUBLE_EQ(lim.tokens_at(t0 + 100ms), 1.0);
+  EXPECT_TRUE(lim.allow_n_at(t0 + 100ms, 1));
+  EXPECT_FALSE(lim.allow_n_at(t0 + 100ms, 1));
+}
+
 // Real time: count admissions against the elapsed time this test measures itself.
 TEST_P(RateTest, RefillRateHoldsWithinFivePercentOverHalfASecond) {
   run([] {

@@ -22,7 +22,8 @@
 //    rate × 1 ns tokens are lost): a parameter change always changes the bucket, so an allow()
 //    that read the old parameters cannot commit (see the concurrency note).
 //  - The *_at(t, …) overloads take the caller's notion of now (deterministic tests); times are
-//    expected not to go backwards (an earlier t is treated as the last one seen).
+//    expected not to go backwards (an earlier t is treated as the last one seen). The first one
+//    may be any time, as in Go: a new limiter has seen none (not even its construction time).
 // FixedWindow(limit, window): at most `limit` admissions per window [origin + k·window, …). Two
 // bursts on either side of a boundary can admit 2·limit in a short span (the seeds' caveat).
 // SlidingWindow(limit, window): the sliding-window counter (Cloudflare's): admits while
