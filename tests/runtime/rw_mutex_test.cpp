@@ -509,6 +509,16 @@ TEST(RWMutexOutsideTasks, FastPathsWorkAndWaitingThrowsNotInTask) {
   rw.unlock_shared();
   rw.lock();
   EXPECT_THROW(rw.lock_shared(), ccb::NotInTask);
+  // A writer that waits for the writer before it names RWMutex.Lock (it named the inner Mutex).
+  std::thread([&] {
+    try {
+      rw.lock();
+      ADD_FAILURE() << "a second writer on a plain thread did not throw";
+    } catch (const ccb::NotInTask& e) {
+      EXPECT_NE(std::string(e.what()).find("sync.RWMutex.Lock called outside a task"), std::string::npos)
+          << e.what();
+    }
+  }).join();
   rw.unlock();
   EXPECT_TRUE(rw.try_lock_shared());
   rw.unlock_shared();

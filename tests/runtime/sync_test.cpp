@@ -3,6 +3,8 @@
 #include <atomic>
 #include <mutex>
 #include <shared_mutex>
+#include <string>
+#include <thread>
 
 #include "ccb/detail/sema.hpp"
 #include "procs_fixture.hpp"
@@ -222,6 +224,34 @@ TEST_P(SyncTest, OnceRunsExactlyOnce) {
     EXPECT_EQ(calls.load(), 1);
     EXPECT_EQ(after.load(), 50);
   });
+}
+
+// Outside a task, a call() that would wait for another caller's f throws NotInTask naming
+// sync.Once.Do (it named the inner Mutex), runs nothing, and leaves the Once to the first caller.
+TEST(OnceOutsideTasks, ACallerThatWouldWaitThrowsNotInTaskNamingOnceDo) {
+  ccb::Once once;
+  std::atomic<bool> entered{false}, release{false};
+  int runs = 0;
+  std::thread first([&] {
+    once.call([&] {
+      ++runs;
+      entered = true;
+      while (!release) std::this_thread::yield();
+    });
+  });
+  while (!entered) std::this_thread::yield();
+  try {
+    once.call([&] { ++runs; });
+    ADD_FAILURE() << "a second caller on a plain thread did not throw";
+  } catch (const ccb::NotInTask& e) {
+    EXPECT_NE(std::string(e.what()).find("sync.Once.Do called outside a task"), std::string::npos) << e.what();
+  }
+  release = true;
+  first.join();
+  EXPECT_EQ(runs, 1);
+  EXPECT_TRUE(once.done());
+  once.call([&] { ++runs; });  // done: the fast path, no wait
+  EXPECT_EQ(runs, 1);
 }
 
 TEST_P(SyncTest, CondSignalWakesOneWaiter) {

@@ -23,7 +23,12 @@ class Once {
   void call(F&& f) {
     detail::check_callable(f, "ccb::Once::call: f");
     if (done_.load(std::memory_order_acquire)) return;
-    std::lock_guard<Mutex> g(m_);
+    try {
+      m_.lock();
+    } catch (const NotInTask&) {  // another caller runs f: name this call, not the inner Mutex's
+      throw NotInTask("sync.Once.Do");
+    }
+    std::lock_guard<Mutex> g(m_, std::adopt_lock);
     if (done_.load(std::memory_order_relaxed)) return;
     // An f interrupted because its task is abandoned at the end of a run (the runtime's internal
     // unwinding, not a panic of f) did not run: the Once stays not done, so a later run's call()

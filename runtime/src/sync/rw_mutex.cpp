@@ -360,7 +360,11 @@ void RWMutex::wait_for_readers() {
 }
 
 void RWMutex::lock() {
-  w_.lock();  // sets kWriter
+  try {
+    w_.lock();  // sets kWriter
+  } catch (const NotInTask&) {  // another writer holds it: name this call, not the inner Mutex's
+    throw NotInTask(detail::wait_reason_name(detail::WaitReason::RWMutexWrite));
+  }
   // odd after kWriter; release suffices: an acquire load that reads it odd sees kWriter set
   wgen_.store(wgen_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
   wait_for_readers();
