@@ -448,7 +448,9 @@ TEST(RWMutexOutsideTasks, AFailedTryLockNeverFailsAConcurrentReader) {
     }
   });
   long try_failed = 0, not_in_task = 0;
-  for (int i = 0; i < 300000; ++i) {
+  while (tries.load() == 0) std::this_thread::yield();  // the writer thread runs (a loaded host)
+  // Until both sides have done enough: the two threads need not share the CPU evenly.
+  for (long i = 0; i < 300000 || tries.load(std::memory_order_relaxed) < 100000; ++i) {
     if (rw.try_lock_shared()) rw.unlock_shared();
     else ++try_failed;
     try {
