@@ -1,8 +1,9 @@
 // harness/errors.hpp — the harness's typed errors. Each maps to one exit code, and only
 // ccbench_main() (entry.hpp) performs that mapping: UsageError and IoError -> 2,
 // ccb::workloads::WorkloadFailed -> 1 (after the run finishes), anything else -> 3 (kExitInternal,
-// exit_status.hpp: an internal error). A std::bad_alloc from a point's run is not internal: the
-// runner records that point as failed with out_of_memory_text() and goes on (exit 1).
+// exit_status.hpp: an internal error). A std::bad_alloc or a std::system_error (ccb::run's
+// ThreadStartFailed) from a point's run is not internal: the runner records that point as failed
+// with out_of_memory_text() or os_refused_text() and goes on (exit 1).
 // Messages are complete sentences for the user and list the valid choices where there are any.
 #pragma once
 
@@ -47,6 +48,14 @@ class ImplMisconfigured : public ImplUnavailable {
 inline std::string out_of_memory_text() {
   return "out of memory (std::bad_alloc): the machine or a limit such as ulimit -v refused this point memory; "
          "smaller sizes (--set) or fewer points in a shuffle window may fit";
+}
+
+// os_refused_text(what) is the error of a point whose run threw std::system_error (`what`): the
+// OS refused it a resource, as ccb::run's ccb::ThreadStartFailed when a worker thread is refused.
+// Like memory, that says nothing of the runtime's correctness.
+inline std::string os_refused_text(const std::string& what) {
+  return what + ": the machine or a limit (ulimit -u or -v, a cgroup's pids.max) refused this point an OS "
+         "resource; fewer procs or smaller sizes (--set) may fit";
 }
 
 }  // namespace ccb::harness

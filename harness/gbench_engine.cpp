@@ -7,6 +7,7 @@
 #include <new>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 #include "harness/errors.hpp"
 
@@ -104,6 +105,9 @@ void benchmark_body(benchmark::State& st, ImplRunner* runner, std::exception_ptr
       break;
     } catch (const std::bad_alloc&) {
       st.SkipWithError((kFailedTag + out_of_memory_text()).c_str());
+      break;
+    } catch (const std::system_error& e) {
+      st.SkipWithError((kFailedTag + os_refused_text(e.what())).c_str());
       break;
     } catch (...) {
       *pending = std::current_exception();

@@ -7,6 +7,7 @@
 #include <iterator>
 #include <memory>
 #include <new>
+#include <system_error>
 
 #include "common/sample_bounds.hpp"
 #include "harness/errors.hpp"
@@ -206,6 +207,8 @@ void start_slots(const Point& p, std::vector<Slot>& slots, const RunSettings& se
       mark(s, EntryStatus::NotApplicable, e.what(), "during start-up or warm-up");
     } catch (const std::bad_alloc&) {
       mark(s, EntryStatus::Failed, out_of_memory_text(), "during start-up or warm-up");
+    } catch (const std::system_error& e) {
+      mark(s, EntryStatus::Failed, os_refused_text(e.what()), "during start-up or warm-up");
     }
     // Progress counts repetitions only: a warm-up is one run of the workload, a repetition runs it
     // until --min-time, so counting warm-ups as units made the ETA ~0 while the windows' warm-ups

@@ -16,6 +16,13 @@
 
 namespace ccb::detail {
 
+// reserve_room(v, n): capacity for at least n, growing geometrically (a pool's vector is reserved
+// as slabs are added, so that the noexcept put()/drain() below never allocate).
+template <class V>
+void reserve_room(V& v, std::size_t n) {
+  if (v.capacity() < n) v.reserve(std::max(n, 2 * v.capacity()));
+}
+
 template <class T>
 struct FreeCache {
   // kMax: objects kept before half go back to the pool. Session 27, scratch build with the size

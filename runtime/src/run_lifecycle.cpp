@@ -8,6 +8,9 @@
 #include <sys/prctl.h>
 
 #include <sstream>
+#include <string>
+#include <system_error>
+#include <thread>
 
 #include "ccb/errors.hpp"
 #include "chaos.hpp"
@@ -198,19 +201,37 @@ void Runtime::run_main(std::function<void()> main) {
   // has its Ps. Before, main started at once and a new worker, created with worker 0's CPU mask,
   // could wait for the kernel to preempt worker 0 before it ran at all: the start of every run
   // of a short workload measured fewer workers than procs (fairness audit, session 35).
-  for (int i = 1; i < procs_; ++i) {
-    Worker* w = workers_[static_cast<std::size_t>(i)];
-    w->thread = std::thread([this, w] { worker_main(w); });
+  // A start that fails (the OS refuses a thread, or memory for main's slot) stops the workers
+  // already started and ends the run without main; the exception is thrown after the same
+  // clean-up as a normal end. (Before, it left joinable threads to ~Runtime: std::terminate.)
+  int started = 1;  // workers 0 .. started-1 run
+  std::exception_ptr start_failure;
+  try {
+    for (; started < procs_; ++started) {
+      Worker* w = workers_[static_cast<std::size_t>(started)];
+      w->thread = std::thread([this, w] { worker_main(w); });
+    }
+  } catch (const std::system_error& e) {
+    start_failure = std::make_exception_ptr(ThreadStartFailed(
+        e.code(), "ccb::run: the OS refused worker thread " + std::to_string(started) + " of procs=" +
+                      std::to_string(procs_) + " (a thread or memory limit?)"));
   }
   start_hook(cfg_, w0);
-  for (int n; (n = workers_started_.load(std::memory_order_acquire)) < procs_ - 1;)
-    workers_started_.wait(n, std::memory_order_acquire);
-  go([this, m = std::move(main)]() mutable {
-    m();
-    finish(nullptr);
-  });
-  schedule_loop(w0);
-  for (int i = 1; i < procs_; ++i) workers_[static_cast<std::size_t>(i)]->thread.join();
+  if (start_failure == nullptr) {
+    for (int n; (n = workers_started_.load(std::memory_order_acquire)) < procs_ - 1;)
+      workers_started_.wait(n, std::memory_order_acquire);
+    try {
+      go([this, m = std::move(main)]() mutable {
+        m();
+        finish(nullptr);
+      });
+    } catch (...) {
+      start_failure = std::current_exception();
+    }
+  }
+  if (start_failure == nullptr) schedule_loop(w0);
+  else finish(nullptr);  // the workers that started leave their scheduling loops
+  for (int i = 1; i < started; ++i) workers_[static_cast<std::size_t>(i)]->thread.join();
   unwind_abandoned();
   for (Worker* v : workers_) v->timers.clear();
   {
@@ -231,6 +252,7 @@ void Runtime::run_main(std::function<void()> main) {
     task_pool().give_back(w->tasks);
   }
   set_this_worker(nullptr);
+  if (start_failure != nullptr) std::rethrow_exception(start_failure);
   if (failure_ != nullptr) std::rethrow_exception(failure_);
 }
 

@@ -96,8 +96,19 @@ void StackPool::new_slab(LocalStackCache& cache) {
   void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                  -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
-  std::lock_guard<std::mutex> g(mu_);
-  slabs_.push_back(Slab{static_cast<char*>(p), kSlabStacks});
+  std::unique_lock<std::mutex> g(mu_);
+  try {
+    // free() and give_back() are noexcept and never allocate: free_ already holds room for every
+    // stack of every slab, rests_ for a rest of each. (A vector growth refused inside them
+    // terminated the process: spawn n=100000 under ulimit -v 300000.)
+    reserve_room(free_, (slabs_.size() + 1) * kSlabStacks);
+    reserve_room(rests_, slabs_.size() + 1);
+    slabs_.push_back(Slab{static_cast<char*>(p), kSlabStacks});
+  } catch (...) {
+    g.unlock();
+    munmap(p, bytes);
+    throw;
+  }
   cache.slab_next = cache.range_begin = static_cast<char*>(p);
   cache.slab_end = cache.slab_next + bytes;
 }

@@ -1,11 +1,16 @@
 // tests/runtime/scheduler_test.cpp — run/go/yield, errors from tasks, deadlock detection, stack
 // overflow, Config validation.
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cfenv>
 #include <chrono>
+#include <cstdio>
+#include <string>
+#include <system_error>
 #include <thread>
-
-#include <sys/prctl.h>
 
 #include "procs_fixture.hpp"
 #include "thrown_text.hpp"
@@ -348,6 +353,56 @@ TEST(Config, RunAndReleaseStacksMisuseThrowDocumentedPanics) {
 }
 
 TEST(Config, GoOutsideRunThrowsNotInTask) { EXPECT_THROW(ccb::go([] {}), ccb::NotInTask); }
+
+namespace {
+// refused_thread_then_a_run(): in a child (death test): limit the address space to what is mapped
+// now plus 48 MiB, so that a few 8 MiB thread stacks fit and not 64; a run at procs 64 must throw
+// ThreadStartFailed (EAGAIN) without running main; with the limit lifted a run at procs 2 works.
+// Exit codes say which step failed.
+[[noreturn]] void refused_thread_then_a_run() {
+  long pages = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld", &pages) != 1) pages = 0;
+    std::fclose(f);
+  }
+  if (pages <= 0) std::_Exit(10);
+  rlimit old{};
+  ::getrlimit(RLIMIT_AS, &old);
+  rlimit lim = old;
+  lim.rlim_cur = static_cast<rlim_t>(pages) * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE)) + (48u << 20);
+  if (::setrlimit(RLIMIT_AS, &lim) != 0) std::_Exit(11);
+  bool ran = false, refused = false;
+  try {
+    ccb::Config c;
+    c.procs = 64;
+    ccb::run(c, [&] { ran = true; });
+  } catch (const ccb::ThreadStartFailed& e) {
+    refused = e.code() == std::errc::resource_unavailable_try_again &&
+              std::string(e.what()).find("ccb::run: the OS refused worker thread") == 0;
+  }
+  if (::setrlimit(RLIMIT_AS, &old) != 0) std::_Exit(12);
+  if (ran) std::_Exit(13);
+  if (!refused) std::_Exit(14);
+  bool again = false;
+  ccb::Config c;
+  c.procs = 2;
+  ccb::run(c, [&] {
+    ccb::Chan<int> ch(0);
+    ccb::go([ch]() mutable { ch.send(1); });
+    again = ch.recv().value_or(0) == 1;
+  });
+  std::_Exit(again ? 0 : 15);
+}
+}  // namespace
+
+// Regression (CLI audit): a worker thread refused by the OS left the threads already started
+// joinable when ccb::run threw, and ~Runtime's std::thread destructors called std::terminate.
+TEST(RunStartDeathTest, ARefusedWorkerThreadThrowsThreadStartFailedAndTheNextRunWorks) {
+#if defined(CCB_ASAN) || defined(CCB_TSAN)
+  GTEST_SKIP() << "a sanitizer's shadow memory does not fit under an address-space limit";
+#endif
+  EXPECT_EXIT(refused_thread_then_a_run(), ::testing::ExitedWithCode(0), "");
+}
 
 namespace {
 int recurse(int depth) {

@@ -26,11 +26,18 @@
 //  - ConfigError                an invalid ccb::Config field (std::invalid_argument), names field and
 //                               range; also ccb::run with an empty main
 //  - Deadlock                   thrown by ccb::run when every task is blocked and nothing can wake them
+//  - ThreadStartFailed          thrown by ccb::run when the OS refuses one of its worker threads
+//                               (std::system_error, its code the OS's: EAGAIN under a thread or
+//                               memory limit); the workers already started are stopped and joined
+//                               first, main never runs, and the runtime is usable for a later run
+// A run that cannot get memory (a task's stack, a slab of task slots) throws std::bad_alloc from
+// ccb::run after ending the run, as a task's own exception would.
 #pragma once
 
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <type_traits>
 
 namespace ccb {
@@ -84,6 +91,11 @@ class ConfigError : public std::invalid_argument {
 class Deadlock : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+class ThreadStartFailed : public std::system_error {
+ public:
+  using std::system_error::system_error;
 };
 
 namespace detail {
