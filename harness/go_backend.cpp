@@ -1,6 +1,7 @@
 // harness/go_backend.cpp — see go_backend.hpp.
 #include "harness/go_backend.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -175,14 +176,21 @@ class GoBackend : public ImplBackend {
     try {
       // the document is a named local: a range-for over parse(…).at("workloads") iterated a
       // member of a destroyed temporary, and the names came out empty ("unknown": all tried)
-      const nlohmann::json doc = nlohmann::json::parse(go_list(*binary_));
+      // `list` answers at once: it gets the smaller of CCB_GO_TIMEOUT and 60 s, and a child that
+      // hangs there marks the binary hung, as a point's would (it waited 60 s, whatever
+      // CCB_GO_TIMEOUT said, and every point then waited out its own timeout again).
+      const nlohmann::json doc = nlohmann::json::parse(go_list(*binary_, std::min(timeout_, kListLimit)));
       for (const auto& w : doc.at("workloads")) names.insert(w.at("name").get<std::string>());
+    } catch (const GoTimeout& e) {
+      hung_->what = e.what();
+      names.clear();
     } catch (const std::exception&) {
       names.clear();
     }
     return names;
   }
 
+  static constexpr std::chrono::milliseconds kListLimit = std::chrono::seconds(60);
   std::optional<std::string> binary_;
   std::chrono::milliseconds timeout_ = GoPoint::kDefaultLineTimeout;
   std::shared_ptr<Hung> hung_ = std::make_shared<Hung>();

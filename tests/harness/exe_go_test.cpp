@@ -195,6 +195,20 @@ TEST_F(GoExe, HangingGoBinaryCostsOneTimeoutNotOnePerPoint) {
       << word.err;
 }
 
+// Regression (CLI audit): the `list` probe that asks ccbench-go for its workloads waited a fixed
+// 60 s, whatever CCB_GO_TIMEOUT said: with CCB_GO_TIMEOUT=2 a hanging binary cost over a minute
+// before the first point. It now waits the smaller of the two and marks the binary hung.
+TEST_F(GoExe, AGoBinaryHangingAtListCostsCcbGoTimeoutNotAMinute) {
+  const std::string go = fake("list-hanging-ccbench-go", "exec sleep 120");
+  const auto start = std::chrono::steady_clock::now();
+  const Outcome o = run(go, {"run", "pingpong", "--impl", "go", "--procs", "1,2", "--set", "cap=0", "--repetitions",
+                             "1", "--warmup", "0", "--min-time", "0", "--quiet"}, "1");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 1) << "status " << o.status << ": " << o.err;
+  EXPECT_NE(o.err.find("list: no answer within 1000 ms"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("not run: an earlier ccbench-go child hung"), std::string::npos) << o.err;
+}
+
 // Regression: CCB_GO_BINARY naming no file made every go point "failed" and `run` exit 1, the
 // status of a failed self-check. It is bad input: exit 2 before any point runs, even under --impl
 // all (the user asked for that binary; a skip notice and exit 0 would hide the mistake), and so is
