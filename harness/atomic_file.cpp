@@ -17,6 +17,7 @@ void check_writable(const std::string& path, const std::string& what) {
 
 void ensure_directory(const std::string& dir, const std::string& what) {
   namespace fs = std::filesystem;
+  if (dir.empty()) throw UsageError(what + ": empty directory name");
   if (const std::string problem = common::directory_name_problem(dir); !problem.empty())
     throw UsageError(what + " " + dir + ": " + problem);
   std::error_code ec;

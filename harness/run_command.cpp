@@ -247,6 +247,24 @@ void print_dry_run(std::ostream& out, const std::vector<Point>& points, const Ru
       << " of measuring unless a workload cannot fill --min-time in 1000 runs; nothing was run\n";
 }
 
+// out_in_report_dir() is true when --out is a file directly in the --report directory; it throws
+// UsageError when --out is one the report writes (index.html, anything under charts/): the report
+// replaced the results JSON there, and `run` said it had written it.
+bool out_in_report_dir(const std::string& out, const std::string& report) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path o = fs::weakly_canonical(fs::absolute(out, ec), ec);
+  const fs::path d = fs::weakly_canonical(fs::absolute(report, ec), ec);
+  if (ec) return false;  // check_writable() and ensure_directory() report the path's problem
+  const fs::path rel = o.lexically_relative(d);
+  if (rel.empty() || *rel.begin() == "..") return false;
+  if (rel == "index.html" || *rel.begin() == "charts")
+    throw UsageError("--out " + out + ": the report in --report " + report + " writes that file (index.html and " +
+                     "charts/ are the report's): give --out another name, such as " +
+                     (fs::path(report) / "results.json").string());
+  return rel.parent_path().empty();
+}
+
 }  // namespace
 
 int run_command(const RunOptions& o, const std::vector<std::string>& argv, const Io& io,
@@ -266,6 +284,8 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   // 2. outputs (cheap, and before anything slow such as building the Go workloads)
   if (o.dry_run && (o.out || o.report))
     throw UsageError(std::string(o.out ? "--out" : "--report") + " has no effect with --dry-run, which writes nothing");
+  if (o.dry_run && o.format != "table")
+    throw UsageError("--format " + o.format + " has no effect with --dry-run, which lists the points as text");
   if (o.out && *o.out == "-")
     throw UsageError("--out -: '-' is not standard output here; --format json prints the results JSON on "
                      "standard output instead of the table (or give --out /dev/stdout, or ./- for a file named '-')");
@@ -274,11 +294,14 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   // of its own, it overwrote the table in a redirected file (offset 0) and landed between the
   // tables in a pipe.
   const bool out_is_stdout = o.out && names_standard_output(*o.out);
+  if (o.report && !hooks.reports.write_report)
+    throw UsageError("--report: this ccbench was built without the reports module (reports/)");
+  // --out in the --report directory: not one of the report's own files, and the directory is
+  // created first, as --report creates it.
+  if (o.report && o.out && !out_is_stdout && out_in_report_dir(*o.out, *o.report)) ensure_directory(*o.report, "--report");
   if (o.out && !out_is_stdout) check_writable(*o.out, "--out");
   std::optional<std::string> report_input;
   if (o.report) {
-    if (!hooks.reports.write_report)
-      throw UsageError("--report: this ccbench was built without the reports module (reports/)");
     ensure_directory(*o.report, "--report");
     // the report reads the results back from --out, unless --out cannot be read back
     // (/dev/null, /dev/stdout, a FIFO, the file stdout goes to): then they also go to DIR/results.json

@@ -256,6 +256,14 @@ TEST(Run, DryRunListsThePointsAndTheLeastTimeAndRunsNothing) {
   EXPECT_EQ(out.code, 2);
   EXPECT_NE(out.err.find("--out has no effect with --dry-run"), std::string::npos) << out.err;
   EXPECT_TRUE(dir.entries().empty());
+  // Regression (CLI audit): --format json was accepted and ignored (the text list, exit 0), which a
+  // script parsing the output as JSON could only find out by failing.
+  for (const char* format : {"json", "csv", "markdown"}) {
+    CliRun f = run_cli({"run", "fake_sum", "--dry-run", "--format", format});
+    EXPECT_EQ(f.code, 2) << format;
+    EXPECT_NE(f.err.find(std::string("--format ") + format + " has no effect with --dry-run"), std::string::npos)
+        << f.err;
+  }
 }
 
 TEST(Run, ShortRepetitionsAreNoted) {
@@ -474,6 +482,32 @@ TEST(Run, ReportHookGetsTheResultsFile) {
   ASSERT_EQ(r.code, 0) << r.err;
   ASSERT_EQ(got_files, std::vector<std::string>{report + "/results.json"});
   EXPECT_EQ(schema_errors(read_json(got_files[0])), "");
+}
+
+// Regression (CLI audit): `--report DIR --out DIR/index.html` wrote the results there, then the
+// report replaced them with its page: exit 0, "written to DIR/index.html", and no results JSON
+// anywhere. An --out the report writes is refused before the run; one beside it in DIR is fine,
+// and DIR is created first, as --report creates it (it was "directory 'DIR' does not exist").
+TEST(Run, AnOutThatTheReportWritesIsRefusedAndOneBesideItWorks) {
+  ScratchDir dir;
+  harness::Hooks hooks;
+  hooks.reports.write_report = [](const std::vector<std::string>&, const std::string&, std::ostream&,
+                                  std::ostream&) { return 0; };
+  const std::string report = dir.file("rep");
+  for (const std::string& out : {report + "/index.html", report + "/charts/r.json", report + "/../rep/index.html"}) {
+    CliRun r = run_cli(fast({"run", "fake_sum", "--report", report, "--out", out}), hooks);
+    EXPECT_EQ(r.code, 2) << out;
+    EXPECT_NE(r.err.find("--out " + out + ": the report in --report " + report + " writes that file"),
+              std::string::npos)
+        << r.err;
+    EXPECT_TRUE(dir.entries().empty()) << out;
+  }
+  CliRun ok = run_cli(fast({"run", "fake_sum", "--report", report, "--out", report + "/results.json"}), hooks);
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_EQ(schema_errors(read_json(report + "/results.json")), "");
+  CliRun empty = run_cli(fast({"run", "fake_sum", "--report", ""}), hooks);
+  EXPECT_EQ(empty.code, 2);
+  EXPECT_NE(empty.err.find("--report: empty directory name"), std::string::npos) << empty.err;
 }
 
 TEST(Run, ReportMessagesDoNotCorruptAJsonDocumentOnStdout) {
