@@ -489,10 +489,17 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   int rc = failed ? 1 : 0;
   if (info.interrupted) {
     // even with --quiet: the file is not the run that was asked for
-    const std::string where = o.out ? *o.out : report_input ? *report_input : std::string();
+    const std::string where = o.out ? *o.out
+                              : report_input ? *report_input
+                              : o.format == "json" ? std::string("standard output")
+                                                   : std::string();
+    const std::string unwritten = o.format == "table"
+                                      ? std::string("their results were not written (no --out)")
+                                      : "their results are printed as --format " + o.format +
+                                            " on standard output, and no results JSON was written (no --out)";
     io.err << "ccbench run: interrupted by " << info.interrupted->signal << ": " << info.interrupted->points_done
            << " of " << info.interrupted->points_planned << " points finished; "
-           << (where.empty() ? std::string("their results were not written (no --out)")
+           << (where.empty() ? unwritten
                              : "their results are written to " + where + " (context.interrupted)")
            << (o.report ? "; no report was written (ccbench report " + (where.empty() ? std::string("FILE") : where) +
                               " --out " + *o.report + " writes it)"

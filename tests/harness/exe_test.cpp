@@ -209,6 +209,57 @@ TEST(Executable, SigintWritesTheFinishedPointsAndExits130) {
   std::filesystem::remove_all(dir);
 }
 
+// Regression (CLI audit): interrupted with --format json and no --out, `run` printed the finished
+// points' JSON on standard output but said "their results were not written (no --out)".
+TEST(Executable, SigintWithFormatJsonSaysTheResultsAreOnStandardOutput) {
+  std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const std::string out_file = dir + "/stdout.json";
+  int err_pipe[2];
+  ASSERT_EQ(::pipe(err_pipe), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int out_fd = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(out_fd, STDOUT_FILENO);
+    ::dup2(err_pipe[1], STDERR_FILENO);
+    ::close(err_pipe[0]);
+    std::signal(SIGINT, SIG_DFL);
+    ::setenv("CCB_PROGRESS_INTERVAL", "0", 1);
+    ::execl(CCBENCH_EXE, CCBENCH_EXE, "run", "pingpong", "--set", "n=20000", "--set", "cap=0", "--procs", "1,2",
+            "--repetitions", "1000", "--warmup", "0", "--min-time", "0", "--progress", "lines", "--format", "json",
+            "--impl", "ccbench", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(err_pipe[1]);
+  std::string err;
+  bool sent = false;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(err_pipe[0], buf, sizeof buf)) != 0;) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    err.append(buf, static_cast<size_t>(n));
+    if (!sent && err.find("ccbench run: 1/2 points done") != std::string::npos) {
+      ::kill(pid, SIGINT);
+      sent = true;
+    }
+  }
+  ::close(err_pipe[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(sent) << err.substr(err.size() > 2000 ? err.size() - 2000 : 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << "status " << status;
+  EXPECT_NE(err.find("1 of 2 points finished; their results are written to standard output (context.interrupted)"),
+            std::string::npos)
+      << err.substr(err.size() > 2000 ? err.size() - 2000 : 0);
+  std::ifstream in(out_file);
+  const nlohmann::json doc = nlohmann::json::parse(in);
+  EXPECT_EQ(doc.at("context").at("interrupted").at("points_done"), 1);
+  std::filesystem::remove_all(dir);
+}
+
 // Regression: SIGKILL (or a CI timeout's SIGTERM) to ccbench alone left its Go child measuring on,
 // reparented to init. The child now asks for SIGKILL at its parent's death.
 TEST(Executable, TheGoChildDoesNotOutliveCcbench) {
