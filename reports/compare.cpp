@@ -294,6 +294,13 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
   c.options = options;
   add_context_warnings(base, next, c.warnings);
 
+  // A file with no points at all (a run interrupted before its first point finished) is named as
+  // such; "no points in common with" it blamed the other file.
+  for (const Results* r : {&base, &next})
+    if (r->benchmarks.empty())
+      throw InputError(r->file, "benchmarks",
+                       "no points: this results file holds none (a run interrupted before its first point "
+                       "finished?), so there is nothing to compare");
   std::vector<Matched> matched = match(base, next, c);
   if (matched.empty() && c.newly_failing.empty()) {
     throw InputError(next.file, "benchmarks",

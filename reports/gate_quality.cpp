@@ -382,6 +382,11 @@ Results run_and_load(const std::string& command, const std::string& filter, cons
   const int code = run_shell(cmd);  // throws Interrupted
   if (code != 0 && !(code == 1 && std::filesystem::exists(out_file, ec)))
     throw std::runtime_error("command failed (exit " + std::to_string(code) + "): " + cmd);
+  // Exit 0 without the file: not a `ccbench run` command. (load_results() said "no such file",
+  // naming a file in the temporary directory that was gone by the time the user read it.)
+  if (!std::filesystem::exists(out_file, ec))
+    throw std::runtime_error("the command exited 0 but wrote no results to the --out added to it: " + cmd +
+                             " (is it a `ccbench run ...` command?)");
   return load_results(out_file);
 }
 

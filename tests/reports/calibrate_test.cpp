@@ -221,6 +221,14 @@ TEST(GateCli, UsageErrorsExitTwoAndCalibrateFromFiles) {
   r = run_cli({"calibrate", base, base, "--run", "echo x", "--out", out});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--run has no effect with results files"), std::string::npos) << r.err;
+  // Regression (CLI audit): a command that exits 0 without writing results was reported as
+  // "<compare's temporary directory>/a0.json: no such file", a path gone by then.
+  r = run_cli({"calibrate", "--pairs", "1", "--run", "true", "--out", out});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("the command exited 0 but wrote no results to the --out added to it: true --out"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("no such file"), std::string::npos) << r.err;
 }
 
 // Regression: calibrate took two files from different machines (or one measured with a

@@ -3,6 +3,7 @@
 // applicable are in compare_failed_test.cpp, options, messages and output formats in
 // compare_cli_test.cpp.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -392,6 +394,20 @@ TEST(CompareTest, BadInputExitsTwoNamingFileAndPath) {
   const auto none = run_cli({"compare", data("base.json"), data("bad/disjoint.json")});
   EXPECT_EQ(none.code, 2);
   EXPECT_NE(none.err.find("disjoint.json: benchmarks: no points in common with"), std::string::npos) << none.err;
+  // Regression (CLI audit): a file with no points at all (a run interrupted before its first point)
+  // got "base.json: benchmarks: no points in common with zero.json", blaming the other file.
+  nlohmann::json doc;
+  std::ifstream(data("base.json")) >> doc;
+  doc["benchmarks"] = nlohmann::json::array();
+  const std::string zero = ::testing::TempDir() + "/zero-points." + std::to_string(::getpid()) + ".json";
+  std::ofstream(zero) << doc.dump(2);
+  for (const auto& args : {std::vector<std::string>{"compare", zero, data("base.json")},
+                           std::vector<std::string>{"compare", data("base.json"), zero}}) {
+    const auto r = run_cli(args);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find(zero + ": benchmarks: no points: this results file holds none"), std::string::npos) << r.err;
+  }
+  std::filesystem::remove(zero);
 }
 
 // Regression: a file whose samples were all 5e-324 ns loaded, and compare exited 1 (geomean threw
