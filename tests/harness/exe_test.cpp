@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -147,6 +148,59 @@ bool gone(pid_t pid) {
   return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
 }
 
+// Interrupted: what sigint_after_first_point() saw.
+struct Interrupted {
+  bool sent = false;  // SIGINT was sent (after "1/2 points done")
+  int status = 0;
+  std::string err;  // the tail of standard error
+};
+
+// sigint_after_first_point() runs `ccbench run pingpong` over two points of ~1000 x 1.5 ms with
+// `extra` options, standard output to `stdout_file` (/dev/null when empty), progress lines after
+// every repetition on standard error, and sends SIGINT right after the first point is done.
+Interrupted sigint_after_first_point(const std::vector<std::string>& extra, const std::string& stdout_file) {
+  Interrupted r;
+  int err_pipe[2];
+  if (::pipe(err_pipe) != 0) return r;
+  const pid_t pid = ::fork();
+  if (pid < 0) return r;
+  if (pid == 0) {
+    const int out_fd = stdout_file.empty() ? ::open("/dev/null", O_WRONLY)
+                                           : ::open(stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(out_fd, STDOUT_FILENO);
+    ::dup2(err_pipe[1], STDERR_FILENO);
+    ::close(err_pipe[0]);
+    std::signal(SIGINT, SIG_DFL);  // as a terminal starts it, whatever started this test
+    ::setenv("CCB_PROGRESS_INTERVAL", "0", 1);  // a progress line after every repetition
+    std::vector<std::string> args{CCBENCH_EXE, "run",           "pingpong",   "--set", "n=20000", "--set",
+                                  "cap=0",     "--procs",       "1,2",        "--repetitions", "1000",
+                                  "--warmup",  "0",             "--min-time", "0",     "--progress", "lines"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(CCBENCH_EXE, argv.data());
+    ::_exit(127);
+  }
+  ::close(err_pipe[1]);
+  char buf[4096];
+  for (ssize_t n; (n = ::read(err_pipe[0], buf, sizeof buf)) != 0;) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    r.err.append(buf, static_cast<size_t>(n));
+    if (!r.sent && r.err.find("ccbench run: 1/2 points done") != std::string::npos) {
+      ::kill(pid, SIGINT);
+      r.sent = true;
+    }
+  }
+  ::close(err_pipe[0]);
+  if (::waitpid(pid, &r.status, 0) != pid) r.status = -1;
+  if (r.err.size() > 2000) r.err = r.err.substr(r.err.size() - 2000);
+  return r;
+}
+
 // Regression: Ctrl-C (SIGINT) during a long `ccbench run` killed it with nothing written: an hour of
 // finished points lost. It now stops after the workload run in progress, writes the finished
 // points to --out with context.interrupted, and exits 128 + the signal.
@@ -154,48 +208,14 @@ TEST(Executable, SigintWritesTheFinishedPointsAndExits130) {
   std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
   ASSERT_NE(::mkdtemp(dir.data()), nullptr);
   const std::string out = dir + "/r.json";
-  int err_pipe[2];
-  ASSERT_EQ(::pipe(err_pipe), 0);
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    const int null_fd = ::open("/dev/null", O_WRONLY);
-    ::dup2(null_fd, STDOUT_FILENO);
-    ::dup2(err_pipe[1], STDERR_FILENO);
-    ::close(err_pipe[0]);
-    std::signal(SIGINT, SIG_DFL);  // as a terminal starts it, whatever started this test
-    ::setenv("CCB_PROGRESS_INTERVAL", "0", 1);  // a progress line after every repetition
-    // two points of ~1000 x 1.5 ms: the signal comes right after the first one is done
-    ::execl(CCBENCH_EXE, CCBENCH_EXE, "run", "pingpong", "--set", "n=20000", "--set", "cap=0", "--procs", "1,2",
-            "--repetitions", "1000", "--warmup", "0", "--min-time", "0", "--progress", "lines", "--out",
-            out.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(err_pipe[1]);
-  std::string err;
-  bool sent = false;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(err_pipe[0], buf, sizeof buf)) != 0;) {
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    err.append(buf, static_cast<size_t>(n));
-    if (!sent && err.find("ccbench run: 1/2 points done") != std::string::npos) {
-      ::kill(pid, SIGINT);
-      sent = true;
-    }
-  }
-  ::close(err_pipe[0]);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(sent) << err.substr(err.size() > 2000 ? err.size() - 2000 : 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << "status " << status;
-  EXPECT_NE(err.find("ccbench run: SIGINT: stopping after the workload run in progress"), std::string::npos);
-  EXPECT_NE(err.find("ccbench run: interrupted by SIGINT: 1 of 2 points finished; their results are written to " +
-                     out + " (context.interrupted)"),
+  const Interrupted r = sigint_after_first_point({"--out", out}, "");
+  ASSERT_TRUE(r.sent) << r.err;
+  EXPECT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 130) << "status " << r.status;
+  EXPECT_NE(r.err.find("ccbench run: SIGINT: stopping after the workload run in progress"), std::string::npos);
+  EXPECT_NE(r.err.find("ccbench run: interrupted by SIGINT: 1 of 2 points finished; their results are written to " +
+                       out + " (context.interrupted)"),
             std::string::npos)
-      << err.substr(err.size() > 2000 ? err.size() - 2000 : 0);
+      << r.err;
   std::ifstream in(out);
   std::stringstream text;
   text << in.rdbuf();
@@ -215,45 +235,12 @@ TEST(Executable, SigintWithFormatJsonSaysTheResultsAreOnStandardOutput) {
   std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
   ASSERT_NE(::mkdtemp(dir.data()), nullptr);
   const std::string out_file = dir + "/stdout.json";
-  int err_pipe[2];
-  ASSERT_EQ(::pipe(err_pipe), 0);
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    const int out_fd = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(out_fd, STDOUT_FILENO);
-    ::dup2(err_pipe[1], STDERR_FILENO);
-    ::close(err_pipe[0]);
-    std::signal(SIGINT, SIG_DFL);
-    ::setenv("CCB_PROGRESS_INTERVAL", "0", 1);
-    ::execl(CCBENCH_EXE, CCBENCH_EXE, "run", "pingpong", "--set", "n=20000", "--set", "cap=0", "--procs", "1,2",
-            "--repetitions", "1000", "--warmup", "0", "--min-time", "0", "--progress", "lines", "--format", "json",
-            "--impl", "ccbench", static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(err_pipe[1]);
-  std::string err;
-  bool sent = false;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(err_pipe[0], buf, sizeof buf)) != 0;) {
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    err.append(buf, static_cast<size_t>(n));
-    if (!sent && err.find("ccbench run: 1/2 points done") != std::string::npos) {
-      ::kill(pid, SIGINT);
-      sent = true;
-    }
-  }
-  ::close(err_pipe[0]);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(sent) << err.substr(err.size() > 2000 ? err.size() - 2000 : 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << "status " << status;
-  EXPECT_NE(err.find("1 of 2 points finished; their results are written to standard output (context.interrupted)"),
+  const Interrupted r = sigint_after_first_point({"--format", "json", "--impl", "ccbench"}, out_file);
+  ASSERT_TRUE(r.sent) << r.err;
+  EXPECT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 130) << "status " << r.status;
+  EXPECT_NE(r.err.find("1 of 2 points finished; their results are written to standard output (context.interrupted)"),
             std::string::npos)
-      << err.substr(err.size() > 2000 ? err.size() - 2000 : 0);
+      << r.err;
   std::ifstream in(out_file);
   const nlohmann::json doc = nlohmann::json::parse(in);
   EXPECT_EQ(doc.at("context").at("interrupted").at("points_done"), 1);

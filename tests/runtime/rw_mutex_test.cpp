@@ -34,6 +34,19 @@ const char* mode_name(Mode m) {
   return "";
 }
 
+// expect_usable(): after a reported misuse, rw is free, and readers and writers exclude each other
+// (no count was left behind).
+void expect_usable(ccb::RWMutex& rw) {
+  rw.lock();
+  EXPECT_FALSE(rw.try_lock_shared());
+  rw.unlock();
+  rw.lock_shared();
+  EXPECT_FALSE(rw.try_lock());
+  rw.unlock_shared();
+  EXPECT_TRUE(rw.try_lock());
+  rw.unlock();
+}
+
 class RWMutexTest : public ::testing::TestWithParam<std::tuple<int, Mode>> {
  protected:
   void SetUp() override {
@@ -334,14 +347,7 @@ TEST_P(RWMutexTest, MisuseThrowsWithGosTextsAndLeavesTheMutexUsable) {
     rw.lock_shared();
     rw.unlock_shared();
     EXPECT_THROW(rw.unlock_shared(), ccb::UnlockOfUnlockedMutex);  // one RUnlock too many
-    // Still usable, and the failed RUnlocks left no count behind.
-    rw.lock();
-    rw.unlock();
-    rw.lock_shared();
-    EXPECT_FALSE(rw.try_lock());
-    rw.unlock_shared();
-    EXPECT_TRUE(rw.try_lock());
-    rw.unlock();
+    expect_usable(rw);  // the failed RUnlocks left no count behind
   });
 }
 
@@ -490,14 +496,7 @@ TEST(RWMutexOutsideTasks, ASurplusRUnlockIsReportedByTheNextWriterWhichRepairsTh
     } catch (const ccb::UnlockOfUnlockedMutex& e) {
       EXPECT_STREQ(e.what(), "sync: RUnlock of unlocked RWMutex");
     }
-    rw.lock();  // usable again, and the count is right: readers and writers exclude each other
-    EXPECT_FALSE(rw.try_lock_shared());
-    rw.unlock();
-    rw.lock_shared();
-    EXPECT_FALSE(rw.try_lock());
-    rw.unlock_shared();
-    EXPECT_TRUE(rw.try_lock());
-    rw.unlock();
+    expect_usable(rw);  // usable again, and the count is right
   }
 }
 
