@@ -13,9 +13,14 @@
 //    or `kill` of compare stops the child instead of orphaning it), and run_shell() then throws
 //    Interrupted. A child that is itself ended by one of those signals (or exits 128+sig for one,
 //    as a shell does) also throws Interrupted, so compare ends as interrupted, not as bad input.
-//  - InterruptScope, held for a whole command, also catches those signals between children: the
-//    next run_shell() throws Interrupted at once, and if none comes, the scope's destructor
-//    re-raises the signal after the objects declared after it (the scratch directory) are gone.
+//  - InterruptScope, held around the children of a command, also catches those signals between
+//    children: the next run_shell() throws Interrupted at once, and if none comes, the scope's
+//    destructor re-raises the signal after the objects declared after it (the scratch directory)
+//    are gone. Its handler only records the signal (SA_RESTART): a blocking call in the scope is
+//    not interrupted. So no output file is written inside a scope: an --out that is a FIFO
+//    without a reader blocks in open(), and compare, which wrote its --out in the scope, went on
+//    through SIGINT and SIGTERM until a reader came. After the scope the signals have their
+//    previous (default) action and end the process at once, as they end `run` while it writes.
 // Exit convention: Interrupted::exit_code() is 128 + the signal number (130 SIGINT, 143 SIGTERM,
 // 129 SIGHUP), what a shell reports for a process that signal ended.
 #pragma once

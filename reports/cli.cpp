@@ -197,22 +197,28 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
         confirm = 0;
       }
     }
-    InterruptScope interrupts;  // before the scratch dir: a signal re-raised at its end finds it gone
-    std::optional<ScratchDir> scratch;
-    if (confirm > 0) scratch.emplace();
-    int calls = 0;
-    const Remeasure remeasure = [&](bool base_side, const std::vector<std::string>& names, int round) {
-      const std::string file = scratch->path + "/" + std::to_string(++calls) + (base_side ? "-base" : "-new") + ".json";
-      err << "ccbench compare: confirming " << names.front() << ": round " << round << "/" << confirm << ", "
-          << (base_side ? "base" : "new") << "\n";
-      return run_and_load(base_side ? base_cmd : new_cmd, point_filter(names), file);
-    };
     Comparison cmp;
-    try {
-      cmp = confirm_regressions(base, next, options, confirm, remeasure);
-    } catch (const std::runtime_error& e) {
-      if (dynamic_cast<const InputError*>(&e) != nullptr) throw;
-      throw UsageError(std::string("--confirm: ") + e.what());
+    {
+      // The confirmation runs only: the scope ends before --out is written. Its handler records a
+      // signal and restarts the interrupted call, so an --out FIFO without a reader kept compare
+      // blocked in open() through SIGINT and SIGTERM (child_run.hpp); after the scope they end it
+      // at once, as they end `run` and `calibrate` while they write.
+      InterruptScope interrupts;  // before the scratch dir: a signal re-raised at its end finds it gone
+      std::optional<ScratchDir> scratch;
+      if (confirm > 0) scratch.emplace();
+      int calls = 0;
+      const Remeasure remeasure = [&](bool base_side, const std::vector<std::string>& names, int round) {
+        const std::string file = scratch->path + "/" + std::to_string(++calls) + (base_side ? "-base" : "-new") + ".json";
+        err << "ccbench compare: confirming " << names.front() << ": round " << round << "/" << confirm << ", "
+            << (base_side ? "base" : "new") << "\n";
+        return run_and_load(base_side ? base_cmd : new_cmd, point_filter(names), file);
+      };
+      try {
+        cmp = confirm_regressions(base, next, options, confirm, remeasure);
+      } catch (const std::runtime_error& e) {
+        if (dynamic_cast<const InputError*>(&e) != nullptr) throw;
+        throw UsageError(std::string("--confirm: ") + e.what());
+      }
     }
     if (automatic && confirm == 0 && cmp.count(Verdict::Regressed) > 0)
       cmp.warnings.push_back("regressed verdicts are not confirmed (" + why_not +
