@@ -513,7 +513,9 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     std::ostream discard(nullptr);
     std::ostream& report_out = o.quiet ? discard : o.format == "table" ? io.out : io.err;
     int report_rc = hooks.reports.write_report({*report_input}, *o.report, report_out, io.err);
-    if (report_rc != 0 && rc == 0) rc = report_rc;
+    // a report interrupted (128 + signal: its chart child is stopped, reports/chart_runner.hpp)
+    // says so even when points failed
+    if (report_rc != 0 && (rc == 0 || report_rc > 128)) rc = report_rc;
   }
   json_on_stdout_last();
   return rc;

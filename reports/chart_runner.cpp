@@ -1,10 +1,13 @@
 // reports/chart_runner.cpp — spawns the Python interpreter with the embedded charts.py on stdin and
 // collects its output (see chart_runner.hpp). stdin is one end of a socketpair rather than a pipe
 // so that writing after an early child exit fails with EPIPE (send + MSG_NOSIGNAL) instead of
-// raising SIGPIPE in the whole ccbench process.
+// raising SIGPIPE in the whole ccbench process. Both ends are polled, never waited on in a blocking
+// call, so that a signal (recorded by child_run.hpp's InterruptScope) is seen at once, whichever
+// thread took it, and a drawer that does not end of it is killed.
 #include "reports/chart_runner.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -12,8 +15,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
+
+#include "reports/child_run.hpp"
 
 extern char** environ;
 
@@ -29,23 +36,64 @@ std::string last_line(const std::string& text) {
   return text.substr(begin == std::string::npos ? 0 : begin + 1, end - (begin == std::string::npos ? 0 : begin + 1) + 1);
 }
 
-void send_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // the child exited early; its exit status tells why
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
+// How long a drawer sent SIGINT, SIGTERM or SIGHUP gets to end before its group is killed (as
+// the harness gives an interrupted go build: child_process.hpp).
+constexpr std::chrono::seconds kStopGrace{2};
 
-std::string read_all(int fd) {
-  std::string out;
+// Stopper: once a signal has come (interrupt_signal(), forwarded to the drawer's group by
+// ForwardTo), check() SIGKILLs the group when it still runs kStopGrace later.
+struct Stopper {
+  explicit Stopper(pid_t g) : group(g) {}
+  pid_t group;
+  bool signalled = false, killed = false;
+  std::chrono::steady_clock::time_point since{};  // when check() first saw the signal
+  void check() {
+    if (killed || interrupt_signal() == 0) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (!signalled) {
+      signalled = true;
+      since = now;
+    } else if (now - since >= kStopGrace) {
+      ::kill(-group, SIGKILL);
+      killed = true;
+    }
+  }
+};
+
+// talk_and_reap() sends `script` on `in` (then shuts it for writing), reads `out` to EOF into
+// `log`, and reaps `pid`; returns its wait status. Nothing blocks: poll() and waitpid(WNOHANG)
+// with short timeouts, so that an interrupted drawer is stopped (Stopper) and reaped in any case.
+int talk_and_reap(pid_t pid, int in, std::string_view script, int out, std::string& log) {
+  Stopper stop(pid);
+  bool sending = !script.empty();
+  if (!sending) ::shutdown(in, SHUT_WR);
   char buf[4096];
+  for (bool reading = true; reading;) {
+    pollfd fds[2] = {{out, POLLIN, 0}, {in, POLLOUT, 0}};
+    if (::poll(fds, sending ? 2 : 1, 50) > 0) {
+      if (sending && fds[1].revents != 0) {
+        const ssize_t n = ::send(in, script.data(), script.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) script.remove_prefix(static_cast<std::size_t>(n));
+        const bool gone = n < 0 && errno != EINTR && errno != EAGAIN;  // the child exited early
+        if (script.empty() || gone) {
+          ::shutdown(in, SHUT_WR);  // end of script: Python starts running it
+          sending = false;
+        }
+      }
+      if (fds[0].revents != 0) {
+        const ssize_t n = ::read(out, buf, sizeof buf);
+        if (n > 0) log.append(buf, static_cast<std::size_t>(n));
+        else if (n == 0 || (errno != EINTR && errno != EAGAIN)) reading = false;
+      }
+    }
+    stop.check();
+  }
+  int status = 0;
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return out;
-    out.append(buf, static_cast<std::size_t>(n));
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid || (r < 0 && errno != EINTR)) return status;
+    stop.check();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
 
@@ -133,25 +181,39 @@ ChartRun run_charts(const std::vector<std::string>& results_files, const std::st
   posix_spawn_file_actions_adddup2(&actions, in[1], 0);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_adddup2(&actions, out[1], 2);
+  // The leader of its own process group (a signal is forwarded to the group: the drawer and
+  // anything it starts), with no signal blocked.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+  // SIGINT, SIGTERM, SIGHUP from here on are recorded and forwarded to the drawer (ForwardTo below,
+  // at once for one that comes before it starts); before, they ended ccbench by their default action.
+  InterruptScope interrupts;
   pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, py.c_str(), &actions, nullptr, argv.data(), envp.data());
+  const int rc = ::posix_spawn(&pid, py.c_str(), &actions, &attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   ::close(in[1]);
   ::close(out[1]);
   if (rc != 0) {
     ::close(in[0]);
     ::close(out[0]);
+    throw_if_interrupted();  // a signal meanwhile: interrupted, as below
     run.notice = "charts not drawn: cannot start " + py + ": " + std::strerror(rc);
     return run;
   }
-  send_all(in[0], charts_script());
-  ::shutdown(in[0], SHUT_WR);  // end of script: Python starts running it
-  run.log = read_all(out[0]);
+  int status = 0;
+  {
+    ForwardTo forward(pid);  // until it is reaped
+    status = talk_and_reap(pid, in[0], charts_script(), out[0], run.log);
+  }
   ::close(in[0]);
   ::close(out[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  throw_if_interrupted();  // the drawer is stopped and reaped: its charts are the caller's to remove
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     run.drawn = true;
   } else if (WIFEXITED(status) && WEXITSTATUS(status) == kExitNoMatplotlib) {

@@ -12,6 +12,13 @@
 //  - Any file name is passed safely: a relative path beginning with '-' goes to the script as
 //    "./PATH", so argparse never takes it for an option.
 //  - On success the charts and charts/manifest.json are in `charts_dir` (see charts.py).
+//  - The drawer never outlives ccbench's SIGINT, SIGTERM or SIGHUP (before, `kill` of report
+//    left it drawing into charts_dir, reparented to init, after ccbench had exited): it runs as the
+//    leader of its own process group, inside an InterruptScope (child_run.hpp) that records such a
+//    signal and forwards it to the group (ForwardTo). Its pipes are polled, so the signal is seen
+//    at once; a group still running 2 s after it gets SIGKILL. Once the drawer is reaped,
+//    run_charts() throws Interrupted; what it drew is still in `charts_dir` for the caller to
+//    remove. A signal before or after the drawer runs keeps its previous (default) action.
 // Blocks: until the child exits. Not thread-safe with respect to other fork/exec users of stdio.
 #pragma once
 
@@ -35,7 +42,7 @@ std::string_view charts_script();
 std::string python_interpreter();
 
 // run_charts() draws charts for `results_files` (and the change chart when `compare_json` is not
-// empty) into `charts_dir`, which must exist.
+// empty) into `charts_dir`, which must exist. Throws Interrupted (child_run.hpp) on a signal.
 ChartRun run_charts(const std::vector<std::string>& results_files, const std::string& charts_dir,
                     const std::string& compare_json);
 

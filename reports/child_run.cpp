@@ -117,6 +117,19 @@ InterruptScope::InterruptScope() {
   }
 }
 
+ForwardTo::ForwardTo(int group) {
+  g_child = group;
+  if (g_signal != 0) ::kill(-static_cast<pid_t>(group), g_signal);  // it came before g_child was set
+}
+
+ForwardTo::~ForwardTo() { g_child = 0; }
+
+int interrupt_signal() { return g_signal; }
+
+void throw_if_interrupted() {
+  if (g_signal != 0) throw Interrupted(g_signal);
+}
+
 InterruptScope::~InterruptScope() {
   if (--g_depth > 0) return;
   for (int i = 0; i < kNumSignals; ++i)
@@ -163,7 +176,7 @@ std::string strip_run_options(const std::string& command, bool keep_filter, std:
 
 int run_shell(const std::string& command) {
   InterruptScope scope;
-  if (g_signal != 0) throw Interrupted(g_signal);
+  throw_if_interrupted();
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(std::string("cannot start a command: ") + std::strerror(errno));
   if (pid == 0) {
@@ -172,13 +185,13 @@ int run_shell(const std::string& command) {
     ::_exit(127);
   }
   ::setpgid(pid, pid);  // also here, so that the group exists before a signal is forwarded to it
-  g_child = pid;
-  if (g_signal != 0) ::kill(-pid, g_signal);  // it came before g_child was set
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  {
+    ForwardTo forward(pid);
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
   }
-  g_child = 0;
-  if (g_signal != 0) throw Interrupted(g_signal);
+  throw_if_interrupted();
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
     for (int s : kSignals)

@@ -1,5 +1,6 @@
 // reports/child_run.hpp — the `ccbench run` children of compare's confirmation and calibrate: their
-// command line, and running them so that an interrupted compare leaves nothing behind.
+// command line, and running them so that an interrupted compare leaves nothing behind; and the
+// signal forwarding that every child of the reports module runs under (report's chart drawer too).
 //
 // Guarantees:
 //  - strip_run_options() removes the options the caller sets itself (--filter unless `keep_filter`,
@@ -21,6 +22,12 @@
 //    without a reader blocks in open(), and compare, which wrote its --out in the scope, went on
 //    through SIGINT and SIGTERM until a reader came. After the scope the signals have their
 //    previous (default) action and end the process at once, as they end `run` while it writes.
+//  - ForwardTo(group), inside an InterruptScope, forwards those signals to a child started as the
+//    leader of its own process group (run_shell()'s; report's chart drawer, chart_runner.hpp) for
+//    its lifetime, and at once one that came earlier in the scope. interrupt_signal() tells a
+//    caller that waits for such a child by polling that a signal came, so that it can stop the
+//    child (SIGKILL after a grace) and reap it before it throws Interrupted: a child of the reports
+//    module never outlives the ccbench that a signal ends.
 // Exit convention: Interrupted::exit_code() is 128 + the signal number (130 SIGINT, 143 SIGTERM,
 // 129 SIGHUP), what a shell reports for a process that signal ended.
 #pragma once
@@ -53,6 +60,22 @@ class InterruptScope {
   InterruptScope(const InterruptScope&) = delete;
   InterruptScope& operator=(const InterruptScope&) = delete;
 };
+
+// ForwardTo forwards SIGINT, SIGTERM and SIGHUP to process group `group` while it lives (one at a
+// time, inside an InterruptScope). End it when the child is reaped, so that a later signal is not
+// sent to a reused process id.
+class ForwardTo {
+ public:
+  explicit ForwardTo(int group);
+  ~ForwardTo();
+  ForwardTo(const ForwardTo&) = delete;
+  ForwardTo& operator=(const ForwardTo&) = delete;
+};
+
+// interrupt_signal() is the first signal received inside the outermost InterruptScope, or 0.
+int interrupt_signal();
+// throw_if_interrupted() throws Interrupted(interrupt_signal()) when one was received.
+void throw_if_interrupted();
 
 // strip_run_options() — see the header comment.
 std::string strip_run_options(const std::string& command, bool keep_filter = false,

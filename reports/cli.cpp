@@ -396,7 +396,10 @@ compare.json has one field more than compare's JSON, "written_by": "ccbench repo
 --baseline, a compare.json with that field (left there by an earlier report) is removed, as are
 its charts, and any other DIR/compare.json (e.g. `ccbench compare --format json --out`) is kept.
 Prints the path of index.html.
-Exit status: 0 written, 2 bad input (as for compare) or unwritable DIR, 3 internal error.
+Exit status: 0 written, 2 bad input (as for compare) or unwritable DIR, 3 internal error,
+  130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP while the charts were drawn: the chart drawer
+  is stopped too, the charts it drew and the report's compare.json are removed and no index.html
+  is written (at any other moment the signal ends report at once; each file is whole or absent).
 )";
 
 }  // namespace

@@ -6,7 +6,8 @@
 //  - run_selected() / write_report() never throw for bad input: they print one clear message to
 //    `err` ("ccbench compare: new.json: benchmarks[3].samples_ns[2]: expected a number, got string")
 //    and return an exit code: 0 ok, 1 gate failed (compare) or no --threshold below 100% lies
-//    above the noise (calibrate), 2 bad input or usage.
+//    above the noise (calibrate), 2 bad input or usage, 128 + signal interrupted (compare's and
+//    calibrate's runs, report's chart drawing: their children are stopped and reaped first).
 //  - The reports library reads results JSON only; it links neither the runtime nor the workloads.
 #pragma once
 
@@ -29,7 +30,8 @@ std::shared_ptr<Commands> add_commands(CLI::App& app);
 int run_selected(Commands& cmds, std::ostream& out, std::ostream& err);
 
 // write_report() is the library entry used by `ccbench run --report DIR`: same as the report command.
-// It prints the path of index.html to `out`. Returns 0, or 2 on bad input.
+// It prints the path of index.html to `out`. Returns 0, 2 on bad input, or 128 + the signal when
+// SIGINT, SIGTERM or SIGHUP came while the charts were drawn (the drawer stopped and reaped first).
 int write_report(const std::vector<std::string>& result_files, const std::string& out_dir,
                  const std::string& baseline_file /* empty = none */, std::ostream& out, std::ostream& err);
 

@@ -1,7 +1,12 @@
 // reports/report.cpp — `ccbench report` / write_report(): load and validate every input, optionally
 // compare against the baseline, draw the charts, write index.html (contract in cli.hpp and
 // report_html.hpp). Order matters: all input is validated before anything is written, so bad input
-// (exit 2) leaves no half-written report behind.
+// (exit 2) leaves no half-written report behind. Neither does SIGINT, SIGTERM or SIGHUP while the
+// charts are drawn (most of a report's time): the drawer is stopped and reaped (chart_runner.hpp),
+// the charts it drew and this report's compare.json are removed, no index.html is written, and
+// the exit status is 128 + the signal. At any other moment the signal ends ccbench at once (its
+// default action): compare.json and index.html are each written whole or not at all, and no
+// child is running then.
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,6 +15,7 @@
 #include "common/output_file.hpp"
 #include "reports/atomic_write.hpp"
 #include "reports/chart_runner.hpp"
+#include "reports/child_run.hpp"
 #include "reports/cli.hpp"
 #include "reports/compare.hpp"
 #include "reports/compare_format.hpp"
@@ -64,6 +70,17 @@ bool written_by_report(const fs::path& path) {
   return it != j.end() && it->is_string() && it->get<std::string>() == kWrittenBy;
 }
 
+// remove_charts() removes the charts (*.png, *.svg) and manifest.json in `charts`.
+void remove_charts(const fs::path& charts) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(charts, ec)) {
+    const std::string ext = entry.path().extension().string();
+    if (entry.is_regular_file() && (ext == ".png" || ext == ".svg" || entry.path().filename() == "manifest.json")) {
+      fs::remove(entry.path(), ec);
+    }
+  }
+}
+
 // prepare_dirs() creates DIR and DIR/charts and removes the charts and the compare.json of an
 // earlier report there, so the directory can never hold a stale chart or a comparison this report
 // did not make (a run without --baseline left the previous run's compare.json). A compare.json
@@ -82,12 +99,7 @@ fs::path prepare_dirs(const std::string& out_dir) {
                       ec.message());
   const fs::path old_compare = fs::path(out_dir) / "compare.json";
   if (fs::is_regular_file(old_compare, ec) && written_by_report(old_compare)) fs::remove(old_compare, ec);
-  for (const auto& entry : fs::directory_iterator(charts, ec)) {
-    const std::string ext = entry.path().extension().string();
-    if (entry.is_regular_file() && (ext == ".png" || ext == ".svg" || entry.path().filename() == "manifest.json")) {
-      fs::remove(entry.path(), ec);
-    }
-  }
+  remove_charts(charts);
   return charts;
 }
 
@@ -142,10 +154,11 @@ int write_report(const std::vector<std::string>& result_files, const std::string
     if (r.benchmarks.empty())
       err << "ccbench report: warning: " << r.file << " has no points (nothing was measured); the report shows "
           << "nothing of it\n";
+  fs::path charts_dir;
+  std::string compare_json;
   try {
     const fs::path dir(out_dir);
-    const fs::path charts_dir = prepare_dirs(out_dir);
-    std::string compare_json;
+    charts_dir = prepare_dirs(out_dir);
     if (comparison) {
       compare_json = (dir / "compare.json").string();
       nlohmann::ordered_json j = to_json(*comparison);
@@ -172,6 +185,15 @@ int write_report(const std::vector<std::string>& result_files, const std::string
     err << "ccbench report: " << e.what() << "\n";
   } catch (const fs::filesystem_error& e) {
     err << "ccbench report: " << e.what() << "\n";
+  } catch (const Interrupted& e) {
+    // The drawer is stopped and reaped (run_charts()): nothing writes here any more. What this
+    // report wrote goes, so that DIR holds no half-written report.
+    remove_charts(charts_dir);
+    std::error_code ec;
+    if (!compare_json.empty()) fs::remove(compare_json, ec);
+    err << "ccbench report: " << e.what() << "; the chart drawer was stopped, the charts it had drawn"
+        << (compare_json.empty() ? "" : " and compare.json") << " removed, and no index.html written\n";
+    return e.exit_code();
   }
   return 2;
 }

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -80,6 +82,7 @@ class ExeSignal : public ::testing::Test {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
     }
+    if (drawer_ > 0) ::kill(drawer_, SIGKILL);  // a drawer left running (the test failed)
     fs::remove_all(dir_);
   }
 
@@ -138,8 +141,50 @@ class ExeSignal : public ::testing::Test {
     return path;
   }
 
+  // interrupt_while_drawing() starts ccbench with `args` (a report into dir_/rep) and
+  // CCB_REPORT_PYTHON = a fake chart drawer that never ends by itself: it writes its pid, then a
+  // chart into its --out every 50 ms (ignoring SIGINT, SIGTERM and SIGHUP with `ignoring`). Once
+  // it has drawn, `sig` goes to ccbench alone. ccbench must end by it, having stopped and reaped
+  // the drawer (its pid is gone the moment ccbench is), with no chart, index.html or compare.json
+  // left in rep, and nothing written there afterwards. Before the fix ccbench died of the signal
+  // and the drawer, reparented to init, went on writing charts.
+  void interrupt_while_drawing(const std::vector<std::string>& args, int sig, bool ignoring) {
+    const std::string drawer = dir_ + "/fake-python", pidfile = dir_ + "/drawer.pid", rep = dir_ + "/rep";
+    std::ofstream(drawer) << "#!/bin/sh\n"
+                          << (ignoring ? "trap '' INT TERM HUP\n" : "") << "cat > /dev/null\n"  // the script
+                          << "echo $$ > '" << pidfile << ".tmp' && mv '" << pidfile << ".tmp' '" << pidfile << "'\n"
+                          << "i=0\nwhile :; do i=$((i+1)); echo chart > \"$3/c$i.png\"; sleep 0.05; done\n";
+    fs::permissions(drawer, fs::perms::owner_all);
+    start(args, {{"CCB_REPORT_PYTHON", drawer}});
+    ASSERT_TRUE(wait_until([&] { return fs::exists(pidfile) && fs::exists(rep + "/charts/c1.png"); }, 120s))
+        << "the fake drawer never drew; stderr: " << read_text(dir_ + "/err.txt");
+    std::istringstream(read_text(pidfile)) >> drawer_;
+    ASSERT_GT(drawer_, 0);
+    ASSERT_EQ(::kill(pid_, sig), 0);
+    const std::optional<int> status = wait_exit(30s);
+    ASSERT_TRUE(status.has_value()) << "ccbench still runs 30 s after signal " << sig;
+    const bool drawer_gone = ::kill(drawer_, 0) != 0 && errno == ESRCH;  // not even a zombie: reaped
+    const std::string err = read_text(dir_ + "/err.txt");
+    EXPECT_TRUE(ended_by(*status, sig)) << describe(*status) << "; stderr: " << err;
+    EXPECT_TRUE(drawer_gone) << "the chart drawer (pid " << drawer_ << ") outlived ccbench; stderr: " << err;
+    EXPECT_NE(err.find(std::string("interrupted by ") + (sig == SIGINT ? "SIGINT" : "SIGTERM")), std::string::npos)
+        << err;
+    auto listing = [&] {
+      std::vector<std::string> names;
+      for (const auto& e : fs::recursive_directory_iterator(rep)) names.push_back(e.path().string());
+      std::sort(names.begin(), names.end());
+      return names;
+    };
+    const std::vector<std::string> at_exit = listing();
+    std::this_thread::sleep_for(500ms);  // a drawer left running writes a chart every 50 ms
+    EXPECT_EQ(listing(), at_exit) << "files were written into " << rep << " after ccbench exited";
+    // what an interrupted report leaves: its directories, none of its files
+    EXPECT_EQ(at_exit, (std::vector<std::string>{rep + "/charts"}));
+  }
+
   std::string dir_;
   pid_t pid_ = -1;
+  pid_t drawer_ = -1;  // the fake chart drawer, once known
 };
 
 const std::string kBase = std::string(CCB_REPORTS_TEST_DATA) + "/base.json";
@@ -171,6 +216,28 @@ TEST_F(ExeSignal, CalibrateRunAndReportWritingToAFifoEndAtOnce) {
   fs::create_directories(dir_ + "/rep/charts");
   fifo("rep/compare.json");
   interrupt_while_opening_fifo({"report", kSlower, "--baseline", kBase, "--out", dir_ + "/rep"}, SIGINT);
+}
+
+// Regression: `ccbench report int.json base.json new.json --out rep10` killed by SIGTERM (kill PID,
+// not the process group) after ~0.7 s exited 143 while its chart drawer (`/usr/bin/python3 - --out
+// rep10/charts …`) ran on with ppid 1, writing manifest.json and PNG/SVG files into rep10/charts
+// after ccbench had exited; rep10 ended with charts but no index.html. report now forwards the
+// signal to the drawer's process group, reaps it, removes what it drew and exits 128 + signal.
+TEST_F(ExeSignal, SigtermToReportStopsAndReapsItsChartDrawer) {
+  interrupt_while_drawing({"report", kSlower, "--baseline", kBase, "--out", dir_ + "/rep"}, SIGTERM, false);
+}
+
+// A drawer that ignores the signal forwarded to it is killed (SIGKILL after a 2 s grace), not waited for.
+TEST_F(ExeSignal, SigintToReportKillsADrawerThatIgnoresIt) {
+  interrupt_while_drawing({"report", kSlower, "--out", dir_ + "/rep"}, SIGINT, true);
+}
+
+// `run --report DIR` starts the same drawer after its measurement: the same guarantee.
+TEST_F(ExeSignal, SigtermToRunWithReportStopsAndReapsItsChartDrawer) {
+  interrupt_while_drawing({"run", "pingpong", "--set", "n=1000", "--set", "cap=0", "--procs", "1", "--repetitions",
+                           "1", "--warmup", "0", "--min-time", "0", "--quiet", "--out", dir_ + "/r.json",
+                           "--report", dir_ + "/rep"},
+                          SIGTERM, false);
 }
 
 }  // namespace
