@@ -181,6 +181,7 @@ int run_shell(const std::string& command) {
   if (pid < 0) throw std::runtime_error(std::string("cannot start a command: ") + std::strerror(errno));
   if (pid == 0) {
     ::setpgid(0, 0);
+    ::dup2(STDERR_FILENO, STDOUT_FILENO);  // see the header: stdout is the caller's document's
     ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }

@@ -9,7 +9,9 @@
 //    character of the text as it was (quotes, operators, environment prefixes), and appends each
 //    removed option with its value, as written, to `removed` when given. Words are split as /bin/sh
 //    splits them ('…', "…", backslash, $'…'), so a quoted "--out" is a value, not an option.
-//  - run_shell() runs `/bin/sh -c command` in its own process group and returns its exit code. While
+//  - run_shell() runs `/bin/sh -c command` in its own process group and returns its exit code. The
+//    command's standard output goes to this process's standard error, so that compare's and
+//    calibrate's standard output holds only their own document (a script may parse it). While
 //    it runs, SIGINT, SIGTERM and SIGHUP sent to this process are forwarded to that group (so Ctrl-C
 //    or `kill` of compare stops the child instead of orphaning it), and run_shell() then throws
 //    Interrupted. A child that is itself ended by one of those signals (or exits 128+sig for one,

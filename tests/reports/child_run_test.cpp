@@ -113,6 +113,19 @@ bool dead(pid_t pid) {
 }
 
 // Regression: SIGTERM to compare left its confirmation child running as an orphan.
+// Regression (CLI audit): `compare --confirm 2 --base-run "echo hi" ...` printed the command's
+// output on compare's standard output, into the document a script parses.
+TEST(ChildRun, TheCommandsStandardOutputGoesToStandardError) {
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  const int code = run_shell("echo from-the-command");
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(out, "");
+  EXPECT_EQ(err, "from-the-command\n");
+}
+
 TEST(ChildRun, SignalToTheParentStopsTheChildsProcessGroup) {
   const std::string dir = test::scratch_dir("child-run");
   const std::string pidfile = dir + "/pid";
