@@ -1,6 +1,6 @@
 // harness/stress/sync.cpp — the `sync` scenario. Rounds in which --tasks tasks contend at once on
-// a Mutex (critical section with an injected yield), an RWMutex (readers and writers), a fresh
-// Once, a WaitGroup and a Cond-guarded bounded queue. Invariants:
+// a Mutex (critical section with an injected yield), an RWMutex (readers and writers, blocking
+// or trying), a fresh Once, a WaitGroup and a Cond-guarded bounded queue. Invariants:
 //  - continuously: a Mutex section never overlaps another; an RWMutex writer never overlaps a
 //    reader or a writer; a caller returning from Once::call sees the function's effect;
 //  - end of round: the Mutex-protected counter is exact; the Once function ran exactly once; a
@@ -45,18 +45,22 @@ void contender(ScenarioContext& ctx, RoundState& st, uint64_t seed, int iters, c
       --st.inside;
     }
     st.sections.fetch_add(1);
+    // Half the time through try_lock()/try_lock_shared(): a failed try_lock() holds the writers'
+    // mutex while it counts the readers, which readers wait out (rw_mutex.hpp, kTrying).
+    const bool trying = rng.chance(2);
     if (rng.chance(5)) {
-      st.rw.lock();
-      const int w = st.writers.fetch_add(1) + 1;
-      const int r = st.readers.load();
-      ctx.check(w == 1 && r == 0, [&] {
-        return "sync: RWMutex writer overlaps " + std::to_string(w - 1) + " writers and " + std::to_string(r) + " readers";
-      });
-      if (rng.chance(3)) ccb::yield();
-      st.writers.fetch_sub(1);
-      st.rw.unlock();
-    } else {
-      st.rw.lock_shared();
+      if (trying ? st.rw.try_lock() : (st.rw.lock(), true)) {
+        const int w = st.writers.fetch_add(1) + 1;
+        const int r = st.readers.load();
+        ctx.check(w == 1 && r == 0, [&] {
+          return "sync: RWMutex writer overlaps " + std::to_string(w - 1) + " writers and " + std::to_string(r) +
+                 " readers";
+        });
+        if (rng.chance(3)) ccb::yield();
+        st.writers.fetch_sub(1);
+        st.rw.unlock();
+      }
+    } else if (trying ? st.rw.try_lock_shared() : (st.rw.lock_shared(), true)) {
       st.readers.fetch_add(1);
       ctx.check(st.writers.load() == 0, [] { return std::string("sync: RWMutex reader overlaps a writer"); });
       if (rng.chance(3)) ccb::yield();
