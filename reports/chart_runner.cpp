@@ -97,13 +97,15 @@ int talk_and_reap(pid_t pid, int in, std::string_view script, int out, std::stri
   }
 }
 
-// child_environment() is the current environment with MPLBACKEND forced to Agg.
+// child_environment() is the current environment with MPLBACKEND forced to Agg and CCB_PARENT_PID
+// set to this process (charts.py then dies with it, even of a SIGKILL).
 std::vector<std::string> child_environment() {
   std::vector<std::string> env;
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    if (std::strncmp(*e, "MPLBACKEND=", 11) != 0) env.emplace_back(*e);
+    if (std::strncmp(*e, "MPLBACKEND=", 11) != 0 && std::strncmp(*e, "CCB_PARENT_PID=", 15) != 0) env.emplace_back(*e);
   }
   env.emplace_back("MPLBACKEND=Agg");
+  env.emplace_back("CCB_PARENT_PID=" + std::to_string(::getpid()));
   return env;
 }
 

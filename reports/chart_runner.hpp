@@ -19,6 +19,8 @@
 //    at once; a group still running 2 s after it gets SIGKILL. Once the drawer is reaped,
 //    run_charts() throws Interrupted; what it drew is still in `charts_dir` for the caller to
 //    remove. A signal before or after the drawer runs keeps its previous (default) action.
+//    Nor a SIGKILL of ccbench: the drawer gets CCB_PARENT_PID and asks the kernel to kill it when
+//    ccbench dies (charts.py, prctl PR_SET_PDEATHSIG), as the Go child does.
 // Blocks: until the child exits. Not thread-safe with respect to other fork/exec users of stdio.
 #pragma once
 

@@ -21,7 +21,11 @@
 #    spans over 8x (the spawn chart's time and memory panels choose theirs apart). A log axis's
 #    label ends in "(log scale)", its medians are dots, not bars, and it keeps 3 to 10 readable
 #    tick labels from 1 decade up to 12+.
-#  - Exit status: 0 drawn; 3 matplotlib cannot be imported (message on stderr); 2 bad arguments.
+#  - Exit status: 0 drawn; 3 matplotlib cannot be imported (message on stderr); 2 bad arguments;
+#    4 the ccbench that started it (CCB_PARENT_PID) was already gone.
+#  - With CCB_PARENT_PID (ccbench sets it to its pid), the kernel kills this process when that
+#    parent dies (prctl PR_SET_PDEATHSIG), so a ccbench killed alone (SIGKILL) leaves no drawer
+#    writing into the report directory (as workloads/go/parent_death.go does for the Go child).
 # Times are drawn in ns; each panel's axis is labelled in ns, µs, ms or s, whichever keeps its
 # ticks short numbers.
 # Charts: per workload, time per op vs procs (one subplot per parameter combination, one line per
@@ -35,6 +39,27 @@ import math
 import os
 import re
 import sys
+
+
+def die_with_parent():
+    """Dies with the ccbench named by CCB_PARENT_PID (see the header); first, before matplotlib's
+    import, which takes a while."""
+    want = os.environ.get("CCB_PARENT_PID")
+    if not want:
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
+    except Exception:  # no prctl: the old behaviour, the drawer ends when its work is done
+        pass
+    if str(os.getppid()) != want:
+        sys.stderr.write("charts.py: exiting: started by pid %d, not by CCB_PARENT_PID=%s (ccbench is gone)\n"
+                         % (os.getppid(), want))
+        sys.exit(4)
+
+
+die_with_parent()
 
 try:
     import matplotlib

@@ -223,6 +223,37 @@ TEST_F(ExeSignal, CalibrateRunAndReportWritingToAFifoEndAtOnce) {
 // rep10/charts …`) ran on with ppid 1, writing manifest.json and PNG/SVG files into rep10/charts
 // after ccbench had exited; rep10 ended with charts but no index.html. report now forwards the
 // signal to the drawer's process group, reaps it, removes what it drew and exits 128 + signal.
+// Regression (CLI audit's leftover): a SIGKILL of ccbench (no handler can run) left the real chart
+// drawer, python3 running charts.py, drawing on, reparented to init. charts.py now gets
+// CCB_PARENT_PID and dies with ccbench (prctl PR_SET_PDEATHSIG), or exits if it is already gone.
+TEST_F(ExeSignal, SigkillToReportTakesTheRealChartDrawerWithIt) {
+  // The real charts.py (fed on stdin) run as a module, not as __main__: its top level runs (the
+  // parent-death set-up, the imports), then it sleeps 60 s instead of drawing, so a drawer that
+  // does not die with ccbench is still there when the test looks. exec keeps the pid written; its
+  // output goes to a file, since a write to the pipe of a dead ccbench would end it anyway.
+  const std::string wrapper = dir_ + "/python-wrapper", pidfile = dir_ + "/drawer.pid";
+  const std::string script = dir_ + "/charts.py";
+  std::ofstream(wrapper) << "#!/bin/sh\necho $$ > '" << pidfile << ".tmp' && mv '" << pidfile << ".tmp' '" << pidfile
+                         << "'\ncat > '" << script << "'\nexec /usr/bin/python3 -c \"import runpy, time; runpy.run_path('"
+                         << script << "', run_name='charts'); time.sleep(60)\" > '" << dir_ << "/drawer.log' 2>&1\n";
+  fs::permissions(wrapper, fs::perms::owner_all);
+  start({"report", kBase, kSlower, "--out", dir_ + "/rep"}, {{"CCB_REPORT_PYTHON", wrapper}});
+  ASSERT_TRUE(wait_until([&] { return fs::exists(pidfile); }, 120s))
+      << "the drawer never started; stderr: " << read_text(dir_ + "/err.txt");
+  std::istringstream(read_text(pidfile)) >> drawer_;
+  ASSERT_GT(drawer_, 0);
+  ASSERT_EQ(::kill(pid_, SIGKILL), 0);
+  ASSERT_TRUE(wait_exit(30s).has_value());
+  // gone, or a zombie waiting for init to reap it: either way no longer drawing
+  const auto gone = [&] {
+    if (::kill(drawer_, 0) != 0 && errno == ESRCH) return true;
+    const std::string stat = read_text("/proc/" + std::to_string(drawer_) + "/stat");
+    const std::size_t paren = stat.rfind(')');
+    return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z';
+  };
+  EXPECT_TRUE(wait_until(gone, 10s)) << "the chart drawer (pid " << drawer_ << ") outlived a SIGKILLed ccbench";
+}
+
 TEST_F(ExeSignal, SigtermToReportStopsAndReapsItsChartDrawer) {
   interrupt_while_drawing({"report", kSlower, "--baseline", kBase, "--out", dir_ + "/rep"}, SIGTERM, false);
 }
