@@ -18,17 +18,18 @@ void TaskPool::new_slab(LocalTaskCache& cache) {
   // before any other thread can see the slab.
   void* mem = ::operator new(kSlabSlots * sizeof(Task), std::align_val_t{64});
   Task* slab = static_cast<Task*>(mem);
+  for (std::size_t i = 0; i < kSlabSlots; ++i) ::new (&slab[i]) Task();
   try {
     std::lock_guard<std::mutex> g(mu_);
     // free() and give_back() are noexcept and never allocate: free_ already holds room for every
     // slot of every slab. (A vector growth refused inside them terminated the process.)
     reserve_room(free_, (slabs_.size() + 1) * kSlabSlots);
-    slabs_.push_back(slab);
+    slabs_.push_back(slab);  // from here on for_each_live() may read the slots: constructed above
   } catch (...) {
+    for (std::size_t i = 0; i < kSlabSlots; ++i) slab[i].~Task();
     ::operator delete(mem, std::align_val_t{64});
     throw;
   }
-  for (std::size_t i = 0; i < kSlabSlots; ++i) ::new (&slab[i]) Task();
   // alloc() takes from the back: hand the slab out lowest address first.
   for (std::size_t i = 0; i < kSlabSlots; ++i) cache.free[i] = &slab[kSlabSlots - 1 - i];
   cache.nfree = kSlabSlots;
