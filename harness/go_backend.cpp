@@ -157,6 +157,8 @@ class GoBackend : public ImplBackend {
     return listed_->empty() || listed_->count(w.name) != 0;
   }
 
+  std::optional<ListingProblem> listing_problem() const override { return list_problem_; }
+
   std::unique_ptr<ImplRunner> make_runner(const Point& p) override {
     check_available();
     std::optional<std::vector<int>> cpus;
@@ -183,8 +185,10 @@ class GoBackend : public ImplBackend {
       for (const auto& w : doc.at("workloads")) names.insert(w.at("name").get<std::string>());
     } catch (const GoTimeout& e) {
       hung_->what = e.what();
+      list_problem_ = ListingProblem{e.what(), true};
       names.clear();
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
+      list_problem_ = ListingProblem{e.what(), false};
       names.clear();
     }
     return names;
@@ -195,6 +199,7 @@ class GoBackend : public ImplBackend {
   std::chrono::milliseconds timeout_ = GoPoint::kDefaultLineTimeout;
   std::shared_ptr<Hung> hung_ = std::make_shared<Hung>();
   std::optional<std::set<std::string>> listed_;
+  std::optional<ListingProblem> list_problem_;  // set by list_workloads() when `list` failed
   MeasureControls controls_;
 };
 

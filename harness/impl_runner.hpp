@@ -96,6 +96,14 @@ class ImplBackend {
   virtual void check_available() = 0;
   // supports() is true when the implementation exists for workload `w`.
   virtual bool supports(const ccb::workloads::Workload& w) = 0;
+  // listing_problem(), once supports() has been called, says why the implementation could not be
+  // asked which workloads it has (Go: `ccbench-go list` failed, or hung); nullopt when it answered
+  // or when the backend needs no asking. `hung`: no point of this implementation can run either.
+  struct ListingProblem {
+    std::string what;
+    bool hung = false;
+  };
+  virtual std::optional<ListingProblem> listing_problem() const { return std::nullopt; }
   // make_runner() returns a fresh runner for point `p` (not started).
   virtual std::unique_ptr<ImplRunner> make_runner(const Point& p) = 0;
   // version() describes the implementation's toolchain when relevant (Go: `go version`).

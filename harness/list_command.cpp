@@ -44,16 +44,30 @@ std::vector<std::string> impl_names(const Workload& w, ImplBackend* go) {
 }
 
 // go_backend() is hooks.go if the Go implementation can run here (as `run --impl go` decides:
-// check_available(), which builds it if needed), else nullptr with the reason on `err`.
-ImplBackend* go_backend(const Hooks& hooks, std::ostream& err) {
+// check_available(), which builds it if needed, then asks it which workloads it has), else
+// nullptr with the reason on `err`. A Go binary that hung when asked is not listed, since its
+// points would not run either; one whose answer was unusable is listed for every workload, with
+// a note, as `run` then tries every workload.
+ImplBackend* go_backend(const Hooks& hooks, const std::vector<const Workload*>& shown, std::ostream& err) {
   if (!hooks.go) return nullptr;
   try {
     hooks.go->check_available();
-    return hooks.go.get();
   } catch (const ImplUnavailable& e) {
     err << "ccbench: note: go is not listed: " << e.what() << "\n";
     return nullptr;
   }
+  if (shown.empty()) return hooks.go.get();
+  (void)hooks.go->supports(*shown.front());
+  if (auto problem = hooks.go->listing_problem()) {
+    if (problem->hung) {
+      err << "ccbench: note: go is not listed: the Go reference did not answer `list` (" << problem->what
+          << "), so its points would not run either\n";
+      return nullptr;
+    }
+    err << "ccbench: note: go is listed for every workload: the Go reference's `list` gave no usable answer ("
+        << problem->what << ")\n";
+  }
+  return hooks.go.get();
 }
 
 std::string ints_text(const std::vector<int>& v) {
@@ -115,7 +129,7 @@ int list_command(const ListOptions& options, const Io& io, const Hooks& hooks) {
     shown = select_workloads(options.workloads);
   else
     for (const auto& w : ccb::workloads::all_workloads()) shown.push_back(&w);
-  ImplBackend* go = go_backend(hooks, io.err);
+  ImplBackend* go = go_backend(hooks, shown, io.err);
   if (options.format == "json") {
     ojson doc;
     doc["workloads"] = ojson::array();

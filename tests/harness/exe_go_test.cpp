@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 struct Outcome {
   int status = -1;  // the wait status
   std::string err;  // what ccbench wrote on stderr
+  std::string out;  // what ccbench wrote on stdout
 };
 
 class GoExe : public ::testing::Test {
@@ -37,10 +38,10 @@ class GoExe : public ::testing::Test {
     fs::permissions(path, fs::perms::owner_all);
     return path;
   }
-  // run() runs ccbench with `args` and CCB_GO_BINARY=go_binary, stdout to /dev/null.
+  // run() runs ccbench with `args` and CCB_GO_BINARY=go_binary.
   Outcome run(const std::string& go_binary, std::vector<std::string> args, const char* timeout = nullptr,
               const std::vector<std::pair<std::string, std::string>>& env = {}) {
-    const std::string err_file = dir_ + "/stderr.log";
+    const std::string err_file = dir_ + "/stderr.log", out_file = dir_ + "/stdout.log";
     args.insert(args.begin(), CCBENCH_EXE);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -48,7 +49,7 @@ class GoExe : public ::testing::Test {
     const pid_t pid = ::fork();
     if (pid == 0) {
       const int err_fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int out_fd = ::open("/dev/null", O_WRONLY);
+      const int out_fd = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       if (err_fd < 0 || out_fd < 0) ::_exit(126);
       ::dup2(err_fd, STDERR_FILENO);
       ::dup2(out_fd, STDOUT_FILENO);
@@ -60,9 +61,11 @@ class GoExe : public ::testing::Test {
     }
     Outcome o;
     ::waitpid(pid, &o.status, 0);
-    std::stringstream text;
-    text << std::ifstream(err_file).rdbuf();
-    o.err = text.str();
+    std::stringstream err_text, out_text;
+    err_text << std::ifstream(err_file).rdbuf();
+    out_text << std::ifstream(out_file).rdbuf();
+    o.err = err_text.str();
+    o.out = out_text.str();
     return o;
   }
   std::string dir_;
@@ -207,6 +210,27 @@ TEST_F(GoExe, AGoBinaryHangingAtListCostsCcbGoTimeoutNotAMinute) {
   EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 1) << "status " << o.status << ": " << o.err;
   EXPECT_NE(o.err.find("list: no answer within 1000 ms"), std::string::npos) << o.err;
   EXPECT_NE(o.err.find("not run: an earlier ccbench-go child hung"), std::string::npos) << o.err;
+}
+
+// Regression: `list` with a Go binary that hangs at `list` listed go for every workload, with no
+// word that its points would not run; one whose `list` failed said nothing either (run then tries
+// every workload). Now the first is not listed and the second is listed with a note.
+TEST_F(GoExe, ListSaysWhenTheGoReferenceCouldNotBeAskedForItsWorkloads) {
+  const Outcome hung = run(fake("list-hanging-ccbench-go", "exec sleep 120"), {"list", "pingpong"}, "1");
+  EXPECT_TRUE(WIFEXITED(hung.status) && WEXITSTATUS(hung.status) == 0) << hung.status << ": " << hung.err;
+  EXPECT_NE(hung.err.find("note: go is not listed: the Go reference did not answer `list`"), std::string::npos)
+      << hung.err;
+  EXPECT_NE(hung.err.find("list: no answer within 1000 ms; killed), so its points would not run either"),
+            std::string::npos)
+      << hung.err;
+  EXPECT_NE(hung.out.find("impls: ccbench, threads"), std::string::npos) << hung.out;
+  const Outcome failing = run(fake("list-failing-ccbench-go", "exit 3"), {"list", "pingpong"}, "5");
+  EXPECT_TRUE(WIFEXITED(failing.status) && WEXITSTATUS(failing.status) == 0) << failing.status << ": " << failing.err;
+  EXPECT_NE(failing.err.find("note: go is listed for every workload: the Go reference's `list` gave no usable answer"),
+            std::string::npos)
+      << failing.err;
+  EXPECT_NE(failing.err.find("list: exit status 3"), std::string::npos) << failing.err;
+  EXPECT_NE(failing.out.find("impls: ccbench, go, threads"), std::string::npos) << failing.out;
 }
 
 // Regression: CCB_GO_BINARY naming no file made every go point "failed" and `run` exit 1, the
