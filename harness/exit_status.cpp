@@ -85,7 +85,7 @@ int finish_stdout(int rc, StdoutBuf& buf, const std::string& program) {
   if (buf.error == 0 || buf.error == EPIPE || reader_gone(STDOUT_FILENO)) return rc;
   std::cerr << program << ": error: writing to standard output failed: " << std::strerror(buf.error)
             << "; what it printed is incomplete\n";
-  return rc == 0 ? 2 : rc;
+  return rc == 0 || rc == 1 ? 2 : rc;
 }
 
 }  // namespace ccb::harness

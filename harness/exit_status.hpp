@@ -6,9 +6,10 @@
 //    names the option meant when an unexpected one is a near miss of one of the command's;
 //  - with StdoutBuf installed as std::cout's buffer (and SIGPIPE ignored, as both mains do: a
 //    reader that has gone makes writes fail instead of killing the process), finish_stdout()
-//    turns exit status 0 into 2, with a message, when a write to standard output failed for any
-//    other reason than a reader that has gone (disk full, /dev/full, an I/O error), so
-//    `ccbench run --format json > r.json` cannot leave a truncated r.json behind a success.
+//    turns exit status 0 or 1 into 2, with a message, when a write to standard output failed for
+//    any other reason than a reader that has gone (disk full, /dev/full, an I/O error), so
+//    `ccbench run --format json > r.json` cannot leave a truncated r.json behind a success, nor
+//    behind a 1 ("a point failed; the others are written"). Statuses 3 and 128+N are kept.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -48,8 +49,8 @@ class StdoutBuf final : public std::streambuf {
   void note();
 };
 
-// finish_stdout() flushes standard output and returns the exit status: `rc`, or 2 when output
-// was lost for another reason than a reader that has gone; then it prints "PROGRAM: error:
+// finish_stdout() flushes standard output and returns the exit status: `rc`, or 2 (for an `rc`
+// of 0 or 1) when output was lost for another reason than a reader that has gone; then it prints "PROGRAM: error:
 // writing to standard output failed: REASON; what it printed is incomplete" on stderr.
 int finish_stdout(int rc, StdoutBuf& buf, const std::string& program);
 

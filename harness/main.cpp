@@ -10,8 +10,8 @@
 // writes its --out file.
 // Standard output is checked at exit (harness/exit_status.hpp, shared with ccbench-stress): a write
 // that failed for any other reason than a reader that has gone (disk full, /dev/full, an I/O
-// error) turns exit status 0 into 2 with a message, so `ccbench run --format json > r.json`
-// cannot leave a truncated r.json behind a success.
+// error) turns exit status 0 or 1 into 2 with a message, so `ccbench run --format json > r.json`
+// cannot leave a truncated r.json behind a success or a "the other points are written".
 #include <unistd.h>
 
 #include <csignal>

@@ -91,30 +91,49 @@ TEST(Executable, OutOnStandardOutputPrintsTheJsonAfterTheTables) {
 }
 
 // Regression: `ccbench list --format json > r.json` on a full disk exited 0 with r.json truncated.
-// /dev/full fails every write with ENOSPC.
+// Then: `run --format json > r.json` with a point that failed exited 1 on a full disk, which says
+// "the other points are written" (README) though r.json was cut short; an --out that cannot be
+// written was already 2. /dev/full fails every write with ENOSPC.
 TEST(Executable, StandardOutputThatCannotBeWrittenIsExitStatus2) {
   std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
   ASSERT_NE(::mkdtemp(dir.data()), nullptr);
   const std::string err_file = dir + "/stderr.log";
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    const int out_fd = ::open("/dev/full", O_WRONLY);
-    const int err_fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (out_fd < 0 || err_fd < 0) ::_exit(126);
-    ::dup2(out_fd, STDOUT_FILENO);
-    ::dup2(err_fd, STDERR_FILENO);
-    ::execl(CCBENCH_EXE, CCBENCH_EXE, "list", "--format", "json", static_cast<char*>(nullptr));
-    ::_exit(127);
+  const std::string failing_go = dir + "/failing-ccbench-go";
+  std::ofstream(failing_go) << "#!/bin/sh\nexit 3\n";
+  std::filesystem::permissions(failing_go, std::filesystem::perms::owner_all);
+  const std::vector<std::vector<std::string>> commands = {
+      {"list", "--format", "json"},
+      {"run", "pingpong", "--impl", "ccbench,go", "--procs", "1", "--set", "cap=0", "--set", "n=1000", "--repetitions",
+       "1", "--warmup", "0", "--min-time", "0", "--format", "json"}};
+  for (auto args : commands) {
+    args.insert(args.begin(), CCBENCH_EXE);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      const int out_fd = ::open("/dev/full", O_WRONLY);
+      const int err_fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (out_fd < 0 || err_fd < 0) ::_exit(126);
+      ::dup2(out_fd, STDOUT_FILENO);
+      ::dup2(err_fd, STDERR_FILENO);
+      ::setenv("CCB_GO_BINARY", failing_go.c_str(), 1);
+      ::execv(CCBENCH_EXE, argv.data());
+      ::_exit(127);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    std::ifstream in(err_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << args[1] << ": status " << status << ": " << text.str();
+    EXPECT_NE(text.str().find("writing to standard output failed: No space left on device"), std::string::npos)
+        << args[1] << ": " << text.str();
+    if (args[1] == "run") {
+      EXPECT_NE(text.str().find("impl:go failed"), std::string::npos) << text.str();
+    }
   }
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  std::ifstream in(err_file);
-  std::stringstream text;
-  text << in.rdbuf();
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << "status " << status << ": " << text.str();
-  EXPECT_NE(text.str().find("writing to standard output failed: No space left on device"), std::string::npos)
-      << text.str();
   std::filesystem::remove_all(dir);
 }
 
