@@ -180,6 +180,36 @@ TEST_P(ChanTest, DirectionalViewsAndMoveOnlyValues) {
   });
 }
 
+// Regression: RecvChan::chan() and SendChan::chan() handed back the Chan<T>, so a receive-only view
+// could be closed or sent on (closing a Timer's c() that way made its next fire terminate the
+// process; closing a Context's done() left err() empty with done closed), and a send-only view
+// received from. In Go these do not compile; here neither do they. Views still compare like Go's
+// channel values.
+template <class V>
+concept Closable = requires(V v) { v.close(); };
+template <class V>
+concept Sendable = requires(V v) { v.send(1); };
+template <class V>
+concept Receivable = requires(V v) { v.recv(); };
+template <class V>
+concept GivesBackTheChan = requires(V v) { v.chan(); };
+static_assert(!Closable<ccb::RecvChan<int>> && !Sendable<ccb::RecvChan<int>> && Receivable<ccb::RecvChan<int>>);
+static_assert(Closable<ccb::SendChan<int>> && Sendable<ccb::SendChan<int>> && !Receivable<ccb::SendChan<int>>);
+static_assert(!GivesBackTheChan<ccb::RecvChan<int>> && !GivesBackTheChan<ccb::SendChan<int>>);
+
+TEST(ChanViews, CompareEqualWhenTheyNameTheSameChannel) {
+  ccb::Chan<int> a(1), b(1);
+  ccb::RecvChan<int> ra = a, ra2 = a, rb = b, nil;
+  ccb::SendChan<int> sa = a, sb = b;
+  EXPECT_TRUE(ra == ra2);
+  EXPECT_FALSE(ra == rb);
+  EXPECT_TRUE(ra == a);  // a Chan converts, as in Go's comparison of chan T with <-chan T
+  EXPECT_TRUE(nil == ccb::RecvChan<int>());
+  EXPECT_FALSE(nil == ra);
+  EXPECT_TRUE(sa == ccb::SendChan<int>(a));
+  EXPECT_FALSE(sa == sb);
+}
+
 TEST(ChanOutsideTask, BlockingOpOutsideRunThrowsNotInTask) {
   ccb::Chan<int> ch(0);
   EXPECT_THROW(ch.send(1), ccb::NotInTask);

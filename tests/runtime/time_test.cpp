@@ -98,7 +98,7 @@ TEST_P(TimerTest, DestroyingAFiredTimerDrainsItsValueLikeStop) {
 TEST_P(TimerTest, CIsTheSameChannelAndNilWhenMovedFromOrAfterFunc) {
   run([] {
     ccb::Timer t(1h);
-    EXPECT_TRUE(t.c().chan() == t.c().chan());
+    EXPECT_TRUE(t.c() == t.c());
     EXPECT_FALSE(t.c().is_nil());
     ccb::Timer u = std::move(t);
     EXPECT_TRUE(t.c().is_nil());  // NOLINT(bugprone-use-after-move): moved-from handles are inert

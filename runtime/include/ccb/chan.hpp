@@ -335,7 +335,11 @@ class SendChan {
   std::size_t len() const noexcept { return c_.len(); }
   std::size_t cap() const noexcept { return c_.cap(); }
   bool is_nil() const noexcept { return c_.is_nil(); }
-  const Chan<T>& chan() const noexcept { return c_; }
+  // Views compare like Go's channel values: equal when they name the same channel (or both nil).
+  friend bool operator==(const SendChan& a, const SendChan& b) noexcept { return a.c_ == b.c_; }
+  // state(): for select (send_case) only. A view gives no Chan<T> back, so a send-only view
+  // cannot be received from, as in Go.
+  detail::ChanState<T>* state() const noexcept { return c_.state(); }
  private:
   Chan<T> c_;
 };
@@ -353,7 +357,12 @@ class RecvChan {
   bool is_nil() const noexcept { return c_.is_nil(); }
   typename Chan<T>::iterator begin() { return c_.begin(); }
   typename Chan<T>::iterator end() { return c_.end(); }
-  const Chan<T>& chan() const noexcept { return c_; }
+  friend bool operator==(const RecvChan& a, const RecvChan& b) noexcept { return a.c_ == b.c_; }
+  // state(): for select (recv_case) only. A view gives no Chan<T> back, so a receive-only view
+  // (a Timer's or Ticker's c(), a Context's done()) cannot be sent on or closed, as in Go, where
+  // close(t.C) does not compile. (It could once: chan() returned the Chan, and closing a timer's
+  // channel that way made the next fire terminate the process.)
+  detail::ChanState<T>* state() const noexcept { return c_.state(); }
  private:
   Chan<T> c_;
 };

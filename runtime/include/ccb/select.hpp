@@ -131,7 +131,7 @@ detail::RecvCase<T, F> recv_case(const Chan<T>& ch, F fn = {}) {
 template <class T, class F = detail::NoOp>
 detail::RecvCase<T, F> recv_case(const RecvChan<T>& ch, F fn = {}) {
   detail::check_callable(fn, "ccb::recv_case: fn");
-  return {ch.chan().state(), std::move(fn), std::nullopt};
+  return {ch.state(), std::move(fn), std::nullopt};
 }
 
 // send_case() sends v on ch; fn() runs if this case is chosen.
@@ -143,7 +143,7 @@ detail::SendCase<T, F> send_case(const Chan<T>& ch, V&& v, F fn = {}) {
 template <class T, class V, class F = detail::NoOp>
 detail::SendCase<T, F> send_case(const SendChan<T>& ch, V&& v, F fn = {}) {
   detail::check_callable(fn, "ccb::send_case: fn");
-  return {ch.chan().state(), T(std::forward<V>(v)), std::move(fn)};
+  return {ch.state(), T(std::forward<V>(v)), std::move(fn)};
 }
 
 // default_case() makes the select non-blocking.
