@@ -300,8 +300,10 @@ size_t window_end(const std::vector<Point>& points, size_t first, const RunSetti
   const size_t limit = std::min(points.size(), first + window);
   double held = 0;
   size_t last = first;
+  if (points[first].workload != nullptr && points[first].workload->own_window) return first + 1;
   for (; last < limit; ++last) {
     const auto* w = points[last].workload;
+    if (last > first && w != nullptr && w->own_window) break;
     const double hint = w != nullptr && w->resident_hint ? w->resident_hint(points[last].to_params()) : 0;
     if (last > first && settings.window_memory_bytes > 0 && held + hint > settings.window_memory_bytes) break;
     held += hint;

@@ -17,8 +17,10 @@
 //    Workload::resident_hint would take the window's summed hints over
 //    RunSettings::window_memory_bytes (window_end(); a point over the budget alone is a window of
 //    its own): a full run's eight spawn n=1000000 points held 8 Go children of 2.6 GB each and
-//    the kernel's OOM killer ended the run. The cut depends only on the points and the budget, so
-//    the same seed, points, implementations and budget give the same order.
+//    the kernel's OOM killer ended the run. A point of a Workload::own_window workload is a
+//    window of its own (its run would undo the warm-ups of the points beside it). The cut depends
+//    only on the points and the budget, so the same seed, points, implementations and budget give
+//    the same order.
 // Guarantees (both orders):
 //  - a WorkloadFailed or NotApplicable ends that implementation's point (status "failed" /
 //    "not_applicable", error = the message, no numbers); its remaining repetitions are skipped;

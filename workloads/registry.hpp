@@ -101,6 +101,12 @@ struct Workload {
   // The harness keeps the summed hints of a shuffle window's points under a memory budget
   // (harness/runner.hpp), so that the window's live Go children fit in RAM. Unset: negligible.
   std::function<double(const Params& params)> resident_hint{};
+  // own_window: running a point changes process-wide state that other points' warm-ups prepare
+  // (spawn empties the runtime's stack pool to measure memory per task, so a skynet point
+  // warmed up before it in the same shuffle window faulted its stacks back in inside its first
+  // timed repetition: 1215 ms against ~500). The harness measures such points in a shuffle window
+  // of their own (harness/runner.hpp).
+  bool own_window = false;
   // check_params, when set, rejects a combination of parameter values (each already within its
   // ParamSpec) that the workload cannot run: it returns the reason, one line naming the values
   // ("n=3 must be at least producers=16"), or "" if the point can run. The harness calls it for

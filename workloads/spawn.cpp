@@ -216,6 +216,7 @@ const bool registered = register_workload(Workload{
     // Go keeps ~2.7 KB per goroutine resident after the run (RSS/task 2739 B at n=1000000, whose
     // Go child held 2.6 GB): 3 KiB a task. Eight such children in one window OOM-killed a full run.
     .resident_hint = [](const Params& p) { return 3072.0 * static_cast<double>(p.get_int("n")); },
+    .own_window = true,  // empty_stack_pool() (see run_ccbench)
     .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("n")); },
 });
 
