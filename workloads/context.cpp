@@ -180,7 +180,7 @@ RunResult run_ccbench(const Params& p, int procs) {
 RunResult run_threads(const Params& p, int procs) {
   const int64_t n = p.get_int("n");
   threads::require_threads("context", n);
-  threads::AffinityScope affinity(procs);
+  threads::ThreadsScope affinity(procs);
   auto root = ThreadCtx::with_cancel(nullptr);
   std::latch in(n), out(n);
   std::atomic<int64_t> observed{0}, wrong{0};

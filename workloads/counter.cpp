@@ -158,7 +158,7 @@ RunResult run_threads(const Params& given, int procs) {
   const std::string mode = p.get("mode");
   const int64_t tasks = p.get_int("tasks"), k = p.get_int("k");
   threads::require_threads("counter", tasks + 1);
-  threads::AffinityScope affinity(procs);
+  threads::ThreadsScope affinity(procs);
   int64_t c = 0;
   std::atomic<int64_t> a{0};
   int64_t shadow = 0;

@@ -93,7 +93,7 @@ RunResult run_threads(const Params& given, int procs) {
   const int64_t per = n / producers, ops = per * producers;
   if (per == 0) throw WorkloadFailed("fanin: n must be at least producers");
   threads::require_threads("fanin", producers + 1);
-  threads::AffinityScope affinity(procs);
+  threads::ThreadsScope affinity(procs);
   threads::ThreadChan<int64_t> ch(cap);
   std::atomic<int64_t> left{producers};  // the WaitGroup: the last producer out closes ch
   Consumer c(producers, per);

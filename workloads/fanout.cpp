@@ -81,7 +81,7 @@ RunResult run_threads(const Params& given, int procs) {
   const int64_t n = p.get_int("n");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   threads::require_threads("fanout", workers);
-  threads::AffinityScope affinity(procs);
+  threads::ThreadsScope affinity(procs);
   threads::ThreadChan<int64_t> ch(cap);
   std::vector<Slot> slots(static_cast<std::size_t>(workers));
   const auto t0 = Clock::now();

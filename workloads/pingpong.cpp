@@ -1,7 +1,7 @@
 // workloads/pingpong.cpp — pingpong (CONTRACT.md): task A sends i = 0..n-1 on `ping`, task B
 // replies v+1 on `pong` (both of capacity `cap`); mirrors workloads/go/pingpong.go.
 // Impls: "ccbench" (ccb::Chan, A is the run's main task, B is spawned) and "threads" (B is a
-// std::thread, ThreadChan channels, AffinityScope for procs). The measured section includes
+// std::thread, ThreadChan channels, ThreadsScope for procs). The measured section includes
 // starting B and waiting for it to finish. Check: every reply equals i+1 and the replies sum to
 // n(n+1)/2 (checks::check_pingpong), else WorkloadFailed.
 // Latency: task A times one round trip (send + receive of the reply) in every
@@ -76,7 +76,7 @@ RunResult run_threads(const Params& given, int procs) {
   const Params p = threads_sizes(given);
   const int64_t n = p.get_int("n");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
-  threads::AffinityScope affinity(procs);
+  threads::ThreadsScope affinity(procs);
   threads::ThreadChan<int64_t> ping(cap), pong(cap);
   Tally t;
   latency::Sampler lat(latency::kEveryPingpong);

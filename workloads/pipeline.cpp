@@ -73,7 +73,7 @@ RunResult run_threads(const Params& given, int procs) {
   const int64_t n = p.get_int("n");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   threads::require_threads("pipeline", stages + 1);
-  threads::AffinityScope affinity(procs);
+  threads::ThreadsScope affinity(procs);
   std::vector<std::unique_ptr<threads::ThreadChan<int64_t>>> chans;
   for (int64_t i = 0; i <= stages; ++i) chans.push_back(std::make_unique<threads::ThreadChan<int64_t>>(cap));
   Sink sink;

@@ -108,7 +108,7 @@ RunResult run_ccbench(const Params& p, int procs) {
 RunResult run_threads(const Params& p, int procs) {
   const int64_t tasks = p.get_int("tasks"), k = p.get_int("k");
   threads::require_threads("ratelimit", tasks);
-  threads::AffinityScope affinity(procs);
+  threads::ThreadsScope affinity(procs);
   std::vector<int64_t> allowed(static_cast<std::size_t>(tasks));
   const auto t0 = Clock::now();
   MutexBucket bucket(kRate, kBurst);

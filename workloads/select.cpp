@@ -165,7 +165,7 @@ RunResult run_threads(const Params& given, int procs) {
   const int64_t n = p.get_int("n");
   const int64_t per = n / channels, ops = per * channels;
   threads::require_threads("select", channels + consumers);
-  threads::AffinityScope affinity(procs);
+  threads::ThreadsScope affinity(procs);
   threads::SelectSignal sig;
   std::vector<std::unique_ptr<threads::ThreadChan<int64_t>>> chs;
   for (int64_t c = 0; c < channels; ++c) chs.push_back(std::make_unique<threads::ThreadChan<int64_t>>(cap, &sig));

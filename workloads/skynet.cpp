@@ -97,7 +97,7 @@ RunResult run_threads(const Params& p, int procs) {
   const int64_t size = p.get_int("size");
   require_size(size);
   threads::require_threads("skynet", (10 * size - 1) / 9);
-  threads::AffinityScope affinity(procs);
+  threads::ThreadsScope affinity(procs);
   threads::ThreadChan<int64_t> root(0);
   std::atomic<bool> failed{false};
   const auto t0 = Clock::now();

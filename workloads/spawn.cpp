@@ -168,7 +168,7 @@ RunResult run_threads(const Params& p, int procs) {
     cap = threads_seeds.get(procs, "spawn (threads capacity)", [procs] {
       return spawn_extras::Seeds{spawn_extras::capacity_threads(procs, spawn_extras::kCapacityRssBytes)};
     });
-  threads::AffinityScope affinity(procs);
+  threads::ThreadsScope affinity(procs);
   const int64_t before = checks::resident_bytes();  // per repetition (file comment)
   threads::ThreadChan<char> start(0);
   std::latch in(n);

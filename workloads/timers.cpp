@@ -150,7 +150,7 @@ RunResult run_threads(const Params& p, int procs) {
   const int64_t tasks = p.get_int("tasks"), k = p.get_int("k");
   const bool sleep = mode == "sleep";
   threads::require_threads("timers", tasks);
-  threads::AffinityScope affinity(procs);
+  threads::ThreadsScope affinity(procs);
   std::vector<Tally> tally(static_cast<std::size_t>(tasks));
   auto lats = samplers(tasks, sleep);
   ThreadTimers timers;

@@ -214,7 +214,7 @@ inline std::pair<int64_t, CapacityLimit> thread_budget() {
 
 // switch_ns_threads() measures the threads switch cost (see the file comment).
 inline double switch_ns_threads() {
-  threads::AffinityScope one_cpu(1);
+  threads::ThreadsScope one_cpu(1);
   std::mutex m;
   std::condition_variable cv[2];
   int turn = 0;  // guarded by m
@@ -237,7 +237,7 @@ inline double switch_ns_threads() {
 // capacity_threads() measures the threads capacity (see the file comment) on `procs` CPUs,
 // stopping at rss_budget bytes of RSS growth (kCapacityRssBytes for the table; tests use less).
 inline Capacity capacity_threads(int procs, int64_t rss_budget) {
-  threads::AffinityScope affinity(procs);
+  threads::ThreadsScope affinity(procs);
   const auto [budget, budget_why] = thread_budget();
   std::mutex m;
   std::condition_variable cv;
