@@ -53,7 +53,8 @@ std::string field(const nlohmann::json& j, const char* key) {
 
 
 // parse_latency() reads a sample line's optional "latency" member —
-// {"buckets":[[index,count],…],"max":N,"sample_every":K,"overhead_pct":X}, the bucket layout of
+// {"buckets":[[index,count],…],"max":N,"min":N,"sum":N,"sample_every":K,"overhead_pct":X} ("min"
+// and "sum" optional: without them min and mean come from the bucket bounds), the bucket layout of
 // workloads/latency_histogram.hpp — into r.latency and r.extra["latency_sample_every"/
 // "latency_overhead_pct"]. Throws (std::exception) on a malformed member; the caller reports it.
 void parse_latency(const nlohmann::json& lat, RunResult& r) {
@@ -66,7 +67,11 @@ void parse_latency(const nlohmann::json& lat, RunResult& r) {
     if (index > UINT32_MAX) throw std::runtime_error("latency bucket index out of range");
     h.add_bucket(static_cast<uint32_t>(index), b[1].get<uint64_t>());
   }
-  if (h.count() > 0) h.set_max(lat.at("max").get<uint64_t>());
+  if (h.count() > 0) {
+    h.set_max(lat.at("max").get<uint64_t>());
+    if (auto m = lat.find("min"); m != lat.end()) h.set_min(m->get<uint64_t>());
+    if (auto s = lat.find("sum"); s != lat.end()) h.set_sum(s->get<uint64_t>());
+  }
   r.extra["latency_sample_every"] = lat.at("sample_every").get<double>();
   r.extra["latency_overhead_pct"] = lat.at("overhead_pct").get<double>();
   r.latency = std::move(h);

@@ -80,6 +80,28 @@ void LatencyHistogram::set_max(uint64_t ns) {
   max_ = ns;
 }
 
+void LatencyHistogram::set_min(uint64_t ns) {
+  uint32_t bottom = 0;
+  while (bottom < kBucketCount && counts_[bottom] == 0) ++bottom;
+  if (bottom == kBucketCount || bucket_index(ns) != bottom)
+    throw std::invalid_argument("latency histogram: min " + std::to_string(ns) +
+                                " is not in the lowest non-empty bucket");
+  min_ = ns;
+}
+
+void LatencyHistogram::set_sum(uint64_t sum) {
+  unsigned __int128 lo = 0, hi = 0;
+  for (uint32_t i = 0; i < kBucketCount; ++i)
+    if (counts_[i] != 0) {
+      lo += static_cast<unsigned __int128>(counts_[i]) * bucket_lower(i);
+      hi += static_cast<unsigned __int128>(counts_[i]) * bucket_upper(i);
+    }
+  if (sum < lo || sum > hi)
+    throw std::invalid_argument("latency histogram: sum " + std::to_string(sum) +
+                                " is outside what the buckets' counts allow");
+  sum_ = sum;
+}
+
 uint64_t LatencyHistogram::bucket_lower(uint32_t index) {
   check_index(index);
   if (index < 2 * kSubCount) return index;

@@ -13,12 +13,12 @@
 // Guarantees:
 //  - record() is O(1), noexcept, and never allocates (the bucket array is allocated by the
 //    constructor); count(), min() and max() are exact; mean() is exact for recorded values and uses
-//    bucket midpoints for counts added with add_bucket() (relative error <= 1.6%).
+//    bucket midpoints for counts added with add_bucket() (relative error <= 1.6%) until set_sum().
 //  - percentile(p) returns the upper end of the bucket holding the sample of rank ceil(p% × count)
 //    (at least rank 1), clipped to max(): a value at or above p% of the samples that overstates the
 //    true sample percentile by at most one bucket width (<= 3.125%). percentile(100) == max().
-//  - nonzero_buckets() / add_bucket() round-trip the bucket counts exactly; add_bucket() and
-//    set_max() validate their input and throw std::invalid_argument, leaving the histogram unchanged.
+//  - nonzero_buckets() / add_bucket() round-trip the bucket counts exactly; add_bucket(),
+//    set_max(), set_min() and set_sum() validate their input and throw std::invalid_argument, leaving the histogram unchanged.
 // Concurrency: none inside. A histogram is owned by one thread/task while it records; combine the
 // histograms of several recorders with merge() after they have finished.
 #pragma once
@@ -60,6 +60,11 @@ class LatencyHistogram {
   // set_max() replaces the (bucket-bound) max after add_bucket() with the exact value `ns`; `ns` must
   // fall in the highest non-empty bucket, otherwise std::invalid_argument.
   void set_max(uint64_t ns);
+  // set_min() and set_sum() likewise replace the bucket-bound min and the midpoint sum with the
+  // exact values (the Go child sends them): `ns` must fall in the lowest non-empty bucket, `sum`
+  // between the sums of the buckets' lower and upper bounds; otherwise std::invalid_argument.
+  void set_min(uint64_t ns);
+  void set_sum(uint64_t sum);
 
   static uint64_t bucket_lower(uint32_t index);  // smallest value that maps to index (throws for a bad index)
   static uint64_t bucket_upper(uint32_t index);  // largest value that maps to index (throws for a bad index)

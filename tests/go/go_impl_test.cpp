@@ -268,12 +268,14 @@ TEST_F(FakeChild, LatencyMemberIsParsed) {
   auto bin = script("lat", std::string(kReady) + "read cmd\n" +
                                R"(echo '{"event":"sample","ops":64,"elapsed_ns":6400,"ns_per_op":100,)"
                                R"("checked":true,"latency":{"buckets":[[100,3],[200,1]],"max":1300,)"
-                               R"("sample_every":16,"overhead_pct":1.5}}')" + "\nread cmd");
+                               R"("min":145,"sum":1737,"sample_every":16,"overhead_pct":1.5}}')" + "\nread cmd");
   GoPoint point(bin, "pingpong", {}, 1, 0);
   const auto r = point.run_rep();
   ASSERT_TRUE(r.latency.has_value());
   EXPECT_EQ(r.latency->count(), 4u);
   EXPECT_EQ(r.latency->max(), 1300u);
+  EXPECT_EQ(r.latency->min(), 145u);               // exact, not the bucket's 144
+  EXPECT_DOUBLE_EQ(r.latency->mean(), 1737 / 4.0);  // exact, not from midpoints
   EXPECT_EQ(r.latency->percentile(50), ccb::workloads::LatencyHistogram::bucket_upper(100));
   EXPECT_EQ(r.latency->nonzero_buckets(), (std::vector<std::pair<uint32_t, uint64_t>>{{100, 3}, {200, 1}}));
   EXPECT_EQ(r.extra.at("latency_sample_every"), 16);
@@ -282,11 +284,13 @@ TEST_F(FakeChild, LatencyMemberIsParsed) {
 
 TEST_F(FakeChild, MalformedLatencyIsProtocolError) {
   // a bucket index out of range; a max outside the top bucket; a bucket that is not a pair;
-  // sample_every and overhead_pct missing
+  // sample_every and overhead_pct missing; a min outside the lowest bucket; an impossible sum
   for (const char* lat : {R"({"buckets":[[5000,1]],"max":1,"sample_every":1,"overhead_pct":0})",
                           R"({"buckets":[[100,1]],"max":99999,"sample_every":1,"overhead_pct":0})",
                           R"({"buckets":[[1]],"max":1,"sample_every":1,"overhead_pct":0})",
-                          R"({"buckets":[[1,1]],"max":1})"}) {
+                          R"({"buckets":[[1,1]],"max":1})",
+                          R"({"buckets":[[100,1]],"max":145,"min":9,"sample_every":1,"overhead_pct":0})",
+                          R"({"buckets":[[100,1]],"max":145,"sum":99999,"sample_every":1,"overhead_pct":0})"}) {
     auto bin = script("badlat", std::string(kReady) + "read cmd\n" +
                                     R"(echo '{"event":"sample","ops":1,"elapsed_ns":1,"checked":true,"latency":)" +
                                     lat + "}'\nread cmd");

@@ -156,6 +156,11 @@ TEST(LatencyHistogram, NonzeroBucketsAddBucketRoundTrip) {
   EXPECT_EQ(r.max(), h.max());
   for (double p : {0.0, 50.0, 90.0, 99.0, 99.9, 100.0}) EXPECT_EQ(r.percentile(p), h.percentile(p));
   EXPECT_NEAR(r.mean(), h.mean(), h.mean() / 64);  // midpoints: within half a bucket
+  // with the exact min and sum (what the Go child sends) the rebuilt histogram is h's exactly
+  r.set_min(h.min());
+  r.set_sum(static_cast<uint64_t>(std::llround(h.mean() * static_cast<double>(h.count()))));
+  EXPECT_EQ(r.min(), h.min());
+  EXPECT_DOUBLE_EQ(r.mean(), h.mean());
 }
 
 TEST(LatencyHistogram, BadInputThrows) {
@@ -173,6 +178,15 @@ TEST(LatencyHistogram, BadInputThrows) {
   EXPECT_THROW(h.set_max(5000), std::invalid_argument);  // not in the top bucket
   h.set_max(1000);
   EXPECT_EQ(h.max(), 1000u);
+  EXPECT_THROW(h.set_min(5), std::invalid_argument);    // not in the lowest bucket
+  EXPECT_THROW(h.set_sum(100), std::invalid_argument);  // two samples of ~1000 cannot sum to 100
+  h.set_min(1000);
+  h.set_sum(2000);
+  EXPECT_EQ(h.min(), 1000u);
+  EXPECT_DOUBLE_EQ(h.mean(), 1000.0);
+  H none;
+  EXPECT_THROW(none.set_min(5), std::invalid_argument);  // empty
+  EXPECT_THROW(none.set_sum(5), std::invalid_argument);
 }
 
 }  // namespace

@@ -6,7 +6,8 @@
 //   - histogram uses exactly the C++ LatencyHistogram bucket layout (kSubBits = 5): values 0..63
 //     have one bucket each; above, index(v) = (m-5)*32 + (v >> (m-5)) with m = floor(log2 v);
 //     1920 buckets. The sample line's "latency" member carries its non-empty buckets, the exact
-//     max, the sampling period and the overhead estimate, and the harness rebuilds the histogram.
+//     max, min and sum, the sampling period and the overhead estimate, and the harness rebuilds
+//     the histogram (so Go's mean and min are exact, as the C++ sides' are).
 //   - A sampler times one op in every K (K a power of two per workload, the same constants as the
 //     C++ side); record is O(1) and never allocates.
 //   - recordCostNs calibrates once per process the cost of one sample (two time.Now reads and a
@@ -39,6 +40,8 @@ type histogram struct {
 	counts [latBucketCount]uint64
 	count  uint64
 	max    uint64
+	min    uint64 // valid when count > 0
+	sum    uint64
 }
 
 func latBucketIndex(v uint64) int {
@@ -53,16 +56,27 @@ func latBucketIndex(v uint64) int {
 func (h *histogram) record(ns uint64) {
 	h.counts[latBucketIndex(ns)]++
 	h.count++
+	h.sum += ns
 	if ns > h.max {
 		h.max = ns
+	}
+	if h.count == 1 || ns < h.min {
+		h.min = ns
 	}
 }
 
 func (h *histogram) merge(o *histogram) {
+	if o.count == 0 {
+		return
+	}
 	for i, c := range o.counts {
 		h.counts[i] += c
 	}
+	if h.count == 0 || o.min < h.min {
+		h.min = o.min
+	}
 	h.count += o.count
+	h.sum += o.sum
 	if o.max > h.max {
 		h.max = o.max
 	}
@@ -118,13 +132,15 @@ func recordCostNs() float64 {
 type latencyLine struct {
 	Buckets     [][2]uint64 `json:"buckets"`
 	Max         uint64      `json:"max"`
+	Min         uint64      `json:"min"`
+	Sum         uint64      `json:"sum"`
 	SampleEvery uint64      `json:"sample_every"`
 	OverheadPct float64     `json:"overhead_pct"`
 }
 
 // latencyOf summarises h, sampled one op in every `every`, for a repetition that took elapsed.
 func latencyOf(h *histogram, every uint64, elapsed time.Duration) *latencyLine {
-	l := &latencyLine{Buckets: [][2]uint64{}, Max: h.max, SampleEvery: every}
+	l := &latencyLine{Buckets: [][2]uint64{}, Max: h.max, Min: h.min, Sum: h.sum, SampleEvery: every}
 	for i, c := range h.counts {
 		if c != 0 {
 			l.Buckets = append(l.Buckets, [2]uint64{uint64(i), c})

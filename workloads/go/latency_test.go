@@ -76,5 +76,33 @@ func TestLatencyReported(t *testing.T) {
 		if latBucketIndex(l.Max) != top {
 			t.Errorf("%s %v: max %d is not in the top bucket %d", c.name, c.raw, l.Max, top)
 		}
+		if latBucketIndex(l.Min) != int(l.Buckets[0][0]) {
+			t.Errorf("%s %v: min %d is not in the lowest bucket %d", c.name, c.raw, l.Min, l.Buckets[0][0])
+		}
+		if l.Sum < l.Min*total || l.Sum > l.Max*total {
+			t.Errorf("%s %v: sum %d is not between %d x min and x max", c.name, c.raw, l.Sum, total)
+		}
+	}
+}
+
+// The exact min and sum survive merging, whatever the order and with empty histograms.
+func TestHistogramMinAndSumAreExact(t *testing.T) {
+	var a, b, empty, all histogram
+	for _, v := range []uint64{700, 95, 12000} {
+		a.record(v)
+		all.record(v)
+	}
+	for _, v := range []uint64{3000, 81} {
+		b.record(v)
+		all.record(v)
+	}
+	empty.merge(&a)
+	empty.merge(&histogram{})
+	empty.merge(&b)
+	if empty.min != 81 || empty.sum != 700+95+12000+3000+81 || empty.count != 5 || empty.max != 12000 {
+		t.Fatalf("merged min %d sum %d count %d max %d", empty.min, empty.sum, empty.count, empty.max)
+	}
+	if all.min != empty.min || all.sum != empty.sum {
+		t.Fatalf("recorded min %d sum %d, merged %d %d", all.min, all.sum, empty.min, empty.sum)
 	}
 }
