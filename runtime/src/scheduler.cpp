@@ -89,11 +89,16 @@ std::vector<const Runtime*> g_alive;
 
 }  // namespace
 
-std::unique_lock<std::mutex> Runtime::lock_if_alive(const Runtime* rt) {
+std::unique_lock<std::mutex> Runtime::lock_if_alive(const Runtime* rt, uint64_t id) {
   std::unique_lock<std::mutex> lk(g_alive_mu);
-  if (std::find(g_alive.begin(), g_alive.end(), rt) == g_alive.end()) lk.unlock();
+  // rt is read only once found alive (it cannot be destroyed while g_alive_mu is held)
+  if (std::find(g_alive.begin(), g_alive.end(), rt) == g_alive.end() || rt->id_ != id) lk.unlock();
   return lk;
 }
+
+namespace {
+std::atomic<uint64_t> g_next_runtime_id{1};
+}  // namespace
 
 namespace {
 // worker_seed() is a fresh odd seed for a worker's generator: splitmix64 over a sequence that
@@ -115,7 +120,10 @@ uint64_t worker_seed() noexcept {
 }  // namespace
 
 Runtime::Runtime(const Config& cfg)
-    : cfg_(cfg), procs_(cfg.procs), oversubscribed_(cfg.procs > allowed_cpu_count()) {
+    : cfg_(cfg),
+      procs_(cfg.procs),
+      oversubscribed_(cfg.procs > allowed_cpu_count()),
+      id_(g_next_runtime_id.fetch_add(1, std::memory_order_relaxed)) {
   for (int i = 0; i < procs_; ++i) {
     auto* w = new Worker();
     w->rt = this;

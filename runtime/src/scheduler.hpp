@@ -183,7 +183,12 @@ class Runtime {
   // destroyed), and rt cannot be destroyed while it is held; it owns nothing otherwise. rt is only
   // compared, never read, before that. Lock order: between the timer/context state locks and
   // TimerHeap::mu (lock_order.md); nothing else is taken under it except what arming a timer takes.
-  static std::unique_lock<std::mutex> lock_if_alive(const Runtime* rt);
+  // `id` must be rt's id() as read while rt was known alive: a later run's Runtime may sit at the
+  // same address, and only the pair names one run (a plain thread's Timer::reset() armed a timer
+  // of an ended run in the later run when, and only when, their Runtimes shared an address).
+  static std::unique_lock<std::mutex> lock_if_alive(const Runtime* rt, uint64_t id);
+  // id() is unique to this Runtime among all Runtimes of the process (a run's identity).
+  uint64_t id() const noexcept { return id_; }
   // OutsideRearm counts, for its lifetime, a thread outside the run re-arming one of this
   // runtime's timers under lock_if_alive (timer.cpp rearm_locked): the timer is out of its heap
   // meanwhile, and check_deadlock_locked() must not take that for "no timer pending".
@@ -242,6 +247,7 @@ class Runtime {
   const Config cfg_;
   const int procs_;
   const bool oversubscribed_;  // more workers than CPUs this process may use
+  const uint64_t id_;          // id(): from a process-wide counter
   std::vector<Worker*> workers_;
   alignas(64) std::atomic<int> npidle_{0};
   std::atomic<int> nmspinning_{0};

@@ -40,7 +40,7 @@ namespace ccb::detail {
 
 struct TimerShared : TimerNode {
   enum class Kind { Chan, Func, Callback };
-  TimerShared(Runtime* r, Kind k) : kind(k), rt(r) {}
+  TimerShared(Runtime* r, Kind k) : kind(k), rt(r), rt_id(r->id()) {}
 
   void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
   void release() noexcept {
@@ -54,7 +54,8 @@ struct TimerShared : TimerNode {
   std::atomic<uint32_t> refs{0};
   // Guarded by mu:
   SpinLock mu;
-  Runtime* rt;
+  Runtime* rt;     // the run the timer belongs to; may be gone (an ended run's)
+  uint64_t rt_id;  // rt->id() when it was set: rt alone may name a later run at the same address
   int64_t period = 0;  // > 0 for a ticker
   bool armed = false;
   bool delivered = false;
@@ -110,7 +111,10 @@ void insert_locked(TimerShared* s, int64_t when) {
 // its callers compare with s->rt, so arming reads the thread's worker once.
 Runtime* rebind_locked(TimerShared* s) {
   Runtime* rt = current_runtime();
-  if (rt != nullptr && rt != s->rt && current_task() != nullptr) s->rt = rt;
+  if (rt != nullptr && (rt != s->rt || rt->id() != s->rt_id) && current_task() != nullptr) {
+    s->rt = rt;
+    s->rt_id = rt->id();
+  }
   return rt;
 }
 
@@ -122,12 +126,12 @@ Runtime* rebind_locked(TimerShared* s) {
 // as for disarm_locked().
 void arm_locked(TimerShared* s, int64_t when, bool rt_held = false) {
   Runtime* const cur = rt_held ? current_runtime() : rebind_locked(s);
-  if (cur == s->rt) return insert_locked(s, when);
+  if (cur == s->rt && cur->id() == s->rt_id) return insert_locked(s, when);
   if (rt_held) {
     if (!s->rt->shutting_down()) insert_locked(s, when);
     return;
   }
-  if (auto alive = Runtime::lock_if_alive(s->rt); alive.owns_lock()) arm_locked(s, when, true);
+  if (auto alive = Runtime::lock_if_alive(s->rt, s->rt_id); alive.owns_lock()) arm_locked(s, when, true);
 }
 
 // drain_locked() takes a value a fire left in the channel, if any; true if it took one. Requires
@@ -141,7 +145,7 @@ bool drain_locked(TimerShared* s) {
 
 // disarm_locked() invalidates the current arming and drains a buffered value; returns whether
 // that prevented a delivery (Go 1.23 stop's "pending"). Requires s->mu; `rt_held`: the caller, a
-// thread outside the run, holds Runtime::lock_if_alive(s->rt).
+// thread outside the run, holds Runtime::lock_if_alive(s->rt, s->rt_id).
 bool disarm_locked(TimerShared* s, bool rt_held = false) {
   bool active = s->armed;
   if (s->armed) {
@@ -164,7 +168,7 @@ bool disarm_locked(TimerShared* s, bool rt_held = false) {
     };
     if (rt_held || current_runtime() == s->rt) {
       removed = remove();
-    } else if (auto alive = Runtime::lock_if_alive(s->rt); alive.owns_lock()) {
+    } else if (auto alive = Runtime::lock_if_alive(s->rt, s->rt_id); alive.owns_lock()) {
       removed = remove();
     }
     if (removed) s->release();  // the heap's reference; the caller's handle keeps s alive
@@ -186,7 +190,7 @@ bool rearm_locked(TimerShared* s, int64_t when) {
     insert_locked(s, when);
     return active;
   }
-  auto alive = Runtime::lock_if_alive(s->rt);
+  auto alive = Runtime::lock_if_alive(s->rt, s->rt_id);
   if (!alive.owns_lock()) return disarm_locked(s);
   Runtime::OutsideRearm counted(*s->rt);
   const bool active = disarm_locked(s, true);

@@ -6,6 +6,7 @@
 // reset() timer disarmed (it never fired); and a timer pending at the end of its run stayed
 // "armed", so its reset() in a later run counted a fire that never came, returned true, and the
 // next real fire was swallowed. `pad` moves the second run's frame (and its runtime object).
+// And a plain thread's reset() during a later run (see the test).
 #include <gtest/gtest.h>
 
 #include <alloca.h>
@@ -14,6 +15,7 @@
 #include <functional>
 #include <optional>
 #include <ostream>
+#include <thread>
 
 #include <ccb/runtime.hpp>
 
@@ -62,6 +64,35 @@ TEST_P(TimerRuns, AResetInALaterRunFiresThere) {
   EXPECT_FALSE(was_active);  // stopped, or stopped with its run: nothing was pending
   EXPECT_TRUE(fired);
   run_with_pad(0, [&] { EXPECT_FALSE(t->stop()); });  // it fired: nothing pending
+}
+
+// Regression (session 42's runtime audit, probe p13): a plain thread's reset() of a timer whose
+// run had ended armed it in a later run in progress when, and only when, that run's runtime sat
+// at the same address (Runtime::lock_if_alive compared addresses only). It now leaves it stopped
+// at any address (ccb/time.hpp, "Concurrency"). Once a task of the later run has reset it, the
+// timer is that run's, and a plain thread's reset() arms it there, at any address too.
+TEST_P(TimerRuns, APlainThreadsResetOfAnEndedRunsTimerLeavesItStoppedAtAnyAddress) {
+  std::optional<ccb::Timer> t;
+  run_with_pad(0, [&] {
+    t.emplace(1h);
+    if (GetParam().stop_in_first_run) {
+      EXPECT_TRUE(t->stop());
+    }
+  });
+  bool was_active = true, fired = true;
+  run_with_pad(GetParam().pad, [&] {
+    std::thread([&] { was_active = t->reset(5ms); }).join();
+    fired = fires_within(t->c(), 200ms);
+  });
+  EXPECT_FALSE(was_active);
+  EXPECT_FALSE(fired);
+  bool adopted_fired = false;
+  run_with_pad(GetParam().pad, [&] {
+    EXPECT_FALSE(t->reset(1h));  // a task of this run: the timer is now this run's
+    std::thread([&] { EXPECT_TRUE(t->reset(5ms)); }).join();
+    adopted_fired = fires_within(t->c(), 2s);
+  });
+  EXPECT_TRUE(adopted_fired);
 }
 
 TEST(TimerRunsTicker, ATickerResetInALaterRunTicksThere) {

@@ -29,8 +29,10 @@
 // in f's goroutine). InvalidArgument is declared in ccb/errors.hpp.
 // Concurrency: a timer's generation/arming state is guarded by its own spin lock, taken before
 // TimerHeap::mu and before the channel's lock (lock_order.md: primitive locks < TimerHeap::mu).
-// stop/reset/destroy may be called from any task or thread; a call from a plain thread while no
-// run is in progress only invalidates the timer (reset() then leaves it stopped).
+// stop/reset/destroy may be called from any task or thread; a call from a plain thread after the
+// timer's run has ended only invalidates the timer (reset() then leaves it stopped), whether or
+// not another run is in progress. (Before, a plain thread's reset() during a later run armed it
+// in that run when, and only when, the later run's runtime object sat at the same address.)
 // Runs: a timer belongs to the run that armed it. One still pending when that run ends is stopped
 // with it (it never fires; a later stop() or reset() returns false), and reset() from a task of a
 // later run arms it in that run. (Before, whether such a reset() armed the timer depended on
