@@ -198,6 +198,17 @@ TEST_P(SyncTest, WaitGroupNegativeCounterThrowsAndKeepsCount) {
       EXPECT_STREQ(e.what(), "sync: negative WaitGroup counter");
     }
     EXPECT_EQ(wg.count(), 1);
+    // Regression (session 42's runtime audit): c + delta was signed overflow, undefined
+    // behaviour, for a counter pushed past INT64_MAX. It throws and keeps the count.
+    wg.add(INT64_MAX - 1);
+    try {
+      wg.add(2);
+      ADD_FAILURE();
+    } catch (const ccb::InvalidArgument& e) {
+      EXPECT_STREQ(e.what(), "sync: WaitGroup counter overflow");
+    }
+    EXPECT_EQ(wg.count(), INT64_MAX);
+    wg.add(-(INT64_MAX - 1));
     wg.done();
     wg.wait();
   });

@@ -24,7 +24,9 @@ class WaitGroup {
   WaitGroup(const WaitGroup&) = delete;
   WaitGroup& operator=(const WaitGroup&) = delete;
 
-  // add() adds delta (may be negative). Throws NegativeWaitGroupCounter.
+  // add() adds delta (may be negative). Throws NegativeWaitGroupCounter, or InvalidArgument
+  // ("sync: WaitGroup counter overflow") for a counter that would pass INT64_MAX; either leaves
+  // the counter unchanged.
   void add(int64_t delta);
   void done() { add(-1); }
   // wait() blocks until the counter is zero. Throws NotInTask when it must block outside a task.

@@ -5,10 +5,20 @@
 
 namespace ccb {
 
+namespace {
+// sum() is c + delta, or throws for a counter that would leave int64_t (c >= 0: only a huge
+// positive delta can overflow; Go's int32 counter wraps and panics "negative WaitGroup counter").
+int64_t sum(int64_t c, int64_t delta) {
+  int64_t n;
+  if (__builtin_add_overflow(c, delta, &n)) throw InvalidArgument("sync: WaitGroup counter overflow");
+  return n;
+}
+}  // namespace
+
 void WaitGroup::add(int64_t delta) {
   int64_t c = count_.load(std::memory_order_relaxed);
   for (;;) {
-    const int64_t n = c + delta;
+    const int64_t n = sum(c, delta);
     if (n < 0) throw NegativeWaitGroupCounter();
     if (n == 0 && delta != 0) break;  // releases waiters: done under lock_ (below)
     if (count_.compare_exchange_weak(c, n, std::memory_order_acq_rel)) return;
@@ -20,9 +30,9 @@ void WaitGroup::add(int64_t delta) {
   c = count_.load(std::memory_order_relaxed);
   int64_t n;
   do {
-    n = c + delta;
-    if (n < 0) {
+    if (__builtin_add_overflow(c, delta, &n) || n < 0) {  // c may have changed since the check above
       lock_.unlock();
+      if (n >= 0 || delta > 0) throw InvalidArgument("sync: WaitGroup counter overflow");
       throw NegativeWaitGroupCounter();
     }
   } while (!count_.compare_exchange_weak(c, n, std::memory_order_acq_rel));
