@@ -188,9 +188,11 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
       throw UsageError(std::string(!c.base_run.empty() ? "--base-run" : "--new-run") +
                        " has no effect with --confirm 0 (nothing is re-measured); drop one or the other");
     std::string base_cmd = c.base_run, new_cmd = c.new_run, why_not;
+    // The binaries of re-derived commands ([0] base, [1] new), checked again before every run.
+    std::optional<ExecutableIdentity> exe_id[2];
     if (confirm > 0) {
-      if (base_cmd.empty()) base_cmd = rerun_command(base, why_not).value_or("");
-      if (new_cmd.empty() && why_not.empty()) new_cmd = rerun_command(next, why_not).value_or("");
+      if (base_cmd.empty()) base_cmd = rerun_command(base, why_not, &exe_id[0].emplace()).value_or("");
+      if (new_cmd.empty() && why_not.empty()) new_cmd = rerun_command(next, why_not, &exe_id[1].emplace()).value_or("");
       if (base_cmd.empty() || new_cmd.empty()) {
         if (!automatic)
           throw UsageError("--confirm: " + why_not + "; pass --base-run CMD and --new-run CMD (the `ccbench run …` command of each side)");
@@ -211,10 +213,25 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
         const std::string file = scratch->path + "/" + std::to_string(++calls) + (base_side ? "-base" : "-new") + ".json";
         err << "ccbench compare: confirming " << names.front() << ": round " << round << "/" << confirm << ", "
             << (base_side ? "base" : "new") << "\n";
+        const Results& side = base_side ? base : next;
+        if (const auto& id = exe_id[base_side ? 0 : 1])
+          if (const std::string change = executable_change(side.context.executable, *id); !change.empty())
+            throw ExecutableChanged(side.file + ": its binary " + side.context.executable +
+                                    " changed during the confirmation runs (" + change + ", before round " +
+                                    std::to_string(round) + " of " + names.front() + ")");
         return run_and_load(base_side ? base_cmd : new_cmd, point_filter(names), file);
       };
       try {
         cmp = confirm_regressions(base, next, options, confirm, remeasure);
+      } catch (const ExecutableChanged& e) {
+        // Rounds run by another binary are no evidence: all of them are dropped. As when the binary
+        // had changed before compare started, --confirm N cannot do what it was asked (exit 2) and
+        // auto keeps the first verdicts, unconfirmed, with a warning.
+        if (!automatic) throw UsageError(std::string("--confirm: ") + e.what() + "; the confirmation stopped");
+        cmp = compare_results(base, next, options);
+        cmp.warnings.push_back(std::string(e.what()) + ": the confirmation stopped and its rounds are dropped (not "
+                               "evidence about the build that was measured); the verdicts are the first ones, "
+                               "unconfirmed");
       } catch (const std::runtime_error& e) {
         if (dynamic_cast<const InputError*>(&e) != nullptr) throw;
         throw UsageError(std::string("--confirm: ") + e.what());
@@ -365,7 +382,9 @@ Gate quality:
   and a first "regressed" becomes unchanged ("not confirmed"). The output shows the first
   verdict and the round ratios. The commands are re-derived from each file (its recorded binary
   and arguments, and the CCB_INJECT_* hook and CCB_CHAOS if they were active) when the file was
-  measured on this host by a binary that is still there unchanged; otherwise pass --base-run CMD and --new-run CMD
+  measured on this host by a binary that is still there unchanged (checked again before every
+  run: if it changed during the rounds, they are dropped, and auto keeps the first verdicts with a
+  warning while --confirm N exits 2); otherwise pass --base-run CMD and --new-run CMD
   (compare replaces any --filter, --out and --quiet in them with its own and removes --format
   and --report), or the verdicts stay
   unconfirmed with a warning (auto) or compare exits 2 (--confirm N). --confirm 0 turns it off.

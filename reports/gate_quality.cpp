@@ -141,7 +141,27 @@ Comparison confirm_regressions(const Results& base, const Results& next, const C
   return c;
 }
 
-std::optional<std::string> rerun_command(const Results& r, std::string& why_not) {
+namespace {
+
+std::optional<ExecutableIdentity> identity_of(const std::string& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return ExecutableIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                            static_cast<std::int64_t>(st.st_size),
+                            static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
+}
+
+}  // namespace
+
+std::string executable_change(const std::string& path, const ExecutableIdentity& was) {
+  const std::optional<ExecutableIdentity> now = identity_of(path);
+  if (!now) return "it is gone";
+  if (now->dev != was.dev || now->ino != was.ino) return "another file is at its path now (replaced)";
+  if (now->size != was.size || now->mtime_ns != was.mtime_ns) return "its size or modification time changed (rebuilt?)";
+  return {};
+}
+
+std::optional<std::string> rerun_command(const Results& r, std::string& why_not, ExecutableIdentity* identity) {
   const Context& ctx = r.context;
   if (!ctx.invocation_known || ctx.argv.size() < 2) {
     why_not = r.file + " does not record the command that produced it (context.invocation)";
@@ -156,17 +176,17 @@ std::optional<std::string> rerun_command(const Results& r, std::string& why_not)
     why_not = r.file + " was measured on host \"" + ctx.host_name + "\", not this one";
     return std::nullopt;
   }
-  struct stat st{};
-  if (::stat(ctx.executable.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+  const std::optional<ExecutableIdentity> id = identity_of(ctx.executable);
+  if (!id) {
     why_not = r.file + ": its binary " + ctx.executable + " is gone";
     return std::nullopt;
   }
-  const std::int64_t mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
-  if (!ctx.executable_size || !ctx.executable_mtime_ns || *ctx.executable_size != st.st_size ||
-      *ctx.executable_mtime_ns != mtime) {
+  if (!ctx.executable_size || !ctx.executable_mtime_ns || *ctx.executable_size != id->size ||
+      *ctx.executable_mtime_ns != id->mtime_ns) {
     why_not = r.file + ": its binary " + ctx.executable + " has changed since the run (rebuilt?)";
     return std::nullopt;
   }
+  if (identity != nullptr) *identity = *id;
   std::string cmd = "env -u CCB_INJECT_DELAY_NS -u CCB_INJECT_SLOWDOWN -u CCB_INJECT_WORKLOAD -u CCB_CHAOS -u CCB_CHAOS_SEED";
   if (ctx.injection) {
     const bool slow = ctx.injection_slowdown && *ctx.injection_slowdown > 0;

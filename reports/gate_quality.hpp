@@ -46,9 +46,11 @@
 // Concurrency: none; remeasure and shell commands run on the calling thread.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -70,6 +72,14 @@ using Remeasure = std::function<Results(bool base_side, const std::vector<std::s
 Comparison confirm_regressions(const Results& base, const Results& next, const CompareOptions& options,
                                int rounds, const Remeasure& remeasure);
 
+// ExecutableIdentity: what identifies a binary on this host (stat(2) of its path).
+struct ExecutableIdentity {
+  std::uint64_t dev = 0;
+  std::uint64_t ino = 0;
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+};
+
 // rerun_command() is the `ccbench run` command that re-measures points of `r` as they were
 // measured: the recorded executable and context.invocation.argv without --out, --report, --format,
 // --quiet and --filter (run_and_load() sets those), and the CCB_INJECT_* test hook and CCB_CHAOS
@@ -77,7 +87,22 @@ Comparison confirm_regressions(const Results& base, const Results& next, const C
 // was measured on another host, or the binary at `executable` is missing or no longer the one that
 // ran (size or modification time differ): re-running a rebuilt binary as "base" would compare the
 // new code with itself.
-std::optional<std::string> rerun_command(const Results& r, std::string& why_not);
+// When `identity` is given, it receives the identity of the binary as checked (device and inode then,
+// the recorded size and modification time).
+std::optional<std::string> rerun_command(const Results& r, std::string& why_not, ExecutableIdentity* identity = nullptr);
+
+// executable_change() is empty while the file at `path` is still `was` (same device, inode, size
+// and modification time), else what changed. compare checks it before every confirmation run of a
+// re-derived command: rerun_command() checked the binary once, when compare started, and every
+// round then ran whatever was at that path (a rebuild, or a script put there, ran as "new").
+std::string executable_change(const std::string& path, const ExecutableIdentity& was);
+
+// ExecutableChanged: a binary that a re-derived command runs changed during the confirmation
+// (executable_change()). Rounds it ran are no evidence about the file's build.
+class ExecutableChanged : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 // append_samples() appends `more`'s samples of `names` to the same points of `into`; returns a
 // warning per name that `more` lacked or had not "ok".

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "cli_helper.hpp"
 #include "gate_fixtures.hpp"
@@ -345,6 +346,69 @@ TEST(Confirm, CompareConfirmsByDefaultWithTheRecordedCommands) {
   EXPECT_NE(r.err.find("confirming"), std::string::npos) << r.err;
   r = test::run_cli({"compare", test::data("base.json"), test::data("slower20.json"), "--confirm", "0"});
   EXPECT_EQ(r.code, 1);
+}
+
+// Regression (audit): compare checked a file's binary once, when it started, and then ran whatever
+// was at that path in every confirmation round. With the new binary replaced 0.35 s into compare by
+// a script that ran the real one with CCB_INJECT_SLOWDOWN=100%, a first verdict "noisy" became
+// "regressed (first verdict: noisy; rounds +5.2% +101.6% +94.3% ...)", exit 1, without a warning
+// (a rebuild during compare did the same). Here the stand-in new binary answers 30% slower than
+// its file (+4%, unchanged) and puts another file at its path during its first run, as a rebuild
+// does: the binary is checked before every run, so the rounds are dropped (auto: the first verdict
+// stands, with a warning; --confirm N: exit 2). Before the fix: "regressed" in 6 rounds of +30%,
+// exit 1.
+TEST(Confirm, ABinaryThatChangesDuringTheRoundsEndsTheConfirmation) {
+  const std::string dir = test::scratch_dir("exe-changes");
+  const std::string base_exe = dir + "/base-ccbench", new_exe = dir + "/new-ccbench";
+  nlohmann::json doc = nlohmann::json::parse(test::read_text(test::data("base.json")));
+  doc["benchmarks"] = nlohmann::json::array({doc["benchmarks"][0]});  // one point (pingpong cap=0, procs 1)
+  auto scaled = [&](double factor) {
+    nlohmann::json d = doc;
+    for (auto& x : d["benchmarks"][0]["samples_ns"]) x = x.get<double>() * factor;
+    return d;
+  };
+  auto write = [](const std::string& path, const std::string& text) { std::ofstream(path) << text; };
+  char host[256] = {};
+  ASSERT_EQ(::gethostname(host, sizeof host - 1), 0);
+  // setup() writes both stand-ins (each copies its answer to --out) and the two results files that
+  // record them.
+  auto setup = [&] {
+    write(dir + "/same.json", doc.dump());
+    write(dir + "/slow.json", scaled(1.3).dump());
+    const std::string answer = "while [ $# -gt 0 ]; do [ \"$1\" = --out ] && cp \"$ANSWER\" \"$2\"; shift; done\n";
+    write(base_exe, "#!/bin/sh\nANSWER='" + dir + "/same.json'\n" + answer);
+    write(new_exe, "#!/bin/sh\nANSWER='" + dir + "/slow.json'\n" + answer +
+                       "{ cat \"$0\"; echo '# rebuilt'; } > \"$0.next\" && chmod 755 \"$0.next\" && mv \"$0.next\" \"$0\"\n");
+    for (const std::string& exe : {base_exe, new_exe}) ASSERT_EQ(::chmod(exe.c_str(), 0755), 0);
+    for (const auto& [file, exe, factor] : {std::tuple{dir + "/b.json", base_exe, 1.0}, {dir + "/n.json", new_exe, 1.04}}) {
+      struct stat st{};
+      ASSERT_EQ(::stat(exe.c_str(), &st), 0);
+      nlohmann::json d = scaled(factor);
+      d["context"]["host_name"] = host;
+      d["context"]["executable"] = exe;
+      d["context"]["invocation"] = {
+          {"argv", {exe, "run", "pingpong"}},
+          {"executable_size", st.st_size},
+          {"executable_mtime_ns", static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec}};
+      write(file, d.dump());
+    }
+  };
+  setup();
+  auto r = test::run_cli({"compare", dir + "/b.json", dir + "/n.json"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("warning: " + dir + "/n.json: its binary " + new_exe +
+                       " changed during the confirmation runs (another file is at its path now (replaced), before "
+                       "round 2 of pingpong/cap=0/n=200000/procs:1/impl:ccbench): the confirmation stopped"),
+            std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("unchanged"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("rounds"), std::string::npos) << r.out;  // no round is reported
+  EXPECT_EQ(r.out.find("regressed ("), std::string::npos) << r.out;
+
+  setup();
+  r = test::run_cli({"compare", dir + "/b.json", dir + "/n.json", "--confirm", "6"});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("--confirm: " + dir + "/n.json: its binary " + new_exe + " changed during the confirmation runs"),
+            std::string::npos) << r.err;
 }
 
 TEST(Confirm, MissingOrFailedRemeasurementWarnsAndAddsNothing) {
