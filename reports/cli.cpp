@@ -359,7 +359,8 @@ Statistics:
   message says how each regressed point was judged; --fail-unjudged makes such a gate fail).
 Verdicts:
   noisy      fewer than --min-samples samples, or CV (stddev/mean) above --max-cv, in either file
-             (the output says which);
+             (the output says which); when its CI of the ratio lies wholly at or above 1 + threshold,
+             the reason and a warning add "slower beyond the threshold in its whole interval";
   regressed  adjusted p < alpha and new/base median - 1 >= threshold, or regressed in every
              --confirm round (Gate quality) though the test called it noisy or unchanged;
   improved   adjusted p < alpha and new/base median - 1 <= -threshold;
@@ -391,7 +392,8 @@ Gate quality:
   --noise-floor FILE (from `ccbench calibrate`): a point counts as regressed/improved only if its
   change also exceeds its own A/A noise floor.
 Exit status: 0 gate passed, 1 gate failed: a point regressed (--fail-on regressed; with
-  --fail-unjudged also every point noisy) or the geomean did (--fail-on geomean), or, with
+  --fail-unjudged also every point noisy, or a noisy point slower beyond the threshold in its
+  whole interval and not refuted by a confirmation round) or the geomean did (--fail-on geomean), or, with
   either, a point is newly failing ("ok" in BASE, "failed" in NEW; --fail-on never reports it
   but exits 0), 2 bad input (unreadable or malformed file, wrong
   types, NaN/Infinity, unknown schema version, no common points) or bad option, 3 internal error
@@ -445,7 +447,7 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
   c.compare->add_flag("--fail-unjudged", c.fail_unjudged,
                       "With --fail-on regressed: exit 1 also when every compared point is noisy, so that no "
                       "point could be judged (too few samples or too much spread; a CI gate that must not "
-                      "pass blind)");
+                      "pass blind), or when a noisy point's whole ratio interval lies at or above 1 + threshold");
   c.compare->add_option("--format", c.format, "Output format; markdown suits a CI job summary or PR comment. "
                         "Warnings always go to stderr (stdout holds only the output); markdown, json and the "
                         "--out file also carry them")

@@ -252,7 +252,11 @@ void decide_gate(Comparison& c) {
       // with --fail-unjudged it fails.
       const std::size_t noisy = c.count(Verdict::Noisy);
       const bool none_judged = !c.points.empty() && noisy == c.points.size();
-      c.gate_failed = regressed > 0 || !failing.empty() || (o.fail_unjudged && none_judged);
+      // Noisy points slower beyond the threshold in their whole interval: unjudged, but not blind.
+      const auto slower = static_cast<std::size_t>(std::count_if(c.points.begin(), c.points.end(), [](const PointComparison& p) {
+        return p.verdict == Verdict::Noisy && p.slower_beyond_threshold;
+      }));
+      c.gate_failed = regressed > 0 || !failing.empty() || (o.fail_unjudged && (none_judged || slower > 0));
       const std::string significant = " with adjusted p < " + fmt::plain(o.alpha);
       c.gate_message = failing_prefix + (regressed > 0 ? std::to_string(regressed) + " point(s) regressed by at least " +
                                                              fmt::pct(o.threshold) + regressed_how(c, significant)
@@ -261,7 +265,10 @@ void decide_gate(Comparison& c) {
                                                              (none_judged ? " (none could be judged: all " +
                                                                                 std::to_string(noisy) + " compared point(s) are noisy" +
                                                                                 (o.fail_unjudged ? "; --fail-unjudged fails it" : "") + ")"
-                                                                          : std::string()));
+                                                                          : std::string())) +
+                       (slower > 0 ? "; " + std::to_string(slower) + " noisy point(s) slower beyond the threshold in "
+                                     "their whole interval" + (o.fail_unjudged ? " (--fail-unjudged fails it)" : "")
+                                   : std::string());
       return;
     }
     case FailOn::Geomean: {
@@ -331,6 +338,22 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
     if (bs.size() >= options.min_samples && ns.size() >= options.min_samples) {
       const auto ci = stats::bootstrap_ratio_ci(bs, ns, 1 - options.alpha, stats::seed_for(r.name));
       if (ci && std::isfinite(ci->low) && std::isfinite(ci->high)) r.ratio_ci = ci;
+    }
+    // Noisy, yet slower beyond the threshold across its whole interval (see compare.hpp): the
+    // verdict stays noisy, but the point is not passed over in silence.
+    if (r.verdict == Verdict::Noisy && r.ratio_ci && usable_ratio(r.ratio)) {
+      const auto nf = options.noise_floor.find(r.name);
+      const double low = r.ratio_ci->low - 1;
+      if (low >= options.threshold && (nf == options.noise_floor.end() || low > nf->second)) {
+        r.slower_beyond_threshold = true;
+        const std::string interval = fmt::confidence(options.alpha) + " interval of the ratio [" +
+                                     fmt::fixed(r.ratio_ci->low, 3) + ", " + fmt::fixed(r.ratio_ci->high, 3) + "]";
+        r.reason += "; but slower beyond the threshold in its whole " + interval;
+        c.warnings.push_back(r.name + " is noisy (not tested), but slower beyond the " + fmt::pct(options.threshold) +
+                             " threshold in its whole " + interval + "; " +
+                             (options.fail_unjudged ? "--fail-unjudged fails the gate on it"
+                                                    : "--fail-unjudged would fail the gate on it"));
+      }
     }
   }
 

@@ -22,6 +22,11 @@
 //    reach significance with these sample sizes, a warning says so; so does another when every
 //    point is noisy (the family is empty: the regressed gate passes without judging any point, and
 //    its message adds "none could be judged").
+//  - A noisy point is not tested, but its interval can still be telling: when its ratio_ci lies
+//    wholly at or above 1 + threshold (and above its noise floor, if listed), it is marked
+//    `slower_beyond_threshold`, its reason says so, and a warning names it ("noisy, but slower
+//    beyond the threshold in its whole interval"): a 2x slowdown of a point with a CV of 12% passed
+//    the gate without a word. The verdict stays noisy.
 //  - ratio_ci: percentile bootstrap interval (confidence 1 - alpha, seeded by the point name) of the
 //    ratio of medians, when both files have at least min_samples samples.
 //  - geomean: geometric mean of the ratios of all `points` with positive medians and a finite
@@ -39,7 +44,9 @@
 //    other points, e.g. another preset's, would otherwise change nothing without a word).
 //  - Outliers: every sample is used (the Tukey counts of the results file are informational);
 //    nothing is trimmed before the test, the medians or the intervals.
-//  - Gate: fail_on=regressed fails when any point is `regressed`; fail_on=geomean fails when
+//  - Gate: fail_on=regressed fails when any point is `regressed`, and with fail_unjudged also when
+//    every compared point is noisy or a noisy point is `slower_beyond_threshold` (what the test
+//    could not judge is then a failure, not a pass); fail_on=geomean fails when
 //    geomean > 1 + threshold and its interval lies above 1; both also fail when `newly_failing` is
 //    not empty (a point that worked and now fails is the worst regression); never does not fail.
 //    A "not_applicable" point (the machine refused it, e.g. too many OS threads) is not a failure.
@@ -70,7 +77,8 @@ struct CompareOptions {
   std::size_t min_samples = 5;   // fewer samples than this in either file -> noisy
   double max_cv = 0.10;          // CV above this in either file -> noisy
   FailOn fail_on = FailOn::Regressed;
-  // With FailOn::Regressed: fail also when every compared point is noisy (the gate judged none).
+  // With FailOn::Regressed: fail also when every compared point is noisy (the gate judged none), or
+  // when a noisy point is slower beyond the threshold in its whole interval.
   bool fail_unjudged = false;
   std::map<std::string, double> noise_floor;  // point name -> largest A/A |change| (empty: none)
 };
@@ -95,6 +103,9 @@ struct PointComparison {
   std::optional<double> p_adjusted;  // Holm-adjusted; empty for noisy points (not in the family)
   std::optional<stats::Interval> ratio_ci;
   std::optional<double> noise_floor;      // from CompareOptions::noise_floor, when listed
+  // Noisy, but ratio_ci lies wholly at or above 1 + threshold (and above noise_floor): see the
+  // header. confirm_regressions() clears it when a round does not show the slowdown.
+  bool slower_beyond_threshold = false;
   std::optional<Verdict> first_verdict;   // set by confirm_regressions() on re-measured points
   // Set by confirm_regressions() on re-measured points: new/base ratio of medians of each
   // confirmation round (a base run and a new run back to back), and their geometric mean.

@@ -119,6 +119,7 @@ Comparison confirm_regressions(const Results& base, const Results& next, const C
     if (!p.confirm_ratios.empty()) p.confirmed_ratio = stats::geomean(p.confirm_ratios);
     if (failed) {
       if (p.verdict == Verdict::Regressed) p.verdict = Verdict::Unchanged;
+      p.slower_beyond_threshold = false;  // a round did not show it: the interval no longer fails the gate
       p.reason = (p.reason.empty() ? "" : p.reason + "; ") + "not confirmed: confirmation round " +
                  std::to_string(p.confirm_ratios.size()) + " measured " + fmt::pct(p.confirm_ratios.back() - 1, 1, true) +
                  ", less than the " + (p.noise_floor && *p.noise_floor > options.threshold ? "noise floor" : "threshold");

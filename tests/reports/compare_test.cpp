@@ -23,6 +23,7 @@
 #include "reports/cli.hpp"
 #include "reports/compare_format.hpp"
 #include "reports/format_util.hpp"
+#include "reports/gate_quality.hpp"
 #include "reports/results_loader.hpp"
 
 namespace ccb::reports {
@@ -321,6 +322,60 @@ TEST(CompareTest, EveryPointNoisyWarnsThatTheGateJudgedNothing) {
   bool in_json = false;
   for (const auto& w : j["warnings"]) in_json |= w.get<std::string>().find("every compared point (48)") != std::string::npos;
   EXPECT_TRUE(in_json) << j["warnings"].dump();
+}
+
+// Regression (audit): doubling every sample of the 2 points whose base CV is above 10% gave
+// "+100.0% (0.0006) [1.682, 2.378] noisy": the gate passed (exit 0) without a warning, even with
+// --fail-unjudged, which failed only when every point was noisy; when --confirm cannot re-run (another
+// host, no binary) that was the outcome. A noisy point whose whole ratio interval lies at or above
+// 1 + threshold is now named in a warning and its reason, and fails the gate under --fail-unjudged,
+// unless a confirmation round does not show the slowdown.
+TEST(CompareTest, ANoisyPointSlowerBeyondTheThresholdInItsWholeIntervalIsNotPassedSilently) {
+  auto [base, next] = synthetic_pair(3, {100, 101, 102, 103, 104, 105, 106});
+  const std::vector<double> wide = {80, 120, 95, 130, 70, 110, 100};  // CV ~19%
+  auto times = [&](double k) {
+    std::vector<double> v;
+    for (double x : wide) v.push_back(x * k);
+    return v;
+  };
+  base.benchmarks[0].samples_ns = wide;
+  next.benchmarks[0].samples_ns = times(2);    // 2x slower
+  base.benchmarks[1].samples_ns = wide;
+  next.benchmarks[1].samples_ns = times(1.1);  // its interval reaches below 1.05
+  const std::string p0 = base.benchmarks[0].name;
+  const Comparison c = compare_results(base, next, CompareOptions{});
+  ASSERT_EQ(c.count(Verdict::Noisy), 2u);
+  EXPECT_TRUE(c.points[0].slower_beyond_threshold);
+  EXPECT_FALSE(c.points[1].slower_beyond_threshold);
+  ASSERT_TRUE(c.points[0].ratio_ci);
+  EXPECT_GE(c.points[0].ratio_ci->low, 1.05);
+  EXPECT_NE(c.points[0].reason.find("; but slower beyond the threshold in its whole 95% interval of the ratio ["),
+            std::string::npos) << c.points[0].reason;
+  std::size_t warned = 0;
+  for (const std::string& w : c.warnings)
+    if (w.find("is noisy (not tested), but slower beyond the 5.0% threshold in its whole 95% interval") != std::string::npos) {
+      ++warned;
+      EXPECT_EQ(w.rfind(p0, 0), 0u) << w;
+      EXPECT_NE(w.find("--fail-unjudged would fail the gate on it"), std::string::npos) << w;
+    }
+  EXPECT_EQ(warned, 1u) << ::testing::PrintToString(c.warnings);
+  EXPECT_FALSE(c.gate_failed);
+  EXPECT_NE(c.gate_message.find("; 1 noisy point(s) slower beyond the threshold in their whole interval"),
+            std::string::npos) << c.gate_message;
+
+  CompareOptions strict;
+  strict.fail_unjudged = true;
+  const Comparison cs = compare_results(base, next, strict);
+  EXPECT_TRUE(cs.gate_failed);
+  EXPECT_NE(cs.gate_message.find("slower beyond the threshold in their whole interval (--fail-unjudged fails it)"),
+            std::string::npos) << cs.gate_message;
+
+  // A confirmation round that measures no slowdown lifts it: the rounds are the better evidence.
+  const Comparison confirmed = confirm_regressions(base, next, strict, 6, [&](bool, const std::vector<std::string>&, int) {
+    return base;
+  });
+  EXPECT_FALSE(confirmed.points[0].slower_beyond_threshold);
+  EXPECT_FALSE(confirmed.gate_failed) << confirmed.gate_message;
 }
 
 TEST(CompareTest, WarnsWhenTheFilesDifferInPinning) {
