@@ -110,6 +110,27 @@ std::vector<std::string> TableLayout::header() const {
   return h;
 }
 
+std::string TableLayout::markers(const std::vector<const Entry*>& es) const {
+  std::string out;
+  for (const Entry* e : es) {
+    if (e == nullptr) continue;
+    for (const auto& note : e->notes) {
+      const std::string text = e->impl + ": " + note;
+      auto it = std::find(notes_.begin(), notes_.end(), text);
+      if (it == notes_.end()) it = notes_.insert(notes_.end(), text);
+      const std::string m = "[" + std::to_string(it - notes_.begin() + 1) + "]";
+      if (out.find(m) == std::string::npos) out += m;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> TableLayout::footnotes() const {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < notes_.size(); ++i) out.push_back("[" + std::to_string(i + 1) + "] " + notes_[i]);
+  return out;
+}
+
 std::vector<std::vector<std::string>> TableLayout::rows(const std::vector<Entry>& es) const {
   std::vector<std::vector<std::string>> out;
   if (es.empty()) return out;
@@ -123,21 +144,25 @@ std::vector<std::vector<std::string>> TableLayout::rows(const std::vector<Entry>
       r.push_back(format_cv(e));
       auto ops = e.ops_per_sec();
       r.push_back(ops ? format_rate(*ops) : "-");
+      if (std::string m = markers({&e}); !m.empty()) r.push_back(m);
       out.push_back(r);
     }
     return out;
   }
   std::vector<std::string> r = lead;
+  std::vector<const Entry*> shown;
   for (const auto& impl : impls_) {
     const Entry* e = find_impl(es, impl);
     r.push_back(status_cell(e));
     r.push_back(e ? format_cv(*e) : "-");
+    shown.push_back(e);
   }
   for (size_t i = 0; i < ratio_of_.size(); ++i) {
     auto q = ratio(find_impl(es, "ccbench"), find_impl(es, ratio_of_[i]));
     r.push_back(q ? format_ratio(*q) : "-");
     if (q) ratios_[i].push_back(*q);
   }
+  if (std::string m = markers(shown); !m.empty()) r.push_back(m);
   out.push_back(r);
   return out;
 }
@@ -164,7 +189,8 @@ void ConsoleTable::print_row(const std::vector<std::string>& cells) {
   std::string line;
   for (size_t i = 0; i < cells.size(); ++i) {
     if (i) line += "  ";
-    line += common::pad(cells[i], layout_.widths()[i], layout_.right_aligned(i));
+    // a cell past the columns (a row's note markers) is not padded: the widths stay those of the header
+    line += i < layout_.widths().size() ? common::pad(cells[i], layout_.widths()[i], layout_.right_aligned(i)) : cells[i];
   }
   while (!line.empty() && line.back() == ' ') line.pop_back();
   out_ << line << '\n' << std::flush;
@@ -180,6 +206,9 @@ void ConsoleTable::print_footer() {
   std::vector<std::string> f = layout_.footer();
   if (!f.empty()) print_row(f);
   if (!layout_.legend().empty()) out_ << layout_.legend() << '\n';
+  const std::vector<std::string> notes = layout_.footnotes();
+  if (!notes.empty()) out_ << "notes:\n";
+  for (const auto& n : notes) out_ << "  " << n << '\n';
 }
 
 }  // namespace ccb::harness

@@ -11,6 +11,11 @@
 // table lines up; widths and padding count display columns, not bytes (common::display_width: "ö"
 // takes 1, a wide CJK character 2, an invalid UTF-8 byte 1), here and in the latency and spawn
 // tables; rows are printed as soon as their point finishes.
+// Notes: an entry's notes (what the numbers do not show: threads ran the point at its capped
+// sizes, repetitions shorter than --min-time, …) are numbered once per distinct "impl: note" text
+// in the order they first appear; a row with any gets their markers ("[1][2]") after its last
+// column, outside the fixed widths, and footnotes() lists them under the table (the row "n=100000"
+// of threads ran n=20000, and nothing said so).
 // Latency (latency-shaped workloads): a second table after the main one, one row per entry that
 // has a latency summary: workload, params, procs, impl, p50, p90, p99, p99.9, max (ns, sampled
 // operations) and the recording overhead; at most ~90 columns for the quick preset's params.
@@ -32,8 +37,11 @@ class TableLayout {
   TableLayout(const std::vector<Point>& points, const std::vector<std::string>& impls);
 
   std::vector<std::string> header() const;
-  // rows() returns the rows of one point (its entries, in any order).
+  // rows() returns the rows of one point (its entries, in any order); a row whose entries have notes
+  // has one cell more than header(), its note markers.
   std::vector<std::vector<std::string>> rows(const std::vector<Entry>& point_entries) const;
+  // footnotes() returns "[N] impl: note" for every note of the rows produced so far.
+  std::vector<std::string> footnotes() const;
   // legend() explains the ratio columns ("" when there are none).
   std::string legend() const;
   // footer() returns the geometric-mean row of all rows produced so far (multi-impl only; empty
@@ -49,9 +57,12 @@ class TableLayout {
   std::vector<std::string> ratio_of_;  // "go", "threads": ratio columns ccbench/<impl>
   std::vector<size_t> widths_;
   mutable std::vector<std::vector<double>> ratios_;  // per ratio column, for the footer
+  mutable std::vector<std::string> notes_;           // "impl: note" of marker [i + 1]
+  // markers() numbers the notes of `es` (new ones appended to notes_): "[1][3]", or "".
+  std::string markers(const std::vector<const Entry*>& es) const;
 };
 
-// ConsoleTable prints a TableLayout live to `out`.
+// ConsoleTable prints a TableLayout live to `out`; print_footer() also prints the footnotes.
 class ConsoleTable {
  public:
   ConsoleTable(std::ostream& out, TableLayout layout) : out_(out), layout_(std::move(layout)) {}
@@ -65,7 +76,8 @@ class ConsoleTable {
   TableLayout layout_;
 };
 
-// write_markdown() writes all entries as a markdown table in the TableLayout's layout; every cell
+// write_markdown() writes all entries as a markdown table in the TableLayout's layout (note
+// markers at the end of a row's last cell, the footnotes as a list under the table); every cell
 // is escaped (common::md_text: `|` -> `\|`, backtick -> "\`"), so no name or parameter value can
 // add a column or open a code span.
 void write_markdown(std::ostream& out, const std::vector<Point>& points,
@@ -84,7 +96,7 @@ std::vector<std::vector<std::string>> spawn_table_rows(const std::vector<Entry>&
 void write_spawn_table(std::ostream& out, const std::vector<Entry>& entries);
 
 // write_csv() writes one RFC 4180 row per entry (header first), with latency and outlier columns
-// (empty when absent).
+// (empty when absent) and, last, the entry's notes joined by "; ".
 void write_csv(std::ostream& out, const std::vector<Entry>& entries);
 
 // Number formatting shared by the table writers.

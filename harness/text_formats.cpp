@@ -54,8 +54,13 @@ void write_markdown(std::ostream& out, const std::vector<Point>& points,
   for (size_t i = 0; i < entries.size();) {
     size_t j = i;
     while (j < entries.size() && entries[j].base_name == entries[i].base_name) ++j;
-    for (const auto& r : layout.rows({entries.begin() + static_cast<long>(i), entries.begin() + static_cast<long>(j)}))
+    for (auto r : layout.rows({entries.begin() + static_cast<long>(i), entries.begin() + static_cast<long>(j)})) {
+      if (r.size() > header.size()) {  // note markers: at the end of the last cell, not a column of their own
+        r[header.size() - 1] += " " + r.back();
+        r.pop_back();
+      }
       md_row(out, r);
+    }
     i = j;
   }
   std::vector<std::string> f = layout.footer();
@@ -64,6 +69,9 @@ void write_markdown(std::ostream& out, const std::vector<Point>& points,
     md_row(out, f);
   }
   if (!layout.legend().empty()) out << '\n' << layout.legend() << '\n';
+  const std::vector<std::string> notes = layout.footnotes();
+  if (!notes.empty()) out << "\nNotes:\n\n";
+  for (const auto& n : notes) out << "- " << common::md_text(n) << '\n';
   const auto lat = latency_rows(entries);
   if (!lat.empty()) {
     out << "\nLatency per operation, ns (sampled):\n\n";
@@ -78,7 +86,7 @@ void write_csv(std::ostream& out, const std::vector<Entry>& entries) {
          "stddev_ns,min_ns,max_ns,cv,ops_per_sec,cpu_ns_per_op,ctx_switches_voluntary,"
          "ctx_switches_involuntary,max_rss_kb,outliers_low_mild,outliers_low_extreme,outliers_high_mild,"
          "outliers_high_extreme,latency_count,latency_p50_ns,latency_p90_ns,latency_p99_ns,latency_p99_9_ns,"
-         "latency_max_ns,latency_overhead_pct,error\n";
+         "latency_max_ns,latency_overhead_pct,error,notes\n";
   for (const auto& e : entries) {
     const auto& s = e.stats;
     std::vector<std::string> f = {
@@ -98,6 +106,9 @@ void write_csv(std::ostream& out, const std::vector<Entry>& entries) {
       f.push_back(l ? std::to_string((*l).*m) : "");
     f.push_back(l ? num(l->overhead_pct) : "");
     f.push_back(e.error);
+    std::string notes;
+    for (const auto& n : e.notes) notes += (notes.empty() ? "" : "; ") + n;
+    f.push_back(notes);
     for (size_t i = 0; i < f.size(); ++i) out << (i ? "," : "") << csv_field(f[i]);
     out << '\n';
   }

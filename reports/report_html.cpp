@@ -54,6 +54,7 @@ ul.warnings { border-left: 4px solid #f59e0b; background: #fffbeb; margin: 8px 0
 p.summary { font-size: 15px; font-weight: 600; }
 p.gate.failed b { color:#991b1b; } p.gate.passed b { color:#166534; }
 p.method, figcaption, footer { color: var(--muted); font-size: 12.5px; }
+ul.notes { color: var(--muted); font-size: 12.5px; list-style: none; padding-left: 0; margin: 4px 0 12px; }
 figure { margin: 12px 0 22px; padding: 10px; border: 1px solid var(--line); border-radius: 8px; background:#fff; }
 figure img { display:block; max-width:100%; height:auto; margin: 0 auto; }
 figcaption { margin-top: 6px; }

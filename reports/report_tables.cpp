@@ -140,9 +140,17 @@ std::string workload_table(const std::vector<Results>& results, const std::strin
   for (const auto& [impl, medians] : others) t += "<th class=\"num\">ccbench / " + impl + "</th>";
   if (extras) t += "<th class=\"num\">workload metrics</th>";
   t += "<th>status</th></tr></thead>\n<tbody>\n";
+  std::vector<std::string> notes;  // footnote i + 1: a note of a point, each distinct text once
   for (std::size_t f = 0; f < results.size(); ++f) {
     for (const Point& p : results[f].benchmarks) {
       if (p.workload != workload) continue;
+      std::string marks;
+      for (const std::string& n : p.notes) {
+        auto it = std::find(notes.begin(), notes.end(), n);
+        if (it == notes.end()) it = notes.insert(notes.end(), n);
+        const std::string m = "[" + std::to_string(it - notes.begin() + 1) + "]";
+        if (marks.find(m) == std::string::npos) marks += m;
+      }
       std::string median = kDash, ops = kDash, cv = kDash, range = kDash;
       std::vector<std::string> ratios(others.size(), kDash);
       if (!p.samples_ns.empty()) {
@@ -158,7 +166,8 @@ std::string workload_table(const std::vector<Results>& results, const std::strin
             ratios[k] = ratio_cell(m, others[k].second, std::to_string(f) + "|" + point_key(p));
       }
       t += "<tr class=\"impl-" + esc(p.impl) + "\">" + (many_files ? "<td>" + esc(results[f].file) + "</td>" : "") +
-           "<td>" + esc(params_text(p)) + "</td><td class=\"num\">" + std::to_string(p.procs) + "</td><td>" +
+           "<td>" + esc(params_text(p)) + (marks.empty() ? "" : " <sup class=\"note\">" + marks + "</sup>") +
+           "</td><td class=\"num\">" + std::to_string(p.procs) + "</td><td>" +
            esc(p.impl) + "</td><td class=\"num\">" + median + "</td><td class=\"num\">" + ops +
            "</td><td class=\"num\">" + cv + "</td><td class=\"num\">" + range + "</td><td class=\"num\">" +
            std::to_string(p.samples_ns.size()) + "</td>";
@@ -167,7 +176,14 @@ std::string workload_table(const std::vector<Results>& results, const std::strin
       t += "<td>" + status_cell(p) + "</td></tr>\n";
     }
   }
-  return t + "</tbody></table>\n";
+  t += "</tbody></table>\n";
+  if (!notes.empty()) {
+    t += "<ul class=\"notes\">\n";
+    for (std::size_t i = 0; i < notes.size(); ++i)
+      t += "<li>[" + std::to_string(i + 1) + "] " + esc(notes[i]) + "</li>\n";
+    t += "</ul>\n";
+  }
+  return t;
 }
 
 std::string latency_table(const std::vector<Results>& results, const std::string& workload) {

@@ -16,7 +16,9 @@ std::string context_table(const Results& r);
 
 // workload_table() lists every point of `workload` across all files: parameters, procs, impl,
 // median, throughput, CV, range, samples, the ccbench/go ratio where both ran (green below 1.00x,
-// red above, uncoloured when it prints as 1.00x), and status.
+// red above, uncoloured when it prints as 1.00x), and status. A point with notes (e.g. threads ran
+// it at its capped sizes) has numbered markers after its parameters, and the notes, each distinct
+// text once, are listed under the table.
 std::string workload_table(const std::vector<Results>& results, const std::string& workload);
 
 // latency_table() lists the latency percentiles of `workload`'s points that have them ("" when none).

@@ -14,6 +14,7 @@
 
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 
 #include "fake_workloads.hpp"
@@ -169,6 +170,35 @@ TEST(Run, RunReportingOtherOpsThanTheWorkloadDeclaresFails) {
   EXPECT_EQ(notes[0], "threads runs this point at n=6, its capped sizes (workloads/CONTRACT.md); ns per op is over "
                       "the ops it did");
   EXPECT_EQ(schema_errors(doc), "");
+}
+
+// Regression (audit): `ccbench run pingpong --impl ccbench,threads --procs 2 --set n=100000`
+// printed the row "n=100000" for threads, which ran n=20000: only the JSON entry's `notes` said so,
+// the table (and markdown, CSV, the HTML report) never showed a note. A row whose entries have notes
+// now ends with numbered markers, and the notes follow the table as footnotes (markdown: a list;
+// CSV: a notes column).
+TEST(Run, TablesMarkEntriesWithNotesAndListThemUnderneath) {
+  const std::string note = "threads runs this point at n=6, its capped sizes (workloads/CONTRACT.md); ns per op is "
+                           "over the ops it did";
+  CliRun r = run_cli(fast({"run", "fake_fail", "--impl", "ccbench,threads"}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string row;
+  for (std::string l; std::getline(lines, l);)
+    if (l.rfind("fake_fail", 0) == 0) row = l;
+  EXPECT_NE(row.find("mode=ok n=10"), std::string::npos) << r.out;
+  EXPECT_EQ(row.substr(row.size() - 5), "  [1]") << r.out;
+  EXPECT_NE(r.out.find("\nnotes:\n  [1] threads: " + note + "\n"), std::string::npos) << r.out;
+
+  CliRun md = run_cli(fast({"run", "fake_fail", "--impl", "ccbench,threads", "--format", "markdown"}));
+  ASSERT_EQ(md.code, 0) << md.err;
+  EXPECT_NE(md.out.find(" [1] |\n"), std::string::npos) << md.out;
+  EXPECT_NE(md.out.find("\nNotes:\n\n- [1] threads: " + note + "\n"), std::string::npos) << md.out;
+
+  CliRun csv = run_cli(fast({"run", "fake_fail", "--impl", "threads", "--format", "csv"}));
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  EXPECT_NE(csv.out.find(",error,notes\n"), std::string::npos) << csv.out;
+  EXPECT_NE(csv.out.find(",\"" + note + "\"\n"), std::string::npos) << csv.out;
 }
 
 TEST(Run, NotApplicableIsReportedAndExitsZero) {

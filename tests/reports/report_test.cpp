@@ -82,6 +82,26 @@ TEST(ReportTest, ARatioShownAsOneIsNeitherBetterNorWorse) {
   EXPECT_NE(set(99).find("<span class=\"better\">0.99\u00d7</span>"), std::string::npos);
 }
 
+// Regression (audit): the workload tables never read a point's notes, so a threads row read
+// "n=100000" though threads ran n=20000 ("threads runs this point at n=20000, its capped sizes"),
+// and a point timed below --min-time looked as trustworthy as any. A point with notes now has
+// markers after its parameters, and the notes (each text once) are listed under the table.
+TEST(ReportTest, WorkloadTablesMarkPointsWithNotesAndListTheNotes) {
+  Results r = load_results(data("base.json"));
+  const std::string capped = "threads runs this point at n=20000, its capped sizes";
+  const std::string short_reps = "shortest repetition took 0.01 s, under --min-time 0.05 s: timings may be noisy";
+  for (Point& p : r.benchmarks) {
+    if (p.name == "spawn/n=100000/procs:1/impl:threads") p.notes = {capped, short_reps};
+    if (p.name == "spawn/n=100000/procs:2/impl:threads") p.notes = {capped};
+  }
+  const std::string t = html::workload_table({r}, "spawn");
+  EXPECT_NE(t.find("<td>n=100000 <sup class=\"note\">[1][2]</sup></td>"), std::string::npos) << t;
+  EXPECT_NE(t.find("<td>n=100000 <sup class=\"note\">[1]</sup></td>"), std::string::npos) << t;
+  EXPECT_NE(t.find("<ul class=\"notes\">\n<li>[1] " + capped + "</li>\n<li>[2] " + short_reps + "</li>\n</ul>\n"),
+            std::string::npos) << t;
+  EXPECT_EQ(html::workload_table({r}, "pingpong").find("class=\"note"), std::string::npos);  // no notes, no list
+}
+
 // The ratio chart follows the same rule: its bar for 1.004 is labelled "1.00x" and was red.
 TEST(ReportTest, ARatioChartBarShownAsOneIsGrey) {
   if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
