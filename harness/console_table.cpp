@@ -8,6 +8,7 @@
 #include <map>
 #include <vector>
 
+#include "common/table_notes.hpp"
 #include "common/text_width.hpp"
 #include "harness/stats.hpp"
 
@@ -115,6 +116,7 @@ std::string TableLayout::markers(const std::vector<const Entry*>& es) const {
   for (const Entry* e : es) {
     if (e == nullptr) continue;
     for (const auto& note : e->notes) {
+      if (!common::note_for_tables(note)) continue;
       const std::string text = e->impl + ": " + note;
       auto it = std::find(notes_.begin(), notes_.end(), text);
       if (it == notes_.end()) it = notes_.insert(notes_.end(), text);

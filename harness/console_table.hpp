@@ -15,7 +15,8 @@
 // sizes, repetitions shorter than --min-time, …) are numbered once per distinct "impl: note" text
 // in the order they first appear; a row with any gets their markers ("[1][2]") after its last
 // column, outside the fixed widths, and footnotes() lists them under the table (the row "n=100000"
-// of threads ran n=20000, and nothing said so).
+// of threads ran n=20000, and nothing said so). Notes about cpu_time, which no table shows, are
+// left to the JSON (common/table_notes.hpp).
 // Latency (latency-shaped workloads): a second table after the main one, one row per entry that
 // has a latency summary: workload, params, procs, impl, p50, p90, p99, p99.9, max (ns, sampled
 // operations) and the recording overhead; at most ~90 columns for the quick preset's params.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "common/table_notes.hpp"
 #include "reports/compare_format.hpp"
 #include "reports/format_util.hpp"
 #include "reports/stats.hpp"
@@ -146,6 +147,7 @@ std::string workload_table(const std::vector<Results>& results, const std::strin
       if (p.workload != workload) continue;
       std::string marks;
       for (const std::string& n : p.notes) {
+        if (!common::note_for_tables(n)) continue;
         auto it = std::find(notes.begin(), notes.end(), n);
         if (it == notes.end()) it = notes.insert(notes.end(), n);
         const std::string m = "[" + std::to_string(it - notes.begin() + 1) + "]";

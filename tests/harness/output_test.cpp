@@ -175,6 +175,23 @@ TEST(Output, MultiImplementationRowsAndGeomean) {
   EXPECT_EQ(f[10], "2.00x");  // the failed point has no ratio
 }
 
+// Every Go entry carries the note "cpu_time is the Go child's CPU time over its whole life ...":
+// it marked every Go cell with a footnote about a column no table has. The other notes still do.
+TEST(Output, RowsMarkNotesExceptThoseAboutCpuTime) {
+  TableLayout layout({}, {"ccbench", "go", "threads"});
+  Entry go = entry("go", 400);
+  go.notes = {"cpu_time is the Go child's CPU time over its whole life", "cpu_time unavailable for this implementation"};
+  Entry threads = entry("threads", 50);
+  auto rows = layout.rows({entry("ccbench", 100), go, entry("threads", 50)});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].size(), layout.header().size());  // no marker cell
+  EXPECT_TRUE(layout.footnotes().empty());
+  threads.notes = {"threads runs this point at n=6"};
+  rows = layout.rows({entry("ccbench", 100), go, threads});
+  EXPECT_EQ(rows[0].back(), "[1]");
+  EXPECT_EQ(layout.footnotes(), (std::vector<std::string>{"[1] threads: threads runs this point at n=6"}));
+}
+
 // A broken measurement can give a ratio of 1e12 or a median of 1e15 ns: they printed in full
 // fixed point ("1000000000000.00x", "1000000000000000"); now with an exponent. Ordinary values
 // keep their form (NumberFormats, MultiImplementationRowsAndGeomean).
