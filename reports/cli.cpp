@@ -367,7 +367,8 @@ Verdicts:
   unchanged  otherwise.
   The summary gives counts per verdict and the geometric mean of the ratios with a bootstrap CI.
   A point "ok" in BASE whose status is "failed" in NEW (it fails its self-check now) is listed as
-  newly failing and fails the gate (see Exit status). Points present in only one file, failing in
+  newly failing and fails the gate (see Exit status), and so does a NEW file from an interrupted
+  run (context.interrupted) that lacks points of BASE. Points present in only one file, failing in
   both or only in BASE, or "not_applicable" in either, are listed as not compared. Differences in
   host_name, cpu_model, num_cpus, build type, sanitizer or CPU pinning (when both files record it)
   produce a warning. Every sample is used: Tukey outlier counts in the files are informational and
@@ -394,8 +395,8 @@ Gate quality:
 Exit status: 0 gate passed, 1 gate failed: a point regressed (--fail-on regressed; with
   --fail-unjudged also every point noisy, or a noisy point slower beyond the threshold in its
   whole interval and not refuted by a confirmation round) or the geomean did (--fail-on geomean), or, with
-  either, a point is newly failing ("ok" in BASE, "failed" in NEW; --fail-on never reports it
-  but exits 0), 2 bad input (unreadable or malformed file, wrong
+  either, a point is newly failing ("ok" in BASE, "failed" in NEW) or NEW is an interrupted run
+  that lacks points of BASE (--fail-on never reports both but exits 0), 2 bad input (unreadable or malformed file, wrong
   types, NaN/Infinity, unknown schema version, no common points) or bad option, 3 internal error
   (never a gate verdict), 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (a confirmation run
   in progress is stopped too).

@@ -209,6 +209,16 @@ std::string newly_failing_text(const Comparison& c) {
   return s;
 }
 
+// incomplete_text() is "NEW is an interrupted run (SIGTERM after 1 of 12 points): N point(s) of
+// BASE were not measured", or empty when NEW is not interrupted or lacks no point of BASE. Such a
+// file fails the gate like a newly failing point: a CI job whose run was stopped (a timeout's
+// SIGTERM) passed the gate on the points it had finished.
+std::string incomplete_text(const Comparison& c) {
+  if (!c.new_interrupted || c.only_in_base.empty()) return {};
+  return c.new_file + " is an interrupted run (" + *c.new_interrupted + "): " + std::to_string(c.only_in_base.size()) +
+         " point(s) of " + c.base_file + " were not measured";
+}
+
 // regressed_how() says how the points with verdict Regressed got it: `significant` (" with adjusted
 // p < alpha") when the test called each of them regressed; otherwise how many got it from the
 // re-measuring rounds of confirm_regressions() alone, their first test having called them noisy
@@ -240,7 +250,9 @@ std::string blind_gate_warning(std::size_t points, std::size_t min_samples) {
 void decide_gate(Comparison& c) {
   const CompareOptions& o = c.options;
   const std::size_t regressed = c.count(Verdict::Regressed);
-  const std::string failing = newly_failing_text(c);
+  std::string failing = newly_failing_text(c);
+  if (const std::string incomplete = incomplete_text(c); !incomplete.empty())
+    failing += (failing.empty() ? "" : "; ") + incomplete;
   const std::string failing_prefix = failing.empty() ? "" : failing + "; ";
   switch (o.fail_on) {
     case FailOn::Never:
@@ -299,6 +311,7 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
   c.base_file = base.file;
   c.new_file = next.file;
   c.options = options;
+  c.new_interrupted = next.context.interrupted;
   add_context_warnings(base, next, c.warnings);
 
   // A file with no points at all (a run interrupted before its first point finished) is named as

@@ -128,6 +128,7 @@ struct Comparison {
   std::vector<std::string> only_in_new;
   std::vector<NotCompared> newly_failing;  // "ok" in base, "failed" in new (base-file order)
   std::vector<NotCompared> not_compared;
+  std::optional<std::string> new_interrupted;  // NEW's context.interrupted (it lacks points)
   std::size_t family_size = 0;  // number of p-values adjusted together
   std::optional<double> geomean;
   std::optional<stats::Interval> geomean_ci;

@@ -100,6 +100,25 @@ TEST(CompareTest, WarnsAboutAnInterruptedRun) {
   ASSERT_EQ(c.warnings.size(), 1u);
   EXPECT_EQ(c.warnings[0], "stopped.json is an interrupted run (SIGINT after 8 of 50 points): it holds only those points");
   EXPECT_EQ(c.only_in_base.size(), base.benchmarks.size() - 16);
+  // Regression (session 42's reports audit): the gate passed on the points such a NEW file held
+  // (a CI job whose candidate run a timeout stopped went green). It fails under both gates now;
+  // --fail-on never reports it; an interrupted BASE does not fail it, nor a complete NEW.
+  const std::string why = "stopped.json is an interrupted run (SIGINT after 8 of 50 points): " +
+                          std::to_string(base.benchmarks.size() - 16) + " point(s) of " + base.file +
+                          " were not measured";
+  for (FailOn gate : {FailOn::Regressed, FailOn::Geomean, FailOn::Never}) {
+    CompareOptions o;
+    o.fail_on = gate;
+    const Comparison g = compare_results(base, stopped, o);
+    EXPECT_EQ(g.gate_failed, gate != FailOn::Never) << g.gate_message;
+    EXPECT_NE(g.gate_message.find(why), std::string::npos) << g.gate_message;
+    EXPECT_FALSE(compare_results(stopped, base, o).gate_failed) << compare_results(stopped, base, o).gate_message;
+  }
+  Results whole = base;
+  whole.file = "whole.json";
+  whole.context.interrupted = "SIGINT after 50 of 50 points";  // stopped after its last point
+  whole.benchmarks[0].samples_ns[0] *= 1.001;
+  EXPECT_FALSE(compare_results(base, whole, {}).gate_failed);
 }
 
 // Regression: a geomean just past the limit printed as equal to it: "FAILED: geomean ratio 1.050
