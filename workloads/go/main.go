@@ -14,7 +14,9 @@
 //   - A forced GC runs before every warm-up and every `rep`, outside the measured section, as
 //     testing.B collects before each round of b.N iterations: a harness repetition of R runs
 //     is one `rep` and R-1 `again`s, and `again` does not collect, so garbage made inside a
-//     repetition is collected inside its timing, as ccbench frees its memory inside its own.
+//     repetition is collected inside its timing when the pacer starts a collection there, and
+//     what is left at its end by the next `rep`, untimed (workloads/CONTRACT.md says what that
+//     means for the comparison).
 package main
 
 import (
