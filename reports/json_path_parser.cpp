@@ -139,7 +139,13 @@ class PathSax {
     if (!frames_.empty() && frames_.back().is_array) ++frames_.back().index;
   }
 
+  // open() refuses a container deeper than kMaxNestingDepth before storing it: nlohmann copies
+  // (and so recurses through) the members of an object when its vector grows.
   bool open(Json container, bool is_array) {
+    if (frames_.size() >= kMaxNestingDepth) {
+      return fail(std::string(is_array ? "array" : "object") + " nested deeper than " +
+                  std::to_string(kMaxNestingDepth) + " levels (a results file needs a few)");
+    }
     Json* slot = put(std::move(container));
     if (slot == nullptr) return false;
     refs_.push_back(slot);

@@ -7,7 +7,8 @@
 //  - Rejects (RFC 8259 plus the limits of results_loader.hpp): syntax errors and truncation (with
 //    line and column), the non-standard literals NaN/Infinity (named as such), numbers that do not
 //    fit a finite double, duplicate keys in one object, arrays longer than kMaxArrayElements
-//    (rejected while parsing, before they are stored), and empty input.
+//    and arrays or objects nested deeper than kMaxNestingDepth (both rejected while parsing,
+//    before they are stored), and empty input.
 //  - Object keys keep their file order (ordered_json), so parameters display in declared order.
 //  - Time is linear in the text size (expected; hashing keys), also for objects with many keys.
 // Thread-safety: no shared state.

@@ -9,7 +9,7 @@
 //    line/column; the path of a syntax error is "<root>" when it is outside any value.
 //  - Rejected: unreadable or empty files, files over kMaxFileBytes, malformed or truncated JSON,
 //    duplicate object keys, numbers that overflow a double, any array longer than
-//    kMaxArrayElements, wrong JSON types, context.schema_version != 1 (checked before any other
+//    kMaxArrayElements, arrays and objects nested deeper than kMaxNestingDepth, wrong JSON types, context.schema_version != 1 (checked before any other
 //    field), unknown status/impl values, negative samples, positive samples outside
 //    [kMinSampleNs, kMaxSampleNs], an "ok" entry without samples, duplicate point names.
 //  - Accepted: everything SCHEMA.md allows, including `null` for values that cannot be computed
@@ -33,6 +33,11 @@ inline constexpr int kSchemaVersion = 1;
 // thousands of points with at most thousands of repetitions; a longer array is a corrupt or hostile
 // file, and rejecting it while parsing bounds memory use.
 inline constexpr std::size_t kMaxArrayElements = 1'000'000;
+// Deepest nesting of arrays and objects accepted: a results file needs 3 levels (context.pin.cpus);
+// nothing it holds needs more than a few. A deeper document is rejected while parsing: 100000
+// levels of {"a": …} in an ignored context field crashed compare, report and calibrate (a stack
+// overflow copying the nested values), and whatever later walks a document recurses per level.
+inline constexpr std::size_t kMaxNestingDepth = 256;
 // Range of a positive sample (ns per op; common/sample_bounds.hpp, which `run` checks too); 0
 // stays allowed (compare calls a zero median "noisy"). Other *_ns fields are not bounded: nothing
 // computes with them.

@@ -11,6 +11,7 @@
 #include <functional>
 
 #include "cli_helper.hpp"
+#include "reports/results_loader.hpp"
 
 namespace ccb::reports::test {
 namespace {
@@ -154,6 +155,52 @@ TEST(HostileTruncation, EveryCutPointIsRejectedWithFileAndLine) {
     ++tried;
   }
   EXPECT_GT(tried, 100);
+}
+
+// nested() is `depth` levels of {"a": …} around 1.
+std::string nested(int depth) {
+  std::string s;
+  s.reserve(7 * static_cast<std::size_t>(depth) + 1);
+  for (int i = 0; i < depth; ++i) s += "{\"a\": ";
+  return s + "1" + std::string(static_cast<std::size_t>(depth), '}');
+}
+
+// Regression (hostile-input audit): a results file whose ignored field context.foo held
+// {"a": {"a": …}} 100000 deep crashed compare, report, calibrate and compare --noise-floor with
+// SIGSEGV (exit 139): a stack overflow in basic_json's copy constructor, which the parser's
+// members.emplace_back ran on the whole subtree when the context object grew. Nesting deeper than
+// kMaxNestingDepth is now bad input (exit 2) naming the file and the path, in every command; a
+// results file nested exactly that deep in an ignored field still loads.
+TEST(HostileNesting, DeeplyNestedObjectIsExit2InEveryCommand) {
+  const std::string dir = scratch_dir("hostile_nesting");
+  const std::string valid = base().dump(1);
+  const std::string deep = write(dir, "deep.json", replace_first(valid, "\"context\": {", "\"context\": {\"foo\": " + nested(100000) + ", "));
+  const std::string nf = write(dir, "nf.json", "{\"foo\": " + nested(100000) +
+                                                   ", \"tool\": \"ccbench calibrate\", \"points\": {}}");
+  std::string deep_path = "context.foo";
+  for (std::size_t i = 0; i + 2 < kMaxNestingDepth; ++i) deep_path += ".a";
+  const std::string message = "object nested deeper than 256 levels";
+  const std::string b = data("base.json");
+  for (const auto& [args, where] :
+       {std::pair{std::vector<std::string>{"compare", b, deep}, deep + ": " + deep_path + ": " + message},
+        std::pair{std::vector<std::string>{"report", deep, "--out", dir + "/r"}, deep + ": " + deep_path + ": " + message},
+        std::pair{std::vector<std::string>{"calibrate", deep, b, "--out", dir + "/nf-out.json"},
+                  deep + ": " + deep_path + ": " + message},
+        std::pair{std::vector<std::string>{"compare", b, b, "--confirm", "0", "--noise-floor", nf},
+                  nf + ": foo.a" + deep_path.substr(std::string("context.foo").size()) + ": " + message}}) {
+    const CliResult r = run_cli(args);
+    EXPECT_EQ(r.code, 2) << args[0] << "\n" << r.err;
+    EXPECT_NE(r.err.find(where), std::string::npos) << args[0] << ": expected '" << where << "' in\n" << r.err;
+  }
+  // The limit itself is accepted: the root object and context are 2 of the 256 levels.
+  const std::string at_limit = write(dir, "limit.json", replace_first(valid, "\"context\": {",
+                                                                       "\"context\": {\"foo\": " + nested(254) + ", "));
+  const CliResult ok = run_cli({"compare", b, at_limit, "--confirm", "0"});
+  EXPECT_LE(ok.code, 1) << ok.err;
+  EXPECT_EQ(run_cli({"compare", b, write(dir, "over.json", replace_first(valid, "\"context\": {",
+                                                                         "\"context\": {\"foo\": " + nested(255) + ", "))})
+                .code,
+            2);
 }
 
 TEST(HostileFiles, MissingFileAndDirectoryAreExit2) {
