@@ -21,8 +21,9 @@
 #    spans over 8x (the spawn chart's time and memory panels choose theirs apart). A log axis's
 #    label ends in "(log scale)", its medians are dots, not bars, and it keeps 3 to 10 readable
 #    tick labels from 1 decade up to 12+.
-#  - Exit status: 0 drawn; 3 matplotlib cannot be imported (message on stderr); 2 bad arguments;
-#    4 the ccbench that started it (CCB_PARENT_PID) was already gone.
+#  - Exit status: 0 drawn; 3 matplotlib cannot be imported (message on stderr); 2 bad arguments or
+#    a results file it cannot read (one line on stderr, never a traceback; a UTF-8 byte order mark
+#    is no problem); 4 the ccbench that started it (CCB_PARENT_PID) was already gone.
 #  - With CCB_PARENT_PID (ccbench sets it to its pid), the kernel kills this process when that
 #    parent dies (prctl PR_SET_PDEATHSIG), so a ccbench killed alone (SIGKILL) leaves no drawer
 #    writing into the report directory (as workloads/go/parent_death.go does for the Go child).
@@ -120,23 +121,38 @@ def file_labels(files):
     return labels
 
 
+class BadInput(Exception):
+    """A results file charts.py cannot read: main() prints one line and exits 2, no traceback."""
+
+
+def read_json(path):
+    """The JSON document in `path`. A UTF-8 byte order mark is skipped ("utf-8-sig"), as ccbench's
+    own reader skips it: a results file saved with one was compared, but its report had no charts
+    (json.decoder.JSONDecodeError: Unexpected UTF-8 BOM)."""
+    with open(path, encoding="utf-8-sig") as fh:
+        return json.load(fh)
+
+
 def load_records(files):
-    """One record per ok point with samples; `series` is impl, plus the file when names repeat."""
+    """One record per ok point with samples; `series` is impl, plus the file when names repeat.
+    Raises BadInput, whatever is wrong with a file (run by hand, charts.py reads unvalidated ones)."""
     seen, records, skipped = {}, [], []
     for f, label in zip(files, file_labels(files)):
-        with open(f, encoding="utf-8") as fh:
-            doc = json.load(fh)
-        for b in doc["benchmarks"]:
-            seen[b["name"]] = seen.get(b["name"], 0) + 1
-            if b.get("status") != "ok" or not b.get("samples_ns"):
-                skipped.append({"workload": b["workload"], "impl": b["impl"], "status": b.get("status", "?")})
-                continue
-            s = b["samples_ns"]
-            records.append({
-                "name": b["name"], "workload": b["workload"], "impl": b["impl"], "procs": b["procs"],
-                "unit": b.get("unit", "op"), "params": list(b["params"].items()), "file": label,
-                "median": median(s), "min": min(s), "max": max(s), "extra": b.get("extra") or {},
-            })
+        try:
+            doc = read_json(f)
+            for b in doc["benchmarks"]:
+                seen[b["name"]] = seen.get(b["name"], 0) + 1
+                if b.get("status") != "ok" or not b.get("samples_ns"):
+                    skipped.append({"workload": b["workload"], "impl": b["impl"], "status": b.get("status", "?")})
+                    continue
+                s = b["samples_ns"]
+                records.append({
+                    "name": b["name"], "workload": b["workload"], "impl": b["impl"], "procs": b["procs"],
+                    "unit": b.get("unit", "op"), "params": list(b["params"].items()), "file": label,
+                    "median": median(s), "min": min(s), "max": max(s), "extra": b.get("extra") or {},
+                })
+        except Exception as exc:  # OSError, JSONDecodeError, RecursionError, a missing field, …
+            raise BadInput("cannot read %s: %s: %s" % (f, type(exc).__name__, exc)) from None
     repeated = any(n > 1 for n in seen.values())
     labels = unique(r["file"] for r in records)
     for r in records:
@@ -514,8 +530,7 @@ def spawn_chart(records, skipped, w):
 
 
 def change_chart(compare_file, w):
-    with open(compare_file, encoding="utf-8") as fh:
-        doc = json.load(fh)
+    doc = read_json(compare_file)
     pts = [p for p in doc["points"] if p.get("change") is not None]
     if not pts:
         return
@@ -574,7 +589,11 @@ def main(argv):
     ap.add_argument("--compare", help="`ccbench compare --format json` output, for the change chart")
     args = ap.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
-    records, skipped = load_records(args.results)
+    try:
+        records, skipped = load_records(args.results)
+    except BadInput as exc:
+        print("charts.py: %s" % exc, file=sys.stderr)
+        return 2
     w = Writer(args.out)
     failed = []
     for wl in unique(r["workload"] for r in records):

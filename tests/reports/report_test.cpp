@@ -4,6 +4,7 @@
 // a file measured with CCB_CHAOS=1 is flagged in its context table.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -554,6 +555,33 @@ TEST(ReportTest, BadInputExitsTwoAndWritesNothing) {
   EXPECT_EQ(b.code, 2);
   EXPECT_NE(b.err.find("context.schema_version: unsupported schema version 2"), std::string::npos);
   EXPECT_EQ(run_cli({"report", "--out", dir}).code, 2);  // no results files
+}
+
+// Regression (hostile-input audit): `ccbench report bom.json --out dir`, bom.json a results file
+// saved with a UTF-8 byte order mark, exited 0 but drew no chart: charts.py printed a traceback
+// (json.decoder.JSONDecodeError: Unexpected UTF-8 BOM), while compare accepted the same file. Both
+// accept it now; and a file charts.py cannot read (run by hand: nothing validated it) is one line
+// on stderr and exit status 2, never a traceback.
+TEST(ReportTest, AByteOrderMarkIsAcceptedByTheChartsAsByCompare) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  const std::string dir = test::scratch_dir("bom");
+  std::ofstream(dir + "/bom.json") << "\xEF\xBB\xBF" << test::read_text(data("base.json"));
+  EXPECT_EQ(run_cli({"compare", data("base.json"), dir + "/bom.json", "--confirm", "0"}).code, 0);
+  const auto r = run_cli({"report", dir + "/bom.json", "--out", dir + "/out"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("Traceback"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("charts not drawn"), std::string::npos) << r.err;
+  EXPECT_TRUE(referenced_files(test::read_text(dir + "/out/index.html")).count("charts/scaling_pingpong.svg"));
+
+  std::ofstream(dir + "/cut.json") << test::read_text(data("base.json")).substr(0, 5000);
+  std::ofstream(dir + "/deep.json") << std::string(100000, '[') + std::string(100000, ']');
+  for (const std::string& bad : {dir + "/cut.json", dir + "/deep.json", dir + "/missing.json"}) {
+    std::string said;
+    EXPECT_EQ(test::shell("/usr/bin/python3 " CCB_REPORTS_CHARTS_PY " --out " + dir + "/by-hand --results " + bad, said), 2)
+        << said;
+    EXPECT_EQ(said.rfind("charts.py: cannot read " + bad + ": ", 0), 0u) << said;
+    EXPECT_EQ(std::count(said.begin(), said.end(), '\n'), 1) << said;
+  }
 }
 
 TEST(ReportTest, RendersInHeadlessChromium) {
