@@ -8,9 +8,12 @@ namespace ccb::common {
 std::string md_text(std::string_view s) {
   std::string out;
   out.reserve(s.size());
+  bool leading = true;  // only blanks so far: a `#` or `>` here would start a heading or a quote
   for (char c : s) {
-    if (c == '\\' || c == '|' || c == '`') out += '\\';
+    if (c == '\\' || c == '|' || c == '`' || c == '<' || c == '[' || c == ']' || (leading && (c == '#' || c == '>')))
+      out += '\\';
     out += (c == '\n' || c == '\r') ? ' ' : c;
+    leading = leading && (c == ' ' || c == '\t' || c == '\n' || c == '\r');
   }
   return out;
 }

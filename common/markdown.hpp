@@ -1,7 +1,9 @@
-// common/markdown.hpp — escaping of arbitrary text (point names, parameters, file names, reasons)
-// for the markdown that `ccbench run --format markdown` and `ccbench compare --format markdown`
-// write (GitHub-flavoured markdown). Guarantees: the result never ends a table cell early nor
-// opens or closes a code span, whatever bytes `s` holds.
+// common/markdown.hpp — escaping of arbitrary text (point names, parameters, file names, reasons,
+// warnings) for the markdown that `ccbench run --format markdown` and `ccbench compare --format
+// markdown` write (GitHub-flavoured markdown). Guarantees: the result stays on its line and never
+// ends a table cell early, opens or closes a code span, nor starts a link, an image or an HTML
+// tag, whatever bytes `s` holds: a results file's warning holding "\n### gate passed ![t](url)"
+// made a heading and an image of compare's markdown.
 #pragma once
 
 #include <string>
@@ -9,8 +11,10 @@
 
 namespace ccb::common {
 
-// md_text() is `s` as plain markdown text, e.g. inside a table cell: `\` -> `\\`, `|` -> `\|`,
-// '`' -> '\`', and a line break (CR, LF) -> a space (a table row is one line).
+// md_text() is `s` as plain markdown text, e.g. inside a table cell or a list item: `\` -> `\\`,
+// `|` -> `\|`, '`' -> '\`', `<` -> `\<` (no HTML tag), `[` -> `\[` and `]` -> `\]` (no link or
+// image), a leading `#` or `>` -> `\#`, `\>` (no heading or quote at the start of a list item), and
+// a line break (CR, LF) -> a space (a table row, a list item is one line).
 std::string md_text(std::string_view s);
 
 // md_code() is `s` as a code span: fenced with one backtick more than the longest run of

@@ -81,10 +81,12 @@ std::string markdown_rows(const Comparison& c, const std::vector<const PointComp
   return out;
 }
 
-// markdown_list() folds a list into <details>; `code` makes each item a code span (md_code).
+// markdown_list() folds a list into <details>; `code` makes each item a code span (md_code),
+// otherwise the items are markdown already. The title is HTML (the <summary> line is an HTML block,
+// where markdown escapes do not apply), so a file name in it is escaped as HTML.
 std::string markdown_list(const std::string& title, const std::vector<std::string>& items, bool code = true) {
   if (items.empty()) return "";
-  std::string out = "<details><summary>" + title + " (" + std::to_string(items.size()) + ")</summary>\n\n";
+  std::string out = "<details><summary>" + fmt::html(title) + " (" + std::to_string(items.size()) + ")</summary>\n\n";
   for (const std::string& s : items) out += code ? "- " + common::md_code(s, false) + "\n" : "- " + s + "\n";
   return out + "\n</details>\n\n";
 }
@@ -166,17 +168,19 @@ std::string format_table(const Comparison& c, bool with_warnings) {
 
 std::string format_markdown(const Comparison& c) {
   std::string out = std::string("### ccbench compare: ") + (c.gate_failed ? "\u274C gate failed" : "\u2705 gate passed") +
-                    "\n\n**" + summary_line(c) + "**\n\n" + "Gate `--fail-on " + to_string(c.options.fail_on) +
-                    "`: " + (c.gate_failed ? "**failed**: " : "passed: ") + c.gate_message + ".\n\n";
+                    "\n\n**" + common::md_text(summary_line(c)) + "**\n\n" + "Gate `--fail-on " +
+                    to_string(c.options.fail_on) + "`: " + (c.gate_failed ? "**failed**: " : "passed: ") +
+                    common::md_text(c.gate_message) + ".\n\n";
   if (!c.newly_failing.empty()) {
     out += "#### \U0001F534 Newly failing (" + std::to_string(c.newly_failing.size()) +
            "): status \"ok\" in base, \"failed\" in new\n\n";
-    for (const NotCompared& n : c.newly_failing) out += "- " + common::md_code(n.name, false) + ": " + n.reason + "\n";
+    for (const NotCompared& n : c.newly_failing)
+      out += "- " + common::md_code(n.name, false) + ": " + common::md_text(n.reason) + "\n";
     out += "\n";
   }
   if (!c.warnings.empty()) {
     out += "> [!WARNING]\n";
-    for (const std::string& w : c.warnings) out += "> - " + w + "\n";
+    for (const std::string& w : c.warnings) out += "> - " + common::md_text(w) + "\n";
     out += "\n";
   }
   std::vector<const PointComparison*> notable, unchanged;
@@ -193,7 +197,7 @@ std::string format_markdown(const Comparison& c) {
   out += markdown_list("only in " + c.base_file, c.only_in_base);
   out += markdown_list("only in " + c.new_file, c.only_in_new);
   std::vector<std::string> nc;
-  for (const NotCompared& n : c.not_compared) nc.push_back(common::md_code(n.name, false) + ": " + n.reason);
+  for (const NotCompared& n : c.not_compared) nc.push_back(common::md_code(n.name, false) + ": " + common::md_text(n.reason));
   out += markdown_list("not compared", nc, false);
   out += "<sub>Base " + common::md_code(c.base_file, false) + ", new " + common::md_code(c.new_file, false) + "; " +
          options_line(c) +

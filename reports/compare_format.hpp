@@ -6,7 +6,10 @@
 //    line and the gate outcome. Nothing is omitted for brevity; markdown folds unchanged points and
 //    the unmatched lists into <details>, never the newly failing points. Point and file names are
 //    code spans escaped by common::md_code (a `|` in a table cell is written `\|`, a name holding
-//    backticks gets a longer fence), so no name can break the table or a code span.
+//    backticks gets a longer fence), so no name can break the table or a code span. Every other
+//    text from the files (warnings, error reasons, the gate message, file names in the summary)
+//    goes through common::md_text, and into a <summary> title as HTML (fmt::html), so none can
+//    add a line, a heading, a link, an image or an HTML tag to the markdown.
 //  - format_json() produces valid JSON through nlohmann only; a value that does not exist (no
 //    interval, no adjusted p for a noisy point) is null, never NaN or Inf. Bytes of a file name
 //    that are not UTF-8 become U+FFFD (the results files themselves are valid UTF-8).

@@ -382,5 +382,54 @@ TEST(CompareTest, WarningsGoToStderrAndJsonOnStdoutStaysValid) {
   }
 }
 
+// unescaped() counts the occurrences of `needle` in `text` that markdown would read as written:
+// those not preceded by a backslash.
+std::size_t unescaped(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+    n += at == 0 || text[at - 1] != '\\';
+  return n;
+}
+
+// Regression (hostile-input audit): `compare --format markdown` wrote context.warnings and points'
+// error reasons raw: the warning "x</sub>\n### :white_check_mark: gate passed ![t](https://…)"
+// became a heading and an image outside the `> [!WARNING]` block, and the error "\n# H1" of a
+// newly failing point ended the list with an H1. Each now stays text on its own line: no line
+// starts a heading but compare's own two, no image, link or HTML tag comes from the files.
+TEST(CompareTest, MarkdownKeepsWarningsAndErrorsOfTheFilesAsText) {
+  const std::string dir = test::scratch_dir("md_injection");
+  nlohmann::json b = nlohmann::json::parse(test::read_text(data("base.json")));
+  b["context"]["warnings"].push_back("x</sub>\n### :white_check_mark: gate passed ![t](https://example.com/t.png)");
+  nlohmann::json n = b;
+  b["benchmarks"][0]["status"] = "failed";  // not compared
+  b["benchmarks"][0]["error"] = "boom\n# H1 [l](https://example.com/l) <img src=x>";
+  n["benchmarks"][1]["status"] = "failed";  // newly failing
+  n["benchmarks"][1]["error"] = "\n# H1";
+  std::ofstream(dir + "/b.json") << b.dump();
+  std::ofstream(dir + "/n.json") << n.dump();
+  const auto r = run_cli({"compare", dir + "/b.json", dir + "/n.json", "--confirm", "0", "--format", "markdown"});
+  ASSERT_EQ(r.code, 1) << r.err;  // the newly failing point fails the gate
+  std::istringstream lines(r.out);
+  std::size_t headings = 0, warnings = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("#", 0) == 0) {
+      ++headings;
+      EXPECT_TRUE(line.rfind("### ccbench compare: ", 0) == 0 || line.rfind("#### \U0001F534 Newly failing", 0) == 0)
+          << line;
+    }
+    if (line.find("gate passed ![t]") != std::string::npos || line.find("gate passed !\\[t\\]") != std::string::npos) {
+      ++warnings;
+      EXPECT_EQ(line.rfind("> - ", 0), 0u) << line;
+    }
+  }
+  EXPECT_EQ(headings, 2u) << r.out;
+  EXPECT_EQ(warnings, 2u) << r.out;  // recorded by both files
+  EXPECT_EQ(unescaped(r.out, "[t]"), 0u) << r.out;
+  EXPECT_EQ(unescaped(r.out, "[l]"), 0u) << r.out;
+  EXPECT_EQ(unescaped(r.out, "<img"), 0u) << r.out;
+  EXPECT_EQ(unescaped(r.out, "</sub>"), 1u) << r.out;  // the footer's own
+  EXPECT_NE(r.out.find("`: new status failed:  # H1\n"), std::string::npos) << r.out;  // mid-line: text
+}
+
 }  // namespace
 }  // namespace ccb::reports
