@@ -6,27 +6,10 @@
 #include <algorithm>
 #include <cwchar>
 
+#include "common/visible_text.hpp"
+
 namespace ccb::common {
 namespace {
-
-// decode() reads one UTF-8 code point at s[i] and advances i past it; returns -1 (and advances one
-// byte) for a byte that does not start a valid, shortest-form sequence.
-long decode(std::string_view s, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) return s[i++];
-  std::size_t len = b0 >= 0xC2 && b0 <= 0xDF ? 2 : b0 >= 0xE0 && b0 <= 0xEF ? 3 : b0 >= 0xF0 && b0 <= 0xF4 ? 4 : 0;
-  if (len == 0 || i + len > s.size()) return ++i, -1;
-  long cp = b0 & (0x7F >> len);
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return ++i, -1;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  const long min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return ++i, -1;
-  i += len;
-  return cp;
-}
 
 // utf8_locale() is C.UTF-8 made once for this module (never freed), or 0 where it does not exist.
 locale_t utf8_locale() {
@@ -41,7 +24,7 @@ std::size_t display_width(std::string_view s) {
   const locale_t previous = loc ? uselocale(loc) : static_cast<locale_t>(0);
   std::size_t width = 0;
   for (std::size_t i = 0; i < s.size();) {
-    const long cp = decode(s, i);
+    const long cp = decode_utf8(s, i);
     if (cp < 0x80 || !loc) {  // ASCII, an invalid byte, or no C.UTF-8 to ask
       ++width;
       continue;

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <optional>
 
+#include "common/visible_text.hpp"
 #include "reports/atomic_write.hpp"
 #include "reports/child_run.hpp"
 #include "reports/compare.hpp"
@@ -211,7 +212,7 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
       int calls = 0;
       const Remeasure remeasure = [&](bool base_side, const std::vector<std::string>& names, int round) {
         const std::string file = scratch->path + "/" + std::to_string(++calls) + (base_side ? "-base" : "-new") + ".json";
-        err << "ccbench compare: confirming " << names.front() << ": round " << round << "/" << confirm << ", "
+        err << "ccbench compare: confirming " << common::visible_text(names.front()) << ": round " << round << "/" << confirm << ", "
             << (base_side ? "base" : "new") << "\n";
         const Results& side = base_side ? base : next;
         if (const auto& id = exe_id[base_side ? 0 : 1])
@@ -253,7 +254,9 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
     if (!to_stdout)
       if (const std::string problem = write_atomically(c.out_file, text); !problem.empty())
         throw UsageError("--out " + c.out_file + ": " + problem);
-    for (const std::string& w : cmp.warnings) err << "ccbench compare: warning: " << w << "\n";
+    // Text of the files (names, warnings) goes to the terminal through common::visible_text, as in
+    // the table: an ESC in a point name could retitle or clear it.
+    for (const std::string& w : cmp.warnings) err << "ccbench compare: warning: " << common::visible_text(w) << "\n";
     if (to_stdout) {
       out << text;
     } else {
@@ -261,7 +264,7 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
     }
     return cmp.gate_failed ? 1 : 0;
   } catch (const InputError& e) {
-    err << "ccbench compare: " << e.what() << "\n";
+    err << "ccbench compare: " << common::visible_text(e.what()) << "\n";  // may quote a key of the file
   } catch (const UsageError& e) {
     err << "ccbench compare: " << e.what() << "\n";
   } catch (const Interrupted& e) {
@@ -310,7 +313,7 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
       }
     }
     const NoiseFloor nf = calibrate(pairs);
-    for (const std::string& w : nf.warnings) err << "ccbench calibrate: warning: " << w << "\n";
+    for (const std::string& w : nf.warnings) err << "ccbench calibrate: warning: " << common::visible_text(w) << "\n";
     // --out on standard output: the JSON comes after the table there, as run prints its results
     // JSON last; written through a descriptor of its own, it went to offset 0 of a redirected
     // stdout and the table printed after it overwrote its start.
@@ -322,12 +325,12 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
       out << noise_floor_table(nf) << "written: " << c.calib_out << "\n";
     }
     if (!nf.suggested_threshold) {
-      err << "ccbench calibrate: " << no_threshold_text(nf) << "\n";
+      err << "ccbench calibrate: " << common::visible_text(no_threshold_text(nf)) << "\n";
       return 1;
     }
     return 0;
   } catch (const InputError& e) {
-    err << "ccbench calibrate: " << e.what() << "\n";
+    err << "ccbench calibrate: " << common::visible_text(e.what()) << "\n";
   } catch (const UsageError& e) {
     err << "ccbench calibrate: " << e.what() << "\n";
   } catch (const std::runtime_error& e) {

@@ -7,6 +7,7 @@
 #include "common/json_text.hpp"
 #include "common/markdown.hpp"
 #include "common/text_width.hpp"
+#include "common/visible_text.hpp"
 #include "reports/format_util.hpp"
 
 namespace ccb::reports {
@@ -133,36 +134,39 @@ std::string gate_line(const Comparison& c) {
          "): " + (c.gate_failed ? "FAILED: " : "passed: ") + c.gate_message;
 }
 
+// format_table() prints text of the files (names, reasons, warnings) through common::visible_text:
+// an ESC in a point name could retitle or clear the terminal, a newline fake a line.
 std::string format_table(const Comparison& c, bool with_warnings) {
-  std::string out = "ccbench compare: base " + c.base_file + " -> new " + c.new_file + "\n" + options_line(c) + "\n";
+  const auto v = [](const std::string& s) { return common::visible_text(s); };
+  std::string out = "ccbench compare: base " + v(c.base_file) + " -> new " + v(c.new_file) + "\n" + options_line(c) + "\n";
   if (with_warnings)
-    for (const std::string& w : c.warnings) out += "warning: " + w + "\n";
+    for (const std::string& w : c.warnings) out += "warning: " + v(w) + "\n";
   out += "\n";
   std::vector<std::vector<std::string>> rows{
       {"point", "base", "new", "change", "p(Holm)", confidence_label(c) + " of ratio", "verdict"}};
   for (const PointComparison& p : c.points) {
-    rows.push_back({p.name, fmt::ns(p.base.median), fmt::ns(p.next.median), change_text(p), p_text(p),
-                    interval_text(p.ratio_ci), verdict_text(p)});
+    rows.push_back({v(p.name), fmt::ns(p.base.median), fmt::ns(p.next.median), change_text(p), p_text(p),
+                    interval_text(p.ratio_ci), v(verdict_text(p))});
   }
   out += common::render_columns(rows, {false, true, true, true, true, false, false});
   if (c.count(Verdict::Noisy) > 0) out += "(p in parentheses: raw p of a noisy point, not in the Holm family)\n";
   auto list = [&](const std::string& title, const std::vector<std::string>& items) {
     if (items.empty()) return;
-    out += "\n" + title + " (" + std::to_string(items.size()) + "):\n";
-    for (const std::string& s : items) out += "  " + s + "\n";
+    out += "\n" + v(title) + " (" + std::to_string(items.size()) + "):\n";
+    for (const std::string& s : items) out += "  " + v(s) + "\n";
   };
   if (!c.newly_failing.empty()) {
     out += "\nnewly failing: status \"ok\" in base, \"failed\" in new (" + std::to_string(c.newly_failing.size()) +
            "):\n";
-    for (const NotCompared& n : c.newly_failing) out += "  " + n.name + ": " + n.reason + "\n";
+    for (const NotCompared& n : c.newly_failing) out += "  " + v(n.name) + ": " + v(n.reason) + "\n";
   }
   list("only in " + c.base_file, c.only_in_base);
   list("only in " + c.new_file, c.only_in_new);
   if (!c.not_compared.empty()) {
     out += "\nnot compared (" + std::to_string(c.not_compared.size()) + "):\n";
-    for (const NotCompared& n : c.not_compared) out += "  " + n.name + ": " + n.reason + "\n";
+    for (const NotCompared& n : c.not_compared) out += "  " + v(n.name) + ": " + v(n.reason) + "\n";
   }
-  out += "\nsummary: " + summary_line(c) + "\n" + gate_line(c) + "\n";
+  out += "\nsummary: " + v(summary_line(c)) + "\n" + v(gate_line(c)) + "\n";
   return out;
 }
 

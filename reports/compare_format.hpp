@@ -13,6 +13,9 @@
 //  - format_json() produces valid JSON through nlohmann only; a value that does not exist (no
 //    interval, no adjusted p for a noisy point) is null, never NaN or Inf. Bytes of a file name
 //    that are not UTF-8 become U+FFFD (the results files themselves are valid UTF-8).
+//  - The table and the markdown show the control characters of the files' text (ESC, BEL, NUL,
+//    CR, C1 controls) as visible escapes (common::visible_text: "\x1b"), and so does
+//    `ccbench compare` on stderr; JSON keeps the text exact, escaped as JSON.
 //  - Output is deterministic for a given Comparison.
 //  - `ccbench compare` (reports/cli.cpp) writes every warning to stderr, whatever the format and
 //    destination, so stdout holds only the document (`--format json` on stdout always parses);

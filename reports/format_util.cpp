@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/visible_text.hpp"
+
 namespace ccb::reports::fmt {
 namespace {
 
@@ -106,7 +108,7 @@ std::string count(long long v) {
 std::string html(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
+  for (char c : common::visible_text(s)) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;

@@ -32,7 +32,8 @@ std::string confidence(double alpha);
 std::string pvalue(double p);
 // count() renders an integer with thin grouping: 1234567 -> "1,234,567".
 std::string count(long long v);
-// html() escapes &, <, >, " and ' for HTML text and attribute values.
+// html() escapes &, <, >, " and ' for HTML text and attribute values, after common::visible_text()
+// (control characters from a results file, e.g. ESC or NUL, become "\x1b", "\x00").
 std::string html(std::string_view s);
 
 }  // namespace ccb::reports::fmt

@@ -18,6 +18,7 @@
 
 #include "common/json_text.hpp"
 #include "common/text_width.hpp"
+#include "common/visible_text.hpp"
 #include "reports/child_run.hpp"
 #include "reports/format_util.hpp"
 #include "reports/json_path_parser.hpp"
@@ -323,13 +324,13 @@ std::string no_threshold_text(const NoiseFloor& nf) {
 
 std::string noise_floor_table(const NoiseFloor& nf) {
   std::vector<std::vector<std::string>> rows = {{"point", "noise floor (largest |change| of the median)"}};
-  for (const auto& [name, v] : nf.points) rows.push_back({name, fmt::pct(v.first)});
+  for (const auto& [name, v] : nf.points) rows.push_back({common::visible_text(name), fmt::pct(v.first)});
   std::string out = "A/A calibration: " + std::to_string(nf.pairs) + " pair(s) of runs of the same build\n";
   out += common::render_columns(rows, {});
   if (!nf.dropped.empty()) {
     out += "dropped (no noise floor from these pairs):\n";
     for (const auto& [name, v] : nf.dropped)
-      out += "  " + name + ": " + v.first + " (" + std::to_string(v.second) + " of " + std::to_string(nf.pairs) +
+      out += "  " + common::visible_text(name) + ": " + common::visible_text(v.first) + " (" + std::to_string(v.second) + " of " + std::to_string(nf.pairs) +
              " pair(s))\n";
   }
   std::size_t total = 0;

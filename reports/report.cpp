@@ -13,6 +13,7 @@
 
 #include "common/json_text.hpp"
 #include "common/output_file.hpp"
+#include "common/visible_text.hpp"
 #include "reports/atomic_write.hpp"
 #include "reports/chart_runner.hpp"
 #include "reports/child_run.hpp"
@@ -141,18 +142,18 @@ int write_report(const std::vector<std::string>& result_files, const std::string
       if (ignored > 0) {
         comparison->warnings.push_back(std::to_string(ignored) + " point(s) of later results files are also in an "
                                        "earlier one; the comparison uses the first file that has each point");
-        err << "ccbench report: warning: " << comparison->warnings.back() << "\n";
+        err << "ccbench report: warning: " << common::visible_text(comparison->warnings.back()) << "\n";
       }
       page.baseline = &*base;
     }
   } catch (const InputError& e) {
-    err << "ccbench report: " << e.what() << "\n";
+    err << "ccbench report: " << common::visible_text(e.what()) << "\n";
     return 2;
   }
   // Valid but empty (e.g. a run interrupted before its first point): said, not a silent blank page.
   for (const Results& r : page.results)
     if (r.benchmarks.empty())
-      err << "ccbench report: warning: " << r.file << " has no points (nothing was measured); the report shows "
+      err << "ccbench report: warning: " << common::visible_text(r.file) << " has no points (nothing was measured); the report shows "
           << "nothing of it\n";
   fs::path charts_dir;
   std::string compare_json;
@@ -176,7 +177,7 @@ int write_report(const std::vector<std::string>& result_files, const std::string
         err << run.log << (run.log.back() == '\n' ? "" : "\n");
       }
     }
-    if (!page.notice.empty()) err << "ccbench report: " << page.notice << "\n";
+    if (!page.notice.empty()) err << "ccbench report: " << common::visible_text(page.notice) << "\n";
     const fs::path index = dir / "index.html";
     write_file(index, render_index_html(page));
     out << index.string() << "\n";

@@ -10,7 +10,7 @@
 //    comparison: the summary line, gate outcome, warnings, per-point verdicts and unmatched points.
 //  - When charts were not drawn, the page carries the one-line notice instead of charts; when only
 //    some were, it shows those and the notice names what is missing.
-//  - All text from input files is HTML-escaped.
+//  - All text from input files is HTML-escaped (fmt::html: control characters as "\x1b").
 #pragma once
 
 #include <string>

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -429,6 +430,60 @@ TEST(CompareTest, MarkdownKeepsWarningsAndErrorsOfTheFilesAsText) {
   EXPECT_EQ(unescaped(r.out, "<img"), 0u) << r.out;
   EXPECT_EQ(unescaped(r.out, "</sub>"), 1u) << r.out;  // the footer's own
   EXPECT_NE(r.out.find("`: new status failed:  # H1\n"), std::string::npos) << r.out;  // mid-line: text
+}
+
+// control_in() is the first control character in `text` other than the newlines the formats
+// write (C0, DEL, or a C1 control encoded in UTF-8), shown as "\xNN", or "" when there is none.
+std::string control_in(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const bool c1 = c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9F &&
+                    static_cast<unsigned char>(text[i + 1]) >= 0x80;
+    if ((c < 0x20 && c != '\n') || c == 0x7F || c1) {
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "\\x%02x at offset %zu", c1 ? static_cast<unsigned char>(text[i + 1]) : c, i);
+      return buf;
+    }
+  }
+  return "";
+}
+
+// Regression (hostile-input audit): control characters of a results file (ESC, BEL, NUL, CR, C1
+// controls) were printed raw by compare's text table, its warnings on stderr and its markdown (the
+// HTML report: ReportTest.ControlCharactersAndLatin1FileNamesMakeNoInvalidPage): a point named
+// "…\x1b]0;owned\x07…" retitled the terminal, "\x1b[2J" cleared it. Now each is a visible escape.
+TEST(CompareTest, ControlCharactersOfTheFilesArePrintedAsEscapes) {
+  const std::string dir = test::scratch_dir("controls");
+  nlohmann::json b = nlohmann::json::parse(test::read_text(data("base.json")));
+  const std::string evil = std::string("evil\x1b]0;owned\x07") + '\0' + "\r\u009b\x7f/procs:1/impl:ccbench";
+  b["benchmarks"][0]["name"] = b["benchmarks"][0]["run_name"] = evil;
+  b["benchmarks"][2]["status"] = "failed";  // not compared, with its reason
+  b["benchmarks"][2]["error"] = "check \x1b[2J failed";
+  b["context"]["warnings"].push_back("load \x1b[31mhigh\x1b[0m\x08\x08");
+  nlohmann::json n = b;
+  n["benchmarks"][4]["status"] = "failed";  // newly failing
+  n["benchmarks"][4]["error"] = "bell\x07";
+  std::ofstream(dir + "/b.json") << b.dump();
+  std::ofstream(dir + "/n.json") << n.dump();
+  const std::vector<std::string> files{"compare", dir + "/b.json", dir + "/n.json", "--confirm", "0"};
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{}, {"--format", "markdown"}, {"--out", dir + "/t.txt"}}) {
+    std::vector<std::string> args = files;
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = run_cli(args);
+    ASSERT_EQ(r.code, 1) << r.err;
+    EXPECT_EQ(control_in(r.out), "") << r.out;
+    EXPECT_EQ(control_in(r.err), "") << r.err;
+    EXPECT_NE(r.err.find("recorded: load \\x1b[31mhigh\\x1b[0m\\x08\\x08"), std::string::npos) << r.err;
+  }
+  const std::string table = run_cli(files).out;
+  const std::string md = run_cli({files[0], files[1], files[2], "--confirm", "0", "--format", "markdown"}).out;
+  EXPECT_NE(table.find("evil\\x1b]0;owned\\x07\\x00\\x0d\\u009b\\x7f/procs:1/impl:ccbench"), std::string::npos) << table;
+  EXPECT_NE(table.find("base status failed: check \\x1b[2J failed"), std::string::npos) << table;
+  EXPECT_NE(table.find("new status failed: bell\\x07"), std::string::npos) << table;
+  EXPECT_NE(md.find("`evil\\x1b]0;owned\\x07\\x00 \\u009b\\x7f/procs:1/impl:ccbench`"), std::string::npos) << md;
+  const std::string written = test::read_text(dir + "/t.txt");
+  EXPECT_EQ(control_in(written), "") << written;
+  EXPECT_NE(written.find("/b.json recorded: load \\x1b[31mhigh\\x1b[0m\\x08\\x08\n"), std::string::npos) << written;
 }
 
 }  // namespace

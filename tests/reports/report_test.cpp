@@ -584,6 +584,28 @@ TEST(ReportTest, AByteOrderMarkIsAcceptedByTheChartsAsByCompare) {
   }
 }
 
+// Regression (hostile-input audit): index.html carried the control characters of a results file
+// raw (a host name holding ESC and NUL, a point's error holding BEL and CR). Now each is an escape
+// ("\x1b"), as in compare's table and markdown.
+TEST(ReportTest, ControlCharactersOfAResultsFileAreEscapesInThePage) {
+  const std::string dir = test::scratch_dir("controls-html");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  j["context"]["host_name"] = std::string("host\x1b]0;owned\x07") + '\0' + "\u0085";
+  j["benchmarks"][0]["status"] = "failed";
+  j["benchmarks"][0]["error"] = "bell\x07\r";
+  std::ofstream(dir + "/r.json") << j.dump();
+  ScopedEnv no_charts("CCB_REPORT_PYTHON", "/nonexistent/python3");
+  ASSERT_EQ(run_cli({"report", dir + "/r.json", "--out", dir + "/out"}).code, 0);
+  const std::string html = test::read_text(dir + "/out/index.html");
+  for (std::size_t i = 0; i < html.size(); ++i) {
+    const auto c = static_cast<unsigned char>(html[i]);
+    const bool c1 = c == 0xC2 && i + 1 < html.size() && (static_cast<unsigned char>(html[i + 1]) & 0xE0) == 0x80;
+    ASSERT_FALSE((c < 0x20 && c != '\n') || c == 0x7F || c1) << "control character " << int(c) << " at " << i;
+  }
+  EXPECT_NE(html.find("host\\x1b]0;owned\\x07\\x00\\u0085"), std::string::npos);
+  EXPECT_NE(html.find("bell\\x07\\x0d"), std::string::npos);
+}
+
 TEST(ReportTest, RendersInHeadlessChromium) {
   if (!fs::exists("/usr/bin/chromium")) {
     GTEST_SKIP() << "/usr/bin/chromium is not installed (apt-get install -y chromium) — browser check skipped";

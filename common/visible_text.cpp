@@ -1,0 +1,45 @@
+// common/visible_text.cpp — see visible_text.hpp.
+#include "common/visible_text.hpp"
+
+#include <cstdio>
+
+namespace ccb::common {
+
+long decode_utf8(std::string_view s, std::size_t& i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b0 = byte(i);
+  if (b0 < 0x80) return s[i++];
+  std::size_t len = b0 >= 0xC2 && b0 <= 0xDF ? 2 : b0 >= 0xE0 && b0 <= 0xEF ? 3 : b0 >= 0xF0 && b0 <= 0xF4 ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return ++i, -1;
+  long cp = b0 & (0x7F >> len);
+  for (std::size_t k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return ++i, -1;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  const long min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return ++i, -1;
+  i += len;
+  return cp;
+}
+
+std::string visible_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t at = i;
+    const long cp = decode_utf8(s, i);
+    char buf[8];
+    if (cp >= 0 && (cp < 0x20 || cp == 0x7F)) {
+      std::snprintf(buf, sizeof buf, "\\x%02lx", cp);
+      out += buf;
+    } else if (cp >= 0x80 && cp <= 0x9F) {
+      std::snprintf(buf, sizeof buf, "\\u%04lx", cp);
+      out += buf;
+    } else {
+      out.append(s, at, i - at);
+    }
+  }
+  return out;
+}
+
+}  // namespace ccb::common

@@ -1,0 +1,27 @@
+// common/visible_text.hpp — text from results files (point names, parameters, errors, warnings)
+// and the command line (file names) made safe to print: in `ccbench compare`'s text table and
+// messages, in markdown (common/markdown.hpp) and in the HTML report (reports/format_util.hpp).
+// Guarantees:
+//  - visible_text() returns text without control characters, whatever bytes `s` holds: a hostile
+//    point name holding ESC could retitle or clear the terminal. The newlines a format writes
+//    itself never pass here.
+//  - decode_utf8() is the one UTF-8 decoder of common/ (text_width.cpp counts columns with it).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace ccb::common {
+
+// visible_text() is `s` with every C0 control character (U+0000-U+001F, line breaks and tabs
+// included) and DEL written as a visible escape ("\x1b", "\x0a", "\x7f"), every C1 control
+// character (U+0080-U+009F) as "\u009b". Other text, and bytes that are not UTF-8, are kept.
+std::string visible_text(std::string_view s);
+
+// decode_utf8() reads one UTF-8 code point at s[i] and advances i past it; returns -1 (and advances
+// one byte) for a byte that does not start a valid, shortest-form sequence (overlong forms,
+// surrogates, values past U+10FFFF, a truncated sequence). Requires: i < s.size().
+long decode_utf8(std::string_view s, std::size_t& i);
+
+}  // namespace ccb::common
