@@ -20,7 +20,8 @@ std::string md_text(std::string_view s);
 
 // md_code() is `s` as a code span: fenced with one backtick more than the longest run of
 // backticks in `s` (padded with a space when `s` starts or ends with one), line breaks -> spaces,
-// other control characters -> visible escapes (common::visible_text).
+// other control characters -> visible escapes and bytes that are not UTF-8 (a Latin-1 file name)
+// -> U+FFFD (common::visible_text).
 // `in_table`: `|` -> `\|` too, which a GFM table cell requires even inside a code span (it renders
 // as `|`); outside a table `\|` would render literally, so leave it false there.
 std::string md_code(std::string_view s, bool in_table);

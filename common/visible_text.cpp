@@ -29,7 +29,9 @@ std::string visible_text(std::string_view s) {
     const std::size_t at = i;
     const long cp = decode_utf8(s, i);
     char buf[8];
-    if (cp >= 0 && (cp < 0x20 || cp == 0x7F)) {
+    if (cp < 0) {
+      out += "\uFFFD";
+    } else if (cp < 0x20 || cp == 0x7F) {
       std::snprintf(buf, sizeof buf, "\\x%02lx", cp);
       out += buf;
     } else if (cp >= 0x80 && cp <= 0x9F) {

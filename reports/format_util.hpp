@@ -33,7 +33,8 @@ std::string pvalue(double p);
 // count() renders an integer with thin grouping: 1234567 -> "1,234,567".
 std::string count(long long v);
 // html() escapes &, <, >, " and ' for HTML text and attribute values, after common::visible_text()
-// (control characters from a results file, e.g. ESC or NUL, become "\x1b", "\x00").
+// (control characters from a results file, e.g. ESC or NUL, become "\x1b", "\x00"; bytes that are
+// not UTF-8, e.g. of a Latin-1 file name, U+FFFD).
 std::string html(std::string_view s);
 
 }  // namespace ccb::reports::fmt

@@ -10,7 +10,8 @@
 //    comparison: the summary line, gate outcome, warnings, per-point verdicts and unmatched points.
 //  - When charts were not drawn, the page carries the one-line notice instead of charts; when only
 //    some were, it shows those and the notice names what is missing.
-//  - All text from input files is HTML-escaped (fmt::html: control characters as "\x1b").
+//  - All text from input files is HTML-escaped (fmt::html: control characters as "\x1b", bytes that
+//    are not UTF-8, e.g. of a Latin-1 file name, as U+FFFD), so the page is valid UTF-8.
 #pragma once
 
 #include <string>

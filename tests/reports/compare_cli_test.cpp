@@ -486,5 +486,17 @@ TEST(CompareTest, ControlCharactersOfTheFilesArePrintedAsEscapes) {
   EXPECT_NE(written.find("/b.json recorded: load \\x1b[31mhigh\\x1b[0m\\x08\\x08\n"), std::string::npos) << written;
 }
 
+// Regression (hostile-input audit): a results file named "n\xe9w<x>.json" (Latin-1) put the raw
+// byte 0xE9 into compare's markdown footer, invalid UTF-8 (the JSON output already wrote U+FFFD).
+TEST(CompareTest, MarkdownNamesAFileThatIsNotUtf8WithAReplacementCharacter) {
+  const std::string dir = test::scratch_dir("latin1");
+  const std::string latin1 = dir + "/n\xe9w<x>.json";
+  std::ofstream(latin1) << test::read_text(data("rerun.json"));
+  const auto md = run_cli({"compare", data("base.json"), latin1, "--confirm", "0", "--format", "markdown"});
+  ASSERT_LE(md.code, 1) << md.err;
+  EXPECT_NO_THROW((void)nlohmann::json(md.out).dump()) << "invalid UTF-8:\n" << md.out;
+  EXPECT_NE(md.out.find(", new `" + dir + "/n\uFFFDw<x>.json`;"), std::string::npos) << md.out;
+}
+
 }  // namespace
 }  // namespace ccb::reports

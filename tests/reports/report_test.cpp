@@ -606,6 +606,20 @@ TEST(ReportTest, ControlCharactersOfAResultsFileAreEscapesInThePage) {
   EXPECT_NE(html.find("bell\\x07\\x0d"), std::string::npos);
 }
 
+// Regression (hostile-input audit): a results file named "n\xe9w<x>.json" (Latin-1) put the raw
+// byte 0xE9 into index.html, which was then invalid UTF-8. Such bytes are now U+FFFD, as in the
+// compare JSON.
+TEST(ReportTest, ALatin1FileNameMakesNoInvalidPage) {
+  const std::string dir = test::scratch_dir("latin1-html");
+  const std::string latin1 = dir + "/n\xe9w<x>.json";
+  std::ofstream(latin1) << test::read_text(data("base.json"));
+  ScopedEnv no_charts("CCB_REPORT_PYTHON", "/nonexistent/python3");
+  ASSERT_EQ(run_cli({"report", latin1, "--out", dir + "/out", "--baseline", data("rerun.json")}).code, 0);
+  const std::string html = test::read_text(dir + "/out/index.html");
+  EXPECT_NO_THROW((void)nlohmann::json(html).dump()) << "index.html is not valid UTF-8";
+  EXPECT_NE(html.find("<h3>" + dir + "/n\uFFFDw&lt;x&gt;.json</h3>"), std::string::npos);
+}
+
 TEST(ReportTest, RendersInHeadlessChromium) {
   if (!fs::exists("/usr/bin/chromium")) {
     GTEST_SKIP() << "/usr/bin/chromium is not installed (apt-get install -y chromium) — browser check skipped";
