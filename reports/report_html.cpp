@@ -3,11 +3,15 @@
 #include "reports/report_html.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "common/visible_text.hpp"
 #include "reports/compare_format.hpp"
 #include "reports/format_util.hpp"
 #include "reports/report_tables.hpp"
@@ -90,6 +94,29 @@ std::string unit_of(const std::vector<Results>& results, const std::string& work
   return "op";
 }
 
+// section_ids() gives each workload the id of its section: "wl-" and its name made safe as charts.py
+// makes a chart id (Writer.safe_id): each code point but [A-Za-z0-9_-] -> '_', at most 100
+// characters, "_2", "_3", … on a clash. The name itself, HTML-escaped, put a newline of a workload
+// name into the nav link (href="#wl-ping\npong" reaches no section).
+std::map<std::string, std::string> section_ids(const std::vector<std::string>& workloads) {
+  std::map<std::string, std::string> ids;
+  std::set<std::string> used;
+  for (const std::string& w : workloads) {
+    std::string base;
+    for (std::size_t i = 0; i < w.size() && base.size() < 100;) {
+      const std::size_t at = i;
+      const long cp = common::decode_utf8(w, i);
+      const bool keep = cp >= 0 && cp < 0x80 && (std::isalnum(static_cast<unsigned char>(cp)) || cp == '_' || cp == '-');
+      base += keep ? w[at] : '_';
+    }
+    if (base.empty()) base = "workload";
+    std::string id = base;
+    for (int n = 2; !used.insert(id).second; ++n) id = base + "_" + std::to_string(n);
+    ids[w] = "wl-" + id;
+  }
+  return ids;
+}
+
 bool valid_chart_path(const std::string& p, const char* ext) {
   const std::string e = ext;
   return p.rfind("charts/", 0) == 0 && p.find("..") == std::string::npos && p.size() > e.size() + 7 &&
@@ -132,6 +159,7 @@ std::vector<ChartInfo> read_chart_manifest(const std::string& path, std::string&
 
 std::string render_index_html(const ReportPage& page) {
   const std::vector<std::string> workloads = workloads_in_order(page.results);
+  const std::map<std::string, std::string> ids = section_ids(workloads);
   std::size_t points = 0;
   for (const Results& r : page.results) points += r.benchmarks.size();
   const Context& first = page.results.front().context;
@@ -147,7 +175,7 @@ std::string render_index_html(const ReportPage& page) {
     << (page.comparison ? " \u00b7 compared with baseline" : "") << "</p></header>\n<main>\n<nav>"
     << "<a href=\"#machine\">Machine</a>" << (page.comparison ? "<a href=\"#comparison\">Comparison</a>" : "")
     << "<a href=\"#overview\">Overview</a>";
-  for (const std::string& w : workloads) h << "<a href=\"#wl-" << esc(w) << "\">" << esc(w) << "</a>";
+  for (const std::string& w : workloads) h << "<a href=\"#" << ids.at(w) << "\">" << esc(w) << "</a>";
   h << "</nav>\n";
   if (!page.notice.empty()) h << "<div class=\"notice\">" << esc(page.notice) << "</div>\n";
 
@@ -193,7 +221,7 @@ std::string render_index_html(const ReportPage& page) {
   h << "</section>\n";
 
   for (const std::string& w : workloads) {
-    h << "<section id=\"wl-" << esc(w) << "\"><h2>" << esc(w) << " <small>(ns per " << esc(unit_of(page.results, w))
+    h << "<section id=\"" << ids.at(w) << "\"><h2>" << esc(w) << " <small>(ns per " << esc(unit_of(page.results, w))
       << "; lower is better)</small></h2>\n";
     for (const ChartInfo& c : page.charts) {
       if (c.kind == "scaling" && c.workload == w) h << figure(c);

@@ -11,7 +11,9 @@
 //  - When charts were not drawn, the page carries the one-line notice instead of charts; when only
 //    some were, it shows those and the notice names what is missing.
 //  - All text from input files is HTML-escaped (fmt::html: control characters as "\x1b", bytes that
-//    are not UTF-8, e.g. of a Latin-1 file name, as U+FFFD), so the page is valid UTF-8.
+//    are not UTF-8, e.g. of a Latin-1 file name, as U+FFFD), so the page is valid UTF-8. Element ids
+//    hold only [A-Za-z0-9_-]: a workload's section is "wl-" + its name made safe as charts.py makes
+//    chart ids, and the nav links to exactly those ids.
 #pragma once
 
 #include <string>

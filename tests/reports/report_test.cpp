@@ -620,6 +620,37 @@ TEST(ReportTest, ALatin1FileNameMakesNoInvalidPage) {
   EXPECT_NE(html.find("<h3>" + dir + "/n\uFFFDw&lt;x&gt;.json</h3>"), std::string::npos);
 }
 
+// Regression (hostile-input audit): a workload named "ping\npong" broke the page's nav link
+// (href="#wl-ping\npong": the id was the name itself, HTML-escaped). Ids are now the name made
+// safe as charts.py makes chart ids ([A-Za-z0-9_-], "_2" on a clash), and every in-page link
+// reaches an element with that id.
+TEST(ReportTest, EveryNavLinkReachesItsSectionWhateverTheWorkloadIsCalled) {
+  const std::string dir = test::scratch_dir("ids");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  for (auto& b : j["benchmarks"]) {
+    if (b["workload"] == "pingpong") b["workload"] = "ping\npong";
+    if (b["workload"] == "fanin") b["workload"] = "ping pong";  // the same safe id: must not clash
+  }
+  std::ofstream(dir + "/r.json") << j.dump();
+  ScopedEnv no_charts("CCB_REPORT_PYTHON", "/nonexistent/python3");
+  ASSERT_EQ(run_cli({"report", dir + "/r.json", "--out", dir + "/out"}).code, 0);
+  const std::string html = test::read_text(dir + "/out/index.html");
+  std::set<std::string> ids;
+  static const std::regex id_re(R"re( id="([^"]*)")re"), link_re(R"re(href="#([^"]*)")re");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), id_re); it != std::sregex_iterator(); ++it) {
+    EXPECT_TRUE(ids.insert((*it)[1].str()).second) << "duplicate id " << (*it)[1];
+    EXPECT_EQ((*it)[1].str().find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"),
+              std::string::npos) << (*it)[1];
+  }
+  std::size_t links = 0;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), link_re); it != std::sregex_iterator(); ++it, ++links)
+    EXPECT_TRUE(ids.count((*it)[1].str())) << "link to a missing id: " << (*it)[1];
+  EXPECT_GE(links, 7u);  // machine, overview, 5 workloads
+  EXPECT_TRUE(ids.count("wl-ping_pong"));
+  EXPECT_TRUE(ids.count("wl-ping_pong_2"));
+  EXPECT_NE(html.find("<a href=\"#wl-ping_pong\">ping\\x0apong</a>"), std::string::npos);
+}
+
 TEST(ReportTest, RendersInHeadlessChromium) {
   if (!fs::exists("/usr/bin/chromium")) {
     GTEST_SKIP() << "/usr/bin/chromium is not installed (apt-get install -y chromium) — browser check skipped";
