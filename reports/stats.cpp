@@ -26,27 +26,104 @@ double median_in_place(std::vector<double>& v) {
   return lo + (hi - lo) / 2;
 }
 
-// bounded() draws uniformly from [0, n) with Lemire's multiply-and-reject method ("Fast Random
-// Integer Generation in an Interval", 2019), so the sequence depends on mt19937_64 alone.
-std::size_t bounded(std::mt19937_64& gen, std::uint64_t n) {
-  unsigned __int128 m = static_cast<unsigned __int128>(gen()) * n;
-  auto low = static_cast<std::uint64_t>(m);
-  if (low < n) {
-    const std::uint64_t threshold = (0 - n) % n;
-    while (low < threshold) {
-      m = static_cast<unsigned __int128>(gen()) * n;
-      low = static_cast<std::uint64_t>(m);
+// uniform() draws a double uniformly from [0, 1) from the top 53 bits of one output.
+double uniform(std::mt19937_64& gen) { return static_cast<double>(gen() >> 11) * 0x1.0p-53; }
+
+// MedianSampler draws the median of a bootstrap resample of a sample (n values drawn from it with
+// replacement) from that median's exact distribution, without drawing the resample (see
+// stats.hpp). With the sample sorted, x_1 <= … <= x_n, the resample's k-th smallest value is x_J,
+// where the number of draws among x_1..x_j is Binomial(n, j/n), so
+//   F(j) = P(J <= j) = P(Binomial(n, j/n) >= k).
+// The median is x_J for k = (n+1)/2 when n is odd; for n even it is (x_J + x_J') / 2 with k = n/2,
+// J <= J' the ranks k and k+1. Given J = j, J' > j when exactly k draws are <= j, at least one of
+// them x_j itself (so that J = j), which has probability
+//   move(j) = P(Binomial(n, j/n) = k) * (1 - ((j-1)/j)^k) / P(J = j);
+// and then the other n-k draws are uniform over x_{j+1}..x_n, so J' - j is the least of n-k
+// uniform draws from 1..n-j. F is tabled where it is neither 0 nor 1 to within 1e-18 (about 18
+// standard deviations of J, ~9 sqrt(n) entries, each a binomial tail of ~9 sqrt(n) terms: O(n)),
+// so a draw costs one binary search and, for n even, one more uniform.
+class MedianSampler {
+ public:
+  explicit MedianSampler(std::span<const double> sample)
+      : sorted_(sample.begin(), sample.end()), n_(sorted_.size()), k_(n_ % 2 ? (n_ + 1) / 2 : n_ / 2) {
+    if (n_ == 0) throw std::invalid_argument("bootstrap: empty sample");
+    std::sort(sorted_.begin(), sorted_.end());
+    // F(j) for j below k_, down to where it vanishes, then from k_ up to where it reaches 1.
+    std::vector<double> below;
+    for (std::size_t j = k_ - 1; j >= 1 && (below.empty() || below.back() > kNegligible); --j) below.push_back(cdf(j));
+    while (!below.empty() && below.back() <= kNegligible) below.pop_back();
+    first_ = k_ - below.size();
+    cdf_.assign(below.rbegin(), below.rend());
+    for (std::size_t j = k_; j <= n_; ++j) {
+      cdf_.push_back(j == n_ ? 1.0 : cdf(j));
+      if (cdf_.back() >= 1 - kNegligible) break;
+    }
+    cdf_.back() = 1;
+    if (n_ % 2 == 0) {
+      for (std::size_t i = 0; i < cdf_.size(); ++i) {
+        const std::size_t j = first_ + i;
+        const double p_here = cdf_[i] - (i > 0 ? cdf_[i - 1] : 0.0);
+        const double p = static_cast<double>(j) / static_cast<double>(n_);
+        const double k = static_cast<double>(k_);
+        const double some_at_j = -std::expm1(k * std::log1p(-1.0 / static_cast<double>(j)));
+        const double move = p_here > 0 ? std::exp(log_pmf(p, k_)) * some_at_j / p_here : 0.0;
+        move_.push_back(std::clamp(move, 0.0, 1.0));
+      }
     }
   }
-  return static_cast<std::size_t>(m >> 64);
-}
 
-// resample_median() draws src.size() values from src with replacement into scratch; returns median.
-double resample_median(std::mt19937_64& gen, std::span<const double> src, std::vector<double>& scratch) {
-  scratch.resize(src.size());
-  for (double& x : scratch) x = src[bounded(gen, src.size())];
-  return median_in_place(scratch);
-}
+  double draw(std::mt19937_64& gen) const {
+    const double u = uniform(gen);
+    const std::size_t i = static_cast<std::size_t>(std::upper_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin());
+    const std::size_t at = std::min(i, cdf_.size() - 1);
+    const std::size_t j = first_ + at;  // 1-based rank of x_J
+    const double lo = sorted_[j - 1];
+    if (n_ % 2 == 1) return lo;
+    const double v = uniform(gen);
+    if (v >= move_[at] || j == n_) return lo;
+    // J' - j = the least of m = n-k uniform draws from 1..L, L = n-j: P(> t) = ((L-t)/L)^m;
+    // w (uniform given a move) inverts it.
+    const double w = v / move_[at];
+    const double length = static_cast<double>(n_ - j);
+    const double y = -std::expm1(std::log1p(-w) / static_cast<double>(n_ - k_));
+    const auto step = std::min(n_ - j, static_cast<std::size_t>(std::floor(length * y)) + 1);
+    const double hi = sorted_[j + step - 1];
+    return lo + (hi - lo) / 2;
+  }
+
+ private:
+  static constexpr double kNegligible = 1e-18;
+
+  // log_pmf() is log P(Binomial(n, p) = i).
+  double log_pmf(double p, std::size_t i) const {
+    const double n = static_cast<double>(n_), x = static_cast<double>(i);
+    return std::lgamma(n + 1) - std::lgamma(x + 1) - std::lgamma(n - x + 1) + x * std::log(p) + (n - x) * std::log1p(-p);
+  }
+
+  // cdf() is F(j) = P(Binomial(n, j/n) >= k) for 0 < j < n: the smaller tail summed outward from
+  // k until its terms no longer count (each term is the last times a ratio below 1).
+  double cdf(std::size_t j) const {
+    const double p = static_cast<double>(j) / static_cast<double>(n_), odds = p / (1 - p);
+    const double n = static_cast<double>(n_);
+    const bool upper = static_cast<double>(k_) > n * p;  // P(>= k) is the smaller tail
+    std::size_t i = upper ? k_ : k_ - 1;
+    double term = std::exp(log_pmf(p, i)), sum = 0;
+    while (term > sum * 1e-17) {
+      sum += term;
+      if (upper ? i == n_ : i == 0) break;
+      const double x = static_cast<double>(i);
+      term *= upper ? (n - x) / (x + 1) * odds : x / (n - x + 1) / odds;
+      upper ? ++i : --i;
+    }
+    return upper ? sum : 1 - sum;
+  }
+
+  std::vector<double> sorted_;
+  std::size_t n_, k_;
+  std::size_t first_ = 1;     // cdf_[i] = F(first_ + i); F is 0 below first_
+  std::vector<double> cdf_;   // ends with 1
+  std::vector<double> move_;  // n even: move(first_ + i), as above
+};
 
 // percentile_interval() is the central `confidence` interval of `values` (sorted here), with
 // linear interpolation between order statistics.
@@ -198,11 +275,12 @@ std::optional<Interval> bootstrap_ratio_ci(std::span<const double> base, std::sp
   require_non_empty(next, "bootstrap_ratio_ci");
   check_confidence(confidence);
   std::mt19937_64 gen(seed);
-  std::vector<double> ratios, scratch;
+  const MedianSampler base_median(base), next_median(next);
+  std::vector<double> ratios;
   ratios.reserve(static_cast<std::size_t>(resamples));
   for (int i = 0; i < resamples; ++i) {
-    const double mb = resample_median(gen, base, scratch);
-    const double mn = resample_median(gen, next, scratch);
+    const double mb = base_median.draw(gen);
+    const double mn = next_median.draw(gen);
     if (mb > 0) ratios.push_back(mn / mb);
   }
   if (ratios.empty()) return std::nullopt;
@@ -224,14 +302,17 @@ std::optional<Interval> bootstrap_geomean_ci(const std::vector<SamplePair>& pair
   if (pairs.empty()) throw std::invalid_argument("bootstrap_geomean_ci: no points");
   check_confidence(confidence);
   std::mt19937_64 gen(seed);
-  std::vector<double> geomeans, scratch;
+  std::vector<std::pair<MedianSampler, MedianSampler>> medians;
+  medians.reserve(pairs.size());
+  for (const auto& [base, next] : pairs) medians.emplace_back(base, next);
+  std::vector<double> geomeans;
   geomeans.reserve(static_cast<std::size_t>(resamples));
   for (int i = 0; i < resamples; ++i) {
     double log_sum = 0;
     bool usable = true;
-    for (const auto& [base, next] : pairs) {
-      const double mb = resample_median(gen, base, scratch);
-      const double mn = resample_median(gen, next, scratch);
+    for (const auto& [base, next] : medians) {
+      const double mb = base.draw(gen);
+      const double mn = next.draw(gen);
       if (!(mb > 0 && mn > 0)) usable = false;  // keep drawing so the stream stays aligned
       else log_sum += std::log(mn / mb);
     }
