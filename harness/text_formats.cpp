@@ -34,9 +34,11 @@ std::string num(std::optional<double> v) {
 
 // md_row() writes one table row; every cell is escaped (common::md_text), so a `|` or a backtick
 // in a point name or a parameter value stays inside its cell.
-void md_row(std::ostream& out, const std::vector<std::string>& cells) {
+// `markers` (TableLayout's "[1][2]", ccbench's own text) follow the last cell unescaped.
+void md_row(std::ostream& out, const std::vector<std::string>& cells, const std::string& markers = "") {
   out << '|';
-  for (const auto& c : cells) out << ' ' << common::md_text(c) << " |";
+  for (size_t i = 0; i < cells.size(); ++i)
+    out << ' ' << common::md_text(cells[i]) << (i + 1 == cells.size() && !markers.empty() ? " " + markers : "") << " |";
   out << '\n';
 }
 
@@ -55,11 +57,12 @@ void write_markdown(std::ostream& out, const std::vector<Point>& points,
     size_t j = i;
     while (j < entries.size() && entries[j].base_name == entries[i].base_name) ++j;
     for (auto r : layout.rows({entries.begin() + static_cast<long>(i), entries.begin() + static_cast<long>(j)})) {
+      std::string markers;
       if (r.size() > header.size()) {  // note markers: at the end of the last cell, not a column of their own
-        r[header.size() - 1] += " " + r.back();
+        markers = r.back();
         r.pop_back();
       }
-      md_row(out, r);
+      md_row(out, r, markers);
     }
     i = j;
   }
@@ -71,7 +74,10 @@ void write_markdown(std::ostream& out, const std::vector<Point>& points,
   if (!layout.legend().empty()) out << '\n' << layout.legend() << '\n';
   const std::vector<std::string> notes = layout.footnotes();
   if (!notes.empty()) out << "\nNotes:\n\n";
-  for (const auto& n : notes) out << "- " << common::md_text(n) << '\n';
+  for (const auto& n : notes) {  // "[N] " is ccbench's own marker; the note's text is escaped
+    const size_t space = n.find(' ');
+    out << "- " << n.substr(0, space + 1) << common::md_text(n.substr(space + 1)) << '\n';
+  }
   const auto lat = latency_rows(entries);
   if (!lat.empty()) {
     out << "\nLatency per operation, ns (sampled):\n\n";
