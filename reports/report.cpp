@@ -9,6 +9,7 @@
 // child is running then.
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
 
 #include "common/json_text.hpp"
@@ -150,6 +151,16 @@ int write_report(const std::vector<std::string>& result_files, const std::string
     err << "ccbench report: " << common::visible_text(e.what()) << "\n";
     return 2;
   }
+  // Files from different machines or builds side by side: said, as compare says it (the report put
+  // them in one table and one chart with no word; reports audit, session 42). Each file's own
+  // flags (chaos, injection, interrupted) are in its context table already.
+  for (std::size_t i = 1; i < page.results.size(); ++i)
+    for (std::string& w : pair_warnings(page.results[0], page.results[i], "the report shows their numbers side by side"))
+      if (w.rfind("files differ in ", 0) == 0 &&
+          std::find(page.warnings.begin(), page.warnings.end(), w) == page.warnings.end()) {
+        err << "ccbench report: warning: " << common::visible_text(w) << "\n";
+        page.warnings.push_back(std::move(w));
+      }
   // Valid but empty (e.g. a run interrupted before its first point): said, not a silent blank page.
   for (const Results& r : page.results)
     if (r.benchmarks.empty())

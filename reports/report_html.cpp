@@ -178,6 +178,11 @@ std::string render_index_html(const ReportPage& page) {
   for (const std::string& w : workloads) h << "<a href=\"#" << ids.at(w) << "\">" << esc(w) << "</a>";
   h << "</nav>\n";
   if (!page.notice.empty()) h << "<div class=\"notice\">" << esc(page.notice) << "</div>\n";
+  if (!page.warnings.empty()) {
+    h << "<ul class=\"warnings\">\n";
+    for (const std::string& w : page.warnings) h << "<li>" << esc(w) << "</li>\n";
+    h << "</ul>\n";
+  }
 
   h << "<section id=\"machine\"><h2>Machine and build</h2>\n<div class=\"files\">\n";
   for (const Results& r : page.results) {

@@ -47,6 +47,9 @@ struct ReportPage {
   const Comparison* comparison = nullptr;  // null without --baseline
   std::vector<ChartInfo> charts;
   std::string notice;  // one line when charts are missing; empty otherwise
+  // warnings: the results files differ in what makes their numbers comparable (host, CPU, build,
+  // pinning; compare's pair_warnings against the first file), each once; shown above the tables.
+  std::vector<std::string> warnings;
 };
 
 std::string render_index_html(const ReportPage& page);

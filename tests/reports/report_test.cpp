@@ -606,6 +606,32 @@ TEST(ReportTest, ControlCharactersOfAResultsFileAreEscapesInThePage) {
   EXPECT_NE(html.find("bell\\x07\\x0d"), std::string::npos);
 }
 
+// Regression (session 42's reports audit): `report a.json b.json` with files from different
+// machines put their numbers in one table and chart with no word (compare warns). Now each
+// difference is a warning, on stderr and above the page's tables, once; same-machine files get none.
+TEST(ReportTest, FilesFromDifferentMachinesAreWarnedAbout) {
+  const std::string dir = test::scratch_dir("two-hosts");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  std::ofstream(dir + "/a.json") << j.dump();
+  std::ofstream(dir + "/b.json") << j.dump();
+  j["context"]["host_name"] = "elsewhere";
+  j["context"]["num_cpus"] = 64;
+  std::ofstream(dir + "/c.json") << j.dump();
+  std::ofstream(dir + "/d.json") << j.dump();
+  ScopedEnv no_charts("CCB_REPORT_PYTHON", "/nonexistent/python3");
+  const auto same = run_cli({"report", dir + "/a.json", dir + "/b.json", "--out", dir + "/same"});
+  ASSERT_EQ(same.code, 0) << same.err;
+  EXPECT_EQ(same.err.find("files differ"), std::string::npos) << same.err;
+  const auto mixed = run_cli({"report", dir + "/a.json", dir + "/c.json", dir + "/d.json", "--out", dir + "/mixed"});
+  ASSERT_EQ(mixed.code, 0) << mixed.err;
+  EXPECT_NE(mixed.err.find("warning: files differ in host_name: "), std::string::npos) << mixed.err;
+  EXPECT_NE(mixed.err.find("warning: files differ in num_cpus: "), std::string::npos) << mixed.err;
+  EXPECT_NE(mixed.err.find("; the report shows their numbers side by side"), std::string::npos) << mixed.err;
+  const std::string html = test::read_text(dir + "/mixed/index.html");
+  EXPECT_NE(html.find("<ul class=\"warnings\">\n<li>files differ in host_name"), std::string::npos);
+  EXPECT_EQ(test::read_text(dir + "/same/index.html").find("files differ"), std::string::npos);
+}
+
 // Regression (hostile-input audit): a results file named "n\xe9w<x>.json" (Latin-1) put the raw
 // byte 0xE9 into index.html, which was then invalid UTF-8. Such bytes are now U+FFFD, as in the
 // compare JSON.
