@@ -85,17 +85,28 @@ class PathSax {
     return false;
   }
 
+  // path() names the current position, "context.foo[2].bar". A deep one keeps its first 4 and
+  // last 3 steps around "…(N more)…" (a file nested 257 deep printed 500 characters of ".a.a"),
+  // and a key longer than 80 bytes is cut, so that an error message stays one readable line.
   std::string path() const {
-    std::string p;
+    constexpr std::size_t kHead = 4, kTail = 3, kKeyBytes = 80;
+    std::vector<std::string> steps;
     for (const Frame& f : frames_) {
       if (f.is_array) {
-        p += '[';
-        p += std::to_string(f.index);
-        p += ']';
+        steps.push_back("[" + std::to_string(f.index) + "]");
       } else if (!f.key.empty()) {  // an object before its first key adds nothing
-        if (!p.empty()) p += ".";
-        p += f.key;
+        steps.push_back(f.key.size() > kKeyBytes ? f.key.substr(0, kKeyBytes) + "…" : f.key);
       }
+    }
+    std::string p;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      if (steps.size() > kHead + kTail + 1 && i == kHead) {
+        p += ".…(" + std::to_string(steps.size() - kHead - kTail) + " more)…";
+        i = steps.size() - kTail - 1;
+        continue;
+      }
+      if (!p.empty() && steps[i][0] != '[') p += ".";
+      p += steps[i];
     }
     return p.empty() ? "<root>" : p;
   }
