@@ -185,7 +185,14 @@ int write_report(const std::vector<std::string>& result_files, const std::string
     } else {
       page.notice = run.notice;
       if (!run.log.empty() && run.notice.find("matplotlib is not available") == std::string::npos) {
-        err << run.log << (run.log.back() == '\n' ? "" : "\n");
+        // line by line through visible_text: the drawer's output quotes the results files
+        std::size_t start = 0;
+        while (start < run.log.size()) {
+          std::size_t end = run.log.find('\n', start);
+          if (end == std::string::npos) end = run.log.size();
+          err << common::visible_text(std::string_view(run.log).substr(start, end - start)) << "\n";
+          start = end + 1;
+        }
       }
     }
     if (!page.notice.empty()) err << "ccbench report: " << common::visible_text(page.notice) << "\n";

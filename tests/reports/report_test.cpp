@@ -606,6 +606,21 @@ TEST(ReportTest, ControlCharactersOfAResultsFileAreEscapesInThePage) {
   EXPECT_NE(html.find("bell\\x07\\x0d"), std::string::npos);
 }
 
+// Regression (helper-55's leftover): when no chart was drawn, report echoed the drawer's output to
+// stderr as it was, and that output quotes the results files (a point name holding ESC). It goes
+// through visible_text line by line now.
+TEST(ReportTest, AFailedChartDrawersOutputIsEchoedWithoutControlCharacters) {
+  const std::string dir = test::scratch_dir("drawer-controls");
+  const std::string drawer = dir + "/python3";
+  std::ofstream(drawer) << "#!/bin/sh\nprintf 'cannot draw ping\\033]0;owned\\007pong\\nsecond line\\n' >&2\nexit 1\n";
+  fs::permissions(drawer, fs::perms::owner_all);
+  ScopedEnv env("CCB_REPORT_PYTHON", drawer);
+  const auto r = run_cli({"report", data("base.json"), "--out", dir + "/out"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("cannot draw ping\\x1b]0;owned\\x07pong\nsecond line\n"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+}
+
 // Regression (session 42's reports audit): `report a.json b.json` with files from different
 // machines put their numbers in one table and chart with no word (compare warns). Now each
 // difference is a warning, on stderr and above the page's tables, once; same-machine files get none.
