@@ -1,12 +1,12 @@
 // runtime/src/scheduler.cpp — scheduling policy: queues, readying and waking, timers' place in
 // the schedule, what a worker runs next, stealing and idling. A run's start, end and deadlock
-// report are in run_lifecycle.cpp. See scheduler.hpp for the guarantees.
+// report are in run_lifecycle.cpp, a Runtime's construction and the registry of live ones in
+// runtime_object.cpp. See scheduler.hpp for the guarantees.
 #include "scheduler.hpp"
 
 #include <sched.h>
 #include <algorithm>
 #include <chrono>
-#include <random>
 
 #include "chaos.hpp"
 #include "check.hpp"
@@ -67,84 +67,13 @@ constexpr int64_t kMaxIdleWaitNs = int64_t{3600} * 1000000000;
 // Most tasks taken from the global queue at once (Go: globrunqget caps at half a runq).
 constexpr int kGlobalBatch = 64;
 
-// allowed_cpu_count() is how many CPUs this process may run on (huge if unreadable: never
-// oversubscribed then).
-int allowed_cpu_count() noexcept {
-  cpu_set_t s;
-  CPU_ZERO(&s);
-  if (sched_getaffinity(0, sizeof s, &s) != 0) return 1 << 20;
-  return CPU_COUNT(&s);
-}
-
 // in_steal_backoff(w): w is in its contended-steal back-off (steal_backoff.hpp); reads the clock
 // only while one is set.
 bool in_steal_backoff(const Worker* w) noexcept {
   return w->steal_backoff.until() != 0 && w->steal_backoff.backed_off(now_ns());
 }
 
-// Every Runtime object alive now (usually one: ccb::run allows one run at a time, but a second
-// run() constructs its Runtime before it finds the first in progress). Guarded by g_alive_mu.
-std::mutex g_alive_mu;
-std::vector<const Runtime*> g_alive;
-
 }  // namespace
-
-std::unique_lock<std::mutex> Runtime::lock_if_alive(const Runtime* rt, uint64_t id) {
-  std::unique_lock<std::mutex> lk(g_alive_mu);
-  // rt is read only once found alive (it cannot be destroyed while g_alive_mu is held)
-  if (std::find(g_alive.begin(), g_alive.end(), rt) == g_alive.end() || rt->id_ != id) lk.unlock();
-  return lk;
-}
-
-namespace {
-std::atomic<uint64_t> g_next_runtime_id{1};
-}  // namespace
-
-namespace {
-// worker_seed() is a fresh odd seed for a worker's generator: splitmix64 over a sequence that
-// starts at one std::random_device draw per process. Constructing a std::random_device and
-// drawing from it took ~34 us here (scratch loop; `perf` of `ccbench run timers --set
-// mode=startstop` put 17% of its samples, outside the measured section, in its _M_init), and
-// every ccb::run did it once.
-uint64_t worker_seed() noexcept {
-  static const uint64_t base = [] {
-    std::random_device rd;
-    return static_cast<uint64_t>(rd()) << 32 | rd();
-  }();
-  static std::atomic<uint64_t> seq{0};
-  uint64_t z = base + 0x9e3779b97f4a7c15ULL * (seq.fetch_add(1, std::memory_order_relaxed) + 1);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return (z ^ (z >> 31)) | 1;
-}
-}  // namespace
-
-Runtime::Runtime(const Config& cfg)
-    : cfg_(cfg),
-      procs_(cfg.procs),
-      oversubscribed_(cfg.procs > allowed_cpu_count()),
-      id_(g_next_runtime_id.fetch_add(1, std::memory_order_relaxed)) {
-  for (int i = 0; i < procs_; ++i) {
-    auto* w = new Worker();
-    w->rt = this;
-    w->id = i;
-    w->rng = worker_seed();
-    w->solo = procs_ == 1;
-    w->asym_runnext = procs_ > 1 && process_barrier_available();
-    w->steal_backoff.watch_victims(procs_);
-    workers_.push_back(w);
-  }
-  std::lock_guard<std::mutex> g(g_alive_mu);
-  g_alive.push_back(this);
-}
-
-Runtime::~Runtime() {
-  {
-    std::lock_guard<std::mutex> g(g_alive_mu);
-    g_alive.erase(std::find(g_alive.begin(), g_alive.end(), this));
-  }
-  for (Worker* w : workers_) delete w;
-}
 
 int64_t Runtime::live_tasks() const noexcept {
   int64_t n = 0;
