@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <vector>
 
@@ -82,6 +83,15 @@ int shell(const std::string& command, std::string& output) {
 bool has_matplotlib() {
   std::string out;
   return shell("/usr/bin/python3 -c 'import matplotlib'", out) == 0;
+}
+
+std::set<std::string> referenced_files(const std::string& html) {
+  std::set<std::string> out;
+  static const std::regex ref(R"re((?:src|href)="([^"#][^"]*)")re");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), ref); it != std::sregex_iterator(); ++it) {
+    out.insert((*it)[1].str());
+  }
+  return out;
 }
 
 }  // namespace ccb::reports::test

@@ -2,6 +2,8 @@
 // exactly as the harness's main does, locate fixtures, make scratch directories, run commands.
 #pragma once
 
+#include <cstdlib>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,5 +33,20 @@ int shell(const std::string& command, std::string& output);
 
 // has_matplotlib() is true when /usr/bin/python3 can import matplotlib.
 bool has_matplotlib();
+
+// referenced_files() is every src="…" / href="…" of an HTML page that is not an in-page anchor.
+std::set<std::string> referenced_files(const std::string& html);
+
+// ScopedEnv sets an environment variable for one test.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) { ::setenv(name, value.c_str(), 1); }
+  ~ScopedEnv() { ::unsetenv(name_); }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+};
 
 }  // namespace ccb::reports::test

@@ -1,14 +1,14 @@
 // tests/reports/report_test.cpp — `ccbench report`: the directory holds index.html and every chart it
 // references (PNG and SVG, non-empty); a missing Python or matplotlib still gives a page with a
 // notice and exit 0; a baseline comparison lists newly failing points; bad input exits 2 and writes nothing; the page renders in headless Chromium;
-// a file measured with CCB_CHAOS=1 is flagged in its context table.
+// a file measured with CCB_CHAOS=1 is flagged in its context table. Hostile and mixed inputs are
+// in report_input_test.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -24,26 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 using test::data;
 using test::run_cli;
-
-// referenced_files() is every src="…" / href="…" of the page that is not an in-page anchor.
-std::set<std::string> referenced_files(const std::string& html) {
-  std::set<std::string> out;
-  static const std::regex ref(R"re((?:src|href)="([^"#][^"]*)")re");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), ref); it != std::sregex_iterator(); ++it) {
-    out.insert((*it)[1].str());
-  }
-  return out;
-}
-
-// ScopedEnv sets an environment variable for one test.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) { ::setenv(name, value.c_str(), 1); }
-  ~ScopedEnv() { ::unsetenv(name_); }
-
- private:
-  const char* name_;
-};
+using test::referenced_files;
+using test::ScopedEnv;
 
 void expect_self_contained(const std::string& html) {
   EXPECT_EQ(html.find("http://"), std::string::npos);
@@ -555,141 +537,6 @@ TEST(ReportTest, BadInputExitsTwoAndWritesNothing) {
   EXPECT_EQ(b.code, 2);
   EXPECT_NE(b.err.find("context.schema_version: unsupported schema version 2"), std::string::npos);
   EXPECT_EQ(run_cli({"report", "--out", dir}).code, 2);  // no results files
-}
-
-// Regression (hostile-input audit): `ccbench report bom.json --out dir`, bom.json a results file
-// saved with a UTF-8 byte order mark, exited 0 but drew no chart: charts.py printed a traceback
-// (json.decoder.JSONDecodeError: Unexpected UTF-8 BOM), while compare accepted the same file. Both
-// accept it now; and a file charts.py cannot read (run by hand: nothing validated it) is one line
-// on stderr and exit status 2, never a traceback.
-TEST(ReportTest, AByteOrderMarkIsAcceptedByTheChartsAsByCompare) {
-  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
-  const std::string dir = test::scratch_dir("bom");
-  std::ofstream(dir + "/bom.json") << "\xEF\xBB\xBF" << test::read_text(data("base.json"));
-  EXPECT_EQ(run_cli({"compare", data("base.json"), dir + "/bom.json", "--confirm", "0"}).code, 0);
-  const auto r = run_cli({"report", dir + "/bom.json", "--out", dir + "/out"});
-  ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.err.find("Traceback"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("charts not drawn"), std::string::npos) << r.err;
-  EXPECT_TRUE(referenced_files(test::read_text(dir + "/out/index.html")).count("charts/scaling_pingpong.svg"));
-
-  std::ofstream(dir + "/cut.json") << test::read_text(data("base.json")).substr(0, 5000);
-  std::ofstream(dir + "/deep.json") << std::string(100000, '[') + std::string(100000, ']');
-  for (const std::string& bad : {dir + "/cut.json", dir + "/deep.json", dir + "/missing.json"}) {
-    std::string said;
-    EXPECT_EQ(test::shell("/usr/bin/python3 " CCB_REPORTS_CHARTS_PY " --out " + dir + "/by-hand --results " + bad, said), 2)
-        << said;
-    EXPECT_EQ(said.rfind("charts.py: cannot read " + bad + ": ", 0), 0u) << said;
-    EXPECT_EQ(std::count(said.begin(), said.end(), '\n'), 1) << said;
-  }
-}
-
-// Regression (hostile-input audit): index.html carried the control characters of a results file
-// raw (a host name holding ESC and NUL, a point's error holding BEL and CR). Now each is an escape
-// ("\x1b"), as in compare's table and markdown.
-TEST(ReportTest, ControlCharactersOfAResultsFileAreEscapesInThePage) {
-  const std::string dir = test::scratch_dir("controls-html");
-  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
-  j["context"]["host_name"] = std::string("host\x1b]0;owned\x07") + '\0' + "\u0085";
-  j["benchmarks"][0]["status"] = "failed";
-  j["benchmarks"][0]["error"] = "bell\x07\r";
-  std::ofstream(dir + "/r.json") << j.dump();
-  ScopedEnv no_charts("CCB_REPORT_PYTHON", "/nonexistent/python3");
-  ASSERT_EQ(run_cli({"report", dir + "/r.json", "--out", dir + "/out"}).code, 0);
-  const std::string html = test::read_text(dir + "/out/index.html");
-  for (std::size_t i = 0; i < html.size(); ++i) {
-    const auto c = static_cast<unsigned char>(html[i]);
-    const bool c1 = c == 0xC2 && i + 1 < html.size() && (static_cast<unsigned char>(html[i + 1]) & 0xE0) == 0x80;
-    ASSERT_FALSE((c < 0x20 && c != '\n') || c == 0x7F || c1) << "control character " << int(c) << " at " << i;
-  }
-  EXPECT_NE(html.find("host\\x1b]0;owned\\x07\\x00\\u0085"), std::string::npos);
-  EXPECT_NE(html.find("bell\\x07\\x0d"), std::string::npos);
-}
-
-// Regression (helper-55's leftover): when no chart was drawn, report echoed the drawer's output to
-// stderr as it was, and that output quotes the results files (a point name holding ESC). It goes
-// through visible_text line by line now.
-TEST(ReportTest, AFailedChartDrawersOutputIsEchoedWithoutControlCharacters) {
-  const std::string dir = test::scratch_dir("drawer-controls");
-  const std::string drawer = dir + "/python3";
-  std::ofstream(drawer) << "#!/bin/sh\nprintf 'cannot draw ping\\033]0;owned\\007pong\\nsecond line\\n' >&2\nexit 1\n";
-  fs::permissions(drawer, fs::perms::owner_all);
-  ScopedEnv env("CCB_REPORT_PYTHON", drawer);
-  const auto r = run_cli({"report", data("base.json"), "--out", dir + "/out"});
-  ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.err.find("cannot draw ping\\x1b]0;owned\\x07pong\nsecond line\n"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
-}
-
-// Regression (session 42's reports audit): `report a.json b.json` with files from different
-// machines put their numbers in one table and chart with no word (compare warns). Now each
-// difference is a warning, on stderr and above the page's tables, once; same-machine files get none.
-TEST(ReportTest, FilesFromDifferentMachinesAreWarnedAbout) {
-  const std::string dir = test::scratch_dir("two-hosts");
-  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
-  std::ofstream(dir + "/a.json") << j.dump();
-  std::ofstream(dir + "/b.json") << j.dump();
-  j["context"]["host_name"] = "elsewhere";
-  j["context"]["num_cpus"] = 64;
-  std::ofstream(dir + "/c.json") << j.dump();
-  std::ofstream(dir + "/d.json") << j.dump();
-  ScopedEnv no_charts("CCB_REPORT_PYTHON", "/nonexistent/python3");
-  const auto same = run_cli({"report", dir + "/a.json", dir + "/b.json", "--out", dir + "/same"});
-  ASSERT_EQ(same.code, 0) << same.err;
-  EXPECT_EQ(same.err.find("files differ"), std::string::npos) << same.err;
-  const auto mixed = run_cli({"report", dir + "/a.json", dir + "/c.json", dir + "/d.json", "--out", dir + "/mixed"});
-  ASSERT_EQ(mixed.code, 0) << mixed.err;
-  EXPECT_NE(mixed.err.find("warning: files differ in host_name: "), std::string::npos) << mixed.err;
-  EXPECT_NE(mixed.err.find("warning: files differ in num_cpus: "), std::string::npos) << mixed.err;
-  EXPECT_NE(mixed.err.find("; the report shows their numbers side by side"), std::string::npos) << mixed.err;
-  const std::string html = test::read_text(dir + "/mixed/index.html");
-  EXPECT_NE(html.find("<ul class=\"warnings\">\n<li>files differ in host_name"), std::string::npos);
-  EXPECT_EQ(test::read_text(dir + "/same/index.html").find("files differ"), std::string::npos);
-}
-
-// Regression (hostile-input audit): a results file named "n\xe9w<x>.json" (Latin-1) put the raw
-// byte 0xE9 into index.html, which was then invalid UTF-8. Such bytes are now U+FFFD, as in the
-// compare JSON.
-TEST(ReportTest, ALatin1FileNameMakesNoInvalidPage) {
-  const std::string dir = test::scratch_dir("latin1-html");
-  const std::string latin1 = dir + "/n\xe9w<x>.json";
-  std::ofstream(latin1) << test::read_text(data("base.json"));
-  ScopedEnv no_charts("CCB_REPORT_PYTHON", "/nonexistent/python3");
-  ASSERT_EQ(run_cli({"report", latin1, "--out", dir + "/out", "--baseline", data("rerun.json")}).code, 0);
-  const std::string html = test::read_text(dir + "/out/index.html");
-  EXPECT_NO_THROW((void)nlohmann::json(html).dump()) << "index.html is not valid UTF-8";
-  EXPECT_NE(html.find("<h3>" + dir + "/n\uFFFDw&lt;x&gt;.json</h3>"), std::string::npos);
-}
-
-// Regression (hostile-input audit): a workload named "ping\npong" broke the page's nav link
-// (href="#wl-ping\npong": the id was the name itself, HTML-escaped). Ids are now the name made
-// safe as charts.py makes chart ids ([A-Za-z0-9_-], "_2" on a clash), and every in-page link
-// reaches an element with that id.
-TEST(ReportTest, EveryNavLinkReachesItsSectionWhateverTheWorkloadIsCalled) {
-  const std::string dir = test::scratch_dir("ids");
-  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
-  for (auto& b : j["benchmarks"]) {
-    if (b["workload"] == "pingpong") b["workload"] = "ping\npong";
-    if (b["workload"] == "fanin") b["workload"] = "ping pong";  // the same safe id: must not clash
-  }
-  std::ofstream(dir + "/r.json") << j.dump();
-  ScopedEnv no_charts("CCB_REPORT_PYTHON", "/nonexistent/python3");
-  ASSERT_EQ(run_cli({"report", dir + "/r.json", "--out", dir + "/out"}).code, 0);
-  const std::string html = test::read_text(dir + "/out/index.html");
-  std::set<std::string> ids;
-  static const std::regex id_re(R"re( id="([^"]*)")re"), link_re(R"re(href="#([^"]*)")re");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), id_re); it != std::sregex_iterator(); ++it) {
-    EXPECT_TRUE(ids.insert((*it)[1].str()).second) << "duplicate id " << (*it)[1];
-    EXPECT_EQ((*it)[1].str().find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"),
-              std::string::npos) << (*it)[1];
-  }
-  std::size_t links = 0;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), link_re); it != std::sregex_iterator(); ++it, ++links)
-    EXPECT_TRUE(ids.count((*it)[1].str())) << "link to a missing id: " << (*it)[1];
-  EXPECT_GE(links, 7u);  // machine, overview, 5 workloads
-  EXPECT_TRUE(ids.count("wl-ping_pong"));
-  EXPECT_TRUE(ids.count("wl-ping_pong_2"));
-  EXPECT_NE(html.find("<a href=\"#wl-ping_pong\">ping\\x0apong</a>"), std::string::npos);
 }
 
 TEST(ReportTest, RendersInHeadlessChromium) {
