@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/cpu_accounting.hpp"
 #include "harness/stats.hpp"
 #include "workloads/latency_histogram.hpp"
 
@@ -65,6 +66,10 @@ struct Entry {
   std::optional<Outliers> outliers;  // Tukey classification of samples_ns (never removed)
   std::optional<LatencySummary> latency;  // latency-shaped workloads only
   std::map<std::string, std::optional<double>> extra;  // median over repetitions
+  // disturbance: CPU other processes (and the hypervisor) took while the measured repetitions ran
+  // (cpu_accounting.hpp); ok entries, when /proc could be read. A note says when it reaches
+  // common::kDisturbedOtherCpus.
+  std::optional<Disturbance> disturbance;
   std::vector<std::string> notes;
   bool below_min_time = false;  // a repetition stayed under --min-time (runner.hpp says when; also in notes)
 

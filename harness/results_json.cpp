@@ -174,6 +174,9 @@ ojson entry_json(const Entry& e) {
   j["ctx_switches_voluntary"] = e.ctx_voluntary;
   j["ctx_switches_involuntary"] = e.ctx_involuntary;
   j["max_rss_kb"] = e.max_rss_kb;
+  if (const auto& d = e.disturbance;
+      ok && d && std::isfinite(d->other_cpus) && std::isfinite(d->steal_cpus) && std::isfinite(d->wall_s))
+    j["disturbance"] = {{"other_cpus", d->other_cpus}, {"steal_cpus", d->steal_cpus}, {"wall_s", d->wall_s}};
   if (e.outliers) {
     const Outliers& o = *e.outliers;
     ojson out;

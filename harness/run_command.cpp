@@ -3,12 +3,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <set>
 #include <string_view>
 
+#include "common/disturbance.hpp"
 #include "harness/atomic_file.hpp"
 #include "harness/build_info.hpp"
 #include "harness/chaos_env.hpp"
@@ -265,6 +267,26 @@ bool out_in_report_dir(const std::string& out, const std::string& report) {
   return rel.parent_path().empty();
 }
 
+// disturbed_warning() is the `disturbed` warning: how many ok entries other processes disturbed
+// (common/disturbance.hpp), and the worst of them; nullopt when none was.
+std::optional<EnvWarning> disturbed_warning(const std::vector<Entry>& entries) {
+  size_t n = 0;
+  const Entry* worst = nullptr;
+  for (const auto& e : entries) {
+    if (!e.disturbance || !common::is_disturbed(e.disturbance->other_cpus)) continue;
+    ++n;
+    if (!worst || e.disturbance->other_cpus > worst->disturbance->other_cpus) worst = &e;
+  }
+  if (n == 0) return std::nullopt;
+  char cpus[32], limit[32];
+  std::snprintf(cpus, sizeof cpus, "%.2f", worst->disturbance->other_cpus);
+  std::snprintf(limit, sizeof limit, "%.2f", common::kDisturbedOtherCpus);
+  return EnvWarning{"disturbed", std::to_string(n) + " of " + std::to_string(entries.size()) +
+                                     " results were measured while other processes kept " + limit +
+                                     " CPUs or more busy (the most: " + cpus + " CPUs, " + worst->name +
+                                     "); their timings may be off (see their notes): rerun them on a quieter machine"};
+}
+
 }  // namespace
 
 int run_command(const RunOptions& o, const std::vector<std::string>& argv, const Io& io,
@@ -448,6 +470,11 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
                                                  " worker pin(s) were refused during the run; those workers ran unpinned"});
       if (!o.quiet) io.err << "ccbench: warning: " << info.warnings.back().message << "\n";
     }
+  }
+
+  if (auto w = disturbed_warning(entries)) {
+    info.warnings.push_back(std::move(*w));
+    if (!o.quiet) io.err << "ccbench: warning: " << info.warnings.back().message << "\n";
   }
 
   // 6. outputs

@@ -9,6 +9,7 @@
 #include <new>
 #include <system_error>
 
+#include "common/disturbance.hpp"
 #include "common/sample_bounds.hpp"
 #include "harness/errors.hpp"
 #include "harness/gbench_engine.hpp"
@@ -40,11 +41,18 @@ struct Slot {
   Entry entry;
   std::vector<RepRecord> reps;  // successful repetitions, in run order
   int runs_per_rep = 0;         // workload runs per repetition; 0 until the first repetition sized it
+  DisturbanceMeter disturbance;  // around each measured repetition (cpu_accounting.hpp)
 };
 
 std::string fmt_seconds(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g s", s);
+  return buf;
+}
+
+std::string fmt_cpus(double cpus) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.2f CPUs", cpus);
   return buf;
 }
 
@@ -145,6 +153,11 @@ void summarise(Slot& s, const PointUsage& usage, const RunSettings& settings) {
     e.extra[k] = median(finite);
     if (!e.extra[k]) e.notes.push_back("extra." + k + " is null: the workload reported no finite value");
   }
+  e.disturbance = s.disturbance.result();
+  if (e.disturbance && common::is_disturbed(e.disturbance->other_cpus))
+    e.notes.push_back("disturbed: other processes kept " + fmt_cpus(e.disturbance->other_cpus) +
+                      " busy on average while this point was measured (from " +
+                      fmt_cpus(common::kDisturbedOtherCpus) + " on, timings may be off); rerun it on a quieter machine");
   if (ops_vary) e.notes.push_back("ops per repetition varied; iterations is the first repetition's");
   const double min_ns = settings.min_time_s * 1e9;
   e.below_min_time = shortest < min_ns && (s.runs_per_rep >= kMaxRunsPerRep || shortest < 0.5 * min_ns);
@@ -256,7 +269,9 @@ RepRecord run_repetition(GbenchEngine& engine, Slot& s, const std::string& key, 
 // run_one() runs the next repetition of `s` (whose engine key is `key`).
 void run_one(GbenchEngine& engine, const Point& p, Slot& s, const std::string& key, const RunSettings& settings,
              RunObserver& observer) {
+  s.disturbance.begin();
   RepRecord r = run_repetition(engine, s, key, settings);
+  s.disturbance.end();
   const int rep = static_cast<int>(s.reps.size());
   const std::string when =
       "at repetition " + std::to_string(rep + 1) + " of " + std::to_string(settings.repetitions);

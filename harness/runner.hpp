@@ -36,6 +36,9 @@
 //    measured repetition, which runs until its measured time reaches kSizingMargin x min_time_s
 //    (R <= kMaxRunsPerRep),
 //    and recorded as Entry::runs_per_repetition. --min-time 0 gives R = 1 (one run per repetition);
+//  - disturbance: each measured repetition (not the warm-ups) runs between begin() and end() of
+//    its slot's DisturbanceMeter, and an ok entry gets the meter's result, with a note when other
+//    processes took common::kDisturbedOtherCpus or more (cpu_accounting.hpp);
 //  - a note is added to an entry whose shortest repetition stayed under min_time_s because R hit
 //    its cap, or lasted under half of it (R was chosen by a much slower first repetition); a later
 //    repetition a little under min_time_s is normal (R is fixed) and gets no note;

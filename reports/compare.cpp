@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 
+#include "common/disturbance.hpp"
 #include "reports/format_util.hpp"
 #include "reports/results_loader.hpp"
 
@@ -166,6 +167,27 @@ void add_context_warnings(const Results& base, const Results& next, std::vector<
   };
   for (const std::string& w : base.context.warnings) add(base.file + " recorded: " + w);
   for (const std::string& w : next.context.warnings) add(next.file + " recorded: " + w);
+}
+
+// add_disturbed_warnings() warns about each point judged regressed or improved, or noisy but slower
+// beyond the threshold, that either file measured while other processes kept
+// common::kDisturbedOtherCpus or more busy (SCHEMA.md, `disturbance`): the verdict may be theirs.
+void add_disturbed_warnings(const std::vector<Matched>& matched, const std::string& base_file,
+                            const std::string& next_file, std::vector<std::string>& out) {
+  for (const Matched& m : matched) {
+    const PointComparison& r = m.result;
+    if (r.verdict != Verdict::Regressed && r.verdict != Verdict::Improved && !r.slower_beyond_threshold) continue;
+    std::string by;
+    for (const auto& [pt, file] : {std::pair{m.base, &base_file}, std::pair{m.next, &next_file}}) {
+      if (!pt->other_cpus || !common::is_disturbed(*pt->other_cpus)) continue;
+      by += (by.empty() ? "" : " and ") + *file + " measured it while other processes kept " +
+            fmt::fixed(*pt->other_cpus, 2) + " CPUs busy";
+    }
+    if (by.empty()) continue;
+    out.push_back(r.name + " is " + (r.verdict == Verdict::Noisy ? std::string("slower beyond the threshold") : to_string(r.verdict)) +
+                  ", but " + by + ": their work, not the change, may be the difference; rerun on a quieter machine "
+                  "(or re-measure with --confirm)");
+  }
 }
 
 // Phase 1: match by name, keeping base order; fill only_in_*, newly_failing and not_compared.
@@ -384,6 +406,7 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
     else if (significant && above_noise && change <= -options.threshold) r.verdict = Verdict::Improved;
     else r.verdict = Verdict::Unchanged;
   }
+  add_disturbed_warnings(matched, base.file, next.file, c.warnings);
   if (!options.noise_floor.empty()) {
     const auto unlisted = std::count_if(matched.begin(), matched.end(),
                                         [&](const Matched& m) { return !options.noise_floor.count(m.result.name); });

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/disturbance.hpp"
 #include "common/json_text.hpp"
 #include "common/text_width.hpp"
 #include "common/visible_text.hpp"
@@ -54,6 +55,11 @@ const Point* remeasured_point(const Results& more, const std::string& name, std:
 std::optional<double> round_median(const Results& more, const std::string& name, std::vector<std::string>& warnings) {
   const Point* p = remeasured_point(more, name, warnings);
   if (p == nullptr) return std::nullopt;
+  // Kept (dropping it would let a busy machine keep every first verdict), but said: one disturbed
+  // run of a round can hide a slowdown or fake one.
+  if (p->other_cpus && common::is_disturbed(*p->other_cpus))
+    warnings.push_back(more.file + ": re-measurement of " + name + " ran while other processes kept " +
+                       fmt::fixed(*p->other_cpus, 2) + " CPUs busy (disturbed): that round's ratio may be theirs");
   if (p->samples_ns.empty()) {
     warnings.push_back(more.file + ": re-measurement of " + name + " has no samples");
     return std::nullopt;

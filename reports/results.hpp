@@ -102,6 +102,9 @@ struct Point {
     std::optional<double> mean, sample_every, overhead_pct;
   };
   std::optional<Latency> latency;
+  // Optional `disturbance.other_cpus`: CPUs other processes kept busy while the point was measured
+  // (common/disturbance.hpp says from when that disturbs it).
+  std::optional<double> other_cpus;
 
   bool ok() const { return status == "ok"; }
 };

@@ -278,6 +278,15 @@ void read_optional_parts(const Reader& r, const Json& b, const std::string& p, P
     out.high_extreme = r.int_field(o, "high_extreme", op);
     pt.outliers = out;
   }
+  if (auto it = b.find("disturbance"); it != b.end()) {
+    const std::string dp = join(p, "disturbance");
+    const Json& d = r.object(*it, dp);
+    for (const char* k : {"other_cpus", "steal_cpus", "wall_s"}) {
+      const double v = r.number(r.field(d, k, dp), join(dp, k));
+      if (v < 0) r.fail(join(dp, k), "expected a number >= 0, got " + r.field(d, k, dp).dump());
+    }
+    pt.other_cpus = r.number(r.field(d, "other_cpus", dp), join(dp, "other_cpus"));
+  }
   if (auto it = b.find("latency"); it != b.end()) {
     const std::string lp = join(p, "latency");
     const Json& l = r.object(*it, lp);

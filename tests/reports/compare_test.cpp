@@ -349,6 +349,36 @@ TEST(CompareTest, EveryPointNoisyWarnsThatTheGateJudgedNothing) {
 // host, no binary) that was the outcome. A noisy point whose whole ratio interval lies at or above
 // 1 + threshold is now named in a warning and its reason, and fails the gate under --fail-unjudged,
 // unless a confirmation round does not show the slowdown.
+// A verdict on a point that either file measured while other processes kept a quarter of a CPU
+// or more busy (benchmarks[].disturbance, common/disturbance.hpp) is warned about; the verdicts
+// and the gate stay as they are.
+TEST(CompareTest, VerdictsOnDisturbedPointsAreWarnedAbout) {
+  auto [base, next] = synthetic_pair(4, {100, 101, 102, 103, 104, 105, 106, 107, 108, 109});
+  for (int i : {0, 1, 2}) {
+    auto& s = next.benchmarks[static_cast<std::size_t>(i)].samples_ns;
+    for (double& x : s) x *= 1.5;  // regressed
+  }
+  next.benchmarks[0].other_cpus = 0.8;   // disturbed in NEW
+  base.benchmarks[1].other_cpus = 0.25;  // disturbed in BASE (the threshold itself)
+  next.benchmarks[2].other_cpus = 0.24;  // below the threshold
+  next.benchmarks[3].other_cpus = 1.5;   // disturbed, but unchanged
+  const Comparison c = compare_results(base, next, CompareOptions{});
+  ASSERT_EQ(c.count(Verdict::Regressed), 3u);
+  std::vector<std::string> disturbed;
+  for (const std::string& w : c.warnings)
+    if (w.find("other processes kept") != std::string::npos) disturbed.push_back(w);
+  ASSERT_EQ(disturbed.size(), 2u) << ::testing::PrintToString(c.warnings);
+  EXPECT_EQ(disturbed[0], base.benchmarks[0].name +
+                              " is regressed, but n.json measured it while other processes kept 0.80 CPUs busy: their "
+                              "work, not the change, may be the difference; rerun on a quieter machine (or re-measure "
+                              "with --confirm)");
+  EXPECT_EQ(disturbed[1].rfind(base.benchmarks[1].name + " is regressed, but b.json measured it while other processes "
+                                                        "kept 0.25 CPUs busy:", 0),
+            0u)
+      << disturbed[1];
+  EXPECT_TRUE(c.gate_failed);
+}
+
 TEST(CompareTest, ANoisyPointSlowerBeyondTheThresholdInItsWholeIntervalIsNotPassedSilently) {
   auto [base, next] = synthetic_pair(3, {100, 101, 102, 103, 104, 105, 106});
   const std::vector<double> wide = {80, 120, 95, 130, 70, 110, 100};  // CV ~19%

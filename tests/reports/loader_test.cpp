@@ -208,6 +208,27 @@ TEST(LoaderTest, ReadsContextInterrupted) {
   EXPECT_EQ(error_after([](auto& d) { d["context"]["interrupted"] = "SIGINT"; }).path(), "context.interrupted");
 }
 
+// benchmarks[].disturbance (SCHEMA.md): optional; other_cpus is read, each field must be a number >= 0.
+TEST(LoaderTest, ReadsDisturbance) {
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(test::read_text(data("base.json")));
+  EXPECT_FALSE(parse_results(doc.dump(), "plain.json").benchmarks[0].other_cpus);
+  doc["benchmarks"][0]["disturbance"] = {{"other_cpus", 0.75}, {"steal_cpus", 0}, {"wall_s", 1.5}};
+  const Results r = parse_results(doc.dump(), "disturbed.json");
+  ASSERT_TRUE(r.benchmarks[0].other_cpus);
+  EXPECT_EQ(*r.benchmarks[0].other_cpus, 0.75);
+  EXPECT_EQ(error_after([](auto& d) { d["benchmarks"][1]["disturbance"] = 0.5; }).path(), "benchmarks[1].disturbance");
+  EXPECT_EQ(error_after([](auto& d) {
+              d["benchmarks"][1]["disturbance"] = {{"other_cpus", -0.5}, {"steal_cpus", 0}, {"wall_s", 1}};
+            }).path(),
+            "benchmarks[1].disturbance.other_cpus");
+  EXPECT_EQ(error_after([](auto& d) {
+              d["benchmarks"][1]["disturbance"] = {{"other_cpus", 0.5}, {"steal_cpus", "0"}, {"wall_s", 1}};
+            }).path(),
+            "benchmarks[1].disturbance.steal_cpus");
+  EXPECT_EQ(error_after([](auto& d) { d["benchmarks"][1]["disturbance"] = {{"other_cpus", 0.5}, {"steal_cpus", 0}}; }).path(),
+            "benchmarks[1].disturbance.wall_s");
+}
+
 TEST(LoaderTest, RejectsSyntaxLevelProblems) {
   auto path_of = [](const std::string& text) {
     try {

@@ -1,0 +1,20 @@
+// common/disturbance.hpp — when a point counts as disturbed by other processes (reports/SCHEMA.md,
+// `disturbance`): `run` notes and warns about such entries, and `compare` warns about verdicts on
+// them, with this one threshold.
+// other_cpus is the average number of CPUs that processes other than the measurement's own kept
+// busy while the entry's repetitions ran (harness/cpu_accounting.hpp). On this project's quiet
+// 2-CPU machine it reads 0-0.07 (the kernel's threads, the sandbox's agent); a compiler at nice
+// 19 beside a run read 0.3-0.5, a shell loop spinning on one CPU ~1.
+#pragma once
+
+namespace ccb::common {
+
+// kDisturbedOtherCpus: a quarter of one CPU, on average over the repetitions, taken by other
+// processes: well above a quiet machine's readings (above), so that a quiet run is not flagged,
+// and below a compile's.
+inline constexpr double kDisturbedOtherCpus = 0.25;
+
+// is_disturbed() is true when other_cpus reaches kDisturbedOtherCpus.
+inline bool is_disturbed(double other_cpus) { return other_cpus >= kDisturbedOtherCpus; }
+
+}  // namespace ccb::common

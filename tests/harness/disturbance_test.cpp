@@ -1,0 +1,201 @@
+// tests/harness/disturbance_test.cpp — how much CPU other processes took while a point was
+// measured (harness/cpu_accounting.hpp, SCHEMA.md `disturbance`): /proc/PID/stat and /proc/stat
+// parsing, which processes count as other (synthetic tables), the meter against a real spinning
+// process, and `run`'s entry field, note and warning while one spins.
+// The assertions are about a process that spins on a CPU for the whole interval, never about a
+// quiet machine: ctest runs other tests beside these.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "common/disturbance.hpp"
+#include "harness/cpu_accounting.hpp"
+#include "test_support.hpp"
+
+namespace ccb::test {
+namespace {
+
+using json = nlohmann::json;
+using namespace ccb::harness;
+
+// Spinner: a process that spins until destroyed. Not a descendant of this process (forked twice,
+// its parent exits at once), so it is another process, not ours.
+class Spinner {
+ public:
+  Spinner() {
+    int fds[2];
+    EXPECT_EQ(::pipe(fds), 0);
+    const pid_t mid = ::fork();
+    if (mid == 0) {
+      const pid_t grandchild = ::fork();
+      if (grandchild == 0) {
+        volatile unsigned long x = 0;
+        for (;;) x = x + 1;
+      }
+      (void)!::write(fds[1], &grandchild, sizeof grandchild);
+      ::_exit(0);
+    }
+    ::close(fds[1]);
+    EXPECT_EQ(::read(fds[0], &pid_, sizeof pid_), static_cast<ssize_t>(sizeof pid_));
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(mid, &status, 0);
+    EXPECT_GT(pid_, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // running before the interval
+  }
+  ~Spinner() {
+    if (pid_ > 0) ::kill(pid_, SIGKILL);  // reaped by init
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+TEST(ProcPidStat, ReadsParentTimesAndStartAfterTheLastParenthesis) {
+  // comm "a) (b c" holds spaces and parentheses; utime 11, stime 3, cutime 7, cstime 5, start 4242
+  const char* text = "42 (a) (b c) S 17 42 42 0 -1 4194560 100 0 0 0 11 3 7 5 20 0 1 0 4242 1000 10\n";
+  const auto st = parse_pid_stat(text);
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->ppid, 17);
+  EXPECT_EQ(st->ticks, 26.0);
+  EXPECT_EQ(st->start_time, 4242u);
+  EXPECT_FALSE(parse_pid_stat("42 (a) S 1 42 42 0 -1 4194560 100 0 0 0 11 3 7 5 20 0 1 0"));  // no start time
+  EXPECT_FALSE(parse_pid_stat("42 (a) S 1 42 42 0 -1 4194560 100 0 0 0 11 x 7 5 20 0 1 0 4242"));
+  EXPECT_FALSE(parse_pid_stat("no parenthesis here"));
+  EXPECT_TRUE(parse_pid_stat(read_text("/proc/self/stat")));
+}
+
+TEST(ProcStat, ReadsStealFromTheCpuLine) {
+  EXPECT_EQ(parse_steal_ticks("cpu  2107910 17246 430063 661609 1908 0 3286 70 0 0\ncpu0 1 2 3 4 5 6 7 8\n"), 70.0);
+  EXPECT_EQ(parse_steal_ticks("cpu  1 2 3 4 5 6 7 8\n"), 8.0);  // a kernel without guest columns
+  for (const char* bad : {"", "cpu  1 2 3 4 5 6 7\n", "cpu0 1 2 3 4 5 6 7 8\n", "cpu  1 2 3 4 5 6 7 -8\n"})
+    EXPECT_FALSE(parse_steal_ticks(bad)) << bad;
+  EXPECT_TRUE(parse_steal_ticks(read_text("/proc/stat")));
+}
+
+// other_ticks() between two tables: ours (self and descendants) left out; other processes alive
+// at both ends count their difference, new ones their whole time, gone ones minus their time at
+// the start (it reappears in their reaper's cutime); a reused pid is two processes.
+TEST(OtherTicks, CountsOtherProcessesOnly) {
+  const pid_t self = 100;
+  ProcessTable a, b;
+  auto put = [](ProcessTable& t, pid_t pid, std::uint64_t start, pid_t ppid, double ticks) {
+    t[{pid, start}] = ProcStat{ppid, ticks, start};
+  };
+  put(a, 1, 1, 0, 1000);  // init, reaps the gone process below
+  put(b, 1, 1, 0, 1000 + 60 + 3);
+  put(a, self, 5, 1, 500);  // ours: self, its child and grandchild
+  put(b, self, 5, 1, 900);
+  put(a, 101, 6, self, 300);
+  put(b, 101, 6, self, 700);
+  put(a, 102, 7, 101, 10);
+  put(b, 102, 7, 101, 90);
+  put(a, 200, 8, 1, 50);  // other, alive at both ends: +25
+  put(b, 200, 8, 1, 75);
+  put(a, 300, 9, 1, 60);  // other, gone (reaped by init with 63 in all): +3 from init, -60
+  put(b, 400, 20, 1, 4);  // other, new: +4
+  put(b, 101 + 1000, 21, self, 40);  // ours, new
+  put(a, 500, 10, 1, 70);  // pid 500 reused: the old one gone (-70), the new one (+2)
+  put(b, 500, 30, 1, 2);
+  put(b, 1, 1, 0, 1000 + 63 + 70);  // init reaped both: 63 + 70
+  EXPECT_DOUBLE_EQ(other_ticks(a, b, self), 63 + 70 + 25 - 60 + 4 - 70 + 2);
+  EXPECT_DOUBLE_EQ(other_ticks(a, a, self), 0);
+}
+
+TEST(DisturbanceMeter, NoIntervalOrTooShortAnIntervalIsUnknown) {
+  DisturbanceMeter m;
+  EXPECT_FALSE(m.result());
+  m.end();  // an end without a begin is ignored
+  EXPECT_FALSE(m.result());
+  // /proc's 10 ms ticks make short intervals meaningless: none is reported below
+  // kMinDisturbanceWallS in all
+  for (int i = 0; i < 3; ++i) {
+    m.begin();
+    m.end();
+  }
+  EXPECT_FALSE(m.result());
+}
+
+TEST(DisturbanceMeter, AnotherProcessSpinningIsOther) {
+  Spinner spin;
+  DisturbanceMeter m;
+  for (int i = 0; i < 3; ++i) {
+    m.begin();
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));  // >= kMinDisturbanceWallS in all
+    m.end();
+  }
+  const auto d = m.result();
+  ASSERT_TRUE(d);
+  EXPECT_GT(d->wall_s, 0.4);
+  // the spinner holds a CPU (two thirds of one at the least with two other tests beside it)
+  EXPECT_GE(d->other_cpus, common::kDisturbedOtherCpus) << d->other_cpus;
+  EXPECT_GE(d->steal_cpus, 0);
+}
+
+std::vector<std::string> warning_codes(const json& doc) {
+  std::vector<std::string> out;
+  for (const auto& w : doc["context"]["environment_warnings"]) out.push_back(w["code"]);
+  return out;
+}
+
+TEST(Disturbance, EveryOkEntryRecordsIt) {
+  ScratchDir dir;
+  // n=1000000: ~0.3 ms per run, so that 1.2 x 0.1 s fits in the 1000 runs a repetition may take
+  const CliRun r = run_cli({"run", "fake_sum", "--set", "n=1000000", "--impl", "ccbench,threads", "--repetitions", "3",
+                            "--warmup", "0", "--min-time", "0.1", "--out", dir.file("r.json")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json doc = read_json(dir.file("r.json"));
+  EXPECT_EQ(schema_errors(doc), "");
+  ASSERT_FALSE(doc["benchmarks"].empty());
+  for (const auto& b : doc["benchmarks"]) {
+    ASSERT_TRUE(b.contains("disturbance")) << b.dump();
+    EXPECT_GE(b["disturbance"]["other_cpus"].get<double>(), 0);
+    EXPECT_GE(b["disturbance"]["steal_cpus"].get<double>(), 0);
+    EXPECT_GE(b["disturbance"]["wall_s"].get<double>(), kMinDisturbanceWallS);  // 3 repetitions of >= 0.1 s
+  }
+}
+
+// fast(): three repetitions of microseconds, too short to tell (kMinDisturbanceWallS); no field, no
+// note, whatever else runs.
+TEST(Disturbance, ShortPointsDoNotRecordIt) {
+  ScratchDir dir;
+  const CliRun r = run_cli(fast({"run", "fake_sum", "--out", dir.file("r.json")}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json doc = read_json(dir.file("r.json"));
+  for (const auto& b : doc["benchmarks"]) EXPECT_FALSE(b.contains("disturbance")) << b.dump();
+}
+
+TEST(Disturbance, APointMeasuredBesideASpinningProcessGetsANoteAndTheRunWarns) {
+  ScratchDir dir;
+  CliRun r;
+  {
+    Spinner spin;
+    r = run_cli({"run", "fake_sum", "--set", "n=1000000", "--set", "k=1", "--procs", "1", "--repetitions", "3", "--warmup", "0",
+                 "--min-time", "0.15", "--out", dir.file("r.json")});
+  }
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json doc = read_json(dir.file("r.json"));
+  EXPECT_EQ(schema_errors(doc), "");
+  ASSERT_EQ(doc["benchmarks"].size(), 1u);
+  const json& b = doc["benchmarks"][0];
+  ASSERT_TRUE(b.contains("disturbance"));
+  const double other = b["disturbance"]["other_cpus"].get<double>();
+  EXPECT_GE(other, common::kDisturbedOtherCpus);
+  bool noted = false;
+  for (const auto& n : b["notes"]) noted |= n.get<std::string>().rfind("disturbed: other processes kept ", 0) == 0;
+  EXPECT_TRUE(noted) << b["notes"].dump();
+  const auto c = warning_codes(doc);
+  EXPECT_NE(std::find(c.begin(), c.end(), "disturbed"), c.end()) << doc["context"]["environment_warnings"].dump();
+  EXPECT_NE(r.err.find("ccbench: warning: 1 of 1 results were measured while other processes kept 0.25 CPUs or more "
+                       "busy (the most: "),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("[1]"), std::string::npos) << r.out;  // the table marks the entry
+}
+
+}  // namespace
+}  // namespace ccb::test
