@@ -68,6 +68,29 @@ def fmt_ns(v):
     return f"{v:.4g}" if v < 1e4 else f"{v:.0f}"
 
 
+# DISTURBED_CPUS: common/disturbance.hpp's kDisturbedOtherCpus, from which a point is disturbed.
+DISTURBED_CPUS = 0.25
+
+
+def disturbance_line(entries):
+    """One line on the CPU other processes took while the points were measured (SCHEMA.md,
+    `disturbance`), or None when no entry records it (results written before it existed)."""
+    got = []
+    for e in entries:
+        d = e.get("disturbance")
+        if isinstance(d, dict) and isinstance(d.get("other_cpus"), (int, float)):
+            got.append((d["other_cpus"], e.get("name", "?")))
+    if not got:
+        return None
+    got.sort()
+    median = got[len(got) // 2][0] if len(got) % 2 else (got[len(got) // 2 - 1][0] + got[len(got) // 2][0]) / 2
+    worst, name = got[-1]
+    disturbed = sum(1 for v, _ in got if v >= DISTURBED_CPUS)
+    return (f"- CPU used by other processes while the points were measured (`disturbance.other_cpus`, "
+            f"{len(got)} of {len(entries)} entries): median {median:.3f}, at most {worst:.3f} (`{name}`); "
+            f"{disturbed} entries at or above {DISTURBED_CPUS} CPUs (disturbed)")
+
+
 def main() -> int:
     if len(sys.argv) != 4:
         print("usage: perf_doc.py RESULTS.json TABLE.md NOTES.md", file=sys.stderr)
@@ -106,6 +129,9 @@ def main() -> int:
         out.append(f"- {label}: `{v}`")
     for w in ctx.get("warnings", []) or []:
         out.append(f"- warning recorded by the run: {w if isinstance(w, str) else json.dumps(w)}")
+    line = disturbance_line(entries)
+    if line:
+        out.append(line)
     out.append("")
     out.append("## Results (median ns per unit; ratios below 1.00x mean ccbench is faster)\n")
     out.append(table)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tests/scripts/impl_ratio_test.sh SOURCE_DIR — checks scripts/impl_ratio.py (the perf CI gate)
 # and scripts/perf_doc.py on synthetic results whose ratios are known: the geomean, the exit codes
-# (0 within --max, 1 above, 2 bad input), the per-workload summary, the targets section and the
-# warm-up line of the generated document.
+# (0 within --max, 1 above, 2 bad input), the per-workload summary, the targets section, the
+# warm-up line and the disturbance line of the generated document.
 src=$1
 # shellcheck source=tests/scripts/lib.sh
 . "$(dirname "$0")/lib.sh"  # $tmp, $fail, check, has, hasnt
@@ -69,6 +69,18 @@ echo "$doc" | grep -qF -- '1.100x (ccbench 110 ns, Go 100 ns; repetitions 100-12
   || { echo "FAIL: perf_doc overlapping repetitions: $doc"; fail=1; }
 echo "$doc" | grep -qF -- '1.300x (ccbench 130 ns, Go 100 ns; repetitions 125-135 against 90-110 ns)' \
   || { echo "FAIL: perf_doc disjoint repetitions: $doc"; fail=1; }
+echo "$doc" | grep -q 'CPU used by other processes' && { echo "FAIL: perf_doc disturbance line without the field: $doc"; fail=1; }
+# The disturbance line: median, most, and how many reach 0.25 CPUs (common/disturbance.hpp).
+cat >"$tmp/d.json" <<JSON
+{"context":{},"benchmarks":[
+$(entry g/n=1/procs:1 ccbench 10 ok '[10]' | sed 's/}$/,"disturbance":{"other_cpus":0.01,"steal_cpus":0,"wall_s":1}}/'),
+$(entry g/n=1/procs:1 go 20 ok '[20]' | sed 's/}$/,"disturbance":{"other_cpus":0.25,"steal_cpus":0,"wall_s":1}}/'),
+$(entry h/n=1/procs:1 ccbench 10 ok '[10]' | sed 's/}$/,"disturbance":{"other_cpus":0.02,"steal_cpus":0,"wall_s":1}}/'),
+$(entry h/n=1/procs:1 go 20 ok '[20]')]}
+JSON
+doc=$($py "$src/scripts/perf_doc.py" "$tmp/d.json" "$tmp/t.md" "$tmp/n.md")
+echo "$doc" | grep -qF -- '- CPU used by other processes while the points were measured (`disturbance.other_cpus`, 3 of 4 entries): median 0.020, at most 0.250 (`g/n=1/procs:1/impl:go`); 1 entries at or above 0.25 CPUs (disturbed)' \
+  || { echo "FAIL: perf_doc disturbance line: $doc"; fail=1; }
 $py "$src/scripts/perf_doc.py" "$tmp/trunc.json" "$tmp/t.md" "$tmp/n.md" >/dev/null 2>&1; check "perf_doc bad input" 2 $?
 # perf-doc --notes-only: re-assembles from the recorded JSON and table, in a copy of the layout.
 mkdir -p "$tmp/repo/scripts" "$tmp/repo/docs"
