@@ -433,12 +433,18 @@ TEST(CompareTest, MarkdownKeepsWarningsAndErrorsOfTheFilesAsText) {
 }
 
 // control_in() is the first control character in `text` other than the newlines the formats
-// write (C0, DEL, or a C1 control encoded in UTF-8), shown as "\xNN", or "" when there is none.
+// write (C0, DEL, a C1 control encoded in UTF-8, or a bidirectional embedding, override or
+// isolate), shown as "\xNN", or "" when there is none.
 std::string control_in(const std::string& text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     const bool c1 = c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9F &&
                     static_cast<unsigned char>(text[i + 1]) >= 0x80;
+    // U+202A-U+202E (E2 80 AA-AE) and U+2066-U+2069 (E2 81 A6-A9): bidirectional overrides
+    const auto at = [&](std::size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0; };
+    const bool bidi = c == 0xE2 && ((at(i + 1) == 0x80 && at(i + 2) >= 0xAA && at(i + 2) <= 0xAE) ||
+                                    (at(i + 1) == 0x81 && at(i + 2) >= 0xA6 && at(i + 2) <= 0xA9));
+    if (bidi) return "bidirectional control at offset " + std::to_string(i);
     if ((c < 0x20 && c != '\n') || c == 0x7F || c1) {
       char buf[48];
       std::snprintf(buf, sizeof buf, "\\x%02x at offset %zu", c1 ? static_cast<unsigned char>(text[i + 1]) : c, i);
@@ -449,13 +455,13 @@ std::string control_in(const std::string& text) {
 }
 
 // Regression (hostile-input audit): control characters of a results file (ESC, BEL, NUL, CR, C1
-// controls) were printed raw by compare's text table, its warnings on stderr and its markdown (the
+// controls; later also bidirectional overrides such as U+202E) were printed raw by compare's text table, its warnings on stderr and its markdown (the
 // HTML report: ReportTest.ControlCharactersAndLatin1FileNamesMakeNoInvalidPage): a point named
 // "…\x1b]0;owned\x07…" retitled the terminal, "\x1b[2J" cleared it. Now each is a visible escape.
 TEST(CompareTest, ControlCharactersOfTheFilesArePrintedAsEscapes) {
   const std::string dir = test::scratch_dir("controls");
   nlohmann::json b = nlohmann::json::parse(test::read_text(data("base.json")));
-  const std::string evil = std::string("evil\x1b]0;owned\x07") + '\0' + "\r\u009b\x7f/procs:1/impl:ccbench";
+  const std::string evil = std::string("evil\x1b]0;owned\x07") + '\0' + "\r\u009b\x7f\u202e\u2066/procs:1/impl:ccbench";
   b["benchmarks"][0]["name"] = b["benchmarks"][0]["run_name"] = evil;
   b["benchmarks"][2]["status"] = "failed";  // not compared, with its reason
   b["benchmarks"][2]["error"] = "check \x1b[2J failed";
@@ -477,10 +483,11 @@ TEST(CompareTest, ControlCharactersOfTheFilesArePrintedAsEscapes) {
   }
   const std::string table = run_cli(files).out;
   const std::string md = run_cli({files[0], files[1], files[2], "--confirm", "0", "--format", "markdown"}).out;
-  EXPECT_NE(table.find("evil\\x1b]0;owned\\x07\\x00\\x0d\\u009b\\x7f/procs:1/impl:ccbench"), std::string::npos) << table;
+  EXPECT_NE(table.find("evil\\x1b]0;owned\\x07\\x00\\x0d\\u009b\\x7f\\u202e\\u2066/procs:1/impl:ccbench"), std::string::npos)
+      << table;
   EXPECT_NE(table.find("base status failed: check \\x1b[2J failed"), std::string::npos) << table;
   EXPECT_NE(table.find("new status failed: bell\\x07"), std::string::npos) << table;
-  EXPECT_NE(md.find("`evil\\x1b]0;owned\\x07\\x00 \\u009b\\x7f/procs:1/impl:ccbench`"), std::string::npos) << md;
+  EXPECT_NE(md.find("`evil\\x1b]0;owned\\x07\\x00 \\u009b\\x7f\\u202e\\u2066/procs:1/impl:ccbench`"), std::string::npos) << md;
   const std::string written = test::read_text(dir + "/t.txt");
   EXPECT_EQ(control_in(written), "") << written;
   EXPECT_NE(written.find("/b.json recorded: load \\x1b[31mhigh\\x1b[0m\\x08\\x08\n"), std::string::npos) << written;
