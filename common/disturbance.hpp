@@ -1,6 +1,7 @@
 // common/disturbance.hpp — when a point counts as disturbed by other processes (reports/SCHEMA.md,
-// `disturbance`): `run` notes and warns about such entries, and `compare` warns about verdicts on
-// them, with this one threshold.
+// `disturbance`): `run` notes and warns about such entries, `compare` warns about verdicts on
+// them and about disturbed confirmation rounds, and `calibrate` about pairs holding them, with
+// this one threshold.
 // other_cpus is the average number of CPUs that processes other than the measurement's own kept
 // busy while the entry's repetitions ran (harness/cpu_accounting.hpp). On this project's quiet
 // 2-CPU machine it reads 0-0.07 (the kernel's threads, the sandbox's agent); a compiler at nice

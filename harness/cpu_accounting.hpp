@@ -15,6 +15,8 @@
 // Counting processes rather than the machine's busy time (CPUs x wall - idle) leaves out the
 // kernel's own switching and interrupt time, which no process is charged with and which rises
 // with the measured workload's wake-ups (0.19 CPUs for the threads baseline's pingpong here).
+// Only the processes this process can see are counted: in a container, another container's
+// processes on the same machine are not (steal_cpus still counts other virtual machines' time).
 // /proc counts in USER_HZ ticks (10 ms), each process rounded down, so a meter whose intervals add
 // up to less than kMinDisturbanceWallS reports nothing.
 // A process is identified by its pid and start time, so a pid reused during an interval is two

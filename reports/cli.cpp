@@ -189,7 +189,7 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
       throw UsageError(std::string(!c.base_run.empty() ? "--base-run" : "--new-run") +
                        " has no effect with --confirm 0 (nothing is re-measured); drop one or the other");
     std::string base_cmd = c.base_run, new_cmd = c.new_run, why_not;
-    // The binaries of re-derived commands ([0] base, [1] new), checked again before every run.
+    // The binaries of re-derived commands ([0] base, [1] new), checked again before and after every run.
     std::optional<ExecutableIdentity> exe_id[2];
     if (confirm > 0) {
       if (base_cmd.empty()) base_cmd = rerun_command(base, why_not, &exe_id[0].emplace()).value_or("");
@@ -201,6 +201,7 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
       }
     }
     Comparison cmp;
+    std::vector<std::string> extra_warnings;  // the confirmation's own, added to cmp's at the end
     {
       // The confirmation runs only: the scope ends before --out is written. Its handler records a
       // signal and restarts the interrupted call, so an --out FIFO without a reader kept compare
@@ -210,17 +211,34 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
       std::optional<ScratchDir> scratch;
       if (confirm > 0) scratch.emplace();
       int calls = 0;
+      bool other_build_said[2] = {false, false};
       const Remeasure remeasure = [&](bool base_side, const std::vector<std::string>& names, int round) {
         const std::string file = scratch->path + "/" + std::to_string(++calls) + (base_side ? "-base" : "-new") + ".json";
         err << "ccbench compare: confirming " << common::visible_text(names.front()) << ": round " << round << "/" << confirm << ", "
             << (base_side ? "base" : "new") << "\n";
         const Results& side = base_side ? base : next;
-        if (const auto& id = exe_id[base_side ? 0 : 1])
-          if (const std::string change = executable_change(side.context.executable, *id); !change.empty())
-            throw ExecutableChanged(side.file + ": its binary " + side.context.executable +
-                                    " changed during the confirmation runs (" + change + ", before round " +
-                                    std::to_string(round) + " of " + names.front() + ")");
-        return run_and_load(base_side ? base_cmd : new_cmd, point_filter(names), file);
+        // A re-derived command's binary is checked before the run and after it: a binary replaced
+        // while the last round ran went unnoticed when only the next round checked it.
+        const auto check = [&](const char* when) {
+          if (const auto& id = exe_id[base_side ? 0 : 1])
+            if (const std::string change = executable_change(side.context.executable, *id); !change.empty())
+              throw ExecutableChanged(side.file + ": its binary " + side.context.executable +
+                                      " changed during the confirmation runs (" + change + ", " + when + " round " +
+                                      std::to_string(round) + " of " + names.front() + ")");
+        };
+        check("before");
+        Results r = run_and_load(base_side ? base_cmd : new_cmd, point_filter(names), file);
+        check("during");
+        // A given command (--base-run / --new-run) is the user's to choose; when both its run and
+        // the file record their binary and they differ, its rounds measure another build: said once.
+        if (!exe_id[base_side ? 0 : 1] && !other_build_said[base_side ? 0 : 1])
+          if (const std::string diff = other_build(side.context, r.context); !diff.empty()) {
+            other_build_said[base_side ? 0 : 1] = true;
+            extra_warnings.push_back(std::string(base_side ? "--base-run" : "--new-run") + " ran " + diff +
+                                     ", the binary that measured " + side.file +
+                                     ": its confirmation rounds measure another build");
+          }
+        return r;
       };
       try {
         cmp = confirm_regressions(base, next, options, confirm, remeasure);
@@ -238,6 +256,7 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
         throw UsageError(std::string("--confirm: ") + e.what());
       }
     }
+    for (std::string& w : extra_warnings) cmp.warnings.push_back(std::move(w));
     if (automatic && confirm == 0 && cmp.count(Verdict::Regressed) > 0)
       cmp.warnings.push_back("regressed verdicts are not confirmed (" + why_not +
                              "): two single runs on a shared machine differ by more than their repetitions "
@@ -388,11 +407,11 @@ Gate quality:
   and a first "regressed" becomes unchanged ("not confirmed"). The output shows the first
   verdict and the round ratios. The commands are re-derived from each file (its recorded binary
   and arguments, and the CCB_INJECT_* hook and CCB_CHAOS if they were active) when the file was
-  measured on this host by a binary that is still there unchanged (checked again before every
-  run: if it changed during the rounds, they are dropped, and auto keeps the first verdicts with a
-  warning while --confirm N exits 2); otherwise pass --base-run CMD and --new-run CMD
+  measured on this host by a binary that is still there unchanged (checked again before and after
+  every run: if it changed during the rounds, they are dropped, and auto keeps the first verdicts
+  with a warning while --confirm N exits 2); otherwise pass --base-run CMD and --new-run CMD
   (compare replaces any --filter, --out and --quiet in them with its own and removes --format
-  and --report), or the verdicts stay
+  and --report; when their runs record another binary than the file's, compare warns), or the verdicts stay
   unconfirmed with a warning (auto) or compare exits 2 (--confirm N). --confirm 0 turns it off.
   --noise-floor FILE (from `ccbench calibrate`): a point counts as regressed/improved only if its
   change also exceeds its own A/A noise floor.

@@ -169,6 +169,19 @@ std::string executable_change(const std::string& path, const ExecutableIdentity&
   return {};
 }
 
+std::string other_build(const Context& measured, const Context& rerun) {
+  if (!measured.executable_size || !measured.executable_mtime_ns || !rerun.executable_size || !rerun.executable_mtime_ns)
+    return {};
+  if (measured.executable == rerun.executable && *measured.executable_size == *rerun.executable_size &&
+      *measured.executable_mtime_ns == *rerun.executable_mtime_ns)
+    return {};
+  const auto describe = [](const Context& c) {
+    return c.executable + " (size " + std::to_string(*c.executable_size) + ", modified at " +
+           std::to_string(*c.executable_mtime_ns) + " ns)";
+  };
+  return describe(rerun) + ", not " + describe(measured);
+}
+
 std::optional<std::string> rerun_command(const Results& r, std::string& why_not, ExecutableIdentity* identity) {
   const Context& ctx = r.context;
   if (!ctx.invocation_known || ctx.argv.size() < 2) {
@@ -259,6 +272,15 @@ NoiseFloor calibrate(const std::vector<std::pair<Results, Results>>& pairs) {
     if (same_samples(a, b))
       warnings.push_back(a.file + " and " + b.file + " hold the same samples (the same file twice?): not two runs, so "
                          "this pair measures no noise (0%)");
+    std::set<std::string> disturbed;  // points either run measured while others kept CPUs busy
+    for (const Results* r : {&a, &b})
+      for (const Point& p : r->benchmarks)
+        if (p.other_cpus && common::is_disturbed(*p.other_cpus)) disturbed.insert(p.name);
+    if (!disturbed.empty())
+      warnings.push_back(a.file + " and " + b.file + ": " + std::to_string(disturbed.size()) + " point(s) (" +
+                         *disturbed.begin() + (disturbed.size() > 1 ? ", …" : "") +
+                         ") were measured while other processes kept " + fmt::fixed(common::kDisturbedOtherCpus, 2) +
+                         " CPUs or more busy: their noise floors include that load");
     for (const std::string& w : warnings)
       if (std::find(nf.warnings.begin(), nf.warnings.end(), w) == nf.warnings.end()) nf.warnings.push_back(w);
     for (const PointComparison& p : c.points) {

@@ -92,10 +92,16 @@ struct ExecutableIdentity {
 std::optional<std::string> rerun_command(const Results& r, std::string& why_not, ExecutableIdentity* identity = nullptr);
 
 // executable_change() is empty while the file at `path` is still `was` (same device, inode, size
-// and modification time), else what changed. compare checks it before every confirmation run of a
+// and modification time), else what changed. compare checks it before and after every confirmation run of a
 // re-derived command: rerun_command() checked the binary once, when compare started, and every
 // round then ran whatever was at that path (a rebuild, or a script put there, ran as "new").
 std::string executable_change(const std::string& path, const ExecutableIdentity& was);
+
+// other_build() is empty when `measured` (a results file's context) and `rerun` (its
+// re-measurement's) do not both record their binary (executable, size and modification time), or
+// record the same one; else it names both, e.g. "/y/ccbench (size 9, modified at 5 ns), not
+// /x/ccbench (size 8, modified at 4 ns)".
+std::string other_build(const Context& measured, const Context& rerun);
 
 // ExecutableChanged: a binary that a re-derived command runs changed during the confirmation
 // (executable_change()). Rounds it ran are no evidence about the file's build.

@@ -96,6 +96,24 @@ TEST(Calibrate, NoiseFloorIsTheLargestChangeAndTheSuggestionRoundsUp) {
   std::remove(path.c_str());
 }
 
+// A pair whose runs measured points while other processes kept a quarter of a CPU or more busy
+// (benchmarks[].disturbance) is warned about: its noise floors include that load.
+TEST(Calibrate, APairWithDisturbedPointsIsWarnedAbout) {
+  std::vector<std::pair<Results, Results>> pairs;
+  pairs.emplace_back(make("a1", {{kA, around(100, 5)}, {kB, around(50, 5)}}),
+                     make("b1", {{kA, around(103, 5)}, {kB, around(50, 5)}}));
+  pairs.emplace_back(make("a2", {{kA, around(100, 5)}, {kB, around(50, 5)}}),
+                     make("b2", {{kA, around(98, 5)}, {kB, around(51, 5)}}));
+  pairs[0].first.benchmarks[0].other_cpus = 0.1;   // quiet enough
+  pairs[0].second.benchmarks[0].other_cpus = 0.2;  // quiet enough
+  pairs[1].second.benchmarks[1].other_cpus = 0.9;  // disturbed
+  const NoiseFloor nf = calibrate(pairs);
+  ASSERT_EQ(nf.warnings.size(), 1u) << ::testing::PrintToString(nf.warnings);
+  EXPECT_EQ(nf.warnings[0], "a2 and b2: 1 point(s) (" + std::string(kB) +
+                                ") were measured while other processes kept 0.25 CPUs or more busy: their noise floors "
+                                "include that load");
+}
+
 // Regression: calibrate suggested "--threshold: 150.0%", which compare rejects (it must be below
 // 100%). Now there is no suggestion, the noisiest points are named, and the CLI exits 1.
 TEST(Calibrate, NoiseOfHundredPercentOrMoreGivesNoSuggestion) {

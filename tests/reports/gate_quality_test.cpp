@@ -397,8 +397,8 @@ TEST(Confirm, ABinaryThatChangesDuringTheRoundsEndsTheConfirmation) {
   auto r = test::run_cli({"compare", dir + "/b.json", dir + "/n.json"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.err.find("warning: " + dir + "/n.json: its binary " + new_exe +
-                       " changed during the confirmation runs (another file is at its path now (replaced), before "
-                       "round 2 of pingpong/cap=0/n=200000/procs:1/impl:ccbench): the confirmation stopped"),
+                       " changed during the confirmation runs (another file is at its path now (replaced), during "
+                       "round 1 of pingpong/cap=0/n=200000/procs:1/impl:ccbench): the confirmation stopped"),
             std::string::npos) << r.err;
   EXPECT_NE(r.out.find("unchanged"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("rounds"), std::string::npos) << r.out;  // no round is reported
@@ -409,6 +409,76 @@ TEST(Confirm, ABinaryThatChangesDuringTheRoundsEndsTheConfirmation) {
   EXPECT_EQ(r.code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("--confirm: " + dir + "/n.json: its binary " + new_exe + " changed during the confirmation runs"),
             std::string::npos) << r.err;
+
+  // Replaced while the last round ran: the binary was checked only before each run, so with one
+  // round nothing checked it afterwards, and its +30% made the point "regressed" (exit 1).
+  setup();
+  r = test::run_cli({"compare", dir + "/b.json", dir + "/n.json", "--confirm", "1"});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("changed during the confirmation runs (another file is at its path now (replaced), during round "
+                       "1 of pingpong/cap=0/n=200000/procs:1/impl:ccbench); the confirmation stopped"),
+            std::string::npos) << r.err;
+}
+
+// other_build(): a re-measurement by another binary than the file's (path, size or modification
+// time differ) is named; a side that does not record its binary says nothing.
+TEST(Confirm, OtherBuildNamesBothBinaries) {
+  Context a, b;
+  EXPECT_EQ(other_build(a, b), "");
+  a.executable = b.executable = "/x/ccbench";
+  a.executable_size = b.executable_size = 8;
+  a.executable_mtime_ns = b.executable_mtime_ns = 4;
+  EXPECT_EQ(other_build(a, b), "");
+  b.executable_mtime_ns = 5;
+  EXPECT_EQ(other_build(a, b), "/x/ccbench (size 8, modified at 5 ns), not /x/ccbench (size 8, modified at 4 ns)");
+  b = a;
+  b.executable = "/y/ccbench";
+  EXPECT_EQ(other_build(a, b), "/y/ccbench (size 8, modified at 4 ns), not /x/ccbench (size 8, modified at 4 ns)");
+  b.executable_size.reset();
+  EXPECT_EQ(other_build(a, b), "");
+}
+
+// A given --new-run whose runs record another binary than the one that measured NEW: compare
+// warns once that its confirmation rounds measure another build (the command is the user's to
+// choose, so it is not an error).
+TEST(Confirm, AGivenCommandRunningAnotherBuildIsWarnedAbout) {
+  const std::string dir = test::scratch_dir("other-build");
+  char host[256] = {};
+  ASSERT_EQ(::gethostname(host, sizeof host - 1), 0);
+  nlohmann::json doc = nlohmann::json::parse(test::read_text(test::data("base.json")));
+  doc["benchmarks"] = nlohmann::json::array({doc["benchmarks"][0]});
+  const auto identity = [](const std::string& exe) {
+    struct stat st{};
+    EXPECT_EQ(::stat(exe.c_str(), &st), 0);
+    return nlohmann::json{{"argv", {exe, "run", "pingpong"}},
+                          {"executable_size", st.st_size},
+                          {"executable_mtime_ns", static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec}};
+  };
+  const std::string measured_exe = dir + "/measured-ccbench", other_exe = dir + "/other-ccbench";
+  const std::string answer = "#!/bin/sh\nwhile [ $# -gt 0 ]; do [ \"$1\" = --out ] && cp '" + dir + "/answer.json' \"$2\"; shift; done\n";
+  std::ofstream(measured_exe) << answer << "# the build that measured n.json\n";
+  std::ofstream(other_exe) << answer;
+  for (const std::string& exe : {measured_exe, other_exe}) ASSERT_EQ(::chmod(exe.c_str(), 0755), 0);
+  nlohmann::json b = doc, n = doc, rerun = doc;
+  for (auto& x : n["benchmarks"][0]["samples_ns"]) x = x.get<double>() * 1.04;  // re-measured (>= 2.5%)
+  for (auto* d : {&n, &rerun}) (*d)["context"]["host_name"] = host;
+  n["context"]["executable"] = measured_exe;
+  n["context"]["invocation"] = identity(measured_exe);
+  rerun["context"]["executable"] = other_exe;
+  rerun["context"]["invocation"] = identity(other_exe);
+  std::ofstream(dir + "/b.json") << b.dump();
+  std::ofstream(dir + "/n.json") << n.dump();
+  std::ofstream(dir + "/answer.json") << rerun.dump();
+  const auto r = test::run_cli({"compare", dir + "/b.json", dir + "/n.json", "--base-run", other_exe + " run",
+                                "--new-run", other_exe + " run"});
+  EXPECT_LE(r.code, 1) << r.out << r.err;
+  const std::string said = "warning: --new-run ran " + other_exe + " (size ";
+  ASSERT_NE(r.err.find(said), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(said), r.err.rfind(said)) << "once, not per round: " << r.err;
+  EXPECT_NE(r.err.find("), not " + measured_exe + " (size "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the binary that measured " + dir + "/n.json: its confirmation rounds measure another build"),
+            std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("warning: --base-run ran"), std::string::npos) << r.err;  // b.json records no binary
 }
 
 TEST(Confirm, MissingOrFailedRemeasurementWarnsAndAddsNothing) {
