@@ -8,6 +8,9 @@
 // 19 beside a run read 0.3-0.5, a shell loop spinning on one CPU ~1.
 #pragma once
 
+#include <cstdio>
+#include <string>
+
 namespace ccb::common {
 
 // kDisturbedOtherCpus: a quarter of one CPU, on average over the repetitions, taken by other
@@ -17,5 +20,12 @@ inline constexpr double kDisturbedOtherCpus = 0.25;
 
 // is_disturbed() is true when other_cpus reaches kDisturbedOtherCpus.
 inline bool is_disturbed(double other_cpus) { return other_cpus >= kDisturbedOtherCpus; }
+
+// cpus_text() is how the messages write a number of CPUs: "0.98 CPUs".
+inline std::string cpus_text(double cpus) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.2f CPUs", cpus);
+  return buf;
+}
 
 }  // namespace ccb::common

@@ -149,7 +149,7 @@ Backends choose_backends(Resolved& r, const Hooks& hooks, std::vector<std::strin
   return backends;
 }
 
-// Live: prints the table, the progress line and failures while the run goes on.
+// Live: prints the table, the progress line, failures and disturbed points while the run goes on.
 class Live : public RunObserver {
  public:
   Live(const Io& io, bool table, bool quiet, ProgressMode progress, double progress_interval_s,
@@ -175,6 +175,11 @@ class Live : public RunObserver {
         io_.err << "ccbench: error: " << e.name << " failed: " << e.error << "\n";
       else if (e.status == EntryStatus::NotApplicable && !quiet_)
         io_.err << "ccbench: note: " << e.name << " not applicable: " << e.error << "\n";
+      else if (e.disturbance && common::is_disturbed(e.disturbance->other_cpus) && !quiet_)
+        // said as the point ends, not only in the summary: on a long run the person at the
+        // terminal can stop what disturbs it, or the run
+        io_.err << "ccbench: warning: " << e.name << " was measured while other processes kept "
+                << common::cpus_text(e.disturbance->other_cpus) << " busy (disturbed: see its note)\n";
     }
     if (show_table_ && !entries.empty()) table_.print_point(entries);
   }
@@ -278,12 +283,10 @@ std::optional<EnvWarning> disturbed_warning(const std::vector<Entry>& entries) {
     if (!worst || e.disturbance->other_cpus > worst->disturbance->other_cpus) worst = &e;
   }
   if (n == 0) return std::nullopt;
-  char cpus[32], limit[32];
-  std::snprintf(cpus, sizeof cpus, "%.2f", worst->disturbance->other_cpus);
-  std::snprintf(limit, sizeof limit, "%.2f", common::kDisturbedOtherCpus);
   return EnvWarning{"disturbed", std::to_string(n) + " of " + std::to_string(entries.size()) +
-                                     " results were measured while other processes kept " + limit +
-                                     " CPUs or more busy (the most: " + cpus + " CPUs, " + worst->name +
+                                     " results were measured while other processes kept " +
+                                     common::cpus_text(common::kDisturbedOtherCpus) + " or more busy (the most: " +
+                                     common::cpus_text(worst->disturbance->other_cpus) + ", " + worst->name +
                                      "); their timings may be off (see their notes): rerun them on a quieter machine"};
 }
 

@@ -50,12 +50,6 @@ std::string fmt_seconds(double s) {
   return buf;
 }
 
-std::string fmt_cpus(double cpus) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.2f CPUs", cpus);
-  return buf;
-}
-
 Entry make_entry(const Point& p, const std::string& impl) {
   Entry e;
   e.name = p.name(impl);
@@ -155,9 +149,9 @@ void summarise(Slot& s, const PointUsage& usage, const RunSettings& settings) {
   }
   e.disturbance = s.disturbance.result();
   if (e.disturbance && common::is_disturbed(e.disturbance->other_cpus))
-    e.notes.push_back("disturbed: other processes kept " + fmt_cpus(e.disturbance->other_cpus) +
+    e.notes.push_back("disturbed: other processes kept " + common::cpus_text(e.disturbance->other_cpus) +
                       " busy on average while this point was measured (from " +
-                      fmt_cpus(common::kDisturbedOtherCpus) + " on, timings may be off); rerun it on a quieter machine");
+                      common::cpus_text(common::kDisturbedOtherCpus) + " on, timings may be off); rerun it on a quieter machine");
   if (ops_vary) e.notes.push_back("ops per repetition varied; iterations is the first repetition's");
   const double min_ns = settings.min_time_s * 1e9;
   e.below_min_time = shortest < min_ns && (s.runs_per_rep >= kMaxRunsPerRep || shortest < 0.5 * min_ns);

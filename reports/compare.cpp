@@ -181,7 +181,7 @@ void add_disturbed_warnings(const std::vector<Matched>& matched, const std::stri
     for (const auto& [pt, file] : {std::pair{m.base, &base_file}, std::pair{m.next, &next_file}}) {
       if (!pt->other_cpus || !common::is_disturbed(*pt->other_cpus)) continue;
       by += (by.empty() ? "" : " and ") + *file + " measured it while other processes kept " +
-            fmt::fixed(*pt->other_cpus, 2) + " CPUs busy";
+            common::cpus_text(*pt->other_cpus) + " busy";
     }
     if (by.empty()) continue;
     out.push_back(r.name + " is " + (r.verdict == Verdict::Noisy ? std::string("slower beyond the threshold") : to_string(r.verdict)) +

@@ -59,7 +59,7 @@ std::optional<double> round_median(const Results& more, const std::string& name,
   // run of a round can hide a slowdown or fake one.
   if (p->other_cpus && common::is_disturbed(*p->other_cpus))
     warnings.push_back(more.file + ": re-measurement of " + name + " ran while other processes kept " +
-                       fmt::fixed(*p->other_cpus, 2) + " CPUs busy (disturbed): that round's ratio may be theirs");
+                       common::cpus_text(*p->other_cpus) + " busy (disturbed): that round's ratio may be theirs");
   if (p->samples_ns.empty()) {
     warnings.push_back(more.file + ": re-measurement of " + name + " has no samples");
     return std::nullopt;
@@ -279,8 +279,8 @@ NoiseFloor calibrate(const std::vector<std::pair<Results, Results>>& pairs) {
     if (!disturbed.empty())
       warnings.push_back(a.file + " and " + b.file + ": " + std::to_string(disturbed.size()) + " point(s) (" +
                          *disturbed.begin() + (disturbed.size() > 1 ? ", …" : "") +
-                         ") were measured while other processes kept " + fmt::fixed(common::kDisturbedOtherCpus, 2) +
-                         " CPUs or more busy: their noise floors include that load");
+                         ") were measured while other processes kept " + common::cpus_text(common::kDisturbedOtherCpus) +
+                         " or more busy: their noise floors include that load");
     for (const std::string& w : warnings)
       if (std::find(nf.warnings.begin(), nf.warnings.end(), w) == nf.warnings.end()) nf.warnings.push_back(w);
     for (const PointComparison& p : c.points) {

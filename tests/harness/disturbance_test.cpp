@@ -204,6 +204,11 @@ TEST(Disturbance, APointMeasuredBesideSpinningProcessesGetsANoteAndTheRunWarns) 
             std::string::npos)
       << r.err;
   EXPECT_NE(r.out.find("[1]"), std::string::npos) << r.out;  // the table marks the entry
+  // said as the point ends too, before the summary
+  const size_t live = r.err.find("ccbench: warning: fake_sum/n=1000000/k=1/procs:1/impl:ccbench was measured while "
+                                 "other processes kept ");
+  EXPECT_NE(live, std::string::npos) << r.err;
+  EXPECT_LT(live, r.err.find("results were measured while")) << r.err;
 }
 
 }  // namespace
