@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/disturbance.hpp"
 #include "harness/cpu_accounting.hpp"
 #include "harness/stats.hpp"
 #include "workloads/latency_histogram.hpp"
@@ -70,6 +71,8 @@ struct Entry {
   // (cpu_accounting.hpp); ok entries, when /proc could be read. A note says when it reaches
   // common::kDisturbedOtherCpus.
   std::optional<Disturbance> disturbance;
+  // disturbed() is true when disturbance->other_cpus reaches common::kDisturbedOtherCpus.
+  bool disturbed() const { return disturbance && common::is_disturbed(disturbance->other_cpus); }
   std::vector<std::string> notes;
   bool below_min_time = false;  // a repetition stayed under --min-time (runner.hpp says when; also in notes)
 

@@ -175,7 +175,7 @@ class Live : public RunObserver {
         io_.err << "ccbench: error: " << e.name << " failed: " << e.error << "\n";
       else if (e.status == EntryStatus::NotApplicable && !quiet_)
         io_.err << "ccbench: note: " << e.name << " not applicable: " << e.error << "\n";
-      else if (e.disturbance && common::is_disturbed(e.disturbance->other_cpus) && !quiet_)
+      else if (e.disturbed() && !quiet_)
         // said as the point ends, not only in the summary: on a long run the person at the
         // terminal can stop what disturbs it, or the run
         io_.err << "ccbench: warning: " << e.name << " was measured while other processes kept "
@@ -278,7 +278,7 @@ std::optional<EnvWarning> disturbed_warning(const std::vector<Entry>& entries) {
   size_t n = 0;
   const Entry* worst = nullptr;
   for (const auto& e : entries) {
-    if (!e.disturbance || !common::is_disturbed(e.disturbance->other_cpus)) continue;
+    if (!e.disturbed()) continue;
     ++n;
     if (!worst || e.disturbance->other_cpus > worst->disturbance->other_cpus) worst = &e;
   }

@@ -148,7 +148,7 @@ void summarise(Slot& s, const PointUsage& usage, const RunSettings& settings) {
     if (!e.extra[k]) e.notes.push_back("extra." + k + " is null: the workload reported no finite value");
   }
   e.disturbance = s.disturbance.result();
-  if (e.disturbance && common::is_disturbed(e.disturbance->other_cpus))
+  if (e.disturbed())
     e.notes.push_back("disturbed: other processes kept " + common::cpus_text(e.disturbance->other_cpus) +
                       " busy on average while this point was measured (from " +
                       common::cpus_text(common::kDisturbedOtherCpus) + " on, timings may be off); rerun it on a quieter machine");

@@ -179,7 +179,7 @@ void add_disturbed_warnings(const std::vector<Matched>& matched, const std::stri
     if (r.verdict != Verdict::Regressed && r.verdict != Verdict::Improved && !r.slower_beyond_threshold) continue;
     std::string by;
     for (const auto& [pt, file] : {std::pair{m.base, &base_file}, std::pair{m.next, &next_file}}) {
-      if (!pt->other_cpus || !common::is_disturbed(*pt->other_cpus)) continue;
+      if (!pt->disturbed()) continue;
       by += (by.empty() ? "" : " and ") + *file + " measured it while other processes kept " +
             common::cpus_text(*pt->other_cpus) + " busy";
     }

@@ -57,7 +57,7 @@ std::optional<double> round_median(const Results& more, const std::string& name,
   if (p == nullptr) return std::nullopt;
   // Kept (dropping it would let a busy machine keep every first verdict), but said: one disturbed
   // run of a round can hide a slowdown or fake one.
-  if (p->other_cpus && common::is_disturbed(*p->other_cpus))
+  if (p->disturbed())
     warnings.push_back(more.file + ": re-measurement of " + name + " ran while other processes kept " +
                        common::cpus_text(*p->other_cpus) + " busy (disturbed): that round's ratio may be theirs");
   if (p->samples_ns.empty()) {
@@ -275,7 +275,7 @@ NoiseFloor calibrate(const std::vector<std::pair<Results, Results>>& pairs) {
     std::set<std::string> disturbed;  // points either run measured while others kept CPUs busy
     for (const Results* r : {&a, &b})
       for (const Point& p : r->benchmarks)
-        if (p.other_cpus && common::is_disturbed(*p.other_cpus)) disturbed.insert(p.name);
+        if (p.disturbed()) disturbed.insert(p.name);
     if (!disturbed.empty())
       warnings.push_back(a.file + " and " + b.file + ": " + std::to_string(disturbed.size()) + " point(s) (" +
                          *disturbed.begin() + (disturbed.size() > 1 ? ", …" : "") +

@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/disturbance.hpp"
+
 namespace ccb::reports {
 
 // Cache is one entry of context.caches (Google Benchmark's shape).
@@ -107,6 +109,8 @@ struct Point {
   std::optional<double> other_cpus;
 
   bool ok() const { return status == "ok"; }
+  // disturbed() is true when other_cpus reaches common::kDisturbedOtherCpus.
+  bool disturbed() const { return other_cpus && common::is_disturbed(*other_cpus); }
 };
 
 // Results is one loaded file. `file` is the path exactly as the user gave it (used in messages).

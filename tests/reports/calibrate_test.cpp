@@ -60,12 +60,18 @@ TEST(NoiseFloor, PointsMissingFromTheFileAreCountedInAWarning) {
   EXPECT_TRUE(compare_results(base, next, CompareOptions{}).warnings.empty());  // no file: nothing to say
 }
 
-TEST(Calibrate, NoiseFloorIsTheLargestChangeAndTheSuggestionRoundsUp) {
+// two_pairs() is two A/A pairs of kA and kB: kA moves +3% and -2%, kB 0% and +2%.
+std::vector<std::pair<Results, Results>> two_pairs() {
   std::vector<std::pair<Results, Results>> pairs;
   pairs.emplace_back(make("a1", {{kA, around(100, 5)}, {kB, around(50, 5)}}),
                      make("b1", {{kA, around(103, 5)}, {kB, around(50, 5)}}));
   pairs.emplace_back(make("a2", {{kA, around(100, 5)}, {kB, around(50, 5)}}),
                      make("b2", {{kA, around(98, 5)}, {kB, around(51, 5)}}));
+  return pairs;
+}
+
+TEST(Calibrate, NoiseFloorIsTheLargestChangeAndTheSuggestionRoundsUp) {
+  std::vector<std::pair<Results, Results>> pairs = two_pairs();
   const NoiseFloor nf = calibrate(pairs);
   EXPECT_EQ(nf.pairs, 2);
   EXPECT_NEAR(nf.points.at(kA).first, 0.03, 1e-9);
@@ -99,11 +105,7 @@ TEST(Calibrate, NoiseFloorIsTheLargestChangeAndTheSuggestionRoundsUp) {
 // A pair whose runs measured points while other processes kept a quarter of a CPU or more busy
 // (benchmarks[].disturbance) is warned about: its noise floors include that load.
 TEST(Calibrate, APairWithDisturbedPointsIsWarnedAbout) {
-  std::vector<std::pair<Results, Results>> pairs;
-  pairs.emplace_back(make("a1", {{kA, around(100, 5)}, {kB, around(50, 5)}}),
-                     make("b1", {{kA, around(103, 5)}, {kB, around(50, 5)}}));
-  pairs.emplace_back(make("a2", {{kA, around(100, 5)}, {kB, around(50, 5)}}),
-                     make("b2", {{kA, around(98, 5)}, {kB, around(51, 5)}}));
+  std::vector<std::pair<Results, Results>> pairs = two_pairs();
   pairs[0].first.benchmarks[0].other_cpus = 0.1;   // quiet enough
   pairs[0].second.benchmarks[0].other_cpus = 0.2;  // quiet enough
   pairs[1].second.benchmarks[1].other_cpus = 0.9;  // disturbed
