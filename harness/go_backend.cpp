@@ -168,6 +168,7 @@ class GoBackend : public ImplBackend {
   void set_controls(const MeasureControls& controls) override { controls_ = controls; }
 
   std::optional<std::string> version() override { return go_version(); }
+  std::optional<std::string> program() const override { return binary_; }
 
  private:
   // list_workloads() asks `ccbench-go list` (go_list); an empty set means "unknown": every

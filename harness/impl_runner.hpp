@@ -108,6 +108,9 @@ class ImplBackend {
   virtual std::unique_ptr<ImplRunner> make_runner(const Point& p) = 0;
   // version() describes the implementation's toolchain when relevant (Go: `go version`).
   virtual std::optional<std::string> version() { return std::nullopt; }
+  // program() is the separate program the implementation runs its points in (Go: ccbench-go), once
+  // check_available() succeeded; nullopt for in-process implementations.
+  virtual std::optional<std::string> program() const { return std::nullopt; }
   // set_controls() applies run-wide measurement settings to the runners made afterwards; backends
   // that support neither pinning nor injection ignore it (the default).
   virtual void set_controls(const MeasureControls& controls) { (void)controls; }

@@ -131,6 +131,15 @@ std::optional<long long> mem_total_bytes() {
 }
 }  // namespace
 
+std::optional<FileIdentity> file_identity(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path abs = std::filesystem::absolute(path, ec).lexically_normal();
+  struct stat st{};
+  if (ec || ::stat(abs.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return FileIdentity{abs.string(), static_cast<long long>(st.st_size),
+                      static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
+}
+
 MachineContext collect_machine_context(const std::vector<std::string>& argv) {
   MachineContext m;
   m.date = iso8601_now();

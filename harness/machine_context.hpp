@@ -50,6 +50,19 @@ struct MachineContext {
   std::vector<std::pair<std::string, std::string>> governors;
 };
 
+// FileIdentity: a program file as stat(2) saw it — context.go_binary records the ccbench-go a run
+// used, so that `compare --confirm` re-measures its Go points only with that same file.
+struct FileIdentity {
+  std::string path;  // absolute (not resolved through symlinks; stat follows them)
+  long long size = 0;
+  long long mtime_ns = 0;
+  bool operator==(const FileIdentity&) const = default;
+};
+
+// file_identity() stats `path`, made absolute against the current directory; nullopt when it is
+// not (or no longer) a regular file.
+std::optional<FileIdentity> file_identity(const std::string& path);
+
 // EnvWarning: one environment warning, e.g. {"load_high", "load average 1.20 at start …"}.
 struct EnvWarning {
   std::string code;

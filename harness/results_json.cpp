@@ -63,6 +63,10 @@ ojson context_json(const RunInfo& info) {
   c["compiler_flags"] = b.compiler_flags;
   c["sanitizer"] = b.sanitizer;
   c["go_version"] = info.go_version ? ojson(*info.go_version) : ojson(nullptr);
+  c["go_binary"] = info.go_binary ? ojson{{"path", info.go_binary->path},
+                                           {"size", info.go_binary->size},
+                                           {"mtime_ns", info.go_binary->mtime_ns}}
+                                    : ojson(nullptr);
   c["preset"] = info.preset ? ojson(*info.preset) : ojson(nullptr);
   c["repetitions"] = info.repetitions;
   c["warmup"] = info.warmup;

@@ -54,6 +54,9 @@ struct RunInfo {
   MachineContext machine;
   BuildInfo build;
   std::optional<std::string> go_version;  // when the Go implementation ran
+  // context.go_binary: the ccbench-go file the Go points ran, as it was when the run chose it
+  // (absent when the Go implementation did not run, or the file could not be stat'ed).
+  std::optional<FileIdentity> go_binary;
   std::optional<std::string> preset;      // "quick" / "full"
   int repetitions = 0;
   double min_time_s = 0;  // --min-time: the least measured time of one repetition (runner.hpp)

@@ -370,6 +370,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
                                        kGateMinSamples);
   if (backends.count("go")) {
     info.go_version = backends.at("go")->version();
+    if (const auto program = backends.at("go")->program()) info.go_binary = file_identity(*program);
     // The Go child inherits this environment: a Go runtime setting left set changes what Go
     // measures, so it is named and recorded (GOMAXPROCS is set per point).
     for (const char* var : {"GOGC", "GOMEMLIMIT", "GODEBUG"})
@@ -475,6 +476,14 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     }
   }
 
+  // Another process may rebuild or replace ccbench-go while this run goes on (a second ccbench
+  // building it, a `go build` by hand): the Go points started after that ran another build.
+  if (info.go_binary && file_identity(info.go_binary->path) != info.go_binary) {
+    info.warnings.push_back({"go_binary_changed", info.go_binary->path +
+                                                      " changed during the run (rebuilt or replaced): the Go points "
+                                                      "started after that ran another build than context.go_binary"});
+    if (!o.quiet) io.err << "ccbench: warning: " << info.warnings.back().message << "\n";
+  }
   if (auto w = disturbed_warning(entries)) {
     info.warnings.push_back(std::move(*w));
     if (!o.quiet) io.err << "ccbench: warning: " << info.warnings.back().message << "\n";

@@ -211,32 +211,49 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
       std::optional<ScratchDir> scratch;
       if (confirm > 0) scratch.emplace();
       int calls = 0;
-      bool other_build_said[2] = {false, false};
+      bool other_build_said[2] = {false, false}, other_go_build_said[2] = {false, false};
       const Remeasure remeasure = [&](bool base_side, const std::vector<std::string>& names, int round) {
         const std::string file = scratch->path + "/" + std::to_string(++calls) + (base_side ? "-base" : "-new") + ".json";
         err << "ccbench compare: confirming " << common::visible_text(names.front()) << ": round " << round << "/" << confirm << ", "
             << (base_side ? "base" : "new") << "\n";
         const Results& side = base_side ? base : next;
-        // A re-derived command's binary is checked before the run and after it: a binary replaced
+        const int s = base_side ? 0 : 1;
+        const std::string which = "round " + std::to_string(round) + " of " + names.front();
+        // A round of Go points runs the file's recorded ccbench-go (rerun_command sets CCB_GO_BINARY).
+        const bool go = side.context.go_binary && measures_go(side, names);
+        // A re-derived command's binaries are checked before the run and after it: a binary replaced
         // while the last round ran went unnoticed when only the next round checked it.
         const auto check = [&](const char* when) {
-          if (const auto& id = exe_id[base_side ? 0 : 1])
-            if (const std::string change = executable_change(side.context.executable, *id); !change.empty())
-              throw ExecutableChanged(side.file + ": its binary " + side.context.executable +
-                                      " changed during the confirmation runs (" + change + ", " + when + " round " +
-                                      std::to_string(round) + " of " + names.front() + ")");
+          if (!exe_id[s]) return;
+          if (const std::string change = executable_change(side.context.executable, *exe_id[s]); !change.empty())
+            throw ExecutableChanged(side.file + ": its binary " + side.context.executable +
+                                    " changed during the confirmation runs (" + change + ", " + when + " " + which + ")");
+          if (go)
+            if (const std::string change = program_change(*side.context.go_binary); !change.empty())
+              throw ExecutableChanged(side.file + ": its Go binary " + side.context.go_binary->path +
+                                      " is not the one that measured it (" + change + ", " + when + " " + which + ")");
         };
         check("before");
         Results r = run_and_load(base_side ? base_cmd : new_cmd, point_filter(names), file);
         check("during");
+        if (go && exe_id[s])
+          if (const std::string diff = other_go_build(side.context, r.context); !diff.empty())
+            throw ExecutableChanged(side.file + ": " + which + " ran the Go binary " + diff);
         // A given command (--base-run / --new-run) is the user's to choose; when both its run and
         // the file record their binary and they differ, its rounds measure another build: said once.
-        if (!exe_id[base_side ? 0 : 1] && !other_build_said[base_side ? 0 : 1])
+        if (!exe_id[s] && !other_build_said[s])
           if (const std::string diff = other_build(side.context, r.context); !diff.empty()) {
-            other_build_said[base_side ? 0 : 1] = true;
+            other_build_said[s] = true;
             extra_warnings.push_back(std::string(base_side ? "--base-run" : "--new-run") + " ran " + diff +
                                      ", the binary that measured " + side.file +
                                      ": its confirmation rounds measure another build");
+          }
+        if (go && !exe_id[s] && !other_go_build_said[s])
+          if (const std::string diff = other_go_build(side.context, r.context); !diff.empty()) {
+            other_go_build_said[s] = true;
+            extra_warnings.push_back(std::string(base_side ? "--base-run" : "--new-run") + " ran the Go binary " + diff +
+                                     ", the one that measured " + side.file +
+                                     ": its confirmation rounds of Go points measure another build");
           }
         return r;
       };

@@ -182,6 +182,28 @@ std::string other_build(const Context& measured, const Context& rerun) {
   return describe(rerun) + ", not " + describe(measured);
 }
 
+std::string program_change(const Context::Program& recorded) {
+  const std::optional<ExecutableIdentity> now = identity_of(recorded.path);
+  if (!now) return "it is gone";
+  if (now->size != recorded.size || now->mtime_ns != recorded.mtime_ns)
+    return "its size or modification time changed (rebuilt?)";
+  return {};
+}
+
+std::string other_go_build(const Context& measured, const Context& rerun) {
+  if (!measured.go_binary || !rerun.go_binary || *measured.go_binary == *rerun.go_binary) return {};
+  const auto describe = [](const Context::Program& p) {
+    return p.path + " (size " + std::to_string(p.size) + ", modified at " + std::to_string(p.mtime_ns) + " ns)";
+  };
+  return describe(*rerun.go_binary) + ", not " + describe(*measured.go_binary);
+}
+
+bool measures_go(const Results& r, const std::vector<std::string>& names) {
+  const std::set<std::string> wanted(names.begin(), names.end());
+  return std::any_of(r.benchmarks.begin(), r.benchmarks.end(),
+                     [&](const Point& p) { return p.impl == "go" && wanted.count(p.name) != 0; });
+}
+
 std::optional<std::string> rerun_command(const Results& r, std::string& why_not, ExecutableIdentity* identity) {
   const Context& ctx = r.context;
   if (!ctx.invocation_known || ctx.argv.size() < 2) {
@@ -224,6 +246,7 @@ std::optional<std::string> rerun_command(const Results& r, std::string& why_not,
     cmd += " CCB_CHAOS=1";
     if (ctx.chaos_seed) cmd += " CCB_CHAOS_SEED=" + std::to_string(*ctx.chaos_seed);
   }
+  if (ctx.go_binary) cmd += " CCB_GO_BINARY=" + shell_quote(ctx.go_binary->path);
   cmd += " " + shell_quote(ctx.executable) + " run";
   static const std::set<std::string> kWithValue = {"--out", "--report", "--format", "--filter"};
   for (std::size_t i = 2; i < ctx.argv.size(); ++i) {

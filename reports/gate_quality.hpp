@@ -89,6 +89,9 @@ struct ExecutableIdentity {
 // new code with itself.
 // When `identity` is given, it receives the identity of the binary as checked (device and inode then,
 // the recorded size and modification time).
+// When the file records its go_binary, the command sets CCB_GO_BINARY to that path: the re-run
+// runs that file (no rebuild of ccbench-go from newer sources), and compare checks before and after
+// each round that measures Go points that it is still the file that measured them.
 std::optional<std::string> rerun_command(const Results& r, std::string& why_not, ExecutableIdentity* identity = nullptr);
 
 // executable_change() is empty while the file at `path` is still `was` (same device, inode, size
@@ -102,6 +105,17 @@ std::string executable_change(const std::string& path, const ExecutableIdentity&
 // record the same one; else it names both, e.g. "/y/ccbench (size 9, modified at 5 ns), not
 // /x/ccbench (size 8, modified at 4 ns)".
 std::string other_build(const Context& measured, const Context& rerun);
+
+// program_change() is empty while the file at `recorded.path` still has the recorded size and
+// modification time, else what changed ("it is gone", "its size or modification time changed …").
+std::string program_change(const Context::Program& recorded);
+
+// other_go_build() is empty when `measured` or `rerun` records no go_binary, or both record the
+// same one; else it names both, as other_build() does.
+std::string other_go_build(const Context& measured, const Context& rerun);
+
+// measures_go() is true when one of `names` is a point of `r` measured by the Go implementation.
+bool measures_go(const Results& r, const std::vector<std::string>& names);
 
 // ExecutableChanged: a binary that a re-derived command runs changed during the confirmation
 // (executable_change()). Rounds it ran are no evidence about the file's build.

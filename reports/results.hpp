@@ -71,6 +71,14 @@ struct Context {
   bool invocation_known = false;
   std::vector<std::string> argv;
   std::optional<std::int64_t> executable_size, executable_mtime_ns;
+  // context.go_binary: the ccbench-go file the Go points ran (null or absent: none recorded).
+  struct Program {
+    std::string path;
+    std::int64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    bool operator==(const Program&) const = default;
+  };
+  std::optional<Program> go_binary;
 };
 
 // Point is one entry of `benchmarks`: one (workload, params, procs, impl) measurement.

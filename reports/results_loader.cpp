@@ -177,6 +177,13 @@ Context read_context(const Reader& r, const Json& root) {
   ctx.compiler_flags = r.str(c, "compiler_flags", p);
   ctx.sanitizer = r.one_of(c, "sanitizer", p, {"", "thread", "address"});
   ctx.go_version = r.str_or_null(c, "go_version", p);
+  if (auto it = c.find("go_binary"); it != c.end() && !it->is_null()) {
+    const std::string gp = "context.go_binary";
+    const Json& g = r.object(*it, gp);
+    ctx.go_binary = Context::Program{r.str(g, "path", gp), r.int_field(g, "size", gp), r.int_field(g, "mtime_ns", gp)};
+    if (ctx.go_binary->path.empty()) r.fail(gp + ".path", "expected a path, not an empty string");
+    if (ctx.go_binary->size < 0) r.fail(gp + ".size", "expected a size >= 0");
+  }
   ctx.preset = r.str_or_null(c, "preset", p);
   ctx.repetitions = r.int_field(c, "repetitions", p);
   ctx.warmup = r.int_field(c, "warmup", p);

@@ -3,6 +3,8 @@
 // wires together (harness/go_backend.cpp is compiled into ccbench alone). No go needed.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,8 +41,9 @@ class GoExe : public ::testing::Test {
     return path;
   }
   // run() runs ccbench with `args` and CCB_GO_BINARY=go_binary.
+  // `cwd`, when given, is the directory ccbench runs in.
   Outcome run(const std::string& go_binary, std::vector<std::string> args, const char* timeout = nullptr,
-              const std::vector<std::pair<std::string, std::string>>& env = {}) {
+              const std::vector<std::pair<std::string, std::string>>& env = {}, const std::string& cwd = "") {
     const std::string err_file = dir_ + "/stderr.log", out_file = dir_ + "/stdout.log";
     args.insert(args.begin(), CCBENCH_EXE);
     std::vector<char*> argv;
@@ -56,6 +59,7 @@ class GoExe : public ::testing::Test {
       ::setenv("CCB_GO_BINARY", go_binary.c_str(), 1);
       if (timeout != nullptr) ::setenv("CCB_GO_TIMEOUT", timeout, 1);
       for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+      if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
       ::execv(CCBENCH_EXE, argv.data());
       ::_exit(127);
     }
@@ -237,6 +241,54 @@ TEST_F(GoExe, ListSaysWhenTheGoReferenceCouldNotBeAskedForItsWorkloads) {
 // status of a failed self-check. It is bad input: exit 2 before any point runs, even under --impl
 // all (the user asked for that binary; a skip notice and exit 0 would hide the mistake), and so is
 // a CCB_GO_TIMEOUT out of range. `list` notes it and lists the rest.
+// context.go_binary records the ccbench-go the Go points ran (compare --confirm re-runs them with
+// it); a ccbench-go replaced while the run goes on, as a second ccbench rebuilding it would, is
+// warned about (go_binary_changed): the points started after that ran another build.
+TEST_F(GoExe, TheGoBinaryIsRecordedAndAChangeDuringTheRunIsWarned) {
+  const std::string serve =
+      "[ \"$1\" = list ] && echo '{\"workloads\":[{\"name\":\"pingpong\",\"unit\":\"round trip\","
+      "\"params\":[]}]}' && exit 0\n%s"
+      "echo '{\"event\":\"ready\"}'\nwhile read cmd; do\n  [ \"$cmd\" = rep ] || exit 0\n"
+      "  echo '{\"event\":\"sample\",\"ops\":1000,\"elapsed_ns\":5000,\"ns_per_op\":5,\"checked\":true}'\n"
+      "done\nexit 0";
+  const auto body = [&](const std::string& at_run) {
+    std::string b = serve;
+    return b.replace(b.find("%s"), 2, at_run);
+  };
+  const std::vector<std::string> args{"run", "pingpong", "--impl", "go", "--procs", "1,2", "--set", "cap=0",
+                                      "--set", "n=1000", "--warmup", "0", "--repetitions", "2", "--min-time", "0",
+                                      "--out", dir_ + "/r.json"};
+  const std::string steady = fake("steady-ccbench-go", body(""));
+  struct stat st{};
+  ASSERT_EQ(::stat(steady.c_str(), &st), 0);
+  Outcome o = run(steady, args);
+  ASSERT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0) << "status " << o.status << ": " << o.err;
+  EXPECT_EQ(o.err.find("go_binary"), std::string::npos) << o.err;
+  nlohmann::json doc = nlohmann::json::parse(std::ifstream(dir_ + "/r.json"));
+  EXPECT_EQ(doc["context"]["go_binary"],
+            (nlohmann::json{{"path", steady},
+                            {"size", st.st_size},
+                            {"mtime_ns", static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec}}));
+  // each `run` child puts a new file at its own path (an atomic rename, as go_binary()'s rebuild does)
+  const std::string rebuilt = fake("rebuilt-ccbench-go",
+                                   body("{ cat \"$0\"; echo '# rebuilt'; } > \"$0.next\" && chmod 700 \"$0.next\" && "
+                                        "mv \"$0.next\" \"$0\"\n"));
+  o = run(rebuilt, args);
+  ASSERT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0) << "status " << o.status << ": " << o.err;
+  const std::string said = "ccbench: warning: " + rebuilt + " changed during the run (rebuilt or replaced): the Go points "
+                           "started after that ran another build than context.go_binary";
+  EXPECT_NE(o.err.find(said), std::string::npos) << o.err;
+  doc = nlohmann::json::parse(std::ifstream(dir_ + "/r.json"));
+  bool recorded = false;
+  for (const auto& w : doc["context"]["environment_warnings"]) recorded |= w["code"] == "go_binary_changed";
+  EXPECT_TRUE(recorded) << doc["context"].dump();
+  // CCB_GO_BINARY given relative: the recorded path is absolute (compare re-runs from anywhere)
+  const Outcome relative = run("./steady-ccbench-go", args, nullptr, {}, dir_);
+  ASSERT_TRUE(WIFEXITED(relative.status) && WEXITSTATUS(relative.status) == 0) << relative.err;
+  doc = nlohmann::json::parse(std::ifstream(dir_ + "/r.json"));
+  EXPECT_EQ(doc["context"]["go_binary"]["path"], steady);
+}
+
 TEST_F(GoExe, BadCcbGoBinaryOrTimeoutIsBadInputEvenUnderImplAll) {
   const std::string missing = dir_ + "/no-such-ccbench-go";
   const std::string script = fake("ccbench-go", "exit 0");

@@ -229,6 +229,26 @@ TEST(LoaderTest, ReadsDisturbance) {
             "benchmarks[1].disturbance.wall_s");
 }
 
+// context.go_binary (the ccbench-go a run's Go points ran): absent or null is none; an object
+// needs a non-empty path, a size >= 0 and an integer modification time.
+TEST(LoaderTest, ReadsContextGoBinary) {
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(test::read_text(data("base.json")));
+  EXPECT_FALSE(parse_results(doc.dump(), "plain.json").context.go_binary);
+  doc["context"]["go_binary"] = nullptr;
+  EXPECT_FALSE(parse_results(doc.dump(), "null.json").context.go_binary);
+  doc["context"]["go_binary"] = {{"path", "/b/go/bin/ccbench-go"}, {"size", 1234}, {"mtime_ns", 1796569004114546557LL}};
+  const Results r = parse_results(doc.dump(), "go.json");
+  ASSERT_TRUE(r.context.go_binary);
+  EXPECT_EQ(*r.context.go_binary, (Context::Program{"/b/go/bin/ccbench-go", 1234, 1796569004114546557LL}));
+  EXPECT_EQ(error_after([](auto& d) { d["context"]["go_binary"] = "/b/ccbench-go"; }).path(), "context.go_binary");
+  EXPECT_EQ(error_after([](auto& d) { d["context"]["go_binary"] = {{"path", ""}, {"size", 1}, {"mtime_ns", 2}}; }).path(),
+            "context.go_binary.path");
+  EXPECT_EQ(error_after([](auto& d) { d["context"]["go_binary"] = {{"path", "/g"}, {"size", -1}, {"mtime_ns", 2}}; }).path(),
+            "context.go_binary.size");
+  EXPECT_EQ(error_after([](auto& d) { d["context"]["go_binary"] = {{"path", "/g"}, {"size", 1}, {"mtime_ns", 2.5}}; }).path(),
+            "context.go_binary.mtime_ns");
+}
+
 TEST(LoaderTest, RejectsSyntaxLevelProblems) {
   auto path_of = [](const std::string& text) {
     try {
