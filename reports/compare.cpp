@@ -138,6 +138,9 @@ std::vector<std::string> pair_warnings(const Results& base, const Results& next,
   diff("build_type", b.build_type, n.build_type);
   diff("library_build_type", b.library_build_type, n.library_build_type);
   diff("sanitizer", b.sanitizer, n.sanitizer);
+  // Go points run the Go toolchain's code as much as ccbench-go's: another Go release moves them.
+  // A file whose Go implementation did not run (null) has no Go point to compare.
+  if (b.go_version && n.go_version) diff("go_version", *b.go_version, *n.go_version);
   // Pinning changes scheduling (and so every timing) as much as a build flag; a file without
   // context.pin (older) says nothing either way, so only two recorded values are compared.
   if (b.pin_effective && n.pin_effective) {

@@ -427,6 +427,26 @@ TEST(CompareTest, ANoisyPointSlowerBeyondTheThresholdInItsWholeIntervalIsNotPass
   EXPECT_FALSE(confirmed.gate_failed) << confirmed.gate_message;
 }
 
+// Two Go releases measure the Go points with different runtimes: said as any other build difference.
+TEST(CompareTest, WarnsWhenTheFilesDifferInGoVersion) {
+  auto [base, next] = synthetic_pair(2, {100, 101, 102, 103, 104});
+  const auto go_warnings = [](const Comparison& c) {
+    std::vector<std::string> out;
+    for (const std::string& w : c.warnings)
+      if (w.find("go_version") != std::string::npos) out.push_back(w);
+    return out;
+  };
+  base.context.go_version = "go version go1.19.8 linux/amd64";
+  next.context.go_version = "go version go1.21.0 linux/amd64";
+  EXPECT_EQ(go_warnings(compare_results(base, next, CompareOptions{})),
+            std::vector<std::string>{"files differ in go_version: \"go version go1.19.8 linux/amd64\" (b.json) vs \"go "
+                                     "version go1.21.0 linux/amd64\" (n.json); differences may not be regressions"});
+  next.context.go_version = base.context.go_version;
+  EXPECT_TRUE(go_warnings(compare_results(base, next, CompareOptions{})).empty());
+  next.context.go_version.reset();  // Go did not run for one of them: no Go point to compare
+  EXPECT_TRUE(go_warnings(compare_results(base, next, CompareOptions{})).empty());
+}
+
 TEST(CompareTest, WarnsWhenTheFilesDifferInPinning) {
   // Pinning moves every timing as much as a build flag; compare warned about host, build,
   // injection and chaos differences but not about context.pin.effective.
