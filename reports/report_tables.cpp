@@ -71,7 +71,8 @@ std::string context_table(const Results& r) {
   t += row("build", esc(c.build_type) + " (library " + esc(c.library_build_type) + ")" +
                         (c.sanitizer.empty() ? "" : ", sanitizer <b>" + esc(c.sanitizer) + "</b>"));
   t += row("compiler", esc(c.compiler) + " <code>" + esc(c.compiler_flags) + "</code>");
-  t += row("Go", c.go_version ? esc(*c.go_version) : "not run");
+  t += row("Go", (c.go_version ? esc(*c.go_version) : "not run") +
+                     (c.go_binary ? " \u00b7 <code>" + esc(c.go_binary->path) + "</code>" : ""));
   t += row("ccbench", esc(c.ccbench_version) + " @ <code>" + esc(c.git_commit) + "</code>");
   t += row("run", esc(c.date) + " \u00b7 preset " + (c.preset ? esc(*c.preset) : "none") + " \u00b7 " +
                       std::to_string(c.repetitions) + " repetitions + " + std::to_string(c.warmup) + " warm-up");

@@ -47,6 +47,15 @@ TEST(ReportTest, ContextTableFlagsAFileMeasuredWithChaos) {
             std::string::npos);
 }
 
+// The Go row names the ccbench-go file the Go points ran (context.go_binary), when recorded.
+TEST(ReportTest, ContextTableNamesTheGoBinary) {
+  Results r = load_results(data("base.json"));
+  EXPECT_EQ(html::context_table(r).find("ccbench-go"), std::string::npos);
+  r.context.go_binary = Context::Program{"/b/go/bin/ccbench-go", 3011299, 1};
+  EXPECT_NE(html::context_table(r).find("go version go1.19.8 linux/amd64 \u00b7 <code>/b/go/bin/ccbench-go</code>"),
+            std::string::npos) << html::context_table(r);
+}
+
 // Regression: the ccbench/go column coloured 1.004 red ("worse") while printing it as "1.00x"; a
 // ratio that prints as 1.00x is now uncoloured, and 0.99x / 1.01x keep their colours.
 TEST(ReportTest, ARatioShownAsOneIsNeitherBetterNorWorse) {
