@@ -426,7 +426,8 @@ Gate quality:
   and arguments, and the CCB_INJECT_* hook and CCB_CHAOS if they were active) when the file was
   measured on this host by a binary that is still there unchanged (checked again before and after
   every run: if it changed during the rounds, they are dropped, and auto keeps the first verdicts
-  with a warning while --confirm N exits 2); otherwise pass --base-run CMD and --new-run CMD
+  with a warning while --confirm N exits 2; Go points are re-measured with the file's recorded
+  ccbench-go, context.go_binary, checked the same way); otherwise pass --base-run CMD and --new-run CMD
   (compare replaces any --filter, --out and --quiet in them with its own and removes --format
   and --report; when their runs record another binary than the file's, compare warns), or the verdicts stay
   unconfirmed with a warning (auto) or compare exits 2 (--confirm N). --confirm 0 turns it off.
