@@ -148,7 +148,9 @@ std::string build_go_binary(const fs::path& src, const fs::path& bin) {
   Captured c;
   BuildSignals interruptible(tmp.string());
   try {
-    c = run_capture({*go, "build", "-buildvcs=false", "-o", tmp.string(), "."}, go_env(), src.string(), true,
+    // -trimpath: no path of this checkout in the binary, so the same sources build the same file
+    // wherever they are (compare tells Go builds apart by context.go_binary.fnv1a64).
+    c = run_capture({*go, "build", "-buildvcs=false", "-trimpath", "-o", tmp.string(), "."}, go_env(), src.string(), true,
                     true);
   } catch (const std::system_error& e) {
     throw GoUnavailable(std::string("cannot run ") + *go + ": " + e.what() + "; " + kSetupHint);

@@ -65,7 +65,9 @@ ojson context_json(const RunInfo& info) {
   c["go_version"] = info.go_version ? ojson(*info.go_version) : ojson(nullptr);
   c["go_binary"] = info.go_binary ? ojson{{"path", info.go_binary->path},
                                            {"size", info.go_binary->size},
-                                           {"mtime_ns", info.go_binary->mtime_ns}}
+                                           {"mtime_ns", info.go_binary->mtime_ns},
+                                           {"fnv1a64", info.go_binary_fnv1a64 ? ojson(*info.go_binary_fnv1a64)
+                                                                              : ojson(nullptr)}}
                                     : ojson(nullptr);
   c["preset"] = info.preset ? ojson(*info.preset) : ojson(nullptr);
   c["repetitions"] = info.repetitions;

@@ -370,7 +370,10 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
                                        kGateMinSamples);
   if (backends.count("go")) {
     info.go_version = backends.at("go")->version();
-    if (const auto program = backends.at("go")->program()) info.go_binary = file_identity(*program);
+    if (const auto program = backends.at("go")->program()) {
+      info.go_binary = file_identity(*program);
+      if (info.go_binary) info.go_binary_fnv1a64 = file_fnv1a64(info.go_binary->path);
+    }
     // The Go child inherits this environment: a Go runtime setting left set changes what Go
     // measures, so it is named and recorded (GOMAXPROCS is set per point).
     for (const char* var : {"GOGC", "GOMEMLIMIT", "GODEBUG"})

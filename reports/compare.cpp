@@ -141,6 +141,11 @@ std::vector<std::string> pair_warnings(const Results& base, const Results& next,
   // Go points run the Go toolchain's code as much as ccbench-go's: another Go release moves them.
   // A file whose Go implementation did not run (null) has no Go point to compare.
   if (b.go_version && n.go_version) diff("go_version", *b.go_version, *n.go_version);
+  // The same sources and Go build ccbench-go to the same bytes (-trimpath: wherever the checkout
+  // is; only the path and modification time differ), so another content hash is other Go code.
+  if (b.go_binary && n.go_binary && b.go_binary->fnv1a64 && n.go_binary->fnv1a64)
+    diff("the ccbench-go build (context.go_binary.fnv1a64: the Go reference was built from other sources)",
+         *b.go_binary->fnv1a64, *n.go_binary->fnv1a64);
   // Pinning changes scheduling (and so every timing) as much as a build flag; a file without
   // context.pin (older) says nothing either way, so only two recorded values are compared.
   if (b.pin_effective && n.pin_effective) {

@@ -144,8 +144,9 @@ struct Comparison {
 Comparison compare_results(const Results& base, const Results& next, const CompareOptions& options);
 
 // pair_warnings() names every context difference between the two files (host_name, cpu_model,
-// num_cpus, build_type, library_build_type, sanitizer, and CPU pinning (context.pin.effective) and
-// go_version when both files record them; each message ends with "; " + consequence)
+// num_cpus, build_type, library_build_type, sanitizer, and CPU pinning (context.pin.effective),
+// go_version and the content hash of context.go_binary when both files record them; each message ends
+// with "; " + consequence)
 // and a file measured with a CCB_INJECT_* test hook or CCB_CHAOS=1, or stopped by a signal
 // (context.interrupted, so it lacks points): what besides the code can make the two files differ. compare_results() puts them in `warnings`, then each file's context.warnings.
 std::vector<std::string> pair_warnings(const Results& base, const Results& next, const std::string& consequence);

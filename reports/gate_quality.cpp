@@ -191,7 +191,7 @@ std::string program_change(const Context::Program& recorded) {
 }
 
 std::string other_go_build(const Context& measured, const Context& rerun) {
-  if (!measured.go_binary || !rerun.go_binary || *measured.go_binary == *rerun.go_binary) return {};
+  if (!measured.go_binary || !rerun.go_binary || measured.go_binary->same_file(*rerun.go_binary)) return {};
   const auto describe = [](const Context::Program& p) {
     return p.path + " (size " + std::to_string(p.size) + ", modified at " + std::to_string(p.mtime_ns) + " ns)";
   };

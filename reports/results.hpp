@@ -76,7 +76,10 @@ struct Context {
     std::string path;
     std::int64_t size = 0;
     std::int64_t mtime_ns = 0;
-    bool operator==(const Program&) const = default;
+    std::optional<std::string> fnv1a64;  // the content's hash (16 hex digits); absent in older files
+    // same_file(): the same path, size and modification time (the hash is not compared: a file
+    // that does not record it may still name the same file).
+    bool same_file(const Program& o) const { return path == o.path && size == o.size && mtime_ns == o.mtime_ns; }
   };
   std::optional<Program> go_binary;
 };

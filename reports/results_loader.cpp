@@ -180,9 +180,16 @@ Context read_context(const Reader& r, const Json& root) {
   if (auto it = c.find("go_binary"); it != c.end() && !it->is_null()) {
     const std::string gp = "context.go_binary";
     const Json& g = r.object(*it, gp);
-    ctx.go_binary = Context::Program{r.str(g, "path", gp), r.int_field(g, "size", gp), r.int_field(g, "mtime_ns", gp)};
+    ctx.go_binary = Context::Program{r.str(g, "path", gp), r.int_field(g, "size", gp), r.int_field(g, "mtime_ns", gp),
+                                     std::nullopt};
     if (ctx.go_binary->path.empty()) r.fail(gp + ".path", "expected a path, not an empty string");
     if (ctx.go_binary->size < 0) r.fail(gp + ".size", "expected a size >= 0");
+    if (g.find("fnv1a64") != g.end()) {
+      ctx.go_binary->fnv1a64 = r.str_or_null(g, "fnv1a64", gp);
+      const std::optional<std::string>& h = ctx.go_binary->fnv1a64;
+      if (h && (h->size() != 16 || h->find_first_not_of("0123456789abcdef") != std::string::npos))
+        r.fail(gp + ".fnv1a64", "expected 16 lowercase hex digits");
+    }
   }
   ctx.preset = r.str_or_null(c, "preset", p);
   ctx.repetitions = r.int_field(c, "repetitions", p);

@@ -2,6 +2,8 @@
 // and the sources of each method).
 #include "reports/stats.hpp"
 
+#include "common/fnv1a.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -260,14 +262,7 @@ double mann_whitney_min_p(std::size_t n1, std::size_t n2) {
   return std::clamp(std::erfc(z / std::sqrt(2.0)), 0.0, 1.0);
 }
 
-std::uint64_t seed_for(std::string_view name) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a 64-bit offset basis
-  for (unsigned char c : name) {
-    h ^= c;
-    h *= 0x100000001b3ULL;  // FNV-1a 64-bit prime
-  }
-  return h;
-}
+std::uint64_t seed_for(std::string_view name) { return common::fnv1a64(name); }
 
 std::optional<Interval> bootstrap_ratio_ci(std::span<const double> base, std::span<const double> next,
                                            double confidence, std::uint64_t seed, int resamples) {

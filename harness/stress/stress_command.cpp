@@ -13,6 +13,7 @@
 #include <memory>
 #include <sstream>
 
+#include "common/fnv1a.hpp"
 #include "harness/atomic_file.hpp"
 #include "harness/errors.hpp"
 #include "harness/list_syntax.hpp"
@@ -102,8 +103,9 @@ std::string repro_command(const StressSettings& s, TestHook hook, const std::str
 }
 
 uint64_t run_seed(uint64_t seed, const std::string& scenario, int procs) {
-  uint64_t h = 1469598103934665603ULL;  // FNV-1a of the name
-  for (char ch : scenario) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
+  // FNV-1a of the name, from a basis that lost the last digit of FNV's (14695981039346656037):
+  // kept, so that the seeds printed by earlier runs still reproduce them.
+  const uint64_t h = common::fnv1a64(scenario, 1469598103934665603ULL);
   return Rng::mix(seed ^ Rng::mix(h) ^ (static_cast<uint64_t>(procs) << 48));
 }
 

@@ -101,9 +101,9 @@ TEST_F(TempDir, SignalDuringBuildEndsItAndRemovesTheTemporaryBinary) {
   const fs::path fake = dir_ / "fakego";
   fs::create_directories(fake);
   const fs::path pidfile = dir_ / "go.pid";
-  // argv: build -buildvcs=false -o TMP .
+  // argv: build -buildvcs=false -trimpath -o TMP .
   std::ofstream(fake / "go") << "#!/bin/sh\necho $$ > " << pidfile.string()
-                             << ".new\necho half > \"$4\"\nmv " << pidfile.string() << ".new " << pidfile.string()
+                             << ".new\necho half > \"$5\"\nmv " << pidfile.string() << ".new " << pidfile.string()
                              << "\nexec sleep 30\n";
   fs::permissions(fake / "go", fs::perms::owner_all);
   const std::string src = tiny_program();

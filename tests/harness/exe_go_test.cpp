@@ -9,12 +9,15 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "common/fnv1a.hpp"
 
 namespace {
 
@@ -265,10 +268,15 @@ TEST_F(GoExe, TheGoBinaryIsRecordedAndAChangeDuringTheRunIsWarned) {
   ASSERT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0) << "status " << o.status << ": " << o.err;
   EXPECT_EQ(o.err.find("go_binary"), std::string::npos) << o.err;
   nlohmann::json doc = nlohmann::json::parse(std::ifstream(dir_ + "/r.json"));
+  std::stringstream content;
+  content << std::ifstream(steady, std::ios::binary).rdbuf();
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(ccb::common::fnv1a64(content.str())));
   EXPECT_EQ(doc["context"]["go_binary"],
             (nlohmann::json{{"path", steady},
                             {"size", st.st_size},
-                            {"mtime_ns", static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec}}));
+                            {"mtime_ns", static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec},
+                            {"fnv1a64", hash}}));
   // each `run` child puts a new file at its own path (an atomic rename, as go_binary()'s rebuild does)
   const std::string rebuilt = fake("rebuilt-ccbench-go",
                                    body("{ cat \"$0\"; echo '# rebuilt'; } > \"$0.next\" && chmod 700 \"$0.next\" && "

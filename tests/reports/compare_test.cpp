@@ -427,8 +427,9 @@ TEST(CompareTest, ANoisyPointSlowerBeyondTheThresholdInItsWholeIntervalIsNotPass
   EXPECT_FALSE(confirmed.gate_failed) << confirmed.gate_message;
 }
 
-// Two Go releases measure the Go points with different runtimes: said as any other build difference.
-TEST(CompareTest, WarnsWhenTheFilesDifferInGoVersion) {
+// Two Go releases, or ccbench-go built from other sources, measure the Go points with other code:
+// said as any other build difference.
+TEST(CompareTest, WarnsWhenTheFilesDifferInGoVersionOrGoBuild) {
   auto [base, next] = synthetic_pair(2, {100, 101, 102, 103, 104});
   const auto go_warnings = [](const Comparison& c) {
     std::vector<std::string> out;
@@ -445,6 +446,28 @@ TEST(CompareTest, WarnsWhenTheFilesDifferInGoVersion) {
   EXPECT_TRUE(go_warnings(compare_results(base, next, CompareOptions{})).empty());
   next.context.go_version.reset();  // Go did not run for one of them: no Go point to compare
   EXPECT_TRUE(go_warnings(compare_results(base, next, CompareOptions{})).empty());
+  // ccbench-go of other content was built from other sources; another path or time alone is no
+  // sign, nor is a file that does not record the hash
+  next.context.go_version = base.context.go_version;
+  base.context.go_binary = Context::Program{"/a/go/bin/ccbench-go", 3011299, 1, "0123456789abcdef"};
+  next.context.go_binary = Context::Program{"/b/go/bin/ccbench-go", 3011299, 2, "0123456789abcdef"};
+  EXPECT_TRUE(go_warnings(compare_results(base, next, CompareOptions{})).empty());
+  const auto binary_warnings = [](const Comparison& c) {
+    std::vector<std::string> out;
+    for (const std::string& w : c.warnings)
+      if (w.find("ccbench-go") != std::string::npos) out.push_back(w);
+    return out;
+  };
+  EXPECT_TRUE(binary_warnings(compare_results(base, next, CompareOptions{})).empty());
+  base.context.go_binary->fnv1a64.reset();
+  EXPECT_TRUE(binary_warnings(compare_results(base, next, CompareOptions{})).empty());
+  base.context.go_binary->fnv1a64 = "0123456789abcdef";
+  next.context.go_binary->fnv1a64 = "fedcba9876543210";
+  EXPECT_EQ(binary_warnings(compare_results(base, next, CompareOptions{})),
+            std::vector<std::string>{"files differ in the ccbench-go build (context.go_binary.fnv1a64: the Go reference "
+                                     "was built from other sources): \"0123456789abcdef\" (b.json) vs "
+                                     "\"fedcba9876543210\" (n.json); "
+                                     "differences may not be regressions"});
 }
 
 TEST(CompareTest, WarnsWhenTheFilesDifferInPinning) {

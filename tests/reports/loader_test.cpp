@@ -239,7 +239,10 @@ TEST(LoaderTest, ReadsContextGoBinary) {
   doc["context"]["go_binary"] = {{"path", "/b/go/bin/ccbench-go"}, {"size", 1234}, {"mtime_ns", 1796569004114546557LL}};
   const Results r = parse_results(doc.dump(), "go.json");
   ASSERT_TRUE(r.context.go_binary);
-  EXPECT_EQ(*r.context.go_binary, (Context::Program{"/b/go/bin/ccbench-go", 1234, 1796569004114546557LL}));
+  EXPECT_TRUE(r.context.go_binary->same_file(Context::Program{"/b/go/bin/ccbench-go", 1234, 1796569004114546557LL, {}}));
+  EXPECT_FALSE(r.context.go_binary->fnv1a64);  // optional (null or absent: not recorded)
+  doc["context"]["go_binary"]["fnv1a64"] = "00ff00ff00ff00ff";
+  EXPECT_EQ(parse_results(doc.dump(), "hash.json").context.go_binary->fnv1a64, "00ff00ff00ff00ff");
   EXPECT_EQ(error_after([](auto& d) { d["context"]["go_binary"] = "/b/ccbench-go"; }).path(), "context.go_binary");
   EXPECT_EQ(error_after([](auto& d) { d["context"]["go_binary"] = {{"path", ""}, {"size", 1}, {"mtime_ns", 2}}; }).path(),
             "context.go_binary.path");
@@ -247,6 +250,12 @@ TEST(LoaderTest, ReadsContextGoBinary) {
             "context.go_binary.size");
   EXPECT_EQ(error_after([](auto& d) { d["context"]["go_binary"] = {{"path", "/g"}, {"size", 1}, {"mtime_ns", 2.5}}; }).path(),
             "context.go_binary.mtime_ns");
+  for (const char* bad : {"00FF00FF00FF00FF", "00ff", "00ff00ff00ff00ffa", "00ff00ff00ff00fg"})
+    EXPECT_EQ(error_after([&](auto& d) {
+                d["context"]["go_binary"] = {{"path", "/g"}, {"size", 1}, {"mtime_ns", 2}, {"fnv1a64", bad}};
+              }).path(),
+              "context.go_binary.fnv1a64")
+        << bad;
 }
 
 TEST(LoaderTest, RejectsSyntaxLevelProblems) {

@@ -51,7 +51,7 @@ TEST(ReportTest, ContextTableFlagsAFileMeasuredWithChaos) {
 TEST(ReportTest, ContextTableNamesTheGoBinary) {
   Results r = load_results(data("base.json"));
   EXPECT_EQ(html::context_table(r).find("ccbench-go"), std::string::npos);
-  r.context.go_binary = Context::Program{"/b/go/bin/ccbench-go", 3011299, 1};
+  r.context.go_binary = Context::Program{"/b/go/bin/ccbench-go", 3011299, 1, std::nullopt};
   EXPECT_NE(html::context_table(r).find("go version go1.19.8 linux/amd64 \u00b7 <code>/b/go/bin/ccbench-go</code>"),
             std::string::npos) << html::context_table(r);
 }
