@@ -240,21 +240,20 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
           if (const std::string diff = other_go_build(side.context, r.context); !diff.empty())
             throw ExecutableChanged(side.file + ": " + which + " ran the Go binary " + diff);
         // A given command (--base-run / --new-run) is the user's to choose; when both its run and
-        // the file record their binary and they differ, its rounds measure another build: said once.
-        if (!exe_id[s] && !other_build_said[s])
-          if (const std::string diff = other_build(side.context, r.context); !diff.empty()) {
-            other_build_said[s] = true;
-            extra_warnings.push_back(std::string(base_side ? "--base-run" : "--new-run") + " ran " + diff +
-                                     ", the binary that measured " + side.file +
-                                     ": its confirmation rounds measure another build");
-          }
-        if (go && !exe_id[s] && !other_go_build_said[s])
-          if (const std::string diff = other_go_build(side.context, r.context); !diff.empty()) {
-            other_go_build_said[s] = true;
-            extra_warnings.push_back(std::string(base_side ? "--base-run" : "--new-run") + " ran the Go binary " + diff +
-                                     ", the one that measured " + side.file +
-                                     ": its confirmation rounds of Go points measure another build");
-          }
+        // the file record their binary (or ccbench-go) and they differ, its rounds measure another
+        // build: said once per side and binary.
+        const auto say_once = [&](bool& said, const std::string& diff, const char* ran, const char* measured,
+                                  const char* rounds) {
+          if (exe_id[s] || said || diff.empty()) return;
+          said = true;
+          extra_warnings.push_back(std::string(base_side ? "--base-run" : "--new-run") + " ran " + ran + diff + ", " +
+                                   measured + " " + side.file + ": its confirmation rounds" + rounds +
+                                   " measure another build");
+        };
+        say_once(other_build_said[s], other_build(side.context, r.context), "", "the binary that measured", "");
+        if (go)
+          say_once(other_go_build_said[s], other_go_build(side.context, r.context), "the Go binary ",
+                   "the one that measured", " of Go points");
         return r;
       };
       try {

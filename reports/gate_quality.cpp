@@ -169,17 +169,23 @@ std::string executable_change(const std::string& path, const ExecutableIdentity&
   return {};
 }
 
+namespace {
+
+// file_text() names a recorded binary: "/x/ccbench (size 8, modified at 4 ns)".
+std::string file_text(const std::string& path, std::int64_t size, std::int64_t mtime_ns) {
+  return path + " (size " + std::to_string(size) + ", modified at " + std::to_string(mtime_ns) + " ns)";
+}
+
+}  // namespace
+
 std::string other_build(const Context& measured, const Context& rerun) {
   if (!measured.executable_size || !measured.executable_mtime_ns || !rerun.executable_size || !rerun.executable_mtime_ns)
     return {};
   if (measured.executable == rerun.executable && *measured.executable_size == *rerun.executable_size &&
       *measured.executable_mtime_ns == *rerun.executable_mtime_ns)
     return {};
-  const auto describe = [](const Context& c) {
-    return c.executable + " (size " + std::to_string(*c.executable_size) + ", modified at " +
-           std::to_string(*c.executable_mtime_ns) + " ns)";
-  };
-  return describe(rerun) + ", not " + describe(measured);
+  return file_text(rerun.executable, *rerun.executable_size, *rerun.executable_mtime_ns) + ", not " +
+         file_text(measured.executable, *measured.executable_size, *measured.executable_mtime_ns);
 }
 
 std::string program_change(const Context::Program& recorded) {
@@ -192,10 +198,8 @@ std::string program_change(const Context::Program& recorded) {
 
 std::string other_go_build(const Context& measured, const Context& rerun) {
   if (!measured.go_binary || !rerun.go_binary || measured.go_binary->same_file(*rerun.go_binary)) return {};
-  const auto describe = [](const Context::Program& p) {
-    return p.path + " (size " + std::to_string(p.size) + ", modified at " + std::to_string(p.mtime_ns) + " ns)";
-  };
-  return describe(*rerun.go_binary) + ", not " + describe(*measured.go_binary);
+  const Context::Program &m = *measured.go_binary, &r = *rerun.go_binary;
+  return file_text(r.path, r.size, r.mtime_ns) + ", not " + file_text(m.path, m.size, m.mtime_ns);
 }
 
 bool measures_go(const Results& r, const std::vector<std::string>& names) {
