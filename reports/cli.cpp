@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <set>
 
 #include "common/visible_text.hpp"
 #include "reports/atomic_write.hpp"
@@ -32,6 +33,7 @@ struct Commands {
   std::string fail_on = "regressed", format = "table", out_file;
   std::string confirm = "auto", base_run, new_run, noise_floor_file;
   bool fail_unjudged = false;
+  std::string impls;  // --impl LIST; empty: all
   // calibrate
   CLI::App* calibrate = nullptr;
   std::string pairs = "3", calib_out = "noise-floor.json", calib_run;
@@ -117,6 +119,39 @@ CompareOptions compare_options(const Commands& c, CompareFormat& format) {
   return o;
 }
 
+// selected_impls() is --impl's set of implementations, each one that both files measured points
+// with (empty: --impl not given, every implementation).
+std::set<std::string> selected_impls(const std::string& list, const Results& base, const Results& next) {
+  std::set<std::string> out;
+  if (list.empty()) return out;
+  const auto impls_of = [](const Results& r) {
+    std::set<std::string> s;
+    for (const Point& p : r.benchmarks) s.insert(p.impl);
+    return s;
+  };
+  const std::set<std::string> in_base = impls_of(base), in_next = impls_of(next);
+  const auto names = [](const std::set<std::string>& s) {
+    std::string t;
+    for (const std::string& x : s) t += (t.empty() ? "" : ", ") + x;
+    return t.empty() ? std::string("none") : t;
+  };
+  std::size_t from = 0;
+  while (from <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', from), list.size());
+    const std::string impl = list.substr(from, comma - from);
+    from = comma + 1;
+    if (impl.empty())
+      throw UsageError("--impl: expected implementation names separated by commas (e.g. ccbench or ccbench,go), got \"" +
+                       common::visible_text(list) + "\"");
+    for (const auto& [r, has] : {std::pair{&base, &in_base}, std::pair{&next, &in_next}})
+      if (!has->count(impl))
+        throw UsageError("--impl " + common::visible_text(impl) + ": " + r->file + " has no point of that implementation (it has: " +
+                         common::visible_text(names(*has)) + ")");
+    out.insert(impl);
+  }
+  return out;
+}
+
 // parse_count() parses an integer lo..hi for `option`.
 int parse_count(const std::string& text, const char* option, int lo, int hi) {
   std::size_t used = 0;
@@ -177,10 +212,11 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
   try {
     CompareFormat format = CompareFormat::Table;
     reject_empty(c.compare_nonempty);
-    const CompareOptions options = compare_options(c, format);
+    CompareOptions options = compare_options(c, format);
     if (!c.out_file.empty()) check_output(c.out_file, {c.base_file, c.new_file});
     const Results base = load_results(c.base_file);
     const Results next = load_results(c.new_file);
+    options.impls = selected_impls(c.impls, base, next);
     // --confirm: "auto" (default) confirms with kAutoConfirmRounds rounds when both sides' commands
     // are known (given, or re-derived from the files: rerun_command()); N > 0 requires them.
     const bool automatic = c.confirm == "auto";
@@ -489,6 +525,10 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
                       "With --fail-on regressed: exit 1 also when every compared point is noisy, so that no "
                       "point could be judged (too few samples or too much spread; a CI gate that must not "
                       "pass blind), or when a noisy point's whole ratio interval lies at or above 1 + threshold");
+  c.compare_nonempty.push_back(
+      c.compare->add_option("--impl", c.impls, "Compare only the points of these implementations, e.g. ccbench (a "
+                            "runtime gate that Go's or the threads' points must not sway); default: all")
+          ->type_name("LIST"));
   c.compare->add_option("--format", c.format, "Output format; markdown suits a CI job summary or PR comment. "
                         "Warnings always go to stderr (stdout holds only the output); markdown, json and the "
                         "--out file also carry them")

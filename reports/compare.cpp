@@ -200,11 +200,15 @@ void add_disturbed_warnings(const std::vector<Matched>& matched, const std::stri
 
 // Phase 1: match by name, keeping base order; fill only_in_*, newly_failing and not_compared.
 std::vector<Matched> match(const Results& base, const Results& next, Comparison& c) {
+  const std::set<std::string>& impls = c.options.impls;
+  const auto wanted = [&](const Point& p) { return impls.empty() || impls.count(p.impl) != 0; };
   std::map<std::string, const Point*> next_by_name;
-  for (const Point& p : next.benchmarks) next_by_name.emplace(p.name, &p);
+  for (const Point& p : next.benchmarks)
+    if (wanted(p)) next_by_name.emplace(p.name, &p);
   std::map<std::string, bool> in_base;
   std::vector<Matched> matched;
   for (const Point& b : base.benchmarks) {
+    if (!wanted(b)) continue;
     in_base[b.name] = true;
     auto it = next_by_name.find(b.name);
     if (it == next_by_name.end()) {
@@ -222,7 +226,7 @@ std::vector<Matched> match(const Results& base, const Results& next, Comparison&
     }
   }
   for (const Point& n : next.benchmarks) {
-    if (!in_base.count(n.name)) c.only_in_new.push_back(n.name);
+    if (wanted(n) && !in_base.count(n.name)) c.only_in_new.push_back(n.name);
   }
   return matched;
 }

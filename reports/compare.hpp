@@ -57,6 +57,7 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,9 @@ struct CompareOptions {
   // when a noisy point is slower beyond the threshold in its whole interval.
   bool fail_unjudged = false;
   std::map<std::string, double> noise_floor;  // point name -> largest A/A |change| (empty: none)
+  // Implementations whose points are compared (compare --impl); empty: all. Points of the others
+  // are left out of everything: verdicts, the Holm family, the geomean, "only in" and failures.
+  std::set<std::string> impls;
 };
 
 // SampleStats summarises one side of a point, recomputed from samples_ns.

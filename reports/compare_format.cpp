@@ -49,12 +49,20 @@ std::string verdict_text(const PointComparison& p) {
   return p.reason.empty() ? v : v + ": " + p.reason;
 }
 
+// impls_text() lists --impl's implementations: "ccbench, go".
+std::string impls_text(const std::set<std::string>& impls) {
+  std::string t;
+  for (const std::string& i : impls) t += (t.empty() ? "" : ", ") + common::visible_text(i);
+  return t;
+}
+
 std::string options_line(const Comparison& c) {
   const CompareOptions& o = c.options;
   return "threshold " + fmt::pct(o.threshold) + ", alpha " + fmt::plain(o.alpha) +
          " (two-sided Mann-Whitney U, Holm-adjusted over " + std::to_string(c.family_size) +
          " points), min samples " + std::to_string(o.min_samples) + ", max CV " + fmt::pct(o.max_cv) +
          (o.noise_floor.empty() ? "" : ", noise floor of " + std::to_string(o.noise_floor.size()) + " points") +
+         (o.impls.empty() ? "" : ", implementations " + impls_text(o.impls) + " only") +
          (c.confirm_rounds ? ", " + std::to_string(c.confirm_rounds) + " confirmation round(s)" : "");
 }
 
@@ -220,7 +228,8 @@ Json to_json(const Comparison& c) {
                   {"test", "mann-whitney-u two-sided: exact distribution when a point's samples have no ties and n1*n2 <= 2500, "
                            "otherwise normal approximation, tie and continuity corrected"},
                   {"adjustment", "holm-bonferroni"}, {"family_size", c.family_size},
-                  {"noise_floor_points", o.noise_floor.size()}, {"confirm_rounds", c.confirm_rounds}};
+                  {"noise_floor_points", o.noise_floor.size()}, {"confirm_rounds", c.confirm_rounds},
+                  {"impls", o.impls.empty() ? Json(nullptr) : Json(o.impls)}};
   j["warnings"] = c.warnings;
   Json pts = Json::array();
   for (const PointComparison& p : c.points) {

@@ -199,6 +199,42 @@ TEST(CompareTest, MarkdownAndJsonFormats) {
   EXPECT_TRUE(j["points"][0]["p_adjusted"].is_number());
 }
 
+// --impl: only the points of the given implementations are compared (a runtime gate that Go's or
+// the threads' points must not sway); a name that either file lacks is bad usage.
+TEST(CompareTest, ImplComparesOnlyThePointsOfThoseImplementations) {
+  auto r = run_cli({"compare", data("base.json"), data("candidate.json"), "--format", "json", "--impl", "ccbench"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["summary"]["regressed"], 4);  // pingpong's ccbench points (of 8 with go's)
+  EXPECT_EQ(j["summary"]["improved"], 2);   // counter atomic's ccbench points (of 6)
+  for (const auto& p : j["points"]) EXPECT_NE(p["name"].get<std::string>().find("/impl:ccbench"), std::string::npos) << p["name"];
+  EXPECT_EQ(j["options"]["impls"], nlohmann::json::array({"ccbench"}));
+  EXPECT_EQ(j["options"]["family_size"], j["points"].size() - j["summary"]["noisy"].get<std::size_t>());
+  EXPECT_TRUE(j["only_in_base"].empty() && j["only_in_new"].empty());
+
+  r = run_cli({"compare", data("base.json"), data("candidate.json"), "--format", "json", "--impl", "threads,go"});
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["summary"]["regressed"], 4);  // pingpong's go points (threads has none there)
+  EXPECT_EQ(j["summary"]["improved"], 4);   // counter atomic's go and threads points
+  EXPECT_EQ(j["options"]["impls"], nlohmann::json::array({"go", "threads"}));
+  r = run_cli({"compare", data("base.json"), data("candidate.json"), "--format", "json"});
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["options"]["impls"].is_null());
+
+  r = run_cli({"compare", data("base.json"), data("candidate.json"), "--confirm", "0", "--impl", "ccbench"});
+  EXPECT_NE(r.out.find(", implementations ccbench only"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("/impl:go"), std::string::npos) << r.out;
+
+  for (const auto& [value, said] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"rust", "--impl rust: " + data("base.json") + " has no point of that implementation (it has: ccbench, go, threads)"},
+           {"ccbench,", "--impl: expected implementation names separated by commas (e.g. ccbench or ccbench,go), got \"ccbench,\""},
+           {"", "--impl"}}) {
+    r = run_cli({"compare", data("base.json"), data("candidate.json"), "--impl", value});
+    EXPECT_EQ(r.code, 2) << value << ": " << r.err;
+    EXPECT_NE(r.err.find(said), std::string::npos) << value << ": " << r.err;
+  }
+}
+
 TEST(CompareTest, OutFileGetsTheReportStdoutTheSummary) {
   const std::string dir = test::scratch_dir("out");
   const auto r = run_cli({"compare", data("base.json"), data("rerun.json"), "--format", "markdown", "--out",
