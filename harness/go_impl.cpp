@@ -17,10 +17,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <system_error>
 #include <thread>
+#include <vector>
 
 #include "harness/child_process.hpp"
 
@@ -124,10 +127,38 @@ void remove_stale_work_dirs(const fs::path& tmp) {
   }
 }
 
+// kBuildFlags: `go build`'s flags. -trimpath: no path of this checkout in the binary, so the same
+// sources build the same file wherever they are (compare tells Go builds apart by
+// context.go_binary.fnv1a64).
+const std::vector<std::string> kBuildFlags = {"-buildvcs=false", "-trimpath"};
+
+// build_stamp() is what BIN.build records of how BIN was built: the flags on its first line, then
+// `go version` (empty when go does not answer). A binary built with other flags or by another Go
+// is rebuilt, so that context.go_version names the Go that built the binary the Go points run.
+std::string build_stamp(const std::optional<std::string>& version) {
+  std::string t = "flags:";
+  for (const std::string& f : kBuildFlags) t += " " + f;
+  return t + "\ngo: " + version.value_or("") + "\n";
+}
+
+// up_to_date() is true when `bin` is newer than every source of `src` and its stamp matches how it
+// would be built now. Without go (no version to compare), the flags alone must match: a built
+// binary stays usable where go is not installed.
+bool up_to_date(const fs::path& src, const fs::path& bin) {
+  std::error_code ec;
+  if (!fs::exists(bin, ec) || fs::last_write_time(bin, ec) < newest_source(src)) return false;
+  std::ifstream in(bin.string() + ".build");
+  const std::string stamp((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::optional<std::string> version = go_version();
+  if (version) return stamp == build_stamp(version);
+  const std::string now = build_stamp(std::nullopt);
+  return stamp.substr(0, stamp.find('\n')) == now.substr(0, now.find('\n'));
+}
+
 std::string build_go_binary(const fs::path& src, const fs::path& bin) {
   std::error_code ec;
   if (!fs::exists(src / "go.mod", ec)) throw GoUnavailable("Go sources not found: " + (src / "go.mod").string());
-  if (fs::exists(bin, ec) && fs::last_write_time(bin, ec) >= newest_source(src)) return bin.string();
+  if (up_to_date(src, bin)) return bin.string();
   auto go = find_go();
   if (!go) {
     throw GoUnavailable(std::string("the go command was not found (PATH, /usr/bin/go, /usr/lib/go-1.19/bin/go); ") +
@@ -148,10 +179,10 @@ std::string build_go_binary(const fs::path& src, const fs::path& bin) {
   Captured c;
   BuildSignals interruptible(tmp.string());
   try {
-    // -trimpath: no path of this checkout in the binary, so the same sources build the same file
-    // wherever they are (compare tells Go builds apart by context.go_binary.fnv1a64).
-    c = run_capture({*go, "build", "-buildvcs=false", "-trimpath", "-o", tmp.string(), "."}, go_env(), src.string(), true,
-                    true);
+    std::vector<std::string> argv = {*go, "build"};
+    argv.insert(argv.end(), kBuildFlags.begin(), kBuildFlags.end());
+    argv.insert(argv.end(), {"-o", tmp.string(), "."});
+    c = run_capture(argv, go_env(), src.string(), true, true);
   } catch (const std::system_error& e) {
     throw GoUnavailable(std::string("cannot run ") + *go + ": " + e.what() + "; " + kSetupHint);
   }
@@ -164,6 +195,16 @@ std::string build_go_binary(const fs::path& src, const fs::path& bin) {
   if (ec) {
     fs::remove(tmp, ec);
     throw GoUnavailable("cannot install " + bin.string() + ": " + ec.message());
+  }
+  // The stamp goes in after the binary: stopped between the two, the next run finds the old stamp
+  // beside the new binary and only builds again (the other order could leave an old binary
+  // passing for the new build). Another ccbench building at once writes the same stamp.
+  const fs::path stamp_tmp = tmp.string() + ".build";
+  std::ofstream(stamp_tmp) << build_stamp(go_version());
+  fs::rename(stamp_tmp, bin.string() + ".build", ec);
+  if (ec) {
+    fs::remove(stamp_tmp, ec);
+    throw GoUnavailable("cannot install " + bin.string() + ".build: " + ec.message());
   }
   return bin.string();
 }

@@ -4,7 +4,9 @@
 //
 // Guarantees:
 //  - go_binary() builds at most once per process (thread-safe; a failure is remembered and
-//    rethrown), and only when the binary is missing or older than a non-test .go file or go.mod.
+//    rethrown), and only when the binary is missing, older than a non-test .go file or go.mod, or
+//    built with other flags or by another Go than now (its stamp, BIN.build, says which).
+//    The build is reproducible (-trimpath): the same sources and Go give the same bytes anywhere.
 //    The build is offline (GOPROXY=off, GOFLAGS/GOTOOLCHAIN cleared, GOENV=off, GOWORK=off),
 //    for this machine (GOOS/GOARCH/GOAMD64/GOEXPERIMENT… cleared, CGO_ENABLED=0),
 //    keeps GOCACHE, GOPATH and GOTMPDIR inside the build tree, and replaces the binary atomically (build to
@@ -48,7 +50,8 @@ std::string go_binary();
 
 // build_go_program() builds the Go main package in src_dir (a go.mod and its .go files) into
 // bin_path, as go_binary() builds ccbench-go (same environment, atomic replace), when bin_path is
-// missing or older than go.mod or a non-test .go file of src_dir; returns bin_path.
+// missing, older than go.mod or a non-test .go file of src_dir, or its stamp (bin_path + ".build":
+// the build flags and `go version`) differs from this build's; returns bin_path.
 // Throws: GoUnavailable.
 std::string build_go_program(const std::string& src_dir, const std::string& bin_path);
 

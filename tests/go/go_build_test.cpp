@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -154,6 +155,34 @@ TEST_F(TempDir, RemovingASourceFileRebuilds) {
   fs::remove(fs::path(src) / "extra.go");
   ASSERT_EQ(ccb::harness::build_go_program(src, bin.string()), bin.string());
   EXPECT_GT(fs::last_write_time(bin), first) << "not rebuilt after extra.go was removed";
+}
+
+// A binary newer than its sources was kept whatever built it: one built before -trimpath was added,
+// or by the Go that an upgrade replaced (context.go_version then named a Go that had not built
+// it). The stamp beside it (BIN.build: flags, `go version`) must match, or the binary is rebuilt.
+TEST_F(TempDir, ABinaryBuiltWithOtherFlagsOrByAnotherGoIsRebuilt) {
+  const std::optional<std::string> version = ccb::harness::go_version();
+  if (!version) GTEST_SKIP() << "go is not installed (run scripts/setup)";
+  const std::string src = tiny_program();
+  const fs::path bin = dir_ / "bin" / "tiny", stamp = dir_ / "bin" / "tiny.build";
+  ASSERT_EQ(ccb::harness::build_go_program(src, bin.string()), bin.string());
+  const std::string now = "flags: -buildvcs=false -trimpath\ngo: " + *version + "\n";
+  std::ifstream in(stamp);
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()), now);
+  auto built = fs::last_write_time(bin);
+  ASSERT_EQ(ccb::harness::build_go_program(src, bin.string()), bin.string());
+  EXPECT_EQ(fs::last_write_time(bin), built) << "rebuilt although nothing changed";
+  for (const std::string& other : {std::string("flags: -buildvcs=false\ngo: ") + *version + "\n",
+                                   std::string("flags: -buildvcs=false -trimpath\ngo: go version go1.18 linux/amd64\n"),
+                                   std::string()}) {
+    if (other.empty()) fs::remove(stamp);  // a binary built before stamps existed
+    else std::ofstream(stamp) << other;
+    ASSERT_EQ(ccb::harness::build_go_program(src, bin.string()), bin.string());
+    EXPECT_GT(fs::last_write_time(bin), built) << "not rebuilt with the stamp \"" << other << "\"";
+    built = fs::last_write_time(bin);
+    std::ifstream again(stamp);
+    EXPECT_EQ(std::string((std::istreambuf_iterator<char>(again)), std::istreambuf_iterator<char>()), now);
+  }
 }
 
 // Regression: go leaves its work directory (go-build*) in GOTMPDIR when a build is interrupted,
