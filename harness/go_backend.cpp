@@ -167,7 +167,10 @@ class GoBackend : public ImplBackend {
   }
   void set_controls(const MeasureControls& controls) override { controls_ = controls; }
 
-  std::optional<std::string> version() override { return go_version(); }
+  // version(): the Go that built ccbench-go, as its `list` says (exact even for a CCB_GO_BINARY
+  // built elsewhere); `go version` of the installed Go when the list did not say (an older
+  // ccbench-go, or a list that failed).
+  std::optional<std::string> version() override { return built_by_ ? built_by_ : go_version(); }
   std::optional<std::string> program() const override { return binary_; }
 
  private:
@@ -184,6 +187,9 @@ class GoBackend : public ImplBackend {
       // CCB_GO_TIMEOUT said, and every point then waited out its own timeout again).
       const nlohmann::json doc = nlohmann::json::parse(go_list(*binary_, std::min(timeout_, kListLimit)));
       for (const auto& w : doc.at("workloads")) names.insert(w.at("name").get<std::string>());
+      if (const auto it = doc.find("go_version");
+          it != doc.end() && it->is_string() && !it->get<std::string>().empty() && it->get<std::string>().size() <= 200)
+        built_by_ = it->get<std::string>();
     } catch (const GoTimeout& e) {
       hung_->what = e.what();
       list_problem_ = ListingProblem{e.what(), true};
@@ -201,6 +207,7 @@ class GoBackend : public ImplBackend {
   std::shared_ptr<Hung> hung_ = std::make_shared<Hung>();
   std::optional<std::set<std::string>> listed_;
   std::optional<ListingProblem> list_problem_;  // set by list_workloads() when `list` failed
+  std::optional<std::string> built_by_;         // the list's go_version (at most 200 bytes)
   MeasureControls controls_;
 };
 

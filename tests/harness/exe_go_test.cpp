@@ -240,17 +240,14 @@ TEST_F(GoExe, ListSaysWhenTheGoReferenceCouldNotBeAskedForItsWorkloads) {
   EXPECT_NE(failing.out.find("impls: ccbench, go, threads"), std::string::npos) << failing.out;
 }
 
-// Regression: CCB_GO_BINARY naming no file made every go point "failed" and `run` exit 1, the
-// status of a failed self-check. It is bad input: exit 2 before any point runs, even under --impl
-// all (the user asked for that binary; a skip notice and exit 0 would hide the mistake), and so is
-// a CCB_GO_TIMEOUT out of range. `list` notes it and lists the rest.
 // context.go_binary records the ccbench-go the Go points ran (compare --confirm re-runs them with
-// it); a ccbench-go replaced while the run goes on, as a second ccbench rebuilding it would, is
-// warned about (go_binary_changed): the points started after that ran another build.
+// it), and context.go_version the Go that built it, as its `list` says. A ccbench-go replaced
+// while the run goes on, as a second ccbench rebuilding it would, is warned about
+// (go_binary_changed): the points started after that ran another build.
 TEST_F(GoExe, TheGoBinaryIsRecordedAndAChangeDuringTheRunIsWarned) {
   const std::string serve =
-      "[ \"$1\" = list ] && echo '{\"workloads\":[{\"name\":\"pingpong\",\"unit\":\"round trip\","
-      "\"params\":[]}]}' && exit 0\n%s"
+      "[ \"$1\" = list ] && echo '{\"go_version\":\"go version go1.99.1 fake/amd64\",\"workloads\":[{\"name\":"
+      "\"pingpong\",\"unit\":\"round trip\",\"params\":[]}]}' && exit 0\n%s"
       "echo '{\"event\":\"ready\"}'\nwhile read cmd; do\n  [ \"$cmd\" = rep ] || exit 0\n"
       "  echo '{\"event\":\"sample\",\"ops\":1000,\"elapsed_ns\":5000,\"ns_per_op\":5,\"checked\":true}'\n"
       "done\nexit 0";
@@ -277,6 +274,8 @@ TEST_F(GoExe, TheGoBinaryIsRecordedAndAChangeDuringTheRunIsWarned) {
                             {"size", st.st_size},
                             {"mtime_ns", static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec},
                             {"fnv1a64", hash}}));
+  // the Go that built the binary, as its list says (not the installed go's `go version`)
+  EXPECT_EQ(doc["context"]["go_version"], "go version go1.99.1 fake/amd64");
   // each `run` child puts a new file at its own path (an atomic rename, as go_binary()'s rebuild does)
   const std::string rebuilt = fake("rebuilt-ccbench-go",
                                    body("{ cat \"$0\"; echo '# rebuilt'; } > \"$0.next\" && chmod 700 \"$0.next\" && "
@@ -297,6 +296,10 @@ TEST_F(GoExe, TheGoBinaryIsRecordedAndAChangeDuringTheRunIsWarned) {
   EXPECT_EQ(doc["context"]["go_binary"]["path"], steady);
 }
 
+// Regression: CCB_GO_BINARY naming no file made every go point "failed" and `run` exit 1, the
+// status of a failed self-check. It is bad input: exit 2 before any point runs, even under --impl
+// all (the user asked for that binary; a skip notice and exit 0 would hide the mistake), and so is
+// a CCB_GO_TIMEOUT out of range. `list` notes it and lists the rest.
 TEST_F(GoExe, BadCcbGoBinaryOrTimeoutIsBadInputEvenUnderImplAll) {
   const std::string missing = dir_ + "/no-such-ccbench-go";
   const std::string script = fake("ccbench-go", "exit 0");

@@ -177,8 +177,11 @@ func (e *emitter) fail(err error) int {
 	return 1
 }
 
-// listing is the `list` document.
+// listing is the `list` document. go_version is the Go that built this binary, in the form of
+// `go version`'s output ("go version go1.19.8 linux/amd64"): the harness records it, so that it
+// names the Go that ran the points even for a binary built elsewhere (CCB_GO_BINARY).
 type listDoc struct {
+	GoVersion string         `json:"go_version"`
 	Workloads []listWorkload `json:"workloads"`
 }
 
@@ -201,7 +204,8 @@ type listParam struct {
 }
 
 func listing() listDoc {
-	doc := listDoc{Workloads: []listWorkload{}}
+	doc := listDoc{GoVersion: "go version " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH,
+		Workloads: []listWorkload{}}
 	for _, w := range workloads {
 		lw := listWorkload{Name: w.name, Unit: w.unit, Params: []listParam{}}
 		for _, s := range w.params {

@@ -43,6 +43,7 @@ func TestList(t *testing.T) {
 		t.Fatalf("list: exit %d", code)
 	}
 	var doc struct {
+		GoVersion string `json:"go_version"`
 		Workloads []struct {
 			Name, Unit string
 			Params     []struct {
@@ -53,6 +54,9 @@ func TestList(t *testing.T) {
 	}
 	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
 		t.Fatalf("list output is not the documented JSON: %v", err)
+	}
+	if want := "go version " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH; doc.GoVersion != want {
+		t.Errorf("list go_version %q, want %q", doc.GoVersion, want)
 	}
 	want := map[string]string{
 		"pingpong": "cap,n", "fanin": "producers,cap,n", "fanout": "workers,cap,n",
