@@ -1,9 +1,11 @@
 // common/fnv1a.hpp — FNV-1a, 64 bits: a fast, non-cryptographic hash, for seeds derived from names
 // and for telling two builds of a file apart (context.go_binary.fnv1a64). Not for input an
-// adversary chooses. Header-only, no state: safe from any thread.
+// adversary chooses. No state: safe from any thread.
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace ccb::common {
@@ -19,5 +21,9 @@ constexpr std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t h = kFnv1a
   }
   return h;
 }
+
+// file_fnv1a64() is the hash of the file's content as 16 lowercase hex digits (the form of
+// context.go_binary.fnv1a64); nullopt when it cannot be read. Defined in fnv1a.cpp.
+std::optional<std::string> file_fnv1a64(const std::string& path);
 
 }  // namespace ccb::common

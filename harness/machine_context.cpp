@@ -1,8 +1,6 @@
 // harness/machine_context.cpp — see machine_context.hpp.
 #include "harness/machine_context.hpp"
 
-#include "common/fnv1a.hpp"
-
 #include <benchmark/benchmark.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -140,21 +138,6 @@ std::optional<FileIdentity> file_identity(const std::string& path) {
   if (ec || ::stat(abs.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   return FileIdentity{abs.string(), static_cast<long long>(st.st_size),
                       static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
-}
-
-std::optional<std::string> file_fnv1a64(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::uint64_t h = common::kFnv1aBasis;
-  std::vector<char> buf(1 << 16);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    h = common::fnv1a64(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount())), h);
-  }
-  if (in.bad()) return std::nullopt;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return std::string(hex);
 }
 
 MachineContext collect_machine_context(const std::vector<std::string>& argv) {

@@ -63,11 +63,6 @@ struct FileIdentity {
 // not (or no longer) a regular file.
 std::optional<FileIdentity> file_identity(const std::string& path);
 
-// file_fnv1a64() is the FNV-1a 64-bit hash (common/fnv1a.hpp) of the file's content as 16
-// lowercase hex digits; nullopt when it cannot be read. Two builds of ccbench-go from the same
-// sources with the same Go hash the same (its build is reproducible: -trimpath), wherever they are.
-std::optional<std::string> file_fnv1a64(const std::string& path);
-
 // EnvWarning: one environment warning, e.g. {"load_high", "load average 1.20 at start …"}.
 struct EnvWarning {
   std::string code;

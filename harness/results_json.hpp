@@ -57,7 +57,7 @@ struct RunInfo {
   // context.go_binary: the ccbench-go file the Go points ran, as it was when the run chose it
   // (absent when the Go implementation did not run, or the file could not be stat'ed).
   std::optional<FileIdentity> go_binary;
-  std::optional<std::string> go_binary_fnv1a64;  // its content's hash (file_fnv1a64) at that time
+  std::optional<std::string> go_binary_fnv1a64;  // its content's hash (common::file_fnv1a64) then
   std::optional<std::string> preset;      // "quick" / "full"
   int repetitions = 0;
   double min_time_s = 0;  // --min-time: the least measured time of one repetition (runner.hpp)

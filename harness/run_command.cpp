@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/disturbance.hpp"
+#include "common/fnv1a.hpp"
 #include "harness/atomic_file.hpp"
 #include "harness/build_info.hpp"
 #include "harness/chaos_env.hpp"
@@ -372,7 +373,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     info.go_version = backends.at("go")->version();
     if (const auto program = backends.at("go")->program()) {
       info.go_binary = file_identity(*program);
-      if (info.go_binary) info.go_binary_fnv1a64 = file_fnv1a64(info.go_binary->path);
+      if (info.go_binary) info.go_binary_fnv1a64 = common::file_fnv1a64(info.go_binary->path);
     }
     // The Go child inherits this environment: a Go runtime setting left set changes what Go
     // measures, so it is named and recorded (GOMAXPROCS is set per point).

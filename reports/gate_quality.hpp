@@ -107,11 +107,12 @@ std::string executable_change(const std::string& path, const ExecutableIdentity&
 std::string other_build(const Context& measured, const Context& rerun);
 
 // program_change() is empty while the file at `recorded.path` still has the recorded size and
-// modification time, else what changed ("it is gone", "its size or modification time changed …").
+// modification time, or the recorded content hash (fnv1a64: touched, or rebuilt to the same
+// bytes), else what changed ("it is gone", "its size or modification time changed …").
 std::string program_change(const Context::Program& recorded);
 
 // other_go_build() is empty when `measured` or `rerun` records no go_binary, or both record the
-// same one; else it names both, as other_build() does.
+// same file (path, size, time) or the same content hash; else it names both, as other_build() does.
 std::string other_go_build(const Context& measured, const Context& rerun);
 
 // measures_go() is true when one of `names` is a point of `r` measured by the Go implementation.

@@ -12,9 +12,11 @@
 
 #include <cstdint>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "cli_helper.hpp"
+#include "common/fnv1a.hpp"
 #include "reports/gate_quality.hpp"
 #include "reports/results_loader.hpp"
 
@@ -126,6 +128,36 @@ TEST_F(GoConfirm, AGoBinaryRebuiltSinceTheRunStopsTheConfirmation) {
   r = test::run_cli({"compare", dir_ + "/b.json", dir_ + "/n.json", "--confirm", "6"});
   EXPECT_EQ(r.code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("is not the one that measured it (it is gone, before round 1"), std::string::npos) << r.err;
+}
+
+// The recorded content hash (fnv1a64) tells the same build apart from another: ccbench-go
+// touched, or rebuilt to the same bytes (a fresh build tree), and a round recording it at another
+// time, are the same build and the rounds go on; other bytes stop them as before.
+TEST_F(GoConfirm, TheSameBytesAreTheSameBuild) {
+  write_files();
+  const std::optional<std::string> hash = common::file_fnv1a64(go_);
+  ASSERT_TRUE(hash);
+  for (const char* side : {"/b.json", "/n.json"}) {
+    nlohmann::json d = nlohmann::json::parse(test::read_text(dir_ + side));
+    d["context"]["go_binary"]["fnv1a64"] = *hash;
+    std::ofstream(dir_ + side) << d.dump();
+  }
+  std::string out;
+  ASSERT_EQ(test::shell("touch -d '2001-02-03 04:05:06' '" + go_ + "'", out), 0) << out;
+  nlohmann::json round = base_doc();  // the round's run records the file at its new time
+  round["context"]["go_binary"] = program(go_);
+  round["context"]["go_binary"]["fnv1a64"] = *hash;
+  answer(round);
+  auto r = test::run_cli({"compare", dir_ + "/b.json", dir_ + "/n.json", "--confirm", "6"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("rounds +0.0%"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("Go binary"), std::string::npos) << r.err;
+  rebuild_go();  // other bytes
+  r = test::run_cli({"compare", dir_ + "/b.json", dir_ + "/n.json", "--confirm", "6"});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("its Go binary " + go_ + " is not the one that measured it (its size or modification time "
+                       "changed (rebuilt?), before round 1"),
+            std::string::npos) << r.err;
 }
 
 // A point of another implementation does not run ccbench-go: its rounds go on whatever became of it.
