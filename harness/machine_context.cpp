@@ -148,10 +148,9 @@ MachineContext collect_machine_context(const std::vector<std::string>& argv) {
   m.executable = executable_path();
   m.command_line = shell_join(argv);
   m.argv = argv;
-  struct stat st{};
-  if (::stat("/proc/self/exe", &st) == 0) {
-    m.executable_size = static_cast<long long>(st.st_size);
-    m.executable_mtime_ns = static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+  if (const std::optional<FileIdentity> id = file_identity("/proc/self/exe")) {
+    m.executable_size = id->size;
+    m.executable_mtime_ns = id->mtime_ns;
   }
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   m.num_cpus = cpus > 0 ? static_cast<int>(cpus) : benchmark::CPUInfo::Get().num_cpus;

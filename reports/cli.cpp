@@ -131,11 +131,6 @@ std::set<std::string> selected_impls(const std::string& list, const Results& bas
     return s;
   };
   const std::set<std::string> in_base = impls_of(base), in_next = impls_of(next);
-  const auto names = [](const std::set<std::string>& s) {
-    std::string t;
-    for (const std::string& x : s) t += (t.empty() ? "" : ", ") + x;
-    return t.empty() ? std::string("none") : t;
-  };
   std::size_t from = 0;
   while (from <= list.size()) {
     const std::size_t comma = std::min(list.find(',', from), list.size());
@@ -147,7 +142,7 @@ std::set<std::string> selected_impls(const std::string& list, const Results& bas
     for (const auto& [r, has] : {std::pair{&base, &in_base}, std::pair{&next, &in_next}})
       if (!has->count(impl))
         throw UsageError("--impl " + common::visible_text(impl) + ": " + r->file + " has no point of that implementation (it has: " +
-                         common::visible_text(names(*has)) + ")");
+                         (has->empty() ? std::string("none") : fmt::comma_list(*has)) + ")");
     out.insert(impl);
   }
   return out;

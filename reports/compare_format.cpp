@@ -49,20 +49,13 @@ std::string verdict_text(const PointComparison& p) {
   return p.reason.empty() ? v : v + ": " + p.reason;
 }
 
-// impls_text() lists --impl's implementations: "ccbench, go".
-std::string impls_text(const std::set<std::string>& impls) {
-  std::string t;
-  for (const std::string& i : impls) t += (t.empty() ? "" : ", ") + common::visible_text(i);
-  return t;
-}
-
 std::string options_line(const Comparison& c) {
   const CompareOptions& o = c.options;
   return "threshold " + fmt::pct(o.threshold) + ", alpha " + fmt::plain(o.alpha) +
          " (two-sided Mann-Whitney U, Holm-adjusted over " + std::to_string(c.family_size) +
          " points), min samples " + std::to_string(o.min_samples) + ", max CV " + fmt::pct(o.max_cv) +
          (o.noise_floor.empty() ? "" : ", noise floor of " + std::to_string(o.noise_floor.size()) + " points") +
-         (o.impls.empty() ? "" : ", implementations " + impls_text(o.impls) + " only") +
+         (o.impls.empty() ? "" : ", implementations " + fmt::comma_list(o.impls) + " only") +
          (c.confirm_rounds ? ", " + std::to_string(c.confirm_rounds) + " confirmation round(s)" : "");
 }
 

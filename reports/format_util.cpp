@@ -121,4 +121,10 @@ std::string html(std::string_view s) {
   return out;
 }
 
+std::string comma_list(const std::set<std::string>& names) {
+  std::string t;
+  for (const std::string& n : names) t += (t.empty() ? "" : ", ") + common::visible_text(n);
+  return t;
+}
+
 }  // namespace ccb::reports::fmt

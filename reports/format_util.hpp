@@ -3,6 +3,7 @@
 // (which the loader never lets through) is rendered as "n/a", never "nan"/"inf".
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -36,5 +37,7 @@ std::string count(long long v);
 // (control characters from a results file, e.g. ESC or NUL, become "\x1b", "\x00"; bytes that are
 // not UTF-8, e.g. of a Latin-1 file name, U+FFFD).
 std::string html(std::string_view s);
+// comma_list() joins names with ", ", each through common::visible_text ("ccbench, go").
+std::string comma_list(const std::set<std::string>& names);
 
 }  // namespace ccb::reports::fmt
