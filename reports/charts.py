@@ -73,9 +73,11 @@ except Exception as exc:  # ImportError, or a broken installation
     print("matplotlib is not available: %s" % exc, file=sys.stderr)
     sys.exit(3)
 
-# The axis helpers (log-when-wide, log ticks, time units): imported from the file beside this one
-# when run by path; in the binary's copy the build replaces the next line with that file's text.
+# The axis helpers (log-when-wide, log ticks, time units) and the reading of the results files into
+# records: imported from the files beside this one when run by path; in the binary's copy the build
+# replaces each of the next two lines with that file's text.
 from chart_axes import *  # noqa: F401,F403 -- CCB_INLINE: the build puts reports/chart_axes.py here
+from chart_input import *  # noqa: F401,F403 -- CCB_INLINE: the build puts reports/chart_input.py here
 
 IMPL_STYLE = {
     "ccbench": {"color": "#6d28d9", "marker": "o"},
@@ -99,76 +101,7 @@ plt.rcParams.update({
 })
 
 
-def median(xs):
-    s = sorted(xs)
-    n = len(s)
-    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
-
-
-def file_labels(files):
-    """A distinct label per file: its name without extension, with as many parent directories as it
-    takes to tell it from the others ("base/results", "new/results"); the same path given twice gets
-    "#2". Keyed by name alone, two files called results.json shared one series and one ratio."""
-    parts = [os.path.normpath(os.path.splitext(f)[0]).split(os.sep) for f in files]
-    names, labels = [], []
-    for i, p in enumerate(parts):
-        k = 1
-        while k < len(p) and any(q[-k:] == p[-k:] for j, q in enumerate(parts) if j != i):
-            k += 1
-        names.append("/".join(p[-k:]))
-        n = names.count(names[-1])
-        labels.append(names[-1] if n == 1 else "%s #%d" % (names[-1], n))
-    return labels
-
-
-class BadInput(Exception):
-    """A results file charts.py cannot read: main() prints one line and exits 2, no traceback."""
-
-
-def read_json(path):
-    """The JSON document in `path`. A UTF-8 byte order mark is skipped ("utf-8-sig"), as ccbench's
-    own reader skips it: a results file saved with one was compared, but its report had no charts
-    (json.decoder.JSONDecodeError: Unexpected UTF-8 BOM)."""
-    with open(path, encoding="utf-8-sig") as fh:
-        return json.load(fh)
-
-
-def load_records(files):
-    """One record per ok point with samples; `series` is impl, plus the file when names repeat.
-    Raises BadInput, whatever is wrong with a file (run by hand, charts.py reads unvalidated ones)."""
-    seen, records, skipped = {}, [], []
-    for f, label in zip(files, file_labels(files)):
-        try:
-            doc = read_json(f)
-            for b in doc["benchmarks"]:
-                seen[b["name"]] = seen.get(b["name"], 0) + 1
-                if b.get("status") != "ok" or not b.get("samples_ns"):
-                    skipped.append({"workload": b["workload"], "impl": b["impl"], "status": b.get("status", "?")})
-                    continue
-                s = b["samples_ns"]
-                records.append({
-                    "name": b["name"], "workload": b["workload"], "impl": b["impl"], "procs": b["procs"],
-                    "unit": b.get("unit", "op"), "params": list(b["params"].items()), "file": label,
-                    "median": median(s), "min": min(s), "max": max(s), "extra": b.get("extra") or {},
-                })
-        except Exception as exc:  # OSError, JSONDecodeError, RecursionError, a missing field, …
-            raise BadInput("cannot read %s: %s: %s" % (f, type(exc).__name__, exc)) from None
-    repeated = any(n > 1 for n in seen.values())
-    labels = unique(r["file"] for r in records)
-    for r in records:
-        r["series"] = "%s (%s)" % (r["impl"], r["file"]) if repeated else r["impl"]
-        if repeated:  # the same point from several files: one line style / hatch per file
-            SERIES_FILE_INDEX[r["series"]] = labels.index(r["file"])
-    return records, skipped
-
-
-def skipped_note(skipped, workload):
-    """'not drawn: threads (not_applicable)' for points of `workload` that did not run."""
-    items = unique("%s (%s)" % (s["impl"], s["status"]) for s in skipped if s["workload"] == workload)
-    return "not drawn: " + ", ".join(items) if items else ""
-
-
-SERIES_FILE_INDEX = {}  # series label -> index of its file, when several files hold the same points
+# A series's line style and hatch by its file (SERIES_FILE_INDEX), when several files hold the same points.
 LINESTYLES = ["-", "--", ":", "-."]
 HATCHES = [None, "//", "..", "xx"]
 
@@ -184,14 +117,6 @@ def style(series):
 def params_text(params, skip=()):
     text = ", ".join("%s=%s" % (k, v) for k, v in params if k not in skip)
     return text or "default parameters"
-
-
-def unique(seq):
-    out = []
-    for x in seq:
-        if x not in out:
-            out.append(x)
-    return out
 
 
 def sorted_series(names):

@@ -1,0 +1,96 @@
+# reports/chart_input.py — how charts.py reads the results files: one record per drawable point,
+# and the points that did not run.
+#
+# Part of the charts script: charts.py imports it when run by path, and the build inlines this
+# file into the copy of charts.py that the ccbench binary embeds (reports/CMakeLists.txt), so it
+# must stay importable on its own and free of names that charts.py defines. It needs no matplotlib.
+#
+# Guarantees:
+#  - load_records(): one record per "ok" point with samples, its median and min/max taken from
+#    samples_ns; every other point is listed as skipped (workload, impl, status).
+#  - A file it cannot read (missing, not JSON, a missing field; run by hand, charts.py reads
+#    unvalidated files) raises BadInput naming the file; a UTF-8 byte order mark is no problem.
+#  - Series: the impl's name, or "impl (file label)" when several files hold the same points, with
+#    SERIES_FILE_INDEX mapping such a series to its file's index (charts.py's line style / hatch).
+#    file_labels() gives every file a distinct label.
+import json
+import os
+
+SERIES_FILE_INDEX = {}  # series label -> index of its file, when several files hold the same points
+
+
+def median(xs):
+    s = sorted(xs)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def file_labels(files):
+    """A distinct label per file: its name without extension, with as many parent directories as it
+    takes to tell it from the others ("base/results", "new/results"); the same path given twice gets
+    "#2". Keyed by name alone, two files called results.json shared one series and one ratio."""
+    parts = [os.path.normpath(os.path.splitext(f)[0]).split(os.sep) for f in files]
+    names, labels = [], []
+    for i, p in enumerate(parts):
+        k = 1
+        while k < len(p) and any(q[-k:] == p[-k:] for j, q in enumerate(parts) if j != i):
+            k += 1
+        names.append("/".join(p[-k:]))
+        n = names.count(names[-1])
+        labels.append(names[-1] if n == 1 else "%s #%d" % (names[-1], n))
+    return labels
+
+
+class BadInput(Exception):
+    """A results file charts.py cannot read: main() prints one line and exits 2, no traceback."""
+
+
+def read_json(path):
+    """The JSON document in `path`. A UTF-8 byte order mark is skipped ("utf-8-sig"), as ccbench's
+    own reader skips it: a results file saved with one was compared, but its report had no charts
+    (json.decoder.JSONDecodeError: Unexpected UTF-8 BOM)."""
+    with open(path, encoding="utf-8-sig") as fh:
+        return json.load(fh)
+
+
+def load_records(files):
+    """One record per ok point with samples; `series` is impl, plus the file when names repeat.
+    Raises BadInput, whatever is wrong with a file (run by hand, charts.py reads unvalidated ones)."""
+    seen, records, skipped = {}, [], []
+    for f, label in zip(files, file_labels(files)):
+        try:
+            doc = read_json(f)
+            for b in doc["benchmarks"]:
+                seen[b["name"]] = seen.get(b["name"], 0) + 1
+                if b.get("status") != "ok" or not b.get("samples_ns"):
+                    skipped.append({"workload": b["workload"], "impl": b["impl"], "status": b.get("status", "?")})
+                    continue
+                s = b["samples_ns"]
+                records.append({
+                    "name": b["name"], "workload": b["workload"], "impl": b["impl"], "procs": b["procs"],
+                    "unit": b.get("unit", "op"), "params": list(b["params"].items()), "file": label,
+                    "median": median(s), "min": min(s), "max": max(s), "extra": b.get("extra") or {},
+                })
+        except Exception as exc:  # OSError, JSONDecodeError, RecursionError, a missing field, …
+            raise BadInput("cannot read %s: %s: %s" % (f, type(exc).__name__, exc)) from None
+    repeated = any(n > 1 for n in seen.values())
+    labels = unique(r["file"] for r in records)
+    for r in records:
+        r["series"] = "%s (%s)" % (r["impl"], r["file"]) if repeated else r["impl"]
+        if repeated:  # the same point from several files: one line style / hatch per file
+            SERIES_FILE_INDEX[r["series"]] = labels.index(r["file"])
+    return records, skipped
+
+
+def skipped_note(skipped, workload):
+    """'not drawn: threads (not_applicable)' for points of `workload` that did not run."""
+    items = unique("%s (%s)" % (s["impl"], s["status"]) for s in skipped if s["workload"] == workload)
+    return "not drawn: " + ", ".join(items) if items else ""
+
+
+def unique(seq):
+    out = []
+    for x in seq:
+        if x not in out:
+            out.append(x)
+    return out
