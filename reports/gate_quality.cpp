@@ -160,11 +160,21 @@ std::optional<ExecutableIdentity> identity_of(const std::string& path) {
                             static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
 }
 
+// missing() says why a recorded binary is not at its recorded path. A path is recorded as UTF-8:
+// bytes of it that are not UTF-8 (a Latin-1 directory name) were written as U+FFFD
+// (common::json_text), and such a path names no file; "gone" would send the user looking for a
+// deleted binary that is still there.
+std::string missing(const std::string& path) {
+  if (path.find("\xEF\xBF\xBD") != std::string::npos)
+    return "its recorded path names no file: bytes of it that are not UTF-8 were written as U+FFFD";
+  return "it is gone";
+}
+
 }  // namespace
 
 std::string executable_change(const std::string& path, const ExecutableIdentity& was) {
   const std::optional<ExecutableIdentity> now = identity_of(path);
-  if (!now) return "it is gone";
+  if (!now) return missing(path);
   if (now->dev != was.dev || now->ino != was.ino) return "another file is at its path now (replaced)";
   if (now->size != was.size || now->mtime_ns != was.mtime_ns) return "its size or modification time changed (rebuilt?)";
   return {};
@@ -191,7 +201,7 @@ std::string other_build(const Context& measured, const Context& rerun) {
 
 std::string program_change(const Context::Program& recorded) {
   const std::optional<ExecutableIdentity> now = identity_of(recorded.path);
-  if (!now) return "it is gone";
+  if (!now) return missing(recorded.path);
   if (now->size == recorded.size && now->mtime_ns == recorded.mtime_ns) return {};
   // The same bytes are the same build: touched, or rebuilt from the same sources by the same Go
   // (ccbench-go's build is reproducible), as a fresh build tree or a checkout that touched the
@@ -230,7 +240,7 @@ std::optional<std::string> rerun_command(const Results& r, std::string& why_not,
   }
   const std::optional<ExecutableIdentity> id = identity_of(ctx.executable);
   if (!id) {
-    why_not = r.file + ": its binary " + ctx.executable + " is gone";
+    why_not = r.file + ": its binary " + ctx.executable + " cannot be run (" + missing(ctx.executable) + ")";
     return std::nullopt;
   }
   if (!ctx.executable_size || !ctx.executable_mtime_ns || *ctx.executable_size != id->size ||

@@ -109,6 +109,9 @@ std::string other_build(const Context& measured, const Context& rerun);
 // program_change() is empty while the file at `recorded.path` still has the recorded size and
 // modification time, or the recorded content hash (fnv1a64: touched, or rebuilt to the same
 // bytes), else what changed ("it is gone", "its size or modification time changed …").
+// Here, in executable_change() and in rerun_command(), a recorded path that names no file and holds
+// U+FFFD is said to be inexact ("its recorded path names no file: bytes of it that are not UTF-8
+// were written as U+FFFD"), not gone: results are UTF-8, so a Latin-1 directory name is not kept.
 std::string program_change(const Context::Program& recorded);
 
 // other_go_build() is empty when `measured` or `rerun` records no go_binary, or both record the

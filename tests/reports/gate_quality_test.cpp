@@ -319,6 +319,17 @@ TEST(Confirm, RerunCommandIsTheRecordedRunWithoutOutputOptions) {
   Results gone = r;
   gone.context.executable = dir + "/missing";
   EXPECT_FALSE(rerun_command(gone, why));
+  EXPECT_NE(why.find(": its binary " + dir + "/missing cannot be run (it is gone)"), std::string::npos) << why;
+  // A binary in a Latin-1 directory ("d\xff") is recorded as "d\uFFFD" (results are UTF-8): that
+  // path names no file, though the binary is still there; said so, not "gone".
+  ASSERT_EQ(::mkdir((dir + "/d\xff").c_str(), 0755), 0);
+  std::ofstream(dir + "/d\xff/ccbench") << "#!/bin/sh\n";
+  Results latin1 = r;
+  latin1.context.executable = dir + "/d\xEF\xBF\xBD/ccbench";
+  EXPECT_FALSE(rerun_command(latin1, why));
+  EXPECT_NE(why.find("/ccbench cannot be run (its recorded path names no file: bytes of it that are not UTF-8 were "
+                     "written as U+FFFD)"),
+            std::string::npos) << why;
 }
 
 TEST(Confirm, CompareConfirmsByDefaultWithTheRecordedCommands) {

@@ -130,6 +130,24 @@ TEST_F(GoConfirm, AGoBinaryRebuiltSinceTheRunStopsTheConfirmation) {
   EXPECT_NE(r.err.find("is not the one that measured it (it is gone, before round 1"), std::string::npos) << r.err;
 }
 
+// A ccbench-go in a Latin-1 directory ("d\xff") is recorded as "d\uFFFD" (results are UTF-8): that
+// path names no file, though the binary is still there; the confirmation stops saying so, not
+// "it is gone".
+TEST_F(GoConfirm, AGoBinaryPathThatWasNotUtf8IsSaidToBeInexact) {
+  write_files();
+  ASSERT_EQ(::mkdir((dir_ + "/d\xff").c_str(), 0755), 0);
+  ASSERT_EQ(::rename(go_.c_str(), (dir_ + "/d\xff/ccbench-go").c_str()), 0);
+  nlohmann::json d = base_doc();
+  d["context"]["go_binary"]["path"] = dir_ + "/d\xEF\xBF\xBD/ccbench-go";
+  std::ofstream(dir_ + "/b.json") << d.dump();
+  const auto r = test::run_cli({"compare", dir_ + "/b.json", dir_ + "/n.json", "--confirm", "6"});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("/ccbench-go is not the one that measured it (its recorded path names no file: bytes of it "
+                       "that are not UTF-8 were written as U+FFFD, before round 1 of " + point_ + ")"),
+            std::string::npos) << r.err;
+  EXPECT_EQ(seen(), "");  // nothing ran
+}
+
 // The recorded content hash (fnv1a64) tells the same build apart from another: ccbench-go
 // touched, or rebuilt to the same bytes (a fresh build tree), and a round recording it at another
 // time, are the same build and the rounds go on; other bytes stop them as before.
