@@ -22,6 +22,12 @@ long decode_utf8(std::string_view s, std::size_t& i) {
   return cp;
 }
 
+bool is_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();)
+    if (decode_utf8(s, i) < 0) return false;
+  return true;
+}
+
 namespace {
 
 // is_bidi_or_separator() is true for the invisible format characters that reorder or break the

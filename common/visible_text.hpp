@@ -27,4 +27,8 @@ std::string visible_text(std::string_view s);
 // surrogates, values past U+10FFFF, a truncated sequence). Requires: i < s.size().
 long decode_utf8(std::string_view s, std::size_t& i);
 
+// is_utf8() is true when every byte of `s` is part of valid UTF-8 (as decode_utf8() reads it): text
+// that the results JSON keeps as it is, where other bytes become U+FFFD.
+bool is_utf8(std::string_view s);
+
 }  // namespace ccb::common

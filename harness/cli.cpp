@@ -40,7 +40,8 @@ Go reference: --impl go builds workloads/go into build/<preset>/go/bin/ccbench-g
   as is (nothing is built or checked against the sources). CCB_GO_TIMEOUT=SECONDS (1 to 86400,
   default 600): a Go child without a reply that long is killed and its point fails; later Go
   points of the run then fail at once. The ccbench-go file used is recorded (context.go_binary)
-  and checked again at the end: replaced meanwhile, the run warns (go_binary_changed).
+  and checked again at the end: replaced meanwhile, the run warns (go_binary_changed). A path
+  of ccbench or ccbench-go that is not UTF-8 is recorded with U+FFFD (warned: path_not_utf8).
 Interrupting: SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the run after the workload run in
   progress: the points finished before it are written to --out with context.interrupted (the
   shuffle window in progress is dropped whole), no report is made, and the exit status is 130,

@@ -12,6 +12,7 @@
 
 #include "common/disturbance.hpp"
 #include "common/fnv1a.hpp"
+#include "common/visible_text.hpp"
 #include "harness/atomic_file.hpp"
 #include "harness/build_info.hpp"
 #include "harness/chaos_env.hpp"
@@ -382,6 +383,14 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
         info.warnings.push_back({"go_env", std::string(var) + "=" + v +
                                                " is set: the Go child runs with it, not with Go's defaults"});
   }
+  // Results are UTF-8: a binary's path that is not (a Latin-1 directory name) is written with
+  // U+FFFD, which names no file, so `compare --confirm` cannot re-run this file's points by itself.
+  for (const std::string* path : {&info.machine.executable, info.go_binary ? &info.go_binary->path : nullptr})
+    if (path != nullptr && !common::is_utf8(*path))
+      info.warnings.push_back({"path_not_utf8", common::visible_text(*path) +
+                                                    " is not UTF-8 and is recorded with U+FFFD: `ccbench compare "
+                                                    "--confirm` cannot re-run this file's points by itself (it needs "
+                                                    "--base-run/--new-run)"});
   r.settings.shuffle = r.shuffle.value_or(r.settings.impls.size() > 1);
   if (o.seed && !r.settings.shuffle && !o.quiet)
     io.err << "ccbench: note: --seed has no effect: the order is not shuffled ("

@@ -296,6 +296,38 @@ TEST_F(GoExe, TheGoBinaryIsRecordedAndAChangeDuringTheRunIsWarned) {
   EXPECT_EQ(doc["context"]["go_binary"]["path"], steady);
 }
 
+// Results are UTF-8, so a ccbench-go path that is not (a Latin-1 name) is recorded with U+FFFD and
+// names no file: the run says that `compare --confirm` cannot re-run its points by itself
+// (path_not_utf8), and does not for a UTF-8 path.
+TEST_F(GoExe, ABinaryPathThatIsNotUtf8IsWarnedAbout) {
+  const std::string serve =
+      "[ \"$1\" = list ] && echo '{\"workloads\":[{\"name\":\"pingpong\",\"unit\":\"round trip\",\"params\":[]}]}' "
+      "&& exit 0\necho '{\"event\":\"ready\"}'\nwhile read cmd; do\n  [ \"$cmd\" = rep ] || exit 0\n"
+      "  echo '{\"event\":\"sample\",\"ops\":1000,\"elapsed_ns\":5000,\"ns_per_op\":5,\"checked\":true}'\n"
+      "done\nexit 0";
+  const std::vector<std::string> args{"run", "pingpong", "--impl", "go", "--procs", "1", "--set", "cap=0",
+                                      "--set", "n=1000", "--warmup", "0", "--repetitions", "2", "--min-time", "0",
+                                      "--out", dir_ + "/r.json"};
+  const auto warned = [&](const nlohmann::json& doc) {
+    int n = 0;
+    for (const auto& w : doc["context"]["environment_warnings"]) n += w["code"] == "path_not_utf8";
+    return n;
+  };
+  Outcome o = run(fake("ccbench-go-\xe9", serve), args);
+  ASSERT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0) << "status " << o.status << ": " << o.err;
+  const std::string recorded = dir_ + "/ccbench-go-\xEF\xBF\xBD";
+  EXPECT_NE(o.err.find("ccbench: warning: " + recorded + " is not UTF-8 and is recorded with U+FFFD: `ccbench compare "
+                       "--confirm` cannot re-run this file's points by itself"),
+            std::string::npos) << o.err;
+  nlohmann::json doc = nlohmann::json::parse(std::ifstream(dir_ + "/r.json"));
+  EXPECT_EQ(doc["context"]["go_binary"]["path"], recorded);
+  EXPECT_EQ(warned(doc), 1) << doc["context"].dump();
+  o = run(fake("ccbench-go-e", serve), args);
+  ASSERT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0) << "status " << o.status << ": " << o.err;
+  EXPECT_EQ(o.err.find("not UTF-8"), std::string::npos) << o.err;
+  EXPECT_EQ(warned(nlohmann::json::parse(std::ifstream(dir_ + "/r.json"))), 0);
+}
+
 // Regression: CCB_GO_BINARY naming no file made every go point "failed" and `run` exit 1, the
 // status of a failed self-check. It is bad input: exit 2 before any point runs, even under --impl
 // all (the user asked for that binary; a skip notice and exit 0 would hide the mistake), and so is

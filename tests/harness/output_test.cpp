@@ -15,6 +15,7 @@
 
 #include "../common/markdown_pipes.hpp"
 #include "common/text_width.hpp"
+#include "common/visible_text.hpp"
 #include "harness/atomic_file.hpp"
 #include "harness/console_table.hpp"
 #include "harness/errors.hpp"
@@ -219,6 +220,15 @@ TEST(Output, HugeNumbersShowAnExponent) {
 
 // Padding counted bytes: a name with "ö" (2 bytes, 1 column) or "通" (3 bytes, 2 columns) shifted
 // every later column of its row. Columns now line up in display columns.
+// is_utf8() decides whether `run` warns path_not_utf8 (a binary's path the results keep only with
+// U+FFFD): exactly the bytes decode_utf8() reads as code points.
+TEST(Output, IsUtf8AcceptsOnlyValidShortestFormUtf8) {
+  for (const char* ok : {"", "/usr/bin/ccbench", "caf\xc3\xa9", "\xef\xbf\xbd", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf"})
+    EXPECT_TRUE(ccb::common::is_utf8(ok)) << ok;
+  for (const char* bad : {"caf\xe9", "\xff", "\xc0\xaf", "\xe2\x82", "\xed\xa0\x80", "\xf4\x90\x80\x80", "a\x80" "b"})
+    EXPECT_FALSE(ccb::common::is_utf8(bad)) << bad;
+}
+
 TEST(Output, TablesPadByDisplayWidth) {
   EXPECT_EQ(common::display_width("abc"), 3u);
   EXPECT_EQ(common::display_width("w\u00f6rk"), 4u);
