@@ -45,7 +45,8 @@ Go reference: --impl go builds workloads/go into build/<preset>/go/bin/ccbench-g
 Interrupting: SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the run after the workload run in
   progress: the points finished before it are written to --out with context.interrupted (the
   shuffle window in progress is dropped whole), no report is made, and the exit status is 130,
-  143 or 129. A second signal stops at once, writing nothing.
+  143 or 129. A second signal stops at once, writing nothing (the same signal from the same
+  process within 1 s is the first one again: timeout(1) sends it to ccbench and to its group).
 Exit codes: 0 ok, 1 a workload failed its self-check or a point could not be measured (a Go child
   that crashed, hung or reported a wrong op count, or a point refused memory: "out of memory"; the
   other points still run and are written), 2 bad usage or input, or output that could

@@ -9,7 +9,10 @@
 //    anything else) and prints one line to stderr; the runner (runner.hpp, RunSettings::stop)
 //    stops after the workload run in progress and `ccbench run` writes what finished. A second
 //    signal restores the default action and re-raises it: the process dies of it at once (its Go
-//    children die with it, workloads/go/parent_death.go).
+//    children die with it, workloads/go/parent_death.go). The same signal sent again by the same
+//    process (kill(2), the same si_pid) within 1 s is not a second signal: coreutils' timeout(1)
+//    sends its signal to the process and then to its process group, and that made `timeout 1h
+//    ccbench run …` die writing nothing.
 //  - child processes must not inherit the blocked mask: child::spawn() starts every child with
 //    an empty signal mask.
 // finish() (or the destructor) ends the scope: it stops the watcher (within ~50 ms), takes a

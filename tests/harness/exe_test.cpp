@@ -176,8 +176,11 @@ struct Interrupted {
 
 // sigint_after_first_point() runs `ccbench run pingpong` over two points of ~1000 x 1.5 ms with
 // `extra` options, standard output to `stdout_file` (/dev/null when empty), progress lines after
-// every repetition on standard error, and sends SIGINT right after the first point is done.
-Interrupted sigint_after_first_point(const std::vector<std::string>& extra, const std::string& stdout_file) {
+// every repetition on standard error, and sends SIGINT right after the first point is done (`sig`
+// when given; `twice`: once more as soon as ccbench says it took the first, as timeout(1)'s second
+// send, to the process group, can come).
+Interrupted sigint_after_first_point(const std::vector<std::string>& extra, const std::string& stdout_file,
+                                     int sig = SIGINT, bool twice = false) {
   Interrupted r;
   int err_pipe[2];
   if (::pipe(err_pipe) != 0) return r;
@@ -210,8 +213,11 @@ Interrupted sigint_after_first_point(const std::vector<std::string>& extra, cons
     }
     r.err.append(buf, static_cast<size_t>(n));
     if (!r.sent && r.err.find("ccbench run: 1/2 points done") != std::string::npos) {
-      ::kill(pid, SIGINT);
+      ::kill(pid, sig);
       r.sent = true;
+    } else if (twice && r.err.find("stopping after the workload run in progress") != std::string::npos) {
+      ::kill(pid, sig);
+      twice = false;
     }
   }
   ::close(err_pipe[0]);
@@ -245,6 +251,54 @@ TEST(Executable, SigintWritesTheFinishedPointsAndExits130) {
       << json.substr(0, 4000);
   EXPECT_NE(json.find("pingpong/cap=0/n=20000/procs:1/impl:ccbench"), std::string::npos);
   EXPECT_EQ(json.find("procs:2"), std::string::npos);  // the point in progress is dropped
+  std::filesystem::remove_all(dir);
+}
+
+// Regression: `timeout -s TERM 1h ccbench run … --out r.json` died at the timeout writing nothing:
+// timeout(1) sends its signal to the process and then to its process group, and the second
+// delivery counted as "send it again to stop at once". The same signal from the same sender within
+// 1 s is one request now; the finished points are written and the exit status is 143.
+TEST(Executable, TheSameSignalSentTwiceAtOnceIsOneRequest) {
+  std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const std::string out = dir + "/r.json";
+  const Interrupted r = sigint_after_first_point({"--out", out}, "", SIGTERM, true);
+  ASSERT_TRUE(r.sent) << r.err;
+  EXPECT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 143) << "status " << r.status << ": " << r.err;
+  EXPECT_NE(r.err.find("ccbench run: interrupted by SIGTERM: 1 of 2 points finished; their results are written to " +
+                       out + " (context.interrupted)"),
+            std::string::npos)
+      << r.err;
+  std::ifstream in(out);
+  EXPECT_EQ(nlohmann::json::parse(in).at("context").at("interrupted").at("points_done"), 1);
+  std::filesystem::remove_all(dir);
+}
+
+// A second signal more than 1 s after the first stops the run at once: it dies of the signal
+// inside a workload run of ~10 s, writing nothing.
+TEST(Executable, ASecondSignalLaterStopsAtOnceWritingNothing) {
+  std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const std::string out = dir + "/r.json";
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    ::dup2(null_fd, STDOUT_FILENO);
+    ::dup2(null_fd, STDERR_FILENO);
+    std::signal(SIGINT, SIG_DFL);
+    ::execl(CCBENCH_EXE, CCBENCH_EXE, "run", "pingpong", "--set", "n=100000000", "--set", "cap=0", "--procs", "1",
+            "--repetitions", "1", "--warmup", "0", "--min-time", "0", "--out", out.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::usleep(1000000);  // into the run's one workload run (~10 s)
+  ::kill(pid, SIGINT);
+  ::usleep(1300000);
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << "status " << status;
+  EXPECT_FALSE(std::filesystem::exists(out));
   std::filesystem::remove_all(dir);
 }
 
