@@ -47,6 +47,13 @@ Interrupting: SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the run after the workloa
   shuffle window in progress is dropped whole), no report is made, and the exit status is 130,
   143 or 129. A second signal stops at once, writing nothing (the same signal from the same
   process within 1 s is the first one again: timeout(1) sends it to ccbench and to its group).
+Resuming: --resume FILE (e.g. the --out of an interrupted run; then give the same command again
+  with --resume FILE, and an --out of its own or the same file) takes from FILE every point it
+  holds an ok result of for each implementation of this run, shows them first in the table,
+  and measures only the other points; --out gets them all, in matrix order, with
+  context.resumed. FILE must come from this ccbench binary on this host with the same --preset,
+  --repetitions, --warmup, --min-time and --pin, without test hooks, and (for reused Go points)
+  the same ccbench-go build: otherwise exit 2, naming the difference.
 Exit codes: 0 ok, 1 a workload failed its self-check or a point could not be measured (a Go child
   that crashed, hung or reported a wrong op count, or a point refused memory: "out of memory"; the
   other points still run and are written), 2 bad usage or input, or output that could
@@ -177,6 +184,10 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
       ->type_name("[=on|off]");
   single(run, "--seed", o.seed, "Shuffle seed, 0..2^64-1 (default: random, printed and recorded)")
       ->type_name("N");
+  single(run, "--resume", o.resume, "Take the points FILE (the results of an earlier, e.g. interrupted, run of this "
+                                    "binary with the same settings) holds in full, and measure only the others; "
+                                    "--out gets them all")
+      ->type_name("FILE");
 
   if (reports.add_commands) p.run_reports = reports.add_commands(*app);
   return app;

@@ -41,6 +41,7 @@ struct RunOptions {
   std::optional<std::string> shuffle;    // on | off; default: on with more than one implementation
   std::optional<std::string> seed;       // shuffle seed; default drawn from std::random_device
   bool dry_run = false;                  // list the points and a time estimate, run nothing
+  std::optional<std::string> resume;     // an earlier run's results file (harness/resume.hpp)
 };
 
 // ParsedCli: the variables the app fills in.

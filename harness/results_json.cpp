@@ -111,6 +111,9 @@ ojson context_json(const RunInfo& info) {
   } else {
     c["interrupted"] = nullptr;
   }
+  c["resumed"] = info.resumed ? ojson{{"file", info.resumed->file}, {"date", info.resumed->date},
+                                      {"points", info.resumed->points}}
+                              : ojson(nullptr);
   ojson texts = ojson::array(), coded = ojson::array();
   for (const auto& w : warnings) {
     texts.push_back(w.message);

@@ -49,6 +49,14 @@ struct InterruptInfo {
   size_t points_planned = 0;  // points the run had selected
 };
 
+// ResumeInfo: context.resumed — the run took `points` points from the results file of an earlier
+// run (`run --resume FILE`, harness/resume.hpp) that started at `date`.
+struct ResumeInfo {
+  std::string file;
+  std::string date;
+  size_t points = 0;
+};
+
 // RunInfo: everything in `context` besides the machine itself.
 struct RunInfo {
   MachineContext machine;
@@ -68,6 +76,7 @@ struct RunInfo {
   std::optional<InjectDelay> inject;      // CCB_INJECT_DELAY_NS was active
   std::optional<ChaosEnv> chaos;          // CCB_CHAOS=1 was set (the runtime's fault injection)
   std::optional<InterruptInfo> interrupted;  // the run was stopped by a signal
+  std::optional<ResumeInfo> resumed;         // --resume took points from an earlier run's file
 };
 
 // results_to_json() returns the whole results document.

@@ -22,6 +22,8 @@
 #include "harness/machine_context.hpp"
 #include "harness/matrix.hpp"
 #include "harness/progress.hpp"
+#include "harness/resume.hpp"
+#include "harness/run_live.hpp"
 #include "harness/results_json.hpp"
 #include "harness/run_interrupts.hpp"
 #include "harness/runner.hpp"
@@ -151,54 +153,6 @@ Backends choose_backends(Resolved& r, const Hooks& hooks, std::vector<std::strin
   return backends;
 }
 
-// Live: prints the table, the progress line, failures and disturbed points while the run goes on.
-class Live : public RunObserver {
- public:
-  Live(const Io& io, bool table, bool quiet, ProgressMode progress, double progress_interval_s,
-       const std::vector<Point>& points, const std::vector<std::string>& impls, size_t total_units)
-      : io_(io),
-        progress_(io.err, progress, points.size(), total_units, progress_interval_s),
-        table_(io.out, TableLayout(points, impls)),
-        show_table_(table),
-        quiet_(quiet) {
-    for (size_t i = 0; i < points.size(); ++i) index_[points[i].base_name] = i;
-  }
-  void begin() {
-    if (show_table_) table_.print_header();
-  }
-  void on_step(const Point& p, const std::string& impl, int units) override {
-    progress_.step(index_[p.base_name], p.name(impl), static_cast<size_t>(units));
-  }
-  void on_point_done(const Point&, const std::vector<Entry>& entries) override {
-    progress_.point_done();
-    progress_.clear();
-    for (const auto& e : entries) {
-      if (e.status == EntryStatus::Failed)
-        io_.err << "ccbench: error: " << e.name << " failed: " << e.error << "\n";
-      else if (e.status == EntryStatus::NotApplicable && !quiet_)
-        io_.err << "ccbench: note: " << e.name << " not applicable: " << e.error << "\n";
-      else if (e.disturbed() && !quiet_)
-        // said as the point ends, not only in the summary: on a long run the person at the
-        // terminal can stop what disturbs it, or the run
-        io_.err << "ccbench: warning: " << e.name << " was measured while other processes kept "
-                << common::cpus_text(e.disturbance->other_cpus) << " busy (disturbed: see its note)\n";
-    }
-    if (show_table_ && !entries.empty()) table_.print_point(entries);
-  }
-  void end() {
-    progress_.clear();
-    if (show_table_) table_.print_footer();
-  }
-
- private:
-  const Io& io_;
-  Progress progress_;
-  ConsoleTable table_;
-  bool show_table_;
-  bool quiet_;
-  std::map<std::string, size_t> index_;
-};
-
 // WorkerStartHook installs the pinning hook in the runtime for the life of the run (and removes
 // it afterwards, so a later in-process run is not pinned by accident).
 class WorkerStartHook {
@@ -311,6 +265,9 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   // 2. outputs (cheap, and before anything slow such as building the Go workloads)
   if (o.dry_run && (o.out || o.report))
     throw UsageError(std::string(o.out ? "--out" : "--report") + " has no effect with --dry-run, which writes nothing");
+  if (o.dry_run && o.resume)
+    throw UsageError("--resume has no effect with --dry-run, which lists every point of the matrix and reads no "
+                     "results file");
   if (o.dry_run && o.format != "table")
     throw UsageError("--format " + o.format + " has no effect with --dry-run, which lists the points as text");
   if (o.out && *o.out == "-")
@@ -448,6 +405,22 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
            << (info.chaos->seed ? ", CCB_CHAOS_SEED=" + std::to_string(*info.chaos->seed) : std::string())
            << "); these results are NOT real\n";
   }
+  // --resume: the points FILE already holds are not measured again (resume.hpp)
+  std::vector<Point> todo = points;
+  Resumed resumed;
+  if (o.resume) {
+    resumed = load_resume(*o.resume, info, points, [&](const Point& p) { return impls_for(p, r.settings, backends); });
+    info.resumed = ResumeInfo{*o.resume, resumed.date, resumed.points.size()};
+    std::erase_if(todo, [&](const Point& p) { return resumed.points.count(p.base_name) != 0; });
+    total_units = 0;
+    for (const auto& p : todo) total_units += impls_for(p, r.settings, backends).size() * static_cast<size_t>(r.settings.repetitions);
+    notices.push_back("--resume: " + std::to_string(resumed.points.size()) + " of " + std::to_string(points.size()) +
+                      " points taken from " + *o.resume + " (its run started " + resumed.date + "), " +
+                      std::to_string(todo.size()) + " to measure" +
+                      (resumed.partial ? " (" + std::to_string(resumed.partial) +
+                                             " of them held there for only some implementations: measured again whole)"
+                                       : std::string()));
+  }
   if (!o.quiet) {
     for (const auto& n : notices) io.err << "ccbench: note: " << n << "\n";
     for (const auto& w : info.warnings) io.err << "ccbench: warning: " << w.message << "\n";
@@ -468,13 +441,16 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     RunInterrupts interrupts;
     r.settings.stop = &interrupts.flag();
     live.begin();
+    for (const Point& p : points)  // the reused points first, as if they had just been measured
+      if (const auto it = resumed.points.find(p.base_name); it != resumed.points.end()) live.on_point_done(p, it->second);
     size_t points_done = points.size();
     try {
-      entries = run_points(points, r.settings, backends, live);
+      entries = run_points(todo, r.settings, backends, live);
     } catch (const RunInterrupted& stopped) {
       entries = stopped.entries;
-      points_done = stopped.points_done;
+      points_done = resumed.points.size() + stopped.points_done;
     }
+    if (o.resume) entries = in_matrix_order(points, std::move(resumed.points), std::move(entries));
     live.end();
     r.settings.stop = nullptr;
     stop_signal = interrupts.finish();
@@ -545,6 +521,11 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
                               : report_input ? *report_input
                               : o.format == "json" ? std::string("standard output")
                                                    : std::string();
+    // a file the results can be read back from (not /dev/null, standard output or a FIFO)
+    const std::optional<std::string> resume_from =
+        o.out && !out_is_stdout && !writes_in_place(*o.out) ? o.out
+        : report_input && report_input != o.out             ? report_input
+                                                            : std::nullopt;
     const std::string unwritten = o.format == "table"
                                       ? std::string("their results were not written (no --out)")
                                       : "their results are printed as --format " + o.format +
@@ -552,7 +533,10 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     io.err << "ccbench run: interrupted by " << info.interrupted->signal << ": " << info.interrupted->points_done
            << " of " << info.interrupted->points_planned << " points finished; "
            << (where.empty() ? unwritten
-                             : "their results are written to " + where + " (context.interrupted)")
+                             : "their results are written to " + where + " (context.interrupted)" +
+                                   (resume_from ? "; the same command with --resume " + *resume_from +
+                                                      " measures only the rest"
+                                                : std::string()))
            << (o.report ? "; no report was written (ccbench report " + (where.empty() ? std::string("FILE") : where) +
                               " --out " + *o.report + " writes it)"
                         : std::string())

@@ -267,7 +267,7 @@ std::optional<std::string> rerun_command(const Results& r, std::string& why_not,
   }
   if (ctx.go_binary) cmd += " CCB_GO_BINARY=" + shell_quote(ctx.go_binary->path);
   cmd += " " + shell_quote(ctx.executable) + " run";
-  static const std::set<std::string> kWithValue = {"--out", "--report", "--format", "--filter"};
+  static const std::set<std::string> kWithValue = {"--out", "--report", "--format", "--filter", "--resume"};
   for (std::size_t i = 2; i < ctx.argv.size(); ++i) {
     const std::string& a = ctx.argv[i];
     if (a == "--quiet") continue;

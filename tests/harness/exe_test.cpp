@@ -238,7 +238,8 @@ TEST(Executable, SigintWritesTheFinishedPointsAndExits130) {
   EXPECT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 130) << "status " << r.status;
   EXPECT_NE(r.err.find("ccbench run: SIGINT: stopping after the workload run in progress"), std::string::npos);
   EXPECT_NE(r.err.find("ccbench run: interrupted by SIGINT: 1 of 2 points finished; their results are written to " +
-                       out + " (context.interrupted)"),
+                       out + " (context.interrupted); the same command with --resume " + out +
+                       " measures only the rest"),
             std::string::npos)
       << r.err;
   std::ifstream in(out);

@@ -277,7 +277,8 @@ TEST(Confirm, RerunCommandIsTheRecordedRunWithoutOutputOptions) {
   EXPECT_FALSE(rerun_command(r, why));
   EXPECT_NE(why.find("does not record"), std::string::npos) << why;
   with_invocation(r, exe, {"build/ccbench", "run", "pingpong", "--procs", "1,2", "--out", "a.json", "--quiet",
-                           "--report=rep", "--filter", "x", "--format", "json", "--set", "cap=0"});
+                           "--report=rep", "--filter", "x", "--format", "json", "--set", "cap=0", "--resume",
+                           "earlier.json"});
   why.clear();
   auto cmd = rerun_command(r, why);
   ASSERT_TRUE(cmd) << why;

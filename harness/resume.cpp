@@ -1,0 +1,210 @@
+// harness/resume.cpp — see resume.hpp.
+#include "harness/resume.hpp"
+
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
+
+#include "harness/errors.hpp"
+#include "harness/stats.hpp"
+
+namespace ccb::harness {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::optional<double> number_or_null(const json& j, const char* key) {
+  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+  return j.at(key).get<double>();
+}
+
+EntryStatus status_of(const std::string& s) {
+  if (s == "ok") return EntryStatus::Ok;
+  if (s == "failed") return EntryStatus::Failed;
+  if (s == "not_applicable") return EntryStatus::NotApplicable;
+  throw std::invalid_argument("status \"" + s + "\" is none of ok, failed, not_applicable");
+}
+
+// The note runner.cpp writes with below_min_time (the flag itself is not in the JSON).
+constexpr std::string_view kShortNote = "shortest repetition took ";
+
+}  // namespace
+
+Entry entry_from_json(const json& j) {
+  Entry e;
+  e.name = j.at("name").get<std::string>();
+  e.workload = j.at("workload").get<std::string>();
+  e.impl = j.at("impl").get<std::string>();
+  const std::string suffix = "/impl:" + e.impl;
+  if (e.name.size() <= suffix.size() || e.name.compare(e.name.size() - suffix.size(), suffix.size(), suffix) != 0)
+    throw std::invalid_argument("name \"" + e.name + "\" does not end in " + suffix);
+  e.base_name = e.name.substr(0, e.name.size() - suffix.size());
+  for (const auto& [k, v] : j.at("params").items()) {
+    if (v.is_number_integer()) e.params.push_back({k, std::to_string(v.get<long long>()), true});
+    else e.params.push_back({k, v.get<std::string>(), false});
+  }
+  e.procs = j.at("procs").get<int>();
+  e.unit = j.at("unit").get<std::string>();
+  e.status = status_of(j.at("status").get<std::string>());
+  if (e.status != EntryStatus::Ok) e.error = j.at("error").get<std::string>();
+  e.checked = j.at("checked").get<bool>();
+  e.iterations = j.at("iterations").get<uint64_t>();
+  e.runs_per_repetition = j.value("runs_per_repetition", 0);
+  e.samples_ns = j.at("samples_ns").get<std::vector<double>>();
+  e.stats = summarize(e.samples_ns);
+  e.outliers = tukey_outliers(e.samples_ns);
+  e.cpu_ns_per_op = number_or_null(j, "cpu_ns_per_op");
+  e.ctx_voluntary = j.at("ctx_switches_voluntary").get<long>();
+  e.ctx_involuntary = j.at("ctx_switches_involuntary").get<long>();
+  e.max_rss_kb = j.at("max_rss_kb").get<long>();
+  if (j.contains("disturbance")) {
+    const json& d = j.at("disturbance");
+    e.disturbance = Disturbance{d.at("other_cpus").get<double>(), d.at("steal_cpus").get<double>(),
+                                d.at("wall_s").get<double>()};
+  }
+  if (j.contains("latency")) {
+    const json& l = j.at("latency");
+    LatencySummary s;
+    s.count = l.at("count").get<uint64_t>();
+    s.mean = l.at("mean_ns").get<double>();
+    s.min = l.at("min_ns").get<uint64_t>();
+    s.p50 = l.at("p50_ns").get<uint64_t>();
+    s.p90 = l.at("p90_ns").get<uint64_t>();
+    s.p99 = l.at("p99_ns").get<uint64_t>();
+    s.p99_9 = l.at("p99_9_ns").get<uint64_t>();
+    s.max = l.at("max_ns").get<uint64_t>();
+    s.sample_every = number_or_null(l, "sample_every");
+    s.overhead_pct = number_or_null(l, "overhead_pct");
+    s.repetitions = l.at("repetitions").get<int>();
+    e.latency = s;
+  }
+  for (const auto& [k, v] : j.at("extra").items())
+    e.extra[k] = v.is_null() ? std::nullopt : std::optional<double>(v.get<double>());
+  e.notes = j.at("notes").get<std::vector<std::string>>();
+  for (const auto& n : e.notes) e.below_min_time |= n.rfind(kShortNote, 0) == 0;
+  return e;
+}
+
+namespace {
+
+// differs() throws the UsageError that names one setting FILE was measured with otherwise.
+[[noreturn]] void differs(const std::string& file, const std::string& what) {
+  throw UsageError("--resume " + file + ": " + what +
+                   "; its points cannot be mixed with this run's (run without --resume, or with the same settings)");
+}
+
+// text_of() is a JSON value as a message shows it: a string without quotes, 0.5 not 0.5000.
+std::string text_of(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_float()) {
+    std::ostringstream out;
+    out << v.get<double>();
+    return out.str();
+  }
+  return v.dump();
+}
+
+}  // namespace
+
+Resumed load_resume(const std::string& file, const RunInfo& info, const std::vector<Point>& points,
+                    const std::function<std::vector<std::string>(const Point&)>& impls_of) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw UsageError("--resume " + file + ": cannot be read");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte order mark
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const std::exception& ex) {
+    throw UsageError("--resume " + file + ": not JSON (" + ex.what() + ")");
+  }
+  Resumed out;
+  out.file = file;
+  std::map<std::string, std::map<std::string, Entry>> ok;  // base_name -> impl -> entry
+  try {
+    const json& c = doc.at("context");
+    if (c.at("schema_version") != kSchemaVersion)
+      throw UsageError("--resume " + file + ": schema_version " + text_of(c.at("schema_version")) + ", not " +
+                       std::to_string(kSchemaVersion));
+    if (!c.contains("invocation") || c.at("invocation").at("argv").size() < 2 ||
+        c.at("invocation").at("argv").at(1) != "run")
+      throw UsageError("--resume " + file + ": not written by `ccbench run` (no context.invocation of a run)");
+    out.date = c.at("date").get<std::string>();
+    const MachineContext& m = info.machine;
+    if (c.at("host_name") != m.host_name)
+      differs(file, "it was measured on host \"" + text_of(c.at("host_name")) + "\", not this one");
+    const json& inv = c.at("invocation");
+    const auto same_number = [](const json& v, const std::optional<long long>& mine) {
+      return mine && v.is_number_integer() && v.get<long long>() == *mine;
+    };
+    if (c.at("executable") != m.executable || !same_number(inv.at("executable_size"), m.executable_size) ||
+        !same_number(inv.at("executable_mtime_ns"), m.executable_mtime_ns))
+      differs(file, "it was measured by another ccbench binary (" + text_of(c.at("executable")) + ", size " +
+                        text_of(inv.at("executable_size")) + ", modified at " + text_of(inv.at("executable_mtime_ns")) +
+                        " ns), not this one");
+    const auto setting = [&](const char* key, const json& mine, const std::string& option) {
+      if (c.at(key) != mine)
+        differs(file, "it was measured with " + option + " " + text_of(c.at(key)) + ", this run has " + text_of(mine));
+    };
+    setting("preset", info.preset ? json(*info.preset) : json(nullptr), "--preset");
+    setting("repetitions", info.repetitions, "--repetitions");
+    setting("warmup", info.warmup, "--warmup");
+    setting("min_time_s", info.min_time_s, "--min-time");
+    if (c.at("pin").at("requested") != info.pin.requested)
+      differs(file, std::string("it was measured with --pin ") + (info.pin.requested ? "off" : "on") +
+                        ", this run has --pin " + (info.pin.requested ? "on" : "off"));
+    if (!c.at("injection").is_null() || !c.at("chaos").is_null())
+      differs(file, "it was measured under a test hook (context.injection or context.chaos): its numbers are not real");
+    if (info.inject || info.chaos)
+      differs(file, "this run has a test hook (CCB_INJECT_* or CCB_CHAOS) set");
+    for (const json& b : doc.at("benchmarks")) {
+      Entry e = entry_from_json(b);
+      if (e.status == EntryStatus::Ok) ok[e.base_name].emplace(e.impl, std::move(e));
+    }
+    bool go_reused = false;
+    for (const Point& p : points) {
+      const auto found = ok.find(p.base_name);
+      if (found == ok.end()) continue;
+      std::vector<Entry> entries;
+      for (const std::string& impl : impls_of(p)) {
+        const auto it = found->second.find(impl);
+        if (it == found->second.end()) break;
+        entries.push_back(it->second);
+      }
+      if (entries.empty() || entries.size() != impls_of(p).size()) {
+        ++out.partial;
+        continue;
+      }
+      for (const Entry& e : entries) go_reused |= e.impl == "go";
+      out.points.emplace(p.base_name, std::move(entries));
+    }
+    if (go_reused) {  // null (not recorded, unreadable) only matches null
+      const json& g = c.at("go_binary");
+      const json theirs = g.is_null() ? json(nullptr) : g.at("fnv1a64");
+      const json mine = info.go_binary_fnv1a64 ? json(*info.go_binary_fnv1a64) : json(nullptr);
+      if (theirs != mine)
+        differs(file, "its Go points ran another ccbench-go build (fnv1a64 " + text_of(theirs) + ", this run's " +
+                          text_of(mine) + ")");
+    }
+  } catch (const UsageError&) {
+    throw;
+  } catch (const std::exception& ex) {
+    throw UsageError("--resume " + file + ": not a results file of `ccbench run` (" + ex.what() + ")");
+  }
+  return out;
+}
+
+std::vector<Entry> in_matrix_order(const std::vector<Point>& points, std::map<std::string, std::vector<Entry>> reused,
+                                   std::vector<Entry> measured) {
+  std::map<std::string, std::vector<Entry>> by_point = std::move(reused);
+  for (Entry& e : measured) by_point[e.base_name].push_back(std::move(e));
+  std::vector<Entry> out;
+  for (const Point& p : points)
+    if (auto it = by_point.find(p.base_name); it != by_point.end())
+      for (Entry& e : it->second) out.push_back(std::move(e));
+  return out;
+}
+
+}  // namespace ccb::harness

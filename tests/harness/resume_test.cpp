@@ -1,0 +1,207 @@
+// tests/harness/resume_test.cpp — `ccbench run --resume FILE` (harness/resume.hpp), in-process with
+// the fake workloads: entries read back from a results file write the same JSON again, a resumed
+// run measures only the points FILE lacks and writes them all in matrix order, and a FILE measured
+// otherwise (settings, host, binary, test hooks, another ccbench-go) is bad input (exit 2).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "fake_workloads.hpp"
+#include "harness/results_json.hpp"
+#include "harness/resume.hpp"
+#include "test_support.hpp"
+
+namespace ccb::test {
+namespace {
+
+using json = nlohmann::json;
+
+void write_json(const std::string& path, const json& doc) { std::ofstream(path) << doc.dump(2); }
+
+std::vector<std::string> names(const json& doc) {
+  std::vector<std::string> out;
+  for (const auto& b : doc["benchmarks"]) out.push_back(b["name"].get<std::string>());
+  return out;
+}
+
+// Every field results_json.cpp writes comes back: latency, extra (a null among them), notes,
+// disturbance, runs_per_repetition, the Go backend's entries.
+TEST(Resume, EntriesReadBackWriteTheSameJson) {
+  harness::Hooks hooks;
+  hooks.go = std::make_shared<FakeGo>();
+  ScratchDir dir;
+  const CliRun r = run_cli(fast({"run", "fake_sum", "fake_extra", "fake_latency", "--impl", "all", "--out",
+                                 dir.file("r.json")}),
+                           hooks);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json doc = read_json(dir.file("r.json"));
+  ASSERT_GE(doc["benchmarks"].size(), 10u);
+  bool latency = false, null_extra = false;
+  for (const json& b : doc["benchmarks"]) {
+    const harness::Entry e = harness::entry_from_json(b);
+    const json again = json::parse(harness::results_to_json({}, {e})["benchmarks"][0].dump());
+    EXPECT_EQ(again, b) << b.dump(1);
+    latency |= b.contains("latency");
+    null_extra |= b["extra"].contains("weird") && b["extra"]["weird"].is_null();
+  }
+  EXPECT_TRUE(latency && null_extra);  // the fakes gave both
+  json bad = doc["benchmarks"][0];
+  bad["status"] = "maybe";
+  EXPECT_THROW(harness::entry_from_json(bad), std::exception);
+  bad = doc["benchmarks"][0];
+  bad.erase("samples_ns");
+  EXPECT_THROW(harness::entry_from_json(bad), std::exception);
+}
+
+// The points of an earlier run are taken, not measured: with --procs 1 first and --procs 1,2 then,
+// the second run measures procs 2 only and writes both, procs 1's entries as they were.
+TEST(Resume, TakesTheFinishedPointsAndMeasuresTheRest) {
+  ScratchDir dir;
+  CliRun r = run_cli(fast({"run", "fake_sum", "--procs", "1", "--out", dir.file("a.json")}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json a = read_json(dir.file("a.json"));
+  ASSERT_EQ(a["benchmarks"].size(), 2u);  // k=1, k=2
+  r = run_cli(fast({"run", "fake_sum", "--procs", "1,2", "--resume", dir.file("a.json"), "--out", dir.file("b.json")}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(call_log().size(), 2u * 3u);  // 2 points x 3 repetitions: procs 2 only
+  const json b = read_json(dir.file("b.json"));
+  EXPECT_EQ(schema_errors(b), "");
+  EXPECT_EQ(names(b), (std::vector<std::string>{"fake_sum/n=2000/k=1/procs:1/impl:ccbench",
+                                                "fake_sum/n=2000/k=1/procs:2/impl:ccbench",
+                                                "fake_sum/n=2000/k=2/procs:1/impl:ccbench",
+                                                "fake_sum/n=2000/k=2/procs:2/impl:ccbench"}));
+  EXPECT_EQ(b["benchmarks"][0], a["benchmarks"][0]);
+  EXPECT_EQ(b["benchmarks"][2], a["benchmarks"][1]);
+  EXPECT_EQ(b["context"]["resumed"],
+            json({{"file", dir.file("a.json")}, {"date", a["context"]["date"]}, {"points", 2}}));
+  EXPECT_NE(r.err.find("ccbench: note: --resume: 2 of 4 points taken from " + dir.file("a.json") +
+                       " (its run started " + a["context"]["date"].get<std::string>() + "), 2 to measure"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("4 results: 4 ok"), std::string::npos) << r.out;  // the table shows them all
+  // nothing left: nothing measured, the file written all the same
+  r = run_cli(fast({"run", "fake_sum", "--procs", "1,2", "--resume", dir.file("b.json"), "--out", dir.file("c.json")}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(call_log().empty());
+  EXPECT_EQ(read_json(dir.file("c.json"))["benchmarks"], b["benchmarks"]);
+  // without --resume, nothing says it was resumed
+  EXPECT_TRUE(a["context"]["resumed"].is_null());
+}
+
+// A point is reused whole: one whose file lacks an implementation this run measures, or holds a
+// failed entry, is measured again with all its implementations.
+TEST(Resume, PartialAndFailedPointsAreMeasuredAgainWhole) {
+  ScratchDir dir;
+  CliRun r = run_cli(fast({"run", "fake_sum", "--procs", "1", "--impl", "ccbench,threads", "--out", dir.file("a.json")}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  json a = read_json(dir.file("a.json"));
+  ASSERT_EQ(a["benchmarks"].size(), 4u);
+  json kept = json::array();
+  for (json b : a["benchmarks"]) {
+    if (b["name"] == "fake_sum/n=2000/k=1/procs:1/impl:threads") continue;  // k=1: threads missing
+    if (b["name"] == "fake_sum/n=2000/k=2/procs:1/impl:ccbench") {         // k=2: ccbench failed
+      b["status"] = "failed";
+      b["error"] = "self-check failed";
+      b["samples_ns"] = json::array();
+    }
+    kept.push_back(b);
+  }
+  a["benchmarks"] = kept;
+  write_json(dir.file("a.json"), a);
+  r = run_cli(fast({"run", "fake_sum", "--procs", "1", "--impl", "ccbench,threads", "--resume", dir.file("a.json"),
+                    "--out", dir.file("b.json")}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(call_log().size(), 2u * 2u * 3u);  // both points, both implementations
+  EXPECT_NE(r.err.find("0 of 2 points taken from " + dir.file("a.json")), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("2 to measure (2 of them held there for only some implementations: measured again whole)"),
+            std::string::npos)
+      << r.err;
+  const json b = read_json(dir.file("b.json"));
+  for (const json& e : b["benchmarks"]) EXPECT_EQ(e["status"], "ok") << e["name"];
+  EXPECT_EQ(b["benchmarks"].size(), 4u);
+  // --impl ccbench alone: k=1's ccbench entry is all it needs; k=2's failed one is measured again
+  r = run_cli(fast({"run", "fake_sum", "--procs", "1", "--resume", dir.file("a.json"), "--out", dir.file("c.json")}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(call_log().size(), 3u);
+  EXPECT_EQ(read_json(dir.file("c.json"))["benchmarks"][0], a["benchmarks"][0]);
+}
+
+// A file measured otherwise is bad input, named; so is one that is no run's results.
+TEST(Resume, AFileMeasuredOtherwiseIsRefused) {
+  harness::Hooks hooks;
+  hooks.go = std::make_shared<FakeGo>();
+  ScratchDir dir;
+  const std::string a = dir.file("a.json");
+  CliRun r = run_cli(fast({"run", "fake_sum", "--procs", "1", "--impl", "ccbench,go", "--out", a}), hooks);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json good = read_json(a);
+  // resume() runs with fast()'s settings, but for an option `extra` gives (option, value)
+  const auto resume = [&](const std::string& file, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"run", "fake_sum", "--procs", "1", "--impl", "ccbench,go", "--resume", file,
+                                  "--out", dir.file("b.json")};
+    for (const auto& [option, value] : {std::pair{"--repetitions", "3"}, {"--warmup", "0"}, {"--min-time", "0"}})
+      if (std::find(extra.begin(), extra.end(), option) == extra.end()) args.insert(args.end(), {option, value});
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(args, hooks);
+  };
+  const auto refused = [&](const json& doc, const std::string& said, std::vector<std::string> extra = {}) {
+    write_json(dir.file("x.json"), doc);
+    const CliRun x = resume(dir.file("x.json"), std::move(extra));
+    EXPECT_EQ(x.code, 2) << said << ": " << x.err;
+    EXPECT_NE(x.err.find("ccbench: --resume " + dir.file("x.json") + ": " + said), std::string::npos) << x.err;
+    EXPECT_TRUE(call_log().empty()) << said;
+  };
+  refused(good, "it was measured with --repetitions 3, this run has 4", {"--repetitions", "4"});
+  refused(good, "it was measured with --warmup 0, this run has 1", {"--warmup", "1"});
+  refused(good, "it was measured with --min-time 0, this run has 0.01", {"--min-time", "0.01"});
+  refused(good, "it was measured with --preset quick, this run has full", {"--preset", "full"});
+  refused(good, "it was measured with --pin on, this run has --pin off", {"--pin", "off"});
+  json doc = good;
+  doc["context"]["host_name"] = "elsewhere";
+  refused(doc, "it was measured on host \"elsewhere\", not this one");
+  doc = good;
+  doc["context"]["invocation"]["executable_mtime_ns"] = doc["context"]["invocation"]["executable_mtime_ns"].get<long long>() + 1;
+  refused(doc, "it was measured by another ccbench binary (");
+  doc = good;
+  doc["context"]["injection"] = {{"delay_ns_per_op", 5}, {"slowdown", nullptr}, {"workload", nullptr}, {"impl", "ccbench"}};
+  refused(doc, "it was measured under a test hook");
+  doc = good;
+  doc["context"]["go_binary"] = {{"path", "/x/ccbench-go"}, {"size", 1}, {"mtime_ns", 1}, {"fnv1a64", "0123456789abcdef"}};
+  refused(doc, "its Go points ran another ccbench-go build (fnv1a64 0123456789abcdef, this run's null)");
+  doc = good;
+  doc["context"]["schema_version"] = 2;
+  refused(doc, "schema_version 2, not 1");
+  doc = good;
+  doc["context"]["invocation"]["argv"][1] = "compare";
+  refused(doc, "not written by `ccbench run`");
+  doc = good;
+  doc["benchmarks"][0].erase("procs");
+  refused(doc, "not a results file of `ccbench run` (");
+  std::ofstream(dir.file("x.json")) << "not json";
+  r = resume(dir.file("x.json"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--resume " + dir.file("x.json") + ": not JSON ("), std::string::npos) << r.err;
+  r = resume(dir.file("missing.json"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--resume " + dir.file("missing.json") + ": cannot be read"), std::string::npos) << r.err;
+  r = run_cli({"run", "fake_sum", "--resume", a, "--dry-run"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--resume has no effect with --dry-run"), std::string::npos) << r.err;
+  // another ccbench-go, but no Go point taken from the file: nothing of it is mixed in
+  doc = good;
+  doc["context"]["go_binary"] = {{"path", "/x/ccbench-go"}, {"size", 1}, {"mtime_ns", 1}, {"fnv1a64", "0123456789abcdef"}};
+  write_json(dir.file("x.json"), doc);
+  r = run_cli(fast({"run", "fake_sum", "--procs", "1", "--resume", dir.file("x.json"), "--out", dir.file("b.json")}),
+              hooks);
+  EXPECT_EQ(r.code, 0) << r.err;
+  // the same file, the same settings: taken
+  r = resume(a);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(call_log().empty());
+}
+
+}  // namespace
+}  // namespace ccb::test
