@@ -83,6 +83,7 @@ std::string context_table(const Results& r) {
   if (c.chaos) t += row("fault injection", "<b>CCB_CHAOS=1 was set: the runtime's fault injection perturbed these numbers</b>");
   if (c.interrupted)
     t += row("interrupted", "<b>the run was stopped by " + esc(*c.interrupted) + ": only those points are here</b>");
+  if (c.resumed) t += row("resumed", "took " + esc(*c.resumed) + " (run --resume); it measured the others");
   t += "</table>\n";
   if (!c.warnings.empty()) {
     t += "<ul class=\"warnings\">\n";

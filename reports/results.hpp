@@ -67,6 +67,9 @@ struct Context {
   std::optional<std::uint64_t> chaos_seed;  // context.chaos.seed (CCB_CHAOS_SEED; null: none)
   // context.interrupted: the run stopped on a signal, e.g. "SIGINT after 8 of 50 points".
   std::optional<std::string> interrupted;
+  // context.resumed: `run --resume` took points from an earlier run's file, e.g. "12 points from
+  // a.json, whose run started 2026-12-06T20:49:10+00:00".
+  std::optional<std::string> resumed;
   // context.invocation (compare --confirm re-runs it): argv, and the binary's size and mtime.
   bool invocation_known = false;
   std::vector<std::string> argv;

@@ -239,6 +239,13 @@ Context read_context(const Reader& r, const Json& root) {
     ctx.interrupted = r.str(in, "signal", "context.interrupted") + " after " + std::to_string(done) + " of " +
                       std::to_string(planned) + " points";
   }
+  if (auto it = c.find("resumed"); it != c.end() && !it->is_null()) {
+    const Json& in = r.object(*it, "context.resumed");
+    const std::int64_t points = r.int_field(in, "points", "context.resumed");
+    if (points < 0) r.fail("context.resumed.points", "expected an integer >= 0");
+    ctx.resumed = std::to_string(points) + " points from " + r.str(in, "file", "context.resumed") +
+                  ", whose run started " + r.str(in, "date", "context.resumed");
+  }
   return ctx;
 }
 

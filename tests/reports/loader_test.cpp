@@ -208,6 +208,26 @@ TEST(LoaderTest, ReadsContextInterrupted) {
   EXPECT_EQ(error_after([](auto& d) { d["context"]["interrupted"] = "SIGINT"; }).path(), "context.interrupted");
 }
 
+// context.resumed (run --resume took points from an earlier run's file): absent or null is none;
+// an object is read as "POINTS points from FILE, whose run started DATE".
+TEST(LoaderTest, ReadsContextResumed) {
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(test::read_text(data("base.json")));
+  EXPECT_FALSE(parse_results(doc.dump(), "plain.json").context.resumed);
+  doc["context"]["resumed"] = nullptr;
+  EXPECT_FALSE(parse_results(doc.dump(), "null.json").context.resumed);
+  doc["context"]["resumed"] = {{"file", "a.json"}, {"date", "2026-12-06T20:49:10+00:00"}, {"points", 12}};
+  const Results r = parse_results(doc.dump(), "resumed.json");
+  ASSERT_TRUE(r.context.resumed);
+  EXPECT_EQ(*r.context.resumed, "12 points from a.json, whose run started 2026-12-06T20:49:10+00:00");
+  EXPECT_EQ(error_after([](auto& d) {
+              d["context"]["resumed"] = {{"file", "a.json"}, {"date", "x"}, {"points", -1}};
+            }).path(),
+            "context.resumed.points");
+  EXPECT_EQ(error_after([](auto& d) { d["context"]["resumed"] = {{"file", "a.json"}, {"points", 1}}; }).path(),
+            "context.resumed.date");
+  EXPECT_EQ(error_after([](auto& d) { d["context"]["resumed"] = "a.json"; }).path(), "context.resumed");
+}
+
 // benchmarks[].disturbance (SCHEMA.md): optional; other_cpus is read, each field must be a number >= 0.
 TEST(LoaderTest, ReadsDisturbance) {
   nlohmann::ordered_json doc = nlohmann::ordered_json::parse(test::read_text(data("base.json")));

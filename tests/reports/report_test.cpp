@@ -47,6 +47,16 @@ TEST(ReportTest, ContextTableFlagsAFileMeasuredWithChaos) {
             std::string::npos);
 }
 
+// A resumed run's file (context.resumed) says which points it took from where.
+TEST(ReportTest, ContextTableSaysTheRunWasResumed) {
+  Results r = load_results(data("base.json"));
+  EXPECT_EQ(html::context_table(r).find("resumed"), std::string::npos);
+  r.context.resumed = "12 points from <a>.json, whose run started 2026-12-06T20:49:10+00:00";
+  EXPECT_NE(html::context_table(r).find("took 12 points from &lt;a&gt;.json, whose run started "
+                                        "2026-12-06T20:49:10+00:00 (run --resume); it measured the others"),
+            std::string::npos) << html::context_table(r);
+}
+
 // The Go row names the ccbench-go file the Go points ran (context.go_binary), when recorded.
 TEST(ReportTest, ContextTableNamesTheGoBinary) {
   Results r = load_results(data("base.json"));
