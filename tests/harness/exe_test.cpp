@@ -158,6 +158,23 @@ pid_t child_of(pid_t parent, const std::string& comm) {
   return -1;
 }
 
+// start_quiet() starts `ccbench ARGS…` with standard output and error on /dev/null and SIGINT at
+// its default action (as a terminal starts it, whatever started this test); returns its pid.
+pid_t start_quiet(std::vector<std::string> args) {
+  args.insert(args.begin(), CCBENCH_EXE);
+  const pid_t pid = ::fork();
+  if (pid != 0) return pid;
+  const int null_fd = ::open("/dev/null", O_WRONLY);
+  ::dup2(null_fd, STDOUT_FILENO);
+  ::dup2(null_fd, STDERR_FILENO);
+  std::signal(SIGINT, SIG_DFL);
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  ::execv(CCBENCH_EXE, argv.data());
+  ::_exit(127);
+}
+
 // gone() is true when pid no longer runs: absent, or a zombie waiting for its new parent to reap it.
 bool gone(pid_t pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
@@ -281,17 +298,9 @@ TEST(Executable, ASecondSignalLaterStopsAtOnceWritingNothing) {
   std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
   ASSERT_NE(::mkdtemp(dir.data()), nullptr);
   const std::string out = dir + "/r.json";
-  const pid_t pid = ::fork();
+  const pid_t pid = start_quiet({"run", "pingpong", "--set", "n=100000000", "--set", "cap=0", "--procs", "1",
+                                 "--repetitions", "1", "--warmup", "0", "--min-time", "0", "--out", out});
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    const int null_fd = ::open("/dev/null", O_WRONLY);
-    ::dup2(null_fd, STDOUT_FILENO);
-    ::dup2(null_fd, STDERR_FILENO);
-    std::signal(SIGINT, SIG_DFL);
-    ::execl(CCBENCH_EXE, CCBENCH_EXE, "run", "pingpong", "--set", "n=100000000", "--set", "cap=0", "--procs", "1",
-            "--repetitions", "1", "--warmup", "0", "--min-time", "0", "--out", out.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
   ::usleep(1000000);  // into the run's one workload run (~10 s)
   ::kill(pid, SIGINT);
   ::usleep(1300000);
@@ -324,17 +333,10 @@ TEST(Executable, SigintWithFormatJsonSaysTheResultsAreOnStandardOutput) {
 // Regression: SIGKILL (or a CI timeout's SIGTERM) to ccbench alone left its Go child measuring on,
 // reparented to init. The child now asks for SIGKILL at its parent's death.
 TEST(Executable, TheGoChildDoesNotOutliveCcbench) {
-  const pid_t pid = ::fork();
+  // one repetition of 10^8 round trips: ~25 s in Go here
+  const pid_t pid = start_quiet({"run", "pingpong", "--set", "n=100000000", "--set", "cap=0", "--procs", "1",
+                                 "--impl", "go", "--repetitions", "1", "--warmup", "0", "--min-time", "0"});
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    const int null_fd = ::open("/dev/null", O_WRONLY);
-    ::dup2(null_fd, STDOUT_FILENO);
-    ::dup2(null_fd, STDERR_FILENO);
-    // one repetition of 10^8 round trips: ~25 s in Go here
-    ::execl(CCBENCH_EXE, CCBENCH_EXE, "run", "pingpong", "--set", "n=100000000", "--set", "cap=0", "--procs", "1",
-            "--impl", "go", "--repetitions", "1", "--warmup", "0", "--min-time", "0", static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
   pid_t go = -1;
   int status = 0;
   for (int i = 0; i < 1200 && go < 0; ++i) {  // up to 2 min: the first run may build ccbench-go
