@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -159,10 +160,14 @@ Resumed load_resume(const std::string& file, const RunInfo& info, const std::vec
       differs(file, "it was measured under a test hook (context.injection or context.chaos): its numbers are not real");
     if (info.inject || info.chaos)
       differs(file, "this run has a test hook (CCB_INJECT_* or CCB_CHAOS) set");
+    std::set<std::string> in_matrix, outside;
+    for (const Point& p : points) in_matrix.insert(p.base_name);
     for (const json& b : doc.at("benchmarks")) {
       Entry e = entry_from_json(b);
-      if (e.status == EntryStatus::Ok) ok[e.base_name].emplace(e.impl, std::move(e));
+      if (!in_matrix.count(e.base_name)) outside.insert(e.base_name);
+      else if (e.status == EntryStatus::Ok) ok[e.base_name].emplace(e.impl, std::move(e));
     }
+    out.outside = outside.size();
     bool go_reused = false;
     for (const Point& p : points) {
       const auto found = ok.find(p.base_name);
@@ -194,6 +199,19 @@ Resumed load_resume(const std::string& file, const RunInfo& info, const std::vec
     throw UsageError("--resume " + file + ": not a results file of `ccbench run` (" + ex.what() + ")");
   }
   return out;
+}
+
+std::string resume_note(const Resumed& r, size_t points, size_t to_measure) {
+  std::string note = "--resume: " + std::to_string(r.points.size()) + " of " + std::to_string(points) +
+                     " points taken from " + r.file + " (its run started " + r.date + "), " +
+                     std::to_string(to_measure) + " to measure";
+  if (r.partial)
+    note += " (" + std::to_string(r.partial) +
+            " of them held there for only some implementations: measured again whole)";
+  if (r.outside)
+    note += "; " + std::to_string(r.outside) + " point(s) of " + r.file +
+            " are not in this run's matrix and are left out";
+  return note;
 }
 
 std::vector<Entry> in_matrix_order(const std::vector<Point>& points, std::map<std::string, std::vector<Entry>> reused,

@@ -15,7 +15,7 @@
 //  - A point is reused whole: when FILE holds an "ok" entry for every implementation this run
 //    measures at it. Otherwise the point is measured again, all its implementations together, as
 //    in any run (FILE's entries of that point are dropped). FILE's points outside this run's
-//    matrix are left out.
+//    matrix are left out (counted in Resumed::outside, and said).
 // Nothing here is shared between threads.
 #pragma once
 
@@ -44,6 +44,7 @@ struct Resumed {
   std::string date;  // FILE's context.date: when its run started
   std::map<std::string, std::vector<Entry>> points;
   size_t partial = 0;  // points FILE holds only some ok entries of: measured again
+  size_t outside = 0;  // points FILE holds that this run does not measure: left out
 };
 
 // load_resume() reads FILE and checks it against this run (`info`: its machine, build and
@@ -51,6 +52,11 @@ struct Resumed {
 // run measures at point p.
 Resumed load_resume(const std::string& file, const RunInfo& info, const std::vector<Point>& points,
                     const std::function<std::vector<std::string>(const Point&)>& impls_of);
+
+// resume_note() is what `run` says of it: "--resume: 2 of 4 points taken from FILE (its run
+// started DATE), 2 to measure", and, when there are such points, how many were held there for
+// only some implementations and how many are not in this run's matrix.
+std::string resume_note(const Resumed& r, size_t points, size_t to_measure);
 
 // in_matrix_order() is the entries of `points` in their order: a point's reused entries, else its
 // measured ones (in the order run_points() gave them); a point with neither is left out.

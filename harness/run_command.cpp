@@ -414,12 +414,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     std::erase_if(todo, [&](const Point& p) { return resumed.points.count(p.base_name) != 0; });
     total_units = 0;
     for (const auto& p : todo) total_units += impls_for(p, r.settings, backends).size() * static_cast<size_t>(r.settings.repetitions);
-    notices.push_back("--resume: " + std::to_string(resumed.points.size()) + " of " + std::to_string(points.size()) +
-                      " points taken from " + *o.resume + " (its run started " + resumed.date + "), " +
-                      std::to_string(todo.size()) + " to measure" +
-                      (resumed.partial ? " (" + std::to_string(resumed.partial) +
-                                             " of them held there for only some implementations: measured again whole)"
-                                       : std::string()));
+    notices.push_back(resume_note(resumed, points.size(), todo.size()));
   }
   if (!o.quiet) {
     for (const auto& n : notices) io.err << "ccbench: note: " << n << "\n";

@@ -89,6 +89,17 @@ TEST(Resume, TakesTheFinishedPointsAndMeasuresTheRest) {
   EXPECT_EQ(read_json(dir.file("c.json"))["benchmarks"], b["benchmarks"]);
   // without --resume, nothing says it was resumed
   EXPECT_TRUE(a["context"]["resumed"].is_null());
+  // points of the file that this run does not measure are left out, and said to be
+  r = run_cli(fast({"run", "fake_sum", "--procs", "2", "--resume", dir.file("b.json"), "--out", dir.file("d.json")}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(call_log().empty());
+  EXPECT_NE(r.err.find("--resume: 2 of 2 points taken from " + dir.file("b.json") + " (its run started " +
+                       b["context"]["date"].get<std::string>() + "), 0 to measure; 2 point(s) of " + dir.file("b.json") +
+                       " are not in this run's matrix and are left out"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(names(read_json(dir.file("d.json"))), (std::vector<std::string>{"fake_sum/n=2000/k=1/procs:2/impl:ccbench",
+                                                                           "fake_sum/n=2000/k=2/procs:2/impl:ccbench"}));
 }
 
 // A point is reused whole: one whose file lacks an implementation this run measures, or holds a
