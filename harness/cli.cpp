@@ -53,7 +53,8 @@ Resuming: --resume FILE (e.g. the --out of an interrupted run; then give the sam
   and measures only the other points; --out gets them all, in matrix order, with
   context.resumed. FILE must come from this ccbench binary on this host with the same --preset,
   --repetitions, --warmup, --min-time and --pin, without test hooks, and (for reused Go points)
-  the same ccbench-go build: otherwise exit 2, naming the difference.
+  the same ccbench-go build: otherwise exit 2, naming the difference. With --dry-run it lists
+  only the points left to measure, and their least time.
 Exit codes: 0 ok, 1 a workload failed its self-check or a point could not be measured (a Go child
   that crashed, hung or reported a wrong op count, or a point refused memory: "out of memory"; the
   other points still run and are written), 2 bad usage or input, or output that could

@@ -191,6 +191,57 @@ std::string lower_bound_text(double s) {
   return format_duration(std::floor(s));
 }
 
+// run_info() is the context of a run of `points` as `r` settles it (before the run: no shuffle, pin
+// or interruption facts yet), with the environment warnings known at its start.
+RunInfo run_info(const Resolved& r, const std::vector<std::string>& argv, Backends& backends,
+                 const std::vector<Point>& points, const std::optional<InjectDelay>& inject,
+                 const std::optional<ChaosEnv>& chaos) {
+  RunInfo info;
+  info.machine = collect_machine_context(argv);
+  info.build = build_info();
+  info.preset = preset_name(r.preset);
+  info.repetitions = r.settings.repetitions;
+  info.min_time_s = r.settings.min_time_s;
+  info.warmup = r.settings.warmup;
+  info.warnings = environment_warnings(info.machine, info.build, max_procs(points), r.settings.repetitions,
+                                       kGateMinSamples);
+  if (backends.count("go")) {
+    info.go_version = backends.at("go")->version();
+    if (const auto program = backends.at("go")->program()) {
+      info.go_binary = file_identity(*program);
+      if (info.go_binary) info.go_binary_fnv1a64 = common::file_fnv1a64(info.go_binary->path);
+    }
+    // The Go child inherits this environment: a Go runtime setting left set changes what Go
+    // measures, so it is named and recorded (GOMAXPROCS is set per point).
+    for (const char* var : {"GOGC", "GOMEMLIMIT", "GODEBUG"})
+      if (const char* v = std::getenv(var); v != nullptr && *v != '\0')
+        info.warnings.push_back({"go_env", std::string(var) + "=" + v +
+                                               " is set: the Go child runs with it, not with Go's defaults"});
+  }
+  // Results are UTF-8: a binary's path that is not (a Latin-1 directory name) is written with
+  // U+FFFD, which names no file, so `compare --confirm` cannot re-run this file's points by itself.
+  for (const std::string* path : {&info.machine.executable, info.go_binary ? &info.go_binary->path : nullptr})
+    if (path != nullptr && !common::is_utf8(*path))
+      info.warnings.push_back({"path_not_utf8", common::visible_text(*path) +
+                                                    " is not UTF-8 and is recorded with U+FFFD: `ccbench compare "
+                                                    "--confirm` cannot re-run this file's points by itself (it needs "
+                                                    "--base-run/--new-run)"});
+  info.inject = inject;
+  info.chaos = chaos;
+  info.pin.requested = r.pin;
+  return info;
+}
+
+// resume() takes from --resume's file the points it holds (resume.hpp): they leave `todo`, and
+// `notes` gets what was taken.
+Resumed resume(const std::string& file, const RunInfo& info, const Resolved& r, Backends& backends,
+               const std::vector<Point>& points, std::vector<Point>& todo, std::vector<std::string>& notes) {
+  Resumed taken = load_resume(file, info, points, [&](const Point& p) { return impls_for(p, r.settings, backends); });
+  std::erase_if(todo, [&](const Point& p) { return taken.points.count(p.base_name) != 0; });
+  notes.push_back(resume_note(taken, points.size(), todo.size()));
+  return taken;
+}
+
 // print_dry_run() lists what `run --dry-run` would measure: one line per point with its
 // implementations, then the totals and the least time the measured runs take (every repetition
 // is sized to last at least --min-time, unless 1000 runs of the workload cannot fill it: README,
@@ -265,9 +316,6 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   // 2. outputs (cheap, and before anything slow such as building the Go workloads)
   if (o.dry_run && (o.out || o.report))
     throw UsageError(std::string(o.out ? "--out" : "--report") + " has no effect with --dry-run, which writes nothing");
-  if (o.dry_run && o.resume)
-    throw UsageError("--resume has no effect with --dry-run, which lists every point of the matrix and reads no "
-                     "results file");
   if (o.dry_run && o.format != "table")
     throw UsageError("--format " + o.format + " has no effect with --dry-run, which lists the points as text");
   if (o.out && *o.out == "-")
@@ -311,43 +359,16 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   if (total_units == 0 || r.settings.impls.empty())
     throw UsageError("nothing to run: no selected workload has any of the implementations " +
                      join(r.requested_impls, ", "));
+  std::vector<Point> todo = points;  // all but those --resume takes from its file
   if (o.dry_run) {
+    if (o.resume) resume(*o.resume, run_info(r, argv, backends, points, inject, chaos), r, backends, points, todo, notices);
     for (const std::string& n : notices) io.err << "ccbench: note: " << n << "\n";
-    print_dry_run(io.out, points, r.settings, backends);
+    print_dry_run(io.out, todo, r.settings, backends);
     return 0;
   }
 
   // 4. context and measurement controls
-  RunInfo info;
-  info.machine = collect_machine_context(argv);
-  info.build = build_info();
-  info.preset = preset_name(r.preset);
-  info.repetitions = r.settings.repetitions;
-  info.min_time_s = r.settings.min_time_s;
-  info.warmup = r.settings.warmup;
-  info.warnings = environment_warnings(info.machine, info.build, max_procs(points), r.settings.repetitions,
-                                       kGateMinSamples);
-  if (backends.count("go")) {
-    info.go_version = backends.at("go")->version();
-    if (const auto program = backends.at("go")->program()) {
-      info.go_binary = file_identity(*program);
-      if (info.go_binary) info.go_binary_fnv1a64 = common::file_fnv1a64(info.go_binary->path);
-    }
-    // The Go child inherits this environment: a Go runtime setting left set changes what Go
-    // measures, so it is named and recorded (GOMAXPROCS is set per point).
-    for (const char* var : {"GOGC", "GOMEMLIMIT", "GODEBUG"})
-      if (const char* v = std::getenv(var); v != nullptr && *v != '\0')
-        info.warnings.push_back({"go_env", std::string(var) + "=" + v +
-                                               " is set: the Go child runs with it, not with Go's defaults"});
-  }
-  // Results are UTF-8: a binary's path that is not (a Latin-1 directory name) is written with
-  // U+FFFD, which names no file, so `compare --confirm` cannot re-run this file's points by itself.
-  for (const std::string* path : {&info.machine.executable, info.go_binary ? &info.go_binary->path : nullptr})
-    if (path != nullptr && !common::is_utf8(*path))
-      info.warnings.push_back({"path_not_utf8", common::visible_text(*path) +
-                                                    " is not UTF-8 and is recorded with U+FFFD: `ccbench compare "
-                                                    "--confirm` cannot re-run this file's points by itself (it needs "
-                                                    "--base-run/--new-run)"});
+  RunInfo info = run_info(r, argv, backends, points, inject, chaos);
   r.settings.shuffle = r.shuffle.value_or(r.settings.impls.size() > 1);
   if (o.seed && !r.settings.shuffle && !o.quiet)
     io.err << "ccbench: note: --seed has no effect: the order is not shuffled ("
@@ -360,9 +381,6 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
                   r.settings.window_memory_bytes};
   MeasureControls controls;
   controls.inject = inject;
-  info.inject = controls.inject;
-  info.chaos = chaos;
-  info.pin.requested = r.pin;
   std::shared_ptr<Pinner> pinner;
   if (r.pin) {
     pinner = std::make_shared<Pinner>(hooks.pin_cpus ? *hooks.pin_cpus : allowed_cpus());
@@ -406,15 +424,12 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
            << "); these results are NOT real\n";
   }
   // --resume: the points FILE already holds are not measured again (resume.hpp)
-  std::vector<Point> todo = points;
   Resumed resumed;
   if (o.resume) {
-    resumed = load_resume(*o.resume, info, points, [&](const Point& p) { return impls_for(p, r.settings, backends); });
+    resumed = resume(*o.resume, info, r, backends, points, todo, notices);
     info.resumed = ResumeInfo{*o.resume, resumed.date, resumed.points.size()};
-    std::erase_if(todo, [&](const Point& p) { return resumed.points.count(p.base_name) != 0; });
     total_units = 0;
     for (const auto& p : todo) total_units += impls_for(p, r.settings, backends).size() * static_cast<size_t>(r.settings.repetitions);
-    notices.push_back(resume_note(resumed, points.size(), todo.size()));
   }
   if (!o.quiet) {
     for (const auto& n : notices) io.err << "ccbench: note: " << n << "\n";

@@ -82,6 +82,14 @@ TEST(Resume, TakesTheFinishedPointsAndMeasuresTheRest) {
             std::string::npos)
       << r.err;
   EXPECT_NE(r.out.find("4 results: 4 ok"), std::string::npos) << r.out;  // the table shows them all
+  // --dry-run lists what is left: the points the file lacks
+  r = run_cli(fast({"run", "fake_sum", "--procs", "1,2,4", "--resume", dir.file("b.json"), "--dry-run"}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("--resume: 4 of 6 points taken from " + dir.file("b.json")), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("fake_sum/n=2000/k=1/procs:4"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("procs:1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 points, 2 point-implementation pairs"), std::string::npos) << r.out;
+  EXPECT_TRUE(call_log().empty());
   // nothing left: nothing measured, the file written all the same
   r = run_cli(fast({"run", "fake_sum", "--procs", "1,2", "--resume", dir.file("b.json"), "--out", dir.file("c.json")}));
   ASSERT_EQ(r.code, 0) << r.err;
@@ -198,9 +206,10 @@ TEST(Resume, AFileMeasuredOtherwiseIsRefused) {
   r = resume(dir.file("missing.json"));
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--resume " + dir.file("missing.json") + ": cannot be read"), std::string::npos) << r.err;
-  r = run_cli({"run", "fake_sum", "--resume", a, "--dry-run"});
+  write_json(dir.file("x.json"), doc);  // refused under --dry-run as well: it checks what the run would
+  r = run_cli(fast({"run", "fake_sum", "--procs", "1", "--resume", dir.file("x.json"), "--dry-run"}));
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("--resume has no effect with --dry-run"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("not a results file of `ccbench run`"), std::string::npos) << r.err;
   // another ccbench-go, but no Go point taken from the file: nothing of it is mixed in
   doc = good;
   doc["context"]["go_binary"] = {{"path", "/x/ccbench-go"}, {"size", 1}, {"mtime_ns", 1}, {"fnv1a64", "0123456789abcdef"}};
