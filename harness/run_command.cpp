@@ -22,10 +22,10 @@
 #include "harness/machine_context.hpp"
 #include "harness/matrix.hpp"
 #include "harness/progress.hpp"
-#include "harness/resume.hpp"
-#include "harness/run_live.hpp"
 #include "harness/results_json.hpp"
+#include "harness/resume.hpp"
 #include "harness/run_interrupts.hpp"
+#include "harness/run_live.hpp"
 #include "harness/runner.hpp"
 
 namespace ccb::harness {
