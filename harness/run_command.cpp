@@ -191,6 +191,14 @@ std::string lower_bound_text(double s) {
   return format_duration(std::floor(s));
 }
 
+// units_of() is how many measured repetitions `points` take, all implementations (the progress
+// display's units; warm-ups are not units, runner.cpp).
+size_t units_of(const std::vector<Point>& points, const RunSettings& settings, Backends& backends) {
+  size_t units = 0;
+  for (const auto& p : points) units += impls_for(p, settings, backends).size() * static_cast<size_t>(settings.repetitions);
+  return units;
+}
+
 // run_info() is the context of a run of `points` as `r` settles it (before the run: no shuffle, pin
 // or interruption facts yet), with the environment warnings known at its start.
 RunInfo run_info(const Resolved& r, const std::vector<std::string>& argv, Backends& backends,
@@ -346,11 +354,10 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   std::vector<std::string> notices;
   Backends backends = choose_backends(r, hooks, notices);
   std::set<std::string> seen;
-  size_t total_units = 0;
+  size_t total_units = units_of(points, r.settings, backends);
   for (const auto& p : points) {
-    const auto impls = impls_for(p, r.settings, backends);
-    total_units += impls.size() * static_cast<size_t>(r.settings.repetitions);  // warm-ups are not units (runner.cpp)
     if (!seen.insert(p.workload->name).second) continue;
+    const auto impls = impls_for(p, r.settings, backends);
     for (const auto& impl : r.settings.impls)
       if (std::find(impls.begin(), impls.end(), impl) == impls.end())
         notices.push_back(impl + ": workload " + p.workload->name + " has no " + impl +
@@ -428,8 +435,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   if (o.resume) {
     resumed = resume(*o.resume, info, r, backends, points, todo, notices);
     info.resumed = ResumeInfo{*o.resume, resumed.date, resumed.points.size()};
-    total_units = 0;
-    for (const auto& p : todo) total_units += impls_for(p, r.settings, backends).size() * static_cast<size_t>(r.settings.repetitions);
+    total_units = units_of(todo, r.settings, backends);
   }
   if (!o.quiet) {
     for (const auto& n : notices) io.err << "ccbench: note: " << n << "\n";
