@@ -60,7 +60,7 @@ std::optional<std::jthread> cancel_tasks_round(ScenarioContext& ctx, Rng& rng, c
   for (std::size_t& k : picks) k = rng.below(nodes.size());
   const microseconds before(rng.below(2000)), between(rng.below(2000));
   if (rng.chance(2)) {
-    return std::jthread([nodes, picks, before, between] {
+    return std::jthread([nodes, picks, before, between, outside = OutsideThread()] {
       std::this_thread::sleep_for(before);
       for (std::size_t k : picks) nodes[k].cancel();
       std::this_thread::sleep_for(between);

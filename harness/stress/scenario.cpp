@@ -31,6 +31,18 @@ void ScenarioContext::join(ccb::WaitGroup& wg) {
   wg.wait();  // the last done() may still be inside wg: wait() returns once it has left
 }
 
+namespace {
+std::atomic<int> g_outside_threads{0};
+}  // namespace
+
+OutsideThread::OutsideThread() noexcept { g_outside_threads.fetch_add(1, std::memory_order_acq_rel); }
+
+OutsideThread::~OutsideThread() {
+  if (live_) g_outside_threads.fetch_sub(1, std::memory_order_acq_rel);
+}
+
+int OutsideThread::live() noexcept { return g_outside_threads.load(std::memory_order_acquire); }
+
 void ScenarioContext::halt() {
   for (;;) ccb::Chan<int>().recv();  // a nil channel: blocks until the run ends and unwinds us
 }

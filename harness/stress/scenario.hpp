@@ -41,6 +41,28 @@ namespace ccb::stress {
 // each does are listed in stress_command.cpp, kHooks).
 enum class TestHook { None, Violate, Stall, StallPart, LeakTask, EarlyTimer, LeakMemory };
 
+// OutsideThread: made in a task before it starts a plain thread that calls into the run (cancels
+// contexts), and moved into that thread's function, which it outlives by nothing. While one
+// exists, the driver does not end the run: ccb/run.hpp requires that a plain thread's call that
+// wakes tasks not race the run's end, and a failure elsewhere ends the run at once (the driver
+// returns from main), while such a thread could still be cancelling. Seen: `stress mixed` with
+// CCB_STRESS_TEST_HOOK=violate segfaulted in Runtime::push_global_list, called by a canceller
+// thread's cancel() while the ending run unwound its tasks (about 1 run in 2000 under load).
+// live() counts them (process-wide: one ccb::run at a time).
+class OutsideThread {
+ public:
+  OutsideThread() noexcept;
+  OutsideThread(OutsideThread&& o) noexcept : live_(o.live_) { o.live_ = false; }
+  OutsideThread(const OutsideThread&) = delete;
+  OutsideThread& operator=(const OutsideThread&) = delete;
+  OutsideThread& operator=(OutsideThread&&) = delete;
+  ~OutsideThread();
+  static int live() noexcept;
+
+ private:
+  bool live_ = true;
+};
+
 class ScenarioContext {
  public:
   ScenarioContext(uint64_t seed, int tasks, TestHook hook, bool exclusive)

@@ -154,6 +154,9 @@ RunResult run_one(const StressSettings& s, TestHook hook, const ScenarioInfo& in
         }
         // Report a violation now, before the run's end abandons (unwinds) the remaining tasks.
         if (ctx.failed()) print_failure(err, r, ctx.failure(), footer.str(), ctx.failure_dump());
+        // A plain thread still calling into the run (a canceller, scenario.hpp OutsideThread) must
+        // be done before main returns; each does a few ms of work.
+        while (OutsideThread::live() > 0) ccb::sleep_for(std::chrono::microseconds(100));
       });
     } catch (const std::exception& e) {
       error = std::string("ccb::run threw: ") + e.what();
