@@ -162,6 +162,12 @@ std::vector<int64_t> parse_int_list(std::string_view text, const std::string& wh
       int64_t b = parse_int_in_range(std::string_view(item).substr(dots + 2), what, min, max);
       for (int64_t v : expand_range(item, a, b, what)) out.push_back(v);
     } else {
+      // "1-4" or "2:8": a range in another tool's syntax; "is not an integer" alone would not say
+      // how to write it here.
+      if (size_t sep = item.find_first_of("-:", 1); sep != std::string::npos && integer_syntax(item.substr(0, sep)) &&
+                                                    integer_syntax(item.substr(sep + 1)))
+        throw UsageError(what + ": " + in_quotes(item) + " is not an integer; a range is written with two dots, " +
+                         item.substr(0, sep) + ".." + item.substr(sep + 1) + " (it doubles: 1..8 = 1,2,4,8)");
       out.push_back(parse_int_in_range(item, what, min, max));
     }
   }

@@ -60,6 +60,17 @@ TEST(ListSyntax, BadListsThrowWithAHint) {
   EXPECT_NE(message_of([] { parse_int_list("1,1", "--procs", 1, 1024); }).find("listed twice"), std::string::npos);
 }
 
+TEST(ListSyntax, ARangeWrittenWithADashOrColonSaysHowToWriteIt) {
+  for (const char* bad : {"1-4", "2,1-8", "2:8"})
+    EXPECT_NE(message_of([&] { parse_int_list(bad, "--procs", 1, 1024); }).find("a range is written with two dots"),
+              std::string::npos)
+        << bad;
+  EXPECT_NE(message_of([] { parse_int_list("1-4", "--procs", 1, 1024); }).find("1..4"), std::string::npos);
+  // A negative number is not a range: it keeps its own message.
+  EXPECT_NE(message_of([] { parse_int_list("-1", "n", 0, 10); }).find("out of range"), std::string::npos);
+  EXPECT_NE(message_of([] { parse_int_list("1-a", "n", 0, 10); }).find("not an integer (write"), std::string::npos);
+}
+
 TEST(ListSyntax, ParamValuesAreCanonical) {
   ParamSpec n{"n", ParamType::Int, "", 1, 1000000000, {}, {"1"}, {"1"}};
   EXPECT_EQ(parse_param_values(n, "1e6,2000", "n"), (std::vector<std::string>{"1000000", "2000"}));
