@@ -49,12 +49,12 @@ Interrupting: SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the run after the workloa
   process within 1 s is the first one again: timeout(1) sends it to ccbench and to its group).
 Resuming: --resume FILE (e.g. the --out of an interrupted run; then give the same command again
   with --resume FILE, and an --out of its own or the same file) takes from FILE every point it
-  holds an ok result of for each implementation of this run, shows them first in the table,
-  and measures only the other points; --out gets them all, in matrix order, with
-  context.resumed. FILE must come from this ccbench binary on this host with the same --preset,
-  --repetitions, --warmup, --min-time and --pin, without test hooks, and (for reused Go points)
-  the same ccbench-go build: otherwise exit 2, naming the difference. With --dry-run it lists
-  only the points left to measure, and their least time.
+  holds an ok (or not applicable) result of for each implementation of this run, shows them
+  first in the table, and measures only the other points; --out gets them all, in matrix order,
+  with context.resumed. FILE must come from this ccbench binary on this host with the same
+  --preset, --repetitions, --warmup, --min-time and --pin, without test hooks, and (for reused
+  Go points) the same ccbench-go build: otherwise exit 2, naming the difference. With --dry-run
+  it lists only the points left to measure, and their least time.
 Exit codes: 0 ok, 1 a workload failed its self-check or a point could not be measured (a Go child
   that crashed, hung or reported a wrong op count, or a point refused memory: "out of memory"; the
   other points still run and are written), 2 bad usage or input, or output that could

@@ -123,7 +123,7 @@ Resumed load_resume(const std::string& file, const RunInfo& info, const std::vec
   }
   Resumed out;
   out.file = file;
-  std::map<std::string, std::map<std::string, Entry>> ok;  // base_name -> impl -> entry
+  std::map<std::string, std::map<std::string, Entry>> ok;  // base_name -> impl -> finished entry
   try {
     const json& c = doc.at("context");
     if (c.at("schema_version") != kSchemaVersion)
@@ -165,7 +165,9 @@ Resumed load_resume(const std::string& file, const RunInfo& info, const std::vec
     for (const json& b : doc.at("benchmarks")) {
       Entry e = entry_from_json(b);
       if (!in_matrix.count(e.base_name)) outside.insert(e.base_name);
-      else if (e.status == EntryStatus::Ok) ok[e.base_name].emplace(e.impl, std::move(e));
+      // Not applicable is a finished verdict too (threads at 1M tasks, say): a point whose threads
+      // entry says so is reused like one measured ok, not measured again on every resume.
+      else if (e.status != EntryStatus::Failed) ok[e.base_name].emplace(e.impl, std::move(e));
     }
     out.outside = outside.size();
     bool go_reused = false;

@@ -12,8 +12,9 @@
 //    settings (preset, --repetitions, --warmup, --min-time, --pin), under a test hook
 //    (CCB_INJECT_*, CCB_CHAOS) or while this run has one, or, when a point it would reuse has a
 //    Go entry, by another ccbench-go build (content hash).
-//  - A point is reused whole: when FILE holds an "ok" entry for every implementation this run
-//    measures at it. Otherwise the point is measured again, all its implementations together, as
+//  - A point is reused whole: when FILE holds a finished entry ("ok", or "not_applicable": the
+//    threads implementation of a point it cannot run) for every implementation this run measures
+//    at it; "failed" is not finished. Otherwise the point is measured again, all its implementations together, as
 //    in any run (FILE's entries of that point are dropped). FILE's points outside this run's
 //    matrix are left out (counted in Resumed::outside, and said).
 // Nothing here is shared between threads.

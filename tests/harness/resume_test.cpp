@@ -148,6 +148,33 @@ TEST(Resume, PartialAndFailedPointsAreMeasuredAgainWhole) {
   EXPECT_EQ(read_json(dir.file("c.json"))["benchmarks"][0], a["benchmarks"][0]);
 }
 
+// "not_applicable" is a finished result (threads at 1M tasks, say): its point is taken, not measured
+// again on every resume (it was, all of it, before: --preset full --impl all re-ran every 1M-task
+// point). "failed" is not finished.
+TEST(Resume, APointWithANotApplicableResultIsTaken) {
+  ScratchDir dir;
+  CliRun r = run_cli(fast({"run", "fake_fail", "--set", "mode=na,fail", "--procs", "1", "--impl", "ccbench,threads",
+                           "--out", dir.file("a.json")}));
+  ASSERT_EQ(r.code, 1) << r.err;  // mode=fail failed its self-check
+  const json a = read_json(dir.file("a.json"));
+  ASSERT_EQ(a["benchmarks"].size(), 4u);
+  ASSERT_EQ(a["benchmarks"][0]["status"], "not_applicable") << a["benchmarks"][0]["name"];
+  r = run_cli(fast({"run", "fake_fail", "--set", "mode=na,fail", "--procs", "1", "--impl", "ccbench,threads",
+                    "--resume", dir.file("a.json"), "--out", dir.file("b.json")}));
+  ASSERT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("--resume: 1 of 2 points taken from " + dir.file("a.json")), std::string::npos) << r.err;
+  std::vector<std::string> resumed_calls = call_log();
+  ASSERT_EQ(run_cli(fast({"run", "fake_fail", "--set", "mode=fail", "--procs", "1", "--impl", "ccbench,threads"})).code, 1);
+  std::vector<std::string> fail_alone = call_log();
+  std::sort(resumed_calls.begin(), resumed_calls.end());  // shuffled: the order differs
+  std::sort(fail_alone.begin(), fail_alone.end());
+  EXPECT_EQ(resumed_calls, fail_alone);  // what mode=fail alone runs: nothing of mode=na
+  const json b = read_json(dir.file("b.json"));
+  EXPECT_EQ(b["benchmarks"][0], a["benchmarks"][0]);
+  EXPECT_EQ(b["benchmarks"][1], a["benchmarks"][1]);
+  EXPECT_EQ(b["benchmarks"][2]["status"], "failed");
+}
+
 // A file measured otherwise is bad input, named; so is one that is no run's results.
 TEST(Resume, AFileMeasuredOtherwiseIsRefused) {
   harness::Hooks hooks;
