@@ -100,6 +100,9 @@ const std::vector<ScenarioInfo>& scenarios() {
                  "their firing: every task exits, no timer fires twice", &run_cancel},
       {"churn", "tasks spawned and exiting continuously: live tasks return to the baseline, RSS stays "
                 "bounded", &run_churn},
+      {"ratelimit", "a token bucket drawn from by allow, reserve/cancel and wait with deadlines while its "
+                    "rate and burst change; fixed and sliding windows: no more granted than rate and "
+                    "burst allow, no window over its limit", &run_ratelimit},
       {"mixed", "all of the above at once in one run", &run_mixed},
   };
   return list;

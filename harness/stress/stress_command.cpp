@@ -28,13 +28,13 @@ namespace ccb::stress {
 namespace {
 
 constexpr const char* kFooter = R"(
-Each scenario runs for --duration at EACH procs value: 6 scenarios x 3 procs x 30 s = 9 minutes
-by default. Every scenario checks its invariants while it runs and at the end (see README).
+Each scenario runs for --duration at EACH procs value: 7 scenarios x 3 procs x 30 s = 10.5
+minutes by default. Every scenario checks its invariants while it runs and at the end (see README).
 CCB_CHAOS=1 in the environment turns on --chaos, seeded with the run's seed (CCB_CHAOS_SEED does
 not apply here, so the printed reproduce line repeats the same injections).
 Test hook, for ccbench's own tests (tests/stress), never for real runs:
-CCB_STRESS_TEST_HOOK=violate|stall|stall-part|leak-task|early-timer|leak-memory breaks a scenario on
-purpose (see README) so that a check can be seen failing; it is announced on stderr and in the
+CCB_STRESS_TEST_HOOK=violate|stall|stall-part|leak-task|early-timer|leak-memory|over-admit breaks
+a scenario on purpose (see README) so that a check can be seen failing; it is announced on stderr and in the
 reproduce line, and any other value is bad usage.
 Exit codes: 0 all passed, 1 an invariant violation, runtime error or watchdog stall (the seed,
 the command to reproduce it and the task dump are printed), 2 bad usage, 3 internal error.
@@ -65,6 +65,9 @@ constexpr HookInfo kHooks[] = {
     {TestHook::LeakMemory, "leak-memory",
      "the churn scenario (alone or inside mixed) leaks 256 MiB after its warm-up, on purpose; the other scenarios "
      "are unaffected"},
+    {TestHook::OverAdmit, "over-admit",
+     "the ratelimit scenario (alone or inside mixed) lets every 4th task draw from a second token bucket as if it "
+     "were the shared one, on purpose (a limiter granting twice); the other scenarios are unaffected"},
 };
 
 TestHook read_hook() {

@@ -54,7 +54,7 @@ TEST(StressCli, HelpDescribesItsEnvironmentVariables) {
   for (const char* exe : {CCBENCH_EXE, CCBENCH_STRESS_EXE}) {
     Result r = run_exe(exe, std::string(exe == std::string(CCBENCH_EXE) ? "stress " : "") + "--help");
     EXPECT_EQ(r.code, 0) << r.output;
-    for (const char* n : {"CCB_STRESS_TEST_HOOK=violate|stall|stall-part|leak-task|early-timer|leak-memory",
+    for (const char* n : {"CCB_STRESS_TEST_HOOK=violate|stall|stall-part|leak-task|early-timer|leak-memory|over-admit",
                           "CCB_CHAOS=1", "CCB_CHAOS_SEED"})
       EXPECT_TRUE(has(r.output, n)) << exe << ": " << n << "\n" << r.output;
   }
@@ -78,7 +78,7 @@ TEST_P(Scenario, PassesWithChaos) {
 }
 
 INSTANTIATE_TEST_SUITE_P(, Scenario,
-                         ::testing::Values("channels", "select", "sync", "cancel", "churn", "mixed"));
+                         ::testing::Values("channels", "select", "sync", "cancel", "churn", "ratelimit", "mixed"));
 
 TEST(StressHooks, BrokenInvariantExits1WithSeedAndReproduceCommand) {
   Result r = run("channels --duration 5s --procs 2 --seed 11", "CCB_STRESS_TEST_HOOK=violate");
@@ -172,6 +172,20 @@ TEST(StressHooks, AShortChurnRunStillChecksTheRssBound) {
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_TRUE(has(r.output, "FAILED: scenario churn (procs 2): churn: RSS grew from ")) << r.output;
   EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=leak-memory ")) << r.output;
+}
+
+// ratelimit's bound on the tokens a Limiter grants can fail: with a quarter of the tasks drawing
+// from a second bucket (the hook), more is granted than one bucket's rate and burst allow; alone
+// and inside mixed.
+TEST(StressHooks, ALimiterGrantingTooMuchIsCaught) {
+  Result r = run("ratelimit --duration 5s --procs 2 --seed 20", "CCB_STRESS_TEST_HOOK=over-admit");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_TRUE(has(r.output, "FAILED: scenario ratelimit (procs 2): ratelimit: a Limiter of rate <= ")) << r.output;
+  EXPECT_TRUE(has(r.output, " it can give")) << r.output;
+  EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=over-admit ")) << r.output;
+  r = run("mixed --duration 5s --procs 2 --seed 21", "CCB_STRESS_TEST_HOOK=over-admit");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_TRUE(has(r.output, "FAILED: scenario mixed (procs 2): ratelimit: a Limiter of rate <= ")) << r.output;
 }
 
 // Found by an audit: --out gave seeds only as numbers, which jq 1.6 rounds above 2^53 (a printed
