@@ -10,13 +10,18 @@
 //    armed, and, once quiet, exactly (armings - stops/resets that reported preventing a run);
 //  - a channel Timer reset at time t to fire after d delivers a value stamped no earlier than
 //    t + d (not a stale value from its earlier arming, not an early one); when the reset comes
-//    from a plain thread, t is read in that thread just before its reset() call.
+//    from a plain thread, t is read in that thread just before its reset() call;
+//  - a Ticker of period p made at time s delivers its k-th tick stamped no earlier than s + k*p,
+//    however slowly its task receives (a slow receiver loses ticks, it never gets one early); reset
+//    to p2 at time r, the k-th tick after the reset is no earlier than r + k*p2; once stop() has
+//    returned, no tick comes (none is there 2 periods later).
 // Half of the rounds cancel from a plain thread (the subtrees and the root), and half of the
 // Timer resets come from a plain thread while the scenario's task waits on the timer with every
 // other task gone: the paths by which a thread outside the run readies tasks and re-arms timers
 // (a reset there once ended the run with a false Deadlock).
 // Test hook `early-timer`: every Timer check takes the plain-thread path, whose reset fires at once
-// while the check expects it 50 ms later (a Timer firing early must be reported).
+// while the check expects it 50 ms later (a Timer firing early must be reported). Test hook
+// `early-tick`: the Ticker ticks every p/4 while its check expects p.
 #include "harness/stress/scenario.hpp"
 
 #include <optional>
@@ -119,6 +124,42 @@ void channel_timer_round(ScenarioContext& ctx, Rng& rng) {
   ctx.op();
 }
 
+// ticker_round(): see the header. The task receives at random paces (at once, or after sleeping up
+// to 3 periods, so that ticks are lost), resets the ticker once, then stops it.
+void ticker_round(ScenarioContext& ctx, Rng& rng) {
+  const bool early = ctx.hook == TestHook::EarlyTick;
+  microseconds p(100 + rng.below(900));
+  ccb::Clock::time_point base = ccb::Clock::now();
+  ccb::Ticker tk(early ? p / 4 : p);  // test hook: ticks 4 times as often as checked
+  for (int phase = 0; phase < 2; ++phase) {
+    const int ticks = 2 + static_cast<int>(rng.below(5));
+    for (int k = 1; k <= ticks; ++k) {
+      if (rng.chance(2)) ccb::sleep_for(microseconds(rng.below(3 * static_cast<uint64_t>(p.count()))));
+      const auto v = tk.c().recv();
+      if (!ctx.check(v.has_value() && *v >= base + k * p, [&] {
+            const std::string what = phase == 0 ? "made" : "reset";
+            if (!v) return std::string("cancel: a Ticker's channel was closed");
+            return "cancel: a Ticker of period " + std::to_string(p.count()) + " us delivered its tick " +
+                   std::to_string(k) + " stamped " +
+                   std::to_string(std::chrono::duration_cast<microseconds>(*v - base).count()) + " us after it was " +
+                   what + ", before " + std::to_string(k * p.count()) + " us";
+          }))
+        return;
+      ctx.op();
+    }
+    if (phase == 0) {
+      p = microseconds(100 + rng.below(900));
+      base = ccb::Clock::now();
+      tk.reset(early ? p / 4 : p);
+    }
+  }
+  tk.stop();
+  ccb::sleep_for(2 * p);
+  const auto [got, v] = tk.c().try_recv();
+  ctx.check(!got, [&] { return "cancel: a Ticker delivered a tick 2 periods after its stop() returned"; });
+  ctx.op();
+}
+
 struct FuncTimer {
   ccb::Timer timer;
   std::shared_ptr<std::atomic<int>> ran = std::make_shared<std::atomic<int>>(0);
@@ -159,6 +200,7 @@ void timers_round(ScenarioContext& ctx, Rng& rng) {
     }
   }
   channel_timer_round(ctx, rng);
+  ticker_round(ctx, rng);
 }
 
 }  // namespace

@@ -33,8 +33,8 @@ minutes by default. Every scenario checks its invariants while it runs and at th
 CCB_CHAOS=1 in the environment turns on --chaos, seeded with the run's seed (CCB_CHAOS_SEED does
 not apply here, so the printed reproduce line repeats the same injections).
 Test hook, for ccbench's own tests (tests/stress), never for real runs:
-CCB_STRESS_TEST_HOOK=violate|stall|stall-part|leak-task|early-timer|leak-memory|over-admit breaks
-a scenario on purpose (see README) so that a check can be seen failing; it is announced on stderr and in the
+CCB_STRESS_TEST_HOOK=violate|stall|stall-part|leak-task|early-timer|leak-memory|over-admit|
+early-tick breaks a scenario on purpose (see README) so that a check can be seen failing; it is announced on stderr and in the
 reproduce line, and any other value is bad usage.
 Exit codes: 0 all passed, 1 an invariant violation, runtime error or watchdog stall (the seed,
 the command to reproduce it and the task dump are printed), 2 bad usage, 3 internal error.
@@ -68,6 +68,9 @@ constexpr HookInfo kHooks[] = {
     {TestHook::OverAdmit, "over-admit",
      "the ratelimit scenario (alone or inside mixed) lets every 4th task draw from a second token bucket as if it "
      "were the shared one, on purpose (a limiter granting twice); the other scenarios are unaffected"},
+    {TestHook::EarlyTick, "early-tick",
+     "the cancel scenario (alone or inside mixed) makes its Tickers tick every quarter of the period its check "
+     "expects, on purpose (a Ticker ticking early); the other scenarios are unaffected"},
 };
 
 TestHook read_hook() {

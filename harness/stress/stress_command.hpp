@@ -25,8 +25,9 @@
 //    "early-timer" makes cancel's plain-thread Timer reset fire 50 ms before its check expects
 //    (also inside mixed); "leak-memory" makes churn (also inside mixed) keep 256 MiB after its
 //    warm-up (its RSS bound must fail); "over-admit" makes a quarter of ratelimit's tasks (also
-//    inside mixed) draw from a second token bucket (its granted-tokens bound must fail). Other
-//    values: exit 2.
+//    inside mixed) draw from a second token bucket (its granted-tokens bound must fail);
+//    "early-tick" makes cancel's Tickers (also inside mixed) tick every quarter of the period
+//    their check expects. Other values: exit 2.
 #pragma once
 
 #include <functional>

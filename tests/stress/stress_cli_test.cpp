@@ -54,8 +54,8 @@ TEST(StressCli, HelpDescribesItsEnvironmentVariables) {
   for (const char* exe : {CCBENCH_EXE, CCBENCH_STRESS_EXE}) {
     Result r = run_exe(exe, std::string(exe == std::string(CCBENCH_EXE) ? "stress " : "") + "--help");
     EXPECT_EQ(r.code, 0) << r.output;
-    for (const char* n : {"CCB_STRESS_TEST_HOOK=violate|stall|stall-part|leak-task|early-timer|leak-memory|over-admit",
-                          "CCB_CHAOS=1", "CCB_CHAOS_SEED"})
+    for (const char* n : {"CCB_STRESS_TEST_HOOK=violate|stall|stall-part|leak-task|early-timer|leak-memory|over-admit|",
+                          "early-tick breaks a scenario", "CCB_CHAOS=1", "CCB_CHAOS_SEED"})
       EXPECT_TRUE(has(r.output, n)) << exe << ": " << n << "\n" << r.output;
   }
 }
@@ -162,6 +162,15 @@ TEST(StressHooks, ATimerFiringEarlyAfterAPlainThreadResetIsCaught) {
                             "after 50000 us delivered a value stamped "))
       << r.output;
   EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=early-timer ")) << r.output;
+}
+
+// cancel's Ticker check can fail: a Ticker ticking every quarter of the period the check expects
+// (the hook) delivers its first tick before one period has passed.
+TEST(StressHooks, ATickerTickingEarlyIsCaught) {
+  Result r = run("cancel --duration 5s --procs 2 --seed 22 --tasks 8", "CCB_STRESS_TEST_HOOK=early-tick");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_TRUE(has(r.output, "FAILED: scenario cancel (procs 2): cancel: a Ticker of period ")) << r.output;
+  EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=early-tick ")) << r.output;
 }
 
 // Regression: churn's RSS bound is checked only from the first checkpoint after its warm-up (the
