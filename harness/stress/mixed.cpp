@@ -1,8 +1,8 @@
 // harness/stress/mixed.cpp — the `mixed` scenario: channels, select, sync, cancel, churn and
 // ratelimit at once in one run, each as a part (ScenarioContext::add_part) with its own seed and a
-// sixth of --tasks (at least 2); their checks and first failure are forwarded to the scenario's context,
-// and their progress both to it and, per part, to the watchdog, which reports a part whose own
-// progress stops even while the others keep the sum moving. Invariants: each part's own, plus,
+// sixth of --tasks (at least 2); their checks and first failure are forwarded to the scenario's
+// context, and their progress both to it and, per part, to the watchdog, which reports a part
+// whose own progress stops even while the others keep the sum moving. Invariants: each part's own, plus,
 // at the end, the run's task count returns to the baseline taken before the parts started
 // (ccb::debug::live_tasks()).
 // Test hook `stall-part`: the sync part is replaced by run_stall (the watchdog must name it).

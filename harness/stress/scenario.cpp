@@ -97,7 +97,8 @@ const std::vector<ScenarioInfo>& scenarios() {
       {"sync", "Mutex, RWMutex, WaitGroup, Once and Cond under contention: exclusion, exactly-once, "
                "exact counters", &run_sync},
       {"cancel", "context trees cancelled mid-operation, after_func/Timer stop and reset racing "
-                 "their firing: every task exits, no timer fires twice", &run_cancel},
+                 "their firing, Tickers reset and stopped: every task exits, no timer fires twice or "
+                 "early, no tick early or after stop", &run_cancel},
       {"churn", "tasks spawned and exiting continuously: live tasks return to the baseline, RSS stays "
                 "bounded", &run_churn},
       {"ratelimit", "a token bucket drawn from by allow, reserve/cancel and wait with deadlines while its "
