@@ -48,6 +48,14 @@ Result run(const std::string& args, const std::string& env = "", const char* exe
 
 bool has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
 
+// expect_caught(): r is a run that CCB_STRESS_TEST_HOOK=hook broke on purpose: it exits 1, prints
+// `failed` (the start of its FAILED line) and the reproduce line naming the hook.
+void expect_caught(const Result& r, const std::string& failed, const std::string& hook) {
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_TRUE(has(r.output, failed)) << r.output;
+  EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=" + hook + " ")) << r.output;
+}
+
 // Regression (docs audit): `ccbench --help` lists CCB_STRESS_TEST_HOOK and CCB_CHAOS for stress and
 // says each variable is described in its command's --help; stress --help did not name the hook.
 TEST(StressCli, HelpDescribesItsEnvironmentVariables) {
@@ -157,20 +165,17 @@ TEST(StressHooks, ATaskLeakedInsideMixedIsReportedAsStillAliveNotAsAStall) {
 // after the reset, read in the thread just before it.
 TEST(StressHooks, ATimerFiringEarlyAfterAPlainThreadResetIsCaught) {
   Result r = run("cancel --duration 5s --procs 2 --seed 18 --tasks 8", "CCB_STRESS_TEST_HOOK=early-timer");
-  EXPECT_EQ(r.code, 1) << r.output;
-  EXPECT_TRUE(has(r.output, "FAILED: scenario cancel (procs 2): cancel: a Timer reset by a plain thread to fire "
-                            "after 50000 us delivered a value stamped "))
-      << r.output;
-  EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=early-timer ")) << r.output;
+  expect_caught(r,
+                "FAILED: scenario cancel (procs 2): cancel: a Timer reset by a plain thread to fire after 50000 us "
+                "delivered a value stamped ",
+                "early-timer");
 }
 
 // cancel's Ticker check can fail: a Ticker ticking every quarter of the period the check expects
 // (the hook) delivers its first tick before one period has passed.
 TEST(StressHooks, ATickerTickingEarlyIsCaught) {
   Result r = run("cancel --duration 5s --procs 2 --seed 22 --tasks 8", "CCB_STRESS_TEST_HOOK=early-tick");
-  EXPECT_EQ(r.code, 1) << r.output;
-  EXPECT_TRUE(has(r.output, "FAILED: scenario cancel (procs 2): cancel: a Ticker of period ")) << r.output;
-  EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=early-tick ")) << r.output;
+  expect_caught(r, "FAILED: scenario cancel (procs 2): cancel: a Ticker of period ", "early-tick");
 }
 
 // Regression: churn's RSS bound is checked only from the first checkpoint after its warm-up (the
@@ -178,9 +183,7 @@ TEST(StressHooks, ATickerTickingEarlyIsCaught) {
 // that checkpoint however short --duration is (the hook leaks 256 MiB there).
 TEST(StressHooks, AShortChurnRunStillChecksTheRssBound) {
   Result r = run("churn --duration 100ms --procs 2 --seed 19 --tasks 8", "CCB_STRESS_TEST_HOOK=leak-memory");
-  EXPECT_EQ(r.code, 1) << r.output;
-  EXPECT_TRUE(has(r.output, "FAILED: scenario churn (procs 2): churn: RSS grew from ")) << r.output;
-  EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=leak-memory ")) << r.output;
+  expect_caught(r, "FAILED: scenario churn (procs 2): churn: RSS grew from ", "leak-memory");
 }
 
 // ratelimit's bound on the tokens a Limiter grants can fail: with a quarter of the tasks drawing
@@ -188,13 +191,10 @@ TEST(StressHooks, AShortChurnRunStillChecksTheRssBound) {
 // and inside mixed.
 TEST(StressHooks, ALimiterGrantingTooMuchIsCaught) {
   Result r = run("ratelimit --duration 5s --procs 2 --seed 20", "CCB_STRESS_TEST_HOOK=over-admit");
-  EXPECT_EQ(r.code, 1) << r.output;
-  EXPECT_TRUE(has(r.output, "FAILED: scenario ratelimit (procs 2): ratelimit: a Limiter of rate <= ")) << r.output;
+  expect_caught(r, "FAILED: scenario ratelimit (procs 2): ratelimit: a Limiter of rate <= ", "over-admit");
   EXPECT_TRUE(has(r.output, " it can give")) << r.output;
-  EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=over-admit ")) << r.output;
   r = run("mixed --duration 5s --procs 2 --seed 21", "CCB_STRESS_TEST_HOOK=over-admit");
-  EXPECT_EQ(r.code, 1) << r.output;
-  EXPECT_TRUE(has(r.output, "FAILED: scenario mixed (procs 2): ratelimit: a Limiter of rate <= ")) << r.output;
+  expect_caught(r, "FAILED: scenario mixed (procs 2): ratelimit: a Limiter of rate <= ", "over-admit");
 }
 
 // Found by an audit: --out gave seeds only as numbers, which jq 1.6 rounds above 2^53 (a printed
