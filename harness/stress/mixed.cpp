@@ -1,10 +1,10 @@
-// harness/stress/mixed.cpp — the `mixed` scenario: channels, select, sync, cancel, churn and
-// ratelimit at once in one run, each as a part (ScenarioContext::add_part) with its own seed and a
-// sixth of --tasks (at least 2); their checks and first failure are forwarded to the scenario's
-// context, and their progress both to it and, per part, to the watchdog, which reports a part
-// whose own progress stops even while the others keep the sum moving. Invariants: each part's own, plus,
-// at the end, the run's task count returns to the baseline taken before the parts started
-// (ccb::debug::live_tasks()).
+// harness/stress/mixed.cpp — the `mixed` scenario: channels, select, sync, cancel, churn,
+// ratelimit and patterns at once in one run, each as a part (ScenarioContext::add_part) with its
+// own seed and a seventh of --tasks (at least 2); their checks and first failure are forwarded to
+// the scenario's context, and their progress both to it and, per part, to the watchdog, which
+// reports a part whose own progress stops even while the others keep the sum moving. Invariants:
+// each part's own, plus, at the end, the run's task count returns to the baseline taken before the
+// parts started (ccb::debug::live_tasks()).
 // Test hook `stall-part`: the sync part is replaced by run_stall (the watchdog must name it).
 #include <ccb/debug.hpp>
 
@@ -16,8 +16,9 @@ void run_mixed(ScenarioContext& ctx) {
   const uint64_t baseline = ccb::debug::live_tasks();
   static constexpr std::pair<const char*, ScenarioFn> parts[] = {
       {"channels", &run_channels}, {"select", &run_select}, {"sync", &run_sync},
-      {"cancel", &run_cancel},     {"churn", &run_churn},   {"ratelimit", &run_ratelimit}};
-  const int share = std::max(2, ctx.tasks / 6);
+      {"cancel", &run_cancel},     {"churn", &run_churn},   {"ratelimit", &run_ratelimit},
+      {"patterns", &run_patterns}};
+  const int share = std::max(2, ctx.tasks / 7);
   // Each part runs against its own context (own seed and size) whose results are forwarded here.
   std::vector<std::shared_ptr<ScenarioContext>> subs;
   ccb::WaitGroup wg;

@@ -104,6 +104,9 @@ const std::vector<ScenarioInfo>& scenarios() {
       {"ratelimit", "a token bucket drawn from by allow, reserve/cancel and wait with deadlines while its "
                     "rate and burst change; fixed and sliding windows: no more granted than rate and "
                     "burst allow, no window over its limit", &run_ratelimit},
+      {"patterns", "WorkerPool, merge, stage and ErrGroup, cancelled at random moments: every job and item "
+                   "delivered once and intact, order kept per producer, the first error cancels the group, "
+                   "every output closes and no task is left", &run_patterns},
       {"mixed", "all of the above at once in one run", &run_mixed},
   };
   return list;

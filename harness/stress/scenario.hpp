@@ -39,7 +39,7 @@ namespace ccb::stress {
 
 // TestHook: deliberate faults for ccbench's own tests (CCB_STRESS_TEST_HOOK; the values and what
 // each does are listed in stress_command.cpp, kHooks).
-enum class TestHook { None, Violate, Stall, StallPart, LeakTask, EarlyTimer, LeakMemory, OverAdmit, EarlyTick };
+enum class TestHook { None, Violate, Stall, StallPart, LeakTask, EarlyTimer, LeakMemory, OverAdmit, EarlyTick, DupJob };
 
 // OutsideThread: made in a task before it starts a plain thread that calls into the run (cancels
 // contexts), and moved into that thread's function, which it outlives by nothing. While one
@@ -193,6 +193,7 @@ void run_sync(ScenarioContext& ctx);
 void run_cancel(ScenarioContext& ctx);
 void run_churn(ScenarioContext& ctx);
 void run_ratelimit(ScenarioContext& ctx);
+void run_patterns(ScenarioContext& ctx);
 void run_mixed(ScenarioContext& ctx);
 // run_stall(): the `stall` test hook's body (and, with `stall-part`, mixed's sync part): tasks
 // blocked for good on a Mutex and a channel; it never reports progress and never returns.

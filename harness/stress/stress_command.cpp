@@ -28,13 +28,13 @@ namespace ccb::stress {
 namespace {
 
 constexpr const char* kFooter = R"(
-Each scenario runs for --duration at EACH procs value: 7 scenarios x 3 procs x 30 s = 10.5
+Each scenario runs for --duration at EACH procs value: 8 scenarios x 3 procs x 30 s = 12
 minutes by default. Every scenario checks its invariants while it runs and at the end (see README).
 CCB_CHAOS=1 in the environment turns on --chaos, seeded with the run's seed (CCB_CHAOS_SEED does
 not apply here, so the printed reproduce line repeats the same injections).
 Test hook, for ccbench's own tests (tests/stress), never for real runs:
 CCB_STRESS_TEST_HOOK=violate|stall|stall-part|leak-task|early-timer|leak-memory|over-admit|
-early-tick breaks a scenario on purpose (see README) so that a check can be seen failing; it is announced on stderr and in the
+early-tick|dup-job breaks a scenario on purpose (see README) so that a check can be seen failing; it is announced on stderr and in the
 reproduce line, and any other value is bad usage.
 Exit codes: 0 all passed, 1 an invariant violation, runtime error or watchdog stall (the seed,
 the command to reproduce it and the task dump are printed), 2 bad usage, 3 internal error.
@@ -71,6 +71,9 @@ constexpr HookInfo kHooks[] = {
     {TestHook::EarlyTick, "early-tick",
      "the cancel scenario (alone or inside mixed) makes its Tickers tick every quarter of the period its check "
      "expects, on purpose (a Ticker ticking early); the other scenarios are unaffected"},
+    {TestHook::DupJob, "dup-job",
+     "the patterns scenario (alone or inside mixed) submits every 50th WorkerPool job twice, on purpose (a job "
+     "run twice); the other scenarios are unaffected"},
 };
 
 TestHook read_hook() {

@@ -63,7 +63,7 @@ TEST(StressCli, HelpDescribesItsEnvironmentVariables) {
     Result r = run_exe(exe, std::string(exe == std::string(CCBENCH_EXE) ? "stress " : "") + "--help");
     EXPECT_EQ(r.code, 0) << r.output;
     for (const char* n : {"CCB_STRESS_TEST_HOOK=violate|stall|stall-part|leak-task|early-timer|leak-memory|over-admit|",
-                          "early-tick breaks a scenario", "CCB_CHAOS=1", "CCB_CHAOS_SEED"})
+                          "early-tick|dup-job breaks a scenario", "CCB_CHAOS=1", "CCB_CHAOS_SEED"})
       EXPECT_TRUE(has(r.output, n)) << exe << ": " << n << "\n" << r.output;
   }
 }
@@ -86,7 +86,8 @@ TEST_P(Scenario, PassesWithChaos) {
 }
 
 INSTANTIATE_TEST_SUITE_P(, Scenario,
-                         ::testing::Values("channels", "select", "sync", "cancel", "churn", "ratelimit", "mixed"));
+                         ::testing::Values("channels", "select", "sync", "cancel", "churn", "ratelimit", "patterns",
+                                           "mixed"));
 
 TEST(StressHooks, BrokenInvariantExits1WithSeedAndReproduceCommand) {
   Result r = run("channels --duration 5s --procs 2 --seed 11", "CCB_STRESS_TEST_HOOK=violate");
@@ -195,6 +196,16 @@ TEST(StressHooks, ALimiterGrantingTooMuchIsCaught) {
   EXPECT_TRUE(has(r.output, " it can give")) << r.output;
   r = run("mixed --duration 5s --procs 2 --seed 21", "CCB_STRESS_TEST_HOOK=over-admit");
   expect_caught(r, "FAILED: scenario mixed (procs 2): ratelimit: a Limiter of rate <= ", "over-admit");
+}
+
+// patterns' exactly-once check of WorkerPool results can fail: with every 50th job submitted twice
+// (the hook), that job comes back twice; alone and inside mixed.
+TEST(StressHooks, AWorkerPoolJobComingBackTwiceIsCaught) {
+  Result r = run("patterns --duration 5s --procs 2 --seed 23", "CCB_STRESS_TEST_HOOK=dup-job");
+  expect_caught(r, "FAILED: scenario patterns (procs 2): patterns: WorkerPool job ", "dup-job");
+  EXPECT_TRUE(has(r.output, " came back 2 times")) << r.output;
+  r = run("mixed --duration 5s --procs 2 --seed 24", "CCB_STRESS_TEST_HOOK=dup-job");
+  expect_caught(r, "FAILED: scenario mixed (procs 2): patterns: WorkerPool job ", "dup-job");
 }
 
 // Found by an audit: --out gave seeds only as numbers, which jq 1.6 rounds above 2^53 (a printed
