@@ -111,6 +111,21 @@ double progress_interval_from_env() {
   return parse_seconds(v, "CCB_PROGRESS_INTERVAL", 3600);
 }
 
+// check_bare_switch_words(): `--shuffle maybe` parses as a bare --shuffle followed by a workload
+// named "maybe" (bare_switches_on() keeps a bare switch from swallowing the next word), and said
+// only "unknown workload 'maybe'". When the word after a bare --pin or --shuffle is no workload,
+// it was most likely meant as the switch's value: say so.
+void check_bare_switch_words(const std::vector<std::string>& argv) {
+  for (std::size_t i = 2; i + 1 < argv.size() && argv[i] != "--"; ++i) {
+    const std::string& a = argv[i];
+    const std::string& w = argv[i + 1];
+    if ((a == "--pin" || a == "--shuffle") && w != "on" && w != "off" && !w.empty() && w[0] != '-' &&
+        ccb::workloads::find_workload(w) == nullptr)
+      throw UsageError(a + " takes on or off (" + a + "=on|off), not '" + w + "'; nor is '" + w +
+                       "' a workload (see `ccbench list`)");
+  }
+}
+
 Resolved resolve(const RunOptions& o) {
   Resolved r;
   r.preset = o.preset == "full" ? Preset::Full : Preset::Quick;
@@ -310,6 +325,7 @@ std::optional<EnvWarning> disturbed_warning(const std::vector<Entry>& entries) {
 int run_command(const RunOptions& o, const std::vector<std::string>& argv, const Io& io,
                 const Hooks& hooks) {
   // 1. settings and matrix
+  check_bare_switch_words(argv);
   Resolved r = resolve(o);
   MatrixRequest req{o.workloads, o.sets, o.procs, r.preset, o.filter};
   const std::vector<Point> points = expand_matrix(req);

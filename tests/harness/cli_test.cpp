@@ -310,6 +310,21 @@ TEST(Cli, BareShuffleAndPinDoNotSwallowTheWorkload) {
   EXPECT_EQ(help.find("{on,off}=on"), std::string::npos) << help;
 }
 
+// Found by hand: `run --shuffle maybe` said only "unknown workload 'maybe'" (the bare --shuffle
+// does not take the word); a word after a bare --pin/--shuffle that is no workload is now named as
+// the switch's bad value. A workload there still runs (above), and so does one after `--`.
+TEST(Cli, AWordAfterABareSwitchThatIsNoWorkloadIsNamedAsItsValue) {
+  for (const char* sw : {"--shuffle", "--pin"}) {
+    CliRun r = run_cli({"run", "fake_sum", sw, "maybe", "--dry-run"});
+    EXPECT_EQ(r.code, 2) << sw;
+    EXPECT_EQ(r.err, std::string("ccbench: ") + sw + " takes on or off (" + sw +
+                         "=on|off), not 'maybe'; nor is 'maybe' a workload (see `ccbench list`)\n");
+  }
+  CliRun unknown = run_cli({"run", "maybe", "--dry-run"});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.err.find("unknown workload 'maybe'"), std::string::npos) << unknown.err;
+}
+
 // Regression: CLI11's own errors were printed without the "ccbench:" prefix, on two lines.
 TEST(Cli, ParseErrorsAreOneLineWithThePrefix) {
   CliRun r = run_cli({"run", "--bogus"});
