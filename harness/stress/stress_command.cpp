@@ -34,8 +34,8 @@ CCB_CHAOS=1 in the environment turns on --chaos, seeded with the run's seed (CCB
 not apply here, so the printed reproduce line repeats the same injections).
 Test hook, for ccbench's own tests (tests/stress), never for real runs:
 CCB_STRESS_TEST_HOOK=violate|stall|stall-part|leak-task|early-timer|leak-memory|over-admit|
-early-tick|dup-job breaks a scenario on purpose (see README) so that a check can be seen failing; it is announced on stderr and in the
-reproduce line, and any other value is bad usage.
+early-tick|dup-job breaks a scenario on purpose (see README) so that a check can be seen
+failing; it is announced on stderr and in the reproduce line, and any other value is bad usage.
 Exit codes: 0 all passed, 1 an invariant violation, runtime error or watchdog stall (the seed,
 the command to reproduce it and the task dump are printed), 2 bad usage, 3 internal error.
 A signal (Ctrl-C, SIGTERM) ends it at once, with the signal's status (the shell shows 128+N,
