@@ -14,7 +14,9 @@
 //  - ErrGroup: every function runs exactly once (those started from inside another one too) and
 //    wait() returns after all of them; it returns nil when none failed, else one of the errors
 //    they returned; the first error cancels context() (functions waiting on it are released
-//    within 5 s), and context() is cancelled once wait() returned;
+//    within 5 s) after it is kept, so an error returned once context() is done is never the one
+//    wait() returns unless the round's own context was cancelled; context() is cancelled once
+//    wait() returned;
 //  - every round ends within 10 s of its end time, and (when alone in its run) the task count
 //    returns to the baseline: no pool, merge, stage or group leaves a task behind.
 // Test hook `dup-job`: every 50th job is submitted twice (as a pool running a job twice would
@@ -169,7 +171,11 @@ std::function<ccb::Error()> group_fn(ccb::ErrGroup eg, Group& st, int g, int kin
         ccb::select(ccb::recv_case(eg.context().done(), [&] { done = true; }),
                     ccb::recv_case(ccb::after(std::chrono::seconds(5))));
         if (!done) st.waited_long.fetch_add(1);
-        return {};
+        if (!rng.chance(2)) return {};
+        // An error returned once the context is done: in a round nobody cancels, an earlier error
+        // cancelled it, so wait() must not return this one.
+        st.returned[static_cast<std::size_t>(g)].store(true);
+        return ccb::Error("patterns-late-" + std::to_string(g));
       }
       case 3: {
         const int child = g + 1;  // the nested function's error index (reserved by the caller)
@@ -183,7 +189,7 @@ std::function<ccb::Error()> group_fn(ccb::ErrGroup eg, Group& st, int g, int kin
   };
 }
 
-void check_group(ScenarioContext& ctx, Group& st, const ccb::Error& e, const ccb::ErrGroup& eg) {
+void check_group(ScenarioContext& ctx, Group& st, const ccb::Error& e, const ccb::ErrGroup& eg, bool cancelled) {
   ctx.check(st.ran.load() == st.expected.load(), [&] {
     return "patterns: ErrGroup::wait() returned after " + std::to_string(st.ran.load()) + " of its " +
            std::to_string(st.expected.load()) + " functions ran";
@@ -191,16 +197,22 @@ void check_group(ScenarioContext& ctx, Group& st, const ccb::Error& e, const ccb
   bool any = false;
   for (const auto& r : st.returned) any = any || r.load();
   const std::string msg = e.message();
-  const std::size_t prefix = std::string("patterns-error-").size();
-  bool known = false;
-  if (e && msg.rfind("patterns-error-", 0) == 0 && msg.size() > prefix &&
-      msg.find_first_not_of("0123456789", prefix) == std::string::npos && msg.size() - prefix < 6) {
-    const std::size_t g = std::stoul(msg.substr(prefix));
-    known = g < st.returned.size() && st.returned[g].load();
-  }
+  bool known = false, late = false;
+  for (const std::string p : {"patterns-error-", "patterns-late-"})
+    if (e && msg.rfind(p, 0) == 0 && msg.size() > p.size() && msg.size() - p.size() < 6 &&
+        msg.find_first_not_of("0123456789", p.size()) == std::string::npos) {
+      const std::size_t g = std::stoul(msg.substr(p.size()));
+      known = g < st.returned.size() && st.returned[g].load();
+      late = p == "patterns-late-";
+    }
   ctx.check(any ? known : !e, [&] {
     return any ? "patterns: ErrGroup::wait() returned '" + msg + "', not one of the errors its functions returned"
                : "patterns: ErrGroup::wait() returned '" + msg + "' though no function failed";
+  });
+  ctx.check(!late || cancelled, [&] {
+    return "patterns: ErrGroup::wait() returned '" + msg +
+           "', which its function returned after the group's context was done, in a round whose own context "
+           "nobody cancelled: an earlier error should have been kept";
   });
   ctx.check(st.waited_long.load() == 0, [&] {
     return "patterns: " + std::to_string(st.waited_long.load()) +
@@ -332,7 +344,7 @@ void round(ScenarioContext& ctx, Rng& rng, uint64_t baseline) {
   wg.wait();  // the last done() may still be inside wg
   check_pool(ctx, ps, cancelled);
   check_pipe(ctx, pp, cancelled);
-  check_group(ctx, gs, eg_err, eg);
+  check_group(ctx, gs, eg_err, eg, cancelled);
   cancel();
   if (!ctx.exclusive) return;  // inside mixed, mixed's final check counts the tasks
   const auto count = [&] { return static_cast<int64_t>(ccb::debug::live_tasks()) - static_cast<int64_t>(baseline); };
