@@ -25,7 +25,6 @@
 #include <ccb/patterns.hpp>
 
 #include <algorithm>
-#include <memory>
 #include <vector>
 
 #include "harness/stress/scenario.hpp"
@@ -254,15 +253,15 @@ void round(ScenarioContext& ctx, Rng& rng, uint64_t baseline) {
         return Result{id, value_of(id)};
       },
       rc, rng.below(3) == 0 ? 0 : rng.below(17));
-  auto subs = std::make_shared<ccb::WaitGroup>();
-  subs->add(submitters);
+  ccb::WaitGroup subs;
+  subs.add(submitters);
   for (int s = 0; s < submitters; ++s)
     start([&, s] {
       submitter(ctx, pool, rc, ps, s, end);
-      subs->done();
+      subs.done();
     });
   start([&] {
-    subs->wait();
+    subs.wait();
     pool.close();
     bool threw = false, accepted = false;
     try {
