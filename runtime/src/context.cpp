@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "ccb/detail/task_api.hpp"
+#include "ccb/run.hpp"
 
 namespace ccb {
 namespace detail {
@@ -55,6 +56,10 @@ struct CtxNode {
   std::size_t slot = 0;  // index in cancel_parent->children; guarded by cancel_parent->mu
   Timer timer;
   std::atomic<ContextError> err_fast{ContextError::None};
+  // settled: set once this node and every descendant it had when it was cancelled are cancelled
+  // (Go: cancelCtx.cancel holds c.mu while it cancels the children, and Err() and a second
+  // cancel() take c.mu, so neither returns halfway). Written by the canceller that set err.
+  std::atomic<bool> settled{false};
   std::uint32_t depth = 1;  // 1 + the parent's depth (immutable)
   // callback_timer_drops() when this node's chain (itself and its ancestors) last had every
   // deadline timer dropped by an ended run re-armed or expired (revive_deadlines()).
@@ -82,10 +87,42 @@ void unlink(CtxNode* child) {
   p->mu.unlock();
 }
 
-// cancel() cancels root and its subtree with err; later calls are no-ops.
+// wait_settled() returns once n is settled: its canceller (another task, thread or timer) is
+// walking n's subtree, which never blocks or yields, so the wait is short. A task yields to the
+// other tasks of its worker meanwhile.
+[[gnu::cold, gnu::noinline]] void wait_settled(const CtxNode& n) {
+  const bool in_task = current_task() != nullptr;
+  for (unsigned spins = 0; !n.settled.load(std::memory_order_acquire);) {
+    if (in_task) ccb::yield();
+    else spin_wait(spins);
+  }
+}
+
+// cancel() cancels root and its subtree with err and returns once they are all cancelled; a
+// later call returns once the first one's subtree is (as Go's, which waits for cancelCtx.mu).
+// One node lock at a time: a node is claimed (err set, done closed) under its lock, then its
+// children are walked. A child another canceller claimed first is that canceller's to walk, and
+// this one waits for it to settle before it settles its own nodes: waits only go down the tree,
+// so two cancellers never wait for each other.
 void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
   CCB_CHAOS_POINT(ChanClose);  // before any change: an unwind here leaves nothing half-cancelled
   std::vector<std::shared_ptr<CtxNode>> work{root};
+  // Every node this walk claimed settles when it returns, even by an exception (std::bad_alloc
+  // growing a vector: a half-done subtree then reads as settled rather than leave its waiters
+  // spinning). A node without children settles as it is claimed. Then the root leaves its
+  // parent's children (Go: removeChild after the children are cancelled): an ancestor's canceller
+  // meanwhile finds it there, unsettled, and waits for it.
+  struct Claimed {
+    std::vector<std::shared_ptr<CtxNode>> nodes;
+    CtxNode* root = nullptr;  // set once the walk claimed the root
+    void settle() noexcept {
+      for (auto& n : nodes) n->settled.store(true, std::memory_order_release);
+      nodes.clear();
+      if (root != nullptr) unlink(std::exchange(root, nullptr));
+    }
+    ~Claimed() { settle(); }
+  } claimed;
+  std::vector<std::shared_ptr<CtxNode>> foreign;  // children claimed by another canceller
   bool first = true;
   // From a thread that is no worker, every node's waiters are readied together at the end: readied
   // node by node, main (waiting on the root, say) could return and end the run while the walk still
@@ -99,7 +136,10 @@ void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
     n->mu.lock();
     if (n->err != ContextError::None) {
       n->mu.unlock();
-      if (first) return;  // already cancelled: idempotent
+      if (!n->settled.load(std::memory_order_acquire)) {
+        if (first) return wait_settled(*n);  // already cancelled: idempotent, once it is done
+        foreign.push_back(std::move(n));
+      }
       continue;
     }
     n->err = err;
@@ -116,14 +156,18 @@ void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
     n->err_fast.store(err, std::memory_order_release);
     d->lock.unlock();
     n->mu.unlock();
+    if (children.empty()) n->settled.store(true, std::memory_order_release);  // before its waiters run
     if (outside) outside_woken.append(std::move(woken));
     else ready_all(woken);
     timer.stop();
     for (auto& [ptr, weak] : children)
       if (auto c = weak.lock()) work.push_back(std::move(c));
-    if (first) unlink(n.get());  // descendants were already dropped by their parents' maps
+    if (first) claimed.root = n.get();  // descendants were already dropped by their parents' maps
     first = false;
+    if (!children.empty()) claimed.nodes.push_back(std::move(n));
   }
+  for (const auto& n : foreign) wait_settled(*n);
+  claimed.settle();  // here, before the readying
   ready_all(outside_woken);  // last: nothing of the run is touched after it
 }
 
@@ -207,7 +251,12 @@ std::shared_ptr<CtxNode> new_cancel_node(const Context& parent) {
 }
 
 CancelFunc cancel_func(const std::shared_ptr<CtxNode>& n) {
-  return [n] { cancel(n, ContextError::Canceled); };
+  return [n] {
+    // A deadline its ended run dropped, and which has passed since, cancels first (as its timer
+    // would have): Go's cancel() after the deadline leaves DeadlineExceeded.
+    if (n->deadline) revive_deadlines(n, n.get());
+    cancel(n, ContextError::Canceled);
+  };
 }
 
 // Every kReleaseBreak-th level defers its parent's release (see the header comment), so at most
@@ -285,7 +334,11 @@ ContextError Context::err() const {
   detail::CtxNode* c = n_ ? detail::nearest_cancel(n_) : nullptr;
   if (c == nullptr) return ContextError::None;
   detail::revive_deadlines(n_, c);
-  return c->err_fast.load(std::memory_order_acquire);
+  const ContextError e = c->err_fast.load(std::memory_order_acquire);
+  // Cancelled, but its canceller may still be walking the subtree: Go's Err() waits for it too.
+  if (e != ContextError::None && !c->settled.load(std::memory_order_acquire)) [[unlikely]]
+    detail::wait_settled(*c);
+  return e;
 }
 
 std::optional<Clock::time_point> Context::deadline() const {

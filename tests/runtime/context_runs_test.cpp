@@ -97,6 +97,16 @@ TEST_P(ContextRuns, ADeadlineSurvivesSeveralRunsThatEndBeforeIt) {
   EXPECT_EQ(ctx.err(), ccb::ContextError::DeadlineExceeded);
 }
 
+TEST_P(ContextRuns, ACancelAfterADeadlineThatPassedBetweenRunsLeavesDeadlineExceeded) {
+  // Go: the deadline's timer cancels first, so a later cancel() leaves DeadlineExceeded. Here the
+  // timer went with its run; the cancel function notices the passed deadline. (Before, it set
+  // Canceled: found by session 48's review, program runcancel.cpp.)
+  auto [ctx, cancel] = made_in_run(20ms);
+  std::this_thread::sleep_for(60ms);
+  cancel();  // from this thread, between runs, with no err() or done() before it
+  EXPECT_EQ(ctx.err(), ccb::ContextError::DeadlineExceeded);
+}
+
 TEST_P(ContextRuns, ACancelledContextIsNotRevived) {
   auto [ctx, cancel] = made_in_run(30ms);
   cancel();  // from this thread, between runs: Canceled, and the (dropped) timer is stopped

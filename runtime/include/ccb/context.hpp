@@ -12,6 +12,12 @@
 //    (its cancel function, its deadline, or an ancestor's cancellation) sets err() once, closes
 //    done() (from the cancelling task or timer) and cancels every descendant, iteratively, so deep
 //    trees do not grow the stack. A child of an already cancelled parent starts cancelled.
+//  - As in Go, where cancelling holds the context's mutex until the children are cancelled and
+//    Err() and a second cancel take it: once err() is not None, or a cancel function has
+//    returned (the first call or a later one, even while a deadline or another thread is still
+//    cancelling), every descendant the context had then is cancelled too. (done() is closed
+//    before the descendants are cancelled, in Go too: a task woken by it that calls err() waits
+//    for the rest, briefly: the canceller never blocks meanwhile.)
 //  - Cancel functions are idempotent and safe to call from any task or thread (a plain thread:
 //    while the run is in progress; tasks it wakes go on the run's global queue, and the deadlock
 //    check cannot see it: Config::detect_deadlock); the first cause wins (Canceled or
@@ -34,7 +40,7 @@
 // Its deadline timer, still pending when that run ends, is dropped with the run; the context's
 // next done(), err(), or with_* child in a later run's task re-arms it there, so a task of that
 // run waiting on done() is woken at the deadline; once the deadline has passed, that call (from a
-// task or any thread) cancels the context with DeadlineExceeded first. A done() channel fetched
+// task or any thread), or its cancel function, cancels the context with DeadlineExceeded first. A done() channel fetched
 // in the ended run and waited on in a later one without any such call is not woken by the
 // deadline. (Before, such a context was never cancelled by its deadline again.)
 // Errors: with_timeout/with_deadline outside a task throw NotInTask (they create a timer); a null
