@@ -81,9 +81,10 @@ Environment (each described in its command's --help and in README):
 Exit codes: 0 ok; 1 a check failed (a workload's self-check or a point not measured, e.g. out of
   memory, the compare gate, calibrate's noise too large, a stress invariant or stall); 2 bad usage
   or input, or output that could not be written; 3 internal error (a bug in ccbench, or no
-  threads or memory outside a point's run: never a verdict); 130/143/129 run, compare or calibrate
-  interrupted by SIGINT/SIGTERM/SIGHUP (run writes the points it finished). Each command's --help
-  has the details.)";
+  threads or memory outside a point's run: never a verdict); 130/143/129 run, compare, calibrate
+  or report interrupted by SIGINT/SIGTERM/SIGHUP (run writes the points it finished; stress ends
+  by the signal itself, which a shell shows as the same numbers). Each command's --help has the
+  details.)";
 
 }  // namespace
 
@@ -160,7 +161,8 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   run->add_flag("--dry-run", o.dry_run, "Print the points and implementations the run would measure, and "
                                         "the least time it would take, then exit without measuring or "
-                                        "writing anything (so --out or --report with it is bad usage, exit 2)")
+                                        "writing anything (so --out or --report with it is bad usage, exit 2, except with "
+                                        "--resume: the command being previewed keeps them, and they are not written)")
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   run->add_option("--progress", o.progress, "Progress on stderr: auto (default; a line redrawn in place on a "
                                             "terminal, else a plain line every 10 s), lines (plain lines every "

@@ -247,6 +247,8 @@ std::vector<std::string> parse_impls(const std::string& text) {
   if (text == "all") return kAll;
   std::vector<std::string> out;
   for (const auto& item : split(text, ',')) {
+    if (item == "all")  // listed as valid below: say why it is refused here
+      throw UsageError("--impl: 'all' stands alone (--impl all); it cannot be listed with other names");
     if (std::find(kAll.begin(), kAll.end(), item) == kAll.end())
       throw UsageError("--impl: unknown implementation '" + item + "'" +
                        common::did_you_mean(item, {"ccbench", "go", "threads", "all"}) +

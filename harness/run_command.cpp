@@ -338,7 +338,10 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   const double progress_interval_s = progress_interval_from_env();
 
   // 2. outputs (cheap, and before anything slow such as building the Go workloads)
-  if (o.dry_run && (o.out || o.report))
+  // With --resume they belong to the command being previewed ("give the same command again with
+  // --resume FILE", then add --dry-run to see what is left): noted, not written. (Before, that
+  // documented preview was refused, exit 2: session 48's CLI review.)
+  if (o.dry_run && (o.out || o.report) && !o.resume)
     throw UsageError(std::string(o.out ? "--out" : "--report") + " has no effect with --dry-run, which writes nothing");
   if (o.dry_run && o.format != "table")
     throw UsageError("--format " + o.format + " has no effect with --dry-run, which lists the points as text");
@@ -385,6 +388,8 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   std::vector<Point> todo = points;  // all but those --resume takes from its file
   if (o.dry_run) {
     if (o.resume) resume(*o.resume, run_info(r, argv, backends, points, inject, chaos), r, backends, points, todo, notices);
+    for (const auto& [flag, value] : {std::pair{"--out", &o.out}, std::pair{"--report", &o.report}})
+      if (*value) notices.push_back("--dry-run writes nothing: " + std::string(flag) + " " + **value + " is left as it is");
     for (const std::string& n : notices) io.err << "ccbench: note: " << n << "\n";
     print_dry_run(io.out, todo, r.settings, backends);
     return 0;

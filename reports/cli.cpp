@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <optional>
 #include <set>
 
+#include "common/suggest.hpp"
 #include "common/visible_text.hpp"
 #include "reports/atomic_write.hpp"
 #include "reports/child_run.hpp"
@@ -124,7 +126,7 @@ CompareOptions compare_options(const Commands& c, CompareFormat& format) {
 // with (empty: --impl not given, every implementation).
 std::set<std::string> selected_impls(const std::string& list, const Results& base, const Results& next) {
   std::set<std::string> out;
-  if (list.empty()) return out;
+  if (list.empty() || list == "all") return out;  // every implementation, as `run --impl all`
   const auto impls_of = [](const Results& r) {
     std::set<std::string> s;
     for (const Point& p : r.benchmarks) s.insert(p.impl);
@@ -139,6 +141,14 @@ std::set<std::string> selected_impls(const std::string& list, const Results& bas
     if (impl.empty())
       throw UsageError("--impl: expected implementation names separated by commas (e.g. ccbench or ccbench,go), got \"" +
                        common::visible_text(list) + "\"");
+    // As `run --impl` words them: a name no results file can hold, `all` among others, a repeat.
+    static const std::vector<std::string> kKnown = {"ccbench", "go", "threads"};
+    if (impl == "all")
+      throw UsageError("--impl: 'all' stands alone (--impl all); it cannot be listed with other names");
+    if (std::find(kKnown.begin(), kKnown.end(), impl) == kKnown.end())
+      throw UsageError("--impl: unknown implementation '" + common::visible_text(impl) + "'" +
+                       common::did_you_mean(impl, {"ccbench", "go", "threads", "all"}) + "; valid: ccbench, go, threads, all");
+    if (out.count(impl)) throw UsageError("--impl: '" + impl + "' is listed twice");
     for (const auto& [r, has] : {std::pair{&base, &in_base}, std::pair{&next, &in_next}})
       if (!has->count(impl))
         throw UsageError("--impl " + common::visible_text(impl) + ": " + r->file + " has no point of that implementation (it has: " +

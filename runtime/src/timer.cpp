@@ -378,7 +378,7 @@ Ticker::Ticker(std::chrono::nanoseconds period) {
 void Ticker::reset(std::chrono::nanoseconds period) {
   if (period.count() <= 0) throw InvalidArgument("non-positive interval for Ticker.Reset");
   TimerShared* s = detail::TimerAccess::shared(t_);
-  if (s == nullptr) throw InvalidArgument("Ticker.Reset called on uninitialized Ticker");
+  if (s == nullptr) throw InvalidArgument("time: Reset called on uninitialized Ticker");  // Go's text (time/tick.go)
   s->mu.lock();
   s->period = period.count();  // read by a fire only under s->mu
   detail::rearm_locked(s, detail::deadline_after(period));

@@ -147,6 +147,13 @@ TEST(Matrix, ParseImpls) {
   EXPECT_EQ(parse_impls("threads,ccbench"), (std::vector<std::string>{"threads", "ccbench"}));
   EXPECT_THROW(parse_impls("rust"), UsageError);
   EXPECT_THROW(parse_impls("go,go"), UsageError);
+  // 'all' with other names: said so, not "unknown implementation 'all'; valid: ..., all"
+  try {
+    parse_impls("all,ccbench");
+    ADD_FAILURE() << "no throw";
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "--impl: 'all' stands alone (--impl all); it cannot be listed with other names");
+  }
   EXPECT_THROW(parse_impls(""), UsageError);
 }
 

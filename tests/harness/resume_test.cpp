@@ -90,6 +90,18 @@ TEST(Resume, TakesTheFinishedPointsAndMeasuresTheRest) {
   EXPECT_EQ(r.out.find("procs:1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("2 points, 2 point-implementation pairs"), std::string::npos) << r.out;
   EXPECT_TRUE(call_log().empty());
+  // The same with the command's own --out, as the help says to resume ("the same
+  // command again with --resume FILE"): noted, and nothing written. (Before: exit 2, "--out has no
+  // effect with --dry-run"; session 48's CLI review.)
+  const std::string b_text = read_text(dir.file("b.json"));
+  r = run_cli(fast({"run", "fake_sum", "--procs", "1,2,4", "--resume", dir.file("b.json"), "--out", dir.file("b.json"),
+                    "--dry-run"}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("2 points, 2 point-implementation pairs"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("ccbench: note: --dry-run writes nothing: --out " + dir.file("b.json") + " is left as it is"),
+            std::string::npos) << r.err;
+  EXPECT_EQ(read_text(dir.file("b.json")), b_text);
+  EXPECT_TRUE(call_log().empty());
   // nothing left: nothing measured, the file written all the same
   r = run_cli(fast({"run", "fake_sum", "--procs", "1,2", "--resume", dir.file("b.json"), "--out", dir.file("c.json")}));
   ASSERT_EQ(r.code, 0) << r.err;

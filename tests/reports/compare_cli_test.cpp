@@ -219,6 +219,10 @@ TEST(CompareTest, ImplComparesOnlyThePointsOfThoseImplementations) {
   EXPECT_EQ(j["options"]["impls"], nlohmann::json::array({"go", "threads"}));
   r = run_cli({"compare", data("base.json"), data("candidate.json"), "--format", "json"});
   EXPECT_TRUE(nlohmann::json::parse(r.out)["options"]["impls"].is_null());
+  // --impl all: every implementation, as the default ("default: all") and as `run --impl all`
+  r = run_cli({"compare", data("base.json"), data("candidate.json"), "--format", "json", "--impl", "all"});
+  EXPECT_EQ(r.code, 1) << r.err;  // the regressions above fail the gate
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["options"]["impls"].is_null());
 
   r = run_cli({"compare", data("base.json"), data("candidate.json"), "--confirm", "0", "--impl", "ccbench"});
   EXPECT_NE(r.out.find(", implementations ccbench only"), std::string::npos) << r.out;
@@ -226,7 +230,12 @@ TEST(CompareTest, ImplComparesOnlyThePointsOfThoseImplementations) {
 
   for (const auto& [value, said] :
        std::vector<std::pair<std::string, std::string>>{
-           {"rust", "--impl rust: " + data("base.json") + " has no point of that implementation (it has: ccbench, go, threads)"},
+           // Worded as `run --impl` words them (session 48's CLI review: "rust" and "all" read "has
+           // no point of that implementation", and a repeated name was accepted).
+           {"rust", "--impl: unknown implementation 'rust'; valid: ccbench, go, threads, all"},
+           {"thread", "--impl: unknown implementation 'thread' (did you mean 'threads'?)"},
+           {"ccbench,all", "--impl: 'all' stands alone (--impl all)"},
+           {"go,go", "--impl: 'go' is listed twice"},
            {"ccbench,", "--impl: expected implementation names separated by commas (e.g. ccbench or ccbench,go), got \"ccbench,\""},
            {"", "--impl"}}) {
     r = run_cli({"compare", data("base.json"), data("candidate.json"), "--impl", value});

@@ -114,6 +114,15 @@ TEST_P(TickerTest, NonPositivePeriodThrowsInvalidArgument) {
     } catch (const ccb::InvalidArgument& e) {
       EXPECT_STREQ(e.what(), "non-positive interval for Ticker.Reset");
     }
+    // A moved-from Ticker: Go's text for a Reset of a zero Ticker (session 48's review read
+    // "Ticker.Reset called on uninitialized Ticker", without Go's "time: " prefix).
+    ccb::Ticker moved_to(std::move(tk));
+    try {
+      tk.reset(1ms);  // NOLINT(bugprone-use-after-move): the case under test
+      ADD_FAILURE() << "no throw";
+    } catch (const ccb::InvalidArgument& e) {
+      EXPECT_STREQ(e.what(), "time: Reset called on uninitialized Ticker");
+    }
     static_assert(std::is_base_of_v<ccb::Panic, ccb::InvalidArgument>);
   });
 }
