@@ -438,7 +438,8 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
       ->capture_default_str()->type_name("PCT");
   c.compare->add_option("--fail-on", c.fail_on,
                         "Gate: regressed (exit 1 if any point regressed), geomean (exit 1 if the geomean ratio "
-                        "exceeds 1+threshold with its CI above 1), never; regressed and geomean also exit 1 "
+                        "exceeds 1+threshold with its CI above 1, and still does with re-measured points at their "
+                        "--confirm rounds' ratios), never; regressed and geomean also exit 1 "
                         "when a point ok in BASE failed in NEW")
       ->capture_default_str()->type_name("regressed|geomean|never");
   c.compare->add_flag("--fail-unjudged", c.fail_unjudged,

@@ -320,7 +320,21 @@ void decide_gate(Comparison& c) {
     case FailOn::Geomean: {
       const bool above = c.geomean && *c.geomean > 1 + o.threshold;
       const bool ci_above = c.geomean_ci && c.geomean_ci->low > 1;
-      c.gate_failed = (above && ci_above) || !failing.empty();
+      // Re-measured points (confirm_regressions) enter at their rounds' ratio: the first runs'
+      // geomean failed the gate while every round contradicted it (session 48's CLI review:
+      // "0 regressed after confirmation" above "FAILED: geomean ratio 1.205 exceeds 1.050").
+      c.confirmed_geomean.reset();
+      c.geomean_remeasured = 0;
+      std::vector<double> at_rounds;
+      for (const PointComparison& p : c.points) {
+        if (!(p.base.median > 0 && p.next.median > 0 && usable_ratio(p.ratio))) continue;  // as the geomean
+        const bool remeasured = p.confirmed_ratio && usable_ratio(p.confirmed_ratio);
+        at_rounds.push_back(remeasured ? *p.confirmed_ratio : *p.ratio);
+        c.geomean_remeasured += remeasured;
+      }
+      if (c.geomean_remeasured > 0) c.confirmed_geomean = stats::geomean(at_rounds);
+      const bool rounds_below = c.confirmed_geomean && *c.confirmed_geomean <= 1 + o.threshold;
+      c.gate_failed = (above && ci_above && !rounds_below) || !failing.empty();
       // As many decimals as it takes for a geomean other than the limit to print differently from
       // it: 1.0504 against 1.05 read "geomean ratio 1.050 exceeds 1.050".
       const int decimals = c.geomean && *c.geomean != 1 + o.threshold
@@ -335,6 +349,11 @@ void decide_gate(Comparison& c) {
       if (!above) c.gate_message = failing_prefix + g + " does not exceed " + limit;
       else if (!ci_above) c.gate_message = failing_prefix + g + " exceeds " + limit + " but its interval" + ci + " does not lie above 1";
       else c.gate_message = failing_prefix + g + " exceeds " + limit + " and its interval" + ci + " lies above 1";
+      if (c.confirmed_geomean && above && ci_above)
+        c.gate_message += std::string(rounds_below ? ", but" : ", and") + " with the " + std::to_string(c.geomean_remeasured) +
+                          " re-measured point(s) at their confirmation rounds' ratios it is " +
+                          fmt::fixed(*c.confirmed_geomean, decimals) + (rounds_below ? ", which does not exceed " : ", still above ") +
+                          limit;
       return;
     }
   }

@@ -47,7 +47,10 @@
 //  - Gate: fail_on=regressed fails when any point is `regressed`, and with fail_unjudged also when
 //    every compared point is noisy or a noisy point is `slower_beyond_threshold` (what the test
 //    could not judge is then a failure, not a pass); fail_on=geomean fails when
-//    geomean > 1 + threshold and its interval lies above 1; both also fail when `newly_failing` is
+//    geomean > 1 + threshold and its interval lies above 1, unless confirmation rounds ran
+//    (confirm_regressions) and `confirmed_geomean` -- the same geomean with each re-measured point
+//    at its rounds' ratio (confirmed_ratio) -- does not exceed 1 + threshold: the rounds answer the
+//    same question with fresh back-to-back runs; both also fail when `newly_failing` is
 //    not empty (a point that worked and now fails is the worst regression); never does not fail.
 //    A "not_applicable" point (the machine refused it, e.g. too many OS threads) is not a failure.
 // Throws: InputError when no point is "ok" in both files and none is newly failing (nothing to
@@ -136,6 +139,10 @@ struct Comparison {
   std::size_t family_size = 0;  // number of p-values adjusted together
   std::optional<double> geomean;
   std::optional<stats::Interval> geomean_ci;
+  // Set by decide_gate() once confirmation rounds re-measured points: the geomean with each of
+  // them at its confirmed_ratio (the others at their ratio), and how many they are.
+  std::optional<double> confirmed_geomean;
+  std::size_t geomean_remeasured = 0;
   bool gate_failed = false;
   std::string gate_message;  // one sentence: why the gate passed or failed
   int confirm_rounds = 0;    // re-measurement rounds run by confirm_regressions()

@@ -252,6 +252,8 @@ Json to_json(const Comparison& c) {
                   {"newly_failing", c.newly_failing.size()},
                   {"geomean_ratio", optional_number(c.geomean)},
                   {"geomean_ci", interval_json(c.geomean_ci)},
+                  {"confirmed_geomean_ratio", optional_number(c.confirmed_geomean)},
+                  {"geomean_remeasured", c.geomean_remeasured},
                   {"line", summary_line(c)}};
   j["gate"] = {{"fail_on", to_string(o.fail_on)}, {"failed", c.gate_failed}, {"message", c.gate_message}};
   return j;

@@ -121,6 +121,46 @@ TEST(Confirm, RealRegressionStaysAndNoRegressionRunsNothing) {
   EXPECT_EQ(same.confirm_rounds, 0);
 }
 
+// Regression (session 48's CLI review): under --fail-on geomean the rounds re-measured the slower
+// points and contradicted them ("0 regressed after confirmation"), yet the gate failed on the first
+// runs' geomean ("FAILED: geomean ratio 1.205 exceeds 1.050 and its interval [1.013, 1.397] lies
+// above 1"). The re-measured points now enter the geomean at their rounds' ratios.
+TEST(Confirm, UnderFailOnGeomeanTheRoundsDecideForTheReMeasuredPoints) {
+  const Results base = make("base.json", {{kA, around(100, 10)}, {kB, around(200, 10)}});
+  const Results next = make("new.json", {{kA, around(120, 10)}, {kB, around(240, 10)}});  // both +20%
+  CompareOptions o;
+  o.fail_on = FailOn::Geomean;
+  const Comparison first = compare_results(base, next, o);
+  ASSERT_TRUE(first.gate_failed) << first.gate_message;
+  EXPECT_FALSE(first.confirmed_geomean);
+  // back_to(a, b): every round measures the base side at 100 / 200 and the new side at a / b.
+  const auto back_to = [](double a, double b) -> Remeasure {
+    return [a, b](bool base_side, const std::vector<std::string>& names, int) {
+      const std::string& n = names.at(0);
+      return make("x.json", {{n, around(base_side ? (n == kA ? 100 : 200) : (n == kA ? a : b), 7)}});
+    };
+  };
+  const Comparison gone = confirm_regressions(base, next, o, 3, back_to(100, 200));
+  EXPECT_FALSE(gone.gate_failed) << gone.gate_message;
+  ASSERT_TRUE(gone.confirmed_geomean);
+  EXPECT_NEAR(*gone.confirmed_geomean, 1.0, 1e-9);
+  EXPECT_EQ(gone.geomean_remeasured, 2u);
+  EXPECT_NE(gone.gate_message.find(", but with the 2 re-measured point(s) at their confirmation rounds' ratios it is "
+                                   "1.000, which does not exceed 1.050"),
+            std::string::npos) << gone.gate_message;
+  const auto j = nlohmann::json::parse(format_comparison(gone, CompareFormat::Json));
+  EXPECT_NEAR(j["summary"]["confirmed_geomean_ratio"].get<double>(), 1.0, 1e-9);
+  EXPECT_EQ(j["summary"]["geomean_remeasured"], 2);
+  EXPECT_NEAR(j["summary"]["geomean_ratio"].get<double>(), *first.geomean, 1e-12);  // the first runs' stays
+  const Comparison stays = confirm_regressions(base, next, o, 3, back_to(120, 240));
+  EXPECT_TRUE(stays.gate_failed);
+  EXPECT_NE(stays.gate_message.find(", and with the 2 re-measured point(s) at their confirmation rounds' ratios it "
+                                    "is 1.200, still above 1.050"),
+            std::string::npos) << stays.gate_message;
+  EXPECT_TRUE(nlohmann::json::parse(format_comparison(first, CompareFormat::Json))["summary"]["confirmed_geomean_ratio"]
+                  .is_null());
+}
+
 // rounds() is a Remeasure whose round r measures kA at base[r-1] (base side) or next[r-1].
 Remeasure rounds(std::vector<double> base, std::vector<double> next) {
   return [base, next](bool base_side, const std::vector<std::string>&, int round) {
