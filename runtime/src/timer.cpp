@@ -93,12 +93,21 @@ void drop_timer(TimerNode* n) noexcept {
 }
 
 // insert_locked() puts s in its runtime's heap for the caller (local_timers(): worker 0's for a
-// thread outside the run) to fire at `when`. Requires s->mu, and s->rt alive.
+// thread outside the run) to fire at `when`. Requires s->mu, and s->rt alive. A heap its run's end
+// has cleared (closed) takes nothing: s stays disarmed, as a timer pending at the end of its run
+// is left. Only a plain thread can find it so: it checked shutting_down() before, but the run may
+// have ended since (its Runtime waits for the thread's lock_if_alive() before it is destroyed,
+// not before it clears its heaps); it armed a cleared heap, and the next reset() aborted on
+// "timer armed while already pending" (session 48's review, endrace.cpp, under gdb).
 void insert_locked(TimerShared* s, int64_t when) {
-  s->retain();
-  s->armed = true;
   TimerHeap& h = s->rt->local_timers();
   h.mu.lock();
+  if (h.closed_locked()) {
+    h.mu.unlock();
+    return;
+  }
+  s->retain();
+  s->armed = true;
   s->when = when;
   bool earliest = h.add_locked(s);
   h.mu.unlock();
@@ -128,7 +137,10 @@ void arm_locked(TimerShared* s, int64_t when, bool rt_held = false) {
   Runtime* const cur = rt_held ? current_runtime() : rebind_locked(s);
   if (cur == s->rt && cur->id() == s->rt_id) return insert_locked(s, when);
   if (rt_held) {
-    if (!s->rt->shutting_down()) insert_locked(s, when);
+    if (!s->rt->shutting_down()) {
+      if (g_outside_arm_hook_for_tests != nullptr) g_outside_arm_hook_for_tests();
+      insert_locked(s, when);
+    }
     return;
   }
   if (auto alive = Runtime::lock_if_alive(s->rt, s->rt_id); alive.owns_lock()) arm_locked(s, when, true);

@@ -99,6 +99,7 @@ void TimerHeap::clear() {
     n->heap.store(nullptr, std::memory_order_release);  // as in remove_locked()
   }
   update_next();
+  closed_ = true;
   mu.unlock();
   for (TimerNode* n : dropped)
     if (n->drop != nullptr) n->drop(n);

@@ -60,8 +60,11 @@ class TimerHeap {
   bool remove_locked(TimerNode* n);
   // run_due() fires every timer whose deadline is <= now; returns how many fired.
   int run_due(int64_t now);
-  // clear() drops every pending timer (end of run), calling each node's drop hook after unlocking.
+  // clear() drops every pending timer (end of run), calling each node's drop hook after unlocking,
+  // and closes the heap: closed_locked() is true from then on, and nothing may be added (a plain
+  // thread arming a timer of the ending run checks it under mu; timer.cpp insert_locked).
   void clear();
+  bool closed_locked() const noexcept { return closed_; }
 
   int64_t next_when() const noexcept { return next_.load(std::memory_order_acquire); }
   bool empty_locked() const noexcept { return heap_.empty(); }
@@ -74,6 +77,12 @@ class TimerHeap {
 
   std::vector<TimerNode*> heap_;  // 4-ary min-heap on `when`
   std::atomic<int64_t> next_{kNever};
+  bool closed_ = false;  // set by clear(); guarded by mu
 };
+
+// g_outside_arm_hook_for_tests, when set, is called by a plain thread arming a timer of a run in
+// progress (Timer/Ticker reset from outside the run), between its check that the run is not
+// ending and its insertion: tests/runtime/timer_runs_test.cpp holds it there while the run ends.
+inline void (*g_outside_arm_hook_for_tests)() noexcept = nullptr;
 
 }  // namespace ccb::detail

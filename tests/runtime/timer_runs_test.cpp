@@ -11,6 +11,7 @@
 
 #include <alloca.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -18,6 +19,8 @@
 #include <thread>
 
 #include <ccb/runtime.hpp>
+
+#include "timers.hpp"  // runtime/src: the test hook
 
 namespace {
 
@@ -105,6 +108,47 @@ TEST(TimerRunsTicker, ATickerResetInALaterRunTicksThere) {
     k->stop();
   });
   EXPECT_EQ(ticks, 3);
+}
+
+// A plain thread's reset() that overlaps the end of the timer's run. It checks that the run is
+// not ending, then inserts; the test hook holds it between the two while the run ends (main
+// returns, the workers stop, the heaps are cleared; the Runtime then waits for the thread's hold
+// on it before it is destroyed). Regression (session 48's review, endrace.cpp under gdb): the
+// insertion went into the cleared heap, leaving the timer "pending" in a freed heap; stop() after
+// the run returned true, and the next run's reset() aborted ("timer armed while already
+// pending"). Now a cleared heap takes nothing: the timer is left stopped, as any timer pending
+// when its run ends.
+std::atomic<int> g_hook_stage{0};  // 1: the thread is in the window; 2: main has returned
+
+void hold_until_the_run_ended() noexcept {
+  g_hook_stage.store(1);
+  while (g_hook_stage.load() != 2) std::this_thread::yield();
+  std::this_thread::sleep_for(50ms);  // the run's end clears its heaps meanwhile, then waits for us
+}
+
+TEST(TimerRunsOutside, APlainThreadsResetThatOverlapsTheEndOfItsRunLeavesTheTimerStopped) {
+  std::optional<ccb::Timer> t;
+  std::thread th;
+  g_hook_stage.store(0);
+  ccb::detail::g_outside_arm_hook_for_tests = &hold_until_the_run_ended;
+  ccb::Config c;
+  c.procs = 2;
+  c.detect_deadlock = false;
+  ccb::run(c, [&] {
+    t.emplace(1h);
+    th = std::thread([&] { EXPECT_TRUE(t->reset(1h)); });  // true: it was pending
+    while (g_hook_stage.load() != 1) ccb::yield();
+    g_hook_stage.store(2);  // and return: the run ends while the thread is held
+  });
+  th.join();
+  ccb::detail::g_outside_arm_hook_for_tests = nullptr;
+  EXPECT_FALSE(t->stop());  // not pending: it went with its run
+  bool fired = false;
+  run_with_pad(0, [&] {
+    EXPECT_FALSE(t->reset(10ms));  // the next run arms it (before: an abort here)
+    fired = fires_within(t->c(), 5s);
+  });
+  EXPECT_TRUE(fired);
 }
 
 }  // namespace
