@@ -1,4 +1,5 @@
 // harness/run_command.cpp — see run_command.hpp.
+#include "common/count_text.hpp"
 #include "harness/run_command.hpp"
 
 #include <algorithm>
@@ -278,7 +279,8 @@ void print_dry_run(std::ostream& out, const std::vector<Point>& points, const Ru
     out << p.base_name << "  " << join(impls, ",") << "\n";
   }
   const double least_s = static_cast<double>(pairs) * settings.repetitions * settings.min_time_s;
-  out << points.size() << " points, " << pairs << " point-implementation pairs, each " << settings.repetitions
+  out << common::count_text(points.size(), "point") << ", " << common::count_text(pairs, "point-implementation pair")
+      << ", each " << settings.repetitions
       << " repetitions sized to fill --min-time " << settings.min_time_s << " s (and " << settings.warmup
       << " warm-up run(s)): at least " << lower_bound_text(least_s)
       << " of measuring unless a workload cannot fill --min-time in 1000 runs; nothing was run\n";
@@ -568,8 +570,10 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
                                       : "their results are printed as --format " + o.format +
                                             " on standard output, and no results JSON was written (no --out)";
     io.err << "ccbench run: interrupted by " << info.interrupted->signal << ": " << info.interrupted->points_done
-           << " of " << info.interrupted->points_planned << " points finished; "
-           << (where.empty() ? unwritten
+           << " of " << common::count_text(info.interrupted->points_planned, "point") << " finished; "
+           << (info.interrupted->points_done == 0 && !where.empty()
+                   ? "the results file " + where + " (context.interrupted) holds none"
+               : where.empty() ? unwritten
                              : "their results are written to " + where + " (context.interrupted)" +
                                    (resume_from ? "; the same command with --resume " + *resume_from +
                                                       " measures only the rest"

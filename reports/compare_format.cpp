@@ -1,4 +1,5 @@
 // reports/compare_format.cpp — the three renderings of a Comparison (see compare_format.hpp).
+#include "common/count_text.hpp"
 #include "reports/compare_format.hpp"
 
 #include <algorithm>
@@ -52,8 +53,8 @@ std::string verdict_text(const PointComparison& p) {
 std::string options_line(const Comparison& c) {
   const CompareOptions& o = c.options;
   return "threshold " + fmt::pct(o.threshold) + ", alpha " + fmt::plain(o.alpha) +
-         " (two-sided Mann-Whitney U, Holm-adjusted over " + std::to_string(c.family_size) +
-         " points), min samples " + std::to_string(o.min_samples) + ", max CV " + fmt::pct(o.max_cv) +
+         " (two-sided Mann-Whitney U, Holm-adjusted over " + common::count_text(c.family_size, "point") +
+         "), min samples " + std::to_string(o.min_samples) + ", max CV " + fmt::pct(o.max_cv) +
          (o.noise_floor.empty() ? "" : ", noise floor of " + std::to_string(o.noise_floor.size()) + " points") +
          (o.impls.empty() ? "" : ", implementations " + fmt::comma_list(o.impls) + " only") +
          (c.confirm_rounds ? ", " + std::to_string(c.confirm_rounds) + " confirmation round(s)" : "");
@@ -113,7 +114,7 @@ Json interval_json(const std::optional<stats::Interval>& ci) {
 }  // namespace
 
 std::string summary_line(const Comparison& c) {
-  std::string s = std::to_string(c.points.size()) + " points compared: " +
+  std::string s = common::count_text(c.points.size(), "point") + " compared: " +
                   std::to_string(c.count(Verdict::Regressed)) + " regressed, " +
                   std::to_string(c.count(Verdict::Improved)) + " improved, " +
                   std::to_string(c.count(Verdict::Unchanged)) + " unchanged, " +

@@ -106,6 +106,7 @@ Comparison confirm_regressions(const Results& base, const Results& next, const C
   if (rounds <= 0 || std::none_of(c.points.begin(), c.points.end(), candidate)) return c;
   std::size_t flagged = 0, still = 0;
   const std::size_t first_regressed = c.count(Verdict::Regressed);
+  std::vector<std::string> answered;  // re-measured points whose verdict the rounds decided
   for (PointComparison& p : c.points) {
     if (!candidate(p)) continue;
     ++flagged;
@@ -125,6 +126,7 @@ Comparison confirm_regressions(const Results& base, const Results& next, const C
       failed = !passes(p.confirm_ratios.back());
     }
     if (!p.confirm_ratios.empty()) p.confirmed_ratio = stats::geomean(p.confirm_ratios);
+    if (failed || p.confirm_ratios.size() == static_cast<std::size_t>(rounds)) answered.push_back(p.name);
     if (failed) {
       if (p.verdict == Verdict::Regressed) p.verdict = Verdict::Unchanged;
       p.slower_beyond_threshold = false;  // a round did not show it: the interval no longer fails the gate
@@ -141,6 +143,15 @@ Comparison confirm_regressions(const Results& base, const Results& next, const C
       p.reason.clear();
     }
   }
+  // The first comparison's warning that a verdict may be the disturbance's ("rerun on a quieter
+  // machine (or re-measure with --confirm)") is answered for a re-measured point: its rounds ran
+  // now, back to back, and its verdict is theirs. (Before, it stayed after 6 rounds had
+  // confirmed the regression, or after one had refuted it: session 48's CLI review.)
+  // A point whose rounds ran short keeps its first verdict, and the warning.
+  for (const std::string& name : answered)
+    std::erase_if(c.warnings, [&](const std::string& w) {
+      return w.starts_with(name + " is ") && w.ends_with("(or re-measure with --confirm)");
+    });
   c.confirm_rounds = rounds;
   c.warnings.push_back(std::to_string(flagged) + " point(s) at least " + fmt::pct(kScreenFraction * options.threshold) +
                        " slower (" + std::to_string(first_regressed) + " flagged regressed) were re-measured in up to " +

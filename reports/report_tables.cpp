@@ -1,5 +1,6 @@
 // reports/report_tables.cpp — HTML tables of the report: machine context, per-workload results and
 // the comparison verdicts (see report_tables.hpp).
+#include "common/count_text.hpp"
 #include "reports/report_tables.hpp"
 
 #include <algorithm>
@@ -222,7 +223,7 @@ std::string comparison_summary(const Comparison& c) {
        to_string(c.options.fail_on) + "</code>: <b>" + (c.gate_failed ? "failed" : "passed") + "</b> \u2014 " +
        esc(c.gate_message) + "</p>\n";
   t += "<p class=\"method\">Base <code>" + esc(c.base_file) + "</code>. Two-sided Mann-Whitney U test per point, " +
-       "p-values Holm-adjusted over " + std::to_string(c.family_size) + " points; threshold " +
+       "p-values Holm-adjusted over " + common::count_text(c.family_size, "point") + "; threshold " +
        fmt::pct(c.options.threshold) + ", alpha " + fmt::plain(c.options.alpha) + ", min samples " +
        std::to_string(c.options.min_samples) + ", max CV " + fmt::pct(c.options.max_cv) +
        ". Change = new/base median \u2212 1 (positive = slower).</p>\n";

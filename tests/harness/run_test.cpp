@@ -210,6 +210,11 @@ TEST(Run, NotApplicableIsReportedAndExitsZero) {
   EXPECT_EQ(doc["benchmarks"][0]["status"], "not_applicable");
   EXPECT_NE(doc["benchmarks"][0]["error"].get<std::string>().find("cannot start"), std::string::npos);
   EXPECT_NE(r.out.find("n/a"), std::string::npos);
+  // the table's note gives the reason (session 48's CLI review: it read "not applicable at
+  // repetition 1 of 1"), and so does the entry's note in the JSON
+  EXPECT_NE(r.out.find("[1] ccbench: not applicable: fake_fail: cannot start that many threads here"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(doc["benchmarks"][0]["notes"][0], "not applicable: fake_fail: cannot start that many threads here");
   // every result not applicable: exit 0 still (nothing failed), but said on stderr
   EXPECT_NE(r.err.find("warning: nothing was measured: all 1 results are not applicable here"), std::string::npos)
       << r.err;
@@ -281,6 +286,7 @@ TEST(Run, DryRunListsThePointsAndTheLeastTimeAndRunsNothing) {
   CliRun small = run_cli({"run", "fake_sum", "--procs", "1", "--set", "k=1", "--impl", "ccbench", "--repetitions", "7",
                           "--min-time", "0.05", "--dry-run"});
   EXPECT_NE(small.out.find("at least 0.3s of measuring"), std::string::npos) << small.out;
+  EXPECT_NE(small.out.find("1 point, 1 point-implementation pair, each 7"), std::string::npos) << small.out;  // not "1 points"
   ScratchDir dir;
   CliRun out = run_cli({"run", "fake_sum", "--dry-run", "--out", dir.file("r.json")});
   EXPECT_EQ(out.code, 2);

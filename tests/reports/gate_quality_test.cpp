@@ -178,6 +178,34 @@ Remeasure steady(double base_ns, double new_ns, std::vector<std::string>& seen) 
   };
 }
 
+// Regression (session 48's CLI review): after all rounds had confirmed a regression, stderr still
+// said "... is regressed, but new.json measured it while other processes kept 0.80 CPUs busy: ...;
+// rerun on a quieter machine (or re-measure with --confirm)". The rounds answer it: the warning
+// goes for a point whose rounds decided its verdict (confirmed or refuted), and stays for one
+// whose rounds ran short (its first verdict stands).
+TEST(Confirm, TheDisturbanceWarningGoesOnceTheRoundsDecided) {
+  Results base = make("base.json", {{kA, around(100, 10)}});
+  Results next = make("new.json", {{kA, around(150, 10)}});
+  next.benchmarks[0].other_cpus = 0.8;
+  const auto disturbed = [](const Comparison& c) {
+    return std::count_if(c.warnings.begin(), c.warnings.end(), [](const std::string& w) {
+      return w.find("(or re-measure with --confirm)") != std::string::npos;
+    });
+  };
+  ASSERT_EQ(disturbed(compare_results(base, next, CompareOptions{})), 1);
+  std::vector<std::string> seen;
+  const Comparison confirmed = confirm_regressions(base, next, CompareOptions{}, 3, steady(100, 150, seen));
+  EXPECT_EQ(confirmed.points[0].verdict, Verdict::Regressed);
+  EXPECT_EQ(disturbed(confirmed), 0) << ::testing::PrintToString(confirmed.warnings);
+  const Comparison refuted = confirm_regressions(base, next, CompareOptions{}, 3, steady(100, 100, seen));
+  EXPECT_EQ(refuted.points[0].verdict, Verdict::Unchanged);
+  EXPECT_EQ(disturbed(refuted), 0) << ::testing::PrintToString(refuted.warnings);
+  const Remeasure nothing = [](bool, const std::vector<std::string>&, int) { return make("x.json", {}); };
+  const Comparison short_rounds = confirm_regressions(base, next, CompareOptions{}, 3, nothing);
+  EXPECT_EQ(short_rounds.points[0].verdict, Verdict::Regressed);
+  EXPECT_EQ(disturbed(short_rounds), 1) << ::testing::PrintToString(short_rounds.warnings);
+}
+
 TEST(Confirm, EveryRoundMustBeSlowerByTheThreshold) {
   const Results base = make("base.json", {{kA, around(100, 10)}});
   const Results next = make("new.json", {{kA, around(120, 10)}});
