@@ -49,6 +49,11 @@ struct CtxNode {
   ContextKey key;
   std::any value;
   Chan<Unit> done;                         // cancellable nodes only; closed once, by the canceller
+  // settled (atomic; not guarded by mu): set once this node and every descendant it had when it
+  // was cancelled are cancelled (Go: cancelCtx.cancel holds c.mu while it cancels the children,
+  // and Err() and a second cancel() take c.mu, so neither returns halfway). Written by the
+  // canceller that set err. Here, in the padding after mu, a node stays 184 bytes.
+  std::atomic<bool> settled{false};
   // Guarded by mu:
   SpinLock mu;
   ContextError err = ContextError::None;
@@ -56,10 +61,6 @@ struct CtxNode {
   std::size_t slot = 0;  // index in cancel_parent->children; guarded by cancel_parent->mu
   Timer timer;
   std::atomic<ContextError> err_fast{ContextError::None};
-  // settled: set once this node and every descendant it had when it was cancelled are cancelled
-  // (Go: cancelCtx.cancel holds c.mu while it cancels the children, and Err() and a second
-  // cancel() take c.mu, so neither returns halfway). Written by the canceller that set err.
-  std::atomic<bool> settled{false};
   std::uint32_t depth = 1;  // 1 + the parent's depth (immutable)
   // callback_timer_drops() when this node's chain (itself and its ancestors) last had every
   // deadline timer dropped by an ended run re-armed or expired (revive_deadlines()).
@@ -106,6 +107,17 @@ void unlink(CtxNode* child) {
 // so two cancellers never wait for each other.
 void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
   CCB_CHAOS_POINT(ChanClose);  // before any change: an unwind here leaves nothing half-cancelled
+  // Already cancelled: settled (or once it is), and nothing is allocated. Every waiter of the
+  // context workload cancels its own context after the root's walk did (callgrind, n=20000
+  // procs 1: the walk's bookkeeping below cost ~47 instructions more per waiter than the old
+  // early return, and this path costs fewer: no vector).
+  root->mu.lock();
+  const bool cancelled = root->err != ContextError::None;
+  root->mu.unlock();
+  if (cancelled) {
+    if (!root->settled.load(std::memory_order_acquire)) wait_settled(*root);
+    return;
+  }
   std::vector<std::shared_ptr<CtxNode>> work{root};
   // Every node this walk claimed settles when it returns, even by an exception (std::bad_alloc
   // growing a vector: a half-done subtree then reads as settled rather than leave its waiters
