@@ -1,5 +1,4 @@
 // harness/run_command.cpp — see run_command.hpp.
-#include "common/count_text.hpp"
 #include "harness/run_command.hpp"
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <set>
 #include <string_view>
 
+#include "common/count_text.hpp"
 #include "common/disturbance.hpp"
 #include "common/fnv1a.hpp"
 #include "common/visible_text.hpp"
@@ -18,6 +18,7 @@
 #include "harness/build_info.hpp"
 #include "harness/chaos_env.hpp"
 #include "harness/console_table.hpp"
+#include "harness/dry_run.hpp"
 #include "harness/errors.hpp"
 #include "harness/list_syntax.hpp"
 #include "harness/machine_context.hpp"
@@ -195,18 +196,6 @@ int max_procs(const std::vector<Point>& points) {
   return m;
 }
 
-// lower_bound_text() renders a least time without rounding it up: tenths of a second below 10 s
-// ("0.3s" for 0.35 s), whole seconds from there (format_duration rounds to the nearest second:
-// a dry run of 0.35 s read "at least 0s", one of 2.8 s "at least 3s").
-std::string lower_bound_text(double s) {
-  if (s < 10) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1fs", std::floor(s * 10) / 10);
-    return buf;
-  }
-  return format_duration(std::floor(s));
-}
-
 // units_of() is how many measured repetitions `points` take, all implementations (the progress
 // display's units; warm-ups are not units, runner.cpp).
 size_t units_of(const std::vector<Point>& points, const RunSettings& settings, Backends& backends) {
@@ -264,26 +253,6 @@ Resumed resume(const std::string& file, const RunInfo& info, const Resolved& r, 
   std::erase_if(todo, [&](const Point& p) { return taken.points.count(p.base_name) != 0; });
   notes.push_back(resume_note(taken, points.size(), todo.size()));
   return taken;
-}
-
-// print_dry_run() lists what `run --dry-run` would measure: one line per point with its
-// implementations, then the totals and the least time the measured runs take (every repetition
-// is sized to last at least --min-time, unless 1000 runs of the workload cannot fill it: README,
-// "Presets"; warm-ups, set-up and workload runs longer than that add to it).
-void print_dry_run(std::ostream& out, const std::vector<Point>& points, const RunSettings& settings,
-                   Backends& backends) {
-  size_t pairs = 0;
-  for (const auto& p : points) {
-    const auto impls = impls_for(p, settings, backends);
-    pairs += impls.size();
-    out << p.base_name << "  " << join(impls, ",") << "\n";
-  }
-  const double least_s = static_cast<double>(pairs) * settings.repetitions * settings.min_time_s;
-  out << common::count_text(points.size(), "point") << ", " << common::count_text(pairs, "point-implementation pair")
-      << ", each " << settings.repetitions
-      << " repetitions sized to fill --min-time " << settings.min_time_s << " s (and " << settings.warmup
-      << " warm-up run(s)): at least " << lower_bound_text(least_s)
-      << " of measuring unless a workload cannot fill --min-time in 1000 runs; nothing was run\n";
 }
 
 // out_in_report_dir() is true when --out is a file directly in the --report directory; it throws

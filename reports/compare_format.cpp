@@ -1,10 +1,10 @@
 // reports/compare_format.cpp — the three renderings of a Comparison (see compare_format.hpp).
-#include "common/count_text.hpp"
 #include "reports/compare_format.hpp"
 
 #include <algorithm>
 #include <sstream>
 
+#include "common/count_text.hpp"
 #include "common/json_text.hpp"
 #include "common/markdown.hpp"
 #include "common/text_width.hpp"

@@ -1,11 +1,11 @@
 // reports/report_tables.cpp — HTML tables of the report: machine context, per-workload results and
 // the comparison verdicts (see report_tables.hpp).
-#include "common/count_text.hpp"
 #include "reports/report_tables.hpp"
 
 #include <algorithm>
 #include <map>
 
+#include "common/count_text.hpp"
 #include "common/table_notes.hpp"
 #include "reports/compare_format.hpp"
 #include "reports/format_util.hpp"

@@ -8,7 +8,6 @@
 // walk. Each check below counts the descendants whose err() is still None, right after the event.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <thread>
@@ -49,6 +48,16 @@ bool done_closed(const ccb::Context& c) {
   return ready && !v.has_value();
 }
 
+// racing() starts a plain thread that calls in_thread, waits until watched's done is closed (that
+// walk is under way: done closes as a node is claimed, before its children), then calls here. The
+// thread is joined when the returned jthread goes, after the caller's checks.
+std::jthread racing(ccb::CancelFunc in_thread, const ccb::Context& watched, const ccb::CancelFunc& here) {
+  std::jthread t(std::move(in_thread));
+  while (!done_closed(watched)) ccb::yield();
+  here();
+  return t;
+}
+
 constexpr int kWide = kManyTasks;  // 100000 children and as many grandchildren (500 under TSan)
 
 TEST_P(ContextSettle, ErrShowsTheDeadlineOnlyOnceEveryDescendantIsCancelled) {
@@ -78,16 +87,8 @@ TEST_P(ContextSettle, ACancelRacingAPlainThreadsCancelReturnsOnceItIsDone) {
     run([] {
       auto [root, cancel] = ccb::with_cancel(ccb::background());
       Tree tree(root, kWide / 10);
-      std::atomic<bool> go{false};
-      std::thread t([&, c = cancel] {
-        while (!go.load()) std::this_thread::yield();
-        c();
-      });
-      go.store(true);
-      while (!done_closed(root)) ccb::yield();
-      cancel();  // most rounds: the thread's walk is under way
+      auto t = racing(cancel, root, cancel);  // most rounds: the thread's walk is under way
       EXPECT_EQ(tree.not_cancelled(), 0u);
-      t.join();
     });
   }
 }
@@ -101,17 +102,9 @@ TEST_P(ContextSettle, AnAncestorsCancelWaitsForADescendantAnotherCancellerClaime
       auto [root, cancel] = ccb::with_cancel(ccb::background());
       auto [mid, mid_cancel] = ccb::with_cancel(root);
       Tree tree(mid, kWide / 10);
-      std::atomic<bool> go{false};
-      std::thread t([&, c = mid_cancel] {
-        while (!go.load()) std::this_thread::yield();
-        c();
-      });
-      go.store(true);
-      while (!done_closed(mid)) ccb::yield();
-      cancel();
+      auto t = racing(mid_cancel, mid, cancel);
       EXPECT_EQ(tree.not_cancelled(), 0u);
       EXPECT_EQ(mid.err(), ccb::ContextError::Canceled);
-      t.join();
     });
   }
 }
