@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/shell_quote.hpp"
 #include "harness/build_info.hpp"
 
 namespace ccb::harness {
@@ -84,9 +85,9 @@ MachineContext collect_machine_context(const std::vector<std::string>& argv);
 std::vector<EnvWarning> environment_warnings(const MachineContext& m, const BuildInfo& b, int max_procs,
                                              int repetitions, int gate_min_samples);
 
-// shell_quote() quotes `arg` for a POSIX shell when needed; shell_join() quotes and joins argv.
-std::string shell_quote(const std::string& arg);
-std::string shell_join(const std::vector<std::string>& argv);
+// shell_quote(), shell_join(): common/shell_quote.hpp.
+using common::shell_join;
+using common::shell_quote;
 
 // iso8601_now() returns the current local time, e.g. "2024-05-01T12:00:00+02:00".
 std::string iso8601_now();

@@ -88,7 +88,9 @@ Prints the path of index.html.
 Exit status: 0 written, 2 bad input (as for compare) or unwritable DIR, 3 internal error,
   130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP while the charts were drawn: the chart drawer
   is stopped too, the charts it drew and the report's compare.json are removed and no index.html
-  is written (at any other moment the signal ends report at once; each file is whole or absent).
+  is written; an earlier report's index.html in DIR is gone too, removed with its charts as this
+  report started (at any other moment the signal ends report at once; each file is whole or
+  absent).
 )";
 
 }  // namespace ccb::reports

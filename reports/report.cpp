@@ -3,7 +3,8 @@
 // report_html.hpp). Order matters: all input is validated before anything is written, so bad input
 // (exit 2) leaves no half-written report behind. Neither does SIGINT, SIGTERM or SIGHUP while the
 // charts are drawn (most of a report's time): the drawer is stopped and reaped (chart_runner.hpp),
-// the charts it drew and this report's compare.json are removed, no index.html is written, and
+// the charts it drew and this report's compare.json are removed, no index.html is written (an
+// earlier report's went with its charts as this one started: prepare_dirs()), and
 // the exit status is 128 + the signal. At any other moment the signal ends ccbench at once (its
 // default action): compare.json and index.html are each written whole or not at all, and no
 // child is running then.
@@ -86,8 +87,10 @@ void remove_charts(const fs::path& charts) {
 // prepare_dirs() creates DIR and DIR/charts and removes the charts and the compare.json of an
 // earlier report there, so the directory can never hold a stale chart or a comparison this report
 // did not make (a run without --baseline left the previous run's compare.json). A compare.json
-// that report did not write (no "written_by": "ccbench report") is left alone.
-fs::path prepare_dirs(const std::string& out_dir) {
+// that report did not write (no "written_by": "ccbench report") is left alone. The earlier
+// index.html goes with its charts: a report interrupted while drawing left it linking to charts
+// that were gone (session 48's review); `had_index` says whether there was one.
+fs::path prepare_dirs(const std::string& out_dir, bool& had_index) {
   if (const std::string problem = common::directory_name_problem(out_dir); !problem.empty())
     throw OutputError("--out " + out_dir + ": " + problem);
   std::error_code ec;
@@ -101,6 +104,7 @@ fs::path prepare_dirs(const std::string& out_dir) {
                       ec.message());
   const fs::path old_compare = fs::path(out_dir) / "compare.json";
   if (fs::is_regular_file(old_compare, ec) && written_by_report(old_compare)) fs::remove(old_compare, ec);
+  had_index = fs::remove(fs::path(out_dir) / "index.html", ec);
   remove_charts(charts);
   return charts;
 }
@@ -167,10 +171,11 @@ int write_report(const std::vector<std::string>& result_files, const std::string
       err << "ccbench report: warning: " << common::visible_text(r.file) << " has no points (nothing was measured); the report shows "
           << "nothing of it\n";
   fs::path charts_dir;
+  bool had_index = false;  // DIR held an earlier report's index.html (prepare_dirs removed it)
   std::string compare_json;
   try {
     const fs::path dir(out_dir);
-    charts_dir = prepare_dirs(out_dir);
+    charts_dir = prepare_dirs(out_dir, had_index);
     if (comparison) {
       compare_json = (dir / "compare.json").string();
       nlohmann::ordered_json j = to_json(*comparison);
@@ -211,7 +216,9 @@ int write_report(const std::vector<std::string>& result_files, const std::string
     std::error_code ec;
     if (!compare_json.empty()) fs::remove(compare_json, ec);
     err << "ccbench report: " << e.what() << "; the chart drawer was stopped, the charts it had drawn"
-        << (compare_json.empty() ? "" : " and compare.json") << " removed, and no index.html written\n";
+        << (compare_json.empty() ? "" : " and compare.json") << " removed, and no index.html written"
+        << (had_index ? " (the earlier report's index.html there went with its charts when this one started)" : "")
+        << "\n";
     return e.exit_code();
   }
   return 2;

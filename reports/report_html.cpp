@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/count_text.hpp"
 #include "common/visible_text.hpp"
 #include "reports/compare_format.hpp"
 #include "reports/format_util.hpp"
@@ -171,7 +172,7 @@ std::string render_index_html(const ReportPage& page) {
     << "<title>ccbench report \u2014 " << esc(first.host_name) << ", " << esc(first.date) << "</title>\n"
     << "<style>" << kCss << "</style>\n</head>\n<body>\n<header><h1>ccbench report</h1><p>"
     << esc(first.host_name) << " \u00b7 " << esc(first.cpu_model) << " \u00b7 " << page.results.size()
-    << " results file" << (page.results.size() == 1 ? "" : "s") << ", " << points << " points"
+    << " results file" << (page.results.size() == 1 ? "" : "s") << ", " << common::count_text(points, "point")
     << (page.comparison ? " \u00b7 compared with baseline" : "") << "</p></header>\n<main>\n<nav>"
     << "<a href=\"#machine\">Machine</a>" << (page.comparison ? "<a href=\"#comparison\">Comparison</a>" : "")
     << "<a href=\"#overview\">Overview</a>";

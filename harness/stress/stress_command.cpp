@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "common/fnv1a.hpp"
+#include "common/shell_quote.hpp"
 #include "harness/atomic_file.hpp"
 #include "harness/errors.hpp"
 #include "harness/list_syntax.hpp"
@@ -102,9 +103,12 @@ std::string program() {
 
 std::string repro_command(const StressSettings& s, TestHook hook, const std::string& scenario, int procs) {
   std::ostringstream c;
+  // Quoted for the shell: a path with a space ("./my dir/ccb") printed bare did not run as printed
+  // (session 48's review).
   if (hook != TestHook::None) c << "CCB_STRESS_TEST_HOOK=" << hook_info(hook).name << " ";
-  if (const char* e = std::getenv("CCB_CHAOS"); e != nullptr && *e != '\0' && !s.chaos) c << "CCB_CHAOS=" << e << " ";
-  c << program() << " stress " << scenario << " --procs " << procs << " --seed " << s.seed << " --duration "
+  if (const char* e = std::getenv("CCB_CHAOS"); e != nullptr && *e != '\0' && !s.chaos)
+    c << "CCB_CHAOS=" << common::shell_quote(e) << " ";
+  c << common::shell_quote(program()) << " stress " << scenario << " --procs " << procs << " --seed " << s.seed << " --duration "
     << s.duration_text << " --tasks " << s.tasks;
   if (s.stall_limit_text != kDefaultStallLimit) c << " --stall-limit " << s.stall_limit_text;
   if (s.chaos) c << " --chaos";

@@ -243,6 +243,35 @@ Interrupted sigint_after_first_point(const std::vector<std::string>& extra, cons
   return r;
 }
 
+// Regression (session 48's review): a report interrupted while its charts were drawn removed the
+// earlier report's charts in DIR but left that report's index.html, every chart link broken. The
+// earlier index.html now goes with its charts as the new report starts. The chart drawer here
+// (CCB_REPORT_PYTHON) sends SIGTERM to report, as a Ctrl-C while drawing would.
+TEST(Executable, AnInterruptedReportLeavesNoEarlierIndexWithoutItsCharts) {
+  std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const std::string exe = CCBENCH_EXE, r = dir + "/r.json", rep = dir + "/rep", drawer = dir + "/drawer";
+  std::ofstream(drawer) << "#!/bin/sh\nkill -TERM $PPID\nsleep 5\n";
+  std::filesystem::permissions(drawer, std::filesystem::perms::owner_all);
+  const auto sh = [](const std::string& cmd) {
+    const int st = std::system(cmd.c_str());
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  };
+  ASSERT_EQ(sh(exe + " run pingpong --impl ccbench --procs 1 --set cap=0 --set n=1000 --repetitions 1 --warmup 0 "
+                     "--min-time 0 --quiet --out " + r), 0);
+  ASSERT_EQ(sh("CCB_REPORT_PYTHON=/nonexistent/python3 " + exe + " report " + r + " --out " + rep + " >/dev/null 2>&1"), 0);
+  ASSERT_TRUE(std::filesystem::exists(rep + "/index.html"));
+  EXPECT_EQ(sh("CCB_REPORT_PYTHON=" + drawer + " " + exe + " report " + r + " --out " + rep + " >/dev/null 2>" + dir + "/err"),
+            143);
+  EXPECT_FALSE(std::filesystem::exists(rep + "/index.html"));
+  std::ifstream in(dir + "/err");
+  std::stringstream err;
+  err << in.rdbuf();
+  EXPECT_NE(err.str().find("no index.html written (the earlier report's index.html there went with its charts"),
+            std::string::npos) << err.str();
+  std::filesystem::remove_all(dir);
+}
+
 // Regression: Ctrl-C (SIGINT) during a long `ccbench run` killed it with nothing written: an hour of
 // finished points lost. It now stops after the workload run in progress, writes the finished
 // points to --out with context.interrupted, and exits 128 + the signal.

@@ -100,6 +100,26 @@ TEST(StressHooks, BrokenInvariantExits1WithSeedAndReproduceCommand) {
   EXPECT_TRUE(has(r.output, "live tasks: ")) << r.output;
 }
 
+// Regression (session 48's review): the reproduce line printed the binary's path bare, so one with
+// a space ("./my dir/ccb") did not run as printed (bash: ./my: No such file or directory, 127).
+// It is quoted now; pasted into /bin/sh, it fails the same way.
+TEST(StressHooks, TheReproduceLineRunsAsPrintedFromAPathWithASpace) {
+  char tmpl[] = "/tmp/ccbench-stress-test-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = std::string(tmpl) + "/my dir", exe = dir + "/ccb'x";
+  ASSERT_EQ(run_shell("mkdir -p '" + dir + "' && cp " CCBENCH_STRESS_EXE " \"" + exe + "\"").code, 0);
+  Result r = run_shell("CCB_STRESS_TEST_HOOK=violate \"" + exe + "\" channels --duration 0.3s --procs 1 --seed 9 --tasks 4 2>&1");
+  EXPECT_EQ(r.code, 1) << r.output;
+  const std::size_t at = r.output.find("reproduce: ");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  const std::string line = r.output.substr(at + 11, r.output.find('\n', at) - at - 11);
+  EXPECT_TRUE(has(line, "'" + dir + "/ccb'\\''x' stress channels")) << line;
+  Result again = run_shell(line + " 2>&1");
+  EXPECT_EQ(again.code, 1) << line << "\n" << again.output;
+  EXPECT_TRUE(has(again.output, "FAILED: scenario channels (procs 1)")) << again.output;
+  run_shell(std::string("rm -rf ") + tmpl);
+}
+
 // Regression: a failure inside mixed ends the run while the sync part's children hold a Mutex in
 // its frame; the unwinding went parent first and then segfaulted (exit 139) in about 1 run in 4 at
 // procs 2 (helper-39's audit: 5 of 20). The runtime now unwinds children first
