@@ -42,11 +42,32 @@ void write_file(const fs::path& path, const std::string& text) {
 
 // merged() is what a baseline is compared against: every point of the results files, the first
 // file holding a name winning (the page still shows all of them). `ignored` counts the points
-// left out because an earlier file holds the same name.
-Results merged(const std::vector<Results>& results, std::size_t& ignored) {
+// left out because an earlier file holds the same name. Several files are named together ("a.json
+// + b.json"), each one's recorded warnings are kept under its own name, and what one file's
+// context says of itself alone (an interrupted run, a test hook, CCB_CHAOS) goes to `notes`, said
+// of that file: on the merged side it named "results" and read "is an interrupted run ...: it
+// holds only those points" of a set holding all 12 (session 48's review).
+Results merged(const std::vector<Results>& results, std::size_t& ignored, std::vector<std::string>& notes) {
   Results m;
-  m.file = results.size() == 1 ? results.front().file : "results";
   m.context = results.front().context;
+  if (results.size() == 1) {
+    m.file = results.front().file;
+  } else {
+    for (const Results& r : results) m.file += (m.file.empty() ? "" : " + ") + r.file;
+    m.context.warnings.clear();
+    m.context.injection = m.context.chaos = false;
+    m.context.interrupted.reset();
+    for (const Results& r : results) {
+      for (const std::string& w : r.context.warnings) m.context.warnings.push_back(r.file + ": " + w);
+      if (r.context.injection)
+        notes.push_back(r.file + " was measured with a CCB_INJECT_* test hook active (deliberately slowed)");
+      if (r.context.chaos)
+        notes.push_back(r.file + " was measured with CCB_CHAOS=1 (the runtime's fault injection perturbed it)");
+      if (r.context.interrupted)
+        notes.push_back(r.file + " is an interrupted run (" + *r.context.interrupted +
+                        "): the comparison has only its finished points, with the other files' points");
+    }
+  }
   std::map<std::string, bool> seen;
   ignored = 0;
   for (const Results& r : results) {
@@ -141,7 +162,12 @@ int write_report(const std::vector<std::string>& result_files, const std::string
     if (!baseline_file.empty()) {
       base = load_results(baseline_file);
       std::size_t ignored = 0;
-      comparison = compare_results(*base, merged(page.results, ignored), CompareOptions{});
+      std::vector<std::string> notes;
+      comparison = compare_results(*base, merged(page.results, ignored, notes), CompareOptions{});
+      for (std::string& n : notes) {
+        err << "ccbench report: warning: " << common::visible_text(n) << "\n";
+        comparison->warnings.push_back(std::move(n));
+      }
       // Said, not silent: the comparison leaves out those points of later files. On stderr too: it
       // was only in the page (helper-43's audit).
       if (ignored > 0) {

@@ -114,6 +114,36 @@ TEST(ReportTest, FilesFromDifferentMachinesAreWarnedAbout) {
   EXPECT_EQ(test::read_text(dir + "/same/index.html").find("files differ"), std::string::npos);
 }
 
+// Regression (session 48's review): `report int.json a.json --baseline b.json` compared the merged
+// new side (all 12 points) but named it "results" and warned "results is an interrupted run
+// (SIGTERM after 1 of 12 points): it holds only those points", with only the first file's
+// recorded warnings. The side is named by its files; each file's warnings and flags by its own.
+TEST(ReportTest, ABaselineComparisonOfSeveralFilesNamesEachFilesFlags) {
+  const std::string dir = test::scratch_dir("merged-side");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("rerun.json")));
+  nlohmann::json one = j;
+  one["benchmarks"] = nlohmann::json::array({j["benchmarks"][0]});
+  one["context"]["interrupted"] = {{"signal", "SIGTERM"}, {"points_done", 1}, {"points_planned", 48}};
+  std::ofstream(dir + "/int.json") << one.dump();
+  j["context"]["warnings"] = nlohmann::json::array({"load average 1.77 at start"});
+  std::ofstream(dir + "/all.json") << j.dump();
+  ScopedEnv no_charts("CCB_REPORT_PYTHON", "/nonexistent/python3");
+  const auto r = run_cli({"report", dir + "/int.json", dir + "/all.json", "--baseline", data("base.json"), "--out",
+                          dir + "/rep"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string side = dir + "/int.json + " + dir + "/all.json";
+  EXPECT_NE(r.err.find("warning: " + dir + "/int.json is an interrupted run (SIGTERM after 1 of 48 points): the "
+                       "comparison has only its finished points, with the other files' points"),
+            std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("it holds only those points"), std::string::npos) << r.err;
+  const auto cmp = nlohmann::json::parse(test::read_text(dir + "/rep/compare.json"));
+  EXPECT_EQ(cmp["new_file"], side);
+  const std::string warnings = cmp["warnings"].dump();
+  EXPECT_NE(warnings.find(side + " recorded: " + dir + "/all.json: load average 1.77 at start"), std::string::npos)
+      << warnings;
+  EXPECT_EQ(warnings.find("results recorded"), std::string::npos) << warnings;
+}
+
 // Regression (hostile-input audit): a results file named "n\xe9w<x>.json" (Latin-1) put the raw
 // byte 0xE9 into index.html, which was then invalid UTF-8. Such bytes are now U+FFFD, as in the
 // compare JSON.
