@@ -114,6 +114,18 @@ TEST(ReportTest, FilesFromDifferentMachinesAreWarnedAbout) {
   EXPECT_EQ(test::read_text(dir + "/same/index.html").find("files differ"), std::string::npos);
 }
 
+// Regression (session 48's review): the header of a one-point report read "1 results file, 1 points".
+TEST(ReportTest, TheHeaderCountsOnePointAsOnePoint) {
+  const std::string dir = test::scratch_dir("one-point");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  j["benchmarks"] = nlohmann::json::array({j["benchmarks"][0]});
+  std::ofstream(dir + "/one.json") << j.dump();
+  ScopedEnv no_charts("CCB_REPORT_PYTHON", "/nonexistent/python3");
+  const auto one = run_cli({"report", dir + "/one.json", "--out", dir + "/one"});
+  EXPECT_EQ(one.code, 0) << one.err;
+  EXPECT_NE(test::read_text(dir + "/one/index.html").find("1 results file, 1 point</p>"), std::string::npos);
+}
+
 // Regression (session 48's review): `report int.json a.json --baseline b.json` compared the merged
 // new side (all 12 points) but named it "results" and warned "results is an interrupted run
 // (SIGTERM after 1 of 12 points): it holds only those points", with only the first file's
