@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <string>
+#include <string_view>
 
 #include "common/disturbance.hpp"
 #include "reports/format_util.hpp"
@@ -177,6 +179,17 @@ void add_context_warnings(const Results& base, const Results& next, std::vector<
   for (const std::string& w : next.context.warnings) add(next.file + " recorded: " + w);
 }
 
+// How every disturbance warning ends: is_disturbance_warning() recognises them by it.
+constexpr std::string_view kDisturbedAdvice = "; rerun on a quieter machine (or re-measure with --confirm)";
+
+}  // namespace
+
+bool is_disturbance_warning(const std::string& warning, const std::string& point) {
+  return warning.starts_with(point + " is ") && warning.ends_with(kDisturbedAdvice);
+}
+
+namespace {
+
 // add_disturbed_warnings() warns about each point judged regressed or improved, or noisy but slower
 // beyond the threshold, that either file measured while other processes kept
 // common::kDisturbedOtherCpus or more busy (SCHEMA.md, `disturbance`): the verdict may be theirs.
@@ -193,8 +206,7 @@ void add_disturbed_warnings(const std::vector<Matched>& matched, const std::stri
     }
     if (by.empty()) continue;
     out.push_back(r.name + " is " + (r.verdict == Verdict::Noisy ? std::string("slower beyond the threshold") : to_string(r.verdict)) +
-                  ", but " + by + ": their work, not the change, may be the difference; rerun on a quieter machine "
-                  "(or re-measure with --confirm)");
+                  ", but " + by + ": their work, not the change, may be the difference" + std::string(kDisturbedAdvice));
   }
 }
 

@@ -162,6 +162,11 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
 // (context.interrupted, so it lacks points): what besides the code can make the two files differ. compare_results() puts them in `warnings`, then each file's context.warnings.
 std::vector<std::string> pair_warnings(const Results& base, const Results& next, const std::string& consequence);
 
+// is_disturbance_warning() is true when `warning` is compare's warning that `point`'s verdict may
+// be the doing of other processes (a file measured it disturbed: SCHEMA.md, `disturbance`), which
+// confirm_regressions() drops once the point's rounds decided its verdict.
+bool is_disturbance_warning(const std::string& warning, const std::string& point);
+
 // same_samples() is true when every "ok" point of `a` is in `b` with exactly the same samples (and
 // there is one): two runs never measure that, so the pair is one file given twice or a copy.
 // compare_results() and calibrate() warn about such a pair.

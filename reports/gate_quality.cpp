@@ -149,9 +149,7 @@ Comparison confirm_regressions(const Results& base, const Results& next, const C
   // confirmed the regression, or after one had refuted it: session 48's CLI review.)
   // A point whose rounds ran short keeps its first verdict, and the warning.
   for (const std::string& name : answered)
-    std::erase_if(c.warnings, [&](const std::string& w) {
-      return w.starts_with(name + " is ") && w.ends_with("(or re-measure with --confirm)");
-    });
+    std::erase_if(c.warnings, [&](const std::string& w) { return is_disturbance_warning(w, name); });
   c.confirm_rounds = rounds;
   c.warnings.push_back(std::to_string(flagged) + " point(s) at least " + fmt::pct(kScreenFraction * options.threshold) +
                        " slower (" + std::to_string(first_regressed) + " flagged regressed) were re-measured in up to " +
