@@ -159,7 +159,8 @@ std::unique_ptr<CLI::App> build_cli(ParsedCli& p, const ReportsHooks& reports) {
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   run->add_flag("--quiet", o.quiet, "Print only errors (and a --format json|csv|markdown document)")
       ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
-  run->add_flag("--dry-run", o.dry_run, "Print the points and implementations the run would measure, and "
+  run->add_flag("--dry-run", o.dry_run, "Print the points and implementations the run would measure (with "
+                                        "the reason of any known not to apply), and "
                                         "the least time it would take, then exit without measuring or "
                                         "writing anything (so --out or --report with it is bad usage, exit 2, except with "
                                         "--resume: the command being previewed keeps them, and they are not written)")

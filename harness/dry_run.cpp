@@ -29,17 +29,27 @@ std::string lower_bound_text(double s) {
 
 void print_dry_run(std::ostream& out, const std::vector<Point>& points, const RunSettings& settings,
                    Backends& backends) {
-  size_t pairs = 0;
+  size_t pairs = 0, not_applicable = 0;
   for (const auto& p : points) {
-    const auto impls = impls_for(p, settings, backends);
-    pairs += impls.size();
-    out << p.base_name << "  " << join(impls, ",") << "\n";
+    const ccb::workloads::Params params = p.to_params();
+    std::vector<std::string> measured, reasons;
+    for (const auto& impl : impls_for(p, settings, backends)) {
+      if (std::string why = ccb::workloads::known_not_applicable(*p.workload, impl, params); !why.empty())
+        reasons.push_back(std::move(why));
+      else
+        measured.push_back(impl);
+    }
+    pairs += measured.size();
+    not_applicable += reasons.size();
+    out << p.base_name << "  " << (measured.empty() ? "-" : join(measured, ","));
+    for (const auto& why : reasons) out << "; not applicable: " << why;
+    out << "\n";
   }
   const double least_s = static_cast<double>(pairs) * settings.repetitions * settings.min_time_s;
-  out << common::count_text(points.size(), "point") << ", " << common::count_text(pairs, "point-implementation pair")
-      << ", each " << settings.repetitions
-      << " repetitions sized to fill --min-time " << settings.min_time_s << " s (and " << settings.warmup
-      << " warm-up run(s)): at least " << lower_bound_text(least_s)
+  out << common::count_text(points.size(), "point") << ", " << common::count_text(pairs, "point-implementation pair");
+  if (not_applicable > 0) out << " (and " << not_applicable << " not applicable, recorded as such without running)";
+  out << ", each " << settings.repetitions << " repetitions sized to fill --min-time " << settings.min_time_s
+      << " s (and " << settings.warmup << " warm-up run(s)): at least " << lower_bound_text(least_s)
       << " of measuring unless a workload cannot fill --min-time in 1000 runs; nothing was run\n";
 }
 

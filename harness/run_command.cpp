@@ -508,7 +508,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   if (table) write_latency_table(io.out, entries);
   if (table) write_spawn_table(io.out, entries);
   if (table) {
-    io.out << "\n" << entries.size() << " results: " << entries.size() - failed - not_applicable
+    io.out << "\n" << common::count_text(entries.size(), "result") << ": " << entries.size() - failed - not_applicable
            << " ok, " << failed << " failed, " << not_applicable << " not applicable";
     if (out_is_stdout) io.out << "; the results JSON follows";
     else if (o.out) io.out << "; written to " << *o.out;
@@ -516,12 +516,14 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     if (r.settings.shuffle) io.out << "shuffle seed " << r.settings.seed << "\n";
   }
   if (short_reps && !o.quiet)
-    io.err << "ccbench: note: " << short_reps << " of " << entries.size()
-           << " results had repetitions shorter than --min-time " << r.settings.min_time_s
+    io.err << "ccbench: note: " << short_reps << " of " << common::count_text(entries.size(), "result")
+           << " had repetitions shorter than --min-time " << r.settings.min_time_s
            << " s; their timings may be noisy (raise the size with --set; see the notes in the results)\n";
   if (!entries.empty() && not_applicable == entries.size() && !o.quiet)
-    io.err << "ccbench: warning: nothing was measured: all " << entries.size()
-           << " results are not applicable here (each one's error says why)\n";
+    io.err << "ccbench: warning: nothing was measured: "
+           << (entries.size() == 1 ? std::string("the one result is")
+                                   : "all " + std::to_string(entries.size()) + " results are")
+           << " not applicable here (" << (entries.size() == 1 ? "its" : "each one's") << " error says why)\n";
   int rc = failed ? 1 : 0;
   if (info.interrupted) {
     // even with --quiet: the file is not the run that was asked for

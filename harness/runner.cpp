@@ -202,6 +202,28 @@ std::vector<size_t> shuffled_order(const std::vector<int>& reps, ShuffleRng& rng
 
 namespace {
 
+// start_slot() starts s's runner (its warm-ups), or marks s failed or not applicable.
+void start_slot(Slot& s, const Point& p, const ccb::workloads::Params& params, const RunSettings& settings) {
+  // Known before it runs (threads needing more than kMaxThreads OS threads): not started, so
+  // that what `run --dry-run` lists as not applicable is what the run records.
+  if (std::string why = ccb::workloads::known_not_applicable(*p.workload, s.impl, params); !why.empty()) {
+    mark(s, EntryStatus::NotApplicable, why, "before start-up");
+    return;
+  }
+  try {
+    s.runner->start(settings.warmup);
+    s.active = true;
+  } catch (const WorkloadFailed& e) {
+    mark(s, EntryStatus::Failed, e.what(), "during start-up or warm-up");
+  } catch (const NotApplicable& e) {
+    mark(s, EntryStatus::NotApplicable, e.what(), "during start-up or warm-up");
+  } catch (const std::bad_alloc&) {
+    mark(s, EntryStatus::Failed, out_of_memory_text(), "during start-up or warm-up");
+  } catch (const std::system_error& e) {
+    mark(s, EntryStatus::Failed, os_refused_text(e.what()), "during start-up or warm-up");
+  }
+}
+
 void start_slots(const Point& p, std::vector<Slot>& slots, const RunSettings& settings, Backends& backends,
                  RunObserver& observer) {
   for (const auto& impl : impls_for(p, settings, backends)) {
@@ -211,19 +233,9 @@ void start_slots(const Point& p, std::vector<Slot>& slots, const RunSettings& se
     s.entry = make_entry(p, impl);
     slots.push_back(std::move(s));
   }
+  const ccb::workloads::Params params = p.to_params();
   for (Slot& s : slots) {
-    try {
-      s.runner->start(settings.warmup);
-      s.active = true;
-    } catch (const WorkloadFailed& e) {
-      mark(s, EntryStatus::Failed, e.what(), "during start-up or warm-up");
-    } catch (const NotApplicable& e) {
-      mark(s, EntryStatus::NotApplicable, e.what(), "during start-up or warm-up");
-    } catch (const std::bad_alloc&) {
-      mark(s, EntryStatus::Failed, out_of_memory_text(), "during start-up or warm-up");
-    } catch (const std::system_error& e) {
-      mark(s, EntryStatus::Failed, os_refused_text(e.what()), "during start-up or warm-up");
-    }
+    start_slot(s, p, params, settings);
     // Progress counts repetitions only: a warm-up is one run of the workload, a repetition runs it
     // until --min-time, so counting warm-ups as units made the ETA ~0 while the windows' warm-ups
     // (all started first) were "done". A slot that did not start skips its repetitions: they

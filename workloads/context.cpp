@@ -177,9 +177,12 @@ RunResult run_ccbench(const Params& p, int procs) {
   return lat.result(n, elapsed);
 }
 
+// threads_needed(): the OS threads run_threads starts at point p (Workload::threads_needed).
+int64_t threads_needed(const Params& p) { return p.get_int("n"); }
+
 RunResult run_threads(const Params& p, int procs) {
   const int64_t n = p.get_int("n");
-  threads::require_threads("context", n);
+  threads::require_threads("context", threads_needed(p));
   threads::ThreadsScope affinity(procs);
   auto root = ThreadCtx::with_cancel(nullptr);
   std::latch in(n), out(n);
@@ -225,6 +228,7 @@ const bool registered = register_workload(Workload{
     // The Go child held 1.17 GB after n=400000 (procs 8): ~3 KiB a waiter.
     .resident_hint = [](const Params& p) { return 3072.0 * static_cast<double>(p.get_int("n")); },
     .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("n")); },
+    .threads_needed = threads_needed,
 });
 
 }  // namespace

@@ -153,11 +153,14 @@ Params threads_sizes(const Params& p) {
       p, "k", p.get("mode") == "channel" ? threads::kCapCounterChannelK : threads::kCapCounterLockK);
 }
 
+// threads_needed(): the OS threads run_threads starts at point p (Workload::threads_needed).
+int64_t threads_needed(const Params& p) { return threads_sizes(p).get_int("tasks") + 1; }
+
 RunResult run_threads(const Params& given, int procs) {
   const Params p = threads_sizes(given);
   const std::string mode = p.get("mode");
   const int64_t tasks = p.get_int("tasks"), k = p.get_int("k");
-  threads::require_threads("counter", tasks + 1);
+  threads::require_threads("counter", threads_needed(given));
   threads::ThreadsScope affinity(procs);
   int64_t c = 0;
   std::atomic<int64_t> a{0};
@@ -212,6 +215,7 @@ const bool registered = register_workload(Workload{
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
     .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("tasks") * p.get_int("k")); },
     .threads_sizes = threads_sizes,
+    .threads_needed = threads_needed,
 });
 
 }  // namespace

@@ -85,6 +85,9 @@ Params threads_sizes(const Params& p) {
   return threads::capped_param(p, "n", cap, p.get_int("producers"));
 }
 
+// threads_needed(): the OS threads run_threads starts at point p (Workload::threads_needed).
+int64_t threads_needed(const Params& p) { return threads_sizes(p).get_int("producers") + 1; }
+
 RunResult run_threads(const Params& given, int procs) {
   const Params p = threads_sizes(given);
   const int64_t producers = p.get_int("producers");
@@ -92,7 +95,7 @@ RunResult run_threads(const Params& given, int procs) {
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   const int64_t per = n / producers, ops = per * producers;
   if (per == 0) throw WorkloadFailed("fanin: n must be at least producers");
-  threads::require_threads("fanin", producers + 1);
+  threads::require_threads("fanin", threads_needed(given));
   threads::ThreadsScope affinity(procs);
   threads::ThreadChan<int64_t> ch(cap);
   std::atomic<int64_t> left{producers};  // the WaitGroup: the last producer out closes ch
@@ -137,6 +140,7 @@ const bool registered = register_workload(Workload{
       return static_cast<uint64_t>(p.get_int("n") / p.get_int("producers") * p.get_int("producers"));
     },
     .threads_sizes = threads_sizes,
+    .threads_needed = threads_needed,
 });
 
 }  // namespace

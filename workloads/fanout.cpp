@@ -75,12 +75,15 @@ Params threads_sizes(const Params& p) {
       p, "n", threads::channel_cap(p.get_int("cap"), threads::kCapHandOff, threads::kCapFanBuffered));
 }
 
+// threads_needed(): the OS threads run_threads starts at point p (Workload::threads_needed).
+int64_t threads_needed(const Params& p) { return threads_sizes(p).get_int("workers"); }
+
 RunResult run_threads(const Params& given, int procs) {
   const Params p = threads_sizes(given);
   const int64_t workers = p.get_int("workers");
   const int64_t n = p.get_int("n");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
-  threads::require_threads("fanout", workers);
+  threads::require_threads("fanout", threads_needed(given));
   threads::ThreadsScope affinity(procs);
   threads::ThreadChan<int64_t> ch(cap);
   std::vector<Slot> slots(static_cast<std::size_t>(workers));
@@ -127,6 +130,7 @@ const bool registered = register_workload(Workload{
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
     .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("n")); },
     .threads_sizes = threads_sizes,
+    .threads_needed = threads_needed,
 });
 
 }  // namespace

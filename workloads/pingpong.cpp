@@ -72,8 +72,13 @@ RunResult run_ccbench(const Params& p, int procs) {
 // threads_sizes(): the sizes run_threads runs at p (Workload::threads_sizes): n capped.
 Params threads_sizes(const Params& p) { return threads::capped_param(p, "n", threads::kCapPingpong); }
 
+// threads_needed(): the OS threads run_threads uses (Workload::threads_needed): the echoing thread
+// and the calling one.
+int64_t threads_needed(const Params&) { return 2; }
+
 RunResult run_threads(const Params& given, int procs) {
   const Params p = threads_sizes(given);
+  threads::require_threads("pingpong", threads_needed(given));
   const int64_t n = p.get_int("n");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   threads::ThreadsScope affinity(procs);
@@ -112,6 +117,7 @@ const bool registered = register_workload(Workload{
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
     .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("n")); },
     .threads_sizes = threads_sizes,
+    .threads_needed = threads_needed,
 });
 
 }  // namespace

@@ -67,12 +67,15 @@ Params threads_sizes(const Params& p) {
       p, "n", threads::channel_cap(p.get_int("cap"), threads::kCapPipelineHandOff, threads::kCapPipelineBuffered));
 }
 
+// threads_needed(): the OS threads run_threads starts at point p (Workload::threads_needed).
+int64_t threads_needed(const Params& p) { return threads_sizes(p).get_int("stages") + 1; }
+
 RunResult run_threads(const Params& given, int procs) {
   const Params p = threads_sizes(given);
   const int64_t stages = p.get_int("stages");
   const int64_t n = p.get_int("n");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
-  threads::require_threads("pipeline", stages + 1);
+  threads::require_threads("pipeline", threads_needed(given));
   threads::ThreadsScope affinity(procs);
   std::vector<std::unique_ptr<threads::ThreadChan<int64_t>>> chans;
   for (int64_t i = 0; i <= stages; ++i) chans.push_back(std::make_unique<threads::ThreadChan<int64_t>>(cap));
@@ -119,6 +122,7 @@ const bool registered = register_workload(Workload{
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
     .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("n")); },
     .threads_sizes = threads_sizes,
+    .threads_needed = threads_needed,
 });
 
 }  // namespace

@@ -105,9 +105,12 @@ RunResult run_ccbench(const Params& p, int procs) {
   return RunResult{static_cast<uint64_t>(tasks * k), elapsed, {}};
 }
 
+// threads_needed(): the OS threads run_threads starts at point p (Workload::threads_needed).
+int64_t threads_needed(const Params& p) { return p.get_int("tasks"); }
+
 RunResult run_threads(const Params& p, int procs) {
   const int64_t tasks = p.get_int("tasks"), k = p.get_int("k");
-  threads::require_threads("ratelimit", tasks);
+  threads::require_threads("ratelimit", threads_needed(p));
   threads::ThreadsScope affinity(procs);
   std::vector<int64_t> allowed(static_cast<std::size_t>(tasks));
   const auto t0 = Clock::now();
@@ -138,6 +141,7 @@ const bool registered = register_workload(Workload{
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
     .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("tasks") * p.get_int("k")); },
+    .threads_needed = threads_needed,
 });
 
 }  // namespace

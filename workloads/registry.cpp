@@ -24,6 +24,17 @@ Params Params::with(const std::string& name, int64_t value) const {
   return copy;
 }
 
+std::string threads_limit_text(const std::string& workload, int64_t needed) {
+  return workload + " (threads): needs " + std::to_string(needed) + " OS threads, more than the " +
+         std::to_string(kMaxThreads) + " this implementation attempts (one thread per task)";
+}
+
+std::string known_not_applicable(const Workload& w, const std::string& impl, const Params& params) {
+  if (impl != "threads" || !w.threads_needed) return "";
+  const int64_t needed = w.threads_needed(params);
+  return needed > kMaxThreads ? threads_limit_text(w.name, needed) : "";
+}
+
 bool register_workload(Workload w) {
   auto& v = storage();
   if (find_workload(w.name) != nullptr || w.impls.count("ccbench") == 0) {

@@ -40,6 +40,15 @@ class NotApplicable : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// kMaxThreads: the most OS threads one repetition of a "threads" implementation attempts (one
+// thread per task); a point that needs more is NotApplicable to it. 20000 threads x (8 MiB
+// reserved, ~16 KiB touched) fit the 24 GiB dev VM and its 32768 pids.
+inline constexpr int64_t kMaxThreads = 20000;
+
+// threads_limit_text() is the NotApplicable reason of a point whose "threads" implementation needs
+// `needed` OS threads, more than kMaxThreads.
+std::string threads_limit_text(const std::string& workload, int64_t needed);
+
 enum class ParamType { Int, Choice };
 
 // ParamSpec describes one parameter. Int parameters accept min..max inclusive; Choice parameters
@@ -122,7 +131,18 @@ struct Workload {
   // its sizes through the same function, so the harness's ops check and the run agree. Unset: the
   // threads implementation runs `params` as given.
   std::function<Params(const Params& params)> threads_sizes{};
+  // threads_needed, when set, is how many OS threads the "threads" implementation starts at the
+  // point `params` (its capped sizes applied). Above kMaxThreads the point is not applicable to it,
+  // which is then known before anything runs: the harness marks it so without starting it, and
+  // `run --dry-run` lists it as such (known_not_applicable). The implementation checks the same
+  // count when it runs.
+  std::function<int64_t(const Params& params)> threads_needed{};
 };
+
+// known_not_applicable() returns why implementation `impl` cannot run w at `params`, when that is
+// known before running it (threads_needed above kMaxThreads), or "" when it may run. A point can
+// still turn out not applicable while it runs (the OS refuses a thread).
+std::string known_not_applicable(const Workload& w, const std::string& impl, const Params& params);
 
 // register_workload() adds w to the registry and returns true (for static registration).
 bool register_workload(Workload w);

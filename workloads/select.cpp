@@ -158,13 +158,19 @@ Params threads_sizes(const Params& p) {
   return threads::capped_param(p, "n", cap, p.get_int("channels"));
 }
 
+// threads_needed(): the OS threads run_threads starts at point p (Workload::threads_needed).
+int64_t threads_needed(const Params& p) {
+  const Params sized = threads_sizes(p);
+  return sized.get_int("channels") + sized.get_int("consumers");
+}
+
 RunResult run_threads(const Params& given, int procs) {
   const Params p = threads_sizes(given);
   const int64_t channels = p.get_int("channels"), consumers = p.get_int("consumers");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   const int64_t n = p.get_int("n");
   const int64_t per = n / channels, ops = per * channels;
-  threads::require_threads("select", channels + consumers);
+  threads::require_threads("select", threads_needed(given));
   threads::ThreadsScope affinity(procs);
   threads::SelectSignal sig;
   std::vector<std::unique_ptr<threads::ThreadChan<int64_t>>> chs;
@@ -239,6 +245,7 @@ const bool registered = register_workload(Workload{
       return static_cast<uint64_t>(p.get_int("n") / p.get_int("channels") * p.get_int("channels"));
     },
     .threads_sizes = threads_sizes,
+    .threads_needed = threads_needed,
 });
 
 }  // namespace

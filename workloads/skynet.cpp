@@ -93,10 +93,13 @@ void thread_node(threads::ThreadChan<int64_t>* up, int64_t num, int64_t size, st
   up->send(got.up());
 }
 
+// threads_needed(): the OS threads run_threads starts at point p (Workload::threads_needed).
+int64_t threads_needed(const Params& p) { return (10 * p.get_int("size") - 1) / 9; }
+
 RunResult run_threads(const Params& p, int procs) {
   const int64_t size = p.get_int("size");
   require_size(size);
-  threads::require_threads("skynet", (10 * size - 1) / 9);
+  threads::require_threads("skynet", threads_needed(p));
   threads::ThreadsScope affinity(procs);
   threads::ThreadChan<int64_t> root(0);
   std::atomic<bool> failed{false};
@@ -124,6 +127,7 @@ const bool registered = register_workload(Workload{
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
     .check_params = size_problem,
     .ops = [](const Params&) -> uint64_t { return 1; },
+    .threads_needed = threads_needed,
 });
 
 }  // namespace

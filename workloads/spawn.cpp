@@ -159,9 +159,12 @@ RunResult run_ccbench(const Params& p, int procs) {
   return r;
 }
 
+// threads_needed(): the OS threads run_threads starts at point p (Workload::threads_needed).
+int64_t threads_needed(const Params& p) { return p.get_int("n"); }
+
 RunResult run_threads(const Params& p, int procs) {
   const int64_t n = p.get_int("n");
-  threads::require_threads("spawn", n);
+  threads::require_threads("spawn", threads_needed(p));
   const double sw = threads_switch.get(spawn_extras::switch_ns_threads);
   std::optional<spawn_extras::Seeds> cap;
   if (p.get_int("capacity") == 1)
@@ -218,6 +221,7 @@ const bool registered = register_workload(Workload{
     .resident_hint = [](const Params& p) { return 3072.0 * static_cast<double>(p.get_int("n")); },
     .own_window = true,  // empty_stack_pool() (see run_ccbench)
     .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("n")); },
+    .threads_needed = threads_needed,
 });
 
 }  // namespace

@@ -145,11 +145,14 @@ RunResult run_ccbench(const Params& p, int procs) {
   return finish(mode, tasks, k, tally, lats, elapsed);
 }
 
+// threads_needed(): the OS threads run_threads starts at point p (Workload::threads_needed).
+int64_t threads_needed(const Params& p) { return p.get_int("tasks"); }
+
 RunResult run_threads(const Params& p, int procs) {
   const std::string mode = p.get("mode");
   const int64_t tasks = p.get_int("tasks"), k = p.get_int("k");
   const bool sleep = mode == "sleep";
-  threads::require_threads("timers", tasks);
+  threads::require_threads("timers", threads_needed(p));
   threads::ThreadsScope affinity(procs);
   std::vector<Tally> tally(static_cast<std::size_t>(tasks));
   auto lats = samplers(tasks, sleep);
@@ -186,6 +189,7 @@ const bool registered = register_workload(Workload{
     },
     .impls = {{"ccbench", run_ccbench}, {"threads", run_threads}},
     .ops = [](const Params& p) { return static_cast<uint64_t>(p.get_int("tasks") * p.get_int("k")); },
+    .threads_needed = threads_needed,
 });
 
 }  // namespace

@@ -72,7 +72,7 @@ TEST(Cli, EachCommandsHelpDescribesTheVariablesTheTopHelpGivesIt) {
   EXPECT_NE(top.find("130/143/129 run, compare, calibrate\n  or report interrupted by SIGINT/SIGTERM/SIGHUP"),
             std::string::npos) << top;
   EXPECT_NE(run.find("130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP"), std::string::npos) << run;
-  // --dry-run with --out or --report is bad usage (Run.DryRunListsThePointsAndTheLeastTimeAndRunsNothing)
+  // --dry-run with --out or --report is bad usage (DryRun.ListsThePointsAndTheLeastTimeAndRunsNothing)
   EXPECT_NE(run.find("(so --out or --report with it is bad usage, exit 2, except with --resume"), std::string::npos)
       << run;
 }

@@ -74,7 +74,7 @@ TEST(Executable, OutOnStandardOutputPrintsTheJsonAfterTheTables) {
     // the whole human output first: ns/op table, latency table, summary line naming what follows
     EXPECT_NE(human.find("pingpong  cap=0 n=10000"), std::string::npos) << how << ":\n" << text;
     EXPECT_NE(human.find("p99.9"), std::string::npos) << how << ":\n" << text;
-    EXPECT_NE(human.find("1 results: 1 ok, 0 failed, 0 not applicable; the results JSON follows\n"),
+    EXPECT_NE(human.find("1 result: 1 ok, 0 failed, 0 not applicable; the results JSON follows\n"),
               std::string::npos) << how << ":\n" << text;
     // then the JSON, whole, and nothing after it
     nlohmann::json doc;

@@ -96,6 +96,12 @@ std::string read_text(const std::string& path) {
 
 nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(read_text(path)); }
 
+const nlohmann::json* find_entry(const nlohmann::json& doc, const std::string& name) {
+  for (const auto& e : doc["benchmarks"])
+    if (e["name"] == name) return &e;
+  return nullptr;
+}
+
 const nlohmann::json& results_schema() {
   static const nlohmann::json schema = read_json(std::string(CCB_SOURCE_DIR) + "/reports/results.schema.json");
   return schema;

@@ -62,6 +62,8 @@ class FakeGo : public harness::ImplBackend {
 // read_json() parses a file (test failure on error is the caller's EXPECT).
 nlohmann::json read_json(const std::string& path);
 std::string read_text(const std::string& path);
+// find_entry() returns the results document's entry named `name`, or nullptr.
+const nlohmann::json* find_entry(const nlohmann::json& doc, const std::string& name);
 
 // results_schema() is reports/results.schema.json.
 const nlohmann::json& results_schema();

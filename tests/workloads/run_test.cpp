@@ -101,6 +101,35 @@ TEST(RunThreads, TooManyThreadsIsNotApplicable) {
   EXPECT_THROW(context(one("n", "100000"), 2), NotApplicable);
 }
 
+// Regression (session 48's CLI review): `run --dry-run` listed spawn n=25000 for threads as a point
+// to measure and counted it in its estimate. Workload::threads_needed now says so before anything
+// runs (the harness and --dry-run use known_not_applicable), and the run throws the same reason.
+TEST(RunThreads, WhatIsKnownAheadIsWhatTheRunThrows) {
+  for (const Workload& w : all_workloads()) {
+    if (w.impls.count("threads") != 0) {
+      EXPECT_TRUE(w.threads_needed) << w.name;
+    }
+  }
+  const std::vector<Case> big = {{"skynet", {{"size", "100000"}}, 1},
+                                 {"spawn", {{"n", "25000"}, {"capacity", "0"}}, 25000},
+                                 {"context", {{"n", "20001"}}, 20001}};
+  for (const Case& c : big) {
+    const Workload& w = *find_workload(c.workload);
+    const std::string why = known_not_applicable(w, "threads", Params(c.params));
+    EXPECT_NE(why.find(c.workload + " (threads): needs "), std::string::npos) << why;
+    try {
+      (void)w.impls.at("threads")(Params(c.params), 1);
+      ADD_FAILURE() << c.workload << " ran";
+    } catch (const NotApplicable& e) {
+      EXPECT_EQ(e.what(), why);
+    }
+    EXPECT_EQ(known_not_applicable(w, "ccbench", Params(c.params)), "");
+  }
+  EXPECT_EQ(known_not_applicable(*find_workload("skynet"), "threads", one("size", "10000")), "");  // 11111
+  for (const Case& c : cases())  // each of which runs above
+    EXPECT_EQ(known_not_applicable(*find_workload(c.workload), "threads", Params(c.params)), "") << c.workload;
+}
+
 TEST(RunThreads, HandOffBoundWorkloadsAreCapped) {
   // the documented caps of threads/thread_util.hpp: ops are what ran, never the requested size,
   // and what the workload declares for threads (Workload::ops at Workload::threads_sizes), which

@@ -35,9 +35,8 @@
 
 namespace ccb::workloads::threads {
 
-// kMaxThreads: the most threads one repetition attempts; above it a point is NotApplicable.
-// 20000 threads × (8 MiB reserved, ~16 KiB touched) fit the 24 GiB dev VM and its 32768 pids.
-inline constexpr int64_t kMaxThreads = 20000;
+// kMaxThreads (workloads/registry.hpp): the most threads one repetition attempts.
+using ccb::workloads::kMaxThreads;
 
 class ThreadsScope {
  public:
@@ -150,12 +149,10 @@ inline Params capped_param(const Params& p, const std::string& name, int64_t cap
   return p.with(name, v < at_least ? at_least : v);
 }
 
-// require_threads() throws NotApplicable when a point needs more than kMaxThreads threads.
+// require_threads() throws NotApplicable when a point needs more than kMaxThreads threads (the
+// harness checks the same count, Workload::threads_needed, before it starts the point).
 inline void require_threads(const std::string& workload, int64_t needed) {
-  if (needed > kMaxThreads)
-    throw NotApplicable(workload + " (threads): needs " + std::to_string(needed) +
-                        " OS threads, more than the " + std::to_string(kMaxThreads) +
-                        " this implementation attempts (one thread per task)");
+  if (needed > kMaxThreads) throw NotApplicable(threads_limit_text(workload, needed));
 }
 
 }  // namespace ccb::workloads::threads
