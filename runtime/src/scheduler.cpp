@@ -62,6 +62,14 @@ constexpr uint32_t kDrainSpins = 400;
 // busy ones (scratch driver, pipeline stages=8 cap=128 procs 8: 4480/3820 context switches and
 // 219/195 ns per item; with 8x longer sleeps 2090/1818 and 184/180 ns).
 constexpr int64_t kIdleRecheckNs = 500000;
+// With every worker idle, an idle worker still looks again after this long (Go's sysmon sleeps at
+// most 10 ms). A worker that later leaves idle (woken by a plain thread's ready, or by its own
+// timer) does not shorten the others' sleeps, so when it then runs a long task with another
+// queued behind it (no wake-up is sent for a lone runnext), this bounds how long that task waits
+// for an idle worker to take it. Before, those workers slept until woken or until their next
+// timer: forever (session 49's scheduler review, idle_never.cpp:
+// SchedulerTest.ATaskQueuedAfterAnOutsideWakeIsTakenWhileItsWorkerIsBusy).
+constexpr int64_t kAllIdleRecheckNs = 10000000;
 // Longest single timed wait of an idle worker (go_idle); a later deadline is waited for in steps.
 constexpr int64_t kMaxIdleWaitNs = int64_t{3600} * 1000000000;
 // Most tasks taken from the global queue at once (Go: globrunqget caps at half a runq).
@@ -318,8 +326,16 @@ Task* Runtime::next_local(Worker* w, bool run_timers) noexcept {
   const uint32_t tick = w->tick.load(std::memory_order_relaxed) + 1;
   w->tick.store(tick, std::memory_order_relaxed);
   if (tick % 61 == 0) {
-    // Fairness: timers, then the global queue, then the runq ahead of runnext.
-    if (run_timers && next_timer() != TimerHeap::kNever) run_due_timers(now_ns());
+    // Fairness: timers, then the global queue, then the runq ahead of runnext. A parking task
+    // (run_timers false) holds its primitive's lock, under which timers must not fire: with one
+    // due, the worker goes to its scheduler loop (g0), whose find_runnable fires it. Without that,
+    // tasks handing off to each other through runnext on every worker kept a due timer from ever
+    // firing (session 49's review, timer_starve.cpp: TimerRuns.ADueTimerFiresWhileEveryWorkerOnlyHandsOff).
+    if (const int64_t due = next_timer(); due != TimerHeap::kNever) {
+      const int64_t now = now_ns();
+      if (run_timers) run_due_timers(now);
+      else if (due <= now) return nullptr;
+    }
     if (global_size_.load(std::memory_order_relaxed) > 0) {
       std::lock_guard<std::mutex> g(mu_);
       if (Task* t = pop_global(w)) return t;
@@ -381,7 +397,9 @@ void Runtime::stop_spinning(Worker* w) noexcept {
   w->spinning = false;
   // The last spinner found work: if more is queued here, get another worker looking (Go:
   // resetspinning).
-  if (nmspinning_.fetch_sub(1, std::memory_order_acq_rel) == 1 && !w->runq.empty()) wakep();
+  if (nmspinning_.fetch_sub(1, std::memory_order_acq_rel) == 1 &&
+      (!w->runq.empty() || global_size_.load(std::memory_order_relaxed) > 0))
+    wakep();
 }
 
 bool Runtime::drains_soon(Worker* thief, const Worker* v, uint32_t q, bool backed_off) const noexcept {
@@ -469,7 +487,8 @@ void Runtime::wake_was_futile(Worker* w) noexcept {
 void Runtime::go_idle(Worker* w) {
   wake_was_futile(w);
   // Stop spinning before becoming visible as idle: from then on wakep() may hand this worker a
-  // new spinning unit (it writes w->spinning under park_mu).
+  // new spinning unit (it writes w->spinning under mu_, which this worker takes before it reads
+  // w->spinning again, on leaving go_idle).
   if (w->spinning) {
     w->spinning = false;
     nmspinning_.fetch_sub(1, std::memory_order_acq_rel);
@@ -488,11 +507,11 @@ void Runtime::go_idle(Worker* w) {
     ++w->parks;
     // While another worker is busy, sleep at most kIdleRecheckNs per idle worker: a task readied
     // or left behind a long-running task on that worker (no wake-up is sent for a lone runnext)
-    // is then taken here (steal() sees the victim make no progress). With every worker idle,
-    // sleep until woken.
+    // is then taken here (steal() sees the victim make no progress). With every worker idle, at
+    // most kAllIdleRecheckNs (a worker leaving idle later does not shorten this sleep).
     const int idle_now = npidle_.load(std::memory_order_acquire);
     const int64_t recheck =
-        idle_now < procs_ ? now_ns() + kIdleRecheckNs * std::max(1, idle_now) : TimerHeap::kNever;
+        now_ns() + (idle_now < procs_ ? kIdleRecheckNs * std::max(1, idle_now) : kAllIdleRecheckNs);
     std::unique_lock<std::mutex> lk(w->park_mu);
     while (!w->wake_flag && !shutdown_.load(std::memory_order_acquire)) {
       const int64_t deadline = std::min(next_timer(), recheck);

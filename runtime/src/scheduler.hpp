@@ -14,16 +14,20 @@
 //    tasks (its tick moves) within 200 pauses, or longer and its owner switches as many times as
 //    the queue is long within 400 pauses. That queue stays where its tasks' data is, and the
 //    idle worker sleeps until woken or, while another worker is busy, for at most 500 us per idle worker
-//    before it looks again (drains_soon, kIdleRecheckNs). A task left behind a
+//    before it looks again (drains_soon, kIdleRecheckNs); one that went idle with every worker
+//    idle, for at most 10 ms (kAllIdleRecheckNs). A task left behind a
 //    long-running task on a busy worker is therefore taken by an idle one.
 //  - Contended steals: a thief whose stolen tasks kept meeting the victim's on a held lock backs
 //    off for 100 us to 1.6 ms; meanwhile one switch within 400 pauses keeps a victim's queue of
 //    any length from it (steal_backoff.hpp). A victim stuck in one task (its tick unchanged for
 //    200 us as the thief watches it) is still robbed.
 //  - Fairness: every 61st scheduling decision looks at the global queue and the timers first, and
-//    prefers the local runq over runnext, so ping-ponging pairs cannot starve other tasks.
-//  - An idle runtime uses no CPU: idle workers sleep until work arrives or the next timer is due
-//    (while another worker is busy, the idle ones look again ~2000 times a second in all).
+//    prefers the local runq over runnext, so ping-ponging pairs cannot starve other tasks (nor
+//    due timers: a parking task's decision that finds one due goes through the scheduler loop,
+//    which fires it).
+//  - An idle runtime uses almost no CPU: idle workers sleep until work arrives, the next timer is
+//    due, or 10 ms pass (while another worker is busy, the idle ones look again ~2000 times a
+//    second in all).
 //  - Deadlock: when the last worker goes idle, no task is runnable and no timer is pending, the
 //    run ends with ccb::Deadlock and a dump of what every blocked task waits on.
 //  - A task readied by a thread that is no worker (task_ops.cpp ready_from_outside) goes on the
