@@ -1,6 +1,7 @@
 // harness/results_json.cpp — see results_json.hpp.
 #include "harness/results_json.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/json_text.hpp"
@@ -217,7 +218,19 @@ ojson entry_json(const Entry& e) {
   ojson extra = ojson::object();
   for (const auto& [k, v] : e.extra) extra[k] = number(v, ("extra." + k).c_str(), notes, false);
   j["extra"] = extra;
-  j["notes"] = notes;
+  // The notes derived above (a null field's reason) are added once: an entry read back from a
+  // results file (--resume) carries them already, and writing it again gives the same object
+  // (resume.hpp). A field's reason is known by its "X is null: " subject (a re-read null
+  // cpu_time would otherwise add "not computed" beside "the value was not finite").
+  const auto subject = [](const std::string& n) {
+    const size_t at = n.find(" is null: ");
+    return at == std::string::npos ? n : n.substr(0, at);
+  };
+  std::vector<std::string> written(e.notes);
+  for (size_t i = e.notes.size(); i < notes.size(); ++i)
+    if (std::none_of(written.begin(), written.end(), [&](const std::string& w) { return subject(w) == subject(notes[i]); }))
+      written.push_back(notes[i]);
+  j["notes"] = written;
   return j;
 }
 

@@ -1,11 +1,13 @@
 // harness/resume.cpp — see resume.hpp.
 #include "harness/resume.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
 #include "harness/errors.hpp"
 #include "harness/stats.hpp"
@@ -107,6 +109,29 @@ std::string text_of(const json& v) {
   return v.dump();
 }
 
+// go_env_text() names the Go runtime settings that `warnings` (context.environment_warnings, or
+// this run's) record as set: "GOGC=off, GODEBUG=x", or "Go's defaults".
+template <class Warnings>
+std::string go_env_text(const Warnings& warnings) {
+  std::vector<std::string> set;
+  for (const auto& w : warnings) {
+    std::string code, message;
+    if constexpr (std::is_same_v<Warnings, json>) {
+      code = w.at("code").template get<std::string>();
+      message = w.at("message").template get<std::string>();
+    } else {
+      code = w.code;
+      message = w.message;
+    }
+    if (code == "go_env") set.push_back(message.substr(0, message.find(" is set")));
+  }
+  if (set.empty()) return "Go's defaults";
+  std::sort(set.begin(), set.end());
+  std::string text;
+  for (const auto& v : set) text += (text.empty() ? "" : ", ") + v;
+  return text;
+}
+
 }  // namespace
 
 Resumed load_resume(const std::string& file, const RunInfo& info, const std::vector<Point>& points,
@@ -156,6 +181,13 @@ Resumed load_resume(const std::string& file, const RunInfo& info, const std::vec
     if (c.at("pin").at("requested") != info.pin.requested)
       differs(file, std::string("it was measured with --pin ") + (info.pin.requested ? "off" : "on") +
                         ", this run has --pin " + (info.pin.requested ? "on" : "off"));
+    // Workers pinned to other CPUs (a taskset or cpuset since): the numbers would mix two
+    // settings as much as another --repetitions would (session 49's review: taskset -c 0 then
+    // none gave pin.cpus [0,1] and dropped the oversubscribed warning of the entries run on CPU 0).
+    const json& pin = c.at("pin");
+    if (pin.at("effective").get<bool>() && info.pin.effective && pin.at("cpus") != json(info.pin.cpus))
+      differs(file, "its workers were pinned to CPUs " + pin.at("cpus").dump() + ", this run's are " +
+                        json(info.pin.cpus).dump() + " (another taskset or cpuset)");
     if (!c.at("injection").is_null() || !c.at("chaos").is_null())
       differs(file, "it was measured under a test hook (context.injection or context.chaos): its numbers are not real");
     if (info.inject || info.chaos)
@@ -194,6 +226,11 @@ Resumed load_resume(const std::string& file, const RunInfo& info, const std::vec
       if (theirs != mine)
         differs(file, "its Go points ran another ccbench-go build (fnv1a64 " + text_of(theirs) + ", this run's " +
                           text_of(mine) + ")");
+      // GOGC, GOMEMLIMIT or GODEBUG set for one run and not the other (the go_env warnings)
+      const std::string their_env = go_env_text(c.at("environment_warnings"));
+      const std::string my_env = go_env_text(info.warnings);
+      if (their_env != my_env)
+        differs(file, "its Go points ran with " + their_env + ", this run's Go child with " + my_env);
     }
   } catch (const UsageError&) {
     throw;

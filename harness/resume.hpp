@@ -9,9 +9,12 @@
 //    UsageError (exit 2), naming the difference, when FILE is not a results file of `ccbench run`
 //    (unreadable, not JSON, another schema_version, an entry it cannot read), was measured on
 //    another host or by another ccbench binary (size, modification time), with other measurement
-//    settings (preset, --repetitions, --warmup, --min-time, --pin), under a test hook
-//    (CCB_INJECT_*, CCB_CHAOS) or while this run has one, or, when a point it would reuse has a
-//    Go entry, by another ccbench-go build (content hash).
+//    settings (preset, --repetitions, --warmup, --min-time, --pin, and when both pin, the CPUs:
+//    context.pin.cpus), under a test hook (CCB_INJECT_*, CCB_CHAOS) or while this run has one, or,
+//    when a point it would reuse has a Go entry, by another ccbench-go build (content hash) or
+//    with other Go runtime settings (GOGC, GOMEMLIMIT, GODEBUG: the go_env warnings). The
+//    repetition order (--shuffle) is not compared: a file of several implementations, shuffled,
+//    may be resumed by a run of one of them.
 //  - A point is reused whole: when FILE holds a finished entry ("ok", or "not_applicable": the
 //    threads implementation of a point it cannot run) for every implementation this run measures
 //    at it; "failed" is not finished. Otherwise the point is measured again, all its implementations together, as

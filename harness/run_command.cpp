@@ -358,7 +358,15 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
                      join(r.requested_impls, ", "));
   std::vector<Point> todo = points;  // all but those --resume takes from its file
   if (o.dry_run) {
-    if (o.resume) resume(*o.resume, run_info(r, argv, backends, points, inject, chaos), r, backends, points, todo, notices);
+    if (o.resume) {
+      // checked against the CPUs the run below settles before it resumes, as it would be
+      RunInfo info = run_info(r, argv, backends, points, inject, chaos);
+      if (r.pin) {
+        info.pin.effective = true;
+        info.pin.cpus = hooks.pin_cpus ? *hooks.pin_cpus : allowed_cpus();
+      }
+      resume(*o.resume, info, r, backends, points, todo, notices);
+    }
     for (const auto& [flag, value] : {std::pair{"--out", &o.out}, std::pair{"--report", &o.report}})
       if (*value) notices.push_back("--dry-run writes nothing: " + std::string(flag) + " " + **value + " is left as it is");
     for (const std::string& n : notices) io.err << "ccbench: note: " << n << "\n";

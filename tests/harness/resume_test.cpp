@@ -4,6 +4,8 @@
 // otherwise (settings, host, binary, test hooks, another ccbench-go) is bad input (exit 2).
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
 #include <fstream>
 #include <string>
@@ -260,6 +262,79 @@ TEST(Resume, AFileMeasuredOtherwiseIsRefused) {
   r = resume(a);
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(call_log().empty());
+}
+
+// Regression (session 49's measurement review): an entry whose cv is null (one repetition) had
+// "cv is null: one sample, or a mean of 0" added again by every resume (3 copies after two), so
+// writing a read-back entry did not give the same object.
+TEST(Resume, AResumedEntryKeepsItsDerivedNotesOnce) {
+  ScratchDir dir;
+  const auto run = [&](const char* procs, const std::string& out, const std::string& from) {
+    std::vector<std::string> args = {"run", "fake_sum", "--set", "k=1", "--procs", procs, "--repetitions", "1",
+                                     "--warmup", "0", "--min-time", "0", "--out", dir.file(out)};
+    if (!from.empty()) args.insert(args.end(), {"--resume", dir.file(from)});
+    return run_cli(args);
+  };
+  ASSERT_EQ(run("1", "a.json", "").code, 0);
+  ASSERT_EQ(run("1,2", "b.json", "a.json").code, 0);
+  ASSERT_EQ(run("1,2,4", "c.json", "b.json").code, 0);
+  const json a = read_json(dir.file("a.json"))["benchmarks"][0];
+  ASSERT_TRUE(a["cv"].is_null());
+  EXPECT_EQ(std::count(a["notes"].begin(), a["notes"].end(), "cv is null: one sample, or a mean of 0"), 1);
+  EXPECT_EQ(read_json(dir.file("c.json"))["benchmarks"][0], a);
+  // a null cpu_time read back keeps its reason, and gets no second one
+  json b = read_json(dir.file("b.json"))["benchmarks"][0];
+  b["cpu_time"] = nullptr;
+  b["cpu_ns_per_op"] = nullptr;
+  b["notes"].push_back("cpu_time is null: the value was not finite");
+  EXPECT_EQ(json::parse(harness::results_to_json({}, {harness::entry_from_json(b)})["benchmarks"][0].dump()), b);
+}
+
+// Regression (session 49's measurement review): --resume compared the settings of the run but
+// not the CPUs its workers were pinned to (taskset -c 0, then none: the file said pin.cpus [0,1]
+// and lost the oversubscribed warning of the entries run on one CPU), nor the Go runtime settings
+// its Go points ran with (GOGC=off, then none: a GC-off number read as a default one).
+TEST(Resume, OtherPinnedCpusOrGoSettingsAreRefused) {
+  ScratchDir dir;
+  harness::Hooks one_cpu;
+  one_cpu.pin_cpus = std::vector<int>{0};
+  ASSERT_EQ(run_cli(fast({"run", "fake_sum", "--set", "k=1", "--procs", "1", "--out", dir.file("a.json")}), one_cpu).code,
+            0);
+  harness::Hooks two_cpus;
+  two_cpus.pin_cpus = std::vector<int>{0, 1};
+  for (const char* dry : {"--out", "--dry-run"}) {
+    std::vector<std::string> args = {"run", "fake_sum", "--set", "k=1", "--procs", "1,2", "--resume", dir.file("a.json")};
+    if (std::string(dry) == "--out") args.insert(args.end(), {"--out", dir.file("b.json")});
+    else args.push_back(dry);
+    const CliRun r = run_cli(fast(args), two_cpus);
+    EXPECT_EQ(r.code, 2) << dry;
+    EXPECT_NE(r.err.find("its workers were pinned to CPUs [0], this run's are [0,1]"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(run_cli(fast({"run", "fake_sum", "--set", "k=1", "--procs", "1,2", "--resume", dir.file("a.json"), "--out",
+                          dir.file("b.json")}),
+                    one_cpu)
+                .code,
+            0);
+
+  harness::Hooks go;
+  go.go = std::make_shared<FakeGo>();
+  ::setenv("GOGC", "off", 1);
+  const CliRun gc_off = run_cli(
+      fast({"run", "fake_sum", "--set", "k=1", "--procs", "1", "--impl", "ccbench,go", "--out", dir.file("g.json")}), go);
+  ::unsetenv("GOGC");
+  ASSERT_EQ(gc_off.code, 0) << gc_off.err;
+  const CliRun r = run_cli(fast({"run", "fake_sum", "--set", "k=1", "--procs", "1", "--impl", "ccbench,go", "--resume",
+                                 dir.file("g.json"), "--out", dir.file("h.json")}),
+                           go);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("its Go points ran with GOGC=off, this run's Go child with Go's defaults"), std::string::npos)
+      << r.err;
+  // no Go point taken: nothing of it is mixed in
+  EXPECT_EQ(run_cli(fast({"run", "fake_sum", "--set", "k=1", "--procs", "1", "--resume", dir.file("g.json"), "--out",
+                          dir.file("h.json")}),
+                    go)
+                .code,
+            0);
 }
 
 }  // namespace
