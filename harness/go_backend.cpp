@@ -35,12 +35,12 @@ std::chrono::milliseconds timeout_from_env() {
 
 class GoRunner : public ImplRunner {
  public:
-  GoRunner(std::string binary, const Point& p, std::optional<std::vector<int>> cpus,
+  GoRunner(std::string binary, const Point& p, std::shared_ptr<Pinner> pinner,
            std::chrono::milliseconds timeout, std::shared_ptr<Hung> hung)
       : binary_(std::move(binary)),
         point_(p),
         declared_ops_(p.declared_ops("go")),
-        cpus_(std::move(cpus)),
+        pinner_(std::move(pinner)),
         timeout_(timeout),
         hung_(std::move(hung)) {}
 
@@ -48,8 +48,13 @@ class GoRunner : public ImplRunner {
     warmup_ = warmup;
     check_not_hung();
     try {
-      // The child inherits this thread's affinity at spawn; the guard restores it afterwards.
-      ScopedAffinity affinity(cpus_);
+      // The child inherits this thread's affinity at spawn; the guard restores it afterwards. A
+      // refused pin counts in the run's pin failures (context.pin.failures, the pin_failed
+      // warning), as a refused worker pin does (session 49's measurement review: it went unsaid).
+      std::optional<std::vector<int>> cpus;
+      if (pinner_) cpus = pinner_->cpus_for_procs(point_.procs);
+      ScopedAffinity affinity(cpus);
+      if (affinity.error() != 0) pinner_->count_failure();
       child_.emplace(binary_, point_.workload->name, point_.params, point_.procs, warmup, timeout_);
     } catch (const GoProtocolError& e) {
       protocol_failure(e);
@@ -121,7 +126,7 @@ class GoRunner : public ImplRunner {
   std::string binary_;
   Point point_;
   std::optional<uint64_t> declared_ops_;  // what every sample's ops must be (Workload::ops)
-  std::optional<std::vector<int>> cpus_;  // the child's CPUs when pinning, else inherited as is
+  std::shared_ptr<Pinner> pinner_;  // the child's CPUs when pinning (null: inherited as is)
   std::chrono::milliseconds timeout_;
   std::shared_ptr<Hung> hung_;
   std::optional<GoPoint> child_;
@@ -161,9 +166,7 @@ class GoBackend : public ImplBackend {
 
   std::unique_ptr<ImplRunner> make_runner(const Point& p) override {
     check_available();
-    std::optional<std::vector<int>> cpus;
-    if (controls_.pinner) cpus = controls_.pinner->cpus_for_procs(p.procs);
-    return std::make_unique<GoRunner>(*binary_, p, std::move(cpus), timeout_, hung_);
+    return std::make_unique<GoRunner>(*binary_, p, controls_.pinner, timeout_, hung_);
   }
   void set_controls(const MeasureControls& controls) override { controls_ = controls; }
 

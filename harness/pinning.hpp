@@ -63,6 +63,8 @@ class Pinner {
   std::string probe() const;
   // pin_worker() pins the calling thread for worker `worker_index`; a failure counts in failures().
   void pin_worker(int worker_index);
+  // count_failure() counts a pin that could not be set elsewhere (the Go child's affinity at spawn).
+  void count_failure() { failures_.fetch_add(1, std::memory_order_relaxed); }
   long failures() const { return failures_.load(std::memory_order_relaxed); }
 
  private:

@@ -30,7 +30,7 @@ struct PinInfo {
   bool effective = false;             // pinning was applied (requested and not refused)
   std::vector<int> cpus;              // CPUs workers are pinned to, in worker order modulo size
   std::map<std::string, std::string> impls;  // per implementation: what was pinned
-  long failures = 0;                  // worker pins refused during the run
+  long failures = 0;                  // worker or Go-child pins refused during the run
 };
 
 // ShuffleInfo: context.shuffle — the repetition order (runner.hpp).

@@ -476,7 +476,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     info.pin.failures = pinner->failures();
     if (info.pin.failures > 0) {
       info.warnings.push_back({"pin_failed", std::to_string(info.pin.failures) +
-                                                 " worker pin(s) were refused during the run; those workers ran unpinned"});
+                                                 " pin(s) of runtime workers or Go children were refused during the run; those ran unpinned"});
       if (!o.quiet) io.err << "ccbench: warning: " << info.warnings.back().message << "\n";
     }
   }
