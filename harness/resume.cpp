@@ -7,9 +7,9 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
-#include <type_traits>
 
 #include "harness/errors.hpp"
+#include "harness/list_syntax.hpp"
 #include "harness/stats.hpp"
 
 namespace ccb::harness {
@@ -109,27 +109,22 @@ std::string text_of(const json& v) {
   return v.dump();
 }
 
-// go_env_text() names the Go runtime settings that `warnings` (context.environment_warnings, or
-// this run's) record as set: "GOGC=off, GODEBUG=x", or "Go's defaults".
-template <class Warnings>
-std::string go_env_text(const Warnings& warnings) {
+// go_env_text() names the Go runtime settings that `warnings` record as set (go_env): "GOGC=off,
+// GODEBUG=x", or "Go's defaults".
+std::string go_env_text(const std::vector<EnvWarning>& warnings) {
   std::vector<std::string> set;
-  for (const auto& w : warnings) {
-    std::string code, message;
-    if constexpr (std::is_same_v<Warnings, json>) {
-      code = w.at("code").template get<std::string>();
-      message = w.at("message").template get<std::string>();
-    } else {
-      code = w.code;
-      message = w.message;
-    }
-    if (code == "go_env") set.push_back(message.substr(0, message.find(" is set")));
-  }
+  for (const EnvWarning& w : warnings)
+    if (w.code == "go_env") set.push_back(w.message.substr(0, w.message.find(" is set")));
   if (set.empty()) return "Go's defaults";
   std::sort(set.begin(), set.end());
-  std::string text;
-  for (const auto& v : set) text += (text.empty() ? "" : ", ") + v;
-  return text;
+  return join(set, ", ");
+}
+
+// warnings_of() reads context.environment_warnings.
+std::vector<EnvWarning> warnings_of(const json& coded) {
+  std::vector<EnvWarning> out;
+  for (const json& w : coded) out.push_back({w.at("code").get<std::string>(), w.at("message").get<std::string>()});
+  return out;
 }
 
 }  // namespace
@@ -227,7 +222,7 @@ Resumed load_resume(const std::string& file, const RunInfo& info, const std::vec
         differs(file, "its Go points ran another ccbench-go build (fnv1a64 " + text_of(theirs) + ", this run's " +
                           text_of(mine) + ")");
       // GOGC, GOMEMLIMIT or GODEBUG set for one run and not the other (the go_env warnings)
-      const std::string their_env = go_env_text(c.at("environment_warnings"));
+      const std::string their_env = go_env_text(warnings_of(c.at("environment_warnings")));
       const std::string my_env = go_env_text(info.warnings);
       if (their_env != my_env)
         differs(file, "its Go points ran with " + their_env + ", this run's Go child with " + my_env);
