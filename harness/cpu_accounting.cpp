@@ -114,7 +114,8 @@ std::optional<ProcStat> parse_pid_stat(std::string_view text) {
   std::optional<unsigned long long> t[4];
   for (int i = 0; i < 4; ++i) t[i] = number<unsigned long long>(f[11 + static_cast<size_t>(i)]);
   if (!ppid || !start || !t[0] || !t[1] || !t[2] || !t[3]) return std::nullopt;
-  return ProcStat{*ppid, static_cast<double>(*t[0] + *t[1] + *t[2] + *t[3]), *start};
+  return ProcStat{*ppid, static_cast<double>(*t[0] + *t[1] + *t[2] + *t[3]), *start,
+                  static_cast<double>(*t[2] + *t[3])};
 }
 
 std::optional<double> parse_steal_ticks(std::string_view text) {
@@ -130,15 +131,16 @@ std::optional<double> parse_steal_ticks(std::string_view text) {
 double other_ticks(const ProcessTable& a, const ProcessTable& b, pid_t self) {
   std::vector<const ProcessTable::value_type*> ra, rb;
   const std::vector<bool> ours_a = ours_flags(a, self, ra), ours_b = ours_flags(b, self, rb);
-  double sum = 0;
+  double sum = 0, reaped = 0, gone = 0;
   for (size_t i = 0; i < rb.size(); ++i) {
     if (ours_b[i]) continue;
     const auto it = a.find(rb[i]->first);
     sum += rb[i]->second.ticks - (it != a.end() ? it->second.ticks : 0);  // alive at both, or new
+    reaped += std::max(0.0, rb[i]->second.child_ticks - (it != a.end() ? it->second.child_ticks : 0));
   }
   for (size_t i = 0; i < ra.size(); ++i)
-    if (!ours_a[i] && b.find(ra[i]->first) == b.end()) sum -= ra[i]->second.ticks;  // gone
-  return sum;
+    if (!ours_a[i] && b.find(ra[i]->first) == b.end()) gone += ra[i]->second.ticks;
+  return sum - std::min(gone, reaped);
 }
 
 std::optional<DisturbanceMeter::Sample> DisturbanceMeter::sample() {

@@ -8,7 +8,10 @@
 //   other = Σ Δ(time) of other processes alive at both ends
 //         + Σ time of other processes that started during it
 //         - Σ time at the start of other processes gone at the end (their time reappears,
-//           whole, in the reaper's cutime; what is left is what they used during the interval)
+//           whole, in the reaper's cutime; what is left is what they used during the interval),
+//           but at most what the other processes' cutime + cstime grew by: a process reaped
+//           without a wait (its parent ignores SIGCHLD) is added to no one's cutime, and its
+//           subtraction alone made `other` negative, hiding real load (session 49's review)
 //   Disturbance::other_cpus = max(0, Σ other / Σ wall) over the meter's intervals;
 //   Disturbance::steal_cpus = Δ steal of /proc/stat's "cpu" line (time the hypervisor gave this
 //                             machine's CPUs to other guests), per wall time.
@@ -39,6 +42,7 @@ struct ProcStat {
   pid_t ppid = 0;
   double ticks = 0;  // utime + stime + cutime + cstime
   std::uint64_t start_time = 0;
+  double child_ticks = 0;  // cutime + cstime (part of ticks): its reaped children's
 };
 
 // parse_pid_stat() reads /proc/PID/stat's text; nullopt when a field is missing or malformed.

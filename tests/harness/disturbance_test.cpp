@@ -92,8 +92,8 @@ TEST(ProcStat, ReadsStealFromTheCpuLine) {
 TEST(OtherTicks, CountsOtherProcessesOnly) {
   const pid_t self = 100;
   ProcessTable a, b;
-  auto put = [](ProcessTable& t, pid_t pid, std::uint64_t start, pid_t ppid, double ticks) {
-    t[{pid, start}] = ProcStat{ppid, ticks, start};
+  auto put = [](ProcessTable& t, pid_t pid, std::uint64_t start, pid_t ppid, double ticks, double child_ticks = 0) {
+    t[{pid, start}] = ProcStat{ppid, ticks, start, child_ticks};
   };
   put(a, 1, 1, 0, 1000);  // init, reaps the gone process below
   put(b, 1, 1, 0, 1000 + 60 + 3);
@@ -110,9 +110,30 @@ TEST(OtherTicks, CountsOtherProcessesOnly) {
   put(b, 101 + 1000, 21, self, 40);  // ours, new
   put(a, 500, 10, 1, 70);  // pid 500 reused: the old one gone (-70), the new one (+2)
   put(b, 500, 30, 1, 2);
-  put(b, 1, 1, 0, 1000 + 63 + 70);  // init reaped both: 63 + 70
+  put(b, 1, 1, 0, 1000 + 63 + 70, 63 + 70);  // init reaped both: 63 + 70 in its cutime
   EXPECT_DOUBLE_EQ(other_ticks(a, b, self), 63 + 70 + 25 - 60 + 4 - 70 + 2);
   EXPECT_DOUBLE_EQ(other_ticks(a, a, self), 0);
+}
+
+// Regression (session 49's measurement review): a process reaped without a wait (its parent
+// ignores SIGCHLD) reappears in no one's cutime, so subtracting its time at the start made the
+// interval's `other` negative: a long-lived process of 5000 ticks exiting hid the 30 ticks another
+// process used, and more (summed unclamped over the repetitions). Its subtraction is now at most
+// what the other processes' cutime + cstime grew by.
+TEST(OtherTicks, AProcessReapedWithoutAWaitSubtractsNothing) {
+  const pid_t self = 100;
+  ProcessTable a, b;
+  auto put = [](ProcessTable& t, pid_t pid, std::uint64_t start, pid_t ppid, double ticks, double child_ticks) {
+    t[{pid, start}] = ProcStat{ppid, ticks, start, child_ticks};
+  };
+  put(a, 1, 1, 0, 1000, 0);
+  put(b, 1, 1, 0, 1000, 0);       // init: no wait, no cutime
+  put(a, 200, 8, 1, 50, 0);       // busy meanwhile: +30
+  put(b, 200, 8, 1, 80, 0);
+  put(a, 300, 9, 1, 5000, 0);     // long-lived, exits, auto-reaped
+  EXPECT_DOUBLE_EQ(other_ticks(a, b, self), 30);
+  put(b, 1, 1, 0, 1000 + 5004, 5004);  // reaped with a wait instead: its last 4 ticks count
+  EXPECT_DOUBLE_EQ(other_ticks(a, b, self), 30 + 4);
 }
 
 TEST(DisturbanceMeter, NoIntervalOrTooShortAnIntervalIsUnknown) {
