@@ -68,7 +68,7 @@ constexpr int64_t kIdleRecheckNs = 500000;
 // queued behind it (no wake-up is sent for a lone runnext), this bounds how long that task waits
 // for an idle worker to take it. Before, those workers slept until woken or until their next
 // timer: forever (session 49's scheduler review, idle_never.cpp:
-// SchedulerTest.ATaskQueuedAfterAnOutsideWakeIsTakenWhileItsWorkerIsBusy).
+// IdleWorkers.ATaskQueuedAfterAnOutsideWakeIsTakenWhileItsWorkerIsBusy).
 constexpr int64_t kAllIdleRecheckNs = 10000000;
 // Longest single timed wait of an idle worker (go_idle); a later deadline is waited for in steps.
 constexpr int64_t kMaxIdleWaitNs = int64_t{3600} * 1000000000;
@@ -330,7 +330,7 @@ Task* Runtime::next_local(Worker* w, bool run_timers) noexcept {
     // (run_timers false) holds its primitive's lock, under which timers must not fire: with one
     // due, the worker goes to its scheduler loop (g0), whose find_runnable fires it. Without that,
     // tasks handing off to each other through runnext on every worker kept a due timer from ever
-    // firing (session 49's review, timer_starve.cpp: TimerRuns.ADueTimerFiresWhileEveryWorkerOnlyHandsOff).
+    // firing (session 49's review, timer_starve.cpp: HandOffTimers.ADueTimerFiresWhileEveryWorkerOnlyHandsOff).
     if (const int64_t due = next_timer(); due != TimerHeap::kNever) {
       const int64_t now = now_ns();
       if (run_timers) run_due_timers(now);
