@@ -4,6 +4,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "common/text_width.hpp"
@@ -89,6 +90,8 @@ void Progress::step(size_t point_index, const std::string& what, size_t units) {
   err_ << "\r\033[K" << head << name << tail << std::flush;
   shown_ = true;
 }
+
+void Progress::skip(size_t units) { total_units_ -= std::min(units, total_units_ - std::min(done_units_, total_units_)); }
 
 void Progress::point_done() { ++done_points_; }
 

@@ -7,7 +7,8 @@
 //     passed, so a run shorter than the interval (10 s by default) prints nothing,
 //     ccbench run: 12/40 points done, 3m05s elapsed, ETA ~1m10s
 // Guarantees: prints nothing in mode Off (the caller picks the mode: progress_mode()); ETA is the
-// mean time per repetition so far times the repetitions left (a rough figure, labelled "~").
+// mean time per repetition so far times the repetitions left (a rough figure, labelled "~"); the
+// repetitions a failed or not-applicable implementation skips are not left (skip()).
 // The in-place line never wraps: when the terminal is narrower than the line, the point's name
 // loses its middle ("select/channels=4…procs:2 ccbench"), since a wrapped line cannot be redrawn
 // by "\r" and would leave one stale line per step. The clock and the terminal width are
@@ -49,6 +50,10 @@ class Progress {
   // redraws the line (InPlace) or prints a heartbeat if `interval` has passed since the start or
   // the previous heartbeat (Lines).
   void step(size_t point_index, const std::string& what, size_t units);
+  // skip() drops `units` repetitions that will not run (a failed or not-applicable
+  // implementation's rest) from the total: counted as done, they made the ETA too short, as if
+  // they had been measured in no time.
+  void skip(size_t units);
   // point_done() counts one finished point (the heartbeat's "N/M points done").
   void point_done();
   // clear() erases the in-place line (call before writing anything else to the terminal).

@@ -23,6 +23,8 @@ void Live::on_step(const Point& p, const std::string& impl, int units) {
   progress_.step(index_[p.base_name], p.name(impl), static_cast<size_t>(units));
 }
 
+void Live::on_skipped(const Point&, const std::string&, int units) { progress_.skip(static_cast<size_t>(units)); }
+
 void Live::on_point_done(const Point&, const std::vector<Entry>& entries) {
   progress_.point_done();
   progress_.clear();

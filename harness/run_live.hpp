@@ -25,6 +25,7 @@ class Live : public RunObserver {
        const std::vector<Point>& points, const std::vector<std::string>& impls, size_t total_units);
   void begin();
   void on_step(const Point& p, const std::string& impl, int units) override;
+  void on_skipped(const Point& p, const std::string& impl, int units) override;
   void on_point_done(const Point&, const std::vector<Entry>& entries) override;
   void end();
 

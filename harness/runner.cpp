@@ -238,9 +238,9 @@ void start_slots(const Point& p, std::vector<Slot>& slots, const RunSettings& se
     start_slot(s, p, params, settings);
     // Progress counts repetitions only: a warm-up is one run of the workload, a repetition runs it
     // until --min-time, so counting warm-ups as units made the ETA ~0 while the windows' warm-ups
-    // (all started first) were "done". A slot that did not start skips its repetitions: they
-    // count as done.
-    observer.on_step(p, s.impl, s.active ? 0 : settings.repetitions);
+    // (all started first) were "done". A slot that did not start skips its repetitions.
+    if (s.active) observer.on_step(p, s.impl, 0);
+    else observer.on_skipped(p, s.impl, settings.repetitions);
     check_stop(settings);
   }
 }
@@ -306,7 +306,8 @@ void run_one(GbenchEngine& engine, const Point& p, Slot& s, const std::string& k
          when);
     skipped = settings.repetitions - rep - 1;
   }
-  observer.on_step(p, s.impl, 1 + skipped);
+  observer.on_step(p, s.impl, 1);
+  if (skipped > 0) observer.on_skipped(p, s.impl, skipped);
 }
 
 std::vector<Entry> finish_slots(const Point& p, std::vector<Slot>& slots, const RunSettings& settings,

@@ -133,6 +133,12 @@ class RunObserver {
   virtual void on_step(const Point& p, const std::string& impl, int units) {
     (void)p, (void)impl, (void)units;
   }
+  // on_skipped() is called when `units` repetitions of one implementation will not run: it
+  // failed, or proved (or was known to be) not applicable, before them. They take no time, so
+  // the progress display drops them from its total instead of counting them as done.
+  virtual void on_skipped(const Point& p, const std::string& impl, int units) {
+    (void)p, (void)impl, (void)units;
+  }
   // on_point_done() is called with the point's entries once all its implementations finished.
   virtual void on_point_done(const Point& p, const std::vector<Entry>& entries) {
     (void)p, (void)entries;

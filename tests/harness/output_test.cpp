@@ -129,6 +129,23 @@ TEST(Output, ProgressHeartbeatLinesAtMostOncePerInterval) {
   EXPECT_EQ(err.str().find_first_of("\r\033"), std::string::npos);
 }
 
+// Skipped repetitions leave the total: 10 of 40 measured in 10 s and 20 skipped leave 10, ~10 s
+// (counted as done, they made it 10 s / 30 x 10 = ~3 s). skip() never takes the total below done.
+TEST(Output, ProgressSkippedRepetitionsLeaveTheTotal) {
+  FakeClock t;
+  std::ostringstream err;
+  Progress p(err, ProgressMode::Lines, 4, 40, 10, t.clock());
+  t.advance(10);
+  p.skip(20);
+  p.step(0, "w/n=1/procs:1 ccbench", 10);
+  EXPECT_EQ(err.str(), "ccbench run: 0/4 points done, 10s elapsed, ETA ~10s\n");
+  p.skip(100);  // more than are left: the rest is skipped, nothing is left
+  t.advance(10);
+  p.step(1, "w/n=2/procs:1 ccbench", 0);
+  EXPECT_EQ(err.str(), "ccbench run: 0/4 points done, 10s elapsed, ETA ~10s\n"
+                       "ccbench run: 0/4 points done, 20s elapsed, ETA ~0s\n");
+}
+
 TEST(Output, ProgressInPlaceRedrawsEveryStepAndClears) {
   FakeClock t;
   std::ostringstream err;

@@ -105,5 +105,34 @@ TEST(Run, ProgressUnitsAreRepetitionsNotWarmUps) {
   EXPECT_EQ(count.units, static_cast<long>(points.size()) * 2 * 3);
 }
 
+// Regression: the repetitions a failed or not-applicable implementation skips were counted as done
+// units, as if measured in no time, so the ETA ran short after each one. They are reported apart
+// (on_skipped), and measured plus skipped still cover every repetition of the run.
+TEST(Run, ProgressReportsSkippedRepetitionsApartFromMeasuredOnes) {
+  struct Count : harness::RunObserver {
+    long units = 0, skipped = 0;
+    void on_step(const harness::Point&, const std::string&, int u) override { units += u; }
+    void on_skipped(const harness::Point&, const std::string&, int u) override { skipped += u; }
+  } count;
+  harness::MatrixRequest req;
+  req.workloads = {"fake_fail"};
+  // mode=fail: ccbench fails at its first repetition (1 measured step, 2 skipped), threads runs;
+  // n=30: threads is known not applicable (3 skipped, never started)
+  req.sets = {"mode=ok,fail", "n=10,30"};
+  const auto points = harness::expand_matrix(req);
+  ASSERT_EQ(points.size(), 4u);
+  harness::RunSettings settings;
+  settings.impls = {"ccbench", "threads"};
+  settings.repetitions = 3;
+  settings.warmup = 0;
+  settings.min_time_s = 0;
+  harness::Backends backends{{"ccbench", harness::make_in_process_backend("ccbench")},
+                             {"threads", harness::make_in_process_backend("threads")}};
+  (void)harness::run_points(points, settings, backends, count);
+  // skipped: 2 failed ccbench points x 2 repetitions + 2 known-n/a threads points x 3
+  EXPECT_EQ(count.skipped, 2 * 2 + 2 * 3);
+  EXPECT_EQ(count.units + count.skipped, static_cast<long>(points.size()) * 2 * 3);
+}
+
 }  // namespace
 }  // namespace ccb::test
