@@ -2,9 +2,11 @@
 // reserveN, CancelAt, WaitN) with float token counts; windows are O(1) counters.
 #include "ccb/rate.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -19,8 +21,17 @@ using Ns = std::chrono::nanoseconds;
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+// The bucket's clock: ns() clamps a caller's time into [kEarliestNs, kLatestNs], half of int64's
+// range each way, so that `now - last` never overflows and a setter's 1 ns bump of `last` has
+// room even after a call at time_point::max() (a saturated time to act passed back in: before,
+// the bump wrapped to INT64_MIN and every later refill was hugely negative). kNeverNs, below the
+// range, is a new bucket's `last`: no time seen yet (Limiter::advanced).
+constexpr int64_t kLatestNs = std::numeric_limits<int64_t>::max() / 2;
+constexpr int64_t kEarliestNs = -kLatestNs;
+constexpr int64_t kNeverNs = std::numeric_limits<int64_t>::min();
+
 int64_t ns(Clock::time_point t) {
-  return std::chrono::duration_cast<Ns>(t.time_since_epoch()).count();
+  return std::clamp<int64_t>(std::chrono::duration_cast<Ns>(t.time_since_epoch()).count(), kEarliestNs, kLatestNs);
 }
 
 Clock::time_point from_ns(int64_t v) {
@@ -59,6 +70,12 @@ void check_rate(double v, const char* what) {
 // check_count() refuses a burst or limit that is not > 0, printed as an integer.
 void check_count(int v, const char* what) {
   if (v <= 0) throw_not_positive(what, std::to_string(v));
+}
+
+// check_tokens() refuses a negative token count n (Go's AllowN/ReserveN/WaitN take one and add
+// -n tokens, above the burst: a misuse here, not a way to refill).
+void check_tokens(int n, const char* what) {
+  if (n < 0) throw InvalidArgument(std::string(what) + ": n must be >= 0, got " + std::to_string(n));
 }
 
 // check_window() refuses a window that is not > 0, printed in nanoseconds with its unit.
@@ -129,8 +146,9 @@ Limiter::Limiter(double rate_per_sec, int burst) {
   burst_.store(burst, std::memory_order_relaxed);
   last_event_ = Clock::now();
   // Full, and as if it had seen no time yet (Go's zero `last`): the first call's t, even one taken
-  // before this constructor ran, refills nothing (the bucket is full) and becomes the last seen.
-  unlock_bucket(Bucket{static_cast<double>(burst), 0});
+  // before this constructor ran (or a negative one), refills nothing (the bucket is full) and
+  // becomes the last seen.
+  unlock_bucket(Bucket{static_cast<double>(burst), kNeverNs});
 }
 
 detail::Pair64 Limiter::pack(Bucket b) noexcept {
@@ -146,7 +164,10 @@ bool Limiter::is_locked(detail::Pair64 p) noexcept { return p.lo == kLockedToken
 // Elapsed ns × 1e-9 (a multiply, not Go's division by 1e9, which can differ in the last bit):
 // allow() computes this between reading the pair and swapping it, where the division's latency
 // costs failed swaps (the measurement quoted in allow_n_at).
+// A bucket that has seen no time (kNeverNs) only takes `now` as its clock. Before, a new bucket's
+// clock was 0, and calls at negative times (tests may pass any time) never refilled it.
 Limiter::Bucket Limiter::advanced(Bucket b, int64_t now, double rate, int burst) noexcept {
+  if (b.last == kNeverNs) return Bucket{b.tokens, now};
   if (now <= b.last) return b;
   const double refill = static_cast<double>(now - b.last) * 1e-9 * rate;
   return Bucket{std::min(b.tokens + refill, static_cast<double>(burst)), now};
@@ -190,6 +211,7 @@ void back_off_after_contention() noexcept {
 }  // namespace
 
 bool Limiter::allow_n_at(Clock::time_point now, int n) {
+  check_tokens(n, "rate::Limiter::allow_n");
   const int64_t t = ns(now);
   // The first read is a plain (possibly torn) guess; the compare-and-swap below validates it.
   // Session 11 read it with a locked compare-and-swap instead, to take the cache line exclusive
@@ -221,6 +243,7 @@ bool Limiter::allow_n_at(Clock::time_point now, int n) {
 }
 
 Reservation Limiter::reserve_at(Clock::time_point now, int n) {
+  check_tokens(n, "rate::Limiter::reserve");
   return reserve_within(now, n, Clock::duration::max());
 }
 
@@ -257,6 +280,7 @@ Reservation Limiter::reserve_within(Clock::time_point now, int n, Clock::duratio
 }
 
 WaitStatus Limiter::wait(const Context& ctx, int n) {
+  check_tokens(n, "rate::Limiter::wait");
   if (n > burst() && !unlimited(limit())) return WaitStatus::ExceedsBurst;
   if (ContextError e = ctx.err(); e != ContextError::None)
     return e == ContextError::Canceled ? WaitStatus::Canceled : WaitStatus::DeadlineExceeded;
@@ -266,15 +290,24 @@ WaitStatus Limiter::wait(const Context& ctx, int n) {
   // back too few tokens).
   Clock::duration max_wait = Clock::duration::max();
   if (auto dl = ctx.deadline()) max_wait = *dl - now;
-  Reservation r = reserve_within(now, n, max_wait);
-  if (!r.ok()) return n > burst() && !unlimited(limit()) ? WaitStatus::ExceedsBurst  // burst lowered meanwhile
-                                                          : WaitStatus::WouldExceedDeadline;
+  // A plain thread cannot park: it takes only tokens it may use now. Before, it reserved, and
+  // cancelled when its timer threw NotInTask; a reservation made in between kept part of them.
+  const bool in_task = detail::current_task() != nullptr;
+  Reservation r = reserve_within(now, n, in_task ? max_wait : std::min(max_wait, Clock::duration::zero()));
+  if (!r.ok()) {
+    if (n > burst() && !unlimited(limit())) return WaitStatus::ExceedsBurst;  // burst lowered meanwhile
+    // A plain thread refused: Go's answer if the wait would pass the deadline, else it would block.
+    if (!in_task && max_wait >= Clock::duration::zero() &&
+        from_tokens(std::max(0.0, n - tokens_at(now)), limit()) <= max_wait)
+      throw NotInTask("rate::Limiter::wait");
+    return WaitStatus::WouldExceedDeadline;
+  }
   Ns delay = r.delay_from(now);
   if (delay <= Ns::zero()) return WaitStatus::Ok;
   std::optional<Timer> t;  // stopped by its destructor when ctx wins
   try {
     t.emplace(delay);
-  } catch (...) {  // NotInTask (a plain thread): it took nothing, as errors.hpp promises
+  } catch (...) {  // out of memory: give the tokens back
     r.cancel_at(now);
     throw;
   }

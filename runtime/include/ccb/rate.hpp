@@ -23,12 +23,18 @@
 //    that read the old parameters cannot commit (see the concurrency note).
 //  - The *_at(t, …) overloads take the caller's notion of now (deterministic tests); times are
 //    expected not to go backwards (an earlier t is treated as the last one seen). The first one
-//    may be any time, as in Go: a new limiter has seen none (not even its construction time).
+//    may be any time, negative too, as in Go: a new limiter has seen none (not even its
+//    construction time). Times beyond ±2^62 ns (~146 years) from the clock's epoch count as
+//    that bound, time_point::max() included.
+//  - A negative n throws InvalidArgument (Go adds -n tokens, above the burst).
 // FixedWindow(limit, window): at most `limit` admissions per window [origin + k·window, …). Two
 // bursts on either side of a boundary can admit 2·limit in a short span (the seeds' caveat).
 // SlidingWindow(limit, window): the sliding-window counter (Cloudflare's): admits while
-// prev_count·(1 − elapsed/window) + cur_count < limit, which caps any window-long span at about
-// `limit` with O(1) state (a sliding log would be exact at O(limit) memory; rejected for that).
+// prev_count·(1 − elapsed/window) + cur_count < limit, with O(1) state. It smooths the fixed
+// window's boundary burst but is an estimate, not a cap: it assumes the previous window's
+// admissions were spread evenly, so `limit` admissions at the very end of one window followed by
+// steady calls can put just under 2·limit into one window-long span (a limit-100, 1 s window
+// measured 199). A sliding log would be exact at O(limit) memory; rejected for that.
 // Errors: rate, burst, limit or window <= 0 (or a NaN rate) throws InvalidArgument naming the call
 // and the value: integers as integers, a window in ns ("got -5ns"), a rate in the shortest form
 // that reads back as the same double ("got -2.5", "got -1e-09", "got nan").
@@ -48,6 +54,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <utility>
 
 #include "ccb/context.hpp"
 #include "ccb/detail/atomic_pair.hpp"
@@ -62,10 +69,25 @@ const char* message(WaitStatus s) noexcept;
 
 class Limiter;
 
-// Reservation: tokens taken by Limiter::reserve. Copyable value; cancel() acts once per copy.
+// Reservation: tokens taken by Limiter::reserve. Move-only, as Go hands out one *Reservation:
+// copies, each cancelling once, gave the tokens back once per copy (a burst-10 limiter emptied,
+// reserve(5), copied and both cancelled, held 10 tokens). A moved-from reservation still answers
+// ok(), delay() and time_to_act(); its cancel() gives nothing back. cancel() acts once.
 // Requires: the Limiter outlives its reservations.
 class Reservation {
  public:
+  Reservation() = default;  // !ok(), nothing to cancel
+  Reservation(Reservation&& o) noexcept { *this = std::move(o); }
+  Reservation& operator=(Reservation&& o) noexcept {
+    if (this != &o) {
+      lim_ = o.lim_, ok_ = o.ok_, act_ = o.act_, limit_ = o.limit_;
+      tokens_ = o.tokens_;
+      o.tokens_ = 0;
+    }
+    return *this;
+  }
+  Reservation(const Reservation&) = delete;
+  Reservation& operator=(const Reservation&) = delete;
   bool ok() const noexcept { return ok_; }
   // delay() is how long to wait from now before acting: zero when due, nanoseconds::max() when
   // !ok() (never: Go's InfDuration).
@@ -102,7 +124,8 @@ class alignas(64) Limiter {
   Reservation reserve(int n = 1) { return reserve_at(Clock::now(), n); }
   Reservation reserve_at(Clock::time_point now, int n);
   // wait() blocks the task until n tokens are its (or ctx is done). Blocks: parks the task.
-  // From a plain thread, a wait that would block throws NotInTask and takes no tokens.
+  // From a plain thread, a wait that would block throws NotInTask and takes no tokens (one that
+  // can take them at once returns Ok).
   WaitStatus wait(const Context& ctx, int n = 1);
   void set_limit(double rate_per_sec);
   void set_burst(int burst);
