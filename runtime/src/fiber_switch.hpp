@@ -17,6 +17,7 @@
 // Owner: only the worker's own thread calls these, for its current context.
 #pragma once
 
+#include "eh_globals.hpp"
 #include "scheduler.hpp"
 
 #if defined(CCB_TSAN)
@@ -110,6 +111,9 @@ static inline bctx::transfer_t jump_balanced(bctx::fcontext_t to) noexcept {
 }
 #endif
 
+template <bool Balanced>
+void switch_carrying_eh(Worker* w, Task* next, AfterSwitch after) noexcept;
+
 // Balanced: switch with jump_balanced() (park() and the scheduler loop). A task's exit and
 // yield() use the plain call: balanced there, spawn n=50000 procs 1-2 and context n=50000 ran
 // 0-7% slower than with park() and the scheduler loop alone balanced.
@@ -123,6 +127,13 @@ inline void switch_to(Worker* w, Task* next, AfterSwitch after) noexcept {
       if (w->current->is_g0) return;  // the scheduler loop sees the run finishing
       next = &w->g0;
     }
+  }
+  // The exception-handling state goes with the suspended context (eh_globals.hpp), the thread's
+  // left clear for the next one. Nearly always clear already: then this test is all it costs
+  // (kept off the switch itself, so nothing of it is live across the jump).
+  if (const EhGlobals* eh = w->eh; eh->caught != nullptr || eh->uncaught != 0) [[unlikely]] {
+    switch_carrying_eh<Balanced>(w, next, after);
+    return;
   }
   w->after = after;
   w->switch_from = w->current;
@@ -146,6 +157,17 @@ inline void switch_to(Worker* w, Task* next, AfterSwitch after) noexcept {
   bctx::transfer_t t = Balanced ? jump_balanced(next->ctx) : bctx::jump_fcontext(next->ctx, nullptr);
   on_resumed(t);
 #endif
+}
+
+// switch_carrying_eh() is switch_to() for a context with exception-handling state: it keeps the
+// state in this frame, clears the thread's, switches, and puts it back on the thread it resumes on
+// (maybe another: the task may have moved).
+template <bool Balanced>
+__attribute__((noinline, cold)) void switch_carrying_eh(Worker* w, Task* next, AfterSwitch after) noexcept {
+  const EhGlobals saved = *w->eh;
+  *w->eh = EhGlobals{};
+  switch_to<Balanced>(w, next, after);
+  *this_worker()->eh = saved;
 }
 
 }  // namespace ccb::detail

@@ -32,6 +32,7 @@ void init_g0(Worker* w) {
   w->g0.is_g0 = true;
   w->g0.state.store(TaskState::Running, std::memory_order_relaxed);
   w->current = &w->g0;
+  w->eh = this_thread_eh();
 #if defined(CCB_TSAN)
   w->g0.tsan_fiber = __tsan_get_current_fiber();
 #endif

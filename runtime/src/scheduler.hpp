@@ -89,6 +89,7 @@ struct alignas(64) Worker {
   Task* switch_from = nullptr;
   void (*park_unlock)(void*) noexcept = nullptr;
   void* park_arg = nullptr;
+  struct EhGlobals* eh = nullptr;   // this thread's exception-handling state (eh_globals.hpp)
   // Schedules so far. Written by the owner only (relaxed load and store, no read-modify-write);
   // thieves read it: a victim whose tick moves is switching tasks itself (steal()).
   std::atomic<uint32_t> tick{0};

@@ -34,7 +34,10 @@
 // what each blocked task waits on. An invalid Config throws ccb::ConfigError before anything starts.
 // Scheduling is cooperative: a task runs until it blocks, yields or exits (Go before 1.14); a task
 // that loops without calling the runtime holds its worker. Tasks migrate between workers when
-// stolen, so a task must not keep a thread_local's address across a call that can block.
+// stolen, so a task must not keep a thread_local's address across a call that can block. The C++
+// exception state is the task's own, not its thread's: a task may block inside a catch block or a
+// destructor run by an exception and then `throw;`, and std::current_exception() and
+// std::uncaught_exceptions() answer for it alone.
 // One ccb::run at a time per process; run() is not reentrant: calling it from a task throws Panic
 // ("ccb::run called from inside a task (run is not reentrant)"), and so does calling it from another
 // thread while a run is in progress ("ccb::run: another run is in progress in this process").
