@@ -113,6 +113,7 @@ void Runtime::finish(std::exception_ptr e) noexcept {
 void Runtime::unwind_abandoned() {
   Worker* w = workers_[0];
   if (live_tasks() == 0) return;
+  UnwindTerminateHandler dead_not_terminated;
   // A destructor run by the unwinding may spawn tasks (never started: the next pass discards
   // them) or park; a task parked inside a destructor is not resumed, now or by a later run (it
   // becomes Dead and its waiter leaves its queue, below; its stack stays mapped until
@@ -304,11 +305,18 @@ void release_stacks() {
 }
 
 Stats stats() {
-  if (detail::Runtime* rt = detail::g_running.load()) {
-    Stats s;
-    s.procs = rt->procs();
-    for (int i = 0; i < rt->procs(); ++i) s.tasks_spawned += rt->worker(i).spawned;  // racy estimate
-    return s;
+  {
+    // Under the registry lock the run read here cannot be destroyed: run() unpublishes it
+    // (g_running) before its Runtime's destructor takes that lock. Before, a thread calling stats()
+    // as a run ended read the freed Runtime (ASan: heap-use-after-free in Runtime::worker).
+    auto registry = detail::Runtime::lock_registry();
+    if (detail::Runtime* rt = detail::g_running.load()) {
+      Stats s;
+      s.procs = rt->procs();
+      for (int i = 0; i < rt->procs(); ++i)  // an estimate: each worker's count at its own moment
+        s.tasks_spawned += std::atomic_ref<uint64_t>(rt->worker(i).spawned).load(std::memory_order_relaxed);
+      return s;
+    }
   }
   std::lock_guard<std::mutex> g(detail::g_stats_mu);
   return detail::g_last_stats;

@@ -61,6 +61,8 @@ std::unique_lock<std::mutex> Runtime::lock_if_alive(const Runtime* rt, uint64_t 
   return lk;
 }
 
+std::unique_lock<std::mutex> Runtime::lock_registry() { return std::unique_lock<std::mutex>(g_alive_mu); }
+
 Runtime::Runtime(const Config& cfg)
     : cfg_(cfg),
       procs_(cfg.procs),

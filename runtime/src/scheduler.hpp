@@ -97,7 +97,7 @@ struct alignas(64) Worker {
   bool spinning = false;
   bool woken = false;    // handed a spinning unit by wakep() and has not run a task since (mu_)
   LocalStackCache stacks;
-  uint64_t spawned = 0;
+  uint64_t spawned = 0;              // owner writes; ccb::stats() reads any time (atomic_ref)
   uint64_t steals = 0;
   uint64_t parks = 0;               // times this worker went to sleep idle (Stats::parks)
   bool solo = false;                // the only worker: no thief can touch runq/runnext
@@ -134,7 +134,27 @@ struct alignas(64) Worker {
   Waiter* dead_me = nullptr;
   void (*dead_withdraw)(void*) noexcept = nullptr;
   void* dead_arg = nullptr;
+  // Owner only: yields made by the task being unwound, and when the first was (ns, steady clock);
+  // reset for each task (resume_for_unwind). See yield() in task_ops.cpp.
+  uint32_t unwind_yields = 0;
+  int64_t unwind_yield_since_ns = 0;
 };
+
+// UnwindTerminateHandler: while one is alive (Runtime::unwind_abandoned, worker 0's thread), a
+// std::terminate raised by the unwinding of an abandoned task blocked in a destructor or a
+// noexcept function leaves that task Dead instead of ending the process (task_ops.cpp).
+class UnwindTerminateHandler {
+ public:
+  UnwindTerminateHandler();
+  ~UnwindTerminateHandler();
+  UnwindTerminateHandler(const UnwindTerminateHandler&) = delete;
+  UnwindTerminateHandler& operator=(const UnwindTerminateHandler&) = delete;
+};
+
+// kUnwindYieldLimitNs: how long a task being unwound may keep yielding before it is left Dead
+// (yield(), task_ops.cpp). Nothing else runs meanwhile, so such a loop cannot be waiting for a task;
+// 1 s leaves room for one that polls a plain thread's flag.
+inline constexpr int64_t kUnwindYieldLimitNs = 1'000'000'000;
 
 // for_each_task() visits every task header in use: on a stack (started, or spawned with a large
 // closure) or in a Task slot (spawned, not started). A task that starts during the scan may be
@@ -192,6 +212,9 @@ class Runtime {
   // same address, and only the pair names one run (a plain thread's Timer::reset() armed a timer
   // of an ended run in the later run when, and only when, their Runtimes shared an address).
   static std::unique_lock<std::mutex> lock_if_alive(const Runtime* rt, uint64_t id);
+  // lock_registry() owns the registry mutex: no Runtime is destroyed while it is held (ccb::stats()
+  // from any thread reads the run in progress under it: a Runtime is unpublished, then destroyed).
+  static std::unique_lock<std::mutex> lock_registry();
   // id() is unique to this Runtime among all Runtimes of the process (a run's identity).
   uint64_t id() const noexcept { return id_; }
   // OutsideRearm counts, for its lifetime, a thread outside the run re-arming one of this

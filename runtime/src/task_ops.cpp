@@ -1,9 +1,16 @@
 // runtime/src/task_ops.cpp — the task-level operations of task_api.hpp: spawn, park, ready,
 // yield, task entry and exit. The scheduling policy (what runs next, stealing, idling) is in
 // scheduler.cpp; the context switch itself in fiber_switch.hpp.
+#include <cxxabi.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <thread>
+#include <typeinfo>
 
 #include "ccb/errors.hpp"
 #include "ccb/run.hpp"
@@ -321,7 +328,7 @@ void spawn(Task* t, void (*invoke)(void*), void (*destroy)(void*) noexcept, void
 #if defined(CCB_TSAN)
   t->tsan_fiber = __tsan_create_fiber(0);
 #endif
-  ++w->spawned;
+  std::atomic_ref<uint64_t>(w->spawned).store(w->spawned + 1, std::memory_order_relaxed);  // stats() reads it
   Runtime::task_spawned(w);
   w->rt->ready(w, t);
 }
@@ -366,8 +373,68 @@ uint32_t fast_rand() noexcept {
 // Entry for worker 0's main task and for shutdown-time unwinding (run_lifecycle.cpp).
 void resume_for_unwind(Worker* w, Task* t) noexcept {
   t->unwinding = true;
+  w->unwind_yields = 0;
   switch_to(w, t, nullptr);
 }
+
+namespace {
+
+std::atomic<std::terminate_handler> g_terminate_before_unwinding{nullptr};
+
+// park_dead() leaves the task being unwound for good: park()'s unwinding branch with nothing
+// recorded to unlink, so unwind_abandoned() makes it Dead (never resumed; see run.hpp).
+[[noreturn]] void park_dead(Worker* w, WaitReason reason) noexcept {
+  w->dead_q = nullptr;
+  w->dead_withdraw = nullptr;
+  try {
+    park_impl(nullptr, nullptr, reason, nullptr, nullptr, nullptr, nullptr);
+  } catch (...) {
+  }
+  std::abort();  // not reached: a Dead task is never resumed
+}
+
+// on_terminate_while_unwinding() is the terminate handler while abandoned tasks are unwound. The
+// unwinding throws TaskUnwind out of the call a task is blocked in; when that call sits in a
+// destructor or a noexcept function, the C++ runtime terminates on the way out (before, the process
+// died: "terminate called after throwing an instance of ...TaskUnwind"). The task then stops
+// there instead, Dead, like a task that parks inside a destructor while unwound: its frames
+// from the noexcept one outwards are never unwound, and what they own is leaked. Any other
+// terminate goes to the handler installed before.
+[[noreturn]] void on_terminate_while_unwinding() {
+  Worker* w = this_worker();
+  const std::type_info* handling = abi::__cxa_current_exception_type();
+  if (w != nullptr && w->current != nullptr && !w->current->is_g0 && w->current->unwinding &&
+      handling != nullptr && *handling == typeid(TaskUnwind))
+    park_dead(w, WaitReason::None);
+  if (std::terminate_handler before = g_terminate_before_unwinding.load()) before();
+  std::abort();
+}
+
+}  // namespace
+
+UnwindTerminateHandler::UnwindTerminateHandler() {
+  g_terminate_before_unwinding.store(std::set_terminate(&on_terminate_while_unwinding));
+}
+
+UnwindTerminateHandler::~UnwindTerminateHandler() {
+  std::set_terminate(g_terminate_before_unwinding.load());
+}
+
+namespace {
+// unwind_yield_limit_reached() counts a yield of the task being unwound: true once it has kept
+// yielding for kUnwindYieldLimitNs (the clock is read every 1024th yield).
+bool unwind_yield_limit_reached(Worker* w) noexcept {
+  if ((w->unwind_yields++ & 1023) != 0) return false;
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  if (w->unwind_yields == 1) {
+    w->unwind_yield_since_ns = now;
+    return false;
+  }
+  return now - w->unwind_yield_since_ns > kUnwindYieldLimitNs;
+}
+}  // namespace
 
 }  // namespace ccb::detail
 
@@ -377,7 +444,13 @@ void yield() {
   detail::Worker* w = detail::this_worker();
   if (w == nullptr || w->current == nullptr || w->current->is_g0) return;
   detail::Task* self = w->current;
-  if (self->unwinding) return;
+  if (self->unwinding) [[unlikely]] {
+    // Nothing else runs while a task is unwound, so a yield returns at once. A task that keeps
+    // yielding (a loop whose catch (...) swallows the unwinding, a destructor polling a flag)
+    // would hold run() for ever: after kUnwindYieldLimitNs it is left Dead instead.
+    if (detail::unwind_yield_limit_reached(w)) detail::park_dead(w, detail::WaitReason::None);
+    return;
+  }
   detail::Task* next = w->rt->next_local(w);
   if (next == nullptr) {
     // Nothing else local: stay on this task unless the runtime is stopping.

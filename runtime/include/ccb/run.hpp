@@ -13,7 +13,10 @@
 // but a wake-up, a Cond signal or a channel value handed to a task that is then unwound instead of
 // run is dropped with it, as if that task had run and exited (every other task of the run is
 // unwound too, and no task of a later run can have been waiting for it). A task parked inside a
-// destructor during the unwinding becomes Dead: never resumed, by this run or a later one; its
+// destructor during the unwinding becomes Dead, and so do a task blocked inside a destructor or a
+// noexcept function when the run ends (the unwinding stops there, where C++ would terminate) and
+// one that keeps yielding for a second while unwound (a catch (...) that swallows the unwinding):
+// never resumed, by this run or a later one; its
 // stack stays mapped until release_stacks(), what its frames own is leaked, and its waiter leaves
 // the channel (or every channel of its select), Mutex, Cond, WaitGroup or semaphore queue it parked
 // on (its send never happens). What it holds stays held: an RWMutex writer left Dead in lock()
@@ -97,7 +100,8 @@ struct Stats {
 void run(const Config& config, std::function<void()> main);
 inline void run(std::function<void()> main) { run(Config{}, std::move(main)); }
 
-// stats() returns the counters of the current or last run.
+// stats() returns the counters of the current or last run. Safe from any thread at any time (during
+// a run, tasks_spawned is an estimate and the other counters are 0).
 Stats stats();
 
 // go() spawns a task running f(args...). The callable and arguments are moved into the task; a
@@ -106,6 +110,9 @@ Stats stats();
 // Requires: called from a task (throws NotInTask otherwise). An empty f (an empty std::function,
 // a null function pointer) throws InvalidArgument ("ccb::go: f is empty (...)") and starts no task
 // (Go: "go of nil func value"); the check is compiled out for lambdas and other function objects.
+// A closure larger than a quarter of the task stack throws std::length_error ("ccb::go: the task's
+// closure (N bytes) exceeds a quarter of the task stack; ..."), and no stack left to map throws
+// std::bad_alloc; neither starts a task.
 template <class F, class... Args>
 void go(F&& f, Args&&... args);
 
