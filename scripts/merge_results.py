@@ -8,12 +8,21 @@ names in every file; a point that failed in any round is kept as failed. Tukey o
 recomputed over the merged samples (same quantile rule as harness/stats.hpp); a `latency` object
 is the first file's (histograms are not in the results file), and a note says so. Standard
 library only.
-Exit: 0 ok, 2 bad input.
+Each input must be a JSON object with a "benchmarks" array of objects, each with a string "name"
+(unique in its file) and "status" and, when its status is "ok", a "samples_ns" array of numbers;
+anything else is bad input, said in one line on stderr. OUT (a regular file, or a new one) is written to a
+temporary file beside it and renamed into place, so it is either the whole merged document or
+left as it was (never partial); an OUT that is a device, FIFO or symlink (/dev/stdout) is written
+in place.
+Exit: 0 ok, 2 bad input or OUT not writable (one line on stderr, never a traceback).
 """
 import json
 import math
+import os
+import stat
 import statistics
 import sys
+import tempfile
 
 
 def fail(msg):
@@ -61,6 +70,65 @@ def restat(b):
         b.setdefault("notes", []).append("merged file: latency is the first round's only")
 
 
+def check(path, d):
+    """Fails (exit 2) unless `d` has the shape merging needs (see the module docstring)."""
+    if not isinstance(d, dict):
+        fail(f"{path}: expected a JSON object (a ccbench results file), got {type(d).__name__}")
+    bench = d.get("benchmarks")
+    if not isinstance(bench, list):
+        fail(f"{path}: no \"benchmarks\" array (not a ccbench results file)")
+    names = set()
+    for i, b in enumerate(bench):
+        if not isinstance(b, dict) or not isinstance(b.get("name"), str) or not isinstance(b.get("status"), str):
+            fail(f"{path}: benchmarks[{i}]: expected an object with a string \"name\" and \"status\"")
+        if b["name"] in names:
+            fail(f"{path}: benchmarks[{i}]: point {b['name']} appears twice")
+        names.add(b["name"])
+        s = b.get("samples_ns")
+        if b.get("status") == "ok" and (not isinstance(s, list) or not all(
+                isinstance(x, (int, float)) and not isinstance(x, bool) for x in s)):
+            fail(f"{path}: benchmarks[{i}] ({b['name']}): status ok needs a \"samples_ns\" array of numbers")
+
+
+def write(path, out):
+    """Writes `out` as JSON to `path`; exits 2 on an error (a missing directory, a full disk). A
+    regular file (or a new one) is written to a temporary file beside it and renamed into place,
+    so an error leaves `path` as it was; a path that is something else (a device such as
+    /dev/full, a FIFO, a symlink such as /dev/stdout) is written in place: renaming onto it would
+    replace the device or link itself."""
+    text = json.dumps(out, indent=1)
+    try:
+        st = os.lstat(path)
+        in_place = not stat.S_ISREG(st.st_mode)
+    except FileNotFoundError:
+        in_place = False
+    except OSError as e:
+        fail(f"cannot write {path}: {e.strerror or e}")
+    tmp = None
+    try:
+        if in_place:
+            with open(path, "w") as f:
+                f.write(text)
+            return
+        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
+                                   dir=os.path.dirname(path) or ".")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # as open(path, "w") would create it, not mkstemp's 0600
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as e:
+        fail(f"cannot write {path}: {e.strerror or e}")
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
 def main(argv):
     if len(argv) < 3:
         fail("usage: merge_results.py OUT IN1 [IN2 ...]")
@@ -71,6 +139,7 @@ def main(argv):
                 docs.append(json.load(f))
         except (OSError, ValueError) as e:
             fail(f"{path}: {e}")
+        check(path, docs[-1])
     out = docs[0]
     by_name = {b["name"]: b for b in out["benchmarks"]}
     for path, d in zip(argv[3:], docs[1:]):
@@ -88,8 +157,7 @@ def main(argv):
         for k, v in list(b.items()):
             if isinstance(v, float) and not math.isfinite(v):
                 b[k] = None
-    with open(argv[1], "w") as f:
-        json.dump(out, f, indent=1)
+    write(argv[1], out)
 
 
 if __name__ == "__main__":

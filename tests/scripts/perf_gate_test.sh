@@ -8,7 +8,8 @@
 # reads, e.g. the Go reference's) is still there while compare re-runs the base, and removed once
 # the gate is done or has failed; a point failing its self-check in one side's run (exit 1,
 # results written) reaches compare instead of aborting the script; a run that writes no results
-# exits 2.
+# exits 2; so does a merge of a side's rounds that fails (a results file merge_results.py rejects,
+# or merge_results.py ending with 1, as a traceback does), which exited 1, the gate's "regressed".
 src=$1
 # shellcheck source=tests/scripts/lib.sh
 . "$(dirname "$0")/lib.sh"  # $tmp, $fail, check, has, hasnt
@@ -18,7 +19,8 @@ export FAKE_LOG=$log FAKE_TMP=$tmp
 # The fake ccbench. Its build directory holds source_dir (the tree it was built from): like the
 # real binary's Go reference, a run needs that tree. FAKE_FAIL=base|cand makes that side's point
 # fail its self-check (exit 1, results written); FAKE_CRASH=base|cand makes that side's run exit 3
-# without results.
+# without results; FAKE_BAD=base|cand makes that side's run write a JSON array (exit 0), which
+# merge_results.py rejects.
 cat >"$tmp/bin/fake-ccbench" <<'EOF'
 #!/usr/bin/env bash
 side=cand
@@ -30,6 +32,7 @@ if [ "$cmd" = run ]; then
   while [ $# -gt 0 ]; do [ "$1" = --out ] && out=$2; shift; done
   [ -f "$srcdir/scripts/perf-gate" ] || { echo "ccbench: sources not found in $srcdir" >&2; exit 2; }
   [ "${FAKE_CRASH:-}" = "$side" ] && exit 3
+  [ "${FAKE_BAD:-}" = "$side" ] && { echo '[]' >"$out"; exit 0; }
   status=ok rc=0
   [ "${FAKE_FAIL:-}" = "$side" ] && status=failed rc=1
   printf '{"context":{},"benchmarks":[{"name":"p/procs:1/impl:ccbench","status":"%s","checked":true,"samples_ns":[10,11,12]}]}\n' \
@@ -120,4 +123,13 @@ has "candidate failure reaches compare" "$log" "compare: candidate failed"
 gate FAKE_CRASH=cand; check "a run without results" 2 $?
 has "run without results message" "$tmp/err" "perf-gate: round 1/2: the candidate run failed (exit 3)"
 hasnt "no compare after a run without results" "$log" "compare:"
+gate FAKE_BAD=cand; check "a results file the merge rejects" 2 $?
+has "merge failure message" "$tmp/err" "perf-gate: merging the candidate rounds into build/perf-gate/candidate.json failed (exit 2)"
+has "merge_results.py says why" "$tmp/err" "cand-1.json: expected a JSON object"
+hasnt "no compare after a failed merge" "$log" "compare:"
+cp scripts/merge_results.py "$tmp/merge_results.py.real"
+printf 'import sys\nsys.exit(1)\n' >scripts/merge_results.py  # exits 1, as on an uncaught exception
+gate; check "a merge that exits 1" 2 $?
+has "merge exit 1 message" "$tmp/err" "perf-gate: merging the base rounds into build/perf-gate/base.json failed (exit 1)"
+cp "$tmp/merge_results.py.real" scripts/merge_results.py
 exit $fail

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# tests/scripts/merge_results_test.sh SOURCE_DIR — checks scripts/merge_results.py (perf-gate's
+# merge of one side's rounds): a good merge concatenates the samples and recomputes the median;
+# every bad input or unwritable OUT exits 2 with one line naming the problem, never 1 with a
+# traceback (perf-gate reads 1 as "a point regressed"): a top-level array, a file without
+# "benchmarks", a point without a name, an ok point without samples, OUT in a missing directory,
+# OUT /dev/full; and a write that fails midway (a file size limit) leaves the old OUT as it was
+# and no temporary file behind.
+src=$1
+# shellcheck source=tests/scripts/lib.sh
+. "$(dirname "$0")/lib.sh"  # $tmp, $fail, check, has, hasnt
+py=/usr/bin/python3
+merge=$src/scripts/merge_results.py
+point() {  # point NAME SAMPLES_JSON
+  printf '{"name":"%s","status":"ok","checked":true,"samples_ns":%s}' "$1" "$2"
+}
+printf '{"context":{"repetitions":2},"benchmarks":[%s,%s]}\n' "$(point a '[10,20]')" "$(point b '[5,5]')" >"$tmp/r1.json"
+printf '{"context":{"repetitions":2},"benchmarks":[%s,%s]}\n' "$(point a '[30,40]')" "$(point b '[5,6]')" >"$tmp/r2.json"
+$py "$merge" "$tmp/out.json" "$tmp/r1.json" "$tmp/r2.json" 2>"$tmp/err"; check "good merge" 0 $?
+$py - "$tmp/out.json" <<'PY' && echo "ok: merged samples and median" || { echo "FAIL: merged output: $(cat "$tmp/out.json")"; fail=1; }
+import json, sys
+a = json.load(open(sys.argv[1]))["benchmarks"][0]
+sys.exit(0 if a["samples_ns"] == [10, 20, 30, 40] and a["median_ns"] == 25 and a["repetitions"] == 4 else 1)
+PY
+bad() {  # bad DESCRIPTION EXPECTED_MESSAGE OUT IN…: exit 2, the message, no traceback
+  local what=$1 msg=$2
+  shift 2
+  $py "$merge" "$@" >/dev/null 2>"$tmp/err"
+  check "$what: exit 2" 2 $?
+  has "$what: message" "$tmp/err" "$msg"
+  hasnt "$what: no traceback" "$tmp/err" "Traceback"
+}
+echo '[]' >"$tmp/array.json"
+bad "a top-level array" "array.json: expected a JSON object" "$tmp/o.json" "$tmp/array.json"
+echo '{"context":{}}' >"$tmp/nobench.json"
+bad "no benchmarks" "nobench.json: no \"benchmarks\" array" "$tmp/o.json" "$tmp/r1.json" "$tmp/nobench.json"
+echo '{"context":{},"benchmarks":[{"status":"ok","samples_ns":[1]}]}' >"$tmp/noname.json"
+bad "a point without a name" "noname.json: benchmarks[0]: expected an object with a string \"name\"" \
+  "$tmp/o.json" "$tmp/noname.json"
+echo '{"context":{},"benchmarks":[{"name":"a","status":"ok"}]}' >"$tmp/nosamples.json"
+bad "an ok point without samples" "nosamples.json: benchmarks[0] (a): status ok needs a \"samples_ns\" array" \
+  "$tmp/o.json" "$tmp/r1.json" "$tmp/nosamples.json"
+bad "OUT in a missing directory" "cannot write $tmp/missing/o.json: No such file or directory" \
+  "$tmp/missing/o.json" "$tmp/r1.json"
+bad "OUT /dev/full" "cannot write /dev/full: No space left on device" /dev/full "$tmp/r1.json" "$tmp/r2.json"
+[ -c /dev/full ] && echo "ok: /dev/full is still the device" || { echo "FAIL: /dev/full replaced"; fail=1; }
+[ -e "$tmp/o.json" ] && { echo "FAIL: bad input wrote OUT"; fail=1; } || echo "ok: bad input writes no OUT"
+# A write that fails midway (EFBIG under a 1 KiB file size limit) leaves OUT whole: the old one.
+$py -c 'import json; json.dump({"context": {}, "benchmarks": [{"name": "p%d" % i, "status": "ok",
+  "samples_ns": list(range(1, 40))} for i in range(20)]}, open("'"$tmp"'/big.json", "w"))'
+mkdir "$tmp/d" && echo old >"$tmp/d/out.json"
+(ulimit -f 1; $py "$merge" "$tmp/d/out.json" "$tmp/big.json" "$tmp/big.json" 2>"$tmp/err"); check "a failed write" 2 $?
+has "a failed write: message" "$tmp/err" "cannot write $tmp/d/out.json: File too large"
+[ "$(cat "$tmp/d/out.json")" = old ] && echo "ok: a failed write leaves OUT as it was" \
+  || { echo "FAIL: OUT after a failed write: $(head -c 100 "$tmp/d/out.json")"; fail=1; }
+[ "$(ls -A "$tmp/d")" = out.json ] && echo "ok: no temporary file left" || { echo "FAIL: left: $(ls -A "$tmp/d")"; fail=1; }
+exit $fail
