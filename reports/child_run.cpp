@@ -138,7 +138,9 @@ InterruptScope::~InterruptScope() {
 }
 
 std::string strip_run_options(const std::string& command, bool keep_filter, std::vector<std::string>* removed) {
-  std::set<std::string> with_value = {"--out", "--report", "--format"};
+  // --resume too: a round that took its points from an earlier file measured nothing (every
+  // round re-read the same stale samples and "confirmed" a regression that was not there).
+  std::set<std::string> with_value = {"--out", "--report", "--format", "--resume"};
   if (!keep_filter) with_value.insert("--filter");
   const std::vector<Word> words = split_words(command);
   std::vector<std::pair<std::size_t, std::size_t>> cut;  // spans to remove, each with its leading blanks

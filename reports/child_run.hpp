@@ -4,8 +4,9 @@
 //
 // Guarantees:
 //  - strip_run_options() removes the options the caller sets itself (--filter unless `keep_filter`,
-//    --out, --report, --format, each with its value, as `--opt V` or `--opt=V`, and --quiet) from a
-//    shell command line given by the user (--base-run, --new-run, --run), leaving every other
+//    --out, --report, --format, each with its value, as `--opt V` or `--opt=V`, and --quiet), and
+//    --resume with its value (a re-measurement must measure: `--resume FILE` would take the points
+//    from FILE), from a shell command line given by the user (--base-run, --new-run, --run), leaving every other
 //    character of the text as it was (quotes, operators, environment prefixes), and appends each
 //    removed option with its value, as written, to `removed` when given. Words are split as /bin/sh
 //    splits them ('…', "…", backslash, $'…'), so a quoted "--out" is a value, not an option.

@@ -378,7 +378,8 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
         std::string list;
         for (const std::string& d : dropped) list += (list.empty() ? "" : ", ") + d;
         err << "ccbench calibrate: note: removed from --run: " << list
-            << " (calibrate adds its own --out and --quiet; --format and --report do not apply)\n";
+            << " (calibrate adds its own --out and --quiet; --format and --report do not apply; nor --resume: "
+               "each run of a pair measures)\n";
       }
       InterruptScope interrupts;  // before the scratch dir: a signal re-raised at its end finds it gone
       ScratchDir scratch;

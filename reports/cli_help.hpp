@@ -54,8 +54,10 @@ Gate quality:
   every run: if it changed during the rounds, they are dropped, and auto keeps the first verdicts
   with a warning while --confirm N exits 2; Go points are re-measured with the file's recorded
   ccbench-go, context.go_binary, checked the same way); otherwise pass --base-run CMD and --new-run CMD
-  (compare replaces any --filter, --out and --quiet in them with its own and removes --format
-  and --report; when their runs record another binary than the file's, compare warns), or the verdicts stay
+  (compare replaces any --filter, --out and --quiet in them with its own and removes --format,
+  --report and --resume; a round whose run still took its points from an earlier file,
+  context.resumed, is refused: exit 2; when their runs record another binary than the file's,
+  compare warns), or the verdicts stay
   unconfirmed with a warning (auto) or compare exits 2 (--confirm N). --confirm 0 turns it off.
   --noise-floor FILE (from `ccbench calibrate`): a point counts as regressed/improved only if its
   change also exceeds its own A/A noise floor.

@@ -488,7 +488,15 @@ Results run_and_load(const std::string& command, const std::string& filter, cons
   if (!std::filesystem::exists(out_file, ec))
     throw std::runtime_error("the command exited 0 but wrote no results to the --out added to it: " + cmd +
                              " (is it a `ccbench run ...` command?)");
-  return load_results(out_file);
+  Results r = load_results(out_file);
+  // A re-measurement must be measured: a run that took its points from an earlier file (run
+  // --resume, e.g. added by a wrapper script; strip_run_options() removed the command's own) holds
+  // that file's samples, and every confirmation round re-read them.
+  if (r.context.resumed)
+    throw std::runtime_error("the run took its points from an earlier results file (context.resumed: " +
+                             *r.context.resumed + ") instead of measuring them; a re-measurement must be measured "
+                             "fresh (no --resume): " + cmd);
+  return r;
 }
 
 }  // namespace ccb::reports

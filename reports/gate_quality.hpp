@@ -82,7 +82,7 @@ struct ExecutableIdentity {
 
 // rerun_command() is the `ccbench run` command that re-measures points of `r` as they were
 // measured: the recorded executable and context.invocation.argv without --out, --report, --format,
-// --quiet and --filter (run_and_load() sets those), and the CCB_INJECT_* test hook and CCB_CHAOS
+// --quiet and --filter (run_and_load() sets those) and --resume (a round measures), and the CCB_INJECT_* test hook and CCB_CHAOS
 // (with CCB_CHAOS_SEED) set as recorded (unset when they were not active). Empty, with `why_not` saying why, when the file has no invocation,
 // was measured on another host, or the binary at `executable` is missing or no longer the one that
 // ran (size or modification time differ): re-running a rebuilt binary as "base" would compare the
@@ -173,11 +173,14 @@ std::string shell_quote(const std::string& s);
 
 // run_and_load() runs `command + " --filter F --out FILE --quiet"` through /bin/sh (when `filter`
 // is empty, no --filter), after removing any --out, --report, --format and --quiet the command
-// already had, and its --filter when `filter` is not empty (strip_run_options(), child_run.hpp;
+// already had (and any --resume), and its --filter when `filter` is not empty (strip_run_options(), child_run.hpp;
 // with an empty `filter` the command's own --filter is kept), and loads FILE. The child runs in its
 // own process group and is stopped with compare (run_shell()). Throws std::runtime_error when the
 // command exits non-zero (exit 1 still loads the file: a failed point is reported there),
-// Interrupted (SIGINT/SIGTERM/SIGHUP, to compare or to the child), InputError.
+// Interrupted (SIGINT/SIGTERM/SIGHUP, to compare or to the child), InputError; and std::runtime_error
+// when FILE records context.resumed (the run took points from an earlier file instead of measuring
+// them: a confirmation round or an A/A pair must be measured fresh; the command's --resume is
+// removed, so only a command that adds one itself, e.g. a wrapper script, gets here).
 Results run_and_load(const std::string& command, const std::string& filter, const std::string& out_file);
 
 }  // namespace ccb::reports

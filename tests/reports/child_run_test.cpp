@@ -1,10 +1,12 @@
 // tests/reports/child_run_test.cpp — compare's confirmation children (reports/child_run.hpp): the
-// user's run command loses the options compare sets itself, and a signal stops compare's child
+// user's run command loses the options compare sets itself (and --resume: a round is measured), and a signal stops compare's child
 // and ends compare as interrupted (128 + signal), not as bad input.
 #include "reports/child_run.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>
+
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <chrono>
@@ -49,6 +51,58 @@ TEST(ChildRun, StripRunOptionsCanKeepTheFilterAndNamesWhatItRemoved) {
   EXPECT_TRUE(removed.empty());
   EXPECT_EQ(strip_run_options("ccbench run --filter pingpong -r 3", false, &removed), "ccbench run -r 3");
   EXPECT_EQ(removed, (std::vector<std::string>{"--filter pingpong"}));
+}
+
+// Regression (review of confirmation rounds): --resume stayed in a --base-run/--new-run command, so
+// every round took its points from that (stale) file instead of measuring them.
+TEST(ChildRun, StripRunOptionsRemovesResumeInBothForms) {
+  std::vector<std::string> removed;
+  EXPECT_EQ(strip_run_options("ccbench run --resume old.json -r 3", false, &removed), "ccbench run -r 3");
+  EXPECT_EQ(strip_run_options("ccbench run --resume=old.json -r 3", true, &removed), "ccbench run -r 3");
+  EXPECT_EQ(removed, (std::vector<std::string>{"--resume old.json", "--resume=old.json"}));
+}
+
+// fake_run() writes a stand-in for `ccbench run` into `dir`: it copies the file of its --resume
+// when it has one, else `fresh`, to its --out (as a resumed run's points are FILE's).
+std::string fake_run(const std::string& dir, const std::string& fresh) {
+  const std::string fake = dir + "/fake-run.sh";
+  std::ofstream f(fake);
+  f << "#!/bin/sh\nshift\nout= src='" << fresh << "'\n"
+    << "while [ $# -gt 0 ]; do case $1 in --out) out=$2 ;; --resume) src=$2 ;; --resume=*) src=${1#--resume=} ;; esac; "
+    << "shift; done\ncp \"$src\" \"$out\"\n";
+  f.close();
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  return fake;
+}
+
+// Review repro: the same build's rounds, with a --new-run that resumes from a file whose samples are
+// 1.2x: before, every round re-read that file and "confirmed" the regression (exit 1).
+TEST(ChildRun, ConfirmationRoundsDropTheCommandsResume) {
+  const std::string dir = test::scratch_dir("confirm_resume");
+  const std::string b = test::data("base.json"), s = test::data("slower20.json");
+  const std::string fake = fake_run(dir, b);
+  const auto r = test::run_cli({"compare", b, s, "--confirm", "2", "--base-run", fake + " run",
+                                "--new-run", fake + " run --resume " + s});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("not confirmed"), std::string::npos) << r.out;
+}
+
+// A round whose results still say they were resumed (a wrapper that adds --resume itself) measured
+// nothing: refused (exit 2), not used as a round.
+TEST(ChildRun, ConfirmationRefusesARoundThatWasResumed) {
+  const std::string dir = test::scratch_dir("confirm_resumed_round");
+  nlohmann::ordered_json j = nlohmann::ordered_json::parse(test::read_text(test::data("base.json")));
+  j["context"]["resumed"] = {{"file", "old.json"}, {"date", "2024-05-02T10:15:03+00:00"}, {"points", 50}};
+  const std::string resumed = dir + "/resumed.json";
+  std::ofstream(resumed) << j.dump(1);
+  const std::string fake = fake_run(dir, resumed);
+  const auto r = test::run_cli({"compare", test::data("base.json"), test::data("slower20.json"), "--confirm", "1",
+                                "--base-run", fake + " run", "--new-run", fake + " run"});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("took its points from an earlier results file (context.resumed: 50 points from old.json"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("must be measured fresh"), std::string::npos) << r.err;
 }
 
 // calibrate --run end to end: a fake `ccbench run` logs its arguments and writes base.json as its
