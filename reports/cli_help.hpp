@@ -36,8 +36,9 @@ Verdicts:
   newly failing and fails the gate (see Exit status), and so does a NEW file from an interrupted
   run (context.interrupted) that lacks points of BASE. Points present in only one file, failing in
   both or only in BASE, or "not_applicable" in either, are listed as not compared. Differences in
-  host_name, cpu_model, num_cpus, build type, sanitizer or CPU pinning (when both files record it)
-  produce a warning. Every sample is used: Tukey outlier counts in the files are informational and
+  host_name, cpu_model, num_cpus, build type, sanitizer, the measurement settings (preset,
+  repetitions, warmup, min_time_s) or CPU pinning (min_time_s and pinning when both files record
+  them) produce a warning. Every sample is used: Tukey outlier counts in the files are informational and
   nothing is trimmed.
 Gate quality:
   Repetitions of one run are not independent of the state of a shared machine, which can shift a

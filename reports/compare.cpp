@@ -5,6 +5,7 @@
 #include "reports/compare.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <string>
@@ -140,6 +141,22 @@ std::vector<std::string> pair_warnings(const Results& base, const Results& next,
   diff("build_type", b.build_type, n.build_type);
   diff("library_build_type", b.library_build_type, n.library_build_type);
   diff("sanitizer", b.sanitizer, n.sanitizer);
+  // The measurement settings: warm-ups and --min-time change what a sample measures (a cold first
+  // run, a repetition of one short run against one of many), so two runs that differ in them
+  // differ by more than the code (review: warm-up 0 / --min-time 0 against 3 / 0.05 read +136.7%
+  // on spawn with no word). A preset sets them all (and the sizes); repetitions set the samples.
+  diff("preset", b.preset.value_or("none"), n.preset.value_or("none"));
+  diff("repetitions (samples per point)", std::to_string(b.repetitions), std::to_string(n.repetitions));
+  diff("warmup (warm-up runs per point and implementation)", std::to_string(b.warmup), std::to_string(n.warmup));
+  if (b.min_time_s && n.min_time_s) {  // absent in older files: compared only when both record it
+    auto seconds = [](double v) {
+      char buf[32];
+      const auto res = std::to_chars(buf, buf + sizeof buf, v);
+      return std::string(buf, res.ptr) + " s";
+    };
+    diff("min_time_s (--min-time: the least measured time of one repetition)", seconds(*b.min_time_s),
+         seconds(*n.min_time_s));
+  }
   // Go points run the Go toolchain's code as much as ccbench-go's: another Go release moves them.
   // A file whose Go implementation did not run (null) has no Go point to compare.
   if (b.go_version && n.go_version) diff("go_version", *b.go_version, *n.go_version);

@@ -33,8 +33,9 @@
 //    positive ratio (noisy included, as compare.py does), with a bootstrap interval that redraws
 //    every point's samples.
 //  - Warnings name every context difference between the files in host_name, cpu_model, num_cpus,
-//    build_type, library_build_type, sanitizer and CPU pinning (context.pin.effective, when both
-//    record it), name a file measured with a CCB_INJECT_* test
+//    build_type, library_build_type, sanitizer, CPU pinning (context.pin.effective, when both
+//    record it) and the measurement settings (preset, repetitions, warmup, and min_time_s when
+//    both record it), name a file measured with a CCB_INJECT_* test
 //    hook (context.injection) or with CCB_CHAOS=1 (context.chaos) or stopped by a signal
 //    (context.interrupted), say when both files hold the same samples (one file twice), and repeat
 //    each file's own context.warnings (each once).
@@ -155,7 +156,8 @@ struct Comparison {
 Comparison compare_results(const Results& base, const Results& next, const CompareOptions& options);
 
 // pair_warnings() names every context difference between the two files (host_name, cpu_model,
-// num_cpus, build_type, library_build_type, sanitizer, and CPU pinning (context.pin.effective),
+// num_cpus, build_type, library_build_type, sanitizer, the measurement settings preset (null:
+// "none"), repetitions and warmup, and min_time_s, CPU pinning (context.pin.effective),
 // go_version and the content hash of context.go_binary when both files record them; each message ends
 // with "; " + consequence)
 // and a file measured with a CCB_INJECT_* test hook or CCB_CHAOS=1, or stopped by a signal

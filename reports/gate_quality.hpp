@@ -144,7 +144,7 @@ struct NoiseFloor {
   // compare accepts (< 100%) lies above the noise, so there is no suggested_threshold.
   std::vector<std::pair<std::string, double>> too_noisy;
   // What makes a pair no A/A pair (pair_warnings(), compare.hpp): its files come from different
-  // machines or builds, or one was measured with a CCB_INJECT_* hook or CCB_CHAOS=1 (its changes
+  // machines, builds or measurement settings, or one was measured with a CCB_INJECT_* hook or CCB_CHAOS=1 (its changes
   // still count in the noise floors; they may not be noise), or both hold the same samples (the
   // same file twice: it measures no noise at all).
   std::vector<std::string> warnings;

@@ -54,6 +54,7 @@ struct Context {
   std::optional<std::string> preset;
   std::int64_t repetitions = 0;
   std::int64_t warmup = 0;
+  std::optional<double> min_time_s;  // context.min_time_s (--min-time); absent in older files
   std::vector<std::string> warnings;
   // Optional (absent in files written before them):
   std::vector<std::pair<std::string, std::string>> environment_warnings;  // (code, message)

@@ -194,6 +194,10 @@ Context read_context(const Reader& r, const Json& root) {
   ctx.preset = r.str_or_null(c, "preset", p);
   ctx.repetitions = r.int_field(c, "repetitions", p);
   ctx.warmup = r.int_field(c, "warmup", p);
+  if (auto it = c.find("min_time_s"); it != c.end()) {
+    ctx.min_time_s = r.number(*it, "context.min_time_s");
+    if (*ctx.min_time_s < 0) r.fail("context.min_time_s", "expected a number >= 0");
+  }
   ctx.warnings = r.strings(c, "warnings", p);
   if (auto it = c.find("environment_warnings"); it != c.end()) {
     const std::string ep = "context.environment_warnings";

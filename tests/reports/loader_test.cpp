@@ -228,6 +228,18 @@ TEST(LoaderTest, ReadsContextResumed) {
   EXPECT_EQ(error_after([](auto& d) { d["context"]["resumed"] = "a.json"; }).path(), "context.resumed");
 }
 
+// context.min_time_s (--min-time; compare warns when two files differ in it): optional, a number >= 0.
+TEST(LoaderTest, ReadsContextMinTime) {
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(test::read_text(data("base.json")));
+  EXPECT_FALSE(parse_results(doc.dump(), "older.json").context.min_time_s);
+  doc["context"]["min_time_s"] = 0.05;
+  const Results r = parse_results(doc.dump(), "new.json");
+  ASSERT_TRUE(r.context.min_time_s);
+  EXPECT_EQ(*r.context.min_time_s, 0.05);
+  EXPECT_EQ(error_after([](auto& d) { d["context"]["min_time_s"] = -1; }).path(), "context.min_time_s");
+  EXPECT_EQ(error_after([](auto& d) { d["context"]["min_time_s"] = "0.05"; }).path(), "context.min_time_s");
+}
+
 // benchmarks[].disturbance (SCHEMA.md): optional; other_cpus is read, each field must be a number >= 0.
 TEST(LoaderTest, ReadsDisturbance) {
   nlohmann::ordered_json doc = nlohmann::ordered_json::parse(test::read_text(data("base.json")));
