@@ -87,6 +87,10 @@ auto) may call a point the report marks regressed unchanged ("not confirmed"). R
 compare.json has one field more than compare's JSON, "written_by": "ccbench report"; without
 --baseline, a compare.json with that field (left there by an earlier report) is removed, as are
 its charts, and any other DIR/compare.json (e.g. `ccbench compare --format json --out`) is kept.
+Of DIR/charts, a report removes only chart files a report wrote: the charts an earlier report's
+DIR/charts/manifest.json lists (and that manifest), and what its own chart drawer wrote that the
+page does not use; other files there (your own *.png or *.svg) are kept, unless one has the name
+of a chart this report draws (charts/<id>.png, .svg), which replaces it.
 Prints the path of index.html.
 Exit status: 0 written, 2 bad input (as for compare) or unwritable DIR, 3 internal error,
   130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP while the charts were drawn: the chart drawer

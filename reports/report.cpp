@@ -8,10 +8,18 @@
 // the exit status is 128 + the signal. At any other moment the signal ends ccbench at once (its
 // default action): compare.json and index.html are each written whole or not at all, and no
 // child is running then.
+// DIR/charts may hold other files: a report removes only chart files a report wrote there (the
+// charts the earlier report's charts/manifest.json lists, and what this report's drawer created
+// or rewrote that its page does not use), never the rest (see "the files of DIR/charts" below).
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
 
 #include "common/json_text.hpp"
 #include "common/output_file.hpp"
@@ -94,21 +102,83 @@ bool written_by_report(const fs::path& path) {
   return it != j.end() && it->is_string() && it->get<std::string>() == kWrittenBy;
 }
 
-// remove_charts() removes the charts (*.png, *.svg) and manifest.json in `charts`.
-void remove_charts(const fs::path& charts) {
+// ---- the files of DIR/charts -------------------------------------------------------------------
+// A report removes only chart files a report wrote: the charts the previous report's
+// charts/manifest.json lists (and that manifest), and, of the files this report's drawer created
+// or rewrote, those its page does not use (all of them when it is interrupted). Everything else in
+// DIR/charts (a user's own *.png, *.svg, notes) stays. Before, every *.png and *.svg there went.
+
+bool is_chart_file(const fs::path& p) {
+  const std::string ext = p.extension().string();
+  return ext == ".png" || ext == ".svg" || p.filename() == "manifest.json";
+}
+
+// chart_file_name() is NAME of a manifest path "charts/NAME" when NAME is a file name charts.py
+// writes ([A-Za-z0-9_-]+ then `ext`), else empty: a manifest never makes report remove anything else.
+std::string chart_file_name(const nlohmann::json& v, const std::string& ext) {
+  if (!v.is_string()) return {};
+  const std::string s = v.get<std::string>();
+  const std::string prefix = "charts/";
+  if (s.size() <= prefix.size() + ext.size() || s.rfind(prefix, 0) != 0 || !s.ends_with(ext)) return {};
+  const std::string name = s.substr(prefix.size());
+  const std::string stem = name.substr(0, name.size() - ext.size());
+  const bool safe = std::all_of(stem.begin(), stem.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+  return safe ? name : std::string();
+}
+
+// remove_listed_charts() removes the charts that `charts`/manifest.json lists, and that manifest,
+// when it is a chart manifest (an object with a "charts" array); anything else is left alone.
+void remove_listed_charts(const fs::path& charts) {
+  const fs::path manifest = charts / "manifest.json";
+  std::ifstream in(manifest);
+  if (!in) return;
+  const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+  in.close();
+  if (!doc.is_object() || !doc.contains("charts") || !doc["charts"].is_array()) return;
+  std::error_code ec;
+  for (const nlohmann::json& c : doc["charts"]) {
+    if (!c.is_object()) continue;
+    for (const auto& [key, ext] : {std::pair{"png", ".png"}, std::pair{"svg", ".svg"}})
+      if (const std::string name = chart_file_name(c.value(key, nlohmann::json()), ext); !name.empty())
+        if (fs::is_regular_file(fs::symlink_status(charts / name, ec))) fs::remove(charts / name, ec);
+  }
+  fs::remove(manifest, ec);
+}
+
+// ChartFiles: the chart files (*.png, *.svg, manifest.json) in DIR/charts before the drawer ran,
+// by name, with what identifies their content (inode, size, modification time).
+using FileId = std::tuple<std::uint64_t, std::int64_t, std::int64_t>;
+using ChartFiles = std::map<std::string, FileId>;
+
+ChartFiles chart_files(const fs::path& charts) {
+  ChartFiles out;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(charts, ec)) {
-    const std::string ext = entry.path().extension().string();
-    if (entry.is_regular_file() && (ext == ".png" || ext == ".svg" || entry.path().filename() == "manifest.json")) {
-      fs::remove(entry.path(), ec);
-    }
+    struct stat st {};
+    if (!is_chart_file(entry.path()) || ::lstat(entry.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    out[entry.path().filename().string()] =
+        FileId{st.st_ino, st.st_size, static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
+  }
+  return out;
+}
+
+// remove_drawn() removes the chart files in `charts` that are not in `before` as they were there
+// (created or rewritten since: the drawer's), except the names in `keep`.
+void remove_drawn(const fs::path& charts, const ChartFiles& before, const std::set<std::string>& keep = {}) {
+  std::error_code ec;
+  for (const auto& [name, id] : chart_files(charts)) {
+    const auto it = before.find(name);
+    if ((it == before.end() || it->second != id) && keep.count(name) == 0) fs::remove(charts / name, ec);
   }
 }
 
-// prepare_dirs() creates DIR and DIR/charts and removes the charts and the compare.json of an
-// earlier report there, so the directory can never hold a stale chart or a comparison this report
-// did not make (a run without --baseline left the previous run's compare.json). A compare.json
-// that report did not write (no "written_by": "ccbench report") is left alone. The earlier
+// prepare_dirs() creates DIR and DIR/charts and removes the charts (those its manifest lists) and
+// the compare.json of an earlier report there, so the directory never holds a stale chart of a
+// report or a comparison this report did not make (a run without --baseline left the previous
+// run's compare.json). A compare.json that report did not write (no "written_by": "ccbench
+// report") is left alone, as are files in DIR/charts no manifest lists (the user's). The earlier
 // index.html goes with its charts: a report interrupted while drawing left it linking to charts
 // that were gone (session 48's review); `had_index` says whether there was one.
 fs::path prepare_dirs(const std::string& out_dir, bool& had_index) {
@@ -126,7 +196,7 @@ fs::path prepare_dirs(const std::string& out_dir, bool& had_index) {
   const fs::path old_compare = fs::path(out_dir) / "compare.json";
   if (fs::is_regular_file(old_compare, ec) && written_by_report(old_compare)) fs::remove(old_compare, ec);
   had_index = fs::remove(fs::path(out_dir) / "index.html", ec);
-  remove_charts(charts);
+  remove_listed_charts(charts);
   return charts;
 }
 
@@ -197,6 +267,7 @@ int write_report(const std::vector<std::string>& result_files, const std::string
       err << "ccbench report: warning: " << common::visible_text(r.file) << " has no points (nothing was measured); the report shows "
           << "nothing of it\n";
   fs::path charts_dir;
+  ChartFiles before_drawing;  // DIR/charts' chart files before the drawer ran (none of them its)
   bool had_index = false;  // DIR held an earlier report's index.html (prepare_dirs removed it)
   std::string compare_json;
   try {
@@ -209,11 +280,18 @@ int write_report(const std::vector<std::string>& result_files, const std::string
       write_file(compare_json, common::json_text(j));
       page.comparison = &*comparison;
     }
+    before_drawing = chart_files(charts_dir);
     const ChartRun run = run_charts(result_files, charts_dir.string(), compare_json);
     if (run.drawn) {
       page.charts = read_chart_manifest((charts_dir / "manifest.json").string(), page.notice);
       page.charts = usable_charts(dir, std::move(page.charts), page.notice);
+      // What the drawer wrote and the page does not show (a chart that failed halfway) goes.
+      std::set<std::string> shown = {"manifest.json"};
+      for (const ChartInfo& c : page.charts)
+        for (const std::string& f : {c.png, c.svg}) shown.insert(fs::path(f).filename().string());
+      remove_drawn(charts_dir, before_drawing, shown);
     } else {
+      remove_drawn(charts_dir, before_drawing);
       page.notice = run.notice;
       if (!run.log.empty() && run.notice.find("matplotlib is not available") == std::string::npos) {
         // line by line through visible_text: the drawer's output quotes the results files
@@ -238,7 +316,7 @@ int write_report(const std::vector<std::string>& result_files, const std::string
   } catch (const Interrupted& e) {
     // The drawer is stopped and reaped (run_charts()): nothing writes here any more. What this
     // report wrote goes, so that DIR holds no half-written report.
-    remove_charts(charts_dir);
+    remove_drawn(charts_dir, before_drawing);
     std::error_code ec;
     if (!compare_json.empty()) fs::remove(compare_json, ec);
     err << "ccbench report: " << e.what() << "; the chart drawer was stopped, the charts it had drawn"

@@ -1,0 +1,108 @@
+// tests/reports/report_dir_test.cpp — what `ccbench report --out DIR` removes from DIR/charts: only
+// chart files a report wrote (the charts the earlier report's charts/manifest.json lists, and what
+// this report's drawer wrote that its page does not use, all of it when interrupted), never the
+// user's own files there. The chart drawer is a stand-in (CCB_REPORT_PYTHON): a shell script that
+// draws the charts named in CCB_TEST_CHARTS as charts.py would (<id>.png, <id>.svg, manifest.json).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include "cli_helper.hpp"
+
+namespace ccb::reports {
+namespace {
+
+namespace fs = std::filesystem;
+using test::ScopedEnv;
+
+// fake_drawer() writes the stand-in drawer into `dir`. Its $3 is the charts directory. It draws
+// CCB_TEST_CHARTS; with CCB_TEST_STRAY it also leaves stray.png (a chart that failed halfway, not
+// in the manifest); with CCB_TEST_KILL it sends SIGTERM to report after drawing and waits, as a
+// Ctrl-C while drawing would.
+std::string fake_drawer(const std::string& dir) {
+  const std::string path = dir + "/fake-python";
+  std::ofstream(path) << "#!/bin/sh\ncat >/dev/null\nout=$3\nlist=\n"
+                      << "for id in $CCB_TEST_CHARTS; do\n"
+                      << "  echo png >\"$out/$id.png\"; echo svg >\"$out/$id.svg\"\n"
+                      << "  list=\"$list${list:+,}{\\\"id\\\":\\\"$id\\\",\\\"kind\\\":\\\"ratio\\\",\\\"title\\\":\\\"t\\\","
+                      << "\\\"caption\\\":\\\"c\\\",\\\"png\\\":\\\"charts/$id.png\\\",\\\"svg\\\":\\\"charts/$id.svg\\\"}\"\n"
+                      << "done\n"
+                      << "[ -n \"$CCB_TEST_STRAY\" ] && echo half >\"$out/stray.png\"\n"
+                      << "if [ -n \"$CCB_TEST_KILL\" ]; then kill -TERM $PPID; sleep 5; fi\n"
+                      << "printf '{\"charts\":[%s],\"failed\":[]}' \"$list\" >\"$out/manifest.json\"\n";
+  fs::permissions(path, fs::perms::owner_all);
+  return path;
+}
+
+std::set<std::string> listing(const std::string& dir) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+  return names;
+}
+
+// Regression (review): `report … --out DIR` deleted every *.png and *.svg in DIR/charts, the
+// user's own files included. Now the earlier report's charts go (its manifest lists them), the
+// user's files stay, and what the drawer wrote but the page does not use goes.
+TEST(ReportDir, ASecondReportRemovesTheFirstOnesChartsAndKeepsTheUsersFiles) {
+  const std::string dir = test::scratch_dir("report-dir"), rep = dir + "/rep";
+  ScopedEnv python("CCB_REPORT_PYTHON", fake_drawer(dir));
+  {
+    ScopedEnv charts("CCB_TEST_CHARTS", "old_a old_b");
+    const auto r = test::run_cli({"report", test::data("base.json"), "--out", rep});
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+  ASSERT_EQ(listing(rep + "/charts"),
+            (std::set<std::string>{"manifest.json", "old_a.png", "old_a.svg", "old_b.png", "old_b.svg"}));
+  for (const char* mine : {"mine.png", "mine.svg", "notes.txt"}) std::ofstream(rep + "/charts/" + mine) << "user's\n";
+  ScopedEnv charts("CCB_TEST_CHARTS", "old_b new_c");
+  ScopedEnv stray("CCB_TEST_STRAY", "1");
+  const auto r = test::run_cli({"report", test::data("base.json"), "--out", rep});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(listing(rep + "/charts"), (std::set<std::string>{"manifest.json", "mine.png", "mine.svg", "notes.txt",
+                                                             "old_b.png", "old_b.svg", "new_c.png", "new_c.svg"}));
+  EXPECT_EQ(test::read_text(rep + "/charts/mine.png"), "user's\n");
+  const std::string html = test::read_text(rep + "/index.html");
+  EXPECT_NE(html.find("charts/new_c.svg"), std::string::npos);
+  EXPECT_EQ(html.find("old_a"), std::string::npos);
+  EXPECT_EQ(html.find("mine"), std::string::npos);
+}
+
+// Interrupted while drawing: what the drawer wrote goes, the user's files stay (they went too).
+TEST(ReportDir, AnInterruptedReportRemovesOnlyWhatItsDrawerWrote) {
+  const std::string dir = test::scratch_dir("report-dir-int"), rep = dir + "/rep";
+  fs::create_directories(rep + "/charts");
+  for (const char* mine : {"mine.png", "mine.svg"}) std::ofstream(rep + "/charts/" + mine) << "user's\n";
+  ScopedEnv python("CCB_REPORT_PYTHON", fake_drawer(dir));
+  ScopedEnv charts("CCB_TEST_CHARTS", "a b");
+  ScopedEnv kill("CCB_TEST_KILL", "1");
+  const auto r = test::run_cli({"report", test::data("base.json"), "--out", rep});
+  EXPECT_EQ(r.code, 143) << r.err;
+  EXPECT_EQ(listing(rep + "/charts"), (std::set<std::string>{"mine.png", "mine.svg"}));
+  EXPECT_FALSE(fs::exists(rep + "/index.html"));
+}
+
+// A manifest names only files charts.py writes: a path out of charts/ or an odd name removes nothing.
+TEST(ReportDir, AManifestCannotMakeReportRemoveOtherFiles) {
+  const std::string dir = test::scratch_dir("report-dir-manifest"), rep = dir + "/rep";
+  fs::create_directories(rep + "/charts/sub");
+  std::ofstream(dir + "/outside.png") << "x\n";
+  std::ofstream(rep + "/charts/sub/deep.png") << "x\n";
+  std::ofstream(rep + "/charts/.hidden.png") << "x\n";
+  std::ofstream(rep + "/charts/manifest.json")
+      << R"({"charts":[{"png":"charts/../../outside.png","svg":"charts/sub/deep.svg"},)"
+      << R"({"png":"charts/sub/deep.png","svg":"charts/.hidden.svg"},{"png":"charts/.hidden.png","svg":"x.svg"}]})";
+  ScopedEnv python("CCB_REPORT_PYTHON", "/nonexistent/python3");  // no drawer: only the removal matters
+  const auto r = test::run_cli({"report", test::data("base.json"), "--out", rep});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir + "/outside.png"));
+  EXPECT_TRUE(fs::exists(rep + "/charts/sub/deep.png"));
+  EXPECT_TRUE(fs::exists(rep + "/charts/.hidden.png"));
+  EXPECT_FALSE(fs::exists(rep + "/charts/manifest.json"));  // the earlier report's manifest goes
+}
+
+}  // namespace
+}  // namespace ccb::reports
