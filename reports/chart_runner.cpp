@@ -16,8 +16,10 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <thread>
 
 #include "reports/child_run.hpp"
@@ -40,19 +42,33 @@ std::string last_line(const std::string& text) {
 // the harness gives an interrupted go build: child_process.hpp).
 constexpr std::chrono::seconds kStopGrace{2};
 
+// kDrawTimeLimit: how long the drawer may run before it is stopped (CCB_CHART_TIMEOUT_S overrides
+// it): a full preset's report draws in seconds, a 20,000-point file in ~7 s; a drawer that hangs
+// (a stuck interpreter, a CCB_REPORT_PYTHON that waits for input) held `report` for ever.
+constexpr double kDrawTimeLimitS = 300;
+
 // Stopper: once a signal has come (interrupt_signal(), forwarded to the drawer's group by
-// ForwardTo), check() SIGKILLs the group when it still runs kStopGrace later.
+// ForwardTo), or the time limit has passed (check() then sends the group SIGTERM itself), check()
+// SIGKILLs the group when it still runs kStopGrace later.
 struct Stopper {
-  explicit Stopper(pid_t g) : group(g) {}
+  Stopper(pid_t g, std::chrono::steady_clock::duration limit)
+      : group(g), deadline(std::chrono::steady_clock::now() + limit) {}
   pid_t group;
-  bool signalled = false, killed = false;
-  std::chrono::steady_clock::time_point since{};  // when check() first saw the signal
+  std::chrono::steady_clock::time_point deadline;
+  bool signalled = false, timed_out = false, killed = false;
+  std::chrono::steady_clock::time_point since{};  // when check() first saw the signal or the limit
   void check() {
-    if (killed || interrupt_signal() == 0) return;
+    if (killed) return;
     const auto now = std::chrono::steady_clock::now();
-    if (!signalled) {
-      signalled = true;
-      since = now;
+    if (!signalled && !timed_out) {
+      if (interrupt_signal() != 0) {
+        signalled = true;
+        since = now;
+      } else if (now >= deadline) {
+        ::kill(-group, SIGTERM);
+        timed_out = true;
+        since = now;
+      }
     } else if (now - since >= kStopGrace) {
       ::kill(-group, SIGKILL);
       killed = true;
@@ -63,8 +79,15 @@ struct Stopper {
 // talk_and_reap() sends `script` on `in` (then shuts it for writing), reads `out` to EOF into
 // `log`, and reaps `pid`; returns its wait status. Nothing blocks: poll() and waitpid(WNOHANG)
 // with short timeouts, so that an interrupted drawer is stopped (Stopper) and reaped in any case.
-int talk_and_reap(pid_t pid, int in, std::string_view script, int out, std::string& log) {
-  Stopper stop(pid);
+// `timed_out` tells whether the drawer was stopped for running past `limit`.
+int talk_and_reap(pid_t pid, int in, std::string_view script, int out, std::string& log,
+                  std::chrono::steady_clock::duration limit, bool& timed_out) {
+  Stopper stop(pid, limit);
+  struct Report {
+    Stopper& stop;
+    bool& timed_out;
+    ~Report() { timed_out = stop.timed_out; }
+  } report{stop, timed_out};
   bool sending = !script.empty();
   if (!sending) ::shutdown(in, SHUT_WR);
   char buf[4096];
@@ -145,9 +168,28 @@ std::string python_interpreter() {
   return name;
 }
 
+static std::optional<double> draw_time_limit_s(std::string& error) {
+  const char* env = std::getenv("CCB_CHART_TIMEOUT_S");
+  if (env == nullptr || *env == '\0') return kDrawTimeLimitS;
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(env, &end);
+  if (errno != 0 || end == env || *end != '\0' || !(v > 0) || v > 1e6) {
+    error = "CCB_CHART_TIMEOUT_S=" + std::string(env) + " is not a number of seconds > 0 (at most 1000000)";
+    return std::nullopt;
+  }
+  return v;
+}
+
 ChartRun run_charts(const std::vector<std::string>& results_files, const std::string& charts_dir,
                     const std::string& compare_json) {
   ChartRun run;
+  std::string limit_error;
+  const std::optional<double> limit_s = draw_time_limit_s(limit_error);
+  if (!limit_s) {
+    run.notice = "charts not drawn: " + limit_error + "; tables only";
+    return run;
+  }
   const std::string py = python_interpreter();
   const char* chosen = std::getenv("CCB_REPORT_PYTHON");
   const bool by_env = chosen != nullptr && *chosen != '\0';
@@ -209,14 +251,22 @@ ChartRun run_charts(const std::vector<std::string>& results_files, const std::st
     return run;
   }
   int status = 0;
+  bool timed_out = false;
   {
     ForwardTo forward(pid);  // until it is reaped
-    status = talk_and_reap(pid, in[0], charts_script(), out[0], run.log);
+    const auto limit = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(*limit_s));
+    status = talk_and_reap(pid, in[0], charts_script(), out[0], run.log, limit, timed_out);
   }
   ::close(in[0]);
   ::close(out[0]);
   throw_if_interrupted();  // the drawer is stopped and reaped: its charts are the caller's to remove
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+  if (timed_out) {
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%g", *limit_s);
+    run.notice = std::string("charts not drawn: charts.py run by ") + py + " did not finish within " + secs +
+                 " s and was stopped (CCB_CHART_TIMEOUT_S sets the limit); tables only";
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     run.drawn = true;
   } else if (WIFEXITED(status) && WEXITSTATUS(status) == kExitNoMatplotlib) {
     run.notice = "charts not drawn: matplotlib is not available to " + py + " (install python3-matplotlib); tables only";

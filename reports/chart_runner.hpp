@@ -21,7 +21,11 @@
 //    remove. A signal before or after the drawer runs keeps its previous (default) action.
 //    Nor a SIGKILL of ccbench: the drawer gets CCB_PARENT_PID and asks the kernel to kill it when
 //    ccbench dies (charts.py, prctl PR_SET_PDEATHSIG), as the Go child does.
-// Blocks: until the child exits. Not thread-safe with respect to other fork/exec users of stdio.
+//  - The drawer runs at most 300 s (CCB_CHART_TIMEOUT_S: other seconds > 0): past that its group
+//    gets SIGTERM, then SIGKILL 2 s later, and run_charts() returns drawn = false with a notice
+//    saying so ("... did not finish within 300 s and was stopped ..."). An invalid
+//    CCB_CHART_TIMEOUT_S draws nothing and says why in the notice.
+// Blocks: until the child exits (or is stopped). Not thread-safe with respect to other fork/exec users of stdio.
 #pragma once
 
 #include <string>

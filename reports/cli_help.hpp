@@ -76,8 +76,8 @@ inline constexpr const char* kReportFooter = R"(
 Writes DIR/index.html (opens from disk: no network, no external scripts, styles or fonts) with the
 machine context, per-workload tables and charts, and DIR/charts/*.png + *.svg drawn by matplotlib
 (/usr/bin/python3, or $CCB_REPORT_PYTHON: a path, or a name looked up in PATH) from the embedded
-reports/charts.py. Without Python or matplotlib the page is still written with tables and a
-one-line notice; a chart that cannot be drawn is left out and named in the notice. With
+reports/charts.py, given at most 300 s ($CCB_CHART_TIMEOUT_S: other seconds). Without Python or
+matplotlib, or past that time, the page is still written with tables and a one-line notice; a chart that cannot be drawn is left out and named in the notice. With
 --baseline, the comparison of the results against BASE.json is added, with a % change chart, and
 saved as DIR/compare.json: compare's statistics with its default options but only its first
 verdicts, as `ccbench compare BASE.json RESULTS.json --confirm 0` gives them (several results

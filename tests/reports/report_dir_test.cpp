@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -102,6 +103,34 @@ TEST(ReportDir, AManifestCannotMakeReportRemoveOtherFiles) {
   EXPECT_TRUE(fs::exists(rep + "/charts/sub/deep.png"));
   EXPECT_TRUE(fs::exists(rep + "/charts/.hidden.png"));
   EXPECT_FALSE(fs::exists(rep + "/charts/manifest.json"));  // the earlier report's manifest goes
+}
+
+}  // namespace
+}  // namespace ccb::reports
+
+namespace ccb::reports {
+namespace {
+
+// Regression (session 50's reports review): a drawer that never ends held `report` for ever
+// (timeout 5 -> rc 124). Past CCB_CHART_TIMEOUT_S it is stopped: the page is written with tables
+// and a notice, exit 0.
+TEST(ReportDir, ADrawerThatDoesNotFinishIsStoppedAndThePageStillWritten) {
+  const std::string dir = test::scratch_dir("report-slow-drawer");
+  const std::string drawer = dir + "/slow-python";
+  std::ofstream(drawer) << "#!/bin/sh\ncat >/dev/null\nsleep 60\n";
+  fs::permissions(drawer, fs::perms::owner_all);
+  ScopedEnv python("CCB_REPORT_PYTHON", drawer);
+  ScopedEnv limit("CCB_CHART_TIMEOUT_S", "0.5");
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = test::run_cli({"report", test::data("base.json"), "--out", dir + "/rep"});
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("did not finish within 0.5 s and was stopped"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(dir + "/rep/index.html"));
+  ScopedEnv bad("CCB_CHART_TIMEOUT_S", "soon");
+  const auto b = test::run_cli({"report", test::data("base.json"), "--out", dir + "/rep2"});
+  EXPECT_EQ(b.code, 0) << b.err;
+  EXPECT_NE(b.err.find("CCB_CHART_TIMEOUT_S=soon is not a number of seconds > 0"), std::string::npos) << b.err;
 }
 
 }  // namespace
