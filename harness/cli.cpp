@@ -74,6 +74,7 @@ Environment (each described in its command's --help and in README):
   CCB_GO_TIMEOUT=SECONDS  run: kill a Go child that gives no reply that long (default 600)
   CCB_REPORT_PYTHON=PATH  report: the Python with matplotlib that draws the charts (default
                           /usr/bin/python3)
+  CCB_CHART_TIMEOUT_S=SECONDS  report: stop a chart drawer still running that long (default 300)
   CCB_PROGRESS_INTERVAL=SECONDS  run: how often the plain progress lines come (default 10)
   CCB_CHAOS=1, CCB_CHAOS_SEED=N  run, stress: the runtime's fault injection (run warns and marks
                           its results as not real; stress seeds it with the run's seed)
