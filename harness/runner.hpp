@@ -92,9 +92,12 @@ class RunInterrupted : public std::runtime_error {
 };
 
 inline constexpr int kShuffleWindow = 8;
-// kMaxRunsPerRep bounds R (see the header comment): 1000 runs of timers startstop (~0.6 ms each,
-// the shortest default point) is 12x the quick preset's 50 ms, and a tiny test size cannot spin
-// for long.
+// kMaxRunsPerRep bounds R (see the header comment), and so the wall time of a repetition: each run
+// also pays its set-up outside the measured time (a runtime start, its worker threads). Timers
+// startstop, the shortest default point, measures ~80 us per run but takes ~0.9 ms of wall time at
+// procs 8 (`run timers --set mode=startstop --procs 8 --min-time 0.5`: 2 repetitions of 1000
+// runs, 0.08 s measured each, 1.8 s for the command). 1000 runs fill the quick preset's 50 ms; in
+// the full preset that point's repetitions stay short (noted), where 10000 would take ~7 s each.
 inline constexpr int kMaxRunsPerRep = 1000;
 // kSizingMargin: the first repetition sizes R to 1.2 x min_time_s, so that later repetitions, which
 // may be faster, still last min_time_s (quick run, skynet procs 2: first repetition 53 ms with R=1,

@@ -83,11 +83,6 @@ struct Stopper {
 int talk_and_reap(pid_t pid, int in, std::string_view script, int out, std::string& log,
                   std::chrono::steady_clock::duration limit, bool& timed_out) {
   Stopper stop(pid, limit);
-  struct Report {
-    Stopper& stop;
-    bool& timed_out;
-    ~Report() { timed_out = stop.timed_out; }
-  } report{stop, timed_out};
   bool sending = !script.empty();
   if (!sending) ::shutdown(in, SHUT_WR);
   char buf[4096];
@@ -114,7 +109,10 @@ int talk_and_reap(pid_t pid, int in, std::string_view script, int out, std::stri
   int status = 0;
   for (;;) {
     const pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid || (r < 0 && errno != EINTR)) return status;
+    if (r == pid || (r < 0 && errno != EINTR)) {
+      timed_out = stop.timed_out;
+      return status;
+    }
     stop.check();
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

@@ -383,11 +383,11 @@ std::atomic<std::terminate_handler> g_terminate_before_unwinding{nullptr};
 
 // park_dead() leaves the task being unwound for good: park()'s unwinding branch with nothing
 // recorded to unlink, so unwind_abandoned() makes it Dead (never resumed; see run.hpp).
-[[noreturn]] void park_dead(Worker* w, WaitReason reason) noexcept {
+[[noreturn]] void park_dead(Worker* w) noexcept {
   w->dead_q = nullptr;
   w->dead_withdraw = nullptr;
   try {
-    park_impl(nullptr, nullptr, reason, nullptr, nullptr, nullptr, nullptr);
+    park_impl(nullptr, nullptr, WaitReason::None, nullptr, nullptr, nullptr, nullptr);
   } catch (...) {
   }
   std::abort();  // not reached: a Dead task is never resumed
@@ -405,7 +405,7 @@ std::atomic<std::terminate_handler> g_terminate_before_unwinding{nullptr};
   const std::type_info* handling = abi::__cxa_current_exception_type();
   if (w != nullptr && w->current != nullptr && !w->current->is_g0 && w->current->unwinding &&
       handling != nullptr && *handling == typeid(TaskUnwind))
-    park_dead(w, WaitReason::None);
+    park_dead(w);
   if (std::terminate_handler before = g_terminate_before_unwinding.load()) before();
   std::abort();
 }
@@ -448,7 +448,7 @@ void yield() {
     // Nothing else runs while a task is unwound, so a yield returns at once. A task that keeps
     // yielding (a loop whose catch (...) swallows the unwinding, a destructor polling a flag)
     // would hold run() for ever: after kUnwindYieldLimitNs it is left Dead instead.
-    if (detail::unwind_yield_limit_reached(w)) detail::park_dead(w, detail::WaitReason::None);
+    if (detail::unwind_yield_limit_reached(w)) detail::park_dead(w);
     return;
   }
   detail::Task* next = w->rt->next_local(w);
