@@ -10,6 +10,7 @@
 
 #include "common/table_notes.hpp"
 #include "common/text_width.hpp"
+#include "common/visible_text.hpp"
 #include "harness/stats.hpp"
 
 namespace ccb::harness {
@@ -117,7 +118,8 @@ std::string TableLayout::markers(const std::vector<const Entry*>& es) const {
     if (e == nullptr) continue;
     for (const auto& note : e->notes) {
       if (!common::note_for_tables(note)) continue;
-      const std::string text = e->impl + ": " + note;
+      // a note read back by --resume is the file's text: no escape sequence reaches the terminal
+      const std::string text = e->impl + ": " + common::visible_text(note);
       auto it = std::find(notes_.begin(), notes_.end(), text);
       if (it == notes_.end()) it = notes_.insert(notes_.end(), text);
       const std::string m = "[" + std::to_string(it - notes_.begin() + 1) + "]";

@@ -213,9 +213,19 @@ std::vector<Point> expand_matrix(const MatrixRequest& req) {
     std::vector<std::vector<std::string>> values;
     for (const ParamSpec& spec : w->params) {
       auto it = sets.find(spec.name);
-      values.push_back(it == sets.end()
-                           ? canonical_preset_values(*w, spec, req.preset)
-                           : parse_param_values(spec, it->second, "--set " + spec.name + " (" + w->name + ")"));
+      if (it == sets.end()) {
+        values.push_back(canonical_preset_values(*w, spec, req.preset));
+        continue;
+      }
+      try {
+        values.push_back(parse_param_values(spec, it->second, "--set " + spec.name + " (" + w->name + ")"));
+      } catch (const UsageError& e) {
+        if (!req.filter) throw;
+        // `run --set cap=128 --filter '^fanin'` was refused for pingpong's cap, with no hint why
+        throw UsageError(std::string(e.what()) + " (--set applies to every selected workload with that parameter, " +
+                         "before --filter picks points: name the workloads instead, e.g. `ccbench run WORKLOAD... " +
+                         "--set " + spec.name + "=...`)");
+      }
     }
     std::vector<int> procs = procs_override ? *procs_override
                              : req.preset == Preset::Full ? w->full_procs : w->quick_procs;

@@ -2,12 +2,16 @@
 #include "harness/resume.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 
+#include "common/visible_text.hpp"
 #include "harness/errors.hpp"
 #include "harness/list_syntax.hpp"
 #include "harness/stats.hpp"
@@ -48,7 +52,11 @@ Entry entry_from_json(const json& j) {
     if (v.is_number_integer()) e.params.push_back({k, std::to_string(v.get<long long>()), true});
     else e.params.push_back({k, v.get<std::string>(), false});
   }
-  e.procs = j.at("procs").get<int>();
+  // procs as a wider integer first: get<int>() would wrap 10^12 to a negative count
+  const long long procs = j.at("procs").get<long long>();
+  if (procs < 1 || procs > std::numeric_limits<int>::max())
+    throw std::invalid_argument("procs " + std::to_string(procs) + " is out of range");
+  e.procs = static_cast<int>(procs);
   e.unit = j.at("unit").get<std::string>();
   e.status = status_of(j.at("status").get<std::string>());
   if (e.status != EntryStatus::Ok) e.error = j.at("error").get<std::string>();
@@ -127,13 +135,53 @@ std::vector<EnvWarning> warnings_of(const json& coded) {
   return out;
 }
 
+// mismatch() says how entry `e`, found under point `p`'s name, does not describe a measurement of
+// that point as this run would make it (a file merged from two runs, an edited one), or "" when it
+// does: its workload, procs and parameters are the point's, and an ok entry has one finite sample
+// > 0 per repetition (session 51's CLI review: a merged file's entry of 6 samples was taken into
+// a run of 3 repetitions, and samples of -1 or none were printed as results).
+std::string mismatch(const Entry& e, const Point& p, const RunInfo& info) {
+  if (e.workload != p.workload->name) return "its workload is \"" + e.workload + "\"";
+  if (e.procs != p.procs) return "its procs is " + std::to_string(e.procs);
+  std::map<std::string, std::string> theirs, mine(p.params.begin(), p.params.end());
+  for (const EntryParam& q : e.params) theirs[q.name] = q.value;
+  if (theirs != mine) {
+    std::vector<std::string> shown;
+    for (const auto& [k, v] : theirs) shown.push_back(k + "=" + v);
+    return "its params are {" + join(shown, " ") + "}";
+  }
+  for (const EntryParam& q : e.params)  // a number for an Int parameter, a string for a Choice
+    for (const auto& spec : p.workload->params)
+      if (spec.name == q.name && (spec.type == ccb::workloads::ParamType::Int) != q.is_int)
+        return "its param " + q.name + " is a JSON " + (q.is_int ? "number" : "string");
+  if (e.status != EntryStatus::Ok) return "";
+  if (e.samples_ns.size() != static_cast<size_t>(info.repetitions))
+    return "it has " + std::to_string(e.samples_ns.size()) + " samples for " + std::to_string(info.repetitions) +
+           " repetitions";
+  for (double v : e.samples_ns)
+    if (!std::isfinite(v) || v <= 0) return "it has a sample of " + text_of(json(v)) + " ns";
+  return "";
+}
+
 }  // namespace
 
 Resumed load_resume(const std::string& file, const RunInfo& info, const std::vector<Point>& points,
                     const std::function<std::vector<std::string>(const Point&)>& impls_of) {
+  // Only a regular file: a directory threw from the read (exit 3, "internal error"), /dev/zero
+  // was read until memory ran out and a FIFO without a writer blocked for ever (session 51's review).
+  std::error_code ec;
+  const std::filesystem::file_status st = std::filesystem::status(file, ec);
+  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
+    throw UsageError("--resume " + file + ": not a regular file");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw UsageError("--resume " + file + ": cannot be read");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  try {
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::exception& ex) {
+    throw UsageError("--resume " + file + ": cannot be read (" + ex.what() + ")");
+  }
+  if (in.bad()) throw UsageError("--resume " + file + ": cannot be read");
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte order mark
   json doc;
   try {
@@ -187,14 +235,25 @@ Resumed load_resume(const std::string& file, const RunInfo& info, const std::vec
       differs(file, "it was measured under a test hook (context.injection or context.chaos): its numbers are not real");
     if (info.inject || info.chaos)
       differs(file, "this run has a test hook (CCB_INJECT_* or CCB_CHAOS) set");
-    std::set<std::string> in_matrix, outside;
-    for (const Point& p : points) in_matrix.insert(p.base_name);
+    std::map<std::string, const Point*> in_matrix;
+    std::set<std::string> outside, seen;
+    for (const Point& p : points) in_matrix.emplace(p.base_name, &p);
     for (const json& b : doc.at("benchmarks")) {
       Entry e = entry_from_json(b);
-      if (!in_matrix.count(e.base_name)) outside.insert(e.base_name);
+      const auto point = in_matrix.find(e.base_name);
+      if (point == in_matrix.end()) {
+        outside.insert(e.base_name);
+        continue;
+      }
+      const std::string shown = "entry \"" + common::visible_text(e.name) + "\"";
+      if (!seen.insert(e.name).second)
+        throw UsageError("--resume " + file + ": " + shown + " appears twice (a merged or edited file?)");
+      if (const std::string why = mismatch(e, *point->second, info); !why.empty())
+        throw UsageError("--resume " + file + ": " + shown + " is not a measurement of its point by this run's " +
+                         "settings: " + common::visible_text(why));
       // Not applicable is a finished verdict too (threads at 1M tasks, say): a point whose threads
       // entry says so is reused like one measured ok, not measured again on every resume.
-      else if (e.status != EntryStatus::Failed) ok[e.base_name].emplace(e.impl, std::move(e));
+      if (e.status != EntryStatus::Failed) ok[e.base_name].emplace(e.impl, std::move(e));
     }
     out.outside = outside.size();
     bool go_reused = false;

@@ -210,6 +210,11 @@ const BadInput kBadInputs[] = {
     {"n_non_numeric", {"run", "fake_sum", "--set", "n=abc"}, "'abc' is not an integer"},
     {"set_without_equals", {"run", "fake_sum", "--set", "n"}, "expected NAME=LIST"},
     {"set_twice", {"run", "fake_sum", "--set", "n=1", "--set", "n=2"}, "--set n is given twice"},
+    // Regression (session 51's CLI review): a value out of the range of a workload that --filter
+    // leaves out was refused with no word of why that workload counted.
+    {"set_before_filter", {"run", "--set", "n=500", "--filter", "^fake_sum"},
+     "(--set applies to every selected workload with that parameter, before --filter picks points: name the "
+     "workloads instead"},
     // Regression: a combination the workload cannot run failed the run (exit 1) as a self-check.
     {"combination_rejected", {"run", "fake_sum", "--set", "n=1e6", "--set", "k=4"},
      "point fake_sum/n=1000000/k=4/procs:1: n*k=4000000 must be at most 2000000"},
