@@ -24,7 +24,9 @@ void write_str(const char* s) noexcept {
 
 void segv_handler(int sig, siginfo_t* info, void* uctx) {
   Worker* w = this_worker();
-  if (w != nullptr && w->current != nullptr && !w->current->is_g0 && w->current->stack != nullptr) {
+  // Only a fault (si_code > 0) has a fault address; a SIGSEGV sent by kill() or raise() has none.
+  if (info->si_code > 0 && w != nullptr && w->current != nullptr && !w->current->is_g0 &&
+      w->current->stack != nullptr) {
     const Stack* s = w->current->stack;
     const char* addr = static_cast<const char*>(info->si_addr);
     const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
@@ -36,6 +38,10 @@ void segv_handler(int sig, siginfo_t* info, void* uctx) {
     return g_old_segv.sa_handler(sig);
   }
   signal(SIGSEGV, SIG_DFL);  // returning re-executes the fault with the default action
+  // A SIGSEGV sent (kill -SEGV, raise) does not come again on return: it was swallowed, and the
+  // process went on (session 51's stress review). Send it again; it is delivered, with the
+  // default action, once this handler returns.
+  if (info->si_code <= 0) raise(SIGSEGV);
 }
 }  // namespace
 

@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cfenv>
 #include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <string>
 #include <system_error>
@@ -425,4 +427,23 @@ TEST(StackOverflowDeathTest, ReportedWithStackSize) {
         ccb::run(c, [] { ccb::go([] { recurse(0); }); ccb::yield(); });
       },
       "task stack overflow \\(stack size 65536 bytes\\); raise ccb::Config::stack_size");
+}
+
+// Regression (session 51's stress review): the stack-overflow handler returned from a SIGSEGV
+// that kill() or raise() sent, as from a fault, which re-executes; a sent one does not come
+// again, so the first was swallowed and the process went on (`kill -SEGV` during a stress run:
+// "1 run passed", rc 0). It now dies of it, as without the handler.
+TEST(StackOverflowDeathTest, ASentSigsegvIsNotSwallowed) {
+#if defined(CCB_ASAN) || defined(CCB_TSAN)
+  GTEST_SKIP() << "the sanitizers handle SIGSEGV themselves";
+#endif
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        ccb::Config c;
+        c.procs = 2;
+        ccb::run(c, [] { std::raise(SIGSEGV); });
+        std::_Exit(0);
+      },
+      ::testing::KilledBySignal(SIGSEGV), "");
 }
