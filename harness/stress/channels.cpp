@@ -3,12 +3,14 @@
 // (producer, sequence). The channel's owner task closes it after a random time — either once its
 // producers have stopped, or (one round in three) while they are still sending, so closes race
 // sends. Invariants:
-//  - continuously: each consumer sees each producer's sequences strictly increasing (per-producer
-//    FIFO), and no (producer, sequence) is received twice (a per-message flag);
+//  - continuously: each consumer receives only its own channel's producers' messages (no torn or
+//    misrouted one), sees each producer's sequences strictly increasing (per-producer FIFO), and no
+//    (producer, sequence) is received twice (a per-message flag);
 //  - end of round: every send that returned normally was received exactly once, and nothing
 //    whose send threw SendOnClosedChannel was received; a second close() throws
 //    CloseOfClosedChannel (API misuse keeps its typed exception under stress).
-// Test hook `violate`: one consumer drops one message without recording it (detected as a loss).
+// Test hook `violate`: one consumer drops one message without recording it (detected as a loss);
+// `misroute`: one producer sends a message naming a producer its channel does not have.
 #include <memory>
 
 #include "harness/stress/scenario.hpp"
@@ -33,6 +35,7 @@ struct Round {
 };
 
 std::atomic<bool> g_hook_fired{false};
+std::atomic<bool> g_misroute_fired{false};
 
 void channel_round(ScenarioContext& ctx, Rng& rng, ccb::WaitGroup& wg, Round& round, uint32_t first,
                    uint32_t np, uint32_t nc, std::atomic<int>& bad_close) {
@@ -43,8 +46,15 @@ void channel_round(ScenarioContext& ctx, Rng& rng, ccb::WaitGroup& wg, Round& ro
   producers_wg->add(np);
   wg.add(np + nc + 1);
   for (uint32_t k = 0; k < np; ++k) {
-    ccb::go([&ctx, &wg, &round, ch, stop_producers, producers_wg, p = first + k]() mutable {
+    ccb::go([&ctx, &wg, &round, ch, stop_producers, producers_wg, p = first + k, np]() mutable {
       Round::Producer& me = round.producers[p];
+      if (ctx.hook == TestHook::Misroute && !g_misroute_fired.exchange(true)) {
+        try {
+          ch.send(Msg{p + np, 0});  // test hook: a message of a producer this channel does not have
+        } catch (const ccb::SendOnClosedChannel&) {
+          g_misroute_fired = false;  // not delivered: the next producer tries
+        }
+      }
       for (uint32_t seq = 0; seq < kMaxPerRound; ++seq) {
         if (stop_producers->load(std::memory_order_relaxed) || !ctx.running()) break;
         try {
@@ -60,10 +70,20 @@ void channel_round(ScenarioContext& ctx, Rng& rng, ccb::WaitGroup& wg, Round& ro
     });
   }
   for (uint32_t k = 0; k < nc; ++k) {
-    ccb::go([&ctx, &wg, &round, ch, drop = ctx.hook == TestHook::Violate && k == 0]() mutable {
+    ccb::go([&ctx, &wg, &round, ch, first, np, drop = ctx.hook == TestHook::Violate && k == 0]() mutable {
       std::vector<int64_t> last(round.producers.size(), -1);
       for (Msg m : ch) {
         if (drop && m.seq == 10 && !g_hook_fired.exchange(true)) continue;  // test hook: lose it
+        // Only this channel's producers' messages, and only sequences they can send: a torn or
+        // misrouted message (another channel's) is a failure, not an index out of range, and
+        // would otherwise pass every check below (session 51's stress review).
+        if (!ctx.check(m.producer >= first && m.producer - first < np && m.seq < kMaxPerRound, [&] {
+              return "channels: consumer received producer " + std::to_string(m.producer) + "'s sequence " +
+                     std::to_string(m.seq) + ", which no producer of its channel (producers " +
+                     std::to_string(first) + ".." + std::to_string(first + np - 1) + ", sequences < " +
+                     std::to_string(kMaxPerRound) + ") sent (torn or misrouted)";
+            }))
+          continue;
         ctx.check(static_cast<int64_t>(m.seq) > last[m.producer], [&] {
           return "channels: consumer received producer " + std::to_string(m.producer) + "'s sequence " +
                  std::to_string(m.seq) + " after " + std::to_string(last[m.producer]) + " (order broken)";

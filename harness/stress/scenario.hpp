@@ -39,7 +39,10 @@ namespace ccb::stress {
 
 // TestHook: deliberate faults for ccbench's own tests (CCB_STRESS_TEST_HOOK; the values and what
 // each does are listed in stress_command.cpp, kHooks).
-enum class TestHook { None, Violate, Stall, StallPart, LeakTask, EarlyTimer, LeakMemory, OverAdmit, EarlyTick, DupJob };
+enum class TestHook {
+  None, Violate, Stall, StallPart, LeakTask, EarlyTimer, LeakMemory, OverAdmit, EarlyTick, DupJob, Misroute,
+  DoubleSelect, Crash
+};
 
 // OutsideThread: made in a task before it starts a plain thread that calls into the run (cancels
 // contexts), and moved into that thread's function, which it outlives by nothing. While one

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -18,6 +19,7 @@
 #include "harness/atomic_file.hpp"
 #include "harness/errors.hpp"
 #include "harness/list_syntax.hpp"
+#include "harness/stress/crash_note.hpp"
 #include "harness/stress/options.hpp"
 #include "harness/stress/rss.hpp"
 #include "harness/stress/scenario.hpp"
@@ -35,10 +37,14 @@ CCB_CHAOS=1 in the environment turns on --chaos, seeded with the run's seed (CCB
 not apply here, so the printed reproduce line repeats the same injections).
 Test hook, for ccbench's own tests (tests/stress), never for real runs:
 CCB_STRESS_TEST_HOOK=violate|stall|stall-part|leak-task|early-timer|leak-memory|over-admit|
-early-tick|dup-job breaks a scenario on purpose (see README) so that a check can be seen
-failing; it is announced on stderr and in the reproduce line, and any other value is bad usage.
+early-tick|dup-job|misroute|double-select|crash breaks a scenario on purpose (see README) so
+that a check can be seen failing; it is announced on stderr and in the reproduce line, and any
+other value is bad usage.
 Exit codes: 0 all passed, 1 an invariant violation, runtime error or watchdog stall (the seed,
-the command to reproduce it and the task dump are printed), 2 bad usage, 3 internal error.
+the command to reproduce it and the task dump are printed), 2 bad usage, 3 internal error. A
+crash (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT) prints "CRASHED:" with the scenario, the signal,
+the seed and the reproduce command, and ends the process with that signal's status (139 for
+SIGSEGV in a shell).
 A signal (Ctrl-C, SIGTERM) ends it at once, with the signal's status (the shell shows 128+N,
 e.g. 130); the seed line is printed first, and --out then lists the run in progress as not
 finished. An --out that is standard output (/dev/stdout, or the file or pipe stdout goes to) gets
@@ -75,6 +81,13 @@ constexpr HookInfo kHooks[] = {
     {TestHook::DupJob, "dup-job",
      "the patterns scenario (alone or inside mixed) submits every 50th WorkerPool job twice, on purpose (a job "
      "run twice); the other scenarios are unaffected"},
+    {TestHook::Crash, "crash", "every scenario's run raises SIGSEGV on purpose (a crash inside a task)"},
+    {TestHook::Misroute, "misroute",
+     "the channels scenario (alone or inside mixed) sends one message carrying a producer of another channel, on "
+     "purpose (a torn or misrouted message); the other scenarios are unaffected"},
+    {TestHook::DoubleSelect, "double-select",
+     "the select scenario (alone or inside mixed) carries out a second case after one select, on purpose (a "
+     "select committing two cases); the other scenarios are unaffected"},
 };
 
 TestHook read_hook() {
@@ -149,6 +162,8 @@ RunResult run_one(const StressSettings& s, TestHook hook, const ScenarioInfo& in
   const auto t0 = ccb::Clock::now();
   std::string error;
   {
+    const CrashNote crash("ccbench stress: CRASHED: scenario " + r.scenario + " (procs " + std::to_string(procs) + ")",
+                          footer.str());
     Watchdog dog(ctx, s.stall_limit, "scenario " + r.scenario + " (procs " + std::to_string(procs) + ")",
                  footer.str(), err);
     ccb::Config cfg;
@@ -158,6 +173,7 @@ RunResult run_one(const StressSettings& s, TestHook hook, const ScenarioInfo& in
         const auto deadline = ccb::Clock::now() + s.duration;
         std::atomic<bool> done{false};
         ccb::go([&] {
+          if (hook == TestHook::Crash) std::raise(SIGSEGV);  // test hook: a crash inside a task
           if (hook == TestHook::Stall) run_stall(ctx); else info.fn(ctx);
           done = true;
         });
@@ -177,7 +193,9 @@ RunResult run_one(const StressSettings& s, TestHook hook, const ScenarioInfo& in
   }
   r.seconds = std::chrono::duration<double>(ccb::Clock::now() - t0).count();
   r.rss_end_kib = rss_kib();
-  r.peak_rss_kib = peak_rss_kib();
+  // The kernel's high-water mark is updated lazily and its counters are approximate: it read
+  // 8308 KiB for a run that started at 8404 (session 51's stress review). The peak is at least both ends.
+  r.peak_rss_kib = std::max({peak_rss_kib(), r.rss_start_kib, r.rss_end_kib});
   r.ops = ctx.progress();
   r.checks = ctx.checks();
   r.chaos_yields = ccb::debug::chaos_state().yields;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -63,7 +64,7 @@ TEST(StressCli, HelpDescribesItsEnvironmentVariables) {
     Result r = run_exe(exe, std::string(exe == std::string(CCBENCH_EXE) ? "stress " : "") + "--help");
     EXPECT_EQ(r.code, 0) << r.output;
     for (const char* n : {"CCB_STRESS_TEST_HOOK=violate|stall|stall-part|leak-task|early-timer|leak-memory|over-admit|",
-                          "early-tick|dup-job breaks a scenario", "CCB_CHAOS=1", "CCB_CHAOS_SEED"})
+                          "early-tick|dup-job|misroute|double-select|crash breaks a", "CCB_CHAOS=1", "CCB_CHAOS_SEED"})
       EXPECT_TRUE(has(r.output, n)) << exe << ": " << n << "\n" << r.output;
   }
 }
@@ -226,6 +227,44 @@ TEST(StressHooks, AWorkerPoolJobComingBackTwiceIsCaught) {
   EXPECT_TRUE(has(r.output, " came back 2 times")) << r.output;
   r = run("mixed --duration 5s --procs 2 --seed 24", "CCB_STRESS_TEST_HOOK=dup-job");
   expect_caught(r, "FAILED: scenario mixed (procs 2): patterns: WorkerPool job ", "dup-job");
+}
+
+// Regression (session 51's stress review): channels used a message's producer and sequence as
+// indexes unchecked (a torn message crashed the run, SIGSEGV with nothing on stderr) and shared
+// its flags between a round's channels (a message delivered on the wrong channel passed every
+// check); select checked only the round's totals, which a select carrying out two cases keeps
+// balanced. Each is caught now; alone and inside mixed.
+TEST(StressHooks, AMisroutedMessageIsCaught) {
+  Result r = run("channels --duration 5s --procs 2 --seed 25", "CCB_STRESS_TEST_HOOK=misroute");
+  expect_caught(r, "FAILED: scenario channels (procs 2): channels: consumer received producer ", "misroute");
+  EXPECT_TRUE(has(r.output, "which no producer of its channel (producers ")) << r.output;
+  r = run("mixed --duration 5s --procs 2 --seed 26", "CCB_STRESS_TEST_HOOK=misroute");
+  expect_caught(r, "FAILED: scenario mixed (procs 2): channels: consumer received producer ", "misroute");
+}
+
+TEST(StressHooks, ASelectCarryingOutTwoCasesIsCaught) {
+  Result r = run("select --duration 5s --procs 2 --seed 27", "CCB_STRESS_TEST_HOOK=double-select");
+  expect_caught(r, "FAILED: scenario select (procs 2): select: case 0 was chosen, but the callbacks of cases {0, 1} ran",
+                "double-select");
+  r = run("mixed --duration 5s --procs 2 --seed 28", "CCB_STRESS_TEST_HOOK=double-select");
+  expect_caught(r, "FAILED: scenario mixed (procs 2): select: case 0 was chosen", "double-select");
+}
+
+// Regression (session 51's stress review): a crash inside a run printed nothing on stderr (no
+// scenario, seed or reproduce line), and --out's entry said it was "reported on its standard
+// error"; a SIGSEGV raised in a task was even swallowed by the runtime (the run passed, rc 0).
+TEST(StressHooks, ACrashInsideARunIsReportedWithItsReproduceLine) {
+  const std::string path = ::testing::TempDir() + "/stress_crash." + std::to_string(::getpid()) + ".json";
+  Result r = run("sync channels --duration 1s --procs 1 --seed 29 --out " + path, "CCB_STRESS_TEST_HOOK=crash");
+  EXPECT_EQ(r.code, 128 + SIGSEGV) << r.output;
+  EXPECT_TRUE(has(r.output, "ccbench stress: CRASHED: scenario sync (procs 1): killed by SIGSEGV\nseed: 29 ("))
+      << r.output;
+  EXPECT_TRUE(has(r.output, "reproduce: CCB_STRESS_TEST_HOOK=crash ")) << r.output;
+  std::ifstream f(path);
+  const nlohmann::json doc = nlohmann::json::parse(f);
+  ASSERT_EQ(doc["runs"].size(), 1u) << doc.dump();
+  EXPECT_EQ(doc["runs"][0]["passed"], false);
+  std::remove(path.c_str());
 }
 
 // Found by an audit: --out gave seeds only as numbers, which jq 1.6 rounds above 2^53 (a printed
