@@ -130,7 +130,9 @@ void keep_tail(std::string& s) {
   if (s.size() > kErrTailBytes) s.erase(0, s.size() - kErrTailBytes);
 }
 
-std::string describe_status(int status) {
+std::string describe_status(std::optional<int> maybe) {
+  if (!maybe) return "exit status unknown: it could not be waited for; is SIGCHLD ignored?";
+  const int status = *maybe;
   if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
   if (WIFSIGNALED(status)) {
     const char* name = ::strsignal(WTERMSIG(status));
@@ -139,22 +141,31 @@ std::string describe_status(int status) {
   return "wait status " + std::to_string(status);
 }
 
-// wait_child() reaps pid, giving it `grace` to exit before SIGKILL; returns the wait status.
-int wait_child(pid_t pid, rusage* ru, std::chrono::milliseconds grace) {
+// wait_child() reaps pid, giving it `grace` to exit before SIGKILL; returns the wait status, or
+// std::nullopt when wait4 refuses (ECHILD) — then neither the status nor *ru is known.
+std::optional<int> wait_child(pid_t pid, rusage* ru, std::chrono::milliseconds grace) {
   auto deadline = Clock::now() + grace;
   int status = 0;
+  rusage got{};
   for (auto pause = std::chrono::microseconds(100);;) {
-    pid_t r = ::wait4(pid, &status, WNOHANG, ru);
-    if (r == pid) return status;
-    if (r < 0 && errno != EINTR) return status;
+    pid_t r = ::wait4(pid, &status, WNOHANG, &got);
+    if (r == pid) {
+      *ru = got;
+      return status;
+    }
+    if (r < 0 && errno != EINTR) return std::nullopt;
     if (Clock::now() >= deadline) break;
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::microseconds(20000));
   }
   ::kill(pid, SIGKILL);
-  while (::wait4(pid, &status, 0, ru) < 0 && errno == EINTR) {
+  for (;;) {
+    if (::wait4(pid, &status, 0, &got) == pid) {
+      *ru = got;
+      return status;
+    }
+    if (errno != EINTR) return std::nullopt;
   }
-  return status;
 }
 
 // ---- a build interrupted by a signal (see BuildSignals in the header) --------------------------

@@ -5,7 +5,9 @@
 //  - spawn() uses posix_spawn (no shell) with an explicit environment; every fd this process
 //    opens is close-on-exec, so a child gets only fds 0/1/2. A child never inherits this
 //    thread's blocked signals.
-//  - wait_child() never blocks past `grace`: then it SIGKILLs and reaps.
+//  - wait_child() never blocks past `grace`: then it SIGKILLs and reaps. A child it cannot wait
+//    for (ECHILD: this process ignores SIGCHLD, so the kernel reaped it, or someone else reaped
+//    it) has an unknown status and usage, never a made-up "exit status 0" with zero usage.
 //  - run_capture() reads the child's output to EOF and reaps it; with a limit it kills a child
 //    that is still running when the limit passes (GoTimeout). With `build` the child is started
 //    as the leader of its own process group, and while a BuildSignals is in scope a SIGINT,
@@ -50,13 +52,19 @@ bool read_into(int fd, std::string& buf);
 
 void keep_tail(std::string& s);  // keeps the last 4096 bytes (a child's stderr tail)
 
-std::string describe_status(int status);  // "exit status 2", "killed by signal 9 (Killed)"
+// describe_status() says "exit status 2", "killed by signal 9 (Killed)", or for std::nullopt
+// (wait_child() could not wait) "exit status unknown (…)".
+std::string describe_status(std::optional<int> status);
 
-// wait_child() reaps pid, giving it `grace` to exit before SIGKILL; returns the wait status.
-int wait_child(pid_t pid, rusage* ru, std::chrono::milliseconds grace);
+// wait_child() reaps pid, giving it `grace` to exit before SIGKILL; returns the wait status and
+// fills *ru, or returns std::nullopt (*ru untouched) when pid cannot be waited for (ECHILD).
+// Regression (session 51's Go review): under an ignored SIGCHLD, wait4 failed with ECHILD and
+// this returned its initial status 0 and an all-zero rusage: a crashed Go child read as "exit
+// status 0" and ok points got cpu_time 0 and max_rss_kb 0.
+std::optional<int> wait_child(pid_t pid, rusage* ru, std::chrono::milliseconds grace);
 
 struct Captured {
-  int status = 0;
+  std::optional<int> status;  // std::nullopt: the child could not be waited for
   std::string out;
 };
 

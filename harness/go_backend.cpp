@@ -85,11 +85,17 @@ class GoRunner : public ImplRunner {
     if (!child_) return u;
     std::optional<double> cpu_ns;
     try {
-      ChildUsage c = child_->finish();
-      u.ctx_voluntary = c.voluntary_ctx;
-      u.ctx_involuntary = c.involuntary_ctx;
-      u.max_rss_kb = c.max_rss_kb;
-      cpu_ns = c.cpu_ns;
+      if (std::optional<ChildUsage> c = child_->finish()) {
+        u.ctx_voluntary = c->voluntary_ctx;
+        u.ctx_involuntary = c->involuntary_ctx;
+        u.max_rss_kb = c->max_rss_kb;
+        cpu_ns = c->cpu_ns;
+      } else {
+        // not waited for (ECHILD): null, never wait4's zeros (session 51's Go review)
+        u.usage_unknown = true;
+        u.notes.push_back("go child usage unavailable: the child could not be waited for (is SIGCHLD ignored?): "
+                          "cpu_time, max_rss_kb and context switches are null");
+      }
     } catch (const std::exception& e) {
       u.notes.push_back(std::string("go child usage unavailable: ") + e.what());
     }

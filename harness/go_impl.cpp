@@ -385,7 +385,7 @@ RunResult GoPoint::run_rep(bool collect) {
   }
 }
 
-ChildUsage GoPoint::finish() {
+std::optional<ChildUsage> GoPoint::finish() {
   if (pid_ < 0) return usage_;
   static const char kQuit[] = "quit\n";
   (void)::send(in_fd_, kQuit, sizeof kQuit - 1, MSG_NOSIGNAL);
@@ -401,7 +401,8 @@ ChildUsage GoPoint::finish() {
   }
   reap();
   close_fds();
-  if (!WIFEXITED(status_) || WEXITSTATUS(status_) != 0 || extra_line) {
+  const bool failed = status_ && (!WIFEXITED(*status_) || WEXITSTATUS(*status_) != 0);
+  if (failed || extra_line) {
     throw GoProtocolError(who() + " did not quit cleanly (" + describe_status(status_) + ")" +
                           (extra_line ? "; it said: " + *extra_line : "") +
                           (err_tail_.empty() ? "" : "; stderr: " + tail(trim(err_tail_))));
@@ -456,7 +457,7 @@ void GoPoint::fail_on(const std::optional<std::string>& line, const std::string&
   if (error_event) {
     std::string message = field(j, "message");
     if (message.empty()) message = "(the error event has no message)";
-    if (WIFEXITED(status_) && WEXITSTATUS(status_) == 1) throw WorkloadFailed(message);
+    if (status_ && WIFEXITED(*status_) && WEXITSTATUS(*status_) == 1) throw WorkloadFailed(message);
     throw GoProtocolError(who() + ": " + message + " (" + describe_status(status_) + ")");
   }
   throw GoProtocolError(who() + " exited (" + describe_status(status_) + ") while we waited for " + waiting_for + err);
@@ -467,7 +468,7 @@ void GoPoint::reap() {
   rusage ru{};
   status_ = wait_child(pid_, &ru, std::chrono::seconds(10));
   auto ns = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) * 1e9 + static_cast<double>(tv.tv_usec) * 1e3; };
-  usage_ = ChildUsage{ru.ru_nvcsw, ru.ru_nivcsw, ru.ru_maxrss, ns(ru.ru_utime) + ns(ru.ru_stime)};
+  if (status_) usage_ = ChildUsage{ru.ru_nvcsw, ru.ru_nivcsw, ru.ru_maxrss, ns(ru.ru_utime) + ns(ru.ru_stime)};
   pid_ = -1;
 }
 

@@ -17,7 +17,8 @@
 //  - Children are started with posix_spawn (no shell); their stdin is a socketpair written with
 //    MSG_NOSIGNAL, so a dead child can never SIGPIPE the harness. Every fd is close-on-exec.
 //  - Never hangs on a dead child: EOF on its stdout throws, with the tail of its stderr and its
-//    exit status. Reading one line waits at most `line_timeout`; on timeout the child is killed
+//    exit status. A child that cannot be waited for (this process ignores SIGCHLD) is said to
+//    have an unknown status and usage, never exit status 0 and zero usage. Reading one line waits at most `line_timeout`; on timeout the child is killed
 //    (GoTimeout).
 //    A child's stderr is drained while waiting, so a large panic dump cannot block it.
 //  - Error mapping: an {"event":"error"} followed by exit 1 throws
@@ -94,9 +95,11 @@ class GoPoint {
   // After a throw the child is gone: finish() returns its usage, run_rep() throws again.
   ccb::workloads::RunResult run_rep(bool collect = true);
 
-  // finish() sends "quit", waits for the child to exit and returns its rusage.
+  // finish() sends "quit", waits for the child to exit and returns its rusage; std::nullopt when
+  // the child could not be waited for (ECHILD: SIGCHLD ignored), so that neither its exit status
+  // nor its usage is known.
   // Throws: GoProtocolError when the child exits non-zero or says something after "quit".
-  ChildUsage finish();
+  std::optional<ChildUsage> finish();
 
   // ~GoPoint() kills (SIGKILL) and reaps the child if finish() was not called.
   ~GoPoint();
@@ -125,8 +128,8 @@ class GoPoint {
   int err_fd_ = -1;     // child's stderr; -1 after EOF
   std::string out_buf_;   // stdout bytes not yet returned as lines
   std::string err_tail_;  // last few KiB of stderr
-  int status_ = 0;        // wait status once reaped
-  ChildUsage usage_;      // usage once reaped
+  std::optional<int> status_;  // wait status once reaped; std::nullopt also when it could not be waited for
+  std::optional<ChildUsage> usage_;  // usage once reaped, when it could be waited for
 };
 
 }  // namespace ccb::harness

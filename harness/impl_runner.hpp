@@ -63,6 +63,9 @@ struct PointUsage {
   std::optional<long> ctx_voluntary;
   std::optional<long> ctx_involuntary;
   long max_rss_kb = 0;  // peak RSS of the measuring process (Go: the child)
+  // usage_unknown: the measuring process's usage could not be collected (a Go child that could not
+  // be waited for: SIGCHLD ignored): the entry's context switches and max_rss_kb are null, not 0.
+  bool usage_unknown = false;
   // When set, the CPU time of the whole point in ns (all repetitions, warm-ups and start-up
   // included) and the ops it covers; used when per-repetition CPU time is not measurable.
   std::optional<double> cpu_ns_total;

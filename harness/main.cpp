@@ -5,6 +5,10 @@
 //  - CCB_HAVE_GO_IMPL (target ccb_go_impl exists, from harness/go_impl.cmake): --impl go.
 //  - `ccbench stress` (harness/stress, always built in), chained into the reports hook.
 //  - the runtime's worker-start hook (ccb::set_default_worker_start), used by --pin.
+// SIGCHLD is set to its default: a disposition of SIG_IGN survives exec (a parent, a nohup-like
+// wrapper or a CI runner may leave it so), and with it the kernel reaps the Go children itself, so
+// wait4 fails with ECHILD and no exit status or rusage can be had (session 51's Go review: a
+// crashed child read as "exit status 0", ok points got cpu_time 0 and max_rss_kb 0).
 // SIGPIPE is ignored: when stdout is a pipe whose reader has gone (`ccbench run --out r.json |
 // head -1`), writes to it fail (std::cout stops printing) instead of killing ccbench before it
 // writes its --out file.
@@ -34,6 +38,7 @@
 #endif
 
 int main(int argc, char** argv) {
+  std::signal(SIGCHLD, SIG_DFL);
   std::signal(SIGPIPE, SIG_IGN);
   ccb::harness::StdoutBuf stdout_buf;
   std::streambuf* const default_buf = std::cout.rdbuf(&stdout_buf);

@@ -61,9 +61,11 @@ struct Entry {
   std::vector<double> samples_ns;  // ns per op of each measured repetition, in run order
   std::optional<Summary> stats;    // of samples_ns
   std::optional<double> cpu_ns_per_op;
-  long ctx_voluntary = 0;
-  long ctx_involuntary = 0;
-  long max_rss_kb = 0;
+  // null (JSON) when the measuring process's usage could not be collected: a Go child that could
+  // not be waited for (SIGCHLD ignored); never a made-up 0
+  std::optional<long> ctx_voluntary = 0;
+  std::optional<long> ctx_involuntary = 0;
+  std::optional<long> max_rss_kb = 0;
   std::optional<Outliers> outliers;  // Tukey classification of samples_ns (never removed)
   std::optional<LatencySummary> latency;  // latency-shaped workloads only
   std::map<std::string, std::optional<double>> extra;  // median over repetitions

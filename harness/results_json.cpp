@@ -181,9 +181,10 @@ ojson entry_json(const Entry& e) {
   if (s && !s->cv) notes.push_back("cv is null: one sample, or a mean of 0");
   j["ops_per_sec"] = number(ok ? e.ops_per_sec() : std::nullopt, "ops_per_sec", quiet, false);
   j["cpu_ns_per_op"] = number(e.cpu_ns_per_op, "cpu_ns_per_op", quiet, false);
-  j["ctx_switches_voluntary"] = e.ctx_voluntary;
-  j["ctx_switches_involuntary"] = e.ctx_involuntary;
-  j["max_rss_kb"] = e.max_rss_kb;
+  const auto count = [](const std::optional<long>& v) { return v ? ojson(*v) : ojson(nullptr); };
+  j["ctx_switches_voluntary"] = count(e.ctx_voluntary);
+  j["ctx_switches_involuntary"] = count(e.ctx_involuntary);
+  j["max_rss_kb"] = count(e.max_rss_kb);
   if (const auto& d = e.disturbance;
       ok && d && std::isfinite(d->other_cpus) && std::isfinite(d->steal_cpus) && std::isfinite(d->wall_s))
     j["disturbance"] = {{"other_cpus", d->other_cpus}, {"steal_cpus", d->steal_cpus}, {"wall_s", d->wall_s}};

@@ -67,9 +67,12 @@ Entry entry_from_json(const json& j) {
   e.stats = summarize(e.samples_ns);
   e.outliers = tukey_outliers(e.samples_ns);
   e.cpu_ns_per_op = number_or_null(j, "cpu_ns_per_op");
-  e.ctx_voluntary = j.at("ctx_switches_voluntary").get<long>();
-  e.ctx_involuntary = j.at("ctx_switches_involuntary").get<long>();
-  e.max_rss_kb = j.at("max_rss_kb").get<long>();
+  const auto count = [&](const char* key) {
+    return j.at(key).is_null() ? std::nullopt : std::optional<long>(j.at(key).get<long>());
+  };
+  e.ctx_voluntary = count("ctx_switches_voluntary");
+  e.ctx_involuntary = count("ctx_switches_involuntary");
+  e.max_rss_kb = count("max_rss_kb");
   if (j.contains("disturbance")) {
     const json& d = j.at("disturbance");
     e.disturbance = Disturbance{d.at("other_cpus").get<double>(), d.at("steal_cpus").get<double>(),

@@ -32,6 +32,9 @@ std::string num(std::optional<double> v) {
   return std::string(buf, r.ptr);
 }
 
+// count() is a count's decimal text, or "" for none (a Go child's usage that was not collected).
+std::string count(const std::optional<long>& v) { return v ? std::to_string(*v) : ""; }
+
 // md_row() writes one table row; every cell is escaped (common::md_text), so a `|` or a backtick
 // in a point name or a parameter value stays inside its cell.
 // `markers` (TableLayout's "[1][2]", ccbench's own text) follow the last cell unescaped.
@@ -101,8 +104,8 @@ void write_csv(std::ostream& out, const std::vector<Entry>& entries) {
         num(s ? std::optional(s->median) : std::nullopt), num(s ? std::optional(s->mean) : std::nullopt),
         num(s ? std::optional(s->stddev) : std::nullopt), num(s ? std::optional(s->min) : std::nullopt),
         num(s ? std::optional(s->max) : std::nullopt), num(s ? s->cv : std::nullopt),
-        num(e.ops_per_sec()), num(e.cpu_ns_per_op), std::to_string(e.ctx_voluntary),
-        std::to_string(e.ctx_involuntary), std::to_string(e.max_rss_kb)};
+        num(e.ops_per_sec()), num(e.cpu_ns_per_op), count(e.ctx_voluntary), count(e.ctx_involuntary),
+        count(e.max_rss_kb)};
     const auto& o = e.outliers;
     for (int Outliers::*m : {&Outliers::low_mild, &Outliers::low_extreme, &Outliers::high_mild, &Outliers::high_extreme})
       f.push_back(o ? std::to_string((*o).*m) : "");

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <csignal>
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -142,7 +144,7 @@ TEST_F(GoImpl, EveryWorkloadRunsAtProcs1And2) {
           EXPECT_FALSE(r.latency.has_value());
         }
       }
-      ChildUsage u = point.finish();
+      ChildUsage u = point.finish().value();
       EXPECT_GT(u.max_rss_kb, 0);
     }
   }
@@ -157,10 +159,10 @@ TEST_F(GoImpl, CpuTimeIsTheChildsOwn) {
   {
     GoPoint busy(binary_, "pingpong", {{"cap", "0"}, {"n", "2000000"}}, 1, 0);
     (void)busy.run_rep();  // ~0.5 s of CPU
-    const ChildUsage b = busy.finish();
+    const ChildUsage b = busy.finish().value();
     EXPECT_GT(b.cpu_ns, 1e8);
   }
-  const ChildUsage i = idle.finish();  // reaped after busy
+  const ChildUsage i = idle.finish().value();  // reaped after busy
   EXPECT_GT(i.cpu_ns, 0.0);
   EXPECT_LT(i.cpu_ns, 1e8);  // its start-up and one tiny repetition, not busy's half second
 }
@@ -348,6 +350,38 @@ TEST_F(FakeChild, ListThatHangsTimesOut) {
   auto start = std::chrono::steady_clock::now();
   EXPECT_THROW(ccb::harness::go_list(bin, std::chrono::milliseconds(300)), ccb::harness::GoTimeout);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+// Regression (session 51's Go review): with SIGCHLD ignored, wait4 fails with ECHILD (the kernel
+// reaps the child itself), and the runner took its initial status 0 and zeroed rusage as the
+// child's: a crash read as "exit status 0" and finish() returned zero usage. The status and usage
+// are now unknown: said so in messages, and finish() returns no usage.
+TEST_F(FakeChild, AChildThatCannotBeWaitedForHasAnUnknownStatusNotExitZero) {
+  struct IgnoredSigchld {
+    struct sigaction old {};
+    IgnoredSigchld() {
+      struct sigaction ign {};
+      ign.sa_handler = SIG_IGN;
+      sigemptyset(&ign.sa_mask);
+      ::sigaction(SIGCHLD, &ign, &old);
+    }
+    ~IgnoredSigchld() { ::sigaction(SIGCHLD, &old, nullptr); }
+  } ignored;
+  auto crash = script("crash-unwaited", std::string(kReady) + "read cmd\nkill -SEGV $$");
+  GoPoint crashing(crash, "pingpong", {}, 1, 0);
+  try {
+    crashing.run_rep();
+    ADD_FAILURE() << "no exception";
+  } catch (const GoProtocolError& e) {
+    EXPECT_NE(std::string(e.what()).find("exit status unknown"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("exit status 0"), std::string::npos) << e.what();
+  }
+  auto fine = script("fine-unwaited", std::string(kReady) + "read cmd\n" +
+                                          "echo '{\"event\":\"sample\",\"ops\":5,\"elapsed_ns\":10,\"checked\":true}'\n"
+                                          "read cmd");
+  GoPoint point(fine, "pingpong", {}, 1, 0);
+  EXPECT_EQ(point.run_rep().ops, 5u);
+  EXPECT_FALSE(point.finish().has_value());  // not a ChildUsage of zeros
 }
 
 TEST_F(FakeChild, UncleanQuitIsProtocolError) {

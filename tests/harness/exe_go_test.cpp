@@ -3,6 +3,7 @@
 // wires together (harness/go_backend.cpp is compiled into ccbench alone). No go needed.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -63,6 +64,7 @@ class GoExe : public ::testing::Test {
       if (timeout != nullptr) ::setenv("CCB_GO_TIMEOUT", timeout, 1);
       for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
       if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
+      if (ignore_sigchld_) ::signal(SIGCHLD, SIG_IGN);  // kept across exec, as a parent may leave it
       ::execv(CCBENCH_EXE, argv.data());
       ::_exit(127);
     }
@@ -76,7 +78,15 @@ class GoExe : public ::testing::Test {
     return o;
   }
   std::string dir_;
+  bool ignore_sigchld_ = false;  // run() starts ccbench with SIGCHLD ignored
 };
+
+// kServe: a fake ccbench-go that lists pingpong and answers every rep or again with one good sample.
+const char* const kServe =
+    "[ \"$1\" = list ] && echo '{\"workloads\":[{\"name\":\"pingpong\",\"unit\":\"round trip\",\"params\":[]}]}' "
+    "&& exit 0\necho '{\"event\":\"ready\"}'\nwhile read cmd; do\n  case \"$cmd\" in rep|again) ;; *) exit 0 ;; esac\n"
+    "  echo '{\"event\":\"sample\",\"ops\":1000,\"elapsed_ns\":5000,\"ns_per_op\":5,\"checked\":true}'\n"
+    "done\nexit 0";
 
 // Regression: the backend read `ccbench-go list` through a range-for over a member of a destroyed
 // temporary, so the names came out empty ("unknown": every workload tried). An older ccbench-go
@@ -326,6 +336,32 @@ TEST_F(GoExe, ABinaryPathThatIsNotUtf8IsWarnedAbout) {
   ASSERT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0) << "status " << o.status << ": " << o.err;
   EXPECT_EQ(o.err.find("not UTF-8"), std::string::npos) << o.err;
   EXPECT_EQ(warned(nlohmann::json::parse(std::ifstream(dir_ + "/r.json"))), 0);
+}
+
+// Regression (session 51's Go review): started with SIGCHLD ignored (a disposition exec keeps),
+// ccbench could not wait for its Go children (wait4: ECHILD) and took status 0 and zeroed usage:
+// a crashed child read as "exit status 0", and ok points had cpu_time 0, max_rss_kb 0 and no
+// context switches. main() now restores SIGCHLD's default first.
+TEST_F(GoExe, AnIgnoredSigchldAtStartStillGivesTheChildsStatusAndUsage) {
+  ignore_sigchld_ = true;
+  const std::string out = dir_ + "/r.json";
+  const std::vector<std::string> args{"run", "pingpong", "--impl", "go", "--procs", "1", "--set", "cap=0",
+                                      "--set", "n=1000", "--warmup", "0", "--repetitions", "2", "--min-time", "0",
+                                      "--out", out};
+  Outcome o = run(fake("serving-ccbench-go", kServe), args);
+  ASSERT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0) << "status " << o.status << ": " << o.err;
+  nlohmann::json doc = nlohmann::json::parse(std::ifstream(out));
+  const nlohmann::json& e = doc["benchmarks"][0];
+  const auto positive = [&](const char* key) { return e[key].is_number() && e[key].get<double>() > 0; };
+  EXPECT_TRUE(positive("max_rss_kb")) << e.dump();
+  EXPECT_TRUE(positive("ctx_switches_voluntary")) << e.dump();  // it blocks reading each command
+  EXPECT_TRUE(positive("cpu_time")) << e.dump();
+  o = run(fake("crashing-ccbench-go",
+               "[ \"$1\" = list ] && echo '{\"workloads\":[]}' && exit 0\necho '{\"event\":\"ready\"}'\n"
+               "read cmd\nkill -SEGV $$"),
+          args);
+  EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 1) << "status " << o.status << ": " << o.err;
+  EXPECT_NE(o.err.find("exited (killed by signal 11"), std::string::npos) << o.err;
 }
 
 // Regression: CCB_GO_BINARY naming no file made every go point "failed" and `run` exit 1, the
