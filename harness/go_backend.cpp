@@ -96,7 +96,15 @@ class GoRunner : public ImplRunner {
         u.notes.push_back("go child usage unavailable: the child could not be waited for (is SIGCHLD ignored?): "
                           "cpu_time, max_rss_kb and context switches are null");
       }
-    } catch (const std::exception& e) {
+    } catch (const GoProtocolError& e) {
+      // Regression (session 51's Go review): this was only a note, "go child usage unavailable",
+      // on an ok point. finish() throws when the child exited non-zero on `quit` or printed
+      // something after it: a child that answered every command with two samples (always one
+      // answer behind) or that exits 3 on quit is not a good measurement. The point fails.
+      if (dynamic_cast<const GoTimeout*>(&e) != nullptr) hung_->what = e.what();
+      u.failure = std::string("go protocol error: ") + e.what();
+    } catch (const std::exception& e) {  // not the child's doing (e.g. out of memory here)
+      u.usage_unknown = true;
       u.notes.push_back(std::string("go child usage unavailable: ") + e.what());
     }
     child_.reset();

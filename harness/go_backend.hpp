@@ -7,7 +7,8 @@
 // user's own CCB_GO_BINARY (no executable file) or CCB_GO_TIMEOUT is wrong; supports() asks
 // `ccbench-go list` once (go_list), waiting at most CCB_GO_TIMEOUT or 60 s, whichever is less (a
 // child that hangs there marks the binary hung: every go point then fails at once);
-// GoProtocolError and GoUnavailable during a point fail that point (WorkloadFailed), never the run.
+// GoProtocolError and GoUnavailable during a point fail that point (WorkloadFailed), never the run;
+// so does a child that exits non-zero on `quit` or prints something after it (PointUsage::failure).
 // Measurement limits: the child's CPU time is only known when it exits (getrusage
 // RUSAGE_CHILDREN), so cpu_time is its whole-life CPU time over its ops, warm-ups and start-up
 // included (noted in the entry); context switches and peak RSS are the child's (wait4).

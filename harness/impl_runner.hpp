@@ -66,6 +66,9 @@ struct PointUsage {
   // usage_unknown: the measuring process's usage could not be collected (a Go child that could not
   // be waited for: SIGCHLD ignored): the entry's context switches and max_rss_kb are null, not 0.
   bool usage_unknown = false;
+  // failure: set when the point failed at its end, after every repetition passed (a Go child that
+  // printed something after `quit` or exited non-zero on it); the entry is then failed with it.
+  std::optional<std::string> failure;
   // When set, the CPU time of the whole point in ns (all repetitions, warm-ups and start-up
   // included) and the ops it covers; used when per-repetition CPU time is not measurable.
   std::optional<double> cpu_ns_total;

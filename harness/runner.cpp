@@ -115,6 +115,7 @@ void summarise_latency(const Slot& s, Entry& e) {
 // summarise() fills the numbers of an entry whose repetitions all passed.
 void summarise(Slot& s, const PointUsage& usage, const RunSettings& settings) {
   Entry& e = s.entry;
+  if (usage.failure && e.status == EntryStatus::Ok) mark(s, EntryStatus::Failed, *usage.failure, "when it ended");
   e.max_rss_kb = usage.max_rss_kb;
   long vol = 0, invol = 0;
   for (const auto& r : s.reps) vol += r.ctx_voluntary, invol += r.ctx_involuntary;

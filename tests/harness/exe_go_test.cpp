@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -362,6 +363,38 @@ TEST_F(GoExe, AnIgnoredSigchldAtStartStillGivesTheChildsStatusAndUsage) {
           args);
   EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 1) << "status " << o.status << ": " << o.err;
   EXPECT_NE(o.err.find("exited (killed by signal 11"), std::string::npos) << o.err;
+}
+
+// Regression (session 51's Go review): what GoPoint::finish() throws (a child that exits non-zero on
+// `quit`, or says something after it) was only a note, "go child usage unavailable", on an ok point:
+// a child answering every command with two samples (always one answer behind: the extra line shows
+// only at quit) or exiting 3 on quit still ended ok. Such a point now fails (exit 1).
+TEST_F(GoExe, AChildThatDoesNotQuitCleanlyFailsItsPoint) {
+  const std::string serve_twice =
+      "[ \"$1\" = list ] && echo '{\"workloads\":[]}' && exit 0\necho '{\"event\":\"ready\"}'\n"
+      "while read cmd; do\n  case \"$cmd\" in rep|again) ;; *) exit 0 ;; esac\n"
+      "  echo '{\"event\":\"sample\",\"ops\":1000,\"elapsed_ns\":5000,\"ns_per_op\":5,\"checked\":true}'\n"
+      "  echo '{\"event\":\"sample\",\"ops\":1000,\"elapsed_ns\":6000,\"ns_per_op\":6,\"checked\":true}'\n"
+      "done\nexit 0";
+  std::string exit_3 = kServe;
+  exit_3.replace(exit_3.rfind("exit 0 ;;"), 6, "exit 3");
+  const std::string out = dir_ + "/r.json";
+  const std::vector<std::string> args{"run", "pingpong", "--impl", "go", "--procs", "1", "--set", "cap=0",
+                                      "--set", "n=1000", "--warmup", "0", "--repetitions", "2", "--min-time", "0",
+                                      "--out", out};
+  for (const auto& [name, body, said] :
+       {std::tuple<std::string, std::string, std::string>{"chatty-ccbench-go", serve_twice, "; it said: {\"event\""},
+        {"exit-3-ccbench-go", exit_3, "did not quit cleanly (exit status 3)"}}) {
+    const Outcome o = run(fake(name, body), args);
+    EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 1) << name << ": status " << o.status << ": " << o.err;
+    EXPECT_NE(o.err.find("failed: go protocol error: ccbench-go (pingpong procs=1) did not quit cleanly"),
+              std::string::npos) << name << ": " << o.err;
+    EXPECT_NE(o.err.find(said), std::string::npos) << name << ": " << o.err;
+    const nlohmann::json doc = nlohmann::json::parse(std::ifstream(out));
+    EXPECT_EQ(doc["benchmarks"][0]["status"], "failed") << name << ": " << doc["benchmarks"][0].dump();
+  }
+  const Outcome fine = run(fake("clean-ccbench-go", kServe), args);  // the same child quitting cleanly
+  EXPECT_TRUE(WIFEXITED(fine.status) && WEXITSTATUS(fine.status) == 0) << "status " << fine.status << ": " << fine.err;
 }
 
 // Regression: CCB_GO_BINARY naming no file made every go point "failed" and `run` exit 1, the
