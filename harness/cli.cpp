@@ -39,7 +39,8 @@ Go reference: --impl go builds workloads/go into build/<preset>/go/bin/ccbench-g
   missing or older than its sources; CCB_GO_BINARY=PATH runs an already built ccbench-go instead,
   as is (nothing is built or checked against the sources). CCB_GO_TIMEOUT=SECONDS (1 to 86400,
   default 600): a Go child without a reply that long is killed and its point fails; later Go
-  points of the run then fail at once. The ccbench-go file used is recorded (context.go_binary)
+  points of the run then fail at once. Its first reply, after start-up and --warmup N warm-up
+  runs, gets (N + 1) times that. The ccbench-go file used is recorded (context.go_binary)
   and checked again at the end: replaced meanwhile, the run warns (go_binary_changed). A path
   of ccbench or ccbench-go that is not UTF-8 is recorded with U+FFFD (warned: path_not_utf8).
 Interrupting: SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the run after the workload run in
@@ -71,7 +72,8 @@ Exit codes: 0 ok; 2 bad usage (an unknown workload name: the message lists the v
 constexpr const char* kTopFooter = R"(Run 'ccbench COMMAND --help' for a command's options.
 Environment (each described in its command's --help and in README):
   CCB_GO_BINARY=PATH      run: use this built ccbench-go for --impl go instead of building one
-  CCB_GO_TIMEOUT=SECONDS  run: kill a Go child that gives no reply that long (default 600)
+  CCB_GO_TIMEOUT=SECONDS  run: kill a Go child that gives no reply that long (default 600;
+                          (N + 1) times that for its first, after --warmup N)
   CCB_REPORT_PYTHON=PATH  report: the Python with matplotlib that draws the charts (default
                           /usr/bin/python3)
   CCB_CHART_TIMEOUT_S=SECONDS  report: stop a chart drawer still running that long (default 300)

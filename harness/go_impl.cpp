@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -336,7 +337,14 @@ GoPoint::GoPoint(const std::string& binary, const std::string& workload,
   close_fd(sock[1]), close_fd(out[1]), close_fd(err[1]);
   in_fd_ = std::exchange(sock[0], -1), out_fd_ = std::exchange(out[0], -1), err_fd_ = std::exchange(err[0], -1);
   try {
-    auto line = read_line();
+    // Regression (session 51's Go review): `ready` comes after all the warm-ups, and waiting for it
+    // one line_timeout killed a child whose warm-ups were only slow in sum (CCB_GO_TIMEOUT=2,
+    // skynet 1M at ~0.8 s a run, --warmup 4), which then marked the binary hung for the run.
+    const int rounds = std::max(warmup, 0) + 1;
+    auto line = read_line(line_timeout_ * rounds,
+                          rounds == 1 ? "CCB_GO_TIMEOUT"
+                                      : "CCB_GO_TIMEOUT x (" + std::to_string(warmup) +
+                                            (warmup == 1 ? " warm-up" : " warm-ups") + " + start-up)");
     if (!line || field(nlohmann::json::parse(*line, nullptr, false), "event") != "ready") {
       fail_on(line, "{\"event\":\"ready\"}");
     }
@@ -410,8 +418,10 @@ std::optional<ChildUsage> GoPoint::finish() {
   return usage_;
 }
 
-std::optional<std::string> GoPoint::read_line() {
-  const auto deadline = Clock::now() + line_timeout_;
+std::optional<std::string> GoPoint::read_line(std::optional<std::chrono::milliseconds> limit,
+                                              const std::string& limit_why) {
+  const std::chrono::milliseconds wait = limit.value_or(line_timeout_);
+  const auto deadline = Clock::now() + wait;
   for (;;) {
     if (size_t nl = out_buf_.find('\n'); nl != std::string::npos) {
       std::string line = out_buf_.substr(0, nl);
@@ -425,8 +435,8 @@ std::optional<std::string> GoPoint::read_line() {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) {
       kill_and_reap();
-      throw GoTimeout(who() + ": no reply within " + std::to_string(line_timeout_.count()) +
-                      " ms (CCB_GO_TIMEOUT); the child was killed");
+      throw GoTimeout(who() + ": no reply within " + std::to_string(wait.count()) + " ms (" + limit_why +
+                      "); the child was killed");
     }
     pollfd pf[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
     int n = ::poll(pf, 2, static_cast<int>(std::min<long long>(left, 60000)));

@@ -18,8 +18,9 @@
 //    MSG_NOSIGNAL, so a dead child can never SIGPIPE the harness. Every fd is close-on-exec.
 //  - Never hangs on a dead child: EOF on its stdout throws, with the tail of its stderr and its
 //    exit status. A child that cannot be waited for (this process ignores SIGCHLD) is said to
-//    have an unknown status and usage, never exit status 0 and zero usage. Reading one line waits at most `line_timeout`; on timeout the child is killed
-//    (GoTimeout).
+//    have an unknown status and usage, never exit status 0 and zero usage. Reading one line waits at most `line_timeout`, except {"event":"ready"}, which comes
+//    after the child's start-up and all its warm-ups: (warmup + 1) x `line_timeout`. On timeout
+//    the child is killed (GoTimeout).
 //    A child's stderr is drained while waiting, so a large panic dump cannot block it.
 //  - Error mapping: an {"event":"error"} followed by exit 1 throws
 //    ccb::workloads::WorkloadFailed(message); every other failure (exit 2 = bad usage, bad JSON,
@@ -82,7 +83,8 @@ class GoPoint {
   static constexpr std::chrono::milliseconds kDefaultLineTimeout = std::chrono::seconds(600);
 
   // GoPoint() spawns `binary run --workload W --procs P --warmup N --param k=v…` with
-  // GOMAXPROCS=procs and waits for {"event":"ready"} (the warm-ups are done by then).
+  // GOMAXPROCS=procs and waits for {"event":"ready"} (the warm-ups are done by then), at most
+  // (warmup + 1) x line_timeout: one line_timeout for the start-up and one per warm-up.
   // Throws: WorkloadFailed (a warm-up failed its self-check), GoProtocolError.
   GoPoint(const std::string& binary, const std::string& workload,
           const std::vector<std::pair<std::string, std::string>>& params, int procs, int warmup,
@@ -108,8 +110,10 @@ class GoPoint {
   GoPoint& operator=(const GoPoint&) = delete;
 
  private:
-  // read_line() returns the next stdout line, or std::nullopt at EOF; kills and throws on timeout.
-  std::optional<std::string> read_line();
+  // read_line() returns the next stdout line, or std::nullopt at EOF; kills and throws when none
+  // came within `limit` (line_timeout_ when not given; `limit_why` says how it was reached).
+  std::optional<std::string> read_line(std::optional<std::chrono::milliseconds> limit = std::nullopt,
+                                       const std::string& limit_why = "CCB_GO_TIMEOUT");
   // fail_on() turns an unexpected end of the conversation into the right exception.
   [[noreturn]] void fail_on(const std::optional<std::string>& line, const std::string& waiting_for);
   // reap() waits (bounded, then SIGKILL) for the child and records its status and usage.

@@ -216,6 +216,30 @@ TEST_F(GoExe, HangingGoBinaryCostsOneTimeoutNotOnePerPoint) {
       << word.err;
 }
 
+// Regression (session 51's Go review): `ready` comes after all the warm-ups, and was waited for one
+// CCB_GO_TIMEOUT: warm-ups only slow in sum (skynet size=1000000 at ~0.8 s a run, --warmup 4,
+// CCB_GO_TIMEOUT=2) killed the child, and marked the binary hung for the rest of the run. The wait
+// for `ready` is now (warm-ups + 1) x CCB_GO_TIMEOUT; here 3 warm-ups of 0.5 s under 1 s.
+TEST_F(GoExe, SlowWarmUpsGetATimeoutEachBeforeReady) {
+  std::string body = kServe;
+  // argv: run --workload W --procs P --warmup N …: $7 is N
+  body.insert(body.find("echo '{\"event\":\"ready\"}'"),
+              "i=0\nwhile [ \"$i\" -lt \"$7\" ]; do sleep 0.5; i=$((i + 1)); done\n");
+  const std::string go = fake("slow-warmup-ccbench-go", body);
+  const Outcome o = run(go, {"run", "pingpong", "--impl", "go", "--procs", "1,2", "--set", "cap=0", "--set", "n=1000",
+                             "--warmup", "3", "--repetitions", "1", "--min-time", "0", "--quiet"}, "1");
+  EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0) << "status " << o.status << ": " << o.err;
+  EXPECT_EQ(o.err.find("no reply within"), std::string::npos) << o.err;
+  // a child that never says ready is still killed, after (1 + 1) x 1 s, and said so
+  const Outcome hung = run(fake("never-ready-ccbench-go", "[ \"$1\" = list ] && echo '{\"workloads\":[]}' && exit 0\n"
+                                                          "exec sleep 60"),
+                           {"run", "pingpong", "--impl", "go", "--procs", "1", "--set", "cap=0", "--warmup", "1",
+                            "--repetitions", "1", "--min-time", "0", "--quiet"}, "1");
+  EXPECT_TRUE(WIFEXITED(hung.status) && WEXITSTATUS(hung.status) == 1) << "status " << hung.status << ": " << hung.err;
+  EXPECT_NE(hung.err.find("no reply within 2000 ms (CCB_GO_TIMEOUT x (1 warm-up + start-up))"), std::string::npos)
+      << hung.err;
+}
+
 // Regression (CLI audit): the `list` probe that asks ccbench-go for its workloads waited a fixed
 // 60 s, whatever CCB_GO_TIMEOUT said: with CCB_GO_TIMEOUT=2 a hanging binary cost over a minute
 // before the first point. It now waits the smaller of the two and marks the binary hung.
