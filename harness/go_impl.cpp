@@ -482,9 +482,15 @@ void GoPoint::reap() {
   pid_ = -1;
 }
 
+// kill_and_reap() SIGKILLs the child's whole process group: the child leads its own (spawn() with
+// a group mask: POSIX_SPAWN_SETPGROUP 0), and what it started is in it unless it moved out.
+// Regression (session 51's Go review): only the child's pid was killed, and spawn capacity=1's
+// `ccbench-go capacity` process, left orphaned on a timeout, grew on to ~1 GiB under PID 1. The
+// group is checked first (an unreaped child keeps its pid and so its group id from reuse): a
+// child that left its group is killed alone, never a group that is not ours.
 void GoPoint::kill_and_reap() noexcept {
   if (pid_ < 0) return;
-  ::kill(pid_, SIGKILL);
+  ::kill(::getpgid(pid_) == pid_ ? -pid_ : pid_, SIGKILL);
   reap();
 }
 

@@ -16,6 +16,8 @@
 //    removed and ccbench dies of that signal: no orphaned go build, no ccbench-go.tmp.PID left.
 //  - Children are started with posix_spawn (no shell); their stdin is a socketpair written with
 //    MSG_NOSIGNAL, so a dead child can never SIGPIPE the harness. Every fd is close-on-exec.
+//  - A child killed (timeout, failure, ~GoPoint) is killed with its process group, which it leads:
+//    what it started (spawn capacity=1's capacity process) dies with it.
 //  - Never hangs on a dead child: EOF on its stdout throws, with the tail of its stderr and its
 //    exit status. A child that cannot be waited for (this process ignores SIGCHLD) is said to
 //    have an unknown status and usage, never exit status 0 and zero usage. Reading one line waits at most `line_timeout`, except {"event":"ready"}, which comes

@@ -12,7 +12,9 @@
 //     released and the count that ran is verified. It runs once per process in a fresh child
 //     process (this executable with the internal command `capacity --procs P`), because the Go
 //     runtime keeps freed stacks and heap resident: measured in-process, the 1 GiB would stay and
-//     distort the following repetitions' rss_per_task_bytes.
+//     distort the following repetitions' rss_per_task_bytes. That child is SIGKILLed when this
+//     process dies (capacityCmd): killed on a timeout, ccbench-go took none with it, and the
+//     orphan went on growing to 1 GiB.
 //
 // Concurrency: measureSwitch and measureCapacity run on the calling goroutine and wait for every
 // goroutine they start; the once-per-process results are guarded by sync.Once.
@@ -27,6 +29,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -180,12 +183,26 @@ func runCapacityChild(procs int) (capacityResult, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), capacityChildTime)
 	defer cancel()
-	b, err := exec.CommandContext(ctx, self, "capacity", "--procs", strconv.Itoa(procs)).Output()
+	b, err := capacityCmd(ctx, self, procs).Output()
 	var c capacityResult
 	if jerr := json.Unmarshal(b, &c); jerr != nil || c.Event != "capacity" {
 		return capacityResult{}, failf("spawn (capacity): the measuring child failed (%v): %s", err, b)
 	}
 	return c, nil
+}
+
+// capacityCmd is the command that runs `self capacity --procs P`, a child the kernel SIGKILLs when
+// this process dies (Pdeathsig, set between fork and exec; if this process is already gone by
+// then, Go's fork code kills the child at once). Regression (session 51's Go review): started
+// with exec.CommandContext alone, the capacity child outlived ccbench-go when the harness killed
+// it (CCB_GO_TIMEOUT) or ccbench died, and went on, re-parented to PID 1, growing to ~1 GiB; it
+// does not call dieWithParent itself, since its parent is ccbench-go, not CCB_PARENT_PID.
+// The signal is sent when the OS thread that forked exits; Go ends a thread only when a
+// goroutine locked to it (runtime.LockOSThread) exits, which nothing in ccbench-go does.
+func capacityCmd(ctx context.Context, self string, procs int) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, self, "capacity", "--procs", strconv.Itoa(procs))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	return cmd
 }
 
 // capacityExtra adds the capacity metrics to extra.
