@@ -41,7 +41,11 @@ uint64_t LatencyHistogram::percentile(double p) const {
   if (!(p >= 0.0 && p <= 100.0))
     throw std::invalid_argument("latency histogram: percentile must be in [0,100]");
   if (count_ == 0) return 0;
-  auto rank = static_cast<uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_)));
+  // Exact: in doubles, 99.9 / 100 * 1000 is 999.0000000000001, so ceil gave rank 1000 and p99.9
+  // of 1000 samples was their maximum (session 51's workloads review: every timers sleep and
+  // context point, whose counts are multiples of 1000, reported p99.9 == max).
+  const auto milli = static_cast<unsigned __int128>(std::llround(p * 1000.0));  // 0..100000
+  auto rank = static_cast<uint64_t>((milli * count_ + 99999) / 100000);
   rank = std::clamp<uint64_t>(rank, 1, count_);
   uint64_t seen = 0;
   for (uint32_t i = 0; i < kBucketCount; ++i) {
@@ -64,7 +68,7 @@ void LatencyHistogram::add_bucket(uint32_t index, uint64_t count) {
   const uint64_t lo = bucket_lower(index), hi = bucket_upper(index);
   counts_[index] += count;
   count_ += count;
-  sum_ += count * (lo + (hi - lo) / 2);
+  sum_ += static_cast<unsigned __int128>(count) * (lo + (hi - lo) / 2);
   max_ = std::max(max_, hi);
   min_ = std::min(min_, lo);
 }

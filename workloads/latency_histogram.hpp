@@ -15,7 +15,8 @@
 //    constructor); count(), min() and max() are exact; mean() is exact for recorded values and uses
 //    bucket midpoints for counts added with add_bucket() (relative error <= 1.6%) until set_sum().
 //  - percentile(p) returns the upper end of the bucket holding the sample of rank ceil(p% × count)
-//    (at least rank 1), clipped to max(): a value at or above p% of the samples that overstates the
+//    (at least rank 1; p taken to a thousandth of a percent, the rank computed exactly in integers),
+//    clipped to max(): a value at or above p% of the samples that overstates the
 //    true sample percentile by at most one bucket width (<= 3.125%). percentile(100) == max().
 //  - nonzero_buckets() / add_bucket() round-trip the bucket counts exactly; add_bucket(),
 //    set_max(), set_min() and set_sum() validate their input and throw std::invalid_argument, leaving the histogram unchanged.
@@ -78,7 +79,9 @@ class LatencyHistogram {
  private:
   std::vector<uint64_t> counts_;  // kBucketCount entries
   uint64_t count_ = 0;
-  uint64_t sum_ = 0;
+  // 128 bits: a sum of uint64_t values (or of count x midpoint) does not wrap, so mean() stays
+  // exact at any value (session 51's workloads review: UINT64_MAX recorded twice gave mean 9.2e18).
+  unsigned __int128 sum_ = 0;
   uint64_t max_ = 0;
   uint64_t min_ = UINT64_MAX;
 };

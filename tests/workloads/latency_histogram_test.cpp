@@ -189,5 +189,33 @@ TEST(LatencyHistogram, BadInputThrows) {
   EXPECT_THROW(none.set_sum(5), std::invalid_argument);
 }
 
+// Regression (session 51's workloads review): the rank was ceil(99.9 / 100 * 1000) in doubles,
+// 999.0000000000001, so p99.9 of 1000 samples (every timers sleep and context point's count is a
+// multiple of 1000) was rank 1000, the maximum: 999 samples of 100 ns and one of 1 ms gave 1 ms.
+TEST(LatencyHistogram, TheRankIsExactAtCountsThatAreMultiplesOf1000) {
+  for (const uint64_t count : {1000u, 7000u, 1000000u}) {
+    H h;
+    for (uint64_t i = 0; i < count - count / 1000; ++i) h.record(100);
+    for (uint64_t i = 0; i < count / 1000; ++i) h.record(1000000);
+    EXPECT_EQ(h.percentile(99.9), H::bucket_upper(H::bucket_index(100))) << count;
+    EXPECT_EQ(h.percentile(100), 1000000u) << count;
+  }
+  H h;  // one more slow sample: rank 999 of 1001 is still fast, rank 1000 of 1001 slow
+  for (int i = 0; i < 999; ++i) h.record(100);
+  h.record(1000000), h.record(1000000);
+  EXPECT_EQ(h.percentile(99.9), 1000000u);  // ceil(0.999 x 1001) = 1000
+  EXPECT_EQ(h.percentile(99.8), H::bucket_upper(H::bucket_index(100)));  // ceil(0.998 x 1001) = 999
+}
+
+// Regression (session 51's workloads review): the sum was 64 bits and wrapped, against "mean() is exact".
+TEST(LatencyHistogram, TheMeanDoesNotWrapAtTheLargestValues) {
+  H h;
+  h.record(UINT64_MAX), h.record(UINT64_MAX);
+  EXPECT_DOUBLE_EQ(h.mean(), static_cast<double>(UINT64_MAX));
+  H b;
+  b.add_bucket(H::kBucketCount - 1, 2);
+  EXPECT_GE(b.mean(), static_cast<double>(H::bucket_lower(H::kBucketCount - 1)));
+}
+
 }  // namespace
 }  // namespace ccb::workloads
