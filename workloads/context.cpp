@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "workloads/ccb_run.hpp"
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
 #include "workloads/threads/latency_sampling.hpp"
@@ -142,7 +143,7 @@ RunResult run_ccbench(const Params& p, int procs) {
   std::atomic<int64_t> observed{0}, wrong{0};
   WaiterLatency lat(n);
   double elapsed = 0;
-  ccb::run(ccb::Config{.procs = procs}, [&] {
+  run_checked(procs, [&] {
     auto [root, cancel] = ccb::with_cancel(ccb::background());
     ccb::WaitGroup in, out;
     in.add(n);

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "workloads/ccb_run.hpp"
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
 #include "workloads/threads/thread_chan.hpp"
@@ -114,7 +115,7 @@ RunResult run_ccbench(const Params& p, int procs) {
   int64_t shadow = 0;
   std::vector<Task> seen(static_cast<std::size_t>(tasks));
   double elapsed = 0;
-  ccb::run(ccb::Config{.procs = procs}, [&] {
+  run_checked(procs, [&] {
     ccb::Mutex mu;
     ccb::RWMutex rw;
     ccb::WaitGroup wg;

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <vector>
 
+#include "workloads/ccb_run.hpp"
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
 #include "workloads/threads/thread_chan.hpp"
@@ -56,7 +57,7 @@ RunResult run_ccbench(const Params& p, int procs) {
   if (per == 0) throw WorkloadFailed("fanin: n must be at least producers");
   Consumer c(producers, per);
   double elapsed = 0;
-  ccb::run(ccb::Config{.procs = procs}, [&] {
+  run_checked(procs, [&] {
     ccb::Chan<int64_t> ch(cap);
     ccb::WaitGroup wg;
     const auto t0 = Clock::now();

@@ -11,6 +11,7 @@
 
 #include <vector>
 
+#include "workloads/ccb_run.hpp"
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
 #include "workloads/threads/thread_chan.hpp"
@@ -39,7 +40,7 @@ RunResult run_ccbench(const Params& p, int procs) {
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   std::vector<Slot> slots(static_cast<std::size_t>(workers));
   double elapsed = 0;
-  ccb::run(ccb::Config{.procs = procs}, [&] {
+  run_checked(procs, [&] {
     ccb::Chan<int64_t> ch(cap);
     ccb::WaitGroup wg;
     const auto t0 = Clock::now();

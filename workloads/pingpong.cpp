@@ -2,13 +2,14 @@
 // replies v+1 on `pong` (both of capacity `cap`); mirrors workloads/go/pingpong.go.
 // Impls: "ccbench" (ccb::Chan, A is the run's main task, B is spawned) and "threads" (B is a
 // std::thread, ThreadChan channels, ThreadsScope for procs). The measured section includes
-// starting B and waiting for it to finish. Check: every reply equals i+1 and the replies sum to
-// n(n+1)/2 (checks::check_pingpong), else WorkloadFailed.
+// starting B and waiting for it to finish. Check: every reply equals i+1, the replies sum to
+// n(n+1)/2 and none comes after the last round trip (checks::check_pingpong), else WorkloadFailed.
 // Latency: task A times one round trip (send + receive of the reply) in every
 // latency::kEveryPingpong into RunResult::latency (threads/latency_sampling.hpp).
 // threads: n is capped at threads::kCapPingpong per repetition (threads/thread_util.hpp, CONTRACT.md).
 #include <ccb/runtime.hpp>
 
+#include "workloads/ccb_run.hpp"
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
 #include "workloads/threads/latency_sampling.hpp"
@@ -48,9 +49,10 @@ RunResult run_ccbench(const Params& p, int procs) {
   const int64_t n = p.get_int("n");
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   Tally t;
+  int64_t extra = 0;  // replies after the last round trip
   latency::Sampler lat(latency::kEveryPingpong);
   double elapsed = 0;
-  ccb::run(ccb::Config{.procs = procs}, [&] {
+  run_checked(procs, [&] {
     ccb::Chan<int64_t> ping(cap), pong(cap);
     const auto t0 = Clock::now();
     ccb::go([ping, pong]() mutable {
@@ -59,11 +61,10 @@ RunResult run_ccbench(const Params& p, int procs) {
     });
     ping_loop(n, ping, pong, t, lat);
     ping.close();
-    for ([[maybe_unused]] int64_t v : pong) {  // wait until the echo task has finished
-    }
+    for ([[maybe_unused]] int64_t v : pong) ++extra;  // until the echo task has finished; none due
     elapsed = checks::elapsed_ns_since(t0);
   });
-  checks::check_pingpong(n, t.bad, t.bad_reply, t.sum);
+  checks::check_pingpong(n, t.bad, t.bad_reply, t.sum, extra);
   RunResult r{static_cast<uint64_t>(n), elapsed, {}, {}};
   latency::attach(r, std::move(lat.histogram()), latency::kEveryPingpong);
   return r;
@@ -94,11 +95,11 @@ RunResult run_threads(const Params& given, int procs) {
     g.throw_not_applicable("pingpong");
   ping_loop(n, ping, pong, t, lat);
   ping.close();
-  while (pong.recv()) {
-  }
+  int64_t extra = 0;  // replies after the last round trip; none are due
+  while (pong.recv()) ++extra;
   g.join();
   const double elapsed = checks::elapsed_ns_since(t0);
-  checks::check_pingpong(n, t.bad, t.bad_reply, t.sum);
+  checks::check_pingpong(n, t.bad, t.bad_reply, t.sum, extra);
   RunResult r{static_cast<uint64_t>(n), elapsed, {}, {}};
   latency::attach(r, std::move(lat.histogram()), latency::kEveryPingpong);
   return r;

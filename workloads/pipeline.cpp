@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "workloads/ccb_run.hpp"
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
 #include "workloads/threads/thread_chan.hpp"
@@ -39,7 +40,7 @@ RunResult run_ccbench(const Params& p, int procs) {
   const auto cap = static_cast<std::size_t>(p.get_int("cap"));
   Sink sink;
   double elapsed = 0;
-  ccb::run(ccb::Config{.procs = procs}, [&] {
+  run_checked(procs, [&] {
     std::vector<ccb::Chan<int64_t>> chans;
     for (int64_t i = 0; i <= stages; ++i) chans.emplace_back(cap);
     const auto t0 = Clock::now();

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "workloads/ccb_run.hpp"
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
 #include "workloads/threads/thread_util.hpp"
@@ -84,7 +85,7 @@ RunResult run_ccbench(const Params& p, int procs) {
   const int64_t tasks = p.get_int("tasks"), k = p.get_int("k");
   std::vector<int64_t> allowed(static_cast<std::size_t>(tasks));
   double elapsed = 0;
-  ccb::run(ccb::Config{.procs = procs}, [&] {
+  run_checked(procs, [&] {
     ccb::WaitGroup wg;
     const auto t0 = Clock::now();
     ccb::rate::Limiter lim(kRate, kBurst);

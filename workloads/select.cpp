@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "workloads/ccb_run.hpp"
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
 #include "workloads/threads/latency_sampling.hpp"
@@ -127,7 +128,7 @@ RunResult run_ccbench(const Params& p, int procs) {
   std::vector<Slot> slots(static_cast<std::size_t>(consumers));
   auto lats = samplers(consumers);
   double elapsed = 0;
-  ccb::run(ccb::Config{.procs = procs}, [&] {
+  run_checked(procs, [&] {
     std::vector<ccb::Chan<int64_t>> chs;
     for (int64_t c = 0; c < channels; ++c) chs.emplace_back(cap);
     ccb::WaitGroup wg;

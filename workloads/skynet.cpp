@@ -12,6 +12,7 @@
 
 #include <atomic>
 
+#include "workloads/ccb_run.hpp"
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
 #include "workloads/threads/thread_chan.hpp"
@@ -57,7 +58,7 @@ RunResult run_ccbench(const Params& p, int procs) {
   require_size(size);
   int64_t sum = -1;
   double elapsed = 0;
-  ccb::run(ccb::Config{.procs = procs}, [&] {
+  run_checked(procs, [&] {
     ccb::Chan<int64_t> root(0);
     const auto t0 = Clock::now();
     ccb::go(skynet, root, int64_t{0}, size);

@@ -45,6 +45,7 @@
 #include <optional>
 #include <mutex>
 
+#include "workloads/ccb_run.hpp"
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
 #include "workloads/threads/spawn_extras.hpp"
@@ -125,7 +126,7 @@ RunResult run_ccbench(const Params& p, int procs) {
   std::atomic<uint64_t> count{0};
   int64_t before = -1, peak = -1;
   double elapsed = 0;
-  ccb::run(ccb::Config{.procs = procs}, [&] {
+  run_checked(procs, [&] {
     if (measure_rss) before = checks::resident_bytes();
     ccb::Chan<char> start(0);
     ccb::WaitGroup in, out;

@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "workloads/ccb_run.hpp"
 #include "workloads/registry.hpp"
 #include "workloads/threads/checks.hpp"
 #include "workloads/threads/latency_sampling.hpp"
@@ -127,7 +128,7 @@ RunResult run_ccbench(const Params& p, int procs) {
   std::vector<Tally> tally(static_cast<std::size_t>(tasks));
   auto lats = samplers(tasks, sleep);
   double elapsed = 0;
-  ccb::run(ccb::Config{.procs = procs}, [&] {
+  run_checked(procs, [&] {
     ccb::WaitGroup wg;
     const auto t0 = Clock::now();
     wg.add(tasks);

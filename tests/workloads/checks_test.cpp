@@ -3,6 +3,7 @@
 // names the workload and the wanted value. The workloads call these same functions.
 #include <gtest/gtest.h>
 
+#include <ccb/chan.hpp>
 #include <ccb/rate.hpp>
 
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "workloads/ccb_run.hpp"
 #include "workloads/threads/checks.hpp"
 
 namespace ccb::workloads::checks {
@@ -29,9 +31,11 @@ void expect_fail(const std::function<void()>& f, const std::string& part) {
 }
 
 TEST(WorkloadChecks, Pingpong) {
-  EXPECT_NO_THROW(check_pingpong(10, -1, 0, 55));
-  expect_fail([] { check_pingpong(10, 3, 7, 55); }, "pingpong: sent 3, got reply 7, want 4");
-  expect_fail([] { check_pingpong(10, -1, 0, 54); }, "pingpong: replies sum to 54, want 55");
+  EXPECT_NO_THROW(check_pingpong(10, -1, 0, 55, 0));
+  expect_fail([] { check_pingpong(10, 3, 7, 55, 0); }, "pingpong: sent 3, got reply 7, want 4");
+  expect_fail([] { check_pingpong(10, -1, 0, 54, 0); }, "pingpong: replies sum to 54, want 55");
+  // Regression (session 51's workloads review): a duplicated last reply was drained unchecked.
+  expect_fail([] { check_pingpong(10, -1, 0, 55, 1); }, "pingpong: 1 replies came after the last round trip, want 0");
 }
 
 TEST(WorkloadChecks, Fanin) {
@@ -219,6 +223,24 @@ TEST(WorkloadChecks, RatelimitProbeAcceptsTheRuntimesLimiter) {
   EXPECT_NO_THROW(probe_ratelimit(
       lim, 1000, [] { return std::make_unique<ccb::rate::Limiter>(kProbeRate, kProbeBurst); },
       [] { std::this_thread::sleep_for(kProbePause); }));
+}
+
+// Regression (session 51's workloads review): a ccb::Deadlock from a workload's run (a lost
+// message) escaped it, and the harness ended the whole run as an internal error (exit 3, no
+// results written) instead of failing that point.
+TEST(WorkloadChecks, TheRuntimesVerdictsOnAWorkloadAreWorkloadFailures) {
+  expect_fail([] { run_checked(2, [] { ccb::Chan<int>(0).recv(); }); },
+              "the ccbench runtime found the workload's tasks deadlocked: all tasks are asleep - deadlock!");
+  expect_fail(
+      [] {
+        run_checked(1, [] {
+          ccb::Chan<int> c(1);
+          c.close();
+          c.close();
+        });
+      },
+      "the ccbench runtime panicked in the workload: close of closed channel");
+  expect_fail([] { run_checked(1, [] { throw WorkloadFailed("fanin: wrong sum"); }); }, "fanin: wrong sum");
 }
 
 TEST(WorkloadChecks, ResidentBytesIsReadable) { EXPECT_GT(resident_bytes(), 0); }

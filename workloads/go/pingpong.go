@@ -1,7 +1,7 @@
 // pingpong.go — pingpong: two goroutines bounce a number over two channels of capacity cap.
 //
-// Guarantees: every reply equals the value sent plus one and the replies sum to n(n+1)/2, else a
-// *checkError. ops = n round trips; the measured section includes starting the echo goroutine.
+// Guarantees: every reply equals the value sent plus one, the replies sum to n(n+1)/2 and none
+// comes after the last round trip (a duplicated last reply), else a *checkError. ops = n round trips; the measured section includes starting the echo goroutine.
 // Latency: one round trip (send + receive of the reply) in every everyPingpong is timed.
 package main
 
@@ -40,12 +40,17 @@ func runPingpong(p params) (result, error) {
 		sum += r
 	}
 	close(ping)
-	for range pong { // wait until the echo goroutine has finished
+	extra := 0       // replies after the last round trip; none are due
+	for range pong { // until the echo goroutine has finished
+		extra++
 	}
 	elapsed := time.Since(start)
 
 	if bad >= 0 {
 		return result{}, failf("pingpong: sent %d, got reply %d, want %d", bad, badReply, bad+1)
+	}
+	if extra != 0 {
+		return result{}, failf("pingpong: %d replies came after the last round trip, want 0", extra)
 	}
 	if want := n * (n + 1) / 2; sum != want {
 		return result{}, failf("pingpong: replies sum to %d, want %d", sum, want)

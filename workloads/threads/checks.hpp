@@ -25,10 +25,12 @@ inline void fail(const std::string& msg) { throw WorkloadFailed(msg); }
 inline std::string s(int64_t v) { return std::to_string(v); }
 
 // pingpong: bad_index is the first round trip whose reply was wrong (-1: none).
-inline void check_pingpong(int64_t n, int64_t bad_index, int64_t bad_reply, int64_t sum) {
+// `extra`: the replies received after the last round trip (a duplicated last reply; none are due).
+inline void check_pingpong(int64_t n, int64_t bad_index, int64_t bad_reply, int64_t sum, int64_t extra) {
   if (bad_index >= 0)
     fail("pingpong: sent " + s(bad_index) + ", got reply " + s(bad_reply) + ", want " +
          s(bad_index + 1));
+  if (extra != 0) fail("pingpong: " + s(extra) + " replies came after the last round trip, want 0");
   if (sum != n * (n + 1) / 2) fail("pingpong: replies sum to " + s(sum) + ", want " + s(n * (n + 1) / 2));
 }
 
