@@ -54,8 +54,10 @@ Resuming: --resume FILE (e.g. the --out of an interrupted run; then give the sam
   first in the table, and measures only the other points; --out gets them all, in matrix order,
   with context.resumed. FILE must come from this ccbench binary on this host with the same
   --preset, --repetitions, --warmup, --min-time and --pin (pinned: the same CPUs), without test
-  hooks, and (for reused Go points) the same ccbench-go build and GOGC/GOMEMLIMIT/GODEBUG:
-  otherwise exit 2, naming the difference. With --dry-run
+  hooks, and (for reused Go points) the same ccbench-go build and GOGC/GOMEMLIMIT/GODEBUG,
+  and each entry it takes must be its point's (workload, params, procs), once, with one sample
+  > 0 per repetition (not a merge of two runs): otherwise exit 2, naming the difference. FILE
+  must be a regular file. With --dry-run
   it lists only the points left to measure, and their least time.
 Exit codes: 0 ok, 1 a workload failed its self-check or a point could not be measured (a Go child
   that crashed, hung or reported a wrong op count, or a point refused memory: "out of memory"; the
