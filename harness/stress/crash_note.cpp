@@ -15,11 +15,7 @@ namespace {
 constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
 struct sigaction g_before[sizeof kSignals / sizeof kSignals[0]];
 std::once_flag g_installed;
-std::atomic<const CrashNote*> g_note{nullptr};
-// The note's text, as the handler reads it: set before g_note is published, cleared after it is
-// withdrawn.
-const char* g_head = nullptr;
-const char* g_footer = nullptr;
+std::atomic<const CrashNote*> g_note{nullptr};  // the live note, published whole
 
 void put(const char* s) noexcept {
   for (std::size_t n = std::strlen(s); n > 0;) {
@@ -42,13 +38,13 @@ const char* signal_name(int sig) noexcept {
 }
 
 void on_fatal(int sig, siginfo_t* info, void* uctx) {
-  if (g_note.exchange(nullptr) != nullptr) {
+  if (const CrashNote* note = g_note.exchange(nullptr)) {
     put("\n");
-    put(g_head);
+    put(note->head());
     put(": killed by ");
     put(signal_name(sig));
     put("\n");
-    put(g_footer);
+    put(note->footer());
   }
   std::size_t i = 0;
   while (kSignals[i] != sig) ++i;
@@ -77,8 +73,6 @@ void install() {
 
 CrashNote::CrashNote(const std::string& text, const std::string& footer) : head_(text), footer_(footer) {
   std::call_once(g_installed, install);
-  g_head = head_.c_str();
-  g_footer = footer_.c_str();
   g_note.store(this);
 }
 

@@ -25,6 +25,8 @@ class CrashNote {
   ~CrashNote();
   CrashNote(const CrashNote&) = delete;
   CrashNote& operator=(const CrashNote&) = delete;
+  const char* head() const noexcept { return head_.c_str(); }
+  const char* footer() const noexcept { return footer_.c_str(); }
 
  private:
   std::string head_, footer_;
