@@ -48,6 +48,12 @@ Interrupting: SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the run after the workloa
   shuffle window in progress is dropped whole), no report is made, and the exit status is 130,
   143 or 129. A second signal stops at once, writing nothing (the same signal from the same
   process within 1 s is the first one again: timeout(1) sends it to ccbench and to its group).
+Hangs: a run of the ccbench or threads implementation (a warm-up or one run of a repetition) that
+  has not ended after CCB_RUN_TIMEOUT=SECONDS (0 to 86400, default 600; 0: no limit) is taken for
+  a hang (a bug in the runtime or a workload, or a --set size too large for the limit): the
+  points finished before it are written as for a signal (context.interrupted.signal "hang", the
+  hang warning names the run), and the exit status is 1. (A hung Go child is killed instead:
+  CCB_GO_TIMEOUT above.)
 Resuming: --resume FILE (e.g. the --out of an interrupted run; then give the same command again
   with --resume FILE, and an --out of its own or the same file) takes from FILE every point it
   holds an ok (or not applicable) result of for each implementation of this run, shows them
@@ -61,7 +67,7 @@ Resuming: --resume FILE (e.g. the --out of an interrupted run; then give the sam
   it lists only the points left to measure, and their least time.
 Exit codes: 0 ok, 1 a workload failed its self-check or a point could not be measured (a Go child
   that crashed, hung or reported a wrong op count, or a point refused memory: "out of memory"; the
-  other points still run and are written), 2 bad usage or input, or output that could
+  other points still run and are written; or a run that hung, see above), 2 bad usage or input, or output that could
   not be written (--out, --report, or standard output), 3 internal error (nothing is written),
   130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (see above).)";
 
@@ -79,6 +85,8 @@ Environment (each described in its command's --help and in README):
   CCB_REPORT_PYTHON=PATH  report: the Python with matplotlib that draws the charts (default
                           /usr/bin/python3)
   CCB_CHART_TIMEOUT_S=SECONDS  report: stop a chart drawer still running that long (default 300)
+  CCB_RUN_TIMEOUT=SECONDS run: a run of an in-process workload that long is a hang: the run
+                          writes the points finished and exits 1 (default 600; 0: no limit)
   CCB_PROGRESS_INTERVAL=SECONDS  run: how often the plain progress lines come (default 10)
   CCB_CHAOS=1, CCB_CHAOS_SEED=N  run, stress: the runtime's fault injection (run warns and marks
                           its results as not real; stress seeds it with the run's seed)

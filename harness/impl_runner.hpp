@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/hang_watch.hpp"
 #include "harness/matrix.hpp"
 #include "harness/pinning.hpp"
 #include "workloads/registry.hpp"
@@ -45,6 +46,9 @@ struct InjectDelay {
 struct MeasureControls {
   std::shared_ptr<Pinner> pinner;     // null: no pinning (pinning.hpp says what each backend pins)
   std::optional<InjectDelay> inject;  // null: no injected delay (never set by default)
+  // null: no watchdog. Otherwise the in-process runners arm it around each run of a workload
+  // (hang_watch.hpp; `ccbench run` sets it, CCB_RUN_TIMEOUT).
+  std::shared_ptr<HangWatch> hang_watch;
 };
 
 // RepOutcome: one repetition as an ImplRunner reports it.

@@ -7,6 +7,8 @@
 // worker 0, which is this thread); "threads" is never pinned. With an InjectDelay (test hook), the
 // "ccbench" runner spins ns_per_op x ops after the call and adds the spin's measured duration to
 // elapsed_ns (warm-ups spin too, so they stay representative).
+// With a HangWatch (`ccbench run`'s watchdog, hang_watch.hpp) every run, warm-ups and the injected
+// spin included, is armed in it.
 // Every run, warm-ups included, must report the workload's declared ops (Workload::ops; for
 // "threads" at its capped sizes, Workload::threads_sizes), else the point fails.
 #include <sys/resource.h>
@@ -41,14 +43,16 @@ double spin_ns(double ns) {
 class InProcessRunner : public ImplRunner {
  public:
   InProcessRunner(std::string impl, ccb::workloads::RunFn fn, const Point& point, bool restore_affinity,
-                  InjectDelay inject)
+                  InjectDelay inject, std::shared_ptr<HangWatch> hang_watch)
       : impl_(std::move(impl)),
         fn_(std::move(fn)),
         point_(point),
         params_(point.to_params()),
         declared_ops_(point.declared_ops(impl_)),
         restore_affinity_(restore_affinity),
-        inject_(inject) {}
+        inject_(inject),
+        hang_watch_(std::move(hang_watch)),
+        run_name_(point.name(impl_)) {}
 
   void start(int warmup) override {
     for (int i = 0; i < warmup; ++i) (void)call();
@@ -75,6 +79,7 @@ class InProcessRunner : public ImplRunner {
  private:
   ccb::workloads::RunResult call() {
     ccb::workloads::RunResult r;
+    const HangWatch::Armed watched(hang_watch_.get(), run_name_);
     if (restore_affinity_) {
       ScopedAffinity restore;
       r = fn_(params_, point_.procs);
@@ -97,6 +102,8 @@ class InProcessRunner : public ImplRunner {
   std::optional<uint64_t> declared_ops_;
   bool restore_affinity_;
   InjectDelay inject_;  // all zero unless the test hook is active for this point
+  std::shared_ptr<HangWatch> hang_watch_;  // null: not watched
+  std::string run_name_;                   // the entry's name, for the watchdog's message
 };
 
 class InProcessBackend : public ImplBackend {
@@ -111,7 +118,7 @@ class InProcessBackend : public ImplBackend {
     if (ccbench && controls_.inject && (!controls_.inject->workload || *controls_.inject->workload == p.workload->name))
       inject = *controls_.inject;
     return std::make_unique<InProcessRunner>(impl_, p.workload->impls.at(impl_), p,
-                                             ccbench && controls_.pinner != nullptr, inject);
+                                             ccbench && controls_.pinner != nullptr, inject, controls_.hang_watch);
   }
   void set_controls(const MeasureControls& controls) override { controls_ = controls; }
 

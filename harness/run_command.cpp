@@ -20,6 +20,7 @@
 #include "harness/console_table.hpp"
 #include "harness/dry_run.hpp"
 #include "harness/errors.hpp"
+#include "harness/hang_watch.hpp"
 #include "harness/list_syntax.hpp"
 #include "harness/machine_context.hpp"
 #include "harness/matrix.hpp"
@@ -28,11 +29,25 @@
 #include "harness/resume.hpp"
 #include "harness/run_interrupts.hpp"
 #include "harness/run_live.hpp"
+#include "harness/run_stop.hpp"
 #include "harness/runner.hpp"
 
 namespace ccb::harness {
 
 namespace {
+
+// ScopeExit runs `f` when its scope ends, however it ends; `f` must not throw.
+template <class F>
+class ScopeExit {
+ public:
+  explicit ScopeExit(F f) : f_(std::move(f)) {}
+  ~ScopeExit() { f_(); }
+  ScopeExit(const ScopeExit&) = delete;
+  ScopeExit& operator=(const ScopeExit&) = delete;
+
+ private:
+  F f_;
+};
 
 struct Resolved {
   Preset preset = Preset::Quick;
@@ -111,6 +126,15 @@ double progress_interval_from_env() {
   const char* v = std::getenv("CCB_PROGRESS_INTERVAL");
   if (v == nullptr || *v == '\0') return kHeartbeatSeconds;
   return parse_seconds(v, "CCB_PROGRESS_INTERVAL", 3600);
+}
+
+// run_timeout_from_env() is the hang watchdog's limit on one run of an in-process workload
+// (hang_watch.hpp): CCB_RUN_TIMEOUT=SECONDS (0 to 86400; 0 turns the watchdog off) when set, else
+// kDefaultRunTimeoutSeconds (as CCB_GO_TIMEOUT's default for a Go child's reply).
+double run_timeout_from_env() {
+  const char* v = std::getenv("CCB_RUN_TIMEOUT");
+  if (v == nullptr || *v == '\0') return kDefaultRunTimeoutSeconds;
+  return parse_seconds(v, "CCB_RUN_TIMEOUT", 86400);
 }
 
 // check_bare_switch_words(): `--shuffle maybe` parses as a bare --shuffle followed by a workload
@@ -307,6 +331,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   const ProgressMode progress =
       progress_mode(o.progress, io.err_is_tty, o.quiet, term != nullptr && std::string_view(term) == "dumb");
   const double progress_interval_s = progress_interval_from_env();
+  const double run_timeout_s = run_timeout_from_env();
 
   // 2. outputs (cheap, and before anything slow such as building the Go workloads)
   // With --resume they belong to the command being previewed ("give the same command again with
@@ -339,6 +364,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     report_input = own_copy ? (std::filesystem::path(*o.report) / "results.json").string() : *o.out;
     if (own_copy) check_writable(*report_input, "--report");
   }
+  const RunOutputs outputs{o.out, out_is_stdout, o.report, report_input, o.format};
 
   // 3. implementations
   std::vector<std::string> notices;
@@ -448,6 +474,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   // 5. run
   const bool table = o.format == "table" && !o.quiet;
   Live live(io, table, o.quiet, progress, progress_interval_s, points, r.settings.impls, total_units);
+  FinishedPoints finished(live);
   std::vector<Entry> entries;
   int stop_signal = 0;
   {
@@ -456,12 +483,30 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     // counts: the results are complete, but no report is written and the exit status says it.
     RunInterrupts interrupts;
     r.settings.stop = &interrupts.flag();
+    // A run of an in-process workload that has not ended after run_timeout_s: the points finished
+    // are written as for a signal, and the process ends with exit 1 (hang_watch.hpp, run_stop.hpp).
+    if (run_timeout_s > 0) {
+      controls.hang_watch = std::make_shared<HangWatch>(run_timeout_s, [&](const std::string& what, double limit) {
+        RunInfo stopped = info;
+        stopped.interrupted = InterruptInfo{"hang", resumed.points.size() + finished.points(), points.size()};
+        std::vector<Entry> done = finished.entries();
+        if (o.resume) done = in_matrix_order(points, resumed.points, std::move(done));
+        if (auto w = disturbed_warning(done)) stopped.warnings.push_back(std::move(*w));
+        stop_on_hang(what, limit, std::move(stopped), done, points, r.settings.impls, outputs, io);
+      });
+      for (auto& [name, b] : backends) b->set_controls(controls);
+    }
+    // the watch (its thread, and its references to this scope) ends with the run, also on a throw
+    const ScopeExit end_watch([&] {
+      controls.hang_watch.reset();
+      for (auto& [name, b] : backends) b->set_controls(controls);
+    });
     live.begin();
     for (const Point& p : points)  // the reused points first, as if they had just been measured
       if (const auto it = resumed.points.find(p.base_name); it != resumed.points.end()) live.on_point_done(p, it->second);
     size_t points_done = points.size();
     try {
-      entries = run_points(todo, r.settings, backends, live);
+      entries = run_points(todo, r.settings, backends, finished);
     } catch (const RunInterrupted& stopped) {
       entries = stopped.entries;
       points_done = resumed.points.size() + stopped.points_done;
@@ -496,16 +541,12 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
 
   // 6. outputs
   const std::string text = results_json_text(info, entries);
-  if (o.out && !out_is_stdout) write_file_atomically(*o.out, text, "--out");
+  write_documents(outputs, text, points, r.settings.impls, entries, io);
   // --out on standard output: the JSON comes last there (once, with --format json), after the
   // tables, the summary and the report's lines
   const auto json_on_stdout_last = [&] {
     if (out_is_stdout && o.format != "json") io.out << text;
   };
-  if (report_input && report_input != o.out) write_file_atomically(*report_input, text, "--report");
-  if (o.format == "json") io.out << text;
-  else if (o.format == "csv") write_csv(io.out, entries);
-  else if (o.format == "markdown") write_markdown(io.out, points, r.settings.impls, entries);
 
   size_t failed = 0, not_applicable = 0, short_reps = 0;
   for (const auto& e : entries) {
@@ -535,31 +576,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   int rc = failed ? 1 : 0;
   if (info.interrupted) {
     // even with --quiet: the file is not the run that was asked for
-    const std::string where = o.out ? *o.out
-                              : report_input ? *report_input
-                              : o.format == "json" ? std::string("standard output")
-                                                   : std::string();
-    // a file the results can be read back from (not /dev/null, standard output or a FIFO)
-    const std::optional<std::string> resume_from =
-        o.out && !out_is_stdout && !writes_in_place(*o.out) ? o.out
-        : report_input && report_input != o.out             ? report_input
-                                                            : std::nullopt;
-    const std::string unwritten = o.format == "table"
-                                      ? std::string("their results were not written (no --out)")
-                                      : "their results are printed as --format " + o.format +
-                                            " on standard output, and no results JSON was written (no --out)";
-    io.err << "ccbench run: interrupted by " << info.interrupted->signal << ": " << info.interrupted->points_done
-           << " of " << common::count_text(info.interrupted->points_planned, "point") << " finished; "
-           << (info.interrupted->points_done == 0 && !where.empty()
-                   ? "the results file " + where + " (context.interrupted) holds none"
-               : where.empty() ? unwritten
-                             : "their results are written to " + where + " (context.interrupted)" +
-                                   (resume_from ? "; the same command with --resume " + *resume_from +
-                                                      " measures only the rest"
-                                                : std::string()))
-           << (o.report ? "; no report was written (ccbench report " + (where.empty() ? std::string("FILE") : where) +
-                              " --out " + *o.report + " writes it)"
-                        : std::string())
+    io.err << "ccbench run: interrupted by " << info.interrupted->signal << ": " << stopped_text(*info.interrupted, outputs)
            << "\n";
     json_on_stdout_last();
     return 128 + stop_signal;

@@ -24,7 +24,9 @@
 //  5. the run, with the live table on stdout (--format table) and progress on stderr
 //     (--progress, progress.hpp: auto = a line redrawn in place on a terminal, otherwise a plain
 //     heartbeat line at most every 10 s, or CCB_PROGRESS_INTERVAL seconds; nothing
-//     with never or --quiet); each failed point is reported on stderr as it happens;
+//     with never or --quiet); each failed point is reported on stderr as it happens; a run of an
+//     in-process workload that has not ended after CCB_RUN_TIMEOUT seconds (default 600; 0: no
+//     watchdog) ends `ccbench run` with exit 1, the points finished written (run_stop.hpp);
 //  6. results JSON written atomically to --out (and DIR/results.json for --report without
 //     --out), the --format document on stdout, then the HTML report via ReportsHooks; an --out
 //     naming standard output (/dev/stdout, or the file stdout is redirected to) is not opened:
@@ -47,6 +49,12 @@ namespace ccb::harness {
 // kGateMinSamples: `ccbench compare --min-samples`'s default (reports/compare.hpp); a run with
 // fewer repetitions gets the few_repetitions environment warning.
 inline constexpr int kGateMinSamples = 5;
+
+// kDefaultRunTimeoutSeconds: the hang watchdog's default limit on one run of an in-process
+// workload (CCB_RUN_TIMEOUT; hang_watch.hpp). The longest run of the full preset is a few seconds
+// (skynet or spawn at a million tasks), and a --set size may make one far longer: the same 600 s
+// as CCB_GO_TIMEOUT's default for the Go child.
+inline constexpr double kDefaultRunTimeoutSeconds = 600;
 
 // run_command() runs `ccbench run`; `argv` is the full command line (recorded in the results).
 int run_command(const RunOptions& options, const std::vector<std::string>& argv, const Io& io,

@@ -58,8 +58,8 @@ TEST(Cli, HelpAndReadmeNameEveryEnvironmentVariable) {
 TEST(Cli, EachCommandsHelpDescribesTheVariablesTheTopHelpGivesIt) {
   const std::string top = run_cli({"--help"}).out;
   const std::string run = run_cli({"run", "--help"}).out;
-  for (const char* n : {"CCB_GO_BINARY", "CCB_GO_TIMEOUT", "CCB_PROGRESS_INTERVAL", "CCB_CHAOS=1", "CCB_CHAOS_SEED",
-                        "CCB_INJECT_DELAY_NS", "CCB_INJECT_SLOWDOWN", "CCB_INJECT_WORKLOAD"}) {
+  for (const char* n : {"CCB_GO_BINARY", "CCB_GO_TIMEOUT", "CCB_RUN_TIMEOUT", "CCB_PROGRESS_INTERVAL", "CCB_CHAOS=1",
+                        "CCB_CHAOS_SEED", "CCB_INJECT_DELAY_NS", "CCB_INJECT_SLOWDOWN", "CCB_INJECT_WORKLOAD"}) {
     EXPECT_NE(top.find(n), std::string::npos) << n << "\n" << top;
     EXPECT_NE(run.find(n), std::string::npos) << n << "\n" << run;
   }

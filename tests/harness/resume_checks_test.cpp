@@ -19,7 +19,7 @@ namespace {
 
 using json = nlohmann::json;
 
-void write_json(const std::string& path, const json& doc) { std::ofstream(path) << doc.dump(2); }
+void write_resume_json(const std::string& path, const json& doc) { std::ofstream(path) << doc.dump(2); }
 
 CliRun resume(const std::string& file, const std::string& out) {
   return run_cli(fast({"run", "fake_sum", "--set", "k=1", "--procs", "1,2", "--resume", file, "--out", out}));
@@ -44,7 +44,7 @@ TEST(ResumeChecks, AnEntryThatIsNotAMeasurementOfItsPointIsRefused) {
   const json good = read_json(dir.file("a.json"));
   ASSERT_EQ(good["benchmarks"][0]["name"], "fake_sum/n=2000/k=1/procs:1/impl:ccbench");
   const auto refused = [&](const json& doc, const std::string& said) {
-    write_json(dir.file("x.json"), doc);
+    write_resume_json(dir.file("x.json"), doc);
     const CliRun r = resume(dir.file("x.json"), dir.file("b.json"));
     EXPECT_EQ(r.code, 2) << said << ": " << r.err;
     EXPECT_NE(r.err.find("ccbench: --resume " + dir.file("x.json") + ": " + said), std::string::npos) << r.err;
@@ -83,7 +83,7 @@ TEST(ResumeChecks, AnEntryThatIsNotAMeasurementOfItsPointIsRefused) {
   doc["benchmarks"][0]["status"] = "failed";
   doc["benchmarks"][0]["error"] = "boom";
   doc["benchmarks"][0]["samples_ns"] = json::array();
-  write_json(dir.file("x.json"), doc);
+  write_resume_json(dir.file("x.json"), doc);
   const CliRun r = resume(dir.file("x.json"), dir.file("b.json"));
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(read_json(dir.file("b.json"))["benchmarks"][0]["samples_ns"].size(), 3u);
@@ -95,7 +95,7 @@ TEST(ResumeChecks, AResumedNotesControlCharactersAreEscapedInTheTable) {
   ASSERT_EQ(run_cli(fast({"run", "fake_sum", "--set", "k=1", "--procs", "1", "--out", dir.file("a.json")})).code, 0);
   json doc = read_json(dir.file("a.json"));
   doc["benchmarks"][0]["notes"].push_back("evil \x1b[31mRED\x1b[0m note");
-  write_json(dir.file("x.json"), doc);
+  write_resume_json(dir.file("x.json"), doc);
   const CliRun r = resume(dir.file("x.json"), dir.file("b.json"));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << r.out;

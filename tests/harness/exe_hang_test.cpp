@@ -1,0 +1,114 @@
+// tests/harness/exe_hang_test.cpp — `ccbench run`'s hang watchdog (harness/hang_watch.hpp,
+// CCB_RUN_TIMEOUT) on the built executable: it ends the process, so it cannot run in-process.
+// A hang is made with the CCB_INJECT_DELAY_NS test hook: 1e9 ns per op makes one run of counter
+// (1000 ops) busy-wait for ~17 minutes, far past a 1 s limit.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Ran {
+  int rc = -1;
+  std::string err;
+  double seconds = 0;
+};
+
+// run_shell() runs `env` + ccbench `args` under sh, stderr to a file; rc is the exit status.
+Ran run_shell(const std::string& dir, const std::string& env, const std::string& args) {
+  const std::string err = dir + "/err.txt";
+  const std::string cmd = env + " '" + CCBENCH_EXE + "' " + args + " > /dev/null 2> '" + err + "'";
+  const auto start = std::chrono::steady_clock::now();
+  const int status = std::system(cmd.c_str());
+  Ran r;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  std::stringstream text;
+  text << std::ifstream(err).rdbuf();
+  r.err = text.str();
+  return r;
+}
+
+std::string temp_dir() {
+  std::string dir = (fs::temp_directory_path() / "ccbench-hang-XXXXXX").string();
+  if (::mkdtemp(dir.data()) == nullptr) return {};
+  return dir;
+}
+
+constexpr const char* kTwoPoints =
+    "run pingpong counter --set n=1000 --set cap=0 --set mode=atomic --set tasks=1 --set k=1000 --procs 1 "
+    "--repetitions 2 --warmup 0 --min-time 0 --shuffle off";
+
+// A run that does not end: the point before it is written, the file says why it stops there, and
+// the exit status is 1 (a point not measured), well before the injected 17 minutes.
+TEST(HangWatchdog, AHungRunEndsTheRunWithExit1AndThePointsFinishedWritten) {
+  const std::string dir = temp_dir();
+  ASSERT_FALSE(dir.empty());
+  const std::string out = dir + "/r.json";
+  const Ran r = run_shell(dir, "CCB_RUN_TIMEOUT=1 CCB_INJECT_DELAY_NS=1e9 CCB_INJECT_WORKLOAD=counter",
+                          std::string(kTwoPoints) + " --out '" + out + "'");
+  EXPECT_EQ(r.rc, 1) << r.err;
+  EXPECT_LT(r.seconds, 120) << r.err;
+  EXPECT_NE(r.err.find("ccbench run: HANG: one run of counter/mode=atomic/tasks=1/k=1000/procs:1/impl:ccbench has not "
+                       "ended after 1 s"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("CCB_RUN_TIMEOUT=SECONDS raises the limit"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 of 2 points finished; their results are written to " + out +
+                       " (context.interrupted); the same command with --resume " + out + " measures only the rest"),
+            std::string::npos)
+      << r.err;
+  std::ifstream in(out);
+  ASSERT_TRUE(in.good()) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(in);
+  const auto& c = doc.at("context");
+  EXPECT_EQ(c.at("interrupted").at("signal"), "hang");
+  EXPECT_EQ(c.at("interrupted").at("points_done"), 1);
+  EXPECT_EQ(c.at("interrupted").at("points_planned"), 2);
+  bool warned = false;
+  for (const auto& w : c.at("environment_warnings"))
+    warned |= w.at("code") == "hang" && w.at("message").get<std::string>().find("counter/mode=atomic") != std::string::npos;
+  EXPECT_TRUE(warned) << c.at("environment_warnings").dump();
+  ASSERT_EQ(doc.at("benchmarks").size(), 1u);
+  EXPECT_EQ(doc.at("benchmarks")[0].at("name"), "pingpong/cap=0/n=1000/procs:1/impl:ccbench");
+  EXPECT_EQ(doc.at("benchmarks")[0].at("status"), "ok");
+  fs::remove_all(dir);
+}
+
+// The limit is the variable's: 0 turns the watchdog off (a run of ~1.5 s passes where a 1 s
+// limit stops it), and a value that is not a number of seconds is bad usage, also for --dry-run.
+TEST(HangWatchdog, CcbRunTimeoutZeroTurnsItOffAndABadValueIsBadUsage) {
+  const std::string dir = temp_dir();
+  ASSERT_FALSE(dir.empty());
+  // counter k=1000 tasks=1 at 1.5e6 ns per op: each of the 2 runs spins ~1.5 s
+  const std::string slow = "CCB_INJECT_DELAY_NS=1.5e6 CCB_INJECT_WORKLOAD=counter";
+  const std::string one = "run counter --set mode=atomic --set tasks=1 --set k=1000 --procs 1 --repetitions 2 "
+                          "--warmup 0 --min-time 0";
+  const Ran off = run_shell(dir, "CCB_RUN_TIMEOUT=0 " + slow, one);
+  EXPECT_EQ(off.rc, 0) << off.err;
+  EXPECT_EQ(off.err.find("HANG"), std::string::npos) << off.err;
+  const Ran on = run_shell(dir, "CCB_RUN_TIMEOUT=1 " + slow, one);
+  EXPECT_EQ(on.rc, 1) << on.err;
+  EXPECT_NE(on.err.find("HANG"), std::string::npos) << on.err;
+  EXPECT_NE(on.err.find("0 of 1 point finished; their results were not written (no --out)"), std::string::npos)
+      << on.err;
+  for (const char* bad : {"abc", "-1", "86401", "1s"}) {
+    const Ran r = run_shell(dir, std::string("CCB_RUN_TIMEOUT=") + bad, one + " --dry-run");
+    EXPECT_EQ(r.rc, 2) << bad << ": " << r.err;
+    EXPECT_NE(r.err.find("CCB_RUN_TIMEOUT"), std::string::npos) << bad << ": " << r.err;
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
