@@ -105,7 +105,18 @@ void unlink(CtxNode* child) {
 // children are walked. A child another canceller claimed first is that canceller's to walk, and
 // this one waits for it to settle before it settles its own nodes: waits only go down the tree,
 // so two cancellers never wait for each other.
-void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
+// Wait::Never is the deadline timer's cancel: its fire runs inside the scheduler (a worker's loop,
+// or the stack of a task yielding or exiting there: TimerHeap::run_due from next_local), where
+// waiting is wrong. Yielding there re-entered the scheduler from inside it, and hung for good
+// when the task it ran on had claimed the node waited for further down its own stack; spinning
+// on a worker's loop waits for tasks only that worker may run. So it cancels everything it can
+// claim at once, as always, but does not wait: a root already claimed is left to its canceller
+// (no one waits for the timer), and when children another canceller claimed are unsettled, the
+// wait for them and the settling of this walk's nodes go to a task of their own (Go runs a
+// deadline's cancel in a goroutine of its own). Until that task runs, those nodes read as
+// cancelled but unsettled, so err() and cancel() on them wait, as they wait for any canceller.
+enum class Wait { Settled, Never };
+void cancel(const std::shared_ptr<CtxNode>& root, ContextError err, Wait wait = Wait::Settled) {
   CCB_CHAOS_POINT(ChanClose);  // before any change: an unwind here leaves nothing half-cancelled
   // Already cancelled: settled (or once it is), and nothing is allocated. Every waiter of the
   // context workload cancels its own context after the root's walk did (callgrind, n=20000
@@ -115,7 +126,7 @@ void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
   const bool cancelled = root->err != ContextError::None;
   root->mu.unlock();
   if (cancelled) {
-    if (!root->settled.load(std::memory_order_acquire)) wait_settled(*root);
+    if (wait == Wait::Settled && !root->settled.load(std::memory_order_acquire)) wait_settled(*root);
     return;
   }
   std::vector<std::shared_ptr<CtxNode>> work{root};
@@ -149,7 +160,10 @@ void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
     if (n->err != ContextError::None) {
       n->mu.unlock();
       if (!n->settled.load(std::memory_order_acquire)) {
-        if (first) return wait_settled(*n);  // already cancelled: idempotent, once it is done
+        if (first) {  // already cancelled: idempotent, once it is done
+          if (wait == Wait::Settled) wait_settled(*n);
+          return;
+        }
         foreign.push_back(std::move(n));
       }
       continue;
@@ -177,6 +191,24 @@ void cancel(const std::shared_ptr<CtxNode>& root, ContextError err) {
     if (first) claimed.root = n.get();  // descendants were already dropped by their parents' maps
     first = false;
     if (!children.empty()) claimed.nodes.push_back(std::move(n));
+  }
+  if (wait == Wait::Never && !foreign.empty()) {
+    // The timer's fire, on a worker (outside_woken is empty). If the task never runs (its run
+    // ends first and discards it), destroying it settles the nodes (~Claimed) without the wait.
+    auto later = std::make_shared<Claimed>();
+    later->nodes = std::move(claimed.nodes);
+    claimed.nodes.clear();
+    later->root = std::exchange(claimed.root, nullptr);
+    try {
+      go([later, foreign = std::move(foreign)] {
+        for (const auto& n : foreign) wait_settled(*n);
+        later->settle();
+      });
+    } catch (...) {
+      // No task (out of memory): settled now, without the wait. A later cancel() or err() of these
+      // nodes may then return while the other canceller still walks below them.
+    }
+    return;
   }
   for (const auto& n : foreign) wait_settled(*n);
   claimed.settle();  // here, before the readying
@@ -404,7 +436,7 @@ WithCancel with_deadline(const Context& parent, Clock::time_point d) {
   }
   std::weak_ptr<detail::CtxNode> weak = n;
   Timer t = detail::make_callback_timer(left, [weak] {
-    if (auto c = weak.lock()) detail::cancel(c, ContextError::DeadlineExceeded);
+    if (auto c = weak.lock()) detail::cancel(c, ContextError::DeadlineExceeded, detail::Wait::Never);
   });
   n->mu.lock();
   bool cancelled = n->err != ContextError::None;

@@ -148,7 +148,8 @@ int select_core(SelectCaseDesc* cases, int n, bool has_default) {
     throw NotInTask("select");
   }
 
-  // Pass 2: enqueue on every channel, in lock order of cases (Go uses lock order too).
+  // Pass 2: enqueue on every channel, in poll order (all their locks are held: the order only
+  // decides which waiter of this select a channel meets first; Go enqueues in lock order).
   SelectState st;
   for (int k = 0; k < np; ++k) {
     int i = poll[k];

@@ -25,8 +25,10 @@
 //    unlinks itself, so a long-lived parent keeps no reference to finished children
 //    (num_children() is the test hook). The timer of a cancelled context is stopped.
 //  - with_deadline(parent, t) keeps the parent's deadline when it is earlier (Go); a deadline in
-//    the past cancels at once with DeadlineExceeded. The deadline timer fires on a worker and
-//    cancels there, without a task.
+//    the past cancels at once with DeadlineExceeded. The deadline timer fires inside a worker's
+//    scheduler and cancels there, without a task of its own; when part of the subtree is being
+//    cancelled by another canceller, the wait for it goes to a new task (Go runs a deadline's
+//    cancel in a goroutine of its own), and until then those nodes' err() waits as above.
 //  - with_value(parent, key, value) adds one key/value; value(key) walks up the chain and returns
 //    the nearest match, or an empty std::any. Keys are ContextKey: a tag address (of a static,
 //    collision-free like Go's unexported key types) or a string (char pointers and literals are

@@ -115,8 +115,11 @@ RecvChan<Clock::time_point> after(std::chrono::nanoseconds d);
 Timer after_func(std::chrono::nanoseconds d, std::function<void()> f);
 
 namespace detail {
-// make_callback_timer() runs f on the firing worker itself (no task), without any lock held; f
-// must not block. Used by context deadlines, whose cancellation only closes channels.
+// make_callback_timer() runs f inside the scheduler of the firing worker, without any lock held:
+// on its loop, or on the stack of a task that is yielding or exiting there (TimerHeap::run_due
+// from next_local), with no task of its own. f must not block, yield or wait for other tasks; it
+// may ready tasks and spawn one. Used by context deadlines: their cancellation closes channels
+// and leaves any wait for another canceller to a task it spawns (context.cpp, Wait::Never).
 Timer make_callback_timer(std::chrono::nanoseconds d, std::function<void()> f);
 // callback_timer_drops() counts the callback timers that were still armed when their run ended
 // (they never fire: see "Runs" above). It only grows, so a context that checked its deadlines at
