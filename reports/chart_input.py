@@ -12,9 +12,16 @@
 #    unvalidated files) raises BadInput naming the file; a UTF-8 byte order mark is no problem.
 #  - Series: the impl's name, or "impl (file label)" when several files hold the same points, with
 #    SERIES_FILE_INDEX mapping such a series to its file's index (charts.py's line style / hatch).
-#    file_labels() gives every file a distinct label.
+#    file_labels() gives every file a distinct label, printable whatever bytes the file's name holds.
+#  - visible_text(): the one sanitiser of every text the charts draw (charts.py applies it to each
+#    matplotlib Text), as reports/format_util.cpp's for the page: C0 controls and DEL as "\x1b",
+#    C1 controls, bidirectional controls, line/paragraph separators and U+FFFE/U+FFFF as "\u009b",
+#    and lone surrogates (a file name's non-UTF-8 bytes in argv) as U+FFFD. matplotlib's SVG writer
+#    copies each text into an XML comment, where such characters made the file unreadable. Only a
+#    Lines (text charts.py broke into lines, each line escaped) keeps its newlines.
 import json
 import os
+import re
 
 SERIES_FILE_INDEX = {}  # series label -> index of its file, when several files hold the same points
 
@@ -23,6 +30,31 @@ def median(xs):
     s = sorted(xs)
     n = len(s)
     return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+# What visible_text() escapes (see the header); common/visible_text.hpp's set, plus the two
+# noncharacters XML 1.0 forbids.
+_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape(m):
+    cp = ord(m.group())
+    return "\\x%02x" % cp if cp < 0x20 or cp == 0x7F else "\\u%04x" % cp
+
+
+class Lines(str):
+    """Text that charts.py broke into lines itself, each line already through visible_text():
+    visible_text() keeps its line breaks (a newline of any other text is escaped, "\x0a")."""
+
+
+def visible_text(text):
+    """`text` (any object: str() of it) with control and invisible format characters as visible
+    escapes and lone surrogates as U+FFFD, so that every SVG, PNG and manifest can hold it; a
+    Lines keeps its line breaks."""
+    if isinstance(text, Lines):
+        return "\n".join(visible_text(line) for line in text.split("\n"))
+    return _SURROGATE.sub("\ufffd", _ESCAPED.sub(_escape, str(text)))
 
 
 def file_labels(files):
@@ -35,7 +67,7 @@ def file_labels(files):
         k = 1
         while k < len(p) and any(q[-k:] == p[-k:] for j, q in enumerate(parts) if j != i):
             k += 1
-        names.append("/".join(p[-k:]))
+        names.append(visible_text("/".join(p[-k:])))
         n = names.count(names[-1])
         labels.append(names[-1] if n == 1 else "%s #%d" % (names[-1], n))
     return labels

@@ -16,7 +16,10 @@
 #    (a workload name's other characters, such as '/', become '_'; a clash gets "_2", "_3", …).
 #  - Only "ok" points with samples are drawn; medians and min/max come from samples_ns.
 #  - SVG output is reproducible (fixed hash salt, no date) and embeds glyphs as paths (no fonts).
-#  - Names and parameter values are drawn as plain text, whatever they contain (no mathtext).
+#  - Names and parameter values are drawn as plain text, whatever they contain (no mathtext), and
+#    every text drawn (titles, labels, legends, ticks, notes) goes through chart_input.py's
+#    visible_text(): a control character, U+FFFE or a file name's non-UTF-8 byte is a visible escape
+#    or U+FFFD, so every SVG is well-formed XML and no chart fails on such text.
 #  - The panels of a chart that show the same quantity share one y scale: log when any of them
 #    spans over 8x (the spawn chart's time and memory panels choose theirs apart). A log axis's
 #    label ends in "(log scale)", its medians are dots, not bars, and it keeps 3 to 10 readable
@@ -68,6 +71,7 @@ try:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
+    from matplotlib.text import Text
     from matplotlib.ticker import FixedLocator, NullLocator, ScalarFormatter
 except Exception as exc:  # ImportError, or a broken installation
     print("matplotlib is not available: %s" % exc, file=sys.stderr)
@@ -78,6 +82,21 @@ except Exception as exc:  # ImportError, or a broken installation
 # replaces each of the next two lines with that file's text.
 from chart_axes import *  # noqa: F401,F403 -- CCB_INLINE: the build puts reports/chart_axes.py here
 from chart_input import *  # noqa: F401,F403 -- CCB_INLINE: the build puts reports/chart_input.py here
+
+_matplotlib_set_text = Text.set_text
+
+
+def _visible_set_text(self, s):
+    """Text.set_text() through visible_text(): the one place every drawn text passes. Raw, an ESC in
+    a workload name or U+FFFE in a parameter value went into the SVG's comments, which browsers and
+    xmllint then refused ("invalid xmlChar value 27"), and a Latin-1 file name's surrogate escapes
+    failed every chart of its series (UnicodeEncodeError)."""
+    _matplotlib_set_text(self, "" if s is None else visible_text(s))
+    if isinstance(s, Lines):  # kept a Lines, so that a copy of this text (get_text()) keeps its breaks
+        self._text = Lines(self._text)
+
+
+Text.set_text = _visible_set_text
 
 IMPL_STYLE = {
     "ccbench": {"color": "#6d28d9", "marker": "o"},
@@ -380,7 +399,7 @@ def group_labels(groups):
     keyed = [dict(list(g[0]) + [("procs", g[1])]) for g in groups]
     keys = unique(k for kv in keyed for k in kv)
     varying = [k for k in keys if len(groups) == 1 or len(unique(kv.get(k, None) for kv in keyed)) > 1]
-    labels = ["\n".join("%s=%s" % (k, kv[k]) for k in varying if k in kv) for kv in keyed]
+    labels = [Lines("\n".join(visible_text("%s=%s" % (k, kv[k])) for k in varying if k in kv)) for kv in keyed]
     shared = ", ".join("%s=%s" % (k, keyed[0][k]) for k in keys if k not in varying)
     return labels, shared
 

@@ -2,7 +2,8 @@
 // reports audit): a UTF-8 byte order mark, control characters and non-UTF-8 bytes in results files
 // and file names, workload names that would break the page's links, a chart drawer whose output
 // quotes such text, and files from different machines. The page stays valid UTF-8 with no control
-// characters, every link works, and what the reader should know is said.
+// characters, every link works, and what the reader should know is said. The charts drawn from
+// such text are well-formed SVG, and a non-UTF-8 file name costs no chart.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -199,6 +200,60 @@ TEST(ReportTest, EveryNavLinkReachesItsSectionWhateverTheWorkloadIsCalled) {
   EXPECT_TRUE(ids.count("wl-ping_pong"));
   EXPECT_TRUE(ids.count("wl-ping_pong_2"));
   EXPECT_NE(html.find("<a href=\"#wl-ping_pong\">ping\\x0apong</a>"), std::string::npos);
+}
+
+
+// svgs_parse() is true when every SVG in `charts` is well-formed XML (Python's parser, as strict
+// as a browser's); the parser's complaint is in `output`.
+bool svgs_parse(const std::string& charts, std::string& output) {
+  return test::shell("/usr/bin/python3 -c 'import sys, glob, xml.etree.ElementTree as E; "
+                     "[E.parse(f) for f in glob.glob(sys.argv[1] + \"/*.svg\")]' '" + charts + "'", output) == 0;
+}
+
+// Regression (session 74's review): a workload named "ping\x1bpong" or a parameter value ending in
+// U+0001 or holding U+FFFE gave SVG charts that no browser shows (matplotlib copies each text into
+// an XML comment as it is: xmllint "invalid xmlChar value 27"), with exit status 0 and no notice.
+// Every text the charts draw now goes through charts.py's visible_text(), as the page's does.
+TEST(ReportTest, ControlCharactersInNamesGiveWellFormedSvgCharts) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  const std::string dir = test::scratch_dir("controls-svg");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  for (auto& b : j["benchmarks"]) {
+    if (b["workload"] == "pingpong") b["workload"] = "ping\x1bpong";
+    if (b["workload"] == "fanin") b["params"]["cap"] = b["params"]["cap"].dump() + "\x01\uFFFE";
+    if (b["workload"] == "spawn") b["params"]["n"] = "1\n2";  // escaped too; the charts' own line breaks stay
+  }
+  std::ofstream(dir + "/r.json") << j.dump();
+  const auto r = run_cli({"report", dir + "/r.json", "--out", dir + "/out"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("not drawn"), std::string::npos) << r.err;
+  std::string why;
+  EXPECT_TRUE(svgs_parse(dir + "/out/charts", why)) << why;
+  EXPECT_NE(test::read_text(dir + "/out/charts/scaling_ping_pong.svg").find("ping\\x1bpong"), std::string::npos);
+  EXPECT_NE(test::read_text(dir + "/out/charts/scaling_fanin.svg").find("\\x01\\ufffe"), std::string::npos);
+  const std::string spawn = test::read_text(dir + "/out/charts/spawn.svg");
+  EXPECT_NE(spawn.find("all points: n=1\\x0a2"), std::string::npos);
+}
+
+// Regression (session 74's review): `report r\xe9sultat.json n\xe9w.json`, two Latin-1 file names
+// holding the same points, drew no chart at all ("some charts not drawn: scaling chart of pingpong:
+// UnicodeEncodeError … surrogates not allowed (and 7 more)"): the series were labelled with the
+// names' surrogate escapes. The labels now hold U+FFFD there, as the page does.
+TEST(ReportTest, Latin1FileNamesHoldingTheSamePointsGetEveryChart) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  const std::string dir = test::scratch_dir("latin1-charts");
+  std::ofstream(dir + "/r\xe9sultat.json") << test::read_text(data("base.json"));
+  std::ofstream(dir + "/n\xe9w.json") << test::read_text(data("rerun.json"));
+  const auto r = run_cli({"report", dir + "/r\xe9sultat.json", dir + "/n\xe9w.json", "--out", dir + "/out"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("not drawn"), std::string::npos) << r.err;
+  const auto manifest = nlohmann::json::parse(test::read_text(dir + "/out/charts/manifest.json"));
+  EXPECT_TRUE(manifest["failed"].empty()) << manifest["failed"].dump();
+  EXPECT_GE(manifest["charts"].size(), 6u);
+  std::string why;
+  EXPECT_TRUE(svgs_parse(dir + "/out/charts", why)) << why;
+  EXPECT_NE(test::read_text(dir + "/out/charts/scaling_pingpong.svg").find("ccbench (r\uFFFDsultat)"),
+            std::string::npos);
 }
 
 
