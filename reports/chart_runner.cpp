@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -47,9 +48,36 @@ constexpr std::chrono::seconds kStopGrace{2};
 // (a stuck interpreter, a CCB_REPORT_PYTHON that waits for input) held `report` for ever.
 constexpr double kDrawTimeLimitS = 300;
 
+// How much of the drawer's output `log` keeps: its first and its last kLogKeep bytes, with one line
+// between them saying how many were left out. Kept whole, a drawer printing without end (`exec yes`)
+// put 26.7 MB, 3.3 million lines, on report's stderr.
+constexpr std::size_t kLogKeep = 32 * 1024;
+
+// KeptOutput collects a stream of output, keeping only its head and its tail (kLogKeep each).
+struct KeptOutput {
+  std::string head, tail;
+  std::size_t left_out = 0;
+  void add(const char* p, std::size_t n) {
+    const std::size_t to_head = std::min(n, kLogKeep - head.size());
+    head.append(p, to_head);
+    tail.append(p + to_head, n - to_head);
+    if (tail.size() > 2 * kLogKeep) {  // trimmed in steps, not on every read
+      left_out += tail.size() - kLogKeep;
+      tail.erase(0, tail.size() - kLogKeep);
+    }
+  }
+  std::string text() const {
+    const std::size_t over = tail.size() > kLogKeep ? tail.size() - kLogKeep : 0;
+    if (left_out + over == 0) return head + tail;
+    return head + "\n… " + std::to_string(left_out + over) + " bytes of the drawer's output left out …\n" +
+           tail.substr(over);
+  }
+};
+
 // Stopper: once a signal has come (interrupt_signal(), forwarded to the drawer's group by
 // ForwardTo), or the time limit has passed (check() then sends the group SIGTERM itself), check()
-// SIGKILLs the group when it still runs kStopGrace later.
+// SIGKILLs the group when it still runs kStopGrace later. given_up() is true kStopGrace after that:
+// a process that left the group (setsid) and holds the output pipe open is then no longer read.
 struct Stopper {
   Stopper(pid_t g, std::chrono::steady_clock::duration limit)
       : group(g), deadline(std::chrono::steady_clock::now() + limit) {}
@@ -57,6 +85,7 @@ struct Stopper {
   std::chrono::steady_clock::time_point deadline;
   bool signalled = false, timed_out = false, killed = false;
   std::chrono::steady_clock::time_point since{};  // when check() first saw the signal or the limit
+  std::chrono::steady_clock::time_point killed_at{};
   void check() {
     if (killed) return;
     const auto now = std::chrono::steady_clock::now();
@@ -72,12 +101,14 @@ struct Stopper {
     } else if (now - since >= kStopGrace) {
       ::kill(-group, SIGKILL);
       killed = true;
+      killed_at = now;
     }
   }
+  bool given_up() const { return killed && std::chrono::steady_clock::now() - killed_at >= kStopGrace; }
 };
 
 // talk_and_reap() sends `script` on `in` (then shuts it for writing), reads `out` to EOF into
-// `log`, and reaps `pid`; returns its wait status. Nothing blocks: poll() and waitpid(WNOHANG)
+// `log` (its head and tail: KeptOutput), and reaps `pid`; returns its wait status. Nothing blocks: poll() and waitpid(WNOHANG)
 // with short timeouts, so that an interrupted drawer is stopped (Stopper) and reaped in any case.
 // `timed_out` tells whether the drawer was stopped for running past `limit`.
 int talk_and_reap(pid_t pid, int in, std::string_view script, int out, std::string& log,
@@ -85,7 +116,8 @@ int talk_and_reap(pid_t pid, int in, std::string_view script, int out, std::stri
   Stopper stop(pid, limit);
   bool sending = !script.empty();
   if (!sending) ::shutdown(in, SHUT_WR);
-  char buf[4096];
+  char buf[65536];
+  KeptOutput kept;
   for (bool reading = true; reading;) {
     pollfd fds[2] = {{out, POLLIN, 0}, {in, POLLOUT, 0}};
     if (::poll(fds, sending ? 2 : 1, 50) > 0) {
@@ -100,12 +132,14 @@ int talk_and_reap(pid_t pid, int in, std::string_view script, int out, std::stri
       }
       if (fds[0].revents != 0) {
         const ssize_t n = ::read(out, buf, sizeof buf);
-        if (n > 0) log.append(buf, static_cast<std::size_t>(n));
+        if (n > 0) kept.add(buf, static_cast<std::size_t>(n));
         else if (n == 0 || (errno != EINTR && errno != EAGAIN)) reading = false;
       }
     }
     stop.check();
+    if (stop.given_up()) reading = false;
   }
+  log = kept.text();
   int status = 0;
   for (;;) {
     const pid_t r = ::waitpid(pid, &status, WNOHANG);

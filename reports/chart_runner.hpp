@@ -8,7 +8,9 @@
 //  - The script is the copy of reports/charts.py embedded in the binary at build time and is fed
 //    on stdin, so the report works from any directory and needs no installed data files.
 //  - run_charts() never throws for a missing or failing interpreter: it returns drawn = false and a
-//    one-line `notice` for the report ("charts not drawn: …"); the script's output is in `log`.
+//    one-line `notice` for the report ("charts not drawn: …"); the script's output is in `log`:
+//    all of it up to 64 KiB, else its first and last 32 KiB around a line "… N bytes of the
+//    drawer's output left out …".
 //  - Any file name is passed safely: a relative path beginning with '-' goes to the script as
 //    "./PATH", so argparse never takes it for an option.
 //  - On success the charts and charts/manifest.json are in `charts_dir` (see charts.py).
@@ -23,7 +25,8 @@
 //    ccbench dies (charts.py, prctl PR_SET_PDEATHSIG), as the Go child does.
 //  - The drawer runs at most 300 s (CCB_CHART_TIMEOUT_S: other seconds > 0): past that its group
 //    gets SIGTERM, then SIGKILL 2 s later, and run_charts() returns drawn = false with a notice
-//    saying so ("... did not finish within 300 s and was stopped ..."). An invalid
+//    saying so ("... did not finish within 300 s and was stopped ..."); its output is not read
+//    past 2 s after the SIGKILL (a process of it that left the group may hold the pipe). An invalid
 //    CCB_CHART_TIMEOUT_S draws nothing and says why in the notice.
 // Blocks: until the child exits (or is stopped). Not thread-safe with respect to other fork/exec users of stdio.
 #pragma once
@@ -37,7 +40,7 @@ namespace ccb::reports {
 struct ChartRun {
   bool drawn = false;
   std::string notice;  // one line, set when drawn is false
-  std::string log;     // the script's stdout and stderr
+  std::string log;     // the script's stdout and stderr (head and tail only past 64 KiB)
 };
 
 // charts_script() is the embedded text of reports/charts.py.

@@ -3,6 +3,8 @@
 // this report's drawer wrote that its page does not use, all of it when interrupted), never the
 // user's own files there. The chart drawer is a stand-in (CCB_REPORT_PYTHON): a shell script that
 // draws the charts named in CCB_TEST_CHARTS as charts.py would (<id>.png, <id>.svg, manifest.json).
+// Also how report runs its drawer: stopped on time, whatever it prints (what it printed is kept
+// only in part).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -131,6 +133,27 @@ TEST(ReportDir, ADrawerThatDoesNotFinishIsStoppedAndThePageStillWritten) {
   const auto b = test::run_cli({"report", test::data("base.json"), "--out", dir + "/rep2"});
   EXPECT_EQ(b.code, 0) << b.err;
   EXPECT_NE(b.err.find("CCB_CHART_TIMEOUT_S=soon is not a number of seconds > 0"), std::string::npos) << b.err;
+}
+
+
+// Regression (session 74's review): a drawer printing without end (`exec yes drawing`) with
+// CCB_CHART_TIMEOUT_S=0.5 had all of its output kept and echoed: 26.7 MB, 3.3 million lines on
+// stderr, 17.9 s. Only the first and last 32 KiB are kept, with a line saying how much was left out.
+TEST(ReportDir, AFloodingDrawerIsStoppedOnTimeAndOnlyPartOfItsOutputKept) {
+  const std::string dir = test::scratch_dir("report-flood-drawer");
+  const std::string drawer = dir + "/flood-python";
+  std::ofstream(drawer) << "#!/bin/sh\ncat >/dev/null\nexec yes drawing\n";
+  fs::permissions(drawer, fs::perms::owner_all);
+  ScopedEnv python("CCB_REPORT_PYTHON", drawer);
+  ScopedEnv limit("CCB_CHART_TIMEOUT_S", "0.5");
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = test::run_cli({"report", test::data("base.json"), "--out", dir + "/rep"});
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(8));
+  EXPECT_EQ(r.code, 0) << r.err.substr(0, 2000);
+  EXPECT_NE(r.err.find("did not finish within 0.5 s and was stopped"), std::string::npos);
+  EXPECT_LT(r.err.size(), 100u * 1024);
+  EXPECT_NE(r.err.find("bytes of the drawer's output left out"), std::string::npos) << r.err.substr(0, 2000);
+  EXPECT_NE(r.err.find("drawing\ndrawing\n"), std::string::npos);
 }
 
 }  // namespace
