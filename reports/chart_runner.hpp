@@ -22,7 +22,8 @@
 //    run_charts() throws Interrupted; what it drew is still in `charts_dir` for the caller to
 //    remove. A signal before or after the drawer runs keeps its previous (default) action.
 //    Nor a SIGKILL of ccbench: the drawer gets CCB_PARENT_PID and asks the kernel to kill it when
-//    ccbench dies (charts.py, prctl PR_SET_PDEATHSIG), as the Go child does.
+//    ccbench dies (charts.py, prctl PR_SET_PDEATHSIG), as the Go child does; started through a
+//    wrapper that does not exec (CCB_REPORT_PYTHON a shell script), it watches that pid instead.
 //  - The drawer runs at most 300 s (CCB_CHART_TIMEOUT_S: other seconds > 0): past that its group
 //    gets SIGTERM, then SIGKILL 2 s later, and run_charts() returns drawn = false with a notice
 //    saying so ("... did not finish within 300 s and was stopped ..."); its output is not read

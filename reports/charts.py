@@ -26,10 +26,13 @@
 #    tick labels from 1 decade up to 12+.
 #  - Exit status: 0 drawn; 3 matplotlib cannot be imported (message on stderr); 2 bad arguments or
 #    a results file it cannot read (one line on stderr, never a traceback; a UTF-8 byte order mark
-#    is no problem); 4 the ccbench that started it (CCB_PARENT_PID) was already gone.
+#    is no problem); 4 the ccbench that started it (CCB_PARENT_PID) is gone.
 #  - With CCB_PARENT_PID (ccbench sets it to its pid), the kernel kills this process when that
 #    parent dies (prctl PR_SET_PDEATHSIG), so a ccbench killed alone (SIGKILL) leaves no drawer
 #    writing into the report directory (as workloads/go/parent_death.go does for the Go child).
+#    Started through a wrapper that does not exec (CCB_REPORT_PYTHON a shell script running
+#    python3), it draws as well, and a thread watching CCB_PARENT_PID ends it within 0.2 s of
+#    ccbench's death.
 # Times are drawn in ns; each panel's axis is labelled in ns, µs, ms or s, whichever keeps its
 # ticks short numbers.
 # Charts: per workload, time per op vs procs (one subplot per parameter combination, one line per
@@ -45,22 +48,62 @@ import re
 import sys
 
 
+def parent_alive(pid):
+    """True while process `pid` exists and has not exited (os.kill(pid, 0); EPERM: it exists, owned
+    by another user; a zombie, state Z in /proc/PID/stat, has exited and waits to be reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as fh:
+            return fh.read().rpartition(b")")[2][1:2] != b"Z"
+    except OSError:
+        return True  # no /proc: kill() said it exists
+
+
+def watch_parent(pid):
+    """Ends this process (exit status 4) once `pid` is gone: checked every 0.2 s on a daemon thread."""
+    import threading
+    import time
+
+    def watch():
+        while parent_alive(pid):
+            time.sleep(0.2)
+        sys.stderr.write("charts.py: exiting: CCB_PARENT_PID=%d (the ccbench that started it) is gone\n" % pid)
+        sys.stderr.flush()
+        os._exit(4)
+
+    threading.Thread(target=watch, name="ccb-parent-watch", daemon=True).start()
+
+
 def die_with_parent():
     """Dies with the ccbench named by CCB_PARENT_PID (see the header); first, before matplotlib's
-    import, which takes a while."""
+    import, which takes a while. Started by ccbench itself, the kernel kills it when ccbench dies
+    (PR_SET_PDEATHSIG), and a ccbench that died before that was set is seen as gone here. Started
+    through a wrapper that does not exec (a shell script running python3, timeout, nice), the death
+    signal follows the wrapper, so a thread watches ccbench's pid instead (before, such a drawer
+    exited at once: "started by pid X, not by CCB_PARENT_PID=Y (ccbench is gone)")."""
     want = os.environ.get("CCB_PARENT_PID")
     if not want:
         return
     try:
+        pid = int(want)
+    except ValueError:
+        return  # not a pid ccbench set: nothing to die with
+    try:
         import ctypes
 
         ctypes.CDLL(None).prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
-    except Exception:  # no prctl: the old behaviour, the drawer ends when its work is done
+    except Exception:  # no prctl: the watching thread below still ends it with ccbench
         pass
-    if str(os.getppid()) != want:
-        sys.stderr.write("charts.py: exiting: started by pid %d, not by CCB_PARENT_PID=%s (ccbench is gone)\n"
-                         % (os.getppid(), want))
+    if pid <= 1 or not parent_alive(pid) or (os.getppid() == 1 and pid != 1):
+        sys.stderr.write("charts.py: exiting: CCB_PARENT_PID=%s (the ccbench that started it) is gone\n" % want)
         sys.exit(4)
+    if os.getppid() != pid:
+        watch_parent(pid)
 
 
 die_with_parent()

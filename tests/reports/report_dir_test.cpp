@@ -4,7 +4,7 @@
 // user's own files there. The chart drawer is a stand-in (CCB_REPORT_PYTHON): a shell script that
 // draws the charts named in CCB_TEST_CHARTS as charts.py would (<id>.png, <id>.svg, manifest.json).
 // Also how report runs its drawer: stopped on time, whatever it prints (what it printed is kept
-// only in part).
+// only in part), and drawing when started through a wrapper that does not exec.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -154,6 +154,34 @@ TEST(ReportDir, AFloodingDrawerIsStoppedOnTimeAndOnlyPartOfItsOutputKept) {
   EXPECT_LT(r.err.size(), 100u * 1024);
   EXPECT_NE(r.err.find("bytes of the drawer's output left out"), std::string::npos) << r.err.substr(0, 2000);
   EXPECT_NE(r.err.find("drawing\ndrawing\n"), std::string::npos);
+}
+
+// Regression (session 74's review): CCB_REPORT_PYTHON a shell script running /usr/bin/python3 "$@"
+// (no exec) never drew a chart: charts.py exited because its parent was not CCB_PARENT_PID ("started
+// by pid X, not by CCB_PARENT_PID=Y (ccbench is gone)") while ccbench ran. It now exits only when
+// the CCB_PARENT_PID process is gone.
+TEST(ReportDir, ADrawerStartedThroughAWrapperThatDoesNotExecDraws) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  const std::string dir = test::scratch_dir("report-wrapped-drawer");
+  const std::string wrapper = dir + "/wrapped-python";
+  std::ofstream(wrapper) << "#!/bin/sh\n/usr/bin/python3 \"$@\"\n";
+  fs::permissions(wrapper, fs::perms::owner_all);
+  {
+    ScopedEnv python("CCB_REPORT_PYTHON", wrapper);
+    const auto r = test::run_cli({"report", test::data("base.json"), "--out", dir + "/rep"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.err.find("not drawn"), std::string::npos) << r.err;
+    EXPECT_TRUE(fs::exists(dir + "/rep/charts/scaling_pingpong.svg"));
+  }
+  // What the check is for still holds: a drawer whose ccbench is gone draws nothing (exit 4).
+  std::string out;
+  EXPECT_EQ(test::shell("CCB_PARENT_PID=$(sh -c 'echo $$') /usr/bin/python3 '" CCB_REPORTS_CHARTS_PY "' --out '" +
+                            dir + "/gone' --results '" + test::data("base.json") + "'",
+                        out),
+            4)
+      << out;
+  EXPECT_NE(out.find("(the ccbench that started it) is gone"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir + "/gone/manifest.json"));
 }
 
 }  // namespace
