@@ -13,6 +13,7 @@
 #  - Series: the impl's name, or "impl (file label)" when several files hold the same points, with
 #    SERIES_FILE_INDEX mapping such a series to its file's index (charts.py's line style / hatch).
 #    file_labels() gives every file a distinct label, printable whatever bytes the file's name holds.
+#  - skipped_note() and zero_note(): the notes under a chart naming the points it does not show.
 #  - visible_text(): the one sanitiser of every text the charts draw (charts.py applies it to each
 #    matplotlib Text), as reports/format_util.cpp's for the page: C0 controls and DEL as "\x1b",
 #    C1 controls, bidirectional controls, line/paragraph separators and U+FFFE/U+FFFF as "\u009b",
@@ -118,6 +119,15 @@ def skipped_note(skipped, workload):
     """'not drawn: threads (not_applicable)' for points of `workload` that did not run."""
     items = unique("%s (%s)" % (s["impl"], s["status"]) for s in skipped if s["workload"] == workload)
     return "not drawn: " + ", ".join(items) if items else ""
+
+
+def zero_note(names, shown=3):
+    """'no mark on the log axis (median 0 ns): a, b, c and 2 more' for the points a log axis cannot
+    show; before, errorbar() dropped them without a word."""
+    if not names:
+        return ""
+    more = " and %d more" % (len(names) - shown) if len(names) > shown else ""
+    return "no mark on the log axis (median 0 ns): %s%s" % (", ".join(names[:shown]), more)
 
 
 def unique(seq):

@@ -23,7 +23,8 @@
 #  - The panels of a chart that show the same quantity share one y scale: log when any of them
 #    spans over 8x (the spawn chart's time and memory panels choose theirs apart). A log axis's
 #    label ends in "(log scale)", its medians are dots, not bars, and it keeps 3 to 10 readable
-#    tick labels from 1 decade up to 12+.
+#    tick labels from 1 decade up to 12+. A point with a 0 ns median has no place on a log scaling
+#    chart: the chart's note names it ("no mark on the log axis (median 0 ns): …").
 #  - Exit status: 0 drawn; 3 matplotlib cannot be imported (message on stderr); 2 bad arguments or
 #    a results file it cannot read (one line on stderr, never a traceback; a UTF-8 byte order mark
 #    is no problem); 4 the ccbench that started it (CCB_PARENT_PID) is gone.
@@ -252,12 +253,16 @@ def scaling_chart(records, skipped, w, wl):
         ncols = min(3, len(page))
         nrows = math.ceil(len(page) / ncols)
         fig, axes = plt.subplots(nrows, ncols, figsize=(4.4 * ncols + 0.6, 3.3 * nrows + 1.0), squeeze=False)
-        used = []
+        used, unplotted = [], []
         for ax, combo in zip(axes.flat, page):
             pts = [r for r in recs if tuple(r["params"]) == combo]
             procs = sorted(unique(r["procs"] for r in pts))
             for series in sorted_series(unique(r["series"] for r in pts)):
                 sp = sorted((r for r in pts if r["series"] == series), key=lambda r: r["procs"])
+                if log:  # a log axis has no 0: such a point is named in the chart's note, not dropped unsaid
+                    unplotted += ["%s %s procs=%d" % (series, params_text(combo), r["procs"])
+                                  for r in sp if r["median"] <= 0]
+                    sp = [r for r in sp if r["median"] > 0]
                 y = [r["median"] for r in sp]
                 err = [[r["median"] - r["min"] for r in sp], [r["max"] - r["median"] for r in sp]]
                 st = style(series)
@@ -279,7 +284,7 @@ def scaling_chart(records, skipped, w, wl):
         chart_id, title = page_names("scaling_%s" % wl, "%s: median time per %s vs procs" % (wl, unit), page_no,
                                      len(pages))
         fig.suptitle(title, fontsize=12, fontweight="bold")
-        note = skipped_note(skipped, wl)
+        note = Lines("\n".join(visible_text(n) for n in (skipped_note(skipped, wl), zero_note(unplotted)) if n))
         if note:
             fig.text(0.99, 0.01, note, ha="right", va="bottom", fontsize=8, color="#6b7280")
         bottom = figure_legend(fig, used)

@@ -3,7 +3,7 @@
 // log axis has a few readable tick labels at any span; the panels of a chart share one scale, and a
 // log axis says so; values on a log axis are dots, not bars; a chart with more panels than fit one
 // figure continues on further pages, each shown in index.html; the spawn chart's group labels do
-// not run into each other.
+// not run into each other; a point a log axis cannot show (a 0 ns median) is named on its chart.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -256,6 +256,24 @@ TEST(ChartTest, TheSpawnChartUsesALogAxisWhenWideAndLabelsThatFit) {
   svg = test::read_text(charts + "/spawn.svg");
   EXPECT_EQ(count(svg, "<!-- capacity=16, n=50000, procs=2 -->"), 2u);
   EXPECT_EQ(count(svg, "rotate(-45)"), 24u);  // 12 groups x 2 panels
+}
+
+
+// Regression (session 74's review): on a log scaling chart a point with a 0 ns median (SCHEMA.md
+// allows 0) vanished without a word (errorbar() drops what a log axis cannot show). The chart's
+// note names it now, as the ratio chart's caption says a zero median has no bar.
+TEST(ChartTest, AZeroMedianOnALogScalingChartIsNamedInItsNote) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  std::string err;
+  const std::string charts = report_of("zero-on-log", [](nlohmann::json& j) {
+    for (auto& b : j["benchmarks"])
+      if (b["name"] == "pingpong/cap=0/n=200000/procs:1/impl:ccbench") b["samples_ns"] = {0, 0, 0, 0, 0};
+    scale_samples(j, "pingpong", "go", "cap", 1, 100);  // a panel spanning over 8x: a log axis
+  }, err);
+  const std::string svg = test::read_text(charts + "/scaling_pingpong.svg");
+  EXPECT_NE(svg.find(" per round trip (log scale) -->"), std::string::npos);
+  EXPECT_NE(svg.find("<!-- no mark on the log axis (median 0 ns): ccbench cap=0, n=200000 procs=1 -->"),
+            std::string::npos);
 }
 
 }  // namespace
