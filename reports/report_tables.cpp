@@ -129,10 +129,19 @@ std::string extra_text(const Point& p) {
 }  // namespace
 
 std::string workload_table(const std::vector<Results>& results, const std::string& workload) {
-  // ccbench's ratio to each other implementation measured here: a column only when there is one.
+  // ccbench's ratio to each other implementation measured here: a column only when some ccbench
+  // point has that implementation's point beside it in the same file (ratios are per file). A column
+  // whenever the other implementation ran showed only dashes for files of ccbench and of go apart,
+  // or no ccbench at all; such an implementation is named below the table instead.
   std::vector<std::pair<std::string, std::map<std::string, double>>> others;
-  for (const char* impl : {"go", "threads"})
-    if (auto m = medians_of(results, workload, impl); !m.empty()) others.emplace_back(impl, std::move(m));
+  std::vector<std::string> unpaired;
+  const std::map<std::string, double> ccbench = medians_of(results, workload, "ccbench");
+  for (const char* impl : {"go", "threads"}) {
+    auto m = medians_of(results, workload, impl);
+    const bool paired = std::any_of(ccbench.begin(), ccbench.end(), [&](const auto& kv) { return m.count(kv.first); });
+    if (paired) others.emplace_back(impl, std::move(m));
+    else if (!m.empty() && !ccbench.empty()) unpaired.emplace_back(impl);
+  }
   bool extras = false;
   for (const Results& r : results)
     for (const Point& p : r.benchmarks) extras = extras || (p.workload == workload && !p.extra.empty());
@@ -182,6 +191,9 @@ std::string workload_table(const std::vector<Results>& results, const std::strin
     }
   }
   t += "</tbody></table>\n";
+  for (const std::string& impl : unpaired)
+    t += "<p class=\"unpaired\">No ccbench / " + impl + " column: no file holds ccbench and " + impl +
+         " at the same point (a ratio compares the two within one file).</p>\n";
   if (!notes.empty()) {
     t += "<ul class=\"notes\">\n";
     for (std::size_t i = 0; i < notes.size(); ++i)

@@ -15,8 +15,10 @@ namespace ccb::reports::html {
 std::string context_table(const Results& r);
 
 // workload_table() lists every point of `workload` across all files: parameters, procs, impl,
-// median, throughput, CV, range, samples, the ccbench/go ratio where both ran (green below 1.00x,
-// red above, uncoloured when it prints as 1.00x), and status. A point with notes (e.g. threads ran
+// median, throughput, CV, range, samples, ccbench's ratio to go and to threads where both ran in
+// one file (green below 1.00x, red above, uncoloured when it prints as 1.00x), and status. A ratio
+// column is there only when one of its cells can hold a ratio; else a line under the table says
+// why there is none (ccbench and that implementation in different files). A point with notes (e.g. threads ran
 // it at its capped sizes) has numbered markers after its parameters, and the notes, each distinct
 // text once, are listed under the table.
 std::string workload_table(const std::vector<Results>& results, const std::string& workload);

@@ -257,5 +257,32 @@ TEST(ReportTest, Latin1FileNamesHoldingTheSamePointsGetEveryChart) {
 }
 
 
+// Regression (session 74's review): `report cc.json go.json`, ccbench's points in one file and
+// Go's in the other, gave every workload a "ccbench / go" column of dashes only (ratios are taken
+// within one file). The column is left out then, and a line under the table says why.
+TEST(ReportTest, NoRatioColumnOfDashesWhenCcbenchAndGoAreInDifferentFiles) {
+  const std::string dir = test::scratch_dir("split-impls");
+  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+  nlohmann::json cc = j, go = j;
+  cc["benchmarks"] = go["benchmarks"] = nlohmann::json::array();
+  for (const auto& b : j["benchmarks"]) {
+    if (b["impl"] == "ccbench") cc["benchmarks"].push_back(b);
+    if (b["impl"] == "go") go["benchmarks"].push_back(b);
+  }
+  std::ofstream(dir + "/cc.json") << cc.dump();
+  std::ofstream(dir + "/go.json") << go.dump();
+  ScopedEnv no_charts("CCB_REPORT_PYTHON", "/nonexistent/python3");
+  ASSERT_EQ(run_cli({"report", dir + "/cc.json", dir + "/go.json", "--out", dir + "/out"}).code, 0);
+  const std::string html = test::read_text(dir + "/out/index.html");
+  EXPECT_EQ(html.find("<th class=\"num\">ccbench / go</th>"), std::string::npos);
+  EXPECT_NE(html.find("No ccbench / go column: no file holds ccbench and go at the same point"), std::string::npos);
+  // One file holding both still has the column, and no such line.
+  ASSERT_EQ(run_cli({"report", data("base.json"), "--out", dir + "/both"}).code, 0);
+  const std::string both = test::read_text(dir + "/both/index.html");
+  EXPECT_NE(both.find("<th class=\"num\">ccbench / go</th>"), std::string::npos);
+  EXPECT_EQ(both.find("No ccbench / go column"), std::string::npos);
+}
+
+
 }  // namespace
 }  // namespace ccb::reports
