@@ -501,7 +501,8 @@ Exit status: 0 written, 1 written but no --threshold below 100% lies above the n
 by SIGINT/SIGTERM/SIGHUP (the run in progress is stopped too).
 )");
 
-  c.report = app.add_subcommand("report", "Write a self-contained HTML report with charts");
+  c.report = app.add_subcommand("report",
+                                "Write an HTML report (index.html + charts/) that loads nothing from the network");
   c.report->add_option("results", c.results, "Results JSON files")->required()->type_name("RESULTS.json");
   c.report_nonempty.push_back(
       c.report->add_option("--out", c.out_dir, "Report directory (created if missing)")->required()->type_name("DIR"));

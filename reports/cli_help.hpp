@@ -74,7 +74,8 @@ Exit status: 0 gate passed, 1 gate failed: a point regressed (--fail-on regresse
 
 inline constexpr const char* kReportFooter = R"(
 Writes DIR/index.html (opens from disk: no network, no external scripts, styles or fonts) with the
-machine context, per-workload tables and charts, and DIR/charts/*.png + *.svg drawn by matplotlib
+machine context, per-workload tables and charts, and DIR/charts/*.png + *.svg, the chart files the
+page shows (copy DIR whole: index.html alone has broken images), drawn by matplotlib
 (/usr/bin/python3, or $CCB_REPORT_PYTHON: a path, or a name looked up in PATH) from the embedded
 reports/charts.py, given at most 300 s ($CCB_CHART_TIMEOUT_S: other seconds). Without Python or
 matplotlib, or past that time, the page is still written with tables and a one-line notice; a chart that cannot be drawn is left out and named in the notice. With

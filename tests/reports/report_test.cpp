@@ -234,6 +234,8 @@ TEST(ReportTest, HelpSaysTheBaselineComparisonHasNoConfirmation) {
   EXPECT_NE(help.find("`ccbench compare BASE.json RESULTS.json --confirm 0`"), std::string::npos) << help;
   EXPECT_NE(help.find("Report never re-runs anything to confirm a regression"), std::string::npos) << help;
   EXPECT_NE(help.find("no confirmation re-runs"), std::string::npos) << help;
+  // It was "a self-contained HTML report", but the charts are files beside index.html (review 74).
+  EXPECT_NE(help.find("HTML report (index.html + charts/) that loads nothing"), std::string::npos) << help;
 }
 
 // Regression: `report new.json --baseline base.json --out rs` then `report new.json --out rs` left
