@@ -4,7 +4,13 @@
 Used by scripts/perf-gate, which runs base and candidate alternately in rounds: the rounds of one
 side are merged into one file whose `samples_ns` holds every round's samples (in run order), with
 the statistics recomputed from them. The context is the first file's. Points must have the same
-names in every file; a point that failed in any round is kept as failed. Tukey outlier counts are
+names in every file that is not from an interrupted run (context.interrupted: a signal, or
+`ccbench run`'s hang watchdog, which exits 1 as a failed self-check does), and an interrupted file
+may hold only points of those; anything else is bad input. When a file is interrupted, the merged
+file holds only the points measured in every file, and carries the first such file's
+context.interrupted (a note on stderr says so): `ccbench compare` then fails the gate on a
+candidate that lacks points of the base, as it does on one interrupted run. A point that failed in
+any round is kept as failed. Tukey outlier counts are
 recomputed over the merged samples (same quantile rule as harness/stats.hpp); a `latency` object
 is the first file's (histograms are not in the results file), and a note says so. Standard
 library only.
@@ -14,7 +20,7 @@ anything else is bad input, said in one line on stderr. OUT (a regular file, or 
 temporary file beside it and renamed into place, so it is either the whole merged document or
 left as it was (never partial); an OUT that is a device, FIFO or symlink (/dev/stdout) is written
 in place.
-Exit: 0 ok, 2 bad input or OUT not writable (one line on stderr, never a traceback).
+Exit: 0 ok, 2 bad input (files whose points differ included) or OUT not writable (one line on stderr, never a traceback).
 """
 import json
 import math
@@ -90,6 +96,40 @@ def check(path, d):
             fail(f"{path}: benchmarks[{i}] ({b['name']}): status ok needs a \"samples_ns\" array of numbers")
 
 
+def interrupted(d):
+    """The file's context.interrupted, or None (absent, null, or no context object)."""
+    ctx = d.get("context")
+    return ctx.get("interrupted") if isinstance(ctx, dict) else None
+
+
+def interrupted_text(i):
+    """context.interrupted as compare words it: "hang after 1 of 2 points"."""
+    if not isinstance(i, dict):
+        return "context.interrupted is set"
+    return f"{i.get('signal', '?')} after {i.get('points_done', '?')} of {i.get('points_planned', '?')} points"
+
+
+def kept_names(paths, docs):
+    """The names of the points measured in every file (see the module docstring); exits 2 when
+    the files' points differ otherwise."""
+    names = [[b["name"] for b in d["benchmarks"]] for d in docs]
+    full = next((i for i, d in enumerate(docs) if interrupted(d) is None), None)
+    if full is not None:
+        ref = set(names[full])
+        for path, d, n in zip(paths, docs, names):
+            if interrupted(d) is None and set(n) != ref:
+                diff = sorted(set(n) ^ ref)
+                where = paths[full] if diff[0] in ref else path
+                fail(f"{path}: its points differ from those of {paths[full]} (point {diff[0]} is only in "
+                     f"{where}); the files of one side must measure the same points")
+            extra = [x for x in n if x not in ref]
+            if extra:
+                fail(f"{path}: point {extra[0]} is not in {paths[full]} (an interrupted run holds only "
+                     f"points the others measured too)")
+    common = set(names[0]).intersection(*map(set, names[1:]))
+    return [x for x in names[0] if x in common]
+
+
 def write(path, out):
     """Writes `out` as JSON to `path`; exits 2 on an error (a missing directory, a full disk). A
     regular file (or a new one) is written to a temporary file beside it and renamed into place,
@@ -140,13 +180,26 @@ def main(argv):
         except (OSError, ValueError) as e:
             fail(f"{path}: {e}")
         check(path, docs[-1])
+    paths = argv[2:]
+    kept = set(kept_names(paths, docs))
     out = docs[0]
+    stopped = [(path, interrupted(d)) for path, d in zip(paths, docs) if interrupted(d) is not None]
+    if stopped:
+        path, why = stopped[0]
+        if not isinstance(out.get("context"), dict):
+            out["context"] = {}
+        out["context"]["interrupted"] = why
+        dropped = len({b["name"] for d in docs for b in d["benchmarks"]}) - len(kept)
+        print(f"merge_results: note: {path} is an interrupted run ({interrupted_text(why)}): {argv[1]} holds "
+              f"only the {len(kept)} point(s) measured in every file ({dropped} left out) and is marked "
+              f"interrupted", file=sys.stderr)
+    out["benchmarks"] = [b for b in out["benchmarks"] if b["name"] in kept]
     by_name = {b["name"]: b for b in out["benchmarks"]}
-    for path, d in zip(argv[3:], docs[1:]):
+    for d in docs[1:]:
         for b in d["benchmarks"]:
             a = by_name.get(b["name"])
             if a is None:
-                fail(f"{path}: point {b['name']} is not in {argv[2]}")
+                continue  # not measured in every file (an interrupted one lacks it)
             if b.get("status") != "ok":
                 a["status"], a["error"], a["checked"] = b["status"], b.get("error", ""), False
                 continue

@@ -5,7 +5,10 @@
 # traceback (perf-gate reads 1 as "a point regressed"): a top-level array, a file without
 # "benchmarks", a point without a name, an ok point without samples, OUT in a missing directory,
 # OUT /dev/full; and a write that fails midway (a file size limit) leaves the old OUT as it was
-# and no temporary file behind.
+# and no temporary file behind. Files whose points differ are bad input (a later file lacking a
+# point of the first was merged, exit 0); an interrupted file (context.interrupted, e.g. `ccbench
+# run`'s hang watchdog, which exits 1) may lack points: the merged file keeps only the points of
+# every file and carries its context.interrupted (it was dropped, and compare passed the gate).
 src=$1
 # shellcheck source=tests/scripts/lib.sh
 . "$(dirname "$0")/lib.sh"  # $tmp, $fail, check, has, hasnt
@@ -40,6 +43,32 @@ bad "a point without a name" "noname.json: benchmarks[0]: expected an object wit
 echo '{"context":{},"benchmarks":[{"name":"a","status":"ok"}]}' >"$tmp/nosamples.json"
 bad "an ok point without samples" "nosamples.json: benchmarks[0] (a): status ok needs a \"samples_ns\" array" \
   "$tmp/o.json" "$tmp/r1.json" "$tmp/nosamples.json"
+printf '{"context":{},"benchmarks":[%s]}\n' "$(point a '[30,40]')" >"$tmp/only_a.json"
+bad "a later file lacking a point" "only_a.json: its points differ from those of $tmp/r1.json (point b is only in $tmp/r1.json)" \
+  "$tmp/o.json" "$tmp/r1.json" "$tmp/only_a.json"
+printf '{"context":{},"benchmarks":[%s,%s,%s]}\n' "$(point a '[1]')" "$(point b '[1]')" "$(point c '[1]')" >"$tmp/abc.json"
+bad "a later file with a point more" "abc.json: its points differ from those of $tmp/r1.json (point c is only in $tmp/abc.json)" \
+  "$tmp/o.json" "$tmp/r1.json" "$tmp/abc.json"
+printf '{"context":{"interrupted":{"signal":"hang","points_done":2,"points_planned":3}},"benchmarks":[%s,%s]}\n' \
+  "$(point a '[1]')" "$(point c '[1]')" >"$tmp/hang_ac.json"
+bad "an interrupted file with a point the others lack" "hang_ac.json: point c is not in $tmp/r1.json" \
+  "$tmp/o.json" "$tmp/r1.json" "$tmp/hang_ac.json"
+printf '{"context":{"interrupted":{"signal":"hang","points_done":1,"points_planned":2}},"benchmarks":[%s]}\n' \
+  "$(point a '[50]')" >"$tmp/hang.json"
+for order in "r1 hang r2" "hang r1 r2"; do
+  ins=()
+  for f in $order; do ins+=("$tmp/$f.json"); done
+  $py "$merge" "$tmp/int.json" "${ins[@]}" 2>"$tmp/err"; check "an interrupted file ($order)" 0 $?
+  has "an interrupted file ($order): note" "$tmp/err" "hang.json is an interrupted run (hang after 1 of 2 points): $tmp/int.json holds only the 1 point(s) measured in every file (1 left out)"
+  $py - "$tmp/int.json" <<'PY' && echo "ok: interrupted merge keeps a alone, marked" || { echo "FAIL: interrupted merge ($order): $(cat "$tmp/int.json")"; fail=1; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = [b["name"] for b in d["benchmarks"]]
+a = d["benchmarks"][0]
+sys.exit(0 if names == ["a"] and sorted(a["samples_ns"]) == [10, 20, 30, 40, 50]
+         and d["context"]["interrupted"]["signal"] == "hang" else 1)
+PY
+done
 bad "OUT in a missing directory" "cannot write $tmp/missing/o.json: No such file or directory" \
   "$tmp/missing/o.json" "$tmp/r1.json"
 bad "OUT /dev/full" "cannot write /dev/full: No space left on device" /dev/full "$tmp/r1.json" "$tmp/r2.json"
