@@ -10,6 +10,11 @@
 # results written) reaches compare instead of aborting the script; a run that writes no results
 # exits 2; so does a merge of a side's rounds that fails (a results file merge_results.py rejects,
 # or merge_results.py ending with 1, as a traceback does), which exited 1, the gate's "regressed".
+# CONFIRM=auto reaches compare as --confirm auto (it turned confirmation off, "integer expression
+# expected"), and a CONFIRM that is neither a count nor auto is bad usage (exit 2) before any
+# build. A candidate run that hangs (exit 1, the points finished written, context.interrupted)
+# reaches compare as an interrupted candidate lacking a point; a run stopped by a signal after
+# writing its finished points exits 2 saying so (it said "without writing its results").
 src=$1
 # shellcheck source=tests/scripts/lib.sh
 . "$(dirname "$0")/lib.sh"  # $tmp, $fail, check, has, hasnt
@@ -20,7 +25,9 @@ export FAKE_LOG=$log FAKE_TMP=$tmp
 # real binary's Go reference, a run needs that tree. FAKE_FAIL=base|cand makes that side's point
 # fail its self-check (exit 1, results written); FAKE_CRASH=base|cand makes that side's run exit 3
 # without results; FAKE_BAD=base|cand makes that side's run write a JSON array (exit 0), which
-# merge_results.py rejects.
+# merge_results.py rejects; FAKE_HANG=base|cand makes that side's second round write only its
+# first point, marked interrupted by the hang watchdog (exit 1), and FAKE_SIGNAL=base|cand the
+# same, marked interrupted by SIGTERM (exit 143).
 cat >"$tmp/bin/fake-ccbench" <<'EOF'
 #!/usr/bin/env bash
 side=cand
@@ -35,8 +42,19 @@ if [ "$cmd" = run ]; then
   [ "${FAKE_BAD:-}" = "$side" ] && { echo '[]' >"$out"; exit 0; }
   status=ok rc=0
   [ "${FAKE_FAIL:-}" = "$side" ] && status=failed rc=1
-  printf '{"context":{},"benchmarks":[{"name":"p/procs:1/impl:ccbench","status":"%s","checked":true,"samples_ns":[10,11,12]}]}\n' \
-    "$status" >"$out"
+  p='{"name":"p/procs:1/impl:ccbench","status":"'$status'","checked":true,"samples_ns":[10,11,12]}'
+  q='{"name":"q/procs:1/impl:ccbench","status":"ok","checked":true,"samples_ns":[20,21,22]}'
+  stop=
+  case "$out" in *-2.json)
+    [ "${FAKE_HANG:-}" = "$side" ] && stop=hang rc=1
+    [ "${FAKE_SIGNAL:-}" = "$side" ] && stop=SIGTERM rc=143 ;;
+  esac
+  if [ -n "$stop" ]; then
+    printf '{"context":{"interrupted":{"signal":"%s","points_done":1,"points_planned":2}},"benchmarks":[%s]}\n' \
+      "$stop" "$p" >"$out"
+  else
+    printf '{"context":{},"benchmarks":[%s,%s]}\n' "$p" "$q" >"$out"
+  fi
   echo "run $side $status" >>"$FAKE_LOG"
   exit $rc
 fi
@@ -45,7 +63,10 @@ fi
   || echo "compare: base tree gone" >>"$FAKE_LOG"
 grep -q '"failed"' "$1" && echo "compare: base failed" >>"$FAKE_LOG"
 grep -q '"failed"' "$2" && echo "compare: candidate failed" >>"$FAKE_LOG"
+grep -q '"interrupted": {' "$2" && echo "compare: candidate interrupted" >>"$FAKE_LOG"
+grep -q '"q/procs:1/impl:ccbench"' "$2" || echo "compare: candidate lacks q" >>"$FAKE_LOG"
 while [ $# -gt 0 ]; do
+  [ "$1" = --confirm ] && echo "compare: --confirm $2" >>"$FAKE_LOG"
   if [ "$1" = --base-run ]; then
     eval "$2 --quiet --out $FAKE_TMP/confirm.json"
     if [ $? -le 1 ]; then echo "compare: base re-run ok" >>"$FAKE_LOG"  # 1: a self-check failed
@@ -114,6 +135,15 @@ gate FAKE_FAIL_BASE=1
 gate FAKE_COMPARE_RC=1; check "compare's verdict is the gate's" 1 $?
 gate CONFIRM=0; check "CONFIRM=0" 0 $?
 hasnt "CONFIRM=0: no re-run" "$log" "re-run"
+gate CONFIRM=auto; check "CONFIRM=auto" 0 $?
+has "CONFIRM=auto: compare confirms (auto)" "$log" "compare: --confirm auto"
+has "CONFIRM=auto: with the commands" "$log" "compare: base re-run ok"
+hasnt "CONFIRM=auto: no shell error" "$tmp/err" "integer expression expected"
+for bad in x " 1" -1 6x; do
+  gate CONFIRM="$bad"; check "CONFIRM='$bad'" 2 $?
+  has "CONFIRM='$bad': message" "$tmp/err" "perf-gate: CONFIRM must be a number of confirmation rounds (0 = off) or auto, got '$bad'"
+  hasnt "CONFIRM='$bad': nothing ran" "$log" "run "
+done
 
 gate FAKE_FAIL=base; check "a point failing only in the base" 0 $?
 has "base-only failure reaches compare" "$log" "compare: base failed"
@@ -123,6 +153,14 @@ has "candidate failure reaches compare" "$log" "compare: candidate failed"
 gate FAKE_CRASH=cand; check "a run without results" 2 $?
 has "run without results message" "$tmp/err" "perf-gate: round 1/2: the candidate run failed (exit 3)"
 hasnt "no compare after a run without results" "$log" "compare:"
+gate FAKE_HANG=cand FAKE_COMPARE_RC=1; check "a candidate run that hangs" 1 $?
+has "hang message" "$tmp/err" "perf-gate: round 2/2: the candidate run stopped (hang after 1 of 2 points) and wrote the points finished before it (compare decides)"
+has "hang: compare gets an interrupted candidate" "$log" "compare: candidate interrupted"
+has "hang: lacking the point not measured" "$log" "compare: candidate lacks q"
+gate FAKE_SIGNAL=cand; check "a candidate run stopped by a signal" 2 $?
+has "signal message" "$tmp/err" "perf-gate: round 2/2: the candidate run was interrupted (SIGTERM after 1 of 2 points, exit 143): its results hold only the points finished before it; no verdict"
+hasnt "signal: not 'without writing its results'" "$tmp/err" "without writing"
+hasnt "no compare after a stopped run" "$log" "compare:"
 gate FAKE_BAD=cand; check "a results file the merge rejects" 2 $?
 has "merge failure message" "$tmp/err" "perf-gate: merging the candidate rounds into build/perf-gate/candidate.json failed (exit 2)"
 has "merge_results.py says why" "$tmp/err" "cand-1.json: expected a JSON object"
