@@ -422,6 +422,10 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
     r.next = summarise(ns);
     if (r.base.median > 0 && std::isfinite(r.next.median / r.base.median)) r.ratio = r.next.median / r.base.median;
     if (!bs.empty() && !ns.empty()) r.p_value = stats::mann_whitney_u(bs, ns).p;
+    // Every point listed gets its noise floor, a noisy one too: confirm_regressions() holds its
+    // rounds to it (a noisy point's rounds were held to the threshold alone, and +10% rounds
+    // against a 20% floor called it regressed).
+    if (auto it = options.noise_floor.find(r.name); it != options.noise_floor.end()) r.noise_floor = it->second;
     r.reason = noisy_reason(r.base, r.next, options);
     if (!r.reason.empty()) {
       r.verdict = Verdict::Noisy;
@@ -437,9 +441,8 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
     // Noisy, yet slower beyond the threshold across its whole interval (see compare.hpp): the
     // verdict stays noisy, but the point is not passed over in silence.
     if (r.verdict == Verdict::Noisy && r.ratio_ci && usable_ratio(r.ratio)) {
-      const auto nf = options.noise_floor.find(r.name);
       const double low = r.ratio_ci->low - 1;
-      if (low >= options.threshold && (nf == options.noise_floor.end() || low > nf->second)) {
+      if (low >= options.threshold && (!r.noise_floor || low > *r.noise_floor)) {
         r.slower_beyond_threshold = true;
         const std::string interval = fmt::confidence(options.alpha) + " interval of the ratio [" +
                                      fmt::fixed(r.ratio_ci->low, 3) + ", " + fmt::fixed(r.ratio_ci->high, 3) + "]";
@@ -460,7 +463,6 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
     r.p_adjusted = adjusted[k];
     const bool significant = adjusted[k] < options.alpha;
     const double change = *r.ratio - 1;
-    if (auto it = options.noise_floor.find(r.name); it != options.noise_floor.end()) r.noise_floor = it->second;
     const bool above_noise = !r.noise_floor || std::fabs(change) > *r.noise_floor;
     if (significant && above_noise && change >= options.threshold) r.verdict = Verdict::Regressed;
     else if (significant && above_noise && change <= -options.threshold) r.verdict = Verdict::Improved;
