@@ -490,9 +490,10 @@ Runs the same build against itself (two independent runs per pair; with --run, C
 --filter, so only those points are calibrated), compares each pair, and
 records per point the largest |change| of the median seen (its noise floor). Points without one
 (a zero median, a status other than ok, present in one file only) are listed as dropped, with why.
-A pair whose files differ in host, CPU, build or pinning, or one measured with a CCB_INJECT_* test
-hook or CCB_CHAOS=1, or whose files hold the same samples (one file twice), is no A/A pair:
-calibrate warns (its changes still count).
+A pair whose files differ in host, CPU, build type, build (git_commit, or the ccbench binary:
+path, size or modification time) or pinning, or one measured with a CCB_INJECT_* test hook or
+CCB_CHAOS=1, or whose files hold the same samples (one file twice), is no A/A pair: calibrate
+warns (its changes still count), and the table says how many pairs were of two builds.
 Suggests a --threshold: the largest noise floor, rounded up to a whole percent (at least 1%); when
 that reaches 100% (compare --threshold must be below), there is none and the noisiest points are
 named.

@@ -304,6 +304,21 @@ std::string zero_median_reason(const PointComparison& p, const Results& a, const
 // kMaxNamed: how many points a message names before "and N more".
 constexpr std::size_t kMaxNamed = 5;
 
+// other_build_warnings() names what shows that A/A pair (a, b) comes from two builds: another
+// context.git_commit, or another ccbench binary (other_build(): path, size or modification time,
+// when both files record them). Empty when nothing does. Not in pair_warnings(): compare's BASE
+// and NEW are two builds as a rule.
+std::vector<std::string> other_build_warnings(const Results& a, const Results& b) {
+  const std::string consequence = "; not an A/A pair (two builds): its noise floors include the change between them";
+  std::vector<std::string> out;
+  if (a.context.git_commit != b.context.git_commit)
+    out.push_back("files differ in git_commit: \"" + a.context.git_commit + "\" (" + a.file + ") vs \"" +
+                  b.context.git_commit + "\" (" + b.file + ")" + consequence);
+  if (const std::string diff = other_build(a.context, b.context); !diff.empty())
+    out.push_back(b.file + " was measured by the binary " + diff + " as " + a.file + " was" + consequence);
+  return out;
+}
+
 }  // namespace
 
 NoiseFloor calibrate(const std::vector<std::pair<Results, Results>>& pairs) {
@@ -320,6 +335,9 @@ NoiseFloor calibrate(const std::vector<std::pair<Results, Results>>& pairs) {
     const Comparison c = compare_results(a, b, CompareOptions{});
     nf.regressed_with_defaults.push_back(c.count(Verdict::Regressed));
     std::vector<std::string> warnings = pair_warnings(a, b, "not an A/A pair: its noise floors include this difference");
+    const std::vector<std::string> builds = other_build_warnings(a, b);
+    if (!builds.empty()) ++nf.other_build_pairs;
+    warnings.insert(warnings.end(), builds.begin(), builds.end());
     if (same_samples(a, b))
       warnings.push_back(a.file + " and " + b.file + " hold the same samples (the same file twice?): not two runs, so "
                          "this pair measures no noise (0%)");
@@ -404,7 +422,11 @@ std::string no_threshold_text(const NoiseFloor& nf) {
 std::string noise_floor_table(const NoiseFloor& nf) {
   std::vector<std::vector<std::string>> rows = {{"point", "noise floor (largest |change| of the median)"}};
   for (const auto& [name, v] : nf.points) rows.push_back({common::visible_text(name), fmt::pct(v.first)});
-  std::string out = "A/A calibration: " + std::to_string(nf.pairs) + " pair(s) of runs of the same build\n";
+  // "of the same build" only while no pair shows two builds (other_build_warnings()).
+  std::string out = "A/A calibration: " + std::to_string(nf.pairs) + " pair(s) of runs" +
+                    (nf.other_build_pairs == 0 ? std::string(" of the same build")
+                                               : "; " + std::to_string(nf.other_build_pairs) + " of them of two different builds " +
+                                                     "(not A/A: see the warnings; their changes count as noise)") + "\n";
   out += common::render_columns(rows, {});
   if (!nf.dropped.empty()) {
     out += "dropped (no noise floor from these pairs):\n";

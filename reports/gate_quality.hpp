@@ -31,7 +31,9 @@
 // median was 0 ns: no ratio) keeps its first verdict, with a warning. Statistics other than the verdict (medians, p-values,
 // intervals, geomean) stay those of the first comparison; the gate is decided again.
 //
-// Calibration: each A/A pair is two independent runs of the same build. For every point compared
+// Calibration: each A/A pair is two independent runs of the same build (a pair whose files show two
+// builds, another git_commit or another ccbench binary, is warned about and counted, not refused,
+// as are the other differences pair_warnings() names). For every point compared
 // (status ok in both, both medians positive), its noise floor is the largest
 // |median(b)/median(a) - 1| over the pairs; every other point of a pair is listed as dropped, with
 // the reason (zero median, status, present in one file only), and when no point is left calibrate
@@ -146,8 +148,13 @@ struct NoiseFloor {
   // What makes a pair no A/A pair (pair_warnings(), compare.hpp): its files come from different
   // machines, builds or measurement settings, or one was measured with a CCB_INJECT_* hook or CCB_CHAOS=1 (its changes
   // still count in the noise floors; they may not be noise), or both hold the same samples (the
-  // same file twice: it measures no noise at all).
+  // same file twice: it measures no noise at all); and, calibrate's own, its files come from two
+  // builds: another context.git_commit, or another ccbench binary (executable, executable_size or
+  // executable_mtime_ns, when both record them).
   std::vector<std::string> warnings;
+  // How many pairs' files come from two builds (as above): the table does not call them "runs of
+  // the same build".
+  int other_build_pairs = 0;
 };
 
 // calibrate() computes the noise floor of A/A `pairs`, and `warnings` (each once). Throws InputError when a pair has no point

@@ -116,6 +116,39 @@ TEST(Calibrate, APairWithDisturbedPointsIsWarnedAbout) {
                                 "include that load");
 }
 
+// Regression (session 73's review): a pair from two builds (another git_commit, another binary)
+// was taken as "1 pair(s) of runs of the same build" without a word, and the +30% of the new
+// build became a 30% noise floor that then hid that regression from compare --noise-floor.
+TEST(Calibrate, APairOfTwoBuildsIsWarnedAboutAndNotCalledTheSameBuild) {
+  std::vector<std::pair<Results, Results>> pairs = two_pairs();
+  for (auto* r : {&pairs[0].first, &pairs[0].second, &pairs[1].first, &pairs[1].second}) {
+    r->context.git_commit = "3f9c2a1d0b7e";
+    r->context.executable = "/x/ccbench";
+    r->context.executable_size = 8;
+    r->context.executable_mtime_ns = 4;
+  }
+  NoiseFloor nf = calibrate(pairs);
+  EXPECT_TRUE(nf.warnings.empty()) << ::testing::PrintToString(nf.warnings);
+  EXPECT_EQ(nf.other_build_pairs, 0);
+  EXPECT_NE(noise_floor_table(nf).find("A/A calibration: 2 pair(s) of runs of the same build\n"), std::string::npos);
+  pairs[0].second.context.git_commit = "0123456789ab";
+  pairs[1].second.context.executable_size = 9;
+  pairs[1].second.context.executable_mtime_ns = 5;
+  nf = calibrate(pairs);
+  EXPECT_EQ(nf.warnings, (std::vector<std::string>{
+                             "files differ in git_commit: \"3f9c2a1d0b7e\" (a1) vs \"0123456789ab\" (b1); not an A/A "
+                             "pair (two builds): its noise floors include the change between them",
+                             "b2 was measured by the binary /x/ccbench (size 9, modified at 5 ns), not /x/ccbench (size "
+                             "8, modified at 4 ns) as a2 was; not an A/A pair (two builds): its noise floors include the "
+                             "change between them"}));
+  EXPECT_EQ(nf.other_build_pairs, 2);
+  const std::string table = noise_floor_table(nf);
+  EXPECT_EQ(table.find("same build"), std::string::npos) << table;
+  EXPECT_NE(table.find("A/A calibration: 2 pair(s) of runs; 2 of them of two different builds (not A/A: see the "
+                       "warnings; their changes count as noise)\n"),
+            std::string::npos) << table;
+}
+
 // Regression: calibrate suggested "--threshold: 150.0%", which compare rejects (it must be below
 // 100%). Now there is no suggestion, the noisiest points are named, and the CLI exits 1.
 TEST(Calibrate, NoiseOfHundredPercentOrMoreGivesNoSuggestion) {
