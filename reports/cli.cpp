@@ -446,7 +446,8 @@ std::shared_ptr<Commands> add_commands(CLI::App& app) {
   c.compare->add_flag("--fail-unjudged", c.fail_unjudged,
                       "With --fail-on regressed: exit 1 also when every compared point is noisy, so that no "
                       "point could be judged (too few samples or too much spread; a CI gate that must not "
-                      "pass blind), or when a noisy point's whole ratio interval lies at or above 1 + threshold");
+                      "pass blind), when a noisy point's whole ratio interval lies at or above 1 + threshold, or when "
+                      "a point's median is 0 ns in either file (no ratio: no verdict can judge it)");
   c.compare_nonempty.push_back(
       c.compare->add_option("--impl", c.impls, "Compare only the points of these implementations, e.g. ccbench (a "
                             "runtime gate that Go's or the threads' points must not sway); default: all")

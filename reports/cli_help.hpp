@@ -25,7 +25,8 @@ Statistics:
   message says how each regressed point was judged; --fail-unjudged makes such a gate fail).
 Verdicts:
   noisy      fewer than --min-samples samples, or CV (stddev/mean) above --max-cv, in either file
-             (the output says which); when its CI of the ratio lies wholly at or above 1 + threshold,
+             (the output says which), or a median of 0 ns in either file (no ratio: a warning names
+             it); when its CI of the ratio lies wholly at or above 1 + threshold,
              the reason and a warning add "slower beyond the threshold in its whole interval";
   regressed  adjusted p < alpha and new/base median - 1 >= threshold, or regressed in every
              --confirm round (Gate quality) though the test called it noisy or unchanged;
@@ -63,8 +64,9 @@ Gate quality:
   --noise-floor FILE (from `ccbench calibrate`): a point counts as regressed/improved only if its
   change also exceeds its own A/A noise floor.
 Exit status: 0 gate passed, 1 gate failed: a point regressed (--fail-on regressed; with
-  --fail-unjudged also every point noisy, or a noisy point slower beyond the threshold in its
-  whole interval and not refuted by a confirmation round) or the geomean did (--fail-on geomean), or, with
+  --fail-unjudged also every point noisy, a noisy point slower beyond the threshold in its
+  whole interval and not refuted by a confirmation round, or a point with a median of 0 ns in
+  either file, which has no ratio) or the geomean did (--fail-on geomean), or, with
   either, a point is newly failing ("ok" in BASE, "failed" in NEW) or NEW is an interrupted run
   that lacks points of BASE (--fail-on never reports both but exits 0), 2 bad input (unreadable or malformed file, wrong
   types, NaN/Infinity, unknown schema version, no common points) or bad option, 3 internal error

@@ -331,7 +331,9 @@ void decide_gate(Comparison& c) {
       const auto slower = static_cast<std::size_t>(std::count_if(c.points.begin(), c.points.end(), [](const PointComparison& p) {
         return p.verdict == Verdict::Noisy && p.slower_beyond_threshold;
       }));
-      c.gate_failed = regressed > 0 || !failing.empty() || (o.fail_unjudged && (none_judged || slower > 0));
+      const auto zero = static_cast<std::size_t>(std::count_if(c.points.begin(), c.points.end(),
+                                                               [](const PointComparison& p) { return p.zero_median; }));
+      c.gate_failed = regressed > 0 || !failing.empty() || (o.fail_unjudged && (none_judged || slower > 0 || zero > 0));
       const std::string significant = " with adjusted p < " + fmt::plain(o.alpha);
       c.gate_message = failing_prefix + (regressed > 0 ? std::to_string(regressed) + " point(s) regressed by at least " +
                                                              fmt::pct(o.threshold) + regressed_how(c, significant)
@@ -343,7 +345,10 @@ void decide_gate(Comparison& c) {
                                                                           : std::string())) +
                        (slower > 0 ? "; " + std::to_string(slower) + " noisy point(s) slower beyond the threshold in "
                                      "their whole interval" + (o.fail_unjudged ? " (--fail-unjudged fails it)" : "")
-                                   : std::string());
+                                   : std::string()) +
+                       (zero > 0 ? "; " + std::to_string(zero) + " point(s) with a median of 0 ns (no ratio: unjudged)" +
+                                       (o.fail_unjudged ? " (--fail-unjudged fails it)" : "")
+                                 : std::string());
       return;
     }
     case FailOn::Geomean: {
@@ -427,6 +432,15 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
     // against a 20% floor called it regressed).
     if (auto it = options.noise_floor.find(r.name); it != options.noise_floor.end()) r.noise_floor = it->second;
     r.reason = noisy_reason(r.base, r.next, options);
+    r.zero_median = !bs.empty() && !ns.empty() && (r.base.median <= 0 || r.next.median <= 0);
+    if (r.zero_median) {
+      std::string files = r.base.median <= 0 ? base.file : "";
+      if (r.next.median <= 0) files += (files.empty() ? "" : " and ") + next.file;
+      c.warnings.push_back(r.name + " has a median of 0 ns in " + files + " (no ratio): no verdict can judge it, "
+                           "whatever the other file measured; " +
+                           (options.fail_unjudged ? "--fail-unjudged fails the gate on it"
+                                                  : "--fail-unjudged would fail the gate on it"));
+    }
     if (!r.reason.empty()) {
       r.verdict = Verdict::Noisy;
     } else {

@@ -27,6 +27,9 @@
 //    `slower_beyond_threshold`, its reason says so, and a warning names it ("noisy, but slower
 //    beyond the threshold in its whole interval"): a 2x slowdown of a point with a CV of 12% passed
 //    the gate without a word. The verdict stays noisy.
+//  - A point with a median of 0 ns in either file has no ratio: it is noisy and `zero_median`,
+//    and a warning names it (a base of seven 0 ns samples passed a new 1 ms without a word).
+//    fail_unjudged fails the gate on it, as on every other point the test could not judge.
 //  - ratio_ci: percentile bootstrap interval (confidence 1 - alpha, seeded by the point name) of the
 //    ratio of medians, when both files have at least min_samples samples.
 //  - geomean: geometric mean of the ratios of all `points` with positive medians and a finite
@@ -46,8 +49,8 @@
 //  - Outliers: every sample is used (the Tukey counts of the results file are informational);
 //    nothing is trimmed before the test, the medians or the intervals.
 //  - Gate: fail_on=regressed fails when any point is `regressed`, and with fail_unjudged also when
-//    every compared point is noisy or a noisy point is `slower_beyond_threshold` (what the test
-//    could not judge is then a failure, not a pass); fail_on=geomean fails when
+//    every compared point is noisy, a noisy point is `slower_beyond_threshold` or a point is
+//    `zero_median` (what the test could not judge is then a failure, not a pass); fail_on=geomean fails when
 //    geomean > 1 + threshold and its interval lies above 1, unless confirmation rounds ran
 //    (confirm_regressions) and `confirmed_geomean` -- the same geomean with each re-measured point
 //    at its rounds' ratio (confirmed_ratio) -- does not exceed 1 + threshold: the rounds answer the
@@ -114,6 +117,9 @@ struct PointComparison {
   // Noisy, but ratio_ci lies wholly at or above 1 + threshold (and above noise_floor): see the
   // header. confirm_regressions() clears it when a round does not show the slowdown.
   bool slower_beyond_threshold = false;
+  // A median of 0 ns in either file: no ratio, so no test, interval or round can judge it (noisy,
+  // whatever the other file measured): see the header.
+  bool zero_median = false;
   std::optional<Verdict> first_verdict;   // set by confirm_regressions() on re-measured points
   // Set by confirm_regressions() on re-measured points: new/base ratio of medians of each
   // confirmation round (a base run and a new run back to back), and their geometric mean.

@@ -1,0 +1,53 @@
+// tests/reports/compare_unjudged_test.cpp — what compare says about points it cannot judge: a
+// point with a median of 0 ns (no ratio) is named and fails the gate under --fail-unjudged.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "gate_fixtures.hpp"
+#include "reports/compare.hpp"
+
+namespace ccb::reports {
+namespace {
+
+using namespace test_gate;  // make(), around(), kA, kB
+
+bool has_warning(const Comparison& c, const std::string& part) {
+  return std::any_of(c.warnings.begin(), c.warnings.end(),
+                     [&](const std::string& w) { return w.find(part) != std::string::npos; });
+}
+
+// Regression (session 73's review): a base of seven 0 ns samples against a new 1 ms was "noisy:
+// median is 0 ns" and passed the gate, --fail-unjudged included, without a warning.
+TEST(CompareUnjudged, AZeroMedianIsNamedAndFailsUnderFailUnjudged) {
+  const Results base = make("base.json", {{kA, std::vector<double>(7, 0.0)}, {kB, around(100, 7)}});
+  const Results next = make("new.json", {{kA, std::vector<double>(7, 1e6)}, {kB, around(100, 7)}});
+  CompareOptions o;
+  Comparison c = compare_results(base, next, o);
+  ASSERT_EQ(c.points.size(), 2u);
+  EXPECT_EQ(c.points[0].verdict, Verdict::Noisy);
+  EXPECT_TRUE(c.points[0].zero_median);
+  EXPECT_FALSE(c.points[1].zero_median);
+  EXPECT_FALSE(c.gate_failed) << c.gate_message;  // without --fail-unjudged: said, not failed
+  EXPECT_TRUE(has_warning(c, kA + " has a median of 0 ns in base.json (no ratio): no verdict can judge it, whatever "
+                               "the other file measured; --fail-unjudged would fail the gate on it"))
+      << ::testing::PrintToString(c.warnings);
+  EXPECT_NE(c.gate_message.find("; 1 point(s) with a median of 0 ns (no ratio: unjudged)"), std::string::npos)
+      << c.gate_message;
+  o.fail_unjudged = true;
+  c = compare_results(base, next, o);
+  EXPECT_TRUE(c.gate_failed) << c.gate_message;
+  EXPECT_NE(c.gate_message.find("1 point(s) with a median of 0 ns (no ratio: unjudged) (--fail-unjudged fails it)"),
+            std::string::npos) << c.gate_message;
+  EXPECT_TRUE(has_warning(c, "--fail-unjudged fails the gate on it"));
+  // Either side: a new median of 0 ns has no ratio either.
+  const Comparison back = compare_results(next, base, o);
+  EXPECT_TRUE(back.points[0].zero_median);
+  EXPECT_TRUE(back.gate_failed);
+  EXPECT_TRUE(has_warning(back, kA + " has a median of 0 ns in base.json (no ratio)"));
+}
+
+}  // namespace
+}  // namespace ccb::reports
