@@ -20,7 +20,8 @@ Statistics:
   which bounds the chance of ANY false regression (family-wise error) at --alpha without assuming
   independent points; it is never less powerful than plain Bonferroni. So with ~50 points and
   untied samples, 7 per side is the fewest that can reach alpha 0.05 (2/3432 x 50 = 0.029; 6 per
-  side: 2/924 x 50 = 0.11); compare warns when no point can reach it, and when every point is
+  side: 2/924 x 50 = 0.11); compare warns when no point can reach it (tied samples count: the
+  approximation can give them a smaller p than untied ones get), and when every point is
   noisy (none is tested, so only --confirm's rounds below can still call one regressed; the gate
   message says how each regressed point was judged; --fail-unjudged makes such a gate fail).
 Verdicts:

@@ -19,7 +19,8 @@
 //    rate) at alpha without assuming independent points. A CI gate fails a build on a single point,
 //    so FWER, not the false discovery rate, is the error to bound; Holm is uniformly more powerful
 //    than plain Bonferroni at the same guarantee. When the family is so large that no point can
-//    reach significance with these sample sizes, a warning says so; so does another when every
+//    reach significance with these sample sizes (and the ties within each side's samples, which
+//    the test's normal approximation rewards), a warning says so; so does another when every
 //    point is noisy (the family is empty: the regressed gate passes without judging any point, and
 //    its message adds "none could be judged").
 //  - A noisy point is not tested, but its interval can still be telling: when its ratio_ci lies

@@ -1,5 +1,7 @@
-// tests/reports/compare_unjudged_test.cpp — what compare says about points it cannot judge: a
-// point with a median of 0 ns (no ratio) is named and fails the gate under --fail-unjudged.
+// tests/reports/compare_unjudged_test.cpp — what compare says about points it cannot judge, and
+// when it says none can be: a point with a median of 0 ns (no ratio) is named and fails the gate
+// under --fail-unjudged; the "no point can reach significance" warning counts tied samples as the
+// test does.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -47,6 +49,29 @@ TEST(CompareUnjudged, AZeroMedianIsNamedAndFailsUnderFailUnjudged) {
   EXPECT_TRUE(back.points[0].zero_median);
   EXPECT_TRUE(back.gate_failed);
   EXPECT_TRUE(has_warning(back, kA + " has a median of 0 ns in base.json (no ratio)"));
+}
+
+// Regression (session 73's review): with 7 points of five tied 100 ns against five tied 110 ns,
+// compare warned "no point can reach significance (smallest possible adjusted p is 0.0556 >= alpha
+// 0.05)" and then called all 7 regressed at adjusted p 0.0278: the bound assumed untied samples,
+// whose smallest p (exact) is 0.0079, while tied ones get the normal approximation's 0.004.
+TEST(CompareUnjudged, TheReachabilityWarningCountsTiesAsTheTestDoes) {
+  std::vector<std::pair<std::string, std::vector<double>>> b, n;
+  for (int i = 0; i < 7; ++i) {
+    const std::string name = "w/n=" + std::to_string(i) + "/procs:1/impl:ccbench";
+    b.emplace_back(name, std::vector<double>(5, 100.0));
+    n.emplace_back(name, std::vector<double>(5, 110.0));
+  }
+  const Comparison tied = compare_results(make("base.json", b), make("new.json", n), CompareOptions{});
+  EXPECT_EQ(tied.count(Verdict::Regressed), 7u);
+  EXPECT_FALSE(has_warning(tied, "no point can reach significance")) << ::testing::PrintToString(tied.warnings);
+  // Untied samples of the same counts cannot: 7 x 2/C(10,5) = 0.0556.
+  for (auto& [name, s] : b) s = around(100, 5);
+  for (auto& [name, s] : n) s = around(110, 5);
+  const Comparison untied = compare_results(make("base.json", b), make("new.json", n), CompareOptions{});
+  EXPECT_EQ(untied.count(Verdict::Regressed), 0u);
+  EXPECT_TRUE(has_warning(untied, "the smallest possible adjusted p is 0.0556 >= alpha 0.05"))
+      << ::testing::PrintToString(untied.warnings);
 }
 
 }  // namespace
