@@ -158,7 +158,8 @@ std::set<std::string> selected_impls(const std::string& list, const Results& bas
   return out;
 }
 
-// parse_count() parses an integer lo..hi for `option`.
+// parse_count() parses an integer lo..hi for `option`: digits only, as --min-samples (std::stol
+// also skips leading blanks and takes a sign: --confirm " 1" was 1).
 int parse_count(const std::string& text, const char* option, int lo, int hi) {
   std::size_t used = 0;
   long n = 0;
@@ -167,7 +168,8 @@ int parse_count(const std::string& text, const char* option, int lo, int hi) {
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used == 0 || used != text.size() || n < lo || n > hi)
+  const bool digits = text.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits || used == 0 || used != text.size() || n < lo || n > hi)
     throw UsageError(std::string(option) + ": expected an integer from " + std::to_string(lo) + " to " +
                      std::to_string(hi) + ", got \"" + text + "\"");
   return static_cast<int>(n);
@@ -219,7 +221,11 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
     CompareFormat format = CompareFormat::Table;
     reject_empty(c.compare_nonempty);
     CompareOptions options = compare_options(c, format);
-    if (!c.out_file.empty()) check_output(c.out_file, {c.base_file, c.new_file});
+    if (!c.out_file.empty()) {
+      std::vector<std::string> inputs = {c.base_file, c.new_file};
+      if (!c.noise_floor_file.empty()) inputs.push_back(c.noise_floor_file);  // --out F --noise-floor F replaced it
+      check_output(c.out_file, inputs);
+    }
     const Results base = load_results(c.base_file);
     const Results next = load_results(c.new_file);
     options.impls = selected_impls(c.impls, base, next);
@@ -315,6 +321,11 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
       }
     }
     for (std::string& w : extra_warnings) cmp.warnings.push_back(std::move(w));
+    // A file listing no point changes nothing (compare_results() counts only the points missing
+    // from a file that lists some).
+    if (!c.noise_floor_file.empty() && options.noise_floor.empty())
+      cmp.warnings.push_back(c.noise_floor_file + " (--noise-floor) lists no point, so it changes nothing: every "
+                             "point uses the threshold alone");
     if (automatic && confirm == 0 && cmp.count(Verdict::Regressed) > 0)
       cmp.warnings.push_back("regressed verdicts are not confirmed (" + why_not +
                              "): two single runs on a shared machine differ by more than their repetitions "

@@ -38,13 +38,15 @@
 // |median(b)/median(a) - 1| over the pairs; every other point of a pair is listed as dropped, with
 // the reason (zero median, status, present in one file only), and when no point is left calibrate
 // throws InputError (exit 2). The suggested threshold is the largest noise floor over the points,
-// rounded up to a whole percent, and never below 1%; when that reaches 100% there is none (compare
+// rounded up to a whole percent (never below the floor as compare reads it: 0.030000000000000027,
+// which 1.03 / 1 - 1 gives, is 4%, since "3%" is 0.03), and never below 1%; when that reaches 100% there is none (compare
 // --threshold must be below 100%): the noisiest points are named instead and `ccbench calibrate`
 // exits 1 after writing the file. The noise-floor file (JSON) is
 //   {"tool":"ccbench calibrate","pairs":K,"suggested_threshold":0.04 (or null),
 //    "regressed_with_defaults":[n per pair],"points":{"name":{"noise_floor":0.021,"pairs":K},…},
 //    "dropped":{"name":{"reason":"…","pairs":k},…}}
-// load_noise_floor() reads it strictly (InputError on anything else, exit 2).
+// load_noise_floor() reads it strictly (InputError on anything else, exit 2, and on a file over
+// kMaxFileBytes, as load_results()).
 // Concurrency: none; remeasure and shell commands run on the calling thread.
 #pragma once
 
