@@ -49,11 +49,11 @@ Interrupting: SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the run after the workloa
   143 or 129. A second signal stops at once, writing nothing (the same signal from the same
   process within 1 s is the first one again: timeout(1) sends it to ccbench and to its group).
 Hangs: a run of the ccbench or threads implementation (a warm-up or one run of a repetition) that
-  has not ended after CCB_RUN_TIMEOUT=SECONDS (0 to 86400, default 600; 0: no limit) is taken for
-  a hang (a bug in the runtime or a workload, or a --set size too large for the limit): the
-  points finished before it are written as for a signal (context.interrupted.signal "hang", the
-  hang warning names the run), and the exit status is 1. (A hung Go child is killed instead:
-  CCB_GO_TIMEOUT above.)
+  has not ended after CCB_RUN_TIMEOUT=SECONDS (0.001 to 86400, default 600; 0: no limit; time
+  stopped, as by Ctrl-Z, does not count) is taken for a hang (a bug in the runtime or a workload,
+  or a --set size too large for the limit): the points finished before it are written as for a
+  signal (context.interrupted.signal "hang", the hang warning names the run), and the exit status
+  is 1. (A hung Go child is killed instead: CCB_GO_TIMEOUT above.)
 Resuming: --resume FILE (e.g. the --out of an interrupted run; then give the same command again
   with --resume FILE, and an --out of its own or the same file) takes from FILE every point it
   holds an ok (or not applicable) result of for each implementation of this run, shows them

@@ -34,8 +34,14 @@ void HangWatch::disarm() {
 
 void HangWatch::watch() {
   std::unique_lock lock(mutex_);
+  Clock::time_point expected{};  // when the last wait was to end
   while (!stop_) {
     const auto now = Clock::now();
+    // A wake far behind its time: the process was stopped (Ctrl-Z, SIGSTOP, a frozen cgroup) or
+    // starved, and steady_clock ran on meanwhile. That time is not the run's: the armed run's
+    // clock is moved past it, so a resumed run is not taken for a hang.
+    if (expected != Clock::time_point{} && now - expected > kLateWake && armed_ && since_ < expected)
+      since_ += now - expected;
     if (armed_ && now - since_ >= timeout_) {
       on_hang_(*what_, timeout_s_);  // with mutex_ held; does not return (hang_watch.hpp)
       return;                       // (if it did, the watch ends: the run stays armed)
@@ -43,6 +49,7 @@ void HangWatch::watch() {
     // Not signalled on arm(): the run armed since `since_` is checked at its deadline, a run armed
     // after this wait began within a second of it.
     const auto wake = armed_ ? std::min(since_ + timeout_, now + std::chrono::seconds(1)) : now + std::chrono::seconds(1);
+    expected = wake;
     stop_cv_.wait_until(lock, wake);
   }
 }

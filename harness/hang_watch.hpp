@@ -16,9 +16,12 @@
 //    what it printed) happens-before on_hang, which may read it;
 //  - a run that ends while on_hang runs blocks in disarm(): the main thread prints and writes
 //    nothing more (on_hang ends the process).
+// Time the process spends stopped (Ctrl-Z, SIGSTOP) does not count: a watcher's wake more than
+// kLateWake behind its time moves the armed run's start past the gap (so a watcher starved for
+// that long also stops counting).
 // The cost on the measured path is one uncontended lock before and one after each run, outside
-// the workload's own timing: nothing is allocated or signalled, and the watcher wakes at most once
-// a second.
+// the workload's own timing: nothing is allocated or signalled, and the watcher wakes once a second
+// (and at the armed run's deadline, when that comes sooner).
 #pragma once
 
 #include <chrono>
@@ -65,6 +68,8 @@ class HangWatch {
 
  private:
   using Clock = std::chrono::steady_clock;
+  // A watcher's wake more than this late means the process did not run meanwhile (watch()).
+  static constexpr std::chrono::seconds kLateWake{2};
   void watch();
 
   const std::chrono::nanoseconds timeout_;

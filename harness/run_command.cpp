@@ -9,6 +9,7 @@
 #include <random>
 #include <set>
 #include <string_view>
+#include <unistd.h>
 
 #include "common/count_text.hpp"
 #include "common/disturbance.hpp"
@@ -129,12 +130,23 @@ double progress_interval_from_env() {
 }
 
 // run_timeout_from_env() is the hang watchdog's limit on one run of an in-process workload
-// (hang_watch.hpp): CCB_RUN_TIMEOUT=SECONDS (0 to 86400; 0 turns the watchdog off) when set, else
-// kDefaultRunTimeoutSeconds (as CCB_GO_TIMEOUT's default for a Go child's reply).
+// (hang_watch.hpp): CCB_RUN_TIMEOUT=SECONDS (0.001 to 86400, or 0, which turns the watchdog off)
+// when set, else kDefaultRunTimeoutSeconds (as CCB_GO_TIMEOUT's default for a Go child's reply).
 double run_timeout_from_env() {
   const char* v = std::getenv("CCB_RUN_TIMEOUT");
   if (v == nullptr || *v == '\0') return kDefaultRunTimeoutSeconds;
-  return parse_seconds(v, "CCB_RUN_TIMEOUT", 86400);
+  const double s = parse_seconds(v, "CCB_RUN_TIMEOUT", 86400);
+  // A limit under a millisecond is no limit a run could meet (below a nanosecond it would even
+  // read as 0 ns): refused, not taken as "every run hangs".
+  if (s > 0 && s < 0.001)
+    throw UsageError(std::string("CCB_RUN_TIMEOUT: '") + v + "' is under a millisecond; give 0.001 to 86400 seconds, or 0 to turn the watchdog off");
+  return s;
+}
+
+// pin_failed_warning(): the warning of a run in which `failures` pins were refused.
+EnvWarning pin_failed_warning(long failures) {
+  return {"pin_failed", std::to_string(failures) +
+                            " pin(s) of runtime workers or Go children were refused during the run; those ran unpinned"};
 }
 
 // check_bare_switch_words(): `--shuffle maybe` parses as a bare --shuffle followed by a workload
@@ -487,12 +499,24 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     // are written as for a signal, and the process ends with exit 1 (hang_watch.hpp, run_stop.hpp).
     if (run_timeout_s > 0) {
       controls.hang_watch = std::make_shared<HangWatch>(run_timeout_s, [&](const std::string& what, double limit) {
-        RunInfo stopped = info;
-        stopped.interrupted = InterruptInfo{"hang", resumed.points.size() + finished.points(), points.size()};
-        std::vector<Entry> done = finished.entries();
-        if (o.resume) done = in_matrix_order(points, resumed.points, std::move(done));
-        if (auto w = disturbed_warning(done)) stopped.warnings.push_back(std::move(*w));
-        stop_on_hang(what, limit, std::move(stopped), done, points, r.settings.impls, outputs, io);
+        // On the watcher thread, outside any handler: whatever throws here (a bad_alloc when the
+        // hang is memory running out) must still end the process with the hang's exit status.
+        try {
+          RunInfo stopped = info;
+          stopped.interrupted = InterruptInfo{"hang", resumed.points.size() + finished.points(), points.size()};
+          std::vector<Entry> done = finished.entries();
+          if (o.resume) done = in_matrix_order(points, resumed.points, std::move(done));
+          if (auto w = disturbed_warning(done)) stopped.warnings.push_back(std::move(*w));
+          if (pinner) stopped.pin.failures = pinner->failures();  // atomic: safe from this thread
+          if (stopped.pin.failures > 0) stopped.warnings.push_back(pin_failed_warning(stopped.pin.failures));
+          stop_on_hang(what, limit, std::move(stopped), done, points, r.settings.impls, outputs, io);
+        } catch (...) {
+          static const char msg[] =
+              "ccbench run: HANG: one run has not ended after CCB_RUN_TIMEOUT seconds, and the points finished could "
+              "not be written (out of memory?)\n";
+          [[maybe_unused]] const ssize_t n = ::write(2, msg, sizeof msg - 1);
+          ::_exit(1);
+        }
       });
       for (auto& [name, b] : backends) b->set_controls(controls);
     }
@@ -520,8 +544,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   if (pinner) {
     info.pin.failures = pinner->failures();
     if (info.pin.failures > 0) {
-      info.warnings.push_back({"pin_failed", std::to_string(info.pin.failures) +
-                                                 " pin(s) of runtime workers or Go children were refused during the run; those ran unpinned"});
+      info.warnings.push_back(pin_failed_warning(info.pin.failures));
       if (!o.quiet) io.err << "ccbench: warning: " << info.warnings.back().message << "\n";
     }
   }

@@ -103,11 +103,35 @@ TEST(HangWatchdog, CcbRunTimeoutZeroTurnsItOffAndABadValueIsBadUsage) {
   EXPECT_NE(on.err.find("HANG"), std::string::npos) << on.err;
   EXPECT_NE(on.err.find("0 of 1 point finished; their results were not written (no --out)"), std::string::npos)
       << on.err;
-  for (const char* bad : {"abc", "-1", "86401", "1s"}) {
+  for (const char* bad : {"abc", "-1", "86401", "1s", "1e-10", "0.0009"}) {
     const Ran r = run_shell(dir, std::string("CCB_RUN_TIMEOUT=") + bad, one + " --dry-run");
     EXPECT_EQ(r.rc, 2) << bad << ": " << r.err;
     EXPECT_NE(r.err.find("CCB_RUN_TIMEOUT"), std::string::npos) << bad << ": " << r.err;
   }
+  fs::remove_all(dir);
+}
+
+// Time the process spends stopped is not the run's: a run of ~10 s (the test hook's busy-wait ends
+// at its start + 1000 x 10 ms), stopped for 7 s (SIGSTOP, as by Ctrl-Z) after 0.5 s, ends normally
+// under a 6 s limit. Before, the watcher woke at the SIGCONT, saw 7.5 s since the run began, and
+// called it a hang (exit 1) with 2.5 s of the run still to go.
+TEST(HangWatchdog, TimeStoppedIsNotCountedAsTheRunsTime) {
+  const std::string dir = temp_dir();
+  ASSERT_FALSE(dir.empty());
+  const std::string err = dir + "/err.txt";
+  const std::string cmd = std::string("CCB_RUN_TIMEOUT=6 CCB_INJECT_DELAY_NS=1e7 CCB_INJECT_WORKLOAD=counter '") +
+                          CCBENCH_EXE + "' run counter --set mode=atomic --set tasks=1 --set k=1000 --procs 1 "
+                          "--repetitions 1 --warmup 0 --min-time 0 > /dev/null 2> '" + err + "' & pid=$!; "
+                          "sleep 0.5; kill -STOP $pid; sleep 7; kill -CONT $pid; wait $pid";
+  const auto start = std::chrono::steady_clock::now();
+  const int status = std::system(cmd.c_str());  // sh -c: the shell's `wait` gives ccbench's status
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::stringstream text;
+  text << std::ifstream(err).rdbuf();
+  ASSERT_TRUE(WIFEXITED(status)) << text.str();
+  EXPECT_EQ(WEXITSTATUS(status), 0) << text.str();
+  EXPECT_EQ(text.str().find("HANG"), std::string::npos) << text.str();
+  EXPECT_GE(seconds, 9.5);  // it ran on after the SIGCONT: the case the test means to make
   fs::remove_all(dir);
 }
 
