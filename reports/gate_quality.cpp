@@ -533,6 +533,12 @@ Results run_and_load(const std::string& command, const std::string& filter, cons
     throw std::runtime_error("the run took its points from an earlier results file (context.resumed: " +
                              *r.context.resumed + ") instead of measuring them; a re-measurement must be measured "
                              "fresh (no --resume): " + cmd);
+  // A run stopped before its end (its hang watchdog: exit 1 with the points finished, signal
+  // "hang") measured only some points: such a round or pair is no evidence, and a candidate that
+  // hangs would otherwise be run again in every round and read as one whose points failed.
+  if (r.context.interrupted)
+    throw std::runtime_error("the run stopped before its end (context.interrupted: " + *r.context.interrupted +
+                             "; a hang is CCB_RUN_TIMEOUT's), so its points are not all measured: " + cmd);
   return r;
 }
 

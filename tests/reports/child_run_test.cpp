@@ -105,6 +105,28 @@ TEST(ChildRun, ConfirmationRefusesARoundThatWasResumed) {
   EXPECT_NE(r.err.find("must be measured fresh"), std::string::npos) << r.err;
 }
 
+// A round whose run stopped before its end (a hang: exit 1, context.interrupted "hang") is refused
+// (exit 2) by compare --confirm and by calibrate --run; before, it passed as a run whose missing
+// points had failed, and compare ran the hung command again in every round.
+TEST(ChildRun, ConfirmationAndCalibrationRefuseARunThatStoppedBeforeItsEnd) {
+  const std::string dir = test::scratch_dir("confirm_hung_round");
+  nlohmann::ordered_json j = nlohmann::ordered_json::parse(test::read_text(test::data("base.json")));
+  j["context"]["interrupted"] = {{"signal", "hang"}, {"points_done", 3}, {"points_planned", 50}};
+  const std::string hung = dir + "/hung.json";
+  std::ofstream(hung) << j.dump(1);
+  const std::string fake = fake_run(dir, hung);
+  const auto r = test::run_cli({"compare", test::data("base.json"), test::data("slower20.json"), "--confirm", "1",
+                                "--base-run", fake + " run", "--new-run", fake + " run"});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("the run stopped before its end (context.interrupted: hang after 3 of 50 points"),
+            std::string::npos)
+      << r.err;
+  const auto c = test::run_cli({"calibrate", "--run", fake + " run", "--pairs", "1", "--out", dir + "/nf.json"});
+  EXPECT_EQ(c.code, 2) << c.out << c.err;
+  EXPECT_NE(c.err.find("context.interrupted: hang after 3 of 50 points"), std::string::npos) << c.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/nf.json"));
+}
+
 // calibrate --run end to end: a fake `ccbench run` logs its arguments and writes base.json as its
 // --out. The user's --filter reaches every run; --format and --report do not, and a note names them.
 TEST(ChildRun, CalibrateRunKeepsTheUsersFilterAndNamesWhatItDrops) {
