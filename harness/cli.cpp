@@ -44,7 +44,8 @@ Go reference: --impl go builds workloads/go into build/<preset>/go/bin/ccbench-g
   and checked again at the end: replaced meanwhile, the run warns (go_binary_changed). A path
   of ccbench or ccbench-go that is not UTF-8 is recorded with U+FFFD (warned: path_not_utf8).
 Interrupting: SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the run after the workload run in
-  progress: the points finished before it are written to --out with context.interrupted (the
+  progress (a run still going 10 s after the signal is abandoned, a Go child killed): the
+  points finished before it are written to --out with context.interrupted (the
   shuffle window in progress is dropped whole), no report is made, and the exit status is 130,
   143 or 129. A second signal stops at once, writing nothing (the same signal from the same
   process within 1 s is the first one again: timeout(1) sends it to ccbench and to its group).

@@ -36,13 +36,14 @@ std::chrono::milliseconds timeout_from_env() {
 class GoRunner : public ImplRunner {
  public:
   GoRunner(std::string binary, const Point& p, std::shared_ptr<Pinner> pinner,
-           std::chrono::milliseconds timeout, std::shared_ptr<Hung> hung)
+           std::chrono::milliseconds timeout, std::shared_ptr<Hung> hung, const std::atomic<int>* stop)
       : binary_(std::move(binary)),
         point_(p),
         declared_ops_(p.declared_ops("go")),
         pinner_(std::move(pinner)),
         timeout_(timeout),
-        hung_(std::move(hung)) {}
+        hung_(std::move(hung)),
+        stop_(stop) {}
 
   void start(int warmup) override {
     warmup_ = warmup;
@@ -55,7 +56,7 @@ class GoRunner : public ImplRunner {
       if (pinner_) cpus = pinner_->cpus_for_procs(point_.procs);
       ScopedAffinity affinity(cpus);
       if (affinity.error() != 0) pinner_->count_failure();
-      child_.emplace(binary_, point_.workload->name, point_.params, point_.procs, warmup, timeout_);
+      child_.emplace(binary_, point_.workload->name, point_.params, point_.procs, warmup, timeout_, stop_);
     } catch (const GoProtocolError& e) {
       protocol_failure(e);
     } catch (const GoUnavailable& e) {
@@ -143,6 +144,7 @@ class GoRunner : public ImplRunner {
   std::shared_ptr<Pinner> pinner_;  // the child's CPUs when pinning (null: inherited as is)
   std::chrono::milliseconds timeout_;
   std::shared_ptr<Hung> hung_;
+  const std::atomic<int>* stop_;  // MeasureControls::stop
   std::optional<GoPoint> child_;
   int warmup_ = 0;
   double ops_ = 0;
@@ -180,7 +182,7 @@ class GoBackend : public ImplBackend {
 
   std::unique_ptr<ImplRunner> make_runner(const Point& p) override {
     check_available();
-    return std::make_unique<GoRunner>(*binary_, p, controls_.pinner, timeout_, hung_);
+    return std::make_unique<GoRunner>(*binary_, p, controls_.pinner, timeout_, hung_, controls_.stop);
   }
   void set_controls(const MeasureControls& controls) override { controls_ = controls; }
 

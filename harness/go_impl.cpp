@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "harness/child_process.hpp"
+#include "harness/run_interrupts.hpp"
 
 #ifndef CCB_SOURCE_DIR
 #error "CCB_SOURCE_DIR must be defined (harness/go_impl.cmake does it)"
@@ -303,8 +304,8 @@ std::string go_list(const std::string& binary, std::chrono::milliseconds limit) 
 
 GoPoint::GoPoint(const std::string& binary, const std::string& workload,
                  const std::vector<std::pair<std::string, std::string>>& params, int procs, int warmup,
-                 std::chrono::milliseconds line_timeout)
-    : what_(workload + " procs=" + std::to_string(procs)), line_timeout_(line_timeout) {
+                 std::chrono::milliseconds line_timeout, const std::atomic<int>* stop)
+    : what_(workload + " procs=" + std::to_string(procs)), line_timeout_(line_timeout), stop_(stop) {
   std::vector<std::string> argv = {binary, "run", "--workload", workload, "--procs", std::to_string(procs),
                                    "--warmup", std::to_string(warmup)};
   for (const auto& [k, v] : params) {
@@ -438,8 +439,22 @@ std::optional<std::string> GoPoint::read_line(std::optional<std::chrono::millise
       throw GoTimeout(who() + ": no reply within " + std::to_string(wait.count()) + " ms (" + limit_why +
                       "); the child was killed");
     }
+    // A stop asked (a signal): the reply the runner waits for should come soon; a child silent
+    // kStopGrace after the stop was first seen is killed (the flag is read at least once a second).
+    int sig = 0;
+    if (stop_ != nullptr && (sig = stop_->load(std::memory_order_acquire)) != 0) {
+      const auto now = Clock::now();
+      if (!stop_seen_) stop_seen_ = now;
+      if (now - *stop_seen_ >= kStopGrace) {
+        kill_and_reap();
+        throw GoProtocolError(who() + ": no reply " + std::to_string(kStopGrace.count()) + " s after " +
+                              signal_name(sig) + " asked the run to stop; the child was killed");
+      }
+      left = std::min<long long>(
+          left, std::chrono::duration_cast<std::chrono::milliseconds>(*stop_seen_ + kStopGrace - now).count() + 1);
+    }
     pollfd pf[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
-    int n = ::poll(pf, 2, static_cast<int>(std::min<long long>(left, 60000)));
+    int n = ::poll(pf, 2, static_cast<int>(std::min<long long>(left, stop_ != nullptr ? 1000 : 60000)));
     if (n < 0 && errno != EINTR) throw GoProtocolError(who() + ": poll: " + std::strerror(errno));
     if (n <= 0) continue;
     if (pf[1].revents != 0) {

@@ -22,7 +22,9 @@
 //    exit status. A child that cannot be waited for (this process ignores SIGCHLD) is said to
 //    have an unknown status and usage, never exit status 0 and zero usage. Reading one line waits at most `line_timeout`, except {"event":"ready"}, which comes
 //    after the child's start-up and all its warm-ups: (warmup + 1) x `line_timeout`. On timeout
-//    the child is killed (GoTimeout).
+//    the child is killed (GoTimeout). With a `stop` flag (a signal asked the run to stop): a
+//    child that has not replied kStopGrace (run_interrupts.hpp) after the flag was first seen set is killed
+//    (GoProtocolError, "…stopped…"), so a hung child does not hold a stopped run until the timeout.
 //    A child's stderr is drained while waiting, so a large panic dump cannot block it.
 //  - Error mapping: an {"event":"error"} followed by exit 1 throws
 //    ccb::workloads::WorkloadFailed(message); every other failure (exit 2 = bad usage, bad JSON,
@@ -32,6 +34,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <stdexcept>
@@ -90,7 +93,7 @@ class GoPoint {
   // Throws: WorkloadFailed (a warm-up failed its self-check), GoProtocolError.
   GoPoint(const std::string& binary, const std::string& workload,
           const std::vector<std::pair<std::string, std::string>>& params, int procs, int warmup,
-          std::chrono::milliseconds line_timeout = kDefaultLineTimeout);
+          std::chrono::milliseconds line_timeout = kDefaultLineTimeout, const std::atomic<int>* stop = nullptr);
 
   // run_rep() sends "rep" (with `collect`: Go collects its garbage first, outside the timing) or
   // "again" (no collection: a later run of the same repetition) and returns the verified sample
@@ -127,6 +130,7 @@ class GoPoint {
   // Immutable after construction:
   std::string what_;  // "pingpong procs=2" for messages
   std::chrono::milliseconds line_timeout_;
+  const std::atomic<int>* stop_;  // null, or nonzero (a signal's number) once a stop is asked
   // Child state:
   pid_t pid_ = -1;      // -1 once reaped
   int in_fd_ = -1;      // our end of the child's stdin socketpair
@@ -136,6 +140,7 @@ class GoPoint {
   std::string err_tail_;  // last few KiB of stderr
   std::optional<int> status_;  // wait status once reaped; std::nullopt also when it could not be waited for
   std::optional<ChildUsage> usage_;  // usage once reaped, when it could be waited for
+  std::optional<std::chrono::steady_clock::time_point> stop_seen_;  // when read_line() first saw *stop_ set
 };
 
 }  // namespace ccb::harness

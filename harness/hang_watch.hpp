@@ -8,9 +8,14 @@
 //
 // HangWatch: the in-process runner arms the watch around each run of a workload, warm-ups included
 // (HangWatch::Armed, in_process_backend.cpp). A watcher thread sees a run armed for longer than the
-// timeout within about a second of it, and calls on_hang(what, timeout_s) on the watcher thread,
+// timeout within about a second of it, and calls on_hang(what, timeout_s, 0) on the watcher thread,
 // once. on_hang must not return: `ccbench run` writes the points finished and exits 1
 // (run_command.cpp, CCB_RUN_TIMEOUT).
+// A stop asked by a signal (the `stop` flag, RunInterrupts::flag()) lets the run in progress end
+// first, as the runner stops only between runs; a run still armed kStopGrace after the watcher saw
+// the flag (or after its arm(), if later) is abandoned: on_hang(what, kStopGrace, signal), and
+// `ccbench run` writes the points finished as for the signal and exits 128 + signal. Before, a run
+// that hung after a first Ctrl-C held the process until the timeout, and then said "hang".
 // Concurrency: arm(), disarm() and the watcher share mutex_, and on_hang runs with mutex_ held, so
 //  - everything the main thread wrote before its last arm() (finished entries, the run's context,
 //    what it printed) happens-before on_hang, which may read it;
@@ -21,9 +26,10 @@
 // that long also stops counting).
 // The cost on the measured path is one uncontended lock before and one after each run, outside
 // the workload's own timing: nothing is allocated or signalled, and the watcher wakes once a second
-// (and at the armed run's deadline, when that comes sooner).
+// (and at the armed run's deadline, when that comes sooner); it reads the stop flag at each wake.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -31,14 +37,21 @@
 #include <string>
 #include <thread>
 
+#include "harness/run_interrupts.hpp"
+
 namespace ccb::harness {
 
 class HangWatch {
  public:
-  using OnHang = std::function<void(const std::string& what, double timeout_s)>;
+  // on_hang(what, limit_s, signal): signal 0: the run `what` has not ended after the timeout
+  // (limit_s); otherwise the flag's value: the run had not ended limit_s (kStopGrace) after it.
+  using OnHang = std::function<void(const std::string& what, double limit_s, int signal)>;
 
-  // Starts the watcher thread. timeout_s > 0.
-  HangWatch(double timeout_s, OnHang on_hang);
+  // Starts the watcher thread. timeout_s >= 0 (0: no time limit, only the stop's grace); stop:
+  // null, or a flag that becomes nonzero (a signal's number) when a stop is asked; stop_grace:
+  // kStopGrace (run_interrupts.hpp) but in tests.
+  HangWatch(double timeout_s, OnHang on_hang, const std::atomic<int>* stop = nullptr,
+            std::chrono::milliseconds stop_grace = kStopGrace);
   // Stops and joins the watcher thread.
   ~HangWatch();
   HangWatch(const HangWatch&) = delete;
@@ -75,6 +88,8 @@ class HangWatch {
   const std::chrono::nanoseconds timeout_;
   const double timeout_s_;
   const OnHang on_hang_;
+  const std::atomic<int>* const stop_flag_;
+  const std::chrono::milliseconds stop_grace_;
   std::mutex mutex_;
   std::condition_variable stop_cv_;  // signalled by the destructor only
   // guarded by mutex_:

@@ -49,6 +49,10 @@ struct MeasureControls {
   // null: no watchdog. Otherwise the in-process runners arm it around each run of a workload
   // (hang_watch.hpp; `ccbench run` sets it, CCB_RUN_TIMEOUT).
   std::shared_ptr<HangWatch> hang_watch;
+  // null, or the flag a signal sets to ask the run to stop (RunInterrupts::flag()): a Go child
+  // that has not answered kStopGrace (run_interrupts.hpp) after it is killed (go_impl.hpp); the in-process
+  // runs are the hang_watch's.
+  const std::atomic<int>* stop = nullptr;
 };
 
 // RepOutcome: one repetition as an ImplRunner reports it.

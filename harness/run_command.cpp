@@ -428,32 +428,42 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     r.settings.stop = &interrupts.flag();
     // A run of an in-process workload that has not ended after run_timeout_s: the points finished
     // are written as for a signal, and the process ends with exit 1 (hang_watch.hpp, run_stop.hpp).
-    if (run_timeout_s > 0) {
-      controls.hang_watch = std::make_shared<HangWatch>(run_timeout_s, [&](const std::string& what, double limit) {
-        // On the watcher thread, outside any handler: whatever throws here (a bad_alloc when the
-        // hang is memory running out) must still end the process with the hang's exit status.
-        try {
-          RunInfo stopped = info;
-          stopped.interrupted = InterruptInfo{"hang", resumed.points.size() + finished.points(), points.size()};
-          std::vector<Entry> done = finished.entries();
-          if (o.resume) done = in_matrix_order(points, resumed.points, std::move(done));
-          if (auto w = disturbed_warning(done)) stopped.warnings.push_back(std::move(*w));
-          if (pinner) stopped.pin.failures = pinner->failures();  // atomic: safe from this thread
-          if (stopped.pin.failures > 0) stopped.warnings.push_back(pin_failed_warning(stopped.pin.failures));
-          stop_on_hang(what, limit, std::move(stopped), done, points, r.settings.impls, outputs, io);
-        } catch (...) {
-          static const char msg[] =
-              "ccbench run: HANG: one run has not ended after CCB_RUN_TIMEOUT seconds, and the points finished could "
-              "not be written (out of memory?)\n";
-          [[maybe_unused]] const ssize_t n = ::write(2, msg, sizeof msg - 1);
-          ::_exit(1);
-        }
-      });
-      for (auto& [name, b] : backends) b->set_controls(controls);
-    }
+    // One still going kStopGrace (run_interrupts.hpp) after a signal is abandoned the same way, exit 128 +
+    // signal; a Go child is killed then (go_impl.hpp).
+    controls.stop = r.settings.stop;
+    controls.hang_watch = std::make_shared<HangWatch>(
+        run_timeout_s,
+        [&](const std::string& what, double limit, int signal) {
+          // On the watcher thread, outside any handler: whatever throws here (a bad_alloc when the
+          // hang is memory running out) must still end the process with the hang's exit status.
+          try {
+            RunInfo stopped = info;
+            stopped.interrupted = InterruptInfo{signal != 0 ? signal_name(signal) : "hang",
+                                                resumed.points.size() + finished.points(), points.size()};
+            std::vector<Entry> done = finished.entries();
+            if (o.resume) done = in_matrix_order(points, resumed.points, std::move(done));
+            if (auto w = disturbed_warning(done)) stopped.warnings.push_back(std::move(*w));
+            if (pinner) stopped.pin.failures = pinner->failures();  // atomic: safe from this thread
+            if (stopped.pin.failures > 0) stopped.warnings.push_back(pin_failed_warning(stopped.pin.failures));
+            stop_on_hang(what, limit, signal, std::move(stopped), done, points, r.settings.impls, outputs, io);
+          } catch (...) {
+            static const char hang[] =
+                "ccbench run: HANG: one run has not ended after CCB_RUN_TIMEOUT seconds, and the points finished "
+                "could not be written (out of memory?)\n";
+            static const char stop[] =
+                "ccbench run: interrupted: one run had not ended 10 s after the signal, and the points finished "
+                "could not be written (out of memory?)\n";
+            [[maybe_unused]] const ssize_t n =
+                signal != 0 ? ::write(2, stop, sizeof stop - 1) : ::write(2, hang, sizeof hang - 1);
+            ::_exit(signal != 0 ? 128 + signal : 1);
+          }
+        },
+        r.settings.stop);
+    for (auto& [name, b] : backends) b->set_controls(controls);
     // the watch (its thread, and its references to this scope) ends with the run, also on a throw
     const ScopeExit end_watch([&] {
       controls.hang_watch.reset();
+      controls.stop = nullptr;
       for (auto& [name, b] : backends) b->set_controls(controls);
     });
     live.begin();

@@ -32,17 +32,6 @@ void write_err(const char* text) noexcept {
 
 }  // namespace
 
-const char* signal_name(int sig) noexcept {
-  switch (sig) {
-    case SIGINT: return "SIGINT";
-    case SIGTERM: return "SIGTERM";
-    case SIGHUP: return "SIGHUP";
-  }
-  static thread_local char buf[24];
-  std::snprintf(buf, sizeof buf, "signal %d", sig);
-  return buf;
-}
-
 RunInterrupts::RunInterrupts() {
   sigemptyset(&handled_);
   for (int sig : kSignals) {
@@ -86,9 +75,9 @@ void RunInterrupts::watch() {
       first_at = at;
       char line[256];
       std::snprintf(line, sizeof line,
-                    "\nccbench run: %s: stopping after the workload run in progress, then writing the results of "
-                    "the finished points; send it again to stop at once\n",
-                    signal_name(sig));
+                    "\nccbench run: %s: stopping after the workload run in progress (abandoned if it runs %lld s "
+                    "more), then writing the results of the finished points; send it again to stop at once\n",
+                    signal_name(sig), static_cast<long long>(kStopGrace.count()));
       write_err(line);
       continue;
     }

@@ -7,7 +7,8 @@
 //    background job of a non-interactive shell) stays ignored and is left alone.
 //  - a watcher thread takes them with sigtimedwait(). The first one sets flag() (before
 //    anything else) and prints one line to stderr; the runner (runner.hpp, RunSettings::stop)
-//    stops after the workload run in progress and `ccbench run` writes what finished. A second
+//    stops after the workload run in progress and `ccbench run` writes what finished (a run still
+//    going kStopGrace after it is abandoned: hang_watch.hpp, go_impl.hpp). A second
 //    signal restores the default action and re-raises it: the process dies of it at once (its Go
 //    children die with it, workloads/go/parent_death.go). The same signal sent again by the same
 //    process (kill(2), the same si_pid) within 1 s is not a second signal: coreutils' timeout(1)
@@ -24,9 +25,17 @@
 #include <signal.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <thread>
 
 namespace ccb::harness {
+
+// kStopGrace: how long a run of a workload may go on after a stop was asked, before it is
+// abandoned (hang_watch.hpp for the in-process runs, go_impl.hpp for a Go child). The longest
+// single run of the full preset takes ~2 s (skynet at procs 1 on this machine), so a run still
+// going 10 s after the signal hangs, or is one the user made that long and now asks to stop.
+inline constexpr std::chrono::seconds kStopGrace{10};
 
 class RunInterrupts {
  public:
@@ -50,7 +59,17 @@ class RunInterrupts {
   std::thread watcher_;
 };
 
-// signal_name() is "SIGINT", "SIGTERM", "SIGHUP" or "signal N".
-const char* signal_name(int sig) noexcept;
+// signal_name() is "SIGINT", "SIGTERM", "SIGHUP" or "signal N" (inline: go_impl.cpp, in a library
+// of its own, names the signal too).
+inline const char* signal_name(int sig) noexcept {
+  switch (sig) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+  }
+  static thread_local char buf[24];
+  std::snprintf(buf, sizeof buf, "signal %d", sig);
+  return buf;
+}
 
 }  // namespace ccb::harness

@@ -10,6 +10,8 @@
 #include "common/count_text.hpp"
 #include "harness/atomic_file.hpp"
 #include "harness/console_table.hpp"
+#include "harness/exit_status.hpp"
+#include "harness/run_interrupts.hpp"
 
 namespace ccb::harness {
 
@@ -52,15 +54,16 @@ std::string stopped_text(const InterruptInfo& stop, const RunOutputs& o) {
   return text;
 }
 
-void stop_on_hang(const std::string& what, double timeout_s, RunInfo info, const std::vector<Entry>& entries,
-                  const std::vector<Point>& points, const std::vector<std::string>& impls, const RunOutputs& outputs,
-                  const Io& io) {
+void stop_on_hang(const std::string& what, double timeout_s, int signal, RunInfo info,
+                  const std::vector<Entry>& entries, const std::vector<Point>& points,
+                  const std::vector<std::string>& impls, const RunOutputs& outputs, const Io& io) {
   std::ostringstream limit;
   limit << timeout_s;
-  info.warnings.push_back({"hang", "one run of " + what + " had not ended after " + limit.str() +
-                                       " s (CCB_RUN_TIMEOUT): the run was stopped there, and the points not "
-                                       "finished then were not measured"});
-  int rc = 1;
+  if (signal == 0)
+    info.warnings.push_back({"hang", "one run of " + what + " had not ended after " + limit.str() +
+                                         " s (CCB_RUN_TIMEOUT): the run was stopped there, and the points not "
+                                         "finished then were not measured"});
+  int rc = signal != 0 ? 128 + signal : 1;
   std::string unwritten;
   try {
     const std::string text = results_json_text(info, entries);
@@ -72,15 +75,21 @@ void stop_on_hang(const std::string& what, double timeout_s, RunInfo info, const
   }
   // A terminal's progress line may be half drawn (the main thread is held inside the run).
   if (io.err_is_tty) io.err << "\n";
-  io.err << "ccbench run: HANG: one run of " << what << " has not ended after " << limit.str()
-         << " s: ccbench's runtime or the workload hangs (a bug: please report it), or the run needs longer "
-            "(CCB_RUN_TIMEOUT=SECONDS raises the limit, 0 turns it off); ";
+  if (signal == 0)
+    io.err << "ccbench run: HANG: one run of " << what << " has not ended after " << limit.str()
+           << " s: ccbench's runtime or the workload hangs (a bug: please report it), or the run needs longer "
+              "(CCB_RUN_TIMEOUT=SECONDS raises the limit, 0 turns it off); ";
+  else
+    io.err << "ccbench run: interrupted by " << signal_name(signal) << ": the run of " << what
+           << " in progress had not ended " << limit.str() << " s after it and was abandoned; ";
   if (unwritten.empty())
     io.err << stopped_text(*info.interrupted, outputs) << "\n";
   else
     io.err << "the results of the points finished could not be written: " << unwritten << "\n";
-  io.out.flush();
   io.err.flush();
+  // --format json (or --out -) on a full disk: the document on standard output is incomplete
+  if (auto* buf = dynamic_cast<StdoutBuf*>(io.out.rdbuf())) rc = finish_stdout(rc, *buf, "ccbench");
+  else io.out.flush();
   ::_exit(rc);
 }
 

@@ -1,6 +1,7 @@
 // harness/run_stop.hpp — where `ccbench run` writes its results, and what it writes and says when
 // it stops before its last point: interrupted by a signal (run_interrupts.hpp) or on a run taken
 // for a hang (hang_watch.hpp, CCB_RUN_TIMEOUT).
+// (A run still going kStopGrace (run_interrupts.hpp) after a signal is abandoned the way a hang is.)
 // Guarantees: a stopped run's file holds the entries of the points finished, in matrix order,
 // with context.interrupted saying how many of how many (`signal` is "SIGINT", "SIGTERM", "SIGHUP",
 // or "hang"); its message says where they are and the command that measures only the rest.
@@ -62,12 +63,18 @@ class FinishedPoints : public RunObserver {
 };
 
 // stop_on_hang() is `ccbench run`'s HangWatch::OnHang: `info` and `entries` are the points finished
-// (info.interrupted says how many, signal "hang"). It adds the `hang` warning naming the run `what`,
-// writes the documents as a run stopped by a signal does, prints the message (how to raise the
-// limit, where the results are) and ends the process with exit status 1 (a point not measured)
-// through _exit(): the hung run cannot be unwound, and exit() would run destructors under it.
-[[noreturn]] void stop_on_hang(const std::string& what, double timeout_s, RunInfo info, const std::vector<Entry>& entries,
-                               const std::vector<Point>& points, const std::vector<std::string>& impls,
-                               const RunOutputs& outputs, const Io& io);
+// (info.interrupted says how many, and signal "hang" or the signal's name).
+//  - signal 0, a hang: it adds the `hang` warning naming the run `what` and the limit timeout_s,
+//    writes the documents as a run stopped by a signal does, prints the message (how to raise the
+//    limit, where the results are) and ends the process with exit status 1 (a point not measured).
+//  - a signal whose run had not ended timeout_s (kStopGrace (run_interrupts.hpp)) after it: it writes the
+//    documents and prints the message as a run stopped by the signal does, saying which run was
+//    abandoned, and ends with 128 + signal.
+// Results that could not be written, or a failed write to standard output, make the status 2
+// (finish_stdout(), exit_status.hpp). It ends the process through _exit(): the hung run cannot be
+// unwound, and exit() would run destructors under it.
+[[noreturn]] void stop_on_hang(const std::string& what, double timeout_s, int signal, RunInfo info,
+                               const std::vector<Entry>& entries, const std::vector<Point>& points,
+                               const std::vector<std::string>& impls, const RunOutputs& outputs, const Io& io);
 
 }  // namespace ccb::harness

@@ -9,6 +9,7 @@
 
 #include <csignal>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -341,6 +342,27 @@ TEST_F(FakeChild, HangTimesOut) {
   auto start = std::chrono::steady_clock::now();
   EXPECT_THROW(point.run_rep(), GoProtocolError);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+// A stop asked by a signal (the run's flag set): a child that does not reply is killed
+// kStopGrace (10 s) after the stop was seen, not at its 600 s line timeout. Before, a Go child
+// that hung after a first Ctrl-C held `ccbench run` until CCB_GO_TIMEOUT.
+TEST_F(FakeChild, ASilentChildIsKilledAGraceAfterAStopIsAsked) {
+  auto bin = script("hang-after-stop", std::string(kReady) + "exec sleep 60");
+  std::atomic<int> stop{SIGTERM};
+  GoPoint point(bin, "pingpong", {}, 1, 0, std::chrono::seconds(600), &stop);
+  auto start = std::chrono::steady_clock::now();
+  try {
+    point.run_rep();
+    ADD_FAILURE() << "run_rep() returned";
+  } catch (const GoProtocolError& e) {
+    EXPECT_NE(std::string(e.what()).find("no reply 10 s after SIGTERM asked the run to stop; the child was killed"),
+              std::string::npos)
+        << e.what();
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took, std::chrono::seconds(10));
+  EXPECT_LT(took, std::chrono::seconds(30));
 }
 
 // Regression: `list` was read without a limit, so a binary that hung there hung `ccbench list`

@@ -135,4 +135,67 @@ TEST(HangWatchdog, TimeStoppedIsNotCountedAsTheRunsTime) {
   fs::remove_all(dir);
 }
 
+// A run that hangs after a signal asked the run to stop (the first Ctrl-C, or here a SIGTERM):
+// it is abandoned 10 s (kStopGrace) after the signal, the points finished are written as for the
+// signal, and the exit status is 128 + 15, at the default CCB_RUN_TIMEOUT (600 s). Before, the
+// run held the process until that limit and then called it a hang (exit 1).
+TEST(HangWatchdog, ARunThatHangsAfterASignalIsAbandonedTenSecondsLater) {
+  const std::string dir = temp_dir();
+  ASSERT_FALSE(dir.empty());
+  const std::string out = dir + "/r.json", err = dir + "/err.txt";
+  // pingpong ends at once; counter's one run busy-waits ~17 minutes (1000 ops x 1e9 ns)
+  const std::string cmd = std::string("unset CCB_RUN_TIMEOUT; CCB_INJECT_DELAY_NS=1e9 CCB_INJECT_WORKLOAD=counter '") +
+                          CCBENCH_EXE + "' " + kTwoPoints + " --out '" + out + "' > /dev/null 2> '" + err +
+                          "' & pid=$!; sleep 3; kill -TERM $pid; wait $pid";
+  const auto start = std::chrono::steady_clock::now();
+  const int status = std::system(cmd.c_str());  // sh -c: the shell's `wait` gives ccbench's status
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::stringstream text;
+  text << std::ifstream(err).rdbuf();
+  const std::string e = text.str();
+  ASSERT_TRUE(WIFEXITED(status)) << e;
+  EXPECT_EQ(WEXITSTATUS(status), 128 + 15) << e;
+  EXPECT_GE(seconds, 12.5) << e;  // 3 s, then the 10 s grace
+  EXPECT_LT(seconds, 60) << e;
+  EXPECT_NE(e.find("ccbench run: SIGTERM: stopping after the workload run in progress (abandoned if it runs 10 s more)"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("ccbench run: interrupted by SIGTERM: the run of counter/mode=atomic/tasks=1/k=1000/procs:1/"
+                   "impl:ccbench in progress had not ended 10 s after it and was abandoned; 1 of 2 points finished; "
+                   "their results are written to " + out),
+            std::string::npos)
+      << e;
+  EXPECT_EQ(e.find("HANG"), std::string::npos) << e;
+  std::ifstream in(out);
+  ASSERT_TRUE(in.good()) << e;
+  const nlohmann::json doc = nlohmann::json::parse(in);
+  const auto& c = doc.at("context");
+  EXPECT_EQ(c.at("interrupted").at("signal"), "SIGTERM");
+  EXPECT_EQ(c.at("interrupted").at("points_done"), 1);
+  for (const auto& w : c.at("environment_warnings")) EXPECT_NE(w.at("code"), "hang") << w.dump();
+  ASSERT_EQ(doc.at("benchmarks").size(), 1u);
+  EXPECT_EQ(doc.at("benchmarks")[0].at("status"), "ok");
+  fs::remove_all(dir);
+}
+
+// A hang whose --format json document cannot be written to standard output (/dev/full): exit 2
+// and the error, as at the end of a run. Before, the hang path exited 1 without a word.
+TEST(HangWatchdog, AHangWhoseStandardOutputFailsExitsTwoWithTheError) {
+  const std::string dir = temp_dir();
+  ASSERT_FALSE(dir.empty());
+  const std::string err = dir + "/err.txt";
+  const std::string cmd = std::string("CCB_RUN_TIMEOUT=1 CCB_INJECT_DELAY_NS=1e9 CCB_INJECT_WORKLOAD=counter '") +
+                          CCBENCH_EXE + "' " + kTwoPoints + " --format json > /dev/full 2> '" + err + "'";
+  const int status = std::system(cmd.c_str());
+  std::stringstream text;
+  text << std::ifstream(err).rdbuf();
+  const std::string e = text.str();
+  ASSERT_TRUE(WIFEXITED(status)) << e;
+  EXPECT_EQ(WEXITSTATUS(status), 2) << e;
+  EXPECT_NE(e.find("ccbench run: HANG: one run of counter/"), std::string::npos) << e;
+  EXPECT_NE(e.find("ccbench: error: writing to standard output failed: No space left on device"), std::string::npos)
+      << e;
+  fs::remove_all(dir);
+}
+
 }  // namespace

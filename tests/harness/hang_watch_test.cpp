@@ -21,15 +21,17 @@ struct Seen {
   int calls = 0;
   std::string what;
   double limit = 0;
+  int signal = -1;
 };
 
 TEST(HangWatch, ARunArmedPastTheLimitIsReportedOnceWithItsName) {
   Seen seen;
-  HangWatch watch(0.2, [&](const std::string& what, double limit) {
+  HangWatch watch(0.2, [&](const std::string& what, double limit, int signal) {
     std::lock_guard lock(seen.m);
     ++seen.calls;
     seen.what = what;
     seen.limit = limit;
+    seen.signal = signal;
   });
   const auto start = std::chrono::steady_clock::now();
   {
@@ -50,13 +52,14 @@ TEST(HangWatch, ARunArmedPastTheLimitIsReportedOnceWithItsName) {
   EXPECT_EQ(seen.calls, 1);
   EXPECT_EQ(seen.what, "w/n=1/procs:1/impl:threads");
   EXPECT_EQ(seen.limit, 0.2);
+  EXPECT_EQ(seen.signal, 0);
 }
 
 // Runs shorter than the limit, back to back for longer than it (the watch measures each run from
 // its own arm(), not from the first), and idle time after them: no report.
 TEST(HangWatch, RunsThatEndInTimeAreNeverReported) {
   std::atomic<int> calls{0};
-  HangWatch watch(1.0, [&](const std::string&, double) { ++calls; });
+  HangWatch watch(1.0, [&](const std::string&, double, int) { ++calls; });
   const std::string name = "short";
   const auto start = std::chrono::steady_clock::now();
   while (std::chrono::steady_clock::now() - start < 2500ms) {
@@ -67,6 +70,47 @@ TEST(HangWatch, RunsThatEndInTimeAreNeverReported) {
   EXPECT_EQ(calls.load(), 0);
   // a null watch arms nothing (a run without the watchdog)
   const HangWatch::Armed none(nullptr, name);
+}
+
+// A stop asked by a signal (the flag) while a run is armed: the run gets the grace to end, then is
+// reported with the signal, even with no time limit (timeout 0); a run that ends within its grace
+// is not reported, and a run armed after the flag was seen gets its grace from its own arm().
+TEST(HangWatch, ARunStillGoingAGraceAfterAStopIsReportedWithTheSignal) {
+  std::atomic<int> stop{0};
+  Seen seen;
+  HangWatch watch(0, [&](const std::string& what, double limit, int signal) {
+    std::lock_guard lock(seen.m);
+    ++seen.calls;
+    seen.what = what;
+    seen.limit = limit;
+    seen.signal = signal;
+  }, &stop, 2500ms);
+  const auto calls = [&] {
+    std::lock_guard lock(seen.m);
+    return seen.calls;
+  };
+  {
+    const std::string name = "ends in its grace";
+    const HangWatch::Armed armed(&watch, name);
+    stop.store(15);
+    std::this_thread::sleep_for(1000ms);  // the grace runs from when the watcher saw the flag: >= 2.5 s
+  }
+  std::this_thread::sleep_for(1500ms);  // idle after the stop: nothing armed, nothing reported
+  EXPECT_EQ(calls(), 0);
+  const auto start = std::chrono::steady_clock::now();
+  const std::string name = "w/n=1/procs:2/impl:ccbench";
+  const HangWatch::Armed armed(&watch, name);
+  while (calls() == 0) {
+    ASSERT_LT(std::chrono::steady_clock::now() - start, 60s) << "no stop reported";
+    std::this_thread::sleep_for(10ms);
+  }
+  // armed >= 1.5 s after the flag was seen: its grace runs from its arm(), not from the flag
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 2500ms);
+  std::lock_guard lock(seen.m);
+  EXPECT_EQ(seen.calls, 1);
+  EXPECT_EQ(seen.what, name);
+  EXPECT_EQ(seen.limit, 2.5);
+  EXPECT_EQ(seen.signal, 15);
 }
 
 }  // namespace
