@@ -265,6 +265,23 @@ TEST(OnceOutsideTasks, ACallerThatWouldWaitThrowsNotInTaskNamingOnceDo) {
   EXPECT_EQ(runs, 1);
 }
 
+// A Once whose f calls the same Once waits for itself, as in Go ("fatal error: all goroutines are
+// asleep" with the goroutine in sync.Once.Do): the deadlock report names sync.Once.Do, not the
+// inner Mutex ("sync.Mutex.Lock" before), and so does debug::dump_tasks() for a task waiting there.
+TEST_P(SyncTest, ARecursiveOnceIsADeadlockReportedAsOnceDo) {
+  try {
+    run([] {
+      ccb::Once once;
+      once.call([&] { once.call([] {}); });
+    });
+    ADD_FAILURE() << "no deadlock reported";
+  } catch (const ccb::Deadlock& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("(main): sync.Once.Do"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("sync.Mutex.Lock"), std::string::npos) << msg;
+  }
+}
+
 TEST_P(SyncTest, CondSignalWakesOneWaiter) {
   run([] {
     ccb::Mutex mu;
