@@ -83,7 +83,15 @@ pid_t spawn(std::vector<std::string> argv, std::vector<std::string> env, const s
   posix_spawnattr_init(&attr);
   sigset_t none;
   sigemptyset(&none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | (group_mask != nullptr ? POSIX_SPAWN_SETPGROUP : 0));
+  // SIGPIPE at its default action: ccbench ignores it for its own output (main.cpp), and an
+  // ignored signal stays ignored across exec, so every child (go build, ccbench-go, whatever
+  // they start) ran with it ignored.
+  sigset_t pipe_default;
+  sigemptyset(&pipe_default);
+  sigaddset(&pipe_default, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr, &pipe_default);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+                                      (group_mask != nullptr ? POSIX_SPAWN_SETPGROUP : 0));
   posix_spawnattr_setsigmask(&attr, group_mask != nullptr ? group_mask : &none);
   if (group_mask != nullptr) posix_spawnattr_setpgroup(&attr, 0);
   posix_spawn_file_actions_t fa;

@@ -4,7 +4,7 @@
 // Guarantees:
 //  - spawn() uses posix_spawn (no shell) with an explicit environment; every fd this process
 //    opens is close-on-exec, so a child gets only fds 0/1/2. A child never inherits this
-//    thread's blocked signals.
+//    thread's blocked signals, nor the SIGPIPE ccbench ignores (it starts with SIGPIPE's default).
 //  - wait_child() never blocks past `grace`: then it SIGKILLs and reaps. A child it cannot wait
 //    for (ECHILD: this process ignores SIGCHLD, so the kernel reaped it, or someone else reaped
 //    it) has an unknown status and usage, never a made-up "exit status 0" with zero usage.

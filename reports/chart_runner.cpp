@@ -265,7 +265,12 @@ ChartRun run_charts(const std::vector<std::string>& results_files, const std::st
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+  // SIGPIPE at its default action, not the ignored one ccbench runs with (harness/main.cpp)
+  sigset_t pipe_default;
+  sigemptyset(&pipe_default);
+  sigaddset(&pipe_default, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr, &pipe_default);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   // SIGINT, SIGTERM, SIGHUP from here on are recorded and forwarded to the drawer (ForwardTo below,
   // at once for one that comes before it starts); before, they ended ccbench by their default action.
   InterruptScope interrupts;

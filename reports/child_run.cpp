@@ -183,6 +183,9 @@ int run_shell(const std::string& command) {
   if (pid < 0) throw std::runtime_error(std::string("cannot start a command: ") + std::strerror(errno));
   if (pid == 0) {
     ::setpgid(0, 0);
+    struct sigaction pipe_default {};  // not the SIGPIPE ccbench ignores (async-signal-safe here)
+    pipe_default.sa_handler = SIG_DFL;
+    ::sigaction(SIGPIPE, &pipe_default, nullptr);
     ::dup2(STDERR_FILENO, STDOUT_FILENO);  // see the header: stdout is the caller's document's
     ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/child_process.hpp"
 #include "harness/go_impl.hpp"
 
 namespace {
@@ -336,6 +337,21 @@ TEST_F(FakeChild, StderrFloodDoesNotBlock) {
   EXPECT_NO_THROW(point.finish());
 }
 
+// A child starts with SIGPIPE at its default action although ccbench ignores it (main.cpp): an
+// ignored signal stays ignored across exec, so every go build and ccbench-go ran with it ignored.
+TEST(ChildProcess, AChildDoesNotInheritAnIgnoredSigpipe) {
+  struct sigaction ignore {}, old {};
+  ignore.sa_handler = SIG_IGN;
+  ASSERT_EQ(::sigaction(SIGPIPE, &ignore, &old), 0);
+  // SigIgn: the hexadecimal mask of the ignored signals; SIGPIPE (13) is bit 12 (0x1000)
+  const auto got = ccb::harness::child::run_capture(
+      {"/bin/sh", "-c", "m=$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/self/status); echo $(( 0x$m & 0x1000 ))"},
+      ccb::harness::child::child_env({}, {}), "", false);
+  ::sigaction(SIGPIPE, &old, nullptr);
+  ASSERT_TRUE(got.status.has_value());
+  EXPECT_EQ(ccb::harness::child::trim(got.out), "0");
+}
+
 TEST_F(FakeChild, HangTimesOut) {
   auto bin = script("hang", std::string(kReady) + "exec sleep 60");
   GoPoint point(bin, "pingpong", {}, 1, 0, std::chrono::milliseconds(300));
@@ -350,8 +366,9 @@ TEST_F(FakeChild, HangTimesOut) {
 TEST_F(FakeChild, ASilentChildIsKilledAGraceAfterAStopIsAsked) {
   auto bin = script("hang-after-stop", std::string(kReady) + "exec sleep 60");
   std::atomic<int> stop{SIGTERM};
-  GoPoint point(bin, "pingpong", {}, 1, 0, std::chrono::seconds(600), &stop);
+  // the grace runs from the first read that sees the flag: the constructor's, of "ready"
   auto start = std::chrono::steady_clock::now();
+  GoPoint point(bin, "pingpong", {}, 1, 0, std::chrono::seconds(600), &stop);
   try {
     point.run_rep();
     ADD_FAILURE() << "run_rep() returned";
