@@ -282,7 +282,8 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
                                       " is not the one that measured it (" + change + ", " + when + " " + which + ")");
         };
         check("before");
-        Results r = run_and_load(base_side ? base_cmd : new_cmd, point_filter(names), file);
+        Results r = run_and_load(base_side ? base_cmd : new_cmd, point_filter(names), file,
+                                 "round " + std::to_string(round) + " (" + (base_side ? "base" : "new") + ")");
         check("during");
         if (go && exe_id[s])
           if (const std::string diff = other_go_build(side.context, r.context); !diff.empty())
@@ -396,8 +397,10 @@ int run_calibrate(const Commands& c, std::ostream& out, std::ostream& err) {
       ScratchDir scratch;
       for (int i = 1; i <= k; ++i) {
         err << "ccbench calibrate: pair " << i << "/" << k << ": " << run_cmd << " --out … --quiet\n";
-        Results a = run_and_load(cmd, "", scratch.path + "/a" + std::to_string(i) + ".json");
-        Results b = run_and_load(cmd, "", scratch.path + "/b" + std::to_string(i) + ".json");
+        Results a = run_and_load(cmd, "", scratch.path + "/a" + std::to_string(i) + ".json",
+                                 "pair " + std::to_string(i) + ", run A");
+        Results b = run_and_load(cmd, "", scratch.path + "/b" + std::to_string(i) + ".json",
+                                 "pair " + std::to_string(i) + ", run B");
         pairs.emplace_back(std::move(a), std::move(b));
       }
     }

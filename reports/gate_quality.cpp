@@ -509,7 +509,8 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-Results run_and_load(const std::string& command, const std::string& filter, const std::string& out_file) {
+Results run_and_load(const std::string& command, const std::string& filter, const std::string& out_file,
+                     const std::string& label) {
   // The user's --out/--quiet/--format/--report would clash with ours; so would a --filter when we
   // set one. Without one of ours, the user's --filter stays (calibrate --run 'ccbench run --filter …').
   std::string cmd = strip_run_options(command, filter.empty());
@@ -539,6 +540,9 @@ Results run_and_load(const std::string& command, const std::string& filter, cons
   if (r.context.interrupted)
     throw std::runtime_error("the run stopped before its end (context.interrupted: " + *r.context.interrupted +
                              "; a hang is CCB_RUN_TIMEOUT's), so its points are not all measured: " + cmd);
+  // Warnings name results by their file; this one is removed with the scratch directory (a
+  // calibrate warning said "/tmp/ccbench-…/a1.json and /tmp/ccbench-…/b1.json hold the same samples").
+  r.file = label;
   return r;
 }
 

@@ -190,6 +190,9 @@ std::string shell_quote(const std::string& s);
 // when FILE records context.resumed (the run took points from an earlier file instead of measuring
 // them: a confirmation round or an A/A pair must be measured fresh; the command's --resume is
 // removed, so only a command that adds one itself, e.g. a wrapper script, gets here).
-Results run_and_load(const std::string& command, const std::string& filter, const std::string& out_file);
+// The Results' `file` is `label` ("round 2 (new)", "pair 1, run A"): FILE is a scratch file, gone
+// when the user reads the warnings that name it.
+Results run_and_load(const std::string& command, const std::string& filter, const std::string& out_file,
+                     const std::string& label);
 
 }  // namespace ccb::reports

@@ -153,6 +153,12 @@ TEST(ChildRun, CalibrateRunKeepsTheUsersFilterAndNamesWhatItDrops) {
             std::string::npos)
       << r.err;
   EXPECT_EQ(r.err.find("--format json --report"), std::string::npos) << r.err;
+  // The fake wrote the same file twice; the warning names the runs, not calibrate's scratch files
+  // (removed by then: it said "/tmp/…/a1.json and /tmp/…/b1.json hold the same samples").
+  EXPECT_NE(r.err.find("ccbench calibrate: warning: pair 1, run A and pair 1, run B hold the same samples"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("a1.json"), std::string::npos) << r.err;
 }
 
 // Regression: a child ended by SIGTERM made compare exit 2 ("command failed (exit 143)").
