@@ -121,13 +121,13 @@ def skipped_note(skipped, workload):
     return "not drawn: " + ", ".join(items) if items else ""
 
 
-def zero_note(names, shown=3):
+def zero_note(names, shown=3, what="median 0 ns"):
     """'no mark on the log axis (median 0 ns): a, b, c and 2 more' for the points a log axis cannot
-    show; before, errorbar() dropped them without a word."""
+    show; before, errorbar() dropped them without a word (and the grouped charts' dots too)."""
     if not names:
         return ""
     more = " and %d more" % (len(names) - shown) if len(names) > shown else ""
-    return "no mark on the log axis (median 0 ns): %s%s" % (", ".join(names[:shown]), more)
+    return "no mark on the log axis (%s): %s%s" % (what, "; ".join(names[:shown]), more)
 
 
 def unique(seq):

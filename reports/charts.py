@@ -286,12 +286,14 @@ def ratio_chart(records, w):
            "A point with a zero median has no ratio and no bar.")
 
 
-def grouped_bars(ax, groups, series_names, value_of, label_fmt=None, dots=False):
+def grouped_bars(ax, groups, series_names, value_of, label_fmt=None, dots=False, unplotted=None, group_name=None):
     """Bars for each group (x) and series; value_of(group, series) -> record, number or None; a
     record's whiskers span its min-max; label_fmt(v) prints each value above its mark, with room
     kept above the highest. With dots,
     a marker per value instead of a bar: on a log axis a bar's length depends on where the axis
-    happens to start, so it misstates ratios; a marker's position does not."""
+    happens to start, so it misstates ratios; a marker's position does not. dots means a log axis,
+    which has no 0: a value <= 0 gets no mark, and "<series> <group_name(group)>" is appended to
+    `unplotted` for the chart's note (zero_note()); before, such a median vanished unsaid."""
     width = 0.8 / max(1, len(series_names))
     for i, s in enumerate(series_names):
         xs, ys, lo, hi = [], [], [], []
@@ -300,6 +302,10 @@ def grouped_bars(ax, groups, series_names, value_of, label_fmt=None, dots=False)
             if r is None:
                 continue
             v = r if not isinstance(r, dict) else r["median"]
+            if dots and v <= 0:
+                if unplotted is not None:
+                    unplotted.append("%s %s" % (s, group_name(g) if group_name else g))
+                continue
             xs.append(gi - 0.4 + width * (i + 0.5))
             ys.append(v)
             if isinstance(r, dict):
@@ -362,13 +368,16 @@ def counter_page(recs, modes, series, log, page, page_no, pages, w):
     ncols = min(2, len(page))
     nrows = math.ceil(len(page) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(6 * ncols, 3.6 * nrows + 1.0), squeeze=False)
+    unplotted = []
     for ax, panel in zip(axes.flat, page):
         def find(mode, s):
             for r in recs:
                 if r["series"] == s and dict(r["params"]).get("mode") == mode and in_counter_panel(r, panel):
                     return r
             return None
-        grouped_bars(ax, modes, series, find, dots=log)
+        where = ", ".join(p for p in (params_text(panel[0]), "procs=%d" % panel[1]) if p)
+        grouped_bars(ax, modes, series, find, dots=log, unplotted=unplotted,
+                     group_name=lambda mode, where=where: "mode=%s, %s" % (mode, where))
         ax.set_xticklabels(modes)
         time_axis(ax, "increment", log, [r["max"] for r in recs if in_counter_panel(r, panel)])
         ax.set_title("%s, procs=%d" % (params_text(panel[0]), panel[1]))
@@ -378,6 +387,9 @@ def counter_page(recs, modes, series, log, page, page_no, pages, w):
         "counter_modes", "counter: %s (median time per increment%s)" % (" vs ".join(modes), ", log scale" if log else ""),
         page_no, pages)
     fig.suptitle(title, fontsize=12, fontweight="bold")
+    note = visible_text(zero_note(unplotted))
+    if note:
+        fig.text(0.99, 0.01, note, ha="right", va="bottom", fontsize=8, color="#6b7280")
     bottom = figure_legend(fig, list(axes.flat)[:len(page)])
     fig.tight_layout(rect=(0, bottom, 1, 0.96))
     mark = "dots mark medians on a log axis" if log else "bars mark medians"
@@ -439,17 +451,21 @@ def spawn_chart(records, skipped, w):
         v = r["extra"].get("rss_per_task_bytes") if r else None
         return v if isinstance(v, (int, float)) else None
 
+    def where(g):
+        return ", ".join(p for p in (params_text(g[0]), "procs=%d" % g[1]) if p)
+
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.6))
     tight = crowded(a1, names)
     time_log = needs_log([r[k] for r in recs for k in ("min", "max")])
-    grouped_bars(a1, groups, series, find, dots=time_log)
+    zero_time, zero_rss = [], []
+    grouped_bars(a1, groups, series, find, dots=time_log, unplotted=zero_time, group_name=where)
     fitted_tick_labels(a1, names, tight)
     time_axis(a1, "task", time_log, [r["max"] for r in recs])
     a1.set_title("Time per task (spawn + park + wake + exit)")
     sizes = [rss(g, s) for g in groups for s in series if rss(g, s) is not None]
     rss_log = needs_log(sizes)
     kib = None if tight else lambda v: "%.1f KiB" % (v / 1024)  # crowded marks: the axis tells the values
-    grouped_bars(a2, groups, series, rss, label_fmt=kib, dots=rss_log)
+    grouped_bars(a2, groups, series, rss, label_fmt=kib, dots=rss_log, unplotted=zero_rss, group_name=where)
     fitted_tick_labels(a2, names, tight)
     value_axis(a2, "resident bytes per parked task", rss_log)
     a2.set_title("Memory per task (extra.rss_per_task_bytes)")
@@ -457,7 +473,8 @@ def spawn_chart(records, skipped, w):
         a2.text(0.5, 0.5, "no rss_per_task_bytes recorded", ha="center", va="center", transform=a2.transAxes)
     title = "spawn: cost of one task, by implementation" + ("; all points: %s" % shared if shared else "")
     fig.suptitle(title, fontsize=12, fontweight="bold")
-    note = skipped_note(skipped, "spawn")
+    note = Lines("\n".join(visible_text(n) for n in (skipped_note(skipped, "spawn"), zero_note(zero_time),
+                                                      zero_note(zero_rss, what="0 bytes or less per task")) if n))
     if note:
         fig.text(0.99, 0.01, note, ha="right", va="bottom", fontsize=8, color="#6b7280")
     bottom = figure_legend(fig, [a1, a2])

@@ -276,5 +276,34 @@ TEST(ChartTest, AZeroMedianOnALogScalingChartIsNamedInItsNote) {
             std::string::npos);
 }
 
+// Regression (session 53's list): the grouped charts drew their log-axis medians as dots, and a
+// 0 ns median (or a spawn point's 0 bytes per task) vanished unsaid there too. The note names it.
+TEST(ChartTest, AZeroMedianOnTheCounterModesAndSpawnLogChartsIsNamedInTheirNotes) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  std::string err;
+  std::string charts = report_of("zero-counter", [](nlohmann::json& j) {
+    for (auto& b : j["benchmarks"]) {
+      if (b["workload"] != "counter") continue;
+      if (b["impl"] == "threads" && b["params"]["mode"] == "channel")  // a panel spanning > 8x: log
+        for (auto& s : b["samples_ns"]) s = s.get<double>() * 100;
+      if (b["name"] == "counter/mode=atomic/tasks=5/k=200000/procs:1/impl:ccbench") b["samples_ns"] = {0, 0, 0, 0, 0};
+    }
+  }, err);
+  std::string svg = test::read_text(charts + "/counter_modes.svg");
+  EXPECT_NE(svg.find(" per increment (log scale) -->"), std::string::npos);
+  EXPECT_NE(svg.find("<!-- no mark on the log axis (median 0 ns): ccbench mode=atomic, k=200000, tasks=5, procs=1 -->"),
+            std::string::npos)
+      << err;
+
+  charts = report_of("zero-spawn", [](nlohmann::json& j) {
+    spawn_points(j, {0});  // Go 1000x slower: the time panel is log
+    for (auto& b : j["benchmarks"])
+      if (b["impl"] == "ccbench" && b["params"]["n"] == 50000) b["samples_ns"] = {0, 0, 0, 0, 0};
+  }, err);
+  svg = test::read_text(charts + "/spawn.svg");
+  EXPECT_NE(svg.find("<!-- µs per task (log scale) -->"), std::string::npos);
+  EXPECT_NE(svg.find("no mark on the log axis (median 0 ns): ccbench capacity=0, n=50000, procs="), std::string::npos) << err;
+}
+
 }  // namespace
 }  // namespace ccb::reports
