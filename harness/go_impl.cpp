@@ -441,27 +441,31 @@ std::optional<std::string> GoPoint::read_line(std::optional<std::chrono::millise
     }
     // A stop asked (a signal): the reply the runner waits for should come soon; a child silent
     // kStopGrace after the stop was first seen is killed (the flag is read at least once a second).
+    // What came before the grace ran out is read first (the poll below), so a reply is never lost
+    // to it (after a Ctrl-Z, say: the child, in a process group of its own, ran on meanwhile).
     int sig = 0;
     if (stop_ != nullptr && (sig = stop_->load(std::memory_order_acquire)) != 0) {
       const auto now = Clock::now();
       if (!stop_seen_) stop_seen_ = now;
-      if (now - *stop_seen_ >= kStopGrace) {
-        kill_and_reap();
-        throw GoProtocolError(who() + ": no reply " + std::to_string(kStopGrace.count()) + " s after " +
-                              signal_name(sig) + " asked the run to stop; the child was killed");
-      }
-      left = std::min<long long>(
-          left, std::chrono::duration_cast<std::chrono::milliseconds>(*stop_seen_ + kStopGrace - now).count() + 1);
+      left = std::clamp<long long>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(*stop_seen_ + kStopGrace - now).count() + 1, 0, left);
     }
     pollfd pf[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
     int n = ::poll(pf, 2, static_cast<int>(std::min<long long>(left, stop_ != nullptr ? 1000 : 60000)));
     if (n < 0 && errno != EINTR) throw GoProtocolError(who() + ": poll: " + std::strerror(errno));
-    if (n <= 0) continue;
-    if (pf[1].revents != 0) {
-      if (!read_into(err_fd_, err_tail_)) close_fd(err_fd_);
-      keep_tail(err_tail_);
+    if (n > 0) {
+      if (pf[1].revents != 0) {
+        if (!read_into(err_fd_, err_tail_)) close_fd(err_fd_);
+        keep_tail(err_tail_);
+      }
+      if (pf[0].revents != 0 && !read_into(out_fd_, out_buf_)) close_fd(out_fd_);
     }
-    if (pf[0].revents != 0 && !read_into(out_fd_, out_buf_)) close_fd(out_fd_);
+    if (sig != 0 && Clock::now() - *stop_seen_ >= kStopGrace && out_fd_ >= 0 &&
+        out_buf_.find('\n') == std::string::npos) {
+      kill_and_reap();
+      throw GoProtocolError(who() + ": no reply " + std::to_string(kStopGrace.count()) + " s after " +
+                            signal_name(sig) + " asked the run to stop; the child was killed");
+    }
   }
 }
 

@@ -56,20 +56,22 @@ void HangWatch::watch() {
     auto wake = now + std::chrono::seconds(1);
     if (armed_) {
       // on_hang runs with mutex_ held and does not return (hang_watch.hpp); if it did, the watch
-      // would end with the run still armed.
-      if (limited && now - since_ >= timeout_) {
+      // would end with the run still armed. Once a stop is asked, its grace alone decides: the run
+      // is the user's to stop, not a hang to report (the timeout could otherwise fire first).
+      if (signal == 0 && limited && now - since_ >= timeout_) {
         on_hang_(*what_, timeout_s_, 0);
         return;
       }
-      const auto grace_from = std::max(since_, stop_at);
-      if (signal != 0 && now - grace_from >= stop_grace_) {
+      // The grace runs from the stop, not from the run's arm(): runs started after it (more
+      // warm-ups of the point in progress) get none of their own.
+      if (signal != 0 && now - stop_at >= stop_grace_) {
         on_hang_(*what_, std::chrono::duration<double>(stop_grace_).count(), signal);
         return;
       }
       // Not signalled on arm(): the run armed since `since_` is checked at its deadline, a run
       // armed after this wait began within a second of it.
-      if (limited) wake = std::min(wake, since_ + timeout_);
-      if (signal != 0) wake = std::min(wake, grace_from + stop_grace_);
+      if (signal != 0) wake = std::min(wake, stop_at + stop_grace_);
+      else if (limited) wake = std::min(wake, since_ + timeout_);
     }
     expected = wake;
     stop_cv_.wait_until(lock, wake);

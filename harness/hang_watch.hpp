@@ -13,9 +13,10 @@
 // (run_command.cpp, CCB_RUN_TIMEOUT).
 // A stop asked by a signal (the `stop` flag, RunInterrupts::flag()) lets the run in progress end
 // first, as the runner stops only between runs; a run still armed kStopGrace after the watcher saw
-// the flag (or after its arm(), if later) is abandoned: on_hang(what, kStopGrace, signal), and
-// `ccbench run` writes the points finished as for the signal and exits 128 + signal. Before, a run
-// that hung after a first Ctrl-C held the process until the timeout, and then said "hang".
+// the flag (whenever it was armed) is abandoned: on_hang(what, kStopGrace, signal), and `ccbench
+// run` writes the points finished as for the signal and exits 128 + signal. From the stop on, the
+// timeout no longer applies. Before, a run that hung after a first Ctrl-C held the process until
+// the timeout, and then said "hang".
 // Concurrency: arm(), disarm() and the watcher share mutex_, and on_hang runs with mutex_ held, so
 //  - everything the main thread wrote before its last arm() (finished entries, the run's context,
 //    what it printed) happens-before on_hang, which may read it;

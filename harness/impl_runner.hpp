@@ -17,6 +17,7 @@
 // Concurrency: everything runs on the harness's main thread, one point at a time.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -50,8 +51,8 @@ struct MeasureControls {
   // (hang_watch.hpp; `ccbench run` sets it, CCB_RUN_TIMEOUT).
   std::shared_ptr<HangWatch> hang_watch;
   // null, or the flag a signal sets to ask the run to stop (RunInterrupts::flag()): a Go child
-  // that has not answered kStopGrace (run_interrupts.hpp) after it is killed (go_impl.hpp); the in-process
-  // runs are the hang_watch's.
+  // that has not answered kStopGrace (run_interrupts.hpp) after it is killed (go_impl.hpp); an
+  // in-process runner skips the warm-ups left, and its run in progress is the hang_watch's.
   const std::atomic<int>* stop = nullptr;
 };
 

@@ -43,7 +43,7 @@ double spin_ns(double ns) {
 class InProcessRunner : public ImplRunner {
  public:
   InProcessRunner(std::string impl, ccb::workloads::RunFn fn, const Point& point, bool restore_affinity,
-                  InjectDelay inject, std::shared_ptr<HangWatch> hang_watch)
+                  InjectDelay inject, std::shared_ptr<HangWatch> hang_watch, const std::atomic<int>* stop)
       : impl_(std::move(impl)),
         fn_(std::move(fn)),
         point_(point),
@@ -52,10 +52,16 @@ class InProcessRunner : public ImplRunner {
         restore_affinity_(restore_affinity),
         inject_(inject),
         hang_watch_(std::move(hang_watch)),
+        stop_(stop),
         run_name_(point.name(impl_)) {}
 
+  // A stop asked during the warm-ups ends them: the runner then stops (check_stop after start()),
+  // and the rest would only be dropped with the window (before, `--warmup 20` ran them all).
   void start(int warmup) override {
-    for (int i = 0; i < warmup; ++i) (void)call();
+    for (int i = 0; i < warmup; ++i) {
+      if (stop_ != nullptr && stop_->load(std::memory_order_acquire) != 0) return;
+      (void)call();
+    }
   }
 
   RepOutcome run_rep() override {
@@ -103,6 +109,7 @@ class InProcessRunner : public ImplRunner {
   bool restore_affinity_;
   InjectDelay inject_;  // all zero unless the test hook is active for this point
   std::shared_ptr<HangWatch> hang_watch_;  // null: not watched
+  const std::atomic<int>* stop_;           // MeasureControls::stop
   std::string run_name_;                   // the entry's name, for the watchdog's message
 };
 
@@ -118,7 +125,8 @@ class InProcessBackend : public ImplBackend {
     if (ccbench && controls_.inject && (!controls_.inject->workload || *controls_.inject->workload == p.workload->name))
       inject = *controls_.inject;
     return std::make_unique<InProcessRunner>(impl_, p.workload->impls.at(impl_), p,
-                                             ccbench && controls_.pinner != nullptr, inject, controls_.hang_watch);
+                                             ccbench && controls_.pinner != nullptr, inject, controls_.hang_watch,
+                                             controls_.stop);
   }
   void set_controls(const MeasureControls& controls) override { controls_ = controls; }
 

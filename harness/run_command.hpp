@@ -26,7 +26,8 @@
 //     heartbeat line at most every 10 s, or CCB_PROGRESS_INTERVAL seconds; nothing
 //     with never or --quiet); each failed point is reported on stderr as it happens; a run of an
 //     in-process workload that has not ended after CCB_RUN_TIMEOUT seconds (default 600; 0: no
-//     watchdog) ends `ccbench run` with exit 1, the points finished written (run_stop.hpp);
+//     limit) ends `ccbench run` with exit 1, the points finished written (run_stop.hpp), and one
+//     still going kStopGrace after a signal asked the run to stop ends it as the signal does;
 //  6. results JSON written atomically to --out (and DIR/results.json for --report without
 //     --out), the --format document on stdout, then the HTML report via ReportsHooks; an --out
 //     naming standard output (/dev/stdout, or the file stdout is redirected to) is not opened:

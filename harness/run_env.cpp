@@ -70,7 +70,8 @@ double progress_interval_from_env() {
 }
 
 // run_timeout_from_env() is the hang watchdog's limit on one run of an in-process workload
-// (hang_watch.hpp): CCB_RUN_TIMEOUT=SECONDS (0.001 to 86400, or 0, which turns the watchdog off)
+// (hang_watch.hpp): CCB_RUN_TIMEOUT=SECONDS (0.001 to 86400, or 0: no limit; the watch then only
+// bounds a run still going after a stop signal, kStopGrace)
 // when set, else kDefaultRunTimeoutSeconds (as CCB_GO_TIMEOUT's default for a Go child's reply).
 double run_timeout_from_env() {
   const char* v = std::getenv("CCB_RUN_TIMEOUT");

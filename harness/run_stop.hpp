@@ -70,9 +70,10 @@ class FinishedPoints : public RunObserver {
 //  - a signal whose run had not ended timeout_s (kStopGrace (run_interrupts.hpp)) after it: it writes the
 //    documents and prints the message as a run stopped by the signal does, saying which run was
 //    abandoned, and ends with 128 + signal.
-// Results that could not be written, or a failed write to standard output, make the status 2
-// (finish_stdout(), exit_status.hpp). It ends the process through _exit(): the hung run cannot be
-// unwound, and exit() would run destructors under it.
+// Results that could not be written make the status 2; so does a failed write to standard output
+// after a hang (a signal's 128 + N stays, with the error printed: finish_stdout(), exit_status.hpp).
+// It ends the process through _exit(): the hung run cannot be unwound, and exit() would run
+// destructors under it.
 [[noreturn]] void stop_on_hang(const std::string& what, double timeout_s, int signal, RunInfo info,
                                const std::vector<Entry>& entries, const std::vector<Point>& points,
                                const std::vector<std::string>& impls, const RunOutputs& outputs, const Io& io);

@@ -128,7 +128,9 @@ struct Point {
   bool disturbed() const { return other_cpus && common::is_disturbed(*other_cpus); }
 };
 
-// Results is one loaded file. `file` is the path exactly as the user gave it (used in messages).
+// Results is one loaded file. `file` is the path exactly as the user gave it (used in messages
+// only); for a confirmation round or a calibration run, whose file is a scratch file removed
+// afterwards, it names the run instead ("round 2 (new)", "pair 1, run A": run_and_load()).
 struct Results {
   std::string file;
   Context context;

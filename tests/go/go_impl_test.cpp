@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -335,6 +336,21 @@ TEST_F(FakeChild, StderrFloodDoesNotBlock) {
   EXPECT_EQ(r.elapsed_ns, 10.0);
   EXPECT_EQ(r.extra.at("a"), 1.5);
   EXPECT_NO_THROW(point.finish());
+}
+
+// A reply that came before the grace ran out is read, not lost to it: here the sample sits in the
+// pipe while this thread sleeps past the grace (as a ccbench stopped by Ctrl-Z would, its Go child
+// running on in a process group of its own). Before, the grace was checked before reading, and the
+// child was killed with its reply unread.
+TEST_F(FakeChild, AReplyAlreadyThereWhenTheGraceRunsOutIsRead) {
+  auto bin = script("late-reader", std::string(kReady) +
+                                       "sleep 1\necho '{\"event\":\"sample\",\"ops\":5,\"elapsed_ns\":10,"
+                                       "\"ns_per_op\":2,\"checked\":true}'\nexec sleep 60");
+  std::atomic<int> stop{SIGINT};
+  GoPoint point(bin, "pingpong", {}, 1, 0, std::chrono::seconds(600), &stop);  // sees the stop reading "ready"
+  std::this_thread::sleep_for(std::chrono::seconds(11));
+  const auto r = point.run_rep();
+  EXPECT_EQ(r.ops, 5u);
 }
 
 // A child starts with SIGPIPE at its default action although ccbench ignores it (main.cpp): an

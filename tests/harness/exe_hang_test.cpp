@@ -178,6 +178,30 @@ TEST(HangWatchdog, ARunThatHangsAfterASignalIsAbandonedTenSecondsLater) {
   fs::remove_all(dir);
 }
 
+// A signal during the warm-ups ends them after the one in progress: 20 warm-ups of ~1.5 s each
+// (counter k=1000 at 1.5e6 ns per op) stopped after ~2 s end the run within seconds, exit 143.
+// Before, each warm-up armed the watch with a fresh grace, so all 20 (~30 s) ran, to be dropped.
+TEST(HangWatchdog, ASignalDuringTheWarmUpsEndsThemAfterTheOneInProgress) {
+  const std::string dir = temp_dir();
+  ASSERT_FALSE(dir.empty());
+  const std::string err = dir + "/err.txt";
+  const std::string cmd = std::string("CCB_INJECT_DELAY_NS=1.5e6 CCB_INJECT_WORKLOAD=counter '") + CCBENCH_EXE +
+                          "' run counter --set mode=atomic --set tasks=1 --set k=1000 --procs 1 --repetitions 1 "
+                          "--warmup 20 --min-time 0 > /dev/null 2> '" + err +
+                          "' & pid=$!; sleep 2; kill -TERM $pid; wait $pid";
+  const auto start = std::chrono::steady_clock::now();
+  const int status = std::system(cmd.c_str());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::stringstream text;
+  text << std::ifstream(err).rdbuf();
+  ASSERT_TRUE(WIFEXITED(status)) << text.str();
+  EXPECT_EQ(WEXITSTATUS(status), 128 + 15) << text.str();
+  EXPECT_LT(seconds, 10) << text.str();
+  EXPECT_NE(text.str().find("ccbench run: interrupted by SIGTERM: 0 of 1 point finished"), std::string::npos)
+      << text.str();
+  fs::remove_all(dir);
+}
+
 // A hang whose --format json document cannot be written to standard output (/dev/full): exit 2
 // and the error, as at the end of a run. Before, the hang path exited 1 without a word.
 TEST(HangWatchdog, AHangWhoseStandardOutputFailsExitsTwoWithTheError) {

@@ -74,7 +74,7 @@ TEST(HangWatch, RunsThatEndInTimeAreNeverReported) {
 
 // A stop asked by a signal (the flag) while a run is armed: the run gets the grace to end, then is
 // reported with the signal, even with no time limit (timeout 0); a run that ends within its grace
-// is not reported, and a run armed after the flag was seen gets its grace from its own arm().
+// is not reported, and a run armed later gets no grace of its own: the stop's runs out for it too.
 TEST(HangWatch, ARunStillGoingAGraceAfterAStopIsReportedWithTheSignal) {
   std::atomic<int> stop{0};
   Seen seen;
@@ -89,13 +89,14 @@ TEST(HangWatch, ARunStillGoingAGraceAfterAStopIsReportedWithTheSignal) {
     std::lock_guard lock(seen.m);
     return seen.calls;
   };
+  const auto flagged = std::chrono::steady_clock::now();
   {
     const std::string name = "ends in its grace";
     const HangWatch::Armed armed(&watch, name);
     stop.store(15);
     std::this_thread::sleep_for(1000ms);  // the grace runs from when the watcher saw the flag: >= 2.5 s
   }
-  std::this_thread::sleep_for(1500ms);  // idle after the stop: nothing armed, nothing reported
+  std::this_thread::sleep_for(1000ms);  // idle after the stop: nothing armed, nothing reported
   EXPECT_EQ(calls(), 0);
   const auto start = std::chrono::steady_clock::now();
   const std::string name = "w/n=1/procs:2/impl:ccbench";
@@ -104,13 +105,43 @@ TEST(HangWatch, ARunStillGoingAGraceAfterAStopIsReportedWithTheSignal) {
     ASSERT_LT(std::chrono::steady_clock::now() - start, 60s) << "no stop reported";
     std::this_thread::sleep_for(10ms);
   }
-  // armed >= 1.5 s after the flag was seen: its grace runs from its arm(), not from the flag
-  EXPECT_GE(std::chrono::steady_clock::now() - start, 2500ms);
+  // the stop's grace (seen within ~1 s of the flag), not a fresh one from this arm()
+  EXPECT_GE(std::chrono::steady_clock::now() - flagged, 2500ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2400ms);
   std::lock_guard lock(seen.m);
   EXPECT_EQ(seen.calls, 1);
   EXPECT_EQ(seen.what, name);
   EXPECT_EQ(seen.limit, 2.5);
   EXPECT_EQ(seen.signal, 15);
+}
+
+// Once a stop is asked, the timeout no longer reports a hang: a run armed for longer than the
+// timeout when the signal comes is reported with the signal, after the grace.
+TEST(HangWatch, AfterAStopTheGraceDecidesNotTheTimeout) {
+  std::atomic<int> stop{0};
+  Seen seen;
+  HangWatch watch(1.5, [&](const std::string& what, double limit, int signal) {
+    std::lock_guard lock(seen.m);
+    ++seen.calls;
+    seen.what = what;
+    seen.limit = limit;
+    seen.signal = signal;
+  }, &stop, 2000ms);
+  const std::string name = "long";
+  const HangWatch::Armed armed(&watch, name);
+  stop.store(2);  // at once: the watcher sees it at its first wake, before the 1.5 s timeout
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    {
+      std::lock_guard lock(seen.m);
+      if (seen.calls > 0) break;
+    }
+    ASSERT_LT(std::chrono::steady_clock::now() - start, 60s) << "nothing reported";
+    std::this_thread::sleep_for(10ms);
+  }
+  std::lock_guard lock(seen.m);
+  EXPECT_EQ(seen.signal, 2);
+  EXPECT_EQ(seen.limit, 2.0);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <mutex>
 #include <shared_mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -270,10 +271,19 @@ TEST(OnceOutsideTasks, ACallerThatWouldWaitThrowsNotInTaskNamingOnceDo) {
 // inner Mutex ("sync.Mutex.Lock" before), and so does debug::dump_tasks() for a task waiting there.
 TEST_P(SyncTest, ARecursiveOnceIsADeadlockReportedAsOnceDo) {
   try {
-    run([] {
-      ccb::Once once;
-      once.call([&] { once.call([] {}); });
-    });
+    const void* address = nullptr;
+    try {
+      run([&] {
+        ccb::Once once;
+        address = &once;
+        once.call([&] { once.call([] {}); });
+      });
+    } catch (const ccb::Deadlock& e) {
+      std::ostringstream where;  // the Once's address, as Go names the object waited on
+      where << "(main): sync.Once.Do on " << address;
+      EXPECT_NE(std::string(e.what()).find(where.str()), std::string::npos) << e.what();
+      throw;
+    }
     ADD_FAILURE() << "no deadlock reported";
   } catch (const ccb::Deadlock& e) {
     const std::string msg = e.what();

@@ -83,14 +83,14 @@ class alignas(64) Mutex {
   friend class RWMutex;  // shares state_ (see above) and releases through unlock_slow()
   friend class Once;     // lock_as(): its callers wait as "sync.Once.Do"
   // lock_as() is lock(), with the waiting task's reason (the deadlock report's and dump_tasks()'s
-  // text, NotInTask's) `reason` instead of "sync.Mutex.Lock".
-  void lock_as(detail::WaitReason reason) {
+  // text, NotInTask's) `reason` instead of "sync.Mutex.Lock", and `obj` as the object it waits on.
+  void lock_as(detail::WaitReason reason, const void* obj) {
     CCB_CHAOS_POINT(MutexLock);
     if (!(state_.fetch_or(kLocked, std::memory_order_seq_cst) & kLocked)) [[likely]] return;
-    lock_slow(reason);
+    lock_slow(reason, obj);
   }
-  // lock() when the mutex was held
-  void lock_slow(detail::WaitReason reason = detail::WaitReason::Mutex);
+  // lock() when the mutex was held (obj: null for this Mutex)
+  void lock_slow(detail::WaitReason reason = detail::WaitReason::Mutex, const void* obj = nullptr);
   void unlock_seen(uint32_t seen);  // unlock() when state_ was not exactly kLocked
   // unlock_slow(false): kLocked was just cleared with kWaiters set; wakes a waiter if one is due.
   // unlock_slow(true): in starvation mode, hands the held lock to the queue head and returns true;

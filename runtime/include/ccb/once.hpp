@@ -23,7 +23,7 @@ class Once {
   void call(F&& f) {
     detail::check_callable(f, "ccb::Once::call: f");
     if (done_.load(std::memory_order_acquire)) return;
-    m_.lock_as(detail::WaitReason::Once);  // blocked: "sync.Once.Do" (NotInTask, deadlocks), not the Mutex's
+    m_.lock_as(detail::WaitReason::Once, this);  // blocked: "sync.Once.Do on <this Once>", not the Mutex's
     std::lock_guard<Mutex> g(m_, std::adopt_lock);
     if (done_.load(std::memory_order_relaxed)) return;
     // An f interrupted because its task is abandoned at the end of a run (the runtime's internal

@@ -14,7 +14,7 @@ constexpr int64_t kStarvationNs = 1000000;
 constexpr int kActiveSpins = 4;
 }  // namespace
 
-void Mutex::lock_slow(detail::WaitReason reason) {
+void Mutex::lock_slow(detail::WaitReason reason, const void* obj) {
   // The fast path found the mutex held. It is retried after a pause of 30 pauses, up to
   // kActiveSpins times when other workers could release it; a free one is taken at once (the
   // pause measured the same as retrying at once: counter mode=mutex tasks=8 procs 2/4,
@@ -73,7 +73,7 @@ void Mutex::lock_slow(detail::WaitReason reason) {
     me.ticket = start;
     if (requeue) waiters_.push_front(&me); else waiters_.push_back(&me);
     try {
-      detail::park_on_queue(qlock_, waiters_, me, reason, this);
+      detail::park_on_queue(qlock_, waiters_, me, reason, obj != nullptr ? obj : this);
     } catch (...) {
       // Unwound at the end of the run. park() throws even when an unlock had already taken `me`
       // off the queue and readied this task before the run ended; what that unlock gave it must
