@@ -25,10 +25,14 @@ struct Ran {
   double seconds = 0;
 };
 
-// run_shell() runs `env` + ccbench `args` under sh, stderr to a file; rc is the exit status.
-Ran run_shell(const std::string& dir, const std::string& env, const std::string& args) {
+// run_shell() runs `env` + ccbench `args` under sh, stdout to `out`, stderr to a file; rc is the
+// exit status. With `meanwhile` (shell commands, e.g. "sleep 3; kill -TERM $pid"), ccbench runs in
+// the background as $pid while they run, and the shell's `wait` gives its status.
+Ran run_shell(const std::string& dir, const std::string& env, const std::string& args,
+              const std::string& meanwhile = "", const std::string& out = "/dev/null") {
   const std::string err = dir + "/err.txt";
-  const std::string cmd = env + " '" + CCBENCH_EXE + "' " + args + " > /dev/null 2> '" + err + "'";
+  std::string cmd = env + " '" + CCBENCH_EXE + "' " + args + " > " + out + " 2> '" + err + "'";
+  if (!meanwhile.empty()) cmd += " & pid=$!; " + meanwhile + "; wait $pid";
   const auto start = std::chrono::steady_clock::now();
   const int status = std::system(cmd.c_str());
   Ran r;
@@ -118,20 +122,13 @@ TEST(HangWatchdog, CcbRunTimeoutZeroTurnsItOffAndABadValueIsBadUsage) {
 TEST(HangWatchdog, TimeStoppedIsNotCountedAsTheRunsTime) {
   const std::string dir = temp_dir();
   ASSERT_FALSE(dir.empty());
-  const std::string err = dir + "/err.txt";
-  const std::string cmd = std::string("CCB_RUN_TIMEOUT=6 CCB_INJECT_DELAY_NS=1e7 CCB_INJECT_WORKLOAD=counter '") +
-                          CCBENCH_EXE + "' run counter --set mode=atomic --set tasks=1 --set k=1000 --procs 1 "
-                          "--repetitions 1 --warmup 0 --min-time 0 > /dev/null 2> '" + err + "' & pid=$!; "
-                          "sleep 0.5; kill -STOP $pid; sleep 7; kill -CONT $pid; wait $pid";
-  const auto start = std::chrono::steady_clock::now();
-  const int status = std::system(cmd.c_str());  // sh -c: the shell's `wait` gives ccbench's status
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::stringstream text;
-  text << std::ifstream(err).rdbuf();
-  ASSERT_TRUE(WIFEXITED(status)) << text.str();
-  EXPECT_EQ(WEXITSTATUS(status), 0) << text.str();
-  EXPECT_EQ(text.str().find("HANG"), std::string::npos) << text.str();
-  EXPECT_GE(seconds, 9.5);  // it ran on after the SIGCONT: the case the test means to make
+  const Ran r = run_shell(dir, "CCB_RUN_TIMEOUT=6 CCB_INJECT_DELAY_NS=1e7 CCB_INJECT_WORKLOAD=counter",
+                          "run counter --set mode=atomic --set tasks=1 --set k=1000 --procs 1 --repetitions 1 "
+                          "--warmup 0 --min-time 0",
+                          "sleep 0.5; kill -STOP $pid; sleep 7; kill -CONT $pid");
+  EXPECT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.err.find("HANG"), std::string::npos) << r.err;
+  EXPECT_GE(r.seconds, 9.5);  // it ran on after the SIGCONT: the case the test means to make
   fs::remove_all(dir);
 }
 
@@ -142,21 +139,14 @@ TEST(HangWatchdog, TimeStoppedIsNotCountedAsTheRunsTime) {
 TEST(HangWatchdog, ARunThatHangsAfterASignalIsAbandonedTenSecondsLater) {
   const std::string dir = temp_dir();
   ASSERT_FALSE(dir.empty());
-  const std::string out = dir + "/r.json", err = dir + "/err.txt";
+  const std::string out = dir + "/r.json";
   // pingpong ends at once; counter's one run busy-waits ~17 minutes (1000 ops x 1e9 ns)
-  const std::string cmd = std::string("unset CCB_RUN_TIMEOUT; CCB_INJECT_DELAY_NS=1e9 CCB_INJECT_WORKLOAD=counter '") +
-                          CCBENCH_EXE + "' " + kTwoPoints + " --out '" + out + "' > /dev/null 2> '" + err +
-                          "' & pid=$!; sleep 3; kill -TERM $pid; wait $pid";
-  const auto start = std::chrono::steady_clock::now();
-  const int status = std::system(cmd.c_str());  // sh -c: the shell's `wait` gives ccbench's status
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::stringstream text;
-  text << std::ifstream(err).rdbuf();
-  const std::string e = text.str();
-  ASSERT_TRUE(WIFEXITED(status)) << e;
-  EXPECT_EQ(WEXITSTATUS(status), 128 + 15) << e;
-  EXPECT_GE(seconds, 12.5) << e;  // 3 s, then the 10 s grace
-  EXPECT_LT(seconds, 60) << e;
+  const Ran r = run_shell(dir, "unset CCB_RUN_TIMEOUT; CCB_INJECT_DELAY_NS=1e9 CCB_INJECT_WORKLOAD=counter",
+                          std::string(kTwoPoints) + " --out '" + out + "'", "sleep 3; kill -TERM $pid");
+  const std::string& e = r.err;
+  EXPECT_EQ(r.rc, 128 + 15) << e;
+  EXPECT_GE(r.seconds, 12.5) << e;  // 3 s, then the 10 s grace
+  EXPECT_LT(r.seconds, 60) << e;
   EXPECT_NE(e.find("ccbench run: SIGTERM: stopping after the workload run in progress (abandoned if it runs 10 s more)"),
             std::string::npos)
       << e;
@@ -184,21 +174,13 @@ TEST(HangWatchdog, ARunThatHangsAfterASignalIsAbandonedTenSecondsLater) {
 TEST(HangWatchdog, ASignalDuringTheWarmUpsEndsThemAfterTheOneInProgress) {
   const std::string dir = temp_dir();
   ASSERT_FALSE(dir.empty());
-  const std::string err = dir + "/err.txt";
-  const std::string cmd = std::string("CCB_INJECT_DELAY_NS=1.5e6 CCB_INJECT_WORKLOAD=counter '") + CCBENCH_EXE +
-                          "' run counter --set mode=atomic --set tasks=1 --set k=1000 --procs 1 --repetitions 1 "
-                          "--warmup 20 --min-time 0 > /dev/null 2> '" + err +
-                          "' & pid=$!; sleep 2; kill -TERM $pid; wait $pid";
-  const auto start = std::chrono::steady_clock::now();
-  const int status = std::system(cmd.c_str());
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::stringstream text;
-  text << std::ifstream(err).rdbuf();
-  ASSERT_TRUE(WIFEXITED(status)) << text.str();
-  EXPECT_EQ(WEXITSTATUS(status), 128 + 15) << text.str();
-  EXPECT_LT(seconds, 10) << text.str();
-  EXPECT_NE(text.str().find("ccbench run: interrupted by SIGTERM: 0 of 1 point finished"), std::string::npos)
-      << text.str();
+  const Ran r = run_shell(dir, "CCB_INJECT_DELAY_NS=1.5e6 CCB_INJECT_WORKLOAD=counter",
+                          "run counter --set mode=atomic --set tasks=1 --set k=1000 --procs 1 --repetitions 1 "
+                          "--warmup 20 --min-time 0",
+                          "sleep 2; kill -TERM $pid");
+  EXPECT_EQ(r.rc, 128 + 15) << r.err;
+  EXPECT_LT(r.seconds, 10) << r.err;
+  EXPECT_NE(r.err.find("ccbench run: interrupted by SIGTERM: 0 of 1 point finished"), std::string::npos) << r.err;
   fs::remove_all(dir);
 }
 
@@ -207,15 +189,10 @@ TEST(HangWatchdog, ASignalDuringTheWarmUpsEndsThemAfterTheOneInProgress) {
 TEST(HangWatchdog, AHangWhoseStandardOutputFailsExitsTwoWithTheError) {
   const std::string dir = temp_dir();
   ASSERT_FALSE(dir.empty());
-  const std::string err = dir + "/err.txt";
-  const std::string cmd = std::string("CCB_RUN_TIMEOUT=1 CCB_INJECT_DELAY_NS=1e9 CCB_INJECT_WORKLOAD=counter '") +
-                          CCBENCH_EXE + "' " + kTwoPoints + " --format json > /dev/full 2> '" + err + "'";
-  const int status = std::system(cmd.c_str());
-  std::stringstream text;
-  text << std::ifstream(err).rdbuf();
-  const std::string e = text.str();
-  ASSERT_TRUE(WIFEXITED(status)) << e;
-  EXPECT_EQ(WEXITSTATUS(status), 2) << e;
+  const Ran r = run_shell(dir, "CCB_RUN_TIMEOUT=1 CCB_INJECT_DELAY_NS=1e9 CCB_INJECT_WORKLOAD=counter",
+                          std::string(kTwoPoints) + " --format json", "", "/dev/full");
+  const std::string& e = r.err;
+  EXPECT_EQ(r.rc, 2) << e;
   EXPECT_NE(e.find("ccbench run: HANG: one run of counter/"), std::string::npos) << e;
   EXPECT_NE(e.find("ccbench: error: writing to standard output failed: No space left on device"), std::string::npos)
       << e;

@@ -16,32 +16,38 @@ namespace {
 using ccb::harness::HangWatch;
 using namespace std::chrono_literals;
 
+// Seen: what on_hang was called with; record() is the on_hang that fills it.
 struct Seen {
   std::mutex m;
   int calls = 0;
   std::string what;
   double limit = 0;
   int signal = -1;
+
+  HangWatch::OnHang record() {
+    return [this](const std::string& w, double l, int sig) {
+      std::lock_guard lock(m);
+      ++calls;
+      what = w;
+      limit = l;
+      signal = sig;
+    };
+  }
+  int call_count() {
+    std::lock_guard lock(m);
+    return calls;
+  }
 };
 
 TEST(HangWatch, ARunArmedPastTheLimitIsReportedOnceWithItsName) {
   Seen seen;
-  HangWatch watch(0.2, [&](const std::string& what, double limit, int signal) {
-    std::lock_guard lock(seen.m);
-    ++seen.calls;
-    seen.what = what;
-    seen.limit = limit;
-    seen.signal = signal;
-  });
+  HangWatch watch(0.2, seen.record());
   const auto start = std::chrono::steady_clock::now();
   {
     const std::string name = "w/n=1/procs:1/impl:threads";
     const HangWatch::Armed armed(&watch, name);
     for (;;) {
-      {
-        std::lock_guard lock(seen.m);
-        if (seen.calls > 0) break;
-      }
+      if (seen.call_count() > 0) break;
       ASSERT_LT(std::chrono::steady_clock::now() - start, 60s) << "no hang reported";
       std::this_thread::sleep_for(10ms);
     }
@@ -78,17 +84,7 @@ TEST(HangWatch, RunsThatEndInTimeAreNeverReported) {
 TEST(HangWatch, ARunStillGoingAGraceAfterAStopIsReportedWithTheSignal) {
   std::atomic<int> stop{0};
   Seen seen;
-  HangWatch watch(0, [&](const std::string& what, double limit, int signal) {
-    std::lock_guard lock(seen.m);
-    ++seen.calls;
-    seen.what = what;
-    seen.limit = limit;
-    seen.signal = signal;
-  }, &stop, 2500ms);
-  const auto calls = [&] {
-    std::lock_guard lock(seen.m);
-    return seen.calls;
-  };
+  HangWatch watch(0, seen.record(), &stop, 2500ms);
   const auto flagged = std::chrono::steady_clock::now();
   {
     const std::string name = "ends in its grace";
@@ -97,11 +93,11 @@ TEST(HangWatch, ARunStillGoingAGraceAfterAStopIsReportedWithTheSignal) {
     std::this_thread::sleep_for(1000ms);  // the grace runs from when the watcher saw the flag: >= 2.5 s
   }
   std::this_thread::sleep_for(1000ms);  // idle after the stop: nothing armed, nothing reported
-  EXPECT_EQ(calls(), 0);
+  EXPECT_EQ(seen.call_count(), 0);
   const auto start = std::chrono::steady_clock::now();
   const std::string name = "w/n=1/procs:2/impl:ccbench";
   const HangWatch::Armed armed(&watch, name);
-  while (calls() == 0) {
+  while (seen.call_count() == 0) {
     ASSERT_LT(std::chrono::steady_clock::now() - start, 60s) << "no stop reported";
     std::this_thread::sleep_for(10ms);
   }
@@ -120,22 +116,13 @@ TEST(HangWatch, ARunStillGoingAGraceAfterAStopIsReportedWithTheSignal) {
 TEST(HangWatch, AfterAStopTheGraceDecidesNotTheTimeout) {
   std::atomic<int> stop{0};
   Seen seen;
-  HangWatch watch(1.5, [&](const std::string& what, double limit, int signal) {
-    std::lock_guard lock(seen.m);
-    ++seen.calls;
-    seen.what = what;
-    seen.limit = limit;
-    seen.signal = signal;
-  }, &stop, 2000ms);
+  HangWatch watch(1.5, seen.record(), &stop, 2000ms);
   const std::string name = "long";
   const HangWatch::Armed armed(&watch, name);
   stop.store(2);  // at once: the watcher sees it at its first wake, before the 1.5 s timeout
   const auto start = std::chrono::steady_clock::now();
   for (;;) {
-    {
-      std::lock_guard lock(seen.m);
-      if (seen.calls > 0) break;
-    }
+    if (seen.call_count() > 0) break;
     ASSERT_LT(std::chrono::steady_clock::now() - start, 60s) << "nothing reported";
     std::this_thread::sleep_for(10ms);
   }
