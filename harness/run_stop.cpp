@@ -87,7 +87,7 @@ void stop_on_hang(const std::string& what, double timeout_s, int signal, RunInfo
   else
     io.err << "the results of the points finished could not be written: " << unwritten << "\n";
   io.err.flush();
-  // --format json (or --out -) on a full disk: the document on standard output is incomplete
+  // --format json (or --out /dev/stdout) on a full disk: the document on standard output is incomplete
   if (auto* buf = dynamic_cast<StdoutBuf*>(io.out.rdbuf())) rc = finish_stdout(rc, *buf, "ccbench");
   else io.out.flush();
   ::_exit(rc);
