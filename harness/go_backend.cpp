@@ -97,6 +97,11 @@ class GoRunner : public ImplRunner {
         u.notes.push_back("go child usage unavailable: the child could not be waited for (is SIGCHLD ignored?): "
                           "cpu_time, max_rss_kb and context switches are null");
       }
+    } catch (const GoStopped& e) {
+      // A signal came after the point's last repetition, and the child did not quit within the
+      // grace: its samples stand (the run is interrupted and writes them), its usage is unknown.
+      u.usage_unknown = true;
+      u.notes.push_back(std::string("go child usage unavailable: ") + e.what());
     } catch (const GoProtocolError& e) {
       // Regression (session 51's Go review): this was only a note, "go child usage unavailable",
       // on an ok point. finish() throws when the child exited non-zero on `quit` or printed

@@ -27,4 +27,11 @@ class GoTimeout : public GoProtocolError {
   using GoProtocolError::GoProtocolError;
 };
 
+// GoStopped: a stop was asked (a signal) and the child gave no reply kStopGrace after it; it was
+// killed (a GoProtocolError, but not the child's fault: the run is ending anyway).
+class GoStopped : public GoProtocolError {
+ public:
+  using GoProtocolError::GoProtocolError;
+};
+
 }  // namespace ccb::harness

@@ -463,8 +463,8 @@ std::optional<std::string> GoPoint::read_line(std::optional<std::chrono::millise
     if (sig != 0 && Clock::now() - *stop_seen_ >= kStopGrace && out_fd_ >= 0 &&
         out_buf_.find('\n') == std::string::npos) {
       kill_and_reap();
-      throw GoProtocolError(who() + ": no reply " + std::to_string(kStopGrace.count()) + " s after " +
-                            signal_name(sig) + " asked the run to stop; the child was killed");
+      throw GoStopped(who() + ": no reply " + std::to_string(kStopGrace.count()) + " s after " + signal_name(sig) +
+                      " asked the run to stop; the child was killed");
     }
   }
 }

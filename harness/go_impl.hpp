@@ -24,7 +24,7 @@
 //    after the child's start-up and all its warm-ups: (warmup + 1) x `line_timeout`. On timeout
 //    the child is killed (GoTimeout). With a `stop` flag (a signal asked the run to stop): a
 //    child that has not replied kStopGrace (run_interrupts.hpp) after the flag was first seen set is killed
-//    (GoProtocolError, "…stopped…"), so a hung child does not hold a stopped run until the timeout.
+//    (GoStopped), so a hung child does not hold a stopped run until the timeout.
 //    A child's stderr is drained while waiting, so a large panic dump cannot block it.
 //  - Error mapping: an {"event":"error"} followed by exit 1 throws
 //    ccb::workloads::WorkloadFailed(message); every other failure (exit 2 = bad usage, bad JSON,

@@ -453,6 +453,33 @@ TEST_F(GoExe, AChildThatDoesNotQuitCleanlyFailsItsPoint) {
   EXPECT_TRUE(WIFEXITED(fine.status) && WEXITSTATUS(fine.status) == 0) << "status " << fine.status << ": " << fine.err;
 }
 
+// A stop signal that comes while a point's child is quitting (after its last repetition), from a
+// child that then does not quit: the child is killed kStopGrace (10 s) after the signal, not at
+// CCB_GO_TIMEOUT; the point's samples stand (ok, its usage unknown, with a note saying why) and the
+// run ends as interrupted (143). Before, the kill failed the point, blamed on the signal.
+TEST_F(GoExe, AChildStillQuittingWhenAStopIsAskedIsKilledAndItsSamplesStand) {
+  std::string stuck = kServe;  // on quit it sends ccbench the signal itself, then does not exit
+  stuck.replace(stuck.rfind("exit 0 ;;"), 6, "kill -TERM $PPID; exec sleep 120");
+  const std::string out = dir_ + "/r.json";
+  const auto start = std::chrono::steady_clock::now();
+  const Outcome o = run(fake("stuck-quitting-ccbench-go", stuck),
+                        {"run", "pingpong", "--impl", "go", "--procs", "1", "--set", "cap=0", "--set", "n=1000",
+                         "--warmup", "0", "--repetitions", "2", "--min-time", "0", "--out", out});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 143) << "status " << o.status << ": " << o.err;
+  EXPECT_GE(seconds, 9.5) << o.err;
+  EXPECT_LT(seconds, 60) << o.err;
+  const nlohmann::json doc = nlohmann::json::parse(std::ifstream(out));
+  ASSERT_EQ(doc["benchmarks"].size(), 1u) << doc.dump();
+  const auto& b = doc["benchmarks"][0];
+  EXPECT_EQ(b["status"], "ok") << b.dump();
+  EXPECT_NE(b["notes"].dump().find("go child usage unavailable: ccbench-go (pingpong procs=1): no reply 10 s after "
+                                   "SIGTERM asked the run to stop; the child was killed"),
+            std::string::npos)
+      << b.dump();
+  EXPECT_EQ(doc["context"]["interrupted"]["signal"], "SIGTERM");
+}
+
 // Regression: CCB_GO_BINARY naming no file made every go point "failed" and `run` exit 1, the
 // status of a failed self-check. It is bad input: exit 2 before any point runs, even under --impl
 // all (the user asked for that binary; a skip notice and exit 0 would hide the mistake), and so is
