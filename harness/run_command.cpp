@@ -450,14 +450,12 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
             static const char hang[] =
                 "ccbench run: HANG: one run has not ended after CCB_RUN_TIMEOUT seconds, and the points finished "
                 "could not be written (out of memory?)\n";
-            char stop[160];  // no allocation: memory may be what ran out
-            const int len = std::snprintf(stop, sizeof stop,
-                                          "ccbench run: interrupted: one run had not ended %lld s after the signal, and "
-                                          "the points finished could not be written (out of memory?)\n",
-                                          static_cast<long long>(kStopGrace.count()));
+            static_assert(kStopGrace == std::chrono::seconds(10), "the message below names kStopGrace");
+            static const char stop[] =
+                "ccbench run: interrupted: one run had not ended 10 s after the signal, and the points finished "
+                "could not be written (out of memory?)\n";
             [[maybe_unused]] const ssize_t n =
-                signal != 0 ? ::write(2, stop, static_cast<size_t>(std::clamp(len, 0, static_cast<int>(sizeof stop) - 1)))
-                            : ::write(2, hang, sizeof hang - 1);
+                signal != 0 ? ::write(2, stop, sizeof stop - 1) : ::write(2, hang, sizeof hang - 1);
             ::_exit(signal != 0 ? 128 + signal : 1);
           }
         },

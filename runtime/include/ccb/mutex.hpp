@@ -49,17 +49,7 @@ class alignas(64) Mutex {
   Mutex& operator=(const Mutex&) = delete;
 
   // lock() blocks until the mutex is acquired. Throws NotInTask when it must block outside a task.
-  void lock() {
-    CCB_CHAOS_POINT(MutexLock);
-    // One `lock bts`: it takes a free mutex whatever other bits are set (a woken or queued
-    // waiter: normal mode lets a newcomer barge, as Go's slow path does) and changes nothing
-    // when the mutex is held; kStarving implies kLocked, so it never barges in starvation mode.
-    // Only the bit is tested, so GCC emits `lock bts` (using the whole old value, a CAS loop).
-    // seq_cst (the same instruction on x86): RWMutex's readers and writers order their counts
-    // against this bit in the single total order (rw_mutex.cpp's ordering argument).
-    if (!(state_.fetch_or(kLocked, std::memory_order_seq_cst) & kLocked)) [[likely]] return;
-    lock_slow();
-  }
+  void lock() { lock_as(detail::WaitReason::Mutex, this); }
   // try_lock() acquires without blocking; false if held (or in starvation mode).
   bool try_lock() noexcept {
     uint32_t s = state_.load(std::memory_order_relaxed);
@@ -82,15 +72,21 @@ class alignas(64) Mutex {
   static constexpr int kForeignShift = 4;  // bits from here up: the embedding RWMutex's (above)
   friend class RWMutex;  // shares state_ (see above) and releases through unlock_slow()
   friend class Once;     // lock_as(): its callers wait as "sync.Once.Do"
-  // lock_as() is lock(), with the waiting task's reason (the deadlock report's and dump_tasks()'s
-  // text, NotInTask's) `reason` instead of "sync.Mutex.Lock", and `obj` as the object it waits on.
+  // lock_as() is lock() for a waiting task whose reason (the deadlock report's and dump_tasks()'s
+  // text, NotInTask's) is `reason` and whose object waited on is `obj`: lock() passes
+  // "sync.Mutex.Lock" and this Mutex, Once "sync.Once.Do" and itself.
   void lock_as(detail::WaitReason reason, const void* obj) {
     CCB_CHAOS_POINT(MutexLock);
+    // One `lock bts`: it takes a free mutex whatever other bits are set (a woken or queued
+    // waiter: normal mode lets a newcomer barge, as Go's slow path does) and changes nothing
+    // when the mutex is held; kStarving implies kLocked, so it never barges in starvation mode.
+    // Only the bit is tested, so GCC emits `lock bts` (using the whole old value, a CAS loop).
+    // seq_cst (the same instruction on x86): RWMutex's readers and writers order their counts
+    // against this bit in the single total order (rw_mutex.cpp's ordering argument).
     if (!(state_.fetch_or(kLocked, std::memory_order_seq_cst) & kLocked)) [[likely]] return;
     lock_slow(reason, obj);
   }
-  // lock() when the mutex was held (obj: null for this Mutex)
-  void lock_slow(detail::WaitReason reason = detail::WaitReason::Mutex, const void* obj = nullptr);
+  void lock_slow(detail::WaitReason reason, const void* obj);  // lock_as() when the mutex was held
   void unlock_seen(uint32_t seen);  // unlock() when state_ was not exactly kLocked
   // unlock_slow(false): kLocked was just cleared with kWaiters set; wakes a waiter if one is due.
   // unlock_slow(true): in starvation mode, hands the held lock to the queue head and returns true;

@@ -73,7 +73,7 @@ void Mutex::lock_slow(detail::WaitReason reason, const void* obj) {
     me.ticket = start;
     if (requeue) waiters_.push_front(&me); else waiters_.push_back(&me);
     try {
-      detail::park_on_queue(qlock_, waiters_, me, reason, obj != nullptr ? obj : this);
+      detail::park_on_queue(qlock_, waiters_, me, reason, obj);
     } catch (...) {
       // Unwound at the end of the run. park() throws even when an unlock had already taken `me`
       // off the queue and readied this task before the run ended; what that unlock gave it must
