@@ -39,8 +39,9 @@
 # Charts: per workload, time per op vs procs (one subplot per parameter combination, one line per
 # implementation, min-max error bars); ccbench/go ratio per point (only when both ran); the
 # counter modes chart; the spawn chart (time per task and rss_per_task_bytes); % change vs baseline.
-# A scaling or counter modes chart with more than MAX_SUBPLOTS panels continues on further pages,
-# <id>_1, <id>_2, … ("(part 1 of 2)" in the title); no panel is left out.
+# A scaling or counter modes chart with more than MAX_SUBPLOTS panels, and a ratio or change chart
+# with more than MAX_BARS bars, continues on further pages, <id>_1, <id>_2, … ("(part 1 of 2)" in
+# the title); no panel or bar is left out, and the pages of a bar chart share one x axis.
 import argparse
 import json
 import math
@@ -100,6 +101,7 @@ VERDICT_COLOR = {"regressed": "#dc2626", "improved": "#16a34a", "unchanged": "#9
 COUNTER_MODES = ["mutex", "atomic", "channel", "rwmutex"]
 MAX_ID_CHARS = 100  # chart ids are file names; a long workload name must not exceed NAME_MAX
 MAX_SUBPLOTS = 12  # per figure; more panels continue on further pages (<id>_1, <id>_2, …)
+MAX_BARS = 64  # rows per page of the ratio and change charts (the full preset's 128 points: 2 pages)
 
 # text.parse_math off: every label is text from the results files, drawn as written; a "$" in a
 # parameter value or workload name ("$\foo$") made matplotlib parse it as math and fail every chart.
@@ -190,6 +192,14 @@ def page_names(chart_id, title, page_no, pages):
     return "%s_%d" % (chart_id, page_no + 1), "%s (part %d of %d)" % (title, page_no + 1, pages)
 
 
+def bar_pages(n):
+    """The [first, end) index ranges of the pages of a bar chart of n bars (one bar per row): at most
+    MAX_BARS each, as equal as can be, in order; every bar is on a page. One page of 2000 rows was
+    taller than matplotlib's 2^16 pixels, and the chart failed to draw. n >= 1."""
+    per = math.ceil(n / math.ceil(n / MAX_BARS))
+    return [(i, min(n, i + per)) for i in range(0, n, per)]
+
+
 def scaling_chart(records, skipped, w, wl):
     recs = [r for r in records if r["workload"] == wl]
     unit = recs[0]["unit"]
@@ -256,6 +266,17 @@ def ratio_chart(records, w):
     several = len(unique(k[3] for k in keys)) > 1  # the same point from two files: say which is which
     labels = ["%s  %s  procs=%d%s" % (k[0], params_text(k[1]), k[2], "  (%s)" % k[3] if several else "") for k in keys]
     ratios = [ccb[k]["median"] / go[k]["median"] for k in keys]
+    # every page has the same x axis, so that bars on two pages compare
+    lo, hi = min(ratios + [1]), max(ratios + [1])
+    pages = bar_pages(len(ratios))
+    for page_no, (first, end) in enumerate(pages):
+        chart_id, title = page_names("ratio_ccbench_go",
+                                     "ccbench vs Go: time-per-op ratio per point (< 1: ccbench faster)", page_no,
+                                     len(pages))
+        ratio_page(labels[first:end], ratios[first:end], (lo / 1.6, hi * 1.6), title, chart_id, w)
+
+
+def ratio_page(labels, ratios, xlim, title, chart_id, w):
     fig, ax = plt.subplots(figsize=(10, 0.32 * len(ratios) + 1.6))
     ys = list(range(len(ratios)))
     # Coloured by the number printed on the bar, as the report's table: 1.004 showed "1.00x" in red.
@@ -263,8 +284,7 @@ def ratio_chart(records, w):
     colors = [TIE_COLOR if t == "1.00" else "#16a34a" if r < 1 else "#dc2626" for r, t in zip(ratios, shown)]
     ax.barh(ys, [r - 1 for r in ratios], left=1, color=colors, height=0.6)
     ax.set_xscale("log")
-    lo, hi = min(ratios + [1]), max(ratios + [1])
-    ax.set_xlim(lo / 1.6, hi * 1.6)
+    ax.set_xlim(*xlim)
     parity = ax.axvline(1.0, color="black", linewidth=1.2, label="1.0 = parity")
     for y, r in zip(ys, ratios):
         ax.text(r * (1.04 if r >= 1 else 1 / 1.04), y, "%.2f\u00d7" % r, va="center",
@@ -275,13 +295,12 @@ def ratio_chart(records, w):
     ax.grid(axis="y", visible=False)
     plain_log_ticks(ax.xaxis)
     ax.set_xlabel("ccbench median time / Go median time (log scale)")
-    title = "ccbench vs Go: time-per-op ratio per point (< 1: ccbench faster)"
     ax.set_title(title, fontsize=12)
     tie = [Patch(color=TIE_COLOR, label="tie (1.00\u00d7)")] if "1.00" in shown else []
     ax.legend(handles=[Patch(color="#16a34a", label="ccbench faster"), Patch(color="#dc2626", label="Go faster")] +
               tie + [parity], loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
-    w.save(fig, "ratio_ccbench_go", "ratio", title,
+    w.save(fig, chart_id, "ratio", title,
            "Each bar is median ns/op of ccbench divided by Go's at the same point; bars start at 1.0. "
            "A point with a zero median has no ratio and no bar.")
 
@@ -491,14 +510,29 @@ def change_chart(compare_file, w):
     if not pts:
         return
     thr = doc["options"]["threshold"] * 100
-    ys = list(range(len(pts)))
     vals = [p["change"] * 100 for p in pts]
-    colors = [VERDICT_COLOR.get(p["verdict"], "#9ca3af") for p in pts]
     lo = [v - (p["ratio_ci"]["low"] - 1) * 100 if p.get("ratio_ci") else 0 for v, p in zip(vals, pts)]
     hi = [(p["ratio_ci"]["high"] - 1) * 100 - v if p.get("ratio_ci") else 0 for v, p in zip(vals, pts)]
+    lo, hi = [max(0, x) for x in lo], [max(0, x) for x in hi]
+    # every page has the same x axis (matplotlib's own margins around all bars, whiskers and the
+    # threshold lines), so that bars on two pages compare
+    left = min([v - l for v, l in zip(vals, lo)] + [-thr, 0])
+    right = max([v + h for v, h in zip(vals, hi)] + [thr, 0])
+    margin = 0.05 * (right - left)
+    pages = bar_pages(len(pts))
+    for page_no, (first, end) in enumerate(pages):
+        chart_id, title = page_names(
+            "change_vs_baseline", "Change vs baseline per point (first verdicts, not confirmed; regressions in red)",
+            page_no, len(pages))
+        change_page(pts[first:end], vals[first:end], (lo[first:end], hi[first:end]), thr,
+                    (left - margin, right + margin), title, chart_id, w)
+
+
+def change_page(pts, vals, err, thr, xlim, title, chart_id, w):
+    ys = list(range(len(pts)))
+    colors = [VERDICT_COLOR.get(p["verdict"], "#9ca3af") for p in pts]
     fig, ax = plt.subplots(figsize=(10, 0.3 * len(pts) + 1.8))
-    bars = ax.barh(ys, vals, color=colors, height=0.6,
-                   xerr=[[max(0, x) for x in lo], [max(0, x) for x in hi]], error_kw={"elinewidth": 0.8, "capsize": 2})
+    bars = ax.barh(ys, vals, color=colors, height=0.6, xerr=list(err), error_kw={"elinewidth": 0.8, "capsize": 2})
     for b, p in zip(bars, pts):
         if p["verdict"] == "noisy":
             b.set_hatch("///")
@@ -506,6 +540,7 @@ def change_chart(compare_file, w):
     ax.axvline(0, color="black", linewidth=1)
     for x in (thr, -thr):
         ax.axvline(x, color="#6b7280", linestyle="--", linewidth=1)
+    ax.set_xlim(*xlim)
     ax.set_yticks(ys)
     ax.set_yticklabels([p["name"] for p in pts], fontsize=7.5)
     for tick, p in zip(ax.get_yticklabels(), pts):
@@ -515,14 +550,13 @@ def change_chart(compare_file, w):
     ax.set_ylim(len(ys) - 0.5, -0.5)  # first point on top, no empty margin
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("change of median ns/op vs baseline (%%; positive = slower; dashed: \u00b1%.1f%% threshold)" % thr)
-    title = "Change vs baseline per point (first verdicts, not confirmed; regressions in red)"
     ax.set_title(title, fontsize=12)
     present = unique(p["verdict"] for p in pts)
     ax.legend(handles=[Patch(facecolor=VERDICT_COLOR[v], label=v, hatch="///" if v == "noisy" else None)
                        for v in ("regressed", "improved", "unchanged", "noisy") if v in present],
               loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
-    w.save(fig, "change_vs_baseline", "change", title,
+    w.save(fig, chart_id, "change", title,
            "Bars: % change of the median; whiskers: bootstrap interval of the ratio; colour: verdict.")
 
 

@@ -9,6 +9,7 @@
 #include <regex>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -21,6 +22,7 @@
 namespace ccb::reports {
 namespace {
 
+namespace fs = std::filesystem;
 using test::data;
 using test::run_cli;
 
@@ -54,15 +56,16 @@ std::size_t count(const std::string& text, const std::string& needle) {
   return n;
 }
 
-// y_tick_labels() is, per y axis of the SVG in drawing order, the text of each of its tick labels.
-// A y axis is an even-numbered <g id="matplotlib.axis_N"> group; its ticks are <g id="ytick_K">.
-std::vector<std::vector<std::string>> y_tick_labels(const std::string& svg) {
+// tick_labels() is, per x or y axis (`xy`) of the SVG in drawing order, the text of each of its
+// tick labels. An x axis is an odd-numbered <g id="matplotlib.axis_N"> group, a y axis an
+// even-numbered one; their ticks are <g id="xtick_K"> or <g id="ytick_K">.
+std::vector<std::vector<std::string>> tick_labels(const std::string& svg, char xy) {
   std::vector<std::vector<std::string>> axes;
-  const std::string axis_tag = "<g id=\"matplotlib.axis_", tick_tag = "<g id=\"ytick_";
+  const std::string axis_tag = "<g id=\"matplotlib.axis_", tick_tag = std::string("<g id=\"") + xy + "tick_";
   for (std::size_t at = svg.find(axis_tag); at != std::string::npos;) {
     const std::size_t next = svg.find(axis_tag, at + 1);
     const std::string block = svg.substr(at, next == std::string::npos ? std::string::npos : next - at);
-    if (std::stoi(block.substr(axis_tag.size())) % 2 == 0) {
+    if (std::stoi(block.substr(axis_tag.size())) % 2 == (xy == 'y' ? 0 : 1)) {
       axes.emplace_back();
       for (std::size_t t = block.find(tick_tag); t != std::string::npos; t = block.find(tick_tag, t + 1)) {
         const std::size_t open = block.find("<!-- ", t), close = block.find(" -->", open);
@@ -75,6 +78,8 @@ std::vector<std::vector<std::string>> y_tick_labels(const std::string& svg) {
   }
   return axes;
 }
+
+std::vector<std::vector<std::string>> y_tick_labels(const std::string& svg) { return tick_labels(svg, 'y'); }
 
 // Regression: log axes used LogLocator(subs=(1, 2, 5)), which gives no tick at all once it strides
 // over decades: a panel spanning 8 decades had an unlabelled y axis, and one spanning 7 had 21
@@ -303,6 +308,80 @@ TEST(ChartTest, AZeroMedianOnTheCounterModesAndSpawnLogChartsIsNamedInTheirNotes
   svg = test::read_text(charts + "/spawn.svg");
   EXPECT_NE(svg.find("<!-- µs per task (log scale) -->"), std::string::npos);
   EXPECT_NE(svg.find("no mark on the log axis (median 0 ns): ccbench capacity=0, n=50000, procs="), std::string::npos) << err;
+}
+
+// many_pingpong_points() replaces base.json's points by its pingpong points at procs 1 to `procs`
+// (ccbench and Go at cap 0 and 1: 4 * procs points, 2 * procs ccbench/go pairs), in that order
+// (by impl and cap, then procs), Go's samples at cap 1 times go_factor.
+void many_pingpong_points(nlohmann::json& j, int procs, double go_factor) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& b : j["benchmarks"]) {
+    if (b["workload"] != "pingpong" || b["procs"] != 1) continue;
+    for (int p = 1; p <= procs; ++p) {
+      nlohmann::json c = b;
+      c["procs"] = p;
+      for (const char* key : {"name", "run_name"})
+        c[key] = std::regex_replace(c[key].get<std::string>(), std::regex("procs:1"), "procs:" + std::to_string(p));
+      if (c["impl"] == "go" && c["params"]["cap"] == 1)
+        for (auto& s : c["samples_ns"]) s = s.get<double>() * go_factor;
+      out.push_back(c);
+    }
+  }
+  j["benchmarks"] = out;
+}
+
+// Regression: the ratio and change charts were one page whatever their number of bars, 0.32 in a
+// bar: 2000 points made an image taller than matplotlib's 2^16 pixels, and the chart was not drawn.
+// Over MAX_BARS (64) bars they continue on further pages, every bar on one page, and the pages of a
+// chart share their x axis (here the bars of the first page differ from the last page's: cap 0
+// against cap 1).
+TEST(ChartTest, TheRatioAndChangeChartsWithManyBarsContinueOnPagesThatShareAnXAxis) {
+  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
+  const int procs = 33;  // 66 ratio bars: 2 pages of 33; 132 change bars: 3 pages of 44
+  const std::string dir = test::scratch_dir("manybars");
+  for (const char* file : {"base", "new"}) {
+    nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
+    many_pingpong_points(j, procs, std::string(file) == "new" ? 75.0 : 50.0);
+    std::ofstream(dir + "/" + file + ".json") << j.dump();
+  }
+  const auto r = run_cli({"report", dir + "/new.json", "--baseline", dir + "/base.json", "--out", dir + "/out"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("charts not drawn"), std::string::npos) << r.err;
+  const std::string html = test::read_text(dir + "/out/index.html");
+  for (const auto& [id, pages] : std::vector<std::pair<std::string, int>>{{"ratio_ccbench_go", 2},
+                                                                          {"change_vs_baseline", 3}}) {
+    EXPECT_EQ(html.find("charts/" + id + ".svg"), std::string::npos) << id;
+    std::vector<std::string> svg;
+    for (int page = 1; page <= pages; ++page) {
+      const std::string name = id + "_" + std::to_string(page) + ".svg";
+      EXPECT_NE(html.find("src=\"charts/" + name + "\""), std::string::npos) << name;
+      svg.push_back(test::read_text(dir + "/out/charts/" + name));
+      EXPECT_NE(svg.back().find("(part " + std::to_string(page) + " of " + std::to_string(pages) + ") -->"),
+                std::string::npos)
+          << name;
+    }
+    EXPECT_FALSE(fs::exists(dir + "/out/charts/" + id + "_" + std::to_string(pages + 1) + ".svg")) << id;
+    const auto first = tick_labels(svg.front(), 'x');
+    ASSERT_EQ(first.size(), 1u) << id;
+    EXPECT_GE(first[0].size(), 2u) << id;
+    EXPECT_EQ(tick_labels(svg.back(), 'x'), first) << id;
+    for (int p = 1; p <= procs; ++p) {
+      for (int cap = 0; cap <= 1; ++cap) {
+        std::vector<std::string> bars;
+        if (id == "ratio_ccbench_go")
+          bars = {"pingpong  cap=" + std::to_string(cap) + ", n=200000  procs=" + std::to_string(p)};
+        else
+          for (const char* impl : {"ccbench", "go"})
+            bars.push_back("pingpong/cap=" + std::to_string(cap) + "/n=200000/procs:" + std::to_string(p) +
+                           "/impl:" + impl);
+        for (const std::string& bar : bars) {
+          std::size_t seen = 0;
+          for (const std::string& page : svg) seen += count(page, "<!-- " + bar + " -->");
+          EXPECT_EQ(seen, 1u) << id << ": " << bar;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
