@@ -258,6 +258,17 @@ std::optional<EnvWarning> disturbed_warning(const std::vector<Entry>& entries) {
                                      "); their timings may be off (see their notes): rerun them on a quieter machine"};
 }
 
+// go_binary_warning() is the `go_binary_changed` warning when the ccbench-go the run started with
+// (context.go_binary) has changed since: another process may rebuild or replace it while this run
+// goes on (a second ccbench building it, a `go build` by hand), and the Go points started after
+// that ran another build. nullopt when it has not, or no Go point was planned.
+std::optional<EnvWarning> go_binary_warning(const RunInfo& info) {
+  if (!info.go_binary || file_identity(info.go_binary->path) == info.go_binary) return std::nullopt;
+  return EnvWarning{"go_binary_changed", info.go_binary->path +
+                                             " changed during the run (rebuilt or replaced): the Go points "
+                                             "started after that ran another build than context.go_binary"};
+}
+
 }  // namespace
 
 int run_command(const RunOptions& o, const std::vector<std::string>& argv, const Io& io,
@@ -443,6 +454,7 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
             std::vector<Entry> done = finished.entries();
             if (o.resume) done = in_matrix_order(points, resumed.points, std::move(done));
             if (auto w = disturbed_warning(done)) stopped.warnings.push_back(std::move(*w));
+            if (auto w = go_binary_warning(stopped)) stopped.warnings.push_back(std::move(*w));
             if (pinner) stopped.pin.failures = pinner->failures();  // atomic: safe from this thread
             if (stopped.pin.failures > 0) stopped.warnings.push_back(pin_failed_warning(stopped.pin.failures));
             stop_on_hang(what, limit, signal, std::move(stopped), done, points, r.settings.impls, outputs, io);
@@ -491,12 +503,8 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     }
   }
 
-  // Another process may rebuild or replace ccbench-go while this run goes on (a second ccbench
-  // building it, a `go build` by hand): the Go points started after that ran another build.
-  if (info.go_binary && file_identity(info.go_binary->path) != info.go_binary) {
-    info.warnings.push_back({"go_binary_changed", info.go_binary->path +
-                                                      " changed during the run (rebuilt or replaced): the Go points "
-                                                      "started after that ran another build than context.go_binary"});
+  if (auto w = go_binary_warning(info)) {
+    info.warnings.push_back(std::move(*w));
     if (!o.quiet) io.err << "ccbench: warning: " << info.warnings.back().message << "\n";
   }
   if (auto w = disturbed_warning(entries)) {

@@ -199,4 +199,40 @@ TEST(HangWatchdog, AHangWhoseStandardOutputFailsExitsTwoWithTheError) {
   fs::remove_all(dir);
 }
 
+// A ccbench-go rebuilt or replaced during a run that then hangs is warned about in the file
+// (go_binary_changed), as at the end of a run. Before, the hang path wrote the file without the
+// check. The fake ccbench-go replaces itself each time it runs a point, as a rebuild would.
+TEST(HangWatchdog, AGoBinaryChangedBeforeAHangIsWarnedInTheFile) {
+  const std::string dir = temp_dir();
+  ASSERT_FALSE(dir.empty());
+  const std::string go = dir + "/ccbench-go", out = dir + "/r.json";
+  std::ofstream(go) << "#!/bin/sh\n[ \"$1\" = list ] && echo '{\"go_version\":\"go version go1.99.1 fake/amd64\","
+                       "\"workloads\":[{\"name\":\"counter\",\"unit\":\"increment\",\"params\":[]}]}' && exit 0\n"
+                       "{ cat \"$0\"; echo '# rebuilt'; } > \"$0.next\" && chmod 700 \"$0.next\" && mv \"$0.next\" \"$0\"\n"
+                       "echo '{\"event\":\"ready\"}'\nwhile read cmd; do\n  [ \"$cmd\" = rep ] || exit 0\n"
+                       "  echo '{\"event\":\"sample\",\"ops\":1000,\"elapsed_ns\":5000,\"ns_per_op\":5,\"checked\":true}'\n"
+                       "done\nexit 0\n";
+  fs::permissions(go, fs::perms::owner_all);
+  // the Go point first (--impl order), then the ccbench one hangs
+  const Ran r = run_shell(dir,
+                          "CCB_RUN_TIMEOUT=1 CCB_INJECT_DELAY_NS=1e9 CCB_INJECT_WORKLOAD=counter CCB_GO_BINARY='" + go +
+                              "'",
+                          "run counter --impl go,ccbench --set mode=atomic --set tasks=1 --set k=1000 --procs 1 "
+                          "--repetitions 2 --warmup 0 --min-time 0 --shuffle off --out '" + out + "'");
+  EXPECT_EQ(r.rc, 1) << r.err;
+  EXPECT_NE(r.err.find("ccbench run: HANG: one run of counter/"), std::string::npos) << r.err;
+  std::ifstream in(out);
+  ASSERT_TRUE(in.good()) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(in);
+  const auto& c = doc.at("context");
+  EXPECT_EQ(c.at("go_binary").at("path"), go);
+  bool warned = false;
+  for (const auto& w : c.at("environment_warnings"))
+    warned |= w.at("code") == "go_binary_changed" &&
+              w.at("message") == go + " changed during the run (rebuilt or replaced): the Go points started after "
+                                      "that ran another build than context.go_binary";
+  EXPECT_TRUE(warned) << c.at("environment_warnings").dump();
+  fs::remove_all(dir);
+}
+
 }  // namespace
