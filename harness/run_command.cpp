@@ -483,14 +483,19 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
     for (const Point& p : points)  // the reused points first, as if they had just been measured
       if (const auto it = resumed.points.find(p.base_name); it != resumed.points.end()) live.on_point_done(p, it->second);
     size_t points_done = points.size();
+    std::vector<Entry> dropped_failures;
     try {
       entries = run_points(todo, r.settings, backends, finished);
     } catch (const RunInterrupted& stopped) {
       entries = stopped.entries;
       points_done = resumed.points.size() + stopped.points_done;
+      dropped_failures = stopped.dropped_failures;
     }
     if (o.resume) entries = in_matrix_order(points, std::move(resumed.points), std::move(entries));
     live.end();
+    // even with --quiet, as a failure of a point finished is (run_live.cpp)
+    for (const auto& e : dropped_failures)
+      io.err << "ccbench: error: " << e.name << " failed (a point stopped unfinished, not written): " << e.error << "\n";
     r.settings.stop = nullptr;
     stop_signal = interrupts.finish();
     if (stop_signal != 0) info.interrupted = InterruptInfo{signal_name(stop_signal), points_done, points.size()};

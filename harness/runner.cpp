@@ -271,7 +271,11 @@ RepRecord run_repetition(GbenchEngine& engine, Slot& s, const std::string& key, 
   s.runner->begin_repetition();
   for (;;) {
     RepRecord r = engine.run_rep(key);
-    check_stop(settings);  // even after a failed run: a signal may be why it failed
+    // even after a failed run: a signal may be why it failed (its window is dropped, and the
+    // failure is named: RunInterrupted::dropped_failures)
+    if (r.status == RepRecord::Status::Failed && stop_requested(settings))
+      mark(s, EntryStatus::Failed, r.error, "after the stop");
+    check_stop(settings);
     if (r.status != RepRecord::Status::Ok) return r;
     if (runs++ == 0) acc = std::move(r);
     else add_run(acc, std::move(r));
@@ -394,7 +398,11 @@ std::vector<Entry> run_points(const std::vector<Point>& points, const RunSetting
       // Asked to stop (or failed after a stop was asked, a signal may be the cause): the window in
       // progress is dropped whole; its runners go with `slots` (a Go child is killed and reaped).
       if (!stop_requested(settings)) throw;
-      throw RunInterrupted(settings.stop->load(), first, std::move(all));
+      std::vector<Entry> failures;
+      for (const auto& point_slots : slots)
+        for (const Slot& s : point_slots)
+          if (s.entry.status == EntryStatus::Failed) failures.push_back(s.entry);
+      throw RunInterrupted(settings.stop->load(), first, std::move(all), std::move(failures));
     }
     engine.clear();
     for (size_t k = 0; k < slots.size(); ++k) {

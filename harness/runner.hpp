@@ -79,16 +79,24 @@ struct RunSettings {
 };
 
 // RunInterrupted: run_points() stopped because *RunSettings::stop became nonzero. The window in
-// progress is dropped whole (its runners finished, its Go children killed, nothing of it
-// reported); `entries` are those of the points finished before it, as run_points() would have
-// returned them, and `points_done` counts those points.
+// progress is dropped whole (its runners finished, its Go children killed, none of its points
+// reported to the observer); `entries` are those of the points finished before it, as run_points()
+// would have returned them, and `points_done` counts those points. `dropped_failures` are the
+// failed entries of the dropped window, for the caller to name (no numbers in them): a run
+// that failed after the stop (a Go child killed kStopGrace after it) or before it (a shuffle
+// window's other point), which would otherwise go unsaid.
 class RunInterrupted : public std::runtime_error {
  public:
-  RunInterrupted(int signal, size_t points_done, std::vector<Entry> entries)
-      : std::runtime_error("run interrupted"), signal(signal), points_done(points_done), entries(std::move(entries)) {}
+  RunInterrupted(int signal, size_t points_done, std::vector<Entry> entries, std::vector<Entry> dropped_failures)
+      : std::runtime_error("run interrupted"),
+        signal(signal),
+        points_done(points_done),
+        entries(std::move(entries)),
+        dropped_failures(std::move(dropped_failures)) {}
   int signal;
   size_t points_done;
   std::vector<Entry> entries;
+  std::vector<Entry> dropped_failures;
 };
 
 inline constexpr int kShuffleWindow = 8;

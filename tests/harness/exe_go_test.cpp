@@ -480,6 +480,42 @@ TEST_F(GoExe, AChildStillQuittingWhenAStopIsAskedIsKilledAndItsSamplesStand) {
   EXPECT_EQ(doc["context"]["interrupted"]["signal"], "SIGTERM");
 }
 
+// A failure in the points a stop drops (their window is not written) is named on stderr, even with
+// --quiet, as a finished point's failure is: before, it went unsaid. Here a child silent after the
+// stop, killed kStopGrace (10 s) later, and, in a shuffle window of two points, a child that failed
+// at start-up before the other one's run was stopped.
+TEST_F(GoExe, AFailureInThePointsAStopDropsIsNamed) {
+  std::string silent = kServe;  // on its first rep it sends ccbench the signal itself, then never replies
+  silent.replace(silent.find("  echo '{\"event\":\"sample\""), 0, "  kill -TERM $PPID; exec sleep 120\n");
+  const std::vector<std::string> one{"run", "pingpong", "--impl", "go", "--procs", "1", "--set", "cap=0", "--set",
+                                     "n=1000", "--warmup", "0", "--repetitions", "2", "--min-time", "0", "--quiet"};
+  const Outcome killed = run(fake("silent-ccbench-go", silent), one);
+  EXPECT_TRUE(WIFEXITED(killed.status) && WEXITSTATUS(killed.status) == 143) << killed.status << ": " << killed.err;
+  EXPECT_NE(killed.err.find("ccbench: error: pingpong/cap=0/n=1000/procs:1/impl:go failed (a point stopped unfinished, "
+                            "not written): go protocol error: ccbench-go (pingpong procs=1): no reply 10 s after "
+                            "SIGTERM asked the run to stop; the child was killed"),
+            std::string::npos)
+      << killed.err;
+  EXPECT_NE(killed.err.find("ccbench run: interrupted by SIGTERM: 0 of 1 point finished"), std::string::npos)
+      << killed.err;
+  // argv: run --workload W --procs P …: $5 is P. procs 2 fails at start; procs 1 stops the run at its rep.
+  std::string two = kServe;
+  two.replace(two.find("echo '{\"event\":\"ready\"}'"), 0, "[ \"$5\" = 2 ] && echo 'no such thing' >&2 && exit 3\n");
+  two.replace(two.find("  echo '{\"event\":\"sample\""), 0, "  kill -TERM $PPID\n");
+  std::vector<std::string> window = one;
+  window[5] = "1,2";
+  for (const char* extra : {"--shuffle", "on", "--seed", "1"}) window.push_back(extra);
+  const Outcome dropped = run(fake("window-ccbench-go", two), window);
+  EXPECT_TRUE(WIFEXITED(dropped.status) && WEXITSTATUS(dropped.status) == 143) << dropped.status << ": " << dropped.err;
+  EXPECT_NE(dropped.err.find("ccbench: error: pingpong/cap=0/n=1000/procs:2/impl:go failed (a point stopped unfinished, "
+                             "not written): go protocol error: ccbench-go (pingpong procs=2) exited (exit status 3)"),
+            std::string::npos)
+      << dropped.err;
+  EXPECT_EQ(dropped.err.find("procs:1/impl:go failed"), std::string::npos) << dropped.err;
+  EXPECT_NE(dropped.err.find("ccbench run: interrupted by SIGTERM: 0 of 2 points finished"), std::string::npos)
+      << dropped.err;
+}
+
 // Regression: CCB_GO_BINARY naming no file made every go point "failed" and `run` exit 1, the
 // status of a failed self-check. It is bad input: exit 2 before any point runs, even under --impl
 // all (the user asked for that binary; a skip notice and exit 0 would hide the mistake), and so is
