@@ -10,6 +10,7 @@
 #  - value_axis(): a log axis's label ends in "(log scale)" and keeps 3 to 10 plain-number tick
 #    labels from 1 decade up to 12+; a linear one starts at 0.
 #  - time_axis(): values stay in ns; the label and ticks are in the unit that keeps them short.
+#  - ratio_text(): a ratio as the report's tables print it (fmt::ratio, reports/format_util.hpp).
 import math
 
 from matplotlib.ticker import FuncFormatter, Locator, LogLocator, NullLocator
@@ -99,3 +100,9 @@ def time_axis(ax, per, log, values):
     value_axis(ax, "%s per %s" % (name, per), log)
     if scale != 1.0:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: plain_number(v / scale)))
+
+
+def ratio_text(r):
+    """A ratio as `ccbench run`'s table and the report's show it: 2 decimals from 0.1 on, 2
+    significant digits below ("0.0039", not "0.00"), an exponent from 1e4 on."""
+    return "%.2e" % r if r >= 1e4 else "%.2f" % r if r >= 0.1 else "%.2g" % r

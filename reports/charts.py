@@ -280,14 +280,14 @@ def ratio_page(labels, ratios, xlim, title, chart_id, w):
     fig, ax = plt.subplots(figsize=(10, 0.32 * len(ratios) + 1.6))
     ys = list(range(len(ratios)))
     # Coloured by the number printed on the bar, as the report's table: 1.004 showed "1.00x" in red.
-    shown = ["%.2f" % r for r in ratios]
+    shown = [ratio_text(r) for r in ratios]
     colors = [TIE_COLOR if t == "1.00" else "#16a34a" if r < 1 else "#dc2626" for r, t in zip(ratios, shown)]
     ax.barh(ys, [r - 1 for r in ratios], left=1, color=colors, height=0.6)
     ax.set_xscale("log")
     ax.set_xlim(*xlim)
     parity = ax.axvline(1.0, color="black", linewidth=1.2, label="1.0 = parity")
     for y, r in zip(ys, ratios):
-        ax.text(r * (1.04 if r >= 1 else 1 / 1.04), y, "%.2f\u00d7" % r, va="center",
+        ax.text(r * (1.04 if r >= 1 else 1 / 1.04), y, ratio_text(r) + "\u00d7", va="center",
                 ha="left" if r >= 1 else "right", fontsize=8)
     ax.set_yticks(ys)
     ax.set_yticklabels(labels, fontsize=8)

@@ -44,6 +44,12 @@ std::string sig(double v, int digits) {
   return printf_double("%.*f", decimals, v);
 }
 
+std::string ratio(double r) {
+  if (!std::isfinite(r)) return "n/a";
+  if (r >= 1e4) return printf_double("%.*e", 2, r);
+  return printf_double(r >= 0.1 ? "%.*f" : "%.*g", 2, r);
+}
+
 std::string plain(double v) {
   if (!std::isfinite(v)) return "n/a";
   return printf_double("%.*g", 6, v);

@@ -108,12 +108,13 @@ std::map<std::string, double> medians_of(const std::vector<Results>& results, co
 }
 
 // ratio_cell() is ccbench's median over the other implementation's, coloured by the number shown
-// (1.004 printed "1.00x" in red as if ccbench were slower), or a dash.
+// (1.004 printed "1.00x" in red as if ccbench were slower), or a dash. Small ratios keep two
+// significant digits (fmt::ratio): 0.0039 printed "0.00x", as if ccbench took no time.
 std::string ratio_cell(double m, const std::map<std::string, double>& other, const std::string& key) {
   auto it = other.find(key);
   if (it == other.end() || !(it->second > 0)) return kDash;
   const double r = m / it->second;
-  const std::string shown = fmt::fixed(r, 2);
+  const std::string shown = fmt::ratio(r);
   const char* cls = shown == "1.00" ? "tie" : r < 1 ? "better" : "worse";
   return "<span class=\"" + std::string(cls) + "\">" + shown + "\u00d7</span>";
 }
