@@ -327,8 +327,16 @@ int run_compare(const Commands& c, std::ostream& out, std::ostream& err) {
     if (!c.noise_floor_file.empty() && options.noise_floor.empty())
       cmp.warnings.push_back(c.noise_floor_file + " (--noise-floor) lists no point, so it changes nothing: every "
                              "point uses the threshold alone");
-    if (automatic && confirm == 0 && cmp.count(Verdict::Regressed) > 0)
-      cmp.warnings.push_back("regressed verdicts are not confirmed (" + why_not +
+    // Every point the rounds would have re-measured, not only a regressed one: a noisy point slower
+    // beyond the threshold, which --fail-unjudged fails the gate on, went unconfirmed without a word
+    // (helper-80), where a round could have cleared it.
+    const auto unconfirmed = std::count_if(cmp.points.begin(), cmp.points.end(),
+                                           [&](const PointComparison& p) { return confirmation_candidate(p, options); });
+    if (automatic && confirm == 0 && unconfirmed > 0)
+      cmp.warnings.push_back(std::to_string(unconfirmed) + " point(s) at least " +
+                             fmt::pct(kScreenFraction * options.threshold) + " slower (" +
+                             std::to_string(cmp.count(Verdict::Regressed)) +
+                             " flagged regressed) are not re-measured, their verdicts not confirmed (" + why_not +
                              "): two single runs on a shared machine differ by more than their repetitions "
                              "show; pass --base-run CMD and --new-run CMD to re-measure them");
     // Warnings go to stderr whatever the format and destination, so stdout holds only the

@@ -230,6 +230,13 @@ bool is_disturbance_warning(const std::string& warning, const std::string& point
   return warning.starts_with(point + " is ") && warning.ends_with(kDisturbedAdvice);
 }
 
+// How the warning of a noisy point slower beyond the threshold starts, after the point's name.
+constexpr std::string_view kNoisySlower = " is noisy (not tested), but slower beyond the ";
+
+bool is_noisy_slower_warning(const std::string& warning, const std::string& point) {
+  return warning.starts_with(point) && warning.compare(point.size(), kNoisySlower.size(), kNoisySlower) == 0;
+}
+
 namespace {
 
 // add_disturbed_warnings() warns about each point judged regressed or improved, or noisy but slower
@@ -486,7 +493,7 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
         const std::string interval = fmt::confidence(options.alpha) + " interval of the ratio [" +
                                      fmt::fixed(r.ratio_ci->low, 3) + ", " + fmt::fixed(r.ratio_ci->high, 3) + "]";
         r.reason += "; but slower beyond the threshold in its whole " + interval;
-        c.warnings.push_back(r.name + " is noisy (not tested), but slower beyond the " + fmt::pct(options.threshold) +
+        c.warnings.push_back(r.name + std::string(kNoisySlower) + fmt::pct(options.threshold) +
                              " threshold in its whole " + interval + "; " +
                              (options.fail_unjudged ? "--fail-unjudged fails the gate on it"
                                                     : "--fail-unjudged would fail the gate on it"));

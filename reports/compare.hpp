@@ -175,6 +175,10 @@ std::vector<std::string> pair_warnings(const Results& base, const Results& next,
 // be the doing of other processes (a file measured it disturbed: SCHEMA.md, `disturbance`), which
 // confirm_regressions() drops once the point's rounds decided its verdict.
 bool is_disturbance_warning(const std::string& warning, const std::string& point);
+// is_noisy_slower_warning() is true when `warning` is compare's warning that the noisy `point` is
+// slower beyond the threshold in its whole interval (slower_beyond_threshold, which --fail-unjudged
+// fails the gate on), which confirm_regressions() drops once the point's rounds decided its verdict.
+bool is_noisy_slower_warning(const std::string& warning, const std::string& point);
 
 // same_samples() is true when every "ok" point of `a` is in `b` with exactly the same samples (and
 // there is one): two runs never measure that, so the pair is one file given twice or a copy.

@@ -90,19 +90,21 @@ std::vector<std::string> append_samples(Results& into, const Results& more, cons
   return warnings;
 }
 
+bool confirmation_candidate(const PointComparison& p, const CompareOptions& options) {
+  // Every point flagged regressed, and every point whose change alone reaches kScreenFraction of
+  // the bar (threshold, or its noise floor if higher) though the first test did not call it
+  // significant or called it noisy: that test's p-value rests on repetitions of single runs, and
+  // one pair of runs can hide half of a real slowdown (see the header).
+  if (p.verdict == Verdict::Regressed) return true;
+  if (p.verdict == Verdict::Improved || !p.ratio) return false;
+  const double bar = std::max(options.threshold, p.noise_floor.value_or(0.0));
+  return *p.ratio - 1 >= kScreenFraction * bar;
+}
+
 Comparison confirm_regressions(const Results& base, const Results& next, const CompareOptions& options, int rounds,
                                const Remeasure& remeasure) {
   Comparison c = compare_results(base, next, options);
-  // Candidates: every point flagged regressed, and every point whose change alone reaches
-  // kScreenFraction of the bar (threshold, or its noise floor if higher) though the first test did
-  // not call it significant or called it noisy: that test's p-value rests on repetitions of single
-  // runs, and one pair of runs can hide half of a real slowdown (see the header).
-  auto candidate = [&](const PointComparison& p) {
-    if (p.verdict == Verdict::Regressed) return true;
-    if (p.verdict == Verdict::Improved || !p.ratio) return false;
-    const double bar = std::max(options.threshold, p.noise_floor.value_or(0.0));
-    return *p.ratio - 1 >= kScreenFraction * bar;
-  };
+  const auto candidate = [&](const PointComparison& p) { return confirmation_candidate(p, options); };
   if (rounds <= 0 || std::none_of(c.points.begin(), c.points.end(), candidate)) return c;
   std::size_t flagged = 0, still = 0;
   const std::size_t first_regressed = c.count(Verdict::Regressed);
@@ -148,8 +150,13 @@ Comparison confirm_regressions(const Results& base, const Results& next, const C
   // now, back to back, and its verdict is theirs. (Before, it stayed after 6 rounds had
   // confirmed the regression, or after one had refuted it: session 48's CLI review.)
   // A point whose rounds ran short keeps its first verdict, and the warning.
+  // So is the warning that a noisy point is slower beyond the threshold ("--fail-unjudged fails the
+  // gate on it"): its rounds judged it, regressed or not (helper-80: after a round had refuted it
+  // and the gate passed, the warning still said --fail-unjudged failed the gate on it).
   for (const std::string& name : answered)
-    std::erase_if(c.warnings, [&](const std::string& w) { return is_disturbance_warning(w, name); });
+    std::erase_if(c.warnings, [&](const std::string& w) {
+      return is_disturbance_warning(w, name) || is_noisy_slower_warning(w, name);
+    });
   c.confirm_rounds = rounds;
   c.warnings.push_back(std::to_string(flagged) + " point(s) at least " + fmt::pct(kScreenFraction * options.threshold) +
                        " slower (" + std::to_string(first_regressed) + " flagged regressed) were re-measured in up to " +

@@ -72,6 +72,11 @@ inline constexpr double kScreenFraction = 0.5;
 // Throws: InputError (a file it produced is unreadable) or std::runtime_error (the run failed).
 using Remeasure = std::function<Results(bool base_side, const std::vector<std::string>& names, int round)>;
 
+// confirmation_candidate() is true for a point confirm_regressions() re-measures: flagged
+// regressed, or not improved and at least kScreenFraction of the bar (the threshold, or its noise
+// floor if higher) slower (see the header comment).
+bool confirmation_candidate(const PointComparison& p, const CompareOptions& options);
+
 // confirm_regressions() — see the header comment. Requires: rounds >= 0.
 Comparison confirm_regressions(const Results& base, const Results& next, const CompareOptions& options,
                                int rounds, const Remeasure& remeasure);

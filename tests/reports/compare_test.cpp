@@ -425,6 +425,13 @@ TEST(CompareTest, ANoisyPointSlowerBeyondTheThresholdInItsWholeIntervalIsNotPass
   });
   EXPECT_FALSE(confirmed.points[0].slower_beyond_threshold);
   EXPECT_FALSE(confirmed.gate_failed) << confirmed.gate_message;
+  // ... and its warning (helper-80: it still said "--fail-unjudged fails the gate on it" after the
+  // gate had passed); so do rounds that uphold it: the point is regressed, judged by them.
+  const Comparison upheld = confirm_regressions(base, next, strict, 6, [&](bool base_side, const std::vector<std::string>&,
+                                                                           int) { return base_side ? base : next; });
+  EXPECT_EQ(upheld.points[0].verdict, Verdict::Regressed);
+  for (const Comparison* k : {&confirmed, &upheld})
+    for (const std::string& w : k->warnings) EXPECT_EQ(w.find("is noisy (not tested), but slower beyond"), std::string::npos) << w;
 }
 
 // Two Go releases, or ccbench-go built from other sources, measure the Go points with other code:

@@ -416,7 +416,8 @@ TEST(Confirm, CompareConfirmsByDefaultWithTheRecordedCommands) {
   // The fixtures have no invocation: without commands the default compare warns and fails the gate.
   auto r = test::run_cli({"compare", test::data("base.json"), test::data("slower20.json")});
   EXPECT_EQ(r.code, 1) << r.err;
-  EXPECT_NE(r.err.find("warning: regressed verdicts are not confirmed"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("flagged regressed) are not re-measured, their verdicts not confirmed ("), std::string::npos)
+      << r.err;
   // With commands, the same files pass: every flagged point measured equal in its rounds.
   ASSERT_EQ(test::shell("cp '" + test::data("base.json") + "' '" + same + "'", out), 0) << out;
   r = test::run_cli({"compare", test::data("base.json"), test::data("slower20.json"), "--base-run", exe + " run",
@@ -426,6 +427,27 @@ TEST(Confirm, CompareConfirmsByDefaultWithTheRecordedCommands) {
   EXPECT_NE(r.err.find("confirming"), std::string::npos) << r.err;
   r = test::run_cli({"compare", test::data("base.json"), test::data("slower20.json"), "--confirm", "0"});
   EXPECT_EQ(r.code, 1);
+}
+
+// Regression (helper-80): the default compare warned that it could not confirm only when a point
+// was flagged regressed. A noisy point slower beyond the threshold in its whole interval, which
+// --fail-unjudged fails the gate on and a round could clear, went unconfirmed without a word.
+TEST(Confirm, AnUnconfirmedNoisySlowerPointIsWarnedAbout) {
+  const std::string dir = test::scratch_dir("noisy-unconfirmed");
+  nlohmann::json base = nlohmann::json::parse(test::read_text(test::data("base.json")));
+  nlohmann::json next = base;
+  const std::vector<double> wide = {80, 120, 95, 130, 70, 110, 100};  // CV ~19%: noisy
+  base["benchmarks"][0]["samples_ns"] = wide;
+  next["benchmarks"][0]["samples_ns"] = nlohmann::json::array();
+  for (double x : wide) next["benchmarks"][0]["samples_ns"].push_back(2 * x);
+  std::ofstream(dir + "/base.json") << base.dump();
+  std::ofstream(dir + "/new.json") << next.dump();
+  const auto r = test::run_cli({"compare", dir + "/base.json", dir + "/new.json", "--fail-unjudged"});
+  EXPECT_EQ(r.code, 1) << r.err;  // the noisy point fails the gate (--fail-unjudged), unconfirmed
+  EXPECT_NE(r.err.find("warning: 1 point(s) at least 2.5% slower (0 flagged regressed) are not re-measured, their "
+                       "verdicts not confirmed ("),
+            std::string::npos)
+      << r.err;
 }
 
 // Regression (audit): compare checked a file's binary once, when it started, and then ran whatever
