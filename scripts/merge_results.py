@@ -3,7 +3,14 @@
 
 Used by scripts/perf-gate, which runs base and candidate alternately in rounds: the rounds of one
 side are merged into one file whose `samples_ns` holds every round's samples (in run order), with
-the statistics recomputed from them. The context is the first file's. Points must have the same
+the statistics recomputed from them. The context is the first file's, with the environment
+warnings of every file (each once, in order). A point's notes are those of every file (each once),
+and its `disturbance` is that of the round whose other processes took the most CPU (the largest
+`other_cpus`), so that a round measured on a busy machine is not hidden by the merge. The files
+must have run the same way (the same context.injection and context.chaos: a test hook's
+deliberately wrong numbers are not mixed with real ones), and no two of them may hold the same
+samples (one run given twice would count its samples twice and make compare more certain than it
+is). Points must have the same
 names in every file that is not from an interrupted run (context.interrupted: a signal, or
 `ccbench run`'s hang watchdog, which exits 1 as a failed self-check does), and an interrupted file
 may hold only points of those; anything else is bad input. When a file is interrupted, the merged
@@ -96,6 +103,49 @@ def check(path, d):
             fail(f"{path}: benchmarks[{i}] ({b['name']}): status ok needs a \"samples_ns\" array of numbers")
 
 
+def context_of(d):
+    """The file's context object ({} when it has none)."""
+    ctx = d.get("context")
+    return ctx if isinstance(ctx, dict) else {}
+
+
+def check_same_run_kind(paths, docs):
+    """Fails (exit 2) when the files differ in context.injection or context.chaos, or when two of
+    them hold the same samples (see the module docstring)."""
+    for key in ("injection", "chaos"):
+        first = context_of(docs[0]).get(key)
+        for path, d in zip(paths[1:], docs[1:]):
+            if context_of(d).get(key) != first:
+                fail(f"{path}: its context.{key} ({json.dumps(context_of(d).get(key))}) is not that of {paths[0]} "
+                     f"({json.dumps(first)}): the rounds of one side must run the same way")
+    seen = {}
+    for path, d in zip(paths, docs):
+        if not any(b.get("status") == "ok" and b.get("samples_ns") for b in d["benchmarks"]):
+            continue  # no samples to count twice
+        key = json.dumps(d["benchmarks"], sort_keys=True)
+        if key in seen:
+            fail(f"{path} holds the same points and samples as {seen[key]}: one run given twice would count its "
+                 f"samples twice")
+        seen[key] = path
+
+
+def union(lists):
+    """The items of `lists`, each once, in order of first appearance."""
+    out = []
+    for items in lists:
+        for x in items if isinstance(items, list) else []:
+            if x not in out:
+                out.append(x)
+    return out
+
+
+def busiest(disturbances):
+    """Of the `disturbance` objects given (None for a round without one), the one with the largest
+    other_cpus; None when there is none."""
+    known = [x for x in disturbances if isinstance(x, dict) and isinstance(x.get("other_cpus"), (int, float))]
+    return max(known, key=lambda x: x["other_cpus"]) if known else None
+
+
 def interrupted(d):
     """The file's context.interrupted, or None (absent, null, or no context object)."""
     ctx = d.get("context")
@@ -182,7 +232,12 @@ def main(argv):
         check(path, docs[-1])
     paths = argv[2:]
     kept = set(kept_names(paths, docs))
+    check_same_run_kind(paths, docs)
     out = docs[0]
+    for key in ("environment_warnings", "warnings"):
+        merged = union([context_of(d).get(key) for d in docs])
+        if merged:
+            out.setdefault("context", {})[key] = merged
     stopped = [(path, interrupted(d)) for path, d in zip(paths, docs) if interrupted(d) is not None]
     if stopped:
         path, why = stopped[0]
@@ -195,6 +250,14 @@ def main(argv):
               f"interrupted", file=sys.stderr)
     out["benchmarks"] = [b for b in out["benchmarks"] if b["name"] in kept]
     by_name = {b["name"]: b for b in out["benchmarks"]}
+    for name, a in by_name.items():
+        rounds = [b for d in docs for b in d["benchmarks"] if b["name"] == name]
+        notes = union([b.get("notes") for b in rounds])
+        if notes:
+            a["notes"] = notes
+        worst = busiest([b.get("disturbance") for b in rounds])
+        if worst is not None:
+            a["disturbance"] = worst
     for d in docs[1:]:
         for b in d["benchmarks"]:
             a = by_name.get(b["name"])

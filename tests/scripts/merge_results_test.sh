@@ -9,6 +9,8 @@
 # point of the first was merged, exit 0); an interrupted file (context.interrupted, e.g. `ccbench
 # run`'s hang watchdog, which exits 1) may lack points: the merged file keeps only the points of
 # every file and carries its context.interrupted (it was dropped, and compare passed the gate).
+# Every round's notes, disturbance (the busiest) and warnings are kept; rounds of a test hook and
+# real ones, or one file given twice, are bad input.
 src=$1
 # shellcheck source=tests/scripts/lib.sh
 . "$(dirname "$0")/lib.sh"  # $tmp, $fail, check, has, hasnt
@@ -69,16 +71,49 @@ sys.exit(0 if names == ["a"] and sorted(a["samples_ns"]) == [10, 20, 30, 40, 50]
          and d["context"]["interrupted"]["signal"] == "hang" else 1)
 PY
 done
+# Regression (helper-80): the merge kept the first round's notes, disturbance and warnings only, so
+# a disturbed second round went unsaid (compare's disturbance warning depended on the order of the
+# rounds); rounds of a test hook's deliberately wrong numbers merged with real ones lost the mark;
+# and one file given twice counted its samples twice.
+dpoint() {  # dpoint SAMPLES_JSON OTHER_CPUS NOTE
+  printf '{"name":"a","status":"ok","checked":true,"samples_ns":%s,"disturbance":{"other_cpus":%s,"steal_cpus":0,"wall_s":1},"notes":["%s"]}' "$1" "$2" "$3"
+}
+printf '{"context":{"environment_warnings":[{"code":"load_high","message":"busy"}]},"benchmarks":[%s]}\n' \
+  "$(dpoint '[10,20]' 0.01 'quiet')" >"$tmp/quiet.json"
+printf '{"context":{"environment_warnings":[{"code":"disturbed","message":"1 of 1"}]},"benchmarks":[%s]}\n' \
+  "$(dpoint '[30,40]' 1.5 'disturbed: other processes kept 1.50 CPUs busy')" >"$tmp/busy.json"
+for order in "quiet busy" "busy quiet"; do
+  ins=()
+  for f in $order; do ins+=("$tmp/$f.json"); done
+  $py "$merge" "$tmp/dm.json" "${ins[@]}" 2>"$tmp/err"; check "a disturbed round ($order)" 0 $?
+  $py - "$tmp/dm.json" <<'PY' && echo "ok: the busiest round's disturbance, every note and warning ($order)" || { echo "FAIL: disturbed merge ($order): $(cat "$tmp/dm.json")"; fail=1; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+a = d["benchmarks"][0]
+codes = sorted(w["code"] for w in d["context"]["environment_warnings"])
+sys.exit(0 if a["disturbance"]["other_cpus"] == 1.5 and sorted(a["notes"]) == sorted(
+    ["quiet", "disturbed: other processes kept 1.50 CPUs busy"]) and codes == ["disturbed", "load_high"] else 1)
+PY
+done
+printf '{"context":{"injection":{"slowdown":0.3,"impl":"ccbench"}},"benchmarks":[%s,%s]}\n' "$(point a '[7,8]')" \
+  "$(point b '[5,5]')" >"$tmp/injected.json"
+bad "a round with a test hook among real ones" "injected.json: its context.injection ({\"slowdown\": 0.3, \"impl\": \"ccbench\"}) is not that of $tmp/r1.json (null)" \
+  "$tmp/o.json" "$tmp/r1.json" "$tmp/injected.json"
+bad "one file given twice" "r1.json holds the same points and samples as $tmp/r1.json" "$tmp/o.json" "$tmp/r1.json" "$tmp/r2.json" "$tmp/r1.json"
+cp "$tmp/r2.json" "$tmp/r2copy.json"
+bad "a copy of a file" "r2copy.json holds the same points and samples as $tmp/r2.json" "$tmp/o.json" "$tmp/r2.json" "$tmp/r2copy.json"
 bad "OUT in a missing directory" "cannot write $tmp/missing/o.json: No such file or directory" \
   "$tmp/missing/o.json" "$tmp/r1.json"
 bad "OUT /dev/full" "cannot write /dev/full: No space left on device" /dev/full "$tmp/r1.json" "$tmp/r2.json"
 [ -c /dev/full ] && echo "ok: /dev/full is still the device" || { echo "FAIL: /dev/full replaced"; fail=1; }
 [ -e "$tmp/o.json" ] && { echo "FAIL: bad input wrote OUT"; fail=1; } || echo "ok: bad input writes no OUT"
 # A write that fails midway (EFBIG under a 1 KiB file size limit) leaves OUT whole: the old one.
-$py -c 'import json; json.dump({"context": {}, "benchmarks": [{"name": "p%d" % i, "status": "ok",
-  "samples_ns": list(range(1, 40))} for i in range(20)]}, open("'"$tmp"'/big.json", "w"))'
+for k in 1 2; do
+  $py -c 'import json; json.dump({"context": {}, "benchmarks": [{"name": "p%d" % i, "status": "ok",
+    "samples_ns": list(range('$k', 40))} for i in range(20)]}, open("'"$tmp"'/big'$k'.json", "w"))'
+done
 mkdir "$tmp/d" && echo old >"$tmp/d/out.json"
-(ulimit -f 1; $py "$merge" "$tmp/d/out.json" "$tmp/big.json" "$tmp/big.json" 2>"$tmp/err"); check "a failed write" 2 $?
+(ulimit -f 1; $py "$merge" "$tmp/d/out.json" "$tmp/big1.json" "$tmp/big2.json" 2>"$tmp/err"); check "a failed write" 2 $?
 has "a failed write: message" "$tmp/err" "cannot write $tmp/d/out.json: File too large"
 [ "$(cat "$tmp/d/out.json")" = old ] && echo "ok: a failed write leaves OUT as it was" \
   || { echo "FAIL: OUT after a failed write: $(head -c 100 "$tmp/d/out.json")"; fail=1; }

@@ -42,8 +42,10 @@ if [ "$cmd" = run ]; then
   [ "${FAKE_BAD:-}" = "$side" ] && { echo '[]' >"$out"; exit 0; }
   status=ok rc=0
   [ "${FAKE_FAIL:-}" = "$side" ] && status=failed rc=1
-  p='{"name":"p/procs:1/impl:ccbench","status":"'$status'","checked":true,"samples_ns":[10,11,12]}'
-  q='{"name":"q/procs:1/impl:ccbench","status":"ok","checked":true,"samples_ns":[20,21,22]}'
+  # each run's samples differ (merge_results.py refuses one run given twice): the time of day in ns
+  n=$(date +%N)
+  p='{"name":"p/procs:1/impl:ccbench","status":"'$status'","checked":true,"samples_ns":[10,11,12.'$n']}'
+  q='{"name":"q/procs:1/impl:ccbench","status":"ok","checked":true,"samples_ns":[20,21,22.'$n']}'
   stop=
   case "$out" in *-2.json)
     [ "${FAKE_HANG:-}" = "$side" ] && stop=hang rc=1
