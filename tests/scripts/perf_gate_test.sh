@@ -147,6 +147,17 @@ for bad in x " 1" -1 6x; do
   hasnt "CONFIRM='$bad': nothing ran" "$log" "run "
 done
 
+# Regression (helper-80): ROUNDS=0 or abc ran no round and failed at the merge ("merging the base
+# rounds … failed"), after both builds; now bad usage before any build (FAKE_FAIL_CAND would say a
+# build ran), as REPS is.
+for var in ROUNDS REPS; do
+  for bad in 0 abc -1 1x; do
+    gate "$var=$bad" FAKE_FAIL_CAND=1; check "$var='$bad'" 2 $?
+    has "$var='$bad': message" "$tmp/err" "perf-gate: $var must be a whole number from 1 (default 3), got '$bad'"
+    hasnt "$var='$bad': no build" "$tmp/err" "build failed"
+  done
+done
+
 gate FAKE_FAIL=base; check "a point failing only in the base" 0 $?
 has "base-only failure reaches compare" "$log" "compare: base failed"
 [ "$(sed '/^compare:/q' "$log" | grep -c '^run ')" = 4 ] && echo "ok: every round ran" || { echo "FAIL: rounds: $(cat "$log")"; fail=1; }
