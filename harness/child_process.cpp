@@ -210,9 +210,14 @@ Captured run_capture(std::vector<std::string> argv, std::vector<std::string> env
   for (int sig : kBuildSignals) sigaddset(&blocked, sig);
   // blocked until g_build_group is set, so a signal cannot leave the new group unknown
   if (build) ::pthread_sigmask(SIG_BLOCK, &blocked, &old_mask);
+  // A child with a time limit leads its own process group too, killed whole on the limit: a
+  // CCB_GO_BINARY wrapper script hanging at `list` was killed alone, and what it had started lived
+  // on under PID 1 (helper-80).
+  sigset_t none;
+  sigemptyset(&none);
   try {
     pid = spawn(std::move(argv), std::move(env), cwd, -1, out[1], merge_err ? out[1] : -1,
-                build ? &old_mask : nullptr);
+                build ? &old_mask : limit ? &none : nullptr);
   } catch (...) {
     if (build) ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
     close_fd(out[0]);
@@ -231,7 +236,8 @@ Captured run_capture(std::vector<std::string> argv, std::vector<std::string> env
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       pollfd pf{out[0], POLLIN, 0};
       if (left <= 0 || ::poll(&pf, 1, static_cast<int>(left)) == 0) {
-        ::kill(pid, SIGKILL);
+        // its group, unless it left it (not reaped yet, its pid cannot name another's group)
+        ::kill(::getpgid(pid) == pid ? -pid : pid, SIGKILL);
         rusage ru{};
         wait_child(pid, &ru, std::chrono::seconds(10));
         close_fd(out[0]);

@@ -8,8 +8,8 @@
 //  - wait_child() never blocks past `grace`: then it SIGKILLs and reaps. A child it cannot wait
 //    for (ECHILD: this process ignores SIGCHLD, so the kernel reaped it, or someone else reaped
 //    it) has an unknown status and usage, never a made-up "exit status 0" with zero usage.
-//  - run_capture() reads the child's output to EOF and reaps it; with a limit it kills a child
-//    that is still running when the limit passes (GoTimeout). With `build` the child is started
+//  - run_capture() reads the child's output to EOF and reaps it; with a limit the child leads its
+//    own process group, killed whole when the child is still running as the limit passes (GoTimeout). With `build` the child is started
 //    as the leader of its own process group, and while a BuildSignals is in scope a SIGINT,
 //    SIGTERM or SIGHUP sent to ccbench alone (kill PID, a CI job's timeout) is forwarded to that
 //    group as SIGINT (go then removes its work directory), which gets 2 s before SIGKILL; the

@@ -241,6 +241,25 @@ TEST_F(GoExe, SlowWarmUpsGetATimeoutEachBeforeReady) {
       << hung.err;
 }
 
+// expect_gone() checks that the process whose pid the stand-in wrote to pid_file is gone within 5 s
+// (or a zombie left to a PID 1 that does not reap, as in some containers), and kills it if not.
+void expect_gone(const std::string& pid_file) {
+  std::ifstream in(pid_file);
+  pid_t grandchild = 0;
+  ASSERT_TRUE(in >> grandchild) << "the stand-in wrote no pid";
+  const auto gone = [&] {
+    std::ifstream stat("/proc/" + std::to_string(grandchild) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    if (!stat || text.empty()) return true;
+    const size_t paren = text.rfind(')');
+    return paren != std::string::npos && paren + 2 < text.size() && (text[paren + 2] == 'Z' || text[paren + 2] == 'X');
+  };
+  for (int i = 0; i < 250 && !gone(); ++i) ::usleep(20000);
+  const bool killed = gone();
+  if (!killed) ::kill(grandchild, SIGKILL);  // not left behind by this test
+  EXPECT_TRUE(killed) << "the Go child's own child " << grandchild << " outlived ccbench";
+}
+
 // Regression (session 51's Go review): a Go child killed on a timeout was killed alone, by its pid,
 // though it leads its own process group: what it had started (spawn capacity=1's `ccbench-go
 // capacity`, growing to ~1 GiB) lived on under PID 1 after ccbench exited. Now the group is killed.
@@ -255,21 +274,21 @@ TEST_F(GoExe, AChildKilledOnATimeoutTakesItsProcessGroupWithIt) {
                              "--repetitions", "1", "--min-time", "0", "--quiet"}, "1");
   EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 1) << "status " << o.status << ": " << o.err;
   EXPECT_NE(o.err.find("no reply within 1000 ms"), std::string::npos) << o.err;
-  std::ifstream in(pid_file);
-  pid_t grandchild = 0;
-  ASSERT_TRUE(in >> grandchild) << "the stand-in wrote no pid";
-  // gone, or a zombie left to a PID 1 that does not reap (some containers)
-  const auto gone = [&] {
-    std::ifstream stat("/proc/" + std::to_string(grandchild) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    if (!stat || text.empty()) return true;
-    const size_t paren = text.rfind(')');
-    return paren != std::string::npos && paren + 2 < text.size() && (text[paren + 2] == 'Z' || text[paren + 2] == 'X');
-  };
-  for (int i = 0; i < 250 && !gone(); ++i) ::usleep(20000);
-  const bool killed = gone();
-  if (!killed) ::kill(grandchild, SIGKILL);  // not left behind by this test
-  EXPECT_TRUE(killed) << "the Go child's own child " << grandchild << " outlived ccbench";
+  expect_gone(pid_file);
+}
+
+// The same for the `list` probe (helper-80): a CCB_GO_BINARY wrapper script hanging at `list` was
+// killed by its pid alone on CCB_GO_TIMEOUT, and what it had started lived on under PID 1. The probe
+// now leads its own process group, killed whole.
+TEST_F(GoExe, AListProbeKilledOnATimeoutTakesItsProcessGroupWithIt) {
+  const std::string pid_file = dir_ + "/grandchild.pid";
+  const std::string go = fake("forking-list-ccbench-go", "sleep 60 </dev/null >/dev/null 2>&1 &\necho $! > " + pid_file +
+                                                             ".tmp\nmv " + pid_file + ".tmp " + pid_file + "\nsleep 60");
+  const Outcome o = run(go, {"run", "pingpong", "--impl", "go", "--procs", "1", "--set", "cap=0", "--warmup", "0",
+                             "--repetitions", "1", "--min-time", "0", "--quiet"}, "1");
+  EXPECT_TRUE(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 1) << "status " << o.status << ": " << o.err;
+  EXPECT_NE(o.err.find("list: no answer within 1000 ms"), std::string::npos) << o.err;
+  expect_gone(pid_file);
 }
 
 // Regression (CLI audit): the `list` probe that asks ccbench-go for its workloads waited a fixed
