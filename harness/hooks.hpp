@@ -37,6 +37,9 @@ struct ReportsHooks {
   std::function<int(const std::vector<std::string>& files, const std::string& dir,
                     std::ostream& out, std::ostream& err)>
       write_report;
+  // report_settings_problem is what is wrong with the report's environment settings (the chart
+  // drawer's CCB_CHART_TIMEOUT_S), or "": `run --report` checks it first.
+  std::function<std::string()> report_settings_problem;
 };
 
 struct Hooks {

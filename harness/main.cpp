@@ -31,6 +31,7 @@
 #ifdef CCB_HAVE_REPORTS
 #include <CLI/CLI.hpp>
 
+#include "reports/chart_runner.hpp"
 #include "reports/cli.hpp"
 #endif
 #ifdef CCB_HAVE_GO_IMPL
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
                                   std::ostream& out, std::ostream& err) {
     return ccb::reports::write_report(files, dir, "", out, err);
   };
+  hooks.reports.report_settings_problem = [] { return ccb::reports::chart_settings_problem(); };
 #endif
 #ifdef CCB_HAVE_GO_IMPL
   hooks.go = ccb::harness::make_go_backend();

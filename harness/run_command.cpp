@@ -305,6 +305,10 @@ int run_command(const RunOptions& o, const std::vector<std::string>& argv, const
   const bool out_is_stdout = o.out && names_standard_output(*o.out);
   if (o.report && !hooks.reports.write_report)
     throw UsageError("--report: this ccbench was built without the reports module (reports/)");
+  // before the run: a typo there used to cost the charts after the whole run, with exit 0
+  if (o.report && hooks.reports.report_settings_problem)
+    if (const std::string problem = hooks.reports.report_settings_problem(); !problem.empty())
+      throw UsageError("--report: " + problem);
   // --out in the --report directory: not one of the report's own files, and the directory is
   // created first, as --report creates it.
   if (o.report && o.out && !out_is_stdout && out_in_report_dir(*o.out, *o.report)) ensure_directory(*o.report, "--report");

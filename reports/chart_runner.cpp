@@ -213,6 +213,12 @@ static std::optional<double> draw_time_limit_s(std::string& error) {
   return v;
 }
 
+std::string chart_settings_problem() {
+  std::string error;
+  draw_time_limit_s(error);
+  return error;
+}
+
 ChartRun run_charts(const std::vector<std::string>& results_files, const std::string& charts_dir,
                     const std::string& compare_json) {
   ChartRun run;

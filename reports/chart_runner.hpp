@@ -27,8 +27,13 @@
 //  - The drawer runs at most 300 s (CCB_CHART_TIMEOUT_S: other seconds > 0): past that its group
 //    gets SIGTERM, then SIGKILL 2 s later, and run_charts() returns drawn = false with a notice
 //    saying so ("... did not finish within 300 s and was stopped ..."); its output is not read
-//    past 2 s after the SIGKILL (a process of it that left the group may hold the pipe). An invalid
-//    CCB_CHART_TIMEOUT_S draws nothing and says why in the notice.
+//    past 2 s after the SIGKILL (a process of it that left the group may hold the pipe).
+//  - chart_settings_problem() names a CCB_CHART_TIMEOUT_S that is not such a number: `report` and
+//    `run --report` refuse it as bad usage (exit 2) before they do anything, as `run` refuses a bad
+//    CCB_RUN_TIMEOUT (a CI job's typo used to lose the charts with exit 0); run_charts() called
+//    anyway draws nothing and says why in the notice. A CCB_REPORT_PYTHON naming no interpreter is
+//    not refused: like a machine without python3-matplotlib, the report has its tables only, and
+//    the notice (on stderr too) says why; tests and users set it to skip the charts.
 // Blocks: until the child exits (or is stopped). Not thread-safe with respect to other fork/exec users of stdio.
 #pragma once
 
@@ -50,6 +55,11 @@ std::string_view charts_script();
 // python_interpreter() is CCB_REPORT_PYTHON when set and non-empty (a bare name: its first
 // executable match in PATH, or the name itself when there is none), else "/usr/bin/python3".
 std::string python_interpreter();
+
+// chart_settings_problem() is "" when CCB_CHART_TIMEOUT_S is unset or a number of seconds in
+// range, else what is wrong with it ("CCB_CHART_TIMEOUT_S=abc is not a number of seconds > 0 (at
+// most 1000000)").
+std::string chart_settings_problem();
 
 // run_charts() draws charts for `results_files` (and the change chart when `compare_json` is not
 // empty) into `charts_dir`, which must exist. Throws Interrupted (child_run.hpp) on a signal.

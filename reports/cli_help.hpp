@@ -80,7 +80,8 @@ Writes DIR/index.html (opens from disk: no network, no external scripts, styles 
 machine context, per-workload tables and charts, and DIR/charts/*.png + *.svg, the chart files the
 page shows (copy DIR whole: index.html alone has broken images), drawn by matplotlib
 (/usr/bin/python3, or $CCB_REPORT_PYTHON: a path, or a name looked up in PATH) from the embedded
-reports/charts.py, given at most 300 s ($CCB_CHART_TIMEOUT_S: other seconds). Without Python or
+reports/charts.py, given at most 300 s ($CCB_CHART_TIMEOUT_S: other seconds; not a number of
+seconds: exit 2). Without Python or
 matplotlib, or past that time, the page is still written with tables and a one-line notice; a chart that cannot be drawn is left out and named in the notice. With
 --baseline, the comparison of the results against BASE.json is added, with a % change chart, and
 saved as DIR/compare.json: compare's statistics with its default options but only its first

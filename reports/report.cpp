@@ -224,6 +224,11 @@ int write_report(const std::vector<std::string>& result_files, const std::string
     err << "ccbench report: --out DIR is required\n";
     return 2;
   }
+  // the user's own setting gone wrong: bad usage, not a report without charts and exit 0
+  if (const std::string problem = chart_settings_problem(); !problem.empty()) {
+    err << "ccbench report: " << common::visible_text(problem) << "\n";
+    return 2;
+  }
   ReportPage page;
   std::optional<Results> base;
   std::optional<Comparison> comparison;

@@ -90,6 +90,24 @@ TEST(Executable, OutOnStandardOutputPrintsTheJsonAfterTheTables) {
   std::filesystem::remove_all(dir);
 }
 
+// Regression (helper-80): `run --report DIR` with a bad CCB_CHART_TIMEOUT_S measured every point
+// and wrote the report without charts, exit 0. It is bad usage, said before anything runs.
+TEST(Executable, RunReportRefusesABadChartTimeoutBeforeMeasuring) {
+  std::string dir = (std::filesystem::temp_directory_path() / "ccbench-exe-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const std::string cmd = std::string("CCB_CHART_TIMEOUT_S=soon '") + CCBENCH_EXE +
+                          "' run pingpong --procs 1 --set cap=0 --set n=1000 --repetitions 1 --min-time 0 --report '" +
+                          dir + "/rep' --out '" + dir + "/r.json' 2> '" + dir + "/err'";
+  const int status = std::system(cmd.c_str());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << "status " << status;
+  std::stringstream err;
+  err << std::ifstream(dir + "/err").rdbuf();
+  EXPECT_NE(err.str().find("--report: CCB_CHART_TIMEOUT_S=soon is not a number of seconds > 0"), std::string::npos)
+      << err.str();
+  EXPECT_FALSE(std::filesystem::exists(dir + "/r.json"));
+  std::filesystem::remove_all(dir);
+}
+
 // Regression: `ccbench list --format json > r.json` on a full disk exited 0 with r.json truncated.
 // Then: `run --format json > r.json` with a point that failed exited 1 on a full disk, which says
 // "the other points are written" (README) though r.json was cut short; an --out that cannot be

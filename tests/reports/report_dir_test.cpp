@@ -129,10 +129,14 @@ TEST(ReportDir, ADrawerThatDoesNotFinishIsStoppedAndThePageStillWritten) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("did not finish within 0.5 s and was stopped"), std::string::npos) << r.err;
   EXPECT_TRUE(fs::exists(dir + "/rep/index.html"));
+  // Regression (helper-80): a bad value wrote the report without charts, exit 0; it is bad usage
+  // (exit 2) before anything is written, as a bad CCB_RUN_TIMEOUT or CCB_GO_TIMEOUT is.
   ScopedEnv bad("CCB_CHART_TIMEOUT_S", "soon");
   const auto b = test::run_cli({"report", test::data("base.json"), "--out", dir + "/rep2"});
-  EXPECT_EQ(b.code, 0) << b.err;
-  EXPECT_NE(b.err.find("CCB_CHART_TIMEOUT_S=soon is not a number of seconds > 0"), std::string::npos) << b.err;
+  EXPECT_EQ(b.code, 2) << b.err;
+  EXPECT_NE(b.err.find("ccbench report: CCB_CHART_TIMEOUT_S=soon is not a number of seconds > 0"), std::string::npos)
+      << b.err;
+  EXPECT_FALSE(fs::exists(dir + "/rep2"));
 }
 
 
