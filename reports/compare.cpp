@@ -457,7 +457,10 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
     const auto& ns = matched[i].next->samples_ns;
     r.base = summarise(bs);
     r.next = summarise(ns);
-    if (r.base.median > 0 && std::isfinite(r.next.median / r.base.median)) r.ratio = r.next.median / r.base.median;
+    // A 0 ns median on either side has no ratio (compare.hpp): a new 0 ns read "-100.0%", ratio 0,
+    // interval [0.000, 0.000] beside the warning that says so (helper-80).
+    if (r.base.median > 0 && r.next.median > 0 && std::isfinite(r.next.median / r.base.median))
+      r.ratio = r.next.median / r.base.median;
     if (!bs.empty() && !ns.empty()) r.p_value = stats::mann_whitney_u(bs, ns).p;
     // Every point listed gets its noise floor, a noisy one too: confirm_regressions() holds its
     // rounds to it (a noisy point's rounds were held to the threshold alone, and +10% rounds
@@ -480,7 +483,7 @@ Comparison compare_results(const Results& base, const Results& next, const Compa
       family_index.push_back(i);
       best_reachable_p = std::min(best_reachable_p, smallest_p(bs, ns));
     }
-    if (bs.size() >= options.min_samples && ns.size() >= options.min_samples) {
+    if (bs.size() >= options.min_samples && ns.size() >= options.min_samples && !r.zero_median) {
       const auto ci = stats::bootstrap_ratio_ci(bs, ns, 1 - options.alpha, stats::seed_for(r.name));
       if (ci && std::isfinite(ci->low) && std::isfinite(ci->high)) r.ratio_ci = ci;
     }

@@ -4,12 +4,15 @@
 // test does.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <string>
 #include <vector>
 
 #include "gate_fixtures.hpp"
 #include "reports/compare.hpp"
+#include "reports/compare_format.hpp"
 
 namespace ccb::reports {
 namespace {
@@ -49,6 +52,16 @@ TEST(CompareUnjudged, AZeroMedianIsNamedAndFailsUnderFailUnjudged) {
   EXPECT_TRUE(back.points[0].zero_median);
   EXPECT_TRUE(back.gate_failed);
   EXPECT_TRUE(has_warning(back, kA + " has a median of 0 ns in base.json (no ratio)"));
+  // ... and none is shown (helper-80): a new 0 ns read "-100.0%", ratio 0 and interval [0, 0]
+  // beside the warning that it has none.
+  EXPECT_FALSE(back.points[0].ratio);
+  EXPECT_FALSE(back.points[0].ratio_ci);
+  EXPECT_FALSE(c.points[0].ratio);
+  EXPECT_FALSE(c.points[0].ratio_ci);
+  const std::string json = format_comparison(back, CompareFormat::Json);
+  const auto doc = nlohmann::json::parse(json);
+  EXPECT_TRUE(doc["points"][0]["ratio"].is_null()) << doc["points"][0].dump();
+  EXPECT_TRUE(doc["points"][0]["change"].is_null()) << doc["points"][0].dump();
 }
 
 // Regression (session 73's review): with 7 points of five tied 100 ns against five tied 110 ns,
