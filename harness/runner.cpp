@@ -121,7 +121,10 @@ void summarise(Slot& s, const PointUsage& usage, const RunSettings& settings) {
   for (const auto& r : s.reps) vol += r.ctx_voluntary, invol += r.ctx_involuntary;
   e.ctx_voluntary = usage.ctx_voluntary.value_or(vol);
   e.ctx_involuntary = usage.ctx_involuntary.value_or(invol);
-  if (usage.usage_unknown) e.max_rss_kb = e.ctx_voluntary = e.ctx_involuntary = std::nullopt;
+  // Not applicable: nothing was measured, and the process's high-water mark and 0 switches read
+  // as if the point had run (helper-80).
+  if (usage.usage_unknown || e.status == EntryStatus::NotApplicable)
+    e.max_rss_kb = e.ctx_voluntary = e.ctx_involuntary = std::nullopt;
   for (const auto& n : usage.notes) e.notes.push_back(n);
   if (e.status != EntryStatus::Ok) return;
 

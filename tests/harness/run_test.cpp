@@ -203,6 +203,9 @@ TEST(Run, NotApplicableIsReportedAndExitsZero) {
   EXPECT_EQ(schema_errors(doc), "");
   EXPECT_EQ(doc["benchmarks"][0]["status"], "not_applicable");
   EXPECT_NE(doc["benchmarks"][0]["error"].get<std::string>().find("cannot start"), std::string::npos);
+  // nothing measured, no usage (helper-80: the process's peak RSS and 0 switches read as measured)
+  for (const char* key : {"max_rss_kb", "ctx_switches_voluntary", "ctx_switches_involuntary"})
+    EXPECT_TRUE(doc["benchmarks"][0][key].is_null()) << key << ": " << doc["benchmarks"][0].dump();
   EXPECT_NE(r.out.find("n/a"), std::string::npos);
   // the table's note gives the reason (session 48's CLI review: it read "not applicable at
   // repetition 1 of 1"), and so does the entry's note in the JSON
