@@ -21,6 +21,9 @@ void ensure_directory(const std::string& dir, const std::string& what) {
   if (const std::string problem = common::directory_name_problem(dir); !problem.empty())
     throw UsageError(what + " " + dir + ": " + problem);
   std::error_code ec;
+  // said as `report --out FILE` says it (helper-80: "cannot create directory: Not a directory")
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw UsageError(what + " " + dir + ": is a file, not a directory: give a directory name");
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir))
     throw IoError(what + " " + dir + ": cannot create directory: " +

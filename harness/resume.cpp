@@ -172,6 +172,7 @@ Resumed load_resume(const std::string& file, const RunInfo& info, const std::vec
                     const std::function<std::vector<std::string>(const Point&)>& impls_of) {
   // Only a regular file: a directory threw from the read (exit 3, "internal error"), /dev/zero
   // was read until memory ran out and a FIFO without a writer blocked for ever (session 51's review).
+  if (file.empty()) throw UsageError("--resume: empty file name");  // it said "--resume : cannot be read"
   std::error_code ec;
   const std::filesystem::file_status st = std::filesystem::status(file, ec);
   if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))

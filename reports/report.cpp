@@ -224,6 +224,16 @@ int write_report(const std::vector<std::string>& result_files, const std::string
     err << "ccbench report: --out DIR is required\n";
     return 2;
   }
+  // One file given twice (a.json ./a.json) put every row in twice without a word (helper-80).
+  for (std::size_t i = 0; i < result_files.size(); ++i)
+    for (std::size_t j = i + 1; j < result_files.size(); ++j) {
+      std::error_code ec;
+      if (fs::equivalent(result_files[i], result_files[j], ec) && !ec) {
+        err << "ccbench report: " << common::visible_text(result_files[j]) << " is "
+            << common::visible_text(result_files[i]) << " again: give each results file once\n";
+        return 2;
+      }
+    }
   // the user's own setting gone wrong: bad usage, not a report without charts and exit 0
   if (const std::string problem = chart_settings_problem(); !problem.empty()) {
     err << "ccbench report: " << common::visible_text(problem) << "\n";

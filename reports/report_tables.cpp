@@ -82,8 +82,12 @@ std::string context_table(const Results& r) {
   if (c.shuffle_seed) t += row("order", "shuffled, seed <code>" + std::to_string(*c.shuffle_seed) + "</code>");
   if (c.injection) t += row("test hook", "<b>a CCB_INJECT_* test hook was active: these numbers are deliberately slowed</b>");
   if (c.chaos) t += row("fault injection", "<b>CCB_CHAOS=1 was set: the runtime's fault injection perturbed these numbers</b>");
-  if (c.interrupted)
-    t += row("interrupted", "<b>the run was stopped by " + esc(*c.interrupted) + ": only those points are here</b>");
+  if (c.interrupted) {
+    // "hang after 1 of 2 points" is the hang watchdog's stop (SCHEMA.md): "stopped by hang" read oddly
+    const std::string& why = *c.interrupted;
+    const std::string by = why.starts_with("hang ") ? "the hang watchdog (CCB_RUN_TIMEOUT) " + why.substr(5) : why;
+    t += row("interrupted", "<b>the run was stopped by " + esc(by) + ": only those points are here</b>");
+  }
   if (c.resumed) t += row("resumed", "took " + esc(*c.resumed) + " (run --resume); it measured the others");
   t += "</table>\n";
   if (!c.warnings.empty()) {

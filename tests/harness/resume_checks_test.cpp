@@ -35,6 +35,10 @@ TEST(ResumeChecks, APathThatIsNotARegularFileIsRefused) {
     EXPECT_EQ(r.code, 2) << path << ": " << r.err;
     EXPECT_NE(r.err.find("--resume " + path + ": not a regular file"), std::string::npos) << r.err;
   }
+  // an empty name says so (helper-80: "--resume : cannot be read")
+  const CliRun empty = resume("", dir.file("b.json"));
+  EXPECT_EQ(empty.code, 2) << empty.err;
+  EXPECT_NE(empty.err.find("--resume: empty file name"), std::string::npos) << empty.err;
 }
 
 // Before: every entry below was taken (exit 0) and printed or written as a result of this run.

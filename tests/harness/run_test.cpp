@@ -504,6 +504,15 @@ TEST(Run, AnOutThatTheReportWritesIsRefusedAndOneBesideItWorks) {
   CliRun empty = run_cli(fast({"run", "fake_sum", "--report", ""}), hooks);
   EXPECT_EQ(empty.code, 2);
   EXPECT_NE(empty.err.find("--report: empty directory name"), std::string::npos) << empty.err;
+  // a file where the directory should go, said as `report --out FILE` says it (helper-80: it was
+  // "cannot create directory: Not a directory")
+  const std::string file = dir.file("afile");
+  std::ofstream(file) << "x";
+  CliRun on_file = run_cli(fast({"run", "fake_sum", "--report", file}), hooks);
+  EXPECT_EQ(on_file.code, 2);
+  EXPECT_NE(on_file.err.find("--report " + file + ": is a file, not a directory: give a directory name"),
+            std::string::npos)
+      << on_file.err;
 }
 
 TEST(Run, ReportMessagesDoNotCorruptAJsonDocumentOnStdout) {

@@ -57,6 +57,19 @@ TEST(ReportTest, ContextTableSaysTheRunWasResumed) {
             std::string::npos) << html::context_table(r);
 }
 
+// An interrupted run says what stopped it; the hang watchdog's stop (signal "hang") is named as
+// such (helper-80: it read "the run was stopped by hang after 1 of 2 points").
+TEST(ReportTest, ContextTableSaysWhatStoppedAnInterruptedRun) {
+  Results r = load_results(data("base.json"));
+  r.context.interrupted = "SIGINT after 3 of 8 points";
+  EXPECT_NE(html::context_table(r).find("the run was stopped by SIGINT after 3 of 8 points: only those points are here"),
+            std::string::npos) << html::context_table(r);
+  r.context.interrupted = "hang after 1 of 2 points";
+  EXPECT_NE(html::context_table(r).find("the run was stopped by the hang watchdog (CCB_RUN_TIMEOUT) after 1 of 2 "
+                                        "points: only those points are here"),
+            std::string::npos) << html::context_table(r);
+}
+
 // The Go row names the ccbench-go file the Go points ran (context.go_binary), when recorded.
 TEST(ReportTest, ContextTableNamesTheGoBinary) {
   Results r = load_results(data("base.json"));
@@ -174,6 +187,14 @@ TEST(ReportTest, AnEmptyBaselineOrOutIsAUsageError) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--out " + file + ": is a file, not a directory"), std::string::npos) << r.err;
   EXPECT_EQ(test::read_text(file), "{}");
+  // Regression (helper-80): one file given twice listed every row twice without a word
+  std::filesystem::create_directories(dir + "/sub");
+  std::filesystem::copy_file(data("base.json"), dir + "/sub/r.json");
+  r = run_cli({"report", dir + "/sub/r.json", dir + "/sub/../sub/r.json", "--out", dir + "/twice"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "ccbench report: " + dir + "/sub/../sub/r.json is " + dir + "/sub/r.json again: give each results "
+                   "file once\n");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/twice"));
   // Regression: "-" made a directory named "-" (every other --out refuses it)
   r = run_cli({"report", data("base.json"), "--out", "-"});
   EXPECT_EQ(r.code, 2);
