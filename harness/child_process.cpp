@@ -197,7 +197,7 @@ BuildSignals::~BuildSignals() {
 
 // run_capture() runs argv to completion and returns its exit status and stdout; its stderr goes
 // to the same pipe when merge_err, else to /dev/null. With `build` (a BuildSignals is in scope)
-// the child is the go build that a signal to ccbench interrupts.
+// the child is the one a signal to ccbench interrupts: the go build, or the `list` probe.
 // With a `limit`, a child still running after it is killed (GoTimeout, naming `who`).
 Captured run_capture(std::vector<std::string> argv, std::vector<std::string> env, const std::string& cwd,
                      bool merge_err, bool build, std::optional<std::chrono::milliseconds> limit) {
@@ -241,6 +241,7 @@ Captured run_capture(std::vector<std::string> argv, std::vector<std::string> env
         rusage ru{};
         wait_child(pid, &ru, std::chrono::seconds(10));
         close_fd(out[0]);
+        if (build) g_build_group = 0;
         throw GoTimeout(who + ": no answer within " + std::to_string(limit->count()) + " ms; killed");
       }
     }

@@ -68,9 +68,10 @@ struct Captured {
   std::string out;
 };
 
-// BuildSignals forwards SIGINT/SIGTERM/SIGHUP to the go build that run_capture(..., build=true)
-// starts, for its life (a signal ignored, as under nohup, stays ignored), and removes `tmp` (the
-// build's temporary output) if one arrives; the previous handlers are restored at the end.
+// BuildSignals forwards SIGINT/SIGTERM/SIGHUP to the go build (or the `list` probe) that
+// run_capture(..., build=true) starts, for its life (a signal ignored, as under nohup, stays
+// ignored), and removes `tmp` (the build's temporary output; "" for none) if one arrives; the
+// previous handlers are restored at the end.
 class BuildSignals {
  public:
   explicit BuildSignals(const std::string& tmp);

@@ -290,7 +290,11 @@ std::optional<std::string> go_version() {
 std::string go_list(const std::string& binary, std::chrono::milliseconds limit) {
   Captured c;
   try {
-    c = run_capture({binary, "list"}, child_env({}, {}), "", false, false, limit);
+    // The probe leads a process group of its own (killed whole on the limit), which a terminal's
+    // Ctrl-C no longer reaches: a signal to ccbench while it waits is forwarded to that group, as
+    // to a go build, so a hung probe does not outlive ccbench (helper-81).
+    BuildSignals interruptible("");
+    c = run_capture({binary, "list"}, child_env({}, {}), "", false, true, limit);
   } catch (const std::system_error& e) {
     throw GoProtocolError(e.what());
   }

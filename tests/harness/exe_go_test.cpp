@@ -291,6 +291,25 @@ TEST_F(GoExe, AListProbeKilledOnATimeoutTakesItsProcessGroupWithIt) {
   expect_gone(pid_file);
 }
 
+// A signal to ccbench while the probe runs reaches the probe's group too (helper-81): leading a
+// group of its own, the probe no longer got a terminal's Ctrl-C, nor ever a `kill PID` of ccbench
+// alone, and a hung one lived on under PID 1 after ccbench died of the signal.
+TEST_F(GoExe, ASignalDuringTheListProbeTakesItsProcessGroupWithIt) {
+  const std::string pid_file = dir_ + "/grandchild.pid";
+  const std::string go = fake("signalled-list-ccbench-go", "sleep 60 </dev/null >/dev/null 2>&1 &\necho $! > " +
+                                                               pid_file + ".tmp\nmv " + pid_file + ".tmp " + pid_file +
+                                                               "\nsleep 60");
+  // in the background, sh ignores SIGINT for ccbench: SIGTERM, as a CI job's timeout sends
+  const std::string cmd = "CCB_GO_BINARY='" + go + "' CCB_GO_TIMEOUT=60 '" + CCBENCH_EXE +
+                          "' list pingpong >/dev/null 2>&1 & pid=$!; i=0; while [ ! -e '" + pid_file +
+                          "' ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; kill -TERM $pid; wait $pid";
+  const auto start = std::chrono::steady_clock::now();
+  const int status = std::system(cmd.c_str());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 143) << "status " << status;
+  expect_gone(pid_file);
+}
+
 // Regression (CLI audit): the `list` probe that asks ccbench-go for its workloads waited a fixed
 // 60 s, whatever CCB_GO_TIMEOUT said: with CCB_GO_TIMEOUT=2 a hanging binary cost over a minute
 // before the first point. It now waits the smaller of the two and marks the binary hung.
