@@ -46,8 +46,8 @@ Go reference: --impl go builds workloads/go into build/<preset>/go/bin/ccbench-g
 Interrupting: SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the run after the workload run in
   progress (a run still going 10 s after the signal is abandoned, a Go child killed): the
   points finished before it are written to --out with context.interrupted (the
-  shuffle window in progress is dropped whole; a failure in it is still printed), no report is
-  made, and the exit status is 130, 143 or 129. A second signal stops at once, writing nothing (the same signal from the same
+  shuffle window in progress is dropped whole; a failure in it is still printed, unless the run
+  in progress was abandoned), no report is made, and the exit status is 130, 143 or 129. A second signal stops at once, writing nothing (the same signal from the same
   process within 1 s is the first one again: timeout(1) sends it to ccbench and to its group).
 Hangs: a run of the ccbench or threads implementation (a warm-up or one run of a repetition) that
   has not ended after CCB_RUN_TIMEOUT=SECONDS (0.001 to 86400, default 600; 0: no limit; time

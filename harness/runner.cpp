@@ -276,9 +276,10 @@ RepRecord run_repetition(GbenchEngine& engine, Slot& s, const std::string& key, 
     RepRecord r = engine.run_rep(key);
     // even after a failed run: a signal may be why it failed (its window is dropped, and the
     // failure is named: RunInterrupted::dropped_failures)
-    if (r.status == RepRecord::Status::Failed && stop_requested(settings))
-      mark(s, EntryStatus::Failed, r.error, "after the stop");
-    check_stop(settings);
+    if (stop_requested(settings)) {  // one read of the flag: a failure is marked whenever the stop is seen
+      if (r.status == RepRecord::Status::Failed) mark(s, EntryStatus::Failed, r.error, "after the stop");
+      throw StopRequested{};
+    }
     if (r.status != RepRecord::Status::Ok) return r;
     if (runs++ == 0) acc = std::move(r);
     else add_run(acc, std::move(r));

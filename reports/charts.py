@@ -518,7 +518,7 @@ def change_chart(compare_file, w):
     # threshold lines), so that bars on two pages compare
     left = min([v - l for v, l in zip(vals, lo)] + [-thr, 0])
     right = max([v + h for v, h in zip(vals, hi)] + [thr, 0])
-    margin = 0.05 * (right - left)
+    margin = 0.05 * (right - left) or 1  # all 0 with a 0 threshold: an axis of some width
     pages = bar_pages(len(pts))
     for page_no, (first, end) in enumerate(pages):
         chart_id, title = page_names(

@@ -234,15 +234,15 @@ def main(argv):
     kept = set(kept_names(paths, docs))
     check_same_run_kind(paths, docs)
     out = docs[0]
+    if not isinstance(out.get("context"), dict):
+        out["context"] = {}
     for key in ("environment_warnings", "warnings"):
         merged = union([context_of(d).get(key) for d in docs])
         if merged:
-            out.setdefault("context", {})[key] = merged
+            out["context"][key] = merged
     stopped = [(path, interrupted(d)) for path, d in zip(paths, docs) if interrupted(d) is not None]
     if stopped:
         path, why = stopped[0]
-        if not isinstance(out.get("context"), dict):
-            out["context"] = {}
         out["context"]["interrupted"] = why
         dropped = len({b["name"] for d in docs for b in d["benchmarks"]}) - len(kept)
         print(f"merge_results: note: {path} is an interrupted run ({interrupted_text(why)}): {argv[1]} holds "

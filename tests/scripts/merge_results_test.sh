@@ -95,6 +95,10 @@ sys.exit(0 if a["disturbance"]["other_cpus"] == 1.5 and sorted(a["notes"]) == so
     ["quiet", "disturbed: other processes kept 1.50 CPUs busy"]) and codes == ["disturbed", "load_high"] else 1)
 PY
 done
+# a first file whose context is null, the second's warnings kept (helper-81: a traceback, exit 1)
+printf '{"context":null,"benchmarks":[%s]}\n' "$(dpoint '[50,60]' 0.01 'n')" >"$tmp/nullctx.json"
+$py "$merge" "$tmp/nc.json" "$tmp/nullctx.json" "$tmp/busy.json" 2>"$tmp/err"; check "a null context" 0 $?
+hasnt "a null context: no traceback" "$tmp/err" "Traceback"
 printf '{"context":{"injection":{"slowdown":0.3,"impl":"ccbench"}},"benchmarks":[%s,%s]}\n' "$(point a '[7,8]')" \
   "$(point b '[5,5]')" >"$tmp/injected.json"
 bad "a round with a test hook among real ones" "injected.json: its context.injection ({\"slowdown\": 0.3, \"impl\": \"ccbench\"}) is not that of $tmp/r1.json (null)" \
