@@ -8,6 +8,7 @@
 #include <map>
 #include <vector>
 
+#include "common/ratio_text.hpp"
 #include "common/table_notes.hpp"
 #include "common/text_width.hpp"
 #include "common/visible_text.hpp"
@@ -19,7 +20,6 @@ namespace {
 
 // Past these, fixed-point would print a dozen digits: an exponent is shown instead.
 constexpr double kNsExponentFrom = 1e12;    // ns/op: 1000 s (skynet's op, one whole run, is ~1e9)
-constexpr double kRatioExponentFrom = 1e4;  // ccbench/<impl>
 constexpr double kRateExponentFrom = 1e12;  // ops/s: past "999.99G"
 
 std::string fmt(const char* f, double v) {
@@ -42,11 +42,8 @@ const Entry* find_impl(const std::vector<Entry>& entries, const std::string& imp
 }
 
 // format_ratio() keeps two significant digits for small ratios ("0.0012x", not "0.00x") and
-// shows a huge one with an exponent ("1.00e+12x", not thirteen digits).
-std::string format_ratio(double q) {
-  if (q >= kRatioExponentFrom) return fmt("%.2ex", q);
-  return q >= 0.1 ? fmt("%.2fx", q) : fmt("%.2gx", q);
-}
+// shows a huge one with an exponent ("1.00e+12x", not thirteen digits): common::ratio_text.
+std::string format_ratio(double q) { return common::ratio_text(q) + "x"; }
 
 // format_pct() is a percentage with one decimal ("12.3%"), with an exponent from 1e6 on.
 std::string format_pct(double pct) { return fmt(std::fabs(pct) >= 1e6 ? "%.2e%%" : "%.1f%%", pct); }

@@ -103,6 +103,7 @@ def time_axis(ax, per, log, values):
 
 
 def ratio_text(r):
-    """A ratio as `ccbench run`'s table and the report's show it: 2 decimals from 0.1 on, 2
-    significant digits below ("0.0039", not "0.00"), an exponent from 1e4 on."""
+    """A ratio as `ccbench run`'s table and the report's show it (common/ratio_text.hpp, the same
+    rule): 2 decimals from 0.1 on, 2 significant digits below ("0.0039", not "0.00"), an exponent
+    from 1e4 on."""
     return "%.2e" % r if r >= 1e4 else "%.2f" % r if r >= 0.1 else "%.2g" % r

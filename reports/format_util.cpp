@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/ratio_text.hpp"
 #include "common/visible_text.hpp"
 
 namespace ccb::reports::fmt {
@@ -44,11 +45,7 @@ std::string sig(double v, int digits) {
   return printf_double("%.*f", decimals, v);
 }
 
-std::string ratio(double r) {
-  if (!std::isfinite(r)) return "n/a";
-  if (r >= 1e4) return printf_double("%.*e", 2, r);
-  return printf_double(r >= 0.1 ? "%.*f" : "%.*g", 2, r);
-}
+std::string ratio(double r) { return common::ratio_text(r); }
 
 std::string plain(double v) {
   if (!std::isfinite(v)) return "n/a";

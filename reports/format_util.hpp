@@ -16,9 +16,9 @@ std::string fixed(double v, int decimals);
 // sig() renders v with `digits` significant digits, without exponent below 1e6 in magnitude
 // ("152.3", "12345"), with one from there on ("1.235e+09"; so ns() of 1e18 is "1.000e+09 s").
 std::string sig(double v, int digits = 4);
-// ratio() renders a ratio of medians as `ccbench run`'s table does (harness/console_table.cpp's
-// format_ratio), without its "x": 2 decimals from 0.1 on ("0.35", "1.00"), 2 significant digits
-// below ("0.0039", not "0.00", which read as "takes no time"), an exponent from 1e4 on ("1.00e+04").
+// ratio() renders a ratio of medians as `ccbench run`'s table does, without its "x"
+// (common::ratio_text): 2 decimals from 0.1 on ("0.35", "1.00"), 2 significant digits below
+// ("0.0039", not "0.00", which read as "takes no time"), an exponent from 1e4 on ("1.00e+04").
 std::string ratio(double r);
 // plain() renders v in the shortest "%g" form: 0.05 -> "0.05", 1 -> "1".
 std::string plain(double v);
