@@ -79,30 +79,6 @@ TEST(ReportTest, ContextTableNamesTheGoBinary) {
             std::string::npos) << html::context_table(r);
 }
 
-// Regression: the ccbench/go column coloured 1.004 red ("worse") while printing it as "1.00x"; a
-// ratio that prints as 1.00x is now uncoloured, and 0.99x / 1.01x keep their colours.
-TEST(ReportTest, ARatioShownAsOneIsNeitherBetterNorWorse) {
-  Results r = load_results(data("base.json"));
-  const std::string ccb = "pingpong/cap=0/n=200000/procs:1/impl:ccbench", go = "pingpong/cap=0/n=200000/procs:1/impl:go";
-  auto set = [&](double ccb_ns) {
-    for (Point& p : r.benchmarks) {
-      if (p.name == ccb) p.samples_ns = {ccb_ns};
-      if (p.name == go) p.samples_ns = {100};
-    }
-    return html::workload_table({r}, "pingpong");
-  };
-  EXPECT_NE(set(100.4).find("<span class=\"tie\">1.00\u00d7</span>"), std::string::npos);
-  EXPECT_NE(set(99.6).find("<span class=\"tie\">1.00\u00d7</span>"), std::string::npos);
-  EXPECT_NE(set(101).find("<span class=\"worse\">1.01\u00d7</span>"), std::string::npos);
-  EXPECT_NE(set(99).find("<span class=\"better\">0.99\u00d7</span>"), std::string::npos);
-  // Regression (helper-80): a small ratio printed "0.00x", which read as "takes no time"; it keeps
-  // two significant digits below 0.1, as `ccbench run`'s table does, and a huge one an exponent.
-  EXPECT_NE(set(0.39).find("<span class=\"better\">0.0039\u00d7</span>"), std::string::npos) << set(0.39);
-  EXPECT_NE(set(5).find("<span class=\"better\">0.05\u00d7</span>"), std::string::npos);
-  EXPECT_NE(set(10).find("<span class=\"better\">0.10\u00d7</span>"), std::string::npos);
-  EXPECT_NE(set(2e7).find("<span class=\"worse\">2.00e+05\u00d7</span>"), std::string::npos);
-}
-
 // Regression (audit): the workload tables never read a point's notes, so a threads row read
 // "n=100000" though threads ran n=20000 ("threads runs this point at n=20000, its capped sizes"),
 // and a point timed below --min-time looked as trustworthy as any. A point with notes now has
@@ -121,53 +97,6 @@ TEST(ReportTest, WorkloadTablesMarkPointsWithNotesAndListTheNotes) {
   EXPECT_NE(t.find("<ul class=\"notes\">\n<li>[1] " + capped + "</li>\n<li>[2] " + short_reps + "</li>\n</ul>\n"),
             std::string::npos) << t;
   EXPECT_EQ(html::workload_table({r}, "pingpong").find("class=\"note"), std::string::npos);  // no notes, no list
-}
-
-// The ratio chart follows the same rule: its bar for 1.004 is labelled "1.00x" and was red.
-TEST(ReportTest, ARatioChartBarShownAsOneIsGrey) {
-  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
-  const std::string dir = test::scratch_dir("tie-chart");
-  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
-  nlohmann::json go_samples;
-  for (const auto& b : j["benchmarks"])
-    if (b["name"] == "pingpong/cap=0/n=200000/procs:1/impl:go") go_samples = b["samples_ns"];
-  for (auto& b : j["benchmarks"]) {
-    if (b["name"] != "pingpong/cap=0/n=200000/procs:1/impl:ccbench") continue;
-    b["samples_ns"] = nlohmann::json::array();
-    for (const auto& x : go_samples) b["samples_ns"].push_back(x.get<double>() * 1.004);
-  }
-  std::ofstream(dir + "/tie.json") << j.dump();
-  const auto r = run_cli({"report", dir + "/tie.json", "--out", dir + "/out"});
-  ASSERT_EQ(r.code, 0) << r.err;
-  const std::string svg = test::read_text(dir + "/out/charts/ratio_ccbench_go.svg");
-  EXPECT_NE(svg.find("fill: #9ca3af"), std::string::npos);  // the tie's bar (and its legend entry)
-  EXPECT_NE(svg.find("<!-- tie (1.00\u00d7) -->"), std::string::npos);
-  EXPECT_NE(svg.find("<!-- 1.00\u00d7 -->"), std::string::npos);
-}
-
-// Regression (helper-80): the ratio chart labelled a bar of 0.0039 "0.00x"; its labels follow the
-// tables (two significant digits below 0.1).
-TEST(ReportTest, ARatioChartLabelsASmallRatioWithTwoSignificantDigits) {
-  if (!test::has_matplotlib()) GTEST_SKIP() << "/usr/bin/python3 lacks matplotlib: charts not drawn";
-  const std::string dir = test::scratch_dir("small-ratio");
-  nlohmann::json j = nlohmann::json::parse(test::read_text(data("base.json")));
-  nlohmann::json go_samples;
-  for (const auto& b : j["benchmarks"])
-    if (b["name"] == "pingpong/cap=0/n=200000/procs:1/impl:go") go_samples = b["samples_ns"];
-  for (auto& b : j["benchmarks"]) {
-    if (b["name"] != "pingpong/cap=0/n=200000/procs:1/impl:ccbench") continue;
-    b["samples_ns"] = nlohmann::json::array();
-    for (const auto& x : go_samples) b["samples_ns"].push_back(x.get<double>() * 0.0039);
-  }
-  std::ofstream(dir + "/small.json") << j.dump();
-  const auto r = run_cli({"report", dir + "/small.json", "--out", dir + "/out"});
-  ASSERT_EQ(r.code, 0) << r.err;
-  const std::string svg = test::read_text(dir + "/out/charts/ratio_ccbench_go.svg");
-  EXPECT_NE(svg.find("<!-- 0.0039\u00d7 -->"), std::string::npos);
-  EXPECT_EQ(svg.find("<!-- 0.00\u00d7 -->"), std::string::npos);
-  const std::string html = test::read_text(dir + "/out/index.html");
-  EXPECT_NE(html.find(">0.0039\u00d7</span>"), std::string::npos);
-  EXPECT_EQ(html.find(">0.00\u00d7</span>"), std::string::npos);
 }
 
 TEST(ReportTest, AnEmptyBaselineOrOutIsAUsageError) {
