@@ -93,6 +93,9 @@ class alignas(64) Mutex {
   // with no waiter queued it only leaves starvation mode and returns false: the caller still
   // holds the lock and releases it the normal way.
   bool unlock_slow(bool starving);
+  // wake_claimed(): WakeOne only; the caller's release set kWoken with kWaiters set (the wake-up
+  // unlock_slow(false) would decide on, claimed in the same CAS): readies the queue head.
+  void wake_claimed();
 
   std::atomic<uint32_t> state_{0};
   detail::SpinLock qlock_;

@@ -42,6 +42,16 @@
 // during the end-of-run unwinding is not supported. A reader that parks here inside a destructor
 // during the unwinding (left Dead, never resumed) withdraws its kQueued the same way; a writer
 // that does keeps the write lock for good, as a task blocked forever holding it would.
+// Destruction: as for std::shared_mutex, an RWMutex may be destroyed by whoever saw it free last
+// (e.g. a writer that got in after the last reader's unlock_shared(), then unlocked), even while
+// that unlock_shared() has not returned yet. A release is visible before the call's last access
+// to the object (the reader must still check for a writer to wake), so every such tail is marked
+// and ~RWMutex() waits for the marks to clear (a few instructions; the tails never block): a
+// slot's `out` is odd while its thread is inside unlock_shared() past its release; leavers_
+// counts runlock_remote()'s tails; kWriter set with wgen_ even marks a release_writer() letting
+// queued readers in (no extra cost). A writer's wake-up after kWriter clears needs no mark: it is
+// claimed in the same CAS (Mutex::wake_claimed()), and the writer it wakes is still to come.
+// A CI run found this: a reader's tail read the state of a mutex freed under it and threw.
 #pragma once
 
 #include <atomic>
@@ -78,11 +88,15 @@ extern bool g_rw_plain_unlock;
 // plain store when membarrier(2) can be registered. refuse_barrier makes the writer's membarrier
 // call fail (the writer then polls instead of parking).
 void set_rw_plain_unlock_for_tests(bool on, bool refuse_barrier = false) noexcept;
+// Tests only: called in unlock_shared()'s tails right after the release, while the tail's mark is
+// set (see RWMutex's "Destruction"), in slot_left() and runlock_remote(); nullptr: none.
+extern void (*g_rw_tail_hook_for_tests)();
 }  // namespace detail
 
 class RWMutex {
  public:
   RWMutex() = default;
+  ~RWMutex();  // waits for unlock_shared() tails still running (see "Destruction" above)
   RWMutex(const RWMutex&) = delete;
   RWMutex& operator=(const RWMutex&) = delete;
 
@@ -93,14 +107,15 @@ class RWMutex {
     const int id = detail::rw_slot_id();
     if (id >= 0) {
       Slot& sl = slots_[id];
-      const int64_t out = sl.out.load(std::memory_order_relaxed);
+      const int64_t out = sl.out.load(std::memory_order_relaxed);  // even: see Slot
       // This thread's slot counts a read lock: release one there.
-      if (sl.in.load(std::memory_order_relaxed) - out > 0) {
+      if (sl.in.load(std::memory_order_relaxed) - out / 2 > 0) {
         if (detail::g_rw_plain_unlock) sl.out.store(out + 1, std::memory_order_release);
         else sl.out.exchange(out + 1, std::memory_order_seq_cst);
         // The compiler must keep the store before the load (rw_mutex.cpp: the CPU may not).
         std::atomic_signal_fence(std::memory_order_seq_cst);
         if (state().load(std::memory_order_seq_cst) & kWriter) [[unlikely]] slot_left(sl.out, out);
+        sl.out.store(out + 2, std::memory_order_release);  // the last access (see Destruction)
         return;
       }
     }
@@ -144,10 +159,13 @@ class RWMutex {
   void lock_shared_slow();
   void runlock_remote();
   void reader_left();
-  void slot_left(std::atomic<int64_t>& slot_out, int64_t out);  // reader_left(), checking misuse
+  // slot_left(): reader_left(), checking misuse; `out` is the slot's even value before the release.
+  void slot_left(std::atomic<int64_t>& slot_out, int64_t out);
   bool writer_proves_below(int64_t limit) const noexcept;
   [[noreturn]] void readers_below_zero(int64_t r);  // a writer's count < 0: repair, release, throw
   int64_t readers() const noexcept;
+  bool tails_running() const noexcept;
+  struct LeaveMark;  // runlock_remote()'s tail, counted in leavers_ (see Destruction)
   void wait_for_readers();
   void writer_park();  // waits on writer_sem_; unwound: writer_abandoned()
   // Unwinding at the end of a run (park() or yield() threw in an abandoned task): what the task
@@ -166,6 +184,7 @@ class RWMutex {
   // (Go: fatal "sync: RUnlock of unlocked RWMutex") without costing the reader fast path anything.
   std::atomic<uint64_t> wgen_{0};
   std::atomic<int64_t> shared_{0};
+  std::atomic<uint32_t> leavers_{0};  // runlock_remote() tails (see Destruction)
   detail::Sema writer_sem_;
   detail::Sema reader_sem_;
   // A slot counts its thread's read locks as in - out: lock_shared() adds to `in` (an atomic
@@ -176,9 +195,11 @@ class RWMutex {
   // Slots share lines (four per line). With one-word slots, a line per slot measured the same
   // (counter mode=rwmutex tasks=8 procs 1-8, two alternations: 8.7-13.8 ns/op either way) and
   // later 1.00-1.06x slower (docs/performance-notes.md); not re-measured with in/out slots.
+  // `out` moves by two per release: odd from the release until the last access of that
+  // unlock_shared() (Destruction), even again after it; (out + 1) / 2 releases are counted.
   struct Slot {
     std::atomic<int64_t> in{0};   // read locks taken on this slot (and hand-offs moved to it)
-    std::atomic<int64_t> out{0};  // read locks released on this slot
+    std::atomic<int64_t> out{0};  // twice the read locks released on this slot, +1 in a tail
   };
   alignas(64) Slot slots_[detail::kRWSlots];
 };

@@ -168,4 +168,20 @@ bool Mutex::unlock_slow(bool starving) {
   return true;
 }
 
+void Mutex::wake_claimed() {
+  qlock_.lock();
+  detail::Waiter* w = waiters_.dequeue();
+  if (w == nullptr) {
+    // kWaiters was left over an empty queue (see unlock_slow): give the claim back.
+    state_.fetch_and(~(kWaiters | kWoken), std::memory_order_seq_cst);
+    qlock_.unlock();
+    return;
+  }
+  w->woken = true;  // it clears kWoken, acquiring or requeueing (lock_slow)
+  if (waiters_.empty()) state_.fetch_and(~kWaiters, std::memory_order_seq_cst);
+  detail::Task* t = w->task;
+  qlock_.unlock();
+  detail::ready(t);
+}
+
 }  // namespace ccb

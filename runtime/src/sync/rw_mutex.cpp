@@ -27,6 +27,8 @@
 //    first barrier every leaving reader sees kWriter, and the RMW on waiting_ orders its store
 //    before the writer's next exchange of waiting_, so later rounds need no barrier.
 //    Without membarrier the reader's store is an exchange (a full barrier) instead.
+//  - A slot's `out` counts (out + 1) / 2 releases: the release is its odd store, and the even one
+//    that ends the tail (the header's "Destruction") leaves the count as it was.
 #include "ccb/rw_mutex.hpp"
 
 #include <linux/membarrier.h>
@@ -74,6 +76,7 @@ thread_local SlotRelease tl_slot_release;
 }  // namespace
 
 bool g_rw_plain_unlock = register_membarrier();
+void (*g_rw_tail_hook_for_tests)() = nullptr;
 
 int claim_rw_slot() noexcept {
   uint32_t used = g_slots_used.load(std::memory_order_relaxed);
@@ -111,11 +114,50 @@ namespace {
 constexpr int kWriterYields = 4;
 }  // namespace
 
+// LeaveMark counts its scope in leavers_: a tail that must not outlive the mutex (Destruction).
+struct RWMutex::LeaveMark {
+  std::atomic<uint32_t>& n;
+  explicit LeaveMark(std::atomic<uint32_t>& leavers) noexcept : n(leavers) { n.fetch_add(1, std::memory_order_seq_cst); }
+  ~LeaveMark() { n.fetch_sub(1, std::memory_order_release); }  // the tail's last access
+  LeaveMark(const LeaveMark&) = delete;
+  LeaveMark& operator=(const LeaveMark&) = delete;
+};
+
+RWMutex::~RWMutex() {
+  // Whoever destroys the mutex saw the last release (a tail's mark is set before it), so a tail
+  // still running is seen here; it never blocks: wait it out. Yielding to tasks as well covers
+  // a misuse, destroying the mutex while a writer's lock() is in progress (tails_running()).
+  for (int i = 0; tails_running(); ++i) {
+    if (i < 64) {
+      CCB_CPU_RELAX();
+    } else if (detail::current_task() != nullptr) {
+      try {
+        ccb::yield();
+      } catch (...) {  // abandoned at the end of the run: nothing left to wait for
+        return;
+      }
+    } else {
+      sched_yield();
+    }
+  }
+}
+
+bool RWMutex::tails_running() const noexcept {
+  // kWriter with wgen_ even: a release_writer() is letting readers in (or a try_lock() counts, or
+  // a lock() has taken w_ and not yet marked wgen_): brief, unlike a writer holding the lock.
+  if ((state().load(std::memory_order_seq_cst) & kWriter) && !(wgen_.load(std::memory_order_seq_cst) & 1))
+    return true;
+  if (leavers_.load(std::memory_order_seq_cst) != 0) return true;
+  for (const Slot& s : slots_)
+    if (s.out.load(std::memory_order_acquire) & 1) return true;
+  return false;
+}
+
 int64_t RWMutex::readers() const noexcept {
   int64_t r = shared_.load(std::memory_order_seq_cst);  // first: see the ordering argument
   for (const Slot& s : slots_) {
     const int64_t out = s.out.load(std::memory_order_seq_cst);  // before `in`: see the argument
-    r += s.in.load(std::memory_order_seq_cst) - out;
+    r += s.in.load(std::memory_order_seq_cst) - (out + 1) / 2;  // see Slot
   }
   return r;
 }
@@ -140,9 +182,11 @@ void RWMutex::slot_left(std::atomic<int64_t>& slot_out, int64_t out) {
   // stay apart (one +1, one -1), so that alone proves nothing: with a writer in, the exact count
   // does. Below 0 after this release: no read lock was held. Undo (only this thread writes `out`)
   // and report it. A pending writer may see the count at -1 meanwhile and report it too.
+  if (detail::g_rw_tail_hook_for_tests != nullptr) [[unlikely]] detail::g_rw_tail_hook_for_tests();
   if (writer_proves_below(0)) {
-    slot_out.store(out, std::memory_order_seq_cst);
+    slot_out.store(out - 1, std::memory_order_seq_cst);  // undone, still odd: out / 2 releases
     reader_left();
+    slot_out.store(out, std::memory_order_release);  // the tail's last access
     throw UnlockOfUnlockedMutex("sync: RUnlock of unlocked RWMutex");
   }
   reader_left();
@@ -254,8 +298,10 @@ void RWMutex::runlock_remote() {
   // or not at all. With a writer in, the exact count proves which before anything changes: a held
   // read lock counts 1 in it, so 0 means none (RUnlock while write-locked: p4/p5 in the commit).
   if (writer_proves_below(1)) throw UnlockOfUnlockedMutex("sync: RUnlock of unlocked RWMutex");
+  const LeaveMark tail(leavers_);  // before the release: see Destruction
   // shared_ may go negative; the sum over all counters may not.
   const int64_t r = shared_.fetch_sub(1, std::memory_order_seq_cst) - 1;
+  if (detail::g_rw_tail_hook_for_tests != nullptr) [[unlikely]] detail::g_rw_tail_hook_for_tests();
   if (state().load(std::memory_order_seq_cst) & kWriter) reader_left();
   if (r >= 0 || readers() >= 0) return;
   // The sum looked negative, but a scan without kWriter can see a moving reader's decrement and
@@ -274,6 +320,8 @@ void RWMutex::release_writer() {
   // Nobody queued (no reader behind this writer, no writer on w_): one CAS, as Mutex::unlock().
   uint32_t s = kWriter;
   if (state().compare_exchange_strong(s, 0, std::memory_order_seq_cst)) [[likely]] return;
+  // Readers let in below may finish and destroy the mutex before this returns: while kWriter is
+  // set, wgen_ even says so to ~RWMutex(); after it clears, only waking a writer is left.
   for (;;) {
     if (s >= kQueued) {
       // Readers queued behind this writer: count their read locks in shared_ while kWriter still
@@ -296,8 +344,13 @@ void RWMutex::release_writer() {
       s = state().load(std::memory_order_seq_cst);  // nobody queued after all: release below
       continue;
     }
-    if (state().compare_exchange_weak(s, s & ~(kWriter | kTrying), std::memory_order_seq_cst)) {
-      if (s & Mutex::kWaiters) w_.unlock_slow(false);
+    // A writer queued on w_ and none woken yet: claim the wake-up (kWoken, Go's mutexWoken) in the
+    // release itself, as Mutex::unlock_slow() would just after it. Until that writer runs, which
+    // takes this wake-up, nobody can rightly destroy the mutex, so the wake-up is no tail to mark.
+    const bool wake = (s & Mutex::kWaiters) && !(s & Mutex::kWoken);
+    if (state().compare_exchange_weak(s, (s & ~(kWriter | kTrying)) | (wake ? Mutex::kWoken : 0u),
+                                      std::memory_order_seq_cst)) {
+      if (wake) w_.wake_claimed();
       return;
     }
   }
