@@ -7,11 +7,17 @@
 // (Go's "Mutex fairness"); it returns to normal mode when the queue empties or the head waited
 // less than 1 ms. unlock() of an unlocked mutex throws UnlockOfUnlockedMutex (Go: fatal error).
 // Usable with std::lock_guard / std::unique_lock. Not owner-tracked: like Go, any task may unlock.
-// Concurrency: state_ (locked/starving/woken/waiters bits) is atomic; the starving, woken and
-// waiters bits change only under qlock_; at most one woken waiter competes at a time (Go's
-// mutexWoken); waiters_ is guarded by qlock_, and kWaiters is set exactly while it is non-empty
-// (except after the end-of-run unwinding took a Dead task's waiter off the queue, see
-// detail::park_on_queue: the next unlock_slow finds the queue empty and clears kWaiters).
+// Concurrency: state_ (locked/starving/woken/waiters bits) is atomic; the starving and waiters
+// bits change only under qlock_, and so does kWoken except that a WakeOne release claims it in its
+// CAS; at most one woken waiter competes at a time (Go's mutexWoken); waiters_ is guarded by
+// qlock_, and kWaiters is set exactly while it is non-empty (except after the end-of-run unwinding
+// took a Dead task's waiter off the queue, see detail::park_on_queue: the next unlock that wakes
+// finds the queue empty and clears kWaiters).
+// Destruction: as for std::mutex, whoever saw the mutex free last may destroy it, even while the
+// unlock() that freed it has not returned. An unlock with waiters queued takes qlock_ before its
+// release and keeps it until its last access (wake-every), or claims its wake-up in the releasing
+// CAS (WakeOne: the waiter it wakes is still to come); a starvation hand-off touches nothing once
+// the new owner can run. ~Mutex() takes qlock_ once, which waits out such a tail.
 // A waiter unwound at the end of a run gives back what an unlock had handed it (the lock itself
 // in starvation mode, or the kWoken bit), so the Mutex can be used by a later run.
 // A task queues only after a CAS that both sees the mutex held and sets kWaiters, so an unlock
@@ -33,9 +39,16 @@ namespace ccb {
 // that build gave 12.2-13.2 (`ccbench run counter --set mode=mutex --set tasks=8 --procs 2,4`).
 class RWMutex;
 
+namespace detail {
+// Tests only: called in a wake-every unlock's tail right after its release, with qlock_ held (see
+// Destruction); nullptr: none.
+extern void (*g_mutex_tail_hook_for_tests)();
+}  // namespace detail
+
 class alignas(64) Mutex {
  public:
   Mutex() = default;
+  ~Mutex();  // waits for an unlock's wake-up tail still running (see Destruction above)
   // Wake policy: a contended unlock() readies one waiter. By default it does so on every such
   // unlock. WakeOne is Go's mutexWoken rule: no wake-up while the mutex is re-taken or a woken
   // waiter has yet to run, so one waiter at a time competes. Semantics are the same; only which
@@ -70,7 +83,7 @@ class alignas(64) Mutex {
   static constexpr uint32_t kWoken = 4;  // a woken waiter is on its way to compete (Go: mutexWoken)
   static constexpr uint32_t kWaiters = 8;  // waiters_ is non-empty
   static constexpr int kForeignShift = 4;  // bits from here up: the embedding RWMutex's (above)
-  friend class RWMutex;  // shares state_ (see above) and releases through unlock_slow()
+  friend class RWMutex;  // shares state_ (see above) and releases through hand_off(), wake_claimed()
   friend class Once;     // lock_as(): its callers wait as "sync.Once.Do"
   // lock_as() is lock() for a waiting task whose reason (the deadlock report's and dump_tasks()'s
   // text, NotInTask's) is `reason` and whose object waited on is `obj`: lock() passes
@@ -88,13 +101,15 @@ class alignas(64) Mutex {
   }
   void lock_slow(detail::WaitReason reason, const void* obj);  // lock_as() when the mutex was held
   void unlock_seen(uint32_t seen);  // unlock() when state_ was not exactly kLocked
-  // unlock_slow(false): kLocked was just cleared with kWaiters set; wakes a waiter if one is due.
-  // unlock_slow(true): in starvation mode, hands the held lock to the queue head and returns true;
-  // with no waiter queued it only leaves starvation mode and returns false: the caller still
-  // holds the lock and releases it the normal way.
-  bool unlock_slow(bool starving);
-  // wake_claimed(): WakeOne only; the caller's release set kWoken with kWaiters set (the wake-up
-  // unlock_slow(false) would decide on, claimed in the same CAS): readies the queue head.
+  // unlock_waking(): wake-every unlock with waiters queued: releases and readies the queue head
+  // under qlock_ (false: starvation mode began meanwhile, nothing done).
+  bool unlock_waking();
+  // hand_off(): in starvation mode, hands the held lock to the queue head and returns true; with
+  // no waiter queued it only leaves starvation mode and returns false: the caller still holds the
+  // lock and releases it the normal way.
+  bool hand_off();
+  // wake_claimed(): WakeOne only; the caller's release set kWoken with kWaiters set (Go's
+  // mutexWoken, claimed in the same CAS): readies the queue head.
   void wake_claimed();
 
   std::atomic<uint32_t> state_{0};

@@ -7,6 +7,10 @@
 
 namespace ccb {
 
+namespace detail {
+void (*g_mutex_tail_hook_for_tests)() = nullptr;
+}  // namespace detail
+
 namespace {
 // Go's starvationThresholdNs (sync/mutex.go): 1 ms.
 constexpr int64_t kStarvationNs = 1000000;
@@ -103,6 +107,13 @@ void Mutex::lock_slow(detail::WaitReason reason, const void* obj) {
   }
 }
 
+Mutex::~Mutex() {
+  // An unlock's wake-up tail (unlock_waking) holds qlock_ from before its release to its last
+  // access: whoever destroys the mutex saw that release, so taking qlock_ waits the tail out.
+  qlock_.lock();
+  qlock_.unlock();
+}
+
 void Mutex::unlock_seen(uint32_t s) {
   for (;;) {
     if (!(s & kLocked)) {
@@ -112,59 +123,77 @@ void Mutex::unlock_seen(uint32_t s) {
       throw UnlockOfUnlockedMutex();
     }
     if (s & kStarving) {
-      if (unlock_slow(true)) return;
+      if (hand_off()) return;
       s = state_.load(std::memory_order_seq_cst);  // no waiter: unlock the normal way
       continue;
     }
-    if (state_.compare_exchange_weak(s, s & ~kLocked, std::memory_order_seq_cst)) break;
+    if (!(s & kWaiters)) {
+      if (state_.compare_exchange_weak(s, s & ~kLocked, std::memory_order_seq_cst)) return;
+      continue;
+    }
+    if (wake_one_) {
+      // Go's mutexWoken rule, decided in the release itself: wake one waiter unless a woken one
+      // is still on its way to compete (it wakes no one else; when it requeues, the owner it lost
+      // to wakes the next). One waiter at a time competes, so a hot lock does not ready a task on
+      // every unlock for it to lose the race and park again. Claimed in the releasing CAS, the
+      // wake-up is no tail: the waiter it wakes is still to come, so nobody can rightly destroy
+      // the mutex before wake_claimed() has run.
+      const bool wake = !(s & kWoken);
+      if (state_.compare_exchange_weak(s, (s & ~kLocked) | (wake ? kWoken : 0u), std::memory_order_seq_cst)) {
+        if (wake) wake_claimed();
+        return;
+      }
+      continue;
+    }
+    if (unlock_waking()) return;
+    s = state_.load(std::memory_order_seq_cst);  // starvation mode began meanwhile
   }
-  if (s & kWaiters) unlock_slow(false);
 }
 
-bool Mutex::unlock_slow(bool starving) {
-  // WakeOne's no-wake-up states: another task is responsible for the next wake-up (see below).
-  constexpr uint32_t kOtherWakes = kLocked | kWoken | kStarving;
-  // Checked first without qlock_, as Go's unlockSlow does: a writer whose woken waiter has not
-  // run yet would otherwise take qlock_ on every unlock.
-  if (!starving && wake_one_ && (state_.load(std::memory_order_seq_cst) & kOtherWakes)) return true;
+bool Mutex::unlock_waking() {
+  // qlock_ first: the release and the wake-up then form one tail that ~Mutex() waits for (another
+  // unlock could otherwise wake the waiter this one saw, which could take the lock, release it and
+  // destroy the mutex before this unlock touched qlock_). kStarving and kWaiters change only under
+  // qlock_, so what is read here holds until the unlock below.
   qlock_.lock();
-  if (!starving && wake_one_) {
-    // Go's mutexWoken rule: no wake-up while the mutex is already re-taken (its owner's unlock
-    // will wake) or a woken waiter is still on its way to compete (it wakes no one else; when it
-    // requeues, the owner it lost to wakes the next). One waiter at a time competes, so a hot
-    // lock does not ready a task on every unlock for it to lose the race and park again.
-    uint32_t s = state_.load(std::memory_order_seq_cst);
-    for (;;) {
-      if ((s & kOtherWakes) || waiters_.empty()) {
-        if (waiters_.empty() && (s & kWaiters)) state_.fetch_and(~kWaiters, std::memory_order_seq_cst);  // see below
-        qlock_.unlock();  // kStarving implies kLocked: its owner hands off
-        return true;
-      }
-      if (state_.compare_exchange_weak(s, s | kWoken, std::memory_order_seq_cst)) break;
-    }
+  uint32_t s = state_.load(std::memory_order_seq_cst);
+  if (s & kStarving) {
+    qlock_.unlock();
+    return false;
   }
+  while (!state_.compare_exchange_weak(s, s & ~kLocked, std::memory_order_seq_cst)) {
+  }
+  if (detail::g_mutex_tail_hook_for_tests != nullptr) [[unlikely]] detail::g_mutex_tail_hook_for_tests();
+  detail::Waiter* w = (s & kWaiters) ? waiters_.dequeue() : nullptr;
+  // kWaiters mirrors !waiters_.empty() (also clearing it over a queue the end-of-run unwinding
+  // emptied, see detail::park_on_queue).
+  if ((s & kWaiters) && waiters_.empty()) state_.fetch_and(~kWaiters, std::memory_order_seq_cst);
+  detail::Task* t = w != nullptr ? w->task : nullptr;
+  qlock_.unlock();
+  if (t != nullptr) detail::ready(t);
+  return true;
+}
+
+bool Mutex::hand_off() {
+  qlock_.lock();
   detail::Waiter* w = waiters_.dequeue();
   if (w == nullptr) {
     // Nobody queued: a waiter of a Dead task was taken off the queue by the end-of-run unwinding
-    // (park_on_queue), which left kWaiters set over the empty queue: clear it here. Starving: the
-    // caller keeps the lock.
-    state_.fetch_and(~(kWaiters | (starving ? kStarving : 0u)), std::memory_order_seq_cst);
+    // (park_on_queue), which left kWaiters set over the empty queue: clear it here. The caller
+    // keeps the lock.
+    state_.fetch_and(~(kWaiters | kStarving), std::memory_order_seq_cst);
     qlock_.unlock();
-    return !starving;
+    return false;
   }
+  // The lock stays held and now belongs to w. Leave starvation mode when w is the last waiter or
+  // did not wait long (Go: the same exit conditions).
+  w->success = true;
   uint32_t clear = waiters_.empty() ? kWaiters : 0;  // kWaiters mirrors !waiters_.empty()
-  if (starving) {
-    // Hand off: the lock stays held and now belongs to w. Leave starvation mode when w is the
-    // last waiter or did not wait long (Go: the same exit conditions).
-    w->success = true;
-    if (waiters_.empty() || detail::now_ns() - w->ticket < kStarvationNs) clear |= kStarving;
-  } else {
-    w->woken = wake_one_;
-  }
+  if (waiters_.empty() || detail::now_ns() - w->ticket < kStarvationNs) clear |= kStarving;
   if (clear != 0) state_.fetch_and(~clear, std::memory_order_seq_cst);
   detail::Task* t = w->task;
   qlock_.unlock();
-  detail::ready(t);
+  detail::ready(t);  // w cannot run before this: the hand-off has no tail
   return true;
 }
 
@@ -172,7 +201,7 @@ void Mutex::wake_claimed() {
   qlock_.lock();
   detail::Waiter* w = waiters_.dequeue();
   if (w == nullptr) {
-    // kWaiters was left over an empty queue (see unlock_slow): give the claim back.
+    // kWaiters was left over an empty queue (see hand_off): give the claim back.
     state_.fetch_and(~(kWaiters | kWoken), std::memory_order_seq_cst);
     qlock_.unlock();
     return;

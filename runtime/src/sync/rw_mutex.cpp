@@ -340,12 +340,12 @@ void RWMutex::release_writer() {
       // here on waits for that writer, who counts the readers let in above before it goes on. A
       // failed try (kTrying) hands it on the same way; from here on kWriter means that writer.
       if (s & kTrying) s = state().fetch_and(~kTrying, std::memory_order_seq_cst) & ~kTrying;
-      if (w_.unlock_slow(true)) return;
+      if (w_.hand_off()) return;
       s = state().load(std::memory_order_seq_cst);  // nobody queued after all: release below
       continue;
     }
     // A writer queued on w_ and none woken yet: claim the wake-up (kWoken, Go's mutexWoken) in the
-    // release itself, as Mutex::unlock_slow() would just after it. Until that writer runs, which
+    // release itself, as Mutex::unlock() does. Until that writer runs, which
     // takes this wake-up, nobody can rightly destroy the mutex, so the wake-up is no tail to mark.
     const bool wake = (s & Mutex::kWaiters) && !(s & Mutex::kWoken);
     if (state().compare_exchange_weak(s, (s & ~(kWriter | kTrying)) | (wake ? Mutex::kWoken : 0u),

@@ -1,14 +1,16 @@
-// tests/runtime/rw_mutex_destroy_test.cpp — destroying a ccb::RWMutex while the unlock_shared()
-// that freed it has not returned (ccb/rw_mutex.hpp, "Destruction"): the destructor waits for that
-// call's tail. A test hook (detail::g_rw_tail_hook_for_tests) holds the tail open for 20 ms right
-// after the release; meanwhile a writer sees the mutex free, gets in, unlocks and destroys it, and
-// the destructor must return only after the hook has. Without the wait, a CI run (TSan) saw a
-// reader's tail read a mutex destroyed under it and throw "sync: RUnlock of unlocked RWMutex"
+// tests/runtime/mutex_destroy_test.cpp — destroying a ccb::RWMutex or ccb::Mutex while the unlock
+// that freed it has not returned ("Destruction" in ccb/rw_mutex.hpp and ccb/mutex.hpp): the
+// destructor waits for that call's tail. A test hook (detail::g_rw_tail_hook_for_tests,
+// detail::g_mutex_tail_hook_for_tests) holds the tail open for 20 ms right after the release;
+// meanwhile another task gets the lock, releases it and destroys the mutex, and the destructor
+// must return only after the hook has. Without the wait, a CI run (TSan) saw a reader's tail read
+// an RWMutex destroyed under it and throw "sync: RUnlock of unlocked RWMutex"
 // (RWMutexTest.RUnlockWhileWriteLockedThrowsAndChangesNothing/procs12_fenced).
 // The mutex lives in storage that outlives the test, so a failing run reads no freed memory.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <ccb/debug.hpp>
 #include <ccb/runtime.hpp>
 #include <chrono>
 #include <new>
@@ -21,8 +23,8 @@ std::atomic<bool> g_armed{false};
 std::atomic<int> g_calls{0};
 std::atomic<bool> g_returned{false};
 
-void slow_tail() {
-  if (!g_armed.load()) return;
+void slow_tail() {  // the first tail after g_armed is set, only
+  if (!g_armed.exchange(false)) return;
   g_calls.fetch_add(1);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   g_returned.store(true);
@@ -35,9 +37,11 @@ class RWMutexDestroyTest : public ::testing::TestWithParam<int> {
     g_calls = 0;
     g_returned = false;
     ccb::detail::g_rw_tail_hook_for_tests = &slow_tail;
+    ccb::detail::g_mutex_tail_hook_for_tests = &slow_tail;
   }
   void TearDown() override {
     ccb::detail::g_rw_tail_hook_for_tests = nullptr;
+    ccb::detail::g_mutex_tail_hook_for_tests = nullptr;
     ccb::detail::set_rw_plain_unlock_for_tests(true);
   }
   void run(std::function<void()> f) {
@@ -47,9 +51,12 @@ class RWMutexDestroyTest : public ::testing::TestWithParam<int> {
   }
   alignas(ccb::RWMutex) unsigned char storage_[sizeof(ccb::RWMutex)];
 };
+using MutexDestroyTest = RWMutexDestroyTest;
 
-INSTANTIATE_TEST_SUITE_P(, RWMutexDestroyTest, ::testing::Values(1, 2, 8),
-                         [](const ::testing::TestParamInfo<int>& i) { return "procs" + std::to_string(i.param); });
+std::string procs_name(const ::testing::TestParamInfo<int>& i) { return "procs" + std::to_string(i.param); }
+INSTANTIATE_TEST_SUITE_P(, RWMutexDestroyTest, ::testing::Values(1, 2, 8), procs_name);
+// At procs 1 the hook holds the only worker, so nothing else runs during the tail: 2 and 8.
+INSTANTIATE_TEST_SUITE_P(, MutexDestroyTest, ::testing::Values(2, 8), procs_name);
 
 // The read lock is released from another thread than the one that took it (runlock_remote(),
 // counted in leavers_); the writer is a try_lock() loop, which succeeds during the tail.
@@ -89,6 +96,36 @@ TEST_P(RWMutexDestroyTest, AnUnlockSharedOnItsOwnSlotStillRunningIsWaitedFor) {
     rw->~RWMutex();
     EXPECT_TRUE(g_returned.load()) << "~RWMutex() returned while unlock_shared() was still running";
     reader.join();
+    EXPECT_EQ(g_calls.load(), 1);
+  });
+}
+
+// A Mutex unlocked with a waiter queued: while the unlock's tail runs (hook), another task takes
+// the free lock and releases it; the waiter then gets it, releases it, and the mutex is destroyed.
+// Before the fix the second unlock woke the waiter itself and the destructor ran during the tail.
+TEST_P(MutexDestroyTest, AnUnlockWakingAWaiterStillRunningIsWaitedFor) {
+  run([this] {
+    auto* mu = new (storage_) ccb::Mutex;
+    mu->lock();
+    ccb::Chan<int> waiter_done(1), checked(1);
+    ccb::go([mu, waiter_done]() mutable {
+      mu->lock();
+      mu->unlock();
+      waiter_done.send(1);
+    });
+    while (ccb::debug::dump_tasks().find("sync.Mutex.Lock") == std::string::npos) ccb::yield();
+    ccb::go([mu, waiter_done, checked]() mutable {
+      while (g_calls.load() == 0) ccb::yield();  // the first unlock is in its tail
+      mu->lock();
+      mu->unlock();
+      waiter_done.recv();
+      mu->~Mutex();
+      EXPECT_TRUE(g_returned.load()) << "~Mutex() returned while unlock() was still running";
+      checked.send(1);
+    });
+    g_armed = true;
+    mu->unlock();  // a waiter is queued: the tail (and the hook) run here
+    checked.recv();
     EXPECT_EQ(g_calls.load(), 1);
   });
 }
