@@ -13,6 +13,7 @@
 #include <ccb/debug.hpp>
 #include <ccb/runtime.hpp>
 #include <chrono>
+#include <cstring>
 #include <new>
 #include <string>
 #include <thread>
@@ -52,11 +53,13 @@ class RWMutexDestroyTest : public ::testing::TestWithParam<int> {
   alignas(ccb::RWMutex) unsigned char storage_[sizeof(ccb::RWMutex)];
 };
 using MutexDestroyTest = RWMutexDestroyTest;
+using CondDestroyTest = RWMutexDestroyTest;
 
 std::string procs_name(const ::testing::TestParamInfo<int>& i) { return "procs" + std::to_string(i.param); }
 INSTANTIATE_TEST_SUITE_P(, RWMutexDestroyTest, ::testing::Values(1, 2, 8), procs_name);
 // At procs 1 the hook holds the only worker, so nothing else runs during the tail: 2 and 8.
 INSTANTIATE_TEST_SUITE_P(, MutexDestroyTest, ::testing::Values(2, 8), procs_name);
+INSTANTIATE_TEST_SUITE_P(, CondDestroyTest, ::testing::Values(1, 2, 8), procs_name);
 
 // The read lock is released from another thread than the one that took it (runlock_remote(),
 // counted in leavers_); the writer is a try_lock() loop, which succeeds during the tail.
@@ -127,6 +130,49 @@ TEST_P(MutexDestroyTest, AnUnlockWakingAWaiterStillRunningIsWaitedFor) {
     mu->unlock();  // a waiter is queued: the tail (and the hook) run here
     checked.recv();
     EXPECT_EQ(g_calls.load(), 1);
+  });
+}
+
+// A Cond destroyed right after broadcast(), its waiters not yet back from wait() (allowed, as in
+// POSIX). Its storage is then filled with the address of a decoy Mutex: a waiter that read the
+// Cond after its wake-up would relock the decoy, not its own mutex (helper-82's review found
+// Cond::wait reading its mutex reference from the Cond after parking).
+TEST_P(CondDestroyTest, BroadcastThenDestroyWhileTheWaitersReturn) {
+  run([] {
+    ccb::Mutex mu, decoy;
+    alignas(ccb::Cond) unsigned char buf[sizeof(ccb::Cond)];
+    auto* cv = new (buf) ccb::Cond(mu);
+    bool ready = false;  // guarded by mu
+    int woke = 0;        // guarded by mu
+    constexpr int kWaiters = 3;
+    ccb::WaitGroup wg;
+    wg.add(kWaiters);
+    for (int i = 0; i < kWaiters; ++i) {
+      ccb::go([&] {
+        mu.lock();
+        while (!ready) cv->wait();
+        ++woke;
+        mu.unlock();
+        wg.done();
+      });
+    }
+    auto waiting = [] {
+      const std::string d = ccb::debug::dump_tasks();
+      int n = 0;
+      for (size_t p = d.find("sync.Cond.Wait"); p != std::string::npos; p = d.find("sync.Cond.Wait", p + 1)) ++n;
+      return n;
+    };
+    while (waiting() < kWaiters) ccb::yield();
+    mu.lock();
+    ready = true;
+    cv->broadcast();
+    cv->~Cond();
+    ccb::Mutex* const d = &decoy;
+    for (size_t i = 0; i + sizeof d <= sizeof buf; i += sizeof d) std::memcpy(buf + i, &d, sizeof d);
+    mu.unlock();
+    wg.wait();
+    EXPECT_EQ(woke, kWaiters);
+    EXPECT_TRUE(decoy.try_lock()) << "a woken waiter locked the mutex read from the destroyed Cond";
   });
 }
 

@@ -4,7 +4,9 @@
 // before returning. signal() wakes the longest waiter, broadcast() all; both are no-ops with no
 // waiter. As in Go, wake-ups are not tied to a condition: call wait() in a loop.
 // Concurrency: waiters_ is guarded by lock_; a waiter is queued before the mutex is released,
-// so a signal sent after the caller's unlock cannot be missed.
+// so a signal sent after the caller's unlock cannot be missed. A woken waiter touches nothing of
+// the Cond (signal() and broadcast() ready it last): the Cond may be destroyed once every waiter
+// has been woken, its waiters still returning from wait().
 #pragma once
 
 #include "ccb/detail/task_api.hpp"

@@ -8,8 +8,9 @@
 // less than 1 ms. unlock() of an unlocked mutex throws UnlockOfUnlockedMutex (Go: fatal error).
 // Usable with std::lock_guard / std::unique_lock. Not owner-tracked: like Go, any task may unlock.
 // Concurrency: state_ (locked/starving/woken/waiters bits) is atomic; the starving and waiters
-// bits change only under qlock_, and so does kWoken except that a WakeOne release claims it in its
-// CAS; at most one woken waiter competes at a time (Go's mutexWoken); waiters_ is guarded by
+// bits change only under qlock_; kWoken is set under qlock_ or by a WakeOne release's CAS (a
+// claim) and cleared by the woken waiter's CAS; at most one woken waiter competes at a time (Go's
+// mutexWoken); waiters_ is guarded by
 // qlock_, and kWaiters is set exactly while it is non-empty (except after the end-of-run unwinding
 // took a Dead task's waiter off the queue, see detail::park_on_queue: the next unlock that wakes
 // finds the queue empty and clears kWaiters).
@@ -50,9 +51,11 @@ class alignas(64) Mutex {
   Mutex() = default;
   ~Mutex();  // waits for an unlock's wake-up tail still running (see Destruction above)
   // Wake policy: a contended unlock() readies one waiter. By default it does so on every such
-  // unlock. WakeOne is Go's mutexWoken rule: no wake-up while the mutex is re-taken or a woken
-  // waiter has yet to run, so one waiter at a time competes. Semantics are the same; only which
-  // tasks sit runnable differs. Measured (scratch driver, procs 2, ns per op; docs/performance-notes.md):
+  // unlock. WakeOne is Go's mutexWoken rule: no wake-up while a woken waiter has yet to run, so
+  // one waiter at a time competes (Go also skips it when the mutex was re-taken just after the
+  // release; here the wake-up is decided in the releasing CAS, see Destruction). Semantics are the
+  // same; only which tasks sit runnable differs. Measured with Go's full rule (scratch driver,
+  // procs 2, ns per op; docs/performance-notes.md):
   // counter mode=mutex tasks=8 wake-every 12.6-22 / wake-one 30-44 (each woken waiter is stolen
   // by the idle worker and contends from there); counter mode=rwmutex tasks=8, whose writers
   // queue on this mutex, wake-every 20.7-22.7 / wake-one 13.2-14.1. RWMutex uses WakeOne.

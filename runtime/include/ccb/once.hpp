@@ -4,6 +4,9 @@
 // end of a run does not count). Fast path: one acquire load. An empty f (an empty std::function,
 // a null function pointer) throws InvalidArgument ("ccb::Once::call: f is empty (...)") whether or
 // not the Once is done, and does not make it done.
+// Destruction, as for std::once_flag: only once every call() has returned. A caller that returns
+// on the fast path (done) does not know that the caller that ran f has left call(): it marks the
+// Once done before releasing its mutex.
 #pragma once
 
 #include <atomic>

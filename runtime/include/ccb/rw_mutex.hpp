@@ -22,8 +22,9 @@
 // reader counts itself in its thread's slot: lock_shared() is one atomic add to the slot's `in`
 // (only this thread writes the slot), unlock_shared() a plain store to its `out` (see
 // rw_mutex.cpp for the ordering argument, which pairs that store with membarrier(2) in the
-// writer's slow path; without membarrier the store is an exchange). A writer sets kWriter (by
-// taking the writers' mutex) and waits until shared_ plus the sum of every slot's in - out is zero.
+// writer's slow path; without membarrier the store is an exchange), then a second one that ends
+// its tail (Destruction). A writer sets kWriter (by taking the writers' mutex) and waits until
+// shared_ plus the sum of every slot's count (see Slot) is zero.
 // Concurrency: slots_[i] (both counts) is written only by the thread that owns slot id i (ids are
 // process-wide, detail::rw_slot_id()); threads without an id (more than kRWSlots threads) count in
 // shared_, which also holds the read locks a writer's unlock hands to the readers that queued
@@ -187,8 +188,9 @@ class RWMutex {
   std::atomic<uint32_t> leavers_{0};  // runlock_remote() tails (see Destruction)
   detail::Sema writer_sem_;
   detail::Sema reader_sem_;
-  // A slot counts its thread's read locks as in - out: lock_shared() adds to `in` (an atomic
-  // RMW, the barrier the ordering argument needs), unlock_shared() stores out + 1. One word for
+  // A slot counts its thread's read locks as in - (out + 1) / 2: lock_shared() adds to `in` (an
+  // atomic RMW, the barrier the ordering argument needs), unlock_shared() stores out + 1, then
+  // out + 2 (Destruction). One word for
   // both made every read lock's locked add wait for the previous unlock's plain store to the same
   // address: a single-thread loop of lock_shared/unlock_shared took 5.0-5.1 ns per pair on this
   // machine that way and 2.7-3.3 ns with `out` beside `in` (scratch loop, 3 rounds).

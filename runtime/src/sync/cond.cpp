@@ -18,8 +18,11 @@ void Cond::wait() {
     lock_.unlock();
     throw;
   }
+  // Once woken, the Cond may already be destroyed (a broadcast() then destroying it is allowed,
+  // as in POSIX): relock through a copy of the reference taken before parking.
+  Mutex& m = m_;
   detail::park_queued(lock_, waiters_, me, detail::WaitReason::Cond, this);
-  m_.lock();
+  m.lock();
 }
 
 void Cond::signal() {

@@ -146,7 +146,7 @@ void Mutex::unlock_seen(uint32_t s) {
       continue;
     }
     if (unlock_waking()) return;
-    s = state_.load(std::memory_order_seq_cst);  // starvation mode began meanwhile
+    s = state_.load(std::memory_order_seq_cst);  // starvation mode began, or another unlock came first
   }
 }
 
@@ -157,12 +157,14 @@ bool Mutex::unlock_waking() {
   // qlock_, so what is read here holds until the unlock below.
   qlock_.lock();
   uint32_t s = state_.load(std::memory_order_seq_cst);
-  if (s & kStarving) {
-    qlock_.unlock();
-    return false;
-  }
-  while (!state_.compare_exchange_weak(s, s & ~kLocked, std::memory_order_seq_cst)) {
-  }
+  do {
+    // Starvation began, or another unlock of the same lock came first (a misuse: the caller's
+    // reload sees the mutex unlocked and throws, as unlock_seen() did before this took qlock_).
+    if ((s & kStarving) || !(s & kLocked)) {
+      qlock_.unlock();
+      return false;
+    }
+  } while (!state_.compare_exchange_weak(s, s & ~kLocked, std::memory_order_seq_cst));
   if (detail::g_mutex_tail_hook_for_tests != nullptr) [[unlikely]] detail::g_mutex_tail_hook_for_tests();
   detail::Waiter* w = (s & kWaiters) ? waiters_.dequeue() : nullptr;
   // kWaiters mirrors !waiters_.empty() (also clearing it over a queue the end-of-run unwinding
@@ -201,7 +203,9 @@ void Mutex::wake_claimed() {
   qlock_.lock();
   detail::Waiter* w = waiters_.dequeue();
   if (w == nullptr) {
-    // kWaiters was left over an empty queue (see hand_off): give the claim back.
+    // kWaiters was left over an empty queue (see hand_off): give the claim back. Only there is
+    // this a tail nothing waits for (no waiter to come): a mutex reused after an end-of-run
+    // unwinding and destroyed right after this unlock's release; not otherwise reachable.
     state_.fetch_and(~(kWaiters | kWoken), std::memory_order_seq_cst);
     qlock_.unlock();
     return;

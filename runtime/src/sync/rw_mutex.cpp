@@ -1,7 +1,8 @@
 // runtime/src/sync/rw_mutex.cpp — ccb::RWMutex slow paths, slot ids and the membarrier set-up
 // (see ccb/rw_mutex.hpp).
 //
-// Ordering argument. The reader count is R = shared_ + sum(slot.in - slot.out). A writer sets
+// Ordering argument. The reader count is R = shared_ + sum(slot.in - released(slot)), where
+// released(slot) = (slot.out + 1) / 2 (see the last point below). A writer sets
 // kWriter by taking w_ (a seq_cst RMW on the state word; in starvation mode w_ passes from writer
 // to writer with the bit left set) and then reads shared_ first and the slots after it (seq_cst
 // loads), each slot's `out` before its `in`: every release counted in `out` comes after (same
@@ -10,7 +11,7 @@
 //    single total order of seq_cst operations, either the reader sees kWriter and backs out, or the
 //    writer's reads see its 1. So every reader that stays in is counted by every later scan.
 //  - A reader that took its lock on slot A and releases it on slot B (it moved to another worker)
-//    made A's increment happen-before B's release (out += 1); a scan that sees the release
+//    made A's increment happen-before B's release (out's odd store); a scan that sees the release
 //    (reading B before A) then also sees the increment, and a scan that reads A first sees it
 //    (entered before kWriter). So while kWriter is set each reader adds 0 or 1 to a scan, never
 //    -1, and R == 0 proves that no reader is in; R < 0 proves an RUnlock without an RLock.
@@ -144,7 +145,10 @@ RWMutex::~RWMutex() {
 
 bool RWMutex::tails_running() const noexcept {
   // kWriter with wgen_ even: a release_writer() is letting readers in (or a try_lock() counts, or
-  // a lock() has taken w_ and not yet marked wgen_): brief, unlike a writer holding the lock.
+  // a lock() has taken w_ and not yet marked wgen_, or a starvation hand-off gave w_ to a writer
+  // that has not run yet): brief, unlike a writer holding the lock. Destroying the mutex in the
+  // last three cases is a misuse (a writer is in lock()); the wait then lasts until that writer
+  // runs, endless if it never does.
   if ((state().load(std::memory_order_seq_cst) & kWriter) && !(wgen_.load(std::memory_order_seq_cst) & 1))
     return true;
   if (leavers_.load(std::memory_order_seq_cst) != 0) return true;
